@@ -1,0 +1,82 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { CommunityAvatar } from "@/components/community-avatar";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { getPublicCommunity } from "@/lib/communities/public-profile";
+import { slugSchema } from "@/lib/communities/slug";
+import { formatMoney } from "@/lib/utils/money";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ slug: string }> };
+
+const loadCommunity = cache(async (rawSlug: string) => {
+  const slug = slugSchema.safeParse(rawSlug);
+  return slug.success ? getPublicCommunity(slug.data) : null;
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const community = await loadCommunity((await params).slug);
+  return { title: community?.name ?? "Community not found", description: community?.description ?? undefined };
+}
+
+export default async function CommunityPage({ params }: Props) {
+  const community = await loadCommunity((await params).slug);
+  if (!community) notFound();
+
+  return (
+    <div className="mx-auto max-w-5xl px-4 py-12 sm:px-6">
+      <div className="flex flex-col gap-6 sm:flex-row sm:items-center">
+        <CommunityAvatar name={community.name} url={community.avatarUrl} className="h-20 w-20 text-2xl" />
+        <div>
+          <h1 className="text-3xl font-semibold tracking-tight">{community.name}</h1>
+          <p className="mt-1 text-slate-500">{community.memberCount.toLocaleString("en-US")} members</p>
+          {community.description && <p className="mt-3 max-w-2xl text-slate-700">{community.description}</p>}
+        </div>
+      </div>
+
+      <section aria-labelledby="tiers-title" className="mt-12">
+        <h2 id="tiers-title" className="text-xl font-semibold">Membership tiers</h2>
+        {community.tiers.length === 0 ? (
+          <Card className="mt-6 text-slate-600">This community has no paid tiers yet.</Card>
+        ) : (
+          <ul className="mt-6 grid gap-4 md:grid-cols-2 lg:grid-cols-3">
+            {community.tiers.map((tier) => (
+              <li key={tier.id}>
+                <Card className="flex h-full flex-col">
+                  <div className="flex items-start justify-between gap-2">
+                    <h3 className="text-lg font-semibold">{tier.name}</h3>
+                    <Badge tone="brand">{tier.interval === "yearly" ? "Yearly" : "Monthly"}</Badge>
+                  </div>
+                  <p className="mt-3 text-3xl font-semibold">
+                    {formatMoney(tier.price, tier.currency)}
+                    <span className="text-base font-normal text-slate-500">/{tier.interval === "yearly" ? "year" : "month"}</span>
+                  </p>
+                  {tier.description && <p className="mt-3 text-sm text-slate-600">{tier.description}</p>}
+                  {tier.features.length > 0 && (
+                    <ul className="mt-4 space-y-2 text-sm text-slate-700">
+                      {tier.features.map((feature) => (
+                        <li key={feature} className="flex gap-2">
+                          <span aria-hidden="true" className="text-emerald-600">✓</span>
+                          {feature}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  <div className="mt-auto pt-6">
+                    <ButtonLink href={`/signin?callbackUrl=${encodeURIComponent(`/c/${community.slug}`)}`} className="w-full">
+                      Join {tier.name}
+                    </ButtonLink>
+                  </div>
+                </Card>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

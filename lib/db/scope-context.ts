@@ -1,0 +1,28 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** The tenant a transaction serves. Ids are validated UUIDs (see ids.ts). */
+export type Scope = { communityId?: string; userId?: string };
+
+export const scopeStorage = new AsyncLocalStorage<Scope>();
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function literal(id: string | undefined): string {
+  if (id === undefined) return "''";
+  // Defence in depth: the scope is interpolated, so it must be a bare UUID.
+  if (!UUID.test(id)) throw new Error("scope ids must be lower-case UUIDs");
+  return `'${id}'`;
+}
+
+/**
+ * BEGIN plus the transaction-local scope as one simple-protocol message: one
+ * round trip instead of two. Both settings are always written, so a value left
+ * on a pooled connection can never carry over.
+ */
+export function scopedBegin(scope: Scope): string {
+  return (
+    "BEGIN; SELECT " +
+    `set_config('app.current_community_id', ${literal(scope.communityId)}, true), ` +
+    `set_config('app.current_user_id', ${literal(scope.userId)}, true)`
+  );
+}

@@ -1,0 +1,273 @@
+// Demo data: three communities with owners, tiers, members, subscriptions in
+// several states, 12 months of payments and analytics events. Written as the
+// application role through withCommunity, like the app itself.
+import { pathToFileURL } from "node:url";
+import { db } from "../lib/db/client";
+import type { Prisma } from "../lib/generated/prisma/client";
+import { withCommunity, type TenantTx } from "../lib/db/scopes";
+
+export const DEMO_USERS = {
+  owner: { discordId: "100000000000000001", username: "alice", globalName: "Alice Owner" },
+  member: { discordId: "100000000000000002", username: "bob", globalName: "Bob Member" },
+  secondOwner: { discordId: "100000000000000003", username: "carol", globalName: "Carol Owner" },
+} as const;
+
+type TierSeed = { name: string; price: string; interval: "monthly" | "yearly"; features: string[]; roleId: string; maxMembers?: number };
+type CommunitySeed = {
+  slug: string;
+  name: string;
+  guildId: string;
+  owner: keyof typeof DEMO_USERS;
+  description: string;
+  memberCount: number;
+  tiers: TierSeed[];
+};
+
+export const DEMO_COMMUNITIES: CommunitySeed[] = [
+  {
+    slug: "pixel-guild",
+    name: "Pixel Guild",
+    guildId: "200000000000000001",
+    owner: "owner",
+    description: "Indie game developers shipping together: weekly playtests, devlogs and a job board.",
+    memberCount: 42,
+    tiers: [
+      { name: "Supporter", price: "5.00", interval: "monthly", features: ["Supporter role", "Devlog channel"], roleId: "300000000000000001" },
+      { name: "Pro", price: "12.00", interval: "monthly", features: ["Everything in Supporter", "Weekly playtests", "Job board"], roleId: "300000000000000002" },
+      { name: "Patron", price: "120.00", interval: "yearly", features: ["Everything in Pro", "Credits in our showcase"], roleId: "300000000000000003", maxMembers: 50 },
+    ],
+  },
+  {
+    slug: "study-hall",
+    name: "Study Hall",
+    guildId: "200000000000000002",
+    owner: "owner",
+    description: "Focused co-working rooms and accountability partners for students.",
+    memberCount: 18,
+    tiers: [{ name: "Focus", price: "4.00", interval: "monthly", features: ["Quiet rooms", "Accountability pairing"], roleId: "300000000000000011" }],
+  },
+  {
+    slug: "trading-desk",
+    name: "Trading Desk",
+    guildId: "200000000000000003",
+    owner: "secondOwner",
+    description: "Market commentary, trade journals and live sessions with working traders.",
+    memberCount: 27,
+    tiers: [
+      { name: "Analyst", price: "19.00", interval: "monthly", features: ["Daily notes", "Trade journal reviews"], roleId: "300000000000000021" },
+      { name: "Desk", price: "290.00", interval: "yearly", features: ["Everything in Analyst", "Live sessions"], roleId: "300000000000000022" },
+    ],
+  },
+];
+
+const DAY = 86_400_000;
+
+type Person = { id: string; discordId: string; username: string };
+
+/** A small deterministic PRNG so every fresh demo looks the same. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function addMonths(date: Date, months: number): Date {
+  const next = new Date(date);
+  next.setUTCMonth(next.getUTCMonth() + months);
+  return next;
+}
+
+type Lifecycle = "active" | "trialing" | "past_due" | "canceled" | "none";
+const LIFECYCLES: Lifecycle[] = ["active", "active", "active", "active", "active", "active", "trialing", "past_due", "canceled", "canceled", "none"];
+
+async function upsertUser(discordId: string, username: string, globalName: string) {
+  return db.user.upsert({
+    where: { discordId },
+    update: {},
+    create: { discordId, username, globalName, email: `${username}@example.com`, locale: "en-US" },
+    select: { id: true, discordId: true, username: true },
+  });
+}
+
+async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => number, now: Date) {
+  const community = await db.community.create({
+    data: {
+      slug: spec.slug,
+      name: spec.name,
+      discordGuildId: spec.guildId,
+      ownerId,
+      description: spec.description,
+      settings: { gracePeriodDays: 3 },
+    },
+    select: { id: true },
+  });
+
+  const people: Person[] = [];
+  const bob = await upsertUser(DEMO_USERS.member.discordId, DEMO_USERS.member.username, DEMO_USERS.member.globalName);
+  people.push(bob);
+  for (let i = 1; i < spec.memberCount; i++) {
+    const n = String(i).padStart(3, "0");
+    people.push(await upsertUser(`1100000000000${n}${spec.guildId.slice(-2)}`.slice(0, 18), `${spec.slug.split("-")[0]}_fan_${n}`, `Fan ${n}`));
+  }
+
+  await withCommunity(community.id, (tx) => seedTenantRows(tx, community.id, spec, people, rand, now), { timeout: 60_000 });
+  return community.id;
+}
+
+async function seedTenantRows(
+  tx: TenantTx,
+  communityId: string,
+  spec: CommunitySeed,
+  people: Person[],
+  rand: () => number,
+  now: Date,
+) {
+  const tiers = await Promise.all(
+    spec.tiers.map((tier, index) =>
+      tx.subscriptionTier.create({
+        data: {
+          communityId,
+          name: tier.name,
+          description: `${tier.name} membership of ${spec.name}.`,
+          price: tier.price,
+          currency: "USD",
+          interval: tier.interval,
+          features: tier.features,
+          discordRoleId: tier.roleId,
+          maxMembers: tier.maxMembers ?? null,
+          sortOrder: index,
+        },
+        select: { id: true, name: true, price: true, interval: true, discordRoleId: true },
+      }),
+    ),
+  );
+
+  const payments: Prisma.PaymentCreateManyInput[] = [];
+  const events: Prisma.AnalyticsEventCreateManyInput[] = [];
+
+  for (const [index, person] of people.entries()) {
+    // Bob (index 0) is always an active Pro-ish member, so the demo member has something to see.
+    const lifecycle: Lifecycle = index === 0 ? "active" : LIFECYCLES[Math.floor(rand() * LIFECYCLES.length)]!;
+    const tier = tiers[index === 0 ? Math.min(1, tiers.length - 1) : Math.floor(rand() * tiers.length)]!;
+    const joinedAt = new Date(now.getTime() - Math.floor(rand() * 360 + 5) * DAY);
+    const months = tier.interval === "yearly" ? 12 : 1;
+    const member = await tx.communityMember.create({
+      data: {
+        communityId,
+        userId: person.id,
+        discordUserId: person.discordId,
+        nickname: rand() < 0.3 ? `${person.username}-nick` : null,
+        joinedAt,
+        roles: lifecycle === "active" || lifecycle === "trialing" || lifecycle === "past_due" ? [tier.discordRoleId!] : [],
+      },
+      select: { id: true },
+    });
+    events.push({ communityId, eventType: "membership", eventName: "member_joined", userId: person.id, discordUserId: person.discordId, timestamp: joinedAt, sessionId: `demo-${index}`, ipAddress: `203.0.113.${index % 250}`, userAgent: "Mozilla/5.0 (demo)" });
+    if (lifecycle === "none") continue;
+
+    // Walk the subscription's billing periods from joining until it ended or now.
+    const trialDays = lifecycle === "trialing" ? 7 : 0;
+    const start = lifecycle === "trialing" ? new Date(now.getTime() - 2 * DAY) : joinedAt;
+    const canceledAt = lifecycle === "canceled" ? new Date(Math.min(now.getTime() - DAY, addMonths(start, 1 + Math.floor(rand() * 5)).getTime())) : null;
+    const periodStarts: Date[] = [];
+    if (lifecycle !== "trialing") {
+      for (let p = new Date(start); p <= (canceledAt ?? now); p = addMonths(p, months)) periodStarts.push(p);
+    }
+    const periodStart = lifecycle === "trialing" ? start : periodStarts[periodStarts.length - 1]!;
+    const periodEnd = lifecycle === "trialing" ? new Date(start.getTime() + trialDays * DAY) : addMonths(periodStart, months);
+    const subscription = await tx.subscription.create({
+      data: {
+        communityId,
+        memberId: member.id,
+        stripeSubscriptionId: `sub_demo_${spec.slug}_${index}`,
+        stripeCustomerId: `cus_demo_${person.username}`,
+        tierName: tier.name,
+        status: lifecycle,
+        currentPeriodStart: periodStart,
+        currentPeriodEnd: periodEnd,
+        cancelAtPeriodEnd: false,
+        canceledAt,
+        trialStart: trialDays ? start : null,
+        trialEnd: trialDays ? periodEnd : null,
+        metadata: { community_id: communityId, member_id: member.id, tier_id: tier.id },
+        createdAt: start,
+      },
+      select: { id: true },
+    });
+
+    let spent = 0;
+    for (const [p, paidAt] of periodStarts.entries()) {
+      const failed = lifecycle === "past_due" && p === periodStarts.length - 1;
+      payments.push({
+        communityId,
+        memberId: member.id,
+        subscriptionId: subscription.id,
+        stripePaymentIntentId: `pi_demo_${spec.slug}_${index}_${p}`,
+        stripeChargeId: failed ? null : `ch_demo_${spec.slug}_${index}_${p}`,
+        amount: tier.price,
+        currency: "USD",
+        status: failed ? "failed" : "succeeded",
+        description: `${tier.name} (${tier.interval})`,
+        processedAt: paidAt,
+        createdAt: paidAt,
+      });
+      if (!failed) spent += Number(tier.price);
+      events.push({ communityId, eventType: "billing", eventName: failed ? "payment_failed" : "payment_succeeded", userId: person.id, discordUserId: person.discordId, timestamp: paidAt, properties: { amount: tier.price.toFixed(2), currency: "USD" } });
+    }
+    events.push({ communityId, eventType: "billing", eventName: "subscription_started", userId: person.id, discordUserId: person.discordId, timestamp: start, properties: { tier: tier.name } });
+    if (canceledAt) events.push({ communityId, eventType: "billing", eventName: "subscription_canceled", userId: person.id, discordUserId: person.discordId, timestamp: canceledAt, properties: { tier: tier.name } });
+
+    await tx.communityMember.update({
+      where: { id: member.id },
+      data: {
+        subscriptionStatus: lifecycle,
+        subscriptionTier: tier.name,
+        subscriptionExpiresAt: periodEnd,
+        totalSpent: spent.toFixed(2),
+      },
+    });
+  }
+
+  // Page views spread over the year, for the analytics charts.
+  for (let i = 0; i < 150; i++) {
+    events.push({ communityId, eventType: "page", eventName: "community_page_viewed", timestamp: new Date(now.getTime() - Math.floor(rand() * 365) * DAY - Math.floor(rand() * DAY)), sessionId: `view-${i}`, ipAddress: `198.51.100.${i % 250}`, userAgent: "Mozilla/5.0 (demo)", properties: { path: `/c/${spec.slug}` } });
+  }
+
+  await tx.payment.createMany({ data: payments });
+  await tx.analyticsEvent.createMany({ data: events });
+  return { payments: payments.length, events: events.length };
+}
+
+/** Seeds the demo once: does nothing if the first demo community exists. */
+export async function seedDemoData(log: (line: string) => void = console.log): Promise<boolean> {
+  const existing = await db.community.findUnique({ where: { slug: DEMO_COMMUNITIES[0]!.slug }, select: { id: true } });
+  if (existing) {
+    log("demo data already present");
+    return false;
+  }
+  const now = new Date();
+  const owners = Object.fromEntries(
+    await Promise.all(
+      Object.entries(DEMO_USERS).map(async ([key, user]) => [key, await upsertUser(user.discordId, user.username, user.globalName)] as const),
+    ),
+  );
+  const rand = random(20261125);
+  for (const spec of DEMO_COMMUNITIES) {
+    await seedCommunity(spec, owners[spec.owner]!.id, rand, now);
+    log(`seeded ${spec.name}`);
+  }
+  return true;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  try {
+    await seedDemoData();
+  } finally {
+    await db.$disconnect();
+  }
+}

@@ -1,0 +1,32 @@
+import path from "node:path";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/db/embedded";
+import { migrateDatabase } from "../../lib/db/migrate";
+import { appDatabaseUrl, parseServerEnv, type ServerEnv } from "../../lib/env";
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
+
+export type PreparedDatabase = { ownerUrl: string; appUrl: string; embedded: EmbeddedDatabase | null };
+
+/**
+ * DATABASE_URL when given; otherwise the project's embedded PostgreSQL in
+ * .data/postgres (kept between runs). Either way, migrated.
+ */
+export async function prepareDevDatabase(env: ServerEnv = parseServerEnv()): Promise<PreparedDatabase> {
+  let embedded: EmbeddedDatabase | null = null;
+  let ownerUrl = env.DATABASE_URL;
+  if (!ownerUrl) {
+    const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+    console.log(`▸ starting embedded PostgreSQL on 127.0.0.1:${port} (data in .data/postgres)`);
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(PROJECT_ROOT, ".data/postgres"),
+      port,
+      database: "communityos",
+      persistent: true,
+    });
+    ownerUrl = embedded.ownerUrl;
+  }
+  const appUrl = appDatabaseUrl({ ...env, DATABASE_URL: ownerUrl });
+  console.log("▸ applying migrations");
+  await migrateDatabase(ownerUrl, appUrl, (line) => console.log(`  ${line}`));
+  return { ownerUrl, appUrl, embedded };
+}
