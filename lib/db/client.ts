@@ -4,21 +4,33 @@ import { PrismaClient } from "../generated/prisma/client";
 import { appDatabaseUrl, serverEnv } from "../env";
 import { ScopedPgClient } from "./scoped-pg-client";
 
-export function createPool(connectionString: string, max: number): pg.Pool {
-  return new pg.Pool({ connectionString, max, Client: ScopedPgClient, application_name: "communityos" });
-}
+export type Database = PrismaClient;
 
-function createClient(): PrismaClient {
-  const env = serverEnv();
-  const pool = createPool(appDatabaseUrl(env), env.DATABASE_POOL_MAX);
+/** A Prisma client over a pool of scope-aware pg connections. */
+export function createDatabase(connectionString: string, maxConnections: number): Database {
+  const pool = new pg.Pool({ connectionString, max: maxConnections, Client: ScopedPgClient, application_name: "communityos" });
   return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
 
-const globalForDb = globalThis as unknown as { communityosDb?: PrismaClient };
+const globalForDb = globalThis as unknown as { communityosDb?: Database };
+
+function sharedDatabase(): Database {
+  if (!globalForDb.communityosDb) {
+    const env = serverEnv();
+    globalForDb.communityosDb = createDatabase(appDatabaseUrl(env), env.DATABASE_POOL_MAX);
+  }
+  return globalForDb.communityosDb;
+}
 
 /**
- * The application role's client. Use it directly only for the global tables
- * (users, communities, Auth.js); tenant tables go through withCommunity/withUser.
+ * The application role's client, created on first use (so building the app
+ * needs no database). Use it directly only for the global tables (users,
+ * communities, Auth.js); tenant tables go through withCommunity/withUser.
  */
-export const db: PrismaClient = globalForDb.communityosDb ?? createClient();
-if (process.env.NODE_ENV !== "production") globalForDb.communityosDb = db;
+export const db: Database = new Proxy({} as Database, {
+  get(_target, property) {
+    const client = sharedDatabase();
+    const value = Reflect.get(client, property, client);
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});

@@ -1,0 +1,310 @@
+// Tenant isolation, proven as the application role against a real PostgreSQL.
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createDatabase, db } from "../lib/db/client";
+import { readRoleFacts } from "../lib/db/runtime-role";
+import { scopesFor, withCommunity, withUser, type TenantTx } from "../lib/db/scopes";
+import { asOwner, createTenant, createUser, type TenantRows } from "./support/fixtures";
+
+type Delegate = {
+  findMany(args: object): Promise<{ id: string; communityId: string }[]>;
+  count(args?: object): Promise<number>;
+  create(args: object): Promise<unknown>;
+  updateMany(args: object): Promise<{ count: number }>;
+  deleteMany(args: object): Promise<{ count: number }>;
+};
+
+type TableCase = {
+  table: string;
+  delegate: keyof TenantTx & string;
+  id: (rows: TenantRows) => string;
+  /** A valid new row for the target community (its own references). */
+  newRow: (target: TenantRows) => Promise<Record<string, unknown>>;
+  /** A harmless change, to see whether an update got through. */
+  change: Record<string, unknown>;
+};
+
+const tables: TableCase[] = [
+  {
+    table: "community_members",
+    delegate: "communityMember",
+    id: (r) => r.memberId,
+    newRow: async (t) => {
+      const user = await createUser("intruder");
+      return { communityId: t.communityId, userId: user.id, discordUserId: user.discordId };
+    },
+    change: { nickname: "changed" },
+  },
+  {
+    table: "subscription_tiers",
+    delegate: "subscriptionTier",
+    id: (r) => r.tierId,
+    newRow: async (t) => ({ communityId: t.communityId, name: `Tier ${randomUUID()}`, price: "1.00", interval: "monthly" }),
+    change: { description: "changed" },
+  },
+  {
+    table: "subscriptions",
+    delegate: "subscription",
+    id: (r) => r.subscriptionId,
+    newRow: async (t) => ({
+      communityId: t.communityId,
+      memberId: t.memberId,
+      stripeCustomerId: "cus_x",
+      tierName: "Gold",
+      status: "active",
+      currentPeriodStart: new Date(),
+      currentPeriodEnd: new Date(),
+    }),
+    change: { status: "canceled" },
+  },
+  {
+    table: "payments",
+    delegate: "payment",
+    id: (r) => r.paymentId,
+    newRow: async (t) => ({ communityId: t.communityId, memberId: t.memberId, amount: "1.00", currency: "USD", status: "succeeded" }),
+    change: { status: "refunded" },
+  },
+  {
+    table: "discord_bot_configs",
+    delegate: "discordBotConfig",
+    id: (r) => r.botConfigId,
+    newRow: async (t) => ({ communityId: t.communityId, botTokenEncrypted: "v1:x", clientId: "1", permissions: 0n }),
+    change: { welcomeMessage: "changed" },
+  },
+  {
+    table: "analytics_events",
+    delegate: "analyticsEvent",
+    id: (r) => r.eventId,
+    newRow: async (t) => ({ communityId: t.communityId, eventType: "page", eventName: "intrusion" }),
+    change: { eventName: "changed" },
+  },
+];
+
+const delegate = (client: unknown, name: string) => (client as Record<string, Delegate>)[name]!;
+
+let a: Awaited<ReturnType<typeof createTenant>>;
+let b: Awaited<ReturnType<typeof createTenant>>;
+
+beforeAll(async () => {
+  a = await createTenant("a");
+  b = await createTenant("b");
+});
+
+describe.each(tables)("$table", (t) => {
+  it("community A cannot read B's rows", async () => {
+    const [direct, all] = await withCommunity(a.community.id, async (tx) => [
+      await delegate(tx, t.delegate).findMany({ where: { id: t.id(b.rows) } }),
+      await delegate(tx, t.delegate).findMany({}),
+    ]);
+    expect(direct).toEqual([]);
+    expect(all.map((row) => row.communityId)).toContain(a.community.id);
+    expect(new Set(all.map((row) => row.communityId))).toEqual(new Set([a.community.id]));
+  });
+
+  it("community A cannot update B's rows", async () => {
+    const result = await withCommunity(a.community.id, (tx) =>
+      delegate(tx, t.delegate).updateMany({ where: { id: t.id(b.rows) }, data: t.change }),
+    );
+    expect(result.count).toBe(0);
+    const [untouched] = await withCommunity(b.community.id, (tx) => delegate(tx, t.delegate).findMany({ where: { id: t.id(b.rows) } }));
+    expect(untouched).toBeDefined();
+    for (const [key, value] of Object.entries(t.change)) expect((untouched as Record<string, unknown>)[key]).not.toEqual(value);
+  });
+
+  it("community A cannot delete B's rows", async () => {
+    const result = await withCommunity(a.community.id, (tx) => delegate(tx, t.delegate).deleteMany({ where: { id: t.id(b.rows) } }));
+    expect(result.count).toBe(0);
+    expect(await withCommunity(b.community.id, (tx) => delegate(tx, t.delegate).count({ where: { id: t.id(b.rows) } }))).toBe(1);
+  });
+
+  it("community A cannot insert rows into B", async () => {
+    const row = await t.newRow(b.rows);
+    await expect(withCommunity(a.community.id, (tx) => delegate(tx, t.delegate).create({ data: row }))).rejects.toThrow(
+      /row-level security/,
+    );
+  });
+
+  it("community A cannot move its own row into B", async () => {
+    await expect(
+      withCommunity(a.community.id, (tx) =>
+        delegate(tx, t.delegate).updateMany({ where: { id: t.id(a.rows) }, data: { communityId: b.community.id } }),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it("no scope sees nothing and writes nothing", async () => {
+    expect(await delegate(db, t.delegate).count()).toBe(0);
+    const row = await t.newRow(a.rows);
+    await expect(delegate(db, t.delegate).create({ data: row })).rejects.toThrow(/row-level security/);
+    expect(await withCommunity(a.community.id, (tx) => delegate(tx, t.delegate).count())).toBeGreaterThan(0);
+  });
+});
+
+describe("tenant-consistent keys", () => {
+  it("a row cannot reference another community's row, even inside its own scope", async () => {
+    await expect(
+      withCommunity(a.community.id, (tx) =>
+        tx.payment.create({
+          data: { communityId: a.community.id, memberId: b.rows.memberId, amount: "1.00", currency: "USD", status: "succeeded" },
+        }),
+      ),
+    ).rejects.toThrow(/foreign key|Foreign key/);
+  });
+});
+
+describe("scoped transactions", () => {
+  it("a rollback inside withCommunity really rolls back", async () => {
+    const name = `Rolled back ${randomUUID()}`;
+    await expect(
+      withCommunity(a.community.id, async (tx) => {
+        await tx.subscriptionTier.create({ data: { communityId: a.community.id, name, price: "3.00", interval: "monthly" } });
+        expect(await tx.subscriptionTier.count({ where: { name } })).toBe(1);
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(await withCommunity(a.community.id, (tx) => tx.subscriptionTier.count({ where: { name } }))).toBe(0);
+  });
+
+  it("concurrent transactions of A and B never see each other's rows", async () => {
+    const runs = Array.from({ length: 24 }, (_, i) => {
+      const tenant = i % 2 === 0 ? a : b;
+      return withCommunity(tenant.community.id, async (tx) => {
+        await tx.$executeRaw`SELECT pg_sleep(0.01)`;
+        const members = await tx.communityMember.findMany({ select: { communityId: true } });
+        const events = await tx.analyticsEvent.findMany({ select: { communityId: true } });
+        return { expected: tenant.community.id, seen: [...members, ...events].map((row) => row.communityId) };
+      });
+    });
+    for (const { expected, seen } of await Promise.all(runs)) {
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen)).toEqual(new Set([expected]));
+    }
+  });
+
+  it("a pooled connection that served A serves an unscoped query that sees nothing", async () => {
+    const single = createDatabase(inject("appUrl"), 1);
+    const scopes = scopesFor(single);
+    try {
+      expect(await scopes.withCommunity(a.community.id, (tx) => tx.communityMember.count())).toBeGreaterThan(0);
+      const [setting] = await single.$queryRaw<{ value: string | null }[]>`
+        SELECT current_setting('app.current_community_id', true) AS value, pg_backend_pid() AS pid`;
+      expect(setting?.value ?? "").toBe(""); // '' rather than NULL: why the policies use nullif
+      expect(await single.communityMember.count()).toBe(0);
+      expect(await single.payment.count()).toBe(0);
+      const seenByB = await scopes.withCommunity(b.community.id, (tx) => tx.communityMember.findMany({ select: { communityId: true } }));
+      expect(new Set(seenByB.map((row) => row.communityId))).toEqual(new Set([b.community.id]));
+    } finally {
+      await single.$disconnect();
+    }
+  });
+
+  it("refuses a scope that is not a UUID before touching the database", async () => {
+    await expect(withCommunity("'; DROP TABLE payments; --", async () => 1)).rejects.toThrow(/UUID/);
+    await expect(withCommunity(undefined as unknown as string, async () => 1)).rejects.toThrow(/UUID/);
+  });
+});
+
+describe("user scope", () => {
+  it("lets a member read their own memberships across communities, and nothing else", async () => {
+    const member = await createUser("member");
+    const joinA = await withCommunity(a.community.id, (tx) =>
+      tx.communityMember.create({ data: { communityId: a.community.id, userId: member.id, discordUserId: member.discordId }, select: { id: true } }),
+    );
+    await withCommunity(b.community.id, (tx) =>
+      tx.communityMember.create({ data: { communityId: b.community.id, userId: member.id, discordUserId: member.discordId } }),
+    );
+    await withCommunity(a.community.id, (tx) =>
+      tx.subscription.create({
+        data: {
+          communityId: a.community.id,
+          memberId: joinA.id,
+          stripeCustomerId: "cus_member",
+          tierName: "Gold",
+          status: "active",
+          currentPeriodStart: new Date(),
+          currentPeriodEnd: new Date(),
+        },
+      }),
+    );
+
+    const seen = await withUser(member.id, async (tx) => ({
+      memberships: await tx.communityMember.findMany({ select: { userId: true, communityId: true } }),
+      subscriptions: await tx.subscription.findMany({ select: { memberId: true } }),
+      payments: await tx.payment.count(),
+      tiers: await tx.subscriptionTier.count(),
+      botConfigs: await tx.discordBotConfig.count(),
+    }));
+    expect(seen.memberships).toHaveLength(2);
+    expect(new Set(seen.memberships.map((m) => m.userId))).toEqual(new Set([member.id]));
+    expect(new Set(seen.memberships.map((m) => m.communityId))).toEqual(new Set([a.community.id, b.community.id]));
+    expect(seen.subscriptions).toEqual([{ memberId: joinA.id }]);
+    expect(seen).toMatchObject({ payments: 0, tiers: 0, botConfigs: 0 });
+  });
+
+  it("is read-only", async () => {
+    const user = await createUser("writer");
+    await expect(
+      withUser(user.id, (tx) =>
+        tx.communityMember.create({ data: { communityId: a.community.id, userId: user.id, discordUserId: user.discordId } }),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await withCommunity(a.community.id, (tx) =>
+      tx.communityMember.create({ data: { communityId: a.community.id, userId: user.id, discordUserId: user.discordId } }),
+    );
+    const changed = await withUser(user.id, (tx) => tx.communityMember.updateMany({ where: { userId: user.id }, data: { nickname: "self-service" } }));
+    expect(changed.count).toBe(0);
+  });
+});
+
+describe("the database enforces it", () => {
+  it("the application role is not a superuser, has no BYPASSRLS and owns nothing", async () => {
+    const client = new pg.Client({ connectionString: inject("appUrl") });
+    await client.connect();
+    try {
+      const facts = await readRoleFacts(client);
+      expect(facts).toMatchObject({ superuser: false, bypassRls: false, ownedTables: 0, inAppGroup: true });
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("every table with a community_id has RLS enabled, forced and a tenant policy", async () => {
+    const tablesWithCommunity = await asOwner(async (client) => {
+      const { rows } = await client.query<{ name: string; enabled: boolean; forced: boolean; using: string | null; check: string | null }>(`
+        SELECT c.relname AS name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
+               pg_get_expr(p.polqual, p.polrelid) AS using, pg_get_expr(p.polwithcheck, p.polrelid) AS check
+          FROM pg_class c
+          JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+          JOIN pg_attribute at ON at.attrelid = c.oid AND at.attname = 'community_id' AND NOT at.attisdropped
+          LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polname = 'tenant_isolation'
+         WHERE c.relkind IN ('r', 'p')`);
+      return rows;
+    });
+    const names = tablesWithCommunity.map((row) => row.name);
+    for (const t of tables) expect(names).toContain(t.table);
+    expect(names).toContain("analytics_events_default");
+    for (const row of tablesWithCommunity) {
+      expect.soft(row, row.name).toMatchObject({ enabled: true, forced: true });
+      for (const expr of [row.using, row.check]) {
+        expect.soft(expr, `${row.name} policy`).toMatch(/community_id = \(\s*SELECT \(NULLIF\(current_setting\('app\.current_community_id'::text, true\), ''::text\)\)::uuid/);
+      }
+    }
+  });
+
+  it("the tenant policy is answered from an index on community_id", async () => {
+    const plan = await withCommunity(a.community.id, async (tx) => {
+      // Tiny test tables would otherwise be scanned; this asks whether the index is usable at all.
+      await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+      const rows = await tx.$queryRaw<{ "QUERY PLAN": string }[]>`
+        EXPLAIN SELECT id FROM community_members ORDER BY joined_at DESC, id DESC LIMIT 50`;
+      return rows.map((row) => row["QUERY PLAN"]).join("\n");
+    });
+    expect(plan).toContain("idx_community_members_community_id_joined_at");
+    expect(plan).toMatch(/Index Cond: \(community_id = \(InitPlan/);
+  });
+});
+
+afterAll(async () => {
+  await db.$disconnect();
+});

@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { db } from "../../lib/db/client";
+import { withCommunity, type TenantTx } from "../../lib/db/scopes";
+
+/** The migration owner's connection, for facts the application role may not see. */
+export async function asOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: inject("ownerUrl") });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function snowflake(): string {
+  return (BigInt("0x" + randomBytes(7).toString("hex")) + 100_000_000_000_000_000n).toString().slice(0, 19);
+}
+
+export async function createUser(name = "user") {
+  const discordId = snowflake();
+  return db.user.create({ data: { discordId, username: `${name}_${discordId.slice(-6)}` }, select: { id: true, discordId: true } });
+}
+
+export async function createCommunity(ownerId: string) {
+  const guild = snowflake();
+  return db.community.create({
+    data: { name: `Community ${guild.slice(-5)}`, slug: `c-${guild}`, discordGuildId: guild, ownerId },
+    select: { id: true, slug: true },
+  });
+}
+
+export type TenantRows = {
+  communityId: string;
+  memberId: string;
+  tierId: string;
+  subscriptionId: string;
+  paymentId: string;
+  botConfigId: string;
+  eventId: string;
+};
+
+/** One row in every tenant table, written through the community's scope. */
+export async function createTenantRows(communityId: string, userId: string, discordUserId: string): Promise<TenantRows> {
+  return withCommunity(communityId, async (tx: TenantTx) => {
+    const member = await tx.communityMember.create({ data: { communityId, userId, discordUserId }, select: { id: true } });
+    const tier = await tx.subscriptionTier.create({
+      data: { communityId, name: "Gold", price: "9.99", interval: "monthly" },
+      select: { id: true },
+    });
+    const subscription = await tx.subscription.create({
+      data: {
+        communityId,
+        memberId: member.id,
+        stripeSubscriptionId: `sub_${snowflake()}`,
+        stripeCustomerId: "cus_test",
+        tierName: "Gold",
+        status: "active",
+        currentPeriodStart: new Date(),
+        currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
+      },
+      select: { id: true },
+    });
+    const payment = await tx.payment.create({
+      data: { communityId, memberId: member.id, subscriptionId: subscription.id, amount: "9.99", currency: "USD", status: "succeeded" },
+      select: { id: true },
+    });
+    const botConfig = await tx.discordBotConfig.create({
+      data: { communityId, botTokenEncrypted: "v1:test", clientId: snowflake(), permissions: 268435456n },
+      select: { id: true },
+    });
+    const event = await tx.analyticsEvent.create({
+      data: { communityId, eventType: "page", eventName: "community_page_viewed", userId },
+      select: { id: true },
+    });
+    return {
+      communityId,
+      memberId: member.id,
+      tierId: tier.id,
+      subscriptionId: subscription.id,
+      paymentId: payment.id,
+      botConfigId: botConfig.id,
+      eventId: event.id,
+    };
+  });
+}
+
+export async function createTenant(name: string) {
+  const owner = await createUser(`${name}_owner`);
+  const community = await createCommunity(owner.id);
+  const rows = await createTenantRows(community.id, owner.id, owner.discordId);
+  return { owner, community, rows };
+}
