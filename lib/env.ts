@@ -39,7 +39,7 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export function parseServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
+export function parseServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
   const result = serverEnvSchema.safeParse(source);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "env"}: ${issue.message}`);

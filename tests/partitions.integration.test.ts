@@ -36,8 +36,8 @@ describe("analytics_events partitions", () => {
     expect(before).toBe(1);
 
     // The application role owns nothing; the SECURITY DEFINER function does this one thing for it.
-    const [{ created }] = await db.$queryRaw<{ created: number }[]>`SELECT ensure_analytics_partitions('2024-06-01'::date, 0) AS created`;
-    expect(created).toBeGreaterThanOrEqual(1);
+    const [result] = await db.$queryRaw<{ created: number }[]>`SELECT ensure_analytics_partitions('2024-06-01'::date, 0) AS created`;
+    expect(result?.created).toBeGreaterThanOrEqual(1);
 
     const moved = await asOwner(async (c) => ({
       inDefault: (await c.query("SELECT count(*)::int AS n FROM analytics_events_default WHERE event_name = 'future'")).rows[0].n,

@@ -3,7 +3,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 /** The tenant a transaction serves. Ids are validated UUIDs (see ids.ts). */
 export type Scope = { communityId?: string; userId?: string };
 
-export const scopeStorage = new AsyncLocalStorage<Scope>();
+// One store per process, like the pooled client it pairs with (client.ts): Next
+// bundles route handlers and pages as separate module graphs, and a pool created
+// by one must see the scope opened by another.
+const globalForScope = globalThis as unknown as { communityosScope?: AsyncLocalStorage<Scope> };
+export const scopeStorage: AsyncLocalStorage<Scope> = (globalForScope.communityosScope ??= new AsyncLocalStorage<Scope>());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -1,0 +1,38 @@
+import { expect, test } from "@playwright/test";
+
+test("the landing page says what CommunityOS is and lists the demo communities from the database", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveTitle(/CommunityOS/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("membership business");
+  await expect(page.getByRole("link", { name: "Sign in with Discord" })).toBeVisible();
+
+  const communities = page.getByRole("region", { name: "Communities on CommunityOS" });
+  await expect(communities.getByRole("heading", { name: "Pixel Guild" })).toBeVisible();
+  await expect(communities.getByRole("heading", { name: "Trading Desk" })).toBeVisible();
+  // Prices and member counts are tenant data, read through each community's RLS scope.
+  await expect(communities.getByText("from $5.00/mo")).toBeVisible();
+  await expect(communities.getByText("42 members")).toBeVisible();
+});
+
+test("a community's public page shows its active tiers", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: /Pixel Guild/ }).click();
+  await expect(page).toHaveURL(/\/c\/pixel-guild$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Pixel Guild" })).toBeVisible();
+  const tiers = page.getByRole("region", { name: "Membership tiers" });
+  await expect(tiers.getByRole("heading", { level: 3 })).toHaveText(["Supporter", "Pro", "Patron"]);
+  await expect(tiers.getByText("$120.00")).toBeVisible();
+});
+
+test("an unknown community is a clear 404", async ({ page }) => {
+  const response = await page.goto("/c/no-such-community");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "We couldn't find that page" })).toBeVisible();
+});
+
+test("the owner dashboard and member portal send anonymous visitors to sign in", async ({ page }) => {
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fdashboard$/);
+  await page.goto("/portal");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fportal$/);
+});
