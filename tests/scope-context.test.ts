@@ -11,6 +11,12 @@ describe("the scoped BEGIN", () => {
     );
   });
 
+  it("runs the user scope as the self-read role", () => {
+    expect(scopedBegin({ userId: A })).toBe(
+      `BEGIN; SET LOCAL ROLE communityos_member_self; SELECT set_config('app.current_community_id', '', true), set_config('app.current_user_id', '${A}', true)`,
+    );
+  });
+
   it("refuses anything but a bare lower-case UUID", () => {
     expect(() => scopedBegin({ communityId: `${A}', false) --` })).toThrow(/UUID/);
     expect(() => scopedBegin({ userId: A.toUpperCase() })).toThrow(/UUID/);

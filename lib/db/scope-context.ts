@@ -24,8 +24,10 @@ function literal(id: string | undefined): string {
  * on a pooled connection can never carry over.
  */
 export function scopedBegin(scope: Scope): string {
+  // The user scope runs as the role its self-read policies are written for (see the migration).
+  const role = scope.userId ? " SET LOCAL ROLE communityos_member_self;" : "";
   return (
-    "BEGIN; SELECT " +
+    `BEGIN;${role} SELECT ` +
     `set_config('app.current_community_id', ${literal(scope.communityId)}, true), ` +
     `set_config('app.current_user_id', ${literal(scope.userId)}, true)`
   );

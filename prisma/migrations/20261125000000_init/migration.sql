@@ -6,13 +6,23 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto;
 
 -- Privileges for the runtime live on a NOLOGIN group role; scripts/db-migrate.ts
 -- creates the login role (APP_DATABASE_URL's user) and makes it a member.
+-- communityos_member_self is what a transaction in the user scope runs as (SET
+-- LOCAL ROLE): the self-read policies apply to it alone. communityos_app is
+-- NOINHERIT, so the login role can switch to it but never inherits its policies:
+-- a permissive policy it inherited would be OR'd into every community-scoped
+-- query and cost it the (community_id, ...) index order.
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'communityos_app') THEN
-    CREATE ROLE communityos_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+    CREATE ROLE communityos_app NOLOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'communityos_member_self') THEN
+    CREATE ROLE communityos_member_self NOLOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
   END IF;
 END
 $$;
+ALTER ROLE communityos_app NOINHERIT;
+GRANT communityos_member_self TO communityos_app;
 
 -- ---------------------------------------------------------------- users (global)
 CREATE TABLE users (
@@ -264,12 +274,12 @@ SELECT enable_tenant_rls('analytics_events_default');
 
 -- The user scope: a signed-in member reads their own memberships, subscriptions
 -- and payments across communities. Read-only; writes need the community scope.
-CREATE POLICY member_self_read ON community_members FOR SELECT
+CREATE POLICY member_self_read ON community_members FOR SELECT TO communityos_member_self
   USING (user_id = (SELECT nullif(current_setting('app.current_user_id', true), '')::uuid));
-CREATE POLICY member_self_read ON subscriptions FOR SELECT
+CREATE POLICY member_self_read ON subscriptions FOR SELECT TO communityos_member_self
   USING (member_id IN (SELECT id FROM community_members
                        WHERE user_id = (SELECT nullif(current_setting('app.current_user_id', true), '')::uuid)));
-CREATE POLICY member_self_read ON payments FOR SELECT
+CREATE POLICY member_self_read ON payments FOR SELECT TO communityos_member_self
   USING (member_id IN (SELECT id FROM community_members
                        WHERE user_id = (SELECT nullif(current_setting('app.current_user_id', true), '')::uuid)));
 
@@ -327,3 +337,5 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
   discord_bot_configs, analytics_events, data_retention_policies
   TO communityos_app;
 GRANT EXECUTE ON FUNCTION ensure_analytics_partitions(date, integer) TO communityos_app;
+GRANT USAGE ON SCHEMA public TO communityos_member_self;
+GRANT SELECT ON community_members, subscriptions, payments, communities TO communityos_member_self;

@@ -1,0 +1,14 @@
+// npm run bench — speed targets, measured in one run on a throw-away database
+// (embedded, or a new database on a local BENCH_DATABASE_URL). Not part of npm test.
+import { provisionTestDatabase } from "../tests/support/test-database";
+import { benchRlsRead } from "./bench/rls-read";
+
+if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
+console.log("# CommunityOS benchmarks");
+const database = await provisionTestDatabase();
+try {
+  const met = await benchRlsRead(database.ownerUrl, database.appUrl);
+  console.log(`\n${met ? "all targets met" : "some targets missed (see above)"}`);
+} finally {
+  await database.teardown();
+}
