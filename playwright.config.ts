@@ -15,7 +15,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   reporter: [["list"], ["json", { outputFile: "test-results/e2e-results.json" }]],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    // Next.js rewrites loopback hosts to "localhost" inside route handlers, so the
+    // app is addressed as localhost everywhere or OAuth redirect URIs would differ.
+    baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
@@ -40,12 +42,21 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `node node_modules/next/dist/bin/next start --port ${port} --hostname 127.0.0.1`,
-    url: `http://127.0.0.1:${port}/api/health`,
+    command: `node node_modules/next/dist/bin/next start --port ${port}`,
+    url: `http://localhost:${port}/api/health`,
     timeout: 60_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { APP_DATABASE_URL: appUrl, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    // A production build, declared a test stage so it may use the fake Discord.
+    env: {
+      APP_DATABASE_URL: appUrl,
+      NODE_ENV: "production",
+      COMMUNITYOS_ENV: "test",
+      AUTH_URL: `http://localhost:${port}`,
+      NEXT_TELEMETRY_DISABLED: "1",
+      DISCORD_FAKE_URL: process.env.DISCORD_FAKE_URL ?? "",
+      AUTH_SECRET: process.env.AUTH_SECRET ?? "",
+    },
   },
 });

@@ -7,6 +7,10 @@ import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
 import "./globals.css";
 
+// Every page shows who is signed in, so nothing is prerendered: a build needs no
+// database or secrets, only a running server does.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "CommunityOS — paid memberships for Discord communities", template: "%s · CommunityOS" },
   description: "Sell paid memberships to your Discord community. Stripe billing, automatic roles, analytics.",

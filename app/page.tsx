@@ -75,9 +75,9 @@ export default async function LandingPage() {
                       <CommunityAvatar name={community.name} url={community.avatarUrl} />
                       <div className="min-w-0">
                         <h3 className="truncate font-semibold">{community.name}</h3>
-                        <p className="text-sm text-slate-500">
-                          {community.memberCount.toLocaleString("en-US")} members
-                        </p>
+                        {community.showMemberCount && (
+                          <p className="text-sm text-slate-500">{community.memberCount.toLocaleString("en-US")} members</p>
+                        )}
                       </div>
                     </div>
                     {community.description && <p className="mt-4 line-clamp-2 text-sm text-slate-600">{community.description}</p>}

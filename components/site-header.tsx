@@ -1,25 +1,60 @@
 import Link from "next/link";
-import { ButtonLink } from "@/components/ui/button";
+import { signOutAction } from "@/app/signin/actions";
 import { Logo } from "@/components/logo";
+import { UserAvatar } from "@/components/user-avatar";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink, Button } from "@/components/ui/button";
+import { signInMode } from "@/lib/auth/mode";
+import { getSessionUser } from "@/lib/auth/session";
 
-export function SiteHeader() {
+export async function SiteHeader() {
+  const [user, mode] = await Promise.all([getSessionUser(), signInMode()]);
   return (
     <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/80 backdrop-blur">
-      <div className="mx-auto flex h-16 max-w-6xl items-center justify-between px-4 sm:px-6">
-        <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight" aria-label="CommunityOS home">
-          <Logo />
-          <span>CommunityOS</span>
-        </Link>
-        <nav aria-label="Main" className="flex items-center gap-1 sm:gap-3">
-          <Link href="/#communities" className="hidden rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900 sm:block">
-            Communities
+      <div className="mx-auto flex h-16 max-w-6xl items-center justify-between gap-3 px-4 sm:px-6">
+        <div className="flex items-center gap-3">
+          <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight" aria-label="CommunityOS home">
+            <Logo />
+            <span className="hidden sm:inline">CommunityOS</span>
           </Link>
-          <Link href="/#features" className="hidden rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900 sm:block">
-            Features
-          </Link>
-          <ButtonLink href="/signin" size="sm">
-            Sign in with Discord
-          </ButtonLink>
+          {mode === "demo" && (
+            <Badge tone="warning" title="Discord and payments are local stand-ins; no real accounts are used.">
+              Demo mode
+            </Badge>
+          )}
+        </div>
+        <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">
+          {user ? (
+            <>
+              <Link href="/dashboard" className="rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900">
+                Dashboard
+              </Link>
+              <Link href="/portal" className="rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900">
+                Memberships
+              </Link>
+              <span className="hidden items-center gap-2 px-2 text-sm text-slate-700 md:flex" data-testid="signed-in-user">
+                <UserAvatar name={user.name} url={user.image} />
+                {user.name}
+              </span>
+              <form action={signOutAction}>
+                <Button type="submit" variant="secondary" size="sm">
+                  Sign out
+                </Button>
+              </form>
+            </>
+          ) : (
+            <>
+              <Link href="/#communities" className="hidden rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900 sm:block">
+                Communities
+              </Link>
+              <Link href="/#features" className="hidden rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900 sm:block">
+                Features
+              </Link>
+              <ButtonLink href="/signin" size="sm">
+                Sign in with Discord
+              </ButtonLink>
+            </>
+          )}
         </nav>
       </div>
     </header>

@@ -18,13 +18,29 @@ export const DEFAULT_APP_ROLE = "app_user";
 const serverEnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    // The deployment stage; defaults to NODE_ENV. A production build serving the
+    // end-to-end tests declares itself "test" here, never by weakening production.
+    COMMUNITYOS_ENV: z.enum(["development", "production", "test"]).optional(),
     DATABASE_URL: postgresUrl.optional(),
     APP_DATABASE_URL: postgresUrl.optional(),
     APP_DATABASE_PASSWORD: z.string().min(1).optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
+    AUTH_DISCORD_ID: z.string().regex(/^\d{17,20}$/, "must be your Discord application's client id").optional(),
+    AUTH_DISCORD_SECRET: z.string().min(8).optional(),
+    DISCORD_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
   })
+  .transform((env) => ({ ...env, stage: env.COMMUNITYOS_ENV ?? env.NODE_ENV }))
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === "production" && !env.APP_DATABASE_URL) {
+    if (!!env.AUTH_DISCORD_ID !== !!env.AUTH_DISCORD_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["AUTH_DISCORD_SECRET"], message: "AUTH_DISCORD_ID and AUTH_DISCORD_SECRET go together" });
+    }
+    if (env.stage === "production") {
+      if (env.DISCORD_FAKE_URL) ctx.addIssue({ code: "custom", path: ["DISCORD_FAKE_URL"], message: "demo mode is not allowed in production" });
+      if (!env.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
+      if (!env.AUTH_DISCORD_ID) ctx.addIssue({ code: "custom", path: ["AUTH_DISCORD_ID"], message: "is required in production (Discord sign-in)" });
+    }
+    if (env.stage === "production" && !env.APP_DATABASE_URL) {
       ctx.addIssue({
         code: "custom",
         path: ["APP_DATABASE_URL"],
@@ -40,7 +56,9 @@ export class ConfigError extends Error {
 }
 
 export function parseServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
-  const result = serverEnvSchema.safeParse(source);
+  // An empty value (FOO= in a .env file or CI) means "not set".
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = serverEnvSchema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "env"}: ${issue.message}`);
     throw new ConfigError(`Invalid environment configuration:\n${problems.join("\n")}`);

@@ -1,10 +1,24 @@
 // npm run dev — the whole app on one command: a database (embedded unless
 // DATABASE_URL is set), migrations, demo data once, then `next dev`.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { ConfigError, parseServerEnv } from "../lib/env";
 import { PROJECT_ROOT, prepareDevDatabase } from "./lib/database-setup";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+/** A development AUTH_SECRET kept in .data, so sessions survive restarts. */
+async function localAuthSecret(): Promise<string> {
+  const file = path.join(PROJECT_ROOT, ".data/auth-secret");
+  const existing = await readFile(file, "utf8").catch(() => "");
+  if (existing.trim().length >= 32) return existing.trim();
+  const secret = randomBytes(32).toString("base64url");
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
 
 let env;
 try {
@@ -24,8 +38,22 @@ if (database.embedded || process.env.SEED === "1") {
   await db.$disconnect();
 }
 
+// Without Discord keys (and outside production) sign-in runs against the local
+// fake Discord; with keys it is neither started nor reachable.
+let fakeDiscord: { url: string; close: () => Promise<void> } | null = null;
+if (!env.AUTH_DISCORD_ID && env.stage !== "production") {
+  const { startFakeDiscord } = await import("../e2e/fakes/discord/server");
+  fakeDiscord = await startFakeDiscord({ port: Number(process.env.FAKE_DISCORD_PORT ?? 54330) });
+  console.log(`▸ demo mode: fake Discord on ${fakeDiscord.url} (set AUTH_DISCORD_ID/AUTH_DISCORD_SECRET for the real one)`);
+}
+
 // The web server gets only the application role's URL, never the owner's.
-const childEnv: NodeJS.ProcessEnv = { ...process.env, APP_DATABASE_URL: database.appUrl };
+const childEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  APP_DATABASE_URL: database.appUrl,
+  AUTH_SECRET: env.AUTH_SECRET ?? (await localAuthSecret()),
+  ...(fakeDiscord ? { DISCORD_FAKE_URL: fakeDiscord.url } : {}),
+};
 delete childEnv.DATABASE_URL;
 const port = process.env.PORT ?? "3000";
 console.log(`▸ starting Next.js on http://localhost:${port}`);
@@ -40,6 +68,7 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   next.kill("SIGTERM");
+  await fakeDiscord?.close();
   await database.embedded?.stop();
   process.exit(code);
 }

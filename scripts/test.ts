@@ -3,6 +3,8 @@
 // integration tests, a production build, then Playwright against it.
 import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { startFakeDiscord } from "../e2e/fakes/discord/server";
 import { provisionTestDatabase } from "../tests/support/test-database";
 import { PROJECT_ROOT } from "./lib/database-setup";
 
@@ -30,11 +32,16 @@ async function playwrightCounts(file: string): Promise<Counts> {
 const node = process.execPath;
 console.log("▸ provisioning a test database");
 const database = await provisionTestDatabase();
+const fakeDiscord = await startFakeDiscord();
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   COMMUNITYOS_TEST_OWNER_URL: database.ownerUrl,
   COMMUNITYOS_TEST_APP_URL: database.appUrl,
+  DISCORD_FAKE_URL: fakeDiscord.url,
+  AUTH_SECRET: randomBytes(32).toString("base64url"),
 };
+delete env.AUTH_DISCORD_ID;
+delete env.AUTH_DISCORD_SECRET;
 delete env.DATABASE_URL;
 
 let exitCode = 1;
@@ -69,6 +76,7 @@ try {
   exitCode = failedSteps.length === 0 && totals.failed === 0 ? 0 : 1;
   if (failedSteps.length) console.error(`✗ failed: ${failedSteps.join(", ")}`);
 } finally {
+  await fakeDiscord.close();
   await database.teardown();
 }
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

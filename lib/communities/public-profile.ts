@@ -1,7 +1,15 @@
 import { db } from "../db/client";
 import { withCommunity, type TenantTx } from "../db/scopes";
+import { readSettings } from "./validation";
 
 /** What anyone may see of a community: its profile and active tiers. */
+export async function isMember(communityId: string, userId: string): Promise<boolean> {
+  const row = await withCommunity(communityId, (tx) =>
+    tx.communityMember.findUnique({ where: { communityId_userId: { communityId, userId } }, select: { isActive: true } }),
+  );
+  return !!row?.isActive;
+}
+
 export type PublicTier = {
   id: string;
   name: string;
@@ -15,6 +23,8 @@ export type PublicTier = {
 
 export type PublicCommunity = {
   id: string;
+  status: string;
+  showMemberCount: boolean;
   slug: string;
   name: string;
   description: string | null;
@@ -47,12 +57,12 @@ async function readPublicTenantData(tx: TenantTx) {
 export async function getPublicCommunity(slug: string): Promise<PublicCommunity | null> {
   const community = await db.community.findUnique({
     where: { slug },
-    select: { ...profileSelect, status: true },
+    select: { ...profileSelect, status: true, settings: true },
   });
   if (!community || community.status === "archived") return null;
   const tenant = await withCommunity(community.id, readPublicTenantData);
-  const { status: _status, ...profile } = community;
-  return { ...profile, ...tenant };
+  const { settings, ...profile } = community;
+  return { ...profile, showMemberCount: readSettings(settings).showMemberCount, ...tenant };
 }
 
 export async function listFeaturedCommunities(limit = 6): Promise<PublicCommunity[]> {
@@ -60,9 +70,13 @@ export async function listFeaturedCommunities(limit = 6): Promise<PublicCommunit
     where: { status: "active" },
     orderBy: { createdAt: "asc" },
     take: limit,
-    select: profileSelect,
+    select: { ...profileSelect, status: true, settings: true },
   });
   return Promise.all(
-    communities.map(async (community) => ({ ...community, ...(await withCommunity(community.id, readPublicTenantData)) })),
+    communities.map(async ({ settings, ...community }) => ({
+      ...community,
+      showMemberCount: readSettings(settings).showMemberCount,
+      ...(await withCommunity(community.id, readPublicTenantData)),
+    })),
   );
 }

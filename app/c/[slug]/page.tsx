@@ -5,7 +5,10 @@ import { CommunityAvatar } from "@/components/community-avatar";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { getPublicCommunity } from "@/lib/communities/public-profile";
+import { getSessionUser } from "@/lib/auth/session";
+import { getPublicCommunity, isMember } from "@/lib/communities/public-profile";
+import { Alert } from "@/components/ui/alert";
+import { JoinForm } from "./join-form";
 import { slugSchema } from "@/lib/communities/slug";
 import { formatMoney } from "@/lib/utils/money";
 
@@ -26,6 +29,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function CommunityPage({ params }: Props) {
   const community = await loadCommunity((await params).slug);
   if (!community) notFound();
+  const user = await getSessionUser();
+  const member = user ? await isMember(community.id, user.id) : false;
+  const signInHref = `/signin?callbackUrl=${encodeURIComponent(`/c/${community.slug}`)}`;
 
   return (
     <div className="mx-auto max-w-5xl px-4 py-12 sm:px-6">
@@ -33,10 +39,22 @@ export default async function CommunityPage({ params }: Props) {
         <CommunityAvatar name={community.name} url={community.avatarUrl} className="h-20 w-20 text-2xl" />
         <div>
           <h1 className="text-3xl font-semibold tracking-tight">{community.name}</h1>
-          <p className="mt-1 text-slate-500">{community.memberCount.toLocaleString("en-US")} members</p>
+          {community.showMemberCount && <p className="mt-1 text-slate-500">{community.memberCount.toLocaleString("en-US")} members</p>}
           {community.description && <p className="mt-3 max-w-2xl text-slate-700">{community.description}</p>}
         </div>
       </div>
+
+      <section aria-label="Membership" className="mt-8">
+        {member ? (
+          <Alert tone="success">You&apos;re a member of {community.name}.</Alert>
+        ) : community.status !== "active" ? (
+          <Alert tone="info">{community.name} isn&apos;t taking new members right now.</Alert>
+        ) : user ? (
+          <JoinForm slug={community.slug} name={community.name} />
+        ) : (
+          <ButtonLink href={signInHref} variant="secondary">Sign in with Discord to join</ButtonLink>
+        )}
+      </section>
 
       <section aria-labelledby="tiers-title" className="mt-12">
         <h2 id="tiers-title" className="text-xl font-semibold">Membership tiers</h2>
@@ -67,7 +85,7 @@ export default async function CommunityPage({ params }: Props) {
                     </ul>
                   )}
                   <div className="mt-auto pt-6">
-                    <ButtonLink href={`/signin?callbackUrl=${encodeURIComponent(`/c/${community.slug}`)}`} className="w-full">
+                    <ButtonLink href={user ? `/c/${community.slug}#tiers-title` : signInHref} className="w-full">
                       Join {tier.name}
                     </ButtonLink>
                   </div>

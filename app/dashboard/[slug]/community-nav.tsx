@@ -1,0 +1,37 @@
+import Link from "next/link";
+import { CommunityAvatar } from "@/components/community-avatar";
+import { cn } from "@/lib/utils/cn";
+
+export function CommunityHeader({ community, current }: { community: { slug: string; name: string; avatarUrl: string | null }; current: "overview" | "settings" }) {
+  const tabs = [
+    { key: "overview", label: "Overview", href: `/dashboard/${community.slug}` },
+    { key: "settings", label: "Settings", href: `/dashboard/${community.slug}/settings` },
+  ] as const;
+  return (
+    <div>
+      <Link href="/dashboard" className="text-sm text-slate-600 hover:text-slate-900">← Your communities</Link>
+      <div className="mt-4 flex flex-wrap items-center justify-between gap-4">
+        <div className="flex items-center gap-3">
+          <CommunityAvatar name={community.name} url={community.avatarUrl} />
+          <h1 className="text-2xl font-semibold tracking-tight">{community.name}</h1>
+        </div>
+        <Link href={`/c/${community.slug}`} className="text-sm font-medium text-brand-700 hover:underline">View public page →</Link>
+      </div>
+      <nav aria-label="Community" className="mt-6 flex gap-1 border-b border-slate-200">
+        {tabs.map((tab) => (
+          <Link
+            key={tab.key}
+            href={tab.href}
+            aria-current={tab.key === current ? "page" : undefined}
+            className={cn(
+              "-mb-px border-b-2 px-3 py-2 text-sm font-medium",
+              tab.key === current ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900",
+            )}
+          >
+            {tab.label}
+          </Link>
+        ))}
+      </nav>
+    </div>
+  );
+}

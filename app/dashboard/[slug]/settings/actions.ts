@@ -1,0 +1,17 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { communityAction, type ActionState } from "@/lib/actions";
+import { updateCommunity } from "@/lib/communities/owner";
+import { updateCommunitySchema } from "@/lib/communities/validation";
+
+const update = communityAction(updateCommunitySchema, "owner", (input, { community, tx }) => updateCommunity(input, community, tx));
+
+export async function updateCommunityAction(prev: ActionState<{ slug: string }>, formData: FormData) {
+  const result = await update(prev, formData);
+  if (result.ok) {
+    revalidatePath("/dashboard");
+    return { ...result, message: "Settings saved." };
+  }
+  return result;
+}

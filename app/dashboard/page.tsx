@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CommunityAvatar } from "@/components/community-avatar";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { requireUser } from "@/lib/auth/require-user";
+import { listOwnedCommunities } from "@/lib/communities/owner";
+
+export const metadata: Metadata = { title: "Your communities" };
+
+const statusTone = { active: "success", paused: "warning", archived: "neutral" } as const;
+
+export default async function DashboardPage() {
+  const user = await requireUser("/dashboard");
+  const communities = await listOwnedCommunities(user.id);
+  return (
+    <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
+      <div className="flex flex-wrap items-center justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Your communities</h1>
+          <p className="mt-1 text-sm text-slate-600">Communities you own on CommunityOS.</p>
+        </div>
+        <ButtonLink href="/dashboard/new">New community</ButtonLink>
+      </div>
+      {communities.length === 0 ? (
+        <Card className="mt-8 text-center">
+          <p className="font-medium">You don&apos;t own a community yet</p>
+          <p className="mt-1 text-sm text-slate-600">Connect a Discord server where you have Manage Server to start selling memberships.</p>
+          <ButtonLink href="/dashboard/new" className="mt-6">Connect a Discord server</ButtonLink>
+        </Card>
+      ) : (
+        <ul className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Your communities">
+          {communities.map((c) => (
+            <li key={c.id}>
+              <Link href={`/dashboard/${c.slug}`} className="block h-full rounded-2xl">
+                <Card className="h-full transition-shadow hover:shadow-md">
+                  <div className="flex items-center gap-3">
+                    <CommunityAvatar name={c.name} url={c.avatarUrl} />
+                    <div className="min-w-0">
+                      <h2 className="truncate font-semibold">{c.name}</h2>
+                      <p className="text-sm text-slate-500">/c/{c.slug}</p>
+                    </div>
+                  </div>
+                  <div className="mt-4 flex items-center justify-between text-sm">
+                    <span className="text-slate-600">{c.memberCount.toLocaleString("en-US")} members</span>
+                    <Badge tone={statusTone[c.status as keyof typeof statusTone] ?? "neutral"}>{c.status}</Badge>
+                  </div>
+                </Card>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CommunityAvatar } from "@/components/community-avatar";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { requireUser } from "@/lib/auth/require-user";
+import { withUser } from "@/lib/db/scopes";
+import { formatMoney } from "@/lib/utils/money";
+
+export const metadata: Metadata = { title: "Your memberships" };
+
+const statusTone: Record<string, "success" | "warning" | "danger" | "neutral"> = {
+  active: "success",
+  trialing: "success",
+  past_due: "warning",
+  canceled: "neutral",
+  none: "neutral",
+};
+
+export default async function PortalPage() {
+  const user = await requireUser("/portal");
+  // The user scope: this member's own rows across communities, read-only.
+  const memberships = await withUser(user.id, (tx) =>
+    tx.communityMember.findMany({
+      where: { isActive: true },
+      orderBy: { joinedAt: "desc" },
+      select: {
+        id: true,
+        joinedAt: true,
+        subscriptionStatus: true,
+        subscriptionTier: true,
+        subscriptionExpiresAt: true,
+        totalSpent: true,
+        community: { select: { slug: true, name: true, avatarUrl: true } },
+      },
+    }),
+  );
+  return (
+    <div className="mx-auto max-w-4xl px-4 py-10 sm:px-6">
+      <h1 className="text-2xl font-semibold tracking-tight">Your memberships</h1>
+      <p className="mt-1 text-sm text-slate-600">Communities you belong to and what you pay for them.</p>
+      {memberships.length === 0 ? (
+        <Card className="mt-8 text-center">
+          <p className="font-medium">You haven&apos;t joined a community yet</p>
+          <ButtonLink href="/#communities" className="mt-6">Browse communities</ButtonLink>
+        </Card>
+      ) : (
+        <ul className="mt-8 space-y-3" aria-label="Your memberships">
+          {memberships.map((m) => (
+            <li key={m.id}>
+              <Card className="flex flex-wrap items-center justify-between gap-4">
+                <div className="flex items-center gap-3">
+                  <CommunityAvatar name={m.community.name} url={m.community.avatarUrl} />
+                  <div>
+                    <Link href={`/c/${m.community.slug}`} className="font-semibold hover:underline">{m.community.name}</Link>
+                    <p className="text-sm text-slate-500">
+                      {m.subscriptionTier ?? "Free member"}
+                      {m.subscriptionExpiresAt && m.subscriptionStatus !== "none" && ` · renews or ends ${m.subscriptionExpiresAt.toLocaleDateString("en-US", { dateStyle: "medium" })}`}
+                    </p>
+                  </div>
+                </div>
+                <div className="flex items-center gap-3 text-sm">
+                  <span className="text-slate-600">{formatMoney(m.totalSpent.toString(), "USD")} spent</span>
+                  <Badge tone={statusTone[m.subscriptionStatus] ?? "neutral"}>{m.subscriptionStatus === "none" ? "free" : m.subscriptionStatus.replace("_", " ")}</Badge>
+                </div>
+              </Card>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { db } from "../db/client";
+import { parseId } from "../db/ids";
+import { withCommunity, type TenantTx } from "../db/scopes";
+import { slugSchema } from "../communities/slug";
+
+export type FieldErrors = Record<string, string[] | undefined>;
+export type ActionResult<T> = { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
+export type ActionState<T> = ActionResult<T> | null;
+
+export type Actor = { id: string; discordId: string; username: string };
+export type CommunityRef = { id: string; slug: string; name: string; ownerId: string };
+
+/** An expected failure a handler reports to the user (e.g. "slug taken"). */
+export class ActionError extends Error {
+  constructor(message: string, readonly fieldErrors?: FieldErrors) {
+    super(message);
+    this.name = "ActionError";
+  }
+}
+
+export const NOT_FOUND = "We couldn't find that community.";
+export const SIGN_IN_REQUIRED = "Please sign in to continue.";
+
+/** Form fields as a plain object; Next's own $ACTION_ fields are not input. */
+export function formInput(formData: FormData): Record<string, FormDataEntryValue | FormDataEntryValue[]> {
+  const input: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {};
+  for (const key of new Set(formData.keys())) {
+    if (key.startsWith("$ACTION")) continue;
+    const values = formData.getAll(key);
+    input[key] = values.length > 1 ? values : values[0]!;
+  }
+  return input;
+}
+
+type Role = "owner" | "signed-in";
+
+/**
+ * The one chain every server action goes through: authenticate, load the
+ * community by slug, check the actor's right, parse the input with zod, run
+ * the handler in the community's RLS scope, and answer with typed results or
+ * field errors. Unexpected errors are logged and reported without details.
+ */
+export function createActionChain(deps: { getActor: () => Promise<Actor | null> }) {
+  async function run<R>(work: () => Promise<R>): Promise<ActionResult<R>> {
+    try {
+      return { ok: true, data: await work() };
+    } catch (error) {
+      if (error instanceof ActionError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+      console.error("server action failed", error);
+      return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again." };
+    }
+  }
+
+  function parse<S extends z.ZodType>(schema: S, formData: FormData): z.output<S> {
+    const parsed = schema.safeParse(formInput(formData));
+    if (!parsed.success) {
+      throw new ActionError("Please correct the highlighted fields.", z.flattenError(parsed.error).fieldErrors as FieldErrors);
+    }
+    return parsed.data;
+  }
+
+  async function actor(): Promise<Actor> {
+    const user = await deps.getActor();
+    if (!user) throw new ActionError(SIGN_IN_REQUIRED);
+    return { ...user, id: parseId(user.id, "user id") };
+  }
+
+  /** An action of a signed-in user that belongs to no community (e.g. creating one). */
+  function userAction<S extends z.ZodType, R>(schema: S, handler: (input: z.output<S>, ctx: { actor: Actor }) => Promise<R>) {
+    return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>
+      run(async () => {
+        const who = await actor();
+        return handler(parse(schema, formData), { actor: who });
+      });
+  }
+
+  /** An action on one community, named by the form's `communitySlug` field. */
+  function communityAction<S extends z.ZodType, R>(
+    schema: S,
+    role: Role,
+    handler: (input: z.output<S>, ctx: { actor: Actor; community: CommunityRef; tx: TenantTx }) => Promise<R>,
+  ) {
+    return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>
+      run(async () => {
+        const who = await actor();
+        const slug = slugSchema.safeParse(formData.get("communitySlug"));
+        if (!slug.success) throw new ActionError(NOT_FOUND);
+        const community = await db.community.findUnique({
+          where: { slug: slug.data },
+          select: { id: true, slug: true, name: true, ownerId: true },
+        });
+        // Someone else's community looks exactly like a missing one.
+        if (!community || (role === "owner" && community.ownerId !== who.id)) throw new ActionError(NOT_FOUND);
+        const input = parse(schema, formData);
+        return withCommunity(community.id, (tx) => handler(input, { actor: who, community, tx }));
+      });
+  }
+
+  return { userAction, communityAction };
+}

@@ -1,0 +1,106 @@
+import { Prisma } from "../generated/prisma/client";
+import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
+import { db } from "../db/client";
+import { withCommunity, type TenantTx } from "../db/scopes";
+import { listManageableGuilds, DiscordUnavailableError } from "../discord/user-guilds";
+import type { createCommunitySchema, updateCommunitySchema } from "./validation";
+import type { z } from "zod";
+
+/** Which unique key a Prisma P2002 error hit, as the form field it belongs to. */
+function uniqueViolation(error: unknown): string | null {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2002") return null;
+  const text = JSON.stringify(error.meta ?? {}) + error.message;
+  if (text.includes("discord_guild_id") || text.includes("discordGuildId")) return "guildId";
+  if (text.includes("slug")) return "slug";
+  return "form";
+}
+
+const SLUG_TAKEN = "is already taken by another community";
+const GUILD_TAKEN = "This Discord server is already connected to CommunityOS by another owner.";
+
+export async function listOwnedCommunities(ownerId: string) {
+  const communities = await db.community.findMany({
+    where: { ownerId },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, slug: true, name: true, description: true, avatarUrl: true, status: true },
+  });
+  return Promise.all(
+    communities.map(async (c) => ({
+      ...c,
+      memberCount: await withCommunity(c.id, (tx) => tx.communityMember.count({ where: { isActive: true } })),
+    })),
+  );
+}
+
+/** Guilds the user may connect, each marked if it is connected already. */
+export async function guildChoices(userId: string) {
+  const guilds = await listManageableGuilds(userId);
+  const connected = await db.community.findMany({
+    where: { discordGuildId: { in: guilds.map((g) => g.id) } },
+    select: { discordGuildId: true, slug: true, ownerId: true },
+  });
+  const byGuild = new Map(connected.map((c) => [c.discordGuildId, c]));
+  return guilds.map((g) => {
+    const community = byGuild.get(g.id);
+    return { ...g, connectedSlug: community?.ownerId === userId ? community.slug : null, connectedByOther: !!community && community.ownerId !== userId };
+  });
+}
+
+export async function createCommunity(input: z.output<typeof createCommunitySchema>, actor: Actor) {
+  let guilds;
+  try {
+    guilds = await listManageableGuilds(actor.id);
+  } catch (error) {
+    if (error instanceof DiscordUnavailableError) throw new ActionError(error.message);
+    throw error;
+  }
+  // Never trust the posted guild: it must be one the user manages right now.
+  const guild = guilds.find((g) => g.id === input.guildId);
+  if (!guild) throw new ActionError("Please correct the highlighted fields.", { guildId: ["You need Manage Server on that Discord server."] });
+  try {
+    return await db.community.create({
+      data: {
+        name: input.name,
+        slug: input.slug,
+        description: input.description,
+        discordGuildId: guild.id,
+        avatarUrl: guild.iconUrl,
+        ownerId: actor.id,
+      },
+      select: { slug: true },
+    });
+  } catch (error) {
+    const field = uniqueViolation(error);
+    if (field === "slug") throw new ActionError("Please correct the highlighted fields.", { slug: [SLUG_TAKEN] });
+    if (field === "guildId") throw new ActionError(GUILD_TAKEN, { guildId: [GUILD_TAKEN] });
+    throw error;
+  }
+}
+
+export async function updateCommunity(input: z.output<typeof updateCommunitySchema>, community: CommunityRef, tx: TenantTx) {
+  const { gracePeriodDays, showMemberCount, supportUrl, ...fields } = input;
+  const current = await tx.community.findUniqueOrThrow({ where: { id: community.id }, select: { settings: true } });
+  // Keys other features keep in settings survive an edit of the typed ones.
+  const kept = typeof current.settings === "object" && current.settings !== null && !Array.isArray(current.settings) ? current.settings : {};
+  try {
+    return await tx.community.update({
+      where: { id: community.id },
+      data: { ...fields, settings: { ...kept, gracePeriodDays, showMemberCount, supportUrl } },
+      select: { slug: true },
+    });
+  } catch (error) {
+    if (uniqueViolation(error) === "slug") throw new ActionError("Please correct the highlighted fields.", { slug: [SLUG_TAKEN] });
+    throw error;
+  }
+}
+
+/** Free membership: a community_members row with the user's Discord id. Joining twice is a no-op. */
+export async function joinCommunity(community: CommunityRef, actor: Actor, tx: TenantTx) {
+  const member = await tx.communityMember.upsert({
+    where: { communityId_userId: { communityId: community.id, userId: actor.id } },
+    create: { communityId: community.id, userId: actor.id, discordUserId: actor.discordId },
+    update: { isActive: true },
+    select: { id: true },
+  });
+  return { memberId: member.id };
+}
