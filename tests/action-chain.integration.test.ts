@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { ActionError, createActionChain, NOT_FOUND, SIGN_IN_REQUIRED, type Actor } from "../lib/actions/action-chain";
+import { db } from "../lib/db/client";
+import { withCommunity } from "../lib/db/scopes";
+import { createTenant, createUser } from "./support/fixtures";
+
+let owner: Actor;
+let stranger: Actor;
+let tenant: Awaited<ReturnType<typeof createTenant>>;
+let other: Awaited<ReturnType<typeof createTenant>>;
+
+beforeAll(async () => {
+  tenant = await createTenant("chain");
+  other = await createTenant("chain_other");
+  owner = { id: tenant.owner.id, discordId: tenant.owner.discordId, username: "owner" };
+  const s = await createUser("stranger");
+  stranger = { id: s.id, discordId: s.discordId, username: "stranger" };
+});
+
+function form(fields: Record<string, string>) {
+  const data = new FormData();
+  for (const [k, v] of Object.entries(fields)) data.append(k, v);
+  return data;
+}
+
+const renameSchema = z.object({ name: z.string().trim().min(2, "must be at least 2 characters") });
+
+function chainFor(actor: Actor | null) {
+  return createActionChain({ getActor: async () => actor });
+}
+
+describe("the action chain", () => {
+  it("refuses anonymous callers before doing anything", async () => {
+    const handler = vi.fn();
+    const action = chainFor(null).communityAction(renameSchema, "owner", handler);
+    expect(await action(null, form({ communitySlug: tenant.community.slug, name: "New" }))).toEqual({ ok: false, error: SIGN_IN_REQUIRED });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it("answers another owner's community exactly like a missing one, and runs nothing", async () => {
+    const handler = vi.fn();
+    const action = chainFor(stranger).communityAction(renameSchema, "owner", handler);
+    const refused = await action(null, form({ communitySlug: tenant.community.slug, name: "Hijacked" }));
+    const missing = await action(null, form({ communitySlug: "no-such-community", name: "Hijacked" }));
+    const malformed = await action(null, form({ communitySlug: "../../etc", name: "Hijacked" }));
+    for (const result of [refused, missing, malformed]) expect(result).toEqual({ ok: false, error: NOT_FOUND });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it("returns field errors for bad input and runs nothing", async () => {
+    const handler = vi.fn();
+    const action = chainFor(owner).communityAction(renameSchema, "owner", handler);
+    const result = await action(null, form({ communitySlug: tenant.community.slug, name: " x " }));
+    expect(result).toEqual({ ok: false, error: "Please correct the highlighted fields.", fieldErrors: { name: ["must be at least 2 characters"] } });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it("runs the owner's handler inside the community's RLS scope with typed input", async () => {
+    const action = chainFor(owner).communityAction(renameSchema, "owner", async (input, { tx, community, actor }) => ({
+      name: input.name,
+      community: community.slug,
+      actor: actor.id,
+      memberCommunities: [...new Set((await tx.communityMember.findMany({ select: { communityId: true } })).map((m) => m.communityId))],
+    }));
+    const result = await action(null, form({ communitySlug: tenant.community.slug, name: "  Renamed  " }));
+    expect(result).toEqual({
+      ok: true,
+      data: { name: "Renamed", community: tenant.community.slug, actor: owner.id, memberCommunities: [tenant.community.id] },
+    });
+  });
+
+  it("lets any signed-in user into a 'signed-in' action, still scoped", async () => {
+    const action = chainFor(stranger).communityAction(z.object({}), "signed-in", async (_input, { tx }) => tx.subscriptionTier.count());
+    expect(await action(null, form({ communitySlug: other.community.slug }))).toEqual({ ok: true, data: 1 });
+  });
+
+  it("reports an ActionError as the user's message", async () => {
+    const action = chainFor(owner).userAction(renameSchema, async () => {
+      throw new ActionError("That name is reserved.", { name: ["is reserved"] });
+    });
+    expect(await action(null, form({ name: "Admin" }))).toEqual({ ok: false, error: "That name is reserved.", fieldErrors: { name: ["is reserved"] } });
+  });
+
+  it("hides unexpected errors and rolls back what the handler wrote", async () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const action = chainFor(owner).communityAction(z.object({}), "owner", async (_input, { tx, community }) => {
+      await tx.subscriptionTier.create({ data: { communityId: community.id, name: "Half-written", price: "2.00", interval: "monthly" } });
+      throw new Error("database exploded: secret detail");
+    });
+    const result = await action(null, form({ communitySlug: tenant.community.slug }));
+    expect(result).toEqual({ ok: false, error: "Something went wrong on our side. Nothing was changed; please try again." });
+    expect(JSON.stringify(result)).not.toContain("secret detail");
+    expect(await withCommunity(tenant.community.id, (tx) => tx.subscriptionTier.count({ where: { name: "Half-written" } }))).toBe(0);
+    spy.mockRestore();
+  });
+});
+
+afterAll(async () => {
+  await db.$disconnect();
+});
