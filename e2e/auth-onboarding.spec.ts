@@ -32,11 +32,15 @@ test("an owner signs in with Discord, creates a community from a guild, edits it
   expect(created).toEqual({ owner: "alice", discord_guild_id: "200000000000000012" });
 
   await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByLabel("Name", { exact: true }).fill("Indie Makers Club");
   await page.getByLabel("Grace period (days)").fill("99");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Grace period (days) must be 30 or fewer")).toBeVisible();
+  // Nothing the owner typed is lost, and nothing was saved.
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Indie Makers Club");
+  await expect(page.getByLabel("Grace period (days)")).toHaveValue("99");
+  expect(await query("SELECT name FROM communities WHERE slug = 'indie-makers'")).toEqual([{ name: "Indie Makers" }]);
 
-  await page.getByLabel("Name", { exact: true }).fill("Indie Makers Club");
   await page.getByLabel("Grace period (days)").fill("5");
   await page.getByLabel("Show the member count on the public page").uncheck();
   await page.getByLabel("Status").selectOption("paused");

@@ -34,7 +34,7 @@ describe("the action chain", () => {
   it("refuses anonymous callers before doing anything", async () => {
     const handler = vi.fn();
     const action = chainFor(null).communityAction(renameSchema, "owner", handler);
-    expect(await action(null, form({ communitySlug: tenant.community.slug, name: "New" }))).toEqual({ ok: false, error: SIGN_IN_REQUIRED });
+    expect(await action(null, form({ communitySlug: tenant.community.slug, name: "New" }))).toMatchObject({ ok: false, error: SIGN_IN_REQUIRED });
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -44,7 +44,7 @@ describe("the action chain", () => {
     const refused = await action(null, form({ communitySlug: tenant.community.slug, name: "Hijacked" }));
     const missing = await action(null, form({ communitySlug: "no-such-community", name: "Hijacked" }));
     const malformed = await action(null, form({ communitySlug: "../../etc", name: "Hijacked" }));
-    for (const result of [refused, missing, malformed]) expect(result).toEqual({ ok: false, error: NOT_FOUND });
+    for (const result of [refused, missing, malformed]) expect(result).toMatchObject({ ok: false, error: NOT_FOUND });
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -52,7 +52,12 @@ describe("the action chain", () => {
     const handler = vi.fn();
     const action = chainFor(owner).communityAction(renameSchema, "owner", handler);
     const result = await action(null, form({ communitySlug: tenant.community.slug, name: " x " }));
-    expect(result).toEqual({ ok: false, error: "Please correct the highlighted fields.", fieldErrors: { name: ["must be at least 2 characters"] } });
+    expect(result).toEqual({
+      ok: false,
+      error: "Please correct the highlighted fields.",
+      fieldErrors: { name: ["must be at least 2 characters"] },
+      values: { communitySlug: tenant.community.slug, name: " x " },
+    });
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -79,7 +84,12 @@ describe("the action chain", () => {
     const action = chainFor(owner).userAction(renameSchema, async () => {
       throw new ActionError("That name is reserved.", { name: ["is reserved"] });
     });
-    expect(await action(null, form({ name: "Admin" }))).toEqual({ ok: false, error: "That name is reserved.", fieldErrors: { name: ["is reserved"] } });
+    expect(await action(null, form({ name: "Admin", botToken: "never-echoed" }))).toEqual({
+      ok: false,
+      error: "That name is reserved.",
+      fieldErrors: { name: ["is reserved"] },
+      values: { name: "Admin" },
+    });
   });
 
   it("hides unexpected errors and rolls back what the handler wrote", async () => {
@@ -89,7 +99,7 @@ describe("the action chain", () => {
       throw new Error("database exploded: secret detail");
     });
     const result = await action(null, form({ communitySlug: tenant.community.slug }));
-    expect(result).toEqual({ ok: false, error: "Something went wrong on our side. Nothing was changed; please try again." });
+    expect(result).toMatchObject({ ok: false, error: "Something went wrong on our side. Nothing was changed; please try again." });
     expect(JSON.stringify(result)).not.toContain("secret detail");
     expect(await withCommunity(tenant.community.id, (tx) => tx.subscriptionTier.count({ where: { name: "Half-written" } }))).toBe(0);
     spy.mockRestore();

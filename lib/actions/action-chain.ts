@@ -5,7 +5,10 @@ import { withCommunity, type TenantTx } from "../db/scopes";
 import { slugSchema } from "../communities/slug";
 
 export type FieldErrors = Record<string, string[] | undefined>;
-export type ActionResult<T> = { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
+/** On failure, `values` echoes what was submitted so the form can show it again (React resets forms after an action). */
+export type ActionResult<T> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
 export type ActionState<T> = ActionResult<T> | null;
 
 export type Actor = { id: string; discordId: string; username: string };
@@ -35,6 +38,17 @@ export function formInput(formData: FormData): Record<string, FormDataEntryValue
 
 type Role = "owner" | "signed-in";
 
+// Never sent back to the browser, even to the person who typed it.
+const SECRET_FIELD = /token|secret|password/i;
+
+function echo(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(formInput(formData))) {
+    if (typeof value === "string" && !SECRET_FIELD.test(key)) values[key] = value;
+  }
+  return values;
+}
+
 /**
  * The one chain every server action goes through: authenticate, load the
  * community by slug, check the actor's right, parse the input with zod, run
@@ -42,13 +56,13 @@ type Role = "owner" | "signed-in";
  * field errors. Unexpected errors are logged and reported without details.
  */
 export function createActionChain(deps: { getActor: () => Promise<Actor | null> }) {
-  async function run<R>(work: () => Promise<R>): Promise<ActionResult<R>> {
+  async function run<R>(formData: FormData, work: () => Promise<R>): Promise<ActionResult<R>> {
     try {
       return { ok: true, data: await work() };
     } catch (error) {
-      if (error instanceof ActionError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+      if (error instanceof ActionError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors, values: echo(formData) };
       console.error("server action failed", error);
-      return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again." };
+      return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again.", values: echo(formData) };
     }
   }
 
@@ -69,7 +83,7 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null> 
   /** An action of a signed-in user that belongs to no community (e.g. creating one). */
   function userAction<S extends z.ZodType, R>(schema: S, handler: (input: z.output<S>, ctx: { actor: Actor }) => Promise<R>) {
     return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>
-      run(async () => {
+      run(formData, async () => {
         const who = await actor();
         return handler(parse(schema, formData), { actor: who });
       });
@@ -82,7 +96,7 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null> 
     handler: (input: z.output<S>, ctx: { actor: Actor; community: CommunityRef; tx: TenantTx }) => Promise<R>,
   ) {
     return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>
-      run(async () => {
+      run(formData, async () => {
         const who = await actor();
         const slug = slugSchema.safeParse(formData.get("communitySlug"));
         if (!slug.success) throw new ActionError(NOT_FOUND);

@@ -103,7 +103,7 @@ export function NewCommunityForm({ guilds }: { guilds: GuildChoice[] }) {
         )}
       </Field>
       <Field id="description" label="Description" hint="Shown on your public page." errors={errors?.description}>
-        {(aria) => <Textarea {...aria} name="description" maxLength={2000} />}
+        {(aria) => <Textarea {...aria} name="description" maxLength={2000} defaultValue={state && !state.ok ? state.values?.description : undefined} />}
       </Field>
       <SubmitButton pendingLabel="Creating…">Create community</SubmitButton>
     </form>

@@ -14,6 +14,9 @@ export function SettingsForm({ values }: { values: Values }) {
   const [state, formAction] = useActionState(updateCommunityAction, null);
   const router = useRouter();
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  // After a failed save, show what the owner typed, not what is stored.
+  const echoed = state && !state.ok ? state.values : undefined;
+  const v = (name: keyof Values) => echoed?.[name] ?? String(values[name] ?? "");
   const savedSlug = state?.ok ? state.data.slug : null;
 
   // A new slug is a new address: move the owner there once it is saved.
@@ -27,17 +30,17 @@ export function SettingsForm({ values }: { values: Values }) {
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       {state?.ok && <Alert tone="success">{state.message}</Alert>}
       <Field id="name" label="Name" errors={errors?.name}>
-        {(aria) => <Input {...aria} name="name" defaultValue={values.name} required maxLength={100} />}
+        {(aria) => <Input {...aria} name="name" defaultValue={v("name")} required maxLength={100} />}
       </Field>
       <Field id="slug" label="Page address" hint="Changing it changes your public link /c/…" errors={errors?.slug}>
-        {(aria) => <Input {...aria} name="slug" defaultValue={values.slug} required maxLength={100} />}
+        {(aria) => <Input {...aria} name="slug" defaultValue={v("slug")} required maxLength={100} />}
       </Field>
       <Field id="description" label="Description" errors={errors?.description}>
-        {(aria) => <Textarea {...aria} name="description" defaultValue={values.description ?? ""} maxLength={2000} />}
+        {(aria) => <Textarea {...aria} name="description" defaultValue={v("description")} maxLength={2000} />}
       </Field>
       <Field id="status" label="Status" hint="Paused communities take no new members; archived ones disappear from the public." errors={errors?.status}>
         {(aria) => (
-          <Select {...aria} name="status" defaultValue={values.status}>
+          <Select {...aria} name="status" defaultValue={v("status")}>
             <option value="active">Active</option>
             <option value="paused">Paused</option>
             <option value="archived">Archived</option>
@@ -47,13 +50,13 @@ export function SettingsForm({ values }: { values: Values }) {
       <fieldset className="space-y-6 rounded-xl p-4 ring-1 ring-slate-200">
         <legend className="px-1 text-sm font-medium">Membership settings</legend>
         <Field id="gracePeriodDays" label="Grace period (days)" hint="How long a member keeps access after a failed payment." errors={errors?.gracePeriodDays}>
-          {(aria) => <Input {...aria} name="gracePeriodDays" type="number" min={0} max={30} defaultValue={values.gracePeriodDays} className="w-32" />}
+          {(aria) => <Input {...aria} name="gracePeriodDays" type="number" min={0} max={30} defaultValue={v("gracePeriodDays")} className="w-32" />}
         </Field>
         <Field id="supportUrl" label="Support link" hint="Optional. Where members can ask for help (https://…)." errors={errors?.supportUrl}>
-          {(aria) => <Input {...aria} name="supportUrl" type="url" defaultValue={values.supportUrl ?? ""} placeholder="https://" />}
+          {(aria) => <Input {...aria} name="supportUrl" type="url" defaultValue={v("supportUrl")} placeholder="https://" />}
         </Field>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="showMemberCount" defaultChecked={values.showMemberCount} className="h-4 w-4 rounded border-slate-300" />
+          <input type="checkbox" name="showMemberCount" defaultChecked={echoed ? echoed.showMemberCount === "on" : values.showMemberCount} className="h-4 w-4 rounded border-slate-300" />
           Show the member count on the public page
         </label>
       </fieldset>
