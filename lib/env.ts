@@ -28,6 +28,8 @@ const serverEnvSchema = z
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
     AUTH_DISCORD_ID: z.string().regex(/^\d{17,20}$/, "must be your Discord application's client id").optional(),
     AUTH_DISCORD_SECRET: z.string().min(8).optional(),
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)").optional(),
+    STRIPE_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
     DISCORD_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
   })
   .transform((env) => ({ ...env, stage: env.COMMUNITYOS_ENV ?? env.NODE_ENV }))
@@ -39,6 +41,8 @@ const serverEnvSchema = z
       if (env.DISCORD_FAKE_URL) ctx.addIssue({ code: "custom", path: ["DISCORD_FAKE_URL"], message: "demo mode is not allowed in production" });
       if (!env.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
       if (!env.AUTH_DISCORD_ID) ctx.addIssue({ code: "custom", path: ["AUTH_DISCORD_ID"], message: "is required in production (Discord sign-in)" });
+      if (env.STRIPE_FAKE_URL) ctx.addIssue({ code: "custom", path: ["STRIPE_FAKE_URL"], message: "demo mode is not allowed in production" });
+      if (!env.STRIPE_SECRET_KEY) ctx.addIssue({ code: "custom", path: ["STRIPE_SECRET_KEY"], message: "is required in production (payments)" });
     }
     if (env.stage === "production" && !env.APP_DATABASE_URL) {
       ctx.addIssue({

@@ -12,7 +12,7 @@ export type ActionResult<T> =
 export type ActionState<T> = ActionResult<T> | null;
 
 export type Actor = { id: string; discordId: string; username: string };
-export type CommunityRef = { id: string; slug: string; name: string; ownerId: string };
+export type CommunityRef = { id: string; slug: string; name: string; ownerId: string; stripeAccountId: string | null; subscriptionTier: string };
 
 /** An expected failure a handler reports to the user (e.g. "slug taken"). */
 export class ActionError extends Error {
@@ -89,7 +89,21 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null> 
       });
   }
 
-  /** An action on one community, named by the form's `communitySlug` field. */
+  /** Who acts on which community: the form's `communitySlug`, checked against the actor's role. */
+  async function enter(role: Role, formData: FormData): Promise<{ who: Actor; community: CommunityRef }> {
+    const who = await actor();
+    const slug = slugSchema.safeParse(formData.get("communitySlug"));
+    if (!slug.success) throw new ActionError(NOT_FOUND);
+    const community = await db.community.findUnique({
+      where: { slug: slug.data },
+      select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
+    });
+    // Someone else's community looks exactly like a missing one.
+    if (!community || (role === "owner" && community.ownerId !== who.id)) throw new ActionError(NOT_FOUND);
+    return { who, community };
+  }
+
+  /** An action on one community, run in one transaction in the community's RLS scope. */
   function communityAction<S extends z.ZodType, R>(
     schema: S,
     role: Role,
@@ -97,19 +111,32 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null> 
   ) {
     return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>
       run(formData, async () => {
-        const who = await actor();
-        const slug = slugSchema.safeParse(formData.get("communitySlug"));
-        if (!slug.success) throw new ActionError(NOT_FOUND);
-        const community = await db.community.findUnique({
-          where: { slug: slug.data },
-          select: { id: true, slug: true, name: true, ownerId: true },
-        });
-        // Someone else's community looks exactly like a missing one.
-        if (!community || (role === "owner" && community.ownerId !== who.id)) throw new ActionError(NOT_FOUND);
+        const { who, community } = await enter(role, formData);
         const input = parse(schema, formData);
         return withCommunity(community.id, (tx) => handler(input, { actor: who, community, tx }));
       });
   }
 
-  return { userAction, communityAction };
+  /**
+   * An action that also calls an outside service (Stripe, Discord): the handler
+   * opens short scopes around its database steps and makes network calls
+   * between them, never inside a transaction.
+   */
+  function communityWorkflow<S extends z.ZodType, R>(
+    schema: S,
+    role: Role,
+    handler: (
+      input: z.output<S>,
+      ctx: { actor: Actor; community: CommunityRef; inScope: <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T> },
+    ) => Promise<R>,
+  ) {
+    return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>
+      run(formData, async () => {
+        const { who, community } = await enter(role, formData);
+        const input = parse(schema, formData);
+        return handler(input, { actor: who, community, inScope: (fn) => withCommunity(community.id, fn) });
+      });
+  }
+
+  return { userAction, communityAction, communityWorkflow };
 }

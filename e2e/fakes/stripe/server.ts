@@ -1,0 +1,203 @@
+// A local fake of the Stripe API calls CommunityOS makes, for the keyless demo
+// and the tests. The app talks to it only through the official SDK's
+// host/port/protocol options. It keeps objects per connected account
+// (Stripe-Account header) and replays responses for a repeated Idempotency-Key.
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+type Obj = Record<string, unknown> & { id: string; object: string };
+export type FakeStripe = {
+  url: string;
+  host: string;
+  port: number;
+  close: () => Promise<void>;
+  /** Every object the fake holds, by id (tests inspect what the app did). */
+  objects: Map<string, Obj>;
+};
+
+/** Parses Stripe's form encoding: metadata[tier_id]=x, recurring[interval]=month, items[0][price]=p. */
+export function parseStripeForm(body: string): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [rawKey, value] of new URLSearchParams(body)) {
+    const path = rawKey.split(/\[|\]\[|\]/).filter((part) => part !== "");
+    let node: Record<string, unknown> = root;
+    path.forEach((part, i) => {
+      if (i === path.length - 1) node[part] = value;
+      else node = (node[part] ??= {}) as Record<string, unknown>;
+    });
+  }
+  return root;
+}
+
+const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
+const now = () => Math.floor(Date.now() / 1000);
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": typeof body === "string" ? "text/html; charset=utf-8" : "application/json", "request-id": id("req") });
+  res.end(typeof body === "string" ? body : JSON.stringify(body));
+}
+
+function stripeError(res: ServerResponse, status: number, message: string, param?: string) {
+  send(res, status, { error: { type: status === 401 ? "authentication_error" : "invalid_request_error", message, param } });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function startFakeStripe(options: { port?: number } = {}): Promise<FakeStripe> {
+  const objects = new Map<string, Obj>();
+  const owners = new Map<string, string>(); // object id -> account id ("platform" for the platform's own)
+  const replays = new Map<string, { status: number; body: unknown }>();
+  let base = "";
+
+  const store = (obj: Obj, account: string) => {
+    objects.set(obj.id, obj);
+    owners.set(obj.id, account);
+    return obj;
+  };
+  const find = (objectId: string, account: string, type: string) => {
+    const obj = objects.get(objectId);
+    return obj && obj.object === type && owners.get(objectId) === account ? obj : null;
+  };
+
+  async function api(req: IncomingMessage, res: ServerResponse, path: string, form: Record<string, unknown>, account: string) {
+    const parts = path.split("/").filter(Boolean); // ["v1", "products", "prod_x"]
+    const [, resource, objectId, sub] = parts;
+    const post = req.method === "POST";
+
+    if (resource === "accounts" && post && !objectId) {
+      const acct = store(
+        { id: id("acct"), object: "account", type: (form.type as string) ?? "express", charges_enabled: false, details_submitted: false, payouts_enabled: false, email: form.email ?? null, metadata: form.metadata ?? {}, created: now() },
+        "platform",
+      );
+      return send(res, 200, acct);
+    }
+    if (resource === "accounts" && objectId && !post) {
+      const acct = find(objectId, "platform", "account");
+      return acct ? send(res, 200, acct) : stripeError(res, 404, `No such account: '${objectId}'`, "account");
+    }
+    if (resource === "account_links" && post) {
+      const acct = find(String(form.account), "platform", "account");
+      if (!acct) return stripeError(res, 400, `No such account: '${String(form.account)}'`, "account");
+      for (const key of ["return_url", "refresh_url"]) if (typeof form[key] !== "string") return stripeError(res, 400, `Missing required param: ${key}.`, key);
+      const link = new URL(`${base}/connect/onboarding/${acct.id}`);
+      link.searchParams.set("return_url", String(form.return_url));
+      link.searchParams.set("refresh_url", String(form.refresh_url));
+      return send(res, 200, { object: "account_link", url: link.toString(), created: now(), expires_at: now() + 300 });
+    }
+    if (resource === "products" && post) {
+      if (objectId) {
+        const product = find(objectId, account, "product");
+        if (!product) return stripeError(res, 404, `No such product: '${objectId}'`, "id");
+        Object.assign(product, pick(form, ["name", "description", "metadata"]), form.active === undefined ? {} : { active: form.active === "true" });
+        return send(res, 200, product);
+      }
+      if (typeof form.name !== "string" || form.name === "") return stripeError(res, 400, "Missing required param: name.", "name");
+      return send(res, 200, store({ id: id("prod"), object: "product", active: true, name: form.name, description: form.description ?? null, metadata: form.metadata ?? {}, created: now() }, account));
+    }
+    if (resource === "prices" && post) {
+      if (objectId) {
+        const price = find(objectId, account, "price");
+        if (!price) return stripeError(res, 404, `No such price: '${objectId}'`, "id");
+        if (form.active !== undefined) price.active = form.active === "true";
+        if (form.metadata) price.metadata = form.metadata;
+        return send(res, 200, price);
+      }
+      if (!find(String(form.product), account, "product")) return stripeError(res, 400, `No such product: '${String(form.product)}'`, "product");
+      const amount = Number(form.unit_amount);
+      if (!Number.isSafeInteger(amount) || amount < 0) return stripeError(res, 400, "Invalid integer: unit_amount", "unit_amount");
+      const recurring = form.recurring as { interval?: string; interval_count?: string } | undefined;
+      return send(
+        res,
+        200,
+        store(
+          {
+            id: id("price"),
+            object: "price",
+            active: true,
+            product: form.product,
+            currency: String(form.currency).toLowerCase(),
+            unit_amount: amount,
+            recurring: recurring ? { interval: recurring.interval, interval_count: Number(recurring.interval_count ?? 1) } : null,
+            type: recurring ? "recurring" : "one_time",
+            metadata: form.metadata ?? {},
+            created: now(),
+          },
+          account,
+        ),
+      );
+    }
+    if ((resource === "products" || resource === "prices") && objectId && !post) {
+      const obj = find(objectId, account, resource.slice(0, -1));
+      return obj ? send(res, 200, obj) : stripeError(res, 404, `No such ${resource.slice(0, -1)}: '${objectId}'`, "id");
+    }
+    void sub;
+    return stripeError(res, 404, `Unrecognized request URL (${req.method}: ${path}). The CommunityOS Stripe fake does not implement it.`);
+  }
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://fake");
+
+      // The hosted onboarding page an account link points to.
+      const onboarding = /^\/connect\/onboarding\/(acct_\w+)$/.exec(url.pathname);
+      if (onboarding) {
+        const acct = find(onboarding[1]!, "platform", "account");
+        if (!acct) return send(res, 404, "<p>Unknown account</p>");
+        if (req.method === "POST") {
+          Object.assign(acct, { charges_enabled: true, details_submitted: true, payouts_enabled: true });
+          res.writeHead(303, { location: url.searchParams.get("return_url") ?? "/" });
+          return res.end();
+        }
+        return send(
+          res,
+          200,
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe (demo) — Set up payouts</title>
+<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}button{width:100%;padding:12px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}a{display:block;margin-top:12px;text-align:center;color:#635bff}</style></head>
+<body><main><h1>Demo Stripe: set up payouts</h1><p>This local stand-in for Stripe Connect onboarding enables charges for account ${acct.id}.</p>
+<form method="post"><button>Complete onboarding</button></form><a href="${url.searchParams.get("return_url") ?? "/"}">Not now</a></main></body></html>`,
+        );
+      }
+
+      if (!url.pathname.startsWith("/v1/")) return stripeError(res, 404, "Not found");
+      if (!/^Bearer sk_test_/.test(req.headers.authorization ?? "")) return stripeError(res, 401, "Invalid API Key provided.");
+      const account = (req.headers["stripe-account"] as string | undefined) ?? "platform";
+      if (account !== "platform" && !find(account, "platform", "account")) return stripeError(res, 400, `No such account: '${account}'`);
+
+      const body = req.method === "POST" ? await readBody(req) : "";
+      const key = req.headers["idempotency-key"] as string | undefined;
+      const replayKey = key ? `${account}:${key}` : null;
+      if (replayKey && replays.has(replayKey)) {
+        const replay = replays.get(replayKey)!;
+        return send(res, replay.status, replay.body);
+      }
+      // Capture the response to replay it for the same key, as Stripe does.
+      const originalEnd = res.end.bind(res);
+      let captured = "";
+      res.end = ((chunk?: unknown) => {
+        if (typeof chunk === "string") captured = chunk;
+        if (replayKey) replays.set(replayKey, { status: res.statusCode, body: JSON.parse(captured || "{}") });
+        return originalEnd(chunk as string);
+      }) as typeof res.end;
+      await api(req, res, url.pathname, parseStripeForm(body), account);
+    } catch (error) {
+      stripeError(res, 500, (error as Error).message);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
+  return { url: base, host: "127.0.0.1", port, objects, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+function pick(form: Record<string, unknown>, keys: string[]) {
+  return Object.fromEntries(keys.filter((k) => form[k] !== undefined).map((k) => [k, form[k]]));
+}

@@ -1,0 +1,121 @@
+import type Stripe from "stripe";
+import { Prisma } from "../generated/prisma/client";
+import { ActionError, type CommunityRef } from "../actions/action-chain";
+import { stripe } from "../billing/stripe";
+import type { TenantTx } from "../db/scopes";
+import { syncTierToStripe, type TierForStripe } from "./stripe-sync";
+import type { TierInput } from "./validation";
+
+type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
+
+const tierForStripe = {
+  id: true, communityId: true, name: true, description: true, price: true, currency: true, interval: true,
+  isActive: true, stripeProductId: true, stripePriceId: true,
+} as const;
+
+const NAME_TAKEN = "Please correct the highlighted fields.";
+
+function nameTaken(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002" && JSON.stringify(error.meta ?? {}).includes("name");
+}
+
+function toColumns(input: TierInput) {
+  const { features, ...rest } = input;
+  return { ...rest, features };
+}
+
+export type SyncOutcome = { synced: boolean; warning?: string };
+
+/**
+ * Mirrors the tier to Stripe when the community has a connected account, then
+ * records the ids. The tier itself is already saved: if Stripe fails, nothing
+ * is lost and "Sync to Stripe" (or the next save) finishes the job with the
+ * same idempotency keys.
+ */
+async function mirror(community: CommunityRef, tier: TierForStripe, inScope: InScope, client?: Stripe): Promise<SyncOutcome> {
+  if (!community.stripeAccountId) return { synced: false };
+  try {
+    const ids = await syncTierToStripe(client ?? stripe(), community.stripeAccountId, tier);
+    await inScope((tx) =>
+      tx.subscriptionTier.update({ where: { id: tier.id }, data: { stripeProductId: ids.productId, stripePriceId: ids.priceId } }),
+    );
+    return { synced: true };
+  } catch (error) {
+    console.error("tier sync to Stripe failed", error);
+    return { synced: false, warning: "Saved, but Stripe didn't answer. Use “Sync to Stripe” to finish." };
+  }
+}
+
+export async function createTier(input: TierInput, community: CommunityRef, inScope: InScope, client?: Stripe) {
+  const tier = await inScope(async (tx) => {
+    const last = await tx.subscriptionTier.aggregate({ _max: { sortOrder: true } });
+    try {
+      return await tx.subscriptionTier.create({
+        data: { ...toColumns(input), communityId: community.id, sortOrder: (last._max.sortOrder ?? -1) + 1 },
+        select: tierForStripe,
+      });
+    } catch (error) {
+      if (nameTaken(error)) throw new ActionError(NAME_TAKEN, { name: ["is already used by another tier"] });
+      throw error;
+    }
+  });
+  return { tierId: tier.id, ...(await mirror(community, tier, inScope, client)) };
+}
+
+export async function updateTier(tierId: string, input: TierInput, community: CommunityRef, inScope: InScope, client?: Stripe) {
+  const tier = await inScope(async (tx) => {
+    try {
+      const { count } = await tx.subscriptionTier.updateMany({ where: { id: tierId }, data: toColumns(input) });
+      if (count === 0) throw new ActionError("That tier no longer exists.");
+      return await tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: tierForStripe });
+    } catch (error) {
+      if (nameTaken(error)) throw new ActionError(NAME_TAKEN, { name: ["is already used by another tier"] });
+      throw error;
+    }
+  });
+  return { tierId, ...(await mirror(community, tier, inScope, client)) };
+}
+
+export async function setTierActive(tierId: string, active: boolean, community: CommunityRef, inScope: InScope, client?: Stripe) {
+  const tier = await inScope(async (tx) => {
+    const { count } = await tx.subscriptionTier.updateMany({ where: { id: tierId }, data: { isActive: active } });
+    if (count === 0) throw new ActionError("That tier no longer exists.");
+    return tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: tierForStripe });
+  });
+  return { tierId, ...(await mirror(community, tier, inScope, client)) };
+}
+
+export async function syncTier(tierId: string, community: CommunityRef, inScope: InScope, client?: Stripe) {
+  if (!community.stripeAccountId) throw new ActionError("Connect Stripe first: tiers are mirrored to your Stripe account.");
+  const tier = await inScope((tx) => tx.subscriptionTier.findUnique({ where: { id: tierId }, select: tierForStripe }));
+  if (!tier) throw new ActionError("That tier no longer exists.");
+  const outcome = await mirror(community, tier, inScope, client);
+  if (!outcome.synced) throw new ActionError(outcome.warning ?? "Stripe didn't answer. Please try again.");
+  return outcome;
+}
+
+/** Swaps a tier with its neighbour in the display order. */
+export async function moveTier(tierId: string, direction: "up" | "down", tx: TenantTx) {
+  const tiers = await tx.subscriptionTier.findMany({ orderBy: [{ sortOrder: "asc" }, { createdAt: "asc" }], select: { id: true } });
+  const from = tiers.findIndex((t) => t.id === tierId);
+  if (from === -1) throw new ActionError("That tier no longer exists.");
+  const to = direction === "up" ? from - 1 : from + 1;
+  if (to < 0 || to >= tiers.length) return { moved: false };
+  [tiers[from], tiers[to]] = [tiers[to]!, tiers[from]!];
+  // Renumber all: sort orders stay dense and unique whatever they were before.
+  await Promise.all(tiers.map((t, index) => tx.subscriptionTier.update({ where: { id: t.id }, data: { sortOrder: index } })));
+  return { moved: true };
+}
+
+/** The owner's view: every tier with its paying members, for "sold out" and the cap. */
+export async function listTiersForOwner(tx: TenantTx) {
+  const [tiers, counts] = await Promise.all([
+    tx.subscriptionTier.findMany({ orderBy: [{ sortOrder: "asc" }, { createdAt: "asc" }] }),
+    tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: ["active", "trialing", "past_due"] } }, _count: true }),
+  ]);
+  const members = new Map(counts.map((c) => [c.subscriptionTier, c._count]));
+  return tiers.map((tier) => {
+    const paying = members.get(tier.name) ?? 0;
+    return { ...tier, price: tier.price.toFixed(2), paying, soldOut: tier.maxMembers !== null && paying >= tier.maxMembers };
+  });
+}

@@ -1,0 +1,60 @@
+import type Stripe from "stripe";
+import { toMinorUnits } from "../billing/money";
+
+export type TierForStripe = {
+  id: string;
+  communityId: string;
+  name: string;
+  description: string | null;
+  price: { toString(): string };
+  currency: string;
+  interval: string;
+  isActive: boolean;
+  stripeProductId: string | null;
+  stripePriceId: string | null;
+};
+
+const STRIPE_INTERVAL = { monthly: "month", yearly: "year" } as const;
+
+/**
+ * Mirrors a tier as a Product + Price on the community's connected account.
+ * Prices are immutable: a new amount, currency or interval makes a new Price
+ * and archives the old one. Every create carries an idempotency key derived
+ * from the tier and what it asks for, so a retry never makes a duplicate.
+ * Call it outside any database transaction.
+ */
+export async function syncTierToStripe(client: Stripe, stripeAccount: string, tier: TierForStripe) {
+  const scope = { stripeAccount };
+  const metadata = { tier_id: tier.id, community_id: tier.communityId };
+
+  const productId = tier.stripeProductId
+    ? (await client.products.update(tier.stripeProductId, { name: tier.name, description: tier.description ?? "", active: tier.isActive }, scope)).id
+    : (await client.products.create(
+        { name: tier.name, ...(tier.description ? { description: tier.description } : {}), active: tier.isActive, metadata },
+        { ...scope, idempotencyKey: `tier-${tier.id}-product` },
+      )).id;
+
+  const unitAmount = toMinorUnits(tier.price, tier.currency);
+  const currency = tier.currency.toLowerCase();
+  const interval = STRIPE_INTERVAL[tier.interval as keyof typeof STRIPE_INTERVAL];
+  if (!interval) throw new Error(`unknown interval ${tier.interval}`);
+
+  if (tier.stripePriceId) {
+    const current = await client.prices.retrieve(tier.stripePriceId, {}, scope);
+    const same = current.unit_amount === unitAmount && current.currency === currency && current.recurring?.interval === interval;
+    if (same && current.active) return { productId, priceId: current.id };
+  }
+
+  let price = await client.prices.create(
+    { product: productId, unit_amount: unitAmount, currency, recurring: { interval }, metadata },
+    { ...scope, idempotencyKey: `tier-${tier.id}-price-${unitAmount}-${currency}-${interval}` },
+  );
+  // Going back to an earlier amount replays that earlier (archived) Price: bring it back.
+  if (!price.active) price = await client.prices.update(price.id, { active: true }, scope);
+  if (tier.stripePriceId && tier.stripePriceId !== price.id) {
+    // No idempotency key: an update is idempotent by itself, and a replayed key
+    // would skip archiving the same price again after A -> B -> A -> B.
+    await client.prices.update(tier.stripePriceId, { active: false }, scope);
+  }
+  return { productId, priceId: price.id };
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { toMinorUnits } from "../billing/money";
+
+const snowflake = /^\d{17,20}$/;
+const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .transform((v) => (v === "" ? null : v));
+
+/** One field for the form, one array for the database: a feature per line. */
+const features = z
+  .string()
+  .max(5000)
+  .transform((v) => v.split("\n").map((line) => line.trim()).filter(Boolean))
+  .pipe(z.array(z.string().max(200, "each feature must be at most 200 characters")).max(20, "at most 20 features"));
+
+const roleIds = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? [] : v.split(/[\s,]+/)))
+  .pipe(z.array(z.string().regex(snowflake, "must be Discord role ids (numbers), separated by commas")).max(10, "at most 10 extra roles"));
+
+export const tierInputSchema = z
+  .object({
+    name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
+    description: optionalText(1000),
+    price: z
+      .string()
+      .trim()
+      .regex(/^\d{1,8}(\.\d{1,2})?$/, "must be an amount like 9.99")
+      .refine((v) => Number(v) > 0, "must be more than 0"),
+    currency: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine((c) => CURRENCIES.has(c), "must be an ISO currency code, e.g. USD"),
+    interval: z.enum(["monthly", "yearly"], { message: "must be monthly or yearly" }),
+    features,
+    discordRoleId: z
+      .string()
+      .trim()
+      .refine((v) => v === "" || snowflake.test(v), "must be a Discord role id (a number)")
+      .transform((v) => (v === "" ? null : v)),
+    extraRoleIds: roleIds,
+    maxMembers: z
+      .string()
+      .trim()
+      .transform((v) => (v === "" ? null : Number(v)))
+      .pipe(z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000).nullable()),
+    trialDays: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").max(730, "must be 730 or fewer"),
+  })
+  .superRefine((tier, ctx) => {
+    try {
+      toMinorUnits(tier.price, tier.currency);
+    } catch {
+      ctx.addIssue({ code: "custom", path: ["price"], message: `must be a whole amount in ${tier.currency}` });
+    }
+  });
+
+export type TierInput = z.output<typeof tierInputSchema>;
+
+export const tierRefSchema = z.object({ tierId: z.uuid("unknown tier") });
+export const moveTierSchema = tierRefSchema.extend({ direction: z.enum(["up", "down"]) });
+export const setTierActiveSchema = tierRefSchema.extend({ active: z.enum(["true", "false"]).transform((v) => v === "true") });
