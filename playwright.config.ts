@@ -56,6 +56,7 @@ export default defineConfig({
       AUTH_URL: `http://localhost:${port}`,
       NEXT_TELEMETRY_DISABLED: "1",
       DISCORD_FAKE_URL: process.env.DISCORD_FAKE_URL ?? "",
+      STRIPE_FAKE_URL: process.env.STRIPE_FAKE_URL ?? "",
       AUTH_SECRET: process.env.AUTH_SECRET ?? "",
     },
   },

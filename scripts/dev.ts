@@ -47,12 +47,20 @@ if (!env.AUTH_DISCORD_ID && env.stage !== "production") {
   console.log(`▸ demo mode: fake Discord on ${fakeDiscord.url} (set AUTH_DISCORD_ID/AUTH_DISCORD_SECRET for the real one)`);
 }
 
+let fakeStripe: { url: string; close: () => Promise<void> } | null = null;
+if (!env.STRIPE_SECRET_KEY && env.stage !== "production") {
+  const { startFakeStripe } = await import("../e2e/fakes/stripe/server");
+  fakeStripe = await startFakeStripe({ port: Number(process.env.FAKE_STRIPE_PORT ?? 54331) });
+  console.log(`▸ demo mode: fake Stripe on ${fakeStripe.url} (set STRIPE_SECRET_KEY for the real one)`);
+}
+
 // The web server gets only the application role's URL, never the owner's.
 const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
   APP_DATABASE_URL: database.appUrl,
   AUTH_SECRET: env.AUTH_SECRET ?? (await localAuthSecret()),
   ...(fakeDiscord ? { DISCORD_FAKE_URL: fakeDiscord.url } : {}),
+  ...(fakeStripe ? { STRIPE_FAKE_URL: fakeStripe.url } : {}),
 };
 delete childEnv.DATABASE_URL;
 const port = process.env.PORT ?? "3000";
@@ -69,6 +77,7 @@ async function shutdown(code: number) {
   stopping = true;
   next.kill("SIGTERM");
   await fakeDiscord?.close();
+  await fakeStripe?.close();
   await database.embedded?.stop();
   process.exit(code);
 }

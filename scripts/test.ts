@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { startFakeDiscord } from "../e2e/fakes/discord/server";
+import { startFakeStripe } from "../e2e/fakes/stripe/server";
 import { provisionTestDatabase } from "../tests/support/test-database";
 import { PROJECT_ROOT } from "./lib/database-setup";
 
@@ -33,15 +34,18 @@ const node = process.execPath;
 console.log("▸ provisioning a test database");
 const database = await provisionTestDatabase();
 const fakeDiscord = await startFakeDiscord();
+const fakeStripe = await startFakeStripe();
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   COMMUNITYOS_TEST_OWNER_URL: database.ownerUrl,
   COMMUNITYOS_TEST_APP_URL: database.appUrl,
   DISCORD_FAKE_URL: fakeDiscord.url,
+  STRIPE_FAKE_URL: fakeStripe.url,
   AUTH_SECRET: randomBytes(32).toString("base64url"),
 };
 delete env.AUTH_DISCORD_ID;
 delete env.AUTH_DISCORD_SECRET;
+delete env.STRIPE_SECRET_KEY;
 delete env.DATABASE_URL;
 
 let exitCode = 1;
@@ -77,6 +81,7 @@ try {
   if (failedSteps.length) console.error(`✗ failed: ${failedSteps.join(", ")}`);
 } finally {
   await fakeDiscord.close();
+  await fakeStripe.close();
   await database.teardown();
 }
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

@@ -19,10 +19,12 @@ export type PublicTier = {
   interval: string;
   features: string[];
   maxMembers: number | null;
+  soldOut: boolean;
 };
 
 export type PublicCommunity = {
   id: string;
+  paymentsEnabled: boolean;
   status: string;
   showMemberCount: boolean;
   slug: string;
@@ -36,18 +38,21 @@ export type PublicCommunity = {
 const profileSelect = { id: true, slug: true, name: true, description: true, avatarUrl: true } as const;
 
 async function readPublicTenantData(tx: TenantTx) {
-  const [tiers, memberCount] = await Promise.all([
+  const [tiers, memberCount, paying] = await Promise.all([
     tx.subscriptionTier.findMany({
       where: { isActive: true },
       orderBy: [{ sortOrder: "asc" }, { price: "asc" }],
       select: { id: true, name: true, description: true, price: true, currency: true, interval: true, features: true, maxMembers: true },
     }),
     tx.communityMember.count({ where: { isActive: true } }),
+    tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: ["active", "trialing", "past_due"] } }, _count: true }),
   ]);
+  const payingByTier = new Map(paying.map((p) => [p.subscriptionTier, p._count]));
   return {
     memberCount,
     tiers: tiers.map((tier) => ({
       ...tier,
+      soldOut: tier.maxMembers !== null && (payingByTier.get(tier.name) ?? 0) >= tier.maxMembers,
       price: tier.price.toFixed(2),
       features: Array.isArray(tier.features) ? tier.features.filter((f): f is string => typeof f === "string") : [],
     })),
@@ -57,12 +62,12 @@ async function readPublicTenantData(tx: TenantTx) {
 export async function getPublicCommunity(slug: string): Promise<PublicCommunity | null> {
   const community = await db.community.findUnique({
     where: { slug },
-    select: { ...profileSelect, status: true, settings: true },
+    select: { ...profileSelect, status: true, settings: true, stripeChargesEnabled: true },
   });
   if (!community || community.status === "archived") return null;
   const tenant = await withCommunity(community.id, readPublicTenantData);
-  const { settings, ...profile } = community;
-  return { ...profile, showMemberCount: readSettings(settings).showMemberCount, ...tenant };
+  const { settings, stripeChargesEnabled, ...profile } = community;
+  return { ...profile, paymentsEnabled: stripeChargesEnabled, showMemberCount: readSettings(settings).showMemberCount, ...tenant };
 }
 
 export async function listFeaturedCommunities(limit = 6): Promise<PublicCommunity[]> {
@@ -70,11 +75,12 @@ export async function listFeaturedCommunities(limit = 6): Promise<PublicCommunit
     where: { status: "active" },
     orderBy: { createdAt: "asc" },
     take: limit,
-    select: { ...profileSelect, status: true, settings: true },
+    select: { ...profileSelect, status: true, settings: true, stripeChargesEnabled: true },
   });
   return Promise.all(
-    communities.map(async ({ settings, ...community }) => ({
+    communities.map(async ({ settings, stripeChargesEnabled, ...community }) => ({
       ...community,
+      paymentsEnabled: stripeChargesEnabled,
       showMemberCount: readSettings(settings).showMemberCount,
       ...(await withCommunity(community.id, readPublicTenantData)),
     })),

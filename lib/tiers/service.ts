@@ -4,6 +4,7 @@ import { ActionError, type CommunityRef } from "../actions/action-chain";
 import { stripe } from "../billing/stripe";
 import type { TenantTx } from "../db/scopes";
 import { syncTierToStripe, type TierForStripe } from "./stripe-sync";
+import { CONNECT_FIRST, STRIPE_DOWN, TIER_GONE } from "./messages";
 import type { TierInput } from "./validation";
 
 type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
@@ -66,7 +67,7 @@ export async function updateTier(tierId: string, input: TierInput, community: Co
   const tier = await inScope(async (tx) => {
     try {
       const { count } = await tx.subscriptionTier.updateMany({ where: { id: tierId }, data: toColumns(input) });
-      if (count === 0) throw new ActionError("That tier no longer exists.");
+      if (count === 0) throw new ActionError(TIER_GONE);
       return await tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: tierForStripe });
     } catch (error) {
       if (nameTaken(error)) throw new ActionError(NAME_TAKEN, { name: ["is already used by another tier"] });
@@ -79,18 +80,18 @@ export async function updateTier(tierId: string, input: TierInput, community: Co
 export async function setTierActive(tierId: string, active: boolean, community: CommunityRef, inScope: InScope, client?: Stripe) {
   const tier = await inScope(async (tx) => {
     const { count } = await tx.subscriptionTier.updateMany({ where: { id: tierId }, data: { isActive: active } });
-    if (count === 0) throw new ActionError("That tier no longer exists.");
+    if (count === 0) throw new ActionError(TIER_GONE);
     return tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: tierForStripe });
   });
   return { tierId, ...(await mirror(community, tier, inScope, client)) };
 }
 
 export async function syncTier(tierId: string, community: CommunityRef, inScope: InScope, client?: Stripe) {
-  if (!community.stripeAccountId) throw new ActionError("Connect Stripe first: tiers are mirrored to your Stripe account.");
+  if (!community.stripeAccountId) throw new ActionError(CONNECT_FIRST);
   const tier = await inScope((tx) => tx.subscriptionTier.findUnique({ where: { id: tierId }, select: tierForStripe }));
-  if (!tier) throw new ActionError("That tier no longer exists.");
+  if (!tier) throw new ActionError(TIER_GONE);
   const outcome = await mirror(community, tier, inScope, client);
-  if (!outcome.synced) throw new ActionError(outcome.warning ?? "Stripe didn't answer. Please try again.");
+  if (!outcome.synced) throw new ActionError(STRIPE_DOWN);
   return outcome;
 }
 
@@ -98,7 +99,7 @@ export async function syncTier(tierId: string, community: CommunityRef, inScope:
 export async function moveTier(tierId: string, direction: "up" | "down", tx: TenantTx) {
   const tiers = await tx.subscriptionTier.findMany({ orderBy: [{ sortOrder: "asc" }, { createdAt: "asc" }], select: { id: true } });
   const from = tiers.findIndex((t) => t.id === tierId);
-  if (from === -1) throw new ActionError("That tier no longer exists.");
+  if (from === -1) throw new ActionError(TIER_GONE);
   const to = direction === "up" ? from - 1 : from + 1;
   if (to < 0 || to >= tiers.length) return { moved: false };
   [tiers[from], tiers[to]] = [tiers[to]!, tiers[from]!];

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { CommunityAvatar } from "@/components/community-avatar";
 import { Badge } from "@/components/ui/badge";
-import { ButtonLink } from "@/components/ui/button";
+import { Button, ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { getSessionUser } from "@/lib/auth/session";
 import { getPublicCommunity, isMember } from "@/lib/communities/public-profile";
@@ -67,7 +67,10 @@ export default async function CommunityPage({ params }: Props) {
                 <Card className="flex h-full flex-col">
                   <div className="flex items-start justify-between gap-2">
                     <h3 className="text-lg font-semibold">{tier.name}</h3>
-                    <Badge tone="brand">{tier.interval === "yearly" ? "Yearly" : "Monthly"}</Badge>
+                    <span className="flex gap-1">
+                      {tier.soldOut && <Badge tone="warning">Sold out</Badge>}
+                      <Badge tone="brand">{tier.interval === "yearly" ? "Yearly" : "Monthly"}</Badge>
+                    </span>
                   </div>
                   <p className="mt-3 text-3xl font-semibold">
                     {formatMoney(tier.price, tier.currency)}
@@ -85,9 +88,21 @@ export default async function CommunityPage({ params }: Props) {
                     </ul>
                   )}
                   <div className="mt-auto pt-6">
-                    <ButtonLink href={user ? `/c/${community.slug}#tiers-title` : signInHref} className="w-full">
-                      Join {tier.name}
-                    </ButtonLink>
+                    {tier.soldOut ? (
+                      <Button disabled className="w-full">Sold out</Button>
+                    ) : !community.paymentsEnabled ? (
+                      <>
+                        <Button disabled className="w-full">Not open yet</Button>
+                        <p className="mt-2 text-center text-xs text-slate-500">The owner hasn&apos;t set up payments yet.</p>
+                      </>
+                    ) : user ? (
+                      <>
+                        <Button disabled className="w-full">Subscribe {tier.name}</Button>
+                        <p className="mt-2 text-center text-xs text-slate-500">Checkout opens soon.</p>
+                      </>
+                    ) : (
+                      <ButtonLink href={signInHref} className="w-full">Sign in to subscribe</ButtonLink>
+                    )}
                   </div>
                 </Card>
               </li>

@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { Card } from "@/components/ui/card";
+import { requireUser } from "@/lib/auth/require-user";
+import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { withCommunity } from "@/lib/db/scopes";
+import { CommunityHeader } from "../../community-nav";
+import { TierForm } from "../tier-form";
+
+export const metadata: Metadata = { title: "Edit tier" };
+
+export default async function EditTierPage({ params }: { params: Promise<{ slug: string; tierId: string }> }) {
+  const { slug, tierId } = await params;
+  const user = await requireUser(`/dashboard/${slug}/tiers/${tierId}`);
+  const community = await findOwnedCommunity(slug, user.id);
+  if (!community || !z.uuid().safeParse(tierId).success) notFound();
+  const tier = await withCommunity(community.id, (tx) => tx.subscriptionTier.findUnique({ where: { id: tierId } }));
+  if (!tier) notFound();
+  return (
+    <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
+      <CommunityHeader community={community} current="tiers" />
+      <Link href={`/dashboard/${slug}/tiers`} className="mt-6 inline-block text-sm text-slate-600 hover:text-slate-900">← All tiers</Link>
+      <Card className="mt-4 max-w-3xl">
+        <h2 className="mb-6 text-lg font-semibold">Edit {tier.name}</h2>
+        <TierForm
+          slug={slug}
+          values={{
+            tierId: tier.id,
+            name: tier.name,
+            description: tier.description ?? "",
+            price: tier.price.toFixed(2),
+            currency: tier.currency,
+            interval: tier.interval,
+            features: Array.isArray(tier.features) ? tier.features.filter((f) => typeof f === "string").join("\n") : "",
+            discordRoleId: tier.discordRoleId ?? "",
+            extraRoleIds: tier.extraRoleIds.join(", "),
+            maxMembers: tier.maxMembers?.toString() ?? "",
+            trialDays: String(tier.trialDays),
+          }}
+        />
+      </Card>
+    </div>
+  );
+}

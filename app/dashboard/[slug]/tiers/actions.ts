@@ -1,0 +1,47 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { communityAction, communityWorkflow, type ActionResult, type ActionState } from "@/lib/actions";
+import { createTier, moveTier, setTierActive, syncTier, updateTier, type SyncOutcome } from "@/lib/tiers/service";
+import { tierErrorCode } from "@/lib/tiers/errors";
+import { moveTierSchema, setTierActiveSchema, tierInputSchema, tierRefSchema } from "@/lib/tiers/validation";
+
+type Saved = { tierId: string } & SyncOutcome;
+
+const create = communityWorkflow(tierInputSchema, "owner", (input, { community, inScope }) => createTier(input, community, inScope));
+const update = communityWorkflow(tierInputSchema.and(tierRefSchema), "owner", ({ tierId, ...input }, { community, inScope }) =>
+  updateTier(tierId, input, community, inScope),
+);
+const move = communityAction(moveTierSchema, "owner", ({ tierId, direction }, { tx }) => moveTier(tierId, direction, tx));
+const activate = communityWorkflow(setTierActiveSchema, "owner", ({ tierId, active }, { community, inScope }) =>
+  setTierActive(tierId, active, community, inScope),
+);
+const sync = communityWorkflow(tierRefSchema, "owner", ({ tierId }, { community, inScope }) => syncTier(tierId, community, inScope));
+
+function afterSave(formData: FormData, result: ActionResult<Saved>): ActionResult<Saved> {
+  if (!result.ok) return result;
+  const slug = String(formData.get("communitySlug"));
+  revalidatePath(`/dashboard/${slug}/tiers`);
+  revalidatePath(`/c/${slug}`);
+  const notice = result.data.warning ? "sync-warning" : "saved";
+  redirect(`/dashboard/${slug}/tiers?notice=${notice}`);
+}
+
+export async function createTierAction(prev: ActionState<Saved>, formData: FormData) {
+  return afterSave(formData, await create(prev, formData));
+}
+
+export async function updateTierAction(prev: ActionState<Saved>, formData: FormData) {
+  return afterSave(formData, await update(prev, formData));
+}
+
+/** Row buttons: plain forms, so they work before hydration too. */
+export async function tierRowAction(formData: FormData) {
+  const kind = formData.get("kind");
+  const result = kind === "move" ? await move(null, formData) : kind === "activate" ? await activate(null, formData) : await sync(null, formData);
+  const slug = String(formData.get("communitySlug"));
+  revalidatePath(`/c/${slug}`);
+  // A code, not the message: the page must not display text a crafted link supplies.
+  redirect(`/dashboard/${slug}/tiers${result.ok ? "" : `?error=${tierErrorCode(result.error)}`}`);
+}
