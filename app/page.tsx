@@ -1,5 +1,4 @@
-import Link from "next/link";
-import { CommunityAvatar } from "@/components/community-avatar";
+import { CommunityCard } from "@/components/community-card";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -69,21 +68,14 @@ export default async function LandingPage() {
           <ul className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {communities.map((community) => (
               <li key={community.id}>
-                <Link href={`/c/${community.slug}`} className="block h-full rounded-2xl focus-visible:outline-2">
-                  <Card className="h-full transition-shadow hover:shadow-md">
-                    <div className="flex items-center gap-3">
-                      <CommunityAvatar name={community.name} url={community.avatarUrl} />
-                      <div className="min-w-0">
-                        <h3 className="truncate font-semibold">{community.name}</h3>
-                        {community.showMemberCount && (
-                          <p className="text-sm text-slate-500">{community.memberCount.toLocaleString("en-US")} members</p>
-                        )}
-                      </div>
-                    </div>
-                    {community.description && <p className="mt-4 line-clamp-2 text-sm text-slate-600">{community.description}</p>}
-                    <p className="mt-4 text-sm font-medium text-brand-700">{startingPrice(community) ?? "Free to join"}</p>
-                  </Card>
-                </Link>
+                <CommunityCard
+                  href={`/c/${community.slug}`}
+                  community={community}
+                  subtitle={community.showMemberCount ? `${community.memberCount.toLocaleString("en-US")} members` : undefined}
+                >
+                  {community.description && <p className="mt-4 line-clamp-2 text-sm text-slate-600">{community.description}</p>}
+                  <p className="mt-4 text-sm font-medium text-brand-700">{startingPrice(community) ?? "Free to join"}</p>
+                </CommunityCard>
               </li>
             ))}
           </ul>

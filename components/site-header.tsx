@@ -1,4 +1,6 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
+import { cn } from "@/lib/utils/cn";
 import { signOutAction } from "@/app/signin/actions";
 import { Logo } from "@/components/logo";
 import { UserAvatar } from "@/components/user-avatar";
@@ -6,6 +8,14 @@ import { Badge } from "@/components/ui/badge";
 import { ButtonLink, Button } from "@/components/ui/button";
 import { signInMode } from "@/lib/auth/mode";
 import { getSessionUser } from "@/lib/auth/session";
+
+function NavLink({ href, className, children }: { href: string; className?: string; children: ReactNode }) {
+  return (
+    <Link href={href} className={cn("rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900", className)}>
+      {children}
+    </Link>
+  );
+}
 
 export async function SiteHeader() {
   const [user, mode] = await Promise.all([getSessionUser(), signInMode()]);
@@ -26,12 +36,8 @@ export async function SiteHeader() {
         <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">
           {user ? (
             <>
-              <Link href="/dashboard" className="rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900">
-                Dashboard
-              </Link>
-              <Link href="/portal" className="rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900">
-                Memberships
-              </Link>
+              <NavLink href="/dashboard">Dashboard</NavLink>
+              <NavLink href="/portal">Memberships</NavLink>
               <span className="hidden items-center gap-2 px-2 text-sm text-slate-700 md:flex" data-testid="signed-in-user">
                 <UserAvatar name={user.name} url={user.image} />
                 {user.name}
@@ -44,12 +50,8 @@ export async function SiteHeader() {
             </>
           ) : (
             <>
-              <Link href="/#communities" className="hidden rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900 sm:block">
-                Communities
-              </Link>
-              <Link href="/#features" className="hidden rounded-lg px-3 py-2 text-sm text-slate-600 hover:text-slate-900 sm:block">
-                Features
-              </Link>
+              <NavLink href="/#communities" className="hidden sm:block">Communities</NavLink>
+              <NavLink href="/#features" className="hidden sm:block">Features</NavLink>
               <ButtonLink href="/signin" size="sm">
                 Sign in with Discord
               </ButtonLink>

@@ -25,6 +25,7 @@ const serverEnvSchema = z
     APP_DATABASE_URL: postgresUrl.optional(),
     APP_DATABASE_PASSWORD: z.string().min(1).optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    AUTH_URL: z.url({ message: "must be the app's canonical URL, e.g. https://app.example.com" }).optional(),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
     AUTH_DISCORD_ID: z.string().regex(/^\d{17,20}$/, "must be your Discord application's client id").optional(),
     AUTH_DISCORD_SECRET: z.string().min(8).optional(),
@@ -40,6 +41,7 @@ const serverEnvSchema = z
     if (env.stage === "production") {
       if (env.DISCORD_FAKE_URL) ctx.addIssue({ code: "custom", path: ["DISCORD_FAKE_URL"], message: "demo mode is not allowed in production" });
       if (!env.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
+      if (!env.AUTH_URL) ctx.addIssue({ code: "custom", path: ["AUTH_URL"], message: "is required in production: the app's canonical https URL" });
       if (!env.AUTH_DISCORD_ID) ctx.addIssue({ code: "custom", path: ["AUTH_DISCORD_ID"], message: "is required in production (Discord sign-in)" });
       if (env.STRIPE_FAKE_URL) ctx.addIssue({ code: "custom", path: ["STRIPE_FAKE_URL"], message: "demo mode is not allowed in production" });
       if (!env.STRIPE_SECRET_KEY) ctx.addIssue({ code: "custom", path: ["STRIPE_SECRET_KEY"], message: "is required in production (payments)" });

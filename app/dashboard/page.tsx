@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { CommunityAvatar } from "@/components/community-avatar";
+import { CommunityCard } from "@/components/community-card";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -33,21 +32,12 @@ export default async function DashboardPage() {
         <ul className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Your communities">
           {communities.map((c) => (
             <li key={c.id}>
-              <Link href={`/dashboard/${c.slug}`} className="block h-full rounded-2xl">
-                <Card className="h-full transition-shadow hover:shadow-md">
-                  <div className="flex items-center gap-3">
-                    <CommunityAvatar name={c.name} url={c.avatarUrl} />
-                    <div className="min-w-0">
-                      <h2 className="truncate font-semibold">{c.name}</h2>
-                      <p className="text-sm text-slate-500">/c/{c.slug}</p>
-                    </div>
-                  </div>
-                  <div className="mt-4 flex items-center justify-between text-sm">
-                    <span className="text-slate-600">{c.memberCount.toLocaleString("en-US")} members</span>
-                    <Badge tone={statusTone[c.status as keyof typeof statusTone] ?? "neutral"}>{c.status}</Badge>
-                  </div>
-                </Card>
-              </Link>
+              <CommunityCard href={`/dashboard/${c.slug}`} community={c} subtitle={`/c/${c.slug}`} headingLevel="h2">
+                <div className="mt-4 flex items-center justify-between text-sm">
+                  <span className="text-slate-600">{c.memberCount.toLocaleString("en-US")} members</span>
+                  <Badge tone={statusTone[c.status as keyof typeof statusTone] ?? "neutral"}>{c.status}</Badge>
+                </div>
+              </CommunityCard>
             </li>
           ))}
         </ul>

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { communityWorkflow, type ActionState } from "@/lib/actions";
 import { startOnboarding } from "@/lib/billing/connect";
 
+/** Where Stripe sends the owner back: AUTH_URL (required in production), else this request's host in development. */
 async function origin() {
   const env = process.env.AUTH_URL;
   if (env) return new URL(env).origin;
