@@ -2,7 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { ActionError, communityAction, type ActionState } from "@/lib/actions";
+import { redirect } from "next/navigation";
+import { ActionError, communityAction, communityWorkflow, type ActionState } from "@/lib/actions";
+import { startCheckout } from "@/lib/billing/checkout";
+import { appOrigin } from "@/lib/http/origin";
 import { joinCommunity } from "@/lib/communities/owner";
 import { db } from "@/lib/db/client";
 
@@ -15,5 +18,16 @@ const join = communityAction(z.object({}), "signed-in", async (_input, { actor, 
 export async function joinCommunityAction(prev: ActionState<{ memberId: string }>, formData: FormData) {
   const result = await join(prev, formData);
   if (result.ok) revalidatePath(`/c/${formData.get("communitySlug")}`);
+  return result;
+}
+
+const checkout = communityWorkflow(z.object({ tierId: z.uuid("unknown tier") }), "signed-in", async ({ tierId }, ctx) =>
+  startCheckout(tierId, { ...ctx, origin: await appOrigin() }),
+);
+
+/** Takes only the tier id; everything that costs money is read on the server. */
+export async function checkoutAction(prev: ActionState<{ url: string }>, formData: FormData) {
+  const result = await checkout(prev, formData);
+  if (result.ok) redirect(result.data.url);
   return result;
 }

@@ -9,12 +9,13 @@ import { getSessionUser } from "@/lib/auth/session";
 import { getPublicCommunity, isMember } from "@/lib/communities/public-profile";
 import { Alert } from "@/components/ui/alert";
 import { JoinForm } from "./join-form";
+import { SubscribeForm } from "./subscribe-form";
 import { slugSchema } from "@/lib/communities/slug";
 import { formatMoney } from "@/lib/utils/money";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ slug: string }> };
+type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ checkout?: string }> };
 
 const loadCommunity = cache(async (rawSlug: string) => {
   const slug = slugSchema.safeParse(rawSlug);
@@ -26,7 +27,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: community?.name ?? "Community not found", description: community?.description ?? undefined };
 }
 
-export default async function CommunityPage({ params }: Props) {
+export default async function CommunityPage({ params, searchParams }: Props) {
+  const { checkout } = await searchParams;
   const community = await loadCommunity((await params).slug);
   if (!community) notFound();
   const user = await getSessionUser();
@@ -44,6 +46,7 @@ export default async function CommunityPage({ params }: Props) {
         </div>
       </div>
 
+      {checkout === "canceled" && <Alert tone="info" className="mt-8">Checkout canceled. You weren&apos;t charged.</Alert>}
       <section aria-label="Membership" className="mt-8">
         {member ? (
           <Alert tone="success">You&apos;re a member of {community.name}.</Alert>
@@ -96,10 +99,7 @@ export default async function CommunityPage({ params }: Props) {
                         <p className="mt-2 text-center text-xs text-slate-500">The owner hasn&apos;t set up payments yet.</p>
                       </>
                     ) : user ? (
-                      <>
-                        <Button disabled className="w-full">Subscribe {tier.name}</Button>
-                        <p className="mt-2 text-center text-xs text-slate-500">Checkout opens soon.</p>
-                      </>
+                      <SubscribeForm slug={community.slug} tierId={tier.id} tierName={tier.name} />
                     ) : (
                       <ButtonLink href={signInHref} className="w-full">Sign in to subscribe</ButtonLink>
                     )}

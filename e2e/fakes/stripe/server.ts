@@ -131,12 +131,98 @@ export async function startFakeStripe(options: { port?: number } = {}): Promise<
         ),
       );
     }
+    if (resource === "customers" && post && !objectId) {
+      return send(res, 200, store({ id: id("cus"), object: "customer", name: form.name ?? null, email: form.email ?? null, metadata: form.metadata ?? {}, created: now() }, account));
+    }
+    if (resource === "checkout" && objectId === "sessions" && post && !sub) {
+      const items = form.line_items as Record<string, { price?: string; quantity?: string }> | undefined;
+      const priceId = items?.["0"]?.price;
+      const price = priceId ? find(priceId, account, "price") : null;
+      if (!price || !price.active) return stripeError(res, 400, `No such price: '${priceId}'`, "line_items[0][price]");
+      if (form.mode !== "subscription") return stripeError(res, 400, "This fake supports mode=subscription only.", "mode");
+      if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
+      for (const key of ["success_url", "cancel_url"]) if (typeof form[key] !== "string") return stripeError(res, 400, `Missing required param: ${key}.`, key);
+      const session = store(
+        {
+          id: id("cs_test"),
+          object: "checkout.session",
+          mode: "subscription",
+          status: "open",
+          payment_status: "unpaid",
+          customer: form.customer,
+          client_reference_id: form.client_reference_id ?? null,
+          allow_promotion_codes: form.allow_promotion_codes === "true",
+          metadata: form.metadata ?? {},
+          subscription_data: form.subscription_data ?? {},
+          line_items: { data: [{ price, quantity: Number(items?.["0"]?.quantity ?? 1) }] },
+          success_url: form.success_url,
+          cancel_url: form.cancel_url,
+          subscription: null,
+          created: now(),
+        },
+        account,
+      );
+      session.url = `${base}/checkout/${account}/${session.id}`;
+      return send(res, 200, session);
+    }
+    if (resource === "checkout" && objectId === "sessions" && sub && !post) {
+      const session = find(sub, account, "checkout.session");
+      return session ? send(res, 200, session) : stripeError(res, 404, `No such checkout.session: '${sub}'`, "session");
+    }
     if ((resource === "products" || resource === "prices") && objectId && !post) {
       const obj = find(objectId, account, resource.slice(0, -1));
       return obj ? send(res, 200, obj) : stripeError(res, 404, `No such ${resource.slice(0, -1)}: '${objectId}'`, "id");
     }
-    void sub;
     return stripeError(res, 404, `Unrecognized request URL (${req.method}: ${path}). The CommunityOS Stripe fake does not implement it.`);
+  }
+
+  /** Stripe's hosted Checkout page: "Pay" completes the session and creates the subscription. */
+  async function hostedCheckout(req: IncomingMessage, res: ServerResponse, account: string, sessionId: string) {
+    const session = find(sessionId, account, "checkout.session");
+    if (!session) return send(res, 404, "<p>This checkout session does not exist.</p>");
+    const price = (session.line_items as { data: { price: Obj }[] }).data[0]!.price;
+    const amount = `${((price.unit_amount as number) / 100).toFixed(2)} ${String(price.currency).toUpperCase()} / ${(price.recurring as { interval: string }).interval}`;
+    let declined = false;
+    if (req.method === "POST" && session.status === "open") {
+      const form = new URLSearchParams(await readBody(req));
+      if (form.get("outcome") === "decline") {
+        declined = true;
+      } else {
+        const data = session.subscription_data as { metadata?: Record<string, string>; trial_period_days?: string; application_fee_percent?: string };
+        const trialDays = Number(data.trial_period_days ?? 0);
+        const start = now();
+        const subscription = store(
+          {
+            id: id("sub"),
+            object: "subscription",
+            status: trialDays > 0 ? "trialing" : "active",
+            customer: session.customer,
+            metadata: data.metadata ?? {},
+            application_fee_percent: data.application_fee_percent ? Number(data.application_fee_percent) : null,
+            items: { data: [{ price, quantity: 1, current_period_start: start, current_period_end: start + (trialDays || 30) * 86_400 }] },
+            trial_start: trialDays > 0 ? start : null,
+            trial_end: trialDays > 0 ? start + trialDays * 86_400 : null,
+            cancel_at_period_end: false,
+            created: start,
+          },
+          account,
+        );
+        Object.assign(session, { status: "complete", payment_status: trialDays > 0 ? "no_payment_required" : "paid", subscription: subscription.id });
+        res.writeHead(303, { location: String(session.success_url).replace("{CHECKOUT_SESSION_ID}", session.id) });
+        return res.end();
+      }
+    }
+    const done = session.status !== "open";
+    return send(
+      res,
+      declined ? 402 : 200,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe (demo) — Checkout</title>
+<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}.amount{font-size:28px;font-weight:600}button{width:100%;padding:12px;margin-top:8px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}.decline{background:#fff;color:#b42318;border:1px solid #b42318}.error{color:#b42318}a{display:block;margin-top:12px;text-align:center;color:#635bff}</style></head>
+<body><main><h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>
+${declined ? '<p class="error" role="alert">Your card was declined. Try again or use another card.</p>' : ""}
+${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
+<a href="${session.cancel_url}">← Back to the community</a></main></body></html>`,
+    );
   }
 
   const server = createServer(async (req, res) => {
@@ -162,6 +248,9 @@ export async function startFakeStripe(options: { port?: number } = {}): Promise<
 <form method="post"><button>Complete onboarding</button></form><a href="${url.searchParams.get("return_url") ?? "/"}">Not now</a></main></body></html>`,
         );
       }
+
+      const checkout = /^\/checkout\/(acct_\w+)\/(cs_test_\w+)$/.exec(url.pathname);
+      if (checkout) return hostedCheckout(req, res, checkout[1]!, checkout[2]!);
 
       if (!url.pathname.startsWith("/v1/")) return stripeError(res, 404, "Not found");
       if (!/^Bearer sk_test_/.test(req.headers.authorization ?? "")) return stripeError(res, 401, "Invalid API Key provided.");

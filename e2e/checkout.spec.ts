@@ -1,0 +1,71 @@
+import { expect, test } from "@playwright/test";
+import { signInAs, signOut } from "./support/auth";
+import { query } from "./support/db";
+
+/** Reads an object back from the fake Stripe, as the platform would with its key. */
+async function stripeGet(path: string, account: string) {
+  const response = await fetch(`${process.env.STRIPE_FAKE_URL}/v1/${path}`, {
+    headers: { authorization: "Bearer sk_test_communityos_demo", "stripe-account": account },
+  });
+  return response.json();
+}
+
+test("a member subscribes through Stripe Checkout; access waits for the webhook", async ({ page }) => {
+  // The owner enables payments for Study Hall and mirrors its tier to Stripe.
+  await signInAs(page, "Alice Owner", "/dashboard/study-hall/payouts");
+  await page.getByRole("button", { name: "Connect Stripe" }).click();
+  await page.getByRole("button", { name: "Complete onboarding" }).click();
+  await expect(page.getByTestId("connect-state")).toHaveText("Charges enabled");
+  await page.goto("/dashboard/study-hall/tiers");
+  await page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: "Focus" }).getByRole("button", { name: "Sync to Stripe" }).click();
+  await expect(page.getByText("not on Stripe")).toHaveCount(0);
+  await signOut(page);
+
+  await signInAs(page, "Carol Owner", "/c/study-hall");
+  await page.getByRole("button", { name: "Subscribe to Focus" }).click();
+  await expect(page.getByRole("heading", { name: "Demo Stripe Checkout" })).toBeVisible();
+  await expect(page.getByText("4.00 USD / month")).toBeVisible();
+
+  await page.getByRole("button", { name: "Pay with a card that is declined" }).click();
+  await expect(page.getByRole("alert")).toContainText("Your card was declined");
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+
+  await expect(page).toHaveURL(/\/c\/study-hall\/welcome\?session_id=cs_test_\w+$/);
+  await expect(page.getByRole("heading", { name: "Thanks for joining Study Hall" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Confirming payment…" })).toBeVisible();
+
+  // The session carries what the webhook will need; the redirect granted nothing.
+  const sessionId = new URL(page.url()).searchParams.get("session_id")!;
+  const [community] = await query<{ id: string; stripe_account_id: string }>("SELECT id, stripe_account_id FROM communities WHERE slug = 'study-hall'");
+  const [member] = await query<{ id: string; subscription_status: string }>(
+    "SELECT m.id, m.subscription_status FROM community_members m JOIN users u ON u.id = m.user_id WHERE m.community_id = $1 AND u.username = 'carol'",
+    [community!.id],
+  );
+  const [tier] = await query<{ id: string }>("SELECT id FROM subscription_tiers WHERE community_id = $1 AND name = 'Focus'", [community!.id]);
+  const session = await stripeGet(`checkout/sessions/${sessionId}`, community!.stripe_account_id);
+  const metadata = { community_id: community!.id, member_id: member!.id, tier_id: tier!.id };
+  expect(session).toMatchObject({ status: "complete", metadata, subscription_data: { metadata, application_fee_percent: "5" }, allow_promotion_codes: true });
+  expect(member!.subscription_status).toBe("none");
+  expect(await query("SELECT id FROM subscriptions WHERE member_id = $1", [member!.id])).toEqual([]);
+
+  // Canceling a checkout returns to the community page.
+  await page.goto("/c/study-hall");
+  await page.getByRole("button", { name: "Subscribe to Focus" }).click();
+  await page.getByRole("link", { name: "← Back to the community" }).click();
+  await expect(page).toHaveURL(/\/c\/study-hall\?checkout=canceled$/);
+  await expect(page.getByText("Checkout canceled. You weren't charged.")).toBeVisible();
+});
+
+test("a community without payments offers no checkout, and posting one is refused", async ({ page }) => {
+  await signInAs(page, "Bob Member", "/c/pixel-guild");
+  await expect(page.getByRole("region", { name: "Membership tiers" }).getByRole("button", { name: "Not open yet" }).first()).toBeDisabled();
+  const [tier] = await query<{ id: string }>("SELECT t.id FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'pixel-guild' AND t.name = 'Pro'");
+  // Bob's form for another community's open checkout, pointed at Pixel Guild's tier.
+  await page.goto("/c/study-hall");
+  await page.locator('form:has(button:text("Subscribe to Focus"))').evaluate((form: HTMLFormElement, id: string) => {
+    (form.querySelector('input[name="communitySlug"]') as HTMLInputElement).value = "pixel-guild";
+    (form.querySelector('input[name="tierId"]') as HTMLInputElement).value = id;
+  }, tier!.id);
+  await page.getByRole("button", { name: "Subscribe to Focus" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "This community isn't taking payments yet." })).toBeVisible();
+});

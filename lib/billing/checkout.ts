@@ -1,0 +1,115 @@
+import type Stripe from "stripe";
+import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
+import { db } from "../db/client";
+import type { TenantTx } from "../db/scopes";
+import { applicationFeePercent } from "./plans";
+import { stripe } from "./stripe";
+
+type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
+
+/** Subscription states that hold a seat (and so count against a member cap). */
+export const SEAT_HOLDING = ["active", "trialing", "past_due"];
+
+export const CHECKOUT_ERRORS = {
+  paymentsOff: "This community isn't taking payments yet.",
+  closed: "This community isn't taking new members right now.",
+  unknownTier: "That tier isn't available.",
+  soldOut: "That tier is sold out.",
+  already: "You already have this membership. Manage it from your memberships page.",
+} as const;
+
+/**
+ * Starts a Stripe Checkout for one tier. Only the tier id comes from the
+ * client; price, currency, trial and fee are read here. Nothing is granted:
+ * access follows the webhook, never this redirect. Database steps run in short
+ * scopes; Stripe calls run between them.
+ */
+export async function startCheckout(
+  tierId: string,
+  ctx: { actor: Actor; community: CommunityRef; inScope: InScope; origin: string },
+  client: Stripe = stripe(),
+): Promise<{ url: string }> {
+  const { actor, community, inScope, origin } = ctx;
+  const settings = await db.community.findUniqueOrThrow({
+    where: { id: community.id },
+    select: { status: true, stripeChargesEnabled: true, stripeAccountId: true },
+  });
+  if (settings.status !== "active") throw new ActionError(CHECKOUT_ERRORS.closed);
+  if (!settings.stripeChargesEnabled || !settings.stripeAccountId) throw new ActionError(CHECKOUT_ERRORS.paymentsOff);
+  const stripeAccount = settings.stripeAccountId;
+
+  const { tier, member } = await inScope(async (tx) => {
+    const tier = await tx.subscriptionTier.findUnique({
+      where: { id: tierId },
+      select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true, trialDays: true },
+    });
+    if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(CHECKOUT_ERRORS.unknownTier);
+    if (tier.maxMembers !== null) {
+      const seats = await tx.communityMember.count({ where: { subscriptionTier: tier.name, subscriptionStatus: { in: SEAT_HOLDING } } });
+      if (seats >= tier.maxMembers) throw new ActionError(CHECKOUT_ERRORS.soldOut);
+    }
+    // Subscribing makes you a member; the subscription itself arrives by webhook.
+    const member = await tx.communityMember.upsert({
+      where: { communityId_userId: { communityId: community.id, userId: actor.id } },
+      create: { communityId: community.id, userId: actor.id, discordUserId: actor.discordId },
+      update: {},
+      select: { id: true, stripeCustomerId: true },
+    });
+    const existing = await tx.subscription.count({ where: { memberId: member.id, tierName: tier.name, status: { in: SEAT_HOLDING } } });
+    if (existing > 0) throw new ActionError(CHECKOUT_ERRORS.already);
+    return { tier, member };
+  });
+
+  const metadata = { community_id: community.id, member_id: member.id, tier_id: tier.id };
+  let customerId = member.stripeCustomerId;
+  if (!customerId) {
+    const user = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { email: true, globalName: true, username: true } });
+    const customer = await client.customers.create(
+      { name: user.globalName ?? user.username, ...(user.email ? { email: user.email } : {}), metadata: { ...metadata, user_id: actor.id } },
+      { stripeAccount, idempotencyKey: `member-${member.id}-customer` },
+    );
+    customerId = customer.id;
+    await inScope((tx) => tx.communityMember.update({ where: { id: member.id }, data: { stripeCustomerId: customer.id } }));
+  }
+
+  const page = `${origin}/c/${community.slug}`;
+  const session = await client.checkout.sessions.create(
+    {
+      mode: "subscription",
+      customer: customerId,
+      client_reference_id: member.id,
+      line_items: [{ price: tier.stripePriceId!, quantity: 1 }],
+      allow_promotion_codes: true,
+      metadata,
+      subscription_data: {
+        metadata,
+        application_fee_percent: applicationFeePercent(community.subscriptionTier),
+        ...(tier.trialDays > 0 ? { trial_period_days: tier.trialDays } : {}),
+      },
+      success_url: `${page}/welcome?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${page}?checkout=canceled`,
+    },
+    { stripeAccount },
+  );
+  if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
+
+  await inScope((tx) =>
+    tx.analyticsEvent.create({
+      data: { communityId: community.id, eventType: "billing", eventName: "checkout_started", userId: actor.id, discordUserId: actor.discordId, properties: { tier_id: tier.id, session_id: session.id } },
+    }),
+  );
+  return { url: session.url };
+}
+
+/** What the welcome page polls: the member's subscription state, as the webhooks left it. */
+export async function membershipStatus(communityId: string, userId: string, tx: TenantTx) {
+  const member = await tx.communityMember.findUnique({
+    where: { communityId_userId: { communityId, userId } },
+    select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true },
+  });
+  return {
+    status: member?.subscriptionStatus ?? "none",
+    tier: member?.subscriptionTier ?? null,
+    active: !!member && ["active", "trialing"].includes(member.subscriptionStatus),
+  };
+}
