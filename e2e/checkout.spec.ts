@@ -19,10 +19,15 @@ test("a member subscribes through Stripe Checkout; access waits for the webhook"
   await page.goto("/dashboard/study-hall/tiers");
   await page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: "Focus" }).getByRole("button", { name: "Sync to Stripe" }).click();
   await expect(page.getByText("not on Stripe")).toHaveCount(0);
+  const form = page.getByRole("region", { name: "New tier" });
+  await form.getByLabel("Tier name").fill("Focus Plus");
+  await form.getByLabel("Price").fill("8.00");
+  await form.getByRole("button", { name: "Create tier" }).click();
+  await expect(page.getByText("Tier saved.")).toBeVisible();
   await signOut(page);
 
   await signInAs(page, "Carol Owner", "/c/study-hall");
-  await page.getByRole("button", { name: "Subscribe to Focus" }).click();
+  await page.getByRole("button", { name: "Subscribe to Focus", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Demo Stripe Checkout" })).toBeVisible();
   await expect(page.getByText("4.00 USD / month")).toBeVisible();
 
@@ -48,9 +53,36 @@ test("a member subscribes through Stripe Checkout; access waits for the webhook"
   expect(member!.subscription_status).toBe("none");
   expect(await query("SELECT id FROM subscriptions WHERE member_id = $1", [member!.id])).toEqual([]);
 
-  // Canceling a checkout returns to the community page.
+  // The row the webhook (next issue) writes; the portal then manages it on Stripe.
+  await query(
+    `INSERT INTO subscriptions (community_id, member_id, stripe_subscription_id, stripe_customer_id, tier_name, status, current_period_start, current_period_end)
+     SELECT $1, $2, $3, m.stripe_customer_id, 'Focus', 'active', now(), now() + interval '30 days' FROM community_members m WHERE m.id = $2`,
+    [community!.id, member!.id, session.subscription],
+  );
+  await page.goto("/portal");
+  const card = page.getByTestId("subscription-Focus");
+  await expect(card).toContainText("$4.00 / month");
+  await card.getByRole("button", { name: "Cancel at period end" }).click();
+  await expect(card.getByText(/Your membership will end on \w{3} \d{1,2}, \d{4}/)).toBeVisible();
+  expect((await stripeGet(`subscriptions/${session.subscription}`, community!.stripe_account_id)).cancel_at_period_end).toBe(true);
+  await card.getByRole("button", { name: "Resume membership" }).click();
+  await expect(card.getByText("Your membership will renew as usual.")).toBeVisible();
+  expect((await stripeGet(`subscriptions/${session.subscription}`, community!.stripe_account_id)).cancel_at_period_end).toBe(false);
+
+  await card.getByLabel("Switch tier").selectOption({ label: "Focus Plus — $8.00/mo" });
+  await card.getByRole("button", { name: "Preview change" }).click();
+  await expect(card.getByText("Switching to Focus Plus")).toBeVisible();
+  await expect(card.getByText("Due now")).toBeVisible();
+  await card.getByRole("button", { name: "Confirm switch" }).click();
+  await expect(card.getByText("Switched to Focus Plus.")).toBeVisible();
+  const [plus] = await query<{ stripe_price_id: string }>("SELECT stripe_price_id FROM subscription_tiers WHERE community_id = $1 AND name = 'Focus Plus'", [community!.id]);
+  expect((await stripeGet(`subscriptions/${session.subscription}`, community!.stripe_account_id)).items.data[0].price.id).toBe(plus!.stripe_price_id);
+
+  // Holding a tier, the member cannot buy it twice; canceling a checkout returns to the page.
   await page.goto("/c/study-hall");
-  await page.getByRole("button", { name: "Subscribe to Focus" }).click();
+  await page.getByRole("button", { name: "Subscribe to Focus", exact: true }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "You already have this membership." })).toBeVisible();
+  await page.getByRole("button", { name: "Subscribe to Focus Plus" }).click();
   await page.getByRole("link", { name: "← Back to the community" }).click();
   await expect(page).toHaveURL(/\/c\/study-hall\?checkout=canceled$/);
   await expect(page.getByText("Checkout canceled. You weren't charged.")).toBeVisible();
@@ -62,10 +94,10 @@ test("a community without payments offers no checkout, and posting one is refuse
   const [tier] = await query<{ id: string }>("SELECT t.id FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'pixel-guild' AND t.name = 'Pro'");
   // Bob's form for another community's open checkout, pointed at Pixel Guild's tier.
   await page.goto("/c/study-hall");
-  await page.locator('form:has(button:text("Subscribe to Focus"))').evaluate((form: HTMLFormElement, id: string) => {
+  await page.locator('form:has(button:text-is("Subscribe to Focus"))').evaluate((form: HTMLFormElement, id: string) => {
     (form.querySelector('input[name="communitySlug"]') as HTMLInputElement).value = "pixel-guild";
     (form.querySelector('input[name="tierId"]') as HTMLInputElement).value = id;
   }, tier!.id);
-  await page.getByRole("button", { name: "Subscribe to Focus" }).click();
+  await page.getByRole("button", { name: "Subscribe to Focus", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "This community isn't taking payments yet." })).toBeVisible();
 });

@@ -11,7 +11,7 @@ test("the landing page says what CommunityOS is and lists the demo communities f
   await expect(communities.getByRole("heading", { name: "Trading Desk" })).toBeVisible();
   // Prices and member counts are tenant data, read through each community's RLS scope.
   await expect(communities.getByText("from $5.00/mo")).toBeVisible();
-  await expect(communities.getByText("42 members")).toBeVisible();
+  await expect(communities.getByText("42 members", { exact: true })).toBeVisible();
 });
 
 test("a community's public page shows its active tiers", async ({ page }) => {

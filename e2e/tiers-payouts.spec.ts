@@ -65,8 +65,10 @@ test("an owner connects Stripe, creates and edits tiers mirrored to Stripe, and 
   await expect(publicTiers.getByRole("heading", { level: 3 })).toHaveText(["Pro Desk", "Analyst", "Desk"]);
   await expect(publicTiers.getByRole("listitem").filter({ hasText: "Analyst" }).getByRole("button", { name: "Sold out" })).toBeDisabled();
 
-  await tiers.page().goto("/dashboard/trading-desk/tiers");
-  await page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: "Desk" }).last().getByRole("button", { name: "Deactivate" }).click();
+  await page.goto("/dashboard/trading-desk/tiers");
+  const desk = tiers.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Desk", exact: true }) });
+  await desk.getByRole("button", { name: "Deactivate" }).click();
+  await expect(desk.getByText("inactive")).toBeVisible();
   await page.goto("/c/trading-desk");
   await expect(publicTiers.getByRole("heading", { level: 3 })).toHaveText(["Pro Desk", "Analyst"]);
 });

@@ -5,8 +5,9 @@ import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
-import { withUser } from "@/lib/db/scopes";
+import { withCommunity, withUser } from "@/lib/db/scopes";
 import { formatMoney } from "@/lib/utils/money";
+import { SubscriptionCard } from "./subscription-card";
 
 export const metadata: Metadata = { title: "Your memberships" };
 
@@ -32,9 +33,31 @@ export default async function PortalPage() {
         subscriptionTier: true,
         subscriptionExpiresAt: true,
         totalSpent: true,
-        community: { select: { slug: true, name: true, avatarUrl: true } },
+        community: { select: { id: true, slug: true, name: true, avatarUrl: true } },
+        subscriptions: {
+          where: { status: { in: ["active", "trialing", "past_due"] } },
+          orderBy: { createdAt: "desc" },
+          select: { id: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true },
+        },
       },
     }),
+  );
+  // Tiers are the community's public data: read in its scope, only where the member subscribes.
+  const tiersByCommunity = new Map(
+    await Promise.all(
+      memberships
+        .filter((m) => m.subscriptions.length > 0)
+        .map(async (m) => [
+          m.community.id,
+          await withCommunity(m.community.id, (tx) =>
+            tx.subscriptionTier.findMany({
+              where: { isActive: true },
+              orderBy: { sortOrder: "asc" },
+              select: { id: true, name: true, price: true, currency: true, interval: true, stripePriceId: true },
+            }),
+          ),
+        ] as const),
+    ),
   );
   return (
     <div className="mx-auto max-w-4xl px-4 py-10 sm:px-6">
@@ -64,6 +87,32 @@ export default async function PortalPage() {
                   <span className="text-slate-600">{formatMoney(m.totalSpent.toString(), "USD")} spent</span>
                   <Badge tone={statusTone[m.subscriptionStatus] ?? "neutral"}>{m.subscriptionStatus === "none" ? "free" : m.subscriptionStatus.replace("_", " ")}</Badge>
                 </div>
+                {m.subscriptions.length > 0 && (
+                  <div className="w-full space-y-3">
+                    {m.subscriptions.map((sub) => {
+                      const tiers = tiersByCommunity.get(m.community.id) ?? [];
+                      const current = tiers.find((t) => t.name === sub.tierName);
+                      return (
+                        <SubscriptionCard
+                          key={sub.id}
+                          subscription={{
+                            id: sub.id,
+                            tierName: sub.tierName,
+                            status: sub.status,
+                            renewsAt: sub.currentPeriodEnd.toISOString(),
+                            cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+                            price: current ? current.price.toFixed(2) : null,
+                            currency: current?.currency ?? "USD",
+                            interval: current?.interval ?? null,
+                            switchable: tiers
+                              .filter((t) => t.name !== sub.tierName && t.stripePriceId)
+                              .map((t) => ({ id: t.id, name: t.name, price: t.price.toFixed(2), currency: t.currency, interval: t.interval })),
+                          }}
+                        />
+                      );
+                    })}
+                  </div>
+                )}
               </Card>
             </li>
           ))}

@@ -169,6 +169,48 @@ export async function startFakeStripe(options: { port?: number } = {}): Promise<
       const session = find(sub, account, "checkout.session");
       return session ? send(res, 200, session) : stripeError(res, 404, `No such checkout.session: '${sub}'`, "session");
     }
+    if (resource === "subscriptions" && objectId) {
+      const subscription = find(objectId, account, "subscription");
+      if (!subscription) return stripeError(res, 404, `No such subscription: '${objectId}'`, "id");
+      if (!post) return send(res, 200, subscription);
+      if (form.cancel_at_period_end !== undefined) subscription.cancel_at_period_end = form.cancel_at_period_end === "true";
+      const items = form.items as Record<string, { id?: string; price?: string }> | undefined;
+      const change = items?.["0"];
+      if (change?.price) {
+        const price = find(change.price, account, "price");
+        if (!price || !price.active) return stripeError(res, 400, `No such price: '${change.price}'`, "items[0][price]");
+        const item = (subscription.items as { data: { id?: string; price: Obj }[] }).data[0]!;
+        item.price = price;
+        subscription.proration_behavior = form.proration_behavior ?? "create_prorations";
+      }
+      return send(res, 200, subscription);
+    }
+    if (resource === "billing_portal" && objectId === "sessions" && post) {
+      if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
+      const session = store({ id: id("bps"), object: "billing_portal.session", customer: form.customer, return_url: form.return_url ?? null, created: now() }, account);
+      session.url = `${base}/billing-portal/${session.id}?return_url=${encodeURIComponent(String(form.return_url ?? ""))}`;
+      return send(res, 200, session);
+    }
+    if (resource === "invoices" && objectId === "create_preview" && post) {
+      // Proration as Stripe computes it in spirit: credit for the unused time on the
+      // old price, charge for the same time on the new one.
+      const subscription = find(String(form.subscription), account, "subscription");
+      if (!subscription) return stripeError(res, 400, `No such subscription: '${String(form.subscription)}'`, "subscription");
+      const details = form.subscription_details as { items?: Record<string, { price?: string }> } | undefined;
+      const next = find(String(details?.items?.["0"]?.price), account, "price");
+      if (!next) return stripeError(res, 400, "No such price", "subscription_details[items][0][price]");
+      const item = (subscription.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] }).data[0]!;
+      const remaining = Math.max(0, item.current_period_end - now()) / Math.max(1, item.current_period_end - item.current_period_start);
+      const credit = -Math.round((item.price.unit_amount as number) * remaining);
+      const charge = Math.round((next.unit_amount as number) * remaining);
+      return send(res, 200, {
+        object: "invoice",
+        currency: next.currency,
+        amount_due: Math.max(0, credit + charge),
+        total: credit + charge,
+        lines: { data: [{ amount: credit, description: "Unused time on the current tier" }, { amount: charge, description: "Remaining time on the new tier" }] },
+      });
+    }
     if ((resource === "products" || resource === "prices") && objectId && !post) {
       const obj = find(objectId, account, resource.slice(0, -1));
       return obj ? send(res, 200, obj) : stripeError(res, 404, `No such ${resource.slice(0, -1)}: '${objectId}'`, "id");
@@ -199,7 +241,7 @@ export async function startFakeStripe(options: { port?: number } = {}): Promise<
             customer: session.customer,
             metadata: data.metadata ?? {},
             application_fee_percent: data.application_fee_percent ? Number(data.application_fee_percent) : null,
-            items: { data: [{ price, quantity: 1, current_period_start: start, current_period_end: start + (trialDays || 30) * 86_400 }] },
+            items: { data: [{ id: id("si"), price, quantity: 1, current_period_start: start, current_period_end: start + (trialDays || 30) * 86_400 }] },
             trial_start: trialDays > 0 ? start : null,
             trial_end: trialDays > 0 ? start + trialDays * 86_400 : null,
             cancel_at_period_end: false,
@@ -249,6 +291,10 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
         );
       }
 
+      if (/^\/billing-portal\/bps_\w+$/.test(url.pathname)) {
+        const back = url.searchParams.get("return_url") ?? "/";
+        return send(res, 200, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe (demo) — Billing</title></head><body style="font-family:system-ui,sans-serif;padding:40px"><h1>Demo Stripe customer portal</h1><p>Invoices and payment methods would be managed here.</p><a href="${back}">Return to CommunityOS</a></body></html>`);
+      }
       const checkout = /^\/checkout\/(acct_\w+)\/(cs_test_\w+)$/.exec(url.pathname);
       if (checkout) return hostedCheckout(req, res, checkout[1]!, checkout[2]!);
 

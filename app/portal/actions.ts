@@ -1,0 +1,29 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { userAction, type ActionState } from "@/lib/actions";
+import { billingPortalUrl, previewTierSwitch, setCancelAtPeriodEnd, switchTier } from "@/lib/billing/portal";
+import { appOrigin } from "@/lib/http/origin";
+
+const subscriptionRef = z.object({ subscriptionId: z.uuid("unknown membership") });
+const tierChoice = subscriptionRef.extend({ tierId: z.uuid("pick a tier") });
+
+const portal = userAction(subscriptionRef, async ({ subscriptionId }, { actor }) =>
+  billingPortalUrl(actor.id, subscriptionId, `${await appOrigin()}/portal`),
+);
+
+export async function manageBillingAction(prev: ActionState<{ url: string }>, formData: FormData) {
+  const result = await portal(prev, formData);
+  if (result.ok) redirect(result.data.url);
+  return result;
+}
+
+export const cancelAtPeriodEndAction = userAction(
+  subscriptionRef.extend({ cancel: z.enum(["true", "false"]).transform((v) => v === "true") }),
+  ({ subscriptionId, cancel }, { actor }) => setCancelAtPeriodEnd(actor.id, subscriptionId, cancel),
+);
+
+export const previewSwitchAction = userAction(tierChoice, ({ subscriptionId, tierId }, { actor }) => previewTierSwitch(actor.id, subscriptionId, tierId));
+
+export const switchTierAction = userAction(tierChoice, ({ subscriptionId, tierId }, { actor }) => switchTier(actor.id, subscriptionId, tierId));

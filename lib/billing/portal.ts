@@ -1,0 +1,115 @@
+import type Stripe from "stripe";
+import { ActionError } from "../actions/action-chain";
+import { db } from "../db/client";
+import { withCommunity, withUser } from "../db/scopes";
+import { fromMinorUnits } from "./money";
+import { stripe } from "./stripe";
+
+export const PORTAL_ERRORS = {
+  notFound: "We couldn't find that membership.",
+  unknownTier: "That tier isn't available to switch to.",
+  sameTier: "You're already on that tier.",
+  unknownToStripe: "Stripe doesn't know this subscription (demo data, or it was removed). Nothing was changed.",
+} as const;
+
+/**
+ * The actor's own subscription, proven through the user scope (RLS shows a
+ * member only their own rows), with what Stripe needs to act on it.
+ */
+async function ownSubscription(userId: string, subscriptionId: string) {
+  const subscription = await withUser(userId, (tx) =>
+    tx.subscription.findUnique({
+      where: { id: subscriptionId },
+      select: { id: true, communityId: true, stripeSubscriptionId: true, stripeCustomerId: true, tierName: true },
+    }),
+  );
+  if (!subscription?.stripeSubscriptionId) throw new ActionError(PORTAL_ERRORS.notFound);
+  const community = await db.community.findUniqueOrThrow({ where: { id: subscription.communityId }, select: { stripeAccountId: true } });
+  if (!community.stripeAccountId) throw new ActionError(PORTAL_ERRORS.notFound);
+  return { ...subscription, stripeSubscriptionId: subscription.stripeSubscriptionId, stripeAccount: community.stripeAccountId };
+}
+
+/** Stripe's "no such object" becomes a clear message; anything else stays an error. */
+async function onStripe<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if ((error as { code?: string }).code === "resource_missing" || (error as { statusCode?: number }).statusCode === 404) {
+      throw new ActionError(PORTAL_ERRORS.unknownToStripe);
+    }
+    throw error;
+  }
+}
+
+export async function billingPortalUrl(userId: string, subscriptionId: string, returnUrl: string, client: Stripe = stripe()) {
+  const sub = await ownSubscription(userId, subscriptionId);
+  const session = await onStripe(() =>
+    client.billingPortal.sessions.create({ customer: sub.stripeCustomerId, return_url: returnUrl }, { stripeAccount: sub.stripeAccount }),
+  );
+  return { url: session.url };
+}
+
+/** Asks Stripe to end (or keep) the subscription at the period's end; our row follows the webhook. */
+export async function setCancelAtPeriodEnd(userId: string, subscriptionId: string, cancel: boolean, client: Stripe = stripe()) {
+  const sub = await ownSubscription(userId, subscriptionId);
+  const updated = await onStripe(() =>
+    client.subscriptions.update(sub.stripeSubscriptionId, { cancel_at_period_end: cancel }, { stripeAccount: sub.stripeAccount }),
+  );
+  const periodEnd = updated.items.data[0]?.current_period_end;
+  return { cancelAtPeriodEnd: updated.cancel_at_period_end, endsAt: periodEnd ? new Date(periodEnd * 1000).toISOString() : null };
+}
+
+async function switchTarget(sub: { communityId: string; tierName: string }, tierId: string) {
+  const tier = await withCommunity(sub.communityId, (tx) =>
+    tx.subscriptionTier.findUnique({ where: { id: tierId }, select: { id: true, name: true, isActive: true, stripePriceId: true } }),
+  );
+  if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(PORTAL_ERRORS.unknownTier);
+  if (tier.name === sub.tierName) throw new ActionError(PORTAL_ERRORS.sameTier);
+  return { ...tier, stripePriceId: tier.stripePriceId };
+}
+
+async function currentItem(client: Stripe, sub: { stripeSubscriptionId: string; stripeAccount: string }) {
+  const live = await onStripe(() => client.subscriptions.retrieve(sub.stripeSubscriptionId, {}, { stripeAccount: sub.stripeAccount }));
+  const item = live.items.data[0];
+  if (!item) throw new ActionError(PORTAL_ERRORS.unknownToStripe);
+  return item;
+}
+
+/** What switching would cost now, as Stripe prorates it, before the member confirms. */
+export async function previewTierSwitch(userId: string, subscriptionId: string, tierId: string, client: Stripe = stripe()) {
+  const sub = await ownSubscription(userId, subscriptionId);
+  const tier = await switchTarget(sub, tierId);
+  const item = await currentItem(client, sub);
+  const preview = await onStripe(() =>
+    client.invoices.createPreview(
+      {
+        customer: sub.stripeCustomerId,
+        subscription: sub.stripeSubscriptionId,
+        subscription_details: { items: [{ id: item.id, price: tier.stripePriceId }], proration_behavior: "create_prorations" },
+      },
+      { stripeAccount: sub.stripeAccount },
+    ),
+  );
+  return {
+    tierId: tier.id,
+    tierName: tier.name,
+    currency: preview.currency.toUpperCase(),
+    amountDue: fromMinorUnits(preview.amount_due, preview.currency),
+    lines: preview.lines.data.map((line) => ({ description: line.description ?? "", amount: fromMinorUnits(line.amount, preview.currency) })),
+  };
+}
+
+export async function switchTier(userId: string, subscriptionId: string, tierId: string, client: Stripe = stripe()) {
+  const sub = await ownSubscription(userId, subscriptionId);
+  const tier = await switchTarget(sub, tierId);
+  const item = await currentItem(client, sub);
+  await onStripe(() =>
+    client.subscriptions.update(
+      sub.stripeSubscriptionId,
+      { items: [{ id: item.id, price: tier.stripePriceId }], proration_behavior: "create_prorations" },
+      // No idempotency key: the update is idempotent, and a replayed key would skip A -> B -> A -> B.
+      { stripeAccount: sub.stripeAccount },
+    ),
+  );
+  return { tierName: tier.name };
+}
