@@ -5,8 +5,11 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
+export type WebhookDelivery = { eventId: string; type: string; status: number | "failed"; attempts: number };
+
 export type FakeStripe = {
   url: string;
   host: string;
@@ -14,7 +17,14 @@ export type FakeStripe = {
   close: () => Promise<void>;
   /** Every object the fake holds, by id (tests inspect what the app did). */
   objects: Map<string, Obj>;
+  /** Every webhook event sent, with the receiver's answer. */
+  deliveries: WebhookDelivery[];
+  /** Resolves once every event emitted so far has been delivered (or given up). */
+  settled: () => Promise<void>;
 };
+
+/** Where the fake sends events, signed with the endpoint's secret as Stripe does. */
+export type WebhookEndpoint = { url: string; secret: string };
 
 /** Parses Stripe's form encoding: metadata[tier_id]=x, recurring[interval]=month, items[0][price]=p. */
 export function parseStripeForm(body: string): Record<string, unknown> {
@@ -48,8 +58,49 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startFakeStripe(options: { port?: number } = {}): Promise<FakeStripe> {
+const signer = new Stripe("sk_test_fake_signer");
+
+export async function startFakeStripe(options: { port?: number; webhook?: WebhookEndpoint } = {}): Promise<FakeStripe> {
   const objects = new Map<string, Obj>();
+  const deliveries: WebhookDelivery[] = [];
+  const inFlight = new Set<Promise<void>>();
+
+  /** Sends one event like Stripe: signed raw body, retried with backoff on failure. */
+  function emit(type: string, object: Obj, account: string) {
+    if (!options.webhook) return;
+    const { url, secret } = options.webhook;
+    const event = {
+      id: id("evt"),
+      object: "event",
+      api_version: "2026-10-28.endive",
+      created: now(),
+      type,
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: id("req"), idempotency_key: null },
+      ...(account !== "platform" ? { account } : {}),
+      data: { object: structuredClone(object) },
+    };
+    const payload = JSON.stringify(event);
+    const record: WebhookDelivery = { eventId: event.id, type, status: "failed", attempts: 0 };
+    deliveries.push(record);
+    const delivery = (async () => {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        record.attempts = attempt;
+        try {
+          const header = signer.webhooks.generateTestHeaderString({ payload, secret });
+          const response = await fetch(url, { method: "POST", body: payload, headers: { "content-type": "application/json", "stripe-signature": header } });
+          record.status = response.status;
+          if (response.ok) return;
+        } catch {
+          record.status = "failed";
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    })();
+    inFlight.add(delivery);
+    void delivery.finally(() => inFlight.delete(delivery));
+  }
   const owners = new Map<string, string>(); // object id -> account id ("platform" for the platform's own)
   const replays = new Map<string, { status: number; body: unknown }>();
   let base = "";
@@ -183,6 +234,7 @@ export async function startFakeStripe(options: { port?: number } = {}): Promise<
         item.price = price;
         subscription.proration_behavior = form.proration_behavior ?? "create_prorations";
       }
+      emit("customer.subscription.updated", subscription, account);
       return send(res, 200, subscription);
     }
     if (resource === "billing_portal" && objectId === "sessions" && post) {
@@ -250,6 +302,31 @@ export async function startFakeStripe(options: { port?: number } = {}): Promise<
           account,
         );
         Object.assign(session, { status: "complete", payment_status: trialDays > 0 ? "no_payment_required" : "paid", subscription: subscription.id });
+        // Stripe's order is not guaranteed, and the app must not rely on it.
+        emit("checkout.session.completed", session, account);
+        emit("customer.subscription.created", subscription, account);
+        if (trialDays === 0) {
+          const invoice = store(
+            {
+              id: id("in"),
+              object: "invoice",
+              status: "paid",
+              billing_reason: "subscription_create",
+              customer: session.customer,
+              subscription: subscription.id,
+              currency: price.currency,
+              amount_due: price.unit_amount,
+              amount_paid: price.unit_amount,
+              payment_intent: id("pi"),
+              charge: id("ch"),
+              lines: { data: [{ amount: price.unit_amount, description: "1 × membership", period: { start, end: start + 30 * 86_400 } }] },
+              metadata: data.metadata ?? {},
+              created: start,
+            },
+            account,
+          );
+          emit("invoice.paid", invoice, account);
+        }
         res.writeHead(303, { location: String(session.success_url).replace("{CHECKOUT_SESSION_ID}", session.id) });
         return res.end();
       }
@@ -330,7 +407,17 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
   });
   const { port } = server.address() as AddressInfo;
   base = `http://127.0.0.1:${port}`;
-  return { url: base, host: "127.0.0.1", port, objects, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: base,
+    host: "127.0.0.1",
+    port,
+    objects,
+    deliveries,
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 function pick(form: Record<string, unknown>, keys: string[]) {
