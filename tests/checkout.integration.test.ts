@@ -90,7 +90,7 @@ describe("starting a checkout", () => {
     const otherOwner = await createUser("other_owner");
     const other = await createCommunity(otherOwner.id);
     const foreign = await withCommunity(other.id, (tx) =>
-      tx.subscriptionTier.create({ data: { communityId: other.id, name: "Foreign", price: "1.00", interval: "monthly", stripePriceId: "price_foreign" }, select: { id: true } }),
+      tx.subscriptionTier.create({ data: { communityId: other.id, name: "Foreign", price: "1.00", interval: "monthly", stripePriceId: `price_foreign_${Date.now()}` }, select: { id: true } }),
     );
 
     const sessions = stripeObjects("checkout.session").length;

@@ -4,7 +4,9 @@ import { describe, expect, inject, it } from "vitest";
 import { applyMigrations, ensureAppRole, readMigrations } from "../lib/db/migrate";
 import { assertSafeRuntimeRole, checkRuntimeRole, readRoleFacts } from "../lib/db/runtime-role";
 import { withCredentials } from "../lib/env";
-import { asOwner } from "./support/fixtures";
+import { asOwner, dropTestRole, ownerIsSuperuser } from "./support/fixtures";
+
+const ownerIsSuper = await ownerIsSuperuser();
 
 describe("the migration runner", () => {
   it("keeps Prisma's _prisma_migrations bookkeeping with sha256 checksums", async () => {
@@ -52,11 +54,13 @@ describe("the application role", () => {
       const facts = await checkRuntimeRole(url);
       expect(facts).toMatchObject({ role, superuser: false, bypassRls: false, ownedTables: 0, inAppGroup: true });
     } finally {
-      await asOwner((client) => client.query(`DROP OWNED BY ${pg.escapeIdentifier(role)}; DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`));
+      await dropTestRole(role);
     }
   });
 
-  it("stops start-up when the runtime role has BYPASSRLS", async () => {
+  // Only a superuser can grant BYPASSRLS: against a non-superuser owner (a hosted
+  // PostgreSQL) the attribute cannot exist, so there is nothing to refuse.
+  it.skipIf(!ownerIsSuper)("stops start-up when the runtime role has BYPASSRLS", async () => {
     const role = `cos_bypass_${randomBytes(3).toString("hex")}`;
     const url = withCredentials(inject("ownerUrl"), role, "probe-password");
     try {
@@ -64,12 +68,12 @@ describe("the application role", () => {
       await asOwner((client) => client.query(`ALTER ROLE ${pg.escapeIdentifier(role)} BYPASSRLS`));
       await expect(checkRuntimeRole(url)).rejects.toThrow(/has BYPASSRLS.*Row-level security would not isolate/);
     } finally {
-      await asOwner((client) => client.query(`DROP OWNED BY ${pg.escapeIdentifier(role)}; DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`));
+      await dropTestRole(role);
     }
   });
 
   it("stops start-up when the runtime connects as the migration owner", async () => {
     const facts = await asOwner((client) => readRoleFacts(client));
-    expect(() => assertSafeRuntimeRole(facts)).toThrow(/superuser|owns/);
+    expect(() => assertSafeRuntimeRole(facts)).toThrow(/superuser|owns \d+ table/);
   });
 });

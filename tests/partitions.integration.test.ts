@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
-import { asOwner, createTenant } from "./support/fixtures";
+import { asOwner, asOwnerInScope, createTenant } from "./support/fixtures";
 
 async function partitions() {
   return asOwner(async (client) => {
@@ -32,18 +32,15 @@ describe("analytics_events partitions", () => {
     await withCommunity(community.id, (tx) =>
       tx.analyticsEvent.create({ data: { communityId: community.id, eventType: "page", eventName: "future", timestamp: far } }),
     );
-    const before = await asOwner(async (c) => (await c.query("SELECT count(*)::int AS n FROM analytics_events_default WHERE event_name = 'future'")).rows[0].n);
-    expect(before).toBe(1);
+    const count = async (partition: string) =>
+      (await asOwnerInScope<{ n: number }>(community.id, `SELECT count(*)::int AS n FROM ${partition} WHERE event_name = 'future'`))[0]!.n;
+    expect(await count("analytics_events_default")).toBe(1);
 
     // The application role owns nothing; the SECURITY DEFINER function does this one thing for it.
     const [result] = await db.$queryRaw<{ created: number }[]>`SELECT ensure_analytics_partitions('2024-06-01'::date, 0) AS created`;
     expect(result?.created).toBeGreaterThanOrEqual(1);
 
-    const moved = await asOwner(async (c) => ({
-      inDefault: (await c.query("SELECT count(*)::int AS n FROM analytics_events_default WHERE event_name = 'future'")).rows[0].n,
-      inJune: (await c.query("SELECT count(*)::int AS n FROM analytics_events_y2024m06 WHERE event_name = 'future'")).rows[0].n,
-    }));
-    expect(moved).toEqual({ inDefault: 0, inJune: 1 });
+    expect({ inDefault: await count("analytics_events_default"), inJune: await count("analytics_events_y2024m06") }).toEqual({ inDefault: 0, inJune: 1 });
     const june = (await partitions()).find((p) => p.name === "analytics_events_y2024m06")!;
     expect(june.forced).toBe(true);
     expect(await withCommunity(community.id, (tx) => tx.analyticsEvent.count({ where: { eventName: "future" } }))).toBe(1);

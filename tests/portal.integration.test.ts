@@ -102,7 +102,7 @@ describe("the member portal's billing actions", () => {
     const ghost = await inScope(async (tx) => {
       const m = await tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: community.id, userId: member.id } } });
       return tx.subscription.create({
-        data: { communityId: community.id, memberId: m.id, stripeSubscriptionId: "sub_demo_ghost", stripeCustomerId: m.stripeCustomerId!, tierName: "Silver", status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date() },
+        data: { communityId: community.id, memberId: m.id, stripeSubscriptionId: `sub_demo_ghost_${Date.now()}`, stripeCustomerId: m.stripeCustomerId!, tierName: "Silver", status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date() },
         select: { id: true },
       });
     });

@@ -15,6 +15,37 @@ export async function asOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise
   }
 }
 
+/**
+ * The owner's query inside one community's scope. A non-superuser owner is
+ * held by FORCE ROW LEVEL SECURITY like everyone else (a superuser is not).
+ */
+export async function asOwnerInScope<T extends pg.QueryResultRow>(communityId: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  return asOwner(async (client) => {
+    await client.query("BEGIN");
+    try {
+      await client.query("SELECT set_config('app.current_community_id', $1, true)", [communityId]);
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.query("COMMIT");
+    }
+  });
+}
+
+/** Drops a role a test created, with what a non-superuser owner may do. */
+export async function dropTestRole(role: string): Promise<void> {
+  const ident = pg.escapeIdentifier(role);
+  await asOwner(async (client) => {
+    const { rows } = await client.query<{ db: string }>("SELECT current_database() AS db");
+    await client.query(`REVOKE communityos_app FROM ${ident}`);
+    await client.query(`REVOKE CONNECT ON DATABASE ${pg.escapeIdentifier(rows[0]!.db)} FROM ${ident}`);
+    await client.query(`DROP ROLE IF EXISTS ${ident}`);
+  });
+}
+
+export async function ownerIsSuperuser(): Promise<boolean> {
+  return asOwner(async (client) => (await client.query<{ s: boolean }>("SELECT rolsuper AS s FROM pg_roles WHERE rolname = current_user")).rows[0]!.s);
+}
+
 function snowflake(): string {
   return (BigInt("0x" + randomBytes(7).toString("hex")) + 100_000_000_000_000_000n).toString().slice(0, 19);
 }
