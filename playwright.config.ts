@@ -57,6 +57,7 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       DISCORD_FAKE_URL: process.env.DISCORD_FAKE_URL ?? "",
       STRIPE_FAKE_URL: process.env.STRIPE_FAKE_URL ?? "",
+      STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? "",
       AUTH_SECRET: process.env.AUTH_SECRET ?? "",
     },
   },

@@ -30,6 +30,7 @@ const serverEnvSchema = z
     AUTH_DISCORD_ID: z.string().regex(/^\d{17,20}$/, "must be your Discord application's client id").optional(),
     AUTH_DISCORD_SECRET: z.string().min(8).optional(),
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)").optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w{8,}$/, "must be the webhook endpoint's signing secret (whsec_…)").optional(),
     STRIPE_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
     DISCORD_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
   })
@@ -37,6 +38,10 @@ const serverEnvSchema = z
   .superRefine((env, ctx) => {
     if (!!env.AUTH_DISCORD_ID !== !!env.AUTH_DISCORD_SECRET) {
       ctx.addIssue({ code: "custom", path: ["AUTH_DISCORD_SECRET"], message: "AUTH_DISCORD_ID and AUTH_DISCORD_SECRET go together" });
+    }
+    // Without the secret no event can be verified, so no payment could ever grant access.
+    if ((env.STRIPE_SECRET_KEY || env.STRIPE_FAKE_URL) && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["STRIPE_WEBHOOK_SECRET"], message: "is required whenever payments are on: the signing secret of the endpoint /api/webhooks/stripe" });
     }
     if (env.stage === "production") {
       if (env.DISCORD_FAKE_URL) ctx.addIssue({ code: "custom", path: ["DISCORD_FAKE_URL"], message: "demo mode is not allowed in production" });

@@ -47,10 +47,17 @@ if (!env.AUTH_DISCORD_ID && env.stage !== "production") {
   console.log(`▸ demo mode: fake Discord on ${fakeDiscord.url} (set AUTH_DISCORD_ID/AUTH_DISCORD_SECRET for the real one)`);
 }
 
+const port = process.env.PORT ?? "3000";
 let fakeStripe: { url: string; close: () => Promise<void> } | null = null;
+// The fake signs its webhooks with a secret made for this run, as `stripe listen` does.
+let webhookSecret = env.STRIPE_WEBHOOK_SECRET;
 if (!env.STRIPE_SECRET_KEY && env.stage !== "production") {
   const { startFakeStripe } = await import("../e2e/fakes/stripe/server");
-  fakeStripe = await startFakeStripe({ port: Number(process.env.FAKE_STRIPE_PORT ?? 54331) });
+  webhookSecret = `whsec_${randomBytes(24).toString("hex")}`;
+  fakeStripe = await startFakeStripe({
+    port: Number(process.env.FAKE_STRIPE_PORT ?? 54331),
+    webhook: { url: `http://localhost:${port}/api/webhooks/stripe`, secret: webhookSecret },
+  });
   console.log(`▸ demo mode: fake Stripe on ${fakeStripe.url} (set STRIPE_SECRET_KEY for the real one)`);
 }
 
@@ -61,9 +68,9 @@ const childEnv: NodeJS.ProcessEnv = {
   AUTH_SECRET: env.AUTH_SECRET ?? (await localAuthSecret()),
   ...(fakeDiscord ? { DISCORD_FAKE_URL: fakeDiscord.url } : {}),
   ...(fakeStripe ? { STRIPE_FAKE_URL: fakeStripe.url } : {}),
+  ...(webhookSecret ? { STRIPE_WEBHOOK_SECRET: webhookSecret } : {}),
 };
 delete childEnv.DATABASE_URL;
-const port = process.env.PORT ?? "3000";
 console.log(`▸ starting Next.js on http://localhost:${port}`);
 const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "dev", "--port", port], {
   cwd: PROJECT_ROOT,

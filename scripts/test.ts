@@ -34,13 +34,18 @@ const node = process.execPath;
 console.log("▸ provisioning a test database");
 const database = await provisionTestDatabase();
 const fakeDiscord = await startFakeDiscord();
-const fakeStripe = await startFakeStripe();
+// The fake delivers signed webhooks to the production build the e2e suite serves.
+const webhookSecret = `whsec_${randomBytes(24).toString("hex")}`;
+const fakeStripe = await startFakeStripe({
+  webhook: { url: `http://localhost:${process.env.E2E_PORT ?? 3100}/api/webhooks/stripe`, secret: webhookSecret },
+});
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   COMMUNITYOS_TEST_OWNER_URL: database.ownerUrl,
   COMMUNITYOS_TEST_APP_URL: database.appUrl,
   DISCORD_FAKE_URL: fakeDiscord.url,
   STRIPE_FAKE_URL: fakeStripe.url,
+  STRIPE_WEBHOOK_SECRET: webhookSecret,
   AUTH_SECRET: randomBytes(32).toString("base64url"),
 };
 delete env.AUTH_DISCORD_ID;

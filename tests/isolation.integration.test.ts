@@ -79,6 +79,27 @@ const tables: TableCase[] = [
     newRow: async (t) => ({ communityId: t.communityId, eventType: "page", eventName: "intrusion" }),
     change: { eventName: "changed" },
   },
+  {
+    table: "stripe_events",
+    delegate: "stripeEvent",
+    id: (r) => r.stripeEventId,
+    newRow: async (t) => ({ id: `evt_intruder_${randomUUID()}`, communityId: t.communityId, type: "invoice.paid", stripeCreatedAt: new Date(), receivedAt: new Date(), outcome: "processed" }),
+    change: { outcome: "ignored" },
+  },
+  {
+    table: "job_outbox",
+    delegate: "jobOutbox",
+    id: (r) => r.jobId,
+    newRow: async (t) => ({ communityId: t.communityId, kind: "discord.role_sync", payload: { memberId: t.memberId } }),
+    change: { kind: "changed" },
+  },
+  {
+    table: "community_alerts",
+    delegate: "communityAlert",
+    id: (r) => r.alertId,
+    newRow: async (t) => ({ communityId: t.communityId, kind: "dispute_opened", title: "Intruder", dedupeKey: `intruder:${randomUUID()}` }),
+    change: { title: "changed" },
+  },
 ];
 
 const delegate = (client: unknown, name: string) => (client as Record<string, Delegate>)[name]!;

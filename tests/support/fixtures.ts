@@ -71,6 +71,9 @@ export type TenantRows = {
   paymentId: string;
   botConfigId: string;
   eventId: string;
+  stripeEventId: string;
+  jobId: string;
+  alertId: string;
 };
 
 /** One row in every tenant table, written through the community's scope. */
@@ -106,7 +109,19 @@ export async function createTenantRows(communityId: string, userId: string, disc
       data: { communityId, eventType: "page", eventName: "community_page_viewed", userId },
       select: { id: true },
     });
+    const stripeEvent = await tx.stripeEvent.create({
+      data: { id: `evt_${snowflake()}`, communityId, type: "invoice.paid", stripeCreatedAt: new Date(), receivedAt: new Date(), outcome: "processed" },
+      select: { id: true },
+    });
+    const job = await tx.jobOutbox.create({ data: { communityId, kind: "discord.role_sync", payload: { memberId: member.id } }, select: { id: true } });
+    const alert = await tx.communityAlert.create({
+      data: { communityId, kind: "dispute_opened", title: "A dispute", dedupeKey: `dispute:${snowflake()}` },
+      select: { id: true },
+    });
     return {
+      stripeEventId: stripeEvent.id,
+      jobId: job.id,
+      alertId: alert.id,
       communityId,
       memberId: member.id,
       tierId: tier.id,

@@ -21,6 +21,12 @@ export type FakeStripe = {
   deliveries: WebhookDelivery[];
   /** Resolves once every event emitted so far has been delivered (or given up). */
   settled: () => Promise<void>;
+  /** What Stripe would do on its own, for tests and the demo: renewals, refunds, disputes. */
+  simulate: {
+    renewal: (subscriptionId: string, outcome: "paid" | "failed") => Obj;
+    refund: (chargeId: string, amount?: number) => Obj;
+    dispute: (chargeId: string) => Obj;
+  };
 };
 
 /** Where the fake sends events, signed with the endpoint's secret as Stripe does. */
@@ -65,9 +71,19 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
   const deliveries: WebhookDelivery[] = [];
   const inFlight = new Set<Promise<void>>();
 
+  // While paused (POST /_control/webhooks/pause), events wait in order until resumed:
+  // lets a test look at the app between a payment and its confirmation.
+  let paused = false;
+  const held: (() => void)[] = [];
+
   /** Sends one event like Stripe: signed raw body, retried with backoff on failure. */
   function emit(type: string, object: Obj, account: string) {
     if (!options.webhook) return;
+    if (paused) {
+      const snapshot = structuredClone(object);
+      held.push(() => emit(type, snapshot, account));
+      return;
+    }
     const { url, secret } = options.webhook;
     const event = {
       id: id("evt"),
@@ -223,6 +239,11 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
     if (resource === "subscriptions" && objectId) {
       const subscription = find(objectId, account, "subscription");
       if (!subscription) return stripeError(res, 404, `No such subscription: '${objectId}'`, "id");
+      if (req.method === "DELETE") {
+        Object.assign(subscription, { status: "canceled", canceled_at: now(), ended_at: now() });
+        emit("customer.subscription.deleted", subscription, account);
+        return send(res, 200, subscription);
+      }
       if (!post) return send(res, 200, subscription);
       if (form.cancel_at_period_end !== undefined) subscription.cancel_at_period_end = form.cancel_at_period_end === "true";
       const items = form.items as Record<string, { id?: string; price?: string }> | undefined;
@@ -305,28 +326,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
         // Stripe's order is not guaranteed, and the app must not rely on it.
         emit("checkout.session.completed", session, account);
         emit("customer.subscription.created", subscription, account);
-        if (trialDays === 0) {
-          const invoice = store(
-            {
-              id: id("in"),
-              object: "invoice",
-              status: "paid",
-              billing_reason: "subscription_create",
-              customer: session.customer,
-              subscription: subscription.id,
-              currency: price.currency,
-              amount_due: price.unit_amount,
-              amount_paid: price.unit_amount,
-              payment_intent: id("pi"),
-              charge: id("ch"),
-              lines: { data: [{ amount: price.unit_amount, description: "1 × membership", period: { start, end: start + 30 * 86_400 } }] },
-              metadata: data.metadata ?? {},
-              created: start,
-            },
-            account,
-          );
-          emit("invoice.paid", invoice, account);
-        }
+        if (trialDays === 0) emit("invoice.paid", createInvoice(subscription, account, "subscription_create", "paid"), account);
         res.writeHead(303, { location: String(session.success_url).replace("{CHECKOUT_SESSION_ID}", session.id) });
         return res.end();
       }
@@ -343,6 +343,79 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
 <a href="${session.cancel_url}">← Back to the community</a></main></body></html>`,
     );
   }
+
+  /** An invoice in the current API's shape (parent.subscription_details, payments), with its charge. */
+  function createInvoice(subscription: Obj, account: string, billingReason: string, outcome: "paid" | "failed"): Obj {
+    const item = (subscription.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] }).data[0]!;
+    const amount = item.price.unit_amount as number;
+    const paymentIntent = id("pi");
+    const charge = store(
+      { id: id("ch"), object: "charge", amount, amount_refunded: 0, refunded: false, currency: item.price.currency, payment_intent: paymentIntent, customer: subscription.customer, status: outcome === "paid" ? "succeeded" : "failed", created: now() },
+      account,
+    );
+    return store(
+      {
+        id: id("in"),
+        object: "invoice",
+        status: outcome === "paid" ? "paid" : "open",
+        billing_reason: billingReason,
+        customer: subscription.customer,
+        currency: item.price.currency,
+        amount_due: amount,
+        amount_paid: outcome === "paid" ? amount : 0,
+        parent: { type: "subscription_details", subscription_details: { subscription: subscription.id, metadata: subscription.metadata } },
+        payments: { object: "list", data: [{ object: "invoice_payment", status: outcome === "paid" ? "paid" : "open", payment: { type: "payment_intent", payment_intent: paymentIntent, charge: charge.id } }] },
+        status_transitions: { paid_at: outcome === "paid" ? now() : null },
+        lines: { data: [{ amount, description: "1 × membership", period: { start: item.current_period_start, end: item.current_period_end } }] },
+        created: now(),
+      },
+      account,
+    );
+  }
+
+  const accountOf = (objectId: string) => {
+    const account = owners.get(objectId);
+    if (!account) throw new Error(`the fake holds no ${objectId}`);
+    return account;
+  };
+
+  const simulate: FakeStripe["simulate"] = {
+    renewal(subscriptionId, outcome) {
+      const account = accountOf(subscriptionId);
+      const subscription = find(subscriptionId, account, "subscription")!;
+      const item = (subscription.items as { data: { current_period_start: number; current_period_end: number }[] }).data[0]!;
+      if (outcome === "paid") {
+        const length = item.current_period_end - item.current_period_start;
+        Object.assign(item, { current_period_start: item.current_period_end, current_period_end: item.current_period_end + length });
+        subscription.status = "active";
+      } else {
+        subscription.status = "past_due";
+      }
+      const invoice = createInvoice(subscription, account, "subscription_cycle", outcome);
+      emit(outcome === "paid" ? "invoice.paid" : "invoice.payment_failed", invoice, account);
+      emit("customer.subscription.updated", subscription, account);
+      return invoice;
+    },
+    refund(chargeId, amount) {
+      const account = accountOf(chargeId);
+      const charge = find(chargeId, account, "charge")!;
+      const total = charge.amount as number;
+      charge.amount_refunded = Math.min(total, (charge.amount_refunded as number) + (amount ?? total));
+      charge.refunded = charge.amount_refunded === total;
+      emit("charge.refunded", charge, account);
+      return charge;
+    },
+    dispute(chargeId) {
+      const account = accountOf(chargeId);
+      const charge = find(chargeId, account, "charge")!;
+      const dispute = store(
+        { id: id("dp"), object: "dispute", charge: charge.id, payment_intent: charge.payment_intent, amount: charge.amount, currency: charge.currency, status: "needs_response", reason: "fraudulent", created: now() },
+        account,
+      );
+      emit("charge.dispute.created", dispute, account);
+      return dispute;
+    },
+  };
 
   const server = createServer(async (req, res) => {
     try {
@@ -366,6 +439,13 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
 <body><main><h1>Demo Stripe: set up payouts</h1><p>This local stand-in for Stripe Connect onboarding enables charges for account ${acct.id}.</p>
 <form method="post"><button>Complete onboarding</button></form><a href="${url.searchParams.get("return_url") ?? "/"}">Not now</a></main></body></html>`,
         );
+      }
+
+      const control = /^\/_control\/webhooks\/(pause|resume)$/.exec(url.pathname);
+      if (control && req.method === "POST") {
+        paused = control[1] === "pause";
+        if (!paused) for (const deliver of held.splice(0)) deliver();
+        return send(res, 200, { paused, held: held.length });
       }
 
       if (/^\/billing-portal\/bps_\w+$/.test(url.pathname)) {
@@ -413,6 +493,7 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
     port,
     objects,
     deliveries,
+    simulate,
     settled: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },

@@ -1,0 +1,56 @@
+// What a member's subscriptions add up to: the status, tier and expiry written
+// on community_members. Derived from all of the member's rows every time, never
+// patched by a single event, so the result is the same whatever order the
+// events came in.
+
+export type SubscriptionFacts = {
+  status: string;
+  tierName: string;
+  currentPeriodEnd: Date;
+  gracePeriodEndsAt: Date | null;
+  canceledAt: Date | null;
+};
+
+export type Standing = { status: string; tier: string | null; expiresAt: Date | null };
+
+/** Member statuses that give access to the paid roles (past_due only within its grace period). */
+export const ACCESS_GIVING = ["active", "trialing", "past_due"] as const;
+
+const RANK: Record<string, number> = { active: 6, trialing: 5, past_due: 4, unpaid: 3, paused: 3, incomplete: 2, canceled: 1, incomplete_expired: 0 };
+
+function best(subscriptions: SubscriptionFacts[]): SubscriptionFacts | undefined {
+  return [...subscriptions].sort(
+    (a, b) => (RANK[b.status] ?? 0) - (RANK[a.status] ?? 0) || b.currentPeriodEnd.getTime() - a.currentPeriodEnd.getTime(),
+  )[0];
+}
+
+export function memberStanding(subscriptions: SubscriptionFacts[], facts: { openDisputes: number; now: Date }): Standing {
+  const top = best(subscriptions);
+  if (!top) return { status: "none", tier: null, expiresAt: null };
+  let standing: Standing;
+  switch (top.status) {
+    case "active":
+    case "trialing":
+      standing = { status: top.status, tier: top.tierName, expiresAt: top.currentPeriodEnd };
+      break;
+    case "past_due": {
+      // A failed payment keeps access for the community's grace period, then ends it.
+      const graceEnd = top.gracePeriodEndsAt ?? top.currentPeriodEnd;
+      standing = { status: facts.now < graceEnd ? "past_due" : "unpaid", tier: top.tierName, expiresAt: graceEnd };
+      break;
+    }
+    case "canceled":
+    case "incomplete_expired":
+      standing = { status: "canceled", tier: top.tierName, expiresAt: top.canceledAt ?? top.currentPeriodEnd };
+      break;
+    default:
+      standing = { status: top.status, tier: top.tierName, expiresAt: null };
+  }
+  // A disputed payment suspends access until the dispute is settled.
+  if (facts.openDisputes > 0 && (ACCESS_GIVING as readonly string[]).includes(standing.status)) standing = { ...standing, status: "suspended" };
+  return standing;
+}
+
+export function givesAccess(status: string): boolean {
+  return (ACCESS_GIVING as readonly string[]).includes(status);
+}

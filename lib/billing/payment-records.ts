@@ -1,0 +1,51 @@
+import type { TenantTx } from "../db/scopes";
+import { fromMinorUnits } from "./money";
+import type { StripeInvoice } from "./webhooks/stripe-objects";
+import { RetryLater } from "./webhooks/errors";
+
+/** A payment that succeeded is never turned back into a failure by a late event. */
+const SETTLED = ["succeeded", "partially_refunded", "refunded", "disputed", "dispute_lost"];
+
+export type RecordedPayment = { id: string; amount: string; currency: string; newlyRecorded: boolean };
+
+/**
+ * One payments row per invoice (invoice.paid and invoice.payment_succeeded
+ * describe the same money): created or brought to the given outcome.
+ */
+export async function recordInvoicePayment(
+  tx: TenantTx,
+  ids: { communityId: string; memberId: string; subscriptionId: string },
+  invoice: StripeInvoice,
+  outcome: "succeeded" | "failed",
+  now: Date,
+): Promise<RecordedPayment> {
+  const existing = await tx.payment.findUnique({ where: { stripeInvoiceId: invoice.id }, select: { id: true, status: true, amount: true, currency: true } });
+  const amount = fromMinorUnits(outcome === "succeeded" ? invoice.amountPaid : invoice.amountDue, invoice.currency);
+  if (existing && (existing.status === outcome || SETTLED.includes(existing.status))) {
+    return { id: existing.id, amount: existing.amount.toFixed(2), currency: existing.currency, newlyRecorded: false };
+  }
+  const fields = {
+    amount,
+    currency: invoice.currency,
+    status: outcome,
+    description: invoice.description,
+    stripePaymentIntentId: invoice.paymentIntentId,
+    stripeChargeId: invoice.chargeId,
+    processedAt: outcome === "succeeded" ? new Date((invoice.paidAt ?? invoice.created) * 1000) : now,
+    metadata: { stripe_invoice_id: invoice.id, billing_reason: invoice.billingReason },
+  };
+  const row = existing
+    ? await tx.payment.update({ where: { id: existing.id }, data: fields, select: { id: true } })
+    : await tx.payment.create({ data: { ...fields, ...ids, stripeInvoiceId: invoice.id }, select: { id: true } });
+  return { id: row.id, amount, currency: invoice.currency, newlyRecorded: true };
+}
+
+/** The payment a charge belongs to; one that has not arrived yet is retried later. */
+export async function paymentForCharge(tx: TenantTx, charge: { chargeId: string; paymentIntentId: string | null | undefined }) {
+  const payment = await tx.payment.findFirst({
+    where: { OR: [{ stripeChargeId: charge.chargeId }, ...(charge.paymentIntentId ? [{ stripePaymentIntentId: charge.paymentIntentId }] : [])] },
+    select: { id: true, memberId: true, status: true, amount: true, amountRefunded: true, currency: true, metadata: true },
+  });
+  if (!payment) throw new RetryLater(`no payment recorded yet for charge ${charge.chargeId}`);
+  return payment;
+}

@@ -1,0 +1,50 @@
+import type Stripe from "stripe";
+import type { z } from "zod";
+import type { TenantTx } from "../../db/scopes";
+import type { SyncContext } from "../subscription-sync";
+import { WebhookRejection } from "./errors";
+import { subscriptionSchema, type StripeSubscription } from "./stripe-objects";
+
+export type PrepareContext = { stripe: Stripe; stripeAccount: string };
+export type Outcome = "processed" | "ignored";
+
+/**
+ * One Stripe event type. `prepare` runs outside any transaction and may call
+ * Stripe (re-fetching the object's current state); `apply` runs in the
+ * community's scope, in the transaction that records the event. A null from
+ * prepare means the event needs nothing from us.
+ */
+export type WebhookHandler<P> = {
+  prepare(object: Record<string, unknown>, ctx: PrepareContext): Promise<P | null>;
+  apply(tx: TenantTx, prepared: P, ctx: SyncContext): Promise<Outcome>;
+};
+
+export function defineHandler<P>(handler: WebhookHandler<P>): WebhookHandler<unknown> {
+  return handler as WebhookHandler<unknown>;
+}
+
+export function parseObject<S extends z.ZodType>(schema: S, object: unknown): z.output<S> {
+  const parsed = schema.safeParse(object);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join(".") || "object"}: ${issue.message}`);
+    throw new WebhookRejection(`unexpected object shape (${problems.join("; ")})`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Stripe's current state of a subscription: what every subscription-related
+ * event applies, so late and repeated events converge on the truth. A
+ * subscription Stripe no longer knows falls back to the event's own copy.
+ */
+export async function currentSubscription(ctx: PrepareContext, id: string, eventCopy?: unknown): Promise<StripeSubscription> {
+  try {
+    const fresh = await ctx.stripe.subscriptions.retrieve(id, {}, { stripeAccount: ctx.stripeAccount });
+    return parseObject(subscriptionSchema, fresh);
+  } catch (error) {
+    const missing = (error as { code?: string }).code === "resource_missing" || (error as { statusCode?: number }).statusCode === 404;
+    if (missing && eventCopy !== undefined) return parseObject(subscriptionSchema, eventCopy);
+    if (missing) throw new WebhookRejection(`Stripe does not know subscription ${id}`);
+    throw error;
+  }
+}

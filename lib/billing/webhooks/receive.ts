@@ -1,0 +1,104 @@
+// POST /api/webhooks/stripe, minus HTTP: verify, route to the community, dedupe,
+// dispatch. Each event's effects and its ledger row commit together or not at all.
+import Stripe from "stripe";
+import { db as appDb, type Database } from "../../db/client";
+import { withCommunity as appWithCommunity, type TenantTx } from "../../db/scopes";
+import { readSettings } from "../../communities/validation";
+import { RetryLater, WebhookRejection } from "./errors";
+import { HANDLERS } from "./handlers";
+import { eventSchema, type StripeEventEnvelope } from "./stripe-objects";
+
+export type WebhookAnswer = { status: number; body: { received: boolean; outcome?: string; error?: string } };
+
+export type WebhookDeps = {
+  secret: string;
+  stripe: () => Stripe;
+  db?: Pick<Database, "community">;
+  withCommunity?: <T>(communityId: string, fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
+  now?: () => Date;
+};
+
+const answer = (status: number, body: WebhookAnswer["body"]): WebhookAnswer => ({ status, body });
+
+/** The one narrow lookup from a connected account to the community it pays out to. */
+async function communityForAccount(database: Pick<Database, "community">, stripeAccountId: string) {
+  return database.community.findUnique({ where: { stripeAccountId }, select: { id: true, settings: true } });
+}
+
+function ledgerRow(event: StripeEventEnvelope, communityId: string, receivedAt: Date, outcome: string, error?: string) {
+  return {
+    id: event.id,
+    communityId,
+    type: event.type,
+    stripeAccountId: event.account ?? null,
+    objectId: event.data.object.id ?? null,
+    livemode: event.livemode,
+    stripeCreatedAt: new Date(event.created * 1000),
+    receivedAt,
+    outcome,
+    error: error?.slice(0, 2000) ?? null,
+  };
+}
+
+export async function receiveStripeWebhook(rawBody: string, signature: string | null, deps: WebhookDeps): Promise<WebhookAnswer> {
+  const receivedAt = (deps.now ?? (() => new Date()))();
+
+  if (!signature) return answer(400, { received: false, error: "Missing Stripe-Signature header." });
+  try {
+    // Verified over the raw bytes as received, with Stripe's default 300 s tolerance.
+    Stripe.webhooks.constructEvent(rawBody, signature, deps.secret);
+  } catch {
+    return answer(400, { received: false, error: "Invalid Stripe signature." });
+  }
+  const parsed = eventSchema.safeParse(JSON.parse(rawBody)); // valid JSON: the signature covered it
+  if (!parsed.success) return answer(400, { received: false, error: "Not a Stripe event." });
+  const event = parsed.data;
+
+  try {
+    return await dispatch(event, receivedAt, deps);
+  } catch (error) {
+    if (error instanceof RetryLater) return answer(409, { received: false, error: `${error.message}; Stripe will send it again.` });
+    console.error(`stripe webhook ${event.id} (${event.type}) failed; Stripe will retry`, error);
+    return answer(500, { received: false, error: "The event could not be processed now; Stripe will retry." });
+  }
+}
+
+async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: WebhookDeps): Promise<WebhookAnswer> {
+  const database = deps.db ?? appDb;
+  const withCommunity = deps.withCommunity ?? appWithCommunity;
+  // Only Connect events (for a community's account) change anything here.
+  const community = event.account ? await communityForAccount(database, event.account) : null;
+  if (!community) return answer(200, { received: true, outcome: "ignored", error: "No community uses this Stripe account." });
+
+  const inScope = <T>(fn: (tx: TenantTx) => Promise<T>) => withCommunity(community.id, fn);
+  // A cheap look before any Stripe call; the claim in the transaction is what guarantees once.
+  const seen = await inScope((tx) => tx.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } }));
+  if (seen) return answer(200, { received: true, outcome: "duplicate" });
+
+  const handler = HANDLERS[event.type];
+  const record = (outcome: string, error?: string) =>
+    inScope((tx) => tx.stripeEvent.createMany({ data: [ledgerRow(event, community.id, receivedAt, outcome, error)], skipDuplicates: true }));
+  if (!handler) {
+    await record("ignored");
+    return answer(200, { received: true, outcome: "ignored" });
+  }
+  try {
+    // Outside any transaction: may call Stripe (PITFALLS.md).
+    const prepared = await handler.prepare(event.data.object, { stripe: deps.stripe(), stripeAccount: event.account! });
+    const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays: readSettings(community.settings).gracePeriodDays };
+    const outcome = await inScope(async (tx) => {
+      // Concurrent copies of this event wait here until the first commits, then find it claimed.
+      const claim = await tx.stripeEvent.createMany({ data: [ledgerRow(event, community.id, receivedAt, "processed")], skipDuplicates: true });
+      if (claim.count === 0) return "duplicate";
+      const result = prepared === null ? "ignored" : await handler.apply(tx, prepared, ctx);
+      if (result !== "processed") await tx.stripeEvent.update({ where: { id: event.id }, data: { outcome: result }, select: { id: true } });
+      return result;
+    });
+    return answer(200, { received: true, outcome });
+  } catch (error) {
+    if (!(error instanceof WebhookRejection)) throw error;
+    await record("rejected", error.message);
+    console.warn(`stripe webhook ${event.id} (${event.type}) rejected: ${error.message}`);
+    return answer(200, { received: true, outcome: "rejected", error: error.message });
+  }
+}

@@ -1,0 +1,141 @@
+// The parts of Stripe's objects the webhook reads, validated with zod. A signed
+// event is still outside input: a shape we do not expect is refused and
+// recorded, never half-applied. Both the current API's shapes (invoice.parent,
+// invoice.payments) and the older top-level fields are understood, so an
+// endpoint pinned to an older API version works the same.
+import { z } from "zod";
+
+const stripeId = z.string().min(3).max(255);
+/** A field Stripe may send as an id or as the expanded object. */
+const ref = z.union([stripeId, z.object({ id: stripeId })]).transform((value) => (typeof value === "string" ? value : value.id));
+const unixTime = z.number().int().nonnegative();
+const metadata = z.record(z.string(), z.string()).nullish().transform((value) => value ?? {});
+const currency = z.string().regex(/^[a-zA-Z]{3}$/).transform((value) => value.toUpperCase());
+const amount = z.number().int().nonnegative();
+
+export const SUBSCRIPTION_STATUSES = ["incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid", "paused"] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+export const eventSchema = z.object({
+  id: z.string().regex(/^evt_\w{1,250}$/, "not a Stripe event id"),
+  type: z.string().min(1).max(100),
+  created: unixTime,
+  livemode: z.boolean().default(false),
+  account: z.string().regex(/^acct_\w{1,96}$/).optional(),
+  data: z.object({ object: z.record(z.string(), z.unknown()).and(z.object({ id: z.string().optional() })) }),
+});
+export type StripeEventEnvelope = z.infer<typeof eventSchema>;
+
+export const subscriptionSchema = z
+  .object({
+    id: stripeId,
+    object: z.literal("subscription"),
+    status: z.enum(SUBSCRIPTION_STATUSES),
+    customer: ref,
+    metadata,
+    cancel_at_period_end: z.boolean().default(false),
+    canceled_at: unixTime.nullish(),
+    ended_at: unixTime.nullish(),
+    trial_start: unixTime.nullish(),
+    trial_end: unixTime.nullish(),
+    created: unixTime,
+    // Before the 2025 API the period lived on the subscription; now on its items.
+    current_period_start: unixTime.optional(),
+    current_period_end: unixTime.optional(),
+    items: z.object({
+      data: z
+        .array(
+          z.object({
+            price: z.object({ id: stripeId, unit_amount: amount.nullish(), currency, recurring: z.object({ interval: z.string() }).nullish() }),
+            current_period_start: unixTime.optional(),
+            current_period_end: unixTime.optional(),
+          }),
+        )
+        .min(1, "a subscription has at least one item"),
+    }),
+  })
+  .transform((sub, ctx) => {
+    const item = sub.items.data[0]!;
+    const periodStart = item.current_period_start ?? sub.current_period_start;
+    const periodEnd = item.current_period_end ?? sub.current_period_end;
+    if (periodStart === undefined || periodEnd === undefined) {
+      ctx.addIssue({ code: "custom", message: "the subscription has no current period" });
+      return z.NEVER;
+    }
+    return { ...sub, price: item.price, periodStart, periodEnd };
+  });
+export type StripeSubscription = z.output<typeof subscriptionSchema>;
+
+export const checkoutSessionSchema = z.object({
+  id: stripeId,
+  object: z.literal("checkout.session"),
+  mode: z.string(),
+  subscription: ref.nullish(),
+  metadata,
+});
+
+export const invoiceSchema = z
+  .object({
+    id: stripeId,
+    object: z.literal("invoice"),
+    status: z.string().nullish(),
+    billing_reason: z.string().nullish(),
+    customer: ref,
+    currency,
+    amount_due: amount,
+    amount_paid: amount,
+    created: unixTime,
+    description: z.string().max(5000).nullish(),
+    status_transitions: z.object({ paid_at: unixTime.nullish() }).nullish(),
+    subscription: ref.nullish(),
+    parent: z.object({ subscription_details: z.object({ subscription: ref }).nullish() }).nullish(),
+    payment_intent: ref.nullish(),
+    charge: ref.nullish(),
+    payments: z.object({ data: z.array(z.object({ payment: z.object({ payment_intent: ref.nullish(), charge: ref.nullish() }) })) }).nullish(),
+    lines: z.object({ data: z.array(z.object({ description: z.string().max(5000).nullish() })) }).nullish(),
+  })
+  .transform((invoice) => {
+    const payment = invoice.payments?.data[0]?.payment;
+    return {
+      id: invoice.id,
+      billingReason: invoice.billing_reason ?? null,
+      customer: invoice.customer,
+      currency: invoice.currency,
+      amountDue: invoice.amount_due,
+      amountPaid: invoice.amount_paid,
+      created: invoice.created,
+      paidAt: invoice.status_transitions?.paid_at ?? null,
+      subscriptionId: invoice.parent?.subscription_details?.subscription ?? invoice.subscription ?? null,
+      paymentIntentId: payment?.payment_intent ?? invoice.payment_intent ?? null,
+      chargeId: payment?.charge ?? invoice.charge ?? null,
+      description: invoice.description ?? invoice.lines?.data[0]?.description ?? null,
+    };
+  });
+export type StripeInvoice = z.output<typeof invoiceSchema>;
+
+export const chargeSchema = z.object({
+  id: stripeId,
+  object: z.literal("charge"),
+  amount,
+  amount_refunded: amount,
+  currency,
+  payment_intent: ref.nullish(),
+});
+
+export const disputeSchema = z.object({
+  id: stripeId,
+  object: z.literal("dispute"),
+  charge: ref,
+  payment_intent: ref.nullish(),
+  amount,
+  currency,
+  status: z.string(),
+  reason: z.string().nullish(),
+});
+
+export const accountSchema = z.object({
+  id: stripeId,
+  object: z.literal("account"),
+  charges_enabled: z.boolean(),
+  details_submitted: z.boolean(),
+});

@@ -1,0 +1,384 @@
+// POST /api/webhooks/stripe's state machine against a real PostgreSQL and the
+// Stripe fake: signatures, exactly-once effects, order-independence, refunds,
+// disputes, faults and tenant isolation. Events are signed as Stripe signs them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { inject } from "vitest";
+import { BILLING_EVENTS } from "../lib/analytics/record";
+import { createDatabase, db } from "../lib/db/client";
+import { scopesFor } from "../lib/db/scopes";
+import { ownerIsSuperuser } from "./support/fixtures";
+import { payCheckout, paidCommunity, sign, signedEvent, startStripeHarness, type Delivery, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+
+let h: StripeHarness;
+const ownerIsSuper = await ownerIsSuperuser();
+
+beforeAll(async () => {
+  h = await startStripeHarness();
+});
+afterAll(async () => {
+  await h.close();
+  await db.$disconnect();
+});
+
+/** Everything the webhook may have written for a community, in comparable form. */
+async function snapshot(paid: PaidCommunity) {
+  return paid.inScope(async (tx) => ({
+    ledger: await tx.stripeEvent.count(),
+    subscriptions: await tx.subscription.findMany({
+      select: { status: true, tierName: true, tierId: true, cancelAtPeriodEnd: true, currentPeriodEnd: true, canceledAt: true, gracePeriodEndsAt: true, stripeSubscriptionId: true },
+    }),
+    members: await tx.communityMember.findMany({
+      where: { stripeCustomerId: { not: null } },
+      select: { subscriptionStatus: true, subscriptionTier: true, totalSpent: true, subscriptionExpiresAt: true },
+    }),
+    payments: await tx.payment.findMany({ select: { amount: true, status: true, stripeInvoiceId: true, amountRefunded: true }, orderBy: { amount: "asc" } }),
+    analytics: (await tx.analyticsEvent.findMany({ where: { eventName: { in: [...BILLING_EVENTS] } }, select: { eventName: true } })).map((e) => e.eventName).sort(),
+    jobs: (await tx.jobOutbox.findMany({ select: { kind: true } })).map((j) => j.kind).sort(),
+  }));
+}
+
+async function deliverAll(deliveries: Delivery[]) {
+  const answers = [];
+  for (const d of deliveries) answers.push(await h.deliver(d));
+  return answers;
+}
+
+describe("verifying the signature", () => {
+  let paid: PaidCommunity;
+  let event: Delivery;
+  beforeAll(async () => {
+    paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    event = (await h.take()).find((d) => d.type === "invoice.paid")!;
+  });
+
+  const cases: [string, () => { raw: string; signature: string | null }][] = [
+    ["a missing header", () => ({ raw: event.raw, signature: null })],
+    ["another endpoint's secret", () => ({ raw: event.raw, signature: sign(event.raw, { secret: "whsec_some_other_endpoint" }) })],
+    ["a modified body", () => ({ raw: event.raw.replace('"amount_paid":1000', '"amount_paid":1'), signature: event.signature })],
+    ["a re-serialised body", () => ({ raw: JSON.stringify(JSON.parse(event.raw), null, 2), signature: event.signature })],
+    ["a stale timestamp (over 300 s)", () => ({ raw: event.raw, signature: sign(event.raw, { timestamp: Math.floor(Date.now() / 1000) - 301 }) })],
+    ["a garbled header", () => ({ raw: event.raw, signature: "t=abc,v1=zz" })],
+  ];
+  it.each(cases)("refuses %s with 400 and writes nothing", async (_name, make) => {
+    const { raw, signature } = make();
+    const { receiveStripeWebhook } = await import("../lib/billing/webhooks/receive");
+    const result = await receiveStripeWebhook(raw, signature, h.deps);
+    expect(result.status).toBe(400);
+    expect(result.body.received).toBe(false);
+    expect(await snapshot(paid)).toMatchObject({ ledger: 0, subscriptions: [], payments: [], analytics: [] });
+  });
+
+  it("accepts the untouched event", async () => {
+    expect((await h.deliver(event)).status).toBe(200);
+    expect((await snapshot(paid)).ledger).toBe(1);
+  });
+});
+
+describe("a paid checkout", () => {
+  it("makes the subscription and member active, records the payment once, and enqueues the role sync", async () => {
+    const paid = await paidCommunity(h);
+    const { subscriptionId } = await payCheckout(h, paid);
+    const events = await h.take();
+    expect(events.map((e) => e.type).sort()).toEqual(["checkout.session.completed", "customer.subscription.created", "invoice.paid"]);
+    const answers = await deliverAll(events);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+
+    const state = await snapshot(paid);
+    expect(state.subscriptions).toEqual([expect.objectContaining({ status: "active", tierName: "Gold", tierId: paid.tierId, stripeSubscriptionId: subscriptionId, cancelAtPeriodEnd: false })]);
+    expect(state.members).toEqual([expect.objectContaining({ subscriptionStatus: "active", subscriptionTier: "Gold" })]);
+    expect(state.members[0]!.totalSpent.toFixed(2)).toBe("10.00");
+    expect(state.payments).toEqual([expect.objectContaining({ status: "succeeded" })]);
+    expect(state.payments[0]!.amount.toFixed(2)).toBe("10.00");
+    expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
+    expect(state.jobs).toEqual(["discord.role_sync", "notify.new_paid_member"]);
+    const ledger = await paid.inScope((tx) => tx.stripeEvent.findMany({ select: { type: true, outcome: true, stripeAccountId: true, processedAt: true, receivedAt: true } }));
+    expect(ledger).toHaveLength(3);
+    for (const row of ledger) expect(row).toMatchObject({ outcome: "processed", stripeAccountId: paid.account });
+  });
+});
+
+describe("exactly once", () => {
+  it("the same event twice has one effect; the second is answered 200 as a duplicate", async () => {
+    const paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    const events = await h.take();
+    await deliverAll(events);
+    const before = await snapshot(paid);
+    const again = await deliverAll(events);
+    expect(again.map((a) => [a.status, a.body.outcome])).toEqual(events.map(() => [200, "duplicate"]));
+    expect(await snapshot(paid)).toEqual(before);
+  });
+
+  it("ten concurrent copies of an event have one effect", async () => {
+    const paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    const invoicePaid = (await h.take()).find((e) => e.type === "invoice.paid")!;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => h.deliver(invoicePaid)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.body.outcome === "processed")).toHaveLength(1);
+    const state = await snapshot(paid);
+    expect(state).toMatchObject({ ledger: 1, payments: [expect.objectContaining({ status: "succeeded" })] });
+    expect(state.subscriptions).toHaveLength(1);
+    expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
+    expect(state.members[0]!.totalSpent.toFixed(2)).toBe("10.00");
+  });
+});
+
+describe("order", () => {
+  /** created, updated, invoice.paid, payment_failed, updated, deleted: one subscription's whole life at the fake. */
+  async function live(paid: PaidCommunity, onEvents: (events: Delivery[]) => Promise<void>) {
+    const { subscriptionId } = await payCheckout(h, paid);
+    await onEvents(await h.take());
+    h.fake.simulate.renewal(subscriptionId, "paid");
+    await onEvents(await h.take());
+    h.fake.simulate.renewal(subscriptionId, "failed");
+    await onEvents(await h.take());
+    await h.client.subscriptions.cancel(subscriptionId, {}, { stripeAccount: paid.account });
+    await onEvents(await h.take());
+  }
+
+  it("a shuffled, repeated delivery of a subscription's life ends in the same state as delivery in order", async () => {
+    const inOrder = await paidCommunity(h);
+    await live(inOrder, async (events) => void (await deliverAll(events)));
+
+    const shuffled = await paidCommunity(h);
+    const all: Delivery[] = [];
+    await live(shuffled, async (events) => void all.push(...events));
+    expect(all.map((e) => e.type)).toEqual(expect.arrayContaining(["customer.subscription.created", "customer.subscription.updated", "invoice.paid", "invoice.payment_failed", "customer.subscription.deleted"]));
+    // Reversed (deleted first, created last), then a seeded shuffle of everything again.
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const replay = [...all].reverse().concat([...all].sort(() => random() - 0.5));
+    const answers = await deliverAll(replay);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+
+    const [a, b] = [await snapshot(inOrder), await snapshot(shuffled)];
+    const comparable = (s: typeof a) => ({
+      ...s,
+      subscriptions: s.subscriptions.map(({ stripeSubscriptionId: _id, tierId: _tier, currentPeriodEnd: _end, canceledAt, gracePeriodEndsAt, ...rest }) => ({ ...rest, canceled: !!canceledAt, grace: !!gracePeriodEndsAt })),
+      members: s.members.map(({ subscriptionExpiresAt, ...rest }) => ({ ...rest, totalSpent: rest.totalSpent.toFixed(2), expires: !!subscriptionExpiresAt })),
+      payments: s.payments
+        .map(({ stripeInvoiceId: _id, ...rest }) => ({ ...rest, amount: rest.amount.toFixed(2), amountRefunded: rest.amountRefunded.toFixed(2) }))
+        .sort((x, y) => x.status.localeCompare(y.status)),
+      // Role syncs are idempotent (how many were asked for depends on the order); a
+      // member first seen already canceled is not welcomed.
+      jobs: [...new Set(s.jobs.filter((k) => k !== "notify.new_paid_member"))],
+    });
+    expect(comparable(b)).toEqual(comparable(a));
+    expect(a.subscriptions).toHaveLength(1);
+    expect(a.subscriptions[0]).toMatchObject({ status: "canceled" });
+    expect(a.members[0]).toMatchObject({ subscriptionStatus: "canceled", subscriptionTier: "Gold" });
+    // Two paid invoices; the failed renewal is kept as a failed payment.
+    expect(a.members[0]!.totalSpent.toFixed(2)).toBe("20.00");
+    expect(a.payments.map((p) => p.status).sort()).toEqual(["failed", "succeeded", "succeeded"]);
+    expect(a.analytics).toEqual(["payment_failed", "payment_succeeded", "payment_succeeded", "subscription_canceled", "subscription_renewed", "subscription_started"]);
+  });
+
+  it("a failed renewal opens the community's grace period, then access ends", async () => {
+    const paid = await paidCommunity(h);
+    const { subscriptionId } = await payCheckout(h, paid);
+    await deliverAll(await h.take());
+    h.fake.simulate.renewal(subscriptionId, "failed");
+    const failed = await h.take();
+    const start = Date.now();
+    await deliverAll(failed);
+    const [member] = (await snapshot(paid)).members;
+    expect(member!.subscriptionStatus).toBe("past_due");
+    const grace = member!.subscriptionExpiresAt!.getTime() - start;
+    expect(grace).toBeGreaterThan(3 * 86_400_000 - 60_000);
+    expect(grace).toBeLessThan(3 * 86_400_000 + 60_000);
+    expect((await snapshot(paid)).jobs).toContain("notify.payment_failed");
+
+    // Four days on, the next event for this member finds the grace period over.
+    const { refreshMember } = await import("../lib/billing/member-refresh");
+    const memberId = await paid.inScope(async (tx) => (await tx.subscription.findFirstOrThrow({ select: { memberId: true } })).memberId);
+    const later = await paid.inScope((tx) => refreshMember(tx, memberId, new Date(start + 4 * 86_400_000)));
+    expect(later.after.status).toBe("unpaid");
+    expect(later.changed).toBe(true);
+  });
+});
+
+describe("refunds and disputes", () => {
+  async function paidMember() {
+    const paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    await deliverAll(await h.take());
+    return { paid };
+  }
+
+  async function chargeOf(paid: PaidCommunity) {
+    const intent = await paid.inScope(async (tx) => (await tx.payment.findFirstOrThrow({ select: { stripePaymentIntentId: true } })).stripePaymentIntentId!);
+    return [...h.fake.objects.values()].find((o) => o.object === "charge" && o.payment_intent === intent)!;
+  }
+
+  it("a partial then a full refund update the payment and reduce total_spent", async () => {
+    const { paid } = await paidMember();
+    const charge = await chargeOf(paid);
+    h.fake.simulate.refund(charge.id, 400);
+    await deliverAll(await h.take());
+    let state = await snapshot(paid);
+    expect(state.payments[0]).toMatchObject({ status: "partially_refunded" });
+    expect(state.payments[0]!.amountRefunded.toFixed(2)).toBe("4.00");
+    expect(state.members[0]!.totalSpent.toFixed(2)).toBe("6.00");
+
+    h.fake.simulate.refund(charge.id);
+    await deliverAll(await h.take());
+    state = await snapshot(paid);
+    expect(state.payments[0]).toMatchObject({ status: "refunded" });
+    expect(state.members[0]!.totalSpent.toFixed(2)).toBe("0.00");
+    expect(state.analytics.filter((n) => n === "payment_refunded")).toHaveLength(2);
+  });
+
+  it("a dispute suspends access and alerts the owner; winning it restores access", async () => {
+    const { paid } = await paidMember();
+    const charge = await chargeOf(paid);
+    const dispute = h.fake.simulate.dispute(charge.id);
+    await deliverAll(await h.take());
+    let state = await snapshot(paid);
+    expect(state.payments[0]).toMatchObject({ status: "disputed" });
+    expect(state.members[0]).toMatchObject({ subscriptionStatus: "suspended" });
+    expect(state.jobs).toEqual(expect.arrayContaining(["notify.dispute_opened"]));
+    expect(state.jobs.filter((k) => k === "discord.role_sync")).toHaveLength(2);
+    const alerts = await paid.inScope((tx) => tx.communityAlert.findMany({ select: { kind: true, severity: true, resolvedAt: true } }));
+    expect(alerts).toEqual([{ kind: "dispute_opened", severity: "critical", resolvedAt: null }]);
+
+    const closed = signedEvent("charge.dispute.closed", { ...dispute, status: "won" }, paid.account);
+    expect((await h.deliver(closed)).status).toBe(200);
+    state = await snapshot(paid);
+    expect(state.payments[0]).toMatchObject({ status: "succeeded" });
+    expect(state.members[0]).toMatchObject({ subscriptionStatus: "active" });
+    const [alert] = await paid.inScope((tx) => tx.communityAlert.findMany({ select: { resolvedAt: true } }));
+    expect(alert!.resolvedAt).not.toBeNull();
+  });
+
+  it("a refund that arrives before its payment is refused for a retry, then applied once the payment is there", async () => {
+    const paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    const purchase = await h.take();
+    const invoice = purchase.find((e) => e.type === "invoice.paid")!;
+    const chargeId = (JSON.parse(invoice.raw).data.object.payments.data[0].payment.charge) as string;
+    h.fake.simulate.refund(chargeId);
+    const [refund] = await h.take();
+    const early = await h.deliver(refund!);
+    expect(early.status).toBe(409);
+    expect((await snapshot(paid)).ledger).toBe(0);
+    await deliverAll(purchase);
+    expect((await h.deliver(refund!)).status).toBe(200);
+    expect((await snapshot(paid)).payments[0]).toMatchObject({ status: "refunded" });
+  });
+});
+
+describe("faults", () => {
+  it("with the database unreachable the answer is 5xx and nothing is recorded; the retry applies once", async () => {
+    const paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    const events = await h.take();
+    const down = createDatabase(inject("appUrl").replace(/:(\d+)\//, ":1/"), 1);
+    try {
+      const answers = await Promise.all(events.map((e) => h.deliver(e, { db: down, withCommunity: scopesFor(down).withCommunity })));
+      expect(answers.map((a) => a.status)).toEqual(events.map(() => 500));
+    } finally {
+      await down.$disconnect();
+    }
+    expect(await snapshot(paid)).toMatchObject({ ledger: 0, subscriptions: [], payments: [] });
+    await deliverAll(events);
+    await deliverAll(events);
+    const state = await snapshot(paid);
+    expect(state).toMatchObject({ ledger: 3, payments: [expect.objectContaining({ status: "succeeded" })] });
+    expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
+  });
+
+  // Terminating another role's backend takes a superuser (or pg_signal_backend) owner.
+  it.skipIf(!ownerIsSuper)("a connection lost in the middle of the work rolls everything back, ledger row included", async () => {
+    const paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    const events = await h.take();
+    const invoicePaid = events.find((e) => e.type === "invoice.paid")!;
+    const locker = new pg.Client({ connectionString: inject("ownerUrl") });
+    await locker.connect();
+    let answer;
+    try {
+      await locker.query("BEGIN; LOCK TABLE payments IN ACCESS EXCLUSIVE MODE");
+      const pending = h.deliver(invoicePaid);
+      // Wait until the webhook's transaction (ledger claimed, subscription written) blocks on payments, then cut it.
+      let pid: number | undefined;
+      for (let i = 0; i < 100 && !pid; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const { rows } = await locker.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'communityos' AND wait_event_type = 'Lock' AND datname = current_database()",
+        );
+        pid = rows[0]?.pid;
+      }
+      expect(pid).toBeDefined();
+      await locker.query("SELECT pg_terminate_backend($1)", [pid]);
+      answer = await pending;
+    } finally {
+      await locker.query("ROLLBACK").catch(() => {});
+      await locker.end();
+    }
+    expect(answer.status).toBe(500);
+    expect(await snapshot(paid)).toMatchObject({ ledger: 0, subscriptions: [], payments: [] });
+    await deliverAll(events);
+    await deliverAll([invoicePaid]);
+    const state = await snapshot(paid);
+    expect(state.ledger).toBe(3);
+    expect(state.payments).toHaveLength(1);
+    expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
+  });
+});
+
+describe("tenancy and odd events", () => {
+  it("an event for community A never touches community B, even when its metadata names B", async () => {
+    const a = await paidCommunity(h);
+    const b = await paidCommunity(h);
+    await payCheckout(h, b);
+    await deliverAll(await h.take());
+    const bBefore = await snapshot(b);
+
+    const { subscriptionId } = await payCheckout(h, a);
+    const aEvents = await h.take();
+    await deliverAll(aEvents);
+    const sub = h.fake.objects.get(subscriptionId)!;
+    const forged = signedEvent("customer.subscription.updated", { ...sub, id: `sub_forged_${Date.now()}`, metadata: { ...(sub.metadata as object), community_id: b.community.id } }, a.account);
+    const result = await h.deliver(forged);
+    expect(result).toMatchObject({ status: 200, body: { outcome: "rejected" } });
+    expect(await snapshot(b)).toEqual(bBefore);
+    const [row] = await a.inScope((tx) => tx.stripeEvent.findMany({ where: { id: forged.id }, select: { outcome: true, error: true } }));
+    expect(row).toMatchObject({ outcome: "rejected", error: expect.stringContaining("names community") });
+    expect((await snapshot(a)).subscriptions).toHaveLength(1);
+  });
+
+  it("an event type we do not handle is answered 200 and recorded as ignored; an unknown account changes nothing", async () => {
+    const paid = await paidCommunity(h);
+    const unhandled = signedEvent("customer.created", { id: "cus_x", object: "customer" }, paid.account);
+    expect(await h.deliver(unhandled)).toMatchObject({ status: 200, body: { outcome: "ignored" } });
+    const [row] = await paid.inScope((tx) => tx.stripeEvent.findMany({ select: { id: true, outcome: true, type: true } }));
+    expect(row).toEqual({ id: unhandled.id, outcome: "ignored", type: "customer.created" });
+    const stranger = signedEvent("invoice.paid", { id: "in_x", object: "invoice" }, "acct_nobodyknows");
+    expect(await h.deliver(stranger)).toMatchObject({ status: 200, body: { outcome: "ignored" } });
+  });
+
+  it("an event whose object is not the shape Stripe sends is rejected with its reason, and nothing else is written", async () => {
+    const paid = await paidCommunity(h);
+    const bad = signedEvent("invoice.paid", { id: "in_bad", object: "invoice", amount_paid: "lots" }, paid.account);
+    const result = await h.deliver(bad);
+    expect(result).toMatchObject({ status: 200, body: { outcome: "rejected" } });
+    const state = await snapshot(paid);
+    expect(state).toMatchObject({ ledger: 1, payments: [], subscriptions: [] });
+  });
+
+  it("a subscription that races past the tier's cap is kept and flagged for the owner", async () => {
+    const paid = await paidCommunity(h, { maxMembers: "1" });
+    // Both checkouts start before either is confirmed, as two members on the page at once.
+    const first = await payCheckout(h, paid, "first");
+    const second = await payCheckout(h, paid, "second");
+    expect(first.subscriptionId).not.toBe(second.subscriptionId);
+    await deliverAll(await h.take());
+    const state = await snapshot(paid);
+    expect(state.subscriptions.filter((s) => s.status === "active")).toHaveLength(2);
+    const alerts = await paid.inScope((tx) => tx.communityAlert.findMany({ select: { kind: true, title: true } }));
+    expect(alerts).toEqual([{ kind: "tier_over_capacity", title: "Gold has 2 members, over its cap of 1" }]);
+  });
+});

@@ -1,0 +1,104 @@
+// A fake Stripe whose signed webhook deliveries are caught, not processed, so
+// a test decides when, in which order and how often the app receives them.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+import { startFakeStripe, type FakeStripe } from "../../e2e/fakes/stripe/server";
+import type { Actor, CommunityRef } from "../../lib/actions/action-chain";
+import { startCheckout } from "../../lib/billing/checkout";
+import { refreshConnectState, startOnboarding } from "../../lib/billing/connect";
+import { createStripe } from "../../lib/billing/stripe";
+import { receiveStripeWebhook, type WebhookDeps } from "../../lib/billing/webhooks/receive";
+import { db } from "../../lib/db/client";
+import { withCommunity } from "../../lib/db/scopes";
+import { createTier } from "../../lib/tiers/service";
+import { tierInputSchema } from "../../lib/tiers/validation";
+import { createCommunity, createUser } from "./fixtures";
+
+export type Delivery = { raw: string; signature: string; type: string; id: string };
+
+export const WEBHOOK_SECRET = "whsec_integration_tests_secret";
+const signer = new Stripe("sk_test_signer");
+
+export function sign(payload: string, options: { secret?: string; timestamp?: number } = {}): string {
+  return signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, ...(options.timestamp ? { timestamp: options.timestamp } : {}) });
+}
+
+/** A Stripe-shaped event for a connected account, signed now. */
+export function signedEvent(type: string, object: object, account: string, id = `evt_${Math.random().toString(36).slice(2)}${Date.now()}`): Delivery {
+  const raw = JSON.stringify({ id, object: "event", api_version: "2026-10-28.endive", created: Math.floor(Date.now() / 1000), type, livemode: false, account, data: { object } });
+  return { raw, signature: sign(raw), type, id };
+}
+
+export type StripeHarness = {
+  fake: FakeStripe;
+  client: Stripe;
+  /** Deliveries caught since the last take(). */
+  take: () => Promise<Delivery[]>;
+  deps: WebhookDeps;
+  deliver: (d: Delivery, deps?: Partial<WebhookDeps>) => ReturnType<typeof receiveStripeWebhook>;
+  close: () => Promise<void>;
+};
+
+export async function startStripeHarness(): Promise<StripeHarness> {
+  let caught: Delivery[] = [];
+  const receiver: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const { id, type } = JSON.parse(raw) as { id: string; type: string };
+      caught.push({ raw, signature: String(req.headers["stripe-signature"]), id, type });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const { port } = receiver.address() as AddressInfo;
+  const fake = await startFakeStripe({ webhook: { url: `http://127.0.0.1:${port}/`, secret: WEBHOOK_SECRET } });
+  const client = createStripe({ mode: "demo", url: fake.url });
+  const deps: WebhookDeps = { secret: WEBHOOK_SECRET, stripe: () => client };
+  return {
+    fake,
+    client,
+    deps,
+    take: async () => {
+      await fake.settled();
+      const out = caught;
+      caught = [];
+      return out;
+    },
+    deliver: (d, extra = {}) => receiveStripeWebhook(d.raw, d.signature, { ...deps, ...extra }),
+    close: async () => {
+      await fake.close();
+      await new Promise((resolve) => receiver.close(resolve));
+    },
+  };
+}
+
+export type PaidCommunity = { community: CommunityRef; account: string; tierId: string; inScope: <T>(fn: Parameters<typeof withCommunity<T>>[1]) => Promise<T> };
+
+/** A community with a connected, charge-enabled account and one tier. */
+export async function paidCommunity(h: StripeHarness, tier: Record<string, string> = {}): Promise<PaidCommunity> {
+  const owner = await createUser("hook_owner");
+  const c = await createCommunity(owner.id);
+  await fetch(await startOnboarding({ id: c.id, stripeAccountId: null }, { returnUrl: "http://x/r", refreshUrl: "http://x/f" }, h.client), { method: "POST", redirect: "manual" });
+  const select = { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true } as const;
+  await refreshConnectState(await db.community.findUniqueOrThrow({ where: { id: c.id }, select }), h.client);
+  const community = await db.community.findUniqueOrThrow({ where: { id: c.id }, select });
+  const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
+  const input = tierInputSchema.parse({ name: "Gold", description: "", price: "10.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "123456789012345678", extraRoleIds: "", maxMembers: "", trialDays: "0", ...tier });
+  const { tierId } = await createTier(input, community, inScope, h.client);
+  return { community, account: community.stripeAccountId!, tierId, inScope };
+}
+
+/** A member who pays through the fake's hosted Checkout; returns the Stripe subscription id. */
+export async function payCheckout(h: StripeHarness, paid: PaidCommunity, name = "buyer"): Promise<{ actor: Actor; subscriptionId: string }> {
+  const user = await createUser(name);
+  const actor = { id: user.id, discordId: user.discordId, username: name };
+  const { url } = await startCheckout(paid.tierId, { actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost" }, h.client);
+  const response = await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
+  if (response.status !== 303) throw new Error(`checkout did not complete: ${response.status}`);
+  const sessionId = new URL(url).pathname.split("/").pop()!;
+  const session = h.fake.objects.get(sessionId)!;
+  return { actor, subscriptionId: String(session.subscription) };
+}
