@@ -2,6 +2,12 @@ import { expect, test } from "@playwright/test";
 import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
 
+/** Holds (or releases) the fake Stripe's webhook deliveries, to look at the app in between. */
+async function stripeWebhooks(action: "pause" | "resume") {
+  const response = await fetch(`${process.env.STRIPE_FAKE_URL}/_control/webhooks/${action}`, { method: "POST" });
+  expect(response.ok).toBe(true);
+}
+
 /** Reads an object back from the fake Stripe, as the platform would with its key. */
 async function stripeGet(path: string, account: string) {
   const response = await fetch(`${process.env.STRIPE_FAKE_URL}/v1/${path}`, {
@@ -33,6 +39,7 @@ test("a member subscribes through Stripe Checkout; access waits for the webhook"
 
   await page.getByRole("button", { name: "Pay with a card that is declined" }).click();
   await expect(page.getByRole("alert")).toContainText("Your card was declined");
+  await stripeWebhooks("pause");
   await page.getByRole("button", { name: "Pay", exact: true }).click();
 
   await expect(page).toHaveURL(/\/c\/study-hall\/welcome\?session_id=cs_test_\w+$/);
@@ -53,12 +60,21 @@ test("a member subscribes through Stripe Checkout; access waits for the webhook"
   expect(member!.subscription_status).toBe("none");
   expect(await query("SELECT id FROM subscriptions WHERE member_id = $1", [member!.id])).toEqual([]);
 
-  // The row the webhook (next issue) writes; the portal then manages it on Stripe.
-  await query(
-    `INSERT INTO subscriptions (community_id, member_id, stripe_subscription_id, stripe_customer_id, tier_name, status, current_period_start, current_period_end)
-     SELECT $1, $2, $3, m.stripe_customer_id, 'Focus', 'active', now(), now() + interval '30 days' FROM community_members m WHERE m.id = $2`,
-    [community!.id, member!.id, session.subscription],
+  // Stripe's events arrive: the webhook, and only it, makes the membership active.
+  await stripeWebhooks("resume");
+  await expect(page.getByText("You're in! Your Focus membership of Study Hall is active.")).toBeVisible({ timeout: 15_000 });
+  const [active] = await query<{ subscription_status: string; subscription_tier: string; total_spent: string }>(
+    "SELECT subscription_status, subscription_tier, total_spent::text FROM community_members WHERE id = $1",
+    [member!.id],
   );
+  expect(active).toEqual({ subscription_status: "active", subscription_tier: "Focus", total_spent: "4.00" });
+  expect(await query("SELECT amount::text, status FROM payments WHERE member_id = $1", [member!.id])).toEqual([{ amount: "4.00", status: "succeeded" }]);
+  expect(await query("SELECT type, outcome FROM stripe_events WHERE community_id = $1 ORDER BY type", [community!.id])).toEqual([
+    { type: "checkout.session.completed", outcome: "processed" },
+    { type: "customer.subscription.created", outcome: "processed" },
+    { type: "invoice.paid", outcome: "processed" },
+  ]);
+
   await page.goto("/portal");
   const card = page.getByTestId("subscription-Focus");
   await expect(card).toContainText("$4.00 / month");
@@ -77,12 +93,16 @@ test("a member subscribes through Stripe Checkout; access waits for the webhook"
   await expect(card.getByText("Switched to Focus Plus.")).toBeVisible();
   const [plus] = await query<{ stripe_price_id: string }>("SELECT stripe_price_id FROM subscription_tiers WHERE community_id = $1 AND name = 'Focus Plus'", [community!.id]);
   expect((await stripeGet(`subscriptions/${session.subscription}`, community!.stripe_account_id)).items.data[0].price.id).toBe(plus!.stripe_price_id);
+  // The switch reaches our rows through customer.subscription.updated.
+  await expect
+    .poll(async () => (await query<{ tier_name: string }>("SELECT tier_name FROM subscriptions WHERE member_id = $1", [member!.id]))[0]?.tier_name)
+    .toBe("Focus Plus");
 
   // Holding a tier, the member cannot buy it twice; canceling a checkout returns to the page.
   await page.goto("/c/study-hall");
-  await page.getByRole("button", { name: "Subscribe to Focus", exact: true }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "You already have this membership." })).toBeVisible();
   await page.getByRole("button", { name: "Subscribe to Focus Plus" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "You already have this membership." })).toBeVisible();
+  await page.getByRole("button", { name: "Subscribe to Focus", exact: true }).click();
   await page.getByRole("link", { name: "← Back to the community" }).click();
   await expect(page).toHaveURL(/\/c\/study-hall\?checkout=canceled$/);
   await expect(page.getByText("Checkout canceled. You weren't charged.")).toBeVisible();
