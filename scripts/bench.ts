@@ -2,12 +2,17 @@
 // (embedded, or a new database on a local BENCH_DATABASE_URL). Not part of npm test.
 import { provisionTestDatabase } from "../tests/support/test-database";
 import { benchRlsRead } from "./bench/rls-read";
+import { benchWebhookIngest } from "./bench/webhook-ingest";
 
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 console.log("# CommunityOS benchmarks");
 const database = await provisionTestDatabase();
 try {
-  const met = await benchRlsRead(database.ownerUrl, database.appUrl);
+  const only = process.argv[2];
+  const results: boolean[] = [];
+  if (!only || only === "rls") results.push(await benchRlsRead(database.ownerUrl, database.appUrl));
+  if (!only || only === "webhooks") results.push(await benchWebhookIngest(database.ownerUrl, database.appUrl));
+  const met = results.every(Boolean);
   console.log(`\n${met ? "all targets met" : "some targets missed (see above)"}`);
 } finally {
   await database.teardown();

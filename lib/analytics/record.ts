@@ -12,21 +12,22 @@ export const BILLING_EVENTS = [
 ] as const;
 export type BillingEventName = (typeof BILLING_EVENTS)[number];
 
-/** A billing state change as an analytics event, written in the change's transaction. */
+/**
+ * A billing state change as an analytics event, written in the change's
+ * transaction; `alsoAs` records the same change under more names in one statement.
+ */
 export async function recordBillingEvent(
   tx: TenantTx,
   event: { communityId: string; name: BillingEventName; at: Date; userId?: string | null; discordUserId?: string | null; properties: Prisma.InputJsonObject },
+  alsoAs: BillingEventName[] = [],
 ): Promise<void> {
-  await tx.analyticsEvent.create({
-    data: {
-      communityId: event.communityId,
-      eventType: "billing",
-      eventName: event.name,
-      userId: event.userId ?? null,
-      discordUserId: event.discordUserId ?? null,
-      properties: event.properties,
-      timestamp: event.at,
-    },
-    select: { id: true },
-  });
+  const row = {
+    communityId: event.communityId,
+    eventType: "billing",
+    userId: event.userId ?? null,
+    discordUserId: event.discordUserId ?? null,
+    properties: event.properties,
+    timestamp: event.at,
+  };
+  await tx.analyticsEvent.createMany({ data: [event.name, ...alsoAs].map((eventName) => ({ ...row, eventName })) });
 }

@@ -5,6 +5,19 @@ import { memberStanding, type Standing } from "./member-standing";
 /** Payment statuses whose money the member has spent (less any refund). */
 export const SPENT_STATUSES = ["succeeded", "partially_refunded", "refunded", "disputed"];
 
+type MemberFacts = {
+  id: string;
+  userId: string;
+  discordUserId: string;
+  subscriptionStatus: string;
+  subscriptionTier: string | null;
+  subscriptionExpiresAt: Date | null;
+  totalSpent: Prisma.Decimal;
+  subscriptions: { status: string; tierName: string; currentPeriodEnd: string; gracePeriodEndsAt: string | null; canceledAt: string | null }[];
+  openDisputes: number;
+  spent: Prisma.Decimal;
+};
+
 export type MemberRefresh = {
   member: { id: string; userId: string; discordUserId: string };
   before: Standing;
@@ -20,21 +33,30 @@ export type MemberRefresh = {
  */
 export async function refreshMember(tx: TenantTx, memberId: string, now: Date): Promise<MemberRefresh> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`member:${memberId}`}))`;
-  const [member, subscriptions, openDisputes, spent] = await Promise.all([
-    tx.communityMember.findUniqueOrThrow({
-      where: { id: memberId },
-      select: { id: true, userId: true, discordUserId: true, subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true, totalSpent: true },
-    }),
-    tx.subscription.findMany({
-      where: { memberId },
-      select: { status: true, tierName: true, currentPeriodEnd: true, gracePeriodEndsAt: true, canceledAt: true },
-    }),
-    tx.payment.count({ where: { memberId, status: "disputed" } }),
-    tx.payment.aggregate({ where: { memberId, status: { in: SPENT_STATUSES } }, _sum: { amount: true, amountRefunded: true } }),
-  ]);
+  // One round trip: this runs for every billing event.
+  const [member] = await tx.$queryRaw<MemberFacts[]>`
+    SELECT m.id, m.user_id AS "userId", m.discord_user_id AS "discordUserId",
+           m.subscription_status AS "subscriptionStatus", m.subscription_tier AS "subscriptionTier",
+           m.subscription_expires_at AS "subscriptionExpiresAt", m.total_spent AS "totalSpent",
+           coalesce((SELECT json_agg(json_build_object('status', s.status, 'tierName', s.tier_name, 'currentPeriodEnd', s.current_period_end,
+                                                       'gracePeriodEndsAt', s.grace_period_ends_at, 'canceledAt', s.canceled_at))
+                       FROM subscriptions s WHERE s.community_id = m.community_id AND s.member_id = m.id), '[]') AS subscriptions,
+           (SELECT count(*)::int FROM payments p WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = 'disputed') AS "openDisputes",
+           (SELECT coalesce(sum(p.amount - p.amount_refunded), 0) FROM payments p
+             WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = ANY(${SPENT_STATUSES})) AS spent
+      FROM community_members m WHERE m.id = ${memberId}::uuid`;
+  if (!member) throw new Error(`member ${memberId} is not in this community's scope`);
+  const subscriptions = member.subscriptions.map((sub) => ({
+    status: sub.status,
+    tierName: sub.tierName,
+    currentPeriodEnd: new Date(sub.currentPeriodEnd),
+    gracePeriodEndsAt: sub.gracePeriodEndsAt ? new Date(sub.gracePeriodEndsAt) : null,
+    canceledAt: sub.canceledAt ? new Date(sub.canceledAt) : null,
+  }));
+  const openDisputes = member.openDisputes;
+  const totalSpent = new Prisma.Decimal(member.spent);
   const before: Standing = { status: member.subscriptionStatus, tier: member.subscriptionTier, expiresAt: member.subscriptionExpiresAt };
   const after = memberStanding(subscriptions, { openDisputes, now });
-  const totalSpent = new Prisma.Decimal(spent._sum.amount ?? 0).minus(spent._sum.amountRefunded ?? 0);
 
   const changed = before.status !== after.status || before.tier !== after.tier;
   const expiryChanged = before.expiresAt?.getTime() !== after.expiresAt?.getTime();

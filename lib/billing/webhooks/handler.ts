@@ -9,17 +9,19 @@ export type PrepareContext = { stripe: Stripe; stripeAccount: string };
 export type Outcome = "processed" | "ignored";
 
 /**
- * One Stripe event type. `prepare` runs outside any transaction and may call
- * Stripe (re-fetching the object's current state); `apply` runs in the
+ * One Stripe event type. `peek` reads what we already hold, in the same short
+ * read that looks for a duplicate; `prepare` runs outside any transaction and
+ * may call Stripe (re-fetching the object's current state); `apply` runs in the
  * community's scope, in the transaction that records the event. A null from
  * prepare means the event needs nothing from us.
  */
-export type WebhookHandler<P> = {
-  prepare(object: Record<string, unknown>, ctx: PrepareContext): Promise<P | null>;
+export type WebhookHandler<P, K = unknown> = {
+  peek?(tx: TenantTx, object: Record<string, unknown>): Promise<K>;
+  prepare(object: Record<string, unknown>, ctx: PrepareContext, peeked: K): Promise<P | null>;
   apply(tx: TenantTx, prepared: P, ctx: SyncContext): Promise<Outcome>;
 };
 
-export function defineHandler<P>(handler: WebhookHandler<P>): WebhookHandler<unknown> {
+export function defineHandler<P, K = undefined>(handler: WebhookHandler<P, K>): WebhookHandler<unknown> {
   return handler as WebhookHandler<unknown>;
 }
 

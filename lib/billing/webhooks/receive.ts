@@ -20,9 +20,20 @@ export type WebhookDeps = {
 
 const answer = (status: number, body: WebhookAnswer["body"]): WebhookAnswer => ({ status, body });
 
+type AccountCommunity = { id: string; settings: unknown };
+// Events come in bursts per account; the mapping changes only when an owner
+// connects an account, so a few seconds of memory saves a query per event.
+const accountCache = new Map<string, { community: AccountCommunity; until: number }>();
+const ACCOUNT_CACHE_MS = 10_000;
+
 /** The one narrow lookup from a connected account to the community it pays out to. */
-async function communityForAccount(database: Pick<Database, "community">, stripeAccountId: string) {
-  return database.community.findUnique({ where: { stripeAccountId }, select: { id: true, settings: true } });
+async function communityForAccount(database: Pick<Database, "community">, stripeAccountId: string): Promise<AccountCommunity | null> {
+  const cached = accountCache.get(stripeAccountId);
+  if (cached && cached.until > Date.now()) return cached.community;
+  const community = await database.community.findUnique({ where: { stripeAccountId }, select: { id: true, settings: true } });
+  if (community) accountCache.set(stripeAccountId, { community, until: Date.now() + ACCOUNT_CACHE_MS });
+  if (accountCache.size > 10_000) accountCache.clear();
+  return community;
 }
 
 function ledgerRow(event: StripeEventEnvelope, communityId: string, receivedAt: Date, outcome: string, error?: string) {
@@ -71,11 +82,14 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   if (!community) return answer(200, { received: true, outcome: "ignored", error: "No community uses this Stripe account." });
 
   const inScope = <T>(fn: (tx: TenantTx) => Promise<T>) => withCommunity(community.id, fn);
-  // A cheap look before any Stripe call; the claim in the transaction is what guarantees once.
-  const seen = await inScope((tx) => tx.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } }));
+  const handler = HANDLERS[event.type];
+  // A cheap look before any Stripe call (the claim in the transaction is what
+  // guarantees once), with what the handler wants to know of our rows.
+  const [seen, peeked] = await inScope((tx) =>
+    Promise.all([tx.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } }), handler?.peek?.(tx, event.data.object)]),
+  );
   if (seen) return answer(200, { received: true, outcome: "duplicate" });
 
-  const handler = HANDLERS[event.type];
   const record = (outcome: string, error?: string) =>
     inScope((tx) => tx.stripeEvent.createMany({ data: [ledgerRow(event, community.id, receivedAt, outcome, error)], skipDuplicates: true }));
   if (!handler) {
@@ -84,7 +98,7 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   }
   try {
     // Outside any transaction: may call Stripe (PITFALLS.md).
-    const prepared = await handler.prepare(event.data.object, { stripe: deps.stripe(), stripeAccount: event.account! });
+    const prepared = await handler.prepare(event.data.object, { stripe: deps.stripe(), stripeAccount: event.account! }, peeked);
     const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays: readSettings(community.settings).gracePeriodDays };
     const outcome = await inScope(async (tx) => {
       // Concurrent copies of this event wait here until the first commits, then find it claimed.

@@ -1,0 +1,163 @@
+// Sustained Stripe webhook ingestion over HTTP against `next start`: signed
+// invoice.paid renewals for many subscriptions, 20% of them re-deliveries of
+// events already sent. Reports events/s and latency, then proves by counting
+// rows that no duplicate had an effect.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import autocannon from "autocannon";
+import pg from "pg";
+import { PROJECT_ROOT } from "../lib/database-setup";
+import { summarize, ms } from "./stats";
+
+const SUBSCRIPTIONS = 40;
+const DURATION_S = 15;
+const CONNECTIONS = 16;
+const DUPLICATE_SHARE = 0.2;
+const TARGET_EVENTS_PER_S = 300;
+
+function run(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+async function waitFor(url: string, timeoutMs: number) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Promise<boolean> {
+  console.log(`\n## Stripe webhook ingestion over HTTP (next start, ${CONNECTIONS} connections, ${DURATION_S} s, ${DUPLICATE_SHARE * 100}% duplicates)`);
+  process.env.APP_DATABASE_URL = appUrl;
+  const { startStripeHarness, paidCommunity, payCheckout, sign } = await import("../../tests/support/stripe-webhooks");
+  const h = await startStripeHarness();
+  const paid = await paidCommunity(h);
+  const subscriptions: string[] = [];
+  for (let i = 0; i < SUBSCRIPTIONS; i++) subscriptions.push((await payCheckout(h, paid, `bench_member_${i}`)).subscriptionId);
+  // The checkouts' own events first, so the run measures renewals of known subscriptions.
+  for (const delivery of await h.take()) await h.deliver(delivery);
+
+  {
+    // Always the current code: a build left over from an earlier change would measure that one.
+    console.log("(next build)");
+    const build = run(["node_modules/next/dist/bin/next", "build"], {});
+    const code = await new Promise<number>((resolve) => build.on("exit", (c) => resolve(c ?? 1)));
+    if (code !== 0) throw new Error("next build failed");
+  }
+  const port = 3200 + Math.floor(Math.random() * 500);
+  const secret = `whsec_${randomBytes(24).toString("hex")}`;
+  const server = run(["node_modules/next/dist/bin/next", "start", "--port", String(port)], {
+    APP_DATABASE_URL: appUrl,
+    NODE_ENV: "production",
+    COMMUNITYOS_ENV: "test",
+    AUTH_URL: `http://localhost:${port}`,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    STRIPE_FAKE_URL: h.fake.url,
+    STRIPE_WEBHOOK_SECRET: secret,
+  });
+  let serverLog = "";
+  server.stderr!.on("data", (chunk) => (serverLog += chunk));
+  try {
+    await waitFor(`http://localhost:${port}/api/health`, 60_000);
+
+    // Renewal invoices in the current API's shape, one per event, for the bench's subscriptions.
+    const sent: string[] = [];
+    let unique = 0;
+    let duplicatesSent = 0;
+    const nextBody = (): string => {
+      if (sent.length > 50 && Math.random() < DUPLICATE_SHARE) {
+        duplicatesSent++;
+        return sent[Math.floor(Math.random() * sent.length)]!;
+      }
+      const n = unique++;
+      const subscription = subscriptions[n % subscriptions.length]!;
+      const created = Math.floor(Date.now() / 1000);
+      const raw = JSON.stringify({
+        id: `evt_bench_${n}_${randomBytes(4).toString("hex")}`,
+        object: "event",
+        created,
+        type: "invoice.paid",
+        livemode: false,
+        account: paid.account,
+        data: {
+          object: {
+            id: `in_bench_${n}`,
+            object: "invoice",
+            status: "paid",
+            billing_reason: "subscription_cycle",
+            customer: String(h.fake.objects.get(subscription)!.customer),
+            currency: "usd",
+            amount_due: 1000,
+            amount_paid: 1000,
+            created,
+            status_transitions: { paid_at: created },
+            parent: { type: "subscription_details", subscription_details: { subscription } },
+            payments: { data: [{ payment: { type: "payment_intent", payment_intent: `pi_bench_${n}`, charge: `ch_bench_${n}` } }] },
+          },
+        },
+      });
+      sent.push(raw);
+      return raw;
+    };
+
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    let instance!: autocannon.Instance;
+    const finished = new Promise<autocannon.Result>((resolve, reject) => {
+      instance = autocannon({
+      url: `http://localhost:${port}/api/webhooks/stripe`,
+      connections: CONNECTIONS,
+      duration: DURATION_S,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (request) => {
+            const body = nextBody();
+            return { ...request, body, headers: { "content-type": "application/json", "stripe-signature": sign(body, { secret }) } };
+          },
+        },
+      ],
+      }, (error, result) => (error ? reject(error) : resolve(result)));
+    });
+    instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime);
+      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
+    });
+    const result = await finished;
+
+    const owner = new pg.Client({ connectionString: ownerUrl });
+    await owner.connect();
+    let counts: { ledger: number; payments: number; analytics: number };
+    try {
+      await owner.query("BEGIN");
+      await owner.query("SELECT set_config('app.current_community_id', $1, true)", [paid.community.id]);
+      const { rows } = await owner.query<{ ledger: number; payments: number; analytics: number }>(`
+        SELECT (SELECT count(*)::int FROM stripe_events WHERE id LIKE 'evt_bench_%') AS ledger,
+               (SELECT count(*)::int FROM payments WHERE stripe_invoice_id LIKE 'in_bench_%') AS payments,
+               (SELECT count(*)::int FROM analytics_events WHERE event_name = 'subscription_renewed') AS analytics`);
+      counts = rows[0]!;
+      await owner.query("COMMIT");
+    } finally {
+      await owner.end();
+    }
+
+    const total = latencies.length;
+    const perSecond = total / DURATION_S;
+    const latency = summarize(latencies);
+    const ok = statuses.get(200) ?? 0;
+    console.log(`requests: ${total} in ${DURATION_S} s (${unique} unique events, ${duplicatesSent} re-deliveries); answers: ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(`| metric | value |\n|---|---|\n| events/s | ${perSecond.toFixed(0)} |\n| latency median | ${ms(latency.median)} |\n| latency p95 | ${ms(latency.p95)} |\n| autocannon errors/timeouts | ${result.errors}/${result.timeouts} |`);
+    // Every unique event that was answered is applied once; duplicates add nothing.
+    const exactlyOnce = counts.ledger === counts.payments && counts.payments === counts.analytics && counts.ledger <= unique && counts.ledger >= unique - CONNECTIONS;
+    console.log(`rows after the run: ${counts.ledger} ledger, ${counts.payments} payments, ${counts.analytics} renewals for ${unique} unique events -> ${exactlyOnce ? "no duplicate effects" : "MISMATCH"}`);
+    const met = perSecond >= TARGET_EVENTS_PER_S && exactlyOnce && ok === total;
+    console.log(`target >= ${TARGET_EVENTS_PER_S} events/s with zero duplicate effects: ${met ? "met" : "missed"}`);
+    return met;
+  } finally {
+    server.kill("SIGTERM");
+    await h.close();
+    if (process.env.BENCH_VERBOSE) console.log(serverLog);
+  }
+}
