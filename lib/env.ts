@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseKeyRing } from "./crypto/token-box";
 
 const postgresUrl = z
   .string()
@@ -31,6 +32,18 @@ const serverEnvSchema = z
     AUTH_DISCORD_SECRET: z.string().min(8).optional(),
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)").optional(),
     STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w{8,}$/, "must be the webhook endpoint's signing secret (whsec_…)").optional(),
+    BOT_TOKEN_KEYS: z
+      .string()
+      .refine((value) => {
+        try {
+          parseKeyRing(value);
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be id:base64 keys of 32 bytes, comma-separated, the current one first (e.g. k1:$(openssl rand -base64 32))")
+      .optional(),
+    DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-f]{64}$/, "must be your Discord application's public key (64 hex characters)").optional(),
     STRIPE_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
     DISCORD_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
   })
@@ -50,6 +63,7 @@ const serverEnvSchema = z
       if (!env.AUTH_DISCORD_ID) ctx.addIssue({ code: "custom", path: ["AUTH_DISCORD_ID"], message: "is required in production (Discord sign-in)" });
       if (env.STRIPE_FAKE_URL) ctx.addIssue({ code: "custom", path: ["STRIPE_FAKE_URL"], message: "demo mode is not allowed in production" });
       if (!env.STRIPE_SECRET_KEY) ctx.addIssue({ code: "custom", path: ["STRIPE_SECRET_KEY"], message: "is required in production (payments)" });
+      if (!env.BOT_TOKEN_KEYS) ctx.addIssue({ code: "custom", path: ["BOT_TOKEN_KEYS"], message: "is required in production: the keys bot tokens are encrypted with" });
     }
     if (env.stage === "production" && !env.APP_DATABASE_URL) {
       ctx.addIssue({

@@ -87,13 +87,6 @@ const tables: TableCase[] = [
     change: { outcome: "ignored" },
   },
   {
-    table: "job_outbox",
-    delegate: "jobOutbox",
-    id: (r) => r.jobId,
-    newRow: async (t) => ({ communityId: t.communityId, kind: "discord.role_sync", payload: { memberId: t.memberId } }),
-    change: { kind: "changed" },
-  },
-  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,

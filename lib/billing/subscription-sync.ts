@@ -2,7 +2,7 @@ import type { TenantTx } from "../db/scopes";
 import { idSchema } from "../db/ids";
 import { raiseAlert } from "../alerts/raise";
 import { recordBillingEvent } from "../analytics/record";
-import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/outbox";
+import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { SEAT_HOLDING } from "./checkout";
 import { givesAccess } from "./member-standing";
 import { refreshMember, type MemberRefresh } from "./member-refresh";
@@ -89,7 +89,7 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   const firstSeen = !existing || existing.status.startsWith("incomplete");
   if (firstSeen && !sub.status.startsWith("incomplete")) {
     await recordBillingEvent(tx, { ...base, at: new Date(sub.created * 1000), name: "subscription_started", properties });
-    if (isPaying) await enqueueJob(tx, ctx.communityId, JOB_KINDS.newPaidMember, { memberId, tier: fields.tierName });
+    if (isPaying) await enqueueJob(tx, JOB_KINDS.newPaidMember, { communityId: ctx.communityId,  memberId, tier: fields.tierName });
     if (isPaying && tier?.maxMembers != null) await flagIfOverCapacity(tx, ctx, { ...tier, maxMembers: tier.maxMembers }, sub.id);
   }
   if (sub.status === "canceled" && existing?.status !== "canceled") {

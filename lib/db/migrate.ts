@@ -113,6 +113,33 @@ export async function ensureAppRole(client: pg.ClientBase, appDatabaseUrl: strin
   return role;
 }
 
+/**
+ * The job queue's schema (graphile-worker), installed by the owner so the
+ * runtime role never needs DDL: it gets only what running jobs takes.
+ */
+export async function installJobQueue(client: pg.ClientBase, ownerUrl: string): Promise<void> {
+  const { runMigrations, Logger } = await import("graphile-worker");
+  await runMigrations({ connectionString: ownerUrl, logger: new Logger(() => () => undefined) });
+  await client.query(`
+    GRANT USAGE ON SCHEMA graphile_worker TO communityos_app;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO communityos_app;
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO communityos_app;
+    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO communityos_app;
+    -- graphile-worker turns RLS on for its tables (no policy: owner only). The queue
+    -- is the platform's, not a tenant's: the runtime may work all of it.
+    DO $$
+    DECLARE t record;
+    BEGIN
+      FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'graphile_worker' AND c.relkind IN ('r', 'p') AND c.relrowsecurity LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE schemaname = 'graphile_worker' AND tablename = t.relname AND policyname = 'communityos_runtime') THEN
+          EXECUTE format('CREATE POLICY communityos_runtime ON graphile_worker.%I FOR ALL TO communityos_app USING (true) WITH CHECK (true)', t.relname);
+        END IF;
+      END LOOP;
+    END
+    $$;`);
+}
+
 /** Everything `npm run db:migrate` does, given the owner's connection. */
 export async function migrateDatabase(ownerUrl: string, appUrl: string, log = console.log): Promise<void> {
   const client = new pg.Client({ connectionString: ownerUrl });
@@ -120,6 +147,7 @@ export async function migrateDatabase(ownerUrl: string, appUrl: string, log = co
   try {
     await applyMigrations(client, await readMigrations(), log);
     await ensureAppRole(client, appUrl, log);
+    await installJobQueue(client, ownerUrl);
     // Months ahead for analytics; the scheduled job calls the same function.
     await client.query("SELECT ensure_analytics_partitions(date_trunc('month', now())::date, 3)");
   } finally {

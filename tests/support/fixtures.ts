@@ -72,7 +72,6 @@ export type TenantRows = {
   botConfigId: string;
   eventId: string;
   stripeEventId: string;
-  jobId: string;
   alertId: string;
 };
 
@@ -113,14 +112,12 @@ export async function createTenantRows(communityId: string, userId: string, disc
       data: { id: `evt_${snowflake()}`, communityId, type: "invoice.paid", stripeCreatedAt: new Date(), receivedAt: new Date(), outcome: "processed" },
       select: { id: true },
     });
-    const job = await tx.jobOutbox.create({ data: { communityId, kind: "discord.role_sync", payload: { memberId: member.id } }, select: { id: true } });
     const alert = await tx.communityAlert.create({
       data: { communityId, kind: "dispute_opened", title: "A dispute", dedupeKey: `dispute:${snowflake()}` },
       select: { id: true },
     });
     return {
       stripeEventId: stripeEvent.id,
-      jobId: job.id,
       alertId: alert.id,
       communityId,
       memberId: member.id,

@@ -1,7 +1,7 @@
--- Stripe webhooks: the event ledger (exactly-once effects), the job outbox the
--- effects enqueue into (atomic with them), owner alerts, and the columns the
--- subscription and payment state machine needs. All three tables are tenant
--- tables: RLS enabled, forced, one tenant_isolation policy.
+-- Stripe webhooks: the event ledger (exactly-once effects), owner alerts, and
+-- the columns the subscription and payment state machine needs. Both tables are
+-- tenant tables: RLS enabled, forced, one tenant_isolation policy. (Jobs the
+-- effects need are enqueued in graphile-worker's queue, in the same transaction.)
 
 -- One row per Stripe event applied (or deliberately ignored) for a community.
 -- Written in the same transaction as the event's effects: a row means "done";
@@ -22,22 +22,6 @@ CREATE TABLE stripe_events (
     CONSTRAINT stripe_events_outcome_check CHECK (outcome IN ('processed', 'ignored', 'rejected'))
 );
 CREATE INDEX idx_stripe_events_community_id_received_at ON stripe_events(community_id, received_at DESC);
-
--- Work that must happen after a state change, outside the database (Discord role
--- sync, channel messages). Enqueued in the transaction of the change itself, so a
--- change is never without its job and a rolled-back change never has one.
-CREATE TABLE job_outbox (
-    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    community_id UUID NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
-    kind VARCHAR(50) NOT NULL,
-    payload JSONB NOT NULL DEFAULT '{}',
-    created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
-    dispatched_at TIMESTAMP WITH TIME ZONE,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    UNIQUE (community_id, id)
-);
-CREATE INDEX idx_job_outbox_community_id_pending ON job_outbox(community_id, created_at) WHERE dispatched_at IS NULL;
 
 -- What the owner must look at: a dispute, a tier sold past its cap.
 CREATE TABLE community_alerts (
@@ -73,7 +57,6 @@ ALTER TABLE subscriptions
 CREATE INDEX idx_subscriptions_community_id_tier_id ON subscriptions(community_id, tier_id);
 
 SELECT enable_tenant_rls('stripe_events');
-SELECT enable_tenant_rls('job_outbox');
 SELECT enable_tenant_rls('community_alerts');
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON stripe_events, job_outbox, community_alerts TO communityos_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON stripe_events, community_alerts TO communityos_app;

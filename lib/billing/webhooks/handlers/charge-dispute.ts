@@ -2,7 +2,7 @@
 // charge.dispute.closed settles it (won: access back; lost: the money is gone).
 import { raiseAlert, resolveAlert } from "../../../alerts/raise";
 import { recordBillingEvent } from "../../../analytics/record";
-import { enqueueJob, JOB_KINDS, requestRoleSync } from "../../../jobs/outbox";
+import { enqueueJob, JOB_KINDS, requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
 import { paymentForCharge } from "../../payment-records";
 import { refreshMember } from "../../member-refresh";
@@ -38,7 +38,7 @@ export const chargeDisputeCreated = defineHandler({
       detail: `Reason: ${dispute.reason ?? "not given"}. Their access is suspended until the dispute is settled. Respond in your Stripe dashboard (dispute ${dispute.id}).`,
       dedupeKey: `dispute:${dispute.id}`,
     });
-    await enqueueJob(tx, ctx.communityId, JOB_KINDS.disputeOpened, { memberId: payment.memberId, paymentId: payment.id, disputeId: dispute.id });
+    await enqueueJob(tx, JOB_KINDS.disputeOpened, { communityId: ctx.communityId,  memberId: payment.memberId, paymentId: payment.id, disputeId: dispute.id });
     if (refresh.changed) await requestRoleSync(tx, ctx.communityId, payment.memberId, "payment disputed");
     return "processed";
   },

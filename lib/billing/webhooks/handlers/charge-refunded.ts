@@ -1,5 +1,5 @@
 import { recordBillingEvent } from "../../../analytics/record";
-import { requestRoleSync } from "../../../jobs/outbox";
+import { requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
 import { paymentForCharge } from "../../payment-records";
 import { refreshMember } from "../../member-refresh";

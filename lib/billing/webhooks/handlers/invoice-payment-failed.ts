@@ -1,5 +1,5 @@
 import { recordBillingEvent } from "../../../analytics/record";
-import { enqueueJob, JOB_KINDS } from "../../../jobs/outbox";
+import { enqueueJob, JOB_KINDS } from "../../../jobs/enqueue";
 import { recordInvoicePayment } from "../../payment-records";
 import { syncSubscription } from "../../subscription-sync";
 import { currentSubscription, defineHandler, parseObject } from "../handler";
@@ -26,7 +26,7 @@ export const invoicePaymentFailed = defineHandler({
       name: "payment_failed",
       properties: { payment_id: payment.id, amount: payment.amount, currency: payment.currency, stripe_invoice_id: invoice.id },
     });
-    await enqueueJob(tx, ctx.communityId, JOB_KINDS.paymentFailed, {
+    await enqueueJob(tx, JOB_KINDS.paymentFailed, { communityId: ctx.communityId, 
       memberId: member.id,
       paymentId: payment.id,
       accessUntil: after.expiresAt?.toISOString() ?? null,

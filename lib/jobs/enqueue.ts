@@ -1,0 +1,32 @@
+import type { TenantTx } from "../db/scopes";
+
+/**
+ * Jobs a state change needs once it is committed, enqueued in graphile-worker's
+ * queue inside the change's own transaction: a committed change always has its
+ * job, a rolled-back one never does.
+ */
+export const JOB_KINDS = {
+  /** Make one member's Discord roles match what they pay for. */
+  roleSync: "discord.role_sync",
+  /** Compare every member's roles with what they pay for, and fix drift. */
+  reconcile: "discord.reconcile",
+  /** Post to the community's payment-verification channel (and welcome the member). */
+  newPaidMember: "notify.new_paid_member",
+  /** Post to the admin channel. */
+  paymentFailed: "notify.payment_failed",
+  disputeOpened: "notify.dispute_opened",
+} as const;
+export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
+
+export type JobPayload = { communityId: string } & Record<string, string | number | boolean | null>;
+
+export async function enqueueJob(tx: TenantTx, kind: JobKind, payload: JobPayload, options: { key?: string; runAt?: Date } = {}): Promise<void> {
+  // A job key coalesces requests: ten changes to one member in a burst are one sync.
+  await tx.$executeRaw`SELECT graphile_worker.add_job(${kind}, ${JSON.stringify(payload)}::json,
+    max_attempts => 12, job_key => ${options.key ?? null}::text, run_at => ${options.runAt ?? null}::timestamptz)`;
+}
+
+/** The one way to ask for a member's Discord roles to be brought up to date. */
+export function requestRoleSync(tx: TenantTx, communityId: string, memberId: string, reason: string): Promise<void> {
+  return enqueueJob(tx, JOB_KINDS.roleSync, { communityId, memberId, reason }, { key: `role_sync:${memberId}` });
+}
