@@ -4,5 +4,11 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { verifyRuntimeOrExit } = await import("./lib/startup/verify-runtime");
     await verifyRuntimeOrExit();
+    // In development (and the e2e build) jobs run inside the web server; in
+    // production `npm run worker` runs them, so the web tier stays stateless.
+    if (process.env.COMMUNITYOS_IN_PROCESS_WORKER === "1") {
+      const { startWorker } = await import("./lib/jobs/worker");
+      await startWorker({ concurrency: 2 });
+    }
   }
 }

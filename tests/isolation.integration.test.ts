@@ -87,6 +87,20 @@ const tables: TableCase[] = [
     change: { outcome: "ignored" },
   },
   {
+    table: "discord_role_syncs",
+    delegate: "discordRoleSync",
+    id: (r) => r.roleSyncId,
+    newRow: async (t) => ({ communityId: t.communityId, memberId: t.memberId, reason: "intruder", outcome: "synced" }),
+    change: { outcome: "changed" },
+  },
+  {
+    table: "discord_role_drift",
+    delegate: "discordRoleDrift",
+    id: (r) => r.driftId,
+    newRow: async (t) => ({ communityId: t.communityId, memberId: t.memberId, unpaidRoles: ["2"] }),
+    change: { lastError: "changed" },
+  },
+  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,

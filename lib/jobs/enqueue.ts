@@ -15,6 +15,9 @@ export const JOB_KINDS = {
   /** Post to the admin channel. */
   paymentFailed: "notify.payment_failed",
   disputeOpened: "notify.dispute_opened",
+  syncFailed: "notify.sync_failed",
+  /** Tell a member who lost paid access goodbye. */
+  farewell: "notify.farewell",
 } as const;
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 

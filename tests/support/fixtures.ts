@@ -72,6 +72,8 @@ export type TenantRows = {
   botConfigId: string;
   eventId: string;
   stripeEventId: string;
+  roleSyncId: string;
+  driftId: string;
   alertId: string;
 };
 
@@ -116,7 +118,11 @@ export async function createTenantRows(communityId: string, userId: string, disc
       data: { communityId, kind: "dispute_opened", title: "A dispute", dedupeKey: `dispute:${snowflake()}` },
       select: { id: true },
     });
+    const roleSync = await tx.discordRoleSync.create({ data: { communityId, memberId: member.id, reason: "fixture", outcome: "synced" }, select: { id: true } });
+    const drift = await tx.discordRoleDrift.create({ data: { communityId, memberId: member.id, missingRoles: ["1"] }, select: { id: true } });
     return {
+      roleSyncId: roleSync.id,
+      driftId: drift.id,
       stripeEventId: stripeEvent.id,
       alertId: alert.id,
       communityId,

@@ -54,3 +54,30 @@ export const FAKE_GUILDS: Record<string, FakeGuild[]> = {
     guild("200000000000000031", "Carol's Workshop", MANAGE_GUILD, true),
   ],
 };
+
+/** The demo bot: the only token the fake's bot API accepts. */
+export const FAKE_BOT = {
+  token: "demo-bot-token.communityos.local",
+  userId: "100000000000000099",
+  applicationId: "100000000000000098",
+  username: "CommunityOS Demo Bot",
+};
+
+export const PERMISSIONS = { ADMINISTRATOR, MANAGE_GUILD, SEND_MESSAGES, MANAGE_ROLES: 1n << 28n };
+
+export type FakeRole = { id: string; name: string; position: number; permissions: string };
+
+/** Roles of the demo guilds: the seeded tiers' roles, below the bot's own role. */
+export const FAKE_GUILD_ROLES: Record<string, FakeRole[]> = {
+  "200000000000000001": [
+    { id: "300000000000000001", name: "Supporter", position: 1, permissions: "0" },
+    { id: "300000000000000002", name: "Pro", position: 2, permissions: "0" },
+    { id: "300000000000000003", name: "Patron", position: 3, permissions: "0" },
+    { id: "390000000000000001", name: "Moderator", position: 4, permissions: "0" },
+  ],
+  "200000000000000002": [{ id: "300000000000000011", name: "Focus", position: 1, permissions: "0" }],
+  "200000000000000003": [
+    { id: "300000000000000021", name: "Analyst", position: 1, permissions: "0" },
+    { id: "300000000000000022", name: "Desk", position: 2, permissions: "0" },
+  ],
+};

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEMO_DISCORD_CLIENT } from "../../../lib/auth/discord-settings";
+import { createBotApi } from "./bot-api";
 import { FAKE_GUILDS, FAKE_USERS, type FakeUser } from "./data";
 
 const FAKE_CLIENT_ID = DEMO_DISCORD_CLIENT.id;
@@ -12,7 +13,12 @@ const FAKE_CLIENT_SECRET = DEMO_DISCORD_CLIENT.secret;
 
 type PendingCode = { userId: string; redirectUri: string; challenge: string | null; expires: number };
 
-export type FakeDiscord = { url: string; close: () => Promise<void> };
+export type FakeDiscord = {
+  url: string;
+  /** The application's Ed25519 public key (hex), as the Developer Portal shows it. */
+  publicKey: string;
+  close: () => Promise<void>;
+};
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -55,9 +61,19 @@ export async function startFakeDiscord(options: { port?: number; host?: string }
     return FAKE_USERS.find((u) => u.id === userId) ?? null;
   };
 
+  const bot = createBotApi();
+
   const server: Server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://fake");
+      if (url.pathname.startsWith("/_control/") || /^Bot\s+/.test(req.headers.authorization ?? "")) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const body = Buffer.concat(chunks).toString("utf8");
+        const botPath = url.pathname.replace(/^\/api\/v\d+\//, "/api/");
+        if (await bot.control(req, res, url.pathname, body)) return;
+        if (bot.handle(req, res, botPath, body)) return;
+      }
       // @discordjs/rest adds a version segment; the OAuth endpoints have none.
       const path = url.pathname.replace(/^\/api\/v\d+\//, "/api/");
 
@@ -144,6 +160,7 @@ export async function startFakeDiscord(options: { port?: number; host?: string }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    publicKey: bot.publicKey,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,37 @@
+import type { TenantTx } from "../db/scopes";
+
+const ACCESS = new Set(["active", "trialing"]);
+
+export type RolePlan = {
+  discordUserId: string;
+  /** Roles the member's paid tiers grant now. */
+  desired: Set<string>;
+  /** Every role any tier grants: the only roles we ever add or remove. */
+  managed: Set<string>;
+};
+
+/**
+ * The roles a member should hold, from our rows alone: the roles of the tiers
+ * of their subscriptions that give access (active, trialing, or past due
+ * within the grace period), none while a payment is disputed.
+ */
+export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promise<RolePlan | null> {
+  const [member, tiers, subscriptions] = await Promise.all([
+    tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, subscriptionStatus: true } }),
+    tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true } }),
+    tx.subscription.findMany({ where: { memberId }, select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, currentPeriodEnd: true } }),
+  ]);
+  if (!member) return null;
+  const rolesOf = (tier: (typeof tiers)[number]) => [tier.discordRoleId, ...tier.extraRoleIds].filter((r): r is string => !!r);
+  const managed = new Set(tiers.flatMap(rolesOf));
+  const desired = new Set<string>();
+  if (member.subscriptionStatus !== "suspended") {
+    for (const sub of subscriptions) {
+      const inGrace = sub.status === "past_due" && (sub.gracePeriodEndsAt ?? sub.currentPeriodEnd) > now;
+      if (!ACCESS.has(sub.status) && !inGrace) continue;
+      const tier = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
+      if (tier) for (const role of rolesOf(tier)) desired.add(role);
+    }
+  }
+  return { discordUserId: member.discordUserId, desired, managed };
+}

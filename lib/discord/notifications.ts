@@ -1,0 +1,67 @@
+// What the bot posts: to the payment-verification and admin channels, and
+// welcome/farewell messages to the member (a DM if they allow it, else the channel).
+import { Routes } from "discord-api-types/v10";
+import type { REST } from "@discordjs/rest";
+import { withCommunity } from "../db/scopes";
+import { db } from "../db/client";
+import { activeBot } from "./bot-config";
+import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
+import { renderMessage } from "./message-template";
+
+export type Notice =
+  | { kind: "new_paid_member"; memberId: string; tier: string }
+  | { kind: "payment_failed"; memberId: string; accessUntil: string | null }
+  | { kind: "dispute_opened"; memberId: string }
+  | { kind: "sync_failed"; memberId: string; problem: PermanentProblem }
+  | { kind: "farewell"; memberId: string };
+
+export type Posted = { channelId: string; content: string }[];
+
+export async function notify(communityId: string, notice: Notice, rest: (token: string) => REST = botRest): Promise<Posted> {
+  const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { name: true } });
+  const context = await withCommunity(communityId, async (tx) => ({
+    bot: await activeBot(tx, communityId),
+    member: await tx.communityMember.findUnique({ where: { id: notice.memberId }, select: { discordUserId: true, subscriptionTier: true } }),
+  }));
+  const { bot, member } = context;
+  if (!bot || !member) return [];
+  const client = rest(bot.token);
+  const mention = `<@${member.discordUserId}>`;
+  const values = { user: mention, tier: member.subscriptionTier ?? "", community: community.name };
+  const posted: Posted = [];
+  const post = async (channelId: string | null, content: string) => {
+    if (!channelId || !content.trim()) return;
+    await client.post(Routes.channelMessages(channelId), { body: { content, allowed_mentions: { users: [member.discordUserId] } } });
+    posted.push({ channelId, content });
+  };
+  /** A DM when the member allows it; otherwise the fallback channel. */
+  const toMember = async (content: string, fallback: string | null) => {
+    try {
+      const dm = (await client.post(Routes.userChannels(), { body: { recipient_id: member.discordUserId } })) as { id: string };
+      await post(dm.id, content);
+    } catch (error) {
+      if (!permanentProblem(error) && (error as { code?: number }).code !== 50007) throw error;
+      await post(fallback, content);
+    }
+  };
+
+  switch (notice.kind) {
+    case "new_paid_member":
+      await post(bot.paymentVerificationChannel, `✅ ${mention} is now a paying member (${notice.tier}).`);
+      if (bot.welcomeMessage) await toMember(renderMessage(bot.welcomeMessage, { ...values, tier: notice.tier }), bot.paymentVerificationChannel);
+      break;
+    case "payment_failed":
+      await post(bot.adminChannel, `⚠️ A payment from ${mention} failed.${notice.accessUntil ? ` Their access continues until ${notice.accessUntil.slice(0, 10)} while Stripe retries.` : ""}`);
+      break;
+    case "dispute_opened":
+      await post(bot.adminChannel, `🚨 ${mention} disputed a payment. Their access is suspended until the dispute is settled; respond in your Stripe dashboard.`);
+      break;
+    case "sync_failed":
+      await post(bot.adminChannel, `🔧 The bot could not update ${mention}'s roles: ${PROBLEM_HINTS[notice.problem]}`);
+      break;
+    case "farewell":
+      if (bot.farewellMessage) await toMember(renderMessage(bot.farewellMessage, values), bot.adminChannel);
+      break;
+  }
+  return posted;
+}

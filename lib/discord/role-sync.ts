@@ -1,0 +1,131 @@
+// One member's Discord roles brought in line with what they pay for. Three
+// steps, so no transaction is held open across Discord calls (PITFALLS.md):
+// read the plan in scope, talk to Discord, write the outcome in scope.
+import { Routes, type RESTGetAPIGuildMemberResult } from "discord-api-types/v10";
+import type { REST } from "@discordjs/rest";
+import { db } from "../db/client";
+import { withCommunity } from "../db/scopes";
+import { JOB_KINDS, enqueueJob } from "../jobs/enqueue";
+import { activeBot } from "./bot-config";
+import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
+import { rolePlan } from "./desired-roles";
+
+export type SyncOutcome = "synced" | "unchanged" | "no_bot" | "disabled" | "paused" | "not_a_member" | PermanentProblem;
+export type RoleSyncResult = { outcome: SyncOutcome; added: string[]; removed: string[]; roles: string[] | null; desired: string[]; error?: string };
+
+/** Problems that concern the whole bot, not one member: further syncs wait for the owner. */
+const BOT_WIDE: PermanentProblem[] = ["unauthorized", "unknown_guild"];
+
+export type SyncOptions = {
+  reason: string;
+  /** Detect only: record drift without changing roles (auto role assignment off). */
+  detectOnly?: boolean;
+  /** Audit unchanged members too (a single sync does; a sweep over every member does not). */
+  auditUnchanged?: boolean;
+  rest?: (token: string) => REST;
+  now?: Date;
+};
+
+export async function syncMemberRoles(communityId: string, memberId: string, options: SyncOptions): Promise<RoleSyncResult> {
+  const now = options.now ?? new Date();
+  const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { discordGuildId: true } });
+  const prepared = await withCommunity(communityId, async (tx) => ({ bot: await activeBot(tx, communityId), plan: await rolePlan(tx, memberId, now) }));
+  const { bot, plan } = prepared;
+  if (!plan) return { outcome: "not_a_member", added: [], removed: [], roles: null, desired: [] };
+  const desired = [...plan.desired];
+  const skip = (outcome: SyncOutcome, error?: string) => record(communityId, memberId, options, { outcome, added: [], removed: [], roles: null, desired, error });
+  if (!bot) return skip("no_bot");
+  const paused = (bot.settings as { botProblem?: PermanentProblem } | null)?.botProblem;
+  if (paused && BOT_WIDE.includes(paused)) return skip("paused", PROBLEM_HINTS[paused]);
+
+  const rest = (options.rest ?? botRest)(bot.token);
+  const added: string[] = [];
+  const removed: string[] = [];
+  let roles: string[] | null = null;
+  try {
+    const member = (await rest.get(Routes.guildMember(community.discordGuildId, plan.discordUserId))) as RESTGetAPIGuildMemberResult;
+    roles = [...member.roles];
+    const missing = desired.filter((r) => !roles!.includes(r));
+    const unpaid = roles.filter((r) => plan.managed.has(r) && !plan.desired.has(r));
+    if (options.detectOnly || !bot.autoRoleAssignment) {
+      return record(communityId, memberId, options, { outcome: missing.length || unpaid.length ? "disabled" : "unchanged", added: [], removed: [], roles, desired }, { missing, unpaid });
+    }
+    const reason = `CommunityOS: ${options.reason}`.slice(0, 200);
+    for (const role of missing) {
+      await rest.put(Routes.guildMemberRole(community.discordGuildId, plan.discordUserId, role), { reason });
+      added.push(role);
+    }
+    for (const role of unpaid) {
+      await rest.delete(Routes.guildMemberRole(community.discordGuildId, plan.discordUserId, role), { reason });
+      removed.push(role);
+    }
+    roles = [...roles.filter((r) => !removed.includes(r)), ...added];
+    return record(communityId, memberId, options, { outcome: added.length || removed.length ? "synced" : "unchanged", added, removed, roles, desired });
+  } catch (error) {
+    const problem = permanentProblem(error);
+    // Transient (5xx after retries, network): the job fails and the queue retries it with backoff.
+    if (!problem) throw error;
+    const current = roles ? [...roles.filter((r) => !removed.includes(r)), ...added] : null;
+    const missing = current ? desired.filter((r) => !current.includes(r)) : desired;
+    const unpaid = current ? current.filter((r) => plan.managed.has(r) && !plan.desired.has(r)) : [];
+    return record(communityId, memberId, options, { outcome: problem, added, removed, roles: current, desired, error: PROBLEM_HINTS[problem] }, { missing, unpaid });
+  }
+}
+
+/** Writes the outcome: the member's roles, the audit row, the drift row, and tells the admin channel about failures. */
+async function record(
+  communityId: string,
+  memberId: string,
+  options: SyncOptions,
+  result: RoleSyncResult,
+  drift?: { missing: string[]; unpaid: string[] },
+): Promise<RoleSyncResult> {
+  const now = options.now ?? new Date();
+  const changed = result.added.length > 0 || result.removed.length > 0;
+  const failed = !["synced", "unchanged", "disabled", "no_bot", "not_a_member"].includes(result.outcome);
+  await withCommunity(communityId, async (tx) => {
+    if (result.roles) await tx.communityMember.update({ where: { id: memberId }, data: { roles: result.roles }, select: { id: true } });
+    if (changed || failed || options.auditUnchanged !== false) {
+      await tx.discordRoleSync.create({
+        data: {
+          communityId,
+          memberId,
+          reason: options.reason.slice(0, 100),
+          desiredRoles: result.desired,
+          rolesBefore: result.roles ? [...result.roles.filter((r) => !result.added.includes(r)), ...result.removed] : [],
+          added: result.added,
+          removed: result.removed,
+          outcome: result.outcome,
+          error: result.error ?? null,
+        },
+        select: { id: true },
+      });
+    }
+    const open = await tx.discordRoleDrift.findFirst({ where: { memberId, resolvedAt: null }, select: { id: true } });
+    const disagree = drift && (drift.missing.length > 0 || drift.unpaid.length > 0);
+    if (disagree) {
+      const data = { missingRoles: drift.missing, unpaidRoles: drift.unpaid, lastError: result.error ?? null };
+      if (open) await tx.discordRoleDrift.update({ where: { id: open.id }, data, select: { id: true } });
+      else await tx.discordRoleDrift.create({ data: { communityId, memberId, ...data }, select: { id: true } });
+    } else if (open && (result.outcome === "synced" || result.outcome === "unchanged")) {
+      await tx.discordRoleDrift.update({ where: { id: open.id }, data: { resolvedAt: now, lastError: null }, select: { id: true } });
+    } else if (!open && changed && options.reason.startsWith("reconcile")) {
+      // Drift a sweep found and fixed at once: kept as history.
+      await tx.discordRoleDrift.create({
+        data: { communityId, memberId, missingRoles: result.added, unpaidRoles: result.removed, detectedAt: now, resolvedAt: now },
+        select: { id: true },
+      });
+    }
+    if (BOT_WIDE.includes(result.outcome as PermanentProblem)) {
+      const config = await tx.discordBotConfig.findUniqueOrThrow({ where: { communityId }, select: { settings: true } });
+      await tx.discordBotConfig.update({ where: { communityId }, data: { settings: { ...(config.settings as object), botProblem: result.outcome } }, select: { id: true } });
+    }
+    if (result.removed.length > 0 && result.desired.length === 0) {
+      await enqueueJob(tx, JOB_KINDS.farewell, { communityId, memberId }, { key: `farewell:${memberId}` });
+    }
+    if (failed && result.outcome !== "paused" && result.outcome !== "unknown_member") {
+      await enqueueJob(tx, JOB_KINDS.syncFailed, { communityId, memberId, problem: result.outcome }, { key: `sync_failed:${communityId}:${result.outcome}` });
+    }
+  });
+  return result;
+}

@@ -1,0 +1,106 @@
+// What the worker runs. Payloads are validated; permanent Discord problems are
+// recorded by the code they reach and complete the job; anything else throws
+// and graphile-worker retries it with exponential backoff.
+import type { JobHelpers, TaskList } from "graphile-worker";
+import { z } from "zod";
+import { db } from "../db/client";
+import { withCommunity } from "../db/scopes";
+import { refreshMember } from "../billing/member-refresh";
+import { activeBot } from "../discord/bot-config";
+import { botRest, permanentProblem } from "../discord/bot-rest";
+import { notify } from "../discord/notifications";
+import { reconcileCommunity } from "../discord/reconcile";
+import { syncMemberRoles } from "../discord/role-sync";
+import { JOB_KINDS, requestRoleSync, enqueueJob } from "./enqueue";
+import { Routes } from "discord-api-types/v10";
+
+const uuid = z.uuid();
+const memberJob = z.object({ communityId: uuid, memberId: uuid, reason: z.string().max(100).optional() });
+const communityJob = z.object({ communityId: uuid });
+
+/** Runs the job for each community (the platform's scheduled sweeps fan out this way). */
+async function forEachCommunity(fn: (communityId: string) => Promise<void>) {
+  const communities = await db.community.findMany({ where: { status: { not: "archived" } }, select: { id: true } });
+  for (const { id } of communities) await fn(id);
+}
+
+/** A notification that meets a permanent Discord problem is dropped, not retried for days. */
+async function bestEffort(helpers: JobHelpers, send: () => Promise<unknown>) {
+  try {
+    await send();
+  } catch (error) {
+    if (!permanentProblem(error)) throw error;
+    helpers.logger.warn(`notification dropped: ${(error as Error).message}`);
+  }
+}
+
+export const taskList: TaskList = {
+  [JOB_KINDS.roleSync]: async (payload) => {
+    const job = memberJob.parse(payload);
+    await syncMemberRoles(job.communityId, job.memberId, { reason: job.reason ?? "requested" });
+  },
+  [JOB_KINDS.reconcile]: async (payload, helpers) => {
+    const { communityId } = communityJob.parse(payload);
+    const report = await reconcileCommunity(communityId);
+    helpers.logger.info(`reconciled ${communityId}: ${JSON.stringify(report)}`);
+  },
+  "discord.reconcile_all": async () => {
+    await forEachCommunity((communityId) => withCommunity(communityId, (tx) => enqueueJob(tx, JOB_KINDS.reconcile, { communityId }, { key: `reconcile:${communityId}` })));
+  },
+  [JOB_KINDS.newPaidMember]: async (payload, helpers) => {
+    const job = memberJob.extend({ tier: z.string().max(100) }).parse(payload);
+    await bestEffort(helpers, () => notify(job.communityId, { kind: "new_paid_member", memberId: job.memberId, tier: job.tier }));
+  },
+  [JOB_KINDS.paymentFailed]: async (payload, helpers) => {
+    const job = memberJob.extend({ accessUntil: z.string().nullable().optional() }).parse(payload);
+    await bestEffort(helpers, () => notify(job.communityId, { kind: "payment_failed", memberId: job.memberId, accessUntil: job.accessUntil ?? null }));
+  },
+  [JOB_KINDS.disputeOpened]: async (payload, helpers) => {
+    const job = memberJob.parse(payload);
+    await bestEffort(helpers, () => notify(job.communityId, { kind: "dispute_opened", memberId: job.memberId }));
+  },
+  [JOB_KINDS.syncFailed]: async (payload, helpers) => {
+    const job = memberJob.extend({ problem: z.enum(["unauthorized", "unknown_guild", "unknown_member", "unknown_role", "missing_permissions", "missing_access"]) }).parse(payload);
+    await bestEffort(helpers, () => notify(job.communityId, { kind: "sync_failed", memberId: job.memberId, problem: job.problem }));
+  },
+  [JOB_KINDS.farewell]: async (payload, helpers) => {
+    const job = memberJob.parse(payload);
+    await bestEffort(helpers, () => notify(job.communityId, { kind: "farewell", memberId: job.memberId }));
+  },
+  /** Members whose grace period ran out lose access (and their roles). */
+  "billing.expire_grace_periods": async () => {
+    const now = new Date();
+    await forEachCommunity((communityId) =>
+      withCommunity(communityId, async (tx) => {
+        const lapsed = await tx.communityMember.findMany({ where: { subscriptionStatus: "past_due", subscriptionExpiresAt: { lt: now } }, select: { id: true } });
+        for (const { id } of lapsed) {
+          const refresh = await refreshMember(tx, id, now);
+          if (refresh.changed) await requestRoleSync(tx, communityId, id, "grace period ended");
+        }
+      }),
+    );
+  },
+  /** The bot is reachable with its token: stamps last_online. */
+  "discord.heartbeat": async () => {
+    await forEachCommunity(async (communityId) => {
+      const bot = await withCommunity(communityId, (tx) => activeBot(tx, communityId)).catch(() => null);
+      if (!bot) return;
+      try {
+        await botRest(bot.token).get(Routes.user());
+        await withCommunity(communityId, (tx) => tx.discordBotConfig.update({ where: { communityId }, data: { lastOnline: new Date() }, select: { id: true } }));
+      } catch (error) {
+        if (!permanentProblem(error)) throw error;
+      }
+    });
+  },
+  "analytics.ensure_partitions": async () => {
+    await db.$queryRaw`SELECT ensure_analytics_partitions(date_trunc('month', now())::date, 3)`;
+  },
+};
+
+export const crontab = [
+  "*/15 * * * * billing.expire_grace_periods",
+  "7 */6 * * * discord.reconcile_all",
+  "*/5 * * * * discord.heartbeat",
+  "13 3 * * * analytics.ensure_partitions",
+].join("\n");

@@ -1,0 +1,16 @@
+// npm run worker — the job worker as its own process (production). It needs the
+// same environment as the web server: APP_DATABASE_URL, BOT_TOKEN_KEYS, …
+import { verifyRuntimeOrExit } from "../lib/startup/verify-runtime";
+import { startWorker } from "../lib/jobs/worker";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+await verifyRuntimeOrExit();
+const runner = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4) });
+console.log("▸ worker started");
+const stop = async () => {
+  await runner.stop();
+  process.exit(0);
+};
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
+await runner.promise;
