@@ -58,6 +58,10 @@ export default defineConfig({
       DISCORD_FAKE_URL: process.env.DISCORD_FAKE_URL ?? "",
       STRIPE_FAKE_URL: process.env.STRIPE_FAKE_URL ?? "",
       STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? "",
+      BOT_TOKEN_KEYS: process.env.BOT_TOKEN_KEYS ?? "",
+      DISCORD_PUBLIC_KEY: process.env.DISCORD_PUBLIC_KEY ?? "",
+      // The e2e build runs its jobs (role sync, notifications) in the server process, as `npm run dev` does.
+      COMMUNITYOS_IN_PROCESS_WORKER: "1",
       AUTH_SECRET: process.env.AUTH_SECRET ?? "",
     },
   },

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
+import { fakeDiscord, type GuildState } from "./support/fake-discord";
 
 /** Holds (or releases) the fake Stripe's webhook deliveries, to look at the app in between. */
 async function stripeWebhooks(action: "pause" | "resume") {
@@ -69,6 +70,13 @@ test("a member subscribes through Stripe Checkout; access waits for the webhook"
   );
   expect(active).toEqual({ subscription_status: "active", subscription_tier: "Focus", total_spent: "4.00" });
   expect(await query("SELECT amount::text, status FROM payments WHERE member_id = $1", [member!.id])).toEqual([{ amount: "4.00", status: "succeeded" }]);
+  // The bot (the worker, against the fake Discord) gives Carol the Focus role and welcomes her.
+  await expect
+    .poll(async () => (await fakeDiscord<GuildState>("guilds/200000000000000002")).members["100000000000000003"] ?? [], { timeout: 20_000 })
+    .toContain("300000000000000011");
+  await expect
+    .poll(async () => (await fakeDiscord<GuildState>("guilds/200000000000000002")).messages.map((m) => m.content), { timeout: 20_000 })
+    .toContainEqual("✅ <@100000000000000003> is now a paying member (Focus).");
   expect(await query("SELECT type, outcome FROM stripe_events WHERE community_id = $1 ORDER BY type", [community!.id])).toEqual([
     { type: "checkout.session.completed", outcome: "processed" },
     { type: "customer.subscription.created", outcome: "processed" },

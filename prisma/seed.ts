@@ -5,6 +5,10 @@ import { pathToFileURL } from "node:url";
 import { db } from "../lib/db/client";
 import type { Prisma } from "../lib/generated/prisma/client";
 import { withCommunity, type TenantTx } from "../lib/db/scopes";
+import { serverEnv } from "../lib/env";
+import { sealToken } from "../lib/discord/bot-config";
+import { DEMO_BOT_CLIENT_ID, DEMO_BOT_TOKEN } from "../lib/discord/demo";
+import { DEFAULT_BOT_PERMISSIONS } from "../lib/discord/bot-settings";
 
 export const DEMO_USERS = {
   owner: { discordId: "100000000000000001", username: "alice", globalName: "Alice Owner" },
@@ -20,6 +24,8 @@ type CommunitySeed = {
   owner: keyof typeof DEMO_USERS;
   description: string;
   memberCount: number;
+  /** Set up with the demo bot (the fake Discord's token). */
+  bot?: boolean;
   tiers: TierSeed[];
 };
 
@@ -31,6 +37,7 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     owner: "owner",
     description: "Indie game developers shipping together: weekly playtests, devlogs and a job board.",
     memberCount: 42,
+    bot: true,
     tiers: [
       { name: "Supporter", price: "5.00", interval: "monthly", features: ["Supporter role", "Devlog channel"], roleId: "300000000000000001" },
       { name: "Pro", price: "12.00", interval: "monthly", features: ["Everything in Supporter", "Weekly playtests", "Job board"], roleId: "300000000000000002" },
@@ -44,6 +51,7 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     owner: "owner",
     description: "Focused co-working rooms and accountability partners for students.",
     memberCount: 18,
+    bot: true,
     tiers: [{ name: "Focus", price: "4.00", interval: "monthly", features: ["Quiet rooms", "Accountability pairing"], roleId: "300000000000000011" }],
   },
   {
@@ -116,6 +124,23 @@ async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => n
   }
 
   await withCommunity(community.id, (tx) => seedTenantRows(tx, community.id, spec, people, rand, now), { timeout: 60_000 });
+  // The token is sealed with BOT_TOKEN_KEYS; without keys the demo has no bot (the page explains how to add one).
+  if (spec.bot && serverEnv().BOT_TOKEN_KEYS) {
+    await withCommunity(community.id, (tx) =>
+      tx.discordBotConfig.create({
+        data: {
+          communityId: community.id,
+          botTokenEncrypted: sealToken(DEMO_BOT_TOKEN, community.id),
+          clientId: DEMO_BOT_CLIENT_ID,
+          permissions: BigInt(DEFAULT_BOT_PERMISSIONS),
+          welcomeMessage: `Welcome to ${spec.name}, {user}! Your {tier} perks are unlocked.`,
+          farewellMessage: "Thanks for being a member of {community}, {user}. Come back any time.",
+          paymentVerificationChannel: `4000000000000000${spec.guildId.slice(-2)}`,
+          adminChannel: `4100000000000000${spec.guildId.slice(-2)}`,
+        },
+      }),
+    );
+  }
   return community.id;
 }
 

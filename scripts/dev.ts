@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { newKeyEntry } from "../lib/crypto/token-box";
 import { ConfigError, parseServerEnv } from "../lib/env";
 import { PROJECT_ROOT, prepareDevDatabase } from "./lib/database-setup";
 
@@ -19,6 +20,23 @@ async function localAuthSecret(): Promise<string> {
   await writeFile(file, secret, { mode: 0o600 });
   return secret;
 }
+
+/**
+ * Development keys for bot tokens, kept in .data beside the database whose
+ * tokens they seal (a new key would make the stored tokens unreadable).
+ */
+async function localBotTokenKeys(): Promise<string> {
+  const file = path.join(PROJECT_ROOT, ".data/bot-token-keys");
+  const existing = (await readFile(file, "utf8").catch(() => "")).trim();
+  if (existing) return existing;
+  const keys = newKeyEntry("dev1");
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, keys, { mode: 0o600 });
+  return keys;
+}
+
+// Before anything reads the environment (the seed seals the demo bot's token).
+process.env.BOT_TOKEN_KEYS ||= await localBotTokenKeys();
 
 let env;
 try {
@@ -40,7 +58,7 @@ if (database.embedded || process.env.SEED === "1") {
 
 // Without Discord keys (and outside production) sign-in runs against the local
 // fake Discord; with keys it is neither started nor reachable.
-let fakeDiscord: { url: string; close: () => Promise<void> } | null = null;
+let fakeDiscord: { url: string; publicKey: string; close: () => Promise<void> } | null = null;
 if (!env.AUTH_DISCORD_ID && env.stage !== "production") {
   const { startFakeDiscord } = await import("../e2e/fakes/discord/server");
   fakeDiscord = await startFakeDiscord({ port: Number(process.env.FAKE_DISCORD_PORT ?? 54330) });
@@ -69,6 +87,9 @@ const childEnv: NodeJS.ProcessEnv = {
   ...(fakeDiscord ? { DISCORD_FAKE_URL: fakeDiscord.url } : {}),
   ...(fakeStripe ? { STRIPE_FAKE_URL: fakeStripe.url } : {}),
   ...(webhookSecret ? { STRIPE_WEBHOOK_SECRET: webhookSecret } : {}),
+  ...(fakeDiscord ? { DISCORD_PUBLIC_KEY: fakeDiscord.publicKey } : {}),
+  // Jobs (role sync, notifications, schedules) run inside `next dev`; production runs `npm run worker`.
+  COMMUNITYOS_IN_PROCESS_WORKER: "1",
 };
 delete childEnv.DATABASE_URL;
 console.log(`▸ starting Next.js on http://localhost:${port}`);

@@ -1,11 +1,10 @@
 // npm run discord:register-commands -- <community-slug>
 // Registers /subscribe, /status and /manage in the community's guild, as its bot.
-import { Routes } from "discord-api-types/v10";
 import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
 import { activeBot } from "../lib/discord/bot-config";
 import { botRest } from "../lib/discord/bot-rest";
-import { COMMANDS } from "../lib/discord/interactions";
+import { registerCommands } from "../lib/discord/interactions";
 
 const slug = process.argv[2];
 if (!slug) {
@@ -22,6 +21,6 @@ if (!bot) {
   console.error("this community has no active bot configured");
   process.exit(1);
 }
-const registered = (await botRest(bot.token).put(Routes.applicationGuildCommands(bot.clientId, community.discordGuildId), { body: COMMANDS })) as { name: string }[];
+const registered = await registerCommands(botRest(bot.token), bot.clientId, community.discordGuildId);
 console.log(`registered ${registered.map((c) => `/${c.name}`).join(", ")} in guild ${community.discordGuildId}`);
 await db.$disconnect();

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { startFakeDiscord } from "../e2e/fakes/discord/server";
 import { startFakeStripe } from "../e2e/fakes/stripe/server";
 import { provisionTestDatabase } from "../tests/support/test-database";
+import { newKeyEntry } from "../lib/crypto/token-box";
 import { PROJECT_ROOT } from "./lib/database-setup";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -46,6 +47,8 @@ const env: NodeJS.ProcessEnv = {
   DISCORD_FAKE_URL: fakeDiscord.url,
   STRIPE_FAKE_URL: fakeStripe.url,
   STRIPE_WEBHOOK_SECRET: webhookSecret,
+  BOT_TOKEN_KEYS: newKeyEntry("test"),
+  DISCORD_PUBLIC_KEY: fakeDiscord.publicKey,
   AUTH_SECRET: randomBytes(32).toString("base64url"),
 };
 delete env.AUTH_DISCORD_ID;

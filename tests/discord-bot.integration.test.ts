@@ -109,7 +109,16 @@ describe("role sync", () => {
     const drift = await withCommunity(s.communityId, (tx) => tx.discordRoleDrift.findMany({ select: { missingRoles: true, resolvedAt: true, lastError: true } }));
     expect(drift).toEqual([{ missingRoles: [s.roleId], resolvedAt: null, lastError: expect.stringMatching(/Manage Roles/) }]);
     const jobs = await asOwner(async (c) => (await c.query("SELECT t.identifier FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1", [s.communityId])).rows);
-    expect(jobs).toContainEqual({ identifier: "notify.sync_failed" });
+    expect(jobs).toContainEqual({ identifier: "notify:sync_failed" });
+  });
+
+  it("backs off and retries a 5xx from Discord", async () => {
+    const s = await setup();
+    await control("reset", {});
+    await control("failures", { status: 502, times: 1, path: `PUT /api/guilds/${s.guildId}/members/` });
+    expect((await syncMemberRoles(s.communityId, s.memberId, { reason: "flaky", rest })).outcome).toBe("synced");
+    const puts = (await guildState(s.guildId)).requests.filter((r) => r.method === "PUT");
+    expect(puts.map((r) => r.status)).toEqual([502, 204]);
   });
 
   it("records 10007 Unknown Member (left the guild) after one request", async () => {
@@ -165,6 +174,24 @@ describe("reconciliation", () => {
   });
 });
 
+describe("the worker's schedule", () => {
+  it("parses, and every scheduled task exists", async () => {
+    const { parseCrontab } = await import("graphile-worker");
+    const { crontab, taskList } = await import("../lib/jobs/tasks");
+    const items = parseCrontab(crontab);
+    expect(items.map((i) => i.task).sort()).toEqual(["analytics:ensure_partitions", "billing:expire_grace_periods", "discord:heartbeat", "discord:reconcile_all"]);
+    for (const item of items) expect(taskList[item.task]).toBeTypeOf("function");
+  });
+
+  it("registers the slash commands in the guild", async () => {
+    const s = await setup();
+    const { registerCommands } = await import("../lib/discord/interactions");
+    const registered = await registerCommands(rest(FAKE_BOT.token), FAKE_BOT.applicationId, s.guildId);
+    expect(registered.map((c) => c.name)).toEqual(["subscribe", "status", "manage"]);
+    expect(((await control(`guilds/${s.guildId}`)) as { commands: { name: string }[] }).commands.map((c) => c.name)).toEqual(["subscribe", "status", "manage"]);
+  });
+});
+
 describe("bot token encryption", () => {
   const community = "7d6c2f7e-5a40-4c7e-9a51-0f2f2b9f6a11";
   it("round-trips, names its key, and fails with a wrong key, another community or an altered value", () => {
@@ -196,6 +223,11 @@ describe("bot token encryption", () => {
       const sealed = await withCommunity(s.communityId, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: s.communityId }, select: { botTokenEncrypted: true } }));
       expect(keyIdOf(sealed.botTokenEncrypted)).toBe("rotated");
       expect(decryptToken(sealed.botTokenEncrypted, s.communityId, parseKeyRing(fresh))).toBe(FAKE_BOT.token);
+      // And back (this database is shared with the end-to-end run, whose server has the old key only).
+      env.BOT_TOKEN_KEYS = `${old},${fresh}`;
+      expect((await rotateBotTokens()).rotated).toBe(rotated);
+      const back = await withCommunity(s.communityId, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: s.communityId }, select: { botTokenEncrypted: true } }));
+      expect(decryptToken(back.botTokenEncrypted, s.communityId, parseKeyRing(old))).toBe(FAKE_BOT.token);
     } finally {
       env.BOT_TOKEN_KEYS = old;
     }

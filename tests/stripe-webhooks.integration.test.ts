@@ -100,7 +100,7 @@ describe("a paid checkout", () => {
     expect(state.payments).toEqual([expect.objectContaining({ status: "succeeded" })]);
     expect(state.payments[0]!.amount.toFixed(2)).toBe("10.00");
     expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
-    expect(state.jobs).toEqual(["discord.role_sync", "notify.new_paid_member"]);
+    expect(state.jobs).toEqual(["discord:role_sync", "notify:new_paid_member"]);
     const ledger = await paid.inScope((tx) => tx.stripeEvent.findMany({ select: { type: true, outcome: true, stripeAccountId: true, processedAt: true, receivedAt: true } }));
     expect(ledger).toHaveLength(3);
     for (const row of ledger) expect(row).toMatchObject({ outcome: "processed", stripeAccountId: paid.account });
@@ -171,7 +171,7 @@ describe("order", () => {
         .map(({ stripeInvoiceId: _id, ...rest }) => ({ ...rest, amount: rest.amount.toFixed(2), amountRefunded: rest.amountRefunded.toFixed(2) }))
         .sort((x, y) => x.status.localeCompare(y.status)),
       // A member first seen already canceled is not welcomed; role syncs coalesce by member.
-      jobs: [...new Set(s.jobs.filter((k) => k !== "notify.new_paid_member"))],
+      jobs: [...new Set(s.jobs.filter((k) => k !== "notify:new_paid_member"))],
     });
     expect(comparable(b)).toEqual(comparable(a));
     expect(a.subscriptions).toHaveLength(1);
@@ -196,7 +196,7 @@ describe("order", () => {
     const grace = member!.subscriptionExpiresAt!.getTime() - start;
     expect(grace).toBeGreaterThan(3 * 86_400_000 - 60_000);
     expect(grace).toBeLessThan(3 * 86_400_000 + 60_000);
-    expect((await snapshot(paid)).jobs).toContain("notify.payment_failed");
+    expect((await snapshot(paid)).jobs).toContain("notify:payment_failed");
 
     // Four days on, the next event for this member finds the grace period over.
     const { refreshMember } = await import("../lib/billing/member-refresh");
@@ -246,8 +246,8 @@ describe("refunds and disputes", () => {
     let state = await snapshot(paid);
     expect(state.payments[0]).toMatchObject({ status: "disputed" });
     expect(state.members[0]).toMatchObject({ subscriptionStatus: "suspended" });
-    expect(state.jobs).toEqual(expect.arrayContaining(["notify.dispute_opened"]));
-    expect(state.jobs.filter((k) => k === "discord.role_sync")).toHaveLength(1); // coalesced by its job key
+    expect(state.jobs).toEqual(expect.arrayContaining(["notify:dispute_opened"]));
+    expect(state.jobs.filter((k) => k === "discord:role_sync")).toHaveLength(1); // coalesced by its job key
     const alerts = await paid.inScope((tx) => tx.communityAlert.findMany({ select: { kind: true, severity: true, resolvedAt: true } }));
     expect(alerts).toEqual([{ kind: "dispute_opened", severity: "critical", resolvedAt: null }]);
 

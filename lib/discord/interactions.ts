@@ -1,6 +1,8 @@
 // Discord's Interactions endpoint: every request is signed with Ed25519 by
 // Discord (which also sends bad signatures on purpose to check we refuse them).
 import { createPublicKey, verify } from "node:crypto";
+import type { REST } from "@discordjs/rest";
+import { Routes } from "discord-api-types/v10";
 import { z } from "zod";
 import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
@@ -31,6 +33,11 @@ export const COMMANDS = [
   { name: "status", description: "Your membership in this community", type: 1 },
   { name: "manage", description: "Manage your membership and billing", type: 1 },
 ];
+
+/** Registers the slash commands in one guild (bulk overwrite: the set is replaced, never duplicated). */
+export async function registerCommands(rest: REST, applicationId: string, guildId: string): Promise<{ name: string }[]> {
+  return (await rest.put(Routes.applicationGuildCommands(applicationId, guildId), { body: COMMANDS })) as { name: string }[];
+}
 
 /** The answer to a verified interaction: PING gets PONG, commands get an ephemeral reply. */
 export async function answerInteraction(raw: unknown, appUrl: string): Promise<{ status: number; body: unknown }> {

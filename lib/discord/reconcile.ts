@@ -32,7 +32,9 @@ export async function reconcileCommunity(communityId: string, options: { rest?: 
       report.checked++;
       if (result.outcome === "synced") report.fixed++;
       if (result.outcome !== "synced" && result.outcome !== "unchanged") report.drifting++;
-      if (result.outcome === "unauthorized" || result.outcome === "unknown_guild" || result.outcome === "paused") {
+      // The same cause would fail every member after this one: each a 401/403/404 that counts
+      // towards Discord's 10,000-invalid-requests limit. Stop and let the owner fix it.
+      if (["unauthorized", "unknown_guild", "paused", "missing_permissions", "unknown_role"].includes(result.outcome)) {
         report.stoppedBy = result.outcome;
         return report;
       }

@@ -7,17 +7,17 @@ import type { TenantTx } from "../db/scopes";
  */
 export const JOB_KINDS = {
   /** Make one member's Discord roles match what they pay for. */
-  roleSync: "discord.role_sync",
+  roleSync: "discord:role_sync",
   /** Compare every member's roles with what they pay for, and fix drift. */
-  reconcile: "discord.reconcile",
+  reconcile: "discord:reconcile",
   /** Post to the community's payment-verification channel (and welcome the member). */
-  newPaidMember: "notify.new_paid_member",
+  newPaidMember: "notify:new_paid_member",
   /** Post to the admin channel. */
-  paymentFailed: "notify.payment_failed",
-  disputeOpened: "notify.dispute_opened",
-  syncFailed: "notify.sync_failed",
+  paymentFailed: "notify:payment_failed",
+  disputeOpened: "notify:dispute_opened",
+  syncFailed: "notify:sync_failed",
   /** Tell a member who lost paid access goodbye. */
-  farewell: "notify.farewell",
+  farewell: "notify:farewell",
 } as const;
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 

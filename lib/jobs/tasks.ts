@@ -44,7 +44,7 @@ export const taskList: TaskList = {
     const report = await reconcileCommunity(communityId);
     helpers.logger.info(`reconciled ${communityId}: ${JSON.stringify(report)}`);
   },
-  "discord.reconcile_all": async () => {
+  "discord:reconcile_all": async () => {
     await forEachCommunity((communityId) => withCommunity(communityId, (tx) => enqueueJob(tx, JOB_KINDS.reconcile, { communityId }, { key: `reconcile:${communityId}` })));
   },
   [JOB_KINDS.newPaidMember]: async (payload, helpers) => {
@@ -68,7 +68,7 @@ export const taskList: TaskList = {
     await bestEffort(helpers, () => notify(job.communityId, { kind: "farewell", memberId: job.memberId }));
   },
   /** Members whose grace period ran out lose access (and their roles). */
-  "billing.expire_grace_periods": async () => {
+  "billing:expire_grace_periods": async () => {
     const now = new Date();
     await forEachCommunity((communityId) =>
       withCommunity(communityId, async (tx) => {
@@ -81,7 +81,7 @@ export const taskList: TaskList = {
     );
   },
   /** The bot is reachable with its token: stamps last_online. */
-  "discord.heartbeat": async () => {
+  "discord:heartbeat": async () => {
     await forEachCommunity(async (communityId) => {
       const bot = await withCommunity(communityId, (tx) => activeBot(tx, communityId)).catch(() => null);
       if (!bot) return;
@@ -93,14 +93,14 @@ export const taskList: TaskList = {
       }
     });
   },
-  "analytics.ensure_partitions": async () => {
+  "analytics:ensure_partitions": async () => {
     await db.$queryRaw`SELECT ensure_analytics_partitions(date_trunc('month', now())::date, 3)`;
   },
 };
 
 export const crontab = [
-  "*/15 * * * * billing.expire_grace_periods",
-  "7 */6 * * * discord.reconcile_all",
-  "*/5 * * * * discord.heartbeat",
-  "13 3 * * * analytics.ensure_partitions",
+  "*/15 * * * * billing:expire_grace_periods",
+  "7 */6 * * * discord:reconcile_all",
+  "*/5 * * * * discord:heartbeat",
+  "13 3 * * * analytics:ensure_partitions",
 ].join("\n");

@@ -2,13 +2,14 @@ import Link from "next/link";
 import { CommunityAvatar } from "@/components/community-avatar";
 import { cn } from "@/lib/utils/cn";
 
-type Tab = "overview" | "tiers" | "payouts" | "settings";
+type Tab = "overview" | "tiers" | "payouts" | "bot" | "settings";
 
 export function CommunityHeader({ community, current }: { community: { slug: string; name: string; avatarUrl: string | null }; current: Tab }) {
   const tabs = [
     { key: "overview", label: "Overview", href: `/dashboard/${community.slug}` },
     { key: "tiers", label: "Tiers", href: `/dashboard/${community.slug}/tiers` },
     { key: "payouts", label: "Payouts", href: `/dashboard/${community.slug}/payouts` },
+    { key: "bot", label: "Discord bot", href: `/dashboard/${community.slug}/bot` },
     { key: "settings", label: "Settings", href: `/dashboard/${community.slug}/settings` },
   ] as const;
   return (

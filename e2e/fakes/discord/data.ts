@@ -1,3 +1,4 @@
+import { DEMO_BOT_CLIENT_ID, DEMO_BOT_TOKEN } from "../../../lib/discord/demo";
 // The people and guilds of the fake Discord. Their ids match the demo seed
 // (prisma/seed.ts), so signing in as Alice lands on the seeded communities.
 
@@ -57,9 +58,9 @@ export const FAKE_GUILDS: Record<string, FakeGuild[]> = {
 
 /** The demo bot: the only token the fake's bot API accepts. */
 export const FAKE_BOT = {
-  token: "demo-bot-token.communityos.local",
+  token: DEMO_BOT_TOKEN,
   userId: "100000000000000099",
-  applicationId: "100000000000000098",
+  applicationId: DEMO_BOT_CLIENT_ID,
   username: "CommunityOS Demo Bot",
 };
 

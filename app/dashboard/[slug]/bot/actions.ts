@@ -1,0 +1,59 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { communityAction, communityWorkflow, type ActionState } from "@/lib/actions";
+import { ActionError } from "@/lib/actions/action-chain";
+import { activeBot } from "@/lib/discord/bot-config";
+import { checkBot, type BotCheck } from "@/lib/discord/check-bot";
+import { botConfigSchema, saveBotConfig } from "@/lib/discord/bot-settings";
+import { syncMemberRoles } from "@/lib/discord/role-sync";
+import { enqueueJob, JOB_KINDS } from "@/lib/jobs/enqueue";
+
+const save = communityAction(botConfigSchema, "owner", (input, { community, tx }) => saveBotConfig(input, community, tx));
+
+export async function saveBotAction(prev: ActionState<{ slug: string }>, formData: FormData) {
+  const result = await save(prev, formData);
+  if (result.ok) {
+    revalidatePath(`/dashboard/${result.data.slug}/bot`);
+    return { ...result, message: "Bot settings saved. The token is stored encrypted and is never shown again." };
+  }
+  return result;
+}
+
+const NO_BOT = "Save the bot's token first.";
+
+export const checkBotAction = communityWorkflow(z.object({}), "owner", async (_input, { community, inScope }): Promise<BotCheck> => {
+  const found = await inScope(async (tx) => ({
+    bot: await activeBot(tx, community.id),
+    tiers: await tx.subscriptionTier.findMany({ where: { isActive: true }, select: { name: true, discordRoleId: true, extraRoleIds: true } }),
+    guild: await tx.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } }),
+  }));
+  if (!found.bot) throw new ActionError(NO_BOT);
+  const tierRoles = found.tiers.flatMap((t) => [t.discordRoleId, ...t.extraRoleIds].filter((r): r is string => !!r).map((roleId) => ({ tier: t.name, roleId })));
+  const check = await checkBot(found.bot.token, found.guild.discordGuildId, tierRoles);
+  if (check.ok) {
+    // A healthy bot resumes syncing that a bad token or missing guild had paused.
+    await inScope(async (tx) => {
+      const config = await tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: community.id }, select: { settings: true } });
+      const { botProblem: _cleared, ...settings } = config.settings as Record<string, unknown>;
+      await tx.discordBotConfig.update({ where: { communityId: community.id }, data: { settings: settings as object, lastOnline: new Date() }, select: { id: true } });
+    });
+  }
+  return check;
+});
+
+/** One-click fix: the member's roles synced now, with the result shown. */
+export const fixDriftAction = communityWorkflow(z.object({ memberId: z.uuid() }), "owner", async ({ memberId }, { community, inScope }) => {
+  const open = await inScope((tx) => tx.discordRoleDrift.findFirst({ where: { memberId, resolvedAt: null }, select: { id: true } }));
+  if (!open) throw new ActionError("That member's roles are already in order.");
+  const result = await syncMemberRoles(community.id, memberId, { reason: "fixed from the dashboard" });
+  revalidatePath(`/dashboard/${community.slug}/bot`);
+  if (result.outcome !== "synced" && result.outcome !== "unchanged") throw new ActionError(result.error ?? `The bot could not fix this member (${result.outcome}).`);
+  return { memberId };
+});
+
+export const scanDriftAction = communityAction(z.object({}), "owner", async (_input, { community, tx }) => {
+  await enqueueJob(tx, JOB_KINDS.reconcile, { communityId: community.id }, { key: `reconcile:${community.id}` });
+  return { queued: true };
+});
