@@ -12,6 +12,7 @@ import { JoinForm } from "./join-form";
 import { SubscribeForm } from "./subscribe-form";
 import { slugSchema } from "@/lib/communities/slug";
 import { formatMoney } from "@/lib/utils/money";
+import { recordPageView } from "@/lib/analytics/page-view";
 
 export const dynamic = "force-dynamic";
 
@@ -32,7 +33,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   const community = await loadCommunity((await params).slug);
   if (!community) notFound();
   const user = await getSessionUser();
-  const member = user ? await isMember(community.id, user.id) : false;
+  const [member] = await Promise.all([user ? isMember(community.id, user.id) : false, recordPageView(community.id, `/c/${community.slug}`, user?.id ?? null)]);
   const signInHref = `/signin?callbackUrl=${encodeURIComponent(`/c/${community.slug}`)}`;
 
   return (

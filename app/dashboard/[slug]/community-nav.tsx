@@ -2,11 +2,13 @@ import Link from "next/link";
 import { CommunityAvatar } from "@/components/community-avatar";
 import { cn } from "@/lib/utils/cn";
 
-type Tab = "overview" | "tiers" | "payouts" | "bot" | "settings";
+type Tab = "overview" | "members" | "payments" | "tiers" | "payouts" | "bot" | "settings";
 
 export function CommunityHeader({ community, current }: { community: { slug: string; name: string; avatarUrl: string | null }; current: Tab }) {
   const tabs = [
     { key: "overview", label: "Overview", href: `/dashboard/${community.slug}` },
+    { key: "members", label: "Members", href: `/dashboard/${community.slug}/members` },
+    { key: "payments", label: "Payments", href: `/dashboard/${community.slug}/payments` },
     { key: "tiers", label: "Tiers", href: `/dashboard/${community.slug}/tiers` },
     { key: "payouts", label: "Payouts", href: `/dashboard/${community.slug}/payouts` },
     { key: "bot", label: "Discord bot", href: `/dashboard/${community.slug}/bot` },
@@ -22,7 +24,7 @@ export function CommunityHeader({ community, current }: { community: { slug: str
         </div>
         <Link href={`/c/${community.slug}`} className="text-sm font-medium text-brand-700 hover:underline">View public page →</Link>
       </div>
-      <nav aria-label="Community" className="mt-6 flex gap-1 border-b border-slate-200">
+      <nav aria-label="Community" className="mt-6 flex gap-1 overflow-x-auto border-b border-slate-200">
         {tabs.map((tab) => (
           <Link
             key={tab.key}

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
+import { MembersChart, RevenueChart } from "@/components/charts/dashboard-charts";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
+import { overview, type Money } from "@/lib/analytics/metrics";
 import { requireUser } from "@/lib/auth/require-user";
 import { findOwnedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
@@ -9,7 +12,23 @@ import { CommunityHeader } from "./community-nav";
 
 export const metadata: Metadata = { title: "Community overview" };
 
-type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ created?: string; saved?: string }> };
+type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ created?: string }> };
+
+const formatMoney = (values: Money[]) =>
+  values.length === 0
+    ? "—"
+    : values.map((m) => new Intl.NumberFormat("en-US", { style: "currency", currency: m.currency }).format(Number(m.amount))).join(" + ");
+
+function Stat({ label, value, hint, href, testId }: { label: string; value: string; hint?: string; href?: string; testId: string }) {
+  const body = (
+    <Card className="h-full">
+      <dt className="text-sm text-slate-600">{label}</dt>
+      <dd className="mt-2 text-2xl font-semibold tabular-nums" data-testid={testId}>{value}</dd>
+      {hint && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
+    </Card>
+  );
+  return href ? <Link href={href} className="block rounded-2xl focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">{body}</Link> : body;
+}
 
 export default async function CommunityOverviewPage({ params, searchParams }: Props) {
   const { slug } = await params;
@@ -17,33 +36,54 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
   const community = await findOwnedCommunity(slug, user.id);
   if (!community) notFound();
   const { created } = await searchParams;
-
-  const stats = await withCommunity(community.id, async (tx) => {
-    const [members, paying, tiers] = await Promise.all([
-      tx.communityMember.count({ where: { isActive: true } }),
-      tx.communityMember.count({ where: { subscriptionStatus: { in: ["active", "trialing"] } } }),
-      tx.subscriptionTier.count({ where: { isActive: true } }),
-    ]);
-    return { members, paying, tiers };
-  });
+  const { o, alerts } = await withCommunity(community.id, async (tx) => ({
+    o: await overview(tx),
+    alerts: await tx.communityAlert.findMany({ where: { resolvedAt: null }, orderBy: { createdAt: "desc" }, take: 5, select: { id: true, title: true, detail: true, severity: true } }),
+  }));
+  const base = `/dashboard/${community.slug}`;
+  const empty = o.payingMembers === 0 && o.revenueByMonth.every((m) => m.amount === 0);
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="overview" />
       {created && <Alert tone="success" className="mt-6">Your community is ready. Next: define tiers and connect your bot.</Alert>}
-      <dl className="mt-8 grid gap-4 sm:grid-cols-3">
-        {[
-          { label: "Members", value: stats.members },
-          { label: "Paying members", value: stats.paying },
-          { label: "Active tiers", value: stats.tiers },
-        ].map((stat) => (
-          <Card key={stat.label}>
-            <dt className="text-sm text-slate-600">{stat.label}</dt>
-            <dd className="mt-2 text-3xl font-semibold">{stat.value.toLocaleString("en-US")}</dd>
-          </Card>
-        ))}
+      {alerts.length > 0 && (
+        <div className="mt-6 space-y-2" aria-label="Needs your attention">
+          {alerts.map((a) => (
+            <Alert key={a.id} tone={a.severity === "info" ? "info" : "error"}>
+              <p className="font-medium">{a.title}</p>
+              {a.detail && <p className="mt-1">{a.detail}</p>}
+            </Alert>
+          ))}
+        </div>
+      )}
+      <dl className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <Stat label="Monthly recurring revenue" value={formatMoney(o.mrr)} hint="Yearly prices count as 1/12" testId="stat-mrr" />
+        <Stat label="Paying members" value={o.payingMembers.toLocaleString("en-US")} href={`${base}/members?status=active`} testId="stat-paying" />
+        <Stat label="Revenue, last 30 days" value={formatMoney(o.revenueLast30Days)} hint="Less refunds" href={`${base}/payments`} testId="stat-revenue" />
+        <Stat label="Churn this month" value={`${(o.churnRate * 100).toFixed(1)}%`} hint={`${o.churnedThisMonth} canceled · ${o.newMembersThisMonth} new members`} testId="stat-churn" />
+        <Stat label="Failed payments" value={String(o.failedPaymentsOpen)} hint="Members in their grace period" href={`${base}/payments?status=failed`} testId="stat-failed" />
+        <Stat label="Open disputes" value={String(o.disputesOpen)} href={`${base}/payments?status=disputed`} testId="stat-disputes" />
+        <Stat label="Role drift" value={String(o.driftOpen)} hint="Roles that disagree with payments" href={`${base}/bot`} testId="stat-drift" />
+        <Stat label="New members this month" value={String(o.newMembersThisMonth)} href={`${base}/members`} testId="stat-new" />
       </dl>
-      {community.description && <p className="mt-8 max-w-3xl text-slate-700">{community.description}</p>}
+      {empty ? (
+        <Card className="mt-8 text-center">
+          <h2 className="text-lg font-semibold">No revenue yet</h2>
+          <p className="mt-2 text-sm text-slate-600">Charts of revenue and members appear here once members subscribe. <Link href={`${base}/tiers`} className="font-medium text-brand-700 underline">Set up your tiers</Link> and share your page.</p>
+        </Card>
+      ) : (
+        <div className="mt-8 grid gap-6 lg:grid-cols-2">
+          <Card>
+            <h2 className="text-base font-semibold">Revenue by month ({o.currency})</h2>
+            <RevenueChart data={o.revenueByMonth} currency={o.currency} />
+          </Card>
+          <Card>
+            <h2 className="text-base font-semibold">Members over time</h2>
+            <MembersChart data={o.membersByMonth} />
+          </Card>
+        </div>
+      )}
     </div>
   );
 }

@@ -258,6 +258,18 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       emit("customer.subscription.updated", subscription, account);
       return send(res, 200, subscription);
     }
+    if (resource === "refunds" && post && !objectId) {
+      const charge = [...objects.values()].find(
+        (o) => o.object === "charge" && owners.get(o.id) === account && (o.id === form.charge || (form.payment_intent !== undefined && o.payment_intent === form.payment_intent)),
+      );
+      if (!charge) return stripeError(res, 404, `No such payment_intent: '${String(form.payment_intent ?? form.charge)}'`, "payment_intent");
+      const remaining = (charge.amount as number) - (charge.amount_refunded as number);
+      const amount = form.amount === undefined ? remaining : Number(form.amount);
+      if (!Number.isSafeInteger(amount) || amount <= 0) return stripeError(res, 400, "Invalid positive integer", "amount");
+      if (amount > remaining) return stripeError(res, 400, `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, "amount");
+      simulate.refund(charge.id, amount);
+      return send(res, 200, store({ id: id("re"), object: "refund", amount, charge: charge.id, payment_intent: charge.payment_intent, currency: charge.currency, status: "succeeded", metadata: form.metadata ?? {}, created: now() }, account));
+    }
     if (resource === "billing_portal" && objectId === "sessions" && post) {
       if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
       const session = store({ id: id("bps"), object: "billing_portal.session", customer: form.customer, return_url: form.return_url ?? null, created: now() }, account);

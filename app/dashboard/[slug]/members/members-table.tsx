@@ -1,0 +1,225 @@
+"use client";
+
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button, ButtonLink } from "@/components/ui/button";
+import { Input, Select } from "@/components/ui/field";
+
+type Member = {
+  id: string;
+  discordUserId: string;
+  nickname: string | null;
+  subscriptionStatus: string;
+  subscriptionTier: string | null;
+  subscriptionExpiresAt: string | null;
+  totalSpent: string;
+  joinedAt: string;
+  roles: string[];
+  user: { username: string; globalName: string | null };
+};
+type Page = { rows: Member[]; nextCursor: string | null; total: number | null };
+
+const STATUS_TONE: Record<string, "success" | "warning" | "danger" | "neutral"> = {
+  active: "success",
+  trialing: "success",
+  past_due: "warning",
+  unpaid: "danger",
+  suspended: "danger",
+  canceled: "neutral",
+};
+const STATUSES = ["active", "trialing", "past_due", "unpaid", "suspended", "canceled", "none"];
+const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "—");
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { cache: "no-store" });
+  if (!response.ok) throw new Error(((await response.json().catch(() => null)) as { error?: string } | null)?.error ?? `The server answered ${response.status}.`);
+  return response.json() as Promise<T>;
+}
+
+export function MembersTable({ slug, tiers }: { slug: string; tiers: string[] }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const filters = { q: params.get("q") ?? "", status: params.get("status") ?? "", tier: params.get("tier") ?? "", sort: params.get("sort") ?? "joined" };
+  const [search, setSearch] = useState(filters.q);
+  const [open, setOpen] = useState<string | null>(null);
+
+  // Filters live in the URL (shareable, back button works); typing is debounced.
+  // Read the URL at call time: a debounced search must not undo a filter chosen meanwhile.
+  const setFilter = (changes: Partial<typeof filters>) => {
+    const next = new URLSearchParams(window.location.search);
+    for (const [key, value] of Object.entries(changes)) value ? next.set(key, value) : next.delete(key);
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+  useEffect(() => {
+    if (search === filters.q) return;
+    const timer = setTimeout(() => setFilter({ q: search }), 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
+
+  const queryString = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
+  const members = useInfiniteQuery({
+    queryKey: ["members", slug, queryString],
+    queryFn: ({ pageParam }) => getJson<Page>(`/api/dashboard/${slug}/members?${queryString}${pageParam ? `&cursor=${pageParam}` : ""}`),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+  const rows = members.data?.pages.flatMap((p) => p.rows) ?? [];
+  const total = members.data?.pages[0]?.total ?? null;
+
+  return (
+    <section className="mt-8 space-y-4" aria-labelledby="members-heading">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h2 id="members-heading" className="text-lg font-semibold">Members</h2>
+          <p className="text-sm text-slate-600" aria-live="polite" data-testid="members-count">
+            {total === null ? "Counting…" : `${total.toLocaleString("en-US")} ${total === 1 ? "member" : "members"}`}
+          </p>
+        </div>
+        <ButtonLink href={`/api/dashboard/${slug}/members/export${queryString ? `?${queryString}` : ""}`} variant="secondary" prefetch={false} download>
+          Export CSV
+        </ButtonLink>
+      </div>
+      <form role="search" className="grid gap-3 sm:grid-cols-[2fr_1fr_1fr_1fr]" onSubmit={(e) => e.preventDefault()}>
+        <label className="sr-only" htmlFor="member-search">Search members</label>
+        <Input id="member-search" type="search" placeholder="Search by name, nickname or Discord id" value={search} onChange={(e) => setSearch(e.target.value)} maxLength={100} />
+        <label className="sr-only" htmlFor="member-status">Status</label>
+        <Select id="member-status" value={filters.status} onChange={(e) => setFilter({ status: e.target.value })}>
+          <option value="">All statuses</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>{s.replace("_", " ")}</option>
+          ))}
+        </Select>
+        <label className="sr-only" htmlFor="member-tier">Tier</label>
+        <Select id="member-tier" value={filters.tier} onChange={(e) => setFilter({ tier: e.target.value })}>
+          <option value="">All tiers</option>
+          {tiers.map((t) => (
+            <option key={t} value={t}>{t}</option>
+          ))}
+        </Select>
+        <label className="sr-only" htmlFor="member-sort">Sort</label>
+        <Select id="member-sort" value={filters.sort} onChange={(e) => setFilter({ sort: e.target.value === "joined" ? "" : e.target.value })}>
+          <option value="joined">Newest first</option>
+          <option value="spent">Top spenders</option>
+        </Select>
+      </form>
+
+      {members.isError && <Alert tone="error">We couldn&apos;t load the members: {(members.error as Error).message} <button className="underline" onClick={() => members.refetch()}>Try again</button></Alert>}
+      <div className="overflow-x-auto rounded-2xl bg-white shadow-sm ring-1 ring-slate-200">
+        <table className="w-full text-left text-sm" aria-label="Members" aria-busy={members.isFetching}>
+          <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
+            <tr>
+              <th scope="col" className="px-4 py-3 font-medium">Member</th>
+              <th scope="col" className="px-4 py-3 font-medium">Status</th>
+              <th scope="col" className="px-4 py-3 font-medium">Tier</th>
+              <th scope="col" className="px-4 py-3 text-right font-medium">Total spent</th>
+              <th scope="col" className="px-4 py-3 font-medium">Joined</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {members.isPending &&
+              Array.from({ length: 5 }, (_, i) => (
+                <tr key={i} aria-hidden="true">
+                  <td colSpan={5} className="px-4 py-4"><div className="h-4 animate-pulse rounded bg-slate-100" /></td>
+                </tr>
+              ))}
+            {!members.isPending && rows.length === 0 && (
+              <tr>
+                <td colSpan={5} className="px-4 py-10 text-center text-slate-600">
+                  {queryString ? "No member matches these filters." : "No members yet. Share your community page to get your first ones."}
+                </td>
+              </tr>
+            )}
+            {rows.map((m) => (
+              <tr key={m.id} className="hover:bg-slate-50">
+                <td className="px-4 py-3">
+                  <button type="button" className="text-left font-medium text-slate-900 hover:underline" onClick={() => setOpen(m.id)}>
+                    {m.user.globalName ?? m.user.username}
+                  </button>
+                  <div className="text-xs text-slate-500">@{m.user.username}{m.nickname ? ` · ${m.nickname}` : ""}</div>
+                </td>
+                <td className="px-4 py-3"><Badge tone={STATUS_TONE[m.subscriptionStatus] ?? "neutral"}>{m.subscriptionStatus.replace("_", " ")}</Badge></td>
+                <td className="px-4 py-3">{m.subscriptionTier ?? "—"}</td>
+                <td className="px-4 py-3 text-right tabular-nums">{Number(m.totalSpent).toFixed(2)}</td>
+                <td className="px-4 py-3 text-slate-600">{date(m.joinedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {members.hasNextPage && (
+        <div className="text-center">
+          <Button variant="secondary" onClick={() => members.fetchNextPage()} disabled={members.isFetchingNextPage}>
+            {members.isFetchingNextPage ? "Loading…" : "Load more"}
+          </Button>
+        </div>
+      )}
+      {open && <MemberDrawer slug={slug} memberId={open} onClose={() => setOpen(null)} />}
+    </section>
+  );
+}
+
+type Detail = {
+  member: Member & { stripeCustomerId: string | null };
+  subscriptions: { id: string; tierName: string; status: string; currentPeriodEnd: string; cancelAtPeriodEnd: boolean }[];
+  payments: { id: string; amount: string; amountRefunded: string; currency: string; status: string; processedAt: string | null; description: string | null }[];
+  roleSyncs: { id: string; outcome: string; added: string[]; removed: string[]; createdAt: string }[];
+  events: { id: string; eventName: string; timestamp: string }[];
+};
+
+function MemberDrawer({ slug, memberId, onClose }: { slug: string; memberId: string; onClose: () => void }) {
+  const detail = useQuery({ queryKey: ["member", slug, memberId], queryFn: () => getJson<Detail>(`/api/dashboard/${slug}/members/${memberId}`) });
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    closeRef.current?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+  const d = detail.data;
+  return (
+    <div className="fixed inset-0 z-40 flex justify-end bg-slate-900/30" onClick={onClose}>
+      <aside role="dialog" aria-modal="true" aria-labelledby="member-drawer-title" className="h-full w-full max-w-md overflow-y-auto bg-white p-6 shadow-xl" onClick={(e) => e.stopPropagation()}>
+        <div className="flex items-start justify-between gap-4">
+          <h2 id="member-drawer-title" className="text-lg font-semibold">{d ? (d.member.user.globalName ?? d.member.user.username) : "Member"}</h2>
+          <Button ref={closeRef} variant="ghost" size="sm" onClick={onClose} aria-label="Close">✕</Button>
+        </div>
+        {detail.isPending && <p className="mt-6 text-sm text-slate-500">Loading…</p>}
+        {detail.isError && <Alert tone="error" className="mt-6">{(detail.error as Error).message}</Alert>}
+        {d && (
+          <div className="mt-4 space-y-6 text-sm">
+            <p className="text-slate-600">@{d.member.user.username} · Discord id {d.member.discordUserId}</p>
+            <section>
+              <h3 className="font-medium">Subscriptions</h3>
+              {d.subscriptions.length === 0 ? <p className="text-slate-500">None.</p> : (
+                <ul className="mt-1 space-y-1">{d.subscriptions.map((s) => <li key={s.id}>{s.tierName} · {s.status.replace("_", " ")} · until {date(s.currentPeriodEnd)}{s.cancelAtPeriodEnd ? " (ends then)" : ""}</li>)}</ul>
+              )}
+            </section>
+            <section>
+              <h3 className="font-medium">Payments</h3>
+              {d.payments.length === 0 ? <p className="text-slate-500">None.</p> : (
+                <ul className="mt-1 space-y-1">{d.payments.map((p) => <li key={p.id}>{date(p.processedAt)} · {Number(p.amount).toFixed(2)} {p.currency} · {p.status.replace("_", " ")}{Number(p.amountRefunded) > 0 ? ` (refunded ${Number(p.amountRefunded).toFixed(2)})` : ""}</li>)}</ul>
+              )}
+            </section>
+            <section>
+              <h3 className="font-medium">Discord roles</h3>
+              <p className="text-slate-600">{d.member.roles.length ? d.member.roles.join(", ") : "None recorded."}</p>
+              {d.roleSyncs.length > 0 && <ul className="mt-1 space-y-1 text-slate-600">{d.roleSyncs.map((r) => <li key={r.id}>{date(r.createdAt)} · {r.outcome.replaceAll("_", " ")}{r.added.length ? ` +${r.added.join(",")}` : ""}{r.removed.length ? ` −${r.removed.join(",")}` : ""}</li>)}</ul>}
+            </section>
+            <section>
+              <h3 className="font-medium">Recent events</h3>
+              {d.events.length === 0 ? <p className="text-slate-500">None in the last year.</p> : (
+                <ul className="mt-1 space-y-1 text-slate-600">{d.events.map((e) => <li key={e.id}>{date(e.timestamp)} · {e.eventName.replaceAll("_", " ")}</li>)}</ul>
+              )}
+            </section>
+          </div>
+        )}
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { requireUser } from "@/lib/auth/require-user";
+import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { withCommunity } from "@/lib/db/scopes";
+import { CommunityHeader } from "../community-nav";
+import { MembersTable } from "./members-table";
+
+export const metadata: Metadata = { title: "Members" };
+
+export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const user = await requireUser(`/dashboard/${slug}/members`);
+  const community = await findOwnedCommunity(slug, user.id);
+  if (!community) notFound();
+  const tiers = await withCommunity(community.id, (tx) => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { name: true } }));
+  return (
+    <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
+      <CommunityHeader community={community} current="members" />
+      <MembersTable slug={community.slug} tiers={tiers.map((t) => t.name)} />
+    </div>
+  );
+}

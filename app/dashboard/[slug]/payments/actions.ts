@@ -1,0 +1,11 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { communityWorkflow } from "@/lib/actions";
+import { refundSchema, requestRefund } from "@/lib/billing/refunds";
+
+export const refundAction = communityWorkflow(refundSchema, "owner", async (input, ctx) => {
+  const refund = await requestRefund(input, ctx);
+  revalidatePath(`/dashboard/${ctx.community.slug}/payments`);
+  return refund;
+});

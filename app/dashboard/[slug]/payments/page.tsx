@@ -1,0 +1,110 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { requireUser } from "@/lib/auth/require-user";
+import { listPayments, PAYMENT_STATUSES, paymentsQuerySchema } from "@/lib/billing/payments-query";
+import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { withCommunity } from "@/lib/db/scopes";
+import { CommunityHeader } from "../community-nav";
+import { RefundForm } from "./refund-form";
+
+export const metadata: Metadata = { title: "Payments" };
+
+const TONE: Record<string, "success" | "warning" | "danger" | "neutral"> = { succeeded: "success", failed: "warning", disputed: "danger", dispute_lost: "danger", refunded: "neutral", partially_refunded: "neutral" };
+const money = (amount: string | number, currency: string) => new Intl.NumberFormat("en-US", { style: "currency", currency }).format(Number(amount));
+
+type Props = { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> };
+
+export default async function PaymentsPage({ params, searchParams }: Props) {
+  const { slug } = await params;
+  const user = await requireUser(`/dashboard/${slug}/payments`);
+  const community = await findOwnedCommunity(slug, user.id);
+  if (!community) notFound();
+  const parsed = paymentsQuerySchema.safeParse(await searchParams);
+  const query = parsed.success ? parsed.data : paymentsQuerySchema.parse({});
+  const { rows, next, totals } = await withCommunity(community.id, (tx) => listPayments(tx, query));
+  const base = `/dashboard/${community.slug}/payments`;
+  const link = (changes: Record<string, string>) => `${base}?${new URLSearchParams({ ...(query.status ? { status: query.status } : {}), days: query.days, ...changes })}`;
+
+  return (
+    <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
+      <CommunityHeader community={community} current="payments" />
+      {!parsed.success && <Alert tone="error" className="mt-6">Those filters were not valid; showing the last 90 days.</Alert>}
+      <form className="mt-8 flex flex-wrap items-end gap-3" action={base}>
+        <div>
+          <label htmlFor="status" className="block text-sm font-medium">Status</label>
+          <select id="status" name="status" defaultValue={query.status} className="mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">
+            <option value="">All</option>
+            {PAYMENT_STATUSES.map((s) => <option key={s} value={s}>{s.replace("_", " ")}</option>)}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="days" className="block text-sm font-medium">Period</label>
+          <select id="days" name="days" defaultValue={query.days} className="mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">
+            <option value="30">Last 30 days</option>
+            <option value="90">Last 90 days</option>
+            <option value="365">Last 12 months</option>
+            <option value="all">All time</option>
+          </select>
+        </div>
+        <button className="h-10 rounded-lg bg-white px-4 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">Apply</button>
+      </form>
+      <dl className="mt-6 flex flex-wrap gap-4" aria-label="Totals">
+        {totals.length === 0 && <p className="text-sm text-slate-600">No payments in this period.</p>}
+        {totals.map((t) => (
+          <Card key={t.currency} className="min-w-56">
+            <dt className="text-sm text-slate-600">{t.count} payments ({t.currency})</dt>
+            <dd className="mt-1 text-xl font-semibold tabular-nums" data-testid={`total-${t.currency}`}>{money(Number(t.gross) - Number(t.refunded), t.currency)}</dd>
+            <dd className="text-xs text-slate-500">{money(t.gross, t.currency)} gross · {money(t.refunded, t.currency)} refunded</dd>
+          </Card>
+        ))}
+      </dl>
+      {rows.length > 0 && (
+        <div className="mt-6 overflow-x-auto rounded-2xl bg-white shadow-sm ring-1 ring-slate-200">
+          <table className="w-full text-left text-sm" aria-label="Payments">
+            <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-3 font-medium">Date</th>
+                <th scope="col" className="px-4 py-3 font-medium">Member</th>
+                <th scope="col" className="px-4 py-3 font-medium">Description</th>
+                <th scope="col" className="px-4 py-3 text-right font-medium">Amount</th>
+                <th scope="col" className="px-4 py-3 font-medium">Status</th>
+                <th scope="col" className="px-4 py-3"><span className="sr-only">Refund</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {rows.map((p) => {
+                const who = p.member.user.globalName ?? p.member.user.username;
+                const remaining = Number(p.amount) - Number(p.amountRefunded);
+                return (
+                  <tr key={p.id} data-testid={`payment-${p.id}`}>
+                    <td className="px-4 py-3 text-slate-600">{(p.processedAt ?? p.createdAt).toISOString().slice(0, 10)}</td>
+                    <td className="px-4 py-3">{who}</td>
+                    <td className="px-4 py-3 text-slate-600">{p.description ?? "—"}</td>
+                    <td className="px-4 py-3 text-right tabular-nums">
+                      {money(p.amount.toFixed(2), p.currency)}
+                      {Number(p.amountRefunded) > 0 && <div className="text-xs text-slate-500">−{money(p.amountRefunded.toFixed(2), p.currency)} refunded</div>}
+                    </td>
+                    <td className="px-4 py-3"><Badge tone={TONE[p.status] ?? "neutral"}>{p.status === "disputed" ? "⚠ disputed" : p.status.replace("_", " ")}</Badge></td>
+                    <td className="px-4 py-3 text-right">
+                      {(p.status === "succeeded" || p.status === "partially_refunded") && p.stripePaymentIntentId && remaining > 0 && (
+                        <RefundForm slug={community.slug} paymentId={p.id} remaining={remaining.toFixed(2)} currency={p.currency} who={who} />
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className="mt-4 flex justify-between text-sm">
+        {query.before ? <Link href={link({})} className="font-medium text-brand-700 hover:underline">← Newest</Link> : <span />}
+        {next && <Link href={link({ before: next })} className="font-medium text-brand-700 hover:underline">Older →</Link>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { refundAction } from "./actions";
+
+export function RefundForm({ slug, paymentId, remaining, currency, who }: { slug: string; paymentId: string; remaining: string; currency: string; who: string }) {
+  const [open, setOpen] = useState(false);
+  const [state, formAction] = useActionState(refundAction, null);
+  if (state?.ok) return <p role="status" className="text-xs text-emerald-700">Refund of {state.data.amount} {state.data.currency} sent to Stripe; the status changes once Stripe confirms it.</p>;
+  if (!open) return <Button size="sm" variant="secondary" onClick={() => setOpen(true)} aria-label={`Refund ${who}'s payment`}>Refund</Button>;
+  const error = state && !state.ok ? (state.fieldErrors?.amount?.join("; ") ?? state.error) : null;
+  return (
+    <form action={formAction} className="flex flex-col items-end gap-1">
+      <input type="hidden" name="communitySlug" value={slug} />
+      <input type="hidden" name="paymentId" value={paymentId} />
+      <div className="flex items-center gap-2">
+        <label htmlFor={`refund-${paymentId}`} className="sr-only">Amount to refund ({currency})</label>
+        <Input id={`refund-${paymentId}`} name="amount" placeholder={remaining} inputMode="decimal" className="h-8 w-24" aria-describedby={`refund-${paymentId}-hint`} aria-invalid={error ? true : undefined} />
+        <SubmitButton size="sm" pendingLabel="Refunding…">Confirm refund</SubmitButton>
+      </div>
+      <p id={`refund-${paymentId}-hint`} className="text-xs text-slate-500">Empty refunds all {remaining} {currency}.</p>
+      {error && <p role="alert" className="max-w-xs text-right text-xs text-rose-700">{error}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,108 @@
+import { readFile } from "node:fs/promises";
+import { expect, test } from "@playwright/test";
+import { signInAs, signOut } from "./support/auth";
+import { query } from "./support/db";
+
+const usd = (amount: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(amount);
+
+test("the owner's overview shows numbers that agree with the billing tables", async ({ page }) => {
+  const [community] = await query<{ id: string }>("SELECT id FROM communities WHERE slug = 'trading-desk'");
+  // Straight from the tables: what pays now, yearly prices as 1/12.
+  const [expected] = await query<{ mrr: string; paying: number }>(
+    `SELECT (SELECT coalesce(sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END), 0)::numeric(12,2)
+               FROM subscriptions s JOIN subscription_tiers t ON t.community_id = s.community_id AND t.name = s.tier_name
+               JOIN community_members m ON m.id = s.member_id
+              WHERE s.community_id = $1 AND s.status IN ('active', 'past_due') AND m.subscription_status IN ('active', 'past_due'))::text AS mrr,
+            (SELECT count(*)::int FROM community_members WHERE community_id = $1 AND subscription_status IN ('active', 'past_due')) AS paying`,
+    [community!.id],
+  );
+  await signInAs(page, "Carol Owner", "/dashboard/trading-desk");
+  await expect(page.getByTestId("stat-mrr")).toHaveText(usd(Number(expected!.mrr)));
+  await expect(page.getByTestId("stat-paying")).toHaveText(String(expected!.paying));
+  await expect(page.getByRole("figure", { name: "Revenue by month, USD" })).toBeVisible();
+  await expect(page.getByRole("figure", { name: "Members over time" })).toBeVisible();
+});
+
+test("the owner searches and filters members, opens one, and exports them as CSV", async ({ page }) => {
+  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/members");
+  const [{ n: all } = { n: 0 }] = await query<{ n: number }>("SELECT count(*)::int AS n FROM community_members m JOIN communities c ON c.id = m.community_id WHERE c.slug = 'pixel-guild'");
+  await expect(page.getByTestId("members-count")).toHaveText(`${all} members`);
+
+  await page.getByRole("searchbox", { name: "Search members" }).fill("pixel_fan_007");
+  await expect(page.getByTestId("members-count")).toHaveText("1 member");
+  await expect(page).toHaveURL(/q=pixel_fan_007/);
+  await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Fan 007" }).click();
+  const drawer = page.getByRole("dialog", { name: "Fan 007" });
+  await expect(drawer).toContainText("@pixel_fan_007");
+  await expect(drawer.getByRole("heading", { name: "Payments" })).toBeVisible();
+  await drawer.getByRole("button", { name: "Close" }).click();
+  await page.getByRole("searchbox", { name: "Search members" }).fill("");
+
+  const [{ n: active } = { n: 0 }] = await query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM community_members m JOIN communities c ON c.id = m.community_id WHERE c.slug = 'pixel-guild' AND m.subscription_status = 'active'",
+  );
+  await page.getByLabel("Status").selectOption("active");
+  await expect(page.getByTestId("members-count")).toHaveText(`${active} ${active === 1 ? "member" : "members"}`);
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export CSV" }).click();
+  const file = await (await download).path();
+  const lines = (await readFile(file, "utf8")).trim().split("\n");
+  expect(lines[0]).toBe("discord_user_id,username,display_name,nickname,status,tier,access_until,total_spent,joined_at,roles");
+  expect(lines).toHaveLength(active + 1);
+  expect(lines.slice(1).every((line) => line.split(",")[4] === "active")).toBe(true);
+});
+
+test("the owner refunds part of a payment from the dashboard; the webhook confirms it", async ({ page }) => {
+  // Pixel Guild takes payments through the fake Stripe, and Bob buys Supporter.
+  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/payouts");
+  await page.getByRole("button", { name: "Connect Stripe" }).click();
+  await page.getByRole("button", { name: "Complete onboarding" }).click();
+  await expect(page.getByTestId("connect-state")).toHaveText("Charges enabled");
+  await page.goto("/dashboard/pixel-guild/tiers");
+  await page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: "Supporter" }).getByRole("button", { name: "Sync to Stripe" }).click();
+  await expect(page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: "Supporter" }).getByText("not on Stripe")).toHaveCount(0);
+  await signOut(page);
+  await signInAs(page, "Bob Member", "/c/pixel-guild");
+  await page.getByRole("button", { name: "Subscribe to Supporter", exact: true }).click();
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByText("You're in!")).toBeVisible({ timeout: 15_000 });
+  await signOut(page);
+
+  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/payments?status=succeeded&days=30");
+  // Bob's only $5.00 payment: the one he just made (his seeded ones are Pro, $12.00).
+  const row = page.getByRole("row").filter({ hasText: "Bob Member" }).filter({ hasText: "$5.00" });
+  await row.getByRole("button", { name: "Refund Bob Member's payment" }).click();
+  await row.getByLabel("Amount to refund (USD)").fill("9.00");
+  await row.getByRole("button", { name: "Confirm refund" }).click();
+  await expect(row.getByRole("alert")).toContainText("at most 5.00");
+  await row.getByLabel("Amount to refund (USD)").fill("2.00");
+  await row.getByRole("button", { name: "Confirm refund" }).click();
+  await expect(page.getByText("Refund of 2.00 USD sent to Stripe")).toBeVisible();
+  await expect(async () => {
+    await page.goto("/dashboard/pixel-guild/payments?status=partially_refunded&days=30");
+    await expect(page.getByRole("row").filter({ hasText: "Bob Member" }).filter({ hasText: "−$2.00 refunded" })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  const [bob] = await query<{ total_spent: string }>(
+    "SELECT m.total_spent::text FROM community_members m JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = m.community_id WHERE c.slug = 'pixel-guild' AND u.username = 'bob'",
+  );
+  const [paid] = await query<{ spent: string }>(
+    `SELECT sum(p.amount - p.amount_refunded)::text AS spent FROM payments p JOIN community_members m ON m.id = p.member_id JOIN users u ON u.id = m.user_id
+      JOIN communities c ON c.id = p.community_id WHERE c.slug = 'pixel-guild' AND u.username = 'bob' AND p.status IN ('succeeded', 'partially_refunded', 'refunded', 'disputed')`,
+  );
+  expect(bob!.total_spent).toBe(paid!.spent);
+});
+
+test("another owner sees none of a community's members, payments or exports", async ({ page }) => {
+  await signInAs(page, "Carol Owner");
+  for (const path of ["/dashboard/pixel-guild/members", "/dashboard/pixel-guild/payments"]) {
+    expect((await page.goto(path))?.status()).toBe(404);
+  }
+  for (const path of ["/api/dashboard/pixel-guild/members", "/api/dashboard/pixel-guild/members/export"]) {
+    const response = await page.request.get(path);
+    expect(response.status()).toBe(404);
+    expect(await response.text()).not.toContain("pixel_fan");
+  }
+  expect((await page.request.get("/api/dashboard/pixel-guild/members?sort=sideways")).status()).toBe(404);
+  expect((await page.request.get("/api/dashboard/trading-desk/members?sort=sideways")).status()).toBe(400);
+});

@@ -1,0 +1,36 @@
+import { headers, cookies } from "next/headers";
+import { isIP } from "node:net";
+import { withCommunity } from "../db/scopes";
+
+export const VISITOR_COOKIE = "cos_vid";
+
+/**
+ * Records a view of a community's public page, server-side in the community's
+ * scope: the visitor's session id (a random cookie, no personal data), IP and
+ * user agent. A failure here never breaks the page.
+ */
+export async function recordPageView(communityId: string, path: string, userId: string | null): Promise<void> {
+  try {
+    const [h, c] = await Promise.all([headers(), cookies()]);
+    const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? h.get("x-real-ip") ?? null;
+    const ip = forwarded && isIP(forwarded) ? forwarded : null;
+    const sessionId = c.get(VISITOR_COOKIE)?.value;
+    await withCommunity(communityId, (tx) =>
+      tx.analyticsEvent.create({
+        data: {
+          communityId,
+          eventType: "page",
+          eventName: "community_page_viewed",
+          userId,
+          sessionId: sessionId && /^[\w-]{8,64}$/.test(sessionId) ? sessionId : null,
+          ipAddress: ip,
+          userAgent: h.get("user-agent")?.slice(0, 500) ?? null,
+          properties: { path },
+        },
+        select: { id: true },
+      }),
+    );
+  } catch (error) {
+    console.error("page view not recorded", error);
+  }
+}

@@ -1,0 +1,15 @@
+import { getSessionUser } from "../auth/session";
+import { findOwnedCommunity } from "./owner-access";
+
+/**
+ * A dashboard route handler's gate: the signed-in owner of the community in the
+ * URL, or the Response to send (401 signed out; 404 for anyone else's community,
+ * which looks exactly like a missing one).
+ */
+export async function ownerOfRoute(slug: string) {
+  const user = await getSessionUser();
+  if (!user) return { response: Response.json({ error: "Please sign in." }, { status: 401 }) } as const;
+  const community = await findOwnedCommunity(slug, user.id);
+  if (!community) return { response: Response.json({ error: "We couldn't find that community." }, { status: 404 }) } as const;
+  return { community } as const;
+}
