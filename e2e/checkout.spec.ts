@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signInAs, signOut } from "./support/auth";
+import { enablePayments } from "./support/payments";
 import { query } from "./support/db";
 import { fakeDiscord, type GuildState } from "./support/fake-discord";
 
@@ -19,13 +20,7 @@ async function stripeGet(path: string, account: string) {
 
 test("a member subscribes through Stripe Checkout; access waits for the webhook", async ({ page }) => {
   // The owner enables payments for Study Hall and mirrors its tier to Stripe.
-  await signInAs(page, "Alice Owner", "/dashboard/study-hall/payouts");
-  await page.getByRole("button", { name: "Connect Stripe" }).click();
-  await page.getByRole("button", { name: "Complete onboarding" }).click();
-  await expect(page.getByTestId("connect-state")).toHaveText("Charges enabled");
-  await page.goto("/dashboard/study-hall/tiers");
-  await page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: "Focus" }).getByRole("button", { name: "Sync to Stripe" }).click();
-  await expect(page.getByText("not on Stripe")).toHaveCount(0);
+  await enablePayments(page, "study-hall", "Focus");
   const form = page.getByRole("region", { name: "New tier" });
   await form.getByLabel("Tier name").fill("Focus Plus");
   await form.getByLabel("Price").fill("8.00");

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { signInAs, signOut } from "./support/auth";
+import { enablePayments } from "./support/payments";
 import { query } from "./support/db";
 
 const usd = (amount: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(amount);
@@ -55,13 +56,7 @@ test("the owner searches and filters members, opens one, and exports them as CSV
 
 test("the owner refunds part of a payment from the dashboard; the webhook confirms it", async ({ page }) => {
   // Pixel Guild takes payments through the fake Stripe, and Bob buys Supporter.
-  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/payouts");
-  await page.getByRole("button", { name: "Connect Stripe" }).click();
-  await page.getByRole("button", { name: "Complete onboarding" }).click();
-  await expect(page.getByTestId("connect-state")).toHaveText("Charges enabled");
-  await page.goto("/dashboard/pixel-guild/tiers");
-  await page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: "Supporter" }).getByRole("button", { name: "Sync to Stripe" }).click();
-  await expect(page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: "Supporter" }).getByText("not on Stripe")).toHaveCount(0);
+  await enablePayments(page, "pixel-guild", "Supporter");
   await signOut(page);
   await signInAs(page, "Bob Member", "/c/pixel-guild");
   await page.getByRole("button", { name: "Subscribe to Supporter", exact: true }).click();

@@ -3,6 +3,7 @@
 import { provisionTestDatabase } from "../tests/support/test-database";
 import { benchRlsRead } from "./bench/rls-read";
 import { benchWebhookIngest } from "./bench/webhook-ingest";
+import { benchDashboardScale } from "./bench/dashboard-scale";
 
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 console.log("# CommunityOS benchmarks");
@@ -12,6 +13,7 @@ try {
   const results: boolean[] = [];
   if (!only || only === "rls") results.push(await benchRlsRead(database.ownerUrl, database.appUrl));
   if (!only || only === "webhooks") results.push(await benchWebhookIngest(database.ownerUrl, database.appUrl));
+  if (!only || only === "dashboard") results.push(await benchDashboardScale(database.ownerUrl, database.appUrl));
   const met = results.every(Boolean);
   console.log(`\n${met ? "all targets met" : "some targets missed (see above)"}`);
 } finally {

@@ -59,7 +59,7 @@ async function handComputedCommunity() {
 describe("the overview's numbers", () => {
   it("reconcile with the billing tables", async () => {
     const communityId = await handComputedCommunity();
-    const o = await withCommunity(communityId, (tx) => overview(tx, NOW));
+    const o = await overview((fn) => withCommunity(communityId, fn), NOW);
     // a 10 + b 120/12 + c 10 (past due, in grace); d is in trial, e canceled.
     expect(o.mrr).toEqual([{ currency: "USD", amount: "30.00" }]);
     expect(o.payingMembers).toBe(3);
@@ -81,7 +81,7 @@ describe("the overview's numbers", () => {
   it("an empty community has zeros, not errors", async () => {
     const owner = await createUser("empty_owner");
     const community = await createCommunity(owner.id);
-    const o = await withCommunity(community.id, (tx) => overview(tx, NOW));
+    const o = await overview((fn) => withCommunity(community.id, fn), NOW);
     expect(o).toMatchObject({ mrr: [], payingMembers: 0, churnRate: 0, revenueLast30Days: [], failedPaymentsOpen: 0, driftOpen: 0 });
     expect(o.revenueByMonth.every((m) => m.amount === 0)).toBe(true);
   });

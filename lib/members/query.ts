@@ -67,12 +67,13 @@ function filters(query: MembersQuery): Prisma.CommunityMemberWhereInput {
 function after(query: MembersQuery): Prisma.CommunityMemberWhereInput {
   const c = query.cursor;
   if (!c) return {};
+  // The plain bound (<= k) lets the index start at the cursor; the OR then only settles ties.
   if (query.sort === "spent") {
     const spent = new Prisma.Decimal(c.k);
-    return { OR: [{ totalSpent: { lt: spent } }, { totalSpent: spent, id: { lt: c.id } }] };
+    return { totalSpent: { lte: spent }, OR: [{ totalSpent: { lt: spent } }, { id: { lt: c.id } }] };
   }
   const joined = new Date(c.k);
-  return { OR: [{ joinedAt: { lt: joined } }, { joinedAt: joined, id: { lt: c.id } }] };
+  return { joinedAt: { lte: joined }, OR: [{ joinedAt: { lt: joined } }, { id: { lt: c.id } }] };
 }
 
 type Row = Prisma.CommunityMemberGetPayload<{ select: typeof memberRowSelect }>;

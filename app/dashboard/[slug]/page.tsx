@@ -36,10 +36,12 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
   const community = await findOwnedCommunity(slug, user.id);
   if (!community) notFound();
   const { created } = await searchParams;
-  const { o, alerts } = await withCommunity(community.id, async (tx) => ({
-    o: await overview(tx),
-    alerts: await tx.communityAlert.findMany({ where: { resolvedAt: null }, orderBy: { createdAt: "desc" }, take: 5, select: { id: true, title: true, detail: true, severity: true } }),
-  }));
+  const [o, alerts] = await Promise.all([
+    overview((fn) => withCommunity(community.id, fn)),
+    withCommunity(community.id, (tx) =>
+      tx.communityAlert.findMany({ where: { resolvedAt: null }, orderBy: { createdAt: "desc" }, take: 5, select: { id: true, title: true, detail: true, severity: true } }),
+    ),
+  ]);
   const base = `/dashboard/${community.slug}`;
   const empty = o.payingMembers === 0 && o.revenueByMonth.every((m) => m.amount === 0);
 
