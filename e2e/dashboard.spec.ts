@@ -12,8 +12,8 @@ test("the owner's overview shows numbers that agree with the billing tables", as
   const [expected] = await query<{ mrr: string; paying: number }>(
     `SELECT (SELECT coalesce(sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END), 0)::numeric(12,2)
                FROM subscriptions s JOIN subscription_tiers t ON t.community_id = s.community_id AND t.name = s.tier_name
-               JOIN community_members m ON m.id = s.member_id
-              WHERE s.community_id = $1 AND s.status IN ('active', 'past_due') AND m.subscription_status IN ('active', 'past_due'))::text AS mrr,
+              WHERE s.community_id = $1
+                AND (s.status = 'active' OR (s.status = 'past_due' AND coalesce(s.grace_period_ends_at, s.current_period_end) > now())))::text AS mrr,
             (SELECT count(*)::int FROM community_members WHERE community_id = $1 AND subscription_status IN ('active', 'past_due')) AS paying`,
     [community!.id],
   );

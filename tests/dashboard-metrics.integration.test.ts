@@ -59,7 +59,7 @@ async function handComputedCommunity() {
 describe("the overview's numbers", () => {
   it("reconcile with the billing tables", async () => {
     const communityId = await handComputedCommunity();
-    const o = await overview((fn) => withCommunity(communityId, fn), NOW);
+    const o = await overview(communityId, (fn) => withCommunity(communityId, fn), NOW);
     // a 10 + b 120/12 + c 10 (past due, in grace); d is in trial, e canceled.
     expect(o.mrr).toEqual([{ currency: "USD", amount: "30.00" }]);
     expect(o.payingMembers).toBe(3);
@@ -76,12 +76,16 @@ describe("the overview's numbers", () => {
     expect(byMonth).toMatchObject({ "2026-08": 10, "2026-09": 0, "2026-10": 100, "2026-11": 10 });
     expect(o.membersByMonth.at(-1)).toEqual({ month: "2026-11", members: 6, paying: 3 });
     expect(o.membersByMonth.find((m) => m.month === "2026-06")).toEqual({ month: "2026-06", members: 4, paying: 4 });
+    // The closed months were computed once and kept: a second view reads them back unchanged.
+    expect(await withCommunity(communityId, (tx) => tx.communityMonthlyStat.count())).toBe(11);
+    const again = await overview(communityId, (fn) => withCommunity(communityId, fn), NOW);
+    expect(again).toEqual(o);
   });
 
   it("an empty community has zeros, not errors", async () => {
     const owner = await createUser("empty_owner");
     const community = await createCommunity(owner.id);
-    const o = await overview((fn) => withCommunity(community.id, fn), NOW);
+    const o = await overview(community.id, (fn) => withCommunity(community.id, fn), NOW);
     expect(o).toMatchObject({ mrr: [], payingMembers: 0, churnRate: 0, revenueLast30Days: [], failedPaymentsOpen: 0, driftOpen: 0 });
     expect(o.revenueByMonth.every((m) => m.amount === 0)).toBe(true);
   });

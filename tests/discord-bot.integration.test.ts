@@ -179,7 +179,7 @@ describe("the worker's schedule", () => {
     const { parseCrontab } = await import("graphile-worker");
     const { crontab, taskList } = await import("../lib/jobs/tasks");
     const items = parseCrontab(crontab);
-    expect(items.map((i) => i.task).sort()).toEqual(["analytics:ensure_partitions", "billing:expire_grace_periods", "discord:heartbeat", "discord:reconcile_all"]);
+    expect(items.map((i) => i.task).sort()).toEqual(["analytics:ensure_partitions", "analytics:monthly_stats", "billing:expire_grace_periods", "discord:heartbeat", "discord:reconcile_all"]);
     for (const item of items) expect(taskList[item.task]).toBeTypeOf("function");
   });
 

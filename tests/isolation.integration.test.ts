@@ -101,6 +101,13 @@ const tables: TableCase[] = [
     change: { lastError: "changed" },
   },
   {
+    table: "community_monthly_stats",
+    delegate: "communityMonthlyStat",
+    id: (r) => r.monthlyStatId,
+    newRow: async (t) => ({ communityId: t.communityId, month: new Date(Date.UTC(2000 + Math.floor(Math.random() * 500), 0, 1)), membersTotal: 9, payingTotal: 9 }),
+    change: { payingTotal: 999 },
+  },
+  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,

@@ -47,6 +47,7 @@ function expectedType(field: Field): string {
       break;
     case "Uuid":
     case "Inet":
+    case "Date":
       base = native.toLowerCase();
       break;
     default:

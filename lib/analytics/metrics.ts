@@ -4,15 +4,17 @@
 //
 // Definitions (shown to owners on the overview):
 // - MRR: the monthly value of subscriptions that pay now (active, or past due
-//   within grace), at their tier's price; yearly prices count as 1/12.
+//   within the grace period), at their tier's price; yearly prices count as 1/12.
 // - Paying members: members whose status is active or past_due.
 // - New members: joined this calendar month (UTC).
 // - Churned: members whose subscription was canceled this month.
-// - Paying over time: subscriptions paying at the end of each month.
+// - Paying over time: members with a paying subscription at the end of each month
+//   (the current month: paying members now).
 // - Churn rate: churned / (paying now + churned).
 // - Revenue: payments received less refunds, by when they were processed.
 import { Prisma } from "../generated/prisma/client";
 import type { TenantTx } from "../db/scopes";
+import { closedMonthStats, monthsBetween } from "./monthly-stats";
 
 export type Money = { currency: string; amount: string };
 export type Overview = {
@@ -41,75 +43,58 @@ type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
  * parallel, each in a short transaction of its own in the community's scope;
  * month boundaries are UTC (SET LOCAL, so the pooled connection keeps its own).
  */
-export async function overview(inScope: InScope, now = new Date(), onTiming?: (label: string, ms: number) => void): Promise<Overview> {
-  const time = <T,>(label: string, run: (tx: TenantTx) => Promise<T>): Promise<T> =>
+export async function overview(communityId: string, inScope: InScope, now = new Date(), onTiming?: (label: string, ms: number) => void): Promise<Overview> {
+  // Four statements in four short transactions, run at once.
+  const time = <T,>(label: string, run: (tx: TenantTx) => Promise<T>, options: { utc?: boolean } = {}): Promise<T> =>
     inScope(async (tx) => {
       const start = performance.now();
-      await tx.$executeRaw`SET LOCAL TIME ZONE 'UTC'`;
+      if (options.utc) await tx.$executeRaw`SET LOCAL TIME ZONE 'UTC'`;
       const result = await run(tx);
       onTiming?.(label, performance.now() - start);
       return result;
     });
   const monthStart = startOfMonth(now);
   const since30 = new Date(now.getTime() - 30 * 86_400_000);
+  const since60 = new Date(now.getTime() - 60 * 86_400_000);
   const chartStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1));
 
   const mrrQuery = time("mrr", (tx) => tx.$queryRaw<{ currency: string; amount: Prisma.Decimal }[]>`
     SELECT t.currency, sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END)::numeric(12,2) AS amount
       FROM subscriptions s
       JOIN subscription_tiers t ON t.community_id = s.community_id AND (t.id = s.tier_id OR (s.tier_id IS NULL AND t.name = s.tier_name))
-      JOIN community_members m ON m.community_id = s.community_id AND m.id = s.member_id
-     WHERE s.status IN ('active', 'past_due') AND m.subscription_status IN ('active', 'past_due')
+     WHERE s.status = 'active' OR (s.status = 'past_due' AND coalesce(s.grace_period_ends_at, s.current_period_end) > ${now})
      GROUP BY t.currency ORDER BY amount DESC`);
-  const membersQuery = time("members", (tx) => tx.$queryRaw<{ paying: number; joined: number }[]>`
-    SELECT count(*) FILTER (WHERE subscription_status IN ('active', 'past_due'))::int AS paying,
-           count(*) FILTER (WHERE joined_at >= ${monthStart})::int AS joined
-      FROM community_members`);
-  const churnQuery = time("churn", (tx) => tx.$queryRaw<{ churned: number }[]>`
-    SELECT count(DISTINCT member_id)::int AS churned FROM subscriptions WHERE status = 'canceled' AND canceled_at >= ${monthStart}`);
-  const revenueQuery = time("revenue", (tx) => tx.$queryRaw<{ currency: string; amount: Prisma.Decimal }[]>`
-    SELECT currency, sum(amount - amount_refunded) AS amount FROM payments
-     WHERE processed_at >= ${since30} AND status IN ('succeeded', 'partially_refunded', 'refunded', 'disputed')
-     GROUP BY currency ORDER BY amount DESC`);
-  const attentionQuery = time("attention", (tx) => tx.$queryRaw<{ failed: number; disputed: number }[]>`
-    SELECT (SELECT count(*)::int FROM payments p JOIN community_members m ON m.community_id = p.community_id AND m.id = p.member_id
-             WHERE p.status = 'failed' AND p.created_at >= ${new Date(now.getTime() - 60 * 86_400_000)}
-               AND m.subscription_status IN ('past_due', 'unpaid')) AS failed,
-           (SELECT count(*)::int FROM payments WHERE status = 'disputed') AS disputed`);
-  const driftQuery = time("drift", (tx) => tx.discordRoleDrift.count({ where: { resolvedAt: null } }));
-  // The chart's currency: the community's tiers' (the most common), known without waiting for MRR.
-  const currencyQuery = time("currency", (tx) =>
-    tx.subscriptionTier.groupBy({ by: ["currency"], _count: true, orderBy: { _count: { currency: "desc" } }, take: 1 }).then((rows) => rows[0]?.currency ?? "USD"),
-  );
-  const currency = await currencyQuery;
-  // One pass over each table, grouped by month; the months without rows are filled in.
-  const byMonthQuery = time("revenue by month", (tx) => tx.$queryRaw<{ month: Date; amount: Prisma.Decimal }[]>`
-    WITH months AS (SELECT generate_series(${chartStart}::timestamptz, ${monthStart}::timestamptz, interval '1 month') AS month),
-         sums AS (SELECT date_trunc('month', processed_at) AS month, sum(amount - amount_refunded) AS amount
-                    FROM payments
-                   WHERE processed_at >= ${chartStart} AND currency = ${currency}
-                     AND status IN ('succeeded', 'partially_refunded', 'refunded', 'disputed')
-                   GROUP BY 1)
-    SELECT months.month, coalesce(sums.amount, 0) AS amount FROM months LEFT JOIN sums USING (month) ORDER BY months.month`);
-  // Paying in a month: started (after any trial) by its end and not canceled within it.
-  // MATERIALIZED: each monthly total is computed once, not re-scanned for each of the 12 months.
-  const growthQuery = time("members by month", (tx) => tx.$queryRaw<{ month: Date; members: number; paying: number }[]>`
-    WITH months AS (SELECT generate_series(${chartStart}::timestamptz, ${monthStart}::timestamptz, interval '1 month') AS month),
-         joins AS MATERIALIZED (SELECT date_trunc('month', joined_at) AS m, count(*) AS n FROM community_members GROUP BY 1),
-         paid AS (SELECT date_trunc('month', coalesce(trial_end, created_at)) AS starts, date_trunc('month', canceled_at) AS ends
-                    FROM subscriptions WHERE status NOT IN ('incomplete', 'incomplete_expired', 'trialing')),
-         starts AS MATERIALIZED (SELECT starts AS m, count(*) AS n FROM paid GROUP BY 1),
-         ends AS MATERIALIZED (SELECT ends AS m, count(*) AS n FROM paid WHERE ends IS NOT NULL GROUP BY 1)
-    SELECT months.month,
-           (SELECT coalesce(sum(n), 0) FROM joins WHERE m <= months.month)::int AS members,
-           ((SELECT coalesce(sum(n), 0) FROM starts WHERE m <= months.month) - (SELECT coalesce(sum(n), 0) FROM ends WHERE m <= months.month))::int AS paying
-      FROM months ORDER BY months.month`);
+  const countsQuery = time("counts", (tx) => tx.$queryRaw<{ total: number; paying: number; joined: number; churned: number; failed: number; disputed: number; drift: number; currency: string | null }[]>`
+    SELECT m.total, m.paying, m.joined,
+           (SELECT count(DISTINCT member_id)::int FROM subscriptions WHERE status = 'canceled' AND canceled_at >= ${monthStart}) AS churned,
+           (SELECT count(*)::int FROM payments p JOIN community_members cm ON cm.community_id = p.community_id AND cm.id = p.member_id
+             WHERE p.status = 'failed' AND p.created_at >= ${since60} AND cm.subscription_status IN ('past_due', 'unpaid')) AS failed,
+           (SELECT count(*)::int FROM payments WHERE status = 'disputed') AS disputed,
+           (SELECT count(*)::int FROM discord_role_drift WHERE resolved_at IS NULL) AS drift,
+           -- The charts' currency: the one most of the community's tiers use.
+           (SELECT currency FROM subscription_tiers GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1) AS currency
+      FROM (SELECT count(*)::int AS total,
+                   count(*) FILTER (WHERE subscription_status IN ('active', 'past_due'))::int AS paying,
+                   count(*) FILTER (WHERE joined_at >= ${monthStart})::int AS joined
+              FROM community_members) m`);
+  const revenueQuery = time("revenue", (tx) => tx.$queryRaw<{ currency: string; last30: Prisma.Decimal | null; thisMonth: Prisma.Decimal | null }[]>`
+    SELECT currency,
+           sum(amount - amount_refunded) FILTER (WHERE processed_at >= ${since30}) AS last30,
+           sum(amount - amount_refunded) FILTER (WHERE processed_at >= ${monthStart}) AS "thisMonth"
+      FROM payments
+     WHERE processed_at >= ${since30 < monthStart ? since30 : monthStart} AND status IN ('succeeded', 'partially_refunded', 'refunded', 'disputed')
+     GROUP BY currency ORDER BY last30 DESC NULLS LAST`);
+  // Closed months from community_monthly_stats (computed once, kept by a nightly job);
+  // only the current month is read live.
+  const closedQuery = time("closed months", (tx) => closedMonthStats(tx, communityId, monthsBetween(chartStart, monthStart)), { utc: true });
 
-  const [mrr, [members], [churn], revenue, [attention], driftOpen, byMonth, growth] = await Promise.all([
-    mrrQuery, membersQuery, churnQuery, revenueQuery, attentionQuery, driftQuery, byMonthQuery, growthQuery,
-  ]);
+  const [mrr, [counts], revenueRows, closed] = await Promise.all([mrrQuery, countsQuery, revenueQuery, closedQuery]);
+  const currency = counts?.currency ?? "USD";
+  const members = counts;
+  const revenue = revenueRows.map((r) => ({ currency: r.currency, amount: r.last30 }));
+  const thisMonth = revenueRows.find((r) => r.currency === currency)?.thisMonth ?? null;
   const paying = members?.paying ?? 0;
-  const churned = churn?.churned ?? 0;
+  const churned = counts?.churned ?? 0;
   const label = (d: Date) => d.toISOString().slice(0, 7);
   return {
     mrr: money(mrr),
@@ -118,11 +103,17 @@ export async function overview(inScope: InScope, now = new Date(), onTiming?: (l
     churnedThisMonth: churned,
     churnRate: paying + churned === 0 ? 0 : churned / (paying + churned),
     revenueLast30Days: money(revenue),
-    failedPaymentsOpen: attention?.failed ?? 0,
-    disputesOpen: attention?.disputed ?? 0,
-    driftOpen,
-    revenueByMonth: byMonth.map((r) => ({ month: label(r.month), amount: Number(r.amount) })),
-    membersByMonth: growth.map((r) => ({ month: label(r.month), members: r.members, paying: r.paying })),
+    failedPaymentsOpen: counts?.failed ?? 0,
+    disputesOpen: counts?.disputed ?? 0,
+    driftOpen: counts?.drift ?? 0,
+    revenueByMonth: [
+      ...closed.map((m) => ({ month: label(m.month), amount: Number(m.revenue[currency] ?? 0) })),
+      { month: label(monthStart), amount: Number(thisMonth ?? 0) },
+    ],
+    membersByMonth: [
+      ...closed.map((m) => ({ month: label(m.month), members: m.membersTotal, paying: m.payingTotal })),
+      { month: label(monthStart), members: members?.total ?? 0, paying },
+    ],
     currency,
   };
 }

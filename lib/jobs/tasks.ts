@@ -6,6 +6,7 @@ import { z } from "zod";
 import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
 import { refreshMember } from "../billing/member-refresh";
+import { computeMonthlyStats, monthsBetween, saveMonthlyStats } from "../analytics/monthly-stats";
 import { activeBot } from "../discord/bot-config";
 import { botRest, permanentProblem } from "../discord/bot-rest";
 import { notify } from "../discord/notifications";
@@ -93,6 +94,21 @@ export const taskList: TaskList = {
       }
     });
   },
+  /** Recomputes the closed months of the overview's charts (late refunds included). */
+  "analytics:monthly_stats": async () => {
+    const now = new Date();
+    const months = monthsBetween(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1)), new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
+    await forEachCommunity((communityId) =>
+      withCommunity(
+        communityId,
+        async (tx) => {
+          await tx.$executeRaw`SET LOCAL TIME ZONE 'UTC'`;
+          await saveMonthlyStats(tx, communityId, await computeMonthlyStats(tx, months));
+        },
+        { timeout: 120_000 },
+      ),
+    );
+  },
   "analytics:ensure_partitions": async () => {
     await db.$queryRaw`SELECT ensure_analytics_partitions(date_trunc('month', now())::date, 3)`;
   },
@@ -103,4 +119,5 @@ export const crontab = [
   "7 */6 * * * discord:reconcile_all",
   "*/5 * * * * discord:heartbeat",
   "13 3 * * * analytics:ensure_partitions",
+  "23 2 * * * analytics:monthly_stats",
 ].join("\n");

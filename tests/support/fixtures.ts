@@ -73,6 +73,7 @@ export type TenantRows = {
   eventId: string;
   stripeEventId: string;
   roleSyncId: string;
+  monthlyStatId: string;
   driftId: string;
   alertId: string;
 };
@@ -120,7 +121,9 @@ export async function createTenantRows(communityId: string, userId: string, disc
     });
     const roleSync = await tx.discordRoleSync.create({ data: { communityId, memberId: member.id, reason: "fixture", outcome: "synced" }, select: { id: true } });
     const drift = await tx.discordRoleDrift.create({ data: { communityId, memberId: member.id, missingRoles: ["1"] }, select: { id: true } });
+    const monthlyStat = await tx.communityMonthlyStat.create({ data: { communityId, month: new Date("2026-01-01"), membersTotal: 1, payingTotal: 1 }, select: { id: true } });
     return {
+      monthlyStatId: monthlyStat.id,
       roleSyncId: roleSync.id,
       driftId: drift.id,
       stripeEventId: stripeEvent.id,

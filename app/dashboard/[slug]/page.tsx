@@ -37,7 +37,7 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
   if (!community) notFound();
   const { created } = await searchParams;
   const [o, alerts] = await Promise.all([
-    overview((fn) => withCommunity(community.id, fn)),
+    overview(community.id, (fn) => withCommunity(community.id, fn)),
     withCommunity(community.id, (tx) =>
       tx.communityAlert.findMany({ where: { resolvedAt: null }, orderBy: { createdAt: "desc" }, take: 5, select: { id: true, title: true, detail: true, severity: true } }),
     ),
