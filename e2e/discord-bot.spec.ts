@@ -39,6 +39,13 @@ test("an owner saves a bot token that is never shown back, checks the bot, finds
   await page.getByRole("button", { name: "Check bot" }).click();
   await expect(page.getByText("CommunityOS Demo Bot is in your server, can manage roles and sits above every tier role.")).toBeVisible();
 
+  // The activity log says the bot was set up, and never what the token is.
+  await page.goto("/dashboard/trading-desk/activity");
+  await expect(page.getByRole("list", { name: "Activity" }).getByText("saved the bot's settings").first()).toBeVisible();
+  await expect(page.getByRole("list", { name: "Activity" })).toContainText("tokenReplaced: true");
+  expect(await page.content()).not.toContain(DEMO_BOT_TOKEN);
+  await page.goto("/dashboard/trading-desk/bot");
+
   // Someone drags the Analyst role above the bot: the check says so, and a scan finds the paid members without it.
   await fakeDiscord(`guilds/${TRADING_DESK_GUILD}/roles`, { id: ANALYST_ROLE, name: "Analyst", position: 50 });
   await page.getByRole("button", { name: "Check bot" }).click();

@@ -30,6 +30,42 @@ function chainFor(actor: Actor | null) {
   return createActionChain({ getActor: async () => actor });
 }
 
+describe("the action chain's audit log", () => {
+  const entries = (action: string) => withCommunity(tenant.community.id, (tx) => tx.auditLog.findMany({ where: { action }, select: { actorUserId: true, objectType: true, details: true } }));
+
+  it("records who did what, in the change's own transaction", async () => {
+    const action = chainFor(owner).communityAction(
+      renameSchema,
+      "owner",
+      async (input, { tx, community }) => tx.subscriptionTier.create({ data: { communityId: community.id, name: `Audited ${input.name}`, price: "2.00", interval: "monthly" }, select: { id: true } }),
+      (input, tier) => ({ action: "tier.created", objectType: "tier", objectId: tier.id, details: { name: input.name } }),
+    );
+    const before = (await entries("tier.created")).length;
+    expect(await action(null, form({ communitySlug: tenant.community.slug, name: "Logged" }))).toMatchObject({ ok: true });
+    const after = await entries("tier.created");
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toEqual({ actorUserId: owner.id, objectType: "tier", details: { name: "Logged" } });
+  });
+
+  it("records nothing when the change fails", async () => {
+    const action = chainFor(owner).communityAction(
+      renameSchema,
+      "owner",
+      async () => {
+        throw new ActionError("Refused.");
+      },
+      () => ({ action: "never.recorded", objectType: "community" }),
+    );
+    expect(await action(null, form({ communitySlug: tenant.community.slug, name: "Nope" }))).toMatchObject({ ok: false, error: "Refused." });
+    expect(await entries("never.recorded")).toEqual([]);
+  });
+
+  it("cannot be rewritten or erased by the application", async () => {
+    await expect(withCommunity(tenant.community.id, (tx) => tx.auditLog.updateMany({ data: { action: "rewritten" } }))).rejects.toThrow(/permission denied/);
+    await expect(withCommunity(tenant.community.id, (tx) => tx.auditLog.deleteMany({}))).rejects.toThrow(/permission denied/);
+  });
+});
+
 describe("the action chain", () => {
   it("refuses anonymous callers before doing anything", async () => {
     const handler = vi.fn();

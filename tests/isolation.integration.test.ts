@@ -23,6 +23,8 @@ type TableCase = {
   newRow: (target: TenantRows) => Promise<Record<string, unknown>>;
   /** A harmless change, to see whether an update got through. */
   change: Record<string, unknown>;
+  /** Insert-only for the application role: updates and deletes are refused outright. */
+  appendOnly?: boolean;
 };
 
 const tables: TableCase[] = [
@@ -108,6 +110,14 @@ const tables: TableCase[] = [
     change: { payingTotal: 999 },
   },
   {
+    table: "audit_log",
+    delegate: "auditLog",
+    id: (r) => r.auditId,
+    newRow: async (t) => ({ communityId: t.communityId, action: "intruder.wrote", objectType: "community" }),
+    change: { action: "changed" },
+    appendOnly: true,
+  },
+  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,
@@ -138,18 +148,18 @@ describe.each(tables)("$table", (t) => {
   });
 
   it("community A cannot update B's rows", async () => {
-    const result = await withCommunity(a.community.id, (tx) =>
-      delegate(tx, t.delegate).updateMany({ where: { id: t.id(b.rows) }, data: t.change }),
-    );
-    expect(result.count).toBe(0);
+    const update = withCommunity(a.community.id, (tx) => delegate(tx, t.delegate).updateMany({ where: { id: t.id(b.rows) }, data: t.change }));
+    if (t.appendOnly) await expect(update).rejects.toThrow(/permission denied/);
+    else expect((await update).count).toBe(0);
     const [untouched] = await withCommunity(b.community.id, (tx) => delegate(tx, t.delegate).findMany({ where: { id: t.id(b.rows) } }));
     expect(untouched).toBeDefined();
     for (const [key, value] of Object.entries(t.change)) expect((untouched as Record<string, unknown>)[key]).not.toEqual(value);
   });
 
   it("community A cannot delete B's rows", async () => {
-    const result = await withCommunity(a.community.id, (tx) => delegate(tx, t.delegate).deleteMany({ where: { id: t.id(b.rows) } }));
-    expect(result.count).toBe(0);
+    const remove = withCommunity(a.community.id, (tx) => delegate(tx, t.delegate).deleteMany({ where: { id: t.id(b.rows) } }));
+    if (t.appendOnly) await expect(remove).rejects.toThrow(/permission denied/);
+    else expect((await remove).count).toBe(0);
     expect(await withCommunity(b.community.id, (tx) => delegate(tx, t.delegate).count({ where: { id: t.id(b.rows) } }))).toBe(1);
   });
 
@@ -165,7 +175,7 @@ describe.each(tables)("$table", (t) => {
       withCommunity(a.community.id, (tx) =>
         delegate(tx, t.delegate).updateMany({ where: { id: t.id(a.rows) }, data: { communityId: b.community.id } }),
       ),
-    ).rejects.toThrow(/row-level security/);
+    ).rejects.toThrow(t.appendOnly ? /permission denied/ : /row-level security/);
   });
 
   it("no scope sees nothing and writes nothing", async () => {

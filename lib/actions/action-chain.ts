@@ -3,6 +3,7 @@ import { db } from "../db/client";
 import { parseId } from "../db/ids";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { slugSchema } from "../communities/slug";
+import { recordAudit, type AuditEntry } from "../audit/record";
 
 export type FieldErrors = Record<string, string[] | undefined>;
 /** On failure, `values` echoes what was submitted so the form can show it again (React resets forms after an action). */
@@ -37,6 +38,9 @@ export function formInput(formData: FormData): Record<string, FormDataEntryValue
 }
 
 type Role = "owner" | "signed-in";
+
+/** Describes an action's audit entry from its input and result (never secrets). */
+export type Audit<I, R> = (input: I, result: R) => AuditEntry;
 
 // Never sent back to the browser, even to the person who typed it.
 const SECRET_FIELD = /token|secret|password/i;
@@ -103,17 +107,25 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null> 
     return { who, community };
   }
 
-  /** An action on one community, run in one transaction in the community's RLS scope. */
+  /**
+   * An action on one community, run in one transaction in the community's RLS
+   * scope; its audit entry (if described) is written in that same transaction.
+   */
   function communityAction<S extends z.ZodType, R>(
     schema: S,
     role: Role,
     handler: (input: z.output<S>, ctx: { actor: Actor; community: CommunityRef; tx: TenantTx }) => Promise<R>,
+    audit?: Audit<z.output<S>, R>,
   ) {
     return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>
       run(formData, async () => {
         const { who, community } = await enter(role, formData);
         const input = parse(schema, formData);
-        return withCommunity(community.id, (tx) => handler(input, { actor: who, community, tx }));
+        return withCommunity(community.id, async (tx) => {
+          const result = await handler(input, { actor: who, community, tx });
+          if (audit) await recordAudit(tx, community.id, who.id, audit(input, result));
+          return result;
+        });
       });
   }
 
@@ -129,12 +141,16 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null> 
       input: z.output<S>,
       ctx: { actor: Actor; community: CommunityRef; inScope: <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T> },
     ) => Promise<R>,
+    audit?: Audit<z.output<S>, R>,
   ) {
     return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>
       run(formData, async () => {
         const { who, community } = await enter(role, formData);
         const input = parse(schema, formData);
-        return handler(input, { actor: who, community, inScope: (fn) => withCommunity(community.id, fn) });
+        const result = await handler(input, { actor: who, community, inScope: (fn) => withCommunity(community.id, fn) });
+        // After the outside call succeeded, in a short scope of its own.
+        if (audit) await withCommunity(community.id, (tx) => recordAudit(tx, community.id, who.id, audit(input, result)));
+        return result;
       });
   }
 

@@ -74,6 +74,7 @@ export type TenantRows = {
   stripeEventId: string;
   roleSyncId: string;
   monthlyStatId: string;
+  auditId: string;
   driftId: string;
   alertId: string;
 };
@@ -122,7 +123,9 @@ export async function createTenantRows(communityId: string, userId: string, disc
     const roleSync = await tx.discordRoleSync.create({ data: { communityId, memberId: member.id, reason: "fixture", outcome: "synced" }, select: { id: true } });
     const drift = await tx.discordRoleDrift.create({ data: { communityId, memberId: member.id, missingRoles: ["1"] }, select: { id: true } });
     const monthlyStat = await tx.communityMonthlyStat.create({ data: { communityId, month: new Date("2026-01-01"), membersTotal: 1, payingTotal: 1 }, select: { id: true } });
+    const audit = await tx.auditLog.create({ data: { communityId, actorUserId: userId, action: "fixture.created", objectType: "community" }, select: { id: true } });
     return {
+      auditId: audit.id,
       monthlyStatId: monthlyStat.id,
       roleSyncId: roleSync.id,
       driftId: drift.id,

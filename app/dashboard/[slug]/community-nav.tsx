@@ -2,7 +2,7 @@ import Link from "next/link";
 import { CommunityAvatar } from "@/components/community-avatar";
 import { cn } from "@/lib/utils/cn";
 
-type Tab = "overview" | "members" | "payments" | "tiers" | "payouts" | "bot" | "settings";
+type Tab = "overview" | "members" | "payments" | "tiers" | "payouts" | "bot" | "activity" | "settings";
 
 export function CommunityHeader({ community, current }: { community: { slug: string; name: string; avatarUrl: string | null }; current: Tab }) {
   const tabs = [
@@ -12,6 +12,7 @@ export function CommunityHeader({ community, current }: { community: { slug: str
     { key: "tiers", label: "Tiers", href: `/dashboard/${community.slug}/tiers` },
     { key: "payouts", label: "Payouts", href: `/dashboard/${community.slug}/payouts` },
     { key: "bot", label: "Discord bot", href: `/dashboard/${community.slug}/bot` },
+    { key: "activity", label: "Activity", href: `/dashboard/${community.slug}/activity` },
     { key: "settings", label: "Settings", href: `/dashboard/${community.slug}/settings` },
   ] as const;
   return (

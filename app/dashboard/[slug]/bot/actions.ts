@@ -10,7 +10,10 @@ import { botConfigSchema, saveBotConfig } from "@/lib/discord/bot-settings";
 import { syncMemberRoles } from "@/lib/discord/role-sync";
 import { enqueueJob, JOB_KINDS } from "@/lib/jobs/enqueue";
 
-const save = communityAction(botConfigSchema, "owner", (input, { community, tx }) => saveBotConfig(input, community, tx));
+// The audit says whether the token was replaced, never what it is.
+const save = communityAction(botConfigSchema, "owner", (input, { community, tx }) => saveBotConfig(input, community, tx), (input) => ({
+  action: "bot.settings_saved", objectType: "bot", details: { tokenReplaced: input.token !== null, isActive: input.isActive, autoRoleAssignment: input.autoRoleAssignment },
+}));
 
 export async function saveBotAction(prev: ActionState<{ slug: string }>, formData: FormData) {
   const result = await save(prev, formData);
@@ -50,10 +53,15 @@ export const fixDriftAction = communityWorkflow(z.object({ memberId: z.uuid() })
   const result = await syncMemberRoles(community.id, memberId, { reason: "fixed from the dashboard" });
   revalidatePath(`/dashboard/${community.slug}/bot`);
   if (result.outcome !== "synced" && result.outcome !== "unchanged") throw new ActionError(result.error ?? `The bot could not fix this member (${result.outcome}).`);
-  return { memberId };
-});
+  return { memberId, added: result.added, removed: result.removed };
+}, ({ memberId }, r) => ({ action: "roles.fixed", objectType: "member", objectId: memberId, details: { added: r.added, removed: r.removed } }));
 
-export const scanDriftAction = communityAction(z.object({}), "owner", async (_input, { community, tx }) => {
-  await enqueueJob(tx, JOB_KINDS.reconcile, { communityId: community.id }, { key: `reconcile:${community.id}` });
-  return { queued: true };
-});
+export const scanDriftAction = communityAction(
+  z.object({}),
+  "owner",
+  async (_input, { community, tx }) => {
+    await enqueueJob(tx, JOB_KINDS.reconcile, { communityId: community.id }, { key: `reconcile:${community.id}` });
+    return { queued: true };
+  },
+  () => ({ action: "roles.scan_started", objectType: "community" }),
+);

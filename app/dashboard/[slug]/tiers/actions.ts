@@ -9,13 +9,23 @@ import { moveTierSchema, setTierActiveSchema, tierInputSchema, tierRefSchema } f
 
 type Saved = { tierId: string } & SyncOutcome;
 
-const create = communityWorkflow(tierInputSchema, "owner", (input, { community, inScope }) => createTier(input, community, inScope));
-const update = communityWorkflow(tierInputSchema.and(tierRefSchema), "owner", ({ tierId, ...input }, { community, inScope }) =>
-  updateTier(tierId, input, community, inScope),
+const create = communityWorkflow(tierInputSchema, "owner", (input, { community, inScope }) => createTier(input, community, inScope), (input, r) => ({
+  action: "tier.created", objectType: "tier", objectId: r.tierId, details: { name: input.name, price: input.price, currency: input.currency, interval: input.interval },
+}));
+const update = communityWorkflow(
+  tierInputSchema.and(tierRefSchema),
+  "owner",
+  ({ tierId, ...input }, { community, inScope }) => updateTier(tierId, input, community, inScope),
+  (input, r) => ({ action: "tier.updated", objectType: "tier", objectId: r.tierId, details: { name: input.name, price: input.price, currency: input.currency, interval: input.interval } }),
 );
-const move = communityAction(moveTierSchema, "owner", ({ tierId, direction }, { tx }) => moveTier(tierId, direction, tx));
-const activate = communityWorkflow(setTierActiveSchema, "owner", ({ tierId, active }, { community, inScope }) =>
-  setTierActive(tierId, active, community, inScope),
+const move = communityAction(moveTierSchema, "owner", ({ tierId, direction }, { tx }) => moveTier(tierId, direction, tx), ({ tierId, direction }) => ({
+  action: "tier.reordered", objectType: "tier", objectId: tierId, details: { direction },
+}));
+const activate = communityWorkflow(
+  setTierActiveSchema,
+  "owner",
+  ({ tierId, active }, { community, inScope }) => setTierActive(tierId, active, community, inScope),
+  ({ tierId, active }) => ({ action: active ? "tier.activated" : "tier.deactivated", objectType: "tier", objectId: tierId }),
 );
 const sync = communityWorkflow(tierRefSchema, "owner", ({ tierId }, { community, inScope }) => syncTier(tierId, community, inScope));
 
