@@ -17,11 +17,17 @@ test("the owner's overview shows numbers that agree with the billing tables", as
             (SELECT count(*)::int FROM community_members WHERE community_id = $1 AND subscription_status IN ('active', 'past_due')) AS paying`,
     [community!.id],
   );
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
+  });
   await signInAs(page, "Carol Owner", "/dashboard/trading-desk");
   await expect(page.getByTestId("stat-mrr")).toHaveText(usd(Number(expected!.mrr)));
   await expect(page.getByTestId("stat-paying")).toHaveText(String(expected!.paying));
   await expect(page.getByRole("figure", { name: "Revenue by month, USD" })).toBeVisible();
   await expect(page.getByRole("figure", { name: "Members over time" })).toBeVisible();
+  await expect(page.getByRole("figure", { name: "Revenue by month, USD" }).locator("svg.recharts-surface")).toBeVisible();
+  expect(violations).toEqual([]);
 });
 
 test("the owner searches and filters members, opens one, and exports them as CSV", async ({ page }) => {

@@ -36,3 +36,20 @@ test("the owner dashboard and member portal send anonymous visitors to sign in",
   await page.goto("/portal");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fportal$/);
 });
+
+test("pages carry the security headers, and nothing on them breaks the content security policy", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
+  });
+  const response = await page.goto("/c/pixel-guild");
+  const headers = response!.headers();
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["content-security-policy"]).not.toContain("unsafe-eval");
+  expect(headers["x-frame-options"]).toBe("DENY");
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  expect(violations).toEqual([]);
+});
