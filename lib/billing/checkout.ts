@@ -2,13 +2,13 @@ import type Stripe from "stripe";
 import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
 import { db } from "../db/client";
 import type { TenantTx } from "../db/scopes";
+import { SEAT_HOLDING } from "./member-standing";
 import { applicationFeePercent } from "./plans";
 import { stripe } from "./stripe";
 
 type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 
-/** Subscription states that hold a seat (and so count against a member cap). */
-export const SEAT_HOLDING = ["active", "trialing", "past_due"];
+export { SEAT_HOLDING } from "./member-standing";
 
 export const CHECKOUT_ERRORS = {
   paymentsOff: "This community isn't taking payments yet.",

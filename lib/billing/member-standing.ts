@@ -13,8 +13,12 @@ export type SubscriptionFacts = {
 
 export type Standing = { status: string; tier: string | null; expiresAt: Date | null };
 
-/** Member statuses that give access to the paid roles (past_due only within its grace period). */
+/**
+ * Member statuses that give access to the paid roles (past_due only within its
+ * grace period) and so hold a seat against a tier's member cap.
+ */
 export const ACCESS_GIVING = ["active", "trialing", "past_due"] as const;
+export const SEAT_HOLDING: string[] = [...ACCESS_GIVING];
 
 const RANK: Record<string, number> = { active: 6, trialing: 5, past_due: 4, unpaid: 3, paused: 3, incomplete: 2, canceled: 1, incomplete_expired: 0 };
 

@@ -1,6 +1,7 @@
 import { db } from "../db/client";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { readSettings } from "./validation";
+import { SEAT_HOLDING } from "../billing/member-standing";
 
 /** What anyone may see of a community: its profile and active tiers. */
 export async function isMember(communityId: string, userId: string): Promise<boolean> {
@@ -45,7 +46,7 @@ async function readPublicTenantData(tx: TenantTx) {
       select: { id: true, name: true, description: true, price: true, currency: true, interval: true, features: true, maxMembers: true },
     }),
     tx.communityMember.count({ where: { isActive: true } }),
-    tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: ["active", "trialing", "past_due"] } }, _count: true }),
+    tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: SEAT_HOLDING } }, _count: true }),
   ]);
   const payingByTier = new Map(paying.map((p) => [p.subscriptionTier, p._count]));
   return {

@@ -6,6 +6,7 @@ import type { TenantTx } from "../db/scopes";
 import { syncTierToStripe, type TierForStripe } from "./stripe-sync";
 import { CONNECT_FIRST, STRIPE_DOWN, TIER_GONE } from "./messages";
 import type { TierInput } from "./validation";
+import { SEAT_HOLDING } from "../billing/member-standing";
 
 type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 
@@ -112,7 +113,7 @@ export async function moveTier(tierId: string, direction: "up" | "down", tx: Ten
 export async function listTiersForOwner(tx: TenantTx) {
   const [tiers, counts] = await Promise.all([
     tx.subscriptionTier.findMany({ orderBy: [{ sortOrder: "asc" }, { createdAt: "asc" }] }),
-    tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: ["active", "trialing", "past_due"] } }, _count: true }),
+    tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: SEAT_HOLDING } }, _count: true }),
   ]);
   const members = new Map(counts.map((c) => [c.subscriptionTier, c._count]));
   return tiers.map((tier) => {
