@@ -79,7 +79,8 @@ test("the owner refunds part of a payment from the dashboard; the webhook confir
   await expect(row.getByRole("alert")).toContainText("at most 5.00");
   await row.getByLabel("Amount to refund (USD)").fill("2.00");
   await row.getByRole("button", { name: "Confirm refund" }).click();
-  await expect(page.getByText("Refund of 2.00 USD sent to Stripe")).toBeVisible();
+  await expect(page.getByText("Refund sent to Stripe.")).toBeVisible();
+  await expect(page).toHaveURL(/status=succeeded&days=30&notice=refund_sent/);
   await expect(async () => {
     await page.goto("/dashboard/pixel-guild/payments?status=partially_refunded&days=30");
     await expect(page.getByRole("row").filter({ hasText: "Bob Member" }).filter({ hasText: "−$2.00 refunded" })).toBeVisible({ timeout: 1000 });

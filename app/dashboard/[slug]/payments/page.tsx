@@ -23,7 +23,8 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
   const user = await requireUser(`/dashboard/${slug}/payments`);
   const community = await findOwnedCommunity(slug, user.id);
   if (!community) notFound();
-  const parsed = paymentsQuerySchema.safeParse(await searchParams);
+  const { notice, ...filters } = await searchParams;
+  const parsed = paymentsQuerySchema.safeParse(filters);
   const query = parsed.success ? parsed.data : paymentsQuerySchema.parse({});
   const { rows, next, totals } = await withCommunity(community.id, (tx) => listPayments(tx, query));
   const base = `/dashboard/${community.slug}/payments`;
@@ -33,6 +34,8 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="payments" />
       {!parsed.success && <Alert tone="error" className="mt-6">Those filters were not valid; showing the last 90 days.</Alert>}
+      {/* A code, not text from the URL: a crafted link cannot put words on this page. */}
+      {notice === "refund_sent" && <Alert tone="success" className="mt-6">Refund sent to Stripe. The payment&apos;s status changes once Stripe confirms it.</Alert>}
       <form className="mt-8 flex flex-wrap items-end gap-3" action={base}>
         <div>
           <label htmlFor="status" className="block text-sm font-medium">Status</label>
@@ -91,7 +94,7 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
                     <td className="px-4 py-3"><Badge tone={TONE[p.status] ?? "neutral"}>{p.status === "disputed" ? "⚠ disputed" : p.status.replace("_", " ")}</Badge></td>
                     <td className="px-4 py-3 text-right">
                       {(p.status === "succeeded" || p.status === "partially_refunded") && p.stripePaymentIntentId && remaining > 0 && (
-                        <RefundForm slug={community.slug} paymentId={p.id} remaining={remaining.toFixed(2)} currency={p.currency} who={who} />
+                        <RefundForm slug={community.slug} paymentId={p.id} remaining={remaining.toFixed(2)} currency={p.currency} who={who} filters={{ status: query.status, days: query.days }} />
                       )}
                     </td>
                   </tr>
