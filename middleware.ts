@@ -22,4 +22,4 @@ export function middleware(request: NextRequest) {
   return NextResponse.redirect(signIn);
 }
 
-export const config = { matcher: ["/dashboard/:path*", "/portal/:path*", "/c/:path*"] };
+export const config = { matcher: ["/dashboard/:path*", "/portal/:path*", "/admin/:path*", "/c/:path*"] };

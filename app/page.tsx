@@ -1,4 +1,5 @@
 import { CommunityCard } from "@/components/community-card";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -20,10 +21,15 @@ function startingPrice(community: PublicCommunity): string | null {
   return `from ${formatMoney(cheapest.price, cheapest.currency)}/${cheapest.interval === "yearly" ? "yr" : "mo"}`;
 }
 
-export default async function LandingPage() {
-  const communities = await listFeaturedCommunities();
+export default async function LandingPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
+  const [communities, { notice }] = await Promise.all([listFeaturedCommunities(), searchParams]);
   return (
     <>
+      {notice === "account-erased" && (
+        <div className="mx-auto max-w-6xl px-4 pt-6 sm:px-6">
+          <Alert tone="success">Your account was erased and you were signed out everywhere. Thank you for having been with us.</Alert>
+        </div>
+      )}
       <section className="relative overflow-hidden bg-gradient-to-b from-brand-900 to-brand-700 text-white">
         <div className="mx-auto max-w-6xl px-4 py-20 sm:px-6 sm:py-28">
           <Badge tone="brand" className="bg-white/10 text-brand-100 ring-white/20">For Discord community owners</Badge>

@@ -38,6 +38,7 @@ export async function SiteHeader() {
             <>
               <NavLink href="/dashboard">Dashboard</NavLink>
               <NavLink href="/portal">Memberships</NavLink>
+              {user.isAdmin && <NavLink href="/admin/retention">Admin</NavLink>}
               <span className="hidden items-center gap-2 px-2 text-sm text-slate-700 md:flex" data-testid="signed-in-user">
                 <UserAvatar name={user.name} url={user.image} />
                 {user.name}

@@ -281,6 +281,8 @@ export async function seedDemoData(log: (line: string) => void = console.log): P
       Object.entries(DEMO_USERS).map(async ([key, user]) => [key, await upsertUser(user.discordId, user.username, user.globalName)] as const),
     ),
   );
+  // The demo's owner also administers the platform (data retention at /admin/retention).
+  await db.user.update({ where: { id: owners.owner!.id }, data: { isAdmin: true }, select: { id: true } });
   const rand = random(20261125);
   for (const spec of DEMO_COMMUNITIES) {
     await seedCommunity(spec, owners[spec.owner]!.id, rand, now);

@@ -73,6 +73,15 @@ describe("role sync", () => {
     expect((await syncMemberRoles(s.communityId, s.memberId, { reason: "again", rest })).outcome).toBe("unchanged");
   });
 
+  it("takes the paid roles from a member the owner removed, even while a subscription row still says active", async () => {
+    const s = await setup();
+    await control(`guilds/${s.guildId}/members/${s.discordUserId}`, { roles: [s.roleId, UNMANAGED] });
+    await withCommunity(s.communityId, (tx) => tx.communityMember.update({ where: { id: s.memberId }, data: { isActive: false, removedAt: new Date() }, select: { id: true } }));
+    const result = await syncMemberRoles(s.communityId, s.memberId, { reason: "membership ended", rest });
+    expect(result).toMatchObject({ outcome: "synced", added: [], removed: [s.roleId] });
+    expect((await guildState(s.guildId)).members[s.discordUserId]).toEqual([UNMANAGED]);
+  });
+
   it("removes it when the subscription lapses, and never touches a role no tier manages", async () => {
     const s = await setup();
     await control(`guilds/${s.guildId}/members/${s.discordUserId}`, { roles: [s.roleId, UNMANAGED] });
@@ -179,7 +188,7 @@ describe("the worker's schedule", () => {
     const { parseCrontab } = await import("graphile-worker");
     const { crontab, taskList } = await import("../lib/jobs/tasks");
     const items = parseCrontab(crontab);
-    expect(items.map((i) => i.task).sort()).toEqual(["analytics:ensure_partitions", "analytics:monthly_stats", "billing:expire_grace_periods", "discord:heartbeat", "discord:reconcile_all"]);
+    expect(items.map((i) => i.task).sort()).toEqual(["analytics:ensure_partitions", "analytics:monthly_stats", "billing:expire_grace_periods", "discord:heartbeat", "discord:reconcile_all", "gdpr:apply_retention"]);
     for (const item of items) expect(taskList[item.task]).toBeTypeOf("function");
   });
 

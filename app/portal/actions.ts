@@ -5,6 +5,7 @@ import { z } from "zod";
 import { userAction, type ActionState } from "@/lib/actions";
 import { billingPortalUrl, previewTierSwitch, setCancelAtPeriodEnd, switchTier } from "@/lib/billing/portal";
 import { appOrigin } from "@/lib/http/origin";
+import { eraseAccount } from "@/lib/gdpr/erasure";
 
 const subscriptionRef = z.object({ subscriptionId: z.uuid("unknown membership") });
 const tierChoice = subscriptionRef.extend({ tierId: z.uuid("pick a tier") });
@@ -27,3 +28,12 @@ export const cancelAtPeriodEndAction = userAction(
 export const previewSwitchAction = userAction(tierChoice, ({ subscriptionId, tierId }, { actor }) => previewTierSwitch(actor.id, subscriptionId, tierId));
 
 export const switchTierAction = userAction(tierChoice, ({ subscriptionId, tierId }, { actor }) => switchTier(actor.id, subscriptionId, tierId));
+
+/** GDPR erasure: the user types "erase" to confirm; their sessions end, so they land signed out. */
+const erase = userAction(z.object({ confirm: z.literal("erase", { error: 'Type "erase" to confirm.' }) }), (_input, { actor }) => eraseAccount(actor.id));
+
+export async function eraseAccountAction(prev: ActionState<{ communities: number }>, formData: FormData) {
+  const result = await erase(prev, formData);
+  if (result.ok) redirect("/?notice=account-erased");
+  return result;
+}

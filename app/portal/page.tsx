@@ -7,6 +7,7 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { withCommunity, withUser } from "@/lib/db/scopes";
 import { formatMoney } from "@/lib/utils/money";
+import { EraseAccount } from "./erase-account";
 import { SubscriptionCard } from "./subscription-card";
 
 export const metadata: Metadata = { title: "Your memberships" };
@@ -121,6 +122,16 @@ export default async function PortalPage() {
           ))}
         </ul>
       )}
+      <Card className="mt-12">
+        <h2 className="font-semibold">Your data</h2>
+        <p className="mt-1 text-sm text-slate-600">Download everything we hold about you, or erase your account.</p>
+        <div className="mt-4 flex flex-wrap items-start gap-4">
+          <a href="/api/me/export" download className="text-sm font-medium text-brand-700 hover:underline">Download my data (JSON)</a>
+        </div>
+        <div className="mt-4">
+          <EraseAccount />
+        </div>
+      </Card>
     </div>
   );
 }

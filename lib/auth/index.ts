@@ -8,11 +8,12 @@ import { userFromDiscordProfile } from "./profile";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; discordId: string; username: string; name: string; image: string | null };
+    /** isAdmin only decides what the header shows; every admin page and action checks the database. */
+    user: { id: string; discordId: string; username: string; name: string; image: string | null; isAdmin: boolean };
   }
 }
 
-type DbUser = { id: string; discordId: string; username: string; globalName: string | null; avatarUrl: string | null };
+type DbUser = { id: string; discordId: string; username: string; globalName: string | null; avatarUrl: string | null; isAdmin?: boolean };
 
 function config(): NextAuthConfig {
   const env = serverEnv();
@@ -45,6 +46,7 @@ function config(): NextAuthConfig {
           username: row.username,
           name: row.globalName ?? row.username,
           image: row.avatarUrl,
+          isAdmin: row.isAdmin === true,
         } as typeof session.user;
         return session;
       },

@@ -52,7 +52,8 @@ export async function startCheckout(
     const member = await tx.communityMember.upsert({
       where: { communityId_userId: { communityId: community.id, userId: actor.id } },
       create: { communityId: community.id, userId: actor.id, discordUserId: actor.discordId },
-      update: {},
+      // Subscribing again after the owner removed you makes you a member again.
+      update: { isActive: true, removedAt: null },
       select: { id: true, stripeCustomerId: true },
     });
     const existing = await tx.subscription.count({ where: { memberId: member.id, tierName: tier.name, status: { in: SEAT_HOLDING } } });

@@ -99,7 +99,7 @@ export async function joinCommunity(community: CommunityRef, actor: Actor, tx: T
   const member = await tx.communityMember.upsert({
     where: { communityId_userId: { communityId: community.id, userId: actor.id } },
     create: { communityId: community.id, userId: actor.id, discordUserId: actor.discordId },
-    update: { isActive: true },
+    update: { isActive: true, removedAt: null },
     select: { id: true },
   });
   return { memberId: member.id };

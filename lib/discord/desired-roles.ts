@@ -13,19 +13,22 @@ export type RolePlan = {
 /**
  * The roles a member should hold, from our rows alone: the roles of the tiers
  * of their subscriptions that give access (active, trialing, or past due
- * within the grace period), none while a payment is disputed.
+ * within the grace period), none while a payment is disputed or once the
+ * member was removed or erased.
  */
 export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promise<RolePlan | null> {
   const [member, tiers, subscriptions] = await Promise.all([
-    tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, subscriptionStatus: true } }),
+    tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, subscriptionStatus: true, isActive: true } }),
     tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true } }),
     tx.subscription.findMany({ where: { memberId }, select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, currentPeriodEnd: true } }),
   ]);
-  if (!member) return null;
+  // An erased member's Discord id is gone once their roles were removed.
+  if (!member || !member.discordUserId) return null;
   const rolesOf = (tier: (typeof tiers)[number]) => [tier.discordRoleId, ...tier.extraRoleIds].filter((r): r is string => !!r);
   const managed = new Set(tiers.flatMap(rolesOf));
   const desired = new Set<string>();
-  if (member.subscriptionStatus !== "suspended") {
+  // A removed or erased member holds no paid role, whatever their rows say.
+  if (member.subscriptionStatus !== "suspended" && member.isActive) {
     for (const sub of subscriptions) {
       const inGrace = sub.status === "past_due" && (sub.gracePeriodEndsAt ?? sub.currentPeriodEnd) > now;
       if (!ACCESS.has(sub.status) && !inGrace) continue;

@@ -18,10 +18,14 @@ export const JOB_KINDS = {
   syncFailed: "notify:sync_failed",
   /** Tell a member who lost paid access goodbye. */
   farewell: "notify:farewell",
+  /** Enforce the data retention policies (nightly, or when an admin asks). */
+  applyRetention: "gdpr:apply_retention",
+  /** Take an erased or removed member's roles away, then scrub their Discord id. */
+  finishMemberExit: "gdpr:finish_member_exit",
 } as const;
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 
-export type JobPayload = { communityId: string } & Record<string, string | number | boolean | null>;
+export type JobPayload = Record<string, string | number | boolean | null>;
 
 export async function enqueueJob(tx: TenantTx, kind: JobKind, payload: JobPayload, options: { key?: string; runAt?: Date } = {}): Promise<void> {
   // A job key coalesces requests: ten changes to one member in a burst are one sync.

@@ -12,6 +12,7 @@ import { botRest, permanentProblem } from "../discord/bot-rest";
 import { notify } from "../discord/notifications";
 import { reconcileCommunity } from "../discord/reconcile";
 import { syncMemberRoles } from "../discord/role-sync";
+import { applyRetentionPolicies } from "../gdpr/retention";
 import { JOB_KINDS, requestRoleSync, enqueueJob } from "./enqueue";
 import { Routes } from "discord-api-types/v10";
 
@@ -109,6 +110,19 @@ export const taskList: TaskList = {
       ),
     );
   },
+  /** After an erasure or a removal: roles off first, then the Discord id an erased member no longer needs. */
+  [JOB_KINDS.finishMemberExit]: async (payload, helpers) => {
+    const { communityId, memberId } = memberJob.parse(payload);
+    const result = await syncMemberRoles(communityId, memberId, { reason: "membership ended" });
+    if (result.outcome !== "synced" && result.outcome !== "unchanged") helpers.logger.warn(`roles of ${memberId} not removed: ${result.outcome}`);
+    await withCommunity(communityId, (tx) => tx.communityMember.updateMany({ where: { id: memberId, erasedAt: { not: null } }, data: { discordUserId: "" } }));
+  },
+  [JOB_KINDS.applyRetention]: async (_payload, helpers) => {
+    const { reports, failures } = await applyRetentionPolicies();
+    for (const r of reports) helpers.logger.info(`retention ${r.table}: ${r.deletedRows} rows deleted, ${r.droppedPartitions.length} partitions dropped (before ${r.cutoff})`);
+    // The others are done; a retry re-applies only what is still past retention.
+    if (failures.length) throw new Error(`retention failed for ${failures.map((f) => `${f.table} (${f.error})`).join(", ")}`);
+  },
   "analytics:ensure_partitions": async () => {
     await db.$queryRaw`SELECT ensure_analytics_partitions(date_trunc('month', now())::date, 3)`;
   },
@@ -120,4 +134,5 @@ export const crontab = [
   "*/5 * * * * discord:heartbeat",
   "13 3 * * * analytics:ensure_partitions",
   "23 2 * * * analytics:monthly_stats",
+  "37 3 * * * gdpr:apply_retention",
 ].join("\n");

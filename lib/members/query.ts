@@ -98,7 +98,7 @@ export async function countMembers(tx: TenantTx, query: MembersQuery): Promise<n
 
 /** Everything about one member the owner may see: subscriptions, payments, role changes and recent events. */
 export async function memberDetail(tx: TenantTx, memberId: string, now = new Date()) {
-  const member = await tx.communityMember.findUnique({ where: { id: memberId }, select: { ...memberRowSelect, userId: true, stripeCustomerId: true } });
+  const member = await tx.communityMember.findUnique({ where: { id: memberId }, select: { ...memberRowSelect, userId: true, stripeCustomerId: true, isActive: true, removedAt: true, erasedAt: true } });
   if (!member) return null;
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
   const [subscriptions, payments, roleSyncs, events] = await Promise.all([

@@ -1,12 +1,14 @@
 "use client";
 
-import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { removeMemberAction } from "./actions";
 
 type Member = {
   id: string;
@@ -165,12 +167,47 @@ export function MembersTable({ slug, tiers }: { slug: string; tiers: string[] })
 }
 
 type Detail = {
-  member: Member & { stripeCustomerId: string | null };
+  member: Member & { stripeCustomerId: string | null; isActive: boolean; removedAt: string | null; erasedAt: string | null };
   subscriptions: { id: string; tierName: string; status: string; currentPeriodEnd: string; cancelAtPeriodEnd: boolean }[];
   payments: { id: string; amount: string; amountRefunded: string; currency: string; status: string; processedAt: string | null; description: string | null }[];
   roleSyncs: { id: string; outcome: string; added: string[]; removed: string[]; createdAt: string }[];
   events: { id: string; eventName: string; timestamp: string }[];
 };
+
+/** Two steps: removing cancels paid subscriptions at once, so the owner confirms first. */
+function RemoveMember({ slug, memberId, active, name, onRemoved }: { slug: string; memberId: string; active: boolean; name: string; onRemoved: () => void }) {
+  const [state, formAction] = useActionState(removeMemberAction, null);
+  const [confirming, setConfirming] = useState(false);
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!state?.ok) return;
+    void queryClient.invalidateQueries({ queryKey: ["members", slug] });
+    void queryClient.invalidateQueries({ queryKey: ["member", slug, memberId] });
+  }, [state, queryClient, slug, memberId]);
+  if (state?.ok) {
+    return (
+      <Alert tone="success">
+        {name} was removed{state.data.cancelled.length ? ` and their ${state.data.cancelled.join(", ")} subscription was cancelled` : ""}. The bot takes their roles away shortly.{" "}
+        <button className="underline" onClick={onRemoved}>Close</button>
+      </Alert>
+    );
+  }
+  if (!active) return null;
+  if (!confirming) return <Button variant="secondary" size="sm" onClick={() => setConfirming(true)}>Remove member…</Button>;
+  return (
+    <form action={formAction} className="space-y-2 rounded-lg bg-rose-50 p-3 ring-1 ring-rose-200">
+      <input type="hidden" name="communitySlug" value={slug} />
+      <input type="hidden" name="memberId" value={memberId} />
+      <input type="hidden" name="confirm" value="remove" />
+      <p>Remove {name}? Their paid subscriptions are cancelled now, without a refund, and the bot removes their roles. They can join again later.</p>
+      {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
+      <div className="flex gap-2">
+        <SubmitButton size="sm" pendingLabel="Removing…">Yes, remove {name}</SubmitButton>
+        <Button type="button" variant="ghost" size="sm" onClick={() => setConfirming(false)}>Keep</Button>
+      </div>
+    </form>
+  );
+}
 
 function MemberDrawer({ slug, memberId, onClose }: { slug: string; memberId: string; onClose: () => void }) {
   const detail = useQuery({ queryKey: ["member", slug, memberId], queryFn: () => getJson<Detail>(`/api/dashboard/${slug}/members/${memberId}`) });
@@ -193,7 +230,9 @@ function MemberDrawer({ slug, memberId, onClose }: { slug: string; memberId: str
         {detail.isError && <Alert tone="error" className="mt-6">{(detail.error as Error).message}</Alert>}
         {d && (
           <div className="mt-4 space-y-6 text-sm">
-            <p className="text-slate-600">@{d.member.user.username} · Discord id {d.member.discordUserId}</p>
+            <p className="text-slate-600">@{d.member.user.username}{d.member.discordUserId ? ` · Discord id ${d.member.discordUserId}` : ""}</p>
+            {d.member.erasedAt && <Alert tone="info">This member erased their account on {date(d.member.erasedAt)}. Their payments are kept as anonymous records.</Alert>}
+            {d.member.removedAt && !d.member.isActive && <Alert tone="info">Removed on {date(d.member.removedAt)}.</Alert>}
             <section>
               <h3 className="font-medium">Subscriptions</h3>
               {d.subscriptions.length === 0 ? <p className="text-slate-500">None.</p> : (
@@ -216,6 +255,13 @@ function MemberDrawer({ slug, memberId, onClose }: { slug: string; memberId: str
               {d.events.length === 0 ? <p className="text-slate-500">None in the last year.</p> : (
                 <ul className="mt-1 space-y-1 text-slate-600">{d.events.map((e) => <li key={e.id}>{date(e.timestamp)} · {e.eventName.replaceAll("_", " ")}</li>)}</ul>
               )}
+            </section>
+            <section className="space-y-3 border-t border-slate-200 pt-4">
+              <h3 className="font-medium">Data and membership</h3>
+              <ButtonLink variant="secondary" size="sm" href={`/api/dashboard/${slug}/members/${memberId}/export`} prefetch={false} download>
+                Export this member&apos;s data (JSON)
+              </ButtonLink>
+              {!d.member.erasedAt && <RemoveMember slug={slug} memberId={memberId} active={d.member.isActive} name={d.member.user.globalName ?? d.member.user.username} onRemoved={onClose} />}
             </section>
           </div>
         )}

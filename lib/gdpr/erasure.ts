@@ -1,0 +1,78 @@
+// GDPR right to erasure. The user row stays, anonymised, because payments (kept
+// as financial records) hang off memberships that hang off it; everything that
+// identifies the person goes. Sessions end at once; Discord roles are removed by
+// a job, which then scrubs the last Discord id it needed to do so.
+import { randomBytes } from "node:crypto";
+import type Stripe from "stripe";
+import { ActionError } from "../actions/action-chain";
+import { recordAudit } from "../audit/record";
+import { db } from "../db/client";
+import { withCommunity, withUser } from "../db/scopes";
+import { stripe } from "../billing/stripe";
+import { cancelAtStripe, endMembership, liveSubscriptions } from "./membership-exit";
+
+export const ERASURE_ERRORS = {
+  ownsCommunities: "You own communities. Archive them (Settings → Status) before you erase your account: their members' payments depend on them.",
+  alreadyErased: "This account has already been erased.",
+} as const;
+
+export async function eraseAccount(userId: string, options: { now?: Date; client?: () => Stripe } = {}) {
+  const now = options.now ?? new Date();
+  const user = await db.user.findUnique({ where: { id: userId }, select: { erasedAt: true } });
+  if (!user || user.erasedAt) throw new ActionError(ERASURE_ERRORS.alreadyErased);
+  const owned = await db.community.count({ where: { ownerId: userId, status: { not: "archived" } } });
+  if (owned > 0) throw new ActionError(ERASURE_ERRORS.ownsCommunities);
+
+  const memberships = await withUser(userId, (tx) =>
+    tx.communityMember.findMany({ where: { erasedAt: null }, select: { id: true, communityId: true, discordUserId: true } }),
+  );
+  const communities = await db.community.findMany({
+    where: { id: { in: memberships.map((m) => m.communityId) } },
+    select: { id: true, name: true, stripeAccountId: true },
+  });
+
+  // Stripe first, for every community: if one cancellation fails nothing is erased yet.
+  const plans = [];
+  for (const membership of memberships) {
+    const community = communities.find((c) => c.id === membership.communityId)!;
+    const live = await withCommunity(community.id, (tx) => liveSubscriptions(tx, membership.id));
+    if (live.some((s) => s.stripeSubscriptionId)) await cancelAtStripe((options.client ?? stripe)(), community.stripeAccountId, live, community.name);
+    plans.push({ membership, community });
+  }
+
+  for (const { membership, community } of plans) {
+    await withCommunity(community.id, async (tx) => {
+      await endMembership(tx, community.id, membership.id, { erase: true, now });
+      // Events stay for the community's statistics, without a person behind them.
+      await tx.$executeRaw`UPDATE analytics_events
+           SET user_id = NULL, discord_user_id = NULL, ip_address = NULL, user_agent = NULL, session_id = NULL
+         WHERE user_id = ${userId}::uuid OR discord_user_id = ${membership.discordUserId}`;
+      await recordAudit(tx, community.id, userId, { action: "member.erased", objectType: "member", objectId: membership.id, details: { reason: "account erased by its owner (GDPR)" } });
+    });
+  }
+
+  await db.$transaction([
+    db.session.deleteMany({ where: { userId } }),
+    db.account.deleteMany({ where: { userId } }),
+    db.user.update({
+      where: { id: userId },
+      data: {
+        // Unique and never a real Discord id (those are digits only): signing in again starts a new account.
+        discordId: `erased-${randomBytes(6).toString("hex")}`,
+        username: "Deleted user",
+        globalName: null,
+        discriminator: null,
+        email: null,
+        emailVerified: null,
+        avatarUrl: null,
+        locale: null,
+        premiumType: null,
+        lastLogin: null,
+        isAdmin: false,
+        erasedAt: now,
+      },
+      select: { id: true },
+    }),
+  ]);
+  return { communities: plans.length };
+}

@@ -1,0 +1,52 @@
+// Ending a membership for good: the member's erasure or the owner's removal.
+// Stripe is told first (outside any transaction): a member must never keep
+// being charged for a membership we ended. Then, in the community's scope, the
+// local rows follow, and a job takes the Discord roles away.
+import type Stripe from "stripe";
+import { ActionError } from "../actions/action-chain";
+import { refreshMember } from "../billing/member-refresh";
+import type { TenantTx } from "../db/scopes";
+import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
+
+/** Subscription statuses after which Stripe will never charge again. */
+const ENDED = ["canceled", "incomplete_expired"];
+
+export type LiveSubscription = { id: string; stripeSubscriptionId: string | null; tierName: string };
+
+export function liveSubscriptions(tx: TenantTx, memberId: string): Promise<LiveSubscription[]> {
+  return tx.subscription.findMany({ where: { memberId, status: { notIn: ENDED } }, select: { id: true, stripeSubscriptionId: true, tierName: true } });
+}
+
+/** Cancels now, without proration. A subscription Stripe no longer knows is already ended. */
+export async function cancelAtStripe(client: Stripe, stripeAccount: string | null, subscriptions: LiveSubscription[], communityName: string) {
+  for (const sub of subscriptions) {
+    if (!sub.stripeSubscriptionId || !stripeAccount) continue;
+    try {
+      await client.subscriptions.cancel(sub.stripeSubscriptionId, {}, { stripeAccount });
+    } catch (error) {
+      const missing = (error as { code?: string }).code === "resource_missing" || (error as { statusCode?: number }).statusCode === 404;
+      if (missing) continue;
+      console.error("cancelling a subscription at Stripe failed", { subscription: sub.id, error: (error as Error).message });
+      throw new ActionError(`Stripe could not cancel the ${sub.tierName} subscription in ${communityName}. Nothing was changed; please try again.`);
+    }
+  }
+}
+
+/**
+ * The membership's rows once Stripe has cancelled: subscriptions ended, member
+ * inactive (and scrubbed of what identifies them when erasing), status
+ * recomputed, and the job that removes roles queued in this same transaction.
+ */
+export async function endMembership(tx: TenantTx, communityId: string, memberId: string, how: { erase: boolean; now: Date }) {
+  await tx.subscription.updateMany({
+    where: { memberId, status: { notIn: ENDED } },
+    data: { status: "canceled", canceledAt: how.now, cancelAtPeriodEnd: false },
+  });
+  await tx.communityMember.update({
+    where: { id: memberId },
+    data: how.erase ? { isActive: false, erasedAt: how.now, nickname: null } : { isActive: false, removedAt: how.now },
+    select: { id: true },
+  });
+  await refreshMember(tx, memberId, how.now);
+  await enqueueJob(tx, JOB_KINDS.finishMemberExit, { communityId, memberId }, { key: `member_exit:${memberId}` });
+}

@@ -1,0 +1,171 @@
+// GDPR erasure and the owner's removal of a member, against the Stripe fake:
+// subscriptions end at Stripe before anything local changes, personal fields go,
+// payments stay as anonymous records, sessions end, roles are removed by a job.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type Stripe from "stripe";
+import type { JobHelpers } from "graphile-worker";
+import { startFakeStripe, type FakeStripe } from "../e2e/fakes/stripe/server";
+import type { Actor, CommunityRef } from "../lib/actions/action-chain";
+import { ActionError } from "../lib/actions/action-chain";
+import { startCheckout } from "../lib/billing/checkout";
+import { refreshConnectState, startOnboarding } from "../lib/billing/connect";
+import { createStripe } from "../lib/billing/stripe";
+import { joinCommunity } from "../lib/communities/owner";
+import { db } from "../lib/db/client";
+import { withCommunity } from "../lib/db/scopes";
+import { eraseAccount, ERASURE_ERRORS } from "../lib/gdpr/erasure";
+import { exportMemberData } from "../lib/gdpr/export";
+import { JOB_KINDS } from "../lib/jobs/enqueue";
+import { taskList } from "../lib/jobs/tasks";
+import { removeMember, REMOVE_ERRORS } from "../lib/members/remove";
+import { createTier } from "../lib/tiers/service";
+import { tierInputSchema } from "../lib/tiers/validation";
+import { asOwner, createCommunity, createUser } from "./support/fixtures";
+
+let fake: FakeStripe;
+let client: Stripe;
+let community: CommunityRef;
+let tierId: string;
+const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
+const helpers = { logger: { info() {}, warn() {}, error() {}, debug() {} } } as unknown as JobHelpers;
+
+/** A paying member: checkout through the fake, then the rows its webhooks would write, plus a page view and a session. */
+async function payingMember(name: string) {
+  const user = await createUser(name);
+  const actor: Actor = { id: user.id, discordId: user.discordId, username: name };
+  const { url } = await startCheckout(tierId, { actor, community, inScope, origin: "http://localhost" }, client);
+  await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
+  const session = [...fake.objects.values()].find((o) => o.object === "checkout.session" && o.url === url)!;
+  const stripeSubscriptionId = String(session.subscription);
+  const memberId = await inScope(async (tx) => {
+    const m = await tx.communityMember.update({ where: { communityId_userId: { communityId: community.id, userId: user.id } }, data: { nickname: `${name} nick`, subscriptionStatus: "active", subscriptionTier: "Gold" } });
+    const sub = await tx.subscription.create({
+      data: { communityId: community.id, memberId: m.id, stripeSubscriptionId, stripeCustomerId: m.stripeCustomerId!, tierName: "Gold", tierId, status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) },
+    });
+    await tx.payment.create({ data: { communityId: community.id, memberId: m.id, subscriptionId: sub.id, amount: "15.00", currency: "USD", status: "succeeded", processedAt: new Date() } });
+    await tx.analyticsEvent.create({ data: { communityId: community.id, eventType: "page", eventName: "community_page_viewed", userId: user.id, discordUserId: user.discordId, ipAddress: "198.51.100.23", userAgent: "Mozilla/5.0 test" } });
+    return m.id;
+  });
+  await db.session.create({ data: { sessionToken: `erase-${user.id}`, userId: user.id, expires: new Date(Date.now() + 86_400_000) } });
+  await db.account.create({ data: { userId: user.id, type: "oauth", provider: "discord", providerAccountId: user.discordId, access_token: "secret-access-token" } });
+  return { user, actor, memberId, stripeSubscriptionId };
+}
+
+async function queuedJobs(memberId: string) {
+  return asOwner(async (c) =>
+    (await c.query<{ identifier: string }>("SELECT t.identifier FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'memberId' = $1", [memberId])).rows.map((r) => r.identifier),
+  );
+}
+
+beforeAll(async () => {
+  fake = await startFakeStripe();
+  client = createStripe({ mode: "demo", url: fake.url });
+  const owner = await createUser("erase_owner");
+  const c = await createCommunity(owner.id);
+  await fetch(await startOnboarding({ id: c.id, stripeAccountId: null }, { returnUrl: "http://x/r", refreshUrl: "http://x/f" }, client), { method: "POST", redirect: "manual" });
+  community = await db.community.findUniqueOrThrow({ where: { id: c.id }, select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true } });
+  await refreshConnectState(community, client);
+  const input = tierInputSchema.parse({ name: "Gold", description: "", price: "15.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "300000000000000099", extraRoleIds: "", maxMembers: "", trialDays: "0" });
+  tierId = (await createTier(input, community, inScope, client)).tierId;
+});
+
+afterAll(async () => {
+  await fake.close();
+  await db.$disconnect();
+});
+
+describe("erasing an account", () => {
+  it("cancels at Stripe, anonymises the person, keeps payments, ends sessions and queues the role removal", async () => {
+    const erased = await payingMember("erase_me");
+    const bystander = await payingMember("erase_bystander");
+
+    await eraseAccount(erased.user.id, { client: () => client });
+
+    expect(fake.objects.get(erased.stripeSubscriptionId)!.status).toBe("canceled");
+    expect(fake.objects.get(bystander.stripeSubscriptionId)!.status).toBe("active");
+
+    const user = await db.user.findUniqueOrThrow({ where: { id: erased.user.id } });
+    expect(user).toMatchObject({ username: "Deleted user", globalName: null, email: null, avatarUrl: null, isAdmin: false });
+    expect(user.discordId).toMatch(/^erased-[0-9a-f]{12}$/);
+    expect(user.erasedAt).toBeInstanceOf(Date);
+    expect(await db.session.count({ where: { userId: erased.user.id } })).toBe(0);
+    expect(await db.account.count({ where: { userId: erased.user.id } })).toBe(0);
+
+    const member = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: erased.memberId }, include: { payments: true, subscriptions: true } }));
+    expect(member).toMatchObject({ isActive: false, nickname: null, subscriptionStatus: "canceled" });
+    expect(member.erasedAt).toBeInstanceOf(Date);
+    expect(member.subscriptions.map((s) => s.status)).toEqual(["canceled"]);
+    expect(member.payments.map((p) => p.amount.toFixed(2))).toEqual(["15.00"]);
+
+    const events = await asOwner(async (c) => (await c.query("SELECT user_id, discord_user_id, ip_address, user_agent FROM analytics_events WHERE community_id = $1 AND event_name = 'community_page_viewed' ORDER BY user_id NULLS FIRST", [community.id])).rows);
+    expect(events).toHaveLength(2);
+    expect(events[0]).toEqual({ user_id: null, discord_user_id: null, ip_address: null, user_agent: null });
+    expect(events[1]).toMatchObject({ user_id: bystander.user.id, ip_address: "198.51.100.23" });
+    expect(await asOwner(async (c) => (await c.query("SELECT count(*)::int AS n FROM analytics_events WHERE user_id = $1 OR discord_user_id = $2", [erased.user.id, erased.user.discordId])).rows[0].n)).toBe(0);
+
+    const audit = await inScope((tx) => tx.auditLog.findMany({ where: { objectId: erased.memberId }, select: { action: true } }));
+    expect(audit).toEqual([{ action: "member.erased" }]);
+    expect(await queuedJobs(erased.memberId)).toContain(JOB_KINDS.finishMemberExit);
+
+    // The job: no bot in this community, so no roles to remove; the last Discord id is scrubbed.
+    await taskList[JOB_KINDS.finishMemberExit]!({ communityId: community.id, memberId: erased.memberId }, helpers);
+    const scrubbed = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: erased.memberId }, select: { discordUserId: true } }));
+    expect(scrubbed.discordUserId).toBe("");
+    const exported = await exportMemberData(community.id, erased.memberId);
+    expect(JSON.stringify(exported)).not.toContain(erased.user.discordId);
+    expect(exported!.membership.payments).toHaveLength(1);
+
+    const other = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: bystander.memberId } }));
+    expect(other).toMatchObject({ isActive: true, subscriptionStatus: "active", nickname: "erase_bystander nick", erasedAt: null });
+  });
+
+  it("refuses while the user owns a live community, and a second time", async () => {
+    const owner = await db.user.findUniqueOrThrow({ where: { id: community.ownerId } });
+    await expect(eraseAccount(owner.id, { client: () => client })).rejects.toThrow(ERASURE_ERRORS.ownsCommunities);
+    expect((await db.user.findUniqueOrThrow({ where: { id: owner.id } })).erasedAt).toBeNull();
+
+    const once = await createUser("erase_twice");
+    await eraseAccount(once.id, { client: () => client });
+    await expect(eraseAccount(once.id, { client: () => client })).rejects.toThrow(ERASURE_ERRORS.alreadyErased);
+  });
+
+  it("changes nothing when Stripe cannot cancel", async () => {
+    const m = await payingMember("erase_stripe_down");
+    const broken = createStripe({ mode: "demo", url: "http://127.0.0.1:9" });
+    await expect(eraseAccount(m.user.id, { client: () => broken })).rejects.toBeInstanceOf(ActionError);
+    expect((await db.user.findUniqueOrThrow({ where: { id: m.user.id } })).erasedAt).toBeNull();
+    expect(await db.session.count({ where: { userId: m.user.id } })).toBe(1);
+    const member = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: m.memberId } }));
+    expect(member).toMatchObject({ isActive: true, erasedAt: null, subscriptionStatus: "active" });
+  }, 60_000);
+});
+
+describe("an owner removing a member", () => {
+  it("cancels the subscription at Stripe, deactivates the member, queues the role removal, and lets them rejoin", async () => {
+    const m = await payingMember("remove_me");
+    const result = await removeMember(community, m.memberId, inScope, () => client);
+    expect(result.cancelled).toEqual(["Gold"]);
+    expect(fake.objects.get(m.stripeSubscriptionId)!.status).toBe("canceled");
+    const member = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: m.memberId } }));
+    expect(member).toMatchObject({ isActive: false, subscriptionStatus: "canceled", discordUserId: m.user.discordId });
+    expect(member.removedAt).toBeInstanceOf(Date);
+    expect(await queuedJobs(m.memberId)).toContain(JOB_KINDS.finishMemberExit);
+
+    await expect(removeMember(community, m.memberId, inScope, () => client)).rejects.toThrow(REMOVE_ERRORS.alreadyRemoved);
+
+    await inScope((tx) => joinCommunity(community, m.actor, tx));
+    const back = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: m.memberId } }));
+    expect(back).toMatchObject({ isActive: true, removedAt: null });
+  });
+
+  it("cannot reach a member of another community", async () => {
+    const owner = await createUser("remove_other_owner");
+    const other = await createCommunity(owner.id);
+    const stranger = await createUser("remove_stranger");
+    const memberId = await withCommunity(other.id, async (tx) => (await tx.communityMember.create({ data: { communityId: other.id, userId: stranger.id, discordUserId: stranger.discordId } })).id);
+    await expect(removeMember(community, memberId, inScope, () => client)).rejects.toThrow(REMOVE_ERRORS.notFound);
+    expect(await exportMemberData(community.id, memberId)).toBeNull();
+    const untouched = await withCommunity(other.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId } }));
+    expect(untouched.isActive).toBe(true);
+  });
+});
