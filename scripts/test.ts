@@ -32,6 +32,11 @@ async function playwrightCounts(file: string): Promise<Counts> {
 }
 
 const node = process.execPath;
+// The backup test needs pg_dump as new as the server (built once into .tools/).
+if (!process.env.PG_BIN_DIR && (await run("bash", ["scripts/pg-tools/build.sh"], process.env)) !== 0) {
+  console.error("✗ could not build the PostgreSQL client tools the backup test needs (set PG_BIN_DIR to PostgreSQL 18 client tools to skip the build)");
+  process.exit(1);
+}
 console.log("▸ provisioning a test database");
 const database = await provisionTestDatabase();
 const fakeDiscord = await startFakeDiscord();
