@@ -15,6 +15,7 @@ const ERRORS: Record<string, string> = {
   AccessDenied: "Sign-in was cancelled on Discord.",
   OAuthCallbackError: "Discord didn't complete the sign-in. Please try again.",
   Configuration: "Sign-in is misconfigured on our side. Please try again later.",
+  TooManyAttempts: "Too many sign-in attempts from your network. Please wait a minute and try again.",
 };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };

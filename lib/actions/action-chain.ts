@@ -4,6 +4,8 @@ import { parseId } from "../db/ids";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { slugSchema } from "../communities/slug";
 import { recordAudit, type AuditEntry } from "../audit/record";
+import { log } from "../observability/log";
+import { withRequestId } from "../observability/request-context";
 
 export type FieldErrors = Record<string, string[] | undefined>;
 /** On failure, `values` echoes what was submitted so the form can show it again (React resets forms after an action). */
@@ -59,15 +61,18 @@ function echo(formData: FormData): Record<string, string> {
  * the handler in the community's RLS scope, and answer with typed results or
  * field errors. Unexpected errors are logged and reported without details.
  */
-export function createActionChain(deps: { getActor: () => Promise<Actor | null> }) {
+export function createActionChain(deps: { getActor: () => Promise<Actor | null>; requestId?: () => Promise<string> }) {
   async function run<R>(formData: FormData, work: () => Promise<R>): Promise<ActionResult<R>> {
-    try {
-      return { ok: true, data: await work() };
-    } catch (error) {
-      if (error instanceof ActionError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors, values: echo(formData) };
-      console.error("server action failed", error);
-      return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again.", values: echo(formData) };
-    }
+    const attempt = async (): Promise<ActionResult<R>> => {
+      try {
+        return { ok: true, data: await work() };
+      } catch (error) {
+        if (error instanceof ActionError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors, values: echo(formData) };
+        log.error({ err: error }, "server action failed");
+        return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again.", values: echo(formData) };
+      }
+    };
+    return deps.requestId ? withRequestId(await deps.requestId(), attempt) : attempt();
   }
 
   function parse<S extends z.ZodType>(schema: S, formData: FormData): z.output<S> {

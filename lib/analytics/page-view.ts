@@ -1,6 +1,7 @@
 import { headers, cookies } from "next/headers";
 import { isIP } from "node:net";
 import { withCommunity } from "../db/scopes";
+import { log } from "../observability/log";
 
 export const VISITOR_COOKIE = "cos_vid";
 
@@ -31,6 +32,6 @@ export async function recordPageView(communityId: string, path: string, userId: 
       }),
     );
   } catch (error) {
-    console.error("page view not recorded", error);
+    log.warn({ err: error }, "page view not recorded");
   }
 }

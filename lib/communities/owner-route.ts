@@ -6,10 +6,12 @@ import { findOwnedCommunity } from "./owner-access";
  * URL, or the Response to send (401 signed out; 404 for anyone else's community,
  * which looks exactly like a missing one).
  */
-export async function ownerOfRoute(slug: string) {
+type OwnedCommunity = NonNullable<Awaited<ReturnType<typeof findOwnedCommunity>>>;
+
+export async function ownerOfRoute(slug: string): Promise<{ response: Response } | { community: OwnedCommunity }> {
   const user = await getSessionUser();
-  if (!user) return { response: Response.json({ error: "Please sign in." }, { status: 401 }) } as const;
+  if (!user) return { response: Response.json({ error: "Please sign in." }, { status: 401 }) };
   const community = await findOwnedCommunity(slug, user.id);
-  if (!community) return { response: Response.json({ error: "We couldn't find that community." }, { status: 404 }) } as const;
-  return { community } as const;
+  if (!community) return { response: Response.json({ error: "We couldn't find that community." }, { status: 404 }) };
+  return { community };
 }

@@ -7,6 +7,7 @@ import { ActionError } from "../actions/action-chain";
 import { refreshMember } from "../billing/member-refresh";
 import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
+import { log } from "../observability/log";
 
 /** Subscription statuses after which Stripe will never charge again. */
 const ENDED = ["canceled", "incomplete_expired"];
@@ -26,7 +27,7 @@ export async function cancelAtStripe(client: Stripe, stripeAccount: string | nul
     } catch (error) {
       const missing = (error as { code?: string }).code === "resource_missing" || (error as { statusCode?: number }).statusCode === 404;
       if (missing) continue;
-      console.error("cancelling a subscription at Stripe failed", { subscription: sub.id, error: (error as Error).message });
+      log.error({ err: error, subscriptionId: sub.id }, "cancelling a subscription at Stripe failed");
       throw new ActionError(`Stripe could not cancel the ${sub.tierName} subscription in ${communityName}. Nothing was changed; please try again.`);
     }
   }

@@ -13,6 +13,7 @@ import { notify } from "../discord/notifications";
 import { reconcileCommunity } from "../discord/reconcile";
 import { syncMemberRoles } from "../discord/role-sync";
 import { applyRetentionPolicies } from "../gdpr/retention";
+import { purgeExpiredLimits } from "../security/rate-limit";
 import { JOB_KINDS, requestRoleSync, enqueueJob } from "./enqueue";
 import { Routes } from "discord-api-types/v10";
 
@@ -123,6 +124,9 @@ export const taskList: TaskList = {
     // The others are done; a retry re-applies only what is still past retention.
     if (failures.length) throw new Error(`retention failed for ${failures.map((f) => `${f.table} (${f.error})`).join(", ")}`);
   },
+  "security:purge_rate_limits": async () => {
+    await purgeExpiredLimits();
+  },
   "analytics:ensure_partitions": async () => {
     await db.$queryRaw`SELECT ensure_analytics_partitions(date_trunc('month', now())::date, 3)`;
   },
@@ -135,4 +139,5 @@ export const crontab = [
   "13 3 * * * analytics:ensure_partitions",
   "23 2 * * * analytics:monthly_stats",
   "37 3 * * * gdpr:apply_retention",
+  "41 * * * * security:purge_rate_limits",
 ].join("\n");

@@ -2,13 +2,17 @@ import { Logger, run, type Runner } from "graphile-worker";
 import pg from "pg";
 import { appDatabaseUrl, serverEnv } from "../env";
 import { crontab, taskList } from "./tasks";
+import { log } from "../observability/log";
 
 const globalForWorker = globalThis as unknown as { communityosWorker?: Promise<Runner> };
 
-const logger = new Logger((scope) => (level, message) => {
-  if (level === "debug") return;
-  const line = JSON.stringify({ level, scope: scope.label ?? "worker", task: scope.taskIdentifier, job: scope.jobId, msg: message });
-  (level === "error" ? console.error : console.log)(line);
+// graphile-worker's lines go through our JSON logger, with the job they belong to.
+const logger = new Logger((scope) => (level, message, meta) => {
+  const fields = { scope: scope.label ?? "worker", task: scope.taskIdentifier, job: scope.jobId, ...(meta?.error ? { err: meta.error } : {}) };
+  if (level === "error") log.error(fields, message);
+  else if (level === "warning") log.warn(fields, message);
+  else if (level === "info") log.info(fields, message);
+  else log.debug(fields, message);
 });
 
 /**

@@ -7,6 +7,7 @@ import { syncTierToStripe, type TierForStripe } from "./stripe-sync";
 import { CONNECT_FIRST, STRIPE_DOWN, TIER_GONE } from "./messages";
 import type { TierInput } from "./validation";
 import { SEAT_HOLDING } from "../billing/member-standing";
+import { log } from "../observability/log";
 
 type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 
@@ -43,7 +44,7 @@ async function mirror(community: CommunityRef, tier: TierForStripe, inScope: InS
     );
     return { synced: true };
   } catch (error) {
-    console.error("tier sync to Stripe failed", error);
+    log.error({ err: error, tierId: tier.id }, "tier sync to Stripe failed");
     return { synced: false, warning: "Saved, but Stripe didn't answer. Use “Sync to Stripe” to finish." };
   }
 }

@@ -8,6 +8,7 @@ import { startCheckout } from "@/lib/billing/checkout";
 import { appOrigin } from "@/lib/http/origin";
 import { joinCommunity } from "@/lib/communities/owner";
 import { db } from "@/lib/db/client";
+import { consume, RATE_LIMITED } from "@/lib/security/rate-limit";
 
 const join = communityAction(z.object({}), "signed-in", async (_input, { actor, community, tx }) => {
   const { status } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { status: true } });
@@ -21,9 +22,12 @@ export async function joinCommunityAction(prev: ActionState<{ memberId: string }
   return result;
 }
 
-const checkout = communityWorkflow(z.object({ tierId: z.uuid("unknown tier") }), "signed-in", async ({ tierId }, ctx) =>
-  startCheckout(tierId, { ...ctx, origin: await appOrigin() }),
-);
+const checkout = communityWorkflow(z.object({ tierId: z.uuid("unknown tier") }), "signed-in", async ({ tierId }, ctx) => {
+  // Each attempt creates a Stripe session: a script must not mint thousands.
+  const allowed = await consume("checkout", ctx.actor.id);
+  if (!allowed.ok) throw new ActionError(RATE_LIMITED(allowed.retryAfterSeconds));
+  return startCheckout(tierId, { ...ctx, origin: await appOrigin() });
+});
 
 /** Takes only the tier id; everything that costs money is read on the server. */
 export async function checkoutAction(prev: ActionState<{ url: string }>, formData: FormData) {

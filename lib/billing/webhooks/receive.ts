@@ -4,6 +4,7 @@ import Stripe from "stripe";
 import { db as appDb, type Database } from "../../db/client";
 import { withCommunity as appWithCommunity, type TenantTx } from "../../db/scopes";
 import { readSettings } from "../../communities/validation";
+import { log } from "../../observability/log";
 import { RetryLater, WebhookRejection } from "./errors";
 import { HANDLERS } from "./handlers";
 import { eventSchema, type StripeEventEnvelope } from "./stripe-objects";
@@ -69,7 +70,7 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
     return await dispatch(event, receivedAt, deps);
   } catch (error) {
     if (error instanceof RetryLater) return answer(409, { received: false, error: `${error.message}; Stripe will send it again.` });
-    console.error(`stripe webhook ${event.id} (${event.type}) failed; Stripe will retry`, error);
+    log.error({ err: error, eventId: event.id, eventType: event.type }, "stripe webhook failed; Stripe will retry");
     return answer(500, { received: false, error: "The event could not be processed now; Stripe will retry." });
   }
 }
@@ -112,7 +113,7 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   } catch (error) {
     if (!(error instanceof WebhookRejection)) throw error;
     await record("rejected", error.message);
-    console.warn(`stripe webhook ${event.id} (${event.type}) rejected: ${error.message}`);
+    log.warn({ eventId: event.id, eventType: event.type, reason: error.message }, "stripe webhook rejected");
     return answer(200, { received: true, outcome: "rejected", error: error.message });
   }
 }

@@ -1,10 +1,11 @@
 import { getSessionUser } from "@/lib/auth/session";
 import { exportUserData } from "@/lib/gdpr/export";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 /** The signed-in user's data (GDPR access right), as a JSON download. */
-export async function GET() {
+export const GET = route(async (_request: Request) => {
   const user = await getSessionUser();
   if (!user) return Response.json({ error: "Please sign in." }, { status: 401 });
   const data = await exportUserData(user.id);
@@ -15,4 +16,4 @@ export async function GET() {
       "cache-control": "no-store",
     },
   });
-}
+});

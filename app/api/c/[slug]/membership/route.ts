@@ -3,11 +3,12 @@ import { membershipStatus } from "@/lib/billing/checkout";
 import { slugSchema } from "@/lib/communities/slug";
 import { db } from "@/lib/db/client";
 import { withCommunity } from "@/lib/db/scopes";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 /** The signed-in user's membership state in one community, for the welcome page to poll. Read-only. */
-export async function GET(_request: Request, { params }: { params: Promise<{ slug: string }> }) {
+export const GET = route(async (_request: Request, { params }: { params: Promise<{ slug: string }> }) => {
   const user = await getSessionUser();
   if (!user) return Response.json({ error: "Please sign in." }, { status: 401 });
   const slug = slugSchema.safeParse((await params).slug);
@@ -15,4 +16,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ slu
   if (!community) return Response.json({ error: "No such community." }, { status: 404 });
   const status = await withCommunity(community.id, (tx) => membershipStatus(community.id, user.id, tx));
   return Response.json(status, { headers: { "cache-control": "no-store" } });
-}
+});

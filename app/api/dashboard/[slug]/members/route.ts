@@ -2,11 +2,12 @@ import { z } from "zod";
 import { ownerOfRoute } from "@/lib/communities/owner-route";
 import { withCommunity } from "@/lib/db/scopes";
 import { countMembers, listMembers, membersQuerySchema } from "@/lib/members/query";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 /** One page of the members table (JSON), for the dashboard's client-side table. */
-export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
+export const GET = route(async (request: Request, { params }: { params: Promise<{ slug: string }> }) => {
   const gate = await ownerOfRoute((await params).slug);
   if ("response" in gate) return gate.response;
   const parsed = membersQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
@@ -18,4 +19,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
     total: query.cursor ? null : await countMembers(tx, query),
   }));
   return Response.json({ ...page, total }, { headers: { "cache-control": "no-store" } });
-}
+});

@@ -2,10 +2,11 @@ import { ownerOfRoute } from "@/lib/communities/owner-route";
 import { idSchema } from "@/lib/db/ids";
 import { withCommunity } from "@/lib/db/scopes";
 import { memberDetail } from "@/lib/members/query";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ slug: string; memberId: string }> }) {
+export const GET = route(async (_request: Request, { params }: { params: Promise<{ slug: string; memberId: string }> }) => {
   const { slug, memberId } = await params;
   const gate = await ownerOfRoute(slug);
   if ("response" in gate) return gate.response;
@@ -14,4 +15,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ slu
   const detail = await withCommunity(gate.community.id, (tx) => memberDetail(tx, id.data.toLowerCase()));
   if (!detail) return Response.json({ error: "No such member in this community." }, { status: 404 });
   return Response.json(detail, { headers: { "cache-control": "no-store" } });
-}
+});

@@ -2,11 +2,12 @@ import { z } from "zod";
 import { ownerOfRoute } from "@/lib/communities/owner-route";
 import { membersCsvStream } from "@/lib/members/csv";
 import { membersQuerySchema } from "@/lib/members/query";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 /** The filtered member list as a CSV download, streamed (lib/members/csv.ts). */
-export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
+export const GET = route(async (request: Request, { params }: { params: Promise<{ slug: string }> }) => {
   const gate = await ownerOfRoute((await params).slug);
   if ("response" in gate) return gate.response;
   const parsed = membersQuerySchema.safeParse({ ...Object.fromEntries(new URL(request.url).searchParams), cursor: undefined });
@@ -20,4 +21,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
       "cache-control": "no-store",
     },
   });
-}
+});

@@ -1,11 +1,12 @@
 import { ownerOfRoute } from "@/lib/communities/owner-route";
 import { idSchema } from "@/lib/db/ids";
 import { exportMemberData } from "@/lib/gdpr/export";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 /** What this community holds about one member (a data subject request the owner answers), as JSON. */
-export async function GET(_request: Request, { params }: { params: Promise<{ slug: string; memberId: string }> }) {
+export const GET = route(async (_request: Request, { params }: { params: Promise<{ slug: string; memberId: string }> }) => {
   const { slug, memberId } = await params;
   const gate = await ownerOfRoute(slug);
   if ("response" in gate) return gate.response;
@@ -20,4 +21,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ slu
       "cache-control": "no-store",
     },
   });
-}
+});

@@ -1,0 +1,86 @@
+// Rate limits on what the public can hammer: sign-in, checkout creation, and
+// the webhook / interactions endpoints' failed signatures. Counters live in
+// PostgreSQL so every web process shares them; if the database cannot answer,
+// each process falls back to its own memory rather than failing the request.
+import pg from "pg";
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { appDatabaseUrl, serverEnv } from "../env";
+
+export const LIMITS = {
+  /** Starting or completing a Discord sign-in, per client address. */
+  signIn: { points: 30, duration: 60 },
+  /** Checkout sessions created, per signed-in user. */
+  checkout: { points: 20, duration: 600 },
+  /** Requests with a bad signature, per client address: a few mistakes pass, a flood is shut out for 5 minutes. */
+  badSignature: { points: 20, duration: 60, blockDuration: 300 },
+} as const;
+export type LimitName = keyof typeof LIMITS;
+
+const globalForLimits = globalThis as unknown as { communityosLimitPool?: pg.Pool; communityosLimiters?: Map<LimitName, RateLimiterPostgres> };
+
+function pool(): pg.Pool {
+  globalForLimits.communityosLimitPool ??= new pg.Pool({ connectionString: appDatabaseUrl(serverEnv()), max: 3, application_name: "communityos-rate-limit", connectionTimeoutMillis: 2000 });
+  return globalForLimits.communityosLimitPool;
+}
+
+function limiter(name: LimitName): RateLimiterPostgres {
+  globalForLimits.communityosLimiters ??= new Map();
+  let found = globalForLimits.communityosLimiters.get(name);
+  if (!found) {
+    const options = { ...LIMITS[name], keyPrefix: name };
+    found = new RateLimiterPostgres({
+      ...options,
+      storeClient: pool(),
+      tableName: "rate_limits",
+      tableCreated: true,
+      clearExpiredByTimeout: false,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
+    globalForLimits.communityosLimiters.set(name, found);
+  }
+  return found;
+}
+
+export type LimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+const refused = (res: RateLimiterRes): LimitResult => ({ ok: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
+
+/** Spends a point; refused once the limit is reached. */
+export async function consume(name: LimitName, key: string): Promise<LimitResult> {
+  try {
+    await limiter(name).consume(key);
+    return { ok: true };
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return refused(rejection);
+    throw rejection;
+  }
+}
+
+/** Whether the key is already over the limit, without spending a point (a good request costs nothing). */
+export async function isLimited(name: LimitName, key: string): Promise<LimitResult> {
+  const res = await limiter(name).get(key).catch(() => null);
+  if (res && res.consumedPoints > LIMITS[name].points) return refused(res);
+  return { ok: true };
+}
+
+/**
+ * The client's address as our own proxy saw it: the last X-Forwarded-For hop
+ * (a client can forge the first ones, not the one our proxy appends).
+ * Without a proxy there is no header and all direct callers share one key.
+ */
+export function clientAddress(headers: Headers): string {
+  const forwarded = headers.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
+  return forwarded?.at(-1) ?? headers.get("x-real-ip") ?? "direct";
+}
+
+export function tooManyRequests(result: Extract<LimitResult, { ok: false }>, message = "Too many requests. Please wait a moment and try again."): Response {
+  return Response.json({ error: message }, { status: 429, headers: { "retry-after": String(result.retryAfterSeconds) } });
+}
+
+export const RATE_LIMITED = (seconds: number) => `Too many attempts. Please wait ${seconds} second${seconds === 1 ? "" : "s"} and try again.`;
+
+/** Expired counters, removed by the scheduled job. */
+export async function purgeExpiredLimits(now = Date.now()): Promise<number> {
+  const { rowCount } = await pool().query("DELETE FROM rate_limits WHERE expire < $1", [now]);
+  return rowCount ?? 0;
+}

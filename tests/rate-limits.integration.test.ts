@@ -1,0 +1,58 @@
+// Rate limits, counted in PostgreSQL: the limit holds, says when to come back,
+// is per key, and the public signature-checked endpoints shut out an address
+// that floods them with bad signatures while other callers go on.
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { db } from "../lib/db/client";
+import { clientAddress, consume, isLimited, LIMITS, purgeExpiredLimits } from "../lib/security/rate-limit";
+import { sign, WEBHOOK_SECRET } from "./support/stripe-webhooks";
+
+process.env.STRIPE_WEBHOOK_SECRET ??= WEBHOOK_SECRET;
+const secret = () => process.env.STRIPE_WEBHOOK_SECRET!;
+
+afterAll(() => db.$disconnect());
+
+const webhook = async (address: string, body: string, signature: string) => {
+  const { POST } = await import("../app/api/webhooks/stripe/route");
+  return POST(new Request("http://localhost/api/webhooks/stripe", { method: "POST", body, headers: { "stripe-signature": signature, "x-forwarded-for": `198.51.100.1, ${address}` } }), undefined);
+};
+
+describe("rate limits", () => {
+  it("allow the limit, then refuse with the seconds to wait, per key, shared through the database", async () => {
+    const key = `user-${randomUUID()}`;
+    for (let i = 0; i < LIMITS.checkout.points; i++) expect(await consume("checkout", key)).toEqual({ ok: true });
+    const refused = await consume("checkout", key);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.retryAfterSeconds).toBeGreaterThan(500);
+    expect(await consume("checkout", `user-${randomUUID()}`)).toEqual({ ok: true });
+    const row = await db.rateLimit.findUniqueOrThrow({ where: { key: `checkout:${key}` } });
+    expect(row.points).toBe(LIMITS.checkout.points + 1);
+  });
+
+  it("take the address our proxy appended, not one the client wrote", () => {
+    expect(clientAddress(new Headers({ "x-forwarded-for": "6.6.6.6, 203.0.113.5" }))).toBe("203.0.113.5");
+    expect(clientAddress(new Headers({ "x-real-ip": "203.0.113.9" }))).toBe("203.0.113.9");
+    expect(clientAddress(new Headers())).toBe("direct");
+  });
+
+  it("shut an address out of the Stripe webhook after repeated bad signatures, and no one else", async () => {
+    const flooder = `203.0.113.${Math.floor(Math.random() * 200) + 1}-${randomUUID().slice(0, 4)}`;
+    const body = JSON.stringify({ id: "evt_flood", object: "event", type: "invoice.paid", created: 1, livemode: false, data: { object: { id: "in_1", object: "invoice" } } });
+    for (let i = 0; i < LIMITS.badSignature.points; i++) expect((await webhook(flooder, body, "t=1,v1=bad")).status).toBe(400);
+    expect((await webhook(flooder, body, "t=1,v1=bad")).status).toBe(400); // the one that trips the block
+    const blocked = await webhook(flooder, body, sign(body, { secret: secret() }));
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(60);
+    expect((await isLimited("badSignature", flooder)).ok).toBe(false);
+    // A correctly signed event from another address is not affected.
+    const fine = await webhook(`192.0.2.${Math.floor(Math.random() * 200)}-${randomUUID().slice(0, 4)}`, body, sign(body, { secret: secret() }));
+    expect(fine.status).toBe(200);
+    expect(fine.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("purge expired counters", async () => {
+    await db.rateLimit.create({ data: { key: `signIn:old-${randomUUID()}`, points: 3, expire: BigInt(Date.now() - 1000) } });
+    expect(await purgeExpiredLimits()).toBeGreaterThanOrEqual(1);
+    expect(await db.rateLimit.count({ where: { expire: { lt: BigInt(Date.now() - 500) } } })).toBe(0);
+  });
+});
