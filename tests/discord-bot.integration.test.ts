@@ -216,8 +216,10 @@ describe("bot token encryption", () => {
     expect(() => decryptToken(sealed, community, parseKeyRing(newKeyEntry("k2")))).toThrow(/key "k1"/);
   });
 
-  it("rotates: a new key first, the old one still listed, re-encrypts every token", async () => {
+  it("rotates: a new key first, the old one still listed, re-encrypts every token, reporting one it cannot open", async () => {
     const s = await setup();
+    const damaged = await setup();
+    await withCommunity(damaged.communityId, (tx) => tx.discordBotConfig.update({ where: { communityId: damaged.communityId }, data: { botTokenEncrypted: "v1:damaged" } }));
     const old = process.env.BOT_TOKEN_KEYS!;
     const { rotateBotTokens } = await import("../lib/discord/rotate-tokens");
     const { serverEnv } = await import("../lib/env");
@@ -225,16 +227,19 @@ describe("bot token encryption", () => {
     // serverEnv() is cached per process: rotate through a ring built from the new list.
     const env = serverEnv() as { BOT_TOKEN_KEYS?: string };
     env.BOT_TOKEN_KEYS = `${fresh},${old}`;
+    // Only this test's communities: other test files (and the e2e server) read the rest with the old key.
+    const only = { communityIds: [s.communityId, damaged.communityId] };
     try {
-      const { rotated, current } = await rotateBotTokens();
+      const { rotated, current, failed } = await rotateBotTokens(only);
       expect(current).toBe("rotated");
-      expect(rotated).toBeGreaterThanOrEqual(1);
+      expect(rotated).toBe(1);
+      expect(failed).toEqual([{ communityId: damaged.communityId, reason: expect.stringMatching(/not a sealed bot token/) }]);
       const sealed = await withCommunity(s.communityId, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: s.communityId }, select: { botTokenEncrypted: true } }));
       expect(keyIdOf(sealed.botTokenEncrypted)).toBe("rotated");
       expect(decryptToken(sealed.botTokenEncrypted, s.communityId, parseKeyRing(fresh))).toBe(FAKE_BOT.token);
-      // And back (this database is shared with the end-to-end run, whose server has the old key only).
+      // And back: the old key current again.
       env.BOT_TOKEN_KEYS = `${old},${fresh}`;
-      expect((await rotateBotTokens()).rotated).toBe(rotated);
+      expect((await rotateBotTokens(only)).rotated).toBe(1);
       const back = await withCommunity(s.communityId, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: s.communityId }, select: { botTokenEncrypted: true } }));
       expect(decryptToken(back.botTokenEncrypted, s.communityId, parseKeyRing(old))).toBe(FAKE_BOT.token);
     } finally {

@@ -64,7 +64,6 @@ export default async function PortalPage() {
     <div className="mx-auto max-w-4xl px-4 py-10 sm:px-6">
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h1 className="text-2xl font-semibold tracking-tight">Your memberships</h1>
-        <a href="/api/me/export" download className="text-sm font-medium text-brand-700 hover:underline">Download my data (JSON)</a>
       </div>
       <p className="mt-1 text-sm text-slate-600">Communities you belong to and what you pay for them.</p>
       {memberships.length === 0 ? (

@@ -5,6 +5,7 @@ import { withCommunity, type TenantTx } from "../db/scopes";
 import { slugSchema } from "../communities/slug";
 import { recordAudit, type AuditEntry } from "../audit/record";
 import { log } from "../observability/log";
+import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 import { withRequestId } from "../observability/request-context";
 
 export type FieldErrors = Record<string, string[] | undefined>;
@@ -76,7 +77,13 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
   }
 
   function parse<S extends z.ZodType>(schema: S, formData: FormData): z.output<S> {
-    const parsed = schema.safeParse(formInput(formData));
+    const input = formInput(formData);
+    // PostgreSQL cannot store them and no form of ours needs them: refused for every field at once.
+    const controlled = Object.entries(input).filter(([, v]) => [v].flat().some((x) => typeof x === "string" && CONTROL_CHARACTERS.test(x)));
+    if (controlled.length) {
+      throw new ActionError("Please correct the highlighted fields.", Object.fromEntries(controlled.map(([key]) => [key, [NO_CONTROL_CHARACTERS]])));
+    }
+    const parsed = schema.safeParse(input);
     if (!parsed.success) {
       throw new ActionError("Please correct the highlighted fields.", z.flattenError(parsed.error).fieldErrors as FieldErrors);
     }

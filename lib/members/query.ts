@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client";
 import type { TenantTx } from "../db/scopes";
+import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 
 export const MEMBER_STATUSES = ["none", "active", "trialing", "past_due", "unpaid", "suspended", "canceled", "incomplete", "paused"] as const;
 export const PAGE_SIZE = 50;
@@ -11,9 +12,9 @@ export const PAGE_SIZE = 50;
 const cursorSchema = z.object({ k: z.string().max(64), id: z.uuid() });
 
 export const membersQuerySchema = z.object({
-  q: z.string().trim().max(100, "must be at most 100 characters").optional().default(""),
+  q: z.string().trim().max(100, "must be at most 100 characters").refine((v) => !CONTROL_CHARACTERS.test(v), NO_CONTROL_CHARACTERS).optional().default(""),
   status: z.enum(MEMBER_STATUSES).or(z.literal("")).optional().default(""),
-  tier: z.string().trim().max(100).optional().default(""),
+  tier: z.string().trim().max(100).refine((v) => !CONTROL_CHARACTERS.test(v), NO_CONTROL_CHARACTERS).optional().default(""),
   sort: z.enum(["joined", "spent"]).optional().default("joined"),
   cursor: z
     .string()
