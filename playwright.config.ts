@@ -63,6 +63,9 @@ export default defineConfig({
       // The e2e build runs its jobs (role sync, notifications) in the server process, as `npm run dev` does.
       COMMUNITYOS_IN_PROCESS_WORKER: "1",
       AUTH_SECRET: process.env.AUTH_SECRET ?? "",
+      // Every test signs in from this one address, ~30 times a minute; the limit itself
+      // is tested in tests/rate-limits.integration.test.ts.
+      SIGN_IN_RATE_LIMIT: "1000",
     },
   },
 });

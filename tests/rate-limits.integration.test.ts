@@ -2,10 +2,20 @@
 // is per key, and the public signature-checked endpoints shut out an address
 // that floods them with bad signatures while other callers go on.
 import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { db } from "../lib/db/client";
 import { clientAddress, consume, isLimited, LIMITS, purgeExpiredLimits } from "../lib/security/rate-limit";
 import { sign, WEBHOOK_SECRET } from "./support/stripe-webhooks";
+
+// Auth.js itself answers "ok": what is under test is the limit in front of it.
+const request = vi.hoisted(() => ({ headers: new Headers() }));
+vi.mock("../lib/auth", () => ({ handlers: { GET: async () => new Response("ok"), POST: async () => new Response("ok") }, signIn: async () => undefined, signOut: async () => undefined, auth: async () => null }));
+vi.mock("next/headers", () => ({ headers: async () => request.headers }));
+vi.mock("next/navigation", () => ({
+  redirect: (url: string) => {
+    throw Object.assign(new Error("NEXT_REDIRECT"), { redirectedTo: url });
+  },
+}));
 
 process.env.STRIPE_WEBHOOK_SECRET ??= WEBHOOK_SECRET;
 const secret = () => process.env.STRIPE_WEBHOOK_SECRET!;
@@ -48,6 +58,26 @@ describe("rate limits", () => {
     const fine = await webhook(`192.0.2.${Math.floor(Math.random() * 200)}-${randomUUID().slice(0, 4)}`, body, sign(body, { secret: secret() }));
     expect(fine.status).toBe(200);
     expect(fine.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("refuse starting yet another sign-in from one address, and only from that one", async () => {
+    const { GET } = await import("../app/api/auth/[...nextauth]/route");
+    const { signInWithDiscord } = await import("../app/signin/actions");
+    const { serverEnv } = await import("../lib/env");
+    const address = `203.0.113.200-${randomUUID().slice(0, 6)}`;
+    const at = (path: string, from = address) => GET(new Request(`http://localhost${path}`, { headers: { "x-forwarded-for": from } }) as never, undefined as never);
+    for (let i = 0; i < serverEnv().SIGN_IN_RATE_LIMIT; i++) expect((await at("/api/auth/signin/discord")).status).toBe(200);
+    const refused = await at("/api/auth/signin/discord");
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({ error: "Too many sign-in attempts. Please wait a minute and try again." });
+    // Finishing a sign-in already started is never refused; another address is not affected.
+    expect((await at("/api/auth/callback/discord?code=x")).status).toBe(200);
+    expect((await at("/api/auth/signin/discord", `198.51.100.77-${randomUUID().slice(0, 6)}`)).status).toBe(200);
+    // Our sign-in button (a server action) counts against the same limit and says so on the page.
+    request.headers = new Headers({ "x-forwarded-for": address });
+    const form = new FormData();
+    form.set("callbackUrl", "/portal");
+    await expect(signInWithDiscord(form)).rejects.toMatchObject({ redirectedTo: "/signin?error=TooManyAttempts&callbackUrl=%2Fportal" });
   });
 
   it("purge expired counters", async () => {

@@ -1,6 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 
-export type DemoUser = "Alice Owner" | "Bob Member" | "Carol Owner";
+export type DemoUser = "Alice Owner" | "Bob Member" | "Carol Owner" | "Erin Newcomer";
 
 /** The real Auth.js flow: our sign-in page, the fake Discord's authorize page, back to the app. */
 export async function signInAs(page: Page, who: DemoUser, callbackUrl = "/dashboard") {

@@ -38,6 +38,8 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   database: string;
   persistent: boolean;
+  /** More `-c name=value` server settings (e.g. TLS for the TLS test). */
+  settings?: Record<string, string>;
   log?: (line: unknown) => void;
 }): Promise<EmbeddedDatabase> {
   const { dataDir, port, database, persistent } = options;
@@ -54,6 +56,7 @@ export async function startEmbeddedPostgres(options: {
       ...["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
       // Throw-away test clusters trade crash safety for speed; a dev cluster keeps its data safe.
       ...(persistent ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
     ],
     onLog: options.log ?? (() => undefined),
     onError: options.log ?? (() => undefined),

@@ -7,7 +7,7 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-lim
 import { appDatabaseUrl, serverEnv } from "../env";
 
 export const LIMITS = {
-  /** Starting or completing a Discord sign-in, per client address. */
+  /** Sign-ins started per minute, per client address (SIGN_IN_RATE_LIMIT, default 30). */
   signIn: { points: 30, duration: 60 },
   /** Checkout sessions created, per signed-in user. */
   checkout: { points: 20, duration: 600 },
@@ -23,11 +23,15 @@ function pool(): pg.Pool {
   return globalForLimits.communityosLimitPool;
 }
 
+function limitOf(name: LimitName) {
+  return name === "signIn" ? { ...LIMITS.signIn, points: serverEnv().SIGN_IN_RATE_LIMIT } : LIMITS[name];
+}
+
 function limiter(name: LimitName): RateLimiterPostgres {
   globalForLimits.communityosLimiters ??= new Map();
   let found = globalForLimits.communityosLimiters.get(name);
   if (!found) {
-    const options = { ...LIMITS[name], keyPrefix: name };
+    const options = { ...limitOf(name), keyPrefix: name };
     found = new RateLimiterPostgres({
       ...options,
       storeClient: pool(),
@@ -59,7 +63,7 @@ export async function consume(name: LimitName, key: string): Promise<LimitResult
 /** Whether the key is already over the limit, without spending a point (a good request costs nothing). */
 export async function isLimited(name: LimitName, key: string): Promise<LimitResult> {
   const res = await limiter(name).get(key).catch(() => null);
-  if (res && res.consumedPoints > LIMITS[name].points) return refused(res);
+  if (res && res.consumedPoints > limitOf(name).points) return refused(res);
   return { ok: true };
 }
 

@@ -25,6 +25,8 @@ export const FAKE_USERS: FakeUser[] = [
   // Discord sends email: null when the user has none verified; sign-in must still work.
   { id: "100000000000000002", username: "bob", global_name: "Bob Member", discriminator: "0", avatar: null, email: null, locale: "en-GB", premium_type: 0, role: "A member (no e-mail on Discord)" },
   { id: "100000000000000003", username: "carol", global_name: "Carol Owner", discriminator: "0", avatar: "a_0123456789abcdef0123456789abcdef", email: "carol@example.com", locale: "fr", premium_type: 1, role: "Owner of Trading Desk" },
+  // Not in the demo seed: a newcomer (the account-erasure test erases her).
+  { id: "100000000000000004", username: "erin", global_name: "Erin Newcomer", discriminator: "0", avatar: null, email: "erin@example.com", locale: "en-US", premium_type: 0, role: "A newcomer" },
 ];
 
 const guild = (id: string, name: string, permissions: bigint, owner = false): FakeGuild => ({

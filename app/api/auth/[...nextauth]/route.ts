@@ -2,8 +2,9 @@ import { handlers } from "@/lib/auth";
 import { route } from "@/lib/http/route";
 import { clientAddress, consume, tooManyRequests } from "@/lib/security/rate-limit";
 
-// Starting a sign-in and Discord's callback cost an OAuth round trip each: limited per address.
-const LIMITED = /\/api\/auth\/(signin|callback)\//;
+// Starting a sign-in costs an OAuth round trip: limited per address (the server
+// action that starts ours counts the same way; the callback that ends it does not).
+const LIMITED = /\/api\/auth\/signin\//;
 
 async function limited(request: Request): Promise<Response | null> {
   if (!LIMITED.test(new URL(request.url).pathname)) return null;

@@ -24,6 +24,8 @@ const LABELS: Record<string, string> = {
   "roles.fixed": "fixed a member's roles",
   "roles.scan_started": "started a role drift scan",
   "payment.refund_requested": "refunded a payment",
+  "member.removed": "removed a member",
+  "member.erased": "erased their account (GDPR)",
 };
 
 function summary(details: unknown): string {
