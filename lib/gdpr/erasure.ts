@@ -31,7 +31,8 @@ export async function eraseAccount(userId: string, options: { now?: Date; client
     select: { id: true, name: true, stripeAccountId: true },
   });
 
-  // Stripe first, for every community: if one cancellation fails nothing is erased yet.
+  // Stripe first, for every community: if a cancellation fails, no personal data is erased
+  // yet (cancellations already made stand, and their webhooks update our rows).
   const plans = [];
   for (const membership of memberships) {
     const community = communities.find((c) => c.id === membership.communityId)!;

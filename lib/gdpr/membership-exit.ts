@@ -28,7 +28,7 @@ export async function cancelAtStripe(client: Stripe, stripeAccount: string | nul
       const missing = (error as { code?: string }).code === "resource_missing" || (error as { statusCode?: number }).statusCode === 404;
       if (missing) continue;
       log.error({ err: error, subscriptionId: sub.id }, "cancelling a subscription at Stripe failed");
-      throw new ActionError(`Stripe could not cancel the ${sub.tierName} subscription in ${communityName}. Nothing was changed; please try again.`);
+      throw new ActionError(`Stripe could not cancel the ${sub.tierName} subscription in ${communityName}, so we stopped there. Please try again in a moment.`);
     }
   }
 }

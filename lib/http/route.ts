@@ -1,6 +1,7 @@
 // The wrapper every route handler is exported through: the request id from the
 // middleware (or a new one) on every log line and on the response, and an
 // unexpected error turned into a plain 500 that is logged, never a stack trace.
+import { unstable_rethrow } from "next/navigation";
 import { log } from "../observability/log";
 import { requestIdFrom, withRequestId } from "../observability/request-context";
 import { REQUEST_ID_HEADER } from "../observability/request-id";
@@ -15,6 +16,8 @@ export function route<C>(handler: Handler<C>): Handler<C> {
       try {
         response = await handler(request, context);
       } catch (error) {
+        // Next's own control flow (redirect(), notFound()) is not a failure.
+        unstable_rethrow(error);
         log.error({ err: error, method: request.method, path: new URL(request.url).pathname }, "route handler failed");
         response = Response.json({ error: "Something went wrong on our side. Please try again." }, { status: 500 });
       }
