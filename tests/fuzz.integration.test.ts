@@ -180,6 +180,53 @@ describe("fuzzing every server action", () => {
   }, 240_000);
 });
 
+describe("fuzzing one field at a time in otherwise valid forms", () => {
+  // Forms whose every other field is valid: the one bad field alone must be caught.
+  const baselines = (): Record<string, Record<string, string>> => ({
+    updateCommunityAction: { name: "Fuzz Community", slug: community.slug, description: "About us", status: "active", gracePeriodDays: "3", supportUrl: "", showMemberCount: "on" },
+    saveBotAction: { token: "", clientId: "123456789012345678", permissions: "268435456", prefix: "!", welcomeMessage: "Welcome!", farewellMessage: "Bye!", paymentVerificationChannel: "", adminChannel: "", isActive: "on", autoRoleAssignment: "on" },
+    createTierAction: { name: "Fuzz tier", description: "", price: "5.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0" },
+  });
+  // Wrong for every field there is: refused, whatever the field.
+  const ALWAYS_BAD: [string, string | string[] | Blob][] = [
+    ["huge string", HUGE],
+    ["control characters", "abc\u0000def"],
+    ["an array", ["1", "2"]],
+    ["a file", new Blob(["x"])],
+  ];
+
+  it("accepts each baseline as it is", async () => {
+    for (const [name, values] of Object.entries(baselines())) {
+      const action = actions.find((a) => a.name === name)!;
+      const result = await call(action.fn, form({ ...values, communitySlug: community.slug }));
+      expect(result.ok, `${name}: ${result.error}`).toBe(true);
+    }
+  });
+
+  it("refuses each field made wrong on its own, writing nothing; other odd values get a clear answer", async () => {
+    const failures: string[] = [];
+    for (const [name, values] of Object.entries(baselines())) {
+      const action = actions.find((a) => a.name === name)!;
+      for (const field of Object.keys(values)) {
+        const before = await fingerprint();
+        for (const [label, bad] of ALWAYS_BAD) {
+          const result = await call(action.fn, form({ ...values, [field]: bad, communitySlug: community.slug })).catch((e: Error) => ({ ok: true, error: `threw ${e.message}` }));
+          if (result.ok || !result.error || /something went wrong/i.test(result.error)) failures.push(`${name}.${field} = ${label}: ${result.ok ? "accepted" : result.error}`);
+        }
+        if (JSON.stringify(await fingerprint()) !== JSON.stringify(before)) failures.push(`${name}.${field}: something was written`);
+        // An odd but valid slug is a rename (the e2e suite covers those); it would move the community away from this test.
+        for (const [label, odd] of field === "slug" ? [] : NASTY) {
+          const result = await call(action.fn, form({ ...values, [field]: odd, communitySlug: community.slug })).catch((e: Error) => ({ ok: false, error: `threw ${e.message}` }));
+          if (!result.ok && (!result.error || /something went wrong|^threw/i.test(result.error))) failures.push(`${name}.${field} = ${label}: ${result.error}`);
+        }
+        // Back to the baseline for the next field (an odd value may have been a valid one).
+        await call(action.fn, form({ ...values, communitySlug: community.slug }));
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
+});
+
 describe("fuzzing every route handler", () => {
   type RouteModule = Record<string, (request: Request, context: unknown) => Promise<Response>>;
   const params = (value: Record<string, string>) => ({ params: Promise.resolve(value) });

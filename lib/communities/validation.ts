@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { slugSchema } from "./slug";
+import { checkbox } from "../utils/checkbox";
 
 const name = z.string().trim().min(2, "must be at least 2 characters").max(100, "must be at most 100 characters");
 const description = z
@@ -20,7 +21,7 @@ export const COMMUNITY_STATUSES = ["active", "paused", "archived"] as const;
 /** The typed part of communities.settings that owners edit. */
 export const communitySettingsSchema = z.object({
   gracePeriodDays: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").max(30, "must be 30 or fewer"),
-  showMemberCount: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
+  showMemberCount: checkbox,
   supportUrl: z
     .string()
     .trim()

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CommunityRef } from "../actions/action-chain";
 import { ActionError } from "../actions/action-chain";
 import type { TenantTx } from "../db/scopes";
+import { checkbox } from "../utils/checkbox";
 import { sealToken } from "./bot-config";
 
 const snowflake = z.string().trim().regex(/^\d{17,20}$/, "must be a Discord id (17–20 digits)");
@@ -14,7 +15,6 @@ const message = z
   .string()
   .max(2000, "must be at most 2,000 characters (Discord's limit)")
   .transform((v) => (v.trim() === "" ? null : v));
-const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
 
 /** Manage Roles + Send Messages + View Channels: what the bot needs. */
 export const DEFAULT_BOT_PERMISSIONS = ((1n << 28n) | (1n << 11n) | (1n << 10n)).toString();
