@@ -5,6 +5,7 @@
 import pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { appDatabaseUrl, serverEnv } from "../env";
+import { log } from "../observability/log";
 
 export const LIMITS = {
   /** Sign-ins started per minute, per client address (SIGN_IN_RATE_LIMIT, default 30). */
@@ -19,7 +20,12 @@ export type LimitName = keyof typeof LIMITS;
 const globalForLimits = globalThis as unknown as { communityosLimitPool?: pg.Pool; communityosLimiters?: Map<LimitName, RateLimiterPostgres> };
 
 function pool(): pg.Pool {
-  globalForLimits.communityosLimitPool ??= new pg.Pool({ connectionString: appDatabaseUrl(serverEnv()), max: 3, application_name: "communityos-rate-limit", connectionTimeoutMillis: 2000 });
+  if (!globalForLimits.communityosLimitPool) {
+    const created = new pg.Pool({ connectionString: appDatabaseUrl(serverEnv()), max: 3, application_name: "communityos-rate-limit", connectionTimeoutMillis: 2000 });
+    // An idle connection dropped by a database restart must not take the process down.
+    created.on("error", (error) => log.warn({ err: error }, "rate-limit pool connection lost"));
+    globalForLimits.communityosLimitPool = created;
+  }
   return globalForLimits.communityosLimitPool;
 }
 
