@@ -40,6 +40,9 @@ function limiter(name: LimitName): RateLimiterPostgres {
     const options = { ...limitOf(name), keyPrefix: name };
     found = new RateLimiterPostgres({
       ...options,
+      // A key over its limit is refused from memory until its block ends: a flood costs no queries.
+      inMemoryBlockOnConsumed: options.points + 1,
+      inMemoryBlockDuration: "blockDuration" in options ? options.blockDuration : options.duration,
       storeClient: pool(),
       tableName: "rate_limits",
       tableCreated: true,
@@ -64,13 +67,6 @@ export async function consume(name: LimitName, key: string): Promise<LimitResult
     if (rejection instanceof RateLimiterRes) return refused(rejection);
     throw rejection;
   }
-}
-
-/** Whether the key is already over the limit, without spending a point (a good request costs nothing). */
-export async function isLimited(name: LimitName, key: string): Promise<LimitResult> {
-  const res = await limiter(name).get(key).catch(() => null);
-  if (res && res.consumedPoints > limitOf(name).points) return refused(res);
-  return { ok: true };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { answerInteraction, verifyInteraction } from "@/lib/discord/interactions";
 import { serverEnv } from "@/lib/env";
 import { route } from "@/lib/http/route";
-import { clientAddress, consume, isLimited, tooManyRequests } from "@/lib/security/rate-limit";
+import { clientAddress, consume, tooManyRequests } from "@/lib/security/rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -9,14 +9,13 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request) => {
   const env = serverEnv();
   if (!env.DISCORD_PUBLIC_KEY) return Response.json({ error: "Interactions are not configured (DISCORD_PUBLIC_KEY)." }, { status: 503 });
-  const address = clientAddress(request.headers);
-  const limited = await isLimited("badSignature", address);
-  if (!limited.ok) return tooManyRequests(limited, "Too many invalid requests from this address.");
   const body = await request.text();
   if (body.length > 100_000) return Response.json({ error: "Payload too large." }, { status: 413 });
   const valid = verifyInteraction(env.DISCORD_PUBLIC_KEY, request.headers.get("x-signature-ed25519"), request.headers.get("x-signature-timestamp"), body);
   if (!valid) {
-    await consume("badSignature", address);
+    // Only failures are counted: Discord's own traffic never waits on the limiter.
+    const limited = await consume("badSignature", clientAddress(request.headers));
+    if (!limited.ok) return tooManyRequests(limited, "Too many invalid requests from this address.");
     return Response.json({ error: "Invalid request signature." }, { status: 401 });
   }
   let json: unknown;
