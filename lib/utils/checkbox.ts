@@ -5,5 +5,6 @@ import { z } from "zod";
  * Anything else is not something our forms send, so it is refused, not read as "off".
  */
 export const checkbox = z
-  .union([z.literal("on"), z.literal("true"), z.literal("false"), z.literal(""), z.boolean(), z.undefined()], { error: "must be ticked or not" })
+  .union([z.literal("on"), z.literal("true"), z.literal("false"), z.literal(""), z.boolean()], { error: "must be ticked or not" })
+  .optional()
   .transform((v) => v === "on" || v === "true" || v === true);
