@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { REQUEST_ID_HEADER, REQUEST_ID_PATTERN } from "./lib/observability/request-id";
+import { REQUEST_ID_HEADER, requestIdFrom } from "./lib/observability/request-id";
 
 // Auth.js session cookies (http and https names). Presence only gets you past
 // the gate; every page and action still checks the session on the server.
@@ -7,14 +7,12 @@ const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"
 const GATED = ["/dashboard", "/portal", "/admin"];
 // A random visitor id for page-view analytics (no personal data; a year).
 const VISITOR_COOKIE = "cos_vid";
-// Called by Stripe and Discord, authenticated by their signatures, never by a browser.
-const MACHINE_ENDPOINTS = ["/api/webhooks/", "/api/discord/interactions"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A browser's write to our API from another site (CSRF). Server actions get the same check from Next itself. */
 function crossSiteWrite(request: NextRequest): boolean {
   const path = request.nextUrl.pathname;
-  if (SAFE_METHODS.has(request.method) || !path.startsWith("/api/") || MACHINE_ENDPOINTS.some((p) => path.startsWith(p))) return false;
+  if (SAFE_METHODS.has(request.method) || !path.startsWith("/api/")) return false;
   if (request.headers.get("sec-fetch-site") === "cross-site") return true;
   const origin = request.headers.get("origin");
   if (!origin) return false;
@@ -28,8 +26,7 @@ function crossSiteWrite(request: NextRequest): boolean {
 
 export function middleware(request: NextRequest) {
   // Every request gets an id (a proxy's, if it sent a sane one): logs and the response carry it.
-  const given = request.headers.get(REQUEST_ID_HEADER);
-  const requestId = given && REQUEST_ID_PATTERN.test(given) ? given : crypto.randomUUID();
+  const requestId = requestIdFrom(request.headers);
   request.headers.set(REQUEST_ID_HEADER, requestId);
   const tag = <R extends NextResponse>(response: R) => {
     response.headers.set(REQUEST_ID_HEADER, requestId);
@@ -56,7 +53,8 @@ export function middleware(request: NextRequest) {
   return tag(NextResponse.next({ request: { headers: request.headers } }));
 }
 
-// Everything but Next's static assets and the machine endpoints, whose route
-// wrapper gives them their request id (the middleware's sandbox would cost every
-// webhook of a burst a few milliseconds for nothing).
+// Everything but Next's static assets and the machine endpoints: Stripe and
+// Discord are not browsers (their signatures authenticate them, so no
+// cross-site check applies), their route wrapper gives them a request id, and the
+// middleware's sandbox would cost every webhook of a burst a few milliseconds.
 export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|api/webhooks/|api/discord/interactions|.*\\.(?:png|svg|ico|jpg|jpeg|webp|woff2?)$).*)"] };

@@ -2,62 +2,40 @@
 // brand-new PostgreSQL server, then the tenant isolation checks and a bot-token
 // decryption run against the restored copy as the application role.
 import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { backupDatabase, BackupError, restoreDatabase } from "../lib/db/backup";
 import { createDatabase, db, type Database } from "../lib/db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../lib/db/embedded";
 import { readRoleFacts } from "../lib/db/runtime-role";
 import { scopesFor, withCommunity } from "../lib/db/scopes";
 import { keyRing, sealToken } from "../lib/discord/bot-config";
 import { decryptToken } from "../lib/crypto/token-box";
 import { createTenant } from "./support/fixtures";
+import { startScratchServer, type ScratchServer } from "./support/scratch-server";
+import { withClient } from "./support/test-database";
 
 const TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.restore.test-token";
 let dir: string;
-let fresh: EmbeddedDatabase;
-let freshDir: string;
+let fresh: ScratchServer;
 let restored: Database;
 let restoredAppUrl: string;
 let a: Awaited<ReturnType<typeof createTenant>>;
 let b: Awaited<ReturnType<typeof createTenant>>;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function onRestored<T>(url: string, fn: (client: pg.Client) => Promise<T>) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "communityos-backups-"));
-  freshDir = await mkdtemp(path.join(tmpdir(), "communityos-restore-"));
   [a, b] = [await createTenant("backup_a"), await createTenant("backup_b")];
   await withCommunity(a.community.id, (tx) => tx.discordBotConfig.update({ where: { communityId: a.community.id }, data: { botTokenEncrypted: sealToken(TOKEN, a.community.id) } }));
-  fresh = await startEmbeddedPostgres({ dataDir: freshDir, port: await freePort(), database: "postgres", persistent: false });
+  fresh = await startScratchServer();
 }, 120_000);
 
 afterAll(async () => {
   await restored?.$disconnect();
-  await fresh?.stop();
+  await fresh?.dispose();
   await db.$disconnect();
   await rm(dir, { recursive: true, force: true });
-  await rm(freshDir, { recursive: true, force: true });
 });
 
 describe("db:backup and db:restore", () => {
@@ -77,23 +55,16 @@ describe("db:backup and db:restore", () => {
   }, 120_000);
 
   it("restore into a new server: roles created, the app role logs in with its own password", async () => {
-    const target = new URL(fresh.ownerUrl);
-    target.pathname = "/communityos_restored";
-    const started = performance.now();
-    const result = await restoreDatabase({ dumpFile: path.join(dir, "communityos-20260103T000000Z.dump"), targetUrl: target.toString() });
-    console.log(`restore took ${Math.round(performance.now() - started)} ms`);
-    const appUrl = new URL(inject("appUrl"));
-    expect(result.createdRoles).toEqual(expect.arrayContaining(["communityos_app", "communityos_member_self", decodeURIComponent(appUrl.username)]));
-    appUrl.host = target.host;
-    appUrl.pathname = target.pathname;
-    restoredAppUrl = appUrl.toString();
+    const result = await restoreDatabase({ dumpFile: path.join(dir, "communityos-20260103T000000Z.dump"), targetUrl: fresh.ownerUrl("communityos_restored") });
+    expect(result.createdRoles).toEqual(expect.arrayContaining(["communityos_app", "communityos_member_self", decodeURIComponent(new URL(inject("appUrl")).username)]));
+    restoredAppUrl = fresh.moved(inject("appUrl"), "communityos_restored");
     restored = createDatabase(restoredAppUrl, 2);
-    const facts = await onRestored(restoredAppUrl, readRoleFacts);
+    const facts = await withClient(restoredAppUrl, readRoleFacts);
     expect(facts).toMatchObject({ superuser: false, bypassRls: false, ownedTables: 0, inAppGroup: true });
   }, 120_000);
 
   it("the restored copy still isolates communities: every tenant table, forced RLS, reads and writes", async () => {
-    const tables = await onRestored(fresh.ownerUrl.replace(/\/postgres$/, "/communityos_restored"), async (client) =>
+    const tables = await withClient(fresh.ownerUrl("communityos_restored"), async (client) =>
       (await client.query<{ name: string; enabled: boolean; forced: boolean; policy: string | null }>(`
         SELECT c.relname AS name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced, p.polname AS policy
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
@@ -130,9 +101,8 @@ describe("db:backup and db:restore", () => {
   });
 
   it("refuses to restore over a database that has tables", async () => {
-    const target = new URL(fresh.ownerUrl);
-    target.pathname = "/communityos_restored";
-    await expect(restoreDatabase({ dumpFile: path.join(dir, "communityos-20260103T000000Z.dump"), targetUrl: target.toString() })).rejects.toThrow(BackupError);
-    await expect(restoreDatabase({ dumpFile: path.join(dir, "missing.dump"), targetUrl: target.toString() })).rejects.toThrow(/No such dump/);
+    const target = fresh.ownerUrl("communityos_restored");
+    await expect(restoreDatabase({ dumpFile: path.join(dir, "communityos-20260103T000000Z.dump"), targetUrl: target })).rejects.toThrow(BackupError);
+    await expect(restoreDatabase({ dumpFile: path.join(dir, "missing.dump"), targetUrl: target })).rejects.toThrow(/No such dump/);
   });
 });

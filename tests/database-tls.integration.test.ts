@@ -3,28 +3,18 @@
 // sslmode=verify-full with a CA file from DATABASE_URL / APP_DATABASE_URL.
 import { execFileSync } from "node:child_process";
 import { chmod, chown, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../lib/db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../lib/db/embedded";
+import { startScratchServer, type ScratchServer } from "./support/scratch-server";
+import { withClient } from "./support/test-database";
 
 let dir: string;
-let server: EmbeddedDatabase;
-let port: number;
+let server: ScratchServer;
 
 const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port: p } = s.address() as { port: number };
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** A CA, and a server certificate it signs for 127.0.0.1 only. */
 function makeCertificates() {
@@ -34,49 +24,33 @@ function makeCertificates() {
   openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.cnf");
 }
 
-const url = (params: string, host = "127.0.0.1") => `postgresql://postgres:postgres@${host}:${port}/postgres?${params}`;
+const url = (params: string, host = "127.0.0.1") => `postgresql://postgres:postgres@${host}:${server.port}/postgres?${params}`;
 
-async function tlsOf(connectionString: string) {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ ssl: boolean; version: string }>("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
-    return rows[0];
-  } finally {
-    await client.end();
-  }
-}
+const tlsOf = (connectionString: string) =>
+  withClient(connectionString, async (client) => (await client.query<{ ssl: boolean; version: string }>("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).rows[0]);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "communityos-tls-"));
   await chmod(dir, 0o755);
   await writeFile(path.join(dir, "san.cnf"), "subjectAltName = IP:127.0.0.1\n");
   makeCertificates();
-  const dataDir = path.join(dir, "data");
-  port = await freePort();
   // First start creates the cluster (and, as root, the postgres OS user that must own the key).
-  const plain = await startEmbeddedPostgres({ dataDir, port, database: "postgres", persistent: true });
-  await plain.stop();
+  server = await startScratchServer();
+  await server.stop();
   if (userInfo().uid === 0) {
     const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
     const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
     await chown(path.join(dir, "server.key"), uid, gid);
   }
   await chmod(path.join(dir, "server.key"), 0o600);
-  server = await startEmbeddedPostgres({
-    dataDir,
-    port,
-    database: "postgres",
-    persistent: true,
-    settings: {
-      ssl: "on",
-      ssl_cert_file: path.join(dir, "server.pem"),
-      ssl_key_file: path.join(dir, "server.key"),
-      ssl_min_protocol_version: "TLSv1.3",
-    },
+  await server.start({
+    ssl: "on",
+    ssl_cert_file: path.join(dir, "server.pem"),
+    ssl_key_file: path.join(dir, "server.key"),
+    ssl_min_protocol_version: "TLSv1.3",
   });
   // Then only TLS over TCP: plain connections are refused by the server itself.
-  await writeFile(path.join(dataDir, "pg_hba.conf"), "hostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n");
+  await writeFile(path.join(server.dataDir, "pg_hba.conf"), "hostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n");
   const admin = new pg.Client({ connectionString: url(`sslmode=verify-full&sslrootcert=${path.join(dir, "ca.pem")}`) });
   await admin.connect();
   await admin.query("SELECT pg_reload_conf()");
@@ -84,7 +58,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await server?.stop();
+  await server?.dispose();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -110,7 +84,7 @@ describe("database connections over TLS", () => {
 
   it("the server refuses plain connections and anything older than TLS 1.3", async () => {
     await expect(tlsOf(url("sslmode=disable"))).rejects.toThrow(/no encryption|rejects connection|pg_hba/i);
-    const old = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: "postgres", database: "postgres", ssl: { rejectUnauthorized: false, maxVersion: "TLSv1.2" } });
+    const old = new pg.Client({ host: "127.0.0.1", port: server.port, user: "postgres", password: "postgres", database: "postgres", ssl: { rejectUnauthorized: false, maxVersion: "TLSv1.2" } });
     await expect(old.connect()).rejects.toThrow(/protocol|version|alert/i);
     await old.end().catch(() => undefined);
   });

@@ -4,11 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type Stripe from "stripe";
 import type { JobHelpers } from "graphile-worker";
-import { startFakeStripe, type FakeStripe } from "../e2e/fakes/stripe/server";
-import type { Actor, CommunityRef } from "../lib/actions/action-chain";
+import type { CommunityRef } from "../lib/actions/action-chain";
 import { ActionError } from "../lib/actions/action-chain";
-import { startCheckout } from "../lib/billing/checkout";
-import { refreshConnectState, startOnboarding } from "../lib/billing/connect";
 import { createStripe } from "../lib/billing/stripe";
 import { joinCommunity } from "../lib/communities/owner";
 import { db } from "../lib/db/client";
@@ -18,12 +15,12 @@ import { exportMemberData } from "../lib/gdpr/export";
 import { JOB_KINDS } from "../lib/jobs/enqueue";
 import { taskList } from "../lib/jobs/tasks";
 import { removeMember, REMOVE_ERRORS } from "../lib/members/remove";
-import { createTier } from "../lib/tiers/service";
-import { tierInputSchema } from "../lib/tiers/validation";
 import { asOwner, createCommunity, createUser } from "./support/fixtures";
+import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
 
-let fake: FakeStripe;
+let h: StripeHarness;
 let client: Stripe;
+let paid: PaidCommunity;
 let community: CommunityRef;
 let tierId: string;
 const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
@@ -31,12 +28,8 @@ const helpers = { logger: { info() {}, warn() {}, error() {}, debug() {} } } as 
 
 /** A paying member: checkout through the fake, then the rows its webhooks would write, plus a page view and a session. */
 async function payingMember(name: string) {
-  const user = await createUser(name);
-  const actor: Actor = { id: user.id, discordId: user.discordId, username: name };
-  const { url } = await startCheckout(tierId, { actor, community, inScope, origin: "http://localhost" }, client);
-  await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
-  const session = [...fake.objects.values()].find((o) => o.object === "checkout.session" && o.url === url)!;
-  const stripeSubscriptionId = String(session.subscription);
+  const { actor, subscriptionId: stripeSubscriptionId } = await payCheckout(h, paid, name);
+  const user = { id: actor.id, discordId: actor.discordId };
   const memberId = await inScope(async (tx) => {
     const m = await tx.communityMember.update({ where: { communityId_userId: { communityId: community.id, userId: user.id } }, data: { nickname: `${name} nick`, subscriptionStatus: "active", subscriptionTier: "Gold" } });
     const sub = await tx.subscription.create({
@@ -58,19 +51,15 @@ async function queuedJobs(memberId: string) {
 }
 
 beforeAll(async () => {
-  fake = await startFakeStripe();
-  client = createStripe({ mode: "demo", url: fake.url });
-  const owner = await createUser("erase_owner");
-  const c = await createCommunity(owner.id);
-  await fetch(await startOnboarding({ id: c.id, stripeAccountId: null }, { returnUrl: "http://x/r", refreshUrl: "http://x/f" }, client), { method: "POST", redirect: "manual" });
-  community = await db.community.findUniqueOrThrow({ where: { id: c.id }, select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true } });
-  await refreshConnectState(community, client);
-  const input = tierInputSchema.parse({ name: "Gold", description: "", price: "15.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "300000000000000099", extraRoleIds: "", maxMembers: "", trialDays: "0" });
-  tierId = (await createTier(input, community, inScope, client)).tierId;
+  // Webhooks are caught by the harness, not applied: the test writes the rows they would.
+  h = await startStripeHarness();
+  client = h.client;
+  paid = await paidCommunity(h, { price: "15.00" });
+  ({ community, tierId } = paid);
 });
 
 afterAll(async () => {
-  await fake.close();
+  await h.close();
   await db.$disconnect();
 });
 
@@ -81,8 +70,8 @@ describe("erasing an account", () => {
 
     await eraseAccount(erased.user.id, { client: () => client });
 
-    expect(fake.objects.get(erased.stripeSubscriptionId)!.status).toBe("canceled");
-    expect(fake.objects.get(bystander.stripeSubscriptionId)!.status).toBe("active");
+    expect(h.fake.objects.get(erased.stripeSubscriptionId)!.status).toBe("canceled");
+    expect(h.fake.objects.get(bystander.stripeSubscriptionId)!.status).toBe("active");
 
     const user = await db.user.findUniqueOrThrow({ where: { id: erased.user.id } });
     expect(user).toMatchObject({ username: "Deleted user", globalName: null, email: null, avatarUrl: null, isAdmin: false });
@@ -145,7 +134,7 @@ describe("an owner removing a member", () => {
     const m = await payingMember("remove_me");
     const result = await removeMember(community, m.memberId, inScope, () => client);
     expect(result.cancelled).toEqual(["Gold"]);
-    expect(fake.objects.get(m.stripeSubscriptionId)!.status).toBe("canceled");
+    expect(h.fake.objects.get(m.stripeSubscriptionId)!.status).toBe("canceled");
     const member = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: m.memberId } }));
     expect(member).toMatchObject({ isActive: false, subscriptionStatus: "canceled", discordUserId: m.user.discordId });
     expect(member.removedAt).toBeInstanceOf(Date);

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { db } from "../lib/db/client";
-import { clientAddress, consume, LIMITS, purgeExpiredLimits } from "../lib/security/rate-limit";
+import { clientAddress, consume, limits, purgeExpiredLimits } from "../lib/security/rate-limit";
 import { sign, WEBHOOK_SECRET } from "./support/stripe-webhooks";
 
 // Auth.js itself answers "ok": what is under test is the limit in front of it.
@@ -30,13 +30,13 @@ const webhook = async (address: string, body: string, signature: string) => {
 describe("rate limits", () => {
   it("allow the limit, then refuse with the seconds to wait, per key, shared through the database", async () => {
     const key = `user-${randomUUID()}`;
-    for (let i = 0; i < LIMITS.checkout.points; i++) expect(await consume("checkout", key)).toEqual({ ok: true });
+    for (let i = 0; i < limits().checkout.points; i++) expect(await consume("checkout", key)).toEqual({ ok: true });
     const refused = await consume("checkout", key);
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.retryAfterSeconds).toBeGreaterThan(500);
     expect(await consume("checkout", `user-${randomUUID()}`)).toEqual({ ok: true });
     const row = await db.rateLimit.findUniqueOrThrow({ where: { key: `checkout:${key}` } });
-    expect(row.points).toBe(LIMITS.checkout.points + 1);
+    expect(row.points).toBe(limits().checkout.points + 1);
   });
 
   it("take the address our proxy appended, not one the client wrote", () => {
@@ -48,11 +48,11 @@ describe("rate limits", () => {
   it("answer an address flooding the Stripe webhook with bad signatures 429, without blocking Stripe's own", async () => {
     const flooder = `203.0.113.${Math.floor(Math.random() * 200) + 1}-${randomUUID().slice(0, 4)}`;
     const body = JSON.stringify({ id: "evt_flood", object: "event", type: "invoice.paid", created: 1, livemode: false, data: { object: { id: "in_1", object: "invoice" } } });
-    for (let i = 0; i < LIMITS.badSignature.points; i++) expect((await webhook(flooder, body, "t=1,v1=bad")).status).toBe(400);
+    for (let i = 0; i < limits().badSignature.points; i++) expect((await webhook(flooder, body, "t=1,v1=bad")).status).toBe(400);
     const blocked = await webhook(flooder, body, "t=1,v1=bad");
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(60);
-    expect((await db.rateLimit.findUniqueOrThrow({ where: { key: `badSignature:${flooder}` } })).points).toBeGreaterThan(LIMITS.badSignature.points);
+    expect((await db.rateLimit.findUniqueOrThrow({ where: { key: `badSignature:${flooder}` } })).points).toBeGreaterThan(limits().badSignature.points);
     expect((await webhook(flooder, body, "t=1,v1=bad")).status).toBe(429);
     // A correctly signed event is served, from that address and any other: a signature proves it is Stripe.
     for (const from of [flooder, `192.0.2.${Math.floor(Math.random() * 200)}-${randomUUID().slice(0, 4)}`]) {

@@ -4,48 +4,27 @@
 // It runs against a copy of the test database on a server of its own (made with
 // db:backup / db:restore), so stopping it disturbs no other test.
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { backupDatabase, restoreDatabase } from "../lib/db/backup";
 import { createDatabase, db, type Database } from "../lib/db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../lib/db/embedded";
 import { scopesFor } from "../lib/db/scopes";
+import { startScratchServer, type ScratchServer } from "./support/scratch-server";
+import { withClient } from "./support/test-database";
 import { paidCommunity, payCheckout, startStripeHarness, type Delivery, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
 
 const BUYERS = 8;
 let h: StripeHarness;
 let paid: PaidCommunity;
 let deliveries: Delivery[];
-let dataDir: string;
 let backups: string;
-let port: number;
-let server: EmbeddedDatabase;
+let server: ScratchServer;
 let clone: Database;
 let cloneOwnerUrl: string;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port: p } = s.address() as { port: number };
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-const startServer = () => startEmbeddedPostgres({ dataDir, port, database: "postgres", persistent: true });
-
-async function onClone<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: cloneOwnerUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const onClone = <T,>(sql: string, params: unknown[] = []): Promise<T[]> =>
+  withClient(cloneOwnerUrl, async (client) => (await client.query(sql, params)).rows as T[]);
 
 beforeAll(async () => {
   h = await startStripeHarness();
@@ -55,27 +34,19 @@ beforeAll(async () => {
   deliveries = await h.take();
 
   // A server of our own holding a copy of the test database, community and all.
-  dataDir = await mkdtemp(path.join(tmpdir(), "communityos-outage-"));
   backups = await mkdtemp(path.join(tmpdir(), "communityos-outage-dumps-"));
-  port = await freePort();
-  server = await startServer();
+  server = await startScratchServer();
   const { dumpFile } = await backupDatabase({ ownerUrl: inject("ownerUrl"), dir: backups, keep: 1 });
-  const target = new URL(server.ownerUrl);
-  target.pathname = "/communityos_outage";
-  cloneOwnerUrl = target.toString();
+  cloneOwnerUrl = server.ownerUrl("communityos_outage");
   await restoreDatabase({ dumpFile, targetUrl: cloneOwnerUrl });
-  const app = new URL(inject("appUrl"));
-  app.host = target.host;
-  app.pathname = target.pathname;
-  clone = createDatabase(app.toString(), 5);
+  clone = createDatabase(server.moved(inject("appUrl"), "communityos_outage"), 5);
 }, 180_000);
 
 afterAll(async () => {
   await clone?.$disconnect();
-  await server?.stop();
+  await server?.dispose();
   await h?.close();
   await db.$disconnect();
-  await rm(dataDir, { recursive: true, force: true });
   await rm(backups, { recursive: true, force: true });
 });
 
@@ -103,7 +74,7 @@ describe("a database outage during a webhook burst", () => {
 
     // Stripe retries failed deliveries with backoff while the database is down, then after it is back.
     for (const d of deliveries.filter((x) => statuses.get(x.id)! >= 300).slice(0, 3)) expect(await deliver(d)).toBeGreaterThanOrEqual(500);
-    server = await startServer();
+    await server.start();
     for (let attempt = 0; attempt < 8; attempt++) {
       const pending = deliveries.filter((d) => statuses.get(d.id)! >= 300);
       if (pending.length === 0) break;

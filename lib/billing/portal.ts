@@ -3,7 +3,7 @@ import { ActionError } from "../actions/action-chain";
 import { db } from "../db/client";
 import { withCommunity, withUser } from "../db/scopes";
 import { fromMinorUnits } from "./money";
-import { stripe } from "./stripe";
+import { isMissingAtStripe, stripe } from "./stripe";
 
 export const PORTAL_ERRORS = {
   notFound: "We couldn't find that membership.",
@@ -34,9 +34,7 @@ async function onStripe<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if ((error as { code?: string }).code === "resource_missing" || (error as { statusCode?: number }).statusCode === 404) {
-      throw new ActionError(PORTAL_ERRORS.unknownToStripe);
-    }
+    if (isMissingAtStripe(error)) throw new ActionError(PORTAL_ERRORS.unknownToStripe);
     throw error;
   }
 }

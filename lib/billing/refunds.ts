@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import { ActionError, type CommunityRef } from "../actions/action-chain";
 import type { TenantTx } from "../db/scopes";
 import { fromMinorUnits, toMinorUnits } from "./money";
-import { stripe } from "./stripe";
+import { isMissingAtStripe, stripe } from "./stripe";
 
 export const refundSchema = z.object({
   paymentId: z.uuid({ message: "is not a payment" }),
@@ -52,7 +52,7 @@ export async function requestRefund(
     );
   } catch (error) {
     const e = error as { statusCode?: number; code?: string; message?: string };
-    if (e.statusCode === 404 || e.code === "resource_missing") throw new ActionError("Stripe doesn't know this payment (demo data, or it was removed). Nothing was refunded.");
+    if (isMissingAtStripe(error)) throw new ActionError("Stripe doesn't know this payment (demo data, or it was removed). Nothing was refunded.");
     if (e.statusCode === 400) throw new ActionError(`Stripe refused the refund: ${e.message ?? "invalid request"}`);
     throw error;
   }

@@ -14,6 +14,12 @@ export function stripeSettings(env: ServerEnv): StripeSettings {
   return { mode: "off" };
 }
 
+/** Stripe's "no such object" (a 404 / resource_missing): the object is gone or was never there. */
+export function isMissingAtStripe(error: unknown): boolean {
+  const e = error as { code?: string; statusCode?: number } | null;
+  return e?.code === "resource_missing" || e?.statusCode === 404;
+}
+
 export class PaymentsUnavailableError extends Error {
   override name = "PaymentsUnavailableError";
 }

@@ -1,3 +1,4 @@
+import { idSchema } from "../db/ids";
 import { getSessionUser } from "../auth/session";
 import { findOwnedCommunity } from "./owner-access";
 
@@ -7,6 +8,15 @@ import { findOwnedCommunity } from "./owner-access";
  * which looks exactly like a missing one).
  */
 type OwnedCommunity = NonNullable<Awaited<ReturnType<typeof findOwnedCommunity>>>;
+
+/** The owner's gate, then the member id of the URL (400 if malformed). */
+export async function ownerMemberOfRoute(slug: string, memberId: string): Promise<{ response: Response } | { community: OwnedCommunity; memberId: string }> {
+  const gate = await ownerOfRoute(slug);
+  if ("response" in gate) return gate;
+  const id = idSchema.safeParse(memberId);
+  if (!id.success) return { response: Response.json({ error: "That is not a member id." }, { status: 400 }) };
+  return { community: gate.community, memberId: id.data.toLowerCase() };
+}
 
 export async function ownerOfRoute(slug: string): Promise<{ response: Response } | { community: OwnedCommunity }> {
   const user = await getSessionUser();

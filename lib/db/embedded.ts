@@ -8,6 +8,11 @@ export type EmbeddedDatabase = { ownerUrl: string; stop: () => Promise<void> };
 
 const OWNER = { user: "postgres", password: "postgres" };
 
+/** The superuser's URL for a database of an embedded server on this port. */
+export function embeddedOwnerUrl(port: number, database: string): string {
+  return `postgresql://${OWNER.user}:${OWNER.password}@127.0.0.1:${port}/${database}`;
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -65,8 +70,7 @@ export async function startEmbeddedPostgres(options: {
   else await clearStalePidFile(dataDir);
   await server.start();
 
-  const base = `postgresql://${OWNER.user}:${OWNER.password}@127.0.0.1:${port}`;
-  const admin = new pg.Client({ connectionString: `${base}/postgres` });
+  const admin = new pg.Client({ connectionString: embeddedOwnerUrl(port, "postgres") });
   await admin.connect();
   try {
     const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
@@ -74,5 +78,5 @@ export async function startEmbeddedPostgres(options: {
   } finally {
     await admin.end();
   }
-  return { ownerUrl: `${base}/${database}`, stop: () => server.stop() };
+  return { ownerUrl: embeddedOwnerUrl(port, database), stop: () => server.stop() };
 }

@@ -8,6 +8,7 @@ import { refreshMember } from "../billing/member-refresh";
 import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import { log } from "../observability/log";
+import { isMissingAtStripe } from "../billing/stripe";
 
 /** Subscription statuses after which Stripe will never charge again. */
 const ENDED = ["canceled", "incomplete_expired"];
@@ -25,8 +26,7 @@ export async function cancelAtStripe(client: Stripe, stripeAccount: string | nul
     try {
       await client.subscriptions.cancel(sub.stripeSubscriptionId, {}, { stripeAccount });
     } catch (error) {
-      const missing = (error as { code?: string }).code === "resource_missing" || (error as { statusCode?: number }).statusCode === 404;
-      if (missing) continue;
+      if (isMissingAtStripe(error)) continue;
       log.error({ err: error, subscriptionId: sub.id }, "cancelling a subscription at Stripe failed");
       throw new ActionError(`Stripe could not cancel the ${sub.tierName} subscription in ${communityName}, so we stopped there. Please try again in a moment.`);
     }

@@ -78,26 +78,25 @@ function deleteBatch(tx: TenantTx, table: Exclude<RetentionTable, "sessions" | "
   }
 }
 
-async function purgeCommunity(communityId: string, table: Exclude<RetentionTable, "sessions" | "verification_tokens">, cutoff: Date, criteria: Criteria) {
+/** Runs batch after batch, each its own short transaction, until one comes back short. */
+async function drain(batch: () => Promise<number>): Promise<number> {
   let total = 0;
   for (;;) {
-    const deleted = await withCommunity(communityId, (tx) => deleteBatch(tx, table, cutoff, criteria), { timeout: 60_000 });
+    const deleted = await batch();
     total += deleted;
     if (deleted < BATCH) return total;
   }
 }
 
-async function purgeGlobal(table: "sessions" | "verification_tokens", cutoff: Date) {
-  let total = 0;
-  for (;;) {
-    const deleted =
-      table === "sessions"
-        ? await db.$executeRaw`DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires < ${cutoff} LIMIT ${BATCH})`
-        : await db.$executeRaw`DELETE FROM verification_tokens WHERE ctid IN (SELECT ctid FROM verification_tokens WHERE expires < ${cutoff} LIMIT ${BATCH})`;
-    total += deleted;
-    if (deleted < BATCH) return total;
-  }
-}
+const purgeCommunity = (communityId: string, table: Exclude<RetentionTable, "sessions" | "verification_tokens">, cutoff: Date, criteria: Criteria) =>
+  drain(() => withCommunity(communityId, (tx) => deleteBatch(tx, table, cutoff, criteria), { timeout: 60_000 }));
+
+const purgeGlobal = (table: "sessions" | "verification_tokens", cutoff: Date) =>
+  drain(() =>
+    table === "sessions"
+      ? db.$executeRaw`DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires < ${cutoff} LIMIT ${BATCH})`
+      : db.$executeRaw`DELETE FROM verification_tokens WHERE ctid IN (SELECT ctid FROM verification_tokens WHERE expires < ${cutoff} LIMIT ${BATCH})`,
+  );
 
 export type RetentionReport = { table: RetentionTable; cutoff: string; deletedRows: number; droppedPartitions: string[] };
 

@@ -3,6 +3,7 @@
 // `log.error({ config })` cannot leak a bot token. Request ids come from the
 // middleware (x-request-id) and tie a request's lines together.
 import pino, { type DestinationStream, type Logger } from "pino";
+import { z } from "zod";
 import { requestContext } from "./request-context";
 
 /** Keys whose values never reach a log line, at the top level or one or two levels down. */
@@ -17,10 +18,12 @@ const REDACT = SECRET_KEYS.flatMap((key) => {
   return [plain ? key : step, `*${step}`, `*.*${step}`];
 });
 
+const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent" });
+
 export function createLogger(destination?: DestinationStream): Logger {
   return pino(
     {
-      level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
+      level: logLevel.parse(process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info")),
       base: { service: "communityos" },
       redact: { paths: REDACT, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,

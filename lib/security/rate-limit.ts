@@ -7,15 +7,20 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-lim
 import { appDatabaseUrl, serverEnv } from "../env";
 import { log } from "../observability/log";
 
-export const LIMITS = {
-  /** Sign-ins started per minute, per client address (SIGN_IN_RATE_LIMIT, default 30). */
-  signIn: { points: 30, duration: 60 },
-  /** Checkout sessions created, per signed-in user. */
-  checkout: { points: 20, duration: 600 },
-  /** Requests with a bad signature, per client address: a few mistakes pass, a flood is shut out for 5 minutes. */
-  badSignature: { points: 20, duration: 60, blockDuration: 300 },
-} as const;
-export type LimitName = keyof typeof LIMITS;
+type Limit = { points: number; duration: number; blockDuration?: number };
+
+/** Points per window (seconds); a key over its limit stays refused for blockDuration, or to the window's end. */
+export function limits() {
+  return {
+    /** Sign-ins started per minute, per client address (SIGN_IN_RATE_LIMIT, default 30). */
+    signIn: { points: serverEnv().SIGN_IN_RATE_LIMIT, duration: 60 },
+    /** Checkout sessions created, per signed-in user. */
+    checkout: { points: 20, duration: 600 },
+    /** Requests with a bad signature, per client address: a few mistakes pass, a flood is shut out for 5 minutes. */
+    badSignature: { points: 20, duration: 60, blockDuration: 300 },
+  } satisfies Record<string, Limit>;
+}
+export type LimitName = keyof ReturnType<typeof limits>;
 
 const globalForLimits = globalThis as unknown as { communityosLimitPool?: pg.Pool; communityosLimiters?: Map<LimitName, RateLimiterPostgres> };
 
@@ -29,20 +34,17 @@ function pool(): pg.Pool {
   return globalForLimits.communityosLimitPool;
 }
 
-function limitOf(name: LimitName) {
-  return name === "signIn" ? { ...LIMITS.signIn, points: serverEnv().SIGN_IN_RATE_LIMIT } : LIMITS[name];
-}
-
 function limiter(name: LimitName): RateLimiterPostgres {
   globalForLimits.communityosLimiters ??= new Map();
   let found = globalForLimits.communityosLimiters.get(name);
   if (!found) {
-    const options = { ...limitOf(name), keyPrefix: name };
+    const limit: Limit = limits()[name];
+    const options = { ...limit, keyPrefix: name };
     found = new RateLimiterPostgres({
       ...options,
       // A key over its limit is refused from memory until its block ends: a flood costs no queries.
       inMemoryBlockOnConsumed: options.points + 1,
-      inMemoryBlockDuration: "blockDuration" in options ? options.blockDuration : options.duration,
+      inMemoryBlockDuration: limit.blockDuration ?? limit.duration,
       storeClient: pool(),
       tableName: "rate_limits",
       tableCreated: true,

@@ -5,6 +5,14 @@ import { appDatabaseUrl, parseServerEnv, type ServerEnv } from "../../lib/env";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
 
+const PROJECT_DATA_DIR = path.join(PROJECT_ROOT, ".data/postgres");
+export const projectDatabasePort = () => Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+
+/** The project's own embedded PostgreSQL (.data/postgres, kept between runs). */
+export function startProjectDatabase(): Promise<EmbeddedDatabase> {
+  return startEmbeddedPostgres({ dataDir: PROJECT_DATA_DIR, port: projectDatabasePort(), database: "communityos", persistent: true });
+}
+
 export type PreparedDatabase = { ownerUrl: string; appUrl: string; embedded: EmbeddedDatabase | null };
 
 /**
@@ -15,14 +23,8 @@ export async function prepareDevDatabase(env: ServerEnv = parseServerEnv()): Pro
   let embedded: EmbeddedDatabase | null = null;
   let ownerUrl = env.DATABASE_URL;
   if (!ownerUrl) {
-    const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
-    console.log(`▸ starting embedded PostgreSQL on 127.0.0.1:${port} (data in .data/postgres)`);
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(PROJECT_ROOT, ".data/postgres"),
-      port,
-      database: "communityos",
-      persistent: true,
-    });
+    console.log(`▸ starting embedded PostgreSQL on 127.0.0.1:${projectDatabasePort()} (data in .data/postgres)`);
+    embedded = await startProjectDatabase();
     ownerUrl = embedded.ownerUrl;
   }
   const appUrl = appDatabaseUrl({ ...env, DATABASE_URL: ownerUrl });

@@ -20,7 +20,7 @@ export function assertLocalDatabase(url: string): void {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -31,7 +31,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** One connection to `url` for the length of fn. */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -56,12 +57,12 @@ export async function provisionTestDatabase(): Promise<TestDatabase> {
   if (given) {
     assertLocalDatabase(given);
     const database = `communityos_test_${suffix}`;
-    await withAdmin(given, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
+    await withClient(given, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
     const url = new URL(given);
     url.pathname = `/${database}`;
     ownerUrl = url.toString();
     stopServer = async () => {
-      await withAdmin(given, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`));
+      await withClient(given, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`));
     };
   } else {
     const dataDir = await mkdtemp(path.join(tmpdir(), "communityos-test-"));
@@ -79,7 +80,7 @@ export async function provisionTestDatabase(): Promise<TestDatabase> {
     async teardown() {
       if (given) {
         await stopServer();
-        await withAdmin(given, async (client) => {
+        await withClient(given, async (client) => {
           await client.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(appRole)}`);
         });
       } else {

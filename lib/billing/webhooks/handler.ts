@@ -4,6 +4,7 @@ import type { TenantTx } from "../../db/scopes";
 import type { SyncContext } from "../subscription-sync";
 import { WebhookRejection } from "./errors";
 import { subscriptionSchema, type StripeSubscription } from "./stripe-objects";
+import { isMissingAtStripe } from "../stripe";
 
 export type PrepareContext = { stripe: Stripe; stripeAccount: string };
 export type Outcome = "processed" | "ignored";
@@ -44,7 +45,7 @@ export async function currentSubscription(ctx: PrepareContext, id: string, event
     const fresh = await ctx.stripe.subscriptions.retrieve(id, {}, { stripeAccount: ctx.stripeAccount });
     return parseObject(subscriptionSchema, fresh);
   } catch (error) {
-    const missing = (error as { code?: string }).code === "resource_missing" || (error as { statusCode?: number }).statusCode === 404;
+    const missing = isMissingAtStripe(error);
     if (missing && eventCopy !== undefined) return parseObject(subscriptionSchema, eventCopy);
     if (missing) throw new WebhookRejection(`Stripe does not know subscription ${id}`);
     throw error;

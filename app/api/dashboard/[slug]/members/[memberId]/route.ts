@@ -1,5 +1,4 @@
-import { ownerOfRoute } from "@/lib/communities/owner-route";
-import { idSchema } from "@/lib/db/ids";
+import { ownerMemberOfRoute } from "@/lib/communities/owner-route";
 import { withCommunity } from "@/lib/db/scopes";
 import { memberDetail } from "@/lib/members/query";
 import { route } from "@/lib/http/route";
@@ -8,11 +7,9 @@ export const dynamic = "force-dynamic";
 
 export const GET = route(async (_request: Request, { params }: { params: Promise<{ slug: string; memberId: string }> }) => {
   const { slug, memberId } = await params;
-  const gate = await ownerOfRoute(slug);
+  const gate = await ownerMemberOfRoute(slug, memberId);
   if ("response" in gate) return gate.response;
-  const id = idSchema.safeParse(memberId);
-  if (!id.success) return Response.json({ error: "That is not a member id." }, { status: 400 });
-  const detail = await withCommunity(gate.community.id, (tx) => memberDetail(tx, id.data.toLowerCase()));
+  const detail = await withCommunity(gate.community.id, (tx) => memberDetail(tx, gate.memberId));
   if (!detail) return Response.json({ error: "No such member in this community." }, { status: 404 });
   return Response.json(detail, { headers: { "cache-control": "no-store" } });
 });

@@ -1,5 +1,4 @@
-import { ownerOfRoute } from "@/lib/communities/owner-route";
-import { idSchema } from "@/lib/db/ids";
+import { ownerMemberOfRoute } from "@/lib/communities/owner-route";
 import { exportMemberData } from "@/lib/gdpr/export";
 import { route } from "@/lib/http/route";
 
@@ -8,16 +7,14 @@ export const dynamic = "force-dynamic";
 /** What this community holds about one member (a data subject request the owner answers), as JSON. */
 export const GET = route(async (_request: Request, { params }: { params: Promise<{ slug: string; memberId: string }> }) => {
   const { slug, memberId } = await params;
-  const gate = await ownerOfRoute(slug);
+  const gate = await ownerMemberOfRoute(slug, memberId);
   if ("response" in gate) return gate.response;
-  const id = idSchema.safeParse(memberId);
-  if (!id.success) return Response.json({ error: "That is not a member id." }, { status: 400 });
-  const data = await exportMemberData(gate.community.id, id.data.toLowerCase());
+  const data = await exportMemberData(gate.community.id, gate.memberId);
   if (!data) return Response.json({ error: "No such member in this community." }, { status: 404 });
   return new Response(JSON.stringify(data, null, 2), {
     headers: {
       "content-type": "application/json; charset=utf-8",
-      "content-disposition": `attachment; filename="${slug}-member-${id.data.toLowerCase().slice(0, 8)}.json"`,
+      "content-disposition": `attachment; filename="${slug}-member-${gate.memberId.slice(0, 8)}.json"`,
       "cache-control": "no-store",
     },
   });
