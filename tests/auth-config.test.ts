@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { safeCallbackUrl } from "../lib/auth/callback-url";
+import { OPEN_REDIRECTS } from "./support/attacks";
 import { discordSettings } from "../lib/auth/discord-settings";
 import { parseServerEnv } from "../lib/env";
 
@@ -42,8 +43,16 @@ describe("the sign-in return address", () => {
   });
 
   it("refuses anything that could leave the site", () => {
-    for (const url of ["https://evil.example.com", "//evil.example.com", "/\\evil.example.com", "javascript:alert(1)", "", null, 42]) {
-      expect(safeCallbackUrl(url)).toBe("/dashboard");
+    for (const url of [...OPEN_REDIRECTS, "", null, 42]) {
+      expect(safeCallbackUrl(url), JSON.stringify(url)).toBe("/dashboard");
     }
+  });
+
+  it("refuses a tab or newline a browser would strip (callbackUrl=%2F%09%2Fevil.example)", () => {
+    expect(safeCallbackUrl(decodeURIComponent("%2F%09%2Fevil.example"))).toBe("/dashboard");
+  });
+
+  it("normalises what it keeps to a path on this site", () => {
+    expect(safeCallbackUrl("/a/../portal?x=1#top")).toBe("/portal?x=1#top");
   });
 });

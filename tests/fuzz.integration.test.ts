@@ -8,12 +8,25 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
 import { asOwner, createCommunity, createTenantRows, createUser } from "./support/fixtures";
+import { FORMULA_CELLS, OPEN_REDIRECTS } from "./support/attacks";
 
-const session = vi.hoisted(() => ({ user: null as null | { id: string; discordId: string; username: string; name: string; image: null; isAdmin: boolean } }));
+const session = vi.hoisted(() => ({
+  user: null as null | { id: string; discordId: string; username: string; name: string; image: null; isAdmin: boolean },
+  forwardedFor: "198.18.200.1",
+  signIns: [] as { redirectTo?: string }[],
+}));
 vi.mock("../lib/auth/session", () => ({ getSessionUser: async () => session.user }));
-vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-request-id": "fuzz-request-0001" }), cookies: async () => ({ get: () => undefined }) }));
-// Auth.js itself is not under test here (and needs a Next server to load).
-vi.mock("../lib/auth", () => ({ auth: async () => null, signIn: async () => undefined, signOut: async () => undefined, handlers: {} }));
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ "x-request-id": "fuzz-request-0001", "x-forwarded-for": session.forwardedFor }),
+  cookies: async () => ({ get: () => undefined }),
+}));
+// Auth.js itself is not under test here (and needs a Next server to load); where a sign-in would go is.
+vi.mock("../lib/auth", () => ({
+  auth: async () => null,
+  signIn: async (_provider: string, options: { redirectTo?: string }) => void session.signIns.push(options),
+  signOut: async () => undefined,
+  handlers: {},
+}));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 vi.mock("next/navigation", () => ({
   redirect: (url: string) => {
@@ -297,6 +310,35 @@ describe("fuzzing every route handler", () => {
     expect(failures).toEqual([]);
     expect(await fingerprint()).toEqual(before);
   }, 240_000);
+});
+
+describe("attack classes from the security review", () => {
+  it("never lets a sign-in return to another site (open redirect)", async () => {
+    const { signInWithDiscord } = await import("../app/signin/actions");
+    for (const [i, target] of [...OPEN_REDIRECTS, ...NASTY.map(([, v]) => v)].entries()) {
+      session.forwardedFor = `198.18.201.${i % 250}`;
+      session.signIns.length = 0;
+      await signInWithDiscord(form({ callbackUrl: target }));
+      const redirectTo = session.signIns[0]?.redirectTo ?? "";
+      expect(new URL(redirectTo, "https://communityos.invalid").origin, JSON.stringify(target)).toBe("https://communityos.invalid");
+      expect(redirectTo, JSON.stringify(target)).not.toMatch(/[\u0000-\u001f\\]/);
+    }
+  });
+
+  it("writes members' names that a spreadsheet would run as formulas as plain text (CSV injection)", async () => {
+    const names = await Promise.all(FORMULA_CELLS.map((formula, i) => createUser(`fuzz_formula_${i}`).then((u) => ({ ...u, formula }))));
+    for (const u of names) await db.user.update({ where: { id: u.id }, data: { globalName: u.formula } });
+    await withCommunity(community.id, (tx) => tx.communityMember.createMany({ data: names.map((u) => ({ communityId: community.id, userId: u.id, discordUserId: u.discordId, nickname: u.formula })) }));
+    const mod = (await import("../app/api/dashboard/[slug]/members/export/route")) as unknown as Record<string, (r: Request, c: unknown) => Promise<Response>>;
+    const csv = await (await mod.GET!(new Request(`http://localhost/api/dashboard/${community.slug}/members/export`), { params: Promise.resolve({ slug: community.slug }) })).text();
+    const { parse } = await import("csv-parse/sync");
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    for (const u of names) {
+      const row = rows.find((r) => r.discord_user_id === u.discordId);
+      expect(row?.display_name).toBe(`'${u.formula}`);
+      expect(row?.nickname).toBe(`'${u.formula}`);
+    }
+  });
 });
 
 // The member's own rows too: the fuzzing above ran with a populated community.

@@ -28,7 +28,12 @@ describe("analytics_events partitions", () => {
 
   it("are created by a job through the application role (here a backfill), moving rows out of the default partition", async () => {
     const { community } = await createTenant("partitions");
-    const far = new Date(Date.UTC(2024, 5, 15));
+    // A month within the analytics retention (13 months) that has no partition yet.
+    const month = new Date();
+    month.setUTCMonth(month.getUTCMonth() - 12, 1);
+    const partition = `analytics_events_y${month.getUTCFullYear()}m${String(month.getUTCMonth() + 1).padStart(2, "0")}`;
+    await asOwner((client) => client.query(`DROP TABLE IF EXISTS ${partition}`));
+    const far = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 15));
     await withCommunity(community.id, (tx) =>
       tx.analyticsEvent.create({ data: { communityId: community.id, eventType: "page", eventName: "future", timestamp: far } }),
     );
@@ -37,12 +42,12 @@ describe("analytics_events partitions", () => {
     expect(await count("analytics_events_default")).toBe(1);
 
     // The application role owns nothing; the SECURITY DEFINER function does this one thing for it.
-    const [result] = await db.$queryRaw<{ created: number }[]>`SELECT ensure_analytics_partitions('2024-06-01'::date, 0) AS created`;
+    const [result] = await db.$queryRaw<{ created: number }[]>`SELECT ensure_analytics_partitions(${far}::date, 0) AS created`;
     expect(result?.created).toBeGreaterThanOrEqual(1);
 
-    expect({ inDefault: await count("analytics_events_default"), inJune: await count("analytics_events_y2024m06") }).toEqual({ inDefault: 0, inJune: 1 });
-    const june = (await partitions()).find((p) => p.name === "analytics_events_y2024m06")!;
-    expect(june.forced).toBe(true);
+    expect({ inDefault: await count("analytics_events_default"), inMonth: await count(partition) }).toEqual({ inDefault: 0, inMonth: 1 });
+    const created = (await partitions()).find((p) => p.name === partition)!;
+    expect(created.forced).toBe(true);
     expect(await withCommunity(community.id, (tx) => tx.analyticsEvent.count({ where: { eventName: "future" } }))).toBe(1);
   });
 

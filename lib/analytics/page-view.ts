@@ -1,5 +1,5 @@
 import { headers, cookies } from "next/headers";
-import { isIP } from "node:net";
+import { clientAddress, truncatedAddress } from "../http/client-address";
 import { withCommunity } from "../db/scopes";
 import { log } from "../observability/log";
 
@@ -7,14 +7,14 @@ export const VISITOR_COOKIE = "cos_vid";
 
 /**
  * Records a view of a community's public page, server-side in the community's
- * scope: the visitor's session id (a random cookie, no personal data), IP and
- * user agent. A failure here never breaks the page.
+ * scope: the visitor's session id (a random cookie), their network address
+ * truncated to its /24 (IPv6 /48) as our proxy saw it, and the user agent.
+ * Owners see counts, never these details. A failure here never breaks the page.
  */
 export async function recordPageView(communityId: string, path: string, userId: string | null): Promise<void> {
   try {
     const [h, c] = await Promise.all([headers(), cookies()]);
-    const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? h.get("x-real-ip") ?? null;
-    const ip = forwarded && isIP(forwarded) ? forwarded : null;
+    const ip = truncatedAddress(clientAddress(h));
     const sessionId = c.get(VISITOR_COOKIE)?.value;
     await withCommunity(communityId, (tx) =>
       tx.analyticsEvent.create({

@@ -6,6 +6,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { z } from "zod";
 
 const VERSION = "v1";
+const AUTH_TAG_BYTES = 16;
 
 export type KeyRing = { current: string; keys: Map<string, Buffer> };
 
@@ -38,7 +39,7 @@ export class TokenDecryptionError extends Error {
 
 export function encryptToken(plaintext: string, communityId: string, ring: KeyRing): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", ring.keys.get(ring.current)!, iv);
+  const cipher = createCipheriv("aes-256-gcm", ring.keys.get(ring.current)!, iv, { authTagLength: AUTH_TAG_BYTES });
   cipher.setAAD(Buffer.from(communityId));
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   return [VERSION, ring.current, iv.toString("base64url"), ciphertext.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
@@ -54,10 +55,13 @@ export function decryptToken(sealed: string, communityId: string, ring: KeyRing)
   if (version !== VERSION || !keyId || !iv || !ciphertext || !tag) throw new TokenDecryptionError("not a sealed bot token");
   const key = ring.keys.get(keyId);
   if (!key) throw new TokenDecryptionError(`the key "${keyId}" this token was sealed with is not in BOT_TOKEN_KEYS`);
+  const authTag = Buffer.from(tag, "base64url");
+  // GCM accepts shorter tags unless told otherwise, and a short tag is easier to forge.
+  if (authTag.length !== AUTH_TAG_BYTES) throw new TokenDecryptionError("the bot token's authentication tag is not 16 bytes (the value was altered)");
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: AUTH_TAG_BYTES });
     decipher.setAAD(Buffer.from(communityId));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    decipher.setAuthTag(authTag);
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
   } catch {
     throw new TokenDecryptionError("the bot token could not be decrypted (wrong key, or the value was altered)");

@@ -7,14 +7,21 @@ import type Stripe from "stripe";
 import { ActionError } from "../actions/action-chain";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/client";
-import { withCommunity, withUser } from "../db/scopes";
+import { withCommunity, withUser, type TenantTx } from "../db/scopes";
 import { stripe } from "../billing/stripe";
-import { cancelAtStripe, endMembership, liveSubscriptions } from "./membership-exit";
+import { cancelAtStripe, deleteStripeCustomer, endMembership, liveSubscriptions } from "./membership-exit";
 
 export const ERASURE_ERRORS = {
   ownsCommunities: "You own communities. Archive them (Settings → Status) before you erase your account: their members' payments depend on them.",
   alreadyErased: "This account has already been erased.",
 } as const;
+
+/** Events stay for the community's statistics, without a person behind them. */
+function stripEvents(tx: TenantTx, userId: string, discordUserId: string | null) {
+  return tx.$executeRaw`UPDATE analytics_events
+       SET user_id = NULL, discord_user_id = NULL, ip_address = NULL, user_agent = NULL, session_id = NULL
+     WHERE user_id = ${userId}::uuid OR (${discordUserId}::text IS NOT NULL AND discord_user_id = ${discordUserId})`;
+}
 
 export async function eraseAccount(userId: string, options: { now?: Date; client?: () => Stripe } = {}) {
   const now = options.now ?? new Date();
@@ -24,7 +31,7 @@ export async function eraseAccount(userId: string, options: { now?: Date; client
   if (owned > 0) throw new ActionError(ERASURE_ERRORS.ownsCommunities);
 
   const memberships = await withUser(userId, (tx) =>
-    tx.communityMember.findMany({ where: { erasedAt: null }, select: { id: true, communityId: true, discordUserId: true } }),
+    tx.communityMember.findMany({ where: { erasedAt: null }, select: { id: true, communityId: true, discordUserId: true, stripeCustomerId: true } }),
   );
   const communities = await db.community.findMany({
     where: { id: { in: memberships.map((m) => m.communityId) } },
@@ -32,25 +39,30 @@ export async function eraseAccount(userId: string, options: { now?: Date; client
   });
 
   // Stripe first, for every community: if a cancellation fails, no personal data is erased
-  // yet (cancellations already made stand, and their webhooks update our rows).
+  // yet (cancellations already made stand, and their webhooks update our rows). Then the
+  // customer (name, e-mail, metadata) goes from the connected account too.
   const plans = [];
   for (const membership of memberships) {
     const community = communities.find((c) => c.id === membership.communityId)!;
     const live = await withCommunity(community.id, (tx) => liveSubscriptions(tx, membership.id));
-    if (live.some((s) => s.stripeSubscriptionId)) await cancelAtStripe((options.client ?? stripe)(), community.stripeAccountId, live, community.name);
+    const client = (options.client ?? stripe)();
+    if (live.some((s) => s.stripeSubscriptionId)) await cancelAtStripe(client, community.stripeAccountId, live, community.name);
+    if (membership.stripeCustomerId) await deleteStripeCustomer(client, community.stripeAccountId, membership.stripeCustomerId, community.name);
     plans.push({ membership, community });
   }
 
   for (const { membership, community } of plans) {
     await withCommunity(community.id, async (tx) => {
       await endMembership(tx, community.id, membership.id, { erase: true, now });
-      // Events stay for the community's statistics, without a person behind them.
-      await tx.$executeRaw`UPDATE analytics_events
-           SET user_id = NULL, discord_user_id = NULL, ip_address = NULL, user_agent = NULL, session_id = NULL
-         WHERE user_id = ${userId}::uuid OR discord_user_id = ${membership.discordUserId}`;
+      await stripEvents(tx, userId, membership.discordUserId);
+      // The log stays append-only; only this erasure may take the person out of its entries.
+      await tx.$queryRaw`SELECT scrub_audit_log_for_erased_member(${membership.id}::uuid)`;
       await recordAudit(tx, community.id, userId, { action: "member.erased", objectType: "member", objectId: membership.id, details: { reason: "account erased by its owner (GDPR)" } });
     });
   }
+  // Page views name a signed-in visitor in communities they never joined, too.
+  const viewed = await withUser(userId, (tx) => tx.analyticsEvent.groupBy({ by: ["communityId"] }));
+  for (const { communityId } of viewed) await withCommunity(communityId, (tx) => stripEvents(tx, userId, null));
 
   await db.$transaction([
     db.session.deleteMany({ where: { userId } }),

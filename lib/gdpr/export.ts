@@ -1,7 +1,7 @@
 // GDPR access right: everything CommunityOS holds about one user, as JSON —
 // for the user across their communities, or for an owner about one member of
-// theirs. The user's own rows come through the user scope; events are read per
-// community they belong to (checked first), in that community's scope.
+// theirs. The user's own rows come through the user scope, events included:
+// page views of communities they never joined name them too.
 import { db } from "../db/client";
 import { withCommunity, withUser, type TenantTx } from "../db/scopes";
 import type { Prisma } from "../generated/prisma/client";
@@ -16,12 +16,15 @@ const membershipSelect = {
 
 type Membership = Prisma.CommunityMemberGetPayload<{ select: typeof membershipSelect }>;
 
-function eventsOf(tx: TenantTx, userId: string) {
-  return tx.analyticsEvent.findMany({
-    where: { userId },
-    orderBy: { timestamp: "asc" },
-    select: { eventType: true, eventName: true, timestamp: true, properties: true, ipAddress: true, userAgent: true, sessionId: true },
-  });
+const eventSelect = { eventType: true, eventName: true, timestamp: true, properties: true } as const;
+
+/**
+ * A member's events as their community sees them. The network details of a
+ * page view (address, browser, visitor cookie) belong to the person, not to the
+ * owner: only the person's own export carries them.
+ */
+function eventsForOwner(tx: TenantTx, userId: string) {
+  return tx.analyticsEvent.findMany({ where: { userId }, orderBy: { timestamp: "asc" }, select: eventSelect });
 }
 
 function serialise({ id: _id, communityId: _c, ...m }: Membership) {
@@ -37,13 +40,21 @@ export async function exportUserData(userId: string) {
     where: { id: userId },
     select: { id: true, discordId: true, username: true, globalName: true, discriminator: true, email: true, avatarUrl: true, locale: true, premiumType: true, lastLogin: true, createdAt: true },
   });
-  const memberships = await withUser(userId, (tx) => tx.communityMember.findMany({ orderBy: { joinedAt: "asc" }, select: membershipSelect }));
-  const events = [];
-  for (const m of memberships) {
-    const rows = await withCommunity(m.communityId, (tx) => eventsOf(tx, userId));
-    events.push(...rows.map((e) => ({ community: m.community.slug, ...e })));
-  }
-  return { exportedAt: new Date().toISOString(), profile, memberships: memberships.map(serialise), events };
+  const { memberships, events } = await withUser(userId, async (tx) => ({
+    memberships: await tx.communityMember.findMany({ orderBy: { joinedAt: "asc" }, select: membershipSelect }),
+    events: await tx.analyticsEvent.findMany({
+      orderBy: { timestamp: "asc" },
+      select: { ...eventSelect, communityId: true, ipAddress: true, userAgent: true, sessionId: true },
+    }),
+  }));
+  const communities = await db.community.findMany({ where: { id: { in: [...new Set(events.map((e) => e.communityId))] } }, select: { id: true, slug: true } });
+  const slugOf = new Map(communities.map((c) => [c.id, c.slug]));
+  return {
+    exportedAt: new Date().toISOString(),
+    profile,
+    memberships: memberships.map(serialise),
+    events: events.map(({ communityId, ...e }) => ({ community: slugOf.get(communityId) ?? null, ...e })),
+  };
 }
 
 /** One member as this community knows them: their public Discord profile, membership, billing and events here. */
@@ -60,7 +71,7 @@ export async function exportMemberData(communityId: string, memberId: string) {
       // An erased member's export says so and holds nothing that identifies them.
       profile: erasedAt ? { erasedAt } : { discordUserId, username: user.username, globalName: user.globalName, avatarUrl: user.avatarUrl },
       membership: serialise(membership),
-      events: erasedAt ? [] : await eventsOf(tx, userId),
+      events: erasedAt ? [] : await eventsForOwner(tx, userId),
     };
   });
 }

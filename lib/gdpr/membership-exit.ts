@@ -33,6 +33,18 @@ export async function cancelAtStripe(client: Stripe, stripeAccount: string | nul
   }
 }
 
+/** The member's customer on the connected account, deleted (Stripe keeps its own financial records of past charges). */
+export async function deleteStripeCustomer(client: Stripe, stripeAccount: string | null, customerId: string, communityName: string) {
+  if (!stripeAccount) return;
+  try {
+    await client.customers.del(customerId, {}, { stripeAccount });
+  } catch (error) {
+    if (isMissingAtStripe(error)) return;
+    log.error({ err: error, customerId }, "deleting a customer at Stripe failed");
+    throw new ActionError(`Stripe could not delete your customer record in ${communityName}, so we stopped there. Please try again in a moment.`);
+  }
+}
+
 /**
  * The membership's rows once Stripe has cancelled: subscriptions ended, member
  * inactive (and scrubbed of what identifies them when erasing), status

@@ -7,6 +7,9 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-lim
 import { appDatabaseUrl, serverEnv } from "../env";
 import { log } from "../observability/log";
 
+// Limits key on the client address; the helper lives with the other HTTP edges.
+export { clientAddress } from "../http/client-address";
+
 type Limit = { points: number; duration: number; blockDuration?: number };
 
 /** Points per window (seconds); a key over its limit stays refused for blockDuration, or to the window's end. */
@@ -71,15 +74,6 @@ export async function consume(name: LimitName, key: string): Promise<LimitResult
   }
 }
 
-/**
- * The client's address as our own proxy saw it: the last X-Forwarded-For hop
- * (a client can forge the first ones, not the one our proxy appends).
- * Without a proxy there is no header and all direct callers share one key.
- */
-export function clientAddress(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
-  return forwarded?.at(-1) ?? headers.get("x-real-ip") ?? "direct";
-}
 
 export function tooManyRequests(result: Extract<LimitResult, { ok: false }>, message = "Too many requests. Please wait a moment and try again."): Response {
   return Response.json({ error: message }, { status: 429, headers: { "retry-after": String(result.retryAfterSeconds) } });

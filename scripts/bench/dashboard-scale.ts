@@ -33,7 +33,9 @@ export async function generate(owner: pg.Client): Promise<string> {
              (SELECT id FROM users WHERE discord_id = '700000000000000001')) RETURNING id`,
   );
   const communityId = rows[0]!.id;
-  // Partitions for the 24 months of history (the job keeps them ahead in production).
+  // Partitions for the 24 months of history (the job keeps them ahead in production);
+  // the function makes months only as far back as analytics are kept, so keep them longer here.
+  await owner.query("UPDATE data_retention_policies SET retention_days = 800 WHERE table_name = 'analytics_events'");
   await owner.query("SELECT ensure_analytics_partitions((date_trunc('month', now()) - interval '24 months')::date, 3)");
   // The owner writes as the community (FORCE RLS holds a non-superuser owner too).
   await owner.query("BEGIN");

@@ -55,7 +55,9 @@ function send(res: ServerResponse, status: number, body: unknown) {
 }
 
 function stripeError(res: ServerResponse, status: number, message: string, param?: string) {
-  send(res, status, { error: { type: status === 401 ? "authentication_error" : "invalid_request_error", message, param } });
+  // Stripe names a missing object's error code; callers branch on it.
+  const code = /^No such /.test(message) ? "resource_missing" : undefined;
+  send(res, status, { error: { type: status === 401 ? "authentication_error" : "invalid_request_error", message, param, ...(code ? { code } : {}) } });
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -200,6 +202,18 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
     }
     if (resource === "customers" && post && !objectId) {
       return send(res, 200, store({ id: id("cus"), object: "customer", name: form.name ?? null, email: form.email ?? null, metadata: form.metadata ?? {}, created: now() }, account));
+    }
+    if (resource === "customers" && objectId && !sub) {
+      const customer = find(objectId, account, "customer");
+      if (!customer) return stripeError(res, 404, `No such customer: '${objectId}'`, "id");
+      if (req.method === "DELETE" || customer.deleted) {
+        // Stripe keeps only a tombstone of a deleted customer: no name, e-mail or metadata.
+        for (const key of Object.keys(customer)) if (!["id", "object"].includes(key)) delete customer[key];
+        customer.deleted = true;
+        return send(res, 200, customer);
+      }
+      if (post) Object.assign(customer, pick(form, ["name", "email", "metadata"]));
+      return send(res, 200, customer);
     }
     if (resource === "checkout" && objectId === "sessions" && post && !sub) {
       const items = form.line_items as Record<string, { price?: string; quantity?: string }> | undefined;
