@@ -8,13 +8,15 @@ const usd = (amount: number) => new Intl.NumberFormat("en-US", { style: "currenc
 
 test("the owner's overview shows numbers that agree with the billing tables", async ({ page }) => {
   const [community] = await query<{ id: string }>("SELECT id FROM communities WHERE slug = 'trading-desk'");
-  // Straight from the tables: what pays now, yearly prices as 1/12.
-  const [expected] = await query<{ mrr: string; paying: number }>(
+  // Straight from the tables: what pays now (active), yearly prices as 1/12; past due apart.
+  const [expected] = await query<{ mrr: string; atRisk: string; paying: number }>(
     `SELECT (SELECT coalesce(sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END), 0)::numeric(12,2)
                FROM subscriptions s JOIN subscription_tiers t ON t.community_id = s.community_id AND t.name = s.tier_name
-              WHERE s.community_id = $1
-                AND (s.status = 'active' OR (s.status = 'past_due' AND coalesce(s.grace_period_ends_at, s.current_period_end) > now())))::text AS mrr,
-            (SELECT count(*)::int FROM community_members WHERE community_id = $1 AND subscription_status IN ('active', 'past_due')) AS paying`,
+              WHERE s.community_id = $1 AND s.status = 'active')::text AS mrr,
+            (SELECT coalesce(sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END), 0)::numeric(12,2)
+               FROM subscriptions s JOIN subscription_tiers t ON t.community_id = s.community_id AND t.name = s.tier_name
+              WHERE s.community_id = $1 AND s.status = 'past_due' AND coalesce(s.grace_period_ends_at, s.current_period_end) > now())::text AS "atRisk",
+            (SELECT count(*)::int FROM community_members WHERE community_id = $1 AND subscription_status = 'active') AS paying`,
     [community!.id],
   );
   const violations: string[] = [];
@@ -24,6 +26,7 @@ test("the owner's overview shows numbers that agree with the billing tables", as
   await signInAs(page, "Carol Owner", "/dashboard/trading-desk");
   await expect(page.getByTestId("stat-mrr")).toHaveText(usd(Number(expected!.mrr)));
   await expect(page.getByTestId("stat-paying")).toHaveText(String(expected!.paying));
+  if (Number(expected!.atRisk) > 0) await expect(page.getByTestId("stat-at-risk")).toHaveText(usd(Number(expected!.atRisk)));
   await expect(page.getByRole("figure", { name: "Revenue by month, USD" })).toBeVisible();
   await expect(page.getByRole("figure", { name: "Members over time" })).toBeVisible();
   await expect(page.getByRole("figure", { name: "Revenue by month, USD" }).locator("svg.recharts-surface")).toBeVisible();

@@ -93,17 +93,24 @@ describe("starting a checkout", () => {
       tx.subscriptionTier.create({ data: { communityId: other.id, name: "Foreign", price: "1.00", interval: "monthly", stripePriceId: `price_foreign_${Date.now()}` }, select: { id: true } }),
     );
 
+    const newcomer = await createUser("newcomer");
+    const asNewcomer = { ...ctx(), actor: { id: newcomer.id, discordId: newcomer.discordId, username: "newcomer" } };
+
     const sessions = stripeObjects("checkout.session").length;
-    for (const [tierId, message] of [
-      [inactive, CHECKOUT_ERRORS.unknownTier],
-      ["00000000-0000-4000-8000-000000000000", CHECKOUT_ERRORS.unknownTier],
-      [foreign.id, CHECKOUT_ERRORS.unknownTier],
-      [capped, CHECKOUT_ERRORS.soldOut],
-      [gold, CHECKOUT_ERRORS.already],
+    for (const [tierId, message, who] of [
+      [inactive, CHECKOUT_ERRORS.unknownTier, ctx()],
+      ["00000000-0000-4000-8000-000000000000", CHECKOUT_ERRORS.unknownTier, ctx()],
+      [foreign.id, CHECKOUT_ERRORS.unknownTier, ctx()],
+      [capped, CHECKOUT_ERRORS.soldOut, asNewcomer],
+      [gold, CHECKOUT_ERRORS.already, ctx()],
+      // Holding Gold, another tier is a switch, not a second subscription.
+      [capped, CHECKOUT_ERRORS.otherTier, ctx()],
     ] as const) {
-      await expect(startCheckout(tierId, ctx(), client)).rejects.toThrow(message);
+      await expect(startCheckout(tierId, who, client)).rejects.toThrow(message);
     }
     expect(stripeObjects("checkout.session")).toHaveLength(sessions);
+    // A refusal writes nothing: the newcomer did not become a member.
+    expect(await inScope((tx) => tx.communityMember.count({ where: { userId: newcomer.id } }))).toBe(0);
   });
 
   it("refuses when the community cannot take payments, before any Stripe call", async () => {

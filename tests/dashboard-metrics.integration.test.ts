@@ -60,9 +60,11 @@ describe("the overview's numbers", () => {
   it("reconcile with the billing tables", async () => {
     const communityId = await handComputedCommunity();
     const o = await overview(communityId, (fn) => withCommunity(communityId, fn), NOW);
-    // a 10 + b 120/12 + c 10 (past due, in grace); d is in trial, e canceled.
-    expect(o.mrr).toEqual([{ currency: "USD", amount: "30.00" }]);
-    expect(o.payingMembers).toBe(3);
+    // a 10 + b 120/12; c's 10 is at risk (past due, in grace); d is in trial, e canceled.
+    expect(o.mrr).toEqual([{ currency: "USD", amount: "20.00" }]);
+    expect(o.atRiskMrr).toEqual([{ currency: "USD", amount: "10.00" }]);
+    expect(o.payingMembers).toBe(2);
+    expect(o.pastDueMembers).toBe(1);
     expect(o.newMembersThisMonth).toBe(2);
     expect(o.churnedThisMonth).toBe(1);
     expect(o.churnRate).toBeCloseTo(1 / 4);
@@ -74,7 +76,7 @@ describe("the overview's numbers", () => {
     expect(o.revenueByMonth[0]).toEqual({ month: "2025-12", amount: 0 });
     const byMonth = Object.fromEntries(o.revenueByMonth.map((r) => [r.month, r.amount]));
     expect(byMonth).toMatchObject({ "2026-08": 10, "2026-09": 0, "2026-10": 100, "2026-11": 10 });
-    expect(o.membersByMonth.at(-1)).toEqual({ month: "2026-11", members: 6, paying: 3 });
+    expect(o.membersByMonth.at(-1)).toEqual({ month: "2026-11", members: 6, paying: 2 });
     expect(o.membersByMonth.find((m) => m.month === "2026-06")).toEqual({ month: "2026-06", members: 4, paying: 4 });
     // The closed months were computed once and kept: a second view reads them back unchanged.
     expect(await withCommunity(communityId, (tx) => tx.communityMonthlyStat.count())).toBe(11);
@@ -86,7 +88,7 @@ describe("the overview's numbers", () => {
     const owner = await createUser("empty_owner");
     const community = await createCommunity(owner.id);
     const o = await overview(community.id, (fn) => withCommunity(community.id, fn), NOW);
-    expect(o).toMatchObject({ mrr: [], payingMembers: 0, churnRate: 0, revenueLast30Days: [], failedPaymentsOpen: 0, driftOpen: 0 });
+    expect(o).toMatchObject({ mrr: [], atRiskMrr: [], payingMembers: 0, pastDueMembers: 0, churnRate: 0, revenueLast30Days: [], failedPaymentsOpen: 0, driftOpen: 0 });
     expect(o.revenueByMonth.every((m) => m.amount === 0)).toBe(true);
   });
 });

@@ -351,8 +351,8 @@ describe("the database enforces it", () => {
   it("the functions the runtime may call act only in the caller's scope and only within retention", async () => {
     // Outside any scope they refuse; in A's scope they cannot reach B's members.
     await expect(db.$queryRaw`SELECT purge_audit_log(now(), 10)`).rejects.toThrow(/community scope/);
-    await expect(db.$queryRaw`SELECT scrub_audit_log_for_erased_member(${b.memberId}::uuid)`).rejects.toThrow(/community scope/);
-    await expect(withCommunity(a.community.id, (tx) => tx.$queryRaw`SELECT scrub_audit_log_for_erased_member(${b.memberId}::uuid)`)).rejects.toThrow(/not an erased member/);
+    await expect(db.$queryRaw`SELECT scrub_audit_log_for_erased_member(${b.rows.memberId}::uuid)`).rejects.toThrow(/community scope/);
+    await expect(withCommunity(a.community.id, (tx) => tx.$queryRaw`SELECT scrub_audit_log_for_erased_member(${b.rows.memberId}::uuid)`)).rejects.toThrow(/not an erased member/);
     // A cutoff in the future purges nothing younger than the audit log's retention.
     await withCommunity(a.community.id, (tx) => tx.auditLog.create({ data: { communityId: a.community.id, action: "isolation.fresh", objectType: "t" } }));
     await withCommunity(a.community.id, (tx) => tx.$queryRaw`SELECT purge_audit_log('infinity'::timestamptz, 10000)`);

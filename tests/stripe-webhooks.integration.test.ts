@@ -251,8 +251,10 @@ describe("refunds and disputes", () => {
     const alerts = await paid.inScope((tx) => tx.communityAlert.findMany({ select: { kind: true, severity: true, resolvedAt: true } }));
     expect(alerts).toEqual([{ kind: "dispute_opened", severity: "critical", resolvedAt: null }]);
 
-    const closed = signedEvent("charge.dispute.closed", { ...dispute, status: "won" }, paid.account);
-    expect((await h.deliver(closed)).status).toBe(200);
+    h.fake.simulate.closeDispute(dispute.id, "won");
+    const [closed] = await h.take();
+    expect(closed!.type).toBe("charge.dispute.closed");
+    expect((await h.deliver(closed!)).status).toBe(200);
     state = await snapshot(paid);
     expect(state.payments[0]).toMatchObject({ status: "succeeded" });
     expect(state.members[0]).toMatchObject({ subscriptionStatus: "active" });

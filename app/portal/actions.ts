@@ -6,6 +6,7 @@ import { userAction, type ActionState } from "@/lib/actions";
 import { billingPortalUrl, previewTierSwitch, setCancelAtPeriodEnd, switchTier } from "@/lib/billing/portal";
 import { appOrigin } from "@/lib/http/origin";
 import { eraseAccount } from "@/lib/gdpr/erasure";
+import { CANCELLATION_REASONS } from "@/lib/billing/cancellation-reasons";
 
 const subscriptionRef = z.object({ subscriptionId: z.uuid("unknown membership") });
 const tierChoice = subscriptionRef.extend({ tierId: z.uuid("pick a tier") });
@@ -21,8 +22,13 @@ export async function manageBillingAction(prev: ActionState<{ url: string }>, fo
 }
 
 export const cancelAtPeriodEndAction = userAction(
-  subscriptionRef.extend({ cancel: z.enum(["true", "false"]).transform((v) => v === "true") }),
-  ({ subscriptionId, cancel }, { actor }) => setCancelAtPeriodEnd(actor.id, subscriptionId, cancel),
+  subscriptionRef.extend({
+    cancel: z.enum(["true", "false"]).transform((v) => v === "true"),
+    // Both optional: a member may leave without saying why.
+    reason: z.enum(CANCELLATION_REASONS, { error: "pick one of the listed reasons" }).or(z.literal("")).optional().transform((v) => v || null),
+    comment: z.string().trim().max(500, "must be at most 500 characters").optional().transform((v) => v || null),
+  }),
+  ({ subscriptionId, cancel, reason, comment }, { actor }) => setCancelAtPeriodEnd(actor.id, subscriptionId, cancel, undefined, { reason, comment }),
 );
 
 export const previewSwitchAction = userAction(tierChoice, ({ subscriptionId, tierId }, { actor }) => previewTierSwitch(actor.id, subscriptionId, tierId));

@@ -5,66 +5,25 @@ import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
-import { withCommunity, withUser } from "@/lib/db/scopes";
+import { memberStatus } from "@/lib/billing/status-display";
+import { portalMemberships } from "@/lib/billing/portal-read";
 import { formatMoney } from "@/lib/utils/money";
 import { EraseAccount } from "./erase-account";
 import { SubscriptionCard } from "./subscription-card";
 
 export const metadata: Metadata = { title: "Your memberships" };
 
-const statusTone: Record<string, "success" | "warning" | "danger" | "neutral"> = {
-  active: "success",
-  trialing: "success",
-  past_due: "warning",
-  canceled: "neutral",
-  none: "neutral",
-};
+type Props = { searchParams: Promise<{ switchTo?: string | string[] }> };
 
-export default async function PortalPage() {
+const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+
+export default async function PortalPage({ searchParams }: Props) {
   const user = await requireUser("/portal");
-  // The user scope: this member's own rows across communities, read-only.
-  const memberships = await withUser(user.id, (tx) =>
-    tx.communityMember.findMany({
-      where: { isActive: true },
-      orderBy: { joinedAt: "desc" },
-      select: {
-        id: true,
-        joinedAt: true,
-        subscriptionStatus: true,
-        subscriptionTier: true,
-        subscriptionExpiresAt: true,
-        totalSpent: true,
-        community: { select: { id: true, slug: true, name: true, avatarUrl: true } },
-        subscriptions: {
-          where: { status: { in: ["active", "trialing", "past_due"] } },
-          orderBy: { createdAt: "desc" },
-          select: { id: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true },
-        },
-      },
-    }),
-  );
-  // Tiers are the community's public data: read in its scope, only where the member subscribes.
-  const tiersByCommunity = new Map(
-    await Promise.all(
-      memberships
-        .filter((m) => m.subscriptions.length > 0)
-        .map(async (m) => [
-          m.community.id,
-          await withCommunity(m.community.id, (tx) =>
-            tx.subscriptionTier.findMany({
-              where: { isActive: true },
-              orderBy: { sortOrder: "asc" },
-              select: { id: true, name: true, price: true, currency: true, interval: true, stripePriceId: true },
-            }),
-          ),
-        ] as const),
-    ),
-  );
+  const { switchTo } = await searchParams;
+  const memberships = await portalMemberships(user.id);
   return (
     <div className="mx-auto max-w-4xl px-4 py-10 sm:px-6">
-      <div className="flex flex-wrap items-center justify-between gap-4">
-        <h1 className="text-2xl font-semibold tracking-tight">Your memberships</h1>
-      </div>
+      <h1 className="text-2xl font-semibold tracking-tight">Your memberships</h1>
       <p className="mt-1 text-sm text-slate-600">Communities you belong to and what you pay for them.</p>
       {memberships.length === 0 ? (
         <Card className="mt-8 text-center">
@@ -73,52 +32,37 @@ export default async function PortalPage() {
         </Card>
       ) : (
         <ul className="mt-8 space-y-3" aria-label="Your memberships">
-          {memberships.map((m) => (
-            <li key={m.id}>
-              <Card className="flex flex-wrap items-center justify-between gap-4">
-                <div className="flex items-center gap-3">
-                  <CommunityAvatar name={m.community.name} url={m.community.avatarUrl} />
-                  <div>
-                    <Link href={`/c/${m.community.slug}`} className="font-semibold hover:underline">{m.community.name}</Link>
-                    <p className="text-sm text-slate-500">
-                      {m.subscriptionTier ?? "Free member"}
-                      {m.subscriptionExpiresAt && m.subscriptionStatus !== "none" && ` · renews or ends ${m.subscriptionExpiresAt.toLocaleDateString("en-US", { dateStyle: "medium" })}`}
-                    </p>
+          {memberships.map((m) => {
+            const badge = memberStatus(m.status);
+            const sub = m.subscriptions[0];
+            return (
+              <li key={m.id}>
+                <Card className="flex flex-wrap items-center justify-between gap-4">
+                  <div className="flex min-w-0 items-center gap-3">
+                    <CommunityAvatar name={m.community.name} url={m.community.avatarUrl} />
+                    <div className="min-w-0">
+                      <Link href={`/c/${m.community.slug}`} className="font-semibold hover:underline">{m.community.name}</Link>
+                      <p className="text-sm text-slate-500">
+                        {m.tier ?? "Free member"}
+                        {sub ? ` · ${sub.cancelAtPeriodEnd ? "ends" : "renews"} ${dateFormat.format(new Date(sub.renewsAt))}` : ""}
+                      </p>
+                    </div>
                   </div>
-                </div>
-                <div className="flex items-center gap-3 text-sm">
-                  <span className="text-slate-600">{formatMoney(m.totalSpent.toString(), "USD")} spent</span>
-                  <Badge tone={statusTone[m.subscriptionStatus] ?? "neutral"}>{m.subscriptionStatus === "none" ? "free" : m.subscriptionStatus.replace("_", " ")}</Badge>
-                </div>
-                {m.subscriptions.length > 0 && (
-                  <div className="w-full space-y-3">
-                    {m.subscriptions.map((sub) => {
-                      const tiers = tiersByCommunity.get(m.community.id) ?? [];
-                      const current = tiers.find((t) => t.name === sub.tierName);
-                      return (
-                        <SubscriptionCard
-                          key={sub.id}
-                          subscription={{
-                            id: sub.id,
-                            tierName: sub.tierName,
-                            status: sub.status,
-                            renewsAt: sub.currentPeriodEnd.toISOString(),
-                            cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
-                            price: current ? current.price.toFixed(2) : null,
-                            currency: current?.currency ?? "USD",
-                            interval: current?.interval ?? null,
-                            switchable: tiers
-                              .filter((t) => t.name !== sub.tierName && t.stripePriceId)
-                              .map((t) => ({ id: t.id, name: t.name, price: t.price.toFixed(2), currency: t.currency, interval: t.interval })),
-                          }}
-                        />
-                      );
-                    })}
+                  <div className="flex items-center gap-3 text-sm">
+                    <span className="text-slate-600" data-testid="total-spent">{formatMoney(m.totalSpent, m.currency)} spent</span>
+                    {sub?.cancelAtPeriodEnd ? <Badge tone="warning">cancels {dateFormat.format(new Date(sub.renewsAt))}</Badge> : <Badge tone={badge.tone}>{badge.label}</Badge>}
                   </div>
-                )}
-              </Card>
-            </li>
-          ))}
+                  {m.subscriptions.length > 0 && (
+                    <div className="w-full space-y-3">
+                      {m.subscriptions.map((s) => (
+                        <SubscriptionCard key={s.id} subscription={s} preselect={typeof switchTo === "string" && s.switchable.some((t) => t.id === switchTo) ? switchTo : undefined} />
+                      ))}
+                    </div>
+                  )}
+                </Card>
+              </li>
+            );
+          })}
         </ul>
       )}
       <Card className="mt-12">

@@ -1,56 +1,64 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-import { Field, Select } from "@/components/ui/field";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field, Select, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
+import type { PortalSubscription } from "@/lib/billing/portal-read";
+import { CANCELLATION_REASON_LABELS } from "@/lib/billing/cancellation-reasons";
+import { memberStatus } from "@/lib/billing/status-display";
 import { formatMoney } from "@/lib/utils/money";
 import { cancelAtPeriodEndAction, manageBillingAction, previewSwitchAction, switchTierAction } from "./actions";
 
-export type PortalSubscription = {
-  id: string;
-  tierName: string;
-  status: string;
-  renewsAt: string;
-  cancelAtPeriodEnd: boolean;
-  price: string | null;
-  currency: string;
-  interval: string | null;
-  switchable: { id: string; name: string; price: string; currency: string; interval: string }[];
-};
+const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+const per = (interval: string | null) => (interval === "yearly" ? "year" : "month");
 
-const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium" });
-const tone = { active: "success", trialing: "success", past_due: "warning" } as const;
-
-export function SubscriptionCard({ subscription }: { subscription: PortalSubscription }) {
+export function SubscriptionCard({ subscription, preselect }: { subscription: PortalSubscription; preselect?: string }) {
   const [cancelState, cancelAction] = useActionState(cancelAtPeriodEndAction, null);
   const [billingState, billingAction] = useActionState(manageBillingAction, null);
   const [preview, previewAction] = useActionState(previewSwitchAction, null);
   const [switched, switchAction] = useActionState(switchTierAction, null);
-  const [tierId, setTierId] = useState(subscription.switchable[0]?.id ?? "");
+  const [tierId, setTierId] = useState(preselect ?? subscription.switchable.find((t) => !t.soldOut)?.id ?? "");
+  const [confirming, setConfirming] = useState(false);
+  const previewForm = useRef<HTMLFormElement>(null);
+  const card = useRef<HTMLDivElement>(null);
+  // Coming from "Switch" on a community page: show what switching costs at once.
+  useEffect(() => {
+    if (!preselect) return;
+    card.current?.scrollIntoView({ block: "center" });
+    previewForm.current?.requestSubmit();
+  }, [preselect]);
+  useEffect(() => {
+    if (cancelState?.ok) setConfirming(false);
+  }, [cancelState]);
+
   // Stripe's answer shows at once; our own record follows when its webhook arrives.
   const ending = cancelState?.ok ? cancelState.data.cancelAtPeriodEnd : subscription.cancelAtPeriodEnd;
   const endsAt = cancelState?.ok && cancelState.data.endsAt ? cancelState.data.endsAt : subscription.renewsAt;
   const errors = [cancelState, billingState, preview, switched].filter((s) => s && !s.ok).map((s) => (s as { error: string }).error);
+  const badge = memberStatus(subscription.status);
+  const chosen = subscription.switchable.find((t) => t.id === tierId);
 
   return (
-    <div className="space-y-4 rounded-xl p-4 ring-1 ring-slate-200" data-testid={`subscription-${subscription.tierName}`}>
+    <div ref={card} className="space-y-4 rounded-xl p-4 ring-1 ring-slate-200" data-testid={`subscription-${subscription.tierName}`}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div>
           <p className="font-medium">{subscription.tierName}</p>
           <p className="text-sm text-slate-600">
-            {subscription.price && `${formatMoney(subscription.price, subscription.currency)} / ${subscription.interval === "yearly" ? "year" : "month"} · `}
-            {ending ? `Ends ${dateFormat.format(new Date(endsAt))}` : `Renews ${dateFormat.format(new Date(endsAt))}`}
+            {subscription.price && `${formatMoney(subscription.price, subscription.currency)} / ${per(subscription.interval)} · `}
+            {ending ? `Cancels on ${dateFormat.format(new Date(endsAt))}` : `Renews ${dateFormat.format(new Date(endsAt))}`}
           </p>
         </div>
-        <Badge tone={tone[subscription.status as keyof typeof tone] ?? "neutral"}>{subscription.status.replace("_", " ")}</Badge>
+        {ending ? <Badge tone="warning" data-testid="subscription-state">Cancels {dateFormat.format(new Date(endsAt))}</Badge> : <Badge tone={badge.tone} data-testid="subscription-state">{badge.label}</Badge>}
       </div>
       {errors.map((error) => <Alert key={error} tone="error">{error}</Alert>)}
       {cancelState?.ok && (
         <Alert tone="success">
           {cancelState.data.cancelAtPeriodEnd
-            ? `Your membership will end on ${dateFormat.format(new Date(endsAt))}. You keep access until then.`
+            ? `Your membership is cancelled. It ends on ${dateFormat.format(new Date(endsAt))}; you keep access until then and won't be charged again.`
             : "Your membership will renew as usual."}
         </Alert>
       )}
@@ -61,39 +69,69 @@ export function SubscriptionCard({ subscription }: { subscription: PortalSubscri
           <input type="hidden" name="subscriptionId" value={subscription.id} />
           <SubmitButton variant="secondary" size="sm" pendingLabel="Opening…">Manage billing</SubmitButton>
         </form>
-        <form action={cancelAction}>
-          <input type="hidden" name="subscriptionId" value={subscription.id} />
-          <input type="hidden" name="cancel" value={String(!ending)} />
-          <SubmitButton variant="secondary" size="sm" pendingLabel="Saving…">{ending ? "Resume membership" : "Cancel at period end"}</SubmitButton>
-        </form>
+        {ending ? (
+          <form action={cancelAction}>
+            <input type="hidden" name="subscriptionId" value={subscription.id} />
+            <input type="hidden" name="cancel" value="false" />
+            <SubmitButton variant="secondary" size="sm" pendingLabel="Resuming…">Resume membership</SubmitButton>
+          </form>
+        ) : (
+          <Button type="button" variant="ghost" size="sm" onClick={() => setConfirming(true)}>Cancel membership</Button>
+        )}
       </div>
+
+      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Cancel your ${subscription.tierName} membership?`}>
+        <form action={cancelAction} className="space-y-4">
+          <input type="hidden" name="subscriptionId" value={subscription.id} />
+          <input type="hidden" name="cancel" value="true" />
+          <p className="text-sm text-slate-600">
+            It ends on {dateFormat.format(new Date(subscription.renewsAt))}. You keep access until then and won&apos;t be charged again. You can resume any time before that.
+          </p>
+          <Field id={`reason-${subscription.id}`} label="Why are you leaving? (optional)">
+            {(aria) => (
+              <Select {...aria} name="reason" defaultValue="">
+                <option value="">Prefer not to say</option>
+                {Object.entries(CANCELLATION_REASON_LABELS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+              </Select>
+            )}
+          </Field>
+          <Field id={`comment-${subscription.id}`} label="Anything the community should know? (optional)">
+            {(aria) => <Textarea {...aria} name="comment" maxLength={500} className="min-h-20" />}
+          </Field>
+          {cancelState && !cancelState.ok && <Alert tone="error">{cancelState.error}</Alert>}
+          <div className="flex flex-wrap justify-end gap-2">
+            <Button type="button" variant="secondary" size="sm" onClick={() => setConfirming(false)}>Keep membership</Button>
+            <SubmitButton size="sm" pendingLabel="Cancelling…" className="bg-rose-600 hover:bg-rose-700">Cancel at period end</SubmitButton>
+          </div>
+        </form>
+      </Dialog>
 
       {subscription.switchable.length > 0 && (
         <div className="space-y-3 border-t border-slate-100 pt-4">
-          <form action={previewAction} className="flex flex-wrap items-end gap-2">
+          <form ref={previewForm} action={previewAction} className="flex flex-wrap items-end gap-2">
             <input type="hidden" name="subscriptionId" value={subscription.id} />
-            <div className="min-w-56">
+            <div className="w-full min-w-0 sm:w-64">
               <Field id={`switch-${subscription.id}`} label="Switch tier">
                 {(aria) => (
                   <Select {...aria} name="tierId" value={tierId} onChange={(e) => setTierId(e.target.value)}>
                     {subscription.switchable.map((t) => (
-                      <option key={t.id} value={t.id}>{`${t.name} — ${formatMoney(t.price, t.currency)}/${t.interval === "yearly" ? "yr" : "mo"}`}</option>
+                      <option key={t.id} value={t.id} disabled={t.soldOut}>{`${t.name} — ${formatMoney(t.price, t.currency)}/${t.interval === "yearly" ? "yr" : "mo"}${t.soldOut ? " (sold out)" : ""}`}</option>
                     ))}
                   </Select>
                 )}
               </Field>
             </div>
-            <SubmitButton variant="secondary" size="sm" pendingLabel="Calculating…">Preview change</SubmitButton>
+            <SubmitButton variant="secondary" size="sm" pendingLabel="Calculating…" disabled={!chosen || chosen.soldOut}>Preview change</SubmitButton>
           </form>
           {preview?.ok && preview.data.tierId === tierId && !switched?.ok && (
             <div className="rounded-lg bg-slate-50 p-3 text-sm" aria-live="polite">
               <p className="font-medium">Switching to {preview.data.tierName}</p>
               <ul className="mt-2 space-y-1 text-slate-600">
                 {preview.data.lines.map((line) => (
-                  <li key={line.description} className="flex justify-between gap-4"><span>{line.description}</span><span>{formatMoney(line.amount, preview.data.currency)}</span></li>
+                  <li key={line.description} className="flex justify-between gap-4"><span>{line.description}</span><span className="tabular-nums">{formatMoney(line.amount, preview.data.currency)}</span></li>
                 ))}
               </ul>
-              <p className="mt-2 flex justify-between font-medium"><span>Due now</span><span>{formatMoney(preview.data.amountDue, preview.data.currency)}</span></p>
+              <p className="mt-2 flex justify-between font-medium"><span>Due now</span><span className="tabular-nums">{formatMoney(preview.data.amountDue, preview.data.currency)}</span></p>
               <form action={switchAction} className="mt-3">
                 <input type="hidden" name="subscriptionId" value={subscription.id} />
                 <input type="hidden" name="tierId" value={preview.data.tierId} />

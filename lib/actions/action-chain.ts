@@ -12,15 +12,19 @@ export type FieldErrors = Record<string, string[] | undefined>;
 /** On failure, `values` echoes what was submitted so the form can show it again (React resets forms after an action). */
 export type ActionResult<T> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
+  | { ok: false; error: string; code?: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
 export type ActionState<T> = ActionResult<T> | null;
 
 export type Actor = { id: string; discordId: string; username: string };
 export type CommunityRef = { id: string; slug: string; name: string; ownerId: string; stripeAccountId: string | null; subscriptionTier: string };
 
-/** An expected failure a handler reports to the user (e.g. "slug taken"). */
+/**
+ * An expected failure a handler reports to the user (e.g. "slug taken"). A
+ * code lets the page offer the way forward (e.g. "switch instead") without
+ * matching the message's words.
+ */
 export class ActionError extends Error {
-  constructor(message: string, readonly fieldErrors?: FieldErrors) {
+  constructor(message: string, readonly fieldErrors?: FieldErrors, readonly code?: string) {
     super(message);
     this.name = "ActionError";
   }
@@ -68,7 +72,7 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
       try {
         return { ok: true, data: await work() };
       } catch (error) {
-        if (error instanceof ActionError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors, values: echo(formData) };
+        if (error instanceof ActionError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors, ...(error.code ? { code: error.code } : {}), values: echo(formData) };
         log.error({ err: error }, "server action failed");
         return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again.", values: echo(formData) };
       }

@@ -1,7 +1,7 @@
 import type { TenantTx } from "../db/scopes";
 
 export type AlertInput = {
-  kind: "dispute_opened" | "tier_over_capacity" | "payment_failed";
+  kind: "dispute_opened" | "tier_over_capacity" | "payment_failed" | "duplicate_subscription";
   severity: "info" | "warning" | "critical";
   title: string;
   detail?: string;

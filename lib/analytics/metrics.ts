@@ -3,14 +3,18 @@
 // partitions and the (community_id, time) indexes do the work.
 //
 // Definitions (shown to owners on the overview):
-// - MRR: the monthly value of subscriptions that pay now (active, or past due
-//   within the grace period), at their tier's price; yearly prices count as 1/12.
-// - Paying members: members whose status is active or past_due.
+// - MRR: the monthly value of active subscriptions (their payment is up to
+//   date), at their tier's price; yearly prices count as 1/12. Trials are not
+//   revenue yet.
+// - At-risk MRR: the same for subscriptions past due within their grace period:
+//   revenue that recovers if the member pays, and is lost if not.
+// - Paying members: members whose status is active. Past-due members are
+//   counted apart.
 // - New members: joined this calendar month (UTC).
 // - Churned: members whose subscription was canceled this month.
 // - Paying over time: members with a paying subscription at the end of each month
 //   (the current month: paying members now).
-// - Churn rate: churned / (paying now + churned).
+// - Churn rate: churned / (paying now + past due now + churned).
 // - Revenue: payments received less refunds, by when they were processed.
 import { Prisma } from "../generated/prisma/client";
 import type { TenantTx } from "../db/scopes";
@@ -19,7 +23,9 @@ import { closedMonthStats, monthsBetween } from "./monthly-stats";
 export type Money = { currency: string; amount: string };
 export type Overview = {
   mrr: Money[];
+  atRiskMrr: Money[];
   payingMembers: number;
+  pastDueMembers: number;
   newMembersThisMonth: number;
   churnedThisMonth: number;
   churnRate: number;
@@ -58,15 +64,18 @@ export async function overview(communityId: string, inScope: InScope, now = new 
   const since60 = new Date(now.getTime() - 60 * 86_400_000);
   const chartStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1));
 
-  const mrrQuery = time("mrr", (tx) => tx.$queryRaw<{ currency: string; amount: Prisma.Decimal }[]>`
-    SELECT t.currency, sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END)::numeric(12,2) AS amount
+  const mrrQuery = time("mrr", (tx) => tx.$queryRaw<{ currency: string; amount: Prisma.Decimal | null; atRisk: Prisma.Decimal | null }[]>`
+    SELECT t.currency,
+           sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END) FILTER (WHERE s.status = 'active')::numeric(12,2) AS amount,
+           sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END) FILTER (WHERE s.status = 'past_due')::numeric(12,2) AS "atRisk"
       FROM subscriptions s
       JOIN subscription_tiers t ON t.community_id = s.community_id AND (t.id = s.tier_id OR (s.tier_id IS NULL AND t.name = s.tier_name))
-     WHERE s.status = 'active' OR (s.status = 'past_due' AND coalesce(s.grace_period_ends_at, s.current_period_end) > ${now})
-     GROUP BY t.currency ORDER BY amount DESC`);
-  const countsQuery = time("counts", (tx) => tx.$queryRaw<{ total: number; paying: number; joined: number; churned: number; failed: number; disputed: number; drift: number; currency: string | null }[]>`
-    SELECT m.total, m.paying, m.joined,
-           (SELECT count(DISTINCT member_id)::int FROM subscriptions WHERE status = 'canceled' AND canceled_at >= ${monthStart}) AS churned,
+     WHERE s.duplicate_of IS NULL
+       AND (s.status = 'active' OR (s.status = 'past_due' AND coalesce(s.grace_period_ends_at, s.current_period_end) > ${now}))
+     GROUP BY t.currency ORDER BY amount DESC NULLS LAST`);
+  const countsQuery = time("counts", (tx) => tx.$queryRaw<{ total: number; paying: number; pastDue: number; joined: number; churned: number; failed: number; disputed: number; drift: number; currency: string | null }[]>`
+    SELECT m.total, m.paying, m."pastDue", m.joined,
+           (SELECT count(DISTINCT member_id)::int FROM subscriptions WHERE status = 'canceled' AND canceled_at >= ${monthStart} AND duplicate_of IS NULL) AS churned,
            (SELECT count(*)::int FROM payments p JOIN community_members cm ON cm.community_id = p.community_id AND cm.id = p.member_id
              WHERE p.status = 'failed' AND p.created_at >= ${since60} AND cm.subscription_status IN ('past_due', 'unpaid')) AS failed,
            (SELECT count(*)::int FROM payments WHERE status = 'disputed') AS disputed,
@@ -74,7 +83,8 @@ export async function overview(communityId: string, inScope: InScope, now = new 
            -- The charts' currency: the one most of the community's tiers use.
            (SELECT currency FROM subscription_tiers GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1) AS currency
       FROM (SELECT count(*)::int AS total,
-                   count(*) FILTER (WHERE subscription_status IN ('active', 'past_due'))::int AS paying,
+                   count(*) FILTER (WHERE subscription_status = 'active')::int AS paying,
+                   count(*) FILTER (WHERE subscription_status = 'past_due')::int AS "pastDue",
                    count(*) FILTER (WHERE joined_at >= ${monthStart})::int AS joined
               FROM community_members) m`);
   const revenueQuery = time("revenue", (tx) => tx.$queryRaw<{ currency: string; last30: Prisma.Decimal | null; thisMonth: Prisma.Decimal | null }[]>`
@@ -94,14 +104,17 @@ export async function overview(communityId: string, inScope: InScope, now = new 
   const revenue = revenueRows.map((r) => ({ currency: r.currency, amount: r.last30 }));
   const thisMonth = revenueRows.find((r) => r.currency === currency)?.thisMonth ?? null;
   const paying = members?.paying ?? 0;
+  const pastDue = members?.pastDue ?? 0;
   const churned = counts?.churned ?? 0;
   const label = (d: Date) => d.toISOString().slice(0, 7);
   return {
     mrr: money(mrr),
+    atRiskMrr: money(mrr.map((r) => ({ currency: r.currency, amount: r.atRisk }))),
     payingMembers: paying,
+    pastDueMembers: pastDue,
     newMembersThisMonth: members?.joined ?? 0,
     churnedThisMonth: churned,
-    churnRate: paying + churned === 0 ? 0 : churned / (paying + churned),
+    churnRate: paying + pastDue + churned === 0 ? 0 : churned / (paying + pastDue + churned),
     revenueLast30Days: money(revenue),
     failedPaymentsOpen: counts?.failed ?? 0,
     disputesOpen: counts?.disputed ?? 0,

@@ -33,7 +33,7 @@ export async function computeMonthlyStats(tx: TenantTx, months: Date[]): Promise
          joins AS MATERIALIZED (SELECT date_trunc('month', joined_at) AS m, count(*) AS n FROM community_members GROUP BY 1),
          paid AS MATERIALIZED (
            SELECT member_id, date_trunc('month', coalesce(trial_end, created_at)) AS starts, date_trunc('month', canceled_at) AS ends
-             FROM subscriptions WHERE status NOT IN ('incomplete', 'incomplete_expired', 'trialing'))
+             FROM subscriptions WHERE status NOT IN ('incomplete', 'incomplete_expired', 'trialing') AND duplicate_of IS NULL)
     SELECT months.month,
            coalesce((SELECT jsonb_object_agg(currency, amount) FROM rev WHERE m = months.month), '{}'::jsonb) AS revenue,
            (SELECT coalesce(sum(n), 0) FROM joins WHERE m <= months.month)::int AS members_total,

@@ -2,8 +2,12 @@ import type Stripe from "stripe";
 import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
 import { db } from "../db/client";
 import type { TenantTx } from "../db/scopes";
-import { SEAT_HOLDING } from "./member-standing";
+import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { applicationFeePercent } from "./plans";
+import { hasFreeSeat } from "./seats";
+import { CHECKOUT_CODES } from "./checkout-codes";
+
+export { CHECKOUT_CODES } from "./checkout-codes";
 import { stripe } from "./stripe";
 
 type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
@@ -16,7 +20,9 @@ export const CHECKOUT_ERRORS = {
   unknownTier: "That tier isn't available.",
   soldOut: "That tier is sold out.",
   already: "You already have this membership. Manage it from your memberships page.",
+  otherTier: "You already subscribe to another tier here. Switch to this one instead: you pay only the prorated difference.",
 } as const;
+
 
 /**
  * Starts a Stripe Checkout for one tier. Only the tier id comes from the
@@ -44,10 +50,6 @@ export async function startCheckout(
       select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true, trialDays: true },
     });
     if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(CHECKOUT_ERRORS.unknownTier);
-    if (tier.maxMembers !== null) {
-      const seats = await tx.communityMember.count({ where: { subscriptionTier: tier.name, subscriptionStatus: { in: SEAT_HOLDING } } });
-      if (seats >= tier.maxMembers) throw new ActionError(CHECKOUT_ERRORS.soldOut);
-    }
     // Subscribing makes you a member; the subscription itself arrives by webhook.
     const member = await tx.communityMember.upsert({
       where: { communityId_userId: { communityId: community.id, userId: actor.id } },
@@ -56,8 +58,11 @@ export async function startCheckout(
       update: { isActive: true, removedAt: null },
       select: { id: true, stripeCustomerId: true },
     });
-    const existing = await tx.subscription.count({ where: { memberId: member.id, tierName: tier.name, status: { in: SEAT_HOLDING } } });
-    if (existing > 0) throw new ActionError(CHECKOUT_ERRORS.already);
+    // One live subscription per member and community: another tier is a switch (prorated), not a second bill.
+    const live = await liveSubscriptionOf(tx, member.id);
+    if (live?.tierId === tier.id || live?.tierName === tier.name) throw new ActionError(CHECKOUT_ERRORS.already, undefined, CHECKOUT_CODES.alreadyThisTier);
+    if (live) throw new ActionError(CHECKOUT_ERRORS.otherTier, undefined, CHECKOUT_CODES.alreadyOtherTier);
+    if (!(await hasFreeSeat(tx, tier))) throw new ActionError(CHECKOUT_ERRORS.soldOut);
     return { tier, member };
   });
 
@@ -100,6 +105,15 @@ export async function startCheckout(
     }),
   );
   return { url: session.url };
+}
+
+/** The member's one live subscription in this community (duplicates being refunded aside), if any. */
+export function liveSubscriptionOf(tx: TenantTx, memberId: string) {
+  return tx.subscription.findFirst({
+    where: { memberId, status: { in: LIVE_SUBSCRIPTION }, duplicateOf: null },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, tierId: true, tierName: true, status: true },
+  });
 }
 
 /** What the welcome page polls: the member's subscription state, as the webhooks left it. */

@@ -40,7 +40,7 @@ export async function refreshMember(tx: TenantTx, memberId: string, now: Date): 
            m.subscription_expires_at AS "subscriptionExpiresAt", m.total_spent AS "totalSpent",
            coalesce((SELECT json_agg(json_build_object('status', s.status, 'tierName', s.tier_name, 'currentPeriodEnd', s.current_period_end,
                                                        'gracePeriodEndsAt', s.grace_period_ends_at, 'canceledAt', s.canceled_at))
-                       FROM subscriptions s WHERE s.community_id = m.community_id AND s.member_id = m.id), '[]') AS subscriptions,
+                       FROM subscriptions s WHERE s.community_id = m.community_id AND s.member_id = m.id AND s.duplicate_of IS NULL), '[]') AS subscriptions,
            (SELECT count(*)::int FROM payments p WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = 'disputed') AS "openDisputes",
            (SELECT coalesce(sum(p.amount - p.amount_refunded), 0) FROM payments p
              WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = ANY(${SPENT_STATUSES})) AS spent

@@ -20,6 +20,17 @@ export type Standing = { status: string; tier: string | null; expiresAt: Date | 
 export const ACCESS_GIVING = ["active", "trialing", "past_due"] as const;
 export const SEAT_HOLDING: string[] = [...ACCESS_GIVING];
 
+/**
+ * Subscription statuses Stripe may still charge or revive. A member holds at
+ * most one such subscription per community: a second tier is a switch, not a
+ * second checkout.
+ */
+export const LIVE_SUBSCRIPTION: string[] = ["trialing", "active", "past_due", "unpaid", "paused", "incomplete"];
+
+export function isLive(status: string): boolean {
+  return LIVE_SUBSCRIPTION.includes(status);
+}
+
 const RANK: Record<string, number> = { active: 6, trialing: 5, past_due: 4, unpaid: 3, paused: 3, incomplete: 2, canceled: 1, incomplete_expired: 0 };
 
 function best(subscriptions: SubscriptionFacts[]): SubscriptionFacts | undefined {

@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client";
 import type { TenantTx } from "../db/scopes";
 import { fromMinorUnits } from "./money";
 import type { StripeInvoice } from "./webhooks/stripe-objects";
@@ -40,8 +41,19 @@ export async function recordInvoicePayment(
   return { id: row.id, amount, currency: invoice.currency, newlyRecorded: true };
 }
 
-/** The payment a charge belongs to; one that has not arrived yet is retried later. */
+/** Statuses a dispute sets; while one stands, refunds do not change the status. */
+export const DISPUTE_STATUSES = ["disputed", "dispute_lost"];
+
+/** A received payment's status from how much of it was refunded. */
+export function settledStatus(amount: Prisma.Decimal, refunded: Prisma.Decimal | string): "succeeded" | "partially_refunded" | "refunded" {
+  const back = new Prisma.Decimal(refunded);
+  return back.isZero() ? "succeeded" : back.greaterThanOrEqualTo(amount) ? "refunded" : "partially_refunded";
+}
+
+/** The payment a charge belongs to, held for this transaction; one that has not arrived yet is retried later. */
 export async function paymentForCharge(tx: TenantTx, charge: { chargeId: string; paymentIntentId: string | null | undefined }) {
+  // Refund and dispute events for one charge arrive together: each reads and writes the payment in turn.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`charge:${charge.chargeId}`}))`;
   const payment = await tx.payment.findFirst({
     where: { OR: [{ stripeChargeId: charge.chargeId }, ...(charge.paymentIntentId ? [{ stripePaymentIntentId: charge.paymentIntentId }] : [])] },
     select: { id: true, memberId: true, status: true, amount: true, amountRefunded: true, currency: true, metadata: true },

@@ -3,12 +3,15 @@ import { ActionError } from "../actions/action-chain";
 import { db } from "../db/client";
 import { withCommunity, withUser } from "../db/scopes";
 import { fromMinorUnits } from "./money";
+import { hasFreeSeat } from "./seats";
+import type { CancellationReason } from "./cancellation-reasons";
 import { isMissingAtStripe, stripe } from "./stripe";
 
 export const PORTAL_ERRORS = {
   notFound: "We couldn't find that membership.",
   unknownTier: "That tier isn't available to switch to.",
   sameTier: "You're already on that tier.",
+  soldOut: "That tier is sold out. You keep your current tier.",
   unknownToStripe: "Stripe doesn't know this subscription (demo data, or it was removed). Nothing was changed.",
 } as const;
 
@@ -47,22 +50,41 @@ export async function billingPortalUrl(userId: string, subscriptionId: string, r
   return { url: session.url };
 }
 
-/** Asks Stripe to end (or keep) the subscription at the period's end; our row follows the webhook. */
-export async function setCancelAtPeriodEnd(userId: string, subscriptionId: string, cancel: boolean, client: Stripe = stripe()) {
+
+/**
+ * Asks Stripe to end (or keep) the subscription at the period's end, with the
+ * member's reason kept where Stripe keeps it; our row follows the webhook.
+ */
+export async function setCancelAtPeriodEnd(
+  userId: string,
+  subscriptionId: string,
+  cancel: boolean,
+  client: Stripe = stripe(),
+  why: { reason?: CancellationReason | null; comment?: string | null } = {},
+) {
   const sub = await ownSubscription(userId, subscriptionId);
+  // Resuming clears the reason given before (Stripe unsets a field sent empty).
+  const details = cancel ? { feedback: why.reason ?? "", comment: why.comment ?? "" } : { feedback: "" as const, comment: "" };
   const updated = await onStripe(() =>
-    client.subscriptions.update(sub.stripeSubscriptionId, { cancel_at_period_end: cancel }, { stripeAccount: sub.stripeAccount }),
+    client.subscriptions.update(
+      sub.stripeSubscriptionId,
+      { cancel_at_period_end: cancel, cancellation_details: details as Stripe.SubscriptionUpdateParams.CancellationDetails },
+      { stripeAccount: sub.stripeAccount },
+    ),
   );
   const periodEnd = updated.items.data[0]?.current_period_end;
   return { cancelAtPeriodEnd: updated.cancel_at_period_end, endsAt: periodEnd ? new Date(periodEnd * 1000).toISOString() : null };
 }
 
+/** The tier to switch to, under the same seat rule as checkout: a tier at its cap takes nobody new. */
 async function switchTarget(sub: { communityId: string; tierName: string }, tierId: string) {
-  const tier = await withCommunity(sub.communityId, (tx) =>
-    tx.subscriptionTier.findUnique({ where: { id: tierId }, select: { id: true, name: true, isActive: true, stripePriceId: true } }),
-  );
+  const tier = await withCommunity(sub.communityId, async (tx) => {
+    const found = await tx.subscriptionTier.findUnique({ where: { id: tierId }, select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true } });
+    return found ? { ...found, seatFree: await hasFreeSeat(tx, found) } : null;
+  });
   if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(PORTAL_ERRORS.unknownTier);
   if (tier.name === sub.tierName) throw new ActionError(PORTAL_ERRORS.sameTier);
+  if (!tier.seatFree) throw new ActionError(PORTAL_ERRORS.soldOut);
   return { ...tier, stripePriceId: tier.stripePriceId };
 }
 

@@ -3,7 +3,8 @@ import { idSchema } from "../db/ids";
 import { raiseAlert } from "../alerts/raise";
 import { recordBillingEvent } from "../analytics/record";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
-import { givesAccess, SEAT_HOLDING } from "./member-standing";
+import { givesAccess, isLive, LIVE_SUBSCRIPTION } from "./member-standing";
+import { seatsTaken } from "./seats";
 import { refreshMember, type MemberRefresh } from "./member-refresh";
 import { WebhookRejection } from "./webhooks/errors";
 import type { StripeSubscription } from "./webhooks/stripe-objects";
@@ -52,10 +53,13 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`subscription:${sub.id}`}))`;
   const existing = await tx.subscription.findUnique({
     where: { stripeSubscriptionId: sub.id },
-    select: { id: true, memberId: true, status: true, tierName: true, gracePeriodEndsAt: true },
+    select: { id: true, memberId: true, status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, duplicateOf: true },
   });
   const memberId = existing?.memberId ?? (await memberFor(tx, ctx, sub));
+  // Serialised per member too: two subscriptions of one member racing in must see each other.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`member:${memberId}`}))`;
   const tier = await tierFor(tx, sub);
+  const duplicateOf = existing?.duplicateOf ?? (isLive(sub.status) ? await otherLiveSubscription(tx, memberId, sub.id) : null);
 
   // The grace period starts when we first see the subscription past due.
   const gracePeriodEndsAt = sub.status === "past_due" ? (existing?.gracePeriodEndsAt ?? new Date(ctx.now.getTime() + ctx.gracePeriodDays * DAY)) : null;
@@ -67,11 +71,14 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
     currentPeriodStart: new Date(sub.periodStart * 1000),
     currentPeriodEnd: new Date(sub.periodEnd * 1000),
     cancelAtPeriodEnd: sub.cancel_at_period_end,
+    cancellationFeedback: sub.cancellation_details?.feedback ?? null,
+    cancellationComment: sub.cancellation_details?.comment?.slice(0, 500) ?? null,
     canceledAt: at(sub.canceled_at ?? sub.ended_at),
     trialStart: at(sub.trial_start),
     trialEnd: at(sub.trial_end),
     metadata: sub.metadata,
     gracePeriodEndsAt,
+    duplicateOf,
   };
   const row = existing
     ? await tx.subscription.update({ where: { id: existing.id }, data: fields, select: { id: true } })
@@ -86,30 +93,55 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   // A subscription first seen late (its events replayed out of order) may already be
   // past its start, or over: its history is still recorded, dated from Stripe's object.
   const firstSeen = !existing || existing.status.startsWith("incomplete");
-  if (firstSeen && !sub.status.startsWith("incomplete")) {
+  if (duplicateOf && !existing?.duplicateOf) {
+    // The member already holds a live subscription here: this one is cancelled and refunded, never granted.
+    await enqueueJob(tx, JOB_KINDS.cancelDuplicate, { communityId: ctx.communityId, subscriptionId: row.id }, { key: `cancel_duplicate:${row.id}` });
+    await raiseAlert(tx, ctx.communityId, {
+      kind: "duplicate_subscription",
+      severity: "info",
+      title: `A member paid for a second tier (${fields.tierName}) while holding another`,
+      detail: `Two checkouts were open at once. Subscription ${sub.id} is being cancelled and refunded at Stripe; the member keeps the tier they had.`,
+      dedupeKey: `duplicate:${sub.id}`,
+    });
+  }
+  if (firstSeen && !sub.status.startsWith("incomplete") && !duplicateOf) {
     await recordBillingEvent(tx, { ...base, at: new Date(sub.created * 1000), name: "subscription_started", properties });
     if (isPaying) await enqueueJob(tx, JOB_KINDS.newPaidMember, { communityId: ctx.communityId,  memberId, tier: fields.tierName });
-    if (isPaying && tier?.maxMembers != null) await flagIfOverCapacity(tx, ctx, { ...tier, maxMembers: tier.maxMembers }, sub.id);
   }
-  if (sub.status === "canceled" && existing?.status !== "canceled") {
+  // Whenever a paying subscription is first seen in a tier (created, or switched there,
+  // also from Stripe's own dashboard), a tier past its cap is flagged.
+  const enteredTier = firstSeen || existing.tierId !== (tier?.id ?? null);
+  if (isPaying && !duplicateOf && enteredTier && tier?.maxMembers != null) await flagIfOverCapacity(tx, ctx, { ...tier, maxMembers: tier.maxMembers }, sub.id);
+  if (sub.status === "canceled" && existing?.status !== "canceled" && !duplicateOf) {
     await recordBillingEvent(tx, { ...base, at: fields.canceledAt ?? ctx.now, name: "subscription_canceled", properties });
   }
   if (refresh.changed) await requestRoleSync(tx, ctx.communityId, memberId, `subscription ${sub.status}`);
   return { subscriptionId: row.id, memberId, refresh };
 }
 
+/** Another live subscription of the member (not itself a duplicate): the one they keep. */
+async function otherLiveSubscription(tx: TenantTx, memberId: string, stripeSubscriptionId: string): Promise<string | null> {
+  const other = await tx.subscription.findFirst({
+    where: { memberId, duplicateOf: null, status: { in: LIVE_SUBSCRIPTION }, NOT: { stripeSubscriptionId } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
+  return other?.id ?? null;
+}
+
 /**
- * Two checkouts can race past a tier's cap. The money is real, so the
- * subscription stands; the owner is told, not left to find out.
+ * Two checkouts can race past a tier's cap, or a switch made in Stripe's own
+ * dashboard can land in a full tier. The money is real, so the subscription
+ * stands; the owner is told, not left to find out.
  */
 async function flagIfOverCapacity(tx: TenantTx, ctx: SyncContext, tier: { id: string; name: string; maxMembers: number }, stripeSubscriptionId: string) {
-  const seats = await tx.communityMember.count({ where: { subscriptionTier: tier.name, subscriptionStatus: { in: SEAT_HOLDING } } });
+  const seats = await seatsTaken(tx, tier.name);
   if (seats <= tier.maxMembers) return;
   await raiseAlert(tx, ctx.communityId, {
     kind: "tier_over_capacity",
     severity: "warning",
     title: `${tier.name} has ${seats} members, over its cap of ${tier.maxMembers}`,
-    detail: `Two checkouts finished at the same time. Subscription ${stripeSubscriptionId} was kept because it was paid; raise the cap or refund it from Payments.`,
-    dedupeKey: `over_capacity:${stripeSubscriptionId}`,
+    detail: `Subscription ${stripeSubscriptionId} came into this tier when it was full (checkouts at the same time, or a change made at Stripe). It was kept because it is paid; raise the cap or refund it from Payments.`,
+    dedupeKey: `over_capacity:${stripeSubscriptionId}:${tier.id}`,
   });
 }

@@ -2,14 +2,24 @@ import { db } from "../db/client";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { readSettings } from "./validation";
 import { SEAT_HOLDING } from "../billing/member-standing";
+import { liveSubscriptionOf } from "../billing/checkout";
+
+export type ViewerMembership = {
+  member: boolean;
+  /** The tier the viewer pays for here (their one live subscription), if any. */
+  held: { subscriptionId: string; tierId: string | null; tierName: string } | null;
+};
+
+/** The signed-in viewer's place in a community: a member or not, and the tier they hold. */
+export async function viewerMembership(communityId: string, userId: string): Promise<ViewerMembership> {
+  return withCommunity(communityId, async (tx) => {
+    const row = await tx.communityMember.findUnique({ where: { communityId_userId: { communityId, userId } }, select: { id: true, isActive: true } });
+    const live = row ? await liveSubscriptionOf(tx, row.id) : null;
+    return { member: !!row?.isActive, held: live ? { subscriptionId: live.id, tierId: live.tierId, tierName: live.tierName } : null };
+  });
+}
 
 /** What anyone may see of a community: its profile and active tiers. */
-export async function isMember(communityId: string, userId: string): Promise<boolean> {
-  const row = await withCommunity(communityId, (tx) =>
-    tx.communityMember.findUnique({ where: { communityId_userId: { communityId, userId } }, select: { isActive: true } }),
-  );
-  return !!row?.isActive;
-}
 
 export type PublicTier = {
   id: string;

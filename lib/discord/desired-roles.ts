@@ -20,7 +20,7 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
   const [member, tiers, subscriptions] = await Promise.all([
     tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, subscriptionStatus: true, isActive: true } }),
     tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true } }),
-    tx.subscription.findMany({ where: { memberId }, select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, currentPeriodEnd: true } }),
+    tx.subscription.findMany({ where: { memberId, duplicateOf: null }, select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, currentPeriodEnd: true } }),
   ]);
   // An erased member's Discord id is gone once their roles were removed.
   if (!member || !member.discordUserId) return null;

@@ -22,6 +22,8 @@ export const JOB_KINDS = {
   applyRetention: "gdpr:apply_retention",
   /** Take an erased or removed member's roles away, then scrub their Discord id. */
   finishMemberExit: "gdpr:finish_member_exit",
+  /** Cancel and refund, at Stripe, a second live subscription that raced the member's first. */
+  cancelDuplicate: "billing:cancel_duplicate",
 } as const;
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
 import { refreshMember } from "../billing/member-refresh";
+import { cancelDuplicateSubscription } from "../billing/duplicates";
 import { computeMonthlyStats, monthsBetween, saveMonthlyStats } from "../analytics/monthly-stats";
 import { activeBot } from "../discord/bot-config";
 import { botRest, permanentProblem } from "../discord/bot-rest";
@@ -117,6 +118,11 @@ export const taskList: TaskList = {
     const result = await syncMemberRoles(communityId, memberId, { reason: "membership ended" });
     if (result.outcome !== "synced" && result.outcome !== "unchanged") helpers.logger.warn(`roles of ${memberId} not removed: ${result.outcome}`);
     await withCommunity(communityId, (tx) => tx.communityMember.updateMany({ where: { id: memberId, erasedAt: { not: null } }, data: { discordUserId: "" } }));
+  },
+  [JOB_KINDS.cancelDuplicate]: async (payload, helpers) => {
+    const job = z.object({ communityId: uuid, subscriptionId: uuid }).parse(payload);
+    const outcome = await cancelDuplicateSubscription(job.communityId, job.subscriptionId);
+    helpers.logger.info(`duplicate subscription ${job.subscriptionId}: ${JSON.stringify(outcome)}`);
   },
   [JOB_KINDS.applyRetention]: async (_payload, helpers) => {
     const { reports, failures } = await applyRetentionPolicies();

@@ -103,7 +103,7 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
   if (!member) return null;
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
   const [subscriptions, payments, roleSyncs, events] = await Promise.all([
-    tx.subscription.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, select: { id: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, canceledAt: true, createdAt: true } }),
+    tx.subscription.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, select: { id: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, canceledAt: true, createdAt: true, cancellationFeedback: true, cancellationComment: true } }),
     tx.payment.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 24, select: { id: true, amount: true, amountRefunded: true, currency: true, status: true, processedAt: true, description: true } }),
     tx.discordRoleSync.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, outcome: true, added: true, removed: true, reason: true, createdAt: true } }),
     // Bounded in time: only the last year's partitions are read.

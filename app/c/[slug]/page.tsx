@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { getSessionUser } from "@/lib/auth/session";
-import { getPublicCommunity, isMember } from "@/lib/communities/public-profile";
+import { getPublicCommunity, viewerMembership, type PublicTier, type ViewerMembership } from "@/lib/communities/public-profile";
 import { Alert } from "@/components/ui/alert";
 import { JoinForm } from "./join-form";
 import { SubscribeForm } from "./subscribe-form";
@@ -33,7 +33,12 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   const community = await loadCommunity((await params).slug);
   if (!community) notFound();
   const user = await getSessionUser();
-  const [member] = await Promise.all([user ? isMember(community.id, user.id) : false, recordPageView(community.id, `/c/${community.slug}`, user?.id ?? null)]);
+  const [viewer] = await Promise.all([
+    user ? viewerMembership(community.id, user.id) : ({ member: false, held: null } satisfies ViewerMembership),
+    recordPageView(community.id, `/c/${community.slug}`, user?.id ?? null),
+  ]);
+  const member = viewer.member;
+  const holds = (tier: PublicTier) => !!viewer.held && (viewer.held.tierId === tier.id || viewer.held.tierName === tier.name);
   const signInHref = `/signin?callbackUrl=${encodeURIComponent(`/c/${community.slug}`)}`;
 
   return (
@@ -72,7 +77,8 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                   <div className="flex items-start justify-between gap-2">
                     <h3 className="text-lg font-semibold">{tier.name}</h3>
                     <span className="flex gap-1">
-                      {tier.soldOut && <Badge tone="warning">Sold out</Badge>}
+                      {holds(tier) && <Badge tone="success">Your tier</Badge>}
+                      {tier.soldOut && !holds(tier) && <Badge tone="warning">Sold out</Badge>}
                       <Badge tone="brand">{tier.interval === "yearly" ? "Yearly" : "Monthly"}</Badge>
                     </span>
                   </div>
@@ -92,8 +98,15 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                     </ul>
                   )}
                   <div className="mt-auto pt-6">
-                    {tier.soldOut ? (
+                    {holds(tier) ? (
+                      <ButtonLink href="/portal" variant="secondary" className="w-full">Your tier · manage</ButtonLink>
+                    ) : tier.soldOut ? (
                       <Button disabled className="w-full">Sold out</Button>
+                    ) : viewer.held ? (
+                      <>
+                        <ButtonLink href={`/portal?switchTo=${tier.id}`} className="w-full">Switch to {tier.name}</ButtonLink>
+                        <p className="mt-2 text-center text-xs text-slate-500">You pay only the prorated difference.</p>
+                      </>
                     ) : !community.paymentsEnabled ? (
                       <>
                         <Button disabled className="w-full">Not open yet</Button>

@@ -1,17 +1,30 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { CHECKOUT_CODES } from "@/lib/billing/checkout-codes";
 import { checkoutAction } from "./actions";
 
 export function SubscribeForm({ slug, tierId, tierName }: { slug: string; tierId: string; tierName: string }) {
   const [state, formAction] = useActionState(checkoutAction, null);
+  const failure = state && !state.ok ? state : null;
   return (
     <form action={formAction} className="space-y-2">
       <input type="hidden" name="communitySlug" value={slug} />
       <input type="hidden" name="tierId" value={tierId} />
-      {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
+      {failure && (
+        <Alert tone="error">
+          {failure.error}
+          {failure.code === CHECKOUT_CODES.alreadyOtherTier && (
+            <Link href={`/portal?switchTo=${tierId}`} className="mt-1 block font-medium underline">Switch to this tier</Link>
+          )}
+          {failure.code === CHECKOUT_CODES.alreadyThisTier && (
+            <Link href="/portal" className="mt-1 block font-medium underline">Manage your membership</Link>
+          )}
+        </Alert>
+      )}
       <SubmitButton className="w-full" pendingLabel="Opening checkout…">Subscribe to {tierName}</SubmitButton>
     </form>
   );

@@ -8,16 +8,14 @@ import { overview, type Money } from "@/lib/analytics/metrics";
 import { requireUser } from "@/lib/auth/require-user";
 import { findOwnedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
+import { formatMoney } from "@/lib/utils/money";
 import { CommunityHeader } from "./community-nav";
 
 export const metadata: Metadata = { title: "Community overview" };
 
 type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ created?: string }> };
 
-const formatMoney = (values: Money[]) =>
-  values.length === 0
-    ? "—"
-    : values.map((m) => new Intl.NumberFormat("en-US", { style: "currency", currency: m.currency }).format(Number(m.amount))).join(" + ");
+const formatAmounts = (values: Money[]) => (values.length === 0 ? "—" : values.map((m) => formatMoney(m.amount, m.currency)).join(" + "));
 
 function Stat({ label, value, hint, href, testId }: { label: string; value: string; hint?: string; href?: string; testId: string }) {
   const body = (
@@ -60,14 +58,20 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
         </div>
       )}
       <dl className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Stat label="Monthly recurring revenue" value={formatMoney(o.mrr)} hint="Yearly prices count as 1/12" testId="stat-mrr" />
-        <Stat label="Paying members" value={o.payingMembers.toLocaleString("en-US")} href={`${base}/members?status=active`} testId="stat-paying" />
-        <Stat label="Revenue, last 30 days" value={formatMoney(o.revenueLast30Days)} hint="Less refunds" href={`${base}/payments`} testId="stat-revenue" />
+        <Stat label="Monthly recurring revenue" value={formatAmounts(o.mrr)} hint="Active subscriptions, payment up to date; yearly as 1/12, trials not counted" testId="stat-mrr" />
+        <Stat
+          label="Paying members"
+          value={o.payingMembers.toLocaleString("en-US")}
+          hint={o.pastDueMembers > 0 ? `Payment up to date; ${o.pastDueMembers} past due not counted` : "Payment up to date"}
+          href={`${base}/members?status=active`}
+          testId="stat-paying"
+        />
+        <Stat label="Revenue, last 30 days" value={formatAmounts(o.revenueLast30Days)} hint="Less refunds" href={`${base}/payments`} testId="stat-revenue" />
         <Stat label="Churn this month" value={`${(o.churnRate * 100).toFixed(1)}%`} hint={`${o.churnedThisMonth} canceled · ${o.newMembersThisMonth} new members`} testId="stat-churn" />
         <Stat label="Failed payments" value={String(o.failedPaymentsOpen)} hint="Members in their grace period" href={`${base}/payments?status=failed`} testId="stat-failed" />
         <Stat label="Open disputes" value={String(o.disputesOpen)} href={`${base}/payments?status=disputed`} testId="stat-disputes" />
         <Stat label="Role drift" value={String(o.driftOpen)} hint="Roles that disagree with payments" href={`${base}/bot`} testId="stat-drift" />
-        <Stat label="New members this month" value={String(o.newMembersThisMonth)} href={`${base}/members`} testId="stat-new" />
+        <Stat label="At-risk MRR" value={formatAmounts(o.atRiskMrr)} hint="Past due, in the grace period: recovered if they pay" href={`${base}/members?status=past_due`} testId="stat-at-risk" />
       </dl>
       {empty ? (
         <Card className="mt-8 text-center">

@@ -26,6 +26,9 @@ export type FakeStripe = {
     renewal: (subscriptionId: string, outcome: "paid" | "failed") => Obj;
     refund: (chargeId: string, amount?: number) => Obj;
     dispute: (chargeId: string) => Obj;
+    closeDispute: (disputeId: string, outcome: "won" | "lost") => Obj;
+    /** The account changes at Stripe (e.g. charges disabled), and account.updated is sent. */
+    setAccount: (accountId: string, fields: { charges_enabled?: boolean; details_submitted?: boolean }) => Obj;
   };
 };
 
@@ -254,12 +257,28 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       const subscription = find(objectId, account, "subscription");
       if (!subscription) return stripeError(res, 404, `No such subscription: '${objectId}'`, "id");
       if (req.method === "DELETE") {
+        if (subscription.status === "canceled") return stripeError(res, 400, "A canceled subscription can't be canceled again.", "id");
         Object.assign(subscription, { status: "canceled", canceled_at: now(), ended_at: now() });
         emit("customer.subscription.deleted", subscription, account);
         return send(res, 200, subscription);
       }
       if (!post) return send(res, 200, subscription);
+      if (subscription.status === "canceled" && Object.keys(form).some((k) => !["cancellation_details", "metadata"].includes(k))) {
+        return stripeError(res, 400, "A canceled subscription can only update its cancellation_details and metadata.");
+      }
       if (form.cancel_at_period_end !== undefined) subscription.cancel_at_period_end = form.cancel_at_period_end === "true";
+      const details = form.cancellation_details as { feedback?: string; comment?: string } | undefined;
+      if (details) {
+        const FEEDBACK = ["customer_service", "low_quality", "missing_features", "other", "switched_service", "too_complex", "too_expensive", "unused"];
+        if (details.feedback && !FEEDBACK.includes(details.feedback)) return stripeError(res, 400, `Invalid cancellation_details[feedback]: must be one of ${FEEDBACK.join(", ")}`, "cancellation_details[feedback]");
+        const current = (subscription.cancellation_details ?? { comment: null, feedback: null, reason: null }) as Record<string, unknown>;
+        subscription.cancellation_details = {
+          ...current,
+          ...(details.feedback !== undefined ? { feedback: details.feedback || null } : {}),
+          ...(details.comment !== undefined ? { comment: details.comment || null } : {}),
+          reason: subscription.cancel_at_period_end ? "cancellation_requested" : null,
+        };
+      }
       const items = form.items as Record<string, { id?: string; price?: string }> | undefined;
       const change = items?.["0"];
       if (change?.price) {
@@ -281,8 +300,8 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       const amount = form.amount === undefined ? remaining : Number(form.amount);
       if (!Number.isSafeInteger(amount) || amount <= 0) return stripeError(res, 400, "Invalid positive integer", "amount");
       if (amount > remaining) return stripeError(res, 400, `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, "amount");
-      simulate.refund(charge.id, amount);
-      return send(res, 200, store({ id: id("re"), object: "refund", amount, charge: charge.id, payment_intent: charge.payment_intent, currency: charge.currency, status: "succeeded", metadata: form.metadata ?? {}, created: now() }, account));
+      if (form.reason !== undefined && !["duplicate", "fraudulent", "requested_by_customer"].includes(String(form.reason))) return stripeError(res, 400, `Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer`, "reason");
+      return send(res, 200, refundCharge(charge, account, amount, { reason: form.reason ?? null, metadata: form.metadata ?? {} }));
     }
     if (resource === "billing_portal" && objectId === "sessions" && post) {
       if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
@@ -309,6 +328,28 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
         total: credit + charge,
         lines: { data: [{ amount: credit, description: "Unused time on the current tier" }, { amount: charge, description: "Remaining time on the new tier" }] },
       });
+    }
+    if (resource === "invoices" && !objectId && !post) {
+      const list = [...objects.values()].filter(
+        (o) => o.object === "invoice" && owners.get(o.id) === account &&
+          (form.subscription === undefined || (o.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details?.subscription === form.subscription) &&
+          (form.status === undefined || o.status === form.status),
+      );
+      return send(res, 200, { object: "list", url: "/v1/invoices", has_more: false, data: list });
+    }
+    if (resource === "charges" && !objectId && !post) {
+      const list = [...objects.values()].filter((o) => o.object === "charge" && owners.get(o.id) === account && (form.payment_intent === undefined || o.payment_intent === form.payment_intent));
+      return send(res, 200, { object: "list", url: "/v1/charges", has_more: false, data: list });
+    }
+    if ((resource === "charges" || resource === "disputes" || resource === "invoices") && objectId && !post) {
+      const obj = find(objectId, account, resource.slice(0, -1));
+      if (!obj) return stripeError(res, 404, `No such ${resource.slice(0, -1)}: '${objectId}'`, "id");
+      const expand = Object.values((form.expand as Record<string, string> | undefined) ?? {});
+      if (obj.object === "charge" && expand.includes("refunds")) {
+        const data = refundsByCharge.get(obj.id) ?? [];
+        return send(res, 200, { ...obj, refunds: { object: "list", url: `/v1/charges/${obj.id}/refunds`, has_more: false, data } });
+      }
+      return send(res, 200, obj);
     }
     if ((resource === "products" || resource === "prices") && objectId && !post) {
       const obj = find(objectId, account, resource.slice(0, -1));
@@ -399,6 +440,22 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
     );
   }
 
+  // A charge's refunds, which Stripe lists on the charge only when asked (expand[]=refunds).
+  const refundsByCharge = new Map<string, Obj[]>();
+
+  /** A refund as Stripe makes one: the refund object, the charge's running total, and charge.refunded. */
+  function refundCharge(charge: Obj, account: string, amount: number, fields: Record<string, unknown>): Obj {
+    const refund = store(
+      { id: id("re"), object: "refund", amount, charge: charge.id, payment_intent: charge.payment_intent, currency: charge.currency, status: "succeeded", reason: null, metadata: {}, created: now(), ...fields },
+      account,
+    );
+    refundsByCharge.set(charge.id, [refund, ...(refundsByCharge.get(charge.id) ?? [])]);
+    charge.amount_refunded = (charge.amount_refunded as number) + amount;
+    charge.refunded = charge.amount_refunded === charge.amount;
+    emit("charge.refunded", charge, account);
+    return refund;
+  }
+
   const accountOf = (objectId: string) => {
     const account = owners.get(objectId);
     if (!account) throw new Error(`the fake holds no ${objectId}`);
@@ -425,10 +482,7 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
     refund(chargeId, amount) {
       const account = accountOf(chargeId);
       const charge = find(chargeId, account, "charge")!;
-      const total = charge.amount as number;
-      charge.amount_refunded = Math.min(total, (charge.amount_refunded as number) + (amount ?? total));
-      charge.refunded = charge.amount_refunded === total;
-      emit("charge.refunded", charge, account);
+      refundCharge(charge, account, Math.min(amount ?? Infinity, (charge.amount as number) - (charge.amount_refunded as number)), {});
       return charge;
     },
     dispute(chargeId) {
@@ -440,6 +494,19 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
       );
       emit("charge.dispute.created", dispute, account);
       return dispute;
+    },
+    closeDispute(disputeId, outcome) {
+      const account = accountOf(disputeId);
+      const dispute = find(disputeId, account, "dispute")!;
+      dispute.status = outcome;
+      emit("charge.dispute.closed", dispute, account);
+      return dispute;
+    },
+    setAccount(accountId, fields) {
+      const acct = find(accountId, "platform", "account")!;
+      Object.assign(acct, fields);
+      emit("account.updated", acct, accountId);
+      return acct;
     },
   };
 
@@ -501,7 +568,8 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
         if (replayKey) replays.set(replayKey, { status: res.statusCode, body: JSON.parse(captured || "{}") });
         return originalEnd(chunk as string);
       }) as typeof res.end;
-      await api(req, res, url.pathname, parseStripeForm(body), account);
+      // The SDK sends a GET's or DELETE's parameters in the query string, a POST's in the body.
+      await api(req, res, url.pathname, parseStripeForm(req.method === "POST" ? body : url.search.slice(1)), account);
     } catch (error) {
       stripeError(res, 500, (error as Error).message);
     }

@@ -34,6 +34,7 @@ export const subscriptionSchema = z
     customer: ref,
     metadata,
     cancel_at_period_end: z.boolean().default(false),
+    cancellation_details: z.object({ feedback: z.string().max(40).nullish(), comment: z.string().nullish() }).nullish(),
     canceled_at: unixTime.nullish(),
     ended_at: unixTime.nullish(),
     trial_start: unixTime.nullish(),
@@ -120,7 +121,10 @@ export const chargeSchema = z.object({
   amount_refunded: amount,
   currency,
   payment_intent: ref.nullish(),
+  // Present when the charge is read with expand[]=refunds.
+  refunds: z.object({ data: z.array(z.object({ id: stripeId, amount, created: unixTime, status: z.string().nullish() })) }).nullish(),
 });
+export type StripeCharge = z.output<typeof chargeSchema>;
 
 export const disputeSchema = z.object({
   id: stripeId,
@@ -132,6 +136,7 @@ export const disputeSchema = z.object({
   status: z.string(),
   reason: z.string().nullish(),
 });
+export type StripeDispute = z.output<typeof disputeSchema>;
 
 export const accountSchema = z.object({
   id: stripeId,

@@ -8,6 +8,9 @@ import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { CANCELLATION_REASON_LABELS, type CancellationReason } from "@/lib/billing/cancellation-reasons";
+import { memberStatus, paymentStatus } from "@/lib/billing/status-display";
+import { formatMoney } from "@/lib/utils/money";
 import { removeMemberAction } from "./actions";
 
 type Member = {
@@ -24,14 +27,6 @@ type Member = {
 };
 type Page = { rows: Member[]; nextCursor: string | null; total: number | null };
 
-const STATUS_TONE: Record<string, "success" | "warning" | "danger" | "neutral"> = {
-  active: "success",
-  trialing: "success",
-  past_due: "warning",
-  unpaid: "danger",
-  suspended: "danger",
-  canceled: "neutral",
-};
 const STATUSES = ["active", "trialing", "past_due", "unpaid", "suspended", "canceled", "none"];
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "—");
 
@@ -41,7 +36,7 @@ async function getJson<T>(url: string): Promise<T> {
   return response.json() as Promise<T>;
 }
 
-export function MembersTable({ slug, tiers }: { slug: string; tiers: string[] }) {
+export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: string[]; currency: string }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -145,9 +140,9 @@ export function MembersTable({ slug, tiers }: { slug: string; tiers: string[] })
                   </button>
                   <div className="text-xs text-slate-500">@{m.user.username}{m.nickname ? ` · ${m.nickname}` : ""}</div>
                 </td>
-                <td className="px-4 py-3"><Badge tone={STATUS_TONE[m.subscriptionStatus] ?? "neutral"}>{m.subscriptionStatus.replace("_", " ")}</Badge></td>
+                <td className="px-4 py-3"><Badge tone={memberStatus(m.subscriptionStatus).tone}>{memberStatus(m.subscriptionStatus).label}</Badge></td>
                 <td className="px-4 py-3">{m.subscriptionTier ?? "—"}</td>
-                <td className="px-4 py-3 text-right tabular-nums">{Number(m.totalSpent).toFixed(2)}</td>
+                <td className="px-4 py-3 text-right tabular-nums">{formatMoney(m.totalSpent, currency)}</td>
                 <td className="px-4 py-3 text-slate-600">{date(m.joinedAt)}</td>
               </tr>
             ))}
@@ -168,7 +163,7 @@ export function MembersTable({ slug, tiers }: { slug: string; tiers: string[] })
 
 type Detail = {
   member: Member & { stripeCustomerId: string | null; isActive: boolean; removedAt: string | null; erasedAt: string | null };
-  subscriptions: { id: string; tierName: string; status: string; currentPeriodEnd: string; cancelAtPeriodEnd: boolean }[];
+  subscriptions: { id: string; tierName: string; status: string; currentPeriodEnd: string; cancelAtPeriodEnd: boolean; cancellationFeedback: string | null; cancellationComment: string | null }[];
   payments: { id: string; amount: string; amountRefunded: string; currency: string; status: string; processedAt: string | null; description: string | null }[];
   roleSyncs: { id: string; outcome: string; added: string[]; removed: string[]; createdAt: string }[];
   events: { id: string; eventName: string; timestamp: string }[];
@@ -236,13 +231,25 @@ function MemberDrawer({ slug, memberId, onClose }: { slug: string; memberId: str
             <section>
               <h3 className="font-medium">Subscriptions</h3>
               {d.subscriptions.length === 0 ? <p className="text-slate-500">None.</p> : (
-                <ul className="mt-1 space-y-1">{d.subscriptions.map((s) => <li key={s.id}>{s.tierName} · {s.status.replace("_", " ")} · until {date(s.currentPeriodEnd)}{s.cancelAtPeriodEnd ? " (ends then)" : ""}</li>)}</ul>
+                <ul className="mt-1 space-y-2">
+                  {d.subscriptions.map((s) => (
+                    <li key={s.id}>
+                      {s.tierName} · {memberStatus(s.status).label} · until {date(s.currentPeriodEnd)}{s.cancelAtPeriodEnd ? " (cancels then)" : ""}
+                      {(s.cancellationFeedback || s.cancellationComment) && (
+                        <p className="mt-1 rounded bg-slate-50 px-2 py-1 text-slate-600" data-testid="cancellation-reason">
+                          Reason: {CANCELLATION_REASON_LABELS[s.cancellationFeedback as CancellationReason] ?? "not given"}
+                          {s.cancellationComment ? ` — “${s.cancellationComment}”` : ""}
+                        </p>
+                      )}
+                    </li>
+                  ))}
+                </ul>
               )}
             </section>
             <section>
               <h3 className="font-medium">Payments</h3>
               {d.payments.length === 0 ? <p className="text-slate-500">None.</p> : (
-                <ul className="mt-1 space-y-1">{d.payments.map((p) => <li key={p.id}>{date(p.processedAt)} · {Number(p.amount).toFixed(2)} {p.currency} · {p.status.replace("_", " ")}{Number(p.amountRefunded) > 0 ? ` (refunded ${Number(p.amountRefunded).toFixed(2)})` : ""}</li>)}</ul>
+                <ul className="mt-1 space-y-1">{d.payments.map((p) => <li key={p.id}>{date(p.processedAt)} · {formatMoney(p.amount, p.currency)} · {paymentStatus(p.status).label}{Number(p.amountRefunded) > 0 ? ` (refunded ${formatMoney(p.amountRefunded, p.currency)})` : ""}</li>)}</ul>
               )}
             </section>
             <section>

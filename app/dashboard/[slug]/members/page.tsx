@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/require-user";
 import { findOwnedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
+import { mainCurrency } from "@/lib/utils/money";
 import { CommunityHeader } from "../community-nav";
 import { MembersTable } from "./members-table";
 
@@ -13,11 +14,12 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const user = await requireUser(`/dashboard/${slug}/members`);
   const community = await findOwnedCommunity(slug, user.id);
   if (!community) notFound();
-  const tiers = await withCommunity(community.id, (tx) => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { name: true } }));
+  const tiers = await withCommunity(community.id, (tx) => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { name: true, currency: true } }));
+  const currency = mainCurrency(tiers);
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="members" />
-      <MembersTable slug={community.slug} tiers={tiers.map((t) => t.name)} />
+      <MembersTable slug={community.slug} tiers={tiers.map((t) => t.name)} currency={currency} />
     </div>
   );
 }

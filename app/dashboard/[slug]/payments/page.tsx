@@ -3,6 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { paymentStatus } from "@/lib/billing/status-display";
+import { formatMoney } from "@/lib/utils/money";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { listPayments, PAYMENT_STATUSES, paymentsQuerySchema } from "@/lib/billing/payments-query";
@@ -13,8 +15,6 @@ import { RefundForm } from "./refund-form";
 
 export const metadata: Metadata = { title: "Payments" };
 
-const TONE: Record<string, "success" | "warning" | "danger" | "neutral"> = { succeeded: "success", failed: "warning", disputed: "danger", dispute_lost: "danger", refunded: "neutral", partially_refunded: "neutral" };
-const money = (amount: string | number, currency: string) => new Intl.NumberFormat("en-US", { style: "currency", currency }).format(Number(amount));
 
 type Props = { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> };
 
@@ -60,8 +60,8 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
         {totals.map((t) => (
           <Card key={t.currency} className="min-w-56">
             <dt className="text-sm text-slate-600">{t.count} payments ({t.currency})</dt>
-            <dd className="mt-1 text-xl font-semibold tabular-nums" data-testid={`total-${t.currency}`}>{money(Number(t.gross) - Number(t.refunded), t.currency)}</dd>
-            <dd className="text-xs text-slate-500">{money(t.gross, t.currency)} gross · {money(t.refunded, t.currency)} refunded</dd>
+            <dd className="mt-1 text-xl font-semibold tabular-nums" data-testid={`total-${t.currency}`}>{formatMoney(Number(t.gross) - Number(t.refunded), t.currency)}</dd>
+            <dd className="text-xs text-slate-500">{formatMoney(t.gross, t.currency)} gross · {formatMoney(t.refunded, t.currency)} refunded</dd>
           </Card>
         ))}
       </dl>
@@ -88,10 +88,10 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
                     <td className="px-4 py-3">{who}</td>
                     <td className="px-4 py-3 text-slate-600">{p.description ?? "—"}</td>
                     <td className="px-4 py-3 text-right tabular-nums">
-                      {money(p.amount.toFixed(2), p.currency)}
-                      {Number(p.amountRefunded) > 0 && <div className="text-xs text-slate-500">−{money(p.amountRefunded.toFixed(2), p.currency)} refunded</div>}
+                      {formatMoney(p.amount.toFixed(2), p.currency)}
+                      {Number(p.amountRefunded) > 0 && <div className="text-xs text-slate-500">−{formatMoney(p.amountRefunded.toFixed(2), p.currency)} refunded</div>}
                     </td>
-                    <td className="px-4 py-3"><Badge tone={TONE[p.status] ?? "neutral"}>{p.status === "disputed" ? "⚠ disputed" : p.status.replace("_", " ")}</Badge></td>
+                    <td className="px-4 py-3"><Badge tone={paymentStatus(p.status).tone}>{paymentStatus(p.status).label}</Badge></td>
                     <td className="px-4 py-3 text-right">
                       {(p.status === "succeeded" || p.status === "partially_refunded") && p.stripePaymentIntentId && remaining > 0 && (
                         <RefundForm slug={community.slug} paymentId={p.id} remaining={remaining.toFixed(2)} currency={p.currency} who={who} filters={{ status: query.status, days: query.days }} />

@@ -19,14 +19,17 @@ export const metadata: Metadata = { title: "Tiers" };
 
 type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ notice?: string; error?: string }> };
 
-function RowButton({ slug, tierId, kind, extra, label, variant = "ghost" }: { slug: string; tierId: string; kind: string; extra?: Record<string, string>; label: string; variant?: "ghost" | "secondary" }) {
+/** A row's button; `icon` is what sighted users see, `label` what it is called (and announced). */
+function RowButton({ slug, tierId, kind, extra, label, icon, variant = "ghost" }: { slug: string; tierId: string; kind: string; extra?: Record<string, string>; label: string; icon?: string; variant?: "ghost" | "secondary" }) {
   return (
     <form action={tierRowAction}>
       <input type="hidden" name="communitySlug" value={slug} />
       <input type="hidden" name="tierId" value={tierId} />
       <input type="hidden" name="kind" value={kind} />
       {Object.entries(extra ?? {}).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-      <Button type="submit" size="sm" variant={variant}>{label}</Button>
+      <Button type="submit" size="sm" variant={variant} aria-label={icon ? label : undefined} title={icon ? label : undefined}>
+        {icon ? <span aria-hidden="true">{icon}</span> : label}
+      </Button>
     </form>
   );
 }
@@ -76,8 +79,8 @@ export default async function TiersPage({ params, searchParams }: Props) {
                     </p>
                   </div>
                   <div className="flex flex-wrap items-center gap-1">
-                    <RowButton slug={slug} tierId={tier.id} kind="move" extra={{ direction: "up" }} label={`Move ${tier.name} up`} />
-                    <RowButton slug={slug} tierId={tier.id} kind="move" extra={{ direction: "down" }} label={`Move ${tier.name} down`} />
+                    {index > 0 && <RowButton slug={slug} tierId={tier.id} kind="move" extra={{ direction: "up" }} label={`Move ${tier.name} up`} icon="↑" />}
+                    {index < tiers.length - 1 && <RowButton slug={slug} tierId={tier.id} kind="move" extra={{ direction: "down" }} label={`Move ${tier.name} down`} icon="↓" />}
                     <RowButton slug={slug} tierId={tier.id} kind="activate" extra={{ active: String(!tier.isActive) }} label={tier.isActive ? "Deactivate" : "Activate"} />
                     {community.stripeAccountId && !tier.stripePriceId && <RowButton slug={slug} tierId={tier.id} kind="sync" label="Sync to Stripe" variant="secondary" />}
                     <Link href={`/dashboard/${slug}/tiers/${tier.id}`} className="rounded-lg px-3 py-1.5 text-sm font-medium text-brand-700 hover:bg-brand-50">Edit</Link>

@@ -1,10 +1,22 @@
+import { isMissingAtStripe } from "../../stripe";
 import { defineHandler, parseObject } from "../handler";
+import { WebhookRejection } from "../errors";
 import { accountSchema } from "../stripe-objects";
 
-// The connected account finished (or lost) onboarding: checkout follows charges_enabled.
+// The connected account finished (or lost) onboarding: checkout follows
+// charges_enabled. The account is read back from Stripe, so two updates
+// delivered in the wrong order still leave its current state.
 export const accountUpdated = defineHandler({
-  async prepare(object) {
-    return parseObject(accountSchema, object);
+  async prepare(object, ctx) {
+    const copy = parseObject(accountSchema, object);
+    // The event is routed by its `account`; an object naming another account cannot be applied (retrying will not change that).
+    if (copy.id !== ctx.stripeAccount) throw new WebhookRejection(`account.updated for ${ctx.stripeAccount} describes another account (${copy.id})`);
+    try {
+      return parseObject(accountSchema, await ctx.stripe.accounts.retrieve(copy.id));
+    } catch (error) {
+      if (isMissingAtStripe(error)) return copy;
+      throw error;
+    }
   },
   async apply(tx, account, ctx) {
     await tx.community.update({

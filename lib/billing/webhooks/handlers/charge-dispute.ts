@@ -1,28 +1,51 @@
-// charge.dispute.created suspends access and alerts the owner;
-// charge.dispute.closed settles it (won: access back; lost: the money is gone).
+// charge.dispute.created / updated / closed. Stripe does not order deliveries,
+// so every dispute event reads the dispute back from Stripe and applies its
+// current state: open suspends access and alerts the owner; won restores it;
+// lost leaves the money gone. A "closed" that arrives before its "created"
+// therefore ends exactly where in-order delivery would.
 import { raiseAlert, resolveAlert } from "../../../alerts/raise";
 import { recordBillingEvent } from "../../../analytics/record";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
-import { paymentForCharge } from "../../payment-records";
+import { paymentForCharge, settledStatus } from "../../payment-records";
 import { refreshMember } from "../../member-refresh";
-import { defineHandler, parseObject } from "../handler";
-import { disputeSchema } from "../stripe-objects";
+import { isMissingAtStripe } from "../../stripe";
+import { defineHandler, parseObject, type Outcome, type PrepareContext } from "../handler";
+import { disputeSchema, type StripeDispute } from "../stripe-objects";
+import type { TenantTx } from "../../../db/scopes";
+import type { SyncContext } from "../../subscription-sync";
 
-export const chargeDisputeCreated = defineHandler({
-  async prepare(object) {
-    return parseObject(disputeSchema, object);
-  },
-  async apply(tx, dispute, ctx) {
-    const payment = await paymentForCharge(tx, { chargeId: dispute.charge, paymentIntentId: dispute.payment_intent });
-    if (payment.status === "disputed") return "processed";
-    await tx.payment.update({
-      where: { id: payment.id },
-      data: { status: "disputed", metadata: { ...(payment.metadata as Record<string, unknown>), stripe_dispute_id: dispute.id } },
-      select: { id: true },
-    });
-    const refresh = await refreshMember(tx, payment.memberId, ctx.now);
-    const amount = fromMinorUnits(dispute.amount, dispute.currency);
+/** Stripe's dispute statuses while the outcome is still open. */
+const OPEN = new Set(["warning_needs_response", "warning_under_review", "needs_response", "under_review"]);
+const WON = new Set(["won", "warning_closed"]);
+
+async function currentDispute(object: Record<string, unknown>, ctx: PrepareContext): Promise<StripeDispute> {
+  const copy = parseObject(disputeSchema, object);
+  try {
+    return parseObject(disputeSchema, await ctx.stripe.disputes.retrieve(copy.id, {}, { stripeAccount: ctx.stripeAccount }));
+  } catch (error) {
+    if (isMissingAtStripe(error)) return copy;
+    throw error;
+  }
+}
+
+async function applyDispute(tx: TenantTx, dispute: StripeDispute, ctx: SyncContext): Promise<Outcome> {
+  const payment = await paymentForCharge(tx, { chargeId: dispute.charge, paymentIntentId: dispute.payment_intent });
+  const metadata = payment.metadata as Record<string, unknown>;
+  const firstSeen = metadata.stripe_dispute_id !== dispute.id;
+  const open = OPEN.has(dispute.status);
+  const status = open ? "disputed" : WON.has(dispute.status) ? settledStatus(payment.amount, payment.amountRefunded) : dispute.status === "lost" ? "dispute_lost" : payment.status;
+  if (!firstSeen && status === payment.status) return "processed";
+
+  await tx.payment.update({
+    where: { id: payment.id },
+    data: { status, metadata: { ...metadata, stripe_dispute_id: dispute.id, stripe_dispute_status: dispute.status } },
+    select: { id: true },
+  });
+  const refresh = await refreshMember(tx, payment.memberId, ctx.now);
+  const amount = fromMinorUnits(dispute.amount, dispute.currency);
+  const alertKey = `dispute:${dispute.id}`;
+  if (firstSeen) {
     await recordBillingEvent(tx, {
       communityId: ctx.communityId,
       at: ctx.now,
@@ -31,32 +54,23 @@ export const chargeDisputeCreated = defineHandler({
       name: "payment_disputed",
       properties: { payment_id: payment.id, amount, currency: dispute.currency, reason: dispute.reason ?? null },
     });
+    // Raised even when first seen settled, so the owner's history is the same whatever the order.
     await raiseAlert(tx, ctx.communityId, {
       kind: "dispute_opened",
       severity: "critical",
       title: `A member disputed a payment of ${amount} ${dispute.currency}`,
       detail: `Reason: ${dispute.reason ?? "not given"}. Their access is suspended until the dispute is settled. Respond in your Stripe dashboard (dispute ${dispute.id}).`,
-      dedupeKey: `dispute:${dispute.id}`,
+      dedupeKey: alertKey,
     });
-    await enqueueJob(tx, JOB_KINDS.disputeOpened, { communityId: ctx.communityId,  memberId: payment.memberId, paymentId: payment.id, disputeId: dispute.id });
-    if (refresh.changed) await requestRoleSync(tx, ctx.communityId, payment.memberId, "payment disputed");
-    return "processed";
-  },
-});
+    // The admin channel hears of disputes still open; a settled one is history.
+    if (open) await enqueueJob(tx, JOB_KINDS.disputeOpened, { communityId: ctx.communityId, memberId: payment.memberId, paymentId: payment.id, disputeId: dispute.id });
+  }
+  if (!open) await resolveAlert(tx, ctx.communityId, alertKey, ctx.now);
+  if (refresh.changed) await requestRoleSync(tx, ctx.communityId, payment.memberId, `dispute ${dispute.status}`);
+  return "processed";
+}
 
-export const chargeDisputeClosed = defineHandler({
-  async prepare(object) {
-    return parseObject(disputeSchema, object);
-  },
-  async apply(tx, dispute, ctx) {
-    const payment = await paymentForCharge(tx, { chargeId: dispute.charge, paymentIntentId: dispute.payment_intent });
-    if (payment.status !== "disputed") return "processed";
-    const won = dispute.status === "won" || dispute.status === "warning_closed";
-    const settled = won ? (payment.amountRefunded.greaterThan(0) ? "partially_refunded" : "succeeded") : "dispute_lost";
-    await tx.payment.update({ where: { id: payment.id }, data: { status: settled }, select: { id: true } });
-    await resolveAlert(tx, ctx.communityId, `dispute:${dispute.id}`, ctx.now);
-    const refresh = await refreshMember(tx, payment.memberId, ctx.now);
-    if (refresh.changed) await requestRoleSync(tx, ctx.communityId, payment.memberId, `dispute ${dispute.status}`);
-    return "processed";
-  },
+export const chargeDispute = defineHandler({
+  prepare: (object, ctx) => currentDispute(object, ctx),
+  apply: applyDispute,
 });

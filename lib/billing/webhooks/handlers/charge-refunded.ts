@@ -1,35 +1,67 @@
 import { recordBillingEvent } from "../../../analytics/record";
 import { requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
-import { paymentForCharge } from "../../payment-records";
+import { DISPUTE_STATUSES, paymentForCharge, settledStatus } from "../../payment-records";
 import { refreshMember } from "../../member-refresh";
+import { isMissingAtStripe } from "../../stripe";
 import { defineHandler, parseObject } from "../handler";
-import { chargeSchema } from "../stripe-objects";
+import { chargeSchema, type StripeCharge } from "../stripe-objects";
 
-// The charge carries the cumulative refunded amount, so applying it twice or
-// late gives the same row.
+// Refund events arrive in any order (a partial refund's after the full one's):
+// the charge is read back from Stripe with its refunds, so its cumulative
+// amount_refunded is the truth now, however late the event that prompted the
+// read, and each refund is recorded once, by its id.
 export const chargeRefunded = defineHandler({
-  async prepare(object) {
-    return parseObject(chargeSchema, object);
+  async prepare(object, ctx) {
+    const copy = parseObject(chargeSchema, object);
+    try {
+      const fresh = await ctx.stripe.charges.retrieve(copy.id, { expand: ["refunds"] }, { stripeAccount: ctx.stripeAccount });
+      return { charge: parseObject(chargeSchema, fresh), fresh: true };
+    } catch (error) {
+      if (!isMissingAtStripe(error)) throw error;
+      return { charge: copy, fresh: false };
+    }
   },
-  async apply(tx, charge, ctx) {
+  async apply(tx, { charge, fresh }, ctx) {
     const payment = await paymentForCharge(tx, { chargeId: charge.id, paymentIntentId: charge.payment_intent });
-    const refunded = fromMinorUnits(Math.min(charge.amount_refunded, charge.amount), charge.currency);
-    if (payment.amountRefunded.equals(refunded)) return "processed";
-    const full = payment.amount.lessThanOrEqualTo(refunded);
+    let refunded = fromMinorUnits(Math.min(charge.amount_refunded, charge.amount), charge.currency);
+    // Without Stripe's current word, an event's copy may be stale: it never lowers what we hold.
+    if (!fresh && payment.amountRefunded.greaterThan(refunded)) refunded = payment.amountRefunded.toFixed(2);
+    const metadata = payment.metadata as Record<string, unknown>;
+    const recorded = new Set(Array.isArray(metadata.stripe_refund_ids) ? (metadata.stripe_refund_ids as string[]) : []);
+    const newRefunds = refundsOf(charge, refunded).filter((r) => !recorded.has(r.id));
+    if (payment.amountRefunded.equals(refunded) && newRefunds.length === 0) return "processed";
+
     // A refund during a dispute leaves the dispute in charge of the status.
-    const status = payment.status === "disputed" ? "disputed" : full ? "refunded" : "partially_refunded";
-    await tx.payment.update({ where: { id: payment.id }, data: { amountRefunded: refunded, status, stripeChargeId: charge.id }, select: { id: true } });
-    const refresh = await refreshMember(tx, payment.memberId, ctx.now);
-    await recordBillingEvent(tx, {
-      communityId: ctx.communityId,
-      at: ctx.now,
-      userId: refresh.member.userId,
-      discordUserId: refresh.member.discordUserId,
-      name: "payment_refunded",
-      properties: { payment_id: payment.id, amount_refunded: refunded, currency: payment.currency, full },
+    const status = DISPUTE_STATUSES.includes(payment.status) ? payment.status : settledStatus(payment.amount, refunded);
+    await tx.payment.update({
+      where: { id: payment.id },
+      data: { amountRefunded: refunded, status, stripeChargeId: charge.id, metadata: { ...metadata, stripe_refund_ids: [...recorded, ...newRefunds.map((r) => r.id)] } },
+      select: { id: true },
     });
+    const refresh = await refreshMember(tx, payment.memberId, ctx.now);
+    const full = payment.amount.lessThanOrEqualTo(refunded);
+    for (const refund of newRefunds) {
+      await recordBillingEvent(tx, {
+        communityId: ctx.communityId,
+        at: refund.at ?? ctx.now,
+        userId: refresh.member.userId,
+        discordUserId: refresh.member.discordUserId,
+        name: "payment_refunded",
+        properties: { payment_id: payment.id, amount: refund.amount, amount_refunded: refunded, currency: payment.currency, full },
+      });
+    }
     if (refresh.changed) await requestRoleSync(tx, ctx.communityId, payment.memberId, "payment refunded");
     return "processed";
   },
 });
+
+/** The charge's successful refunds; an event copy without them stands for one refund of the total so far. */
+function refundsOf(charge: StripeCharge, refunded: string): { id: string; amount: string; at: Date | null }[] {
+  if (charge.refunds) {
+    return charge.refunds.data
+      .filter((r) => r.status === "succeeded" || r.status === "pending")
+      .map((r) => ({ id: r.id, amount: fromMinorUnits(r.amount, charge.currency), at: new Date(r.created * 1000) }));
+  }
+  return refunded === "0.00" ? [] : [{ id: `total:${refunded}`, amount: refunded, at: null }];
+}

@@ -1,6 +1,6 @@
 import type { WebhookHandler } from "../handler";
 import { accountUpdated } from "./account-updated";
-import { chargeDisputeClosed, chargeDisputeCreated } from "./charge-dispute";
+import { chargeDispute } from "./charge-dispute";
 import { chargeRefunded } from "./charge-refunded";
 import { checkoutSessionCompleted } from "./checkout-session-completed";
 import { customerSubscription } from "./customer-subscription";
@@ -19,7 +19,8 @@ export const HANDLERS: Readonly<Record<string, WebhookHandler<unknown>>> = {
   "invoice.payment_succeeded": invoicePaid,
   "invoice.payment_failed": invoicePaymentFailed,
   "charge.refunded": chargeRefunded,
-  "charge.dispute.created": chargeDisputeCreated,
-  "charge.dispute.closed": chargeDisputeClosed,
+  "charge.dispute.created": chargeDispute,
+  "charge.dispute.updated": chargeDispute,
+  "charge.dispute.closed": chargeDispute,
   "account.updated": accountUpdated,
 };

@@ -1,0 +1,93 @@
+// What the member portal shows: the signed-in user's memberships across
+// communities (the user scope), each live subscription with its price in its
+// own currency and the tiers it may switch to.
+import { withCommunity, withUser } from "../db/scopes";
+import { LIVE_SUBSCRIPTION } from "./member-standing";
+import { hasFreeSeat } from "./seats";
+
+export type SwitchableTier = { id: string; name: string; price: string; currency: string; interval: string; soldOut: boolean };
+
+export type PortalSubscription = {
+  id: string;
+  tierName: string;
+  status: string;
+  renewsAt: string;
+  cancelAtPeriodEnd: boolean;
+  cancellationFeedback: string | null;
+  price: string | null;
+  currency: string;
+  interval: string | null;
+  switchable: SwitchableTier[];
+};
+
+export type PortalMembership = {
+  id: string;
+  status: string;
+  tier: string | null;
+  totalSpent: string;
+  currency: string;
+  community: { id: string; slug: string; name: string; avatarUrl: string | null };
+  subscriptions: PortalSubscription[];
+};
+
+export async function portalMemberships(userId: string): Promise<PortalMembership[]> {
+  const memberships = await withUser(userId, (tx) =>
+    tx.communityMember.findMany({
+      where: { isActive: true },
+      orderBy: { joinedAt: "desc" },
+      select: {
+        id: true,
+        subscriptionStatus: true,
+        subscriptionTier: true,
+        totalSpent: true,
+        community: { select: { id: true, slug: true, name: true, avatarUrl: true } },
+        payments: { orderBy: { createdAt: "desc" }, take: 1, select: { currency: true } },
+        subscriptions: {
+          // The one live subscription; a duplicate being refunded is not the member's to manage.
+          where: { status: { in: LIVE_SUBSCRIPTION }, duplicateOf: null },
+          orderBy: { createdAt: "desc" },
+          select: { id: true, tierId: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, cancellationFeedback: true },
+        },
+      },
+    }),
+  );
+  return Promise.all(
+    memberships.map(async (m) => {
+      // Tiers are the community's public data, read in its scope.
+      const tiers = await withCommunity(m.community.id, async (tx) => {
+        const rows = await tx.subscriptionTier.findMany({
+          where: { isActive: true },
+          orderBy: { sortOrder: "asc" },
+          select: { id: true, name: true, price: true, currency: true, interval: true, stripePriceId: true, maxMembers: true },
+        });
+        return Promise.all(rows.map(async (t) => ({ ...t, soldOut: !(await hasFreeSeat(tx, t)) })));
+      });
+      const subscriptions = m.subscriptions.map((sub) => {
+        const current = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
+        return {
+          id: sub.id,
+          tierName: sub.tierName,
+          status: sub.status,
+          renewsAt: sub.currentPeriodEnd.toISOString(),
+          cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+          cancellationFeedback: sub.cancellationFeedback,
+          price: current ? current.price.toFixed(2) : null,
+          currency: current?.currency ?? "USD",
+          interval: current?.interval ?? null,
+          switchable: tiers
+            .filter((t) => t.id !== current?.id && t.name !== sub.tierName && t.stripePriceId)
+            .map((t) => ({ id: t.id, name: t.name, price: t.price.toFixed(2), currency: t.currency, interval: t.interval, soldOut: t.soldOut })),
+        };
+      });
+      return {
+        id: m.id,
+        status: m.subscriptionStatus,
+        tier: m.subscriptionTier,
+        totalSpent: m.totalSpent.toFixed(2),
+        currency: m.payments[0]?.currency ?? subscriptions[0]?.currency ?? tiers[0]?.currency ?? "USD",
+        community: m.community,
+        subscriptions,
+      };
+    }),
+  );
+}
