@@ -5,6 +5,8 @@ import { defineConfig, devices } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const appUrl = process.env.COMMUNITYOS_TEST_APP_URL;
 if (!appUrl) throw new Error("Run the e2e suite through `npm test`, which provisions its database.");
+// Quiet by default: failures and a summary. `npm test -- --verbose` lists every test and the server's logs.
+const verbose = process.env.TEST_VERBOSE === "1";
 
 export default defineConfig({
   testDir: "e2e",
@@ -13,7 +15,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   forbidOnly: !!process.env.CI,
-  reporter: [["list"], ["json", { outputFile: "test-results/e2e-results.json" }]],
+  reporter: [[verbose ? "list" : "dot"], ["json", { outputFile: "test-results/e2e-results.json" }]],
   use: {
     // Next.js rewrites loopback hosts to "localhost" inside route handlers, so the
     // app is addressed as localhost everywhere or OAuth redirect URIs would differ.
@@ -46,7 +48,7 @@ export default defineConfig({
     url: `http://localhost:${port}/api/health`,
     timeout: 60_000,
     reuseExistingServer: false,
-    stdout: "pipe",
+    stdout: verbose ? "pipe" : "ignore",
     stderr: "pipe",
     // A production build, declared a test stage so it may use the fake Discord.
     env: {
@@ -66,6 +68,7 @@ export default defineConfig({
       // Every test signs in from this one address, ~30 times a minute; the limit itself
       // is tested in tests/rate-limits.integration.test.ts.
       SIGN_IN_RATE_LIMIT: "1000",
+      LOG_LEVEL: verbose ? "info" : "warn",
     },
   },
 });

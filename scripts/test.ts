@@ -1,16 +1,23 @@
 // npm test — the whole suite on a fresh machine: a throw-away PostgreSQL
-// (embedded, or a new database on a local TEST_DATABASE_URL), Vitest unit and
-// integration tests, a production build, then Playwright against it.
+// (embedded, or new databases on a local TEST_DATABASE_URL), Vitest unit and
+// integration tests, a production build, then Playwright against it. It
+// provisions what it needs (Chromium, the PostgreSQL client tools); Vitest and
+// the end-to-end server each get their own database and their own fakes.
+//
+// Prints failures and a summary; `npm test -- --verbose` also shows every
+// test's name and the servers' logs.
 import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { startFakeDiscord } from "../e2e/fakes/discord/server";
 import { startFakeStripe } from "../e2e/fakes/stripe/server";
-import { provisionTestDatabase } from "../tests/support/test-database";
+import { provisionTestDatabases } from "../tests/support/test-database";
 import { newKeyEntry } from "../lib/crypto/token-box";
 import { PROJECT_ROOT } from "./lib/database-setup";
+import { ensureChromium, MissingPackageError } from "./lib/debian-packages";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
+const verbose = process.argv.includes("--verbose") || process.env.TEST_VERBOSE === "1";
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
@@ -32,53 +39,82 @@ async function playwrightCounts(file: string): Promise<Counts> {
 }
 
 const node = process.execPath;
+let chromium: string;
+try {
+  chromium = ensureChromium();
+} catch (error) {
+  if (!(error instanceof MissingPackageError)) throw error;
+  console.error(`✗ ${error.message}`);
+  process.exit(1);
+}
 // The backup test needs pg_dump as new as the server (built once into .tools/).
 if (!process.env.PG_BIN_DIR && (await run("bash", ["scripts/pg-tools/build.sh"], process.env)) !== 0) {
   console.error("✗ could not build the PostgreSQL client tools the backup test needs (set PG_BIN_DIR to PostgreSQL 18 client tools to skip the build)");
   process.exit(1);
 }
-console.log("▸ provisioning a test database");
-const database = await provisionTestDatabase();
-const fakeDiscord = await startFakeDiscord();
+console.log("▸ provisioning the test databases (one for Vitest, one for the end-to-end server)");
+const databases = await provisionTestDatabases(["unit", "e2e"]);
+const unitDb = databases.urls.unit!;
+const e2eDb = databases.urls.e2e!;
+
+// Vitest's fakes and the end-to-end server's: neither sees the other's objects.
+const unitDiscord = await startFakeDiscord();
+const unitStripe = await startFakeStripe();
+const e2eDiscord = await startFakeDiscord();
 // The fake delivers signed webhooks to the production build the e2e suite serves.
 const webhookSecret = `whsec_${randomBytes(24).toString("hex")}`;
-const fakeStripe = await startFakeStripe({
+const e2eStripe = await startFakeStripe({
   webhook: { url: `http://localhost:${process.env.E2E_PORT ?? 3100}/api/webhooks/stripe`, secret: webhookSecret },
 });
-const env: NodeJS.ProcessEnv = {
+
+const base: NodeJS.ProcessEnv = {
   ...process.env,
-  COMMUNITYOS_TEST_OWNER_URL: database.ownerUrl,
-  COMMUNITYOS_TEST_APP_URL: database.appUrl,
-  DISCORD_FAKE_URL: fakeDiscord.url,
-  STRIPE_FAKE_URL: fakeStripe.url,
   STRIPE_WEBHOOK_SECRET: webhookSecret,
   BOT_TOKEN_KEYS: newKeyEntry("test"),
-  DISCORD_PUBLIC_KEY: fakeDiscord.publicKey,
   AUTH_SECRET: randomBytes(32).toString("base64url"),
+  CHROMIUM_PATH: chromium,
+  // Expected failures (a database stopped on purpose, a refused webhook) log errors; shown with --verbose.
+  LOG_LEVEL: process.env.LOG_LEVEL ?? (verbose ? "info" : "silent"),
+  ...(verbose ? { TEST_VERBOSE: "1" } : {}),
 };
-delete env.AUTH_DISCORD_ID;
-delete env.AUTH_DISCORD_SECRET;
-delete env.STRIPE_SECRET_KEY;
-delete env.DATABASE_URL;
+for (const key of ["AUTH_DISCORD_ID", "AUTH_DISCORD_SECRET", "STRIPE_SECRET_KEY", "DATABASE_URL", "DISCORD_BOT_TOKEN"]) delete base[key];
+
+const unitEnv: NodeJS.ProcessEnv = {
+  ...base,
+  COMMUNITYOS_TEST_OWNER_URL: unitDb.ownerUrl,
+  COMMUNITYOS_TEST_APP_URL: unitDb.appUrl,
+  DISCORD_FAKE_URL: unitDiscord.url,
+  DISCORD_PUBLIC_KEY: unitDiscord.publicKey,
+  STRIPE_FAKE_URL: unitStripe.url,
+};
+const e2eEnv: NodeJS.ProcessEnv = {
+  ...base,
+  COMMUNITYOS_TEST_OWNER_URL: e2eDb.ownerUrl,
+  COMMUNITYOS_TEST_APP_URL: e2eDb.appUrl,
+  DISCORD_FAKE_URL: e2eDiscord.url,
+  DISCORD_PUBLIC_KEY: e2eDiscord.publicKey,
+  STRIPE_FAKE_URL: e2eStripe.url,
+};
 
 let exitCode = 1;
 const totals: Counts = { passed: 0, failed: 0, skipped: 0 };
 try {
   await rm("test-results", { recursive: true, force: true });
 
-  // Seeded first, as `npm run dev` does: the end-to-end tests see the demo as a newcomer would.
-  console.log("▸ seeding demo data");
-  const seeded = await run(node, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts"], { ...env, APP_DATABASE_URL: database.appUrl });
+  // The end-to-end database is seeded as `npm run dev` seeds: a newcomer sees the demo, fakes included.
+  console.log("▸ seeding demo data for the end-to-end tests");
+  const seeded = await run(node, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts"], { ...e2eEnv, APP_DATABASE_URL: e2eDb.appUrl });
 
   console.log("▸ vitest: unit and integration tests");
-  const vitest = await run(node, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest-results.json"], env);
+  const reporters = verbose ? ["--reporter=default"] : ["--reporter=dot"];
+  const vitest = await run(node, ["node_modules/vitest/vitest.mjs", "run", ...reporters, "--reporter=json", "--outputFile.json=test-results/vitest-results.json"], unitEnv);
   const unit = await vitestCounts("test-results/vitest-results.json").catch(() => null);
 
   console.log("▸ next build");
-  const build = seeded === 0 ? await run(node, ["node_modules/next/dist/bin/next", "build"], env) : 1;
+  const build = seeded === 0 ? await run(node, ["node_modules/next/dist/bin/next", "build"], e2eEnv) : 1;
 
   console.log("▸ playwright: end-to-end tests against the production build");
-  const e2e = build === 0 ? await run(node, ["node_modules/@playwright/test/cli.js", "test"], env) : 1;
+  const e2e = build === 0 ? await run(node, ["node_modules/@playwright/test/cli.js", "test"], e2eEnv) : 1;
   const browser = await playwrightCounts("test-results/e2e-results.json").catch(() => null);
 
   for (const counts of [unit, browser]) {
@@ -93,9 +129,8 @@ try {
   exitCode = failedSteps.length === 0 && totals.failed === 0 ? 0 : 1;
   if (failedSteps.length) console.error(`✗ failed: ${failedSteps.join(", ")}`);
 } finally {
-  await fakeDiscord.close();
-  await fakeStripe.close();
-  await database.teardown();
+  await Promise.all([unitDiscord.close(), unitStripe.close(), e2eDiscord.close(), e2eStripe.close()]);
+  await databases.teardown();
 }
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(exitCode);

@@ -34,19 +34,17 @@ export async function listPayments(tx: TenantTx, query: PaymentsQuery, now = new
   const page: Prisma.PaymentWhereInput = query.before
     ? { OR: [{ createdAt: { lt: query.before.at } }, { createdAt: query.before.at, id: { lt: query.before.id } }] }
     : {};
-  const [rows, totals] = await Promise.all([
-    tx.payment.findMany({
-      where: { AND: [where, page] },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: PAGE + 1,
-      select: {
-        id: true, amount: true, amountRefunded: true, currency: true, status: true, description: true, processedAt: true, createdAt: true,
-        stripePaymentIntentId: true,
-        member: { select: { user: { select: { username: true, globalName: true } } } },
-      },
-    }),
-    tx.payment.groupBy({ by: ["currency"], where, _sum: { amount: true, amountRefunded: true }, _count: true }),
-  ]);
+  const rows = await tx.payment.findMany({
+    where: { AND: [where, page] },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: PAGE + 1,
+    select: {
+      id: true, amount: true, amountRefunded: true, currency: true, status: true, description: true, processedAt: true, createdAt: true,
+      stripePaymentIntentId: true,
+      member: { select: { user: { select: { username: true, globalName: true } } } },
+    },
+  });
+  const totals = await tx.payment.groupBy({ by: ["currency"], where, _sum: { amount: true, amountRefunded: true }, _count: true });
   const visible = rows.slice(0, PAGE);
   const last = visible.at(-1);
   return {

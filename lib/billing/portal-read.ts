@@ -60,7 +60,9 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
           orderBy: { sortOrder: "asc" },
           select: { id: true, name: true, price: true, currency: true, interval: true, stripePriceId: true, maxMembers: true },
         });
-        return Promise.all(rows.map(async (t) => ({ ...t, soldOut: !(await hasFreeSeat(tx, t)) })));
+        const withSeats = [];
+        for (const t of rows) withSeats.push({ ...t, soldOut: !(await hasFreeSeat(tx, t)) });
+        return withSeats;
       });
       const subscriptions = m.subscriptions.map((sub) => {
         const current = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));

@@ -49,15 +49,13 @@ export type PublicCommunity = {
 const profileSelect = { id: true, slug: true, name: true, description: true, avatarUrl: true } as const;
 
 async function readPublicTenantData(tx: TenantTx) {
-  const [tiers, memberCount, paying] = await Promise.all([
-    tx.subscriptionTier.findMany({
-      where: { isActive: true },
-      orderBy: [{ sortOrder: "asc" }, { price: "asc" }],
-      select: { id: true, name: true, description: true, price: true, currency: true, interval: true, features: true, maxMembers: true },
-    }),
-    tx.communityMember.count({ where: { isActive: true } }),
-    tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: SEAT_HOLDING } }, _count: true }),
-  ]);
+  const tiers = await tx.subscriptionTier.findMany({
+    where: { isActive: true },
+    orderBy: [{ sortOrder: "asc" }, { price: "asc" }],
+    select: { id: true, name: true, description: true, price: true, currency: true, interval: true, features: true, maxMembers: true },
+  });
+  const memberCount = await tx.communityMember.count({ where: { isActive: true } });
+  const paying = await tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: SEAT_HOLDING } }, _count: true });
   const payingByTier = new Map(paying.map((p) => [p.subscriptionTier, p._count]));
   return {
     memberCount,

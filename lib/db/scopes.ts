@@ -32,3 +32,14 @@ export function scopesFor(database: Database) {
 }
 
 export const { withCommunity, withUser } = scopesFor(db);
+
+/**
+ * Several reads in one scoped transaction, one after another. A transaction is
+ * one connection, which answers one query at a time: Promise.all would queue
+ * them anyway (and node-postgres warns about it), so say so.
+ */
+export async function inTurn<T extends readonly unknown[]>(...reads: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as unknown as T;
+}

@@ -1,4 +1,4 @@
-import type { TenantTx } from "../db/scopes";
+import { inTurn, type TenantTx } from "../db/scopes";
 
 const ACCESS = new Set(["active", "trialing"]);
 
@@ -17,11 +17,11 @@ export type RolePlan = {
  * member was removed or erased.
  */
 export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promise<RolePlan | null> {
-  const [member, tiers, subscriptions] = await Promise.all([
-    tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, subscriptionStatus: true, isActive: true } }),
-    tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true } }),
-    tx.subscription.findMany({ where: { memberId, duplicateOf: null }, select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, currentPeriodEnd: true } }),
-  ]);
+  const [member, tiers, subscriptions] = await inTurn(
+    () => tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, subscriptionStatus: true, isActive: true } }),
+    () => tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true } }),
+    () => tx.subscription.findMany({ where: { memberId, duplicateOf: null }, select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, currentPeriodEnd: true } }),
+  );
   // An erased member's Discord id is gone once their roles were removed.
   if (!member || !member.discordUserId) return null;
   const rolesOf = (tier: (typeof tiers)[number]) => [tier.discordRoleId, ...tier.extraRoleIds].filter((r): r is string => !!r);

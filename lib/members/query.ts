@@ -3,7 +3,7 @@
 // fast on page 2,000 as on page 1, on the (community_id, sort key, id) indexes.
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client";
-import type { TenantTx } from "../db/scopes";
+import { inTurn, type TenantTx } from "../db/scopes";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 
 export const MEMBER_STATUSES = ["none", "active", "trialing", "past_due", "unpaid", "suspended", "canceled", "incomplete", "paused"] as const;
@@ -102,13 +102,13 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
   const member = await tx.communityMember.findUnique({ where: { id: memberId }, select: { ...memberRowSelect, userId: true, stripeCustomerId: true, isActive: true, removedAt: true, erasedAt: true } });
   if (!member) return null;
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
-  const [subscriptions, payments, roleSyncs, events] = await Promise.all([
-    tx.subscription.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, select: { id: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, canceledAt: true, createdAt: true, cancellationFeedback: true, cancellationComment: true } }),
-    tx.payment.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 24, select: { id: true, amount: true, amountRefunded: true, currency: true, status: true, processedAt: true, description: true } }),
-    tx.discordRoleSync.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, outcome: true, added: true, removed: true, reason: true, createdAt: true } }),
+  const [subscriptions, payments, roleSyncs, events] = await inTurn(
+    () => tx.subscription.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, select: { id: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, canceledAt: true, createdAt: true, cancellationFeedback: true, cancellationComment: true } }),
+    () => tx.payment.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 24, select: { id: true, amount: true, amountRefunded: true, currency: true, status: true, processedAt: true, description: true } }),
+    () => tx.discordRoleSync.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, outcome: true, added: true, removed: true, reason: true, createdAt: true } }),
     // Bounded in time: only the last year's partitions are read.
-    tx.analyticsEvent.findMany({ where: { userId: member.userId, timestamp: { gte: yearAgo } }, orderBy: { timestamp: "desc" }, take: 20, select: { id: true, eventName: true, timestamp: true } }),
-  ]);
+    () => tx.analyticsEvent.findMany({ where: { userId: member.userId, timestamp: { gte: yearAgo } }, orderBy: { timestamp: "desc" }, take: 20, select: { id: true, eventName: true, timestamp: true } }),
+  );
   const { userId: _userId, ...visible } = member;
   return { member: visible, subscriptions, payments, roleSyncs, events };
 }

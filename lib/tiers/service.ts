@@ -106,16 +106,14 @@ export async function moveTier(tierId: string, direction: "up" | "down", tx: Ten
   if (to < 0 || to >= tiers.length) return { moved: false };
   [tiers[from], tiers[to]] = [tiers[to]!, tiers[from]!];
   // Renumber all: sort orders stay dense and unique whatever they were before.
-  await Promise.all(tiers.map((t, index) => tx.subscriptionTier.update({ where: { id: t.id }, data: { sortOrder: index } })));
+  for (const [index, t] of tiers.entries()) await tx.subscriptionTier.update({ where: { id: t.id }, data: { sortOrder: index } });
   return { moved: true };
 }
 
 /** The owner's view: every tier with its paying members, for "sold out" and the cap. */
 export async function listTiersForOwner(tx: TenantTx) {
-  const [tiers, counts] = await Promise.all([
-    tx.subscriptionTier.findMany({ orderBy: [{ sortOrder: "asc" }, { createdAt: "asc" }] }),
-    tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: SEAT_HOLDING } }, _count: true }),
-  ]);
+  const tiers = await tx.subscriptionTier.findMany({ orderBy: [{ sortOrder: "asc" }, { createdAt: "asc" }] });
+  const counts = await tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: SEAT_HOLDING } }, _count: true });
   const members = new Map(counts.map((c) => [c.subscriptionTier, c._count]));
   return tiers.map((tier) => {
     const paying = members.get(tier.name) ?? 0;

@@ -42,50 +42,63 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   }
 }
 
+export type TestDatabases = { urls: Record<string, { ownerUrl: string; appUrl: string }>; appRole: string; teardown: () => Promise<void> };
+
 /**
- * A fresh, migrated database for one test run: a throw-away embedded
- * PostgreSQL, or a new database on TEST_DATABASE_URL / DATABASE_URL (local
- * only). The application role is unique to the run and dropped afterwards.
+ * Fresh, migrated databases for one test run, one per name (e.g. Vitest's and
+ * the end-to-end server's, so neither sees the other's leftovers): on a
+ * throw-away embedded PostgreSQL, or as new databases on TEST_DATABASE_URL /
+ * DATABASE_URL (local only). The application role is unique to the run and
+ * dropped afterwards.
  */
-export async function provisionTestDatabase(): Promise<TestDatabase> {
+export async function provisionTestDatabases(names: string[]): Promise<TestDatabases> {
   const suffix = randomBytes(4).toString("hex");
   const appRole = `cos_test_app_${suffix}`;
+  const appPassword = randomBytes(12).toString("hex");
   const given = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  let ownerUrl: string;
+  let adminUrl: string;
   let stopServer = async () => {};
 
   if (given) {
     assertLocalDatabase(given);
-    const database = `communityos_test_${suffix}`;
-    await withClient(given, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
-    const url = new URL(given);
-    url.pathname = `/${database}`;
-    ownerUrl = url.toString();
-    stopServer = async () => {
-      await withClient(given, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`));
-    };
+    adminUrl = given;
   } else {
     const dataDir = await mkdtemp(path.join(tmpdir(), "communityos-test-"));
     const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "communityos_test", persistent: false });
-    ownerUrl = server.ownerUrl;
+    adminUrl = server.ownerUrl;
     stopServer = server.stop;
   }
 
-  const appUrl = withCredentials(ownerUrl, appRole, randomBytes(12).toString("hex"));
-  await migrateDatabase(ownerUrl, appUrl, () => undefined);
+  const created: string[] = [];
+  const urls: TestDatabases["urls"] = {};
+  for (const name of names) {
+    const database = `communityos_test_${suffix}_${name}`;
+    await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
+    created.push(database);
+    const url = new URL(adminUrl);
+    url.pathname = `/${database}`;
+    const ownerUrl = url.toString();
+    const appUrl = withCredentials(ownerUrl, appRole, appPassword);
+    await migrateDatabase(ownerUrl, appUrl, () => undefined);
+    urls[name] = { ownerUrl, appUrl };
+  }
   return {
-    ownerUrl,
-    appUrl,
+    urls,
     appRole,
     async teardown() {
       if (given) {
-        await stopServer();
         await withClient(given, async (client) => {
+          for (const database of created) await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
           await client.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(appRole)}`);
         });
-      } else {
-        await stopServer();
       }
+      await stopServer();
     },
   };
+}
+
+/** One fresh database (a bare `vitest run`). */
+export async function provisionTestDatabase(): Promise<TestDatabase> {
+  const { urls, appRole, teardown } = await provisionTestDatabases(["unit"]);
+  return { ...urls.unit!, appRole, teardown };
 }

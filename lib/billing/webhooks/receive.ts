@@ -2,7 +2,7 @@
 // dispatch. Each event's effects and its ledger row commit together or not at all.
 import Stripe from "stripe";
 import { db as appDb, type Database } from "../../db/client";
-import { withCommunity as appWithCommunity, type TenantTx } from "../../db/scopes";
+import { inTurn, withCommunity as appWithCommunity, type TenantTx } from "../../db/scopes";
 import { readSettings } from "../../communities/validation";
 import { log } from "../../observability/log";
 import { RetryLater, WebhookRejection } from "./errors";
@@ -87,7 +87,7 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   // A cheap look before any Stripe call (the claim in the transaction is what
   // guarantees once), with what the handler wants to know of our rows.
   const [seen, peeked] = await inScope((tx) =>
-    Promise.all([tx.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } }), handler?.peek?.(tx, event.data.object)]),
+    inTurn(() => tx.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } }), async () => handler?.peek?.(tx, event.data.object)),
   );
   if (seen) return answer(200, { received: true, outcome: "duplicate" });
 
