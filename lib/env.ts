@@ -44,6 +44,8 @@ const serverEnvSchema = z
         }
       }, "must be id:base64 keys of 32 bytes, comma-separated, the current one first (e.g. k1:$(openssl rand -base64 32))")
       .optional(),
+    // The platform's bot (same Discord application as AUTH_DISCORD_ID): owners add it to their server in one click.
+    DISCORD_BOT_TOKEN: z.string().regex(/^[\w.-]{20,200}$/, "must be your Discord application's bot token (Bot → Reset Token)").optional(),
     DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-f]{64}$/, "must be your Discord application's public key (64 hex characters)").optional(),
     STRIPE_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
     DISCORD_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),

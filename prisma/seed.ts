@@ -1,14 +1,19 @@
 // Demo data: three communities with owners, tiers, members, subscriptions in
 // several states, 12 months of payments and analytics events. Written as the
-// application role through withCommunity, like the app itself.
+// application role through withCommunity, like the app itself. In the keyless
+// demo the same history is put into the local fakes (prisma/seed-fakes.ts):
+// the communities are connected at the fake Stripe with their tiers synced and
+// their members' customers, subscriptions, invoices and charges there; the
+// members are in the fake Discord servers with their roles. So every portal
+// and dashboard action works on seeded data as on new data.
 import { pathToFileURL } from "node:url";
 import { db } from "../lib/db/client";
 import type { Prisma } from "../lib/generated/prisma/client";
 import { withCommunity, type TenantTx } from "../lib/db/scopes";
 import { serverEnv } from "../lib/env";
-import { sealToken } from "../lib/discord/bot-config";
-import { DEMO_BOT_CLIENT_ID, DEMO_BOT_TOKEN } from "../lib/discord/demo";
-import { DEFAULT_BOT_PERMISSIONS } from "../lib/discord/bot-settings";
+import { DEMO_BOT } from "../lib/discord/demo";
+import { BOT_PERMISSIONS } from "../lib/discord/platform-bot";
+import { mirrorToFakeDiscord, mirrorToFakeStripe, type SeededCommunity } from "./seed-fakes";
 
 export const DEMO_USERS = {
   owner: { discordId: "100000000000000001", username: "alice", globalName: "Alice Owner" },
@@ -24,11 +29,12 @@ type CommunitySeed = {
   owner: keyof typeof DEMO_USERS;
   description: string;
   memberCount: number;
-  /** Set up with the demo bot (the fake Discord's token). */
-  bot?: boolean;
+  /** The platform's bot is in the server (as the fake Discord has it). */
+  bot?: { announceChannel: string; adminChannel: string };
   tiers: TierSeed[];
 };
 
+// Roles and channels are those of the fake Discord's servers (e2e/fakes/discord/data.ts).
 export const DEMO_COMMUNITIES: CommunitySeed[] = [
   {
     slug: "pixel-guild",
@@ -37,7 +43,7 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     owner: "owner",
     description: "Indie game developers shipping together: weekly playtests, devlogs and a job board.",
     memberCount: 42,
-    bot: true,
+    bot: { announceChannel: "400000000000000001", adminChannel: "410000000000000001" },
     tiers: [
       { name: "Supporter", price: "5.00", interval: "monthly", features: ["Supporter role", "Devlog channel"], roleId: "300000000000000001" },
       { name: "Pro", price: "12.00", interval: "monthly", features: ["Everything in Supporter", "Weekly playtests", "Job board"], roleId: "300000000000000002" },
@@ -51,10 +57,11 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     owner: "owner",
     description: "Focused co-working rooms and accountability partners for students.",
     memberCount: 18,
-    bot: true,
+    bot: { announceChannel: "400000000000000002", adminChannel: "410000000000000002" },
     tiers: [{ name: "Focus", price: "4.00", interval: "monthly", features: ["Quiet rooms", "Accountability pairing"], roleId: "300000000000000011" }],
   },
   {
+    // No bot yet: Carol adds it with one click (the demo of "Add the bot to your server").
     slug: "trading-desk",
     name: "Trading Desk",
     guildId: "200000000000000003",
@@ -102,7 +109,7 @@ async function upsertUser(discordId: string, username: string, globalName: strin
   });
 }
 
-async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => number, now: Date) {
+async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => number, now: Date): Promise<SeededCommunity> {
   const community = await db.community.create({
     data: {
       slug: spec.slug,
@@ -112,7 +119,7 @@ async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => n
       description: spec.description,
       settings: { gracePeriodDays: 3 },
     },
-    select: { id: true },
+    select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
   });
 
   const people: Person[] = [];
@@ -123,35 +130,27 @@ async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => n
     people.push(await upsertUser(`1100000000000${n}${spec.guildId.slice(-2)}`.slice(0, 18), `${spec.slug.split("-")[0]}_fan_${n}`, `Fan ${n}`));
   }
 
-  await withCommunity(community.id, (tx) => seedTenantRows(tx, community.id, spec, people, rand, now), { timeout: 60_000 });
-  // The token is sealed with BOT_TOKEN_KEYS; without keys the demo has no bot (the page explains how to add one).
-  if (spec.bot && serverEnv().BOT_TOKEN_KEYS) {
+  const rows = await withCommunity(community.id, (tx) => seedTenantRows(tx, community.id, spec, people, rand, now), { timeout: 60_000 });
+  if (spec.bot) {
     await withCommunity(community.id, (tx) =>
       tx.discordBotConfig.create({
         data: {
           communityId: community.id,
-          botTokenEncrypted: sealToken(DEMO_BOT_TOKEN, community.id),
-          clientId: DEMO_BOT_CLIENT_ID,
-          permissions: BigInt(DEFAULT_BOT_PERMISSIONS),
+          usesPlatformBot: true,
+          clientId: DEMO_BOT.applicationId,
+          permissions: BOT_PERMISSIONS,
           welcomeMessage: `Welcome to ${spec.name}, {user}! Your {tier} perks are unlocked.`,
           farewellMessage: "Thanks for being a member of {community}, {user}. Come back any time.",
-          paymentVerificationChannel: `4000000000000000${spec.guildId.slice(-2)}`,
-          adminChannel: `4100000000000000${spec.guildId.slice(-2)}`,
+          paymentVerificationChannel: spec.bot!.announceChannel,
+          adminChannel: spec.bot!.adminChannel,
         },
       }),
     );
   }
-  return community.id;
+  return { community, guildId: spec.guildId, ...rows };
 }
 
-async function seedTenantRows(
-  tx: TenantTx,
-  communityId: string,
-  spec: CommunitySeed,
-  people: Person[],
-  rand: () => number,
-  now: Date,
-) {
+async function seedTenantRows(tx: TenantTx, communityId: string, spec: CommunitySeed, people: Person[], rand: () => number, now: Date) {
   const tiers = await Promise.all(
     spec.tiers.map((tier, index) =>
       tx.subscriptionTier.create({
@@ -174,6 +173,7 @@ async function seedTenantRows(
 
   const payments: Prisma.PaymentCreateManyInput[] = [];
   const events: Prisma.AnalyticsEventCreateManyInput[] = [];
+  const members: SeededCommunity["members"] = [];
 
   for (const [index, person] of people.entries()) {
     // Bob (index 0) is always an active Pro-ish member, so the demo member has something to see.
@@ -181,6 +181,9 @@ async function seedTenantRows(
     const tier = tiers[index === 0 ? Math.min(1, tiers.length - 1) : Math.floor(rand() * tiers.length)]!;
     const joinedAt = new Date(now.getTime() - Math.floor(rand() * 360 + 5) * DAY);
     const months = tier.interval === "yearly" ? 12 : 1;
+    // A customer per member and community, as Stripe keeps them per connected account.
+    const customerId = `cus_demo_${spec.slug}_${index}`;
+    const hasAccess = lifecycle === "active" || lifecycle === "trialing" || lifecycle === "past_due";
     const member = await tx.communityMember.create({
       data: {
         communityId,
@@ -188,11 +191,16 @@ async function seedTenantRows(
         discordUserId: person.discordId,
         nickname: rand() < 0.3 ? `${person.username}-nick` : null,
         joinedAt,
-        roles: lifecycle === "active" || lifecycle === "trialing" || lifecycle === "past_due" ? [tier.discordRoleId!] : [],
+        roles: hasAccess ? [tier.discordRoleId!] : [],
+        stripeCustomerId: lifecycle === "none" ? null : customerId,
+        guildStatus: "joined",
+        guildStatusAt: joinedAt,
       },
       select: { id: true },
     });
-    events.push({ communityId, eventType: "membership", eventName: "member_joined", userId: person.id, discordUserId: person.discordId, timestamp: joinedAt, sessionId: `demo-${index}`, ipAddress: `203.0.113.${index % 250}`, userAgent: "Mozilla/5.0 (demo)" });
+    const seeded: SeededCommunity["members"][number] = { memberId: member.id, userId: person.id, discordUserId: person.discordId, name: person.username, roles: hasAccess ? [tier.discordRoleId!] : [], subscription: null };
+    members.push(seeded);
+    events.push({ communityId, eventType: "membership", eventName: "member_joined", userId: person.id, discordUserId: person.discordId, timestamp: joinedAt, sessionId: `demo-${index}`, ipAddress: `203.0.113.0`, userAgent: "Mozilla/5.0 (demo)" });
     if (lifecycle === "none") continue;
 
     // Walk the subscription's billing periods from joining until it ended or now.
@@ -205,12 +213,14 @@ async function seedTenantRows(
     }
     const periodStart = lifecycle === "trialing" ? start : periodStarts[periodStarts.length - 1]!;
     const periodEnd = lifecycle === "trialing" ? new Date(start.getTime() + trialDays * DAY) : addMonths(periodStart, months);
+    const stripeSubscriptionId = `sub_demo_${spec.slug}_${index}`;
     const subscription = await tx.subscription.create({
       data: {
         communityId,
         memberId: member.id,
-        stripeSubscriptionId: `sub_demo_${spec.slug}_${index}`,
-        stripeCustomerId: `cus_demo_${person.username}`,
+        stripeSubscriptionId,
+        stripeCustomerId: customerId,
+        tierId: tier.id,
         tierName: tier.name,
         status: lifecycle,
         currentPeriodStart: periodStart,
@@ -224,23 +234,28 @@ async function seedTenantRows(
       },
       select: { id: true },
     });
+    seeded.subscription = { id: stripeSubscriptionId, customerId, tierId: tier.id, status: lifecycle, created: start, periodStart, periodEnd, canceledAt, trialDays, invoices: [] };
 
     let spent = 0;
     for (const [p, paidAt] of periodStarts.entries()) {
       const failed = lifecycle === "past_due" && p === periodStarts.length - 1;
+      const ids = { invoice: `in_demo_${spec.slug}_${index}_${p}`, paymentIntent: `pi_demo_${spec.slug}_${index}_${p}`, charge: `ch_demo_${spec.slug}_${index}_${p}` };
       payments.push({
         communityId,
         memberId: member.id,
         subscriptionId: subscription.id,
-        stripePaymentIntentId: `pi_demo_${spec.slug}_${index}_${p}`,
-        stripeChargeId: failed ? null : `ch_demo_${spec.slug}_${index}_${p}`,
+        stripeInvoiceId: ids.invoice,
+        stripePaymentIntentId: ids.paymentIntent,
+        stripeChargeId: ids.charge,
         amount: tier.price,
         currency: "USD",
         status: failed ? "failed" : "succeeded",
         description: `${tier.name} (${tier.interval})`,
         processedAt: paidAt,
         createdAt: paidAt,
+        metadata: { stripe_invoice_id: ids.invoice, billing_reason: p === 0 ? "subscription_create" : "subscription_cycle" },
       });
+      seeded.subscription.invoices.push({ ...ids, amount: tier.price.toFixed(2), paidAt, failed, first: p === 0 });
       if (!failed) spent += Number(tier.price);
       events.push({ communityId, eventType: "billing", eventName: failed ? "payment_failed" : "payment_succeeded", userId: person.id, discordUserId: person.discordId, timestamp: paidAt, properties: { amount: tier.price.toFixed(2), currency: "USD" } });
     }
@@ -258,14 +273,14 @@ async function seedTenantRows(
     });
   }
 
-  // Page views spread over the year, for the analytics charts.
+  // Page views spread over the year, for the analytics charts (addresses truncated, as recorded).
   for (let i = 0; i < 150; i++) {
-    events.push({ communityId, eventType: "page", eventName: "community_page_viewed", timestamp: new Date(now.getTime() - Math.floor(rand() * 365) * DAY - Math.floor(rand() * DAY)), sessionId: `view-${i}`, ipAddress: `198.51.100.${i % 250}`, userAgent: "Mozilla/5.0 (demo)", properties: { path: `/c/${spec.slug}` } });
+    events.push({ communityId, eventType: "page", eventName: "community_page_viewed", timestamp: new Date(now.getTime() - Math.floor(rand() * 365) * DAY - Math.floor(rand() * DAY)), sessionId: `view-${i}`, ipAddress: `198.51.100.0`, userAgent: "Mozilla/5.0 (demo)", properties: { path: `/c/${spec.slug}` } });
   }
 
   await tx.payment.createMany({ data: payments });
   await tx.analyticsEvent.createMany({ data: events });
-  return { payments: payments.length, events: events.length };
+  return { members, tiers: tiers.map((t) => ({ id: t.id, name: t.name })) };
 }
 
 /** Seeds the demo once: does nothing if the first demo community exists. */
@@ -284,8 +299,12 @@ export async function seedDemoData(log: (line: string) => void = console.log): P
   // The demo's owner also administers the platform (data retention at /admin/retention).
   await db.user.update({ where: { id: owners.owner!.id }, data: { isAdmin: true }, select: { id: true } });
   const rand = random(20261125);
+  const env = serverEnv();
   for (const spec of DEMO_COMMUNITIES) {
-    await seedCommunity(spec, owners[spec.owner]!.id, rand, now);
+    const seeded = await seedCommunity(spec, owners[spec.owner]!.id, rand, now);
+    // The same history at the local fakes, so Stripe and Discord agree with our rows.
+    if (env.STRIPE_FAKE_URL) await mirrorToFakeStripe(seeded, env.STRIPE_FAKE_URL);
+    if (env.DISCORD_FAKE_URL) await mirrorToFakeDiscord(seeded, env.DISCORD_FAKE_URL);
     log(`seeded ${spec.name}`);
   }
   return true;

@@ -1,42 +1,34 @@
 // npm run dev — the whole app on one command: a database (embedded unless
-// DATABASE_URL is set), migrations, demo data once, then `next dev`.
+// DATABASE_URL is set), migrations, the local fakes of Discord and Stripe when
+// there are no keys, demo data once, then `next dev`. When the server is up it
+// says where to go and whom to sign in as, and warms the main pages so the
+// first click is quick.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { newKeyEntry } from "../lib/crypto/token-box";
 import { ConfigError, parseServerEnv } from "../lib/env";
 import { PROJECT_ROOT, prepareDevDatabase } from "./lib/database-setup";
+import { warmRoutes } from "./lib/warm-routes";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
+const DATA = path.join(PROJECT_ROOT, ".data");
 
-/** A development AUTH_SECRET kept in .data, so sessions survive restarts. */
-async function localAuthSecret(): Promise<string> {
-  const file = path.join(PROJECT_ROOT, ".data/auth-secret");
-  const existing = await readFile(file, "utf8").catch(() => "");
-  if (existing.trim().length >= 32) return existing.trim();
-  const secret = randomBytes(32).toString("base64url");
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, secret, { mode: 0o600 });
-  return secret;
-}
-
-/**
- * Development keys for bot tokens, kept in .data beside the database whose
- * tokens they seal (a new key would make the stored tokens unreadable).
- */
-async function localBotTokenKeys(): Promise<string> {
-  const file = path.join(PROJECT_ROOT, ".data/bot-token-keys");
+/** A development secret kept in .data, so it survives restarts (sessions; sealed bot tokens). */
+async function localSecret(name: string, make: () => string): Promise<string> {
+  const file = path.join(DATA, name);
   const existing = (await readFile(file, "utf8").catch(() => "")).trim();
   if (existing) return existing;
-  const keys = newKeyEntry("dev1");
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, keys, { mode: 0o600 });
-  return keys;
+  const value = make();
+  await mkdir(DATA, { recursive: true });
+  await writeFile(file, value, { mode: 0o600 });
+  return value;
 }
 
-// Before anything reads the environment (the seed seals the demo bot's token).
-process.env.BOT_TOKEN_KEYS ||= await localBotTokenKeys();
+// Before anything reads the environment (the seed seals tokens and talks to the fakes).
+process.env.BOT_TOKEN_KEYS ||= await localSecret("bot-token-keys", () => newKeyEntry("dev1"));
 
 let env;
 try {
@@ -46,57 +38,74 @@ try {
   process.exit(1);
 }
 
+const port = process.env.PORT ?? "3000";
+const origin = `http://localhost:${port}`;
+
+// Without keys (and outside production) the app runs against local fakes of
+// Discord and Stripe, which keep their state in .data beside the database.
+let fakeDiscord: { url: string; publicKey: string; close: () => Promise<void> } | null = null;
+if (!env.AUTH_DISCORD_ID && env.stage !== "production") {
+  const { startFakeDiscord } = await import("../e2e/fakes/discord/server");
+  fakeDiscord = await startFakeDiscord({ port: Number(process.env.FAKE_DISCORD_PORT ?? 54330), stateFile: path.join(DATA, "fake-discord.json") });
+  process.env.DISCORD_FAKE_URL = fakeDiscord.url;
+  process.env.DISCORD_PUBLIC_KEY = fakeDiscord.publicKey;
+}
+let fakeStripe: { url: string; close: () => Promise<void> } | null = null;
+if (!env.STRIPE_SECRET_KEY && env.stage !== "production") {
+  const { startFakeStripe } = await import("../e2e/fakes/stripe/server");
+  // The fake signs its webhooks with a secret made for this run, as `stripe listen` does.
+  process.env.STRIPE_WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("hex")}`;
+  fakeStripe = await startFakeStripe({
+    port: Number(process.env.FAKE_STRIPE_PORT ?? 54331),
+    webhook: { url: `${origin}/api/webhooks/stripe`, secret: process.env.STRIPE_WEBHOOK_SECRET },
+    stateFile: path.join(DATA, "fake-stripe.json"),
+  });
+  process.env.STRIPE_FAKE_URL = fakeStripe.url;
+}
+
+const fakesHadState = existsSync(path.join(DATA, "fake-stripe.json"));
 const database = await prepareDevDatabase(env);
 process.env.APP_DATABASE_URL = database.appUrl;
 
 if (database.embedded || process.env.SEED === "1") {
   const { seedDemoData } = await import("../prisma/seed");
   const { db } = await import("../lib/db/client");
-  await seedDemoData((line) => console.log(`▸ ${line}`));
+  const seeded = await seedDemoData((line) => console.log(`▸ ${line}`));
+  if (!seeded && fakeStripe && !fakesHadState) {
+    console.warn("▸ the demo database predates the local Stripe's saved state: seeded payments are unknown to it. `rm -rf .data` starts the demo afresh.");
+  }
   await db.$disconnect();
-}
-
-// Without Discord keys (and outside production) sign-in runs against the local
-// fake Discord; with keys it is neither started nor reachable.
-let fakeDiscord: { url: string; publicKey: string; close: () => Promise<void> } | null = null;
-if (!env.AUTH_DISCORD_ID && env.stage !== "production") {
-  const { startFakeDiscord } = await import("../e2e/fakes/discord/server");
-  fakeDiscord = await startFakeDiscord({ port: Number(process.env.FAKE_DISCORD_PORT ?? 54330) });
-  console.log(`▸ demo mode: fake Discord on ${fakeDiscord.url} (set AUTH_DISCORD_ID/AUTH_DISCORD_SECRET for the real one)`);
-}
-
-const port = process.env.PORT ?? "3000";
-let fakeStripe: { url: string; close: () => Promise<void> } | null = null;
-// The fake signs its webhooks with a secret made for this run, as `stripe listen` does.
-let webhookSecret = env.STRIPE_WEBHOOK_SECRET;
-if (!env.STRIPE_SECRET_KEY && env.stage !== "production") {
-  const { startFakeStripe } = await import("../e2e/fakes/stripe/server");
-  webhookSecret = `whsec_${randomBytes(24).toString("hex")}`;
-  fakeStripe = await startFakeStripe({
-    port: Number(process.env.FAKE_STRIPE_PORT ?? 54331),
-    webhook: { url: `http://localhost:${port}/api/webhooks/stripe`, secret: webhookSecret },
-  });
-  console.log(`▸ demo mode: fake Stripe on ${fakeStripe.url} (set STRIPE_SECRET_KEY for the real one)`);
 }
 
 // The web server gets only the application role's URL, never the owner's.
 const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
   APP_DATABASE_URL: database.appUrl,
-  AUTH_SECRET: env.AUTH_SECRET ?? (await localAuthSecret()),
-  ...(fakeDiscord ? { DISCORD_FAKE_URL: fakeDiscord.url } : {}),
-  ...(fakeStripe ? { STRIPE_FAKE_URL: fakeStripe.url } : {}),
-  ...(webhookSecret ? { STRIPE_WEBHOOK_SECRET: webhookSecret } : {}),
-  ...(fakeDiscord ? { DISCORD_PUBLIC_KEY: fakeDiscord.publicKey } : {}),
+  AUTH_SECRET: env.AUTH_SECRET ?? (await localSecret("auth-secret", () => randomBytes(32).toString("base64url"))),
   // Jobs (role sync, notifications, schedules) run inside `next dev`; production runs `npm run worker`.
   COMMUNITYOS_IN_PROCESS_WORKER: "1",
 };
 delete childEnv.DATABASE_URL;
-console.log(`▸ starting Next.js on http://localhost:${port}`);
-const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "dev", "--port", port], {
-  cwd: PROJECT_ROOT,
-  env: childEnv,
-  stdio: "inherit",
+
+console.log(`▸ starting Next.js on ${origin}`);
+const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "dev", "--port", port], { cwd: PROJECT_ROOT, env: childEnv, stdio: ["inherit", "pipe", "inherit"] });
+let announced = false;
+next.stdout.on("data", (chunk: Buffer) => {
+  process.stdout.write(chunk);
+  if (announced || !/Ready in|✓ Ready/.test(chunk.toString())) return;
+  announced = true;
+  const demo = fakeDiscord
+    ? [
+        "  Sign in with Discord, then pick who you are on the demo Discord page:",
+        "    Alice Owner   — owns Pixel Guild and Study Hall (platform admin: /admin/retention)",
+        "    Carol Owner   — owns Trading Desk (add the bot to her server in one click)",
+        "    Bob Member    — pays for Pixel Guild's Pro tier (no e-mail on Discord)",
+        "    Erin Newcomer — in no community yet: subscribe and watch the bot add her to the server",
+        "  Payments go through a local Stripe stand-in: its checkout page has a Pay button.",
+      ]
+    : ["  Signing in uses your Discord application (AUTH_DISCORD_ID)."];
+  console.log(["", `✔ CommunityOS is ready: ${origin}`, ...demo, ""].join("\n"));
+  void warmRoutes(origin).then((took) => console.log(`▸ main pages compiled in the background (${took})`));
 });
 
 let stopping = false;

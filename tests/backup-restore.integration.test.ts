@@ -96,8 +96,8 @@ describe("db:backup and db:restore", () => {
   it("the restored bot token decrypts with the application's key, and only for its community", async () => {
     const { withCommunity: inRestored } = scopesFor(restored);
     const sealed = await inRestored(a.community.id, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: a.community.id }, select: { botTokenEncrypted: true } }));
-    expect(decryptToken(sealed.botTokenEncrypted, a.community.id, keyRing())).toBe(TOKEN);
-    expect(() => decryptToken(sealed.botTokenEncrypted, b.community.id, keyRing())).toThrow();
+    expect(decryptToken(sealed.botTokenEncrypted!, a.community.id, keyRing())).toBe(TOKEN);
+    expect(() => decryptToken(sealed.botTokenEncrypted!, b.community.id, keyRing())).toThrow();
   });
 
   it("refuses to restore over a database that has tables", async () => {

@@ -1,11 +1,14 @@
 "use server";
 
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { userAction, type ActionState } from "@/lib/actions";
 import { billingPortalUrl, previewTierSwitch, setCancelAtPeriodEnd, switchTier } from "@/lib/billing/portal";
 import { appOrigin } from "@/lib/http/origin";
 import { eraseAccount } from "@/lib/gdpr/erasure";
+import { signOut } from "@/lib/auth";
+import { regainAccess, startAccountSwitch, SWITCH_COOKIE } from "@/lib/members/discord-access";
 import { CANCELLATION_REASONS } from "@/lib/billing/cancellation-reasons";
 
 const subscriptionRef = z.object({ subscriptionId: z.uuid("unknown membership") });
@@ -41,5 +44,24 @@ const erase = userAction(z.object({ confirm: z.literal("erase", { error: 'Type "
 export async function eraseAccountAction(prev: ActionState<{ communities: number }>, formData: FormData) {
   const result = await erase(prev, formData);
   if (result.ok) redirect("/?notice=account-erased");
+  return result;
+}
+
+const memberRef = z.object({ memberId: z.uuid("unknown membership") });
+
+/** "Join the server" / "Regain access": added again with your Discord grant, roles restored, now. */
+export const regainAccessAction = userAction(memberRef, ({ memberId }, { actor }) => regainAccess(actor.id, memberId));
+
+/** "Switch Discord account": a signed note of the move, then sign in with the other account. */
+const switchAccount = userAction(memberRef, async ({ memberId }, { actor }) => {
+  const ticket = await startAccountSwitch(actor.id, memberId);
+  (await cookies()).set(SWITCH_COOKIE, ticket, { httpOnly: true, sameSite: "lax", secure: (await appOrigin()).startsWith("https:"), maxAge: 15 * 60, path: "/" });
+  return { started: true };
+});
+
+export async function switchDiscordAccountAction(prev: ActionState<{ started: boolean }>, formData: FormData) {
+  const result = await switchAccount(prev, formData);
+  // Signed out, then in with the other account; the portal finishes the move.
+  if (result.ok) await signOut({ redirectTo: "/signin?switch=1&callbackUrl=%2Fportal%2Fswitch-account" });
   return result;
 }

@@ -8,23 +8,36 @@ import { requireUser } from "@/lib/auth/require-user";
 import { memberStatus } from "@/lib/billing/status-display";
 import { portalMemberships } from "@/lib/billing/portal-read";
 import { formatMoney } from "@/lib/utils/money";
+import { Alert } from "@/components/ui/alert";
+import { DiscordAccess } from "@/components/discord-access";
 import { EraseAccount } from "./erase-account";
 import { SubscriptionCard } from "./subscription-card";
 
 export const metadata: Metadata = { title: "Your memberships" };
 
-type Props = { searchParams: Promise<{ switchTo?: string | string[] }> };
+type Props = { searchParams: Promise<{ switchTo?: string | string[]; notice?: string; error?: string }> };
+
+// Codes from our own redirects, never text from the URL.
+const NOTICES: Record<string, string> = { switched: "Your membership moved to this Discord account. The bot is adding you to the server and moving your roles." };
+const ERRORS: Record<string, string> = {
+  switch_sameAccount: "You signed in with the same Discord account. Switch again, and pick the other account on Discord.",
+  switch_taken: "That Discord account already has its own membership in this community, so the membership was not moved.",
+  switch_expired: "The account switch timed out. Start it again below.",
+  switch_notYours: "We couldn't find the membership to move.",
+};
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 
 export default async function PortalPage({ searchParams }: Props) {
   const user = await requireUser("/portal");
-  const { switchTo } = await searchParams;
+  const { switchTo, notice, error } = await searchParams;
   const memberships = await portalMemberships(user.id);
   return (
     <div className="mx-auto max-w-4xl px-4 py-10 sm:px-6">
       <h1 className="text-2xl font-semibold tracking-tight">Your memberships</h1>
       <p className="mt-1 text-sm text-slate-600">Communities you belong to and what you pay for them.</p>
+      {notice && NOTICES[notice] && <Alert tone="success" className="mt-6">{NOTICES[notice]}</Alert>}
+      {error && ERRORS[error] && <Alert tone="error" className="mt-6">{ERRORS[error]}</Alert>}
       {memberships.length === 0 ? (
         <Card className="mt-8 text-center">
           <p className="font-medium">You haven&apos;t joined a community yet</p>
@@ -52,6 +65,11 @@ export default async function PortalPage({ searchParams }: Props) {
                     <span className="text-slate-600" data-testid="total-spent">{formatMoney(m.totalSpent, m.currency)} spent</span>
                     {sub?.cancelAtPeriodEnd ? <Badge tone="warning">cancels {dateFormat.format(new Date(sub.renewsAt))}</Badge> : <Badge tone={badge.tone}>{badge.label}</Badge>}
                   </div>
+                  {sub && (
+                    <div className="w-full">
+                      <DiscordAccess memberId={m.id} guildId={m.community.discordGuildId} status={m.guildStatus} returnTo="/portal" />
+                    </div>
+                  )}
                   {m.subscriptions.length > 0 && (
                     <div className="w-full space-y-3">
                       {m.subscriptions.map((s) => (

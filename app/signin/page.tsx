@@ -34,6 +34,9 @@ export default async function SignInPage({ searchParams }: Props) {
         <h1 className="mt-4 text-2xl font-semibold tracking-tight">Sign in to CommunityOS</h1>
         <p className="mt-2 text-sm text-slate-600">Owners and members sign in with their Discord account.</p>
         {error && <Alert tone="error" className="mt-6 text-left">{error}</Alert>}
+        {params.switch === "1" && (
+          <Alert tone="info" className="mt-6 text-left">Sign in with the Discord account your membership should move to. On Discord, pick that account (or log out of the other one first).</Alert>
+        )}
         {mode === "off" ? (
           <Alert tone="info" className="mt-8 text-left">
             Discord sign-in is not configured. Set <code>AUTH_DISCORD_ID</code> and <code>AUTH_DISCORD_SECRET</code>, or run{" "}

@@ -26,5 +26,15 @@ export function communityOsAdapter(): Adapter {
     async getUserByEmail() {
       return null;
     },
+    // One person, one Discord account: signing in with another Discord account while signed in
+    // must not attach it to this user (Auth.js would link it). "Switch Discord account" moves a
+    // membership between two users instead.
+    async linkAccount(account) {
+      const user = await db.user.findUnique({ where: { id: account.userId }, select: { discordId: true } });
+      if (account.provider === "discord" && user?.discordId !== account.providerAccountId) {
+        throw new Error("This Discord account belongs to another CommunityOS user; sign out first to use it.");
+      }
+      await base.linkAccount!(account);
+    },
   };
 }

@@ -1,7 +1,8 @@
+import { DEMO_BOT } from "../discord/demo";
 import type { ServerEnv } from "../env";
 
 /** The client the local fake Discord (e2e/fakes/discord) accepts. Not a secret. */
-export const DEMO_DISCORD_CLIENT = { id: "demo-client-id", secret: "demo-client-secret" } as const;
+export const DEMO_DISCORD_CLIENT = { id: DEMO_BOT.applicationId, secret: DEMO_BOT.clientSecret } as const;
 
 export type DiscordSettings =
   | { mode: "real" | "demo"; clientId: string; clientSecret: string; oauthBase: string; apiBase: string }

@@ -13,6 +13,13 @@ declare module "next-auth" {
   }
 }
 
+/**
+ * What sign-in asks Discord for: who you are (identify, email), your servers
+ * (guilds: an owner picks one to connect), and guilds.join, so the platform's
+ * bot can put a paying member into the community's server.
+ */
+export const SIGN_IN_SCOPES = "identify email guilds guilds.join";
+
 type DbUser = { id: string; discordId: string; username: string; globalName: string | null; avatarUrl: string | null; isAdmin?: boolean };
 
 function config(): NextAuthConfig {
@@ -31,7 +38,7 @@ function config(): NextAuthConfig {
             Discord({
               clientId: discord.clientId,
               clientSecret: discord.clientSecret,
-              authorization: { url: `${discord.oauthBase}/oauth2/authorize`, params: { scope: "identify email guilds" } },
+              authorization: { url: `${discord.oauthBase}/oauth2/authorize`, params: { scope: SIGN_IN_SCOPES } },
               token: `${discord.apiBase}/oauth2/token`,
               userinfo: `${discord.apiBase}/users/@me`,
               profile: (profile) => userFromDiscordProfile(profile),

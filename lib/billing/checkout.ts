@@ -120,11 +120,14 @@ export function liveSubscriptionOf(tx: TenantTx, memberId: string) {
 export async function membershipStatus(communityId: string, userId: string, tx: TenantTx) {
   const member = await tx.communityMember.findUnique({
     where: { communityId_userId: { communityId, userId } },
-    select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true },
+    select: { id: true, subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true, guildStatus: true },
   });
   return {
+    memberId: member?.id ?? null,
     status: member?.subscriptionStatus ?? "none",
     tier: member?.subscriptionTier ?? null,
     active: !!member && ["active", "trialing"].includes(member.subscriptionStatus),
+    // Whether the bot has put them into the server yet (and if not, why).
+    guildStatus: member?.guildStatus ?? "unknown",
   };
 }

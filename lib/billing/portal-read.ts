@@ -26,7 +26,9 @@ export type PortalMembership = {
   tier: string | null;
   totalSpent: string;
   currency: string;
-  community: { id: string; slug: string; name: string; avatarUrl: string | null };
+  community: { id: string; slug: string; name: string; avatarUrl: string | null; discordGuildId: string };
+  /** Whether the member is in the community's Discord server (see lib/discord/guild-join.ts). */
+  guildStatus: string;
   subscriptions: PortalSubscription[];
 };
 
@@ -40,7 +42,8 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         subscriptionStatus: true,
         subscriptionTier: true,
         totalSpent: true,
-        community: { select: { id: true, slug: true, name: true, avatarUrl: true } },
+        guildStatus: true,
+        community: { select: { id: true, slug: true, name: true, avatarUrl: true, discordGuildId: true } },
         payments: { orderBy: { createdAt: "desc" }, take: 1, select: { currency: true } },
         subscriptions: {
           // The one live subscription; a duplicate being refunded is not the member's to manage.
@@ -88,6 +91,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         totalSpent: m.totalSpent.toFixed(2),
         currency: m.payments[0]?.currency ?? subscriptions[0]?.currency ?? tiers[0]?.currency ?? "USD",
         community: m.community,
+        guildStatus: m.guildStatus,
         subscriptions,
       };
     }),

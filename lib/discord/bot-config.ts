@@ -1,6 +1,7 @@
 import type { TenantTx } from "../db/scopes";
 import { serverEnv } from "../env";
 import { decryptToken, encryptToken, parseKeyRing, type KeyRing } from "../crypto/token-box";
+import { platformBot } from "./platform-bot";
 
 export class BotNotConfiguredError extends Error {
   override name = "BotNotConfiguredError";
@@ -16,12 +17,20 @@ export function keyRing(): KeyRing {
 
 export const sealToken = (token: string, communityId: string, ring = keyRing()) => encryptToken(token, communityId, ring);
 
-/** What the bot needs to act, token decrypted; null when no active bot is configured. */
+export class PlatformBotUnavailableError extends Error {
+  override name = "PlatformBotUnavailableError";
+}
+
+/**
+ * What the bot needs to act, with its token (the platform's, or the owner's own
+ * decrypted); null when no active bot is configured.
+ */
 export async function activeBot(tx: TenantTx, communityId: string) {
   const config = await tx.discordBotConfig.findUnique({
     where: { communityId },
     select: {
       botTokenEncrypted: true,
+      usesPlatformBot: true,
       clientId: true,
       isActive: true,
       autoRoleAssignment: true,
@@ -34,5 +43,10 @@ export async function activeBot(tx: TenantTx, communityId: string) {
   });
   if (!config || !config.isActive) return null;
   const { botTokenEncrypted, ...rest } = config;
-  return { ...rest, token: decryptToken(botTokenEncrypted, communityId, keyRing()) };
+  if (config.usesPlatformBot) {
+    const platform = platformBot();
+    if (!platform) throw new PlatformBotUnavailableError("This community uses the platform's bot, but DISCORD_BOT_TOKEN is not set.");
+    return { ...rest, token: platform.token };
+  }
+  return { ...rest, token: decryptToken(botTokenEncrypted!, communityId, keyRing()) };
 }

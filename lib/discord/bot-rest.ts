@@ -27,7 +27,8 @@ export const DISCORD_CODES = {
 } as const;
 
 /** A Discord answer that retrying cannot change: record it and stop. */
-export type PermanentProblem = "unauthorized" | "unknown_guild" | "unknown_member" | "unknown_role" | "missing_permissions" | "missing_access";
+export type PermanentProblem = "unauthorized" | "unknown_guild" | "unknown_member" | "unknown_role" | "missing_permissions" | "missing_access" | "refused";
+export const PERMANENT_PROBLEMS: PermanentProblem[] = ["unauthorized", "unknown_guild", "unknown_member", "unknown_role", "missing_permissions", "missing_access", "refused"];
 
 export function permanentProblem(error: unknown): PermanentProblem | null {
   if (!(error instanceof DiscordAPIError)) return null;
@@ -44,16 +45,17 @@ export function permanentProblem(error: unknown): PermanentProblem | null {
     case 50001:
       return "missing_access";
   }
-  return error.status >= 400 && error.status < 500 && error.status !== 429 ? "missing_access" : null;
+  return error.status >= 400 && error.status < 500 && error.status !== 429 ? "refused" : null;
 }
 
 /** What each problem means for an owner, in plain words. */
 export const PROBLEM_HINTS: Record<PermanentProblem, string> = {
   unauthorized: "Discord rejected the bot token. Copy a fresh token from the Developer Portal (Bot → Reset Token) and save it again.",
-  unknown_guild: "The bot is not in your Discord server. Invite it with the link on this page, then run “Check bot”.",
+  unknown_guild: "The bot is not in your Discord server. Add it again from the Discord bot tab, then run “Check bot”.",
   unknown_member: "This member has left your Discord server, so there is no one to give the role to.",
   unknown_role: "A tier names a Discord role that no longer exists. Pick an existing role on the tier.",
   missing_permissions:
     "The bot lacks permission to manage this role. Give it “Manage Roles” and, in Server Settings → Roles, drag the bot's role above every tier role.",
-  missing_access: "Discord refused the bot access. Check the bot's permissions in your server.",
+  missing_access: "Discord refused the bot access to your server: it was removed from it, or never added. Add it again from the Discord bot tab.",
+  refused: "Discord refused the bot's request. Run “Check bot” on the Discord bot tab to see what is wrong.",
 };

@@ -4,31 +4,22 @@ import { ActionError } from "../actions/action-chain";
 import type { TenantTx } from "../db/scopes";
 import { checkbox } from "../utils/checkbox";
 import { sealToken } from "./bot-config";
+import type { GuildCatalog } from "./guild-catalog";
+import { BOT_PERMISSIONS } from "./platform-bot";
 
 const snowflake = z.string().trim().regex(/^\d{17,20}$/, "must be a Discord id (17–20 digits)");
 const optionalChannel = z
   .string()
   .trim()
-  .refine((v) => v === "" || /^\d{17,20}$/.test(v), "must be a channel id (17–20 digits), or empty")
+  .refine((v) => v === "" || /^\d{17,20}$/.test(v), "must be one of your server's channels, or none")
   .transform((v) => (v === "" ? null : v));
 const message = z
   .string()
   .max(2000, "must be at most 2,000 characters (Discord's limit)")
   .transform((v) => (v.trim() === "" ? null : v));
 
-/** Manage Roles + Send Messages + View Channels: what the bot needs. */
-export const DEFAULT_BOT_PERMISSIONS = ((1n << 28n) | (1n << 11n) | (1n << 10n)).toString();
-
-export const botConfigSchema = z.object({
-  // Write-only: left empty, the stored token is kept.
-  token: z
-    .string()
-    .trim()
-    .refine((v) => v === "" || /^[\w.-]{20,200}$/.test(v), "doesn't look like a Discord bot token")
-    .transform((v) => (v === "" ? null : v)),
-  clientId: snowflake,
-  permissions: z.string().trim().regex(/^\d{1,20}$/, "must be a whole number (the permissions integer)"),
-  prefix: z.string().trim().min(1, "must not be empty").max(10, "must be at most 10 characters"),
+/** What the bot says and where: channels are picked from the server's own list. */
+export const botSettingsSchema = z.object({
   welcomeMessage: message,
   farewellMessage: message,
   autoRoleAssignment: checkbox,
@@ -36,16 +27,50 @@ export const botConfigSchema = z.object({
   adminChannel: optionalChannel,
   isActive: checkbox,
 });
-export type BotConfigInput = z.output<typeof botConfigSchema>;
+export type BotSettingsInput = z.output<typeof botSettingsSchema>;
 
-/** Saves the bot's configuration; the token is sealed before it reaches the database. */
-export async function saveBotConfig(input: BotConfigInput, community: CommunityRef, tx: TenantTx) {
-  const existing = await tx.discordBotConfig.findUnique({ where: { communityId: community.id }, select: { id: true, settings: true } });
-  if (!existing && !input.token) throw new ActionError("Please correct the highlighted fields.", { token: ["is required the first time you set up the bot"] });
-  const { token, permissions, ...fields } = input;
-  // A new configuration deserves a new try: lift any pause a bad token or missing guild put on syncing.
+/** An owner's own bot instead of the platform's: its token (write-only, sealed) and its application id. */
+export const ownBotSchema = z.object({
+  token: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || /^[\w.-]{20,200}$/.test(v), "doesn't look like a Discord bot token")
+    .transform((v) => (v === "" ? null : v)),
+  clientId: snowflake,
+});
+export type OwnBotInput = z.output<typeof ownBotSchema>;
+
+const NO_BOT = "Add the bot to your server first.";
+
+/** Refuses channels that are not text channels of the server (by the bot's live list). */
+export function checkChannels(input: Pick<BotSettingsInput, "paymentVerificationChannel" | "adminChannel">, catalog: GuildCatalog) {
+  const picked = (["paymentVerificationChannel", "adminChannel"] as const).filter((k) => input[k] !== null);
+  if (picked.length === 0) return;
+  if (!catalog.ok) throw new ActionError(`The bot can't read your server's channels: ${catalog.message}`);
+  const errors = Object.fromEntries(picked.filter((k) => !catalog.channels.some((c) => c.id === input[k])).map((k) => [k, ["is not a text channel of your server; pick one from the list"]]));
+  if (Object.keys(errors).length) throw new ActionError("Please correct the highlighted fields.", errors);
+}
+
+/** Saves what the bot says and where; the connection itself (platform or own bot) is set elsewhere. */
+export async function saveBotSettings(input: BotSettingsInput, community: CommunityRef, tx: TenantTx) {
+  const { count } = await tx.discordBotConfig.updateMany({ where: { communityId: community.id }, data: input });
+  if (count === 0) throw new ActionError(NO_BOT);
+  return { slug: community.slug };
+}
+
+/** Switches the community to the owner's own bot (the token is sealed before it reaches the database). */
+export async function saveOwnBot(input: OwnBotInput, community: CommunityRef, tx: TenantTx) {
+  const existing = await tx.discordBotConfig.findUnique({ where: { communityId: community.id }, select: { botTokenEncrypted: true, settings: true } });
+  if (!input.token && !existing?.botTokenEncrypted) throw new ActionError("Please correct the highlighted fields.", { token: ["is required to use your own bot"] });
+  // A new connection deserves a new try: lift any pause a bad token or missing server put on syncing.
   const { botProblem: _lifted, ...settings } = (existing?.settings ?? {}) as Record<string, unknown>;
-  const data = { ...fields, permissions: BigInt(permissions), settings: settings as object, ...(token ? { botTokenEncrypted: sealToken(token, community.id) } : {}) };
+  const data = {
+    usesPlatformBot: false,
+    clientId: input.clientId,
+    permissions: BOT_PERMISSIONS,
+    settings: settings as object,
+    ...(input.token ? { botTokenEncrypted: sealToken(input.token, community.id) } : {}),
+  };
   if (existing) await tx.discordBotConfig.update({ where: { communityId: community.id }, data, select: { id: true } });
   else await tx.discordBotConfig.create({ data: { ...data, communityId: community.id, botTokenEncrypted: data.botTokenEncrypted! }, select: { id: true } });
   return { slug: community.slug };

@@ -4,6 +4,8 @@ const ACCESS = new Set(["active", "trialing"]);
 
 export type RolePlan = {
   discordUserId: string;
+  /** The person behind the membership (their Discord grant adds them to the server). */
+  userId: string;
   /** Roles the member's paid tiers grant now. */
   desired: Set<string>;
   /** Every role any tier grants: the only roles we ever add or remove. */
@@ -18,7 +20,7 @@ export type RolePlan = {
  */
 export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promise<RolePlan | null> {
   const [member, tiers, subscriptions] = await inTurn(
-    () => tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, subscriptionStatus: true, isActive: true } }),
+    () => tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, userId: true, subscriptionStatus: true, isActive: true } }),
     () => tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true } }),
     () => tx.subscription.findMany({ where: { memberId, duplicateOf: null }, select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, currentPeriodEnd: true } }),
   );
@@ -36,5 +38,5 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
       if (tier) for (const role of rolesOf(tier)) desired.add(role);
     }
   }
-  return { discordUserId: member.discordUserId, desired, managed };
+  return { discordUserId: member.discordUserId, userId: member.userId, desired, managed };
 }

@@ -13,6 +13,7 @@ export type Notice =
   | { kind: "payment_failed"; memberId: string; accessUntil: string | null }
   | { kind: "dispute_opened"; memberId: string }
   | { kind: "sync_failed"; memberId: string; problem: PermanentProblem }
+  | { kind: "welcome"; memberId: string }
   | { kind: "farewell"; memberId: string };
 
 export type Posted = { channelId: string; content: string }[];
@@ -48,7 +49,9 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
   switch (notice.kind) {
     case "new_paid_member":
       await post(bot.paymentVerificationChannel, `✅ ${mention} is now a paying member (${notice.tier}).`);
-      if (bot.welcomeMessage) await toMember(renderMessage(bot.welcomeMessage, { ...values, tier: notice.tier }), bot.paymentVerificationChannel);
+      break;
+    case "welcome":
+      if (bot.welcomeMessage) await toMember(renderMessage(bot.welcomeMessage, values), bot.paymentVerificationChannel);
       break;
     case "payment_failed":
       await post(bot.adminChannel, `⚠️ A payment from ${mention} failed.${notice.accessUntil ? ` Their access continues until ${notice.accessUntil.slice(0, 10)} while Stripe retries.` : ""}`);

@@ -8,13 +8,14 @@ import { withCommunity } from "../db/scopes";
 import { JOB_KINDS, enqueueJob } from "../jobs/enqueue";
 import { activeBot } from "./bot-config";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
-import { rolePlan } from "./desired-roles";
+import { rolePlan, type RolePlan } from "./desired-roles";
+import { addToGuild, GUILD_STATUS_HELP, type GuildStatus } from "./guild-join";
 
-export type SyncOutcome = "synced" | "unchanged" | "no_bot" | "disabled" | "paused" | "not_a_member" | PermanentProblem;
+export type SyncOutcome = "synced" | "unchanged" | "no_bot" | "disabled" | "paused" | "not_a_member" | "not_in_guild" | PermanentProblem;
 export type RoleSyncResult = { outcome: SyncOutcome; added: string[]; removed: string[]; roles: string[] | null; desired: string[]; error?: string };
 
 /** Problems that concern the whole bot, not one member: further syncs wait for the owner. */
-const BOT_WIDE: PermanentProblem[] = ["unauthorized", "unknown_guild"];
+const BOT_WIDE: PermanentProblem[] = ["unauthorized", "unknown_guild", "missing_access"];
 
 export type SyncOptions = {
   reason: string;
@@ -42,13 +43,19 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
   const added: string[] = [];
   const removed: string[] = [];
   let roles: string[] | null = null;
+  let guildStatus: GuildStatus | undefined;
   try {
-    const member = (await rest.get(Routes.guildMember(community.discordGuildId, plan.discordUserId))) as RESTGetAPIGuildMemberResult;
+    const member = await guildMemberOrJoin(rest, community.discordGuildId, plan, { mayJoin: desired.length > 0 && bot.usesPlatformBot, now });
+    guildStatus = member.status;
+    if (!member.roles) {
+      // Not in the server, and not added: nothing to grant now; the member's status says why.
+      return record(communityId, memberId, options, { outcome: "not_in_guild", added: [], removed: [], roles: null, desired, error: GUILD_STATUS_HELP[member.status] }, undefined, member.status);
+    }
     roles = [...member.roles];
     const missing = desired.filter((r) => !roles!.includes(r));
     const unpaid = roles.filter((r) => plan.managed.has(r) && !plan.desired.has(r));
     if (options.detectOnly || !bot.autoRoleAssignment) {
-      return record(communityId, memberId, options, { outcome: missing.length || unpaid.length ? "disabled" : "unchanged", added: [], removed: [], roles, desired }, { missing, unpaid });
+      return record(communityId, memberId, options, { outcome: missing.length || unpaid.length ? "disabled" : "unchanged", added: [], removed: [], roles, desired }, { missing, unpaid }, guildStatus);
     }
     const reason = `CommunityOS: ${options.reason}`.slice(0, 200);
     for (const role of missing) {
@@ -60,7 +67,7 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
       removed.push(role);
     }
     roles = [...roles.filter((r) => !removed.includes(r)), ...added];
-    return record(communityId, memberId, options, { outcome: added.length || removed.length ? "synced" : "unchanged", added, removed, roles, desired });
+    return record(communityId, memberId, options, { outcome: added.length || removed.length ? "synced" : "unchanged", added, removed, roles, desired }, undefined, guildStatus);
   } catch (error) {
     const problem = permanentProblem(error);
     // Transient (5xx after retries, network): the job fails and the queue retries it with backoff.
@@ -68,23 +75,53 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
     const current = roles ? [...roles.filter((r) => !removed.includes(r)), ...added] : null;
     const missing = current ? desired.filter((r) => !current.includes(r)) : desired;
     const unpaid = current ? current.filter((r) => plan.managed.has(r) && !plan.desired.has(r)) : [];
-    return record(communityId, memberId, options, { outcome: problem, added, removed, roles: current, desired, error: PROBLEM_HINTS[problem] }, { missing, unpaid });
+    return record(communityId, memberId, options, { outcome: problem, added, removed, roles: current, desired, error: PROBLEM_HINTS[problem] }, { missing, unpaid }, problem === "unknown_member" ? "left" : guildStatus);
   }
 }
 
-/** Writes the outcome: the member's roles, the audit row, the drift row, and tells the admin channel about failures. */
+/**
+ * The member as Discord has them in the server; someone who should have roles
+ * but is not in it is added with their own grant when the platform's bot
+ * serves the community (an owner's own bot cannot: Discord lets only the
+ * application the member authorized add them).
+ */
+async function guildMemberOrJoin(
+  rest: REST,
+  guildId: string,
+  plan: RolePlan,
+  how: { mayJoin: boolean; now: Date },
+): Promise<{ roles: string[] | null; status: GuildStatus }> {
+  try {
+    const member = (await rest.get(Routes.guildMember(guildId, plan.discordUserId))) as RESTGetAPIGuildMemberResult;
+    return { roles: [...member.roles], status: "joined" };
+  } catch (error) {
+    if (permanentProblem(error) !== "unknown_member" || plan.desired.size === 0) throw error;
+  }
+  if (!how.mayJoin) return { roles: null, status: "invite_needed" };
+  const status = await addToGuild(rest, guildId, { userId: plan.userId, discordUserId: plan.discordUserId }, how.now.getTime());
+  return { roles: status === "joined" ? [] : null, status };
+}
+
+/** Writes the outcome: the member's roles and place in the server, the audit row, the drift row, and tells the admin channel about failures. */
 async function record(
   communityId: string,
   memberId: string,
   options: SyncOptions,
   result: RoleSyncResult,
   drift?: { missing: string[]; unpaid: string[] },
+  guildStatus?: GuildStatus,
 ): Promise<RoleSyncResult> {
   const now = options.now ?? new Date();
   const changed = result.added.length > 0 || result.removed.length > 0;
-  const failed = !["synced", "unchanged", "disabled", "no_bot", "not_a_member"].includes(result.outcome);
+  const failed = !["synced", "unchanged", "disabled", "no_bot", "not_a_member", "not_in_guild"].includes(result.outcome);
   await withCommunity(communityId, async (tx) => {
-    if (result.roles) await tx.communityMember.update({ where: { id: memberId }, data: { roles: result.roles }, select: { id: true } });
+    if (result.roles || guildStatus) {
+      await tx.communityMember.update({
+        where: { id: memberId },
+        data: { ...(result.roles ? { roles: result.roles } : {}), ...(guildStatus ? { guildStatus, guildStatusAt: now } : {}) },
+        select: { id: true },
+      });
+    }
     if (changed || failed || options.auditUnchanged !== false) {
       await tx.discordRoleSync.create({
         data: {
@@ -128,4 +165,33 @@ async function record(
     }
   });
   return result;
+}
+
+/**
+ * Takes every role a tier grants from a Discord account that no longer holds
+ * the membership (it moved to another account). Someone not in the server has
+ * nothing to take.
+ */
+export async function revokeManagedRoles(communityId: string, discordUserId: string, options: { rest?: (token: string) => REST } = {}): Promise<string[]> {
+  const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { discordGuildId: true } });
+  const { bot, tiers } = await withCommunity(communityId, async (tx) => ({
+    bot: await activeBot(tx, communityId),
+    tiers: await tx.subscriptionTier.findMany({ select: { discordRoleId: true, extraRoleIds: true } }),
+  }));
+  if (!bot) return [];
+  const managed = new Set(tiers.flatMap((t) => [t.discordRoleId, ...t.extraRoleIds]).filter((r): r is string => !!r));
+  const rest = (options.rest ?? botRest)(bot.token);
+  let roles: string[];
+  try {
+    roles = ((await rest.get(Routes.guildMember(community.discordGuildId, discordUserId))) as RESTGetAPIGuildMemberResult).roles;
+  } catch (error) {
+    if (permanentProblem(error) === "unknown_member") return [];
+    throw error;
+  }
+  const removed: string[] = [];
+  for (const role of roles.filter((r) => managed.has(r))) {
+    await rest.delete(Routes.guildMemberRole(community.discordGuildId, discordUserId, role), { reason: "CommunityOS: the membership moved to another Discord account" });
+    removed.push(role);
+  }
+  return removed;
 }

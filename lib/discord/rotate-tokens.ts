@@ -18,7 +18,8 @@ export async function rotateBotTokens(options: { communityIds?: string[] } = {})
     try {
       rotated += await withCommunity(id, async (tx) => {
         const config = await tx.discordBotConfig.findUnique({ where: { communityId: id }, select: { botTokenEncrypted: true } });
-        if (!config || keyIdOf(config.botTokenEncrypted) === ring.current) return 0;
+        // The platform's bot stores no token here.
+        if (!config?.botTokenEncrypted || keyIdOf(config.botTokenEncrypted) === ring.current) return 0;
         const token = decryptToken(config.botTokenEncrypted, id, ring);
         await tx.discordBotConfig.update({ where: { communityId: id }, data: { botTokenEncrypted: encryptToken(token, id, ring) }, select: { id: true } });
         return 1;

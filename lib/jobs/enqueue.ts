@@ -16,12 +16,18 @@ export const JOB_KINDS = {
   paymentFailed: "notify:payment_failed",
   disputeOpened: "notify:dispute_opened",
   syncFailed: "notify:sync_failed",
+  /** Welcome a paying member who arrived in the server (coalesced per member: payment and join may both ask). */
+  welcome: "notify:welcome",
   /** Tell a member who lost paid access goodbye. */
   farewell: "notify:farewell",
   /** Enforce the data retention policies (nightly, or when an admin asks). */
   applyRetention: "gdpr:apply_retention",
   /** Take an erased or removed member's roles away, then scrub their Discord id. */
   finishMemberExit: "gdpr:finish_member_exit",
+  /** Mirror every tier not yet on Stripe (charges were just enabled). */
+  syncTiers: "billing:sync_tiers",
+  /** Take the paid roles from a Discord account a membership moved away from. */
+  revokeRoles: "discord:revoke_roles",
   /** Cancel and refund, at Stripe, a second live subscription that raced the member's first. */
   cancelDuplicate: "billing:cancel_duplicate",
 } as const;

@@ -7,12 +7,13 @@ import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
 import { refreshMember } from "../billing/member-refresh";
 import { cancelDuplicateSubscription } from "../billing/duplicates";
+import { syncAllTiers } from "../tiers/service";
 import { computeMonthlyStats, monthsBetween, saveMonthlyStats } from "../analytics/monthly-stats";
 import { activeBot } from "../discord/bot-config";
-import { botRest, permanentProblem } from "../discord/bot-rest";
+import { botRest, PERMANENT_PROBLEMS, permanentProblem } from "../discord/bot-rest";
 import { notify } from "../discord/notifications";
 import { reconcileCommunity } from "../discord/reconcile";
-import { syncMemberRoles } from "../discord/role-sync";
+import { revokeManagedRoles, syncMemberRoles } from "../discord/role-sync";
 import { applyRetentionPolicies } from "../gdpr/retention";
 import { purgeExpiredLimits } from "../security/rate-limit";
 import { JOB_KINDS, requestRoleSync, enqueueJob } from "./enqueue";
@@ -54,6 +55,14 @@ export const taskList: TaskList = {
   [JOB_KINDS.newPaidMember]: async (payload, helpers) => {
     const job = memberJob.extend({ tier: z.string().max(100) }).parse(payload);
     await bestEffort(helpers, () => notify(job.communityId, { kind: "new_paid_member", memberId: job.memberId, tier: job.tier }));
+    // The welcome waits a moment: the member's arrival in the server asks for it too, and the two are one.
+    await withCommunity(job.communityId, (tx) =>
+      enqueueJob(tx, JOB_KINDS.welcome, { communityId: job.communityId, memberId: job.memberId }, { key: `welcome:${job.memberId}`, runAt: new Date(Date.now() + 3000) }),
+    );
+  },
+  [JOB_KINDS.welcome]: async (payload, helpers) => {
+    const job = memberJob.parse(payload);
+    await bestEffort(helpers, () => notify(job.communityId, { kind: "welcome", memberId: job.memberId }));
   },
   [JOB_KINDS.paymentFailed]: async (payload, helpers) => {
     const job = memberJob.extend({ accessUntil: z.string().nullable().optional() }).parse(payload);
@@ -64,7 +73,7 @@ export const taskList: TaskList = {
     await bestEffort(helpers, () => notify(job.communityId, { kind: "dispute_opened", memberId: job.memberId }));
   },
   [JOB_KINDS.syncFailed]: async (payload, helpers) => {
-    const job = memberJob.extend({ problem: z.enum(["unauthorized", "unknown_guild", "unknown_member", "unknown_role", "missing_permissions", "missing_access"]) }).parse(payload);
+    const job = memberJob.extend({ problem: z.enum(PERMANENT_PROBLEMS) }).parse(payload);
     await bestEffort(helpers, () => notify(job.communityId, { kind: "sync_failed", memberId: job.memberId, problem: job.problem }));
   },
   [JOB_KINDS.farewell]: async (payload, helpers) => {
@@ -118,6 +127,19 @@ export const taskList: TaskList = {
     const result = await syncMemberRoles(communityId, memberId, { reason: "membership ended" });
     if (result.outcome !== "synced" && result.outcome !== "unchanged") helpers.logger.warn(`roles of ${memberId} not removed: ${result.outcome}`);
     await withCommunity(communityId, (tx) => tx.communityMember.updateMany({ where: { id: memberId, erasedAt: { not: null } }, data: { discordUserId: "" } }));
+  },
+  [JOB_KINDS.syncTiers]: async (payload, helpers) => {
+    const { communityId } = communityJob.parse(payload);
+    const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, stripeAccountId: true } });
+    const result = await syncAllTiers(community, (fn) => withCommunity(communityId, fn));
+    helpers.logger.info(`tiers mirrored to Stripe: ${result.synced} (${result.failed} failed)`);
+    // Stripe not answering: the job is retried; the tiers page also offers "Sync to Stripe".
+    if (result.failed > 0) throw new Error(`${result.failed} tiers could not be mirrored to Stripe`);
+  },
+  [JOB_KINDS.revokeRoles]: async (payload, helpers) => {
+    const job = z.object({ communityId: uuid, discordUserId: z.string().regex(/^\d{17,20}$/) }).parse(payload);
+    const removed = await revokeManagedRoles(job.communityId, job.discordUserId);
+    helpers.logger.info(`roles taken from a previous Discord account: ${removed.join(", ") || "none"}`);
   },
   [JOB_KINDS.cancelDuplicate]: async (payload, helpers) => {
     const job = z.object({ communityId: uuid, subscriptionId: uuid }).parse(payload);

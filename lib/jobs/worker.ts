@@ -3,6 +3,7 @@ import pg from "pg";
 import { appDatabaseUrl, serverEnv } from "../env";
 import { crontab, taskList } from "./tasks";
 import { log } from "../observability/log";
+import { watchGateways } from "../discord/gateway-watch";
 
 const globalForWorker = globalThis as unknown as { communityosWorker?: Promise<Runner> };
 
@@ -24,7 +25,13 @@ export function startWorker(options: { concurrency?: number } = {}): Promise<Run
   globalForWorker.communityosWorker ??= (async () => {
     const env = serverEnv();
     const pgPool = new pg.Pool({ connectionString: appDatabaseUrl(env), max: (options.concurrency ?? 4) + 2, application_name: "communityos-worker" });
-    return run({ pgPool, taskList, crontab, concurrency: options.concurrency ?? 4, logger, noHandleSignals: true, pollInterval: 2000 });
+    const runner = await run({ pgPool, taskList, crontab, concurrency: options.concurrency ?? 4, logger, noHandleSignals: true, pollInterval: 2000 });
+    // Joins and departures come over the gateway; the worker holds its connections.
+    if (process.env.COMMUNITYOS_GATEWAY !== "off") {
+      const gateways = watchGateways({ databaseUrl: appDatabaseUrl(env) });
+      void runner.promise.finally(() => gateways.stop());
+    }
+    return runner;
   })();
   return globalForWorker.communityosWorker;
 }

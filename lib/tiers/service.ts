@@ -35,7 +35,7 @@ export type SyncOutcome = { synced: boolean; warning?: string };
  * is lost and "Sync to Stripe" (or the next save) finishes the job with the
  * same idempotency keys.
  */
-async function mirror(community: CommunityRef, tier: TierForStripe, inScope: InScope, client?: Stripe): Promise<SyncOutcome> {
+async function mirror(community: Pick<CommunityRef, "stripeAccountId">, tier: TierForStripe, inScope: InScope, client?: Stripe): Promise<SyncOutcome> {
   if (!community.stripeAccountId) return { synced: false };
   try {
     const ids = await syncTierToStripe(client ?? stripe(), community.stripeAccountId, tier);
@@ -95,6 +95,19 @@ export async function syncTier(tierId: string, community: CommunityRef, inScope:
   const outcome = await mirror(community, tier, inScope, client);
   if (!outcome.synced) throw new ActionError(STRIPE_DOWN);
   return outcome;
+}
+
+/**
+ * Every tier not yet on Stripe, mirrored now: what connecting Stripe does by
+ * itself (on return from onboarding, and when Stripe says charges are enabled),
+ * so no owner has to click "Sync to Stripe" tier by tier.
+ */
+export async function syncAllTiers(community: Pick<CommunityRef, "id" | "stripeAccountId">, inScope: InScope, client?: Stripe): Promise<{ synced: number; failed: number }> {
+  if (!community.stripeAccountId) return { synced: 0, failed: 0 };
+  const pending = await inScope((tx) => tx.subscriptionTier.findMany({ where: { stripePriceId: null }, select: tierForStripe }));
+  let synced = 0;
+  for (const tier of pending) if ((await mirror(community, tier, inScope, client)).synced) synced++;
+  return { synced, failed: pending.length - synced };
 }
 
 /** Swaps a tier with its neighbour in the display order. */

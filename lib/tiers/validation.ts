@@ -18,11 +18,11 @@ const features = z
   .transform((v) => v.split("\n").map((line) => line.trim()).filter(Boolean))
   .pipe(z.array(z.string().max(200, "each feature must be at most 200 characters")).max(20, "at most 20 features"));
 
+// Ticked boxes arrive as one value or several; a typed list (the API) as one comma-separated string.
 const roleIds = z
-  .string()
-  .trim()
-  .transform((v) => (v === "" ? [] : v.split(/[\s,]+/)))
-  .pipe(z.array(z.string().regex(snowflake, "must be Discord role ids (numbers), separated by commas")).max(10, "at most 10 extra roles"));
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.trim() === "" ? [] : v.trim().split(/[\s,]+/)))
+  .pipe(z.array(z.string().regex(snowflake, "must be roles of your server")).max(10, "at most 10 extra roles"));
 
 export const tierInputSchema = z
   .object({
@@ -43,9 +43,9 @@ export const tierInputSchema = z
     discordRoleId: z
       .string()
       .trim()
-      .refine((v) => v === "" || snowflake.test(v), "must be a Discord role id (a number)")
+      .refine((v) => v === "" || snowflake.test(v), "must be a role of your server")
       .transform((v) => (v === "" ? null : v)),
-    extraRoleIds: roleIds,
+    extraRoleIds: roleIds.optional().default([]),
     maxMembers: z
       .string()
       .trim()

@@ -3,6 +3,9 @@
 // host/port/protocol options. It keeps objects per connected account
 // (Stripe-Account header) and replays responses for a repeated Idempotency-Key.
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
@@ -71,8 +74,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 const signer = new Stripe("sk_test_fake_signer");
 
-export async function startFakeStripe(options: { port?: number; webhook?: WebhookEndpoint } = {}): Promise<FakeStripe> {
-  const objects = new Map<string, Obj>();
+type Saved = { objects: [string, Obj][]; owners: [string, string][]; refunds: [string, Obj[]][] };
+
+export async function startFakeStripe(options: { port?: number; webhook?: WebhookEndpoint; stateFile?: string } = {}): Promise<FakeStripe> {
+  // The dev server keeps Stripe's objects between runs (as Stripe would); tests start empty.
+  const saved: Saved | null = options.stateFile && existsSync(options.stateFile) ? (JSON.parse(readFileSync(options.stateFile, "utf8")) as Saved) : null;
+  const objects = new Map<string, Obj>(saved?.objects ?? []);
   const deliveries: WebhookDelivery[] = [];
   const inFlight = new Set<Promise<void>>();
 
@@ -83,6 +90,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
 
   /** Sends one event like Stripe: signed raw body, retried with backoff on failure. */
   function emit(type: string, object: Obj, account: string) {
+    persist();
     if (!options.webhook) return;
     if (paused) {
       const snapshot = structuredClone(object);
@@ -122,7 +130,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
     inFlight.add(delivery);
     void delivery.finally(() => inFlight.delete(delivery));
   }
-  const owners = new Map<string, string>(); // object id -> account id ("platform" for the platform's own)
+  const owners = new Map<string, string>(saved?.owners ?? []); // object id -> account id ("platform" for the platform's own)
   const replays = new Map<string, { status: number; body: unknown }>();
   let base = "";
 
@@ -441,7 +449,7 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
   }
 
   // A charge's refunds, which Stripe lists on the charge only when asked (expand[]=refunds).
-  const refundsByCharge = new Map<string, Obj[]>();
+  const refundsByCharge = new Map<string, Obj[]>(saved?.refunds ?? []);
 
   /** A refund as Stripe makes one: the refund object, the charge's running total, and charge.refunded. */
   function refundCharge(charge: Obj, account: string, amount: number, fields: Record<string, unknown>): Obj {
@@ -454,6 +462,22 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
     charge.refunded = charge.amount_refunded === charge.amount;
     emit("charge.refunded", charge, account);
     return refund;
+  }
+
+  let saving: Promise<void> = Promise.resolve();
+  let pendingSave = false;
+  /** Writes the objects to the state file (coalesced: one write at a time, the last state wins). */
+  function persist() {
+    if (!options.stateFile || pendingSave) return;
+    pendingSave = true;
+    const file = options.stateFile;
+    saving = saving.then(async () => {
+      pendingSave = false;
+      const state: Saved = { objects: [...objects], owners: [...owners], refunds: [...refundsByCharge] };
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(`${file}.tmp`, JSON.stringify(state));
+      await rename(`${file}.tmp`, file);
+    });
   }
 
   const accountOf = (objectId: string) => {
@@ -534,6 +558,14 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
         );
       }
 
+      if (url.pathname === "/_control/import" && req.method === "POST") {
+        // Objects Stripe would already hold for a connected account (the demo seed's history): stored as given.
+        const input = JSON.parse(await readBody(req)) as { account: string; objects: Obj[] };
+        if (input.account !== "platform" && !find(input.account, "platform", "account")) return stripeError(res, 400, `No such account: '${input.account}'`);
+        for (const obj of input.objects) store(obj, input.account);
+        persist();
+        return send(res, 200, { imported: input.objects.length });
+      }
       const control = /^\/_control\/webhooks\/(pause|resume)$/.exec(url.pathname);
       if (control && req.method === "POST") {
         paused = control[1] === "pause";
@@ -570,6 +602,7 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
       }) as typeof res.end;
       // The SDK sends a GET's or DELETE's parameters in the query string, a POST's in the body.
       await api(req, res, url.pathname, parseStripeForm(req.method === "POST" ? body : url.search.slice(1)), account);
+      if (req.method !== "GET") persist();
     } catch (error) {
       stripeError(res, 500, (error as Error).message);
     }
@@ -591,7 +624,10 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
     settled: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await saving;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

@@ -3,10 +3,14 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
+import { DiscordAccess } from "@/components/discord-access";
 
-type Status = { status: string; tier: string | null; active: boolean };
+type Status = { status: string; tier: string | null; active: boolean; guildStatus: string; guildId: string; memberId: string | null };
 
-/** Polls until the webhook has made the subscription active; the redirect itself grants nothing. */
+/**
+ * Polls until the webhook has made the subscription active (the redirect itself
+ * grants nothing), then until the bot has put the member into the server.
+ */
 export function Confirming({ slug, name }: { slug: string; name: string }) {
   const { data, error } = useQuery({
     queryKey: ["membership", slug],
@@ -15,16 +19,19 @@ export function Confirming({ slug, name }: { slug: string; name: string }) {
       if (!response.ok) throw new Error(`status ${response.status}`);
       return response.json();
     },
-    refetchInterval: (query) => (query.state.data?.active ? false : 2000),
+    refetchInterval: (query) => (query.state.data?.active && query.state.data.guildStatus !== "unknown" ? false : 2000),
     refetchOnWindowFocus: true,
     staleTime: 0,
   });
 
   if (data?.active) {
     return (
-      <Alert tone="success">
-        You&apos;re in! Your {data.tier} membership of {name} is active. <Link href="/portal" className="font-medium underline">See your memberships</Link>
-      </Alert>
+      <div className="space-y-4 text-left">
+        <Alert tone="success">
+          You&apos;re in! Your {data.tier} membership of {name} is active. <Link href="/portal" className="font-medium underline">See your memberships</Link>
+        </Alert>
+        {data.memberId && <DiscordAccess memberId={data.memberId} guildId={data.guildId} status={data.guildStatus} returnTo={`/c/${slug}/welcome`} compact />}
+      </div>
     );
   }
   return (

@@ -6,25 +6,46 @@ import { communityAction, communityWorkflow, type ActionState } from "@/lib/acti
 import { ActionError } from "@/lib/actions/action-chain";
 import { activeBot } from "@/lib/discord/bot-config";
 import { checkBot, type BotCheck } from "@/lib/discord/check-bot";
-import { botConfigSchema, saveBotConfig } from "@/lib/discord/bot-settings";
+import { botSettingsSchema, checkChannels, ownBotSchema, saveBotSettings, saveOwnBot } from "@/lib/discord/bot-settings";
+import { communityGuildCatalog } from "@/lib/discord/guild-catalog";
 import { syncMemberRoles } from "@/lib/discord/role-sync";
 import { enqueueJob, JOB_KINDS } from "@/lib/jobs/enqueue";
 
-// The audit says whether the token was replaced, never what it is.
-const save = communityAction(botConfigSchema, "owner", (input, { community, tx }) => saveBotConfig(input, community, tx), (input) => ({
-  action: "bot.settings_saved", objectType: "bot", details: { tokenReplaced: input.token !== null, isActive: input.isActive, autoRoleAssignment: input.autoRoleAssignment },
-}));
+// Channels are checked against the server's own list (a Discord call), then saved in a short scope.
+const save = communityWorkflow(
+  botSettingsSchema,
+  "owner",
+  async (input, { community, inScope }) => {
+    checkChannels(input, await communityGuildCatalog(community.id));
+    return inScope((tx) => saveBotSettings(input, community, tx));
+  },
+  (input) => ({ action: "bot.settings_saved", objectType: "bot", details: { isActive: input.isActive, autoRoleAssignment: input.autoRoleAssignment, paymentVerificationChannel: input.paymentVerificationChannel, adminChannel: input.adminChannel } }),
+);
 
 export async function saveBotAction(prev: ActionState<{ slug: string }>, formData: FormData) {
   const result = await save(prev, formData);
   if (result.ok) {
     revalidatePath(`/dashboard/${result.data.slug}/bot`);
-    return { ...result, message: "Bot settings saved. The token is stored encrypted and is never shown again." };
+    return { ...result, message: "Bot settings saved." };
   }
   return result;
 }
 
-const NO_BOT = "Save the bot's token first.";
+// The audit says whether the token was replaced, never what it is.
+const ownBot = communityAction(ownBotSchema, "owner", (input, { community, tx }) => saveOwnBot(input, community, tx), (input) => ({
+  action: "bot.own_bot_saved", objectType: "bot", details: { tokenReplaced: input.token !== null, clientId: input.clientId },
+}));
+
+export async function saveOwnBotAction(prev: ActionState<{ slug: string }>, formData: FormData) {
+  const result = await ownBot(prev, formData);
+  if (result.ok) {
+    revalidatePath(`/dashboard/${result.data.slug}/bot`);
+    return { ...result, message: "Your own bot is saved. Its token is stored encrypted and is never shown again. Invite it to your server, then run “Check bot”." };
+  }
+  return result;
+}
+
+const NO_BOT = "Add the bot to your server first.";
 
 export const checkBotAction = communityWorkflow(z.object({}), "owner", async (_input, { community, inScope }): Promise<BotCheck> => {
   const found = await inScope(async (tx) => ({
@@ -36,7 +57,7 @@ export const checkBotAction = communityWorkflow(z.object({}), "owner", async (_i
   const tierRoles = found.tiers.flatMap((t) => [t.discordRoleId, ...t.extraRoleIds].filter((r): r is string => !!r).map((roleId) => ({ tier: t.name, roleId })));
   const check = await checkBot(found.bot.token, found.guild.discordGuildId, tierRoles);
   if (check.ok) {
-    // A healthy bot resumes syncing that a bad token or missing guild had paused.
+    // A healthy bot resumes syncing that a bad token or missing server had paused.
     await inScope(async (tx) => {
       const config = await tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: community.id }, select: { settings: true } });
       const { botProblem: _cleared, ...settings } = config.settings as Record<string, unknown>;

@@ -2,16 +2,13 @@
 
 import { useActionState, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { Field, Input, Textarea } from "@/components/ui/field";
+import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
+import type { GuildChannel } from "@/lib/discord/guild-catalog";
 import { PLACEHOLDERS, renderMessage } from "@/lib/discord/message-template";
-import { saveBotAction } from "./actions";
+import { saveBotAction, saveOwnBotAction } from "./actions";
 
 export type BotFormValues = {
-  configured: boolean;
-  clientId: string;
-  permissions: string;
-  prefix: string;
   welcomeMessage: string;
   farewellMessage: string;
   autoRoleAssignment: boolean;
@@ -29,7 +26,26 @@ function Preview({ template, community }: { template: string; community: string 
   );
 }
 
-export function BotForm({ slug, community, values }: { slug: string; community: string; values: BotFormValues }) {
+/** A channel picked by name from the server's own text channels (ids never typed). */
+function ChannelPicker({ name, label, hint, value, channels, errors }: { name: string; label: string; hint: string; value: string; channels: GuildChannel[] | null; errors?: string[] }) {
+  // A saved channel the bot can no longer see is still shown, so saving does not silently drop it.
+  const known = channels && (value === "" || channels.some((c) => c.id === value));
+  return (
+    <Field id={name} label={label} hint={channels ? hint : "The bot can't list your channels right now (see above)."} errors={errors}>
+      {(aria) => (
+        <Select {...aria} name={name} defaultValue={value} disabled={!channels}>
+          <option value="">None</option>
+          {!known && value && <option value={value}>A channel the bot can no longer see</option>}
+          {channels?.map((c) => (
+            <option key={c.id} value={c.id}>#{c.name}</option>
+          ))}
+        </Select>
+      )}
+    </Field>
+  );
+}
+
+export function BotForm({ slug, community, values, channels }: { slug: string; community: string; values: BotFormValues; channels: GuildChannel[] | null }) {
   const [state, formAction] = useActionState(saveBotAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const echoed = state && !state.ok ? state.values : undefined;
@@ -43,36 +59,15 @@ export function BotForm({ slug, community, values }: { slug: string; community: 
       <input type="hidden" name="communitySlug" value={slug} />
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       {state?.ok && <Alert tone="success">{state.message}</Alert>}
-      <Field
-        id="token"
-        label="Bot token"
-        hint={values.configured ? "A token is saved (encrypted). Leave empty to keep it; paste a new one to replace it." : "From the Discord Developer Portal: your application → Bot → Reset Token."}
-        errors={errors?.token}
-      >
-        {(aria) => <Input {...aria} name="token" type="password" autoComplete="off" placeholder={values.configured ? "•••••••• (saved)" : ""} />}
-      </Field>
       <div className="grid gap-6 sm:grid-cols-2">
-        <Field id="clientId" label="Application (client) id" errors={errors?.clientId}>
-          {(aria) => <Input {...aria} name="clientId" inputMode="numeric" defaultValue={v("clientId")} required />}
-        </Field>
-        <Field id="permissions" label="Permissions integer" hint="Manage Roles, Send Messages and View Channels at least." errors={errors?.permissions}>
-          {(aria) => <Input {...aria} name="permissions" inputMode="numeric" defaultValue={v("permissions")} />}
-        </Field>
-        <Field id="paymentVerificationChannel" label="Payment verification channel id" hint="New paying members are announced here. Optional." errors={errors?.paymentVerificationChannel}>
-          {(aria) => <Input {...aria} name="paymentVerificationChannel" inputMode="numeric" defaultValue={v("paymentVerificationChannel")} />}
-        </Field>
-        <Field id="adminChannel" label="Admin channel id" hint="Failed payments, disputes and bot problems go here. Optional." errors={errors?.adminChannel}>
-          {(aria) => <Input {...aria} name="adminChannel" inputMode="numeric" defaultValue={v("adminChannel")} />}
-        </Field>
-        <Field id="prefix" label="Command prefix" errors={errors?.prefix}>
-          {(aria) => <Input {...aria} name="prefix" defaultValue={v("prefix")} maxLength={10} className="w-24" />}
-        </Field>
+        <ChannelPicker name="paymentVerificationChannel" label="Announce new members in" hint="New paying members are announced here. Optional." value={v("paymentVerificationChannel")} channels={channels} errors={errors?.paymentVerificationChannel} />
+        <ChannelPicker name="adminChannel" label="Admin channel" hint="Failed payments, disputes and bot problems go here. Optional." value={v("adminChannel")} channels={channels} errors={errors?.adminChannel} />
       </div>
-      <Field id="welcomeMessage" label="Welcome message" hint={`Sent when a member gains paid access (a DM, or the verification channel). Placeholders: ${PLACEHOLDERS.join(", ")}.`} errors={errors?.welcomeMessage}>
+      <Field id="welcomeMessage" label="Welcome message" hint={`Sent when a paying member arrives in your server (a DM, or the announcement channel). Placeholders: ${PLACEHOLDERS.join(", ")}.`} errors={errors?.welcomeMessage}>
         {(aria) => <Textarea {...aria} name="welcomeMessage" value={welcome} onChange={(e) => setWelcome(e.target.value)} maxLength={2000} />}
       </Field>
       <Preview template={welcome} community={community} />
-      <Field id="farewellMessage" label="Farewell message" hint="Sent when a member loses paid access." errors={errors?.farewellMessage}>
+      <Field id="farewellMessage" label="Farewell message" hint="Sent when a member loses paid access or leaves your server." errors={errors?.farewellMessage}>
         {(aria) => <Textarea {...aria} name="farewellMessage" value={farewell} onChange={(e) => setFarewell(e.target.value)} maxLength={2000} />}
       </Field>
       <Preview template={farewell} community={community} />
@@ -87,6 +82,27 @@ export function BotForm({ slug, community, values }: { slug: string; community: 
         </label>
       </div>
       <SubmitButton>Save bot settings</SubmitButton>
+    </form>
+  );
+}
+
+/** The owner's own bot instead of the platform's: token (write-only) and application id. */
+export function OwnBotForm({ slug, configured, clientId, hint }: { slug: string; configured: boolean; clientId: string; hint?: string }) {
+  const [state, formAction] = useActionState(saveOwnBotAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <input type="hidden" name="communitySlug" value={slug} />
+      {hint && <Alert tone="info">{hint}</Alert>}
+      {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
+      {state?.ok && <Alert tone="success">{state.message}</Alert>}
+      <Field id="token" label="Bot token" hint={configured ? "A token is saved (encrypted). Leave empty to keep it; paste a new one to replace it." : "From the Discord Developer Portal: your application → Bot → Reset Token."} errors={errors?.token}>
+        {(aria) => <Input {...aria} name="token" type="password" autoComplete="off" placeholder={configured ? "•••••••• (saved)" : ""} />}
+      </Field>
+      <Field id="clientId" label="Application id" hint="Developer Portal → your application → General Information." errors={errors?.clientId}>
+        {(aria) => <Input {...aria} name="clientId" inputMode="numeric" defaultValue={state && !state.ok ? (state.values?.clientId ?? clientId) : clientId} />}
+      </Field>
+      <SubmitButton variant="secondary">Use my own bot</SubmitButton>
     </form>
   );
 }

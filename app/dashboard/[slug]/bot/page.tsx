@@ -2,88 +2,126 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { signInMode } from "@/lib/auth/mode";
 import { findOwnedCommunity } from "@/lib/communities/owner-access";
-import { withCommunity } from "@/lib/db/scopes";
-import { DEFAULT_BOT_PERMISSIONS } from "@/lib/discord/bot-settings";
-import { PROBLEM_HINTS, type PermanentProblem } from "@/lib/discord/bot-rest";
-import { FAKE_BOT_HINT } from "@/lib/discord/demo";
+import { PROBLEM_HINTS } from "@/lib/discord/bot-rest";
+import { botOverview } from "@/lib/discord/bot-overview";
+import { FAKE_OWN_BOT_HINT } from "@/lib/discord/demo";
+import { communityGuildCatalog } from "@/lib/discord/guild-catalog";
+import { platformBot } from "@/lib/discord/platform-bot";
 import { CommunityHeader } from "../community-nav";
-import { BotForm } from "./bot-form";
+import { BotForm, OwnBotForm } from "./bot-form";
 import { CheckBot, FixDrift, ScanDrift } from "./bot-tools";
 
 export const metadata: Metadata = { title: "Discord bot" };
 
+type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ notice?: string; error?: string }> };
+
 const roleList = (ids: string[], names: Map<string, string>) => ids.map((id) => names.get(id) ?? id).join(", ");
 
-export default async function BotPage({ params }: { params: Promise<{ slug: string }> }) {
+// Codes from the bot authorization's return, never text from the URL.
+const INSTALL_ERRORS: Record<string, string> = {
+  bot_install_cancelled: "Adding the bot was cancelled on Discord. Nothing changed.",
+  other_server: "Discord added the bot to another server than this community's. Add it to this community's server.",
+  not_added: "Discord did not add the bot to your server. Try again, and pick this community's server on Discord.",
+  no_platform_bot: "This installation has no platform bot (DISCORD_BOT_TOKEN is not set). Use your own bot below.",
+};
+
+export default async function BotPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}/bot`);
   const community = await findOwnedCommunity(slug, user.id);
   if (!community) notFound();
+  const { notice, error } = await searchParams;
 
-  const { config, tiers, drift, syncs } = await withCommunity(community.id, async (tx) => ({
-    // Never the token column: it does not leave the server, even encrypted.
-    config: await tx.discordBotConfig.findUnique({
-      where: { communityId: community.id },
-      select: { clientId: true, permissions: true, prefix: true, welcomeMessage: true, farewellMessage: true, autoRoleAssignment: true, paymentVerificationChannel: true, adminChannel: true, isActive: true, lastOnline: true, settings: true },
-    }),
-    tiers: await tx.subscriptionTier.findMany({ select: { name: true, discordRoleId: true, extraRoleIds: true } }),
-    drift: await tx.discordRoleDrift.findMany({
-      where: { OR: [{ resolvedAt: null }, { resolvedAt: { gte: new Date(Date.now() - 7 * 86_400_000) } }] },
-      orderBy: [{ resolvedAt: { sort: "desc", nulls: "first" } }, { detectedAt: "desc" }],
-      take: 50,
-      select: { id: true, memberId: true, missingRoles: true, unpaidRoles: true, detectedAt: true, resolvedAt: true, lastError: true, member: { select: { nickname: true, discordUserId: true, user: { select: { username: true, globalName: true } } } } },
-    }),
-    syncs: await tx.discordRoleSync.findMany({ orderBy: { createdAt: "desc" }, take: 10, select: { id: true, outcome: true, added: true, removed: true, reason: true, createdAt: true, member: { select: { user: { select: { username: true } } } } } }),
-  }));
-  // Tier roles by name, for people rather than ids.
-  const roleNames = new Map(tiers.flatMap((t) => [t.discordRoleId, ...t.extraRoleIds].filter((r): r is string => !!r).map((r) => [r, `${t.name} role`] as const)));
-  const problem = (config?.settings as { botProblem?: PermanentProblem } | null)?.botProblem;
+  const { config, tiers, drift, syncs, problem } = await botOverview(community.id);
+  // The server's live roles and channels, through the bot (outside any transaction).
+  const catalog = config ? await communityGuildCatalog(community.id) : null;
+  const roleNames = new Map([
+    ...(catalog?.ok ? catalog.roles.map((r) => [r.id, r.name] as const) : []),
+    ...tiers.flatMap((t) => [t.discordRoleId, ...t.extraRoleIds].filter((r): r is string => !!r).map((r) => [r, `${t.name} role`] as const)),
+  ]);
   const open = drift.filter((d) => !d.resolvedAt);
   const demo = signInMode() === "demo";
+  const platform = platformBot();
+  const installHref = `/api/discord/bot/install?community=${encodeURIComponent(community.slug)}`;
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="bot" />
-      <div className="mt-8 grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <Card className="space-y-4">
-          <div className="flex items-center justify-between gap-4">
-            <h2 className="text-lg font-semibold">Bot settings</h2>
-            {config ? (
-              <Badge tone={config.isActive ? "success" : "neutral"} data-testid="bot-state">
-                {config.isActive ? (config.lastOnline ? `Online ${config.lastOnline.toISOString().slice(0, 16).replace("T", " ")} UTC` : "Configured") : "Inactive"}
-              </Badge>
-            ) : (
-              <Badge data-testid="bot-state">Not set up</Badge>
+      <div className="mt-6 space-y-3">
+        {notice === "bot_added" && <Alert tone="success">The bot is in your server. Pick its channels below, then give each tier a role on the Tiers tab.</Alert>}
+        {error && INSTALL_ERRORS[error] && <Alert tone="error">{INSTALL_ERRORS[error]}</Alert>}
+        {problem && <Alert tone="error">Role sync is paused: {PROBLEM_HINTS[problem]}</Alert>}
+      </div>
+      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div className="space-y-6">
+          <Card className="space-y-4">
+            <div className="flex flex-wrap items-center justify-between gap-4">
+              <h2 className="text-lg font-semibold">Connection</h2>
+              {config ? (
+                <Badge tone={config.isActive ? "success" : "neutral"} data-testid="bot-state">
+                  {config.isActive ? (config.lastOnline ? `Online ${config.lastOnline.toISOString().slice(0, 16).replace("T", " ")} UTC` : "Connected") : "Inactive"}
+                </Badge>
+              ) : (
+                <Badge data-testid="bot-state">Not set up</Badge>
+              )}
+            </div>
+            {!config && (
+              <>
+                <p className="text-sm text-slate-600">
+                  The bot gives each tier&apos;s role to members who pay, removes it when they stop, and adds paying members to your server. Add it to your server in one click: Discord asks you to confirm, then sends you back here.
+                </p>
+                {platform ? <ButtonLink href={installHref} prefetch={false}>Add the bot to your server</ButtonLink> : <Alert tone="info">This installation has no platform bot. Use your own bot below.</Alert>}
+              </>
             )}
-          </div>
-          {!config && (
-            <p className="text-sm text-slate-600">
-              Your own Discord bot grants each tier&apos;s role when a member pays and removes it when they stop. Create an application in the Discord Developer Portal, add a bot, invite it to your server with Manage Roles, and paste its token here.
-            </p>
+            {config?.usesPlatformBot && (
+              <div className="space-y-2 text-sm text-slate-600">
+                <p>The CommunityOS bot is connected to your server.</p>
+                {catalog && !catalog.ok && (
+                  <Alert tone="error">
+                    {catalog.message} <a href={installHref} className="font-medium underline">Add the bot again</a>
+                  </Alert>
+                )}
+              </div>
+            )}
+            {config && !config.usesPlatformBot && (
+              <div className="space-y-2 text-sm text-slate-600">
+                <p>Your own bot (application {config.clientId}) is connected. Discord lets only the platform&apos;s bot add paying members to your server; with your own bot, members join by invite.</p>
+                {catalog && !catalog.ok && <Alert tone="error">{catalog.message}</Alert>}
+                {platform && <a href={installHref} className="font-medium text-brand-700 underline">Switch to the CommunityOS bot</a>}
+              </div>
+            )}
+            <details className="rounded-lg bg-slate-50 p-4 text-sm" open={!platform && !config}>
+              <summary className="cursor-pointer font-medium">Use your own bot instead</summary>
+              <div className="mt-4">
+                <OwnBotForm slug={community.slug} configured={!!config && !config.usesPlatformBot} clientId={config && !config.usesPlatformBot ? config.clientId : ""} hint={demo ? FAKE_OWN_BOT_HINT : undefined} />
+              </div>
+            </details>
+          </Card>
+          {config && (
+            <Card className="space-y-4">
+              <h2 className="text-lg font-semibold">Messages and channels</h2>
+              {catalog && !catalog.ok && <Alert tone="error">{catalog.message}</Alert>}
+              <BotForm
+                slug={community.slug}
+                community={community.name}
+                channels={catalog?.ok ? catalog.channels : null}
+                values={{
+                  welcomeMessage: config.welcomeMessage ?? "",
+                  farewellMessage: config.farewellMessage ?? "",
+                  autoRoleAssignment: config.autoRoleAssignment,
+                  paymentVerificationChannel: config.paymentVerificationChannel ?? "",
+                  adminChannel: config.adminChannel ?? "",
+                  isActive: config.isActive,
+                }}
+              />
+            </Card>
           )}
-          {demo && <Alert tone="info">{FAKE_BOT_HINT}</Alert>}
-          {problem && <Alert tone="error">Role sync is paused: {PROBLEM_HINTS[problem]}</Alert>}
-          <BotForm
-            slug={community.slug}
-            community={community.name}
-            values={{
-              configured: !!config,
-              clientId: config?.clientId ?? "",
-              permissions: config?.permissions.toString() ?? DEFAULT_BOT_PERMISSIONS,
-              prefix: config?.prefix ?? "!",
-              welcomeMessage: config?.welcomeMessage ?? "Welcome to {community}, {user}! Your {tier} perks are unlocked.",
-              farewellMessage: config?.farewellMessage ?? "",
-              autoRoleAssignment: config?.autoRoleAssignment ?? true,
-              paymentVerificationChannel: config?.paymentVerificationChannel ?? "",
-              adminChannel: config?.adminChannel ?? "",
-              isActive: config?.isActive ?? true,
-            }}
-          />
-        </Card>
+        </div>
         <div className="space-y-6">
           <Card className="space-y-3">
             <h2 className="text-lg font-semibold">Health</h2>

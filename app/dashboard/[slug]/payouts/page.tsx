@@ -7,6 +7,8 @@ import { requireUser } from "@/lib/auth/require-user";
 import { connectState, refreshConnectState, type ConnectState } from "@/lib/billing/connect";
 import { applicationFeePercent, PLATFORM_PLANS, isPlatformPlan } from "@/lib/billing/plans";
 import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { withCommunity } from "@/lib/db/scopes";
+import { syncAllTiers } from "@/lib/tiers/service";
 import { CommunityHeader } from "../community-nav";
 import { ConnectForm } from "./connect-form";
 
@@ -30,9 +32,12 @@ export default async function PayoutsPage({ params, searchParams }: Props) {
   let state = connectState(community);
   let problem: string | null = null;
   // Back from Stripe's onboarding: ask Stripe where the account stands.
+  let tiersSynced = 0;
   if (returned === "return" && state === "onboarding") {
     try {
       state = await refreshConnectState(community);
+      // Charges just became possible: the tiers go to Stripe now, not one "Sync" click at a time.
+      if (state === "charges_enabled") tiersSynced = (await syncAllTiers(community, (fn) => withCommunity(community.id, fn))).synced;
     } catch {
       problem = "We couldn't reach Stripe to check your account. Reload this page in a moment.";
     }
@@ -50,6 +55,7 @@ export default async function PayoutsPage({ params, searchParams }: Props) {
         </div>
         <p className="text-sm text-slate-600">{info.body}</p>
         {problem && <Alert tone="error">{problem}</Alert>}
+        {tiersSynced > 0 && <Alert tone="success">Your {tiersSynced === 1 ? "tier is" : `${tiersSynced} tiers are`} now on Stripe: members can subscribe.</Alert>}
         {returned === "refresh" && <Alert tone="info">The Stripe link expired. Continue to get a fresh one.</Alert>}
         {state !== "charges_enabled" && (
           <ConnectForm slug={community.slug} label={state === "not_connected" ? "Connect Stripe" : "Continue Stripe setup"} />

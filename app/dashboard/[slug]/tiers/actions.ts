@@ -2,20 +2,29 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { communityAction, communityWorkflow, type ActionResult, type ActionState } from "@/lib/actions";
+import { z } from "zod";
+import { ActionError, communityAction, communityWorkflow, type ActionResult, type ActionState } from "@/lib/actions";
+import { createRoleForTier } from "@/lib/discord/guild-catalog";
+import { checkTierRoles } from "@/lib/tiers/discord-roles";
 import { createTier, moveTier, setTierActive, syncTier, updateTier, type SyncOutcome } from "@/lib/tiers/service";
 import { tierErrorCode } from "@/lib/tiers/errors";
 import { moveTierSchema, setTierActiveSchema, tierInputSchema, tierRefSchema } from "@/lib/tiers/validation";
 
 type Saved = { tierId: string } & SyncOutcome;
 
-const create = communityWorkflow(tierInputSchema, "owner", (input, { community, inScope }) => createTier(input, community, inScope), (input, r) => ({
+const create = communityWorkflow(tierInputSchema, "owner", async (input, { community, inScope }) => {
+  await checkTierRoles(community.id, input);
+  return createTier(input, community, inScope);
+}, (input, r) => ({
   action: "tier.created", objectType: "tier", objectId: r.tierId, details: { name: input.name, price: input.price, currency: input.currency, interval: input.interval },
 }));
 const update = communityWorkflow(
   tierInputSchema.and(tierRefSchema),
   "owner",
-  ({ tierId, ...input }, { community, inScope }) => updateTier(tierId, input, community, inScope),
+  async ({ tierId, ...input }, { community, inScope }) => {
+    await checkTierRoles(community.id, input);
+    return updateTier(tierId, input, community, inScope);
+  },
   (input, r) => ({ action: "tier.updated", objectType: "tier", objectId: r.tierId, details: { name: input.name, price: input.price, currency: input.currency, interval: input.interval } }),
 );
 const move = communityAction(moveTierSchema, "owner", ({ tierId, direction }, { tx }) => moveTier(tierId, direction, tx), ({ tierId, direction }) => ({
@@ -28,6 +37,18 @@ const activate = communityWorkflow(
   ({ tierId, active }) => ({ action: active ? "tier.activated" : "tier.deactivated", objectType: "tier", objectId: tierId }),
 );
 const sync = communityWorkflow(tierRefSchema, "owner", ({ tierId }, { community, inScope }) => syncTier(tierId, community, inScope));
+
+/** "Create a role for this tier": made by the bot in the server, below its own role; the form selects it. */
+export const createTierRoleAction = communityWorkflow(
+  z.object({ name: z.string().trim().min(1, "Give the tier a name first: the role is named after it.").max(100, "must be at most 100 characters") }),
+  "owner",
+  async ({ name }, { community }) => {
+    const role = await createRoleForTier(community.id, name);
+    if ("error" in role) throw new ActionError(role.error);
+    return role;
+  },
+  ({ name }, role) => ({ action: "discord.role_created", objectType: "role", objectId: role.id, details: { name } }),
+);
 
 function afterSave(formData: FormData, result: ActionResult<Saved>): ActionResult<Saved> {
   if (!result.ok) return result;

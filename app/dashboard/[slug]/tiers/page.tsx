@@ -14,6 +14,7 @@ import { formatMoney } from "@/lib/utils/money";
 import { CommunityHeader } from "../community-nav";
 import { tierRowAction } from "./actions";
 import { EMPTY_TIER, TierForm } from "./tier-form";
+import { tierRoleChoices } from "@/lib/tiers/discord-roles";
 
 export const metadata: Metadata = { title: "Tiers" };
 
@@ -40,7 +41,7 @@ export default async function TiersPage({ params, searchParams }: Props) {
   const community = await findOwnedCommunity(slug, user.id);
   if (!community) notFound();
   const { notice, error } = await searchParams;
-  const tiers = await withCommunity(community.id, listTiersForOwner);
+  const [tiers, roles] = await Promise.all([withCommunity(community.id, listTiersForOwner), tierRoleChoices(community.id)]);
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
@@ -96,7 +97,7 @@ export default async function TiersPage({ params, searchParams }: Props) {
       <section aria-labelledby="new-tier-heading" className="mt-10">
         <h2 id="new-tier-heading" className="text-lg font-semibold">New tier</h2>
         <Card className="mt-4 max-w-3xl">
-          <TierForm slug={slug} values={EMPTY_TIER} />
+          <TierForm slug={slug} values={EMPTY_TIER} roles={roles} />
         </Card>
       </section>
     </div>

@@ -1,10 +1,12 @@
 "use client";
 
-import { useActionState } from "react";
+import { startTransition, useActionState, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { createTierAction, updateTierAction } from "./actions";
+import type { GuildRole } from "@/lib/discord/guild-catalog";
+import { createTierAction, createTierRoleAction, updateTierAction } from "./actions";
 
 export type TierValues = {
   tierId?: string;
@@ -15,20 +17,110 @@ export type TierValues = {
   interval: string;
   features: string;
   discordRoleId: string;
-  extraRoleIds: string;
+  extraRoleIds: string[];
   maxMembers: string;
   trialDays: string;
 };
 
 export const EMPTY_TIER: TierValues = {
-  name: "", description: "", price: "", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0",
+  name: "", description: "", price: "", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: [], maxMembers: "", trialDays: "0",
 };
 
-export function TierForm({ slug, values }: { slug: string; values: TierValues }) {
+/** The server's roles, by name and colour; the ones the bot cannot hand out are shown, not offered. */
+export type RoleChoices = { roles: GuildRole[] } | { unavailable: string };
+
+function Swatch({ color }: { color: string | null }) {
+  return <span aria-hidden="true" className="inline-block h-3 w-3 shrink-0 rounded-full ring-1 ring-slate-300" style={{ background: color ?? "#99aab5" }} />;
+}
+
+function RolePicker({ slug, choices, value, extra, tierName, errors }: { slug: string; choices: RoleChoices; value: string; extra: string[]; tierName: () => string; errors?: { main?: string[]; extra?: string[] } }) {
+  const [created, createAction, creating] = useActionState(createTierRoleAction, null);
+  const [roles, setRoles] = useState("roles" in choices ? choices.roles : []);
+  const [selected, setSelected] = useState(value);
+  useEffect(() => {
+    if (!created?.ok) return;
+    setRoles((current) => (current.some((r) => r.id === created.data.id) ? current : [created.data, ...current]));
+    setSelected(created.data.id);
+  }, [created]);
+
+  if ("unavailable" in choices) {
+    return (
+      <div className="space-y-2">
+        <p className="text-sm font-medium text-slate-900">Discord role</p>
+        <Alert tone="info">{choices.unavailable}</Alert>
+        {/* Keep what the tier has; it can't be checked or changed until the bot can see the server. */}
+        <input type="hidden" name="discordRoleId" value={value} />
+        {extra.map((id) => <input key={id} type="hidden" name="extraRoleIds" value={id} />)}
+      </div>
+    );
+  }
+  const current = roles.find((r) => r.id === selected);
+  const blocked = roles.filter((r) => !r.assignable);
+  return (
+    <div className="space-y-3">
+      <Field id="discordRoleId" label="Discord role" hint="The role this tier grants. Roles the bot can't hand out are listed but can't be picked." errors={errors?.main}>
+        {(aria) => (
+          <Select {...aria} name="discordRoleId" value={selected} onChange={(e) => setSelected(e.target.value)}>
+            <option value="">No role</option>
+            {!current && selected && <option value={selected}>A role that is no longer in your server</option>}
+            {roles.map((r) => (
+              <option key={r.id} value={r.id} disabled={!r.assignable}>{r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}</option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      {current && (
+        <p className="flex items-center gap-2 text-sm text-slate-600" data-testid="picked-role"><Swatch color={current.color} /> Members of this tier get “{current.name}”.</p>
+      )}
+      <div className="flex flex-wrap items-center gap-3">
+        {/* Not a submit: the tier form keeps what was typed while the role is made. */}
+        <Button
+          type="button"
+          variant="secondary"
+          size="sm"
+          disabled={creating}
+          onClick={() => {
+            const data = new FormData();
+            data.set("communitySlug", slug);
+            data.set("name", tierName());
+            startTransition(() => createAction(data));
+          }}
+        >
+          {creating ? "Creating…" : "Create a role for this tier"}
+        </Button>
+        {created && !created.ok && <span role="alert" className="text-sm text-rose-700">{created.error}</span>}
+        {created?.ok && <span role="status" className="text-sm text-emerald-700">Created “{created.data.name}” in your server, below the bot&apos;s role.</span>}
+      </div>
+      {blocked.length > 0 && (
+        <details className="text-xs text-slate-500">
+          <summary className="cursor-pointer">Why can&apos;t some roles be picked?</summary>
+          <ul className="mt-1 list-disc space-y-1 pl-5">{blocked.map((r) => <li key={r.id}>“{r.name}” {r.reason}.</li>)}</ul>
+        </details>
+      )}
+      {roles.some((r) => r.assignable && r.id !== selected) && (
+        <fieldset>
+          <legend className="text-sm font-medium text-slate-900">More roles (optional)</legend>
+          <div className="mt-2 grid gap-1 sm:grid-cols-2">
+            {roles.filter((r) => r.assignable && r.id !== selected).map((r) => (
+              <label key={r.id} className="flex items-center gap-2 text-sm">
+                <input type="checkbox" name="extraRoleIds" value={r.id} defaultChecked={extra.includes(r.id)} className="h-4 w-4 rounded border-slate-300" />
+                <Swatch color={r.color} /> {r.name}
+              </label>
+            ))}
+          </div>
+          {errors?.extra && <p className="mt-1.5 text-sm text-rose-600">More roles {errors.extra.join("; ")}</p>}
+        </fieldset>
+      )}
+    </div>
+  );
+}
+
+export function TierForm({ slug, values, roles }: { slug: string; values: TierValues; roles: RoleChoices }) {
   const [state, formAction] = useActionState(values.tierId ? updateTierAction : createTierAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const echoed = state && !state.ok ? state.values : undefined;
-  const v = (name: keyof TierValues) => echoed?.[name] ?? values[name] ?? "";
+  const v = (name: Exclude<keyof TierValues, "extraRoleIds">) => echoed?.[name] ?? values[name] ?? "";
+  const nameRef = useRef<HTMLInputElement>(null);
 
   return (
     <form action={formAction} className="space-y-6" noValidate>
@@ -36,7 +128,7 @@ export function TierForm({ slug, values }: { slug: string; values: TierValues })
       {values.tierId && <input type="hidden" name="tierId" value={values.tierId} />}
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       <Field id="name" label="Tier name" errors={errors?.name}>
-        {(aria) => <Input {...aria} name="name" defaultValue={v("name")} maxLength={100} required />}
+        {(aria) => <Input {...aria} ref={nameRef} name="name" defaultValue={v("name")} maxLength={100} required />}
       </Field>
       <div className="grid gap-6 sm:grid-cols-3">
         <Field id="price" label="Price" errors={errors?.price}>
@@ -60,13 +152,8 @@ export function TierForm({ slug, values }: { slug: string; values: TierValues })
       <Field id="features" label="Features" hint="One per line; shown on your public page." errors={errors?.features}>
         {(aria) => <Textarea {...aria} name="features" defaultValue={v("features")} />}
       </Field>
+      <RolePicker slug={slug} choices={roles} value={v("discordRoleId")} extra={values.extraRoleIds} tierName={() => nameRef.current?.value ?? ""} errors={{ main: errors?.discordRoleId, extra: errors?.extraRoleIds }} />
       <div className="grid gap-6 sm:grid-cols-2">
-        <Field id="discordRoleId" label="Discord role id" hint="The role this tier grants (Server Settings → Roles → Copy Role ID)." errors={errors?.discordRoleId}>
-          {(aria) => <Input {...aria} name="discordRoleId" inputMode="numeric" defaultValue={v("discordRoleId")} />}
-        </Field>
-        <Field id="extraRoleIds" label="More role ids" hint="Optional, separated by commas." errors={errors?.extraRoleIds}>
-          {(aria) => <Input {...aria} name="extraRoleIds" defaultValue={v("extraRoleIds")} />}
-        </Field>
         <Field id="maxMembers" label="Member cap" hint="Optional. At the cap the tier shows “sold out”." errors={errors?.maxMembers}>
           {(aria) => <Input {...aria} name="maxMembers" type="number" min={1} defaultValue={v("maxMembers")} />}
         </Field>

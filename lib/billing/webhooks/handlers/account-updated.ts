@@ -1,3 +1,4 @@
+import { enqueueJob, JOB_KINDS } from "../../../jobs/enqueue";
 import { isMissingAtStripe } from "../../stripe";
 import { defineHandler, parseObject } from "../handler";
 import { WebhookRejection } from "../errors";
@@ -19,11 +20,14 @@ export const accountUpdated = defineHandler({
     }
   },
   async apply(tx, account, ctx) {
+    const before = await tx.community.findUniqueOrThrow({ where: { id: ctx.communityId }, select: { stripeChargesEnabled: true } });
     await tx.community.update({
       where: { id: ctx.communityId, stripeAccountId: account.id },
       data: { stripeChargesEnabled: account.charges_enabled, stripeDetailsSubmitted: account.details_submitted },
       select: { id: true },
     });
+    // Charges just became possible: the tiers go to Stripe by themselves.
+    if (account.charges_enabled && !before.stripeChargesEnabled) await enqueueJob(tx, JOB_KINDS.syncTiers, { communityId: ctx.communityId }, { key: `sync_tiers:${ctx.communityId}` });
     return "processed";
   },
 });

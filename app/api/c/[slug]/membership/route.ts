@@ -12,8 +12,8 @@ export const GET = route(async (_request: Request, { params }: { params: Promise
   const user = await getSessionUser();
   if (!user) return Response.json({ error: "Please sign in." }, { status: 401 });
   const slug = slugSchema.safeParse((await params).slug);
-  const community = slug.success ? await db.community.findUnique({ where: { slug: slug.data }, select: { id: true } }) : null;
+  const community = slug.success ? await db.community.findUnique({ where: { slug: slug.data }, select: { id: true, discordGuildId: true } }) : null;
   if (!community) return Response.json({ error: "No such community." }, { status: 404 });
   const status = await withCommunity(community.id, (tx) => membershipStatus(community.id, user.id, tx));
-  return Response.json(status, { headers: { "cache-control": "no-store" } });
+  return Response.json({ ...status, guildId: community.discordGuildId }, { headers: { "cache-control": "no-store" } });
 });

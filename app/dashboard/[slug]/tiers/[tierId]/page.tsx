@@ -8,6 +8,7 @@ import { findOwnedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { CommunityHeader } from "../../community-nav";
 import { TierForm } from "../tier-form";
+import { tierRoleChoices } from "@/lib/tiers/discord-roles";
 
 export const metadata: Metadata = { title: "Edit tier" };
 
@@ -18,6 +19,7 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
   if (!community || !z.uuid().safeParse(tierId).success) notFound();
   const tier = await withCommunity(community.id, (tx) => tx.subscriptionTier.findUnique({ where: { id: tierId } }));
   if (!tier) notFound();
+  const roles = await tierRoleChoices(community.id);
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="tiers" />
@@ -26,6 +28,7 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
         <h2 className="mb-6 text-lg font-semibold">Edit {tier.name}</h2>
         <TierForm
           slug={slug}
+          roles={roles}
           values={{
             tierId: tier.id,
             name: tier.name,
@@ -35,7 +38,7 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
             interval: tier.interval,
             features: Array.isArray(tier.features) ? tier.features.filter((f) => typeof f === "string").join("\n") : "",
             discordRoleId: tier.discordRoleId ?? "",
-            extraRoleIds: tier.extraRoleIds.join(", "),
+            extraRoleIds: tier.extraRoleIds,
             maxMembers: tier.maxMembers?.toString() ?? "",
             trialDays: String(tier.trialDays),
           }}
