@@ -3,7 +3,7 @@
 import { generateKeyPairSync, sign as edSign } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeDiscord, type FakeDiscord } from "../e2e/fakes/discord/server";
-import { FAKE_BOT } from "../e2e/fakes/discord/data";
+import { FAKE_APPLICATIONS } from "../e2e/fakes/discord/data";
 import { refreshMember } from "../lib/billing/member-refresh";
 import { decryptToken, encryptToken, keyIdOf, newKeyEntry, parseKeyRing } from "../lib/crypto/token-box";
 import { db } from "../lib/db/client";
@@ -17,6 +17,7 @@ import { syncMemberRoles } from "../lib/discord/role-sync";
 import { asOwner, createCommunity, createUser } from "./support/fixtures";
 
 let discord: FakeDiscord;
+const FAKE_BOT = { token: FAKE_APPLICATIONS[0]!.token, applicationId: FAKE_APPLICATIONS[0]!.id };
 const rest = (token: string) => botRest(token, `${discord.url}/api`);
 const UNMANAGED = "399999999999999999";
 
@@ -26,15 +27,19 @@ async function control(path: string, body?: object) {
 }
 const guildState = (guildId: string) => control(`guilds/${guildId}`) as Promise<{ members: Record<string, string[]>; requests: { method: string; path: string; status: number }[]; messages: { channelId: string; content: string }[] }>;
 
-/** A community with a configured bot, a tier granting a role, and one paying member. */
+/**
+ * A community with a configured bot, a tier granting a role, and one paying
+ * member who is in the server (as a seeded member who joined long ago).
+ */
 async function setup(status = "active") {
   const owner = await createUser("bot_owner");
   const community = await createCommunity(owner.id);
   const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
   const roleId = `${guildId.slice(0, -2)}41`;
-  await control(`guilds/${guildId}/roles`, { id: roleId, name: "Gold role", position: 2 });
-  await control(`guilds/${guildId}/roles`, { id: UNMANAGED, name: "Moderator", position: 3 });
+  // The server, with the bot's role above the tier's (the owner dragged it there).
+  await control("guilds", { id: guildId, roles: [{ id: roleId, name: "Gold role" }, { id: UNMANAGED, name: "Moderator" }], channels: [{ id: "500000000000000001", name: "admin" }, { id: "500000000000000002", name: "payments" }] });
   const user = await createUser("bot_member");
+  await control(`guilds/${guildId}/members/${user.discordId}`, { roles: [] });
   const memberId = await withCommunity(community.id, async (tx) => {
     await tx.discordBotConfig.create({
       data: { communityId: community.id, botTokenEncrypted: sealToken(FAKE_BOT.token, community.id), clientId: FAKE_BOT.applicationId, permissions: 268435456n, adminChannel: "500000000000000001", paymentVerificationChannel: "500000000000000002" },
@@ -130,13 +135,21 @@ describe("role sync", () => {
     expect(puts.map((r) => r.status)).toEqual([502, 204]);
   });
 
-  it("records 10007 Unknown Member (left the guild) after one request", async () => {
+  it("meets 10007 Unknown Member (left the server) with one request; an owner's own bot cannot add them back, so they join by invite", async () => {
     const s = await setup();
     await control("reset", {});
     await control(`guilds/${s.guildId}/members/${s.discordUserId}`, { left: true });
     const result = await syncMemberRoles(s.communityId, s.memberId, { reason: "left", rest });
-    expect(result.outcome).toBe("unknown_member");
+    expect(result.outcome).toBe("not_in_guild");
     expect((await guildState(s.guildId)).requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 404"]);
+    const member = await withCommunity(s.communityId, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { guildStatus: true } }));
+    expect(member.guildStatus).toBe("invite_needed");
+  });
+
+  it("a role PUT on someone who is not in the server is refused by Discord with 10007", async () => {
+    const s = await setup();
+    const stranger = await createUser("not_in_server");
+    await expect(rest(FAKE_BOT.token).put(`/guilds/${s.guildId}/members/${stranger.discordId}/roles/${s.roleId}`)).rejects.toMatchObject({ code: 10007, status: 404 });
   });
 
   it("a bad token pauses syncing for the whole community instead of failing member after member", async () => {
@@ -235,13 +248,13 @@ describe("bot token encryption", () => {
       expect(rotated).toBe(1);
       expect(failed).toEqual([{ communityId: damaged.communityId, reason: expect.stringMatching(/not a sealed bot token/) }]);
       const sealed = await withCommunity(s.communityId, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: s.communityId }, select: { botTokenEncrypted: true } }));
-      expect(keyIdOf(sealed.botTokenEncrypted)).toBe("rotated");
-      expect(decryptToken(sealed.botTokenEncrypted, s.communityId, parseKeyRing(fresh))).toBe(FAKE_BOT.token);
+      expect(keyIdOf(sealed.botTokenEncrypted!)).toBe("rotated");
+      expect(decryptToken(sealed.botTokenEncrypted!, s.communityId, parseKeyRing(fresh))).toBe(FAKE_BOT.token);
       // And back: the old key current again.
       env.BOT_TOKEN_KEYS = `${old},${fresh}`;
       expect((await rotateBotTokens(only)).rotated).toBe(1);
       const back = await withCommunity(s.communityId, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: s.communityId }, select: { botTokenEncrypted: true } }));
-      expect(decryptToken(back.botTokenEncrypted, s.communityId, parseKeyRing(old))).toBe(FAKE_BOT.token);
+      expect(decryptToken(back.botTokenEncrypted!, s.communityId, parseKeyRing(old))).toBe(FAKE_BOT.token);
     } finally {
       env.BOT_TOKEN_KEYS = old;
     }

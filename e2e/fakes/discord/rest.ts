@@ -132,6 +132,7 @@ function guildJson(guild: Guild) {
     nsfw_level: 0,
     emojis: [],
     stickers: [],
+    incidents_data: null,
   };
 }
 
@@ -158,7 +159,7 @@ export const ROUTES: Route[] = [
     path: "/users/@me",
     auth: "either",
     handle: (ctx) => {
-      if (ctx.caller.kind === "bot") return { status: 200, body: userJson(ctx.caller.app.botUserId) };
+      if (ctx.caller.kind === "bot") return { status: 200, body: userJson(ctx.caller.app.botUserId, true) };
       if (ctx.caller.kind !== "bearer" || !ctx.caller.grant.scopes.includes("identify")) return error(401, 0, "401: Unauthorized");
       const profile = userJson(ctx.caller.grant.userId, true);
       if (!ctx.caller.grant.scopes.includes("email")) return { status: 200, body: { ...profile, email: undefined, verified: undefined } };

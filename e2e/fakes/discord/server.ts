@@ -232,6 +232,13 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
       return send(res, 200, { ok: true });
     }
     if (route === "/_control/gateway" && !post) return send(res, 200, { sessions: gateway.sessions() });
+    if (route === "/_control/oauth/grant" && post) {
+      // A user's OAuth grant to the platform application, as if they had signed in (for test users Discord has no page for).
+      const grant = { userId: String(input.userId), scopes: String(input.scope ?? "identify guilds.join").split(" "), clientId: String(input.clientId ?? FAKE_APPLICATIONS[0]!.id), expiresAt: Date.now() + Number(input.expiresIn ?? 604_800) * 1000 };
+      const { accessToken, refreshToken } = grantTokens(state, grant);
+      changed();
+      return send(res, 200, { access_token: accessToken, refresh_token: refreshToken, expires_at: Math.floor(grant.expiresAt / 1000), scope: grant.scopes.join(" ") });
+    }
     if ((m = /^\/_control\/users\/(\d+)$/.exec(route)) && post) {
       const settings = (state.users[m[1]!] ??= {});
       if (typeof input.guildCount === "number") settings.guildCount = input.guildCount;

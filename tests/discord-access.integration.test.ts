@@ -1,0 +1,245 @@
+// Real Discord access against the honest fake: a paying member is added to the
+// server with their own grant (and every way that can fail: banned, too many
+// servers, no grant, an expired grant refreshed, a revoked one), the platform's
+// bot is added through its authorization and confirmed, tiers name only roles
+// the bot can hand out, and the gateway brings a member who left and came back
+// their roles.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FAKE_APPLICATIONS } from "../e2e/fakes/discord/data";
+import { startFakeDiscord, type FakeDiscord } from "../e2e/fakes/discord/server";
+import { refreshMember } from "../lib/billing/member-refresh";
+import { db } from "../lib/db/client";
+import { withCommunity } from "../lib/db/scopes";
+import { confirmBotInstall } from "../lib/discord/bot-install";
+import { botRest } from "../lib/discord/bot-rest";
+import { createRoleForTier, readGuildCatalog } from "../lib/discord/guild-catalog";
+import { onGuildMember, watchGateways } from "../lib/discord/gateway-watch";
+import { syncMemberRoles } from "../lib/discord/role-sync";
+import { checkTierRoles } from "../lib/tiers/discord-roles";
+import { asOwner, createCommunity, createUser } from "./support/fixtures";
+
+let discord: FakeDiscord;
+const PLATFORM = FAKE_APPLICATIONS[0]!;
+const rest = (token: string) => botRest(token, `${discord.url}/api`);
+
+async function control<T = Record<string, unknown>>(path: string, body?: object): Promise<T> {
+  const response = await fetch(`${discord.url}/_control/${path}`, { method: body ? "POST" : "GET", body: body ? JSON.stringify(body) : undefined });
+  return response.json() as Promise<T>;
+}
+type GuildState = { members: Record<string, string[]>; roles: { id: string; name: string; position: number }[]; requests: { method: string; path: string; status: number }[] };
+const guildState = (guildId: string) => control<GuildState>(`guilds/${guildId}`);
+
+beforeAll(async () => {
+  discord = await startFakeDiscord();
+  // The platform's bot, the sign-in client and token refreshes all go to this fake.
+  process.env.DISCORD_FAKE_URL = discord.url;
+});
+afterAll(async () => {
+  await discord.close();
+  await db.$disconnect();
+});
+
+async function queued(communityId: string) {
+  return asOwner(async (c) =>
+    (await c.query<{ kind: string }>("SELECT t.identifier AS kind FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1", [communityId])).rows.map((r) => r.kind),
+  );
+}
+
+/** A community served by the platform's bot, a tier with a role, and a paying member who is not in the server yet. */
+async function paying(options: { grant?: { scope?: string; expiresIn?: number } | null; bot?: "platform" | "own" } = {}) {
+  const owner = await createUser("access_owner");
+  const community = await createCommunity(owner.id);
+  const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
+  const roleId = `${guildId.slice(0, -2)}51`;
+  await control("guilds", { id: guildId, roles: [{ id: roleId, name: "Gold" }], channels: [{ id: `${guildId.slice(0, -2)}61`, name: "general" }] });
+  const user = await createUser("access_member");
+  const memberId = await withCommunity(community.id, async (tx) => {
+    await tx.discordBotConfig.create({
+      data: options.bot === "own"
+        ? { communityId: community.id, usesPlatformBot: false, botTokenEncrypted: (await import("../lib/discord/bot-config")).sealToken(PLATFORM.token, community.id), clientId: PLATFORM.id, permissions: 0n }
+        : { communityId: community.id, usesPlatformBot: true, clientId: PLATFORM.id, permissions: 0n },
+    });
+    const tier = await tx.subscriptionTier.create({ data: { communityId: community.id, name: "Gold", price: "5.00", interval: "monthly", discordRoleId: roleId }, select: { id: true } });
+    const member = await tx.communityMember.create({ data: { communityId: community.id, userId: user.id, discordUserId: user.discordId }, select: { id: true } });
+    await tx.subscription.create({
+      data: { communityId: community.id, memberId: member.id, tierId: tier.id, stripeSubscriptionId: `sub_access_${member.id}`, stripeCustomerId: "cus_access", tierName: "Gold", status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) },
+    });
+    await refreshMember(tx, member.id, new Date());
+    return member.id;
+  });
+  if (options.grant !== null) {
+    const grant = await control<{ access_token: string; refresh_token: string; expires_at: number; scope: string }>("oauth/grant", { userId: user.discordId, scope: options.grant?.scope ?? "identify email guilds guilds.join", expiresIn: options.grant?.expiresIn });
+    await db.account.create({ data: { userId: user.id, type: "oidc", provider: "discord", providerAccountId: user.discordId, access_token: grant.access_token, refresh_token: grant.refresh_token, expires_at: grant.expires_at, scope: grant.scope } });
+  }
+  const status = async () => (await withCommunity(community.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { guildStatus: true, roles: true } })));
+  return { communityId: community.id, guildId, roleId, memberId, user, status };
+}
+
+type Paying = { communityId: string; guildId: string; roleId: string; memberId: string; user: { id: string; discordId: string } };
+
+describe("a paying member is put into the server", () => {
+  it("with their own guilds.join grant, then given the tier's role", async () => {
+    const s = await paying();
+    const result = await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
+    expect(result).toMatchObject({ outcome: "synced", added: [s.roleId] });
+    expect((await guildState(s.guildId)).members[s.user.discordId]).toEqual([s.roleId]);
+    expect(await s.status()).toEqual({ guildStatus: "joined", roles: [s.roleId] });
+    const calls = (await guildState(s.guildId)).requests.filter((r) => r.path.includes(s.user.discordId)).map((r) => `${r.method} ${r.status}`);
+    expect(calls).toEqual(["GET 404", "PUT 201", "PUT 204"]);
+  });
+
+  it("refreshes an expired grant first, and keeps the new one", async () => {
+    const s = await paying({ grant: { expiresIn: -10 } });
+    const before = await db.account.findFirstOrThrow({ where: { userId: s.user.id }, select: { access_token: true } });
+    expect((await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest })).outcome).toBe("synced");
+    const after = await db.account.findFirstOrThrow({ where: { userId: s.user.id }, select: { access_token: true, expires_at: true } });
+    expect(after.access_token).not.toBe(before.access_token);
+    expect(after.expires_at! * 1000).toBeGreaterThan(Date.now());
+    expect((await s.status()).guildStatus).toBe("joined");
+  });
+
+  it.each([
+    ["banned", (s: Paying): Promise<unknown> => control(`guilds/${s.guildId}/members/${s.user.discordId}`, { ban: true }), "banned"],
+    ["in 100 servers already (30001)", (s: Paying): Promise<unknown> => control(`users/${s.user.discordId}`, { guildCount: 100 }), "guild_limit"],
+    ["whose grant Discord no longer accepts (50025)", (s: Paying): Promise<unknown> => control(`users/${s.user.discordId}`, { expireTokens: true }), "needs_sign_in"],
+  ] as const)("says so, grants nothing and does not retry, for someone %s", async (_name, arrange, expected) => {
+    const s = await paying();
+    await arrange(s);
+    // An expired access token whose refresh also fails: the refresh token was used up meanwhile.
+    if (expected === "needs_sign_in") await db.account.updateMany({ where: { userId: s.user.id }, data: { refresh_token: "refresh-revoked", expires_at: Math.floor(Date.now() / 1000) + 3600 } });
+    const result = await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
+    expect(result.outcome).toBe("not_in_guild");
+    expect((await s.status()).guildStatus).toBe(expected);
+    expect((await guildState(s.guildId)).members[s.user.discordId]).toBeUndefined();
+    expect((await guildState(s.guildId)).requests.filter((r) => r.path.endsWith(`/roles/${s.roleId}`))).toEqual([]);
+  });
+
+  it("asks the member to sign in again when there is no grant, or one without guilds.join", async () => {
+    for (const grant of [null, { scope: "identify email guilds" }]) {
+      const s = await paying({ grant });
+      expect((await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest })).outcome).toBe("not_in_guild");
+      expect((await s.status()).guildStatus).toBe("needs_sign_in");
+    }
+  });
+
+  it("a revoked refresh token means signing in again", async () => {
+    const s = await paying({ grant: { expiresIn: -10 } });
+    await db.account.updateMany({ where: { userId: s.user.id }, data: { refresh_token: "refresh-revoked" } });
+    await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
+    expect((await s.status()).guildStatus).toBe("needs_sign_in");
+  });
+
+  it("an owner's own bot cannot add people (Discord lets only the authorized application): they join by invite", async () => {
+    const s = await paying({ bot: "own" });
+    await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
+    expect((await s.status()).guildStatus).toBe("invite_needed");
+    expect((await guildState(s.guildId)).requests.filter((r) => r.method === "PUT" && r.path.includes(s.guildId))).toEqual([]);
+  });
+});
+
+describe("the gateway", () => {
+  it("marks a member who left, and on return restores their roles and welcomes them", async () => {
+    const s = await paying();
+    await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
+    expect(await onGuildMember("remove", s.guildId, s.user.discordId)).toBe("marked");
+    expect((await s.status()).guildStatus).toBe("left");
+    expect(await queued(s.communityId)).toContain("notify:farewell");
+    expect(await onGuildMember("add", s.guildId, s.user.discordId)).toBe("restored");
+    expect((await s.status()).guildStatus).toBe("joined");
+    expect(await queued(s.communityId)).toEqual(expect.arrayContaining(["discord:role_sync", "notify:welcome"]));
+    expect(await onGuildMember("add", "299999999999999999", s.user.discordId)).toBe("ignored");
+  });
+
+  it("hears GUILD_MEMBER_REMOVE and GUILD_MEMBER_ADD from Discord over a real gateway connection", async () => {
+    const s = await paying();
+    await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
+    const { inject } = await import("vitest");
+    const watch = watchGateways({ databaseUrl: inject("appUrl"), every: 200 });
+    try {
+      await expect.poll(async () => (await control<{ sessions: number }>("gateway")).sessions, { timeout: 10_000 }).toBeGreaterThan(0);
+      await control(`guilds/${s.guildId}/members/${s.user.discordId}`, { left: true });
+      await expect.poll(async () => (await s.status()).guildStatus, { timeout: 10_000 }).toBe("left");
+      await control(`guilds/${s.guildId}/members/${s.user.discordId}`, { join: true });
+      await expect.poll(async () => (await s.status()).guildStatus, { timeout: 10_000 }).toBe("joined");
+      // The role sync the arrival queued puts the role back.
+      await syncMemberRoles(s.communityId, s.memberId, { reason: "joined the server", rest });
+      expect((await guildState(s.guildId)).members[s.user.discordId]).toEqual([s.roleId]);
+    } finally {
+      await watch.stop();
+    }
+  });
+});
+
+describe("adding the platform's bot", () => {
+  it("is confirmed with Discord before the community uses it; another server or a missing bot is refused", async () => {
+    const owner = await createUser("install_owner");
+    const community = await createCommunity(owner.id);
+    const { discordGuildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
+    await control("guilds", { id: discordGuildId, bot: false });
+    const target = { id: community.id, discordGuildId };
+    expect(await confirmBotInstall(target, owner.id, { guildId: "299999999999999998", permissions: "0" }, rest)).toEqual({ ok: false, code: "other_server" });
+    // The owner cancelled on Discord: the bot is not in the server.
+    expect(await confirmBotInstall(target, owner.id, { guildId: discordGuildId, permissions: "0" }, rest)).toEqual({ ok: false, code: "not_added" });
+    expect(await withCommunity(community.id, (tx) => tx.discordBotConfig.count())).toBe(0);
+
+    await control(`guilds/${discordGuildId}/bot`, { inGuild: true });
+    expect(await confirmBotInstall(target, owner.id, { guildId: discordGuildId, permissions: "268435457" }, rest)).toEqual({ ok: true });
+    const config = await withCommunity(community.id, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: community.id }, select: { usesPlatformBot: true, botTokenEncrypted: true, permissions: true } }));
+    expect(config).toEqual({ usesPlatformBot: true, botTokenEncrypted: null, permissions: 268435457n });
+    expect(await withCommunity(community.id, (tx) => tx.auditLog.findMany({ select: { action: true } }))).toEqual([{ action: "bot.added" }]);
+  });
+
+  it("goes through Discord's bot authorization: the fake adds the bot only for someone who manages the server", async () => {
+    const owner = await createUser("flow_owner");
+    const community = await createCommunity(owner.id);
+    const { discordGuildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
+    await control("guilds", { id: discordGuildId, bot: false, ownerId: "100000000000000001" });
+    const form = (user: string) =>
+      new URLSearchParams({ client_id: PLATFORM.id, scope: "bot applications.commands", permissions: "268435457", guild_id: discordGuildId, redirect_uri: "http://localhost/api/discord/bot/callback", response_type: "code", state: "s1", user });
+    const bob = await fetch(`${discord.url}/oauth2/authorize`, { method: "POST", body: form("100000000000000002"), redirect: "manual" });
+    expect(bob.status).toBe(403);
+    const alice = await fetch(`${discord.url}/oauth2/authorize`, { method: "POST", body: form("100000000000000001"), redirect: "manual" });
+    const back = new URL(alice.headers.get("location")!);
+    expect(Object.fromEntries(back.searchParams)).toMatchObject({ guild_id: discordGuildId, state: "s1", permissions: "268435457" });
+    expect(await confirmBotInstall({ id: community.id, discordGuildId }, owner.id, { guildId: back.searchParams.get("guild_id"), permissions: back.searchParams.get("permissions") }, rest)).toEqual({ ok: true });
+  });
+});
+
+describe("roles picked by name", () => {
+  async function server() {
+    const owner = await createUser("roles_owner");
+    const community = await createCommunity(owner.id);
+    const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
+    // Roles below the bot, then the bot is added (its role lands at the bottom, as Discord does), then one role above it all.
+    await control("guilds", { id: guildId, bot: false, roles: [{ id: `${guildId.slice(0, -2)}71`, name: "Members" }], channels: [{ id: `${guildId.slice(0, -2)}81`, name: "welcome" }] });
+    await control(`guilds/${guildId}/bot`, { inGuild: true });
+    await control(`guilds/${guildId}/roles`, { id: `${guildId.slice(0, -2)}72`, name: "Staff", position: 99 });
+    await withCommunity(community.id, (tx) => tx.discordBotConfig.create({ data: { communityId: community.id, usesPlatformBot: true, clientId: PLATFORM.id, permissions: 0n } }));
+    return { communityId: community.id, guildId, members: `${guildId.slice(0, -2)}71`, staff: `${guildId.slice(0, -2)}72` };
+  }
+
+  it("lists the server's roles with what the bot may hand out, and its text channels", async () => {
+    const s = await server();
+    const catalog = await readGuildCatalog(PLATFORM.token, s.guildId, rest);
+    expect(catalog.ok).toBe(true);
+    if (!catalog.ok) return;
+    const byName = Object.fromEntries(catalog.roles.map((r) => [r.name, r]));
+    // A bot's role is created at the bottom: both other roles are above it until the owner drags it up.
+    expect(byName.Members).toMatchObject({ assignable: false, reason: expect.stringMatching(/drag the bot's role above it/) });
+    expect(byName.Staff).toMatchObject({ assignable: false });
+    expect(byName["CommunityOS Demo Bot"]).toMatchObject({ assignable: false, reason: expect.stringMatching(/integration/) });
+    expect(catalog.channels).toEqual([{ id: `${s.guildId.slice(0, -2)}81`, name: "welcome" }]);
+  });
+
+  it("refuses a tier role that is missing or above the bot, and accepts one the bot made", async () => {
+    const s = await server();
+    await expect(checkTierRoles(s.communityId, { discordRoleId: "388888888888888888", extraRoleIds: [] })).rejects.toMatchObject({ fieldErrors: { discordRoleId: [expect.stringMatching(/not a role of your server/)] } });
+    await expect(checkTierRoles(s.communityId, { discordRoleId: s.staff, extraRoleIds: [] })).rejects.toMatchObject({ fieldErrors: { discordRoleId: [expect.stringMatching(/“Staff” sits above the bot's role/)] } });
+    const made = await createRoleForTier(s.communityId, "Gold tier", (token) => rest(token));
+    expect(made).toMatchObject({ name: "Gold tier", assignable: true });
+    await expect(checkTierRoles(s.communityId, { discordRoleId: (made as { id: string }).id, extraRoleIds: [] })).resolves.toBeUndefined();
+    const roles = (await guildState(s.guildId)).roles;
+    const position = (name: string) => roles.find((r) => r.name === name)!.position;
+    expect(position("Gold tier")).toBeLessThan(position("CommunityOS Demo Bot"));
+  });
+});
