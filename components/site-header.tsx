@@ -17,12 +17,29 @@ function NavLink({ href, className, children }: { href: string; className?: stri
   );
 }
 
+function SignOut({ className }: { className?: string }) {
+  return (
+    <form action={signOutAction} className={className}>
+      <Button type="submit" variant="secondary" size="sm" className="w-full sm:w-auto">
+        Sign out
+      </Button>
+    </form>
+  );
+}
+
 export async function SiteHeader() {
   const [user, mode] = await Promise.all([getSessionUser(), signInMode()]);
+  const links = user
+    ? [
+        { href: "/dashboard", label: "Dashboard" },
+        { href: "/portal", label: "Memberships" },
+        ...(user.isAdmin ? [{ href: "/admin/retention", label: "Admin" }] : []),
+      ]
+    : [];
   return (
     <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/80 backdrop-blur">
       <div className="mx-auto flex h-16 max-w-6xl items-center justify-between gap-3 px-4 sm:px-6">
-        <div className="flex items-center gap-3">
+        <div className="flex min-w-0 items-center gap-3">
           <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight" aria-label="CommunityOS home">
             <Logo />
             <span className="hidden sm:inline">CommunityOS</span>
@@ -33,32 +50,39 @@ export async function SiteHeader() {
             </Badge>
           )}
         </div>
-        <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">
-          {user ? (
-            <>
-              <NavLink href="/dashboard">Dashboard</NavLink>
-              <NavLink href="/portal">Memberships</NavLink>
-              {user.isAdmin && <NavLink href="/admin/retention">Admin</NavLink>}
+        {user ? (
+          <>
+            <nav aria-label="Main" className="hidden items-center gap-2 sm:flex">
+              {links.map((l) => <NavLink key={l.href} href={l.href}>{l.label}</NavLink>)}
               <span className="hidden items-center gap-2 px-2 text-sm text-slate-700 md:flex" data-testid="signed-in-user">
                 <UserAvatar name={user.name} url={user.image} />
                 {user.name}
               </span>
-              <form action={signOutAction}>
-                <Button type="submit" variant="secondary" size="sm">
-                  Sign out
-                </Button>
-              </form>
-            </>
-          ) : (
-            <>
-              <NavLink href="/#communities" className="hidden sm:block">Communities</NavLink>
-              <NavLink href="/#features" className="hidden sm:block">Features</NavLink>
-              <ButtonLink href="/signin" size="sm">
-                Sign in with Discord
-              </ButtonLink>
-            </>
-          )}
-        </nav>
+              <SignOut />
+            </nav>
+            {/* Below the small breakpoint the links fold into a menu (a disclosure: works before JavaScript too). */}
+            <details className="group relative sm:hidden">
+              <summary className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-2 py-1.5 ring-1 ring-slate-200 [&::-webkit-details-marker]:hidden" aria-label="Menu">
+                <UserAvatar name={user.name} url={user.image} />
+                <span aria-hidden="true" className="text-slate-600 group-open:hidden">☰</span>
+                <span aria-hidden="true" className="hidden text-slate-600 group-open:inline">✕</span>
+              </summary>
+              <nav aria-label="Main" className="absolute right-0 mt-2 w-56 space-y-1 rounded-xl bg-white p-2 shadow-lg ring-1 ring-slate-200">
+                <p className="truncate px-3 py-2 text-sm font-medium text-slate-900" data-testid="signed-in-user-menu">{user.name}</p>
+                {links.map((l) => <NavLink key={l.href} href={l.href} className="block">{l.label}</NavLink>)}
+                <SignOut className="px-1 pt-1" />
+              </nav>
+            </details>
+          </>
+        ) : (
+          <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">
+            <NavLink href="/#communities" className="hidden sm:block">Communities</NavLink>
+            <NavLink href="/#features" className="hidden sm:block">Features</NavLink>
+            <ButtonLink href="/signin" size="sm">
+              Sign in with Discord
+            </ButtonLink>
+          </nav>
+        )}
       </div>
     </header>
   );

@@ -7,7 +7,8 @@ import { ChannelType, PermissionFlagsBits, Routes, type APIRole, type RESTGetAPI
 import type { REST } from "@discordjs/rest";
 import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
-import { activeBot } from "./bot-config";
+import { TokenDecryptionError } from "../crypto/token-box";
+import { activeBot, PlatformBotUnavailableError } from "./bot-config";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
 
 export type GuildRole = {
@@ -71,12 +72,25 @@ export async function readGuildCatalog(token: string, guildId: string, rest: (to
   }
 }
 
+const UNREADABLE = "The bot's saved token can't be opened (the encryption keys changed). Save the bot's token again, or add the CommunityOS bot.";
+
+/** The community's active bot and server, or why there is none to act with. */
+async function botOfCommunity(communityId: string): Promise<{ token: string; guildId: string } | { problem: "no_bot"; message: string }> {
+  const { discordGuildId } = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { discordGuildId: true } });
+  try {
+    const bot = await withCommunity(communityId, (tx) => activeBot(tx, communityId));
+    return bot ? { token: bot.token, guildId: discordGuildId } : { problem: "no_bot", message: NO_BOT };
+  } catch (error) {
+    if (error instanceof TokenDecryptionError || error instanceof PlatformBotUnavailableError) return { problem: "no_bot", message: error instanceof TokenDecryptionError ? UNREADABLE : NO_BOT };
+    throw error;
+  }
+}
+
 /** The community's server through its active bot, or why it cannot be read. */
 export async function communityGuildCatalog(communityId: string, rest?: (token: string) => REST): Promise<GuildCatalog> {
-  const { discordGuildId } = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { discordGuildId: true } });
-  const bot = await withCommunity(communityId, (tx) => activeBot(tx, communityId));
-  if (!bot) return { ok: false, problem: "no_bot", message: NO_BOT };
-  return readGuildCatalog(bot.token, discordGuildId, rest);
+  const bot = await botOfCommunity(communityId);
+  if ("problem" in bot) return { ok: false, ...bot };
+  return readGuildCatalog(bot.token, bot.guildId, rest);
 }
 
 /** Why a role a tier names cannot be saved, or null when it is fine. */
@@ -92,11 +106,10 @@ export function roleProblem(catalog: Extract<GuildCatalog, { ok: true }>, roleId
  * always hand it out.
  */
 export async function createRoleForTier(communityId: string, name: string, rest: (token: string) => REST = botRest): Promise<GuildRole | { error: string }> {
-  const { discordGuildId } = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { discordGuildId: true } });
-  const bot = await withCommunity(communityId, (tx) => activeBot(tx, communityId));
-  if (!bot) return { error: NO_BOT };
+  const bot = await botOfCommunity(communityId);
+  if ("problem" in bot) return { error: bot.message };
   try {
-    const role = (await rest(bot.token).post(Routes.guildRoles(discordGuildId), { body: { name: name.slice(0, 100), mentionable: false }, reason: "CommunityOS: a role for a membership tier" })) as APIRole;
+    const role = (await rest(bot.token).post(Routes.guildRoles(bot.guildId), { body: { name: name.slice(0, 100), mentionable: false }, reason: "CommunityOS: a role for a membership tier" })) as APIRole;
     return { id: role.id, name: role.name, color: null, position: role.position, assignable: true, reason: null };
   } catch (error) {
     const problem = permanentProblem(error);

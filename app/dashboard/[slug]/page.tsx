@@ -9,6 +9,7 @@ import { requireUser } from "@/lib/auth/require-user";
 import { findOwnedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { formatMoney } from "@/lib/utils/money";
+import { onboardingChecklist } from "@/lib/communities/onboarding";
 import { CommunityHeader } from "./community-nav";
 
 export const metadata: Metadata = { title: "Community overview" };
@@ -34,19 +35,43 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
   const community = await findOwnedCommunity(slug, user.id);
   if (!community) notFound();
   const { created } = await searchParams;
-  const [o, alerts] = await Promise.all([
+  const [o, alerts, checklist] = await Promise.all([
     overview(community.id, (fn) => withCommunity(community.id, fn)),
     withCommunity(community.id, (tx) =>
       tx.communityAlert.findMany({ where: { resolvedAt: null }, orderBy: { createdAt: "desc" }, take: 5, select: { id: true, title: true, detail: true, severity: true } }),
     ),
+    onboardingChecklist(community),
   ]);
+  const toDo = checklist.filter((step) => !step.done).length;
   const base = `/dashboard/${community.slug}`;
   const empty = o.payingMembers === 0 && o.revenueByMonth.every((m) => m.amount === 0);
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="overview" />
-      {created && <Alert tone="success" className="mt-6">Your community is ready. Next: define tiers and connect your bot.</Alert>}
+      {created && <Alert tone="success" className="mt-6">Your community is ready. The steps below get your first member paying.</Alert>}
+      {toDo > 0 && (
+        <Card className="mt-6" aria-labelledby="checklist-title">
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <h2 id="checklist-title" className="text-base font-semibold">Get ready for members</h2>
+            <p className="text-sm text-slate-500">{checklist.length - toDo} of {checklist.length} done</p>
+          </div>
+          <ol className="mt-4 space-y-3" aria-label="Setup checklist">
+            {checklist.map((step, i) => (
+              <li key={step.key} className="flex items-start gap-3" data-testid={`step-${step.key}`} data-done={step.done}>
+                <span aria-hidden="true" className={step.done ? "mt-0.5 grid h-6 w-6 shrink-0 place-items-center rounded-full bg-emerald-100 text-sm text-emerald-700" : "mt-0.5 grid h-6 w-6 shrink-0 place-items-center rounded-full bg-slate-100 text-sm text-slate-600"}>
+                  {step.done ? "✓" : i + 1}
+                </span>
+                <div className="min-w-0">
+                  <Link href={step.href} className={step.done ? "font-medium text-slate-500 line-through" : "font-medium text-brand-700 hover:underline"}>{step.title}</Link>
+                  <span className="sr-only">{step.done ? " (done)" : " (to do)"}</span>
+                  <p className="text-sm text-slate-600">{step.detail}</p>
+                </div>
+              </li>
+            ))}
+          </ol>
+        </Card>
+      )}
       {alerts.length > 0 && (
         <div className="mt-6 space-y-2" aria-label="Needs your attention">
           {alerts.map((a) => (

@@ -16,7 +16,7 @@ const save = communityWorkflow(
   botSettingsSchema,
   "owner",
   async (input, { community, inScope }) => {
-    checkChannels(input, await communityGuildCatalog(community.id));
+    if (input.paymentVerificationChannel || input.adminChannel) checkChannels(input, await communityGuildCatalog(community.id));
     return inScope((tx) => saveBotSettings(input, community, tx));
   },
   (input) => ({ action: "bot.settings_saved", objectType: "bot", details: { isActive: input.isActive, autoRoleAssignment: input.autoRoleAssignment, paymentVerificationChannel: input.paymentVerificationChannel, adminChannel: input.adminChannel } }),

@@ -160,6 +160,7 @@ export default async function BotPage({ params, searchParams }: Props) {
         {drift.length === 0 ? (
           <p className="rounded-lg bg-slate-50 px-4 py-6 text-center text-sm text-slate-600" data-testid="drift-empty">No drift: every member&apos;s roles match their payments.</p>
         ) : (
+          <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm" aria-label="Role drift">
             <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
               <tr>
@@ -191,6 +192,7 @@ export default async function BotPage({ params, searchParams }: Props) {
               })}
             </tbody>
           </table>
+          </div>
         )}
         {open.length > 0 && <p className="text-xs text-slate-500">{open.length} open.</p>}
       </Card>

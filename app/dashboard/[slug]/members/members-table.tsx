@@ -107,7 +107,7 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: s
       </form>
 
       {members.isError && <Alert tone="error">We couldn&apos;t load the members: {(members.error as Error).message} <button className="underline" onClick={() => members.refetch()}>Try again</button></Alert>}
-      <div className="overflow-x-auto rounded-2xl bg-white shadow-sm ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto rounded-2xl bg-white shadow-sm ring-1 ring-slate-200">
         <table className="w-full text-left text-sm" aria-label="Members" aria-busy={members.isFetching}>
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
             <tr>

@@ -66,7 +66,7 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
         ))}
       </dl>
       {rows.length > 0 && (
-        <div className="mt-6 overflow-x-auto rounded-2xl bg-white shadow-sm ring-1 ring-slate-200">
+        <div className="relative mt-6 overflow-x-auto rounded-2xl bg-white shadow-sm ring-1 ring-slate-200">
           <table className="w-full text-left text-sm" aria-label="Payments">
             <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
               <tr>
