@@ -4,6 +4,7 @@ import { cn } from "@/lib/utils/cn";
 import { signOutAction } from "@/app/signin/actions";
 import { Logo } from "@/components/logo";
 import { UserAvatar } from "@/components/user-avatar";
+import { HeaderMenu } from "@/components/header-menu";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink, Button } from "@/components/ui/button";
 import { signInMode } from "@/lib/auth/mode";
@@ -60,19 +61,14 @@ export async function SiteHeader() {
               </span>
               <SignOut />
             </nav>
-            {/* Below the small breakpoint the links fold into a menu (a disclosure: works before JavaScript too). */}
-            <details className="group relative sm:hidden">
-              <summary className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-2 py-1.5 ring-1 ring-slate-200 [&::-webkit-details-marker]:hidden" aria-label="Menu">
-                <UserAvatar name={user.name} url={user.image} />
-                <span aria-hidden="true" className="text-slate-600 group-open:hidden">☰</span>
-                <span aria-hidden="true" className="hidden text-slate-600 group-open:inline">✕</span>
-              </summary>
+            {/* Below the small breakpoint the links fold into a menu. */}
+            <HeaderMenu summary={<UserAvatar name={user.name} url={user.image} />}>
               <nav aria-label="Main" className="absolute right-0 mt-2 w-56 space-y-1 rounded-xl bg-white p-2 shadow-lg ring-1 ring-slate-200">
                 <p className="truncate px-3 py-2 text-sm font-medium text-slate-900" data-testid="signed-in-user-menu">{user.name}</p>
                 {links.map((l) => <NavLink key={l.href} href={l.href} className="block">{l.label}</NavLink>)}
                 <SignOut className="px-1 pt-1" />
               </nav>
-            </details>
+            </HeaderMenu>
           </>
         ) : (
           <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">

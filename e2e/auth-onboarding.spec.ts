@@ -26,6 +26,14 @@ test("an owner signs in with Discord, creates a community from a guild, edits it
 
   await expect(page).toHaveURL(/\/dashboard\/indie-makers\?created=1$/);
   await expect(page.getByText("Your community is ready")).toBeVisible();
+  // What is left to do before the first member can pay, in the order that works.
+  await expect(page.getByText("0 of 4 done")).toBeVisible();
+  await expect(page.getByRole("list", { name: "Setup checklist" }).getByRole("link")).toHaveText([
+    "Connect payouts",
+    "Add the bot to your server",
+    "Create a tier with a Discord role",
+    "Share your page",
+  ]);
   const [created] = await query<{ owner: string; discord_guild_id: string }>(
     "SELECT u.username AS owner, c.discord_guild_id FROM communities c JOIN users u ON u.id = c.owner_id WHERE c.slug = 'indie-makers'",
   );

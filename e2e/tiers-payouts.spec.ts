@@ -2,16 +2,24 @@ import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/auth";
 import { query } from "./support/db";
 
-test("an owner connects Stripe, creates and edits tiers mirrored to Stripe, and members see them", async ({ page }) => {
-  await signInAs(page, "Carol Owner", "/dashboard/trading-desk/payouts");
-  await expect(page.getByTestId("connect-state")).toHaveText("Not connected");
-  await page.getByRole("button", { name: "Connect Stripe" }).click();
-  await expect(page.getByRole("heading", { name: "Demo Stripe: set up payouts" })).toBeVisible();
-  await page.getByRole("button", { name: "Complete onboarding" }).click();
-  await expect(page).toHaveURL(/\/dashboard\/trading-desk\/payouts\?stripe=return$/);
-  await expect(page.getByTestId("connect-state")).toHaveText("Charges enabled");
+const tierRow = (slug: string, name: string) =>
+  query<{ stripe_product_id: string | null; stripe_price_id: string | null; trial_days: number }>(
+    "SELECT t.stripe_product_id, t.stripe_price_id, t.trial_days FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = $1 AND t.name = $2",
+    [slug, name],
+  );
 
-  await page.getByRole("link", { name: "Tiers" }).click();
+test("a new owner prices tiers before Stripe, connects payouts, and the tiers go on sale in that one step", async ({ page }) => {
+  await signInAs(page, "Carol Owner", "/dashboard/new");
+  await page.getByText("Carol's Workshop").click();
+  await page.getByRole("button", { name: "Create community" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/carol-s-workshop\?created=1$/);
+  await expect(page.getByText("0 of 4 done")).toBeVisible();
+  const checklist = page.getByRole("list", { name: "Setup checklist" });
+  await expect(checklist.getByTestId("step-payouts")).toHaveAttribute("data-done", "false");
+
+  await checklist.getByRole("link", { name: "Create a tier with a Discord role" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/carol-s-workshop\/tiers$/);
+  await expect(page.getByText("Tiers are mirrored to your Stripe account once you")).toBeVisible();
   const form = page.getByRole("region", { name: "New tier" });
   await form.getByLabel("Tier name").fill("Pro Desk");
   await form.getByLabel("Price").fill("0");
@@ -29,48 +37,80 @@ test("an owner connects Stripe, creates and edits tiers mirrored to Stripe, and 
   const tiers = page.getByRole("list", { name: "Tiers" });
   await expect(tiers.getByRole("heading", { name: "Pro Desk" })).toBeVisible();
   await expect(tiers.getByText("$49.00 / year")).toBeVisible();
+  await expect(tiers.getByText("not on Stripe")).toHaveCount(0); // nothing to fix before Stripe exists
+  expect(await tierRow("carol-s-workshop", "Pro Desk")).toEqual([{ stripe_product_id: null, stripe_price_id: null, trial_days: 7 }]);
 
-  const [pro] = await query<{ stripe_product_id: string | null; stripe_price_id: string | null; trial_days: number }>(
-    "SELECT t.stripe_product_id, t.stripe_price_id, t.trial_days FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'trading-desk' AND t.name = 'Pro Desk'",
-  );
-  expect(pro).toMatchObject({ stripe_product_id: expect.stringMatching(/^prod_/), stripe_price_id: expect.stringMatching(/^price_/), trial_days: 7 });
+  await form.getByLabel("Tier name").fill("Basics");
+  await form.getByLabel("Price").fill("9.00");
+  await form.getByRole("button", { name: "Create tier" }).click();
+  await expect(tiers.getByRole("heading", { level: 3 })).toHaveText(["Pro Desk", "Basics"]);
 
-  // The existing tiers are not on Stripe yet: one click mirrors them.
-  await tiers.getByRole("listitem").filter({ hasText: "Analyst" }).getByRole("button", { name: "Sync to Stripe" }).click();
-  await expect(tiers.getByRole("listitem").filter({ hasText: "Analyst" }).getByText("not on Stripe")).toHaveCount(0);
+  // Members see the tiers, and that the owner isn't taking payments yet.
+  await page.goto("/c/carol-s-workshop");
+  const publicTiers = page.getByRole("region", { name: "Membership tiers" });
+  await expect(publicTiers.getByRole("button", { name: "Not open yet" })).toHaveCount(2);
 
-  // A new price is a new Stripe Price; a cap at the paying count sells the tier out.
+  await page.goto("/dashboard/carol-s-workshop/payouts");
+  await expect(page.getByTestId("connect-state")).toHaveText("Not connected");
+  await page.getByRole("button", { name: "Connect Stripe" }).click();
+  await expect(page.getByRole("heading", { name: "Demo Stripe: set up payouts" })).toBeVisible();
+  await page.getByRole("button", { name: "Complete onboarding" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/carol-s-workshop\/payouts\?stripe=return$/);
+  await expect(page.getByTestId("connect-state")).toHaveText("Charges enabled");
+  await expect(page.getByText("Your 2 tiers are now on Stripe: members can subscribe.")).toBeVisible();
+  const [pro] = await tierRow("carol-s-workshop", "Pro Desk");
+  expect(pro).toMatchObject({ stripe_product_id: expect.stringMatching(/^prod_/), stripe_price_id: expect.stringMatching(/^price_/) });
+
+  await page.goto("/dashboard/carol-s-workshop");
+  await expect(page.getByTestId("step-payouts")).toHaveAttribute("data-done", "true");
+  await expect(page.getByTestId("step-bot")).toHaveAttribute("data-done", "false");
+
+  await page.goto("/c/carol-s-workshop");
+  await expect(publicTiers.getByRole("button", { name: "Not open yet" })).toHaveCount(0);
+  await expect(publicTiers.getByRole("listitem").filter({ hasText: "Pro Desk" }).getByText("$49.00")).toBeVisible();
+
+  // A new price is a new Stripe Price (prices are immutable there).
+  await page.goto("/dashboard/carol-s-workshop/tiers");
   await tiers.getByRole("listitem").filter({ hasText: "Pro Desk" }).getByRole("link", { name: "Edit" }).click();
   await expect(page.getByRole("heading", { name: "Edit Pro Desk" })).toBeVisible();
   await page.getByLabel("Price").fill("59.00");
   await page.getByRole("button", { name: "Save tier" }).click();
   await expect(tiers.getByText("$59.00 / year")).toBeVisible();
-  const [changed] = await query<{ stripe_price_id: string }>(
-    "SELECT t.stripe_price_id FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'trading-desk' AND t.name = 'Pro Desk'",
-  );
+  const [changed] = await tierRow("carol-s-workshop", "Pro Desk");
+  expect(changed!.stripe_price_id).toMatch(/^price_/);
   expect(changed!.stripe_price_id).not.toBe(pro!.stripe_price_id);
 
-  await tiers.getByRole("listitem").filter({ hasText: "Analyst" }).getByRole("link", { name: "Edit" }).click();
-  await expect(page.getByRole("heading", { name: "Edit Analyst" })).toBeVisible();
+  await tiers.getByRole("button", { name: "Move Basics up" }).click();
+  await expect(tiers.getByRole("heading", { level: 3 })).toHaveText(["Basics", "Pro Desk"]);
+  const basics = tiers.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Basics", exact: true }) });
+  await basics.getByRole("button", { name: "Deactivate" }).click();
+  await expect(basics.getByText("inactive")).toBeVisible();
+  await page.goto("/c/carol-s-workshop");
+  await expect(publicTiers.getByRole("heading", { level: 3 })).toHaveText(["Pro Desk"]);
+});
+
+test("a cap at the paying count sells a tier out, on the dashboard and the public page", async ({ page }) => {
+  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/tiers");
+  const tiers = page.getByRole("list", { name: "Tiers" });
+  const supporter = tiers.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Supporter", exact: true }) });
+  await supporter.getByRole("link", { name: "Edit" }).click();
+  await expect(page.getByRole("heading", { name: "Edit Supporter" })).toBeVisible();
   await page.getByLabel("Member cap").fill("1");
   await page.getByRole("button", { name: "Save tier" }).click();
-  await expect(tiers.getByRole("listitem").filter({ hasText: "Analyst" }).getByText("sold out")).toBeVisible();
+  await expect(supporter.getByText("sold out")).toBeVisible();
 
-  await tiers.getByRole("button", { name: "Move Pro Desk up" }).click();
-  await tiers.getByRole("button", { name: "Move Pro Desk up" }).click();
-  await expect(tiers.getByRole("heading", { level: 3 })).toHaveText(["Pro Desk", "Analyst", "Desk"]);
-
-  await page.goto("/c/trading-desk");
+  await page.goto("/c/pixel-guild");
   const publicTiers = page.getByRole("region", { name: "Membership tiers" });
-  await expect(publicTiers.getByRole("heading", { level: 3 })).toHaveText(["Pro Desk", "Analyst", "Desk"]);
-  await expect(publicTiers.getByRole("listitem").filter({ hasText: "Analyst" }).getByRole("button", { name: "Sold out" })).toBeDisabled();
+  await expect(publicTiers.getByRole("listitem").filter({ hasText: "Supporter" }).getByRole("button", { name: "Sold out" })).toBeDisabled();
 
-  await page.goto("/dashboard/trading-desk/tiers");
-  const desk = tiers.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Desk", exact: true }) });
-  await desk.getByRole("button", { name: "Deactivate" }).click();
-  await expect(desk.getByText("inactive")).toBeVisible();
-  await page.goto("/c/trading-desk");
-  await expect(publicTiers.getByRole("heading", { level: 3 })).toHaveText(["Pro Desk", "Analyst"]);
+  await page.goto("/dashboard/pixel-guild/tiers");
+  await supporter.getByRole("link", { name: "Edit" }).click();
+  await expect(page.getByRole("heading", { name: "Edit Supporter" })).toBeVisible();
+  await expect(page.getByLabel("Member cap")).toHaveValue("1");
+  await page.getByLabel("Member cap").fill("");
+  await page.getByRole("button", { name: "Save tier" }).click();
+  await expect(page.getByText("Tier saved.")).toBeVisible();
+  await expect(supporter.getByText("sold out")).toHaveCount(0);
 });
 
 test("another owner cannot change a community's tiers by posting the action", async ({ page }) => {

@@ -4,6 +4,7 @@ import { provisionTestDatabase } from "../tests/support/test-database";
 import { benchRlsRead } from "./bench/rls-read";
 import { benchWebhookIngest } from "./bench/webhook-ingest";
 import { benchDashboardScale } from "./bench/dashboard-scale";
+import { benchTimeToRole } from "./bench/time-to-role";
 
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 console.log("# CommunityOS benchmarks");
@@ -11,6 +12,8 @@ const database = await provisionTestDatabase();
 try {
   const only = process.argv[2];
   const results: boolean[] = [];
+  // First: the app's settings are read once per process, and this one points Discord at its fake.
+  if (!only || only === "role") results.push(await benchTimeToRole(database.appUrl));
   if (!only || only === "rls") results.push(await benchRlsRead(database.ownerUrl, database.appUrl));
   if (!only || only === "webhooks") results.push(await benchWebhookIngest(database.ownerUrl, database.appUrl));
   if (!only || only === "dashboard") results.push(await benchDashboardScale(database.ownerUrl, database.appUrl));

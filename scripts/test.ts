@@ -5,7 +5,9 @@
 // the end-to-end server each get their own database and their own fakes.
 //
 // Prints failures and a summary; `npm test -- --verbose` also shows every
-// test's name and the servers' logs.
+// test's name and the servers' logs. While working on one part:
+// `npm test -- --only=unit tests/checkout` or `npm test -- --only=e2e e2e/checkout.spec.ts`
+// (the other words are passed to Vitest or Playwright as file filters).
 import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
@@ -17,7 +19,16 @@ import { PROJECT_ROOT } from "./lib/database-setup";
 import { ensureChromium, MissingPackageError } from "./lib/debian-packages";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
-const verbose = process.argv.includes("--verbose") || process.env.TEST_VERBOSE === "1";
+const args = process.argv.slice(2);
+const verbose = args.includes("--verbose") || process.env.TEST_VERBOSE === "1";
+const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+if (only !== undefined && only !== "unit" && only !== "e2e") {
+  console.error(`✗ --only takes "unit" or "e2e", not "${only}"`);
+  process.exit(2);
+}
+const filters = args.filter((a) => !a.startsWith("--"));
+const runUnit = only !== "e2e";
+const runE2e = only !== "unit";
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
@@ -102,30 +113,33 @@ try {
   await rm("test-results", { recursive: true, force: true });
 
   // The end-to-end database is seeded as `npm run dev` seeds: a newcomer sees the demo, fakes included.
-  console.log("▸ seeding demo data for the end-to-end tests");
-  const seeded = await run(node, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts"], { ...e2eEnv, APP_DATABASE_URL: e2eDb.appUrl });
+  if (runE2e) console.log("▸ seeding demo data for the end-to-end tests");
+  const seeded = !runE2e ? 0 : await run(node, ["node_modules/tsx/dist/cli.mjs", "prisma/seed.ts"], { ...e2eEnv, APP_DATABASE_URL: e2eDb.appUrl });
 
-  console.log("▸ vitest: unit and integration tests");
-  const reporters = verbose ? ["--reporter=default"] : ["--reporter=dot"];
-  const vitest = await run(node, ["node_modules/vitest/vitest.mjs", "run", ...reporters, "--reporter=json", "--outputFile.json=test-results/vitest-results.json"], unitEnv);
-  const unit = await vitestCounts("test-results/vitest-results.json").catch(() => null);
+  const steps: Record<string, number> = { seed: seeded };
+  const reports: (Counts | null)[] = [];
+  if (runUnit) {
+    console.log("▸ vitest: unit and integration tests");
+    const reporters = verbose ? ["--reporter=default"] : ["--reporter=dot"];
+    steps.vitest = await run(node, ["node_modules/vitest/vitest.mjs", "run", ...reporters, "--reporter=json", "--outputFile.json=test-results/vitest-results.json", ...filters], unitEnv);
+    reports.push(await vitestCounts("test-results/vitest-results.json").catch(() => null));
+  }
+  if (runE2e) {
+    console.log("▸ next build");
+    steps.build = seeded === 0 ? await run(node, ["node_modules/next/dist/bin/next", "build"], e2eEnv) : 1;
+    console.log("▸ playwright: end-to-end tests against the production build");
+    steps.playwright = steps.build === 0 ? await run(node, ["node_modules/@playwright/test/cli.js", "test", ...filters], e2eEnv) : 1;
+    reports.push(await playwrightCounts("test-results/e2e-results.json").catch(() => null));
+  }
 
-  console.log("▸ next build");
-  const build = seeded === 0 ? await run(node, ["node_modules/next/dist/bin/next", "build"], e2eEnv) : 1;
-
-  console.log("▸ playwright: end-to-end tests against the production build");
-  const e2e = build === 0 ? await run(node, ["node_modules/@playwright/test/cli.js", "test"], e2eEnv) : 1;
-  const browser = await playwrightCounts("test-results/e2e-results.json").catch(() => null);
-
-  for (const counts of [unit, browser]) {
+  for (const counts of reports) {
     if (!counts) continue;
     totals.passed += counts.passed;
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
   }
-  const steps = { vitest, seed: seeded, build, playwright: e2e };
   const failedSteps = Object.entries(steps).filter(([, code]) => code !== 0).map(([name]) => name);
-  if (!unit || !browser) failedSteps.push("reports");
+  if (reports.some((r) => r === null)) failedSteps.push("reports");
   exitCode = failedSteps.length === 0 && totals.failed === 0 ? 0 : 1;
   if (failedSteps.length) console.error(`✗ failed: ${failedSteps.join(", ")}`);
 } finally {

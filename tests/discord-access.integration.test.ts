@@ -14,8 +14,9 @@ import { confirmBotInstall } from "../lib/discord/bot-install";
 import { botRest } from "../lib/discord/bot-rest";
 import { createRoleForTier, readGuildCatalog } from "../lib/discord/guild-catalog";
 import { onGuildMember, watchGateways } from "../lib/discord/gateway-watch";
-import { syncMemberRoles } from "../lib/discord/role-sync";
+import { revokeManagedRoles, syncMemberRoles } from "../lib/discord/role-sync";
 import { checkTierRoles } from "../lib/tiers/discord-roles";
+import { ACCESS_ERRORS, finishAccountSwitch, regainAccess, startAccountSwitch } from "../lib/members/discord-access";
 import { asOwner, createCommunity, createUser } from "./support/fixtures";
 
 let discord: FakeDiscord;
@@ -73,6 +74,14 @@ async function paying(options: { grant?: { scope?: string; expiresIn?: number } 
   }
   const status = async () => (await withCommunity(community.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { guildStatus: true, roles: true } })));
   return { communityId: community.id, guildId, roleId, memberId, user, status };
+}
+
+/** A Discord account that signed in with guilds.join (its grant stored as Auth.js stores it). */
+async function signedIn(name: string) {
+  const user = await createUser(name);
+  const grant = await control<{ access_token: string; refresh_token: string; expires_at: number; scope: string }>("oauth/grant", { userId: user.discordId, scope: "identify email guilds guilds.join" });
+  await db.account.create({ data: { userId: user.id, type: "oidc", provider: "discord", providerAccountId: user.discordId, ...grant } });
+  return user;
 }
 
 type Paying = { communityId: string; guildId: string; roleId: string; memberId: string; user: { id: string; discordId: string } };
@@ -134,6 +143,75 @@ describe("a paying member is put into the server", () => {
     await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
     expect((await s.status()).guildStatus).toBe("invite_needed");
     expect((await guildState(s.guildId)).requests.filter((r) => r.method === "PUT" && r.path.includes(s.guildId))).toEqual([]);
+  });
+});
+
+describe("the member's own way back", () => {
+  it("Regain access adds a member who left back to the server with their roles, and says so", async () => {
+    const s = await paying();
+    await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
+    await control(`guilds/${s.guildId}/members/${s.user.discordId}`, { left: true });
+    await onGuildMember("remove", s.guildId, s.user.discordId);
+    expect(await regainAccess(s.user.id, s.memberId)).toEqual({ guildStatus: "joined", message: "You're in the server, and your roles are back." });
+    expect((await guildState(s.guildId)).members[s.user.discordId]).toEqual([s.roleId]);
+    expect(await s.status()).toEqual({ guildStatus: "joined", roles: [s.roleId] });
+  });
+
+  it("Regain access says what to do when Discord refuses (banned), and is refused on someone else's membership", async () => {
+    const s = await paying();
+    await control(`guilds/${s.guildId}/members/${s.user.discordId}`, { ban: true });
+    const result = await regainAccess(s.user.id, s.memberId);
+    expect(result.guildStatus).toBe("banned");
+    expect(result.message).toMatch(/banned/i);
+    const stranger = await createUser("stranger");
+    await expect(regainAccess(stranger.id, s.memberId)).rejects.toThrow(ACCESS_ERRORS.notYours);
+    expect((await guildState(s.guildId)).members[s.user.discordId]).toBeUndefined();
+  });
+
+  it("Switch Discord account moves the membership and its roles to the other account", async () => {
+    const s = await paying();
+    await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
+    const other = await signedIn("second_account");
+    const ticket = await startAccountSwitch(s.user.id, s.memberId);
+    expect(await finishAccountSwitch(ticket, other)).toMatchObject({ slug: expect.any(String) });
+
+    const moved = await withCommunity(s.communityId, (tx) =>
+      tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { userId: true, discordUserId: true, subscriptionStatus: true, _count: { select: { subscriptions: true } } } }),
+    );
+    expect(moved).toEqual({ userId: other.id, discordUserId: other.discordId, subscriptionStatus: "active", _count: { subscriptions: 1 } });
+    expect(await queued(s.communityId)).toEqual(expect.arrayContaining(["discord:revoke_roles", "discord:role_sync"]));
+    // What the two jobs do: the old account loses the paid role, the new one joins with it.
+    expect(await revokeManagedRoles(s.communityId, s.user.discordId, { rest })).toEqual([s.roleId]);
+    expect((await syncMemberRoles(s.communityId, s.memberId, { reason: "moved", rest })).outcome).toBe("synced");
+    const members = (await guildState(s.guildId)).members;
+    expect(members[s.user.discordId]).toEqual([]);
+    expect(members[other.discordId]).toEqual([s.roleId]);
+    const audit = await withCommunity(s.communityId, (tx) => tx.auditLog.findMany({ where: { action: "member.discord_account_switched" }, select: { actorUserId: true, objectId: true } }));
+    expect(audit).toEqual([{ actorUserId: other.id, objectId: s.memberId }]);
+  });
+
+  it("refuses a switch onto the same account, onto one with its own paid membership, after it timed out, or with a forged ticket", async () => {
+    const s = await paying();
+    const ticket = await startAccountSwitch(s.user.id, s.memberId);
+    await expect(finishAccountSwitch(ticket, s.user)).rejects.toThrow(ACCESS_ERRORS.sameAccount);
+    const old = await startAccountSwitch(s.user.id, s.memberId, Date.now() - 16 * 60_000);
+    const other = await signedIn("other_account");
+    await expect(finishAccountSwitch(old, other)).rejects.toThrow(ACCESS_ERRORS.expired);
+    const [payload] = ticket.split(".");
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), expires: Date.now() + 3_600_000 })).toString("base64url");
+    await expect(finishAccountSwitch(`${forged}.${ticket.split(".")[1]}`, other)).rejects.toThrow(ACCESS_ERRORS.expired);
+    await expect(finishAccountSwitch("not-a-ticket", other)).rejects.toThrow(ACCESS_ERRORS.expired);
+
+    // The other account pays here itself: the two memberships are not merged.
+    const sameCommunity = await withCommunity(s.communityId, async (tx) => {
+      const m = await tx.communityMember.create({ data: { communityId: s.communityId, userId: other.id, discordUserId: other.discordId }, select: { id: true } });
+      const tier = await tx.subscriptionTier.findFirstOrThrow({ select: { id: true } });
+      await tx.subscription.create({ data: { communityId: s.communityId, memberId: m.id, tierId: tier.id, stripeSubscriptionId: `sub_other_${m.id}`, stripeCustomerId: "cus_other", tierName: "Gold", status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date(Date.now() + 86_400_000) } });
+      return m.id;
+    });
+    await expect(finishAccountSwitch(ticket, other)).rejects.toThrow(ACCESS_ERRORS.taken);
+    const unchanged = await withCommunity(s.communityId, (tx) => tx.communityMember.findMany({ where: { id: { in: [s.memberId, sameCommunity] } }, select: { userId: true }, orderBy: { joinedAt: "asc" } }));
+    expect(unchanged.map((m) => m.userId).sort()).toEqual([s.user.id, other.id].sort());
   });
 });
 

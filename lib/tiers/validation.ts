@@ -41,7 +41,7 @@ export const tierInputSchema = z
     interval: z.enum(["monthly", "yearly"], { message: "must be monthly or yearly" }),
     features,
     discordRoleId: z
-      .string()
+      .string({ message: "must be picked: a role of your server, or “No role”" })
       .trim()
       .refine((v) => v === "" || snowflake.test(v), "must be a role of your server")
       .transform((v) => (v === "" ? null : v)),

@@ -78,7 +78,8 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
   const state = load(options.stateFile);
   const codes = new Map<string, PendingCode>();
   const failures: Failure[] = [];
-  const requests: { method: string; path: string; status: number }[] = [];
+  // Every bot call, with when it was answered (the bench times grants from it).
+  const requests: { method: string; path: string; status: number; at: number }[] = [];
   const messages: SentMessage[] = [];
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(12).toString("hex");
@@ -341,7 +342,7 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
     const method = req.method ?? "GET";
     const who = caller(req);
     const failure = who.kind === "bot" ? failures.find((f) => f.times > 0 && (!f.path || new RegExp(f.path).test(`${method} /api${path}`))) : undefined;
-    const record = (status: number) => requests.push({ method, path: `/api${path}`, status });
+    const record = (status: number) => requests.push({ method, path: `/api${path}`, status, at: Date.now() });
     if (failure) {
       failure.times--;
       record(failure.status);

@@ -64,13 +64,17 @@ function RolePicker({ slug, choices, value, extra, tierName, errors }: { slug: s
             <option value="">No role</option>
             {!current && selected && <option value={selected}>A role that is no longer in your server</option>}
             {roles.map((r) => (
-              <option key={r.id} value={r.id} disabled={!r.assignable}>{r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}</option>
+              // The tier's saved role stays selectable even when the bot can't hand it out, so the form shows what is saved.
+              <option key={r.id} value={r.id} disabled={!r.assignable && r.id !== value}>{r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}</option>
             ))}
           </Select>
         )}
       </Field>
-      {current && (
+      {current?.assignable && (
         <p className="flex items-center gap-2 text-sm text-slate-600" data-testid="picked-role"><Swatch color={current.color} /> Members of this tier get “{current.name}”.</p>
+      )}
+      {current && !current.assignable && (
+        <p className="flex items-center gap-2 text-sm text-amber-800" data-testid="picked-role"><Swatch color={current.color} /> The bot can&apos;t hand out “{current.name}”: pick another role, create one below, or drag the bot&apos;s role above it in Server Settings → Roles.</p>
       )}
       <div className="flex flex-wrap items-center gap-3">
         {/* Not a submit: the tier form keeps what was typed while the role is made. */}
