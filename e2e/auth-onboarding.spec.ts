@@ -42,16 +42,17 @@ test("an owner signs in with Discord, creates a community from a guild, edits it
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByLabel("Name", { exact: true }).fill("Indie Makers Club");
   await page.getByLabel("Grace period (days)").fill("99");
+  await page.getByLabel("Status").selectOption("paused");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Grace period (days) must be 30 or fewer")).toBeVisible();
-  // Nothing the owner typed is lost, and nothing was saved.
+  // Nothing the owner typed or picked is lost, and nothing was saved.
   await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Indie Makers Club");
   await expect(page.getByLabel("Grace period (days)")).toHaveValue("99");
+  await expect(page.getByLabel("Status")).toHaveValue("paused");
   expect(await query("SELECT name FROM communities WHERE slug = 'indie-makers'")).toEqual([{ name: "Indie Makers" }]);
 
   await page.getByLabel("Grace period (days)").fill("5");
   await page.getByLabel("Show the member count on the public page").uncheck();
-  await page.getByLabel("Status").selectOption("paused");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();
   await page.reload();

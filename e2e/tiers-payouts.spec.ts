@@ -25,12 +25,14 @@ test("a new owner prices tiers before Stripe, connects payouts, and the tiers go
   await form.getByLabel("Price").fill("0");
   await form.getByLabel("Currency").fill("usd");
   await form.getByLabel("Features").fill("Daily notes\nLive sessions");
+  await form.getByLabel("Billing").selectOption("yearly");
   await form.getByRole("button", { name: "Create tier" }).click();
   await expect(page.getByText("Price must be more than 0")).toBeVisible();
-  await expect(form.getByLabel("Tier name")).toHaveValue("Pro Desk"); // kept after the failed save
+  // Kept after the failed save: what was typed and what was picked.
+  await expect(form.getByLabel("Tier name")).toHaveValue("Pro Desk");
+  await expect(form.getByLabel("Billing")).toHaveValue("yearly");
 
   await form.getByLabel("Price").fill("49.00");
-  await form.getByLabel("Billing").selectOption("yearly");
   await form.getByLabel("Free trial (days)").fill("7");
   await form.getByRole("button", { name: "Create tier" }).click();
   await expect(page.getByText("Tier saved.")).toBeVisible();

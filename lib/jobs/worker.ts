@@ -25,12 +25,17 @@ export function startWorker(options: { concurrency?: number } = {}): Promise<Run
   globalForWorker.communityosWorker ??= (async () => {
     const env = serverEnv();
     const pgPool = new pg.Pool({ connectionString: appDatabaseUrl(env), max: (options.concurrency ?? 4) + 2, application_name: "communityos-worker" });
+    // An idle connection dropped by a database restart must not take the process down; the pool reconnects.
+    pgPool.on("error", (err) => log.warn({ err, scope: "worker" }, "worker database connection lost"));
     const runner = await run({ pgPool, taskList, crontab, concurrency: options.concurrency ?? 4, logger, noHandleSignals: true, pollInterval: 2000 });
     // Joins and departures come over the gateway; the worker holds its connections.
-    if (process.env.COMMUNITYOS_GATEWAY !== "off") {
-      const gateways = watchGateways({ databaseUrl: appDatabaseUrl(env) });
-      void runner.promise.finally(() => gateways.stop());
-    }
+    const gateways = process.env.COMMUNITYOS_GATEWAY !== "off" ? watchGateways({ databaseUrl: appDatabaseUrl(env) }) : null;
+    void runner.promise
+      .catch((err) => log.error({ err, scope: "worker" }, "worker stopped"))
+      .finally(async () => {
+        await gateways?.stop();
+        await pgPool.end();
+      });
     return runner;
   })();
   return globalForWorker.communityosWorker;
