@@ -48,6 +48,13 @@ test("the owner searches and filters members, opens one, and exports them as CSV
   await expect(drawer).toContainText("@pixel_fan_007");
   await expect(drawer.getByRole("heading", { name: "Payments" })).toBeVisible();
   await drawer.getByRole("button", { name: "Close" }).click();
+
+  // Roles by their names in the server, never ids: Bob pays for Pro.
+  await page.getByRole("searchbox", { name: "Search members" }).fill("bob");
+  await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Bob Member" }).click();
+  const bob = page.getByRole("dialog", { name: "Bob Member" });
+  await expect(bob.getByTestId("member-roles")).toHaveText("Pro");
+  await bob.getByRole("button", { name: "Close" }).click();
   await page.getByRole("searchbox", { name: "Search members" }).fill("");
 
   const [{ n: active } = { n: 0 }] = await query<{ n: number }>(

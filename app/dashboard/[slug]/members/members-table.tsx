@@ -167,7 +167,23 @@ type Detail = {
   payments: { id: string; amount: string; amountRefunded: string; currency: string; status: string; processedAt: string | null; description: string | null }[];
   roleSyncs: { id: string; outcome: string; added: string[]; removed: string[]; createdAt: string }[];
   events: { id: string; eventName: string; timestamp: string }[];
+  roleNames: Record<string, { name: string; color: string | null }>;
 };
+
+function RoleName({ id, names }: { id: string; names: Detail["roleNames"] }) {
+  const role = names[id];
+  if (!role) return <span title={id}>a role no longer in the server</span>;
+  return (
+    <span className="inline-flex items-center gap-1">
+      <span aria-hidden="true" className="inline-block h-2.5 w-2.5 rounded-full ring-1 ring-slate-300" style={{ backgroundColor: role.color ?? "#99aab5" }} />
+      {role.name}
+    </span>
+  );
+}
+
+function RoleList({ ids, names }: { ids: string[]; names: Detail["roleNames"] }) {
+  return <>{ids.map((id, i) => <span key={id}>{i > 0 && ", "}<RoleName id={id} names={names} /></span>)}</>;
+}
 
 /** Two steps: removing cancels paid subscriptions at once, so the owner confirms first. */
 function RemoveMember({ slug, memberId, active, name, onRemoved }: { slug: string; memberId: string; active: boolean; name: string; onRemoved: () => void }) {
@@ -254,8 +270,18 @@ function MemberDrawer({ slug, memberId, onClose }: { slug: string; memberId: str
             </section>
             <section>
               <h3 className="font-medium">Discord roles</h3>
-              <p className="text-slate-600">{d.member.roles.length ? d.member.roles.join(", ") : "None recorded."}</p>
-              {d.roleSyncs.length > 0 && <ul className="mt-1 space-y-1 text-slate-600">{d.roleSyncs.map((r) => <li key={r.id}>{date(r.createdAt)} · {r.outcome.replaceAll("_", " ")}{r.added.length ? ` +${r.added.join(",")}` : ""}{r.removed.length ? ` −${r.removed.join(",")}` : ""}</li>)}</ul>}
+              <p className="text-slate-600" data-testid="member-roles">{d.member.roles.length ? <RoleList ids={d.member.roles} names={d.roleNames} /> : "None recorded."}</p>
+              {d.roleSyncs.length > 0 && (
+                <ul className="mt-1 space-y-1 text-slate-600">
+                  {d.roleSyncs.map((r) => (
+                    <li key={r.id}>
+                      {date(r.createdAt)} · {r.outcome.replaceAll("_", " ")}
+                      {r.added.length > 0 && <> · added <RoleList ids={r.added} names={d.roleNames} /></>}
+                      {r.removed.length > 0 && <> · removed <RoleList ids={r.removed} names={d.roleNames} /></>}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </section>
             <section>
               <h3 className="font-medium">Recent events</h3>

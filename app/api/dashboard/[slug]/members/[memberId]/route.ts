@@ -2,6 +2,7 @@ import { ownerMemberOfRoute } from "@/lib/communities/owner-route";
 import { withCommunity } from "@/lib/db/scopes";
 import { memberDetail } from "@/lib/members/query";
 import { route } from "@/lib/http/route";
+import { communityGuildCatalog } from "@/lib/discord/guild-catalog";
 
 export const dynamic = "force-dynamic";
 
@@ -11,5 +12,8 @@ export const GET = route(async (_request: Request, { params }: { params: Promise
   if ("response" in gate) return gate.response;
   const detail = await withCommunity(gate.community.id, (tx) => memberDetail(tx, gate.memberId));
   if (!detail) return Response.json({ error: "No such member in this community." }, { status: 404 });
-  return Response.json(detail, { headers: { "cache-control": "no-store" } });
+  // Roles by name, as the server has them now; ids alone when Discord can't be asked.
+  const catalog = await communityGuildCatalog(gate.community.id).catch(() => null);
+  const roleNames = catalog?.ok ? Object.fromEntries(catalog.roles.map((r) => [r.id, { name: r.name, color: r.color }])) : {};
+  return Response.json({ ...detail, roleNames }, { headers: { "cache-control": "no-store" } });
 });
