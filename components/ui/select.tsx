@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type ComponentProps } from "react";
+import { useEffect, useLayoutEffect, useRef, type ComponentProps } from "react";
 import { cn } from "@/lib/utils/cn";
 
 /**
@@ -14,7 +14,10 @@ import { cn } from "@/lib/utils/cn";
 export function Select({ className, value, defaultValue, ...props }: ComponentProps<"select">) {
   const ref = useRef<HTMLSelectElement>(null);
   const intended = useRef(value ?? defaultValue);
-  intended.current = value ?? defaultValue;
+  // Updated in the commit, before the microtask below reads it.
+  useLayoutEffect(() => {
+    intended.current = value ?? defaultValue;
+  });
   useEffect(() => {
     const form = ref.current?.form;
     if (!form) return;
