@@ -22,12 +22,13 @@ export function isExecutable(path: string): boolean {
   }
 }
 
+/** `why`: what needs the packages, as a plural noun phrase ("end-to-end tests …"). */
 export function installDebianPackages(packages: string[], why: string): void {
   const root = userInfo().uid === 0;
   const sudo = !root && canRun("sudo", ["-n", "true"]);
   if (!canRun("apt-get", ["--version"]) || (!root && !sudo)) {
     throw new MissingPackageError(
-      `${why} needs the Debian package(s) ${packages.join(", ")}, and this user cannot install them.\n` +
+      `The ${why} need the Debian package(s) ${packages.join(", ")}, and this user cannot install them.\n` +
         `Run:  sudo apt-get update && sudo apt-get install -y ${packages.join(" ")}\n` +
         `(or set CHROMIUM_PATH to a Chromium you have), then run npm test again.`,
     );
@@ -37,7 +38,7 @@ export function installDebianPackages(packages: string[], why: string): void {
     const [command, ...rest] = [...prefix, "apt-get", ...args];
     execFileSync(command!, rest, { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
   };
-  console.log(`▸ installing ${packages.join(", ")} from Debian (${why})`);
+  console.log(`▸ installing ${packages.join(", ")} from Debian for the ${why}`);
   run(["update", "-qq"]);
   run(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
 }
@@ -47,7 +48,7 @@ export function ensureChromium(): string {
   const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (isExecutable(path)) return path;
   if (process.env.CHROMIUM_PATH) throw new MissingPackageError(`CHROMIUM_PATH=${path} is not an executable Chromium.`);
-  installDebianPackages(["chromium"], "the end-to-end tests (Playwright drives Chromium)");
+  installDebianPackages(["chromium"], "end-to-end tests (Playwright drives Chromium)");
   if (!isExecutable(path)) throw new MissingPackageError(`apt-get installed chromium, but ${path} is still missing.`);
   return path;
 }
