@@ -43,6 +43,8 @@ const origin = `http://localhost:${port}`;
 
 // Without keys (and outside production) the app runs against local fakes of
 // Discord and Stripe, which keep their state in .data beside the database.
+// (Checked before they start: starting writes their files.)
+const hadState = { discord: existsSync(path.join(DATA, "fake-discord.json")), stripe: existsSync(path.join(DATA, "fake-stripe.json")) };
 let fakeDiscord: { url: string; publicKey: string; close: () => Promise<void> } | null = null;
 if (!env.AUTH_DISCORD_ID && env.stage !== "production") {
   const { startFakeDiscord } = await import("../e2e/fakes/discord/server");
@@ -63,7 +65,6 @@ if (!env.STRIPE_SECRET_KEY && env.stage !== "production") {
   process.env.STRIPE_FAKE_URL = fakeStripe.url;
 }
 
-const fakesHadState = existsSync(path.join(DATA, "fake-stripe.json"));
 const database = await prepareDevDatabase(env);
 process.env.APP_DATABASE_URL = database.appUrl;
 
@@ -71,8 +72,8 @@ if (database.embedded || process.env.SEED === "1") {
   const { seedDemoData } = await import("../prisma/seed");
   const { db } = await import("../lib/db/client");
   const seeded = await seedDemoData((line) => console.log(`▸ ${line}`));
-  if (!seeded && fakeStripe && !fakesHadState) {
-    console.warn("▸ the demo database predates the local Stripe's saved state: seeded payments are unknown to it. `rm -rf .data` starts the demo afresh.");
+  if (!seeded && ((fakeStripe && !hadState.stripe) || (fakeDiscord && !hadState.discord))) {
+    console.warn("▸ the demo database has no matching saved state for the local Stripe and Discord (.data/fake-*.json): seeded payments and members are unknown to them. `rm -rf .data` starts the demo afresh.");
   }
   await db.$disconnect();
 }

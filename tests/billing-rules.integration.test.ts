@@ -5,7 +5,8 @@
 // made elsewhere lands a tier over its cap.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../lib/actions/action-chain";
-import { CHECKOUT_CODES, startCheckout } from "../lib/billing/checkout";
+import { startCheckout } from "../lib/billing/checkout";
+import { CHECKOUT_CODES } from "../lib/billing/checkout-codes";
 import { PORTAL_ERRORS, previewTierSwitch, switchTier } from "../lib/billing/portal";
 import { db } from "../lib/db/client";
 import { rolePlan } from "../lib/discord/desired-roles";

@@ -7,7 +7,6 @@ import { applicationFeePercent } from "./plans";
 import { hasFreeSeat } from "./seats";
 import { CHECKOUT_CODES } from "./checkout-codes";
 
-export { CHECKOUT_CODES } from "./checkout-codes";
 import { stripe } from "./stripe";
 
 type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;

@@ -9,6 +9,7 @@ import { recordAudit } from "../audit/record";
 import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
 import { serverEnv } from "../env";
+import { connectBot } from "./bot-config";
 import { botRest, permanentProblem } from "./bot-rest";
 import { BOT_PERMISSIONS, platformBot } from "./platform-bot";
 
@@ -56,12 +57,7 @@ export async function confirmBotInstall(
   }
   const permissions = /^\d{1,20}$/.test(returned.permissions ?? "") ? BigInt(returned.permissions!) : BOT_PERMISSIONS;
   await withCommunity(community.id, async (tx) => {
-    const existing = await tx.discordBotConfig.findUnique({ where: { communityId: community.id }, select: { settings: true } });
-    // A fresh install deserves a fresh try: lift any pause a missing bot put on syncing.
-    const { botProblem: _lifted, ...settings } = (existing?.settings ?? {}) as Record<string, unknown>;
-    const data = { usesPlatformBot: true, botTokenEncrypted: null, clientId: bot.applicationId, permissions, isActive: true, settings: settings as object };
-    if (existing) await tx.discordBotConfig.update({ where: { communityId: community.id }, data, select: { id: true } });
-    else await tx.discordBotConfig.create({ data: { ...data, communityId: community.id, welcomeMessage: "Welcome to {community}, {user}! Your {tier} perks are unlocked." }, select: { id: true } });
+    await connectBot(tx, community.id, { usesPlatformBot: true, botTokenEncrypted: null, clientId: bot.applicationId, permissions, isActive: true });
     await recordAudit(tx, community.id, actorId, { action: "bot.added", objectType: "bot", details: { bot: "platform", permissions: permissions.toString() } });
   });
   return { ok: true };

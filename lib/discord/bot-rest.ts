@@ -1,4 +1,5 @@
 import { DiscordAPIError, REST } from "@discordjs/rest";
+import { RESTJSONErrorCodes } from "discord-api-types/v10";
 import { discordSettings } from "../auth/discord-settings";
 import { serverEnv } from "../env";
 
@@ -18,14 +19,6 @@ export function discordApiBase(): string | undefined {
   return settings.mode === "demo" ? settings.apiBase : undefined;
 }
 
-/** Discord's JSON error codes we act on (https://discord.com/developers/docs/topics/opcodes-and-status-codes). */
-export const DISCORD_CODES = {
-  unknownGuild: 10004,
-  unknownMember: 10007,
-  unknownRole: 10011,
-  missingPermissions: 50013,
-} as const;
-
 /** A Discord answer that retrying cannot change: record it and stop. */
 export type PermanentProblem = "unauthorized" | "unknown_guild" | "unknown_member" | "unknown_role" | "missing_permissions" | "missing_access" | "refused";
 export const PERMANENT_PROBLEMS: PermanentProblem[] = ["unauthorized", "unknown_guild", "unknown_member", "unknown_role", "missing_permissions", "missing_access", "refused"];
@@ -34,15 +27,15 @@ export function permanentProblem(error: unknown): PermanentProblem | null {
   if (!(error instanceof DiscordAPIError)) return null;
   if (error.status === 401) return "unauthorized";
   switch (error.code) {
-    case DISCORD_CODES.unknownGuild:
+    case RESTJSONErrorCodes.UnknownGuild:
       return "unknown_guild";
-    case DISCORD_CODES.unknownMember:
+    case RESTJSONErrorCodes.UnknownMember:
       return "unknown_member";
-    case DISCORD_CODES.unknownRole:
+    case RESTJSONErrorCodes.UnknownRole:
       return "unknown_role";
-    case DISCORD_CODES.missingPermissions:
+    case RESTJSONErrorCodes.MissingPermissions:
       return "missing_permissions";
-    case 50001:
+    case RESTJSONErrorCodes.MissingAccess:
       return "missing_access";
   }
   return error.status >= 400 && error.status < 500 && error.status !== 429 ? "refused" : null;

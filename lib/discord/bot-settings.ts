@@ -3,7 +3,7 @@ import type { CommunityRef } from "../actions/action-chain";
 import { ActionError } from "../actions/action-chain";
 import type { TenantTx } from "../db/scopes";
 import { checkbox } from "../utils/checkbox";
-import { sealToken } from "./bot-config";
+import { connectBot, sealToken } from "./bot-config";
 import type { GuildCatalog } from "./guild-catalog";
 import { BOT_PERMISSIONS } from "./platform-bot";
 
@@ -40,7 +40,7 @@ export const ownBotSchema = z.object({
 });
 export type OwnBotInput = z.output<typeof ownBotSchema>;
 
-const NO_BOT = "Add the bot to your server first.";
+export const NO_BOT = "Add the bot to your server first.";
 
 /** Refuses channels that are not text channels of the server (by the bot's live list). */
 export function checkChannels(input: Pick<BotSettingsInput, "paymentVerificationChannel" | "adminChannel">, catalog: GuildCatalog) {
@@ -60,18 +60,14 @@ export async function saveBotSettings(input: BotSettingsInput, community: Commun
 
 /** Switches the community to the owner's own bot (the token is sealed before it reaches the database). */
 export async function saveOwnBot(input: OwnBotInput, community: CommunityRef, tx: TenantTx) {
-  const existing = await tx.discordBotConfig.findUnique({ where: { communityId: community.id }, select: { botTokenEncrypted: true, settings: true } });
+  const existing = await tx.discordBotConfig.findUnique({ where: { communityId: community.id }, select: { botTokenEncrypted: true } });
   if (!input.token && !existing?.botTokenEncrypted) throw new ActionError("Please correct the highlighted fields.", { token: ["is required to use your own bot"] });
-  // A new connection deserves a new try: lift any pause a bad token or missing server put on syncing.
-  const { botProblem: _lifted, ...settings } = (existing?.settings ?? {}) as Record<string, unknown>;
-  const data = {
+  await connectBot(tx, community.id, {
     usesPlatformBot: false,
     clientId: input.clientId,
     permissions: BOT_PERMISSIONS,
-    settings: settings as object,
+    // Left empty, the sealed token already saved is kept.
     ...(input.token ? { botTokenEncrypted: sealToken(input.token, community.id) } : {}),
-  };
-  if (existing) await tx.discordBotConfig.update({ where: { communityId: community.id }, data, select: { id: true } });
-  else await tx.discordBotConfig.create({ data: { ...data, communityId: community.id, botTokenEncrypted: data.botTokenEncrypted! }, select: { id: true } });
+  });
   return { slug: community.slug };
 }

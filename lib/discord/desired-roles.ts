@@ -12,6 +12,15 @@ export type RolePlan = {
   managed: Set<string>;
 };
 
+type TierRoles = { discordRoleId: string | null; extraRoleIds: string[] };
+/** The roles one tier grants: its role and its extra roles. */
+export const tierRoles = (tier: TierRoles) => [tier.discordRoleId, ...tier.extraRoleIds].filter((r): r is string => !!r);
+
+/** Every role any tier grants: the only roles CommunityOS ever adds or removes. */
+export function managedRoles(tiers: TierRoles[]): Set<string> {
+  return new Set(tiers.flatMap(tierRoles));
+}
+
 /**
  * The roles a member should hold, from our rows alone: the roles of the tiers
  * of their subscriptions that give access (active, trialing, or past due
@@ -26,8 +35,7 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
   );
   // An erased member's Discord id is gone once their roles were removed.
   if (!member || !member.discordUserId) return null;
-  const rolesOf = (tier: (typeof tiers)[number]) => [tier.discordRoleId, ...tier.extraRoleIds].filter((r): r is string => !!r);
-  const managed = new Set(tiers.flatMap(rolesOf));
+  const managed = managedRoles(tiers);
   const desired = new Set<string>();
   // A removed or erased member holds no paid role, whatever their rows say.
   if (member.subscriptionStatus !== "suspended" && member.isActive) {
@@ -35,7 +43,7 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
       const inGrace = sub.status === "past_due" && (sub.gracePeriodEndsAt ?? sub.currentPeriodEnd) > now;
       if (!ACCESS.has(sub.status) && !inGrace) continue;
       const tier = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
-      if (tier) for (const role of rolesOf(tier)) desired.add(role);
+      if (tier) for (const role of tierRoles(tier)) desired.add(role);
     }
   }
   return { discordUserId: member.discordUserId, userId: member.userId, desired, managed };

@@ -10,13 +10,9 @@ import { discordSettings } from "../auth/discord-settings";
 import { db } from "../db/client";
 import { serverEnv } from "../env";
 import { log } from "../observability/log";
-import { GUILD_STATUS_TEXT } from "./guild-status-text";
 
 export const GUILD_STATUSES = ["unknown", "joined", "left", "banned", "guild_limit", "needs_sign_in", "bot_missing", "invite_needed"] as const;
 export type GuildStatus = (typeof GUILD_STATUSES)[number];
-
-/** What each status means for the member (the portal's and welcome page's words). */
-export const GUILD_STATUS_HELP: Record<GuildStatus, string> = GUILD_STATUS_TEXT;
 
 type Grant = { accessToken: string; refreshToken: string | null; expiresAt: number | null; scope: string | null };
 

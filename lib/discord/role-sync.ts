@@ -8,8 +8,9 @@ import { withCommunity } from "../db/scopes";
 import { JOB_KINDS, enqueueJob } from "../jobs/enqueue";
 import { activeBot } from "./bot-config";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
-import { rolePlan, type RolePlan } from "./desired-roles";
-import { addToGuild, GUILD_STATUS_HELP, type GuildStatus } from "./guild-join";
+import { managedRoles, rolePlan, type RolePlan } from "./desired-roles";
+import { addToGuild, type GuildStatus } from "./guild-join";
+import { GUILD_STATUS_TEXT } from "./guild-status-text";
 
 export type SyncOutcome = "synced" | "unchanged" | "no_bot" | "disabled" | "paused" | "not_a_member" | "not_in_guild" | PermanentProblem;
 export type RoleSyncResult = { outcome: SyncOutcome; added: string[]; removed: string[]; roles: string[] | null; desired: string[]; error?: string };
@@ -49,7 +50,7 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
     guildStatus = member.status;
     if (!member.roles) {
       // Not in the server, and not added: nothing to grant now; the member's status says why.
-      return record(communityId, memberId, options, { outcome: "not_in_guild", added: [], removed: [], roles: null, desired, error: GUILD_STATUS_HELP[member.status] }, undefined, member.status);
+      return record(communityId, memberId, options, { outcome: "not_in_guild", added: [], removed: [], roles: null, desired, error: GUILD_STATUS_TEXT[member.status] }, undefined, member.status);
     }
     roles = [...member.roles];
     const missing = desired.filter((r) => !roles!.includes(r));
@@ -179,7 +180,7 @@ export async function revokeManagedRoles(communityId: string, discordUserId: str
     tiers: await tx.subscriptionTier.findMany({ select: { discordRoleId: true, extraRoleIds: true } }),
   }));
   if (!bot) return [];
-  const managed = new Set(tiers.flatMap((t) => [t.discordRoleId, ...t.extraRoleIds]).filter((r): r is string => !!r));
+  const managed = managedRoles(tiers);
   const rest = (options.rest ?? botRest)(bot.token);
   let roles: string[];
   try {

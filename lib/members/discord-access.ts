@@ -10,7 +10,8 @@ import { withCommunity, withUser } from "../db/scopes";
 import { serverEnv } from "../env";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { syncMemberRoles } from "../discord/role-sync";
-import { GUILD_STATUS_HELP, type GuildStatus } from "../discord/guild-join";
+import { type GuildStatus } from "../discord/guild-join";
+import { GUILD_STATUS_TEXT } from "../discord/guild-status-text";
 
 /** Refusals, with their code (the portal says them from the code, never from URL text). */
 export const ACCESS_ERRORS = {
@@ -35,7 +36,7 @@ export async function regainAccess(userId: string, memberId: string): Promise<{ 
   const result = await syncMemberRoles(member.communityId, member.id, { reason: "member asked to regain access" });
   const { guildStatus } = await withCommunity(member.communityId, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: member.id }, select: { guildStatus: true } }));
   const status = guildStatus as GuildStatus;
-  const message = status === "joined" ? (result.desired.length ? "You're in the server, and your roles are back." : "You're in the server.") : GUILD_STATUS_HELP[status];
+  const message = status === "joined" ? (result.desired.length ? "You're in the server, and your roles are back." : "You're in the server.") : GUILD_STATUS_TEXT[status];
   return { guildStatus: status, message };
 }
 

@@ -1,5 +1,6 @@
 import { ActionError } from "../actions/action-chain";
 import { communityGuildCatalog, roleProblem, type GuildRole } from "../discord/guild-catalog";
+import { tierRoles } from "../discord/desired-roles";
 import type { TierInput } from "./validation";
 
 /**
@@ -8,8 +9,7 @@ import type { TierInput } from "./validation";
  * server or one above the bot is refused with the fix, never saved silently.
  */
 export async function checkTierRoles(communityId: string, input: Pick<TierInput, "discordRoleId" | "extraRoleIds">): Promise<void> {
-  const named = [input.discordRoleId, ...input.extraRoleIds].filter((r): r is string => !!r);
-  if (named.length === 0) return;
+  if (tierRoles(input).length === 0) return;
   const catalog = await communityGuildCatalog(communityId);
   if (!catalog.ok) throw new ActionError("Please correct the highlighted fields.", { discordRoleId: [`can't be checked: ${catalog.message}`] });
   const errors: Record<string, string[]> = {};

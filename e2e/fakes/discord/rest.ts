@@ -138,13 +138,15 @@ function guildJson(guild: Guild) {
 
 // ---------------------------------------------------------------- helpers
 /** The server, as the calling bot may see it: unknown (10004) or not authorized into it (50001). */
-function guildFor(ctx: RouteContext): Guild | Answer {
-  const guild = ctx.state.guilds[ctx.params.guild_id!];
-  if (!guild) return error(404, RESTJSONErrorCodes.UnknownGuild, "Unknown Guild");
-  if (ctx.caller.kind === "bot" && !guild.bots[ctx.caller.app.id]) return missingAccess();
-  return guild;
+/** A route on one guild: 10004 when it doesn't exist, 50001 when the calling bot isn't in it. */
+function onGuild(handle: (ctx: RouteContext, guild: Guild) => Answer): Route["handle"] {
+  return (ctx) => {
+    const guild = ctx.state.guilds[ctx.params.guild_id!];
+    if (!guild) return error(404, RESTJSONErrorCodes.UnknownGuild, "Unknown Guild");
+    if (ctx.caller.kind === "bot" && !guild.bots[ctx.caller.app.id]) return missingAccess();
+    return handle(ctx, guild);
+  };
 }
-const isAnswer = (x: unknown): x is Answer => typeof x === "object" && x !== null && "status" in x;
 const botId = (ctx: RouteContext) => (ctx.caller.kind === "bot" ? ctx.caller.app.botUserId : "");
 
 /** Whether the bot may give or take this role: Manage Roles, below its highest role, not an integration's. */
@@ -153,6 +155,31 @@ function canManageRole(guild: Guild, botUserId: string, role: Role): boolean {
 }
 
 // ---------------------------------------------------------------- routes
+/** Registers guild commands as Discord answers it: the whole list replaced. */
+const putGuildCommands = onGuild((ctx, guild) => {
+  const commands = Array.isArray(ctx.body) ? (ctx.body as Record<string, unknown>[]) : [];
+  ctx.state.commands[guild.id] = commands;
+  ctx.changed();
+  return {
+    status: 200,
+    body: commands.map((c) => ({
+      id: snowflake(ctx.state),
+      application_id: ctx.params.application_id,
+      version: snowflake(ctx.state),
+      default_member_permissions: null,
+      type: 1,
+      name: c.name,
+      description: c.description ?? "",
+      guild_id: guild.id,
+      dm_permission: false,
+      contexts: null,
+      integration_types: [0],
+      options: c.options ?? [],
+      nsfw: false,
+    })),
+  };
+});
+
 export const ROUTES: Route[] = [
   {
     method: "GET",
@@ -232,93 +259,54 @@ export const ROUTES: Route[] = [
     method: "PUT",
     path: "/applications/{application_id}/guilds/{guild_id}/commands",
     auth: "bot",
-    handle: (ctx) => {
-      if (ctx.caller.kind !== "bot" || ctx.caller.app.id !== ctx.params.application_id) return error(403, RESTJSONErrorCodes.MissingAccess, "Missing Access");
-      const guild = guildFor(ctx);
-      if (isAnswer(guild)) return guild;
-      const commands = Array.isArray(ctx.body) ? (ctx.body as Record<string, unknown>[]) : [];
-      ctx.state.commands[guild.id] = commands;
-      ctx.changed();
-      return {
-        status: 200,
-        body: commands.map((c) => ({
-          id: snowflake(ctx.state),
-          application_id: ctx.params.application_id,
-          version: snowflake(ctx.state),
-          default_member_permissions: null,
-          type: 1,
-          name: c.name,
-          description: c.description ?? "",
-          guild_id: guild.id,
-          dm_permission: false,
-          contexts: null,
-          integration_types: [0],
-          options: c.options ?? [],
-          nsfw: false,
-        })),
-      };
-    },
+    // Checked in Discord's order: an application writes only its own commands (50001), then the guild.
+    handle: (ctx) => (ctx.caller.kind !== "bot" || ctx.caller.app.id !== ctx.params.application_id ? missingAccess() : putGuildCommands(ctx)),
   },
   {
     method: "GET",
     path: "/guilds/{guild_id}",
     auth: "bot",
-    handle: (ctx) => {
-      const guild = guildFor(ctx);
-      return isAnswer(guild) ? guild : { status: 200, body: guildJson(guild) };
-    },
+    handle: onGuild((_ctx, guild) => ({ status: 200, body: guildJson(guild) })),
   },
   {
     method: "GET",
     path: "/guilds/{guild_id}/roles",
     auth: "bot",
-    handle: (ctx) => {
-      const guild = guildFor(ctx);
-      return isAnswer(guild) ? guild : { status: 200, body: [...guild.roles].sort((a, b) => a.position - b.position).map(roleJson) };
-    },
+    handle: onGuild((_ctx, guild) => ({ status: 200, body: [...guild.roles].sort((a, b) => a.position - b.position).map(roleJson) })),
   },
   {
     method: "POST",
     path: "/guilds/{guild_id}/roles",
     auth: "bot",
-    handle: (ctx) => {
-      const guild = guildFor(ctx);
-      if (isAnswer(guild)) return guild;
+    handle: onGuild((ctx, guild) => {
       if (!has(guild, botId(ctx), PERMISSIONS.MANAGE_ROLES)) return missingPermissions();
       const name = typeof ctx.body.name === "string" && ctx.body.name.trim() ? ctx.body.name.trim().slice(0, 100) : "new role";
       if (guild.roles.length >= 250) return error(400, RESTJSONErrorCodes.MaximumNumberOfGuildRolesReached, "Maximum number of server roles reached (250)");
       const role = createRole(ctx.state, guild, { name, color: typeof ctx.body.color === "number" ? ctx.body.color : 0 });
       ctx.changed();
       return { status: 200, body: roleJson(role) };
-    },
+    }),
   },
   {
     method: "GET",
     path: "/guilds/{guild_id}/channels",
     auth: "bot",
-    handle: (ctx) => {
-      const guild = guildFor(ctx);
-      return isAnswer(guild) ? guild : { status: 200, body: guild.channels.map((c) => channelJson(guild, c)) };
-    },
+    handle: onGuild((_ctx, guild) => ({ status: 200, body: guild.channels.map((c) => channelJson(guild, c)) })),
   },
   {
     method: "GET",
     path: "/guilds/{guild_id}/members/{user_id}",
     auth: "bot",
-    handle: (ctx) => {
-      const guild = guildFor(ctx);
-      if (isAnswer(guild)) return guild;
+    handle: onGuild((ctx, guild) => {
       if (!guild.members[ctx.params.user_id!]) return error(404, RESTJSONErrorCodes.UnknownMember, "Unknown Member");
       return { status: 200, body: memberJson(guild, ctx.params.user_id!) };
-    },
+    }),
   },
   {
     method: "PUT",
     path: "/guilds/{guild_id}/members/{user_id}",
     auth: "bot",
-    handle: (ctx) => {
-      const guild = guildFor(ctx);
-      if (isAnswer(guild)) return guild;
+    handle: onGuild((ctx, guild) => {
       const userId = ctx.params.user_id!;
       const grant = ctx.state.tokens[String(ctx.body.access_token ?? "")];
       // The access token must be the user's own, unexpired, with guilds.join, granted to this bot's application.
@@ -332,31 +320,27 @@ export const ROUTES: Route[] = [
       guild.members[userId] = { roles: [], joinedAt: new Date().toISOString() };
       ctx.changed({ type: "GUILD_MEMBER_ADD", guildId: guild.id, userId });
       return { status: 201, body: memberJson(guild, userId) };
-    },
+    }),
   },
   {
     method: "DELETE",
     path: "/guilds/{guild_id}/members/{user_id}",
     auth: "bot",
-    handle: (ctx) => {
-      const guild = guildFor(ctx);
-      if (isAnswer(guild)) return guild;
+    handle: onGuild((ctx, guild) => {
       const userId = ctx.params.user_id!;
       if (!guild.members[userId]) return error(404, RESTJSONErrorCodes.UnknownMember, "Unknown Member");
       if (!has(guild, botId(ctx), PERMISSIONS.KICK_MEMBERS) || topPosition(guild, userId) >= topPosition(guild, botId(ctx)) || userId === guild.ownerId) return missingPermissions();
       delete guild.members[userId];
       ctx.changed({ type: "GUILD_MEMBER_REMOVE", guildId: guild.id, userId });
       return { status: 204 };
-    },
+    }),
   },
   ...(["PUT", "DELETE"] as const).map(
     (method): Route => ({
       method,
       path: "/guilds/{guild_id}/members/{user_id}/roles/{role_id}",
       auth: "bot",
-      handle: (ctx) => {
-        const guild = guildFor(ctx);
-        if (isAnswer(guild)) return guild;
+      handle: onGuild((ctx, guild) => {
         const member = guild.members[ctx.params.user_id!];
         if (!member) return error(404, RESTJSONErrorCodes.UnknownMember, "Unknown Member");
         const role = guild.roles.find((r) => r.id === ctx.params.role_id);
@@ -365,7 +349,7 @@ export const ROUTES: Route[] = [
         member.roles = method === "PUT" ? [...new Set([...member.roles, role.id])] : member.roles.filter((r) => r !== role.id);
         ctx.changed();
         return { status: 204 };
-      },
+      }),
     }),
   ),
 ];

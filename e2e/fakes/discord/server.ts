@@ -6,11 +6,9 @@
 // A control API under /_control/ lets tests and the demo seed act as Discord's
 // users would (join, leave, ban) and inject failures.
 import { createHash, generateKeyPairSync, randomBytes, sign as edSign } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
+import { readStateFile, stateFileWriter } from "../state-file";
 import { FAKE_APPLICATIONS, FAKE_USERS, PERMISSIONS } from "./data";
 import { createGateway } from "./gateway";
 import { matchRoute, readJson, sendJson, userJson, type Caller, type MemberEvent, type SentMessage } from "./rest";
@@ -62,20 +60,9 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
 
-/** The state as saved: everything but the messages (which tests read from memory). */
-function load(file: string | undefined): DiscordState {
-  if (file && existsSync(file)) {
-    try {
-      return JSON.parse(readFileSync(file, "utf8")) as DiscordState;
-    } catch {
-      // A half-written file from a crash: start over from the demo's servers.
-    }
-  }
-  return initialState();
-}
-
 export async function startFakeDiscord(options: { port?: number; host?: string; stateFile?: string } = {}): Promise<FakeDiscord> {
-  const state = load(options.stateFile);
+  // Everything but the messages (which tests read from memory) is saved.
+  const state = readStateFile<DiscordState>(options.stateFile) ?? initialState();
   const codes = new Map<string, PendingCode>();
   const failures: Failure[] = [];
   // Every bot call, with when it was answered (the bench times grants from it).
@@ -86,19 +73,7 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
   let base = "";
   const gateway = createGateway(state, () => base);
 
-  let saving: Promise<void> = Promise.resolve();
-  let pendingSave = false;
-  function persist() {
-    if (!options.stateFile || pendingSave) return;
-    pendingSave = true;
-    const file = options.stateFile;
-    saving = saving.then(async () => {
-      pendingSave = false;
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(`${file}.tmp`, JSON.stringify(state));
-      await rename(`${file}.tmp`, file);
-    });
-  }
+  const { persist, flushed } = stateFileWriter(options.stateFile, () => state);
   const changed = (event?: MemberEvent, removed?: Parameters<typeof gateway.dispatchMember>[1]) => {
     persist();
     if (event) gateway.dispatchMember(event, removed);
@@ -410,7 +385,7 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
     publicKey: publicKeyHex,
     close: async () => {
       await gateway.close();
-      await saving;
+      await flushed();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -3,12 +3,10 @@
 // host/port/protocol options. It keeps objects per connected account
 // (Stripe-Account header) and replays responses for a repeated Idempotency-Key.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
+import { readStateFile, stateFileWriter } from "../state-file";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
 export type WebhookDelivery = { eventId: string; type: string; status: number | "failed"; attempts: number };
@@ -78,7 +76,7 @@ type Saved = { objects: [string, Obj][]; owners: [string, string][]; refunds: [s
 
 export async function startFakeStripe(options: { port?: number; webhook?: WebhookEndpoint; stateFile?: string } = {}): Promise<FakeStripe> {
   // The dev server keeps Stripe's objects between runs (as Stripe would); tests start empty.
-  const saved: Saved | null = options.stateFile && existsSync(options.stateFile) ? (JSON.parse(readFileSync(options.stateFile, "utf8")) as Saved) : null;
+  const saved = readStateFile<Saved>(options.stateFile);
   const objects = new Map<string, Obj>(saved?.objects ?? []);
   const deliveries: WebhookDelivery[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -464,21 +462,7 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
     return refund;
   }
 
-  let saving: Promise<void> = Promise.resolve();
-  let pendingSave = false;
-  /** Writes the objects to the state file (coalesced: one write at a time, the last state wins). */
-  function persist() {
-    if (!options.stateFile || pendingSave) return;
-    pendingSave = true;
-    const file = options.stateFile;
-    saving = saving.then(async () => {
-      pendingSave = false;
-      const state: Saved = { objects: [...objects], owners: [...owners], refunds: [...refundsByCharge] };
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(`${file}.tmp`, JSON.stringify(state));
-      await rename(`${file}.tmp`, file);
-    });
-  }
+  const { persist, flushed } = stateFileWriter(options.stateFile, (): Saved => ({ objects: [...objects], owners: [...owners], refunds: [...refundsByCharge] }));
 
   const accountOf = (objectId: string) => {
     const account = owners.get(objectId);
@@ -625,7 +609,7 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
     close: async () => {
-      await saving;
+      await flushed();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -36,6 +36,21 @@ export function parseObject<S extends z.ZodType>(schema: S, object: unknown): z.
 }
 
 /**
+ * Stripe's current state of an object an event names: Stripe does not order
+ * deliveries, so a handler applies what is true now, not the event's copy.
+ * When Stripe no longer knows the object, the copy is all there is (`fresh`
+ * false: it may be stale).
+ */
+export async function readBack<S extends z.ZodType>(schema: S, eventCopy: z.output<S>, retrieve: () => Promise<unknown>): Promise<{ object: z.output<S>; fresh: boolean }> {
+  try {
+    return { object: parseObject(schema, await retrieve()), fresh: true };
+  } catch (error) {
+    if (!isMissingAtStripe(error)) throw error;
+    return { object: eventCopy, fresh: false };
+  }
+}
+
+/**
  * Stripe's current state of a subscription: what every subscription-related
  * event applies, so late and repeated events converge on the truth. A
  * subscription Stripe no longer knows falls back to the event's own copy.

@@ -6,7 +6,7 @@ import { communityAction, communityWorkflow, type ActionState } from "@/lib/acti
 import { ActionError } from "@/lib/actions/action-chain";
 import { activeBot } from "@/lib/discord/bot-config";
 import { checkBot, type BotCheck } from "@/lib/discord/check-bot";
-import { botSettingsSchema, checkChannels, ownBotSchema, saveBotSettings, saveOwnBot } from "@/lib/discord/bot-settings";
+import { botSettingsSchema, checkChannels, NO_BOT, ownBotSchema, saveBotSettings, saveOwnBot } from "@/lib/discord/bot-settings";
 import { communityGuildCatalog } from "@/lib/discord/guild-catalog";
 import { syncMemberRoles } from "@/lib/discord/role-sync";
 import { enqueueJob, JOB_KINDS } from "@/lib/jobs/enqueue";
@@ -44,8 +44,6 @@ export async function saveOwnBotAction(prev: ActionState<{ slug: string }>, form
   }
   return result;
 }
-
-const NO_BOT = "Add the bot to your server first.";
 
 export const checkBotAction = communityWorkflow(z.object({}), "owner", async (_input, { community, inScope }): Promise<BotCheck> => {
   const found = await inScope(async (tx) => ({

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-import { ButtonLink } from "@/components/ui/button";
+import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { signInMode } from "@/lib/auth/mode";
@@ -75,7 +75,8 @@ export default async function BotPage({ params, searchParams }: Props) {
                 <p className="text-sm text-slate-600">
                   The bot gives each tier&apos;s role to members who pay, removes it when they stop, and adds paying members to your server. Add it to your server in one click: Discord asks you to confirm, then sends you back here.
                 </p>
-                {platform ? <ButtonLink href={installHref} prefetch={false}>Add the bot to your server</ButtonLink> : <Alert tone="info">This installation has no platform bot. Use your own bot below.</Alert>}
+                {/* A plain link: the route answers with a redirect to Discord, which client-side navigation cannot follow. */}
+                {platform ? <a href={installHref} className={buttonClasses()}>Add the bot to your server</a> : <Alert tone="info">This installation has no platform bot. Use your own bot below.</Alert>}
               </>
             )}
             {config?.usesPlatformBot && (

@@ -1,6 +1,5 @@
 import { enqueueJob, JOB_KINDS } from "../../../jobs/enqueue";
-import { isMissingAtStripe } from "../../stripe";
-import { defineHandler, parseObject } from "../handler";
+import { defineHandler, parseObject, readBack } from "../handler";
 import { WebhookRejection } from "../errors";
 import { accountSchema } from "../stripe-objects";
 
@@ -12,12 +11,7 @@ export const accountUpdated = defineHandler({
     const copy = parseObject(accountSchema, object);
     // The event is routed by its `account`; an object naming another account cannot be applied (retrying will not change that).
     if (copy.id !== ctx.stripeAccount) throw new WebhookRejection(`account.updated for ${ctx.stripeAccount} describes another account (${copy.id})`);
-    try {
-      return parseObject(accountSchema, await ctx.stripe.accounts.retrieve(copy.id));
-    } catch (error) {
-      if (isMissingAtStripe(error)) return copy;
-      throw error;
-    }
+    return (await readBack(accountSchema, copy, () => ctx.stripe.accounts.retrieve(copy.id))).object;
   },
   async apply(tx, account, ctx) {
     const before = await tx.community.findUniqueOrThrow({ where: { id: ctx.communityId }, select: { stripeChargesEnabled: true } });

@@ -9,8 +9,7 @@ import { enqueueJob, JOB_KINDS, requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
 import { paymentForCharge, settledStatus } from "../../payment-records";
 import { refreshMember } from "../../member-refresh";
-import { isMissingAtStripe } from "../../stripe";
-import { defineHandler, parseObject, type Outcome, type PrepareContext } from "../handler";
+import { defineHandler, parseObject, readBack, type Outcome, type PrepareContext } from "../handler";
 import { disputeSchema, type StripeDispute } from "../stripe-objects";
 import type { TenantTx } from "../../../db/scopes";
 import type { SyncContext } from "../../subscription-sync";
@@ -21,12 +20,7 @@ const WON = new Set(["won", "warning_closed"]);
 
 async function currentDispute(object: Record<string, unknown>, ctx: PrepareContext): Promise<StripeDispute> {
   const copy = parseObject(disputeSchema, object);
-  try {
-    return parseObject(disputeSchema, await ctx.stripe.disputes.retrieve(copy.id, {}, { stripeAccount: ctx.stripeAccount }));
-  } catch (error) {
-    if (isMissingAtStripe(error)) return copy;
-    throw error;
-  }
+  return (await readBack(disputeSchema, copy, () => ctx.stripe.disputes.retrieve(copy.id, {}, { stripeAccount: ctx.stripeAccount }))).object;
 }
 
 async function applyDispute(tx: TenantTx, dispute: StripeDispute, ctx: SyncContext): Promise<Outcome> {

@@ -3,8 +3,7 @@ import { requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
 import { DISPUTE_STATUSES, paymentForCharge, settledStatus } from "../../payment-records";
 import { refreshMember } from "../../member-refresh";
-import { isMissingAtStripe } from "../../stripe";
-import { defineHandler, parseObject } from "../handler";
+import { defineHandler, parseObject, readBack } from "../handler";
 import { chargeSchema, type StripeCharge } from "../stripe-objects";
 
 // Refund events arrive in any order (a partial refund's after the full one's):
@@ -14,13 +13,8 @@ import { chargeSchema, type StripeCharge } from "../stripe-objects";
 export const chargeRefunded = defineHandler({
   async prepare(object, ctx) {
     const copy = parseObject(chargeSchema, object);
-    try {
-      const fresh = await ctx.stripe.charges.retrieve(copy.id, { expand: ["refunds"] }, { stripeAccount: ctx.stripeAccount });
-      return { charge: parseObject(chargeSchema, fresh), fresh: true };
-    } catch (error) {
-      if (!isMissingAtStripe(error)) throw error;
-      return { charge: copy, fresh: false };
-    }
+    const { object: charge, fresh } = await readBack(chargeSchema, copy, () => ctx.stripe.charges.retrieve(copy.id, { expand: ["refunds"] }, { stripeAccount: ctx.stripeAccount }));
+    return { charge, fresh };
   },
   async apply(tx, { charge, fresh }, ctx) {
     const payment = await paymentForCharge(tx, { chargeId: charge.id, paymentIntentId: charge.payment_intent });

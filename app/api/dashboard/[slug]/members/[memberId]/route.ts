@@ -2,7 +2,7 @@ import { ownerMemberOfRoute } from "@/lib/communities/owner-route";
 import { withCommunity } from "@/lib/db/scopes";
 import { memberDetail } from "@/lib/members/query";
 import { route } from "@/lib/http/route";
-import { communityGuildCatalog } from "@/lib/discord/guild-catalog";
+import { communityRoleNames } from "@/lib/discord/guild-catalog";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +13,6 @@ export const GET = route(async (_request: Request, { params }: { params: Promise
   const detail = await withCommunity(gate.community.id, (tx) => memberDetail(tx, gate.memberId));
   if (!detail) return Response.json({ error: "No such member in this community." }, { status: 404 });
   // Roles by name, as the server has them now; ids alone when Discord can't be asked.
-  const catalog = await communityGuildCatalog(gate.community.id).catch(() => null);
-  const roleNames = catalog?.ok ? Object.fromEntries(catalog.roles.map((r) => [r.id, { name: r.name, color: r.color }])) : {};
+  const roleNames = await communityRoleNames(gate.community.id).catch(() => ({}));
   return Response.json({ ...detail, roleNames }, { headers: { "cache-control": "no-store" } });
 });
