@@ -59,6 +59,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       DISCORD_FAKE_URL: process.env.DISCORD_FAKE_URL ?? "",
       STRIPE_FAKE_URL: process.env.STRIPE_FAKE_URL ?? "",
+      SMTP_URL: process.env.SMTP_URL ?? "",
+      MAIL_INBOX_URL: process.env.MAIL_INBOX_URL ?? "",
       STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? "",
       BOT_TOKEN_KEYS: process.env.BOT_TOKEN_KEYS ?? "",
       DISCORD_PUBLIC_KEY: process.env.DISCORD_PUBLIC_KEY ?? "",

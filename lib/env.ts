@@ -49,6 +49,11 @@ const serverEnvSchema = z
     DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-f]{64}$/, "must be your Discord application's public key (64 hex characters)").optional(),
     STRIPE_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
     DISCORD_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
+    // Member e-mail (receipts, payment reminders). Without it members get Discord messages only.
+    SMTP_URL: z.url({ protocol: /^smtps?$/, message: "must be an smtp:// or smtps:// URL, e.g. smtps://user:pass@smtp.example.com:465" }).optional(),
+    MAIL_FROM: z.string().trim().min(3).max(200).regex(/^[^\r\n]*<?[^@\s<>]+@[^@\s<>]+>?$/, 'must be an address, e.g. "CommunityOS <billing@example.com>"').default("CommunityOS <no-reply@communityos.localhost>"),
+    // The local mail catcher's inbox (npm run dev and tests), shown at /dev/mail.
+    MAIL_INBOX_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
   })
   .transform((env) => ({ ...env, stage: env.COMMUNITYOS_ENV ?? env.NODE_ENV }))
   .superRefine((env, ctx) => {
@@ -64,6 +69,7 @@ const serverEnvSchema = z
       if (!env.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
       if (!env.AUTH_URL) ctx.addIssue({ code: "custom", path: ["AUTH_URL"], message: "is required in production: the app's canonical https URL" });
       if (!env.AUTH_DISCORD_ID) ctx.addIssue({ code: "custom", path: ["AUTH_DISCORD_ID"], message: "is required in production (Discord sign-in)" });
+      if (env.MAIL_INBOX_URL) ctx.addIssue({ code: "custom", path: ["MAIL_INBOX_URL"], message: "the local mail catcher is not allowed in production" });
       if (env.STRIPE_FAKE_URL) ctx.addIssue({ code: "custom", path: ["STRIPE_FAKE_URL"], message: "demo mode is not allowed in production" });
       if (!env.STRIPE_SECRET_KEY) ctx.addIssue({ code: "custom", path: ["STRIPE_SECRET_KEY"], message: "is required in production (payments)" });
       if (!env.BOT_TOKEN_KEYS) ctx.addIssue({ code: "custom", path: ["BOT_TOKEN_KEYS"], message: "is required in production: the keys bot tokens are encrypted with" });

@@ -65,6 +65,15 @@ if (!env.STRIPE_SECRET_KEY && env.stage !== "production") {
   process.env.STRIPE_FAKE_URL = fakeStripe.url;
 }
 
+// Without a mail server of your own, mail goes to a local catcher: every message is visible at /dev/mail.
+let fakeMail: { smtpUrl: string; inboxUrl: string; close: () => Promise<void> } | null = null;
+if (!env.SMTP_URL && env.stage !== "production") {
+  const { startFakeMail } = await import("../e2e/fakes/mail/server");
+  fakeMail = await startFakeMail({ smtpPort: Number(process.env.FAKE_SMTP_PORT ?? 54325), httpPort: Number(process.env.FAKE_MAIL_PORT ?? 54326), stateFile: path.join(DATA, "fake-mail.json") });
+  process.env.SMTP_URL = fakeMail.smtpUrl;
+  process.env.MAIL_INBOX_URL = fakeMail.inboxUrl;
+}
+
 const database = await prepareDevDatabase(env);
 process.env.APP_DATABASE_URL = database.appUrl;
 
@@ -102,7 +111,9 @@ next.stdout.on("data", (chunk: Buffer) => {
         "    Carol Owner   — owns Trading Desk (add the bot to her server in one click)",
         "    Bob Member    — pays for Pixel Guild's Pro tier (no e-mail on Discord)",
         "    Erin Newcomer — in no community yet: subscribe and watch the bot add her to the server",
-        "  Payments go through a local Stripe stand-in: its checkout page has a Pay button.",
+        "  Payments go through a local Stripe stand-in: its checkout page has a Pay button;",
+        `  its test clock renews subscriptions now, paid or declined: ${process.env.STRIPE_FAKE_URL}/test-clock`,
+        ...(fakeMail ? [`  Mail to members lands in the local inbox: ${origin}/dev/mail`] : []),
       ]
     : ["  Signing in uses your Discord application (AUTH_DISCORD_ID)."];
   console.log(["", `✔ CommunityOS is ready: ${origin}`, ...demo, ""].join("\n"));
@@ -116,6 +127,7 @@ async function shutdown(code: number) {
   next.kill("SIGTERM");
   await fakeDiscord?.close();
   await fakeStripe?.close();
+  await fakeMail?.close();
   await database.embedded?.stop();
   process.exit(code);
 }

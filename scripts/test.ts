@@ -13,6 +13,7 @@ import { readFile, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { startFakeDiscord } from "../e2e/fakes/discord/server";
 import { startFakeStripe } from "../e2e/fakes/stripe/server";
+import { startFakeMail } from "../e2e/fakes/mail/server";
 import { provisionTestDatabases } from "../tests/support/test-database";
 import { newKeyEntry } from "../lib/crypto/token-box";
 import { PROJECT_ROOT } from "./lib/database-setup";
@@ -72,6 +73,8 @@ const e2eDb = databases.urls.e2e!;
 const unitDiscord = await startFakeDiscord();
 const unitStripe = await startFakeStripe();
 const e2eDiscord = await startFakeDiscord();
+const unitMail = await startFakeMail();
+const e2eMail = await startFakeMail();
 // The fake delivers signed webhooks to the production build the e2e suite serves.
 const webhookSecret = `whsec_${randomBytes(24).toString("hex")}`;
 const e2eStripe = await startFakeStripe({
@@ -91,7 +94,7 @@ const base: NodeJS.ProcessEnv = {
   // pg 8.19+ reports as deprecated (pg still queues them correctly). --verbose shows it.
   ...(verbose ? { TEST_VERBOSE: "1" } : { NODE_OPTIONS: [process.env.NODE_OPTIONS, "--no-deprecation"].filter(Boolean).join(" ") }),
 };
-for (const key of ["AUTH_DISCORD_ID", "AUTH_DISCORD_SECRET", "STRIPE_SECRET_KEY", "DATABASE_URL", "DISCORD_BOT_TOKEN"]) delete base[key];
+for (const key of ["AUTH_DISCORD_ID", "AUTH_DISCORD_SECRET", "STRIPE_SECRET_KEY", "DATABASE_URL", "DISCORD_BOT_TOKEN", "SMTP_URL", "MAIL_INBOX_URL"]) delete base[key];
 
 const unitEnv: NodeJS.ProcessEnv = {
   ...base,
@@ -100,6 +103,8 @@ const unitEnv: NodeJS.ProcessEnv = {
   DISCORD_FAKE_URL: unitDiscord.url,
   DISCORD_PUBLIC_KEY: unitDiscord.publicKey,
   STRIPE_FAKE_URL: unitStripe.url,
+  SMTP_URL: unitMail.smtpUrl,
+  MAIL_INBOX_URL: unitMail.inboxUrl,
 };
 const e2eEnv: NodeJS.ProcessEnv = {
   ...base,
@@ -108,6 +113,8 @@ const e2eEnv: NodeJS.ProcessEnv = {
   DISCORD_FAKE_URL: e2eDiscord.url,
   DISCORD_PUBLIC_KEY: e2eDiscord.publicKey,
   STRIPE_FAKE_URL: e2eStripe.url,
+  SMTP_URL: e2eMail.smtpUrl,
+  MAIL_INBOX_URL: e2eMail.inboxUrl,
 };
 
 let exitCode = 1;
@@ -146,7 +153,7 @@ try {
   exitCode = failedSteps.length === 0 && totals.failed === 0 ? 0 : 1;
   if (failedSteps.length) console.error(`✗ failed: ${failedSteps.join(", ")}`);
 } finally {
-  await Promise.all([unitDiscord.close(), unitStripe.close(), e2eDiscord.close(), e2eStripe.close()]);
+  await Promise.all([unitDiscord.close(), unitStripe.close(), e2eDiscord.close(), e2eStripe.close(), unitMail.close(), e2eMail.close()]);
   await databases.teardown();
 }
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

@@ -64,10 +64,10 @@ const NASTY: [string, string][] = [
 
 // Every field name any form of ours sends.
 const FIELDS = [
-  "name", "slug", "description", "status", "gracePeriodDays", "supportUrl", "showMemberCount", "discordGuildId", "guildId",
+  "name", "slug", "description", "status", "gracePeriodDays", "restrictedDays", "dunningIntervalHours", "receipts", "winbackDays", "supportUrl", "showMemberCount", "discordGuildId", "guildId",
   "price", "currency", "interval", "features", "discordRoleId", "extraRoleIds", "maxMembers", "trialDays", "sortOrder", "direction", "kind",
   "tierId", "memberId", "subscriptionId", "paymentId", "amount", "reason", "confirm", "cancel",
-  "token", "clientId", "permissions", "prefix", "welcomeMessage", "memberId", "farewellMessage", "autoRoleAssignment", "paymentVerificationChannel", "adminChannel", "isActive",
+  "token", "clientId", "permissions", "prefix", "welcomeMessage", "memberId", "farewellMessage", "autoRoleAssignment", "paymentVerificationChannel", "adminChannel", "lapsedRoleId", "payChannelId", "isActive",
   "retentionDays", "criteria", "tableName", "returnStatus", "returnDays", "callbackUrl",
 ];
 
@@ -200,9 +200,9 @@ describe("fuzzing every server action", () => {
 describe("fuzzing one field at a time in otherwise valid forms", () => {
   // Forms whose every other field is valid: the one bad field alone must be caught.
   const baselines = (): Record<string, Record<string, string>> => ({
-    updateCommunityAction: { name: "Fuzz Community", slug: community.slug, description: "About us", status: "active", gracePeriodDays: "3", supportUrl: "", showMemberCount: "on" },
+    updateCommunityAction: { name: "Fuzz Community", slug: community.slug, description: "About us", status: "active", gracePeriodDays: "3", restrictedDays: "0", dunningIntervalHours: "48", receipts: "communityos", winbackDays: "0", supportUrl: "", showMemberCount: "on" },
     saveOwnBotAction: { token: "x".repeat(30), clientId: "123456789012345678" },
-    saveBotAction: { welcomeMessage: "Welcome!", farewellMessage: "Bye!", paymentVerificationChannel: "", adminChannel: "", isActive: "on", autoRoleAssignment: "on" },
+    saveBotAction: { welcomeMessage: "Welcome!", farewellMessage: "Bye!", paymentVerificationChannel: "", adminChannel: "", lapsedRoleId: "", payChannelId: "", isActive: "on", autoRoleAssignment: "on" },
     createTierAction: { name: "Fuzz tier", description: "", price: "5.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0" },
   });
   // Wrong for every field there is: refused, whatever the field.

@@ -118,6 +118,13 @@ const tables: TableCase[] = [
     appendOnly: true,
   },
   {
+    table: "member_notices",
+    delegate: "memberNotice",
+    id: (r) => r.noticeId,
+    newRow: async (t) => ({ communityId: t.communityId, memberId: t.memberId, kind: "dunning", channel: "email", dedupeKey: `intruder:${randomUUID()}` }),
+    change: { status: "sent" },
+  },
+  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,

@@ -100,7 +100,7 @@ describe("a paid checkout", () => {
     expect(state.payments).toEqual([expect.objectContaining({ status: "succeeded" })]);
     expect(state.payments[0]!.amount.toFixed(2)).toBe("10.00");
     expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
-    expect(state.jobs).toEqual(["discord:role_sync", "notify:new_paid_member"]);
+    expect(state.jobs).toEqual(["discord:role_sync", "mail:receipt", "notify:new_paid_member"]);
     const ledger = await paid.inScope((tx) => tx.stripeEvent.findMany({ select: { type: true, outcome: true, stripeAccountId: true, processedAt: true, receivedAt: true } }));
     expect(ledger).toHaveLength(3);
     for (const row of ledger) expect(row).toMatchObject({ outcome: "processed", stripeAccountId: paid.account });

@@ -16,6 +16,14 @@
 //   (the current month: paying members now).
 // - Churn rate: churned / (paying now + past due now + churned).
 // - Revenue: payments received less refunds, by when they were processed.
+// - In recovery: failed payments of the last 90 days whose member is still in
+//   the grace or restricted stage (reminders are going out).
+// - Recovered: failed payments paid after all (by the reminders' links or
+//   Stripe's retries), by when they were paid (30 days).
+// - Recovery rate: of the payments that failed in the last 90 days, the share
+//   paid since.
+// - Cancellation reasons: subscriptions canceled in the last 90 days, by the
+//   reason the member picked (Stripe's cancellation_details.feedback).
 import { Prisma } from "../generated/prisma/client";
 import type { TenantTx } from "../db/scopes";
 import { closedMonthStats, monthsBetween } from "./monthly-stats";
@@ -33,6 +41,8 @@ export type Overview = {
   failedPaymentsOpen: number;
   disputesOpen: number;
   driftOpen: number;
+  recovery: { inRecovery: Money[]; inRecoveryCount: number; recoveredLast30Days: Money[]; failed90: number; recovered90: number; rate: number | null };
+  cancellationReasons: { reason: string | null; count: number }[];
   revenueByMonth: { month: string; amount: number }[];
   membersByMonth: { month: string; members: number; paying: number }[];
   currency: string;
@@ -94,11 +104,29 @@ export async function overview(communityId: string, inScope: InScope, now = new 
       FROM payments
      WHERE processed_at >= ${since30 < monthStart ? since30 : monthStart} AND status IN ('succeeded', 'partially_refunded', 'refunded', 'disputed')
      GROUP BY currency ORDER BY last30 DESC NULLS LAST`);
+  const since90 = new Date(now.getTime() - 90 * 86_400_000);
+  const recoveryQuery = time("recovery", (tx) => tx.$queryRaw<{ currency: string; openCount: number; open: Prisma.Decimal | null; recovered30: Prisma.Decimal | null; failed90: number; recovered90: number }[]>`
+    SELECT p.currency,
+           count(*) FILTER (WHERE p.status = 'failed' AND cm.subscription_status IN ('past_due', 'restricted'))::int AS "openCount",
+           sum(p.amount) FILTER (WHERE p.status = 'failed' AND cm.subscription_status IN ('past_due', 'restricted')) AS open,
+           sum(p.amount) FILTER (WHERE p.recovered_at >= ${since30}) AS recovered30,
+           count(*) FILTER (WHERE p.failed_at >= ${since90})::int AS failed90,
+           count(*) FILTER (WHERE p.failed_at >= ${since90} AND p.recovered_at IS NOT NULL)::int AS recovered90
+      FROM payments p JOIN community_members cm ON cm.community_id = p.community_id AND cm.id = p.member_id
+     WHERE p.failed_at >= ${since90 < since30 ? since90 : since30}
+     GROUP BY p.currency`);
+  const reasonsQuery = time("cancellation reasons", (tx) => tx.$queryRaw<{ reason: string | null; count: number }[]>`
+    SELECT cancellation_feedback AS reason, count(*)::int AS count
+      FROM subscriptions
+     WHERE status = 'canceled' AND canceled_at >= ${since90} AND duplicate_of IS NULL
+     GROUP BY cancellation_feedback ORDER BY count DESC, reason NULLS LAST`);
   // Closed months from community_monthly_stats (computed once, kept by a nightly job);
   // only the current month is read live.
   const closedQuery = time("closed months", (tx) => closedMonthStats(tx, communityId, monthsBetween(chartStart, monthStart)), { utc: true });
 
-  const [mrr, [counts], revenueRows, closed] = await Promise.all([mrrQuery, countsQuery, revenueQuery, closedQuery]);
+  const [mrr, [counts], revenueRows, closed, recoveryRows, cancellationReasons] = await Promise.all([mrrQuery, countsQuery, revenueQuery, closedQuery, recoveryQuery, reasonsQuery]);
+  const failed90 = recoveryRows.reduce((n, r) => n + r.failed90, 0);
+  const recovered90 = recoveryRows.reduce((n, r) => n + r.recovered90, 0);
   const currency = counts?.currency ?? "USD";
   const members = counts;
   const revenue = revenueRows.map((r) => ({ currency: r.currency, amount: r.last30 }));
@@ -119,6 +147,15 @@ export async function overview(communityId: string, inScope: InScope, now = new 
     failedPaymentsOpen: counts?.failed ?? 0,
     disputesOpen: counts?.disputed ?? 0,
     driftOpen: counts?.drift ?? 0,
+    recovery: {
+      inRecovery: money(recoveryRows.map((r) => ({ currency: r.currency, amount: r.open }))),
+      inRecoveryCount: recoveryRows.reduce((n, r) => n + r.openCount, 0),
+      recoveredLast30Days: money(recoveryRows.map((r) => ({ currency: r.currency, amount: r.recovered30 }))),
+      failed90,
+      recovered90,
+      rate: failed90 === 0 ? null : recovered90 / failed90,
+    },
+    cancellationReasons,
     revenueByMonth: [
       ...closed.map((m) => ({ month: label(m.month), amount: Number(m.revenue[currency] ?? 0) })),
       { month: label(monthStart), amount: Number(thisMonth ?? 0) },

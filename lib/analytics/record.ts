@@ -7,6 +7,7 @@ export const BILLING_EVENTS = [
   "subscription_canceled",
   "payment_succeeded",
   "payment_failed",
+  "payment_recovered",
   "payment_refunded",
   "payment_disputed",
 ] as const;

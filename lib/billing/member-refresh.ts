@@ -1,19 +1,21 @@
 import { Prisma } from "../generated/prisma/client";
 import type { TenantTx } from "../db/scopes";
 import { memberStanding, type Standing } from "./member-standing";
+import { recordAudit } from "../audit/record";
 
 /** Payment statuses whose money the member has spent (less any refund). */
 export const SPENT_STATUSES = ["succeeded", "partially_refunded", "refunded", "disputed"];
 
 type MemberFacts = {
   id: string;
+  communityId: string;
   userId: string;
   discordUserId: string;
   subscriptionStatus: string;
   subscriptionTier: string | null;
   subscriptionExpiresAt: Date | null;
   totalSpent: Prisma.Decimal;
-  subscriptions: { status: string; tierName: string; currentPeriodEnd: string; gracePeriodEndsAt: string | null; canceledAt: string | null }[];
+  subscriptions: { status: string; tierName: string; currentPeriodEnd: string; gracePeriodEndsAt: string | null; restrictedUntil: string | null; canceledAt: string | null }[];
   openDisputes: number;
   spent: Prisma.Decimal;
 };
@@ -35,11 +37,11 @@ export async function refreshMember(tx: TenantTx, memberId: string, now: Date): 
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`member:${memberId}`}))`;
   // One round trip: this runs for every billing event.
   const [member] = await tx.$queryRaw<MemberFacts[]>`
-    SELECT m.id, m.user_id AS "userId", m.discord_user_id AS "discordUserId",
+    SELECT m.id, m.community_id AS "communityId", m.user_id AS "userId", m.discord_user_id AS "discordUserId",
            m.subscription_status AS "subscriptionStatus", m.subscription_tier AS "subscriptionTier",
            m.subscription_expires_at AS "subscriptionExpiresAt", m.total_spent AS "totalSpent",
            coalesce((SELECT json_agg(json_build_object('status', s.status, 'tierName', s.tier_name, 'currentPeriodEnd', s.current_period_end,
-                                                       'gracePeriodEndsAt', s.grace_period_ends_at, 'canceledAt', s.canceled_at))
+                                                       'gracePeriodEndsAt', s.grace_period_ends_at, 'restrictedUntil', s.restricted_until, 'canceledAt', s.canceled_at))
                        FROM subscriptions s WHERE s.community_id = m.community_id AND s.member_id = m.id AND s.duplicate_of IS NULL), '[]') AS subscriptions,
            (SELECT count(*)::int FROM payments p WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = 'disputed') AS "openDisputes",
            (SELECT coalesce(sum(p.amount - p.amount_refunded), 0) FROM payments p
@@ -51,6 +53,7 @@ export async function refreshMember(tx: TenantTx, memberId: string, now: Date): 
     tierName: sub.tierName,
     currentPeriodEnd: new Date(sub.currentPeriodEnd),
     gracePeriodEndsAt: sub.gracePeriodEndsAt ? new Date(sub.gracePeriodEndsAt) : null,
+    restrictedUntil: sub.restrictedUntil ? new Date(sub.restrictedUntil) : null,
     canceledAt: sub.canceledAt ? new Date(sub.canceledAt) : null,
   }));
   const openDisputes = member.openDisputes;
@@ -67,5 +70,25 @@ export async function refreshMember(tx: TenantTx, memberId: string, now: Date): 
       select: { id: true },
     });
   }
+  const lapseAction = changed ? lapseAuditAction(before.status, after.status) : null;
+  if (lapseAction) {
+    await recordAudit(tx, member.communityId, null, {
+      action: lapseAction,
+      objectType: "member",
+      objectId: memberId,
+      details: { from: before.status, to: after.status, tier: after.tier, until: after.expiresAt?.toISOString() ?? null },
+    });
+  }
   return { member: { id: member.id, userId: member.userId, discordUserId: member.discordUserId }, before, after, changed };
+}
+
+const LAPSING = ["past_due", "restricted", "unpaid"];
+
+/** A failed payment's stages, in the community's audit trail: grace, restricted, removed, and recovery. */
+function lapseAuditAction(from: string, to: string): string | null {
+  if (to === "past_due") return "membership.grace_started";
+  if (to === "restricted") return "membership.restricted";
+  if (to === "unpaid" && LAPSING.includes(from)) return "membership.removed_for_nonpayment";
+  if ((to === "active" || to === "trialing") && LAPSING.includes(from)) return "membership.recovered";
+  return null;
 }

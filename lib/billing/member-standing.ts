@@ -3,11 +3,14 @@
 // patched by a single event, so the result is the same whatever order the
 // events came in.
 
+import { lapseStage } from "./lapse";
+
 export type SubscriptionFacts = {
   status: string;
   tierName: string;
   currentPeriodEnd: Date;
   gracePeriodEndsAt: Date | null;
+  restrictedUntil: Date | null;
   canceledAt: Date | null;
 };
 
@@ -48,10 +51,14 @@ export function memberStanding(subscriptions: SubscriptionFacts[], facts: { open
     case "trialing":
       standing = { status: top.status, tier: top.tierName, expiresAt: top.currentPeriodEnd };
       break;
-    case "past_due": {
-      // A failed payment keeps access for the community's grace period, then ends it.
+    case "past_due":
+    case "unpaid": {
+      // A failed payment keeps access for the grace period, then restricts it (lapsed role only), then ends it.
+      const stage = lapseStage(top, facts.now);
       const graceEnd = top.gracePeriodEndsAt ?? top.currentPeriodEnd;
-      standing = { status: facts.now < graceEnd ? "past_due" : "unpaid", tier: top.tierName, expiresAt: graceEnd };
+      if (stage === "grace") standing = { status: "past_due", tier: top.tierName, expiresAt: graceEnd };
+      else if (stage === "restricted") standing = { status: "restricted", tier: top.tierName, expiresAt: top.restrictedUntil };
+      else standing = { status: "unpaid", tier: top.tierName, expiresAt: top.restrictedUntil ?? graceEnd };
       break;
     }
     case "canceled":

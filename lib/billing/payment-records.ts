@@ -7,7 +7,7 @@ import { RetryLater } from "./webhooks/errors";
 /** A payment that succeeded is never turned back into a failure by a late event. */
 const SETTLED = ["succeeded", "partially_refunded", "refunded", "disputed", "dispute_lost"];
 
-export type RecordedPayment = { id: string; amount: string; currency: string; newlyRecorded: boolean };
+export type RecordedPayment = { id: string; amount: string; currency: string; newlyRecorded: boolean; recovered: boolean };
 
 /**
  * One payments row per invoice (invoice.paid and invoice.payment_succeeded
@@ -23,8 +23,10 @@ export async function recordInvoicePayment(
   const existing = await tx.payment.findUnique({ where: { stripeInvoiceId: invoice.id }, select: { id: true, status: true, amount: true, currency: true } });
   const amount = fromMinorUnits(outcome === "succeeded" ? invoice.amountPaid : invoice.amountDue, invoice.currency);
   if (existing && (existing.status === outcome || SETTLED.includes(existing.status))) {
-    return { id: existing.id, amount: existing.amount.toFixed(2), currency: existing.currency, newlyRecorded: false };
+    return { id: existing.id, amount: existing.amount.toFixed(2), currency: existing.currency, newlyRecorded: false, recovered: false };
   }
+  // A failed invoice paid after all is revenue recovered (what reminders are for).
+  const recovered = outcome === "succeeded" && existing?.status === "failed";
   const fields = {
     amount,
     currency: invoice.currency,
@@ -33,12 +35,15 @@ export async function recordInvoicePayment(
     stripePaymentIntentId: invoice.paymentIntentId,
     stripeChargeId: invoice.chargeId,
     processedAt: outcome === "succeeded" ? new Date((invoice.paidAt ?? invoice.created) * 1000) : now,
-    metadata: { stripe_invoice_id: invoice.id, billing_reason: invoice.billingReason },
+    metadata: { stripe_invoice_id: invoice.id, billing_reason: invoice.billingReason, ...(invoice.number ? { invoice_number: invoice.number } : {}) },
+    hostedInvoiceUrl: invoice.hostedInvoiceUrl,
+    ...(outcome === "failed" ? { failedAt: now } : {}),
+    ...(recovered ? { recoveredAt: now } : {}),
   };
   const row = existing
     ? await tx.payment.update({ where: { id: existing.id }, data: fields, select: { id: true } })
     : await tx.payment.create({ data: { ...fields, ...ids, stripeInvoiceId: invoice.id }, select: { id: true } });
-  return { id: row.id, amount, currency: invoice.currency, newlyRecorded: true };
+  return { id: row.id, amount, currency: invoice.currency, newlyRecorded: true, recovered };
 }
 
 /** Statuses a dispute sets; while one stands, refunds do not change the status. */

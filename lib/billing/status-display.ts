@@ -7,7 +7,8 @@ export type Tone = "success" | "warning" | "danger" | "neutral";
 const MEMBER: Record<string, { label: string; tone: Tone }> = {
   active: { label: "active", tone: "success" },
   trialing: { label: "trial", tone: "success" },
-  past_due: { label: "past due", tone: "warning" },
+  past_due: { label: "past due (grace)", tone: "warning" },
+  restricted: { label: "restricted: payment needed", tone: "danger" },
   unpaid: { label: "unpaid", tone: "danger" },
   suspended: { label: "suspended", tone: "danger" },
   paused: { label: "paused", tone: "warning" },

@@ -5,15 +5,15 @@ import { recordBillingEvent } from "../analytics/record";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { givesAccess, isLive, LIVE_SUBSCRIPTION } from "./member-standing";
 import { seatsTaken } from "./seats";
+import { lapseDates } from "./lapse";
 import { refreshMember, type MemberRefresh } from "./member-refresh";
 import { WebhookRejection } from "./webhooks/errors";
 import type { StripeSubscription } from "./webhooks/stripe-objects";
 
-export type SyncContext = { communityId: string; now: Date; gracePeriodDays: number };
+export type SyncContext = { communityId: string; now: Date; gracePeriodDays: number; restrictedDays?: number };
 export type SyncedSubscription = { subscriptionId: string; memberId: string; refresh: MemberRefresh };
 
 const at = (seconds: number | null | undefined) => (seconds == null ? null : new Date(seconds * 1000));
-const DAY = 86_400_000;
 
 /** Our member for a Stripe subscription: from our checkout's metadata, else by the Stripe customer. */
 async function memberFor(tx: TenantTx, ctx: SyncContext, sub: StripeSubscription): Promise<string> {
@@ -53,7 +53,7 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`subscription:${sub.id}`}))`;
   const existing = await tx.subscription.findUnique({
     where: { stripeSubscriptionId: sub.id },
-    select: { id: true, memberId: true, status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, duplicateOf: true },
+    select: { id: true, memberId: true, status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, restrictedUntil: true, duplicateOf: true },
   });
   const memberId = existing?.memberId ?? (await memberFor(tx, ctx, sub));
   // Serialised per member too: two subscriptions of one member racing in must see each other.
@@ -61,8 +61,8 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   const tier = await tierFor(tx, sub);
   const duplicateOf = existing?.duplicateOf ?? (isLive(sub.status) ? await otherLiveSubscription(tx, memberId, sub.id) : null);
 
-  // The grace period starts when we first see the subscription past due.
-  const gracePeriodEndsAt = sub.status === "past_due" ? (existing?.gracePeriodEndsAt ?? new Date(ctx.now.getTime() + ctx.gracePeriodDays * DAY)) : null;
+  // The lapse stages start when we first see the subscription past due (or unpaid), and are kept until it is paid.
+  const { gracePeriodEndsAt, restrictedUntil } = lapseDates(sub.status, existing, { now: ctx.now, gracePeriodDays: ctx.gracePeriodDays, restrictedDays: ctx.restrictedDays ?? 0 });
   const fields = {
     status: sub.status,
     tierId: tier?.id ?? null,
@@ -78,6 +78,7 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
     trialEnd: at(sub.trial_end),
     metadata: sub.metadata,
     gracePeriodEndsAt,
+    restrictedUntil,
     duplicateOf,
   };
   const row = existing

@@ -16,11 +16,24 @@ export const createCommunitySchema = z.object({
   description: description.optional().default(""),
 });
 
+const wholeNumber = (min: number, max: number) =>
+  z.coerce.number().int("must be a whole number").min(min, `must be ${min} or more`).max(max, `must be ${max} or fewer`);
+
+export const RECEIPT_SENDERS = ["communityos", "stripe"] as const;
+
 export const COMMUNITY_STATUSES = ["active", "paused", "archived"] as const;
 
 /** The typed part of communities.settings that owners edit. */
 export const communitySettingsSchema = z.object({
-  gracePeriodDays: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").max(30, "must be 30 or fewer"),
+  gracePeriodDays: wholeNumber(0, 30),
+  /** After the grace period: days with the lapsed role only (0: access ends with the grace period). */
+  restrictedDays: wholeNumber(0, 60),
+  /** Hours between payment reminders while a payment is failing. */
+  dunningIntervalHours: wholeNumber(12, 168),
+  /** Who sends payment receipts: CommunityOS, or Stripe (its own receipt e-mails, turned on in the Stripe dashboard). */
+  receipts: z.enum(RECEIPT_SENDERS, { message: "choose who sends receipts" }),
+  /** Days after a membership ends to send one win-back e-mail (0: never). */
+  winbackDays: wholeNumber(0, 90),
   showMemberCount: checkbox,
   supportUrl: z
     .string()
@@ -31,7 +44,15 @@ export const communitySettingsSchema = z.object({
 });
 export type CommunitySettings = z.infer<typeof communitySettingsSchema>;
 
-export const DEFAULT_SETTINGS: CommunitySettings = { gracePeriodDays: 3, showMemberCount: true, supportUrl: null };
+export const DEFAULT_SETTINGS: CommunitySettings = {
+  gracePeriodDays: 3,
+  restrictedDays: 0,
+  dunningIntervalHours: 48,
+  receipts: "communityos",
+  winbackDays: 0,
+  showMemberCount: true,
+  supportUrl: null,
+};
 
 export const updateCommunitySchema = z
   .object({
@@ -47,6 +68,10 @@ export function readSettings(raw: unknown): CommunitySettings {
   const value = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
   const parsed = communitySettingsSchema.partial().safeParse({
     gracePeriodDays: value.gracePeriodDays,
+    restrictedDays: value.restrictedDays,
+    dunningIntervalHours: value.dunningIntervalHours,
+    receipts: value.receipts,
+    winbackDays: value.winbackDays,
     showMemberCount: value.showMemberCount === undefined ? undefined : value.showMemberCount === true,
     supportUrl: typeof value.supportUrl === "string" ? value.supportUrl : undefined,
   });

@@ -53,6 +53,8 @@ export async function activeBot(tx: TenantTx, communityId: string) {
       farewellMessage: true,
       paymentVerificationChannel: true,
       adminChannel: true,
+      lapsedRoleId: true,
+      payChannelId: true,
       settings: true,
     },
   });

@@ -10,7 +10,7 @@ export async function botOverview(communityId: string, now = new Date()) {
   return withCommunity(communityId, async (tx) => {
     const config = await tx.discordBotConfig.findUnique({
       where: { communityId },
-      select: { usesPlatformBot: true, clientId: true, welcomeMessage: true, farewellMessage: true, autoRoleAssignment: true, paymentVerificationChannel: true, adminChannel: true, isActive: true, lastOnline: true, settings: true, botTokenEncrypted: false },
+      select: { usesPlatformBot: true, clientId: true, welcomeMessage: true, farewellMessage: true, autoRoleAssignment: true, paymentVerificationChannel: true, adminChannel: true, lapsedRoleId: true, payChannelId: true, isActive: true, lastOnline: true, settings: true, botTokenEncrypted: false },
     });
     const tiers = await tx.subscriptionTier.findMany({ select: { name: true, discordRoleId: true, extraRoleIds: true } });
     const drift = await tx.discordRoleDrift.findMany({

@@ -4,7 +4,7 @@ import { ActionError } from "../actions/action-chain";
 import type { TenantTx } from "../db/scopes";
 import { checkbox } from "../utils/checkbox";
 import { connectBot, sealToken } from "./bot-config";
-import type { GuildCatalog } from "./guild-catalog";
+import { roleProblem, type GuildCatalog } from "./guild-catalog";
 import { BOT_PERMISSIONS } from "./platform-bot";
 
 const snowflake = z.string().trim().regex(/^\d{17,20}$/, "must be a Discord id (17–20 digits)");
@@ -25,6 +25,13 @@ export const botSettingsSchema = z.object({
   autoRoleAssignment: checkbox,
   paymentVerificationChannel: optionalChannel,
   adminChannel: optionalChannel,
+  /** A failed payment's restricted stage: this role replaces the paid ones; the pay channel is where reminders go when DMs are closed. */
+  lapsedRoleId: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || /^\d{17,20}$/.test(v), "must be one of your server's roles, or none")
+    .transform((v) => (v === "" ? null : v)),
+  payChannelId: optionalChannel,
   isActive: checkbox,
 });
 export type BotSettingsInput = z.output<typeof botSettingsSchema>;
@@ -42,12 +49,21 @@ export type OwnBotInput = z.output<typeof ownBotSchema>;
 
 export const NO_BOT = "Add the bot to your server first.";
 
-/** Refuses channels that are not text channels of the server (by the bot's live list). */
-export function checkChannels(input: Pick<BotSettingsInput, "paymentVerificationChannel" | "adminChannel">, catalog: GuildCatalog) {
-  const picked = (["paymentVerificationChannel", "adminChannel"] as const).filter((k) => input[k] !== null);
-  if (picked.length === 0) return;
-  if (!catalog.ok) throw new ActionError(`The bot can't read your server's channels: ${catalog.message}`);
-  const errors = Object.fromEntries(picked.filter((k) => !catalog.channels.some((c) => c.id === input[k])).map((k) => [k, ["is not a text channel of your server; pick one from the list"]]));
+const CHANNEL_FIELDS = ["paymentVerificationChannel", "adminChannel", "payChannelId"] as const;
+
+/** Whether any channel or role picked needs checking against the server. */
+export const picksFromServer = (input: BotSettingsInput) => CHANNEL_FIELDS.some((k) => input[k] !== null) || input.lapsedRoleId !== null;
+
+/** Refuses channels that are not text channels of the server, and a lapsed role the bot cannot hand out (by the bot's live lists). */
+export function checkChannels(input: Pick<BotSettingsInput, (typeof CHANNEL_FIELDS)[number] | "lapsedRoleId">, catalog: GuildCatalog) {
+  const picked = CHANNEL_FIELDS.filter((k) => input[k] !== null);
+  if (picked.length === 0 && input.lapsedRoleId === null) return;
+  if (!catalog.ok) throw new ActionError(`The bot can't read your server's channels and roles: ${catalog.message}`);
+  const errors: Record<string, string[]> = Object.fromEntries(
+    picked.filter((k) => !catalog.channels.some((c) => c.id === input[k])).map((k) => [k, ["is not a text channel of your server; pick one from the list"]]),
+  );
+  const roleTrouble = input.lapsedRoleId ? roleProblem(catalog, input.lapsedRoleId) : null;
+  if (roleTrouble) errors.lapsedRoleId = [roleTrouble];
   if (Object.keys(errors).length) throw new ActionError("Please correct the highlighted fields.", errors);
 }
 

@@ -1,4 +1,5 @@
 import { inTurn, type TenantTx } from "../db/scopes";
+import { lapseStage } from "../billing/lapse";
 
 const ACCESS = new Set(["active", "trialing"]);
 
@@ -8,7 +9,7 @@ export type RolePlan = {
   userId: string;
   /** Roles the member's paid tiers grant now. */
   desired: Set<string>;
-  /** Every role any tier grants: the only roles we ever add or remove. */
+  /** Every role any tier grants, and the lapsed role: the only roles we ever add or remove. */
   managed: Set<string>;
 };
 
@@ -24,27 +25,39 @@ export function managedRoles(tiers: TierRoles[]): Set<string> {
 /**
  * The roles a member should hold, from our rows alone: the roles of the tiers
  * of their subscriptions that give access (active, trialing, or past due
- * within the grace period), none while a payment is disputed or once the
- * member was removed or erased.
+ * within the grace period), the community's lapsed role instead while a failed
+ * payment is in its restricted stage, none while a payment is disputed or once
+ * the member was removed or erased.
  */
 export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promise<RolePlan | null> {
-  const [member, tiers, subscriptions] = await inTurn(
+  const [member, tiers, subscriptions, bot] = await inTurn(
     () => tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, userId: true, subscriptionStatus: true, isActive: true } }),
     () => tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true } }),
-    () => tx.subscription.findMany({ where: { memberId, duplicateOf: null }, select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, currentPeriodEnd: true } }),
+    () =>
+      tx.subscription.findMany({
+        where: { memberId, duplicateOf: null },
+        select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, restrictedUntil: true, currentPeriodEnd: true },
+      }),
+    () => tx.discordBotConfig.findFirst({ select: { lapsedRoleId: true } }),
   );
   // An erased member's Discord id is gone once their roles were removed.
   if (!member || !member.discordUserId) return null;
   const managed = managedRoles(tiers);
+  const lapsedRole = bot?.lapsedRoleId ?? null;
+  if (lapsedRole) managed.add(lapsedRole);
   const desired = new Set<string>();
   // A removed or erased member holds no paid role, whatever their rows say.
   if (member.subscriptionStatus !== "suspended" && member.isActive) {
+    let restricted = false;
     for (const sub of subscriptions) {
-      const inGrace = sub.status === "past_due" && (sub.gracePeriodEndsAt ?? sub.currentPeriodEnd) > now;
-      if (!ACCESS.has(sub.status) && !inGrace) continue;
+      const stage = lapseStage(sub, now);
+      if (stage === "restricted") restricted = true;
+      if (!ACCESS.has(sub.status) && stage !== "grace") continue;
       const tier = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
       if (tier) for (const role of tierRoles(tier)) desired.add(role);
     }
+    // The lapsed role only while no paid role is due (a member may pay again on another subscription).
+    if (restricted && lapsedRole && desired.size === 0) desired.add(lapsedRole);
   }
   return { discordUserId: member.discordUserId, userId: member.userId, desired, managed };
 }

@@ -1,6 +1,6 @@
 // What the bot posts: to the payment-verification and admin channels, and
 // welcome/farewell messages to the member (a DM if they allow it, else the channel).
-import { Routes } from "discord-api-types/v10";
+import { ChannelType, Routes } from "discord-api-types/v10";
 import type { REST } from "@discordjs/rest";
 import { withCommunity } from "../db/scopes";
 import { db } from "../db/client";
@@ -14,7 +14,9 @@ export type Notice =
   | { kind: "dispute_opened"; memberId: string }
   | { kind: "sync_failed"; memberId: string; problem: PermanentProblem }
   | { kind: "welcome"; memberId: string }
-  | { kind: "farewell"; memberId: string };
+  | { kind: "farewell"; memberId: string }
+  /** A failed payment's reminder: to the member privately (DM, else a private thread in the pay channel). */
+  | { kind: "payment_reminder"; memberId: string; content: string };
 
 export type Posted = { channelId: string; content: string }[];
 
@@ -46,6 +48,22 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
     }
   };
 
+  /** A DM; when the member's DMs are closed, a private thread in the pay channel that only they (and moderators) see. */
+  const toMemberPrivately = async (content: string) => {
+    try {
+      const dm = (await client.post(Routes.userChannels(), { body: { recipient_id: member.discordUserId } })) as { id: string };
+      await post(dm.id, content);
+    } catch (error) {
+      if (!permanentProblem(error) && (error as { code?: number }).code !== 50007) throw error;
+      if (!bot.payChannelId) return;
+      const thread = (await client.post(Routes.threads(bot.payChannelId), {
+        body: { name: `Payment for ${community.name}`.slice(0, 100), type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
+      })) as { id: string };
+      await client.put(Routes.threadMembers(thread.id, member.discordUserId));
+      await post(thread.id, content);
+    }
+  };
+
   switch (notice.kind) {
     case "new_paid_member":
       await post(bot.paymentVerificationChannel, `✅ ${mention} is now a paying member (${notice.tier}).`);
@@ -61,6 +79,9 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
       break;
     case "sync_failed":
       await post(bot.adminChannel, `🔧 The bot could not update ${mention}'s roles: ${PROBLEM_HINTS[notice.problem]}`);
+      break;
+    case "payment_reminder":
+      await toMemberPrivately(`${mention} ${notice.content}`);
       break;
     case "farewell":
       if (bot.farewellMessage) await toMember(renderMessage(bot.farewellMessage, values), bot.adminChannel);

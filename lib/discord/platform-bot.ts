@@ -17,7 +17,13 @@ export function platformBot(): PlatformBot | null {
 /**
  * What the bot does, as Discord's permission flags: grant and remove tier roles,
  * add paying members to the server (Create Invite is what guilds.join needs),
- * see and post to the channels it announces in.
+ * see and post to the channels it announces in, and open a private thread
+ * with a member whose DMs are closed (payment reminders).
  */
 export const BOT_PERMISSIONS =
-  PermissionFlagsBits.ManageRoles | PermissionFlagsBits.CreateInstantInvite | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+  PermissionFlagsBits.ManageRoles |
+  PermissionFlagsBits.CreateInstantInvite |
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.CreatePrivateThreads |
+  PermissionFlagsBits.SendMessagesInThreads;

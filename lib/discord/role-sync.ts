@@ -181,6 +181,7 @@ export async function revokeManagedRoles(communityId: string, discordUserId: str
   }));
   if (!bot) return [];
   const managed = managedRoles(tiers);
+  if (bot.lapsedRoleId) managed.add(bot.lapsedRoleId);
   const rest = (options.rest ?? botRest)(bot.token);
   let roles: string[];
   try {

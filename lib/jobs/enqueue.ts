@@ -30,6 +30,10 @@ export const JOB_KINDS = {
   revokeRoles: "discord:revoke_roles",
   /** Cancel and refund, at Stripe, a second live subscription that raced the member's first. */
   cancelDuplicate: "billing:cancel_duplicate",
+  /** Remind a member whose payment failed (e-mail and Discord), again on the community's schedule. */
+  dunning: "billing:dunning",
+  /** E-mail a member the receipt of a payment. */
+  receipt: "mail:receipt",
 } as const;
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 

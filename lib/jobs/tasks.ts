@@ -5,7 +5,9 @@ import type { JobHelpers, TaskList } from "graphile-worker";
 import { z } from "zod";
 import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
-import { refreshMember } from "../billing/member-refresh";
+import { advanceLapses } from "../billing/lapse-sweep";
+import { sendPaymentReminder } from "../billing/dunning";
+import { sendReceipt, sendWelcomeMail, sendWinbacks } from "../members/member-mail";
 import { cancelDuplicateSubscription } from "../billing/duplicates";
 import { syncAllTiers } from "../tiers/service";
 import { computeMonthlyStats, monthsBetween, saveMonthlyStats } from "../analytics/monthly-stats";
@@ -63,6 +65,26 @@ export const taskList: TaskList = {
   [JOB_KINDS.welcome]: async (payload, helpers) => {
     const job = memberJob.parse(payload);
     await bestEffort(helpers, () => notify(job.communityId, { kind: "welcome", memberId: job.memberId }));
+    await sendWelcomeMail(job.communityId, job.memberId);
+  },
+  [JOB_KINDS.receipt]: async (payload) => {
+    const job = z.object({ communityId: uuid, paymentId: uuid }).parse(payload);
+    await sendReceipt(job.communityId, job.paymentId);
+  },
+  [JOB_KINDS.dunning]: async (payload, helpers) => {
+    const job = z.object({ communityId: uuid, subscriptionId: uuid, attempt: z.number().int().min(1).max(1000) }).parse(payload);
+    const outcome = await sendPaymentReminder(job.communityId, job.subscriptionId, job.attempt);
+    helpers.logger.info(`payment reminder ${job.attempt} for ${job.subscriptionId}: ${outcome.sent.join(", ") || outcome.stopped || "nothing sent"}`);
+    if (!outcome.next) return;
+    await withCommunity(job.communityId, (tx) =>
+      enqueueJob(tx, JOB_KINDS.dunning, { communityId: job.communityId, subscriptionId: job.subscriptionId, attempt: job.attempt + 1 }, { key: `dunning:${job.subscriptionId}`, runAt: outcome.next! }),
+    );
+  },
+  "mail:winbacks": async (_payload, helpers) => {
+    await forEachCommunity(async (communityId) => {
+      const sent = await sendWinbacks(communityId);
+      if (sent) helpers.logger.info(`win-back e-mails sent for ${communityId}: ${sent}`);
+    });
   },
   [JOB_KINDS.paymentFailed]: async (payload, helpers) => {
     const job = memberJob.extend({ accessUntil: z.string().nullable().optional() }).parse(payload);
@@ -80,18 +102,12 @@ export const taskList: TaskList = {
     const job = memberJob.parse(payload);
     await bestEffort(helpers, () => notify(job.communityId, { kind: "farewell", memberId: job.memberId }));
   },
-  /** Members whose grace period ran out lose access (and their roles). */
+  /** Members whose grace period (then restricted stage) ran out move on: their roles follow. */
   "billing:expire_grace_periods": async () => {
     const now = new Date();
-    await forEachCommunity((communityId) =>
-      withCommunity(communityId, async (tx) => {
-        const lapsed = await tx.communityMember.findMany({ where: { subscriptionStatus: "past_due", subscriptionExpiresAt: { lt: now } }, select: { id: true } });
-        for (const { id } of lapsed) {
-          const refresh = await refreshMember(tx, id, now);
-          if (refresh.changed) await requestRoleSync(tx, communityId, id, "grace period ended");
-        }
-      }),
-    );
+    await forEachCommunity(async (communityId) => {
+      await advanceLapses(communityId, now);
+    });
   },
   /** The bot is reachable with its token: stamps last_online. */
   "discord:heartbeat": async () => {
@@ -168,4 +184,5 @@ export const crontab = [
   "23 2 * * * analytics:monthly_stats",
   "37 3 * * * gdpr:apply_retention",
   "41 * * * * security:purge_rate_limits",
+  "17 * * * * mail:winbacks",
 ].join("\n");

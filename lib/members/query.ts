@@ -6,7 +6,7 @@ import { Prisma } from "../generated/prisma/client";
 import { inTurn, type TenantTx } from "../db/scopes";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 
-export const MEMBER_STATUSES = ["none", "active", "trialing", "past_due", "unpaid", "suspended", "canceled", "incomplete", "paused"] as const;
+export const MEMBER_STATUSES = ["none", "active", "trialing", "past_due", "restricted", "unpaid", "suspended", "canceled", "incomplete", "paused"] as const;
 export const PAGE_SIZE = 50;
 
 const cursorSchema = z.object({ k: z.string().max(64), id: z.uuid() });

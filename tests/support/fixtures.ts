@@ -77,6 +77,7 @@ export type TenantRows = {
   auditId: string;
   driftId: string;
   alertId: string;
+  noticeId: string;
 };
 
 /** One row in every tenant table, written through the community's scope. */
@@ -124,7 +125,9 @@ export async function createTenantRows(communityId: string, userId: string, disc
     const drift = await tx.discordRoleDrift.create({ data: { communityId, memberId: member.id, missingRoles: ["1"] }, select: { id: true } });
     const monthlyStat = await tx.communityMonthlyStat.create({ data: { communityId, month: new Date("2026-01-01"), membersTotal: 1, payingTotal: 1 }, select: { id: true } });
     const audit = await tx.auditLog.create({ data: { communityId, actorUserId: userId, action: "fixture.created", objectType: "community" }, select: { id: true } });
+    const notice = await tx.memberNotice.create({ data: { communityId, memberId: member.id, kind: "receipt", channel: "email", dedupeKey: `receipt:${payment.id}` }, select: { id: true } });
     return {
+      noticeId: notice.id,
       auditId: audit.id,
       monthlyStatId: monthlyStat.id,
       roleSyncId: roleSync.id,

@@ -10,6 +10,7 @@ import { findOwnedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { formatMoney } from "@/lib/utils/money";
 import { onboardingChecklist } from "@/lib/communities/onboarding";
+import { CANCELLATION_REASON_LABELS, type CancellationReason } from "@/lib/billing/cancellation-reasons";
 import { CommunityHeader } from "./community-nav";
 
 export const metadata: Metadata = { title: "Community overview" };
@@ -98,6 +99,49 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
         <Stat label="Role drift" value={String(o.driftOpen)} hint="Roles that disagree with payments" href={`${base}/bot`} testId="stat-drift" />
         <Stat label="At-risk MRR" value={formatAmounts(o.atRiskMrr)} hint="Past due, in the grace period: recovered if they pay" href={`${base}/members?status=past_due`} testId="stat-at-risk" />
       </dl>
+      <section aria-labelledby="recovery-title" className="mt-8 grid gap-6 lg:grid-cols-2">
+        <Card>
+          <h2 id="recovery-title" className="text-base font-semibold">Payment recovery</h2>
+          <p className="mt-1 text-xs text-slate-500">Members whose renewal failed get reminders with a link to pay (settings: grace, restricted stage, schedule).</p>
+          <dl className="mt-4 grid grid-cols-3 gap-4">
+            <div>
+              <dt className="text-xs text-slate-600">In recovery</dt>
+              <dd className="mt-1 text-lg font-semibold tabular-nums" data-testid="stat-in-recovery">{formatAmounts(o.recovery.inRecovery)}</dd>
+              <dd className="text-xs text-slate-500">{o.recovery.inRecoveryCount} {o.recovery.inRecoveryCount === 1 ? "payment" : "payments"}</dd>
+            </div>
+            <div>
+              <dt className="text-xs text-slate-600">Recovered, 30 days</dt>
+              <dd className="mt-1 text-lg font-semibold tabular-nums" data-testid="stat-recovered">{formatAmounts(o.recovery.recoveredLast30Days)}</dd>
+            </div>
+            <div>
+              <dt className="text-xs text-slate-600">Recovery rate, 90 days</dt>
+              <dd className="mt-1 text-lg font-semibold tabular-nums" data-testid="stat-recovery-rate">{o.recovery.rate === null ? "—" : `${Math.round(o.recovery.rate * 100)}%`}</dd>
+              <dd className="text-xs text-slate-500">{o.recovery.recovered90} of {o.recovery.failed90} failed</dd>
+            </div>
+          </dl>
+        </Card>
+        <Card>
+          <h2 className="text-base font-semibold">Why members cancel (90 days)</h2>
+          {o.cancellationReasons.length === 0 ? (
+            <p className="mt-2 text-sm text-slate-600">No cancellations in the last 90 days.</p>
+          ) : (
+            <ul className="mt-3 space-y-2 text-sm" data-testid="cancellation-reasons">
+              {o.cancellationReasons.map((r) => {
+                const total = o.cancellationReasons.reduce((n, x) => n + x.count, 0);
+                return (
+                  <li key={r.reason ?? "none"} className="flex items-center gap-3">
+                    <span className="w-40 shrink-0 truncate">{r.reason ? (CANCELLATION_REASON_LABELS[r.reason as CancellationReason] ?? r.reason) : "No reason given"}</span>
+                    <span className="h-2 flex-1 rounded-full bg-slate-100" aria-hidden="true">
+                      <span className="block h-2 rounded-full bg-brand-600" style={{ width: `${(r.count / total) * 100}%` }} />
+                    </span>
+                    <span className="w-8 text-right tabular-nums">{r.count}</span>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </Card>
+      </section>
       {empty ? (
         <Card className="mt-8 text-center">
           <h2 className="text-lg font-semibold">No revenue yet</h2>

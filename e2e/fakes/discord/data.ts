@@ -24,7 +24,14 @@ export const PERMISSIONS = {
   VIEW_CHANNEL: 1n << 10n,
   SEND_MESSAGES: 1n << 11n,
   MANAGE_ROLES: 1n << 28n,
+  CREATE_PRIVATE_THREADS: 1n << 36n,
+  SEND_MESSAGES_IN_THREADS: 1n << 38n,
 } as const;
+
+/** What a bot the demo finds already installed may do (as the platform bot asks for). */
+export const SEEDED_BOT_PERMISSIONS =
+  PERMISSIONS.MANAGE_ROLES | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.VIEW_CHANNEL | PERMISSIONS.CREATE_INSTANT_INVITE | PERMISSIONS.KICK_MEMBERS |
+  PERMISSIONS.CREATE_PRIVATE_THREADS | PERMISSIONS.SEND_MESSAGES_IN_THREADS;
 
 export const FAKE_USERS: FakeUser[] = [
   { id: "100000000000000001", username: "alice", global_name: "Alice Owner", discriminator: "0", avatar: null, email: "alice@example.com", locale: "en-US", premium_type: 2, role: "Owner of Pixel Guild and Study Hall" },

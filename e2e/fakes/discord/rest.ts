@@ -244,6 +244,11 @@ export const ROUTES: Route[] = [
         // A DM reaches someone who shares a server with the bot and leaves DMs open.
         const shares = Object.values(ctx.state.guilds).some((g) => g.members[dmUser] && g.members[botId(ctx)]);
         if (!shares || ctx.state.users[dmUser]?.dmsOpen === false) return error(403, RESTJSONErrorCodes.CannotSendMessagesToThisUser, "Cannot send messages to this user");
+      } else if (ctx.state.threads?.[channelId]) {
+        const thread = ctx.state.threads[channelId]!;
+        const guild = ctx.state.guilds[thread.guildId];
+        if (!guild?.members[botId(ctx)]) return missingAccess();
+        if (!has(guild, botId(ctx), PERMISSIONS.SEND_MESSAGES_IN_THREADS)) return missingPermissions();
       } else {
         const guild = Object.values(ctx.state.guilds).find((g) => g.channels.some((c) => c.id === channelId));
         if (!guild) return error(404, RESTJSONErrorCodes.UnknownChannel, "Unknown Channel");
@@ -253,6 +258,47 @@ export const ROUTES: Route[] = [
       ctx.messages.push({ channelId, content, at: message.at });
       ctx.changed();
       return { status: 200, body: messageJson(message, botId(ctx)) };
+    },
+  },
+  {
+    method: "POST",
+    path: "/channels/{channel_id}/threads",
+    auth: "bot",
+    // A thread without a message: public (11) or private (12); a private one needs Create Private Threads.
+    handle: (ctx) => {
+      const parentId = ctx.params.channel_id!;
+      const guild = Object.values(ctx.state.guilds).find((g) => g.channels.some((c) => c.id === parentId));
+      if (!guild) return error(404, RESTJSONErrorCodes.UnknownChannel, "Unknown Channel");
+      if (!guild.members[botId(ctx)]) return missingAccess();
+      const name = typeof ctx.body.name === "string" ? ctx.body.name.trim() : "";
+      const type = ctx.body.type === undefined ? 12 : ctx.body.type;
+      if (!name || name.length > 100 || (type !== 11 && type !== 12)) return error(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, "Invalid Form Body");
+      if (type === 12 && !has(guild, botId(ctx), PERMISSIONS.CREATE_PRIVATE_THREADS)) return missingPermissions();
+      const id = snowflake(ctx.state);
+      ctx.state.threads ??= {};
+      ctx.state.threads[id] = { guildId: guild.id, parentId, name, type, members: [botId(ctx)] };
+      ctx.changed();
+      return {
+        status: 201,
+        body: {
+          id, type, guild_id: guild.id, parent_id: parentId, name, flags: 0, last_message_id: null, rate_limit_per_user: 0, owner_id: botId(ctx), message_count: 0, member_count: 1, total_message_sent: 0,
+          thread_metadata: { archived: false, auto_archive_duration: Number(ctx.body.auto_archive_duration ?? 4320), archive_timestamp: new Date().toISOString(), locked: false, invitable: ctx.body.invitable !== false },
+        },
+      };
+    },
+  },
+  {
+    method: "PUT",
+    path: "/channels/{channel_id}/thread-members/{user_id}",
+    auth: "bot",
+    handle: (ctx) => {
+      const thread = ctx.state.threads?.[ctx.params.channel_id!];
+      if (!thread) return error(404, RESTJSONErrorCodes.UnknownChannel, "Unknown Channel");
+      const guild = ctx.state.guilds[thread.guildId]!;
+      if (!guild.members[ctx.params.user_id!]) return error(404, RESTJSONErrorCodes.UnknownMember, "Unknown Member");
+      if (!thread.members.includes(ctx.params.user_id!)) thread.members.push(ctx.params.user_id!);
+      ctx.changed();
+      return { status: 204 };
     },
   },
   {

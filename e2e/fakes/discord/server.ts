@@ -9,7 +9,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign as edSign } from "no
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readStateFile, stateFileWriter } from "../state-file";
-import { FAKE_APPLICATIONS, FAKE_USERS, PERMISSIONS } from "./data";
+import { FAKE_APPLICATIONS, FAKE_USERS, PERMISSIONS, SEEDED_BOT_PERMISSIONS } from "./data";
 import { createGateway } from "./gateway";
 import { matchRoute, readJson, sendJson, userJson, type Caller, type MemberEvent, type SentMessage } from "./rest";
 import { grantTokens, has, initialState, installBot, moveRole, removeBot, type DiscordState } from "./state";
@@ -239,14 +239,14 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
       };
       const guild = state.guilds[id]!;
       for (const [i, r] of ((input.roles as { id: string; name: string }[] | undefined) ?? []).entries()) guild.roles.push({ id: r.id, name: r.name, position: i + 1, permissions: "0", color: 0, managed: false });
-      if (input.bot !== false) installBot(state, guild, FAKE_APPLICATIONS[0]!, PERMISSIONS.MANAGE_ROLES | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.VIEW_CHANNEL | PERMISSIONS.CREATE_INSTANT_INVITE | PERMISSIONS.KICK_MEMBERS, guild.roles.length);
+      if (input.bot !== false) installBot(state, guild, FAKE_APPLICATIONS[0]!, SEEDED_BOT_PERMISSIONS, guild.roles.length);
       changed();
       return send(res, 200, { id });
     }
     if ((m = /^\/_control\/guilds\/(\d+)$/.exec(route)) && !post) {
       const guild = state.guilds[m[1]!];
       if (!guild) return send(res, 404, { message: "no such server" });
-      const channels = new Set(guild.channels.map((c) => c.id));
+      const channels = new Set([...guild.channels.map((c) => c.id), ...Object.entries(state.threads ?? {}).filter(([, t]) => t.guildId === guild.id).map(([id]) => id)]);
       return send(res, 200, {
         members: Object.fromEntries(Object.entries(guild.members).map(([id, mem]) => [id, mem.roles])),
         roles: [...guild.roles].sort((a, b) => a.position - b.position),
@@ -256,6 +256,7 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
         commands: state.commands[guild.id] ?? [],
         // Channel messages of this server, and every DM (a DM belongs to no server).
         messages: messages.filter((s) => channels.has(s.channelId) || state.dms[s.channelId]),
+        threads: Object.fromEntries(Object.entries(state.threads ?? {}).filter(([, t]) => t.guildId === guild.id)),
         requests,
       });
     }

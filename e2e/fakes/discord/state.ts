@@ -4,7 +4,7 @@
 // changes goes through here, so it can be saved and loaded (the dev server
 // keeps it in .data beside the database, as Discord keeps it for real).
 import { randomBytes } from "node:crypto";
-import { FAKE_APPLICATIONS, FAKE_GUILDS, FAKE_USERS, PERMISSIONS, type FakeApplication, type FakeUser, type GuildSpec } from "./data";
+import { FAKE_APPLICATIONS, FAKE_GUILDS, FAKE_USERS, PERMISSIONS, SEEDED_BOT_PERMISSIONS, type FakeApplication, type FakeUser, type GuildSpec } from "./data";
 
 export type Role = { id: string; name: string; position: number; permissions: string; color: number; managed: boolean; botId?: string };
 export type Channel = { id: string; name: string; position: number; type: 0 | 4 };
@@ -21,6 +21,7 @@ export type Guild = {
   /** Application id -> the managed role its bot got when it was authorized. */
   bots: Record<string, string>;
 };
+export type Thread = { guildId: string; parentId: string; name: string; type: 11 | 12; members: string[] };
 export type Grant = { userId: string; scopes: string[]; expiresAt: number; clientId: string };
 export type UserSettings = { guildCount?: number; dmsOpen?: boolean };
 
@@ -33,6 +34,8 @@ export type DiscordState = {
   commands: Record<string, unknown[]>;
   /** DM channel id -> the person it reaches. */
   dms: Record<string, string>;
+  /** Threads the bots opened (private ones reach only who was added). Absent in states saved before threads. */
+  threads?: Record<string, Thread>;
   /** A counter for the snowflakes the fake makes (roles, messages). */
   nextId: number;
 };
@@ -80,7 +83,7 @@ export function initialState(): DiscordState {
   for (const spec of FAKE_GUILDS) {
     const guild = guildFrom(spec);
     state.guilds[guild.id] = guild;
-    if (spec.botPosition !== undefined) installBot(state, guild, FAKE_APPLICATIONS[0]!, PERMISSIONS.MANAGE_ROLES | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.VIEW_CHANNEL | PERMISSIONS.CREATE_INSTANT_INVITE | PERMISSIONS.KICK_MEMBERS, spec.botPosition);
+    if (spec.botPosition !== undefined) installBot(state, guild, FAKE_APPLICATIONS[0]!, SEEDED_BOT_PERMISSIONS, spec.botPosition);
   }
   normalisePositions(Object.values(state.guilds));
   return state;

@@ -417,6 +417,51 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
     );
   }
 
+  let invoiceCount = [...objects.values()].filter((o) => o.object === "invoice").length;
+
+  /**
+   * Stripe's hosted invoice page (an invoice's hosted_invoice_url): "Pay" pays
+   * the open invoice with a working card, which brings a past-due subscription
+   * back to active for a new period, as Stripe does.
+   */
+  async function hostedInvoice(req: IncomingMessage, res: ServerResponse, account: string, invoiceId: string) {
+    const invoice = find(invoiceId, account, "invoice");
+    if (!invoice) return send(res, 404, "<p>This invoice does not exist.</p>");
+    if (req.method === "POST" && invoice.status === "open") {
+      payInvoice(invoice, account);
+      res.writeHead(303, { location: `${base}/invoice/${account}/${invoiceId}` });
+      return res.end();
+    }
+    const amount = `${((invoice.amount_due as number) / 100).toFixed(2)} ${String(invoice.currency).toUpperCase()}`;
+    return send(
+      res,
+      200,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Stripe (demo) — Invoice ${invoice.number}</title>
+<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}.amount{font-size:28px;font-weight:600}button{width:100%;padding:12px;margin-top:8px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}.paid{color:#067647;font-weight:600}</style></head>
+<body><main><h1>Demo Stripe invoice ${invoice.number}</h1><p class="amount">${amount}</p>
+${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank you!</p>' : invoice.status === "open" ? '<p>Your last payment failed. Pay with another card:</p><form method="post"><button>Pay invoice</button></form>' : `<p>This invoice is ${invoice.status}.</p>`}
+</main></body></html>`,
+    );
+  }
+
+  function payInvoice(invoice: Obj, account: string) {
+    Object.assign(invoice, { status: "paid", amount_paid: invoice.amount_due, status_transitions: { paid_at: now() } });
+    const payment = (invoice.payments as { data: { status: string; payment: { charge: string } }[] }).data[0]!;
+    payment.status = "paid";
+    const charge = find(payment.payment.charge, account, "charge");
+    if (charge) charge.status = "succeeded";
+    const subscriptionId = (invoice.parent as { subscription_details: { subscription: string } }).subscription_details.subscription;
+    const subscription = find(subscriptionId, account, "subscription");
+    emit("invoice.paid", invoice, account);
+    if (subscription && (subscription.status === "past_due" || subscription.status === "unpaid")) {
+      const item = (subscription.items as { data: { current_period_start: number; current_period_end: number }[] }).data[0]!;
+      const length = item.current_period_end - item.current_period_start;
+      Object.assign(item, { current_period_start: item.current_period_end, current_period_end: item.current_period_end + length });
+      subscription.status = "active";
+      emit("customer.subscription.updated", subscription, account);
+    }
+  }
+
   /** An invoice in the current API's shape (parent.subscription_details, payments), with its charge. */
   function createInvoice(subscription: Obj, account: string, billingReason: string, outcome: "paid" | "failed"): Obj {
     const item = (subscription.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] }).data[0]!;
@@ -426,10 +471,13 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
       { id: id("ch"), object: "charge", amount, amount_refunded: 0, refunded: false, currency: item.price.currency, payment_intent: paymentIntent, customer: subscription.customer, status: outcome === "paid" ? "succeeded" : "failed", created: now() },
       account,
     );
+    const invoiceId = id("in");
     return store(
       {
-        id: id("in"),
+        id: invoiceId,
         object: "invoice",
+        number: `DEMO-${String(++invoiceCount).padStart(4, "0")}`,
+        hosted_invoice_url: `${base}/invoice/${account}/${invoiceId}`,
         status: outcome === "paid" ? "paid" : "open",
         billing_reason: billingReason,
         customer: subscription.customer,
@@ -518,6 +566,39 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
     },
   };
 
+  /**
+   * Like Stripe's test clocks, for the demo: every subscription, with buttons
+   * that renew it now, paid or declined (the webhooks follow as they would).
+   */
+  async function testClock(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (req.method === "POST") {
+      const form = new URLSearchParams(await readBody(req));
+      const subscriptionId = form.get("subscription") ?? "";
+      if (owners.has(subscriptionId) && objects.get(subscriptionId)?.object === "subscription") simulate.renewal(subscriptionId, form.get("outcome") === "failed" ? "failed" : "paid");
+      res.writeHead(303, { location: `/test-clock?done=${encodeURIComponent(subscriptionId)}` });
+      return res.end();
+    }
+    const rows = [...objects.values()]
+      .filter((o) => o.object === "subscription" && ["active", "trialing", "past_due", "unpaid"].includes(String(o.status)))
+      .map((o) => {
+        const price = (o.items as { data: { price: Obj; current_period_end: number }[] }).data[0]!;
+        const tier = (o.metadata as Record<string, string> | undefined)?.tier_name ?? String(price.price.id);
+        return `<tr><td><code>${o.id}</code></td><td>${tier}</td><td>${o.status}</td><td>${new Date(price.current_period_end * 1000).toISOString().slice(0, 10)}</td>
+<td><form method="post"><input type="hidden" name="subscription" value="${o.id}"><button name="outcome" value="paid">Renew now</button> <button class="decline" name="outcome" value="failed">Renew with a declined card</button></form></td></tr>`;
+      })
+      .join("");
+    const done = url.searchParams.get("done");
+    return send(
+      res,
+      200,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Stripe (demo) — Test clock</title>
+<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;margin:0;padding:24px}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:24px;max-width:960px;margin:auto;overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:14px}td,th{text-align:left;padding:8px;border-bottom:1px solid #eee}button{padding:6px 10px;border:0;border-radius:6px;background:#635bff;color:#fff;cursor:pointer}.decline{background:#fff;color:#b42318;border:1px solid #b42318}</style></head>
+<body><main><h1>Demo Stripe: test clock</h1><p>Renew a subscription now, as its next billing date would. A declined renewal makes the subscription past due and sends invoice.payment_failed.</p>
+${done ? `<p role="status">Renewal of <code>${done.replace(/[^\w]/g, "")}</code> sent.</p>` : ""}
+<table><thead><tr><th>Subscription</th><th>Tier</th><th>Status</th><th>Renews</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="5">No subscriptions yet.</td></tr>'}</tbody></table></main></body></html>`,
+    );
+  }
+
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://fake");
@@ -563,6 +644,9 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
       }
       const checkout = /^\/checkout\/(acct_\w+)\/(cs_test_\w+)$/.exec(url.pathname);
       if (checkout) return hostedCheckout(req, res, checkout[1]!, checkout[2]!);
+      const hostedInvoicePage = /^\/invoice\/(acct_\w+)\/(in_\w+)$/.exec(url.pathname);
+      if (hostedInvoicePage) return hostedInvoice(req, res, hostedInvoicePage[1]!, hostedInvoicePage[2]!);
+      if (url.pathname === "/test-clock") return testClock(req, res, url);
 
       if (!url.pathname.startsWith("/v1/")) return stripeError(res, 404, "Not found");
       if (!/^Bearer sk_test_/.test(req.headers.authorization ?? "")) return stripeError(res, 401, "Invalid API Key provided.");

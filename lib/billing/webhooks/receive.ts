@@ -100,7 +100,8 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   try {
     // Outside any transaction: may call Stripe (PITFALLS.md).
     const prepared = await handler.prepare(event.data.object, { stripe: deps.stripe(), stripeAccount: event.account! }, peeked);
-    const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays: readSettings(community.settings).gracePeriodDays };
+    const { gracePeriodDays, restrictedDays } = readSettings(community.settings);
+    const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays, restrictedDays };
     const outcome = await inScope(async (tx) => {
       // Concurrent copies of this event wait here until the first commits, then find it claimed.
       const claim = await tx.stripeEvent.createMany({ data: [ledgerRow(event, community.id, receivedAt, "processed")], skipDuplicates: true });

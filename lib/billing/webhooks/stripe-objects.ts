@@ -87,6 +87,8 @@ export const invoiceSchema = z
     amount_paid: amount,
     created: unixTime,
     description: z.string().max(5000).nullish(),
+    hosted_invoice_url: z.url({ protocol: /^https?$/ }).max(2000).nullish(),
+    number: z.string().max(100).nullish(),
     status_transitions: z.object({ paid_at: unixTime.nullish() }).nullish(),
     subscription: ref.nullish(),
     parent: z.object({ subscription_details: z.object({ subscription: ref }).nullish() }).nullish(),
@@ -110,6 +112,8 @@ export const invoiceSchema = z
       paymentIntentId: payment?.payment_intent ?? invoice.payment_intent ?? null,
       chargeId: payment?.charge ?? invoice.charge ?? null,
       description: invoice.description ?? invoice.lines?.data[0]?.description ?? null,
+      hostedInvoiceUrl: invoice.hosted_invoice_url ?? null,
+      number: invoice.number ?? null,
     };
   });
 export type StripeInvoice = z.output<typeof invoiceSchema>;

@@ -6,7 +6,7 @@ import { communityAction, communityWorkflow, type ActionState } from "@/lib/acti
 import { ActionError } from "@/lib/actions/action-chain";
 import { activeBot } from "@/lib/discord/bot-config";
 import { checkBot, type BotCheck } from "@/lib/discord/check-bot";
-import { botSettingsSchema, checkChannels, NO_BOT, ownBotSchema, saveBotSettings, saveOwnBot } from "@/lib/discord/bot-settings";
+import { botSettingsSchema, checkChannels, NO_BOT, ownBotSchema, picksFromServer, saveBotSettings, saveOwnBot } from "@/lib/discord/bot-settings";
 import { communityGuildCatalog } from "@/lib/discord/guild-catalog";
 import { syncMemberRoles } from "@/lib/discord/role-sync";
 import { enqueueJob, JOB_KINDS } from "@/lib/jobs/enqueue";
@@ -16,10 +16,10 @@ const save = communityWorkflow(
   botSettingsSchema,
   "owner",
   async (input, { community, inScope }) => {
-    if (input.paymentVerificationChannel || input.adminChannel) checkChannels(input, await communityGuildCatalog(community.id));
+    if (picksFromServer(input)) checkChannels(input, await communityGuildCatalog(community.id));
     return inScope((tx) => saveBotSettings(input, community, tx));
   },
-  (input) => ({ action: "bot.settings_saved", objectType: "bot", details: { isActive: input.isActive, autoRoleAssignment: input.autoRoleAssignment, paymentVerificationChannel: input.paymentVerificationChannel, adminChannel: input.adminChannel } }),
+  (input) => ({ action: "bot.settings_saved", objectType: "bot", details: { isActive: input.isActive, autoRoleAssignment: input.autoRoleAssignment, paymentVerificationChannel: input.paymentVerificationChannel, adminChannel: input.adminChannel, lapsedRoleId: input.lapsedRoleId, payChannelId: input.payChannelId } }),
 );
 
 export async function saveBotAction(prev: ActionState<{ slug: string }>, formData: FormData) {

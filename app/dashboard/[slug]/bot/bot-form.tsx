@@ -4,7 +4,7 @@ import { useActionState, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { GuildChannel } from "@/lib/discord/guild-catalog";
+import type { GuildChannel, GuildRole } from "@/lib/discord/guild-catalog";
 import { PLACEHOLDERS, renderMessage } from "@/lib/discord/message-template";
 import { saveBotAction, saveOwnBotAction } from "./actions";
 
@@ -14,6 +14,8 @@ export type BotFormValues = {
   autoRoleAssignment: boolean;
   paymentVerificationChannel: string;
   adminChannel: string;
+  lapsedRoleId: string;
+  payChannelId: string;
   isActive: boolean;
 };
 
@@ -45,7 +47,31 @@ function ChannelPicker({ name, label, hint, value, channels, errors }: { name: s
   );
 }
 
-export function BotForm({ slug, community, values, channels }: { slug: string; community: string; values: BotFormValues; channels: GuildChannel[] | null }) {
+/** The restricted stage's role, picked by name from the roles the bot may hand out. */
+function LapsedRolePicker({ value, roles, errors }: { value: string; roles: GuildRole[] | null; errors?: string[] }) {
+  const assignable = roles?.filter((r) => r.assignable) ?? null;
+  const known = assignable && (value === "" || assignable.some((r) => r.id === value));
+  return (
+    <Field
+      id="lapsedRoleId"
+      label="Lapsed role"
+      hint={roles ? "After a failed payment's grace period, this role replaces the paid ones (give it access to the pay channel only). Optional." : "The bot can't list your roles right now (see above)."}
+      errors={errors}
+    >
+      {(aria) => (
+        <Select {...aria} name="lapsedRoleId" defaultValue={value} disabled={!roles}>
+          <option value="">None</option>
+          {!known && value && <option value={value}>A role the bot can no longer hand out</option>}
+          {assignable?.map((r) => (
+            <option key={r.id} value={r.id}>@{r.name}</option>
+          ))}
+        </Select>
+      )}
+    </Field>
+  );
+}
+
+export function BotForm({ slug, community, values, channels, roles }: { slug: string; community: string; values: BotFormValues; channels: GuildChannel[] | null; roles: GuildRole[] | null }) {
   const [state, formAction] = useActionState(saveBotAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const echoed = state && !state.ok ? state.values : undefined;
@@ -62,6 +88,8 @@ export function BotForm({ slug, community, values, channels }: { slug: string; c
       <div className="grid gap-6 sm:grid-cols-2">
         <ChannelPicker name="paymentVerificationChannel" label="Announce new members in" hint="New paying members are announced here. Optional." value={v("paymentVerificationChannel")} channels={channels} errors={errors?.paymentVerificationChannel} />
         <ChannelPicker name="adminChannel" label="Admin channel" hint="Failed payments, disputes and bot problems go here. Optional." value={v("adminChannel")} channels={channels} errors={errors?.adminChannel} />
+        <ChannelPicker name="payChannelId" label="Pay channel" hint="Payment reminders to members whose DMs are closed go to a private thread here. Optional." value={v("payChannelId")} channels={channels} errors={errors?.payChannelId} />
+        <LapsedRolePicker value={v("lapsedRoleId")} roles={roles} errors={errors?.lapsedRoleId} />
       </div>
       <Field id="welcomeMessage" label="Welcome message" hint={`Sent when a paying member arrives in your server (a DM, or the announcement channel). Placeholders: ${PLACEHOLDERS.join(", ")}.`} errors={errors?.welcomeMessage}>
         {(aria) => <Textarea {...aria} name="welcomeMessage" value={welcome} onChange={(e) => setWelcome(e.target.value)} maxLength={2000} />}

@@ -111,12 +111,15 @@ export default async function BotPage({ params, searchParams }: Props) {
                 slug={community.slug}
                 community={community.name}
                 channels={catalog?.ok ? catalog.channels : null}
+                roles={catalog?.ok ? catalog.roles : null}
                 values={{
                   welcomeMessage: config.welcomeMessage ?? "",
                   farewellMessage: config.farewellMessage ?? "",
                   autoRoleAssignment: config.autoRoleAssignment,
                   paymentVerificationChannel: config.paymentVerificationChannel ?? "",
                   adminChannel: config.adminChannel ?? "",
+                  lapsedRoleId: config.lapsedRoleId ?? "",
+                  payChannelId: config.payChannelId ?? "",
                   isActive: config.isActive,
                 }}
               />

@@ -49,9 +49,6 @@ export function SettingsForm({ values }: { values: Values }) {
       </Field>
       <fieldset className="space-y-6 rounded-xl p-4 ring-1 ring-slate-200">
         <legend className="px-1 text-sm font-medium">Membership settings</legend>
-        <Field id="gracePeriodDays" label="Grace period (days)" hint="How long a member keeps access after a failed payment." errors={errors?.gracePeriodDays}>
-          {(aria) => <Input {...aria} name="gracePeriodDays" type="number" min={0} max={30} defaultValue={v("gracePeriodDays")} className="w-32" />}
-        </Field>
         <Field id="supportUrl" label="Support link" hint="Optional. Where members can ask for help (https://…)." errors={errors?.supportUrl}>
           {(aria) => <Input {...aria} name="supportUrl" type="url" defaultValue={v("supportUrl")} placeholder="https://" />}
         </Field>
@@ -59,6 +56,34 @@ export function SettingsForm({ values }: { values: Values }) {
           <input type="checkbox" name="showMemberCount" defaultChecked={echoed ? echoed.showMemberCount === "on" : values.showMemberCount} className="h-4 w-4 rounded border-slate-300" />
           Show the member count on the public page
         </label>
+      </fieldset>
+      <fieldset className="space-y-6 rounded-xl p-4 ring-1 ring-slate-200">
+        <legend className="px-1 text-sm font-medium">Failed payments and member e-mail</legend>
+        <p className="text-sm text-slate-600">
+          When a renewal fails, the member keeps their roles through the grace period, then (if you set restricted days) holds only the lapsed role chosen on the Discord bot tab, then loses access. Reminders with a link to pay go by e-mail and Discord until they pay.
+        </p>
+        <div className="grid gap-6 sm:grid-cols-2">
+          <Field id="gracePeriodDays" label="Grace period (days)" hint="Roles kept while the payment is retried." errors={errors?.gracePeriodDays}>
+            {(aria) => <Input {...aria} name="gracePeriodDays" type="number" min={0} max={30} defaultValue={v("gracePeriodDays")} className="w-32" />}
+          </Field>
+          <Field id="restrictedDays" label="Restricted stage (days)" hint="Then only the lapsed role. 0 ends access with the grace period." errors={errors?.restrictedDays}>
+            {(aria) => <Input {...aria} name="restrictedDays" type="number" min={0} max={60} defaultValue={v("restrictedDays")} className="w-32" />}
+          </Field>
+          <Field id="dunningIntervalHours" label="Remind every (hours)" hint="From 12 to 168 hours; the first reminder goes at once." errors={errors?.dunningIntervalHours}>
+            {(aria) => <Input {...aria} name="dunningIntervalHours" type="number" min={12} max={168} defaultValue={v("dunningIntervalHours")} className="w-32" />}
+          </Field>
+          <Field id="winbackDays" label="Win-back e-mail after (days)" hint="One message after a membership ends. 0 sends none." errors={errors?.winbackDays}>
+            {(aria) => <Input {...aria} name="winbackDays" type="number" min={0} max={90} defaultValue={v("winbackDays")} className="w-32" />}
+          </Field>
+        </div>
+        <Field id="receipts" label="Payment receipts" hint="Stripe's own receipts must be turned on in your Stripe dashboard (Settings → Customer emails)." errors={errors?.receipts}>
+          {(aria) => (
+            <Select {...aria} name="receipts" defaultValue={v("receipts")}>
+              <option value="communityos">CommunityOS e-mails a receipt after each payment</option>
+              <option value="stripe">Stripe sends its own receipts</option>
+            </Select>
+          )}
+        </Field>
       </fieldset>
       <SubmitButton>Save settings</SubmitButton>
     </form>

@@ -1,6 +1,7 @@
 // invoice.paid / invoice.payment_succeeded: the same payment, recorded once.
 import { recordBillingEvent } from "../../../analytics/record";
 import { recordInvoicePayment } from "../../payment-records";
+import { enqueueJob, JOB_KINDS } from "../../../jobs/enqueue";
 import { refreshMember } from "../../member-refresh";
 import { syncSubscription } from "../../subscription-sync";
 import { currentSubscription, defineHandler, parseObject } from "../handler";
@@ -29,7 +30,9 @@ export const invoicePaid = defineHandler({
     const { member } = await refreshMember(tx, ids.memberId, ctx.now);
     const base = { communityId: ctx.communityId, at: ctx.now, userId: member.userId, discordUserId: member.discordUserId };
     const properties = { payment_id: payment.id, amount: payment.amount, currency: payment.currency, stripe_invoice_id: invoice.id };
-    await recordBillingEvent(tx, { ...base, name: "payment_succeeded", properties }, invoice.billingReason === "subscription_cycle" ? ["subscription_renewed"] : []);
+    const alsoAs = [...(invoice.billingReason === "subscription_cycle" ? (["subscription_renewed"] as const) : []), ...(payment.recovered ? (["payment_recovered"] as const) : [])];
+    await recordBillingEvent(tx, { ...base, name: "payment_succeeded", properties }, alsoAs);
+    await enqueueJob(tx, JOB_KINDS.receipt, { communityId: ctx.communityId, paymentId: payment.id }, { key: `receipt:${payment.id}` });
     return "processed";
   },
 });

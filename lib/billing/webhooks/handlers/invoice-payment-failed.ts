@@ -6,7 +6,8 @@ import { currentSubscription, defineHandler, parseObject } from "../handler";
 import { invoiceSchema } from "../stripe-objects";
 
 // Stripe moves the subscription to past_due; syncing it opens the member's
-// grace period. The failed attempt is kept as a payment needing attention.
+// grace period. The failed attempt is kept as a payment needing attention,
+// and the member is reminded to pay.
 export const invoicePaymentFailed = defineHandler({
   async prepare(object, ctx) {
     const invoice = parseObject(invoiceSchema, object);
@@ -31,6 +32,8 @@ export const invoicePaymentFailed = defineHandler({
       paymentId: payment.id,
       accessUntil: after.expiresAt?.toISOString() ?? null,
     });
+    // The member is reminded now, then on the community's schedule until they pay (lib/billing/dunning.ts).
+    await enqueueJob(tx, JOB_KINDS.dunning, { communityId: ctx.communityId, subscriptionId: synced.subscriptionId, attempt: 1 }, { key: `dunning:${synced.subscriptionId}` });
     return "processed";
   },
 });

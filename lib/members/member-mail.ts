@@ -1,0 +1,112 @@
+// E-mails to members besides payment reminders: a receipt after each payment
+// (unless the community lets Stripe send its own), a welcome when a membership
+// starts, and one win-back message some days after a membership ends (only if
+// the owner turned it on, never to who unsubscribed). Members without an
+// e-mail on Discord get none of these; each is sent once (member_notices).
+import { db } from "../db/client";
+import { withCommunity } from "../db/scopes";
+import { readSettings } from "../communities/validation";
+import { formatDay } from "../billing/dunning";
+import { LIVE_SUBSCRIPTION } from "../billing/member-standing";
+import { communityUrl, discordServerUrl, portalUrl, unsubscribeUrl } from "../mail/links";
+import { receiptMail, welcomeMail, winbackMail } from "../mail/templates";
+import { sendMail } from "../mail/transport";
+import { formatMoney } from "../utils/money";
+import { sendOnce } from "./notices";
+
+async function emailOf(userId: string): Promise<string | null> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { email: true } });
+  return user?.email ?? null;
+}
+
+const community = (communityId: string) =>
+  db.community.findUniqueOrThrow({ where: { id: communityId }, select: { name: true, slug: true, discordGuildId: true, settings: true } });
+
+export async function sendReceipt(communityId: string, paymentId: string) {
+  const c = await community(communityId);
+  if (readSettings(c.settings).receipts !== "communityos") return "skipped" as const;
+  const payment = await withCommunity(communityId, (tx) =>
+    tx.payment.findUnique({
+      where: { id: paymentId },
+      select: { memberId: true, amount: true, currency: true, status: true, processedAt: true, stripeInvoiceId: true, metadata: true, subscription: { select: { tierName: true } }, member: { select: { userId: true } } },
+    }),
+  );
+  if (!payment || payment.status === "failed") return "skipped" as const;
+  return sendOnce({ communityId, memberId: payment.memberId, kind: "receipt", channel: "email", dedupeKey: `receipt:${paymentId}` }, async () => {
+    const to = await emailOf(payment.member.userId);
+    if (!to) return null;
+    const number = (payment.metadata as { invoice_number?: string } | null)?.invoice_number ?? payment.stripeInvoiceId ?? paymentId;
+    const mail = receiptMail({
+      community: c.name,
+      tier: payment.subscription?.tierName ?? "Membership",
+      amount: formatMoney(payment.amount, payment.currency),
+      paidOn: formatDay(payment.processedAt ?? new Date()),
+      invoice: number,
+      portalUrl: portalUrl(),
+    });
+    const sent = await sendMail({ to, ...mail });
+    return sent ? { messageId: sent.messageId } : null;
+  });
+}
+
+export async function sendWelcomeMail(communityId: string, memberId: string) {
+  const c = await community(communityId);
+  const member = await withCommunity(communityId, (tx) =>
+    tx.communityMember.findUnique({
+      where: { id: memberId },
+      select: { userId: true, subscriptionTier: true, subscriptions: { where: { status: { in: ["active", "trialing"] }, duplicateOf: null }, orderBy: { createdAt: "desc" }, take: 1, select: { id: true } } },
+    }),
+  );
+  const subscription = member?.subscriptions[0];
+  if (!member || !subscription) return "skipped" as const;
+  // One welcome per membership: a member who comes back later is welcomed again.
+  return sendOnce({ communityId, memberId, kind: "welcome", channel: "email", dedupeKey: `welcome:${subscription.id}` }, async () => {
+    const to = await emailOf(member.userId);
+    if (!to) return null;
+    const mail = welcomeMail({ community: c.name, tier: member.subscriptionTier ?? "membership", discordUrl: discordServerUrl(c.discordGuildId), portalUrl: portalUrl() });
+    const sent = await sendMail({ to, ...mail });
+    return sent ? { messageId: sent.messageId } : null;
+  });
+}
+
+/**
+ * One win-back e-mail per ended membership, `winbackDays` after it ended (a
+ * week's window, so turning it on does not write to everyone who ever left).
+ */
+export async function sendWinbacks(communityId: string, now = new Date()): Promise<number> {
+  const c = await community(communityId);
+  const { winbackDays } = readSettings(c.settings);
+  if (winbackDays === 0) return 0;
+  const due = new Date(now.getTime() - winbackDays * 86_400_000);
+  const ended = await withCommunity(communityId, (tx) =>
+    tx.subscription.findMany({
+      where: {
+        status: "canceled",
+        duplicateOf: null,
+        canceledAt: { lte: due, gt: new Date(due.getTime() - 7 * 86_400_000) },
+        member: { isActive: true, erasedAt: null, emailOptOutAt: null, subscriptions: { none: { status: { in: LIVE_SUBSCRIPTION } } } },
+      },
+      select: { id: true, tierName: true, memberId: true, member: { select: { userId: true } } },
+      take: 500,
+    }),
+  );
+  let sent = 0;
+  for (const sub of ended) {
+    const outcome = await sendOnce({ communityId, memberId: sub.memberId, kind: "winback", channel: "email", dedupeKey: `winback:${sub.id}` }, async () => {
+      const to = await emailOf(sub.member.userId);
+      if (!to) return null;
+      const unsubscribe = unsubscribeUrl(communityId, sub.memberId);
+      const mail = winbackMail({ community: c.name, tier: sub.tierName, communityUrl: communityUrl(c.slug), unsubscribeUrl: unsubscribe });
+      const result = await sendMail({
+        to,
+        ...mail,
+        // One-click unsubscribe (RFC 8058), which mail clients show beside the sender.
+        headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+      });
+      return result ? { messageId: result.messageId } : null;
+    });
+    if (outcome === "sent") sent++;
+  }
+  return sent;
+}
+

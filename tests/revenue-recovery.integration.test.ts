@@ -1,0 +1,289 @@
+// Revenue recovery end to end against the fakes (Stripe, Discord, a real SMTP
+// catcher): a declined renewal sends the member an e-mail and a Discord
+// message with the invoice's pay link, again on the community's schedule and
+// never twice for one reminder; the member keeps their roles through the
+// grace period, holds only the lapsed role in the restricted stage, and loses
+// both when it ends (on a compressed clock); paying from the link recovers the
+// revenue and stops the reminders. Receipts, welcomes, win-back and
+// unsubscribe follow the owner's settings and the member's choice.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeDiscord, type FakeDiscord } from "../e2e/fakes/discord/server";
+import { FAKE_APPLICATIONS } from "../e2e/fakes/discord/data";
+import { overview } from "../lib/analytics/metrics";
+import { sendPaymentReminder } from "../lib/billing/dunning";
+import { advanceLapses } from "../lib/billing/lapse-sweep";
+import { db } from "../lib/db/client";
+import { withCommunity } from "../lib/db/scopes";
+import { syncMemberRoles } from "../lib/discord/role-sync";
+import { sendReceipt, sendWelcomeMail, sendWinbacks } from "../lib/members/member-mail";
+import { unsubscribeMember } from "../lib/members/unsubscribe";
+import { unsubscribeUrl } from "../lib/mail/links";
+import type { CaughtMail } from "../e2e/fakes/mail/server";
+import { asOwner } from "./support/fixtures";
+import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+
+const DAY = 86_400_000;
+const TIER_ROLE = "123456789012345678"; // the role paidCommunity's tier grants
+let h: StripeHarness;
+let discord: FakeDiscord;
+
+beforeAll(async () => {
+  h = await startStripeHarness();
+  discord = await startFakeDiscord();
+  process.env.DISCORD_FAKE_URL = discord.url;
+});
+afterAll(async () => {
+  await h.close();
+  await discord.close();
+  await db.$disconnect();
+});
+
+async function control<T = Record<string, unknown>>(path: string, body?: object): Promise<T> {
+  const response = await fetch(`${discord.url}/_control/${path}`, { method: body ? "POST" : "GET", body: body ? JSON.stringify(body) : undefined });
+  return response.json() as Promise<T>;
+}
+type GuildState = { members: Record<string, string[]>; messages: { channelId: string; content: string }[]; threads: Record<string, { parentId: string; members: string[] }> };
+
+async function inbox(to: string): Promise<CaughtMail[]> {
+  const response = await fetch(`${process.env.MAIL_INBOX_URL}/messages?to=${encodeURIComponent(to)}`);
+  return (await response.json()) as CaughtMail[];
+}
+
+async function deliverPending() {
+  for (const d of await h.take()) await h.deliver(d);
+}
+
+type Setup = { paid: PaidCommunity; guildId: string; lapsedRole: string; payChannel: string; memberId: string; subscriptionId: string; localSubscriptionId: string; discordId: string; email: string | null };
+
+/** A paying member of a community with a bot, a lapsed role and a pay channel, in the server with their tier role. */
+async function payingMember(options: { settings?: Record<string, unknown>; email?: boolean } = {}): Promise<Setup> {
+  const paid = await paidCommunity(h);
+  const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: paid.community.id }, select: { discordGuildId: true } });
+  const lapsedRole = `${guildId.slice(0, -2)}52`;
+  const payChannel = `${guildId.slice(0, -2)}62`;
+  await control("guilds", { id: guildId, roles: [{ id: TIER_ROLE, name: "Gold" }, { id: lapsedRole, name: "Lapsed" }], channels: [{ id: payChannel, name: "pay-here" }] });
+  await asOwner((c) =>
+    c.query("UPDATE communities SET settings = settings || $2::jsonb WHERE id = $1", [paid.community.id, JSON.stringify({ gracePeriodDays: 3, restrictedDays: 7, dunningIntervalHours: 48, ...options.settings })]),
+  );
+  await paid.inScope((tx) =>
+    tx.discordBotConfig.create({ data: { communityId: paid.community.id, usesPlatformBot: true, clientId: FAKE_APPLICATIONS[0]!.id, permissions: 0n, lapsedRoleId: lapsedRole, payChannelId: payChannel } }),
+  );
+  const { actor, subscriptionId } = await payCheckout(h, paid, "recovering");
+  const email = options.email === false ? null : `member-${actor.discordId}@example.com`;
+  if (email) await db.user.update({ where: { id: actor.id }, data: { email } });
+  await control(`guilds/${guildId}/members/${actor.discordId}`, { join: true });
+  await deliverPending();
+  const sub = await paid.inScope((tx) => tx.subscription.findFirstOrThrow({ where: { stripeSubscriptionId: subscriptionId }, select: { id: true, memberId: true } }));
+  await syncMemberRoles(paid.community.id, sub.memberId, { reason: "test" });
+  return { paid, guildId, lapsedRole, payChannel, memberId: sub.memberId, subscriptionId, localSubscriptionId: sub.id, discordId: actor.discordId, email };
+}
+
+async function rolesOf(s: Setup) {
+  return (await control<GuildState>(`guilds/${s.guildId}`)).members[s.discordId] ?? [];
+}
+
+async function failRenewal(s: Setup) {
+  h.fake.simulate.renewal(s.subscriptionId, "failed");
+  await deliverPending();
+}
+
+const status = (s: Setup) => s.paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { subscriptionStatus: true, subscriptionExpiresAt: true } }));
+
+describe("a declined renewal", () => {
+  it("reminds the member by e-mail and Discord with the invoice's pay link, once per reminder, on the owner's schedule", async () => {
+    const s = await payingMember();
+    await failRenewal(s);
+    const jobs = await asOwner(async (c) =>
+      (await c.query<{ kind: string; payload: { attempt: number } }>("SELECT t.identifier AS kind, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1", [s.paid.community.id])).rows,
+    );
+    expect(jobs.filter((j) => j.kind === "billing:dunning").map((j) => j.payload.attempt)).toEqual([1]);
+
+    const now = new Date();
+    const first = await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 1, now);
+    expect(first.sent).toEqual(["email", "discord"]);
+    expect(first.next!.getTime() - now.getTime()).toBe(48 * 3_600_000);
+
+    const [mail] = await inbox(s.email!);
+    expect(mail!.subject).toMatch(/payment .* failed/i);
+    const payUrl = /Pay now: (\S+)/.exec(mail!.text)![1]!;
+    const invoice = [...h.fake.objects.values()].find((o) => o.object === "invoice" && o.status === "open" && (o.parent as { subscription_details: { subscription: string } }).subscription_details.subscription === s.subscriptionId)!;
+    expect(payUrl).toBe(invoice.hosted_invoice_url);
+    expect(mail!.html).toContain(payUrl);
+    const dm = (await control<GuildState>(`guilds/${s.guildId}`)).messages.filter((m) => m.content.includes(payUrl));
+    expect(dm).toHaveLength(1);
+
+    // The job retried (or run twice) sends nothing more; the next reminder is a new one.
+    const again = await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 1, now);
+    expect(again.sent).toEqual([]);
+    expect(await inbox(s.email!)).toHaveLength(1);
+    const second = await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 2, first.next!);
+    expect(second.sent).toEqual(["email", "discord"]);
+    expect(await inbox(s.email!)).toHaveLength(2);
+    const notices = await s.paid.inScope((tx) => tx.memberNotice.findMany({ where: { memberId: s.memberId, kind: "dunning" }, select: { channel: true, status: true } }));
+    expect(notices).toHaveLength(4);
+    expect(notices.every((n) => n.status === "sent")).toBe(true);
+
+    // The reminders end with the restricted stage: none is scheduled past it.
+    const late = await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 6, new Date(now.getTime() + 9 * DAY));
+    expect(late.sent).toEqual(["email", "discord"]);
+    expect(late.next).toBeNull();
+    expect((await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 7, new Date(now.getTime() + 11 * DAY))).stopped).toBe("access removed");
+  });
+
+  it("goes grace -> restricted -> removed on a compressed clock: roles follow each stage, the audit trail records it", async () => {
+    const s = await payingMember();
+    expect(await rolesOf(s)).toEqual([TIER_ROLE]);
+    const start = new Date();
+    await failRenewal(s);
+    expect((await status(s)).subscriptionStatus).toBe("past_due");
+    await syncMemberRoles(s.paid.community.id, s.memberId, { reason: "test", now: start });
+    expect(await rolesOf(s)).toEqual([TIER_ROLE]);
+
+    const day4 = new Date(start.getTime() + 4 * DAY);
+    expect(await advanceLapses(s.paid.community.id, day4)).toEqual([{ memberId: s.memberId, status: "restricted" }]);
+    await syncMemberRoles(s.paid.community.id, s.memberId, { reason: "test", now: day4 });
+    expect(await rolesOf(s)).toEqual([s.lapsedRole]);
+
+    // Nothing moves before its time.
+    expect(await advanceLapses(s.paid.community.id, new Date(start.getTime() + 9 * DAY))).toEqual([]);
+    const day11 = new Date(start.getTime() + 11 * DAY);
+    expect(await advanceLapses(s.paid.community.id, day11)).toEqual([{ memberId: s.memberId, status: "unpaid" }]);
+    await syncMemberRoles(s.paid.community.id, s.memberId, { reason: "test", now: day11 });
+    expect(await rolesOf(s)).toEqual([]);
+
+    const audit = await s.paid.inScope((tx) => tx.auditLog.findMany({ where: { objectId: s.memberId, action: { startsWith: "membership." } }, orderBy: { createdAt: "asc" }, select: { action: true } }));
+    expect(audit.map((a) => a.action)).toEqual(["membership.grace_started", "membership.restricted", "membership.removed_for_nonpayment"]);
+  });
+
+  it("without a restricted stage (0 days), access ends with the grace period", async () => {
+    const s = await payingMember({ settings: { restrictedDays: 0 } });
+    const start = new Date();
+    await failRenewal(s);
+    expect(await advanceLapses(s.paid.community.id, new Date(start.getTime() + 4 * DAY))).toEqual([{ memberId: s.memberId, status: "unpaid" }]);
+    await syncMemberRoles(s.paid.community.id, s.memberId, { reason: "test", now: new Date(start.getTime() + 4 * DAY) });
+    expect(await rolesOf(s)).toEqual([]);
+  });
+
+  it("paying from the link recovers the revenue, restores the roles, stops the reminders and shows on the overview", async () => {
+    const s = await payingMember();
+    await failRenewal(s);
+    const now = new Date();
+    await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 1, now);
+    const before = await overview(s.paid.community.id, s.paid.inScope);
+    expect(before.recovery.inRecoveryCount).toBe(1);
+    expect(before.recovery.inRecovery).toEqual([{ currency: "USD", amount: "10.00" }]);
+    expect(before.recovery.rate).toBe(0);
+
+    const payUrl = /Pay now: (\S+)/.exec((await inbox(s.email!))[0]!.text)![1]!;
+    const paid = await fetch(payUrl, { method: "POST", redirect: "manual" });
+    expect(paid.status).toBe(303);
+    await deliverPending();
+
+    expect((await status(s)).subscriptionStatus).toBe("active");
+    const payment = await s.paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { failedAt: { not: null } }, select: { status: true, recoveredAt: true } }));
+    expect(payment.status).toBe("succeeded");
+    expect(payment.recoveredAt).not.toBeNull();
+    expect((await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 2, new Date(now.getTime() + 2 * DAY))).stopped).toBe("nothing to pay");
+
+    const after = await overview(s.paid.community.id, s.paid.inScope);
+    expect(after.recovery).toEqual({ inRecovery: [], inRecoveryCount: 0, recoveredLast30Days: [{ currency: "USD", amount: "10.00" }], failed90: 1, recovered90: 1, rate: 1 });
+    const audit = await s.paid.inScope((tx) => tx.auditLog.findMany({ where: { objectId: s.memberId, action: "membership.recovered" }, select: { id: true } }));
+    expect(audit).toHaveLength(1);
+  });
+
+  it("reaches a member whose DMs are closed in a private thread of the pay channel", async () => {
+    const s = await payingMember();
+    await control(`users/${s.discordId}`, { dmsOpen: false });
+    await failRenewal(s);
+    const outcome = await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 1);
+    expect(outcome.sent).toEqual(["email", "discord"]);
+    const guild = await control<GuildState>(`guilds/${s.guildId}`);
+    const [threadId, thread] = Object.entries(guild.threads)[0]!;
+    expect(thread.parentId).toBe(s.payChannel);
+    expect(thread.members).toContain(s.discordId);
+    expect(guild.messages.filter((m) => m.channelId === threadId)).toHaveLength(1);
+  });
+
+  it("a member without an e-mail on Discord gets the Discord reminder only", async () => {
+    const s = await payingMember({ email: false });
+    await failRenewal(s);
+    const outcome = await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 1);
+    expect(outcome.sent).toEqual(["discord"]);
+    // No claim is left behind for the e-mail that could not go.
+    const claims = await s.paid.inScope((tx) => tx.memberNotice.findMany({ where: { memberId: s.memberId }, select: { channel: true } }));
+    expect(claims.map((c) => c.channel)).toEqual(["discord"]);
+  });
+});
+
+describe("receipts, welcome and win-back", () => {
+  it("e-mails a receipt once per payment, unless the owner lets Stripe send receipts", async () => {
+    const s = await payingMember();
+    const payment = await s.paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { status: "succeeded" }, select: { id: true } }));
+    expect(await sendReceipt(s.paid.community.id, payment.id)).toBe("sent");
+    expect(await sendReceipt(s.paid.community.id, payment.id)).toBe("already_sent");
+    const receipts = (await inbox(s.email!)).filter((m) => m.subject.startsWith("Receipt from"));
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]!.text).toContain("Amount paid: $10.00");
+
+    const stripeSends = await payingMember({ settings: { receipts: "stripe" } });
+    const other = await stripeSends.paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { status: "succeeded" }, select: { id: true } }));
+    expect(await sendReceipt(stripeSends.paid.community.id, other.id)).toBe("skipped");
+    expect(await inbox(stripeSends.email!)).toEqual([]);
+  });
+
+  it("welcomes a new member with Open Discord and the portal link", async () => {
+    const s = await payingMember();
+    expect(await sendWelcomeMail(s.paid.community.id, s.memberId)).toBe("sent");
+    const [welcome] = await inbox(s.email!);
+    expect(welcome!.subject).toMatch(/^Welcome to/);
+    expect(welcome!.text).toContain(`Open Discord: https://discord.com/channels/${s.guildId}`);
+    expect(welcome!.text).toMatch(/Your memberships: http\S+\/portal/);
+  });
+
+  it("sends one win-back e-mail after the owner's delay, with one-click unsubscribe, and none after unsubscribing", async () => {
+    const s = await payingMember({ settings: { winbackDays: 5 } });
+    await h.client.subscriptions.cancel(s.subscriptionId, {}, { stripeAccount: s.paid.account });
+    await deliverPending();
+    expect(await sendWinbacks(s.paid.community.id)).toBe(0); // not yet
+    const later = new Date(Date.now() + 6 * DAY);
+    expect(await sendWinbacks(s.paid.community.id, later)).toBe(1);
+    expect(await sendWinbacks(s.paid.community.id, later)).toBe(0);
+    const [winback] = (await inbox(s.email!)).filter((m) => m.subject.endsWith("misses you"));
+    expect(winback!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+    expect(winback!.headers["list-unsubscribe"]).toContain(unsubscribeUrl(s.paid.community.id, s.memberId));
+
+    const second = await payingMember({ settings: { winbackDays: 5 } });
+    const link = new URL(unsubscribeUrl(second.paid.community.id, second.memberId));
+    const params = { c: link.searchParams.get("c")!, m: link.searchParams.get("m")!, s: link.searchParams.get("s")! };
+    // A forged signature, or another member's, changes nothing.
+    expect(await unsubscribeMember({ ...params, s: "x".repeat(43) })).toBe(false);
+    expect(await unsubscribeMember({ ...params, m: s.memberId })).toBe(false);
+    expect(await unsubscribeMember(params)).toBe(true);
+    await h.client.subscriptions.cancel(second.subscriptionId, {}, { stripeAccount: second.paid.account });
+    await deliverPending();
+    expect(await sendWinbacks(second.paid.community.id, later)).toBe(0);
+    expect((await inbox(second.email!)).filter((m) => m.subject.endsWith("misses you"))).toEqual([]);
+  });
+
+  it("sends no win-back when the owner left it off (the default)", async () => {
+    const s = await payingMember({ settings: { winbackDays: 0 } });
+    await h.client.subscriptions.cancel(s.subscriptionId, {}, { stripeAccount: s.paid.account });
+    await deliverPending();
+    expect(await sendWinbacks(s.paid.community.id, new Date(Date.now() + 30 * DAY))).toBe(0);
+  });
+});
+
+describe("member_notices is tenant data", () => {
+  it("another community can neither read nor write a member's notices", async () => {
+    const a = await payingMember();
+    const b = await payingMember();
+    await failRenewal(a);
+    await sendPaymentReminder(a.paid.community.id, a.localSubscriptionId, 1);
+    expect(await withCommunity(b.paid.community.id, (tx) => tx.memberNotice.count({ where: { memberId: a.memberId } }))).toBe(0);
+    await expect(
+      withCommunity(b.paid.community.id, (tx) => tx.memberNotice.create({ data: { communityId: a.paid.community.id, memberId: a.memberId, kind: "dunning", channel: "email", dedupeKey: "intruder" } })),
+    ).rejects.toThrow();
+    const updated = await withCommunity(b.paid.community.id, (tx) => tx.memberNotice.updateMany({ where: { memberId: a.memberId }, data: { status: "sending" } }));
+    expect(updated.count).toBe(0);
+  });
+});
