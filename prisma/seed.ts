@@ -29,8 +29,10 @@ type CommunitySeed = {
   owner: keyof typeof DEMO_USERS;
   description: string;
   memberCount: number;
-  /** The platform's bot is in the server (as the fake Discord has it). */
-  bot?: { announceChannel: string; adminChannel: string };
+  /** The platform's bot is in the server (as the fake Discord has it); a lapsed role and pay channel for failed payments. */
+  bot?: { announceChannel: string; adminChannel: string; lapsedRoleId?: string; payChannelId?: string };
+  /** Owner settings beyond the defaults (lib/communities/validation.ts). */
+  settings?: Record<string, unknown>;
   tiers: TierSeed[];
 };
 
@@ -57,7 +59,9 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     owner: "owner",
     description: "Focused co-working rooms and accountability partners for students.",
     memberCount: 18,
-    bot: { announceChannel: "400000000000000002", adminChannel: "410000000000000002" },
+    // A failed payment goes grace (3 days) -> restricted (7 days, only the Lapsed role) -> removed; win-back a week after.
+    bot: { announceChannel: "400000000000000002", adminChannel: "410000000000000002", lapsedRoleId: "300000000000000019", payChannelId: "400000000000000002" },
+    settings: { restrictedDays: 7, winbackDays: 7 },
     tiers: [{ name: "Focus", price: "4.00", interval: "monthly", features: ["Quiet rooms", "Accountability pairing"], roleId: "300000000000000011" }],
   },
   {
@@ -117,7 +121,7 @@ async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => n
       discordGuildId: spec.guildId,
       ownerId,
       description: spec.description,
-      settings: { gracePeriodDays: 3 },
+      settings: { gracePeriodDays: 3, ...spec.settings },
     },
     select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
   });
@@ -143,6 +147,8 @@ async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => n
           farewellMessage: "Thanks for being a member of {community}, {user}. Come back any time.",
           paymentVerificationChannel: spec.bot!.announceChannel,
           adminChannel: spec.bot!.adminChannel,
+          lapsedRoleId: spec.bot!.lapsedRoleId ?? null,
+          payChannelId: spec.bot!.payChannelId ?? null,
         },
       }),
     );

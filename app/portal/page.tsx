@@ -65,6 +65,15 @@ export default async function PortalPage({ searchParams }: Props) {
                     <span className="text-slate-600" data-testid="total-spent">{formatMoney(m.totalSpent, m.currency)} spent</span>
                     {sub?.cancelAtPeriodEnd ? <Badge tone="warning">cancels {dateFormat.format(new Date(sub.renewsAt))}</Badge> : <Badge tone={badge.tone}>{badge.label}</Badge>}
                   </div>
+                  {m.openInvoice && (
+                    <Alert tone="error" className="w-full">
+                      <p className="font-medium">Your last payment of {formatMoney(m.openInvoice.amount, m.openInvoice.currency)} failed.</p>
+                      <p className="mt-1">
+                        {m.status === "restricted" ? "Your paid roles are paused until it is paid." : "You keep your roles for now while it is retried."}{" "}
+                        <a href={m.openInvoice.payUrl} className="font-medium underline">Pay {formatMoney(m.openInvoice.amount, m.openInvoice.currency)} now</a>
+                      </p>
+                    </Alert>
+                  )}
                   {sub && (
                     <div className="w-full">
                       <DiscordAccess memberId={m.id} guildId={m.community.discordGuildId} status={m.guildStatus} returnTo="/portal" />

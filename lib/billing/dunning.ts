@@ -56,7 +56,7 @@ export async function sendPaymentReminder(communityId: string, subscriptionId: s
   const email = await sendOnce({ ...claim, channel: "email" }, async () => {
     const user = await db.user.findUnique({ where: { id: member.userId }, select: { email: true } });
     if (!user?.email) return null;
-    const mail = dunningMail({ community: community.name, tier: sub.tierName, amount, payUrl, stage, until: until ? formatDay(until) : null, portalUrl: portalUrl() });
+    const mail = await dunningMail({ community: community.name, tier: sub.tierName, amount, payUrl, stage, until: until ? formatDay(until) : null, portalUrl: portalUrl() });
     const result = await sendMail({ to: user.email, ...mail });
     return result ? { messageId: result.messageId, attempt, stage } : null;
   });

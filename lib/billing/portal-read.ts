@@ -30,6 +30,8 @@ export type PortalMembership = {
   /** Whether the member is in the community's Discord server (see lib/discord/guild-join.ts). */
   guildStatus: string;
   subscriptions: PortalSubscription[];
+  /** A failed payment the member can still pay (grace or restricted stage), with Stripe's page for it. */
+  openInvoice: { amount: string; currency: string; payUrl: string } | null;
 };
 
 export async function portalMemberships(userId: string): Promise<PortalMembership[]> {
@@ -52,6 +54,13 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
           select: { id: true, tierId: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, cancellationFeedback: true },
         },
       },
+    }),
+  );
+  const open = await withUser(userId, (tx) =>
+    tx.payment.findMany({
+      where: { status: "failed", hostedInvoiceUrl: { not: null }, member: { subscriptionStatus: { in: ["past_due", "restricted"] } } },
+      orderBy: { failedAt: "desc" },
+      select: { memberId: true, amount: true, currency: true, hostedInvoiceUrl: true },
     }),
   );
   return Promise.all(
@@ -93,6 +102,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         community: m.community,
         guildStatus: m.guildStatus,
         subscriptions,
+        openInvoice: ((p) => (p ? { amount: p.amount.toFixed(2), currency: p.currency, payUrl: p.hostedInvoiceUrl! } : null))(open.find((p) => p.memberId === m.id)),
       };
     }),
   );

@@ -1,7 +1,10 @@
 // Member e-mails as React components, rendered to static HTML with inline
-// styles (mail clients ignore stylesheets), each with its plain-text part.
+// styles (mail clients ignore stylesheets) by React Email's renderer, each
+// with its plain-text part. The renderer stays outside Next's bundle
+// (serverExternalPackages): the bundle's React Server Components layer may not
+// load react-dom/server, but the worker, which sends mail, may.
 import type { ReactNode } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
+import { render as renderEmail } from "@react-email/render";
 
 export type RenderedMail = { subject: string; html: string; text: string };
 
@@ -47,14 +50,14 @@ const Button = ({ href, children }: { href: string; children: ReactNode }) => (
   </p>
 );
 
-const render = (element: ReactNode) => `<!doctype html>${renderToStaticMarkup(element)}`;
+const render = (element: ReactNode) => renderEmail(element);
 const lines = (...parts: (string | false | null | undefined)[]) => parts.filter((p) => p !== false && p != null).join("\n");
 
-export function receiptMail(v: { community: string; tier: string; amount: string; paidOn: string; invoice: string; portalUrl: string }): RenderedMail {
+export async function receiptMail(v: { community: string; tier: string; amount: string; paidOn: string; invoice: string; portalUrl: string }): Promise<RenderedMail> {
   const subject = `Receipt from ${v.community}: ${v.amount}`;
   return {
     subject,
-    html: render(
+    html: await render(
       <Layout community={v.community}>
         <h1 style={{ fontSize: "20px", margin: "0 0 12px" }}>Thanks for your payment</h1>
         <table role="presentation" cellPadding={4} style={{ fontSize: "14px" }}>
@@ -72,10 +75,10 @@ export function receiptMail(v: { community: string; tier: string; amount: string
   };
 }
 
-export function welcomeMail(v: { community: string; tier: string; discordUrl: string; portalUrl: string }): RenderedMail {
+export async function welcomeMail(v: { community: string; tier: string; discordUrl: string; portalUrl: string }): Promise<RenderedMail> {
   return {
     subject: `Welcome to ${v.community}`,
-    html: render(
+    html: await render(
       <Layout community={v.community}>
         <h1 style={{ fontSize: "20px", margin: "0 0 12px" }}>You&apos;re in: {v.tier}</h1>
         <p style={{ fontSize: "14px", lineHeight: 1.5 }}>Your membership is active and your roles are on their way in the Discord server.</p>
@@ -91,7 +94,7 @@ export function welcomeMail(v: { community: string; tier: string; discordUrl: st
 
 export type DunningStage = "grace" | "restricted";
 
-export function dunningMail(v: { community: string; tier: string; amount: string; payUrl: string; stage: DunningStage; until: string | null; portalUrl: string }): RenderedMail {
+export async function dunningMail(v: { community: string; tier: string; amount: string; payUrl: string; stage: DunningStage; until: string | null; portalUrl: string }): Promise<RenderedMail> {
   const consequence =
     v.stage === "grace"
       ? v.until
@@ -100,7 +103,7 @@ export function dunningMail(v: { community: string; tier: string; amount: string
       : `Your ${v.tier} roles are paused until the payment goes through${v.until ? `; after ${v.until} the membership ends` : ""}.`;
   return {
     subject: v.stage === "grace" ? `Your payment to ${v.community} failed` : `Your ${v.community} roles are paused: payment needed`,
-    html: render(
+    html: await render(
       <Layout community={v.community}>
         <h1 style={{ fontSize: "20px", margin: "0 0 12px" }}>We couldn&apos;t take your payment of {v.amount}</h1>
         <p style={{ fontSize: "14px", lineHeight: 1.5 }}>{consequence}</p>
@@ -114,7 +117,7 @@ export function dunningMail(v: { community: string; tier: string; amount: string
   };
 }
 
-export function winbackMail(v: { community: string; tier: string; communityUrl: string; unsubscribeUrl: string }): RenderedMail {
+export async function winbackMail(v: { community: string; tier: string; communityUrl: string; unsubscribeUrl: string }): Promise<RenderedMail> {
   const footer = (
     <>
       You receive this because you were a member of {v.community}. <a href={v.unsubscribeUrl}>Unsubscribe</a> from messages like this.
@@ -122,7 +125,7 @@ export function winbackMail(v: { community: string; tier: string; communityUrl: 
   );
   return {
     subject: `${v.community} misses you`,
-    html: render(
+    html: await render(
       <Layout community={v.community} footer={footer}>
         <h1 style={{ fontSize: "20px", margin: "0 0 12px" }}>Come back to {v.community}</h1>
         <p style={{ fontSize: "14px", lineHeight: 1.5 }}>Your {v.tier} membership ended. The community is still here, and you can rejoin in a minute.</p>

@@ -36,7 +36,7 @@ export async function sendReceipt(communityId: string, paymentId: string) {
     const to = await emailOf(payment.member.userId);
     if (!to) return null;
     const number = (payment.metadata as { invoice_number?: string } | null)?.invoice_number ?? payment.stripeInvoiceId ?? paymentId;
-    const mail = receiptMail({
+    const mail = await receiptMail({
       community: c.name,
       tier: payment.subscription?.tierName ?? "Membership",
       amount: formatMoney(payment.amount, payment.currency),
@@ -63,7 +63,7 @@ export async function sendWelcomeMail(communityId: string, memberId: string) {
   return sendOnce({ communityId, memberId, kind: "welcome", channel: "email", dedupeKey: `welcome:${subscription.id}` }, async () => {
     const to = await emailOf(member.userId);
     if (!to) return null;
-    const mail = welcomeMail({ community: c.name, tier: member.subscriptionTier ?? "membership", discordUrl: discordServerUrl(c.discordGuildId), portalUrl: portalUrl() });
+    const mail = await welcomeMail({ community: c.name, tier: member.subscriptionTier ?? "membership", discordUrl: discordServerUrl(c.discordGuildId), portalUrl: portalUrl() });
     const sent = await sendMail({ to, ...mail });
     return sent ? { messageId: sent.messageId } : null;
   });
@@ -96,7 +96,7 @@ export async function sendWinbacks(communityId: string, now = new Date()): Promi
       const to = await emailOf(sub.member.userId);
       if (!to) return null;
       const unsubscribe = unsubscribeUrl(communityId, sub.memberId);
-      const mail = winbackMail({ community: c.name, tier: sub.tierName, communityUrl: communityUrl(c.slug), unsubscribeUrl: unsubscribe });
+      const mail = await winbackMail({ community: c.name, tier: sub.tierName, communityUrl: communityUrl(c.slug), unsubscribeUrl: unsubscribe });
       const result = await sendMail({
         to,
         ...mail,

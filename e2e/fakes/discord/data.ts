@@ -90,9 +90,13 @@ export const FAKE_GUILDS: GuildSpec[] = [
     id: "200000000000000002",
     name: "Study Hall",
     ownerId: "100000000000000001",
-    roles: [{ id: "300000000000000011", name: "Focus", position: 1, color: 0x3ba55c }],
+    roles: [
+      // A failed payment's restricted stage: this role sees only #payments.
+      { id: "300000000000000019", name: "Lapsed", position: 1, color: 0x99aab5 },
+      { id: "300000000000000011", name: "Focus", position: 2, color: 0x3ba55c },
+    ],
     channels: [text("400000000000000201", "lobby", 0), text("400000000000000002", "payments", 1), text("410000000000000002", "admin", 2)],
-    botPosition: 2,
+    botPosition: 3,
   },
   {
     // Carol has not added the bot yet: "Add the bot to your server" is one click.

@@ -1,0 +1,81 @@
+import { expect, test, type Page } from "@playwright/test";
+import { signInAs, signOut } from "./support/auth";
+import { query } from "./support/db";
+import { fakeDiscord, type GuildState } from "./support/fake-discord";
+
+const STUDY_HALL_GUILD = "200000000000000002";
+const FOCUS_ROLE = "300000000000000011";
+const CAROL = "100000000000000003";
+
+const carolsRoles = async () => (await fakeDiscord<GuildState>(`guilds/${STUDY_HALL_GUILD}`)).members[CAROL] ?? null;
+
+/** The dev inbox (/dev/mail): the subjects of the mail sent to an address. */
+async function subjectsTo(page: Page, address: string) {
+  await page.goto("/dev/mail");
+  return page.getByRole("navigation", { name: "Messages" }).getByRole("listitem").filter({ hasText: `to ${address}` }).locator("span.font-medium").allTextContents();
+}
+
+test("a declined renewal reminds the member by e-mail and DM, she keeps her roles in grace, pays from the link, and the owner sees the money recovered", async ({ page }) => {
+  // Carol joins Study Hall's Focus tier, and gets a receipt and a welcome by e-mail.
+  await signInAs(page, "Carol Owner", "/c/study-hall");
+  await page.getByRole("button", { name: "Subscribe to Focus", exact: true }).click();
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByText("You're in! Your Focus membership of Study Hall is active.")).toBeVisible({ timeout: 15_000 });
+  await expect.poll(carolsRoles, { timeout: 20_000 }).toEqual([FOCUS_ROLE]);
+  await expect.poll(() => subjectsTo(page, "carol@example.com"), { timeout: 20_000 }).toEqual(expect.arrayContaining(["Receipt from Study Hall: $4.00", "Welcome to Study Hall"]));
+
+  // A month on, her card is declined (the fake Stripe's test clock renews the subscription now).
+  const [sub] = await query<{ stripe_subscription_id: string }>(
+    "SELECT s.stripe_subscription_id FROM subscriptions s JOIN community_members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = s.community_id WHERE c.slug = 'study-hall' AND u.discord_id = $1 AND s.status = 'active'",
+    [CAROL],
+  );
+  await page.goto(`${process.env.STRIPE_FAKE_URL}/test-clock`);
+  await page.getByRole("row").filter({ hasText: sub!.stripe_subscription_id }).getByRole("button", { name: "Renew with a declined card" }).click();
+  await expect(page.getByRole("status")).toContainText("Renewal of");
+
+  // The reminder: an e-mail with the invoice's pay link, and the same link in a DM.
+  await expect.poll(() => subjectsTo(page, "carol@example.com"), { timeout: 20_000 }).toContain("Your payment to Study Hall failed");
+  await page.getByRole("navigation", { name: "Messages" }).getByRole("link").filter({ hasText: "Your payment to Study Hall failed" }).first().click();
+  const mail = page.frameLocator('iframe[title^="Message:"]');
+  await expect(mail.getByRole("heading", { name: "We couldn't take your payment of $4.00" })).toBeVisible();
+  await expect(mail.getByText(/You keep your Focus roles until/)).toBeVisible();
+  const payUrl = (await mail.getByRole("link", { name: "Pay $4.00 now" }).getAttribute("href"))!;
+  expect(payUrl).toMatch(/\/invoice\/acct_\w+\/in_\w+$/);
+  await expect
+    .poll(async () => (await fakeDiscord<GuildState>(`guilds/${STUDY_HALL_GUILD}`)).messages.filter((m) => m.content.startsWith(`<@${CAROL}>`) && m.content.includes(payUrl)).length, { timeout: 20_000 })
+    .toBe(1);
+
+  // In the grace period her roles stay, and her portal says what happened with the same link.
+  expect(await carolsRoles()).toEqual([FOCUS_ROLE]);
+  await page.goto("/portal");
+  const studyHall = page.getByRole("list", { name: "Your memberships" }).getByRole("listitem").filter({ hasText: "Study Hall" }).first();
+  await expect(studyHall.getByText("Your last payment of $4.00 failed.")).toBeVisible();
+  await expect(studyHall.getByTestId("subscription-state")).toHaveText("past due");
+  await expect(studyHall.getByRole("link", { name: "Pay $4.00 now" })).toHaveAttribute("href", payUrl);
+
+  // She pays from the e-mail's link on Stripe's invoice page; the webhooks bring her back to active.
+  await page.goto(payUrl);
+  await page.getByRole("button", { name: "Pay invoice" }).click();
+  await expect(page.getByRole("status")).toHaveText("Invoice paid. Thank you!");
+  const carolsStatus = async () =>
+    (await query<{ status: string }>("SELECT m.subscription_status AS status FROM community_members m JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = m.community_id WHERE c.slug = 'study-hall' AND u.discord_id = $1", [CAROL]))[0]?.status;
+  await expect.poll(carolsStatus, { timeout: 15_000 }).toBe("active");
+  await page.goto("/portal");
+  await expect(studyHall.getByTestId("subscription-state")).toHaveText("active");
+  await expect(studyHall.getByText("Your last payment of $4.00 failed.")).toHaveCount(0);
+  expect(await carolsRoles()).toEqual([FOCUS_ROLE]);
+  await signOut(page);
+
+  // The owner's overview: recovered revenue and rate, straight from the payments table.
+  const [expected] = await query<{ recovered: string; failed: number; paid: number }>(
+    `SELECT coalesce(sum(p.amount) FILTER (WHERE p.recovered_at >= now() - interval '30 days'), 0)::text AS recovered,
+            count(*) FILTER (WHERE p.failed_at >= now() - interval '90 days')::int AS failed,
+            count(*) FILTER (WHERE p.failed_at >= now() - interval '90 days' AND p.recovered_at IS NOT NULL)::int AS paid
+       FROM payments p JOIN communities c ON c.id = p.community_id WHERE c.slug = 'study-hall'`,
+  );
+  expect(Number(expected!.recovered)).toBeGreaterThanOrEqual(4);
+  await signInAs(page, "Alice Owner", "/dashboard/study-hall");
+  await expect(page.getByTestId("stat-recovered")).toHaveText(`$${Number(expected!.recovered).toFixed(2)}`);
+  await expect(page.getByTestId("stat-recovery-rate")).toHaveText(`${Math.round((expected!.paid / expected!.failed) * 100)}%`);
+  await expect(page.getByText(`${expected!.paid} of ${expected!.failed} failed`)).toBeVisible();
+});
