@@ -18,6 +18,8 @@ import { syncMemberRoles } from "../lib/discord/role-sync";
 import { sendReceipt, sendWelcomeMail, sendWinbacks } from "../lib/members/member-mail";
 import { unsubscribeMember } from "../lib/members/unsubscribe";
 import { unsubscribeUrl } from "../lib/mail/links";
+import { setCancelAtPeriodEnd } from "../lib/billing/portal";
+import { acceptSaveOffer, SAVE_OFFER_ERRORS } from "../lib/billing/save-offer";
 import type { CaughtMail } from "../e2e/fakes/mail/server";
 import { asOwner } from "./support/fixtures";
 import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
@@ -270,6 +272,39 @@ describe("receipts, welcome and win-back", () => {
     await h.client.subscriptions.cancel(s.subscriptionId, {}, { stripeAccount: s.paid.account });
     await deliverPending();
     expect(await sendWinbacks(s.paid.community.id, new Date(Date.now() + 30 * DAY))).toBe(0);
+  });
+});
+
+describe("the save offer", () => {
+  it("a member about to cancel takes the community's discount instead, once", async () => {
+    const s = await payingMember({ settings: { saveOfferPercent: 20, saveOfferMonths: 3 } });
+    const userId = (await s.paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { userId: true } }))).userId;
+    await setCancelAtPeriodEnd(userId, s.localSubscriptionId, true, h.client, { reason: "too_expensive" });
+    expect(await acceptSaveOffer(userId, s.localSubscriptionId, h.client)).toEqual({ percent: 20, months: 3 });
+
+    // At Stripe: a coupon of the connected account, on the subscription, and the cancellation withdrawn.
+    const subscription = h.fake.objects.get(s.subscriptionId)!;
+    expect(subscription.cancel_at_period_end).toBe(false);
+    const coupon = (subscription.discount as { coupon: Record<string, unknown> }).coupon;
+    expect(coupon).toMatchObject({ percent_off: 20, duration: "repeating", duration_in_months: 3, max_redemptions: 1, times_redeemed: 1 });
+    await deliverPending();
+    const row = await s.paid.inScope((tx) => tx.subscription.findUniqueOrThrow({ where: { id: s.localSubscriptionId }, select: { cancelAtPeriodEnd: true } }));
+    expect(row.cancelAtPeriodEnd).toBe(false);
+    const audit = await s.paid.inScope((tx) => tx.auditLog.count({ where: { action: "membership.save_offer_accepted", actorUserId: userId } }));
+    expect(audit).toBe(1);
+
+    // Once per member: a second try is refused and creates no coupon.
+    const coupons = [...h.fake.objects.values()].filter((o) => o.object === "coupon").length;
+    await expect(acceptSaveOffer(userId, s.localSubscriptionId, h.client)).rejects.toThrow(SAVE_OFFER_ERRORS.used);
+    expect([...h.fake.objects.values()].filter((o) => o.object === "coupon")).toHaveLength(coupons);
+  });
+
+  it("is refused where the community makes no offer, and nobody else's subscription can take it", async () => {
+    const s = await payingMember();
+    const userId = (await s.paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { userId: true } }))).userId;
+    await expect(acceptSaveOffer(userId, s.localSubscriptionId, h.client)).rejects.toThrow(SAVE_OFFER_ERRORS.none);
+    const other = await payingMember({ settings: { saveOfferPercent: 50 } });
+    await expect(acceptSaveOffer(userId, other.localSubscriptionId, h.client)).rejects.toThrow("We couldn't find that membership.");
   });
 });
 

@@ -10,6 +10,7 @@ import { eraseAccount } from "@/lib/gdpr/erasure";
 import { signOut } from "@/lib/auth";
 import { regainAccess, startAccountSwitch, SWITCH_COOKIE } from "@/lib/members/discord-access";
 import { CANCELLATION_REASONS } from "@/lib/billing/cancellation-reasons";
+import { acceptSaveOffer } from "@/lib/billing/save-offer";
 
 const subscriptionRef = z.object({ subscriptionId: z.uuid("unknown membership") });
 const tierChoice = subscriptionRef.extend({ tierId: z.uuid("pick a tier") });
@@ -33,6 +34,9 @@ export const cancelAtPeriodEndAction = userAction(
   }),
   ({ subscriptionId, cancel, reason, comment }, { actor }) => setCancelAtPeriodEnd(actor.id, subscriptionId, cancel, undefined, { reason, comment }),
 );
+
+/** "Stay with the discount" in the cancel dialog: the community's save offer, once per member. */
+export const acceptSaveOfferAction = userAction(subscriptionRef, ({ subscriptionId }, { actor }) => acceptSaveOffer(actor.id, subscriptionId));
 
 export const previewSwitchAction = userAction(tierChoice, ({ subscriptionId, tierId }, { actor }) => previewTierSwitch(actor.id, subscriptionId, tierId));
 

@@ -11,7 +11,7 @@ import type { PortalSubscription } from "@/lib/billing/portal-read";
 import { CANCELLATION_REASON_LABELS } from "@/lib/billing/cancellation-reasons";
 import { memberStatus } from "@/lib/billing/status-display";
 import { formatMoney } from "@/lib/utils/money";
-import { cancelAtPeriodEndAction, manageBillingAction, previewSwitchAction, switchTierAction } from "./actions";
+import { acceptSaveOfferAction, cancelAtPeriodEndAction, manageBillingAction, previewSwitchAction, switchTierAction } from "./actions";
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 const per = (interval: string | null) => (interval === "yearly" ? "year" : "month");
@@ -21,6 +21,7 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
   const [billingState, billingAction] = useActionState(manageBillingAction, null);
   const [preview, previewAction] = useActionState(previewSwitchAction, null);
   const [switched, switchAction] = useActionState(switchTierAction, null);
+  const [saved, saveAction] = useActionState(acceptSaveOfferAction, null);
   const [tierId, setTierId] = useState(preselect ?? subscription.switchable.find((t) => !t.soldOut)?.id ?? "");
   const [confirming, setConfirming] = useState(false);
   const previewForm = useRef<HTMLFormElement>(null);
@@ -32,11 +33,11 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
     previewForm.current?.requestSubmit();
   }, [preselect]);
   useEffect(() => {
-    if (cancelState?.ok) setConfirming(false);
-  }, [cancelState]);
+    if (cancelState?.ok || saved?.ok) setConfirming(false);
+  }, [cancelState, saved]);
 
   // Stripe's answer shows at once; our own record follows when its webhook arrives.
-  const ending = cancelState?.ok ? cancelState.data.cancelAtPeriodEnd : subscription.cancelAtPeriodEnd;
+  const ending = saved?.ok ? false : cancelState?.ok ? cancelState.data.cancelAtPeriodEnd : subscription.cancelAtPeriodEnd;
   const endsAt = cancelState?.ok && cancelState.data.endsAt ? cancelState.data.endsAt : subscription.renewsAt;
   const errors = [cancelState, billingState, preview, switched].filter((s) => s && !s.ok).map((s) => (s as { error: string }).error);
   const badge = memberStatus(subscription.status);
@@ -62,6 +63,7 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
             : "Your membership will renew as usual."}
         </Alert>
       )}
+      {saved?.ok && <Alert tone="success">Thanks for staying! {saved.data.percent}% off is applied to your next {saved.data.months === 1 ? "payment" : `${saved.data.months} monthly payments`}.</Alert>}
       {switched?.ok && <Alert tone="success">Switched to {switched.data.tierName}. Your roles update as soon as Stripe confirms it.</Alert>}
 
       <div className="flex flex-wrap gap-2">
@@ -81,6 +83,14 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
       </div>
 
       <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Cancel your ${subscription.tierName} membership?`}>
+        {subscription.saveOffer && !saved?.ok && (
+          <form action={saveAction} className="mb-4 space-y-2 rounded-lg bg-brand-50 p-3 text-sm ring-1 ring-brand-100" aria-label="Offer to stay">
+            <input type="hidden" name="subscriptionId" value={subscription.id} />
+            <p className="font-medium">Before you go: stay for {subscription.saveOffer.percent}% off your next {subscription.saveOffer.months === 1 ? "payment" : `${subscription.saveOffer.months} months`}.</p>
+            {saved && !saved.ok && <Alert tone="error">{saved.error}</Alert>}
+            <SubmitButton size="sm" pendingLabel="Applying…">Stay with {subscription.saveOffer.percent}% off</SubmitButton>
+          </form>
+        )}
         <form action={cancelAction} className="space-y-4">
           <input type="hidden" name="subscriptionId" value={subscription.id} />
           <input type="hidden" name="cancel" value="true" />

@@ -4,6 +4,7 @@
 import { withCommunity, withUser } from "../db/scopes";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { hasFreeSeat } from "./seats";
+import { saveOfferOf, type SaveOffer } from "./save-offer";
 
 export type SwitchableTier = { id: string; name: string; price: string; currency: string; interval: string; soldOut: boolean };
 
@@ -18,6 +19,8 @@ export type PortalSubscription = {
   currency: string;
   interval: string | null;
   switchable: SwitchableTier[];
+  /** The community's discount for staying, shown when cancelling; null once taken or when there is none. */
+  saveOffer: SaveOffer | null;
 };
 
 export type PortalMembership = {
@@ -45,7 +48,8 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         subscriptionTier: true,
         totalSpent: true,
         guildStatus: true,
-        community: { select: { id: true, slug: true, name: true, avatarUrl: true, discordGuildId: true } },
+        saveOfferRedeemedAt: true,
+        community: { select: { id: true, slug: true, name: true, avatarUrl: true, discordGuildId: true, settings: true } },
         payments: { orderBy: { createdAt: "desc" }, take: 1, select: { currency: true } },
         subscriptions: {
           // The one live subscription; a duplicate being refunded is not the member's to manage.
@@ -88,6 +92,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
           price: current ? current.price.toFixed(2) : null,
           currency: current?.currency ?? "USD",
           interval: current?.interval ?? null,
+          saveOffer: m.saveOfferRedeemedAt ? null : saveOfferOf(m.community.settings),
           switchable: tiers
             .filter((t) => t.id !== current?.id && t.name !== sub.tierName && t.stripePriceId)
             .map((t) => ({ id: t.id, name: t.name, price: t.price.toFixed(2), currency: t.currency, interval: t.interval, soldOut: t.soldOut })),
@@ -99,7 +104,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         tier: m.subscriptionTier,
         totalSpent: m.totalSpent.toFixed(2),
         currency: m.payments[0]?.currency ?? subscriptions[0]?.currency ?? tiers[0]?.currency ?? "USD",
-        community: m.community,
+        community: { id: m.community.id, slug: m.community.slug, name: m.community.name, avatarUrl: m.community.avatarUrl, discordGuildId: m.community.discordGuildId },
         guildStatus: m.guildStatus,
         subscriptions,
         openInvoice: ((p) => (p ? { amount: p.amount.toFixed(2), currency: p.currency, payUrl: p.hostedInvoiceUrl! } : null))(open.find((p) => p.memberId === m.id)),

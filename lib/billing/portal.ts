@@ -19,11 +19,11 @@ export const PORTAL_ERRORS = {
  * The actor's own subscription, proven through the user scope (RLS shows a
  * member only their own rows), with what Stripe needs to act on it.
  */
-async function ownSubscription(userId: string, subscriptionId: string) {
+export async function ownSubscription(userId: string, subscriptionId: string) {
   const subscription = await withUser(userId, (tx) =>
     tx.subscription.findUnique({
       where: { id: subscriptionId },
-      select: { id: true, communityId: true, stripeSubscriptionId: true, stripeCustomerId: true, tierName: true },
+      select: { id: true, communityId: true, memberId: true, stripeSubscriptionId: true, stripeCustomerId: true, tierName: true },
     }),
   );
   if (!subscription?.stripeSubscriptionId) throw new ActionError(PORTAL_ERRORS.notFound);
@@ -33,7 +33,7 @@ async function ownSubscription(userId: string, subscriptionId: string) {
 }
 
 /** Stripe's "no such object" becomes a clear message; anything else stays an error. */
-async function onStripe<T>(call: () => Promise<T>): Promise<T> {
+export async function onStripe<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

@@ -78,14 +78,14 @@ export async function createCommunity(input: z.output<typeof createCommunitySche
 }
 
 export async function updateCommunity(input: z.output<typeof updateCommunitySchema>, community: CommunityRef, tx: TenantTx) {
-  const { gracePeriodDays, restrictedDays, dunningIntervalHours, receipts, winbackDays, showMemberCount, supportUrl, ...fields } = input;
+  const { gracePeriodDays, restrictedDays, dunningIntervalHours, receipts, winbackDays, saveOfferPercent, saveOfferMonths, showMemberCount, supportUrl, ...fields } = input;
   const current = await tx.community.findUniqueOrThrow({ where: { id: community.id }, select: { settings: true } });
   // Keys other features keep in settings survive an edit of the typed ones.
   const kept = typeof current.settings === "object" && current.settings !== null && !Array.isArray(current.settings) ? current.settings : {};
   try {
     return await tx.community.update({
       where: { id: community.id },
-      data: { ...fields, settings: { ...kept, gracePeriodDays, restrictedDays, dunningIntervalHours, receipts, winbackDays, showMemberCount, supportUrl } },
+      data: { ...fields, settings: { ...kept, gracePeriodDays, restrictedDays, dunningIntervalHours, receipts, winbackDays, saveOfferPercent, saveOfferMonths, showMemberCount, supportUrl } },
       select: { slug: true },
     });
   } catch (error) {

@@ -34,6 +34,10 @@ export const communitySettingsSchema = z.object({
   receipts: z.enum(RECEIPT_SENDERS, { message: "choose who sends receipts" }),
   /** Days after a membership ends to send one win-back e-mail (0: never). */
   winbackDays: wholeNumber(0, 90),
+  /** Offered in the portal to a member about to cancel, once per member: this percent off (0: no offer)... */
+  saveOfferPercent: wholeNumber(0, 90),
+  /** ...for this many monthly invoices. */
+  saveOfferMonths: wholeNumber(1, 12),
   showMemberCount: checkbox,
   supportUrl: z
     .string()
@@ -50,6 +54,8 @@ export const DEFAULT_SETTINGS: CommunitySettings = {
   dunningIntervalHours: 48,
   receipts: "communityos",
   winbackDays: 0,
+  saveOfferPercent: 0,
+  saveOfferMonths: 3,
   showMemberCount: true,
   supportUrl: null,
 };
@@ -72,6 +78,8 @@ export function readSettings(raw: unknown): CommunitySettings {
     dunningIntervalHours: value.dunningIntervalHours,
     receipts: value.receipts,
     winbackDays: value.winbackDays,
+    saveOfferPercent: value.saveOfferPercent,
+    saveOfferMonths: value.saveOfferMonths,
     showMemberCount: value.showMemberCount === undefined ? undefined : value.showMemberCount === true,
     supportUrl: typeof value.supportUrl === "string" ? value.supportUrl : undefined,
   });

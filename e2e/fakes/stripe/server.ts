@@ -285,6 +285,19 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
           reason: subscription.cancel_at_period_end ? "cancellation_requested" : null,
         };
       }
+      const discounts = form.discounts as Record<string, { coupon?: string }> | undefined;
+      if (discounts) {
+        // A coupon applies once per subscription, and only while it can still be redeemed.
+        const couponId = discounts["0"]?.coupon ?? "";
+        const coupon = find(couponId, account, "coupon");
+        if (!coupon) return stripeError(res, 400, `No such coupon: '${couponId}'`, "discounts[0][coupon]");
+        if (coupon.max_redemptions != null && (coupon.times_redeemed as number) >= (coupon.max_redemptions as number)) {
+          return stripeError(res, 400, `Coupon ${couponId} has reached its maximum number of redemptions.`, "discounts[0][coupon]");
+        }
+        coupon.times_redeemed = (coupon.times_redeemed as number) + 1;
+        subscription.discounts = [id("di")];
+        subscription.discount = { id: (subscription.discounts as string[])[0], object: "discount", coupon, start: now(), subscription: subscription.id };
+      }
       const items = form.items as Record<string, { id?: string; price?: string }> | undefined;
       const change = items?.["0"];
       if (change?.price) {
@@ -296,6 +309,24 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       }
       emit("customer.subscription.updated", subscription, account);
       return send(res, 200, subscription);
+    }
+    if (resource === "coupons" && post && !objectId) {
+      const percent = form.percent_off === undefined ? null : Number(form.percent_off);
+      const amountOff = form.amount_off === undefined ? null : Number(form.amount_off);
+      if ((percent === null) === (amountOff === null)) return stripeError(res, 400, "You must pass exactly one of percent_off or amount_off.", "percent_off");
+      if (percent !== null && !(percent > 0 && percent <= 100)) return stripeError(res, 400, "Invalid percent_off: must be greater than 0 and at most 100.", "percent_off");
+      const duration = String(form.duration ?? "once");
+      if (!["once", "repeating", "forever"].includes(duration)) return stripeError(res, 400, "Invalid duration: must be one of once, repeating, forever.", "duration");
+      if (duration === "repeating" && !form.duration_in_months) return stripeError(res, 400, "duration_in_months is required when duration is repeating.", "duration_in_months");
+      const coupon = store(
+        {
+          id: id("coupon"), object: "coupon", percent_off: percent, amount_off: amountOff, currency: form.currency ?? null, duration,
+          duration_in_months: duration === "repeating" ? Number(form.duration_in_months) : null, max_redemptions: form.max_redemptions ? Number(form.max_redemptions) : null,
+          times_redeemed: 0, valid: true, name: form.name ?? null, metadata: form.metadata ?? {}, created: now(), livemode: false,
+        },
+        account,
+      );
+      return send(res, 200, coupon);
     }
     if (resource === "refunds" && post && !objectId) {
       const charge = [...objects.values()].find(

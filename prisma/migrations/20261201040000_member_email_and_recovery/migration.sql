@@ -25,8 +25,11 @@ CREATE INDEX idx_member_notices_community_id_member_id ON member_notices(communi
 SELECT enable_tenant_rls('member_notices');
 GRANT SELECT, INSERT, UPDATE, DELETE ON member_notices TO communityos_app;
 
--- Non-transactional mail (win-back) stops when a member unsubscribes.
-ALTER TABLE community_members ADD COLUMN email_opt_out_at TIMESTAMP WITH TIME ZONE;
+-- Non-transactional mail (win-back) stops when a member unsubscribes; a
+-- community's save offer (a discount instead of cancelling) is taken once.
+ALTER TABLE community_members
+  ADD COLUMN email_opt_out_at TIMESTAMP WITH TIME ZONE,
+  ADD COLUMN save_offer_redeemed_at TIMESTAMP WITH TIME ZONE;
 
 -- A failed payment's path: grace (roles kept) until grace_period_ends_at, then
 -- restricted (paid roles off, the lapsed role on) until restricted_until, then removed.

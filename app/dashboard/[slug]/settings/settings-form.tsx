@@ -75,6 +75,12 @@ export function SettingsForm({ values }: { values: Values }) {
           <Field id="winbackDays" label="Win-back e-mail after (days)" hint="One message after a membership ends. 0 sends none." errors={errors?.winbackDays}>
             {(aria) => <Input {...aria} name="winbackDays" type="number" min={0} max={90} defaultValue={v("winbackDays")} className="w-32" />}
           </Field>
+          <Field id="saveOfferPercent" label="Offer to stay (% off)" hint="Shown to a member about to cancel, once per member. 0 makes no offer." errors={errors?.saveOfferPercent}>
+            {(aria) => <Input {...aria} name="saveOfferPercent" type="number" min={0} max={90} defaultValue={v("saveOfferPercent")} className="w-32" />}
+          </Field>
+          <Field id="saveOfferMonths" label="Offer lasts (months)" hint="How many monthly payments the discount applies to." errors={errors?.saveOfferMonths}>
+            {(aria) => <Input {...aria} name="saveOfferMonths" type="number" min={1} max={12} defaultValue={v("saveOfferMonths")} className="w-32" />}
+          </Field>
         </div>
         <Field id="receipts" label="Payment receipts" hint="Stripe's own receipts must be turned on in your Stripe dashboard (Settings → Customer emails)." errors={errors?.receipts}>
           {(aria) => (
