@@ -245,6 +245,7 @@ async function seedTenantRows(tx: TenantTx, communityId: string, spec: Community
     let spent = 0;
     for (const [p, paidAt] of periodStarts.entries()) {
       const failed = lifecycle === "past_due" && p === periodStarts.length - 1;
+      const recovered = !failed && p > 0 && p === periodStarts.length - 1 && index % 5 === 0;
       const ids = { invoice: `in_demo_${spec.slug}_${index}_${p}`, paymentIntent: `pi_demo_${spec.slug}_${index}_${p}`, charge: `ch_demo_${spec.slug}_${index}_${p}` };
       payments.push({
         communityId,
@@ -260,6 +261,8 @@ async function seedTenantRows(tx: TenantTx, communityId: string, spec: Community
         processedAt: paidAt,
         createdAt: paidAt,
         metadata: { stripe_invoice_id: ids.invoice, billing_reason: p === 0 ? "subscription_create" : "subscription_cycle" },
+        // Some renewals were paid only after a failed attempt and a reminder (the overview's recovery).
+        ...(failed ? { failedAt: paidAt } : recovered ? { failedAt: new Date(paidAt.getTime() - 2 * 86_400_000), recoveredAt: paidAt } : {}),
       });
       seeded.subscription.invoices.push({ ...ids, amount: tier.price.toFixed(2), paidAt, failed, first: p === 0 });
       if (!failed) spent += Number(tier.price);

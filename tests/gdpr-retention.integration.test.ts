@@ -48,6 +48,13 @@ beforeAll(async () => {
         ],
       });
       await tx.auditLog.createMany({ data: [{ communityId: c.id, action: "old", objectType: "t", createdAt: OLD }, { communityId: c.id, action: "young", objectType: "t", createdAt: YOUNG }] });
+      const member = await tx.communityMember.create({ data: { communityId: c.id, userId, discordUserId: "100000000000000777" }, select: { id: true } });
+      await tx.memberNotice.createMany({
+        data: [
+          { communityId: c.id, memberId: member.id, kind: "receipt", channel: "email", dedupeKey: "old", status: "sent", createdAt: OLD, sentAt: OLD },
+          { communityId: c.id, memberId: member.id, kind: "receipt", channel: "email", dedupeKey: "young", status: "sent", createdAt: YOUNG, sentAt: YOUNG },
+        ],
+      });
     });
   }
   await db.session.createMany({
@@ -64,7 +71,8 @@ describe("data retention", () => {
   it("is seeded with defaults, analytics events kept 13 months", async () => {
     const rows = await db.dataRetentionPolicy.findMany({ select: { tableName: true, retentionDays: true } });
     expect(rows).toContainEqual({ tableName: "analytics_events", retentionDays: 395 });
-    expect(rows.map((r) => r.tableName).sort()).toEqual(["analytics_events", "audit_log", "community_alerts", "discord_role_syncs", "sessions", "stripe_events", "verification_tokens"]);
+    expect(rows.map((r) => r.tableName).sort()).toEqual(["analytics_events", "audit_log", "community_alerts", "discord_role_syncs", "member_notices", "sessions", "stripe_events", "verification_tokens"]);
+    expect(rows).toContainEqual({ tableName: "member_notices", retentionDays: 365 });
   });
 
   it("deletes analytics past retention in every community, dropping whole months as partitions", async () => {
@@ -105,6 +113,15 @@ describe("data retention", () => {
     await expect(withCommunity(communities[0]!.id, (tx) => tx.auditLog.deleteMany({}))).rejects.toThrow(/permission denied/);
   });
 
+  it("purges messages sent to members past retention, in every community", async () => {
+    const report = await applyPolicy({ ...(await policy("member_notices")), retentionDays: 10 }, nowFor(10));
+    expect(report.deletedRows).toBeGreaterThanOrEqual(2);
+    for (const c of communities) {
+      expect(await count(c.id, `SELECT count(*) AS n FROM member_notices WHERE community_id = $1 AND dedupe_key = 'old'`)).toBe(0);
+      expect(await count(c.id, `SELECT count(*) AS n FROM member_notices WHERE community_id = $1 AND dedupe_key = 'young'`)).toBe(1);
+    }
+  });
+
   it("ends expired sessions past their retention, not live ones", async () => {
     await applyPolicy({ ...(await policy("sessions")), retentionDays: 5 }, nowFor(5));
     const tokens = (await db.session.findMany({ where: { userId }, select: { sessionToken: true } })).map((s) => s.sessionToken);
@@ -115,7 +132,7 @@ describe("data retention", () => {
     // A "now" early enough that no other test's rows are past any policy.
     const { reports, failures } = await applyRetentionPolicies(nowFor(10));
     expect(failures).toEqual([]);
-    expect(reports).toHaveLength(7);
+    expect(reports).toHaveLength(8);
     const stamps = await db.dataRetentionPolicy.findMany({ select: { lastCleanup: true } });
     expect(stamps.every((s) => s.lastCleanup)).toBe(true);
   });

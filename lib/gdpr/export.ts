@@ -12,6 +12,7 @@ const membershipSelect = {
   community: { select: { name: true, slug: true } },
   subscriptions: { select: { tierName: true, status: true, currentPeriodStart: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, canceledAt: true, trialStart: true, trialEnd: true, createdAt: true } },
   payments: { select: { amount: true, amountRefunded: true, currency: true, status: true, description: true, processedAt: true, createdAt: true } },
+  notices: { where: { status: "sent" }, orderBy: { createdAt: "asc" }, select: { kind: true, channel: true, sentAt: true } },
 } satisfies Prisma.CommunityMemberSelect;
 
 type Membership = Prisma.CommunityMemberGetPayload<{ select: typeof membershipSelect }>;

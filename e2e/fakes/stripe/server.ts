@@ -453,7 +453,7 @@ ${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name
   /**
    * Stripe's hosted invoice page (an invoice's hosted_invoice_url): "Pay" pays
    * the open invoice with a working card, which brings a past-due subscription
-   * back to active for a new period, as Stripe does.
+   * back to active, as Stripe does.
    */
   async function hostedInvoice(req: IncomingMessage, res: ServerResponse, account: string, invoiceId: string) {
     const invoice = find(invoiceId, account, "invoice");
@@ -485,9 +485,7 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
     const subscription = find(subscriptionId, account, "subscription");
     emit("invoice.paid", invoice, account);
     if (subscription && (subscription.status === "past_due" || subscription.status === "unpaid")) {
-      const item = (subscription.items as { data: { current_period_start: number; current_period_end: number }[] }).data[0]!;
-      const length = item.current_period_end - item.current_period_start;
-      Object.assign(item, { current_period_start: item.current_period_end, current_period_end: item.current_period_end + length });
+      // The period already began at the renewal; paying its invoice makes the subscription active again.
       subscription.status = "active";
       emit("customer.subscription.updated", subscription, account);
     }
@@ -553,14 +551,11 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
     renewal(subscriptionId, outcome) {
       const account = accountOf(subscriptionId);
       const subscription = find(subscriptionId, account, "subscription")!;
+      // As Stripe does: the new period starts at renewal whether or not its invoice is paid.
       const item = (subscription.items as { data: { current_period_start: number; current_period_end: number }[] }).data[0]!;
-      if (outcome === "paid") {
-        const length = item.current_period_end - item.current_period_start;
-        Object.assign(item, { current_period_start: item.current_period_end, current_period_end: item.current_period_end + length });
-        subscription.status = "active";
-      } else {
-        subscription.status = "past_due";
-      }
+      const length = item.current_period_end - item.current_period_start;
+      Object.assign(item, { current_period_start: item.current_period_end, current_period_end: item.current_period_end + length });
+      subscription.status = outcome === "paid" ? "active" : "past_due";
       const invoice = createInvoice(subscription, account, "subscription_cycle", outcome);
       emit(outcome === "paid" ? "invoice.paid" : "invoice.payment_failed", invoice, account);
       emit("customer.subscription.updated", subscription, account);
@@ -609,12 +604,16 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
       res.writeHead(303, { location: `/test-clock?done=${encodeURIComponent(subscriptionId)}` });
       return res.end();
     }
+    // Newest first: the subscription just paid for in the demo is at the top.
     const rows = [...objects.values()]
       .filter((o) => o.object === "subscription" && ["active", "trialing", "past_due", "unpaid"].includes(String(o.status)))
+      .sort((a, b) => (b.created as number) - (a.created as number))
       .map((o) => {
-        const price = (o.items as { data: { price: Obj; current_period_end: number }[] }).data[0]!;
-        const tier = (o.metadata as Record<string, string> | undefined)?.tier_name ?? String(price.price.id);
-        return `<tr><td><code>${o.id}</code></td><td>${tier}</td><td>${o.status}</td><td>${new Date(price.current_period_end * 1000).toISOString().slice(0, 10)}</td>
+        const item = (o.items as { data: { price: Obj; current_period_end: number }[] }).data[0]!;
+        const product = objects.get(String(item.price.product));
+        const customer = objects.get(String(o.customer));
+        const who = String(customer?.name ?? customer?.email ?? o.customer).replace(/[<>&"]/g, "");
+        return `<tr><td><code>${o.id}</code></td><td>${who}</td><td>${String(product?.name ?? item.price.id).replace(/[<>&"]/g, "")}</td><td>${o.status}</td><td>${new Date(item.current_period_end * 1000).toISOString().slice(0, 10)}</td>
 <td><form method="post"><input type="hidden" name="subscription" value="${o.id}"><button name="outcome" value="paid">Renew now</button> <button class="decline" name="outcome" value="failed">Renew with a declined card</button></form></td></tr>`;
       })
       .join("");
@@ -626,7 +625,7 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
 <style>body{font-family:system-ui,sans-serif;background:#f6f9fc;margin:0;padding:24px}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:24px;max-width:960px;margin:auto;overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:14px}td,th{text-align:left;padding:8px;border-bottom:1px solid #eee}button{padding:6px 10px;border:0;border-radius:6px;background:#635bff;color:#fff;cursor:pointer}.decline{background:#fff;color:#b42318;border:1px solid #b42318}</style></head>
 <body><main><h1>Demo Stripe: test clock</h1><p>Renew a subscription now, as its next billing date would. A declined renewal makes the subscription past due and sends invoice.payment_failed.</p>
 ${done ? `<p role="status">Renewal of <code>${done.replace(/[^\w]/g, "")}</code> sent.</p>` : ""}
-<table><thead><tr><th>Subscription</th><th>Tier</th><th>Status</th><th>Renews</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="5">No subscriptions yet.</td></tr>'}</tbody></table></main></body></html>`,
+<table><thead><tr><th>Subscription</th><th>Customer</th><th>Product</th><th>Status</th><th>Renews</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="6">No subscriptions yet.</td></tr>'}</tbody></table></main></body></html>`,
     );
   }
 

@@ -24,6 +24,11 @@ CREATE INDEX idx_member_notices_community_id_member_id ON member_notices(communi
 
 SELECT enable_tenant_rls('member_notices');
 GRANT SELECT, INSERT, UPDATE, DELETE ON member_notices TO communityos_app;
+-- A member's own data export lists what was sent to them.
+CREATE POLICY member_self_read ON member_notices FOR SELECT TO communityos_member_self
+  USING (member_id IN (SELECT id FROM community_members
+                       WHERE user_id = (SELECT nullif(current_setting('app.current_user_id', true), '')::uuid)));
+GRANT SELECT ON member_notices TO communityos_member_self;
 
 -- Non-transactional mail (win-back) stops when a member unsubscribes; a
 -- community's save offer (a discount instead of cancelling) is taken once.
@@ -47,3 +52,12 @@ CREATE INDEX idx_payments_community_id_failed_at ON payments(community_id, faile
 ALTER TABLE discord_bot_configs
   ADD COLUMN lapsed_role_id VARCHAR(20),
   ADD COLUMN pay_channel_id VARCHAR(20);
+
+-- What was sent to members is kept a year (GDPR retention), then purged like the rest.
+ALTER TABLE data_retention_policies
+  DROP CONSTRAINT data_retention_policies_table_check,
+  ADD CONSTRAINT data_retention_policies_table_check CHECK (table_name IN (
+    'analytics_events', 'stripe_events', 'discord_role_syncs', 'community_alerts',
+    'audit_log', 'sessions', 'verification_tokens', 'member_notices'));
+INSERT INTO data_retention_policies (table_name, retention_days, deletion_criteria) VALUES ('member_notices', 365, NULL)
+ON CONFLICT (table_name) DO NOTHING;

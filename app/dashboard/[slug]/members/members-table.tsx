@@ -161,12 +161,15 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: s
   );
 }
 
+const NOTICE_LABELS: Record<string, string> = { receipt: "receipt", welcome: "welcome", dunning: "payment reminder", winback: "win-back" };
+
 type Detail = {
   member: Member & { stripeCustomerId: string | null; isActive: boolean; removedAt: string | null; erasedAt: string | null };
   subscriptions: { id: string; tierName: string; status: string; currentPeriodEnd: string; cancelAtPeriodEnd: boolean; cancellationFeedback: string | null; cancellationComment: string | null }[];
   payments: { id: string; amount: string; amountRefunded: string; currency: string; status: string; processedAt: string | null; description: string | null }[];
   roleSyncs: { id: string; outcome: string; added: string[]; removed: string[]; createdAt: string }[];
   events: { id: string; eventName: string; timestamp: string }[];
+  notices: { id: string; kind: string; channel: string; sentAt: string | null }[];
   roleNames: Record<string, { name: string; color: string | null }>;
 };
 
@@ -280,6 +283,14 @@ function MemberDrawer({ slug, memberId, onClose }: { slug: string; memberId: str
                       {r.removed.length > 0 && <> · removed <RoleList ids={r.removed} names={d.roleNames} /></>}
                     </li>
                   ))}
+                </ul>
+              )}
+            </section>
+            <section>
+              <h3 className="font-medium">Messages sent</h3>
+              {d.notices.length === 0 ? <p className="text-slate-500">None yet.</p> : (
+                <ul className="mt-1 space-y-1 text-slate-600" data-testid="member-notices">
+                  {d.notices.map((n) => <li key={n.id}>{date(n.sentAt)} · {NOTICE_LABELS[n.kind] ?? n.kind} · {n.channel === "email" ? "e-mail" : "Discord"}</li>)}
                 </ul>
               )}
             </section>

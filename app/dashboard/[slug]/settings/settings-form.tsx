@@ -85,8 +85,8 @@ export function SettingsForm({ values }: { values: Values }) {
         <Field id="receipts" label="Payment receipts" hint="Stripe's own receipts must be turned on in your Stripe dashboard (Settings → Customer emails)." errors={errors?.receipts}>
           {(aria) => (
             <Select {...aria} name="receipts" defaultValue={v("receipts")}>
-              <option value="communityos">CommunityOS e-mails a receipt after each payment</option>
-              <option value="stripe">Stripe sends its own receipts</option>
+              <option value="communityos">CommunityOS sends receipts</option>
+              <option value="stripe">Stripe sends receipts</option>
             </Select>
           )}
         </Field>
