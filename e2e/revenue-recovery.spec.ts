@@ -2,6 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
 import { fakeDiscord, type GuildState } from "./support/fake-discord";
+import { stripeGet } from "./support/fake-stripe";
 
 const STUDY_HALL_GUILD = "200000000000000002";
 const FOCUS_ROLE = "300000000000000011";
@@ -14,6 +15,8 @@ async function subjectsTo(page: Page, address: string) {
   await page.goto("/dev/mail");
   return page.getByRole("navigation", { name: "Messages" }).getByRole("listitem").filter({ hasText: `to ${address}` }).locator("span.font-medium").allTextContents();
 }
+
+test.describe.configure({ mode: "serial" }); // the second test uses the membership the first one sets up
 
 test("a declined renewal reminds the member by e-mail and DM, she keeps her roles in grace, pays from the link, and the owner sees the money recovered", async ({ page }) => {
   // Carol joins Study Hall's Focus tier, and gets a receipt and a welcome by e-mail.
@@ -78,4 +81,35 @@ test("a declined renewal reminds the member by e-mail and DM, she keeps her role
   await expect(page.getByTestId("stat-recovered")).toHaveText(`$${Number(expected!.recovered).toFixed(2)}`);
   await expect(page.getByTestId("stat-recovery-rate")).toHaveText(`${Math.round((expected!.paid / expected!.failed) * 100)}%`);
   await expect(page.getByText(`${expected!.paid} of ${expected!.failed} failed`)).toBeVisible();
+});
+
+test("the owner sets an offer to stay; a member about to cancel takes it instead, once", async ({ page }) => {
+  await signInAs(page, "Alice Owner", "/dashboard/study-hall/settings");
+  await page.getByLabel("Offer to stay (% off)").fill("25");
+  await page.getByLabel("Offer lasts (months)").fill("2");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  await signOut(page);
+
+  // Carol (a Focus member since the test above) opens the cancel dialog: the offer comes first.
+  await signInAs(page, "Carol Owner", "/portal");
+  const focus = page.getByRole("list", { name: "Your memberships" }).getByRole("listitem").filter({ hasText: "Study Hall" }).first().getByTestId("subscription-Focus");
+  await focus.getByRole("button", { name: "Cancel membership" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByText("Before you go: stay for 25% off your next 2 months.")).toBeVisible();
+  await dialog.getByRole("button", { name: "Stay with 25% off" }).click();
+  await expect(focus.getByText("Thanks for staying! 25% off is applied to your next 2 monthly payments.")).toBeVisible();
+
+  const [sub] = await query<{ stripe_subscription_id: string; account: string }>(
+    "SELECT s.stripe_subscription_id, c.stripe_account_id AS account FROM subscriptions s JOIN community_members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = s.community_id WHERE c.slug = 'study-hall' AND u.discord_id = $1 AND s.status = 'active'",
+    [CAROL],
+  );
+  const atStripe = await stripeGet(`subscriptions/${sub!.stripe_subscription_id}`, sub!.account);
+  expect(atStripe.discount.coupon).toMatchObject({ percent_off: 25, duration: "repeating", duration_in_months: 2 });
+
+  // Once per member: the next time she thinks of leaving, there is no offer.
+  await page.reload();
+  await focus.getByRole("button", { name: "Cancel membership" }).click();
+  await expect(page.getByRole("dialog").getByRole("heading", { name: "Cancel your Focus membership?" })).toBeVisible();
+  await expect(page.getByRole("dialog").getByText(/Before you go/)).toHaveCount(0);
 });
