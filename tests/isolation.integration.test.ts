@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDatabase, db } from "../lib/db/client";
+import { Prisma } from "../lib/generated/prisma/client";
 import { readRoleFacts } from "../lib/db/runtime-role";
 import { scopesFor, withCommunity, withUser, type TenantTx } from "../lib/db/scopes";
 import { asOwner, createTenant, createUser, type TenantRows } from "./support/fixtures";
@@ -246,6 +247,27 @@ describe("scoped transactions", () => {
       expect(await single.payment.count()).toBe(0);
       const seenByB = await scopes.withCommunity(b.community.id, (tx) => tx.communityMember.findMany({ select: { communityId: true } }));
       expect(new Set(seenByB.map((row) => row.communityId))).toEqual(new Set([b.community.id]));
+    } finally {
+      await single.$disconnect();
+    }
+  });
+
+  it("readInCommunity (one statement, no interactive transaction) holds the same isolation", async () => {
+    const single = createDatabase(inject("appUrl"), 1);
+    const scopes = scopesFor(single);
+    try {
+      // Every tenant table, read without a WHERE: only the scope's rows come back.
+      for (const t of tables) {
+        const rows = await scopes.readInCommunity<{ community_id: string }>(a.community.id, Prisma.sql([`SELECT community_id FROM ${t.table}`]));
+        expect(rows.length, t.table).toBeGreaterThan(0);
+        expect(new Set(rows.map((r) => r.community_id)), t.table).toEqual(new Set([a.community.id]));
+      }
+      // A write through it into B is refused by WITH CHECK, and the connection that served A then sees nothing unscoped.
+      await expect(
+        scopes.readInCommunity(a.community.id, Prisma.sql`INSERT INTO audit_log (community_id, action, object_type) VALUES (${b.community.id}::uuid, 'intruder', 'x') RETURNING id`),
+      ).rejects.toThrow(/row-level security/);
+      expect(await single.communityMember.count()).toBe(0);
+      await expect(scopes.readInCommunity("not-a-uuid", Prisma.sql`SELECT 1`)).rejects.toThrow(/UUID/);
     } finally {
       await single.$disconnect();
     }

@@ -1,4 +1,5 @@
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
+import { addJobSql, type JobKind, type JobOptions, type JobPayload } from "../jobs/enqueue";
 import type { TenantTx } from "../db/scopes";
 
 export const BILLING_EVENTS = [
@@ -13,22 +14,27 @@ export const BILLING_EVENTS = [
 ] as const;
 export type BillingEventName = (typeof BILLING_EVENTS)[number];
 
+export type FollowUpJob = { kind: JobKind; payload: JobPayload; options?: JobOptions };
+
 /**
  * A billing state change as an analytics event, written in the change's
- * transaction; `alsoAs` records the same change under more names in one statement.
+ * transaction; `alsoAs` records the same change under more names, and
+ * `thenEnqueue` adds a job, all in one statement (this runs for every payment).
  */
 export async function recordBillingEvent(
   tx: TenantTx,
   event: { communityId: string; name: BillingEventName; at: Date; userId?: string | null; discordUserId?: string | null; properties: Prisma.InputJsonObject },
   alsoAs: BillingEventName[] = [],
+  thenEnqueue?: FollowUpJob,
 ): Promise<void> {
-  const row = {
-    communityId: event.communityId,
-    eventType: "billing",
-    userId: event.userId ?? null,
-    discordUserId: event.discordUserId ?? null,
-    properties: event.properties,
-    timestamp: event.at,
-  };
-  await tx.analyticsEvent.createMany({ data: [event.name, ...alsoAs].map((eventName) => ({ ...row, eventName })) });
+  const names = [event.name, ...alsoAs];
+  const insert = Prisma.sql`INSERT INTO analytics_events (community_id, event_type, event_name, user_id, discord_user_id, properties, "timestamp")
+    SELECT ${event.communityId}::uuid, 'billing', name, ${event.userId ?? null}::uuid, ${event.discordUserId ?? null}, ${JSON.stringify(event.properties)}::jsonb, ${event.at}::timestamptz
+      FROM unnest(${names}::text[]) AS name`;
+  if (!thenEnqueue) {
+    await tx.$executeRaw(insert);
+    return;
+  }
+  // A data-modifying WITH always runs to completion, whatever the SELECT reads.
+  await tx.$executeRaw`WITH recorded AS (${insert} RETURNING 1) ${addJobSql(thenEnqueue.kind, thenEnqueue.payload, thenEnqueue.options)}`;
 }

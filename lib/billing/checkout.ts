@@ -1,7 +1,8 @@
 import type Stripe from "stripe";
 import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
 import { db } from "../db/client";
-import type { TenantTx } from "../db/scopes";
+import { readInCommunity, type TenantTx } from "../db/scopes";
+import { Prisma } from "../generated/prisma/client";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { applicationFeePercent } from "./plans";
 import { hasFreeSeat } from "./seats";
@@ -116,17 +117,22 @@ export function liveSubscriptionOf(tx: TenantTx, memberId: string) {
 }
 
 /** What the welcome page polls: the member's subscription state, as the webhooks left it. */
-export async function membershipStatus(communityId: string, userId: string, tx: TenantTx) {
-  const member = await tx.communityMember.findUnique({
-    where: { communityId_userId: { communityId, userId } },
-    select: { id: true, subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true, guildStatus: true },
-  });
+/**
+ * The user's membership state in one community, which the welcome page polls
+ * every second or two while a payment is confirmed: one statement in the
+ * community's scope (readInCommunity), no interactive transaction.
+ */
+export async function membershipStatus(communityId: string, userId: string) {
+  const [member] = await readInCommunity<{ id: string; status: string; tier: string | null; guild_status: string }>(
+    communityId,
+    Prisma.sql`SELECT id, subscription_status AS status, subscription_tier AS tier, guild_status FROM community_members WHERE user_id = ${userId}::uuid`,
+  );
   return {
     memberId: member?.id ?? null,
-    status: member?.subscriptionStatus ?? "none",
-    tier: member?.subscriptionTier ?? null,
-    active: !!member && ["active", "trialing"].includes(member.subscriptionStatus),
+    status: member?.status ?? "none",
+    tier: member?.tier ?? null,
+    active: !!member && ["active", "trialing"].includes(member.status),
     // Whether the bot has put them into the server yet (and if not, why).
-    guildStatus: member?.guildStatus ?? "unknown",
+    guildStatus: member?.guild_status ?? "unknown",
   };
 }

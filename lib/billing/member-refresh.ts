@@ -28,13 +28,17 @@ export type MemberRefresh = {
   changed: boolean;
 };
 
+/** The advisory lock that serialises every change to one member's standing. */
+export const memberLockKey = (memberId: string) => `member:${memberId}`;
+
 /**
  * Recomputes the member's status, tier, expiry and total spent from their
  * subscriptions and payments, and writes what changed. Serialised per member so
  * two events for the same member cannot each miss the other's write.
  */
-export async function refreshMember(tx: TenantTx, memberId: string, now: Date): Promise<MemberRefresh> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`member:${memberId}`}))`;
+export async function refreshMember(tx: TenantTx, memberId: string, now: Date, options: { locked?: boolean } = {}): Promise<MemberRefresh> {
+  // The caller may hold the member's lock already (taken with its own first read: one round trip less).
+  if (!options.locked) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${memberLockKey(memberId)}))`;
   // One round trip: this runs for every billing event.
   const [member] = await tx.$queryRaw<MemberFacts[]>`
     SELECT m.id, m.community_id AS "communityId", m.user_id AS "userId", m.discord_user_id AS "discordUserId",

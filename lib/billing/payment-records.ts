@@ -7,11 +7,13 @@ import { RetryLater } from "./webhooks/errors";
 /** A payment that succeeded is never turned back into a failure by a late event. */
 const SETTLED = ["succeeded", "partially_refunded", "refunded", "disputed", "dispute_lost"];
 
-export type RecordedPayment = { id: string; amount: string; currency: string; newlyRecorded: boolean; recovered: boolean };
+export type RecordedPayment = { newlyRecorded: false } | { newlyRecorded: true; id: string; amount: string; currency: string; recovered: boolean };
 
 /**
  * One payments row per invoice (invoice.paid and invoice.payment_succeeded
- * describe the same money): created or brought to the given outcome.
+ * describe the same money): created or brought to the given outcome, in one
+ * statement (this runs for every renewal). A settled payment is never turned
+ * back into a failure; a failed one paid after all is marked recovered.
  */
 export async function recordInvoicePayment(
   tx: TenantTx,
@@ -20,30 +22,27 @@ export async function recordInvoicePayment(
   outcome: "succeeded" | "failed",
   now: Date,
 ): Promise<RecordedPayment> {
-  const existing = await tx.payment.findUnique({ where: { stripeInvoiceId: invoice.id }, select: { id: true, status: true, amount: true, currency: true } });
   const amount = fromMinorUnits(outcome === "succeeded" ? invoice.amountPaid : invoice.amountDue, invoice.currency);
-  if (existing && (existing.status === outcome || SETTLED.includes(existing.status))) {
-    return { id: existing.id, amount: existing.amount.toFixed(2), currency: existing.currency, newlyRecorded: false, recovered: false };
-  }
-  // A failed invoice paid after all is revenue recovered (what reminders are for).
-  const recovered = outcome === "succeeded" && existing?.status === "failed";
-  const fields = {
-    amount,
-    currency: invoice.currency,
-    status: outcome,
-    description: invoice.description,
-    stripePaymentIntentId: invoice.paymentIntentId,
-    stripeChargeId: invoice.chargeId,
-    processedAt: outcome === "succeeded" ? new Date((invoice.paidAt ?? invoice.created) * 1000) : now,
-    metadata: { stripe_invoice_id: invoice.id, billing_reason: invoice.billingReason, ...(invoice.number ? { invoice_number: invoice.number } : {}) },
-    hostedInvoiceUrl: invoice.hostedInvoiceUrl,
-    ...(outcome === "failed" ? { failedAt: now } : {}),
-    ...(recovered ? { recoveredAt: now } : {}),
-  };
-  const row = existing
-    ? await tx.payment.update({ where: { id: existing.id }, data: fields, select: { id: true } })
-    : await tx.payment.create({ data: { ...fields, ...ids, stripeInvoiceId: invoice.id }, select: { id: true } });
-  return { id: row.id, amount, currency: invoice.currency, newlyRecorded: true, recovered };
+  const processedAt = outcome === "succeeded" ? new Date((invoice.paidAt ?? invoice.created) * 1000) : now;
+  const metadata = JSON.stringify({ stripe_invoice_id: invoice.id, billing_reason: invoice.billingReason, ...(invoice.number ? { invoice_number: invoice.number } : {}) });
+  // The update applies only to a row in another, unsettled status: a failed one (the only such status).
+  const [row] = await tx.$queryRaw<{ id: string; inserted: boolean }[]>`
+    INSERT INTO payments (community_id, member_id, subscription_id, stripe_invoice_id, amount, currency, status, description,
+                          stripe_payment_intent_id, stripe_charge_id, processed_at, metadata, hosted_invoice_url, failed_at)
+    VALUES (${ids.communityId}::uuid, ${ids.memberId}::uuid, ${ids.subscriptionId}::uuid, ${invoice.id}, ${amount}::numeric, ${invoice.currency}, ${outcome},
+            ${invoice.description}, ${invoice.paymentIntentId}, ${invoice.chargeId}, ${processedAt}, ${metadata}::jsonb, ${invoice.hostedInvoiceUrl},
+            ${outcome === "failed" ? now : null}::timestamptz)
+    ON CONFLICT (stripe_invoice_id) DO UPDATE
+       SET amount = EXCLUDED.amount, currency = EXCLUDED.currency, status = EXCLUDED.status, description = EXCLUDED.description,
+           stripe_payment_intent_id = EXCLUDED.stripe_payment_intent_id, stripe_charge_id = EXCLUDED.stripe_charge_id,
+           processed_at = EXCLUDED.processed_at, metadata = EXCLUDED.metadata, hosted_invoice_url = EXCLUDED.hosted_invoice_url,
+           failed_at = coalesce(payments.failed_at, EXCLUDED.failed_at),
+           recovered_at = CASE WHEN EXCLUDED.status = 'succeeded' THEN ${now}::timestamptz ELSE payments.recovered_at END,
+           updated_at = now()
+     WHERE payments.status <> EXCLUDED.status AND payments.status <> ALL(${SETTLED}::text[])
+    RETURNING id, (xmax = 0) AS inserted`;
+  if (!row) return { newlyRecorded: false };
+  return { newlyRecorded: true, id: row.id, amount, currency: invoice.currency, recovered: !row.inserted && outcome === "succeeded" };
 }
 
 /** Statuses a dispute sets; while one stands, refunds do not change the status. */

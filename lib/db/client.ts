@@ -6,10 +6,21 @@ import { ScopedPgClient } from "./scoped-pg-client";
 
 export type Database = PrismaClient;
 
+const pools = new WeakMap<Database, pg.Pool>();
+
 /** A Prisma client over a pool of scope-aware pg connections. */
 export function createDatabase(connectionString: string, maxConnections: number): Database {
   const pool = new pg.Pool({ connectionString, max: maxConnections, Client: ScopedPgClient, application_name: "communityos" });
-  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(client, pool);
+  return client;
+}
+
+/** The pg pool behind a client made by createDatabase (for scopes.ts's single-statement reads). */
+export function poolOf(database: Database): pg.Pool {
+  const pool = pools.get(database === db ? sharedDatabase() : database);
+  if (!pool) throw new Error("not a client made by createDatabase");
+  return pool;
 }
 
 const globalForDb = globalThis as unknown as { communityosDb?: Database };

@@ -1,7 +1,8 @@
 import type { Prisma } from "../generated/prisma/client";
-import { db, type Database } from "./client";
+import type pg from "pg";
+import { db, poolOf, type Database } from "./client";
 import { parseId } from "./ids";
-import { scopeStorage, type Scope } from "./scope-context";
+import { scopeStorage, scopedBegin, type Scope } from "./scope-context";
 
 export type TenantTx = Prisma.TransactionClient;
 
@@ -18,6 +19,27 @@ export function scopesFor(database: Database) {
   }
   return {
     /**
+     * One SQL statement in a community's scope, for hot reads: the same scoped
+     * BEGIN as withCommunity, the statement, COMMIT, on one pooled connection of
+     * the application role, without Prisma's interactive transaction around it.
+     * RLS holds exactly as in withCommunity (the isolation suite runs it).
+     */
+    async readInCommunity<T>(communityId: string, query: Prisma.Sql): Promise<T[]> {
+      const begin = scopedBegin({ communityId: parseId(communityId, "communityId") });
+      const client = await poolOf(database).connect();
+      try {
+        await client.query(begin);
+        const { rows } = await client.query<T & pg.QueryResultRow>({ text: query.text, values: query.values as unknown[] });
+        await client.query("COMMIT");
+        client.release();
+        return rows;
+      } catch (error) {
+        // A connection in an unknown state is not given back to the pool.
+        client.release(error as Error);
+        throw error;
+      }
+    },
+    /**
      * Runs fn in one transaction scoped to a community: RLS lets it read and
      * write that community's rows and nothing else. Check who may enter first.
      */
@@ -31,7 +53,7 @@ export function scopesFor(database: Database) {
   };
 }
 
-export const { withCommunity, withUser } = scopesFor(db);
+export const { withCommunity, withUser, readInCommunity } = scopesFor(db);
 
 /**
  * Several reads in one scoped transaction, one after another. A transaction is

@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client";
 import type { TenantTx } from "../db/scopes";
 
 /**
@@ -39,10 +40,17 @@ export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 
 export type JobPayload = Record<string, string | number | boolean | null>;
 
-export async function enqueueJob(tx: TenantTx, kind: JobKind, payload: JobPayload, options: { key?: string; runAt?: Date } = {}): Promise<void> {
+export type JobOptions = { key?: string; runAt?: Date };
+
+/** The statement that enqueues a job, to run alone or after a change in the same statement. */
+export function addJobSql(kind: JobKind, payload: JobPayload, options: JobOptions = {}): Prisma.Sql {
   // A job key coalesces requests: ten changes to one member in a burst are one sync.
-  await tx.$executeRaw`SELECT graphile_worker.add_job(${kind}, ${JSON.stringify(payload)}::json,
+  return Prisma.sql`SELECT graphile_worker.add_job(${kind}, ${JSON.stringify(payload)}::json,
     max_attempts => 12, job_key => ${options.key ?? null}::text, run_at => ${options.runAt ?? null}::timestamptz)`;
+}
+
+export async function enqueueJob(tx: TenantTx, kind: JobKind, payload: JobPayload, options: JobOptions = {}): Promise<void> {
+  await tx.$executeRaw(addJobSql(kind, payload, options));
 }
 
 /** The one way to ask for a member's Discord roles to be brought up to date. */

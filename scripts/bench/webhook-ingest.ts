@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
+import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { PROJECT_ROOT } from "../lib/database-setup";
 import { summarize, ms } from "./stats";
@@ -14,6 +15,38 @@ const DURATION_S = 15;
 const CONNECTIONS = 16;
 const DUPLICATE_SHARE = 0.2;
 const TARGET_EVENTS_PER_S = 300;
+const TARGET_HEALTH_RATIO = 1.0;
+const TARGET_RSS_MB = 400;
+
+/** Resident memory of a process and its descendants (next start runs its server in a child), in MB. */
+function treeRssMb(pid: number): number {
+  const kids = (id: number): number[] => {
+    try {
+      const children = readdirSync(`/proc/${id}/task`).flatMap((t) => readFileSync(`/proc/${id}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
+      return [id, ...children.flatMap(kids)];
+    } catch {
+      return [];
+    }
+  };
+  let kb = 0;
+  for (const id of kids(pid)) {
+    const line = (() => {
+      try {
+        return readFileSync(`/proc/${id}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+      } catch {
+        return undefined;
+      }
+    })();
+    kb += line ? Number(line.replace(/\D+/g, "")) : 0;
+  }
+  return kb / 1024;
+}
+
+/** GET /api/health (the database and the job queue) at the same concurrency: what this server answers when a request does nearly nothing. */
+async function healthRate(url: string): Promise<number> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: 8 });
+  return result.requests.total / 8;
+}
 
 function run(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" }, stdio: ["ignore", "pipe", "pipe"] });
@@ -48,7 +81,9 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
   }
   const port = 3200 + Math.floor(Math.random() * 500);
   const secret = `whsec_${randomBytes(24).toString("hex")}`;
-  const server = run(["node_modules/next/dist/bin/next", "start", "--port", String(port)], {
+  // BENCH_CPU_PROF=<dir> writes a CPU profile of the server (node --cpu-prof) for the README's findings.
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const server = run([...profile, "node_modules/next/dist/bin/next", "start", "--port", String(port)], {
     APP_DATABASE_URL: appUrl,
     NODE_ENV: "production",
     COMMUNITYOS_ENV: "test",
@@ -61,6 +96,10 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
   server.stderr!.on("data", (chunk) => (serverLog += chunk));
   try {
     await waitFor(`http://localhost:${port}/api/health`, 60_000);
+    const idleRssMb = treeRssMb(server.pid!);
+    const healthPerSecond = await healthRate(`http://localhost:${port}/api/health`);
+    let peakRssMb = treeRssMb(server.pid!);
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, treeRssMb(server.pid!))), 250);
 
     // Renewal invoices in the current API's shape, one per event, for the bench's subscriptions.
     const sent: string[] = [];
@@ -126,6 +165,7 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
       statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
     });
     const result = await finished;
+    clearInterval(sampler);
 
     const owner = new pg.Client({ connectionString: ownerUrl });
     await owner.connect();
@@ -148,15 +188,24 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
     const latency = summarize(latencies);
     const ok = statuses.get(200) ?? 0;
     console.log(`requests: ${total} in ${DURATION_S} s (${unique} unique events, ${duplicatesSent} re-deliveries); answers: ${JSON.stringify(Object.fromEntries(statuses))}`);
-    console.log(`| metric | value |\n|---|---|\n| events/s | ${perSecond.toFixed(0)} |\n| latency median | ${ms(latency.median)} |\n| latency p95 | ${ms(latency.p95)} |\n| autocannon errors/timeouts | ${result.errors}/${result.timeouts} |`);
+    const ratio = perSecond / healthPerSecond;
+    const verdict = (met: boolean) => (met ? "MET" : "MISSED");
+    console.log(`| metric | value | target |\n|---|---|---|`);
+    console.log(`| events/s | ${perSecond.toFixed(0)} | >= ${TARGET_EVENTS_PER_S}: ${verdict(perSecond >= TARGET_EVENTS_PER_S)} |`);
+    console.log(`| GET /api/health requests/s, same server and concurrency | ${healthPerSecond.toFixed(0)} | |`);
+    console.log(`| events/s ÷ health requests/s | ${ratio.toFixed(2)}x | >= ${TARGET_HEALTH_RATIO.toFixed(1)}x: ${verdict(ratio >= TARGET_HEALTH_RATIO)} |`);
+    console.log(`| latency median | ${ms(latency.median)} | |\n| latency p95 | ${ms(latency.p95)} | |\n| autocannon errors/timeouts | ${result.errors}/${result.timeouts} | |`);
+    console.log(`| next start RSS, idle after start | ${idleRssMb.toFixed(0)} MB | |`);
+    console.log(`| next start RSS, peak during the run | ${peakRssMb.toFixed(0)} MB | < ${TARGET_RSS_MB} MB: ${verdict(peakRssMb < TARGET_RSS_MB)} |`);
     // Every unique event that was answered is applied once; duplicates add nothing.
     const exactlyOnce = counts.ledger === counts.payments && counts.payments === counts.analytics && counts.ledger <= unique && counts.ledger >= unique - CONNECTIONS;
     console.log(`rows after the run: ${counts.ledger} ledger, ${counts.payments} payments, ${counts.analytics} renewals for ${unique} unique events -> ${exactlyOnce ? "no duplicate effects" : "MISMATCH"}`);
-    const met = perSecond >= TARGET_EVENTS_PER_S && exactlyOnce && ok === total;
-    console.log(`target >= ${TARGET_EVENTS_PER_S} events/s with zero duplicate effects: ${met ? "met" : "missed"}`);
+    const met = perSecond >= TARGET_EVENTS_PER_S && ratio >= TARGET_HEALTH_RATIO && peakRssMb < TARGET_RSS_MB && exactlyOnce && ok === total;
+    console.log(`zero duplicate effects: ${verdict(exactlyOnce && ok === total)}`);
     return met;
   } finally {
     server.kill("SIGTERM");
+    await new Promise((resolve) => server.once("exit", resolve));
     await h.close();
     if (process.env.BENCH_VERBOSE) console.log(serverLog);
   }

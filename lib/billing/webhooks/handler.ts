@@ -17,6 +17,13 @@ export type Outcome = "processed" | "ignored";
  * prepare means the event needs nothing from us.
  */
 export type WebhookHandler<P, K = unknown> = {
+  /**
+   * The common case in one transaction, without a peek or a call to Stripe:
+   * applied from our own rows when they suffice (a renewal of a subscription we
+   * hold). Null means they do not: the claim is rolled back and the full path
+   * (peek, prepare, apply) runs instead.
+   */
+  fast?(tx: TenantTx, object: Record<string, unknown>, ctx: SyncContext): Promise<Outcome | null>;
   peek?(tx: TenantTx, object: Record<string, unknown>): Promise<K>;
   prepare(object: Record<string, unknown>, ctx: PrepareContext, peeked: K): Promise<P | null>;
   apply(tx: TenantTx, prepared: P, ctx: SyncContext): Promise<Outcome>;

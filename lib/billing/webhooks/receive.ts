@@ -84,31 +84,45 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
 
   const inScope = <T>(fn: (tx: TenantTx) => Promise<T>) => withCommunity(community.id, fn);
   const handler = HANDLERS[event.type];
-  // A cheap look before any Stripe call (the claim in the transaction is what
-  // guarantees once), with what the handler wants to know of our rows.
-  const [seen, peeked] = await inScope((tx) =>
-    inTurn(() => tx.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } }), async () => handler?.peek?.(tx, event.data.object)),
-  );
-  if (seen) return answer(200, { received: true, outcome: "duplicate" });
+  const { gracePeriodDays, restrictedDays } = readSettings(community.settings);
+  const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays, restrictedDays };
+  /** The ledger claim: concurrent copies of this event wait on it until the first commits, then find it taken. */
+  const claim = async (tx: TenantTx) => (await tx.stripeEvent.createMany({ data: [ledgerRow(event, community.id, receivedAt, "processed")], skipDuplicates: true })).count === 1;
+  const settle = async (tx: TenantTx, result: string) => {
+    if (result !== "processed") await tx.stripeEvent.update({ where: { id: event.id }, data: { outcome: result }, select: { id: true } });
+    return result;
+  };
 
   const record = (outcome: string, error?: string) =>
     inScope((tx) => tx.stripeEvent.createMany({ data: [ledgerRow(event, community.id, receivedAt, outcome, error)], skipDuplicates: true }));
-  if (!handler) {
-    await record("ignored");
-    return answer(200, { received: true, outcome: "ignored" });
-  }
   try {
+    // The common case first: one transaction from our own rows (claim, effects, ledger).
+    if (handler?.fast) {
+      const fast = await inScope(async (tx) => {
+        if (!(await claim(tx))) return "duplicate";
+        const result = await handler.fast!(tx, event.data.object, ctx);
+        // Our rows do not suffice: undo the claim, and take the full path below.
+        if (result === null) throw new NeedsFullPath();
+        return settle(tx, result);
+      }).catch((error: unknown) => (error instanceof NeedsFullPath ? null : Promise.reject(error)));
+      if (fast) return answer(200, { received: true, outcome: fast });
+    }
+
+    // A cheap look before any Stripe call (the claim in the transaction is what
+    // guarantees once), with what the handler wants to know of our rows.
+    const [seen, peeked] = await inScope((tx) =>
+      inTurn(() => tx.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } }), async () => handler?.peek?.(tx, event.data.object)),
+    );
+    if (seen) return answer(200, { received: true, outcome: "duplicate" });
+    if (!handler) {
+      await record("ignored");
+      return answer(200, { received: true, outcome: "ignored" });
+    }
     // Outside any transaction: may call Stripe (PITFALLS.md).
     const prepared = await handler.prepare(event.data.object, { stripe: deps.stripe(), stripeAccount: event.account! }, peeked);
-    const { gracePeriodDays, restrictedDays } = readSettings(community.settings);
-    const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays, restrictedDays };
     const outcome = await inScope(async (tx) => {
-      // Concurrent copies of this event wait here until the first commits, then find it claimed.
-      const claim = await tx.stripeEvent.createMany({ data: [ledgerRow(event, community.id, receivedAt, "processed")], skipDuplicates: true });
-      if (claim.count === 0) return "duplicate";
-      const result = prepared === null ? "ignored" : await handler.apply(tx, prepared, ctx);
-      if (result !== "processed") await tx.stripeEvent.update({ where: { id: event.id }, data: { outcome: result }, select: { id: true } });
-      return result;
+      if (!(await claim(tx))) return "duplicate";
+      return settle(tx, prepared === null ? "ignored" : await handler.apply(tx, prepared, ctx));
     });
     return answer(200, { received: true, outcome });
   } catch (error) {
@@ -118,3 +132,6 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
     return answer(200, { received: true, outcome: "rejected", error: error.message });
   }
 }
+
+/** Thrown inside the fast path's transaction to roll its claim back. */
+class NeedsFullPath extends Error {}

@@ -1,38 +1,56 @@
 // invoice.paid / invoice.payment_succeeded: the same payment, recorded once.
+import type { TenantTx } from "../../../db/scopes";
 import { recordBillingEvent } from "../../../analytics/record";
+import { JOB_KINDS } from "../../../jobs/enqueue";
 import { recordInvoicePayment } from "../../payment-records";
-import { enqueueJob, JOB_KINDS } from "../../../jobs/enqueue";
 import { refreshMember } from "../../member-refresh";
-import { syncSubscription } from "../../subscription-sync";
-import { currentSubscription, defineHandler, parseObject } from "../handler";
-import { invoiceSchema } from "../stripe-objects";
+import { syncSubscription, type SyncContext } from "../../subscription-sync";
+import { currentSubscription, defineHandler, parseObject, type Outcome } from "../handler";
+import { invoiceSchema, type StripeInvoice } from "../stripe-objects";
+
+/** The subscription we hold for this Stripe id, with its member's lock (memberLockKey) taken in the same read. */
+async function heldSubscription(tx: TenantTx, stripeSubscriptionId: string) {
+  const [row] = await tx.$queryRaw<{ subscriptionId: string; memberId: string }[]>`
+    SELECT id AS "subscriptionId", member_id AS "memberId", pg_advisory_xact_lock(hashtext('member:' || member_id::text)) IS NULL AS locked
+      FROM subscriptions WHERE stripe_subscription_id = ${stripeSubscriptionId}`;
+  return row ?? null;
+}
+
+/** The payment, once; the member's total; the analytics events and the receipt job in one statement. */
+async function recordPaid(tx: TenantTx, ids: { subscriptionId: string; memberId: string }, invoice: StripeInvoice, ctx: SyncContext, locked: boolean): Promise<Outcome> {
+  const payment = await recordInvoicePayment(tx, { communityId: ctx.communityId, ...ids }, invoice, "succeeded", ctx.now);
+  if (!payment.newlyRecorded) return "processed";
+  const { member } = await refreshMember(tx, ids.memberId, ctx.now, { locked });
+  const properties = { payment_id: payment.id, amount: payment.amount, currency: payment.currency, stripe_invoice_id: invoice.id };
+  const alsoAs = [...(invoice.billingReason === "subscription_cycle" ? (["subscription_renewed"] as const) : []), ...(payment.recovered ? (["payment_recovered"] as const) : [])];
+  await recordBillingEvent(
+    tx,
+    { communityId: ctx.communityId, at: ctx.now, userId: member.userId, discordUserId: member.discordUserId, name: "payment_succeeded", properties },
+    alsoAs,
+    { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id }, options: { key: `receipt:${payment.id}` } },
+  );
+  return "processed";
+}
 
 export const invoicePaid = defineHandler({
   // A payment changes no subscription state (Stripe sends customer.subscription.updated
-  // for that): for a subscription we hold, Stripe need not be asked again.
-  async peek(tx, object) {
-    const subscriptionId = invoiceSchema.safeParse(object).data?.subscriptionId;
-    return subscriptionId ? (await tx.subscription.count({ where: { stripeSubscriptionId: subscriptionId } })) > 0 : false;
-  },
-  async prepare(object, ctx, known: boolean) {
+  // for that): for a subscription we hold, Stripe need not be asked, and the whole
+  // event is one short transaction.
+  async fast(tx, object, ctx) {
     const invoice = parseObject(invoiceSchema, object);
     // One-off invoices are not memberships.
-    if (!invoice.subscriptionId) return null;
-    const subscriptionId = invoice.subscriptionId;
-    return { invoice, subscriptionId, subscription: known ? null : await currentSubscription(ctx, subscriptionId) };
+    if (!invoice.subscriptionId) return "ignored";
+    const held = await heldSubscription(tx, invoice.subscriptionId);
+    return held ? recordPaid(tx, held, invoice, ctx, true) : null;
   },
-  async apply(tx, { invoice, subscriptionId, subscription }, ctx) {
-    const ids = subscription
-      ? await syncSubscription(tx, ctx, subscription)
-      : await tx.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscriptionId }, select: { id: true, memberId: true } }).then((row) => ({ subscriptionId: row.id, memberId: row.memberId }));
-    const payment = await recordInvoicePayment(tx, { communityId: ctx.communityId, memberId: ids.memberId, subscriptionId: ids.subscriptionId }, invoice, "succeeded", ctx.now);
-    if (!payment.newlyRecorded) return "processed";
-    const { member } = await refreshMember(tx, ids.memberId, ctx.now);
-    const base = { communityId: ctx.communityId, at: ctx.now, userId: member.userId, discordUserId: member.discordUserId };
-    const properties = { payment_id: payment.id, amount: payment.amount, currency: payment.currency, stripe_invoice_id: invoice.id };
-    const alsoAs = [...(invoice.billingReason === "subscription_cycle" ? (["subscription_renewed"] as const) : []), ...(payment.recovered ? (["payment_recovered"] as const) : [])];
-    await recordBillingEvent(tx, { ...base, name: "payment_succeeded", properties }, alsoAs);
-    await enqueueJob(tx, JOB_KINDS.receipt, { communityId: ctx.communityId, paymentId: payment.id }, { key: `receipt:${payment.id}` });
-    return "processed";
+  // A subscription we do not hold yet (its own events are late): Stripe's copy makes it.
+  async prepare(object, ctx) {
+    const invoice = parseObject(invoiceSchema, object);
+    if (!invoice.subscriptionId) return null;
+    return { invoice, subscription: await currentSubscription(ctx, invoice.subscriptionId) };
+  },
+  async apply(tx, { invoice, subscription }, ctx) {
+    const synced = await syncSubscription(tx, ctx, subscription);
+    return recordPaid(tx, synced, invoice, ctx, false);
   },
 });

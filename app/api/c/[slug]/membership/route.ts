@@ -2,7 +2,6 @@ import { getSessionUser } from "@/lib/auth/session";
 import { membershipStatus } from "@/lib/billing/checkout";
 import { slugSchema } from "@/lib/communities/slug";
 import { db } from "@/lib/db/client";
-import { withCommunity } from "@/lib/db/scopes";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +13,6 @@ export const GET = route(async (_request: Request, { params }: { params: Promise
   const slug = slugSchema.safeParse((await params).slug);
   const community = slug.success ? await db.community.findUnique({ where: { slug: slug.data }, select: { id: true, discordGuildId: true } }) : null;
   if (!community) return Response.json({ error: "No such community." }, { status: 404 });
-  const status = await withCommunity(community.id, (tx) => membershipStatus(community.id, user.id, tx));
+  const status = await membershipStatus(community.id, user.id);
   return Response.json({ ...status, guildId: community.discordGuildId }, { headers: { "cache-control": "no-store" } });
 });
