@@ -81,9 +81,13 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
   }
   const port = 3200 + Math.floor(Math.random() * 500);
   const secret = `whsec_${randomBytes(24).toString("hex")}`;
+  // The server as `npm start` runs it (its node flags: a heap cap that keeps RSS bounded),
+  // without npm's own process in the measured tree.
+  const [node, ...startArgs] = (JSON.parse(readFileSync(`${PROJECT_ROOT}/package.json`, "utf8")) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  if (node !== "node") throw new Error("package.json's start script should run node directly");
   // BENCH_CPU_PROF=<dir> writes a CPU profile of the server (node --cpu-prof) for the README's findings.
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const server = run([...profile, "node_modules/next/dist/bin/next", "start", "--port", String(port)], {
+  const server = run([...profile, ...startArgs, "--port", String(port)], {
     APP_DATABASE_URL: appUrl,
     NODE_ENV: "production",
     COMMUNITYOS_ENV: "test",
