@@ -17,6 +17,8 @@ const contentSecurityPolicy = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // The dev benchmark compiles into its own directory, so it starts cold and leaves .next alone.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   // Native-ish server deps stay out of the bundle (@discordjs/ws has an optional native inflater);

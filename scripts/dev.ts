@@ -10,11 +10,11 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { newKeyEntry } from "../lib/crypto/token-box";
 import { ConfigError, parseServerEnv } from "../lib/env";
-import { PROJECT_ROOT, prepareDevDatabase } from "./lib/database-setup";
+import { DEV_DATA_DIR, PROJECT_ROOT, prepareDevDatabase } from "./lib/database-setup";
 import { warmRoutes } from "./lib/warm-routes";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
-const DATA = path.join(PROJECT_ROOT, ".data");
+const DATA = DEV_DATA_DIR;
 
 /** A development secret kept in .data, so it survives restarts (sessions; sealed bot tokens). */
 async function localSecret(name: string, make: () => string): Promise<string> {
@@ -116,8 +116,13 @@ next.stdout.on("data", (chunk: Buffer) => {
         ...(fakeMail ? [`  Mail to members lands in the local inbox: ${origin}/dev/mail`] : []),
       ]
     : ["  Signing in uses your Discord application (AUTH_DISCORD_ID)."];
-  console.log(["", `✔ CommunityOS is ready: ${origin}`, ...demo, ""].join("\n"));
-  void warmRoutes(origin).then((took) => console.log(`▸ main pages compiled in the background (${took})`));
+  // Next compiles a page on its first visit: the main ones are compiled before we say
+  // "ready", so no first click waits on the compiler (or races it for the CPU).
+  console.log("▸ compiling the main pages before the first visit…");
+  void warmRoutes(origin).then((took) => {
+    console.log(`▸ main pages compiled (${took})`);
+    console.log(["", `✔ CommunityOS is ready: ${origin}`, ...demo, ""].join("\n"));
+  });
 });
 
 let stopping = false;

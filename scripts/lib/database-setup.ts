@@ -5,7 +5,9 @@ import { appDatabaseUrl, parseServerEnv, type ServerEnv } from "../../lib/env";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
 
-const PROJECT_DATA_DIR = path.join(PROJECT_ROOT, ".data/postgres");
+/** Where `npm run dev` keeps its state (.data; COMMUNITYOS_DATA_DIR elsewhere, as the dev benchmark does). */
+export const DEV_DATA_DIR = process.env.COMMUNITYOS_DATA_DIR ? path.resolve(process.env.COMMUNITYOS_DATA_DIR) : path.join(PROJECT_ROOT, ".data");
+const PROJECT_DATA_DIR = path.join(DEV_DATA_DIR, "postgres");
 export const projectDatabasePort = () => Number(process.env.EMBEDDED_PG_PORT ?? 54329);
 
 /** The project's own embedded PostgreSQL (.data/postgres, kept between runs). */
@@ -23,7 +25,7 @@ export async function prepareDevDatabase(env: ServerEnv = parseServerEnv()): Pro
   let embedded: EmbeddedDatabase | null = null;
   let ownerUrl = env.DATABASE_URL;
   if (!ownerUrl) {
-    console.log(`▸ starting embedded PostgreSQL on 127.0.0.1:${projectDatabasePort()} (data in .data/postgres)`);
+    console.log(`▸ starting embedded PostgreSQL on 127.0.0.1:${projectDatabasePort()} (data in ${path.relative(PROJECT_ROOT, PROJECT_DATA_DIR)})`);
     embedded = await startProjectDatabase();
     ownerUrl = embedded.ownerUrl;
   }
