@@ -126,6 +126,13 @@ const tables: TableCase[] = [
     change: { status: "sent" },
   },
   {
+    table: "comp_grants",
+    delegate: "compGrant",
+    id: (r) => r.compGrantId,
+    newRow: async (t) => ({ communityId: t.communityId, memberId: t.memberId, tierId: t.tierId, note: "intruder" }),
+    change: { note: "changed" },
+  },
+  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,

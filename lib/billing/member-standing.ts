@@ -16,11 +16,14 @@ export type SubscriptionFacts = {
 
 export type Standing = { status: string; tier: string | null; expiresAt: Date | null };
 
+/** A tier the owner gives for free (comp access), as it stands now: not revoked, not expired. */
+export type CompFacts = { tierName: string; until: Date | null };
+
 /**
  * Member statuses that give access to the paid roles (past_due only within its
  * grace period) and so hold a seat against a tier's member cap.
  */
-export const ACCESS_GIVING = ["active", "trialing", "past_due"] as const;
+export const ACCESS_GIVING = ["active", "trialing", "past_due", "comp"] as const;
 export const SEAT_HOLDING: string[] = [...ACCESS_GIVING];
 
 /**
@@ -42,8 +45,21 @@ function best(subscriptions: SubscriptionFacts[]): SubscriptionFacts | undefined
   )[0];
 }
 
-export function memberStanding(subscriptions: SubscriptionFacts[], facts: { openDisputes: number; now: Date }): Standing {
+/** The comp that lasts longest (for good beats any date). */
+function longest(comps: CompFacts[]): CompFacts | undefined {
+  return [...comps].sort((a, b) => (b.until?.getTime() ?? Infinity) - (a.until?.getTime() ?? Infinity))[0];
+}
+
+/**
+ * The member's standing from all they hold: a paid tier that is up to date
+ * wins; else a comp the owner gave; else what their subscriptions say (past
+ * due, restricted, canceled...).
+ */
+export function memberStanding(subscriptions: SubscriptionFacts[], facts: { openDisputes: number; now: Date; comps?: CompFacts[] }): Standing {
   const top = best(subscriptions);
+  const comp = longest((facts.comps ?? []).filter((c) => c.until === null || c.until > facts.now));
+  const paidUpToDate = top && (top.status === "active" || top.status === "trialing");
+  if (comp && !paidUpToDate) return { status: "comp", tier: comp.tierName, expiresAt: comp.until };
   if (!top) return { status: "none", tier: null, expiresAt: null };
   let standing: Standing;
   switch (top.status) {

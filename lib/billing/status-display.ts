@@ -7,6 +7,7 @@ export type Tone = "success" | "warning" | "danger" | "neutral";
 const MEMBER: Record<string, { label: string; tone: Tone }> = {
   active: { label: "active", tone: "success" },
   trialing: { label: "trial", tone: "success" },
+  comp: { label: "free access", tone: "success" },
   past_due: { label: "past due", tone: "warning" },
   restricted: { label: "restricted: payment needed", tone: "danger" },
   unpaid: { label: "unpaid", tone: "danger" },

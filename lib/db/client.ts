@@ -6,19 +6,23 @@ import { ScopedPgClient } from "./scoped-pg-client";
 
 export type Database = PrismaClient;
 
-const pools = new WeakMap<Database, pg.Pool>();
+// Kept on the client under a registered symbol: Next bundles route handlers and
+// pages as separate module graphs, and each must find the pool of the one
+// shared client (a module-level map would exist once per graph).
+const POOL = Symbol.for("communityos.db.pool");
+type WithPool = Database & { [POOL]?: pg.Pool };
 
 /** A Prisma client over a pool of scope-aware pg connections. */
 export function createDatabase(connectionString: string, maxConnections: number): Database {
   const pool = new pg.Pool({ connectionString, max: maxConnections, Client: ScopedPgClient, application_name: "communityos" });
-  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  pools.set(client, pool);
+  const client: WithPool = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  Object.defineProperty(client, POOL, { value: pool });
   return client;
 }
 
 /** The pg pool behind a client made by createDatabase (for scopes.ts's single-statement reads). */
 export function poolOf(database: Database): pg.Pool {
-  const pool = pools.get(database === db ? sharedDatabase() : database);
+  const pool = (database === db ? (sharedDatabase() as WithPool) : (database as WithPool))[POOL];
   if (!pool) throw new Error("not a client made by createDatabase");
   return pool;
 }

@@ -25,12 +25,13 @@ export function managedRoles(tiers: TierRoles[]): Set<string> {
 /**
  * The roles a member should hold, from our rows alone: the roles of the tiers
  * of their subscriptions that give access (active, trialing, or past due
- * within the grace period), the community's lapsed role instead while a failed
+ * within the grace period) and of the tiers the owner gave them for free
+ * (comp access), the community's lapsed role instead while a failed
  * payment is in its restricted stage, none while a payment is disputed or once
  * the member was removed or erased.
  */
 export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promise<RolePlan | null> {
-  const [member, tiers, subscriptions, bot] = await inTurn(
+  const [member, tiers, subscriptions, bot, comps] = await inTurn(
     () => tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, userId: true, subscriptionStatus: true, isActive: true } }),
     () => tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true } }),
     () =>
@@ -39,6 +40,8 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
         select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, restrictedUntil: true, currentPeriodEnd: true },
       }),
     () => tx.discordBotConfig.findFirst({ select: { lapsedRoleId: true } }),
+    // Tiers the owner gave for free, still in force.
+    () => tx.compGrant.findMany({ where: { memberId, revokedAt: null, OR: [{ until: null }, { until: { gt: now } }] }, select: { tierId: true } }),
   );
   // An erased member's Discord id is gone once their roles were removed.
   if (!member || !member.discordUserId) return null;
@@ -54,6 +57,10 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
       if (stage === "restricted") restricted = true;
       if (!ACCESS.has(sub.status) && stage !== "grace") continue;
       const tier = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
+      if (tier) for (const role of tierRoles(tier)) desired.add(role);
+    }
+    for (const comp of comps) {
+      const tier = tiers.find((t) => t.id === comp.tierId);
       if (tier) for (const role of tierRoles(tier)) desired.add(role);
     }
     // The lapsed role only while no paid role is due (a member may pay again on another subscription).

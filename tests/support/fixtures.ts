@@ -78,6 +78,7 @@ export type TenantRows = {
   driftId: string;
   alertId: string;
   noticeId: string;
+  compGrantId: string;
 };
 
 /** One row in every tenant table, written through the community's scope. */
@@ -126,7 +127,9 @@ export async function createTenantRows(communityId: string, userId: string, disc
     const monthlyStat = await tx.communityMonthlyStat.create({ data: { communityId, month: new Date("2026-01-01"), membersTotal: 1, payingTotal: 1 }, select: { id: true } });
     const audit = await tx.auditLog.create({ data: { communityId, actorUserId: userId, action: "fixture.created", objectType: "community" }, select: { id: true } });
     const notice = await tx.memberNotice.create({ data: { communityId, memberId: member.id, kind: "receipt", channel: "email", dedupeKey: `receipt:${payment.id}` }, select: { id: true } });
+    const comp = await tx.compGrant.create({ data: { communityId, memberId: member.id, tierId: tier.id, note: "fixture" }, select: { id: true } });
     return {
+      compGrantId: comp.id,
       noticeId: notice.id,
       auditId: audit.id,
       monthlyStatId: monthlyStat.id,

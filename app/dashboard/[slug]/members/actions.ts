@@ -2,7 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { communityWorkflow } from "@/lib/actions";
+import { communityAction, communityWorkflow } from "@/lib/actions";
+import { grantComp, grantCompSchema, revokeComp, revokeCompSchema } from "@/lib/members/comp-access";
 import { stripe } from "@/lib/billing/stripe";
 import { removeMember } from "@/lib/members/remove";
 
@@ -16,4 +17,19 @@ export const removeMemberAction = communityWorkflow(
     return result;
   },
   ({ memberId }, r) => ({ action: "member.removed", objectType: "member", objectId: memberId, details: { username: r.username, cancelled: r.cancelled } }),
+);
+
+/** "Give free access": a tier for free until a date (or for good), with a note. */
+export const grantCompAction = communityAction(
+  grantCompSchema,
+  "owner",
+  (input, { actor, community, tx }) => grantComp(tx, community.id, actor, input),
+  (input, r) => ({ action: "comp.granted", objectType: "member", objectId: input.memberId, details: { tier: r.tier, until: r.until, note: input.note } }),
+);
+
+export const revokeCompAction = communityAction(
+  revokeCompSchema,
+  "owner",
+  (input, { actor, community, tx }) => revokeComp(tx, community.id, actor, input),
+  (input) => ({ action: "comp.revoked", objectType: "member", objectId: input.memberId, details: { grantId: input.grantId } }),
 );

@@ -1,5 +1,6 @@
 "use client";
 
+import { CompAccess, type CompGrantView } from "./comp-access";
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
@@ -36,7 +37,7 @@ async function getJson<T>(url: string): Promise<T> {
   return response.json() as Promise<T>;
 }
 
-export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: string[]; currency: string }) {
+export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: { id: string; name: string }[]; currency: string }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -96,7 +97,7 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: s
         <Select id="member-tier" value={filters.tier} onChange={(e) => setFilter({ tier: e.target.value })}>
           <option value="">All tiers</option>
           {tiers.map((t) => (
-            <option key={t} value={t}>{t}</option>
+            <option key={t.id} value={t.name}>{t.name}</option>
           ))}
         </Select>
         <label className="sr-only" htmlFor="member-sort">Sort</label>
@@ -156,7 +157,7 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: s
           </Button>
         </div>
       )}
-      {open && <MemberDrawer slug={slug} memberId={open} onClose={() => setOpen(null)} />}
+      {open && <MemberDrawer slug={slug} memberId={open} tiers={tiers} onClose={() => setOpen(null)} />}
     </section>
   );
 }
@@ -170,6 +171,7 @@ type Detail = {
   roleSyncs: { id: string; outcome: string; added: string[]; removed: string[]; createdAt: string }[];
   events: { id: string; eventName: string; timestamp: string }[];
   notices: { id: string; kind: string; channel: string; sentAt: string | null }[];
+  compGrants: CompGrantView[];
   roleNames: Record<string, { name: string; color: string | null }>;
 };
 
@@ -223,7 +225,7 @@ function RemoveMember({ slug, memberId, active, name, onRemoved }: { slug: strin
   );
 }
 
-function MemberDrawer({ slug, memberId, onClose }: { slug: string; memberId: string; onClose: () => void }) {
+function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; memberId: string; tiers: { id: string; name: string }[]; onClose: () => void }) {
   const detail = useQuery({ queryKey: ["member", slug, memberId], queryFn: () => getJson<Detail>(`/api/dashboard/${slug}/members/${memberId}`) });
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -286,6 +288,7 @@ function MemberDrawer({ slug, memberId, onClose }: { slug: string; memberId: str
                 </ul>
               )}
             </section>
+            {!d.member.erasedAt && <CompAccess slug={slug} memberId={memberId} grants={d.compGrants} tiers={tiers} active={d.member.isActive} />}
             <section>
               <h3 className="font-medium">Messages sent</h3>
               {d.notices.length === 0 ? <p className="text-slate-500">None yet.</p> : (

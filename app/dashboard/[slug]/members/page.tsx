@@ -14,12 +14,12 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const user = await requireUser(`/dashboard/${slug}/members`);
   const community = await findOwnedCommunity(slug, user.id);
   if (!community) notFound();
-  const tiers = await withCommunity(community.id, (tx) => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { name: true, currency: true } }));
+  const tiers = await withCommunity(community.id, (tx) => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { id: true, name: true, currency: true } }));
   const currency = mainCurrency(tiers);
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="members" />
-      <MembersTable slug={community.slug} tiers={tiers.map((t) => t.name)} currency={currency} />
+      <MembersTable slug={community.slug} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))} currency={currency} />
     </div>
   );
 }
