@@ -1,4 +1,4 @@
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
 import { db } from "../db/client";
 import { readInCommunity, type TenantTx } from "../db/scopes";
@@ -6,6 +6,7 @@ import { Prisma } from "../generated/prisma/client";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { applicationFeePercent } from "./plans";
 import { hasFreeSeat } from "./seats";
+import { usablePromotion } from "./promotions";
 import { CHECKOUT_CODES } from "./checkout-codes";
 
 import { stripe } from "./stripe";
@@ -21,6 +22,7 @@ export const CHECKOUT_ERRORS = {
   soldOut: "That tier is sold out.",
   already: "You already have this membership. Manage it from your memberships page.",
   otherTier: "You already subscribe to another tier here. Switch to this one instead: you pay only the prorated difference.",
+  promoInvalid: "That promotion code can't be used for this tier any more. Subscribe without it, or ask the community for a new one.",
 } as const;
 
 
@@ -32,7 +34,7 @@ export const CHECKOUT_ERRORS = {
  */
 export async function startCheckout(
   tierId: string,
-  ctx: { actor: Actor; community: CommunityRef; inScope: InScope; origin: string },
+  ctx: { actor: Actor; community: CommunityRef; inScope: InScope; origin: string; promo?: string | null },
   client: Stripe = stripe(),
 ): Promise<{ url: string }> {
   const { actor, community, inScope, origin } = ctx;
@@ -44,7 +46,7 @@ export async function startCheckout(
   if (!settings.stripeChargesEnabled || !settings.stripeAccountId) throw new ActionError(CHECKOUT_ERRORS.paymentsOff);
   const stripeAccount = settings.stripeAccountId;
 
-  const { tier, member } = await inScope(async (tx) => {
+  const { tier, member, promotion } = await inScope(async (tx) => {
     const tier = await tx.subscriptionTier.findUnique({
       where: { id: tierId },
       select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true, trialDays: true },
@@ -63,10 +65,13 @@ export async function startCheckout(
     if (live?.tierId === tier.id || live?.tierName === tier.name) throw new ActionError(CHECKOUT_ERRORS.already, undefined, CHECKOUT_CODES.alreadyThisTier);
     if (live) throw new ActionError(CHECKOUT_ERRORS.otherTier, undefined, CHECKOUT_CODES.alreadyOtherTier);
     if (!(await hasFreeSeat(tx, tier))) throw new ActionError(CHECKOUT_ERRORS.soldOut);
-    return { tier, member };
+    // A shared link's code (/c/<slug>?promo=CODE); Stripe checks its limits when the session is made.
+    const promotion = ctx.promo ? await usablePromotion(tx, ctx.promo, tier.id) : null;
+    if (ctx.promo && !promotion) throw new ActionError(CHECKOUT_ERRORS.promoInvalid);
+    return { tier, member, promotion };
   });
 
-  const metadata = { community_id: community.id, member_id: member.id, tier_id: tier.id };
+  const metadata = { community_id: community.id, member_id: member.id, tier_id: tier.id, ...(promotion ? { promotion_code: promotion.code } : {}) };
   let customerId = member.stripeCustomerId;
   if (!customerId) {
     const user = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { email: true, globalName: true, username: true } });
@@ -85,7 +90,8 @@ export async function startCheckout(
       customer: customerId,
       client_reference_id: member.id,
       line_items: [{ price: tier.stripePriceId!, quantity: 1 }],
-      allow_promotion_codes: true,
+      // A code from the link is applied; otherwise the member may type one (Stripe takes one or the other).
+      ...(promotion ? { discounts: [{ promotion_code: promotion.stripePromotionCodeId }] } : { allow_promotion_codes: true }),
       metadata,
       subscription_data: {
         metadata,
@@ -96,7 +102,11 @@ export async function startCheckout(
       cancel_url: `${page}?checkout=canceled`,
     },
     { stripeAccount },
-  );
+  ).catch((error: unknown) => {
+    // The code reached a limit only Stripe knows (redemptions, first-time customers).
+    if (promotion && error instanceof Stripe.errors.StripeInvalidRequestError && error.param?.startsWith("discounts")) throw new ActionError(`${CHECKOUT_ERRORS.promoInvalid} (${error.message})`);
+    throw error;
+  });
   if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
 
   await inScope((tx) =>

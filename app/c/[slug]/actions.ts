@@ -22,12 +22,16 @@ export async function joinCommunityAction(prev: ActionState<{ memberId: string }
   return result;
 }
 
-const checkout = communityWorkflow(z.object({ tierId: z.uuid("unknown tier") }), "signed-in", async ({ tierId }, ctx) => {
+const checkout = communityWorkflow(
+  z.object({ tierId: z.uuid("unknown tier"), promo: z.string().trim().max(40).optional().transform((v) => v || null) }),
+  "signed-in",
+  async ({ tierId, promo }, ctx) => {
   // Each attempt creates a Stripe session: a script must not mint thousands.
   const allowed = await consume("checkout", ctx.actor.id);
   if (!allowed.ok) throw new ActionError(RATE_LIMITED(allowed.retryAfterSeconds));
-  return startCheckout(tierId, { ...ctx, origin: await appOrigin() });
-});
+  return startCheckout(tierId, { ...ctx, origin: await appOrigin(), promo });
+  },
+);
 
 /** Takes only the tier id; everything that costs money is read on the server. */
 export async function checkoutAction(prev: ActionState<{ url: string }>, formData: FormData) {

@@ -10,13 +10,15 @@ import { getPublicCommunity, viewerMembership, type PublicTier, type ViewerMembe
 import { Alert } from "@/components/ui/alert";
 import { JoinForm } from "./join-form";
 import { SubscribeForm } from "./subscribe-form";
+import { describeDuration, describeOff, usablePromotion } from "@/lib/billing/promotions";
+import { withCommunity } from "@/lib/db/scopes";
 import { slugSchema } from "@/lib/communities/slug";
 import { formatMoney } from "@/lib/utils/money";
 import { recordPageView } from "@/lib/analytics/page-view";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ checkout?: string }> };
+type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ checkout?: string; promo?: string | string[] }> };
 
 const loadCommunity = cache(async (rawSlug: string) => {
   const slug = slugSchema.safeParse(rawSlug);
@@ -29,9 +31,13 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function CommunityPage({ params, searchParams }: Props) {
-  const { checkout } = await searchParams;
+  const { checkout, promo: promoParam } = await searchParams;
   const community = await loadCommunity((await params).slug);
   if (!community) notFound();
+  // A shared link's promotion code: checked here so the page can say what it gives (or that it can't be used).
+  const promoCode = typeof promoParam === "string" && promoParam.trim() ? promoParam.trim().slice(0, 40) : null;
+  const promo = promoCode ? await withCommunity(community.id, (tx) => usablePromotion(tx, promoCode, null)) : null;
+  const promoFor = (tier: PublicTier) => (promo && (promo.tierIds.length === 0 || promo.tierIds.includes(tier.id)) ? promo.code : null);
   const user = await getSessionUser();
   const [viewer] = await Promise.all([
     user ? viewerMembership(community.id, user.id) : ({ member: false, held: null } satisfies ViewerMembership),
@@ -53,6 +59,13 @@ export default async function CommunityPage({ params, searchParams }: Props) {
       </div>
 
       {checkout === "canceled" && <Alert tone="info" className="mt-8">Checkout canceled. You weren&apos;t charged.</Alert>}
+      {promoCode && promo && (
+        <Alert tone="success" className="mt-8" data-testid="promo-banner">
+          Code <strong>{promo.code}</strong>: {describeOff(promo)} {promo.duration === "forever" ? "every payment" : `for ${describeDuration(promo)}`}
+          {promo.tierIds.length > 0 ? " on the tiers marked below" : ""}. It is applied when you subscribe.
+        </Alert>
+      )}
+      {promoCode && !promo && <Alert tone="info" className="mt-8">The code “{promoCode}” can&apos;t be used any more. You can still subscribe at the usual price.</Alert>}
       <section aria-label="Membership" className="mt-8">
         {member ? (
           <Alert tone="success">You&apos;re a member of {community.name}.</Alert>
@@ -113,7 +126,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                         <p className="mt-2 text-center text-xs text-slate-500">The owner hasn&apos;t set up payments yet.</p>
                       </>
                     ) : user ? (
-                      <SubscribeForm slug={community.slug} tierId={tier.id} tierName={tier.name} />
+                      <SubscribeForm slug={community.slug} tierId={tier.id} tierName={tier.name} promo={promoFor(tier)} />
                     ) : (
                       <ButtonLink href={signInHref} className="w-full">Sign in to subscribe</ButtonLink>
                     )}

@@ -7,13 +7,14 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { CHECKOUT_CODES } from "@/lib/billing/checkout-codes";
 import { checkoutAction } from "./actions";
 
-export function SubscribeForm({ slug, tierId, tierName }: { slug: string; tierId: string; tierName: string }) {
+export function SubscribeForm({ slug, tierId, tierName, promo }: { slug: string; tierId: string; tierName: string; promo?: string | null }) {
   const [state, formAction] = useActionState(checkoutAction, null);
   const failure = state && !state.ok ? state : null;
   return (
     <form action={formAction} className="space-y-2">
       <input type="hidden" name="communitySlug" value={slug} />
       <input type="hidden" name="tierId" value={tierId} />
+      {promo && <input type="hidden" name="promo" value={promo} />}
       {failure && (
         <Alert tone="error">
           {failure.error}
@@ -26,6 +27,7 @@ export function SubscribeForm({ slug, tierId, tierName }: { slug: string; tierId
         </Alert>
       )}
       <SubmitButton className="w-full" pendingLabel="Opening checkout…">Subscribe to {tierName}</SubmitButton>
+      {promo && <p className="text-center text-xs text-emerald-700">Code {promo} applies</p>}
     </form>
   );
 }

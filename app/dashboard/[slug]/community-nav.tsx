@@ -2,7 +2,7 @@ import Link from "next/link";
 import { CommunityAvatar } from "@/components/community-avatar";
 import { cn } from "@/lib/utils/cn";
 
-type Tab = "overview" | "members" | "payments" | "tiers" | "payouts" | "bot" | "activity" | "settings";
+type Tab = "overview" | "members" | "payments" | "tiers" | "promotions" | "payouts" | "bot" | "activity" | "settings";
 
 export function CommunityHeader({ community, current }: { community: { slug: string; name: string; avatarUrl: string | null }; current: Tab }) {
   const tabs = [
@@ -10,6 +10,7 @@ export function CommunityHeader({ community, current }: { community: { slug: str
     { key: "members", label: "Members", href: `/dashboard/${community.slug}/members` },
     { key: "payments", label: "Payments", href: `/dashboard/${community.slug}/payments` },
     { key: "tiers", label: "Tiers", href: `/dashboard/${community.slug}/tiers` },
+    { key: "promotions", label: "Promotions", href: `/dashboard/${community.slug}/promotions` },
     { key: "payouts", label: "Payouts", href: `/dashboard/${community.slug}/payouts` },
     { key: "bot", label: "Discord bot", href: `/dashboard/${community.slug}/bot` },
     { key: "activity", label: "Activity", href: `/dashboard/${community.slug}/activity` },

@@ -74,6 +74,12 @@ const signer = new Stripe("sk_test_fake_signer");
 
 type Saved = { objects: [string, Obj][]; owners: [string, string][]; refunds: [string, Obj[]][] };
 
+/** A price less a coupon, in minor units, as Stripe rounds it. */
+function discounted(unitAmount: number, coupon: Obj): number {
+  if (coupon.percent_off != null) return Math.round(unitAmount * (1 - Number(coupon.percent_off) / 100));
+  return Math.max(0, unitAmount - Number(coupon.amount_off));
+}
+
 export async function startFakeStripe(options: { port?: number; webhook?: WebhookEndpoint; stateFile?: string } = {}): Promise<FakeStripe> {
   // The dev server keeps Stripe's objects between runs (as Stripe would); tests start empty.
   const saved = readStateFile<Saved>(options.stateFile);
@@ -131,6 +137,20 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
   const owners = new Map<string, string>(saved?.owners ?? []); // object id -> account id ("platform" for the platform's own)
   const replays = new Map<string, { status: number; body: unknown }>();
   let base = "";
+
+  /** Why Stripe would refuse a promotion code at checkout, or null. */
+  function promotionRefusal(code: Obj, account: string, customer: string, price: Obj): string | null {
+    if (!code.active) return "This promotion code is inactive.";
+    if (code.expires_at != null && (code.expires_at as number) <= now()) return "This promotion code has expired.";
+    if (code.max_redemptions != null && (code.times_redeemed as number) >= (code.max_redemptions as number)) return "This promotion code has been used the maximum number of times.";
+    const coupon = find(String((code.promotion as { coupon: string }).coupon), account, "coupon");
+    const products = (coupon?.applies_to as { products?: string[] } | undefined)?.products;
+    if (products && !products.includes(String(price.product))) return "This promotion code cannot be applied to any items in this session.";
+    const restrictions = code.restrictions as { first_time_transaction?: boolean };
+    const paidBefore = [...objects.values()].some((o) => o.object === "invoice" && owners.get(o.id) === account && o.customer === customer && o.status === "paid");
+    if (restrictions.first_time_transaction && paidBefore) return "This promotion code cannot be redeemed because the associated customer has prior transactions.";
+    return null;
+  }
 
   const store = (obj: Obj, account: string) => {
     objects.set(obj.id, obj);
@@ -232,6 +252,16 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       if (form.mode !== "subscription") return stripeError(res, 400, "This fake supports mode=subscription only.", "mode");
       if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
       for (const key of ["success_url", "cancel_url"]) if (typeof form[key] !== "string") return stripeError(res, 400, `Missing required param: ${key}.`, key);
+      const discounts = form.discounts as Record<string, { promotion_code?: string }> | undefined;
+      let promotionCode: Obj | null = null;
+      if (discounts) {
+        if (form.allow_promotion_codes !== undefined) return stripeError(res, 400, "You may only specify one of these parameters: allow_promotion_codes, discounts.", "discounts");
+        const codeId = discounts["0"]?.promotion_code ?? "";
+        promotionCode = find(codeId, account, "promotion_code");
+        if (!promotionCode) return stripeError(res, 400, `No such promotion code: '${codeId}'`, "discounts[0][promotion_code]");
+        const refusal = promotionRefusal(promotionCode, account, String(form.customer), price);
+        if (refusal) return stripeError(res, 400, refusal, "discounts[0][promotion_code]");
+      }
       const session = store(
         {
           id: id("cs_test"),
@@ -242,6 +272,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
           customer: form.customer,
           client_reference_id: form.client_reference_id ?? null,
           allow_promotion_codes: form.allow_promotion_codes === "true",
+          discounts: promotionCode ? [{ promotion_code: promotionCode.id, coupon: null }] : [],
           metadata: form.metadata ?? {},
           subscription_data: form.subscription_data ?? {},
           line_items: { data: [{ price, quantity: Number(items?.["0"]?.quantity ?? 1) }] },
@@ -310,11 +341,42 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       emit("customer.subscription.updated", subscription, account);
       return send(res, 200, subscription);
     }
+    if (resource === "promotion_codes" && post && !objectId) {
+      const promotion = form.promotion as { type?: string; coupon?: string } | undefined;
+      const coupon = promotion?.type === "coupon" ? find(String(promotion.coupon), account, "coupon") : null;
+      if (!coupon) return stripeError(res, 400, `No such coupon: '${String(promotion?.coupon)}'`, "promotion[coupon]");
+      const code = String(form.code ?? id("PROMO").slice(6, 14)).toUpperCase();
+      if (!/^[A-Za-z0-9_-]{3,500}$/.test(code)) return stripeError(res, 400, "Invalid code: use letters, digits, - and _.", "code");
+      const taken = [...objects.values()].some((o) => o.object === "promotion_code" && owners.get(o.id) === account && o.active && String(o.code).toUpperCase() === code);
+      if (taken) return stripeError(res, 400, "An active promotion code with `code: " + code + "` already exists.", "code");
+      const restrictions = (form.restrictions ?? {}) as { first_time_transaction?: string };
+      return send(
+        res,
+        200,
+        store(
+          {
+            id: id("promo"), object: "promotion_code", active: true, code, promotion: { type: "coupon", coupon: coupon.id },
+            max_redemptions: form.max_redemptions ? Number(form.max_redemptions) : null, expires_at: form.expires_at ? Number(form.expires_at) : null,
+            times_redeemed: 0, restrictions: { first_time_transaction: restrictions.first_time_transaction === "true", minimum_amount: null, minimum_amount_currency: null },
+            metadata: form.metadata ?? {}, created: now(), livemode: false, customer: null,
+          },
+          account,
+        ),
+      );
+    }
+    if (resource === "promotion_codes" && !post && !objectId) {
+      const list = [...objects.values()].filter((o) => o.object === "promotion_code" && owners.get(o.id) === account).sort((a, b) => (b.created as number) - (a.created as number));
+      return send(res, 200, { object: "list", url: "/v1/promotion_codes", has_more: false, data: list.slice(0, Number(form.limit ?? 10)) });
+    }
     if (resource === "coupons" && post && !objectId) {
       const percent = form.percent_off === undefined ? null : Number(form.percent_off);
       const amountOff = form.amount_off === undefined ? null : Number(form.amount_off);
       if ((percent === null) === (amountOff === null)) return stripeError(res, 400, "You must pass exactly one of percent_off or amount_off.", "percent_off");
       if (percent !== null && !(percent > 0 && percent <= 100)) return stripeError(res, 400, "Invalid percent_off: must be greater than 0 and at most 100.", "percent_off");
+      if (amountOff !== null && !form.currency) return stripeError(res, 400, "You must pass currency when passing amount_off.", "currency");
+      const appliesTo = form.applies_to as { products?: Record<string, string> } | undefined;
+      const products = appliesTo?.products ? Object.values(appliesTo.products) : null;
+      for (const product of products ?? []) if (!find(product, account, "product")) return stripeError(res, 400, `No such product: '${product}'`, "applies_to[products]");
       const duration = String(form.duration ?? "once");
       if (!["once", "repeating", "forever"].includes(duration)) return stripeError(res, 400, "Invalid duration: must be one of once, repeating, forever.", "duration");
       if (duration === "repeating" && !form.duration_in_months) return stripeError(res, 400, "duration_in_months is required when duration is repeating.", "duration_in_months");
@@ -323,6 +385,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
           id: id("coupon"), object: "coupon", percent_off: percent, amount_off: amountOff, currency: form.currency ?? null, duration,
           duration_in_months: duration === "repeating" ? Number(form.duration_in_months) : null, max_redemptions: form.max_redemptions ? Number(form.max_redemptions) : null,
           times_redeemed: 0, valid: true, name: form.name ?? null, metadata: form.metadata ?? {}, created: now(), livemode: false,
+          ...(products ? { applies_to: { products } } : {}),
         },
         account,
       );
@@ -400,7 +463,10 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
     const session = find(sessionId, account, "checkout.session");
     if (!session) return send(res, 404, "<p>This checkout session does not exist.</p>");
     const price = (session.line_items as { data: { price: Obj }[] }).data[0]!.price;
-    const amount = `${((price.unit_amount as number) / 100).toFixed(2)} ${String(price.currency).toUpperCase()} / ${(price.recurring as { interval: string }).interval}`;
+    const promotionCode = (session.discounts as { promotion_code: string }[] | undefined)?.[0] ? find((session.discounts as { promotion_code: string }[])[0]!.promotion_code, account, "promotion_code") : null;
+    const coupon = promotionCode ? find(String((promotionCode.promotion as { coupon: string }).coupon), account, "coupon") : null;
+    const due = coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number);
+    const amount = `${(due / 100).toFixed(2)} ${String(price.currency).toUpperCase()}${coupon ? ` (code ${promotionCode!.code}: was ${((price.unit_amount as number) / 100).toFixed(2)})` : ""} / ${(price.recurring as { interval: string }).interval}`;
     let declined = false;
     if (req.method === "POST" && session.status === "open") {
       const form = new URLSearchParams(await readBody(req));
@@ -410,10 +476,15 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
         const data = session.subscription_data as { metadata?: Record<string, string>; trial_period_days?: string; application_fee_percent?: string };
         const trialDays = Number(data.trial_period_days ?? 0);
         const start = now();
+        if (promotionCode && coupon) {
+          promotionCode.times_redeemed = (promotionCode.times_redeemed as number) + 1;
+          coupon.times_redeemed = (coupon.times_redeemed as number) + 1;
+        }
         const subscription = store(
           {
             id: id("sub"),
             object: "subscription",
+            ...(coupon ? { discount: { id: id("di"), object: "discount", coupon, promotion_code: promotionCode!.id, start: now() }, discounts: [] } : {}),
             status: trialDays > 0 ? "trialing" : "active",
             customer: session.customer,
             metadata: data.metadata ?? {},
@@ -494,7 +565,11 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
   /** An invoice in the current API's shape (parent.subscription_details, payments), with its charge. */
   function createInvoice(subscription: Obj, account: string, billingReason: string, outcome: "paid" | "failed"): Obj {
     const item = (subscription.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] }).data[0]!;
-    const amount = item.price.unit_amount as number;
+    // A coupon applies while it lasts: "once" to the first invoice only (the fake counts invoices, not months).
+    const coupon = (subscription.discount as { coupon?: Obj } | undefined)?.coupon;
+    const invoicesSoFar = [...objects.values()].filter((o) => o.object === "invoice" && (o.parent as { subscription_details?: { subscription?: string } } | undefined)?.subscription_details?.subscription === subscription.id).length;
+    const couponApplies = coupon && (coupon.duration === "forever" || (coupon.duration === "once" && invoicesSoFar === 0) || (coupon.duration === "repeating" && invoicesSoFar < Number(coupon.duration_in_months)));
+    const amount = couponApplies ? discounted(item.price.unit_amount as number, coupon) : (item.price.unit_amount as number);
     const paymentIntent = id("pi");
     const charge = store(
       { id: id("ch"), object: "charge", amount, amount_refunded: 0, refunded: false, currency: item.price.currency, payment_intent: paymentIntent, customer: subscription.customer, status: outcome === "paid" ? "succeeded" : "failed", created: now() },

@@ -1,0 +1,84 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { Alert } from "@/components/ui/alert";
+import { requireUser } from "@/lib/auth/require-user";
+import { describeDuration, describeOff, redemptionCounts } from "@/lib/billing/promotions";
+import { stripe } from "@/lib/billing/stripe";
+import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { withCommunity } from "@/lib/db/scopes";
+import { appOrigin } from "@/lib/http/origin";
+import { mainCurrency } from "@/lib/utils/money";
+import { CommunityHeader } from "../community-nav";
+import { PromotionForm } from "./promotion-form";
+
+export const metadata: Metadata = { title: "Promotion codes" };
+
+const day = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+
+export default async function PromotionsPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const user = await requireUser(`/dashboard/${slug}/promotions`);
+  const community = await findOwnedCommunity(slug, user.id);
+  if (!community) notFound();
+  const { codes, tiers } = await withCommunity(community.id, async (tx) => ({
+    codes: await tx.promotionCode.findMany({ orderBy: { createdAt: "desc" } }),
+    tiers: await tx.subscriptionTier.findMany({ where: { isActive: true }, orderBy: { sortOrder: "asc" }, select: { id: true, name: true, currency: true } }),
+  }));
+  // Redemptions as Stripe counts them (outside the transaction); the page still shows without them.
+  const redeemed = community.stripeAccountId && codes.length ? await redemptionCounts(stripe(), community.stripeAccountId) : null;
+  const tierName = new Map(tiers.map((t) => [t.id, t.name]));
+  const origin = await appOrigin();
+  const now = new Date();
+  return (
+    <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
+      <CommunityHeader community={community} current="promotions" />
+      <div className="mt-8 grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <Card>
+          <h2 className="text-lg font-semibold">Codes</h2>
+          {codes.length > 0 && !redeemed && <Alert tone="info" className="mt-3">Stripe can&apos;t be asked for redemptions right now; try again shortly.</Alert>}
+          {codes.length === 0 ? (
+            <p className="mt-2 text-sm text-slate-600">No codes yet. Make one on the right, then share its link: the code is applied when a member subscribes from it.</p>
+          ) : (
+            <ul className="mt-4 divide-y divide-slate-100" aria-label="Promotion codes">
+              {codes.map((c) => {
+                const expired = c.expiresAt !== null && c.expiresAt <= now;
+                const uses = redeemed?.get(c.stripePromotionCodeId);
+                return (
+                  <li key={c.id} className="py-3 text-sm" data-testid={`promo-${c.code}`}>
+                    <div className="flex flex-wrap items-center justify-between gap-2">
+                      <span className="font-mono font-semibold">{c.code}</span>
+                      {expired ? <Badge tone="neutral">expired</Badge> : <Badge tone="success">live</Badge>}
+                    </div>
+                    <p className="mt-1 text-slate-700">
+                      {describeOff(c)} {c.duration === "forever" ? "every payment" : `for ${describeDuration(c)}`}
+                      {c.tierIds.length ? ` · ${c.tierIds.map((id) => tierName.get(id) ?? "a removed tier").join(", ")}` : " · every tier"}
+                    </p>
+                    <p className="text-slate-500">
+                      <span data-testid="promo-redeemed">{uses === undefined ? "—" : `${uses} ${uses === 1 ? "use" : "uses"}`}</span>
+                      {c.maxRedemptions ? ` of ${c.maxRedemptions}` : ""}
+                      {c.firstTimeOnly ? " · first-time members only" : ""}
+                      {c.expiresAt ? ` · until ${day.format(c.expiresAt)}` : ""}
+                    </p>
+                    <p className="mt-1 break-all text-xs text-slate-500">{origin}/c/{community.slug}?promo={c.code}</p>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </Card>
+        <Card>
+          <h2 className="text-lg font-semibold">New code</h2>
+          {!community.stripeAccountId ? (
+            <p className="mt-2 text-sm text-slate-600">Connect Stripe on the Payouts tab first: codes live on your Stripe account.</p>
+          ) : (
+            <div className="mt-4">
+              <PromotionForm slug={community.slug} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))} currency={mainCurrency(tiers)} origin={origin} />
+            </div>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}

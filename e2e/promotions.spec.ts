@@ -1,0 +1,47 @@
+import { expect, test } from "@playwright/test";
+import { signInAs, signOut } from "./support/auth";
+import { query } from "./support/db";
+
+test("the owner makes a promotion code for one tier; a member opens its link and pays the discounted price; the owner sees it used", async ({ page }) => {
+  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/promotions");
+  const form = page.getByRole("form", { name: "New promotion code" });
+  await form.getByLabel("Code").fill("patron25");
+  await form.getByLabel("Percent").fill("25");
+  await form.getByRole("checkbox", { name: "Patron" }).check();
+  await form.getByRole("button", { name: "Create code" }).click();
+  await expect(form.getByText("Code PATRON25 is live.")).toBeVisible();
+  const link = (await form.getByTestId("promo-link").textContent())!;
+  expect(link).toMatch(/\/c\/pixel-guild\?promo=PATRON25$/);
+  const listed = page.getByTestId("promo-PATRON25");
+  await expect(listed).toContainText("25% off for the first payment · Patron");
+  await expect(listed.getByTestId("promo-redeemed")).toHaveText("0 uses");
+
+  // The same code twice is refused, with the field named.
+  await form.getByLabel("Code").fill("PATRON25");
+  await form.getByLabel("Percent").fill("10");
+  await form.getByRole("button", { name: "Create code" }).click();
+  await expect(form.getByText("you already have a code with this name")).toBeVisible();
+  await signOut(page);
+
+  // Erin follows the link: the page says what the code gives, on the tier it is for.
+  await signInAs(page, "Erin Newcomer", new URL(link).pathname + new URL(link).search);
+  await expect(page.getByTestId("promo-banner")).toContainText("Code PATRON25: 25% off for the first payment on the tiers marked below.");
+  const tiers = page.getByRole("region", { name: "Membership tiers" });
+  await expect(tiers.getByText("Code PATRON25 applies")).toHaveCount(1);
+  await tiers.getByRole("button", { name: "Subscribe to Patron" }).click();
+  await expect(page.getByText("90.00 USD (code PATRON25: was 120.00) / year")).toBeVisible();
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByText("You're in! Your Patron membership of Pixel Guild is active.")).toBeVisible({ timeout: 15_000 });
+  const [payment] = await query<{ amount: string }>(
+    "SELECT p.amount::text FROM payments p JOIN community_members m ON m.id = p.member_id JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = p.community_id WHERE c.slug = 'pixel-guild' AND u.discord_id = '100000000000000004'",
+  );
+  expect(payment!.amount).toBe("90.00");
+  await signOut(page);
+
+  // A code that does not exist (a typo in a link) says so, and the usual price stands.
+  await page.goto("/c/pixel-guild?promo=NOPE");
+  await expect(page.getByText("The code “NOPE” can't be used any more. You can still subscribe at the usual price.")).toBeVisible();
+
+  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/promotions");
+  await expect(page.getByTestId("promo-PATRON25").getByTestId("promo-redeemed")).toHaveText("1 use");
+});
