@@ -69,6 +69,7 @@ const FIELDS = [
   "tierId", "memberId", "subscriptionId", "paymentId", "amount", "reason", "confirm", "cancel",
   "token", "clientId", "permissions", "prefix", "welcomeMessage", "memberId", "farewellMessage", "autoRoleAssignment", "paymentVerificationChannel", "adminChannel", "lapsedRoleId", "payChannelId", "isActive",
   "retentionDays", "criteria", "tableName", "returnStatus", "returnDays", "callbackUrl",
+  "code", "kind", "value", "duration", "months", "maxRedemptions", "firstTimeOnly", "expiresOn", "tierIds", "promo", "until", "note", "grantId",
 ];
 
 // Actions whose only input is the community (their slug is fuzzed): with a valid

@@ -133,6 +133,13 @@ const tables: TableCase[] = [
     change: { note: "changed" },
   },
   {
+    table: "promotion_codes",
+    delegate: "promotionCode",
+    id: (r) => r.promotionCodeId,
+    newRow: async (t) => ({ communityId: t.communityId, code: `INTRUDER${Math.floor(Math.random() * 1e6)}`, stripeCouponId: "coupon_x", stripePromotionCodeId: `promo_${randomUUID()}`, percentOff: "5.00", duration: "once" }),
+    change: { active: false },
+  },
+  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,

@@ -79,6 +79,7 @@ export type TenantRows = {
   alertId: string;
   noticeId: string;
   compGrantId: string;
+  promotionCodeId: string;
 };
 
 /** One row in every tenant table, written through the community's scope. */
@@ -128,7 +129,12 @@ export async function createTenantRows(communityId: string, userId: string, disc
     const audit = await tx.auditLog.create({ data: { communityId, actorUserId: userId, action: "fixture.created", objectType: "community" }, select: { id: true } });
     const notice = await tx.memberNotice.create({ data: { communityId, memberId: member.id, kind: "receipt", channel: "email", dedupeKey: `receipt:${payment.id}` }, select: { id: true } });
     const comp = await tx.compGrant.create({ data: { communityId, memberId: member.id, tierId: tier.id, note: "fixture" }, select: { id: true } });
+    const promo = await tx.promotionCode.create({
+      data: { communityId, code: `FIX${snowflake().slice(-8)}`, stripeCouponId: "coupon_fixture", stripePromotionCodeId: `promo_${snowflake()}`, percentOff: "10.00", duration: "once" },
+      select: { id: true },
+    });
     return {
+      promotionCodeId: promo.id,
       compGrantId: comp.id,
       noticeId: notice.id,
       auditId: audit.id,

@@ -60,7 +60,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
 
       {checkout === "canceled" && <Alert tone="info" className="mt-8">Checkout canceled. You weren&apos;t charged.</Alert>}
       {promoCode && promo && (
-        <Alert tone="success" className="mt-8" data-testid="promo-banner">
+        <Alert tone="success" className="mt-8">
           Code <strong>{promo.code}</strong>: {describeOff(promo)} {promo.duration === "forever" ? "every payment" : `for ${describeDuration(promo)}`}
           {promo.tierIds.length > 0 ? " on the tiers marked below" : ""}. It is applied when you subscribe.
         </Alert>

@@ -1,0 +1,95 @@
+// Promotion codes against the fake Stripe: made on the connected account as a
+// coupon limited to the chosen tiers' products and a promotion code with its
+// limits, mirrored under RLS; a shared link's code is applied at checkout (and
+// the member pays the discounted price); a code for another tier, an unknown
+// one, or one past its limit is refused with a clear message.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ActionError } from "../lib/actions/action-chain";
+import { CHECKOUT_ERRORS, startCheckout } from "../lib/billing/checkout";
+import { createPromotion, promotionInputSchema, usablePromotion } from "../lib/billing/promotions";
+import { createTier } from "../lib/tiers/service";
+import { tierInputSchema } from "../lib/tiers/validation";
+import { db } from "../lib/db/client";
+import { withCommunity } from "../lib/db/scopes";
+import { createUser } from "./support/fixtures";
+import { paidCommunity, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+
+let h: StripeHarness;
+beforeAll(async () => {
+  h = await startStripeHarness();
+});
+afterAll(async () => {
+  await h.close();
+  await db.$disconnect();
+});
+
+const actorOf = async (name: string) => {
+  const user = await createUser(name);
+  return { id: user.id, discordId: user.discordId, username: name };
+};
+
+async function promotion(paid: PaidCommunity, fields: Record<string, string | string[]>) {
+  const input = promotionInputSchema.parse({ kind: "percent", value: "20", duration: "once", firstTimeOnly: undefined, ...fields });
+  return createPromotion(input, { actor: await actorOf("promo_owner"), community: paid.community, inScope: paid.inScope, currency: "USD" }, h.client);
+}
+
+async function checkout(paid: PaidCommunity, tierId: string, promo: string | null, name = "promo_buyer") {
+  const actor = await actorOf(name);
+  return startCheckout(tierId, { actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost", promo }, h.client);
+}
+
+const sessionOf = (url: string) => h.fake.objects.get(new URL(url).pathname.split("/").pop()!)!;
+
+describe("promotion codes", () => {
+  it("are a coupon for the chosen tiers and a code with its limits at Stripe, and a row here", async () => {
+    const paid = await paidCommunity(h);
+    const made = await promotion(paid, { code: "spring20", tierIds: [paid.tierId], maxRedemptions: "50", firstTimeOnly: "on", duration: "repeating", months: "3" });
+    expect(made).toEqual({ code: "SPRING20", link: `/c/${paid.community.slug}?promo=SPRING20` });
+    const row = await paid.inScope((tx) => tx.promotionCode.findFirstOrThrow({ where: { code: "SPRING20" } }));
+    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripeProductId: true } }));
+    expect(h.fake.objects.get(row.stripeCouponId)).toMatchObject({ percent_off: 20, duration: "repeating", duration_in_months: 3, applies_to: { products: [tier.stripeProductId] } });
+    expect(h.fake.objects.get(row.stripePromotionCodeId)).toMatchObject({ code: "SPRING20", max_redemptions: 50, restrictions: { first_time_transaction: true } });
+    // The same name twice is refused before Stripe is asked.
+    await expect(promotion(paid, { code: "Spring20" })).rejects.toThrow("Please correct the highlighted fields.");
+  });
+
+  it("from a shared link, the checkout carries the code and the member pays the discounted price", async () => {
+    const paid = await paidCommunity(h);
+    await promotion(paid, { code: "HALF", value: "50" });
+    const { url } = await checkout(paid, paid.tierId, "half");
+    const session = sessionOf(url);
+    expect(session.allow_promotion_codes).toBe(false);
+    expect((session.discounts as { promotion_code: string }[])[0]!.promotion_code).toMatch(/^promo_/);
+    expect((session.metadata as Record<string, string>).promotion_code).toBe("HALF");
+    expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
+    for (const d of await h.take()) await h.deliver(d);
+    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { amount: true } }));
+    expect(payment.amount.toFixed(2)).toBe("5.00");
+    // Without a code, the member may still type one at Stripe.
+    expect(sessionOf((await checkout(paid, paid.tierId, null, "plain_buyer")).url).allow_promotion_codes).toBe(true);
+  });
+
+  it("refuses a code for another tier, an unknown code, and one Stripe says is used up", async () => {
+    const paid = await paidCommunity(h);
+    const other = await createTier(tierInputSchema.parse({ name: "Silver", description: "", price: "4.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0" }), paid.community, paid.inScope, h.client);
+    await promotion(paid, { code: "GOLDONLY", tierIds: [paid.tierId] });
+    await expect(checkout(paid, other.tierId, "GOLDONLY")).rejects.toThrow(CHECKOUT_ERRORS.promoInvalid);
+    await expect(checkout(paid, paid.tierId, "NOSUCH")).rejects.toThrow(CHECKOUT_ERRORS.promoInvalid);
+
+    await promotion(paid, { code: "ONCEONLY", maxRedemptions: "1" });
+    const first = await checkout(paid, paid.tierId, "ONCEONLY", "first_buyer");
+    await fetch(first.url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
+    const refused = await checkout(paid, paid.tierId, "ONCEONLY", "second_buyer").catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ActionError);
+    expect((refused as Error).message).toContain("used the maximum number of times");
+  });
+
+  it("are tenant data: another community never finds them", async () => {
+    const a = await paidCommunity(h);
+    const b = await paidCommunity(h);
+    await promotion(a, { code: "ONLYA" });
+    expect(await withCommunity(b.community.id, (tx) => usablePromotion(tx, "ONLYA", null))).toBeNull();
+    expect(await withCommunity(a.community.id, (tx) => usablePromotion(tx, "onlya", null))).toMatchObject({ code: "ONLYA" });
+    await expect(checkout(b, b.tierId, "ONLYA")).rejects.toThrow(CHECKOUT_ERRORS.promoInvalid);
+  });
+});
