@@ -67,8 +67,12 @@ describe("erasing an account", () => {
   it("cancels at Stripe, anonymises the person, keeps payments, ends sessions and queues the role removal", async () => {
     const erased = await payingMember("erase_me");
     const bystander = await payingMember("erase_bystander");
+    // The owner once gave them a tier for free, with a note about them.
+    await inScope((tx) => tx.compGrant.create({ data: { communityId: community.id, memberId: erased.memberId, tierId, note: "erase_me's moderator grant" } }));
 
     await eraseAccount(erased.user.id, { client: () => client });
+    const comps = await inScope((tx) => tx.compGrant.findMany({ where: { memberId: erased.memberId }, select: { note: true, revokedAt: true } }));
+    expect(comps).toEqual([{ note: null, revokedAt: expect.any(Date) }]);
 
     expect(h.fake.objects.get(erased.stripeSubscriptionId)!.status).toBe("canceled");
     expect(h.fake.objects.get(bystander.stripeSubscriptionId)!.status).toBe("active");

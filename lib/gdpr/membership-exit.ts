@@ -60,6 +60,9 @@ export async function endMembership(tx: TenantTx, communityId: string, memberId:
     data: how.erase ? { isActive: false, erasedAt: how.now, nickname: null } : { isActive: false, removedAt: how.now },
     select: { id: true },
   });
+  // Free access ends with the membership; an erased member's notes about them go too.
+  await tx.compGrant.updateMany({ where: { memberId, revokedAt: null }, data: { revokedAt: how.now } });
+  if (how.erase) await tx.compGrant.updateMany({ where: { memberId }, data: { note: null } });
   await refreshMember(tx, memberId, how.now);
   await enqueueJob(tx, JOB_KINDS.finishMemberExit, { communityId, memberId }, { key: `member_exit:${memberId}` });
 }
