@@ -49,7 +49,7 @@ export async function startCheckout(
   const { tier, member, promotion } = await inScope(async (tx) => {
     const tier = await tx.subscriptionTier.findUnique({
       where: { id: tierId },
-      select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true, trialDays: true },
+      select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true, trialDays: true, trialWithoutCard: true },
     });
     if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(CHECKOUT_ERRORS.unknownTier);
     // Subscribing makes you a member; the subscription itself arrives by webhook.
@@ -97,7 +97,10 @@ export async function startCheckout(
         metadata,
         application_fee_percent: applicationFeePercent(community.subscriptionTier),
         ...(tier.trialDays > 0 ? { trial_period_days: tier.trialDays } : {}),
+        // A trial started without a card ends in cancellation if none was added (access ends with it).
+        ...(tier.trialDays > 0 && tier.trialWithoutCard ? { trial_settings: { end_behavior: { missing_payment_method: "cancel" as const } } } : {}),
       },
+      ...(tier.trialDays > 0 && tier.trialWithoutCard ? { payment_method_collection: "if_required" as const } : {}),
       success_url: `${page}/welcome?session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${page}?checkout=canceled`,
     },

@@ -28,6 +28,8 @@ export type PublicTier = {
   price: string;
   currency: string;
   interval: string;
+  trialDays: number;
+  trialWithoutCard: boolean;
   features: string[];
   maxMembers: number | null;
   soldOut: boolean;
@@ -52,7 +54,7 @@ async function readPublicTenantData(tx: TenantTx) {
   const tiers = await tx.subscriptionTier.findMany({
     where: { isActive: true },
     orderBy: [{ sortOrder: "asc" }, { price: "asc" }],
-    select: { id: true, name: true, description: true, price: true, currency: true, interval: true, features: true, maxMembers: true },
+    select: { id: true, name: true, description: true, price: true, currency: true, interval: true, trialDays: true, trialWithoutCard: true, features: true, maxMembers: true },
   });
   const memberCount = await tx.communityMember.count({ where: { isActive: true } });
   const paying = await tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: SEAT_HOLDING } }, _count: true });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { toMinorUnits } from "../billing/money";
+import { checkbox } from "../utils/checkbox";
 
 const snowflake = /^\d{17,20}$/;
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -52,8 +53,10 @@ export const tierInputSchema = z
       .transform((v) => (v === "" ? null : Number(v)))
       .pipe(z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000).nullable()),
     trialDays: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").max(730, "must be 730 or fewer"),
+    trialWithoutCard: checkbox,
   })
   .superRefine((tier, ctx) => {
+    if (tier.trialWithoutCard && tier.trialDays === 0) ctx.addIssue({ code: "custom", path: ["trialWithoutCard"], message: "needs a free trial of at least a day" });
     try {
       toMinorUnits(tier.price, tier.currency);
     } catch {

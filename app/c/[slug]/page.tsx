@@ -99,6 +99,11 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                     {formatMoney(tier.price, tier.currency)}
                     <span className="text-base font-normal text-slate-500">/{tier.interval === "yearly" ? "year" : "month"}</span>
                   </p>
+                  {tier.trialDays > 0 && (
+                    <p className="mt-1 text-sm font-medium text-emerald-700">
+                      {tier.trialDays}-day free trial{tier.trialWithoutCard ? ", no card needed" : ""}
+                    </p>
+                  )}
                   {tier.description && <p className="mt-3 text-sm text-slate-600">{tier.description}</p>}
                   {tier.features.length > 0 && (
                     <ul className="mt-4 space-y-2 text-sm text-slate-700">

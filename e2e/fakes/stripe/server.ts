@@ -24,7 +24,8 @@ export type FakeStripe = {
   settled: () => Promise<void>;
   /** What Stripe would do on its own, for tests and the demo: renewals, refunds, disputes. */
   simulate: {
-    renewal: (subscriptionId: string, outcome: "paid" | "failed") => Obj;
+    /** The next billing date now: the renewal's invoice (paid or declined), or null when a card-less trial ends cancelled instead. */
+    renewal: (subscriptionId: string, outcome: "paid" | "failed") => Obj | null;
     refund: (chargeId: string, amount?: number) => Obj;
     dispute: (chargeId: string) => Obj;
     closeDispute: (disputeId: string, outcome: "won" | "lost") => Obj;
@@ -252,6 +253,9 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       if (form.mode !== "subscription") return stripeError(res, 400, "This fake supports mode=subscription only.", "mode");
       if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
       for (const key of ["success_url", "cancel_url"]) if (typeof form[key] !== "string") return stripeError(res, 400, `Missing required param: ${key}.`, key);
+      if (form.payment_method_collection !== undefined && !["always", "if_required"].includes(String(form.payment_method_collection))) {
+        return stripeError(res, 400, "Invalid payment_method_collection: must be one of always or if_required", "payment_method_collection");
+      }
       const discounts = form.discounts as Record<string, { promotion_code?: string }> | undefined;
       let promotionCode: Obj | null = null;
       if (discounts) {
@@ -272,6 +276,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
           customer: form.customer,
           client_reference_id: form.client_reference_id ?? null,
           allow_promotion_codes: form.allow_promotion_codes === "true",
+          payment_method_collection: form.payment_method_collection ?? "always",
           discounts: promotionCode ? [{ promotion_code: promotionCode.id, coupon: null }] : [],
           metadata: form.metadata ?? {},
           subscription_data: form.subscription_data ?? {},
@@ -473,8 +478,9 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       if (form.get("outcome") === "decline") {
         declined = true;
       } else {
-        const data = session.subscription_data as { metadata?: Record<string, string>; trial_period_days?: string; application_fee_percent?: string };
+        const data = session.subscription_data as { metadata?: Record<string, string>; trial_period_days?: string; application_fee_percent?: string; trial_settings?: Obj };
         const trialDays = Number(data.trial_period_days ?? 0);
+        const cardless = trialDays > 0 && session.payment_method_collection === "if_required";
         const start = now();
         if (promotionCode && coupon) {
           promotionCode.times_redeemed = (promotionCode.times_redeemed as number) + 1;
@@ -485,6 +491,9 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
             id: id("sub"),
             object: "subscription",
             ...(coupon ? { discount: { id: id("di"), object: "discount", coupon, promotion_code: promotionCode!.id, start: now() }, discounts: [] } : {}),
+            // No card was asked for a trial with payment_method_collection=if_required.
+            default_payment_method: cardless ? null : id("pm"),
+            trial_settings: data.trial_settings ?? { end_behavior: { missing_payment_method: "create_invoice" } },
             status: trialDays > 0 ? "trialing" : "active",
             customer: session.customer,
             metadata: data.metadata ?? {},
@@ -507,6 +516,8 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       }
     }
     const done = session.status !== "open";
+    const trial = Number((session.subscription_data as { trial_period_days?: string }).trial_period_days ?? 0);
+    const startsCardless = trial > 0 && session.payment_method_collection === "if_required";
     return send(
       res,
       declined ? 402 : 200,
@@ -514,7 +525,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
 <style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}.amount{font-size:28px;font-weight:600}button{width:100%;padding:12px;margin-top:8px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}.decline{background:#fff;color:#b42318;border:1px solid #b42318}.error{color:#b42318}a{display:block;margin-top:12px;text-align:center;color:#635bff}</style></head>
 <body><main><h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>
 ${declined ? '<p class="error" role="alert">Your card was declined. Try again or use another card.</p>' : ""}
-${done ? "<p>This checkout is complete.</p>" : `<form method="post"><button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
+${done ? "<p>This checkout is complete.</p>" : startsCardless ? `<form method="post"><p>No card needed for the ${trial}-day trial.</p><button name="outcome" value="pay">Start free trial</button></form>` : `<form method="post"><button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
 <a href="${session.cancel_url}">← Back to the community</a></main></body></html>`,
     );
   }
@@ -626,6 +637,13 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
     renewal(subscriptionId, outcome) {
       const account = accountOf(subscriptionId);
       const subscription = find(subscriptionId, account, "subscription")!;
+      // A trial that began without a card, and still has none, ends as its trial_settings say (cancel).
+      const endBehavior = (subscription.trial_settings as { end_behavior?: { missing_payment_method?: string } } | undefined)?.end_behavior?.missing_payment_method;
+      if (subscription.status === "trialing" && !subscription.default_payment_method && endBehavior === "cancel") {
+        Object.assign(subscription, { status: "canceled", canceled_at: now(), ended_at: now(), cancellation_details: { comment: null, feedback: null, reason: "cancellation_requested" } });
+        emit("customer.subscription.deleted", subscription, account);
+        return null;
+      }
       // As Stripe does: the new period starts at renewal whether or not its invoice is paid.
       const item = (subscription.items as { data: { current_period_start: number; current_period_end: number }[] }).data[0]!;
       const length = item.current_period_end - item.current_period_start;

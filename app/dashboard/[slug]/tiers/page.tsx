@@ -76,7 +76,7 @@ export default async function TiersPage({ params, searchParams }: Props) {
                     <p className="mt-1 text-sm text-slate-600">
                       {formatMoney(tier.price, tier.currency)} / {tier.interval === "yearly" ? "year" : "month"} · {tier.paying}
                       {tier.maxMembers ? ` of ${tier.maxMembers}` : ""} paying members
-                      {tier.trialDays > 0 ? ` · ${tier.trialDays}-day trial` : ""}
+                      {tier.trialDays > 0 ? ` · ${tier.trialDays}-day trial${tier.trialWithoutCard ? ", no card" : ""}` : ""}
                     </p>
                   </div>
                   <div className="flex flex-wrap items-center gap-1">

@@ -20,10 +20,11 @@ export type TierValues = {
   extraRoleIds: string[];
   maxMembers: string;
   trialDays: string;
+  trialWithoutCard: boolean;
 };
 
 export const EMPTY_TIER: TierValues = {
-  name: "", description: "", price: "", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: [], maxMembers: "", trialDays: "0",
+  name: "", description: "", price: "", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: [], maxMembers: "", trialDays: "0", trialWithoutCard: false,
 };
 
 /** The server's roles, by name and colour; the ones the bot cannot hand out are shown, not offered. */
@@ -123,7 +124,7 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
   const [state, formAction] = useActionState(values.tierId ? updateTierAction : createTierAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const echoed = state && !state.ok ? state.values : undefined;
-  const v = (name: Exclude<keyof TierValues, "extraRoleIds">) => echoed?.[name] ?? values[name] ?? "";
+  const v = (name: Exclude<keyof TierValues, "extraRoleIds" | "trialWithoutCard">) => echoed?.[name] ?? values[name] ?? "";
   const nameRef = useRef<HTMLInputElement>(null);
 
   return (
@@ -164,6 +165,20 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
         <Field id="trialDays" label="Free trial (days)" errors={errors?.trialDays}>
           {(aria) => <Input {...aria} name="trialDays" type="number" min={0} max={730} defaultValue={v("trialDays")} />}
         </Field>
+      </div>
+      <div>
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="trialWithoutCard"
+            aria-describedby="trialWithoutCard-hint"
+            defaultChecked={echoed ? echoed.trialWithoutCard === "on" : values.trialWithoutCard}
+            className="h-4 w-4 rounded border-slate-300"
+          />
+          Members start the trial without a card
+        </label>
+        <p id="trialWithoutCard-hint" className="mt-1 text-xs text-slate-500">If they add none before it ends, Stripe cancels the trial and the roles go.</p>
+        {errors?.trialWithoutCard && <p className="mt-1 text-sm text-rose-700" role="alert">Trial without a card {errors.trialWithoutCard.join(" ")}</p>}
       </div>
       <SubmitButton>{values.tierId ? "Save tier" : "Create tier"}</SubmitButton>
     </form>

@@ -41,6 +41,7 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
             extraRoleIds: tier.extraRoleIds,
             maxMembers: tier.maxMembers?.toString() ?? "",
             trialDays: String(tier.trialDays),
+            trialWithoutCard: tier.trialWithoutCard,
           }}
         />
       </Card>

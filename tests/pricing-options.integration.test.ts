@@ -1,8 +1,10 @@
-// Promotion codes against the fake Stripe: made on the connected account as a
-// coupon limited to the chosen tiers' products and a promotion code with its
-// limits, mirrored under RLS; a shared link's code is applied at checkout (and
-// the member pays the discounted price); a code for another tier, an unknown
-// one, or one past its limit is refused with a clear message.
+// Pricing options against the fake Stripe. Promotion codes: made on the
+// connected account as a coupon limited to the chosen tiers' products and a
+// promotion code with its limits, mirrored under RLS; a shared link's code is
+// applied at checkout (and the member pays the discounted price); a code for
+// another tier, an unknown one, or one past its limit is refused with a clear
+// message. Trials without a card: started at Checkout with no card, cancelled
+// with the member's access if none was added.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActionError } from "../lib/actions/action-chain";
 import { CHECKOUT_ERRORS, startCheckout } from "../lib/billing/checkout";
@@ -91,5 +93,35 @@ describe("promotion codes", () => {
     expect(await withCommunity(b.community.id, (tx) => usablePromotion(tx, "ONLYA", null))).toBeNull();
     expect(await withCommunity(a.community.id, (tx) => usablePromotion(tx, "onlya", null))).toMatchObject({ code: "ONLYA" });
     await expect(checkout(b, b.tierId, "ONLYA")).rejects.toThrow(CHECKOUT_ERRORS.promoInvalid);
+  });
+});
+
+describe("trials without a card", () => {
+  it("start at Checkout with no card, and end cancelled (with the member's access) if none was added", async () => {
+    const paid = await paidCommunity(h, { trialDays: "7", trialWithoutCard: "on" });
+    const { url } = await checkout(paid, paid.tierId, null, "trial_buyer");
+    const session = sessionOf(url);
+    expect(session.payment_method_collection).toBe("if_required");
+    expect((session.subscription_data as { trial_settings: unknown }).trial_settings).toEqual({ end_behavior: { missing_payment_method: "cancel" } });
+    expect(await (await fetch(url)).text()).toContain("Start free trial");
+    await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
+    for (const d of await h.take()) await h.deliver(d);
+    const member = () => paid.inScope((tx) => tx.communityMember.findFirstOrThrow({ where: { stripeCustomerId: { not: null } }, select: { subscriptionStatus: true } }));
+    expect((await member()).subscriptionStatus).toBe("trialing");
+    expect(await paid.inScope((tx) => tx.payment.count())).toBe(0);
+
+    // The trial ends with no card: Stripe cancels; no invoice, no charge.
+    const subscriptionId = String(session.subscription ?? h.fake.objects.get(new URL(url).pathname.split("/").pop()!)!.subscription);
+    expect(h.fake.simulate.renewal(subscriptionId, "paid")).toBeNull();
+    for (const d of await h.take()) await h.deliver(d);
+    expect((await member()).subscriptionStatus).toBe("canceled");
+    expect(await paid.inScope((tx) => tx.payment.count())).toBe(0);
+  });
+
+  it("needs a trial: the option alone is refused", async () => {
+    const { tierInputSchema: schema } = await import("../lib/tiers/validation");
+    const parsed = schema.safeParse({ name: "No trial", description: "", price: "3.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0", trialWithoutCard: "on" });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues.map((i) => i.path.join("."))).toEqual(["trialWithoutCard"]);
   });
 });
