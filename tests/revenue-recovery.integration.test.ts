@@ -204,6 +204,11 @@ describe("a declined renewal", () => {
     expect(thread.parentId).toBe(s.payChannel);
     expect(thread.members).toContain(s.discordId);
     expect(guild.messages.filter((m) => m.channelId === threadId)).toHaveLength(1);
+    // The next reminder goes to the same thread, not a new one.
+    expect((await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 2)).sent).toEqual(["email", "discord"]);
+    const after = await control<GuildState>(`guilds/${s.guildId}`);
+    expect(Object.keys(after.threads)).toEqual([threadId]);
+    expect(after.messages.filter((m) => m.channelId === threadId)).toHaveLength(2);
   });
 
   it("a member without an e-mail on Discord gets the Discord reminder only", async () => {

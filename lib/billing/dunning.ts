@@ -33,7 +33,10 @@ async function reminderFacts(communityId: string, subscriptionId: string) {
       select: { id: true, amount: true, currency: true, hostedInvoiceUrl: true, stripeInvoiceId: true },
     });
     const member = await tx.communityMember.findUnique({ where: { id: sub.memberId }, select: { userId: true, isActive: true, erasedAt: true } });
-    return { sub, payment, member };
+    // Where the last Discord reminder went: a private thread is used again, not opened anew each time.
+    const last = await tx.memberNotice.findFirst({ where: { memberId: sub.memberId, kind: "dunning", channel: "discord", status: "sent" }, orderBy: { createdAt: "desc" }, select: { details: true } });
+    const lastThread = (last?.details as { thread?: string } | null)?.thread ?? null;
+    return { sub, payment, member, lastThread };
   });
 }
 
@@ -42,7 +45,7 @@ export async function sendPaymentReminder(communityId: string, subscriptionId: s
   const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { name: true, settings: true } });
   const facts = await reminderFacts(communityId, subscriptionId);
   if (!facts?.payment) return { sent: [], next: null, stopped: "nothing to pay" };
-  const { sub, payment, member } = facts;
+  const { sub, payment, member, lastThread } = facts;
   if (!member?.isActive || member.erasedAt) return { sent: [], next: null, stopped: "no longer a member" };
   const stage = lapseStage(sub, now);
   if (stage !== "grace" && stage !== "restricted") return { sent: [], next: null, stopped: stage === "removed" ? "access removed" : "paid" };
@@ -68,8 +71,10 @@ export async function sendPaymentReminder(communityId: string, subscriptionId: s
       : `your ${sub.tierName} roles are paused until it is paid${until ? `; the membership ends on ${formatDay(until)}` : ""}.`;
   const discord = await sendOnce({ ...claim, channel: "discord" }, async () => {
     try {
-      const posted = await notify(communityId, { kind: "payment_reminder", memberId: sub.memberId, content: `your payment of ${amount} to ${community.name} failed: ${consequence} Pay here: ${payUrl}` });
-      return posted.length ? { channelId: posted[0]!.channelId, attempt, stage } : null;
+      const posted = await notify(communityId, { kind: "payment_reminder", memberId: sub.memberId, content: `your payment of ${amount} to ${community.name} failed: ${consequence} Pay here: ${payUrl}`, thread: lastThread });
+      const where = posted[0];
+      if (!where) return null;
+      return { channelId: where.channelId, attempt, stage, ...(where.thread ? { thread: where.channelId } : {}) };
     } catch (error) {
       // A member Discord will not let the bot reach has the e-mail; nothing to retry.
       if (permanentProblem(error)) return null;

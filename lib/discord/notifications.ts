@@ -16,9 +16,10 @@ export type Notice =
   | { kind: "welcome"; memberId: string }
   | { kind: "farewell"; memberId: string }
   /** A failed payment's reminder: to the member privately (DM, else a private thread in the pay channel). */
-  | { kind: "payment_reminder"; memberId: string; content: string };
+  /** `thread`: the private thread an earlier reminder opened, used again rather than opening another. */
+  | { kind: "payment_reminder"; memberId: string; content: string; thread?: string | null };
 
-export type Posted = { channelId: string; content: string }[];
+export type Posted = { channelId: string; content: string; thread?: boolean }[];
 
 export async function notify(communityId: string, notice: Notice, rest: (token: string) => REST = botRest): Promise<Posted> {
   const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { name: true } });
@@ -32,10 +33,10 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
   const mention = `<@${member.discordUserId}>`;
   const values = { user: mention, tier: member.subscriptionTier ?? "", community: community.name };
   const posted: Posted = [];
-  const post = async (channelId: string | null, content: string) => {
+  const post = async (channelId: string | null, content: string, where: { thread?: boolean } = {}) => {
     if (!channelId || !content.trim()) return;
     await client.post(Routes.channelMessages(channelId), { body: { content, allowed_mentions: { users: [member.discordUserId] } } });
-    posted.push({ channelId, content });
+    posted.push({ channelId, content, ...where });
   };
   /** A DM when the member allows it; otherwise the fallback channel. */
   const toMember = async (content: string, fallback: string | null) => {
@@ -49,18 +50,27 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
   };
 
   /** A DM; when the member's DMs are closed, a private thread in the pay channel that only they (and moderators) see. */
-  const toMemberPrivately = async (content: string) => {
+  const toMemberPrivately = async (content: string, earlierThread?: string | null) => {
     try {
       const dm = (await client.post(Routes.userChannels(), { body: { recipient_id: member.discordUserId } })) as { id: string };
       await post(dm.id, content);
     } catch (error) {
       if (!permanentProblem(error) && (error as { code?: number }).code !== 50007) throw error;
       if (!bot.payChannelId) return;
+      if (earlierThread) {
+        try {
+          await post(earlierThread, content, { thread: true });
+          return;
+        } catch (threadError) {
+          // Deleted or no longer reachable: a new thread below.
+          if (!permanentProblem(threadError)) throw threadError;
+        }
+      }
       const thread = (await client.post(Routes.threads(bot.payChannelId), {
         body: { name: `Payment for ${community.name}`.slice(0, 100), type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
       })) as { id: string };
       await client.put(Routes.threadMembers(thread.id, member.discordUserId));
-      await post(thread.id, content);
+      await post(thread.id, content, { thread: true });
     }
   };
 
@@ -81,7 +91,7 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
       await post(bot.adminChannel, `🔧 The bot could not update ${mention}'s roles: ${PROBLEM_HINTS[notice.problem]}`);
       break;
     case "payment_reminder":
-      await toMemberPrivately(`${mention} ${notice.content}`);
+      await toMemberPrivately(`${mention} ${notice.content}`, notice.thread);
       break;
     case "farewell":
       if (bot.farewellMessage) await toMember(renderMessage(bot.farewellMessage, values), bot.adminChannel);
