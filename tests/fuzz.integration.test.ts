@@ -64,7 +64,7 @@ const NASTY: [string, string][] = [
 
 // Every field name any form of ours sends.
 const FIELDS = [
-  "name", "slug", "description", "status", "gracePeriodDays", "restrictedDays", "dunningIntervalHours", "receipts", "winbackDays", "saveOfferPercent", "saveOfferMonths", "supportUrl", "showMemberCount", "discordGuildId", "guildId",
+  "name", "slug", "description", "status", "gracePeriodDays", "restrictedDays", "dunningIntervalHours", "receipts", "winbackDays", "saveOfferPercent", "saveOfferMonths", "taxMode", "supportUrl", "showMemberCount", "discordGuildId", "guildId",
   "price", "currency", "interval", "features", "discordRoleId", "extraRoleIds", "maxMembers", "trialDays", "sortOrder", "direction", "kind",
   "tierId", "memberId", "subscriptionId", "paymentId", "amount", "reason", "confirm", "cancel",
   "token", "clientId", "permissions", "prefix", "welcomeMessage", "memberId", "farewellMessage", "autoRoleAssignment", "paymentVerificationChannel", "adminChannel", "lapsedRoleId", "payChannelId", "isActive",
@@ -201,7 +201,7 @@ describe("fuzzing every server action", () => {
 describe("fuzzing one field at a time in otherwise valid forms", () => {
   // Forms whose every other field is valid: the one bad field alone must be caught.
   const baselines = (): Record<string, Record<string, string>> => ({
-    updateCommunityAction: { name: "Fuzz Community", slug: community.slug, description: "About us", status: "active", gracePeriodDays: "3", restrictedDays: "0", dunningIntervalHours: "48", receipts: "communityos", winbackDays: "0", saveOfferPercent: "0", saveOfferMonths: "3", supportUrl: "", showMemberCount: "on" },
+    updateCommunityAction: { name: "Fuzz Community", slug: community.slug, description: "About us", status: "active", gracePeriodDays: "3", restrictedDays: "0", dunningIntervalHours: "48", receipts: "communityos", winbackDays: "0", saveOfferPercent: "0", saveOfferMonths: "3", taxMode: "off", supportUrl: "", showMemberCount: "on" },
     saveOwnBotAction: { token: "x".repeat(30), clientId: "123456789012345678" },
     saveBotAction: { welcomeMessage: "Welcome!", farewellMessage: "Bye!", paymentVerificationChannel: "", adminChannel: "", lapsedRoleId: "", payChannelId: "", isActive: "on", autoRoleAssignment: "on" },
     createTierAction: { name: "Fuzz tier", description: "", price: "5.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0" },

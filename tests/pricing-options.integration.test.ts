@@ -4,16 +4,20 @@
 // applied at checkout (and the member pays the discounted price); a code for
 // another tier, an unknown one, or one past its limit is refused with a clear
 // message. Trials without a card: started at Checkout with no card, cancelled
-// with the member's access if none was added.
+// with the member's access if none was added. Stripe Tax: prices taxed as the
+// owner chose, the tax charged and recorded, on the receipt too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActionError } from "../lib/actions/action-chain";
 import { CHECKOUT_ERRORS, startCheckout } from "../lib/billing/checkout";
 import { createPromotion, promotionInputSchema, usablePromotion } from "../lib/billing/promotions";
-import { createTier } from "../lib/tiers/service";
+import { createTier, syncAllTiers } from "../lib/tiers/service";
+import { updateCommunity } from "../lib/communities/owner";
+import { readSettings, updateCommunitySchema } from "../lib/communities/validation";
+import { sendReceipt } from "../lib/members/member-mail";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
-import { createUser } from "./support/fixtures";
+import { asOwner, createUser } from "./support/fixtures";
 import { paidCommunity, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
 
 let h: StripeHarness;
@@ -123,5 +127,51 @@ describe("trials without a card", () => {
     const parsed = schema.safeParse({ name: "No trial", description: "", price: "3.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0", trialWithoutCard: "on" });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((i) => i.path.join("."))).toEqual(["trialWithoutCard"]);
+  });
+});
+
+describe("Stripe Tax", () => {
+  async function taxed(taxMode: "exclusive" | "inclusive") {
+    const paid = await paidCommunity(h);
+    const before = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } }));
+    // The owner turns taxes on: the settings save queues a new price for every tier.
+    const community = await db.community.findUniqueOrThrow({ where: { id: paid.community.id }, select: { name: true, slug: true, description: true, status: true, settings: true } });
+    const input = updateCommunitySchema.parse({ ...community, description: community.description ?? "", ...readSettings(community.settings), supportUrl: "", showMemberCount: "on", taxMode });
+    await paid.inScope((tx) => updateCommunity(input, paid.community, tx));
+    const queued = await asOwner(async (c) => (await c.query("SELECT j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'billing:sync_tiers' AND j.payload->>'communityId' = $1", [paid.community.id])).rows);
+    expect(queued).toEqual([{ payload: { communityId: paid.community.id, all: true } }]);
+    await syncAllTiers(paid.community, paid.inScope, h.client, { all: true });
+    const after = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } }));
+    expect(after.stripePriceId).not.toBe(before.stripePriceId);
+    expect(h.fake.objects.get(after.stripePriceId!)).toMatchObject({ tax_behavior: taxMode, unit_amount: 1000, active: true });
+    expect(h.fake.objects.get(before.stripePriceId!)).toMatchObject({ active: false });
+    return paid;
+  }
+
+  async function payTaxed(paid: PaidCommunity) {
+    const actor = await actorOf("tax_buyer");
+    await db.user.update({ where: { id: actor.id }, data: { email: `tax-${actor.discordId}@example.com` } });
+    const { url } = await startCheckout(paid.tierId, { actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost" }, h.client);
+    const session = sessionOf(url);
+    expect(session.automatic_tax).toMatchObject({ enabled: true, liability: { type: "self" } });
+    await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
+    for (const d of await h.take()) await h.deliver(d);
+    return { payment: await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, amount: true, taxAmount: true } })), email: `tax-${actor.discordId}@example.com` };
+  }
+
+  it("added to the price: the member pays the price and the tax, both recorded, and the receipt says so", async () => {
+    const paid = await taxed("exclusive");
+    const { payment, email } = await payTaxed(paid);
+    expect([payment.amount.toFixed(2), payment.taxAmount.toFixed(2)]).toEqual(["11.00", "1.00"]);
+    expect(await sendReceipt(paid.community.id, payment.id)).toBe("sent");
+    const mail = (await (await fetch(`${process.env.MAIL_INBOX_URL}/messages?to=${encodeURIComponent(email)}`)).json()) as { text: string }[];
+    expect(mail[0]!.text).toContain("Amount paid: $11.00");
+    expect(mail[0]!.text).toContain("Of which tax: $1.00");
+  });
+
+  it("included in the price: the member pays the price, of which the tax is a part", async () => {
+    const paid = await taxed("inclusive");
+    const { payment } = await payTaxed(paid);
+    expect([payment.amount.toFixed(2), payment.taxAmount.toFixed(2)]).toEqual(["10.00", "0.91"]);
   });
 });

@@ -7,6 +7,7 @@ import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { applicationFeePercent } from "./plans";
 import { hasFreeSeat } from "./seats";
 import { usablePromotion } from "./promotions";
+import { readSettings } from "../communities/validation";
 import { CHECKOUT_CODES } from "./checkout-codes";
 
 import { stripe } from "./stripe";
@@ -40,8 +41,9 @@ export async function startCheckout(
   const { actor, community, inScope, origin } = ctx;
   const settings = await db.community.findUniqueOrThrow({
     where: { id: community.id },
-    select: { status: true, stripeChargesEnabled: true, stripeAccountId: true },
+    select: { status: true, stripeChargesEnabled: true, stripeAccountId: true, settings: true },
   });
+  const { taxMode } = readSettings(settings.settings);
   if (settings.status !== "active") throw new ActionError(CHECKOUT_ERRORS.closed);
   if (!settings.stripeChargesEnabled || !settings.stripeAccountId) throw new ActionError(CHECKOUT_ERRORS.paymentsOff);
   const stripeAccount = settings.stripeAccountId;
@@ -101,6 +103,8 @@ export async function startCheckout(
         ...(tier.trialDays > 0 && tier.trialWithoutCard ? { trial_settings: { end_behavior: { missing_payment_method: "cancel" as const } } } : {}),
       },
       ...(tier.trialDays > 0 && tier.trialWithoutCard ? { payment_method_collection: "if_required" as const } : {}),
+      // Stripe Tax, the community's own account liable; Checkout asks for the address it needs and saves it on the customer.
+      ...(taxMode !== "off" ? { automatic_tax: { enabled: true, liability: { type: "self" as const } }, customer_update: { address: "auto" as const } } : {}),
       success_url: `${page}/welcome?session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${page}?checkout=canceled`,
     },

@@ -28,14 +28,14 @@ export async function recordInvoicePayment(
   // The update applies only to a row in another, unsettled status: a failed one (the only such status).
   const [row] = await tx.$queryRaw<{ id: string; inserted: boolean }[]>`
     INSERT INTO payments (community_id, member_id, subscription_id, stripe_invoice_id, amount, currency, status, description,
-                          stripe_payment_intent_id, stripe_charge_id, processed_at, metadata, hosted_invoice_url, failed_at)
+                          stripe_payment_intent_id, stripe_charge_id, processed_at, metadata, hosted_invoice_url, failed_at, tax_amount)
     VALUES (${ids.communityId}::uuid, ${ids.memberId}::uuid, ${ids.subscriptionId}::uuid, ${invoice.id}, ${amount}::numeric, ${invoice.currency}, ${outcome},
             ${invoice.description}, ${invoice.paymentIntentId}, ${invoice.chargeId}, ${processedAt}, ${metadata}::jsonb, ${invoice.hostedInvoiceUrl},
-            ${outcome === "failed" ? now : null}::timestamptz)
+            ${outcome === "failed" ? now : null}::timestamptz, ${fromMinorUnits(invoice.tax, invoice.currency)}::numeric)
     ON CONFLICT (stripe_invoice_id) DO UPDATE
        SET amount = EXCLUDED.amount, currency = EXCLUDED.currency, status = EXCLUDED.status, description = EXCLUDED.description,
            stripe_payment_intent_id = EXCLUDED.stripe_payment_intent_id, stripe_charge_id = EXCLUDED.stripe_charge_id,
-           processed_at = EXCLUDED.processed_at, metadata = EXCLUDED.metadata, hosted_invoice_url = EXCLUDED.hosted_invoice_url,
+           processed_at = EXCLUDED.processed_at, metadata = EXCLUDED.metadata, hosted_invoice_url = EXCLUDED.hosted_invoice_url, tax_amount = EXCLUDED.tax_amount,
            failed_at = coalesce(payments.failed_at, EXCLUDED.failed_at),
            recovered_at = CASE WHEN EXCLUDED.status = 'succeeded' THEN ${now}::timestamptz ELSE payments.recovered_at END,
            updated_at = now()

@@ -39,7 +39,7 @@ export async function listPayments(tx: TenantTx, query: PaymentsQuery, now = new
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: PAGE + 1,
     select: {
-      id: true, amount: true, amountRefunded: true, currency: true, status: true, description: true, processedAt: true, createdAt: true,
+      id: true, amount: true, amountRefunded: true, taxAmount: true, currency: true, status: true, description: true, processedAt: true, createdAt: true,
       stripePaymentIntentId: true,
       member: { select: { user: { select: { username: true, globalName: true } } } },
     },

@@ -3,7 +3,8 @@ import { ActionError, type Actor, type CommunityRef } from "../actions/action-ch
 import { db } from "../db/client";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { listManageableGuilds, DiscordUnavailableError } from "../discord/user-guilds";
-import type { createCommunitySchema, updateCommunitySchema } from "./validation";
+import { readSettings, type createCommunitySchema, type updateCommunitySchema } from "./validation";
+import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import type { z } from "zod";
 
 /** Which unique key a Prisma P2002 error hit, as the form field it belongs to. */
@@ -78,16 +79,21 @@ export async function createCommunity(input: z.output<typeof createCommunitySche
 }
 
 export async function updateCommunity(input: z.output<typeof updateCommunitySchema>, community: CommunityRef, tx: TenantTx) {
-  const { gracePeriodDays, restrictedDays, dunningIntervalHours, receipts, winbackDays, saveOfferPercent, saveOfferMonths, showMemberCount, supportUrl, ...fields } = input;
+  const { name, slug, description, status, ...settings } = input;
   const current = await tx.community.findUniqueOrThrow({ where: { id: community.id }, select: { settings: true } });
   // Keys other features keep in settings survive an edit of the typed ones.
   const kept = typeof current.settings === "object" && current.settings !== null && !Array.isArray(current.settings) ? current.settings : {};
   try {
-    return await tx.community.update({
+    const saved = await tx.community.update({
       where: { id: community.id },
-      data: { ...fields, settings: { ...kept, gracePeriodDays, restrictedDays, dunningIntervalHours, receipts, winbackDays, saveOfferPercent, saveOfferMonths, showMemberCount, supportUrl } },
+      data: { name, slug, description, status, settings: { ...kept, ...settings } },
       select: { slug: true },
     });
+    // Taxes on or off change how every tier's Stripe price is taxed: each gets a new price.
+    if (readSettings(current.settings).taxMode !== settings.taxMode) {
+      await enqueueJob(tx, JOB_KINDS.syncTiers, { communityId: community.id, all: true }, { key: `sync_tiers:${community.id}` });
+    }
+    return saved;
   } catch (error) {
     if (uniqueViolation(error) === "slug") throw new ActionError("Please correct the highlighted fields.", { slug: [SLUG_TAKEN] });
     throw error;

@@ -20,6 +20,8 @@ const wholeNumber = (min: number, max: number) =>
   z.coerce.number().int("must be a whole number").min(min, `must be ${min} or more`).max(max, `must be ${max} or fewer`);
 
 export const RECEIPT_SENDERS = ["communityos", "stripe"] as const;
+/** Stripe Tax: off, added on top of the tier's price, or included in it. */
+export const TAX_MODES = ["off", "exclusive", "inclusive"] as const;
 
 export const COMMUNITY_STATUSES = ["active", "paused", "archived"] as const;
 
@@ -38,6 +40,7 @@ export const communitySettingsSchema = z.object({
   saveOfferPercent: wholeNumber(0, 90),
   /** ...for this many monthly invoices. */
   saveOfferMonths: wholeNumber(1, 12),
+  taxMode: z.enum(TAX_MODES, { message: "choose how taxes apply" }),
   showMemberCount: checkbox,
   supportUrl: z
     .string()
@@ -56,6 +59,7 @@ export const DEFAULT_SETTINGS: CommunitySettings = {
   winbackDays: 0,
   saveOfferPercent: 0,
   saveOfferMonths: 3,
+  taxMode: "off",
   showMemberCount: true,
   supportUrl: null,
 };
@@ -80,6 +84,7 @@ export function readSettings(raw: unknown): CommunitySettings {
     winbackDays: value.winbackDays,
     saveOfferPercent: value.saveOfferPercent,
     saveOfferMonths: value.saveOfferMonths,
+    taxMode: value.taxMode,
     showMemberCount: value.showMemberCount === undefined ? undefined : value.showMemberCount === true,
     supportUrl: typeof value.supportUrl === "string" ? value.supportUrl : undefined,
   });

@@ -25,7 +25,7 @@ export const JOB_KINDS = {
   applyRetention: "gdpr:apply_retention",
   /** Take an erased or removed member's roles away, then scrub their Discord id. */
   finishMemberExit: "gdpr:finish_member_exit",
-  /** Mirror every tier not yet on Stripe (charges were just enabled). */
+  /** Mirror every tier not yet on Stripe (charges were just enabled), or every tier (`all`: taxes changed). */
   syncTiers: "billing:sync_tiers",
   /** Take the paid roles from a Discord account a membership moved away from. */
   revokeRoles: "discord:revoke_roles",

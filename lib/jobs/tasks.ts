@@ -145,9 +145,9 @@ export const taskList: TaskList = {
     await withCommunity(communityId, (tx) => tx.communityMember.updateMany({ where: { id: memberId, erasedAt: { not: null } }, data: { discordUserId: "" } }));
   },
   [JOB_KINDS.syncTiers]: async (payload, helpers) => {
-    const { communityId } = communityJob.parse(payload);
+    const { communityId, all } = communityJob.extend({ all: z.boolean().optional() }).parse(payload);
     const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, stripeAccountId: true } });
-    const result = await syncAllTiers(community, (fn) => withCommunity(communityId, fn));
+    const result = await syncAllTiers(community, (fn) => withCommunity(communityId, fn), undefined, { all });
     helpers.logger.info(`tiers mirrored to Stripe: ${result.synced} (${result.failed} failed)`);
     // Stripe not answering: the job is retried; the tiers page also offers "Sync to Stripe".
     if (result.failed > 0) throw new Error(`${result.failed} tiers could not be mirrored to Stripe`);

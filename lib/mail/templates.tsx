@@ -53,7 +53,7 @@ const Button = ({ href, children }: { href: string; children: ReactNode }) => (
 const render = (element: ReactNode) => renderEmail(element);
 const lines = (...parts: (string | false | null | undefined)[]) => parts.filter((p) => p !== false && p != null).join("\n");
 
-export async function receiptMail(v: { community: string; tier: string; amount: string; paidOn: string; invoice: string; portalUrl: string }): Promise<RenderedMail> {
+export async function receiptMail(v: { community: string; tier: string; amount: string; tax: string | null; paidOn: string; invoice: string; portalUrl: string }): Promise<RenderedMail> {
   const subject = `Receipt from ${v.community}: ${v.amount}`;
   return {
     subject,
@@ -64,6 +64,7 @@ export async function receiptMail(v: { community: string; tier: string; amount: 
           <tbody>
             <tr><td style={{ color: "#64748b" }}>Membership</td><td>{v.tier}</td></tr>
             <tr><td style={{ color: "#64748b" }}>Amount paid</td><td><strong>{v.amount}</strong></td></tr>
+            {v.tax && <tr><td style={{ color: "#64748b" }}>Of which tax</td><td>{v.tax}</td></tr>}
             <tr><td style={{ color: "#64748b" }}>Paid on</td><td>{v.paidOn}</td></tr>
             <tr><td style={{ color: "#64748b" }}>Invoice</td><td>{v.invoice}</td></tr>
           </tbody>
@@ -71,7 +72,7 @@ export async function receiptMail(v: { community: string; tier: string; amount: 
         <Button href={v.portalUrl}>Manage your membership</Button>
       </Layout>,
     ),
-    text: lines(`Thanks for your payment to ${v.community}.`, "", `Membership: ${v.tier}`, `Amount paid: ${v.amount}`, `Paid on: ${v.paidOn}`, `Invoice: ${v.invoice}`, "", `Manage your membership: ${v.portalUrl}`),
+    text: lines(`Thanks for your payment to ${v.community}.`, "", `Membership: ${v.tier}`, `Amount paid: ${v.amount}`, v.tax && `Of which tax: ${v.tax}`, `Paid on: ${v.paidOn}`, `Invoice: ${v.invoice}`, "", `Manage your membership: ${v.portalUrl}`),
   };
 }
 

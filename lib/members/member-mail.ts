@@ -28,7 +28,7 @@ export async function sendReceipt(communityId: string, paymentId: string) {
   const payment = await withCommunity(communityId, (tx) =>
     tx.payment.findUnique({
       where: { id: paymentId },
-      select: { memberId: true, amount: true, currency: true, status: true, processedAt: true, stripeInvoiceId: true, metadata: true, subscription: { select: { tierName: true } }, member: { select: { userId: true } } },
+      select: { memberId: true, amount: true, taxAmount: true, currency: true, status: true, processedAt: true, stripeInvoiceId: true, metadata: true, subscription: { select: { tierName: true } }, member: { select: { userId: true } } },
     }),
   );
   if (!payment || payment.status === "failed") return "skipped" as const;
@@ -40,6 +40,7 @@ export async function sendReceipt(communityId: string, paymentId: string) {
       community: c.name,
       tier: payment.subscription?.tierName ?? "Membership",
       amount: formatMoney(payment.amount, payment.currency),
+      tax: payment.taxAmount.isZero() ? null : formatMoney(payment.taxAmount, payment.currency),
       paidOn: formatDay(payment.processedAt ?? new Date()),
       invoice: number,
       portalUrl: portalUrl(),

@@ -3,7 +3,9 @@ import { Prisma } from "../generated/prisma/client";
 import { ActionError, type CommunityRef } from "../actions/action-chain";
 import { stripe } from "../billing/stripe";
 import type { TenantTx } from "../db/scopes";
-import { syncTierToStripe, type TierForStripe } from "./stripe-sync";
+import { syncTierToStripe, taxBehavior, type TierForStripe } from "./stripe-sync";
+import { db } from "../db/client";
+import { readSettings } from "../communities/validation";
 import { CONNECT_FIRST, STRIPE_DOWN, TIER_GONE } from "./messages";
 import type { TierInput } from "./validation";
 import { SEAT_HOLDING } from "../billing/member-standing";
@@ -38,7 +40,9 @@ export type SyncOutcome = { synced: boolean; warning?: string };
 async function mirror(community: Pick<CommunityRef, "stripeAccountId">, tier: TierForStripe, inScope: InScope, client?: Stripe): Promise<SyncOutcome> {
   if (!community.stripeAccountId) return { synced: false };
   try {
-    const ids = await syncTierToStripe(client ?? stripe(), community.stripeAccountId, tier);
+    // Whether Stripe Tax adds to the price or is in it is part of the Price (a change makes a new one).
+    const { settings } = await db.community.findUniqueOrThrow({ where: { id: tier.communityId }, select: { settings: true } });
+    const ids = await syncTierToStripe(client ?? stripe(), community.stripeAccountId, tier, taxBehavior(readSettings(settings).taxMode));
     await inScope((tx) =>
       tx.subscriptionTier.update({ where: { id: tier.id }, data: { stripeProductId: ids.productId, stripePriceId: ids.priceId } }),
     );
@@ -102,9 +106,14 @@ export async function syncTier(tierId: string, community: CommunityRef, inScope:
  * itself (on return from onboarding, and when Stripe says charges are enabled),
  * so no owner has to click "Sync to Stripe" tier by tier.
  */
-export async function syncAllTiers(community: Pick<CommunityRef, "id" | "stripeAccountId">, inScope: InScope, client?: Stripe): Promise<{ synced: number; failed: number }> {
+export async function syncAllTiers(
+  community: Pick<CommunityRef, "id" | "stripeAccountId">,
+  inScope: InScope,
+  client?: Stripe,
+  options: { all?: boolean } = {},
+): Promise<{ synced: number; failed: number }> {
   if (!community.stripeAccountId) return { synced: 0, failed: 0 };
-  const pending = await inScope((tx) => tx.subscriptionTier.findMany({ where: { stripePriceId: null }, select: tierForStripe }));
+  const pending = await inScope((tx) => tx.subscriptionTier.findMany({ where: options.all ? {} : { stripePriceId: null }, select: tierForStripe }));
   let synced = 0;
   for (const tier of pending) if ((await mirror(community, tier, inScope, client)).synced) synced++;
   return { synced, failed: pending.length - synced };

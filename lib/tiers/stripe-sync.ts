@@ -16,14 +16,19 @@ export type TierForStripe = {
 
 const STRIPE_INTERVAL = { monthly: "month", yearly: "year" } as const;
 
+export type TaxBehavior = "unspecified" | "exclusive" | "inclusive";
+/** A community's Stripe Tax setting as a Price's tax_behavior. */
+export const taxBehavior = (taxMode: "off" | "exclusive" | "inclusive"): TaxBehavior => (taxMode === "off" ? "unspecified" : taxMode);
+
 /**
  * Mirrors a tier as a Product + Price on the community's connected account.
- * Prices are immutable: a new amount, currency or interval makes a new Price
- * and archives the old one. Every create carries an idempotency key derived
+ * Prices are immutable: a new amount, currency, interval or tax behaviour
+ * makes a new Price and archives the old one (members keep the price they
+ * subscribed at until they switch). Every create carries an idempotency key derived
  * from the tier and what it asks for, so a retry never makes a duplicate.
  * Call it outside any database transaction.
  */
-export async function syncTierToStripe(client: Stripe, stripeAccount: string, tier: TierForStripe) {
+export async function syncTierToStripe(client: Stripe, stripeAccount: string, tier: TierForStripe, tax: TaxBehavior = "unspecified") {
   const scope = { stripeAccount };
   const metadata = { tier_id: tier.id, community_id: tier.communityId };
 
@@ -41,13 +46,14 @@ export async function syncTierToStripe(client: Stripe, stripeAccount: string, ti
 
   if (tier.stripePriceId) {
     const current = await client.prices.retrieve(tier.stripePriceId, {}, scope);
-    const same = current.unit_amount === unitAmount && current.currency === currency && current.recurring?.interval === interval;
+    const same = current.unit_amount === unitAmount && current.currency === currency && current.recurring?.interval === interval && (current.tax_behavior ?? "unspecified") === tax;
     if (same && current.active) return { productId, priceId: current.id };
   }
 
   let price = await client.prices.create(
-    { product: productId, unit_amount: unitAmount, currency, recurring: { interval }, metadata },
-    { ...scope, idempotencyKey: `tier-${tier.id}-price-${unitAmount}-${currency}-${interval}` },
+    { product: productId, unit_amount: unitAmount, currency, recurring: { interval }, metadata, ...(tax !== "unspecified" ? { tax_behavior: tax } : {}) },
+    // The key names what the price is; an untaxed one keeps the key it had before taxes existed here.
+    { ...scope, idempotencyKey: `tier-${tier.id}-price-${unitAmount}-${currency}-${interval}${tax === "unspecified" ? "" : `-${tax}`}` },
   );
   // Going back to an earlier amount replays that earlier (archived) Price: bring it back.
   if (!price.active) price = await client.prices.update(price.id, { active: true }, scope);

@@ -75,6 +75,16 @@ const signer = new Stripe("sk_test_fake_signer");
 
 type Saved = { objects: [string, Obj][]; owners: [string, string][]; refunds: [string, Obj[]][] };
 
+/** The fake's one tax rate (a demo registration), applied when Checkout enables automatic tax. */
+const DEMO_TAX_RATE = 0.1;
+
+/** What is charged and the tax in it: added on top (exclusive) or taken out of the price (inclusive). */
+function withTax(amount: number, behavior: string): { total: number; tax: number } {
+  if (behavior === "inclusive") return { total: amount, tax: amount - Math.round(amount / (1 + DEMO_TAX_RATE)) };
+  const tax = Math.round(amount * DEMO_TAX_RATE);
+  return { total: amount + tax, tax };
+}
+
 /** A price less a coupon, in minor units, as Stripe rounds it. */
 function discounted(unitAmount: number, coupon: Obj): number {
   if (coupon.percent_off != null) return Math.round(unitAmount * (1 - Number(coupon.percent_off) / 100));
@@ -210,6 +220,8 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       const amount = Number(form.unit_amount);
       if (!Number.isSafeInteger(amount) || amount < 0) return stripeError(res, 400, "Invalid integer: unit_amount", "unit_amount");
       const recurring = form.recurring as { interval?: string; interval_count?: string } | undefined;
+      const taxBehavior = String(form.tax_behavior ?? "unspecified");
+      if (!["inclusive", "exclusive", "unspecified"].includes(taxBehavior)) return stripeError(res, 400, "Invalid tax_behavior: must be one of inclusive, exclusive, or unspecified", "tax_behavior");
       return send(
         res,
         200,
@@ -223,6 +235,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
             unit_amount: amount,
             recurring: recurring ? { interval: recurring.interval, interval_count: Number(recurring.interval_count ?? 1) } : null,
             type: recurring ? "recurring" : "one_time",
+            tax_behavior: taxBehavior,
             metadata: form.metadata ?? {},
             created: now(),
           },
@@ -256,6 +269,16 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       if (form.payment_method_collection !== undefined && !["always", "if_required"].includes(String(form.payment_method_collection))) {
         return stripeError(res, 400, "Invalid payment_method_collection: must be one of always or if_required", "payment_method_collection");
       }
+      const automaticTax = (form.automatic_tax as { enabled?: string } | undefined)?.enabled === "true";
+      if (automaticTax) {
+        // As Stripe: the tax needs the customer's address (or leave to save the one typed at Checkout), and a taxed price says how.
+        const customerUpdate = form.customer_update as { address?: string } | undefined;
+        const customer = find(String(form.customer), account, "customer");
+        if (!customer?.address && customerUpdate?.address !== "auto") {
+          return stripeError(res, 400, "Automatic tax calculation in Checkout requires a valid address on the Customer. Add a valid address to the Customer or set `customer_update[address]` to 'auto' to save the address entered in Checkout to the Customer.", "automatic_tax[enabled]");
+        }
+        if (price.tax_behavior === "unspecified") return stripeError(res, 400, `Price ${price.id} has no tax_behavior; automatic tax needs inclusive or exclusive.`, "line_items[0][price]");
+      }
       const discounts = form.discounts as Record<string, { promotion_code?: string }> | undefined;
       let promotionCode: Obj | null = null;
       if (discounts) {
@@ -277,6 +300,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
           client_reference_id: form.client_reference_id ?? null,
           allow_promotion_codes: form.allow_promotion_codes === "true",
           payment_method_collection: form.payment_method_collection ?? "always",
+          automatic_tax: { enabled: automaticTax, liability: automaticTax ? { type: "self" } : null, status: automaticTax ? "complete" : null },
           discounts: promotionCode ? [{ promotion_code: promotionCode.id, coupon: null }] : [],
           metadata: form.metadata ?? {},
           subscription_data: form.subscription_data ?? {},
@@ -470,7 +494,8 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
     const price = (session.line_items as { data: { price: Obj }[] }).data[0]!.price;
     const promotionCode = (session.discounts as { promotion_code: string }[] | undefined)?.[0] ? find((session.discounts as { promotion_code: string }[])[0]!.promotion_code, account, "promotion_code") : null;
     const coupon = promotionCode ? find(String((promotionCode.promotion as { coupon: string }).coupon), account, "coupon") : null;
-    const due = coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number);
+    const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number), String(price.tax_behavior)) : null;
+    const due = taxed ? taxed.total : coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number);
     const amount = `${(due / 100).toFixed(2)} ${String(price.currency).toUpperCase()}${coupon ? ` (code ${promotionCode!.code}: was ${((price.unit_amount as number) / 100).toFixed(2)})` : ""} / ${(price.recurring as { interval: string }).interval}`;
     let declined = false;
     if (req.method === "POST" && session.status === "open") {
@@ -491,6 +516,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
             id: id("sub"),
             object: "subscription",
             ...(coupon ? { discount: { id: id("di"), object: "discount", coupon, promotion_code: promotionCode!.id, start: now() }, discounts: [] } : {}),
+            automatic_tax: session.automatic_tax ?? { enabled: false },
             // No card was asked for a trial with payment_method_collection=if_required.
             default_payment_method: cardless ? null : id("pm"),
             trial_settings: data.trial_settings ?? { end_behavior: { missing_payment_method: "create_invoice" } },
@@ -523,7 +549,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       declined ? 402 : 200,
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe (demo) — Checkout</title>
 <style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}.amount{font-size:28px;font-weight:600}button{width:100%;padding:12px;margin-top:8px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}.decline{background:#fff;color:#b42318;border:1px solid #b42318}.error{color:#b42318}a{display:block;margin-top:12px;text-align:center;color:#635bff}</style></head>
-<body><main><h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>
+<body><main><h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>${taxed ? `<p class="tax">Tax (demo ${DEMO_TAX_RATE * 100}% ${price.tax_behavior === "inclusive" ? "included" : "added"}): ${(taxed.tax / 100).toFixed(2)} ${String(price.currency).toUpperCase()}</p>` : ""}
 ${declined ? '<p class="error" role="alert">Your card was declined. Try again or use another card.</p>' : ""}
 ${done ? "<p>This checkout is complete.</p>" : startsCardless ? `<form method="post"><p>No card needed for the ${trial}-day trial.</p><button name="outcome" value="pay">Start free trial</button></form>` : `<form method="post"><button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
 <a href="${session.cancel_url}">← Back to the community</a></main></body></html>`,
@@ -580,7 +606,9 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
     const coupon = (subscription.discount as { coupon?: Obj } | undefined)?.coupon;
     const invoicesSoFar = [...objects.values()].filter((o) => o.object === "invoice" && (o.parent as { subscription_details?: { subscription?: string } } | undefined)?.subscription_details?.subscription === subscription.id).length;
     const couponApplies = coupon && (coupon.duration === "forever" || (coupon.duration === "once" && invoicesSoFar === 0) || (coupon.duration === "repeating" && invoicesSoFar < Number(coupon.duration_in_months)));
-    const amount = couponApplies ? discounted(item.price.unit_amount as number, coupon) : (item.price.unit_amount as number);
+    const beforeTax = couponApplies ? discounted(item.price.unit_amount as number, coupon) : (item.price.unit_amount as number);
+    const taxed = (subscription.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(beforeTax, String(item.price.tax_behavior)) : null;
+    const amount = taxed ? taxed.total : beforeTax;
     const paymentIntent = id("pi");
     const charge = store(
       { id: id("ch"), object: "charge", amount, amount_refunded: 0, refunded: false, currency: item.price.currency, payment_intent: paymentIntent, customer: subscription.customer, status: outcome === "paid" ? "succeeded" : "failed", created: now() },
@@ -599,6 +627,7 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
         currency: item.price.currency,
         amount_due: amount,
         amount_paid: outcome === "paid" ? amount : 0,
+        total_taxes: taxed ? [{ amount: taxed.tax, tax_behavior: item.price.tax_behavior, taxability_reason: "standard_rated", taxable_amount: taxed.total - (item.price.tax_behavior === "exclusive" ? taxed.tax : 0) }] : [],
         parent: { type: "subscription_details", subscription_details: { subscription: subscription.id, metadata: subscription.metadata } },
         payments: { object: "list", data: [{ object: "invoice_payment", status: outcome === "paid" ? "paid" : "open", payment: { type: "payment_intent", payment_intent: paymentIntent, charge: charge.id } }] },
         status_transitions: { paid_at: outcome === "paid" ? now() : null },

@@ -88,6 +88,9 @@ export const invoiceSchema = z
     created: unixTime,
     description: z.string().max(5000).nullish(),
     hosted_invoice_url: z.url({ protocol: /^https?$/ }).max(2000).nullish(),
+    // Stripe Tax: total_taxes in the current API, tax before 2025.
+    total_taxes: z.array(z.object({ amount })).nullish(),
+    tax: amount.nullish(),
     number: z.string().max(100).nullish(),
     status_transitions: z.object({ paid_at: unixTime.nullish() }).nullish(),
     subscription: ref.nullish(),
@@ -113,6 +116,7 @@ export const invoiceSchema = z
       chargeId: payment?.charge ?? invoice.charge ?? null,
       description: invoice.description ?? invoice.lines?.data[0]?.description ?? null,
       hostedInvoiceUrl: invoice.hosted_invoice_url ?? null,
+      tax: invoice.total_taxes ? invoice.total_taxes.reduce((sum, t) => sum + t.amount, 0) : (invoice.tax ?? 0),
       number: invoice.number ?? null,
     };
   });

@@ -89,6 +89,7 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
                     <td className="px-4 py-3 text-slate-600">{p.description ?? "—"}</td>
                     <td className="px-4 py-3 text-right tabular-nums">
                       {formatMoney(p.amount.toFixed(2), p.currency)}
+                      {Number(p.taxAmount) > 0 && <div className="text-xs text-slate-500">incl. {formatMoney(p.taxAmount.toFixed(2), p.currency)} tax</div>}
                       {Number(p.amountRefunded) > 0 && <div className="text-xs text-slate-500">−{formatMoney(p.amountRefunded.toFixed(2), p.currency)} refunded</div>}
                     </td>
                     <td className="px-4 py-3"><Badge tone={paymentStatus(p.status).tone}>{paymentStatus(p.status).label}</Badge></td>

@@ -91,6 +91,23 @@ export function SettingsForm({ values }: { values: Values }) {
           )}
         </Field>
       </fieldset>
+      <fieldset className="space-y-4 rounded-xl p-4 ring-1 ring-slate-200">
+        <legend className="px-1 text-sm font-medium">Taxes</legend>
+        <Field
+          id="taxMode"
+          label="Stripe Tax"
+          hint="Stripe computes sales tax and VAT where you are registered (set up Stripe Tax in your Stripe dashboard first); your Stripe account is liable. Changing it gives every tier a new Stripe price; members keep the price they subscribed at."
+          errors={errors?.taxMode}
+        >
+          {(aria) => (
+            <Select {...aria} name="taxMode" defaultValue={v("taxMode")}>
+              <option value="off">Off</option>
+              <option value="exclusive">On: tax added to the tier's price</option>
+              <option value="inclusive">On: tax included in the tier's price</option>
+            </Select>
+          )}
+        </Field>
+      </fieldset>
       <SubmitButton>Save settings</SubmitButton>
     </form>
   );
