@@ -40,6 +40,8 @@ export type PublicCommunity = {
   paymentsEnabled: boolean;
   status: string;
   showMemberCount: boolean;
+  /** How Stripe Tax touches the prices shown: added at checkout, already in them, or not at all. */
+  taxMode: "off" | "exclusive" | "inclusive";
   slug: string;
   name: string;
   description: string | null;
@@ -78,7 +80,8 @@ export async function getPublicCommunity(slug: string): Promise<PublicCommunity 
   if (!community || community.status === "archived") return null;
   const tenant = await withCommunity(community.id, readPublicTenantData);
   const { settings, stripeChargesEnabled, ...profile } = community;
-  return { ...profile, paymentsEnabled: stripeChargesEnabled, showMemberCount: readSettings(settings).showMemberCount, ...tenant };
+  const { showMemberCount, taxMode } = readSettings(settings);
+  return { ...profile, paymentsEnabled: stripeChargesEnabled, showMemberCount, taxMode, ...tenant };
 }
 
 export async function listFeaturedCommunities(limit = 6): Promise<PublicCommunity[]> {
@@ -93,6 +96,7 @@ export async function listFeaturedCommunities(limit = 6): Promise<PublicCommunit
       ...community,
       paymentsEnabled: stripeChargesEnabled,
       showMemberCount: readSettings(settings).showMemberCount,
+      taxMode: readSettings(settings).taxMode,
       ...(await withCommunity(community.id, readPublicTenantData)),
     })),
   );

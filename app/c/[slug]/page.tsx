@@ -99,6 +99,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                     {formatMoney(tier.price, tier.currency)}
                     <span className="text-base font-normal text-slate-500">/{tier.interval === "yearly" ? "year" : "month"}</span>
                   </p>
+                  {community.taxMode !== "off" && <p className="text-xs text-slate-500">{community.taxMode === "exclusive" ? "plus tax where it applies" : "tax included"}</p>}
                   {tier.trialDays > 0 && (
                     <p className="mt-1 text-sm font-medium text-emerald-700">
                       {tier.trialDays}-day free trial{tier.trialWithoutCard ? ", no card needed" : ""}

@@ -547,7 +547,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
     return send(
       res,
       declined ? 402 : 200,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe (demo) — Checkout</title>
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Stripe (demo) — Checkout</title>
 <style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}.amount{font-size:28px;font-weight:600}button{width:100%;padding:12px;margin-top:8px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}.decline{background:#fff;color:#b42318;border:1px solid #b42318}.error{color:#b42318}a{display:block;margin-top:12px;text-align:center;color:#635bff}</style></head>
 <body><main><h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>${taxed ? `<p class="tax">Tax (demo ${DEMO_TAX_RATE * 100}% ${price.tax_behavior === "inclusive" ? "included" : "added"}): ${(taxed.tax / 100).toFixed(2)} ${String(price.currency).toUpperCase()}</p>` : ""}
 ${declined ? '<p class="error" role="alert">Your card was declined. Try again or use another card.</p>' : ""}
