@@ -5,13 +5,14 @@ import { signInAs, type DemoUser } from "./support/auth";
 // scroll inside their own box), and the header's links fold into a menu.
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
-const PAGES: Record<Exclude<DemoUser, "Erin Newcomer">, string[]> = {
+const PAGES: Record<Exclude<DemoUser, "Erin Newcomer" | "Erin (second account)">, string[]> = {
   "Alice Owner": [
     "/dashboard",
     "/dashboard/pixel-guild",
     "/dashboard/pixel-guild/members",
     "/dashboard/pixel-guild/payments",
     "/dashboard/pixel-guild/tiers",
+    "/dashboard/pixel-guild/promotions",
     "/dashboard/pixel-guild/bot",
     "/dashboard/pixel-guild/payouts",
     "/dashboard/pixel-guild/settings",

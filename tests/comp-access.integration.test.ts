@@ -101,6 +101,6 @@ describe("comp access", () => {
     const theirs = await other.member();
     await expect(c.grant(theirs)).rejects.toThrow(COMP_ERRORS.memberGone);
     expect(grantCompSchema.safeParse({ memberId: m, tierId: c.gold, until: "next week", note: "" }).success).toBe(false);
-    expect(await other.inScope((tx) => tx.compGrant.count())).toBe(0);
+    expect(await other.inScope((tx) => tx.accessGrant.count())).toBe(0);
   });
 });

@@ -68,10 +68,10 @@ describe("erasing an account", () => {
     const erased = await payingMember("erase_me");
     const bystander = await payingMember("erase_bystander");
     // The owner once gave them a tier for free, with a note about them.
-    await inScope((tx) => tx.compGrant.create({ data: { communityId: community.id, memberId: erased.memberId, tierId, note: "erase_me's moderator grant" } }));
+    await inScope((tx) => tx.accessGrant.create({ data: { communityId: community.id, memberId: erased.memberId, tierId, note: "erase_me's moderator grant" } }));
 
     await eraseAccount(erased.user.id, { client: () => client });
-    const comps = await inScope((tx) => tx.compGrant.findMany({ where: { memberId: erased.memberId }, select: { note: true, revokedAt: true } }));
+    const comps = await inScope((tx) => tx.accessGrant.findMany({ where: { memberId: erased.memberId }, select: { note: true, revokedAt: true } }));
     expect(comps).toEqual([{ note: null, revokedAt: expect.any(Date) }]);
 
     expect(h.fake.objects.get(erased.stripeSubscriptionId)!.status).toBe("canceled");

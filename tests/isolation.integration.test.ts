@@ -126,9 +126,9 @@ const tables: TableCase[] = [
     change: { status: "sent" },
   },
   {
-    table: "comp_grants",
-    delegate: "compGrant",
-    id: (r) => r.compGrantId,
+    table: "access_grants",
+    delegate: "accessGrant",
+    id: (r) => r.accessGrantId,
     newRow: async (t) => ({ communityId: t.communityId, memberId: t.memberId, tierId: t.tierId, note: "intruder" }),
     change: { note: "changed" },
   },

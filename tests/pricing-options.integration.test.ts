@@ -18,7 +18,7 @@ import { tierInputSchema } from "../lib/tiers/validation";
 import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
 import { asOwner, createUser } from "./support/fixtures";
-import { paidCommunity, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+import { paidCommunity, signedEvent, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
 
 let h: StripeHarness;
 beforeAll(async () => {
@@ -173,5 +173,84 @@ describe("Stripe Tax", () => {
     const paid = await taxed("inclusive");
     const { payment } = await payTaxed(paid);
     expect([payment.amount.toFixed(2), payment.taxAmount.toFixed(2)]).toEqual(["10.00", "0.91"]);
+  });
+});
+
+describe("passes (one payment)", () => {
+  const passTier = (fields: Record<string, string>) =>
+    tierInputSchema.parse({ name: `Pass ${Math.random().toString(36).slice(2, 8)}`, description: "", price: "50.00", currency: "USD", interval: "once", features: "", discordRoleId: "123456789012345679", extraRoleIds: "", maxMembers: "", trialDays: "0", ...fields });
+
+  async function buy(paid: PaidCommunity, tierId: string, amount?: string) {
+    const actor = await actorOf("pass_buyer");
+    const { url } = await startCheckout(tierId, { actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost" }, h.client);
+    const answer = await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay", ...(amount ? { amount } : {}) }), redirect: "manual" });
+    const deliveries = await h.take();
+    for (const d of deliveries) await h.deliver(d);
+    const memberId = (await paid.inScope((tx) => tx.communityMember.findFirstOrThrow({ where: { userId: actor.id }, select: { id: true } }))).id;
+    return { actor, url, answer, deliveries, memberId };
+  }
+  const standing = (paid: PaidCommunity, memberId: string) =>
+    paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true } }));
+
+  it("a lifetime pass: one payment in payment mode, access for good, roles, once per session however often the webhook comes", async () => {
+    const paid = await paidCommunity(h);
+    const { tierId } = await createTier(passTier({ name: "Lifetime" }), paid.community, paid.inScope, h.client);
+    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: { stripePriceId: true } }));
+    expect(h.fake.objects.get(tier.stripePriceId!)).toMatchObject({ type: "one_time", recurring: null, unit_amount: 5000 });
+    const { url, answer, deliveries, memberId } = await buy(paid, tierId);
+    expect(answer.status).toBe(303);
+    expect(sessionOf(url)).toMatchObject({ mode: "payment", payment_status: "paid", amount_total: 5000 });
+    expect((sessionOf(url).payment_intent_data as { application_fee_amount: string }).application_fee_amount).toBe("250");
+    expect(await standing(paid, memberId)).toEqual({ subscriptionStatus: "pass", subscriptionTier: "Lifetime", subscriptionExpiresAt: null });
+    const { rolePlan } = await import("../lib/discord/desired-roles");
+    expect([...(await paid.inScope((tx) => rolePlan(tx, memberId, new Date())))!.desired]).toEqual(["123456789012345679"]);
+    // Stripe delivers again: nothing more is recorded.
+    for (const d of deliveries) await h.deliver({ ...d, ...signedEvent(d.type, JSON.parse(d.raw).data.object, paid.account) });
+    const payments = await paid.inScope((tx) => tx.payment.findMany({ where: { memberId }, select: { amount: true, stripePaymentIntentId: true } }));
+    expect(payments.map((p) => p.amount.toFixed(2))).toEqual(["50.00"]);
+    expect(payments[0]!.stripePaymentIntentId).toMatch(/^pi_/);
+    // A second pass while holding one is refused.
+    const holder = await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { userId: true, discordUserId: true } }));
+    await expect(startCheckout(tierId, { actor: { id: holder.userId, discordId: holder.discordUserId, username: "again" }, community: paid.community, inScope: paid.inScope, origin: "http://localhost" }, h.client)).rejects.toThrow(CHECKOUT_ERRORS.passHeld);
+  });
+
+  it("a 30-day pass ends on its day; a refunded pass ends at once", async () => {
+    const paid = await paidCommunity(h);
+    const { tierId } = await createTier(passTier({ name: "Month pass", price: "9.00", accessDays: "30" }), paid.community, paid.inScope, h.client);
+    const first = await buy(paid, tierId);
+    const expires = (await standing(paid, first.memberId)).subscriptionExpiresAt!;
+    expect(Math.round((expires.getTime() - Date.now()) / 86_400_000)).toBe(30);
+    const { advanceLapses } = await import("../lib/billing/lapse-sweep");
+    expect(await advanceLapses(paid.community.id, new Date(Date.now() + 31 * 86_400_000))).toEqual([{ memberId: first.memberId, status: "none" }]);
+
+    const second = await buy(paid, tierId);
+    expect((await standing(paid, second.memberId)).subscriptionStatus).toBe("pass");
+    const pi = (await paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { memberId: second.memberId }, select: { stripePaymentIntentId: true } }))).stripePaymentIntentId!;
+    await h.client.refunds.create({ payment_intent: pi }, { stripeAccount: paid.account });
+    for (const d of await h.take()) await h.deliver(d);
+    expect((await standing(paid, second.memberId)).subscriptionStatus).toBe("none");
+  });
+
+  it("pay what you want: the member's amount, at least the minimum", async () => {
+    const paid = await paidCommunity(h);
+    const { tierId } = await createTier(passTier({ name: "Supporter pass", price: "5.00", payWhatYouWant: "on", suggestedPrice: "12.00" }), paid.community, paid.inScope, h.client);
+    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: { stripePriceId: true } }));
+    expect(h.fake.objects.get(tier.stripePriceId!)).toMatchObject({ unit_amount: null, custom_unit_amount: { minimum: 500, preset: 1200 } });
+    const low = await buy(paid, tierId, "3.00");
+    expect(low.answer.status).toBe(400);
+    expect(await low.answer.text()).toContain("Enter at least 5.00 USD.");
+    expect((await standing(paid, low.memberId)).subscriptionStatus).toBe("none");
+    const generous = await buy(paid, tierId, "20.00");
+    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { memberId: generous.memberId }, select: { amount: true } }));
+    expect(payment.amount.toFixed(2)).toBe("20.00");
+  });
+
+  it("only a pass has days, a chosen price or no trial", () => {
+    const base = { name: "X", description: "", price: "5.00", currency: "USD", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "" };
+    const issues = (fields: Record<string, string>) => tierInputSchema.safeParse({ ...base, trialDays: "0", ...fields }).error?.issues.map((i) => i.path.join(".")) ?? [];
+    expect(issues({ interval: "monthly", accessDays: "30" })).toEqual(["accessDays"]);
+    expect(issues({ interval: "monthly", payWhatYouWant: "on" })).toEqual(["payWhatYouWant"]);
+    expect(issues({ interval: "once", trialDays: "7" })).toEqual(["trialDays"]);
+    expect(issues({ interval: "once", payWhatYouWant: "on", suggestedPrice: "2.00" })).toEqual(["suggestedPrice"]);
   });
 });

@@ -4,7 +4,8 @@ import { db } from "../db/client";
 import { readInCommunity, type TenantTx } from "../db/scopes";
 import { Prisma } from "../generated/prisma/client";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
-import { applicationFeePercent } from "./plans";
+import { applicationFeeAmount, applicationFeePercent } from "./plans";
+import { toMinorUnits } from "./money";
 import { hasFreeSeat } from "./seats";
 import { usablePromotion } from "./promotions";
 import { readSettings } from "../communities/validation";
@@ -24,6 +25,7 @@ export const CHECKOUT_ERRORS = {
   already: "You already have this membership. Manage it from your memberships page.",
   otherTier: "You already subscribe to another tier here. Switch to this one instead: you pay only the prorated difference.",
   promoInvalid: "That promotion code can't be used for this tier any more. Subscribe without it, or ask the community for a new one.",
+  passHeld: "You already hold a pass here. It shows in your memberships.",
 } as const;
 
 
@@ -51,7 +53,7 @@ export async function startCheckout(
   const { tier, member, promotion } = await inScope(async (tx) => {
     const tier = await tx.subscriptionTier.findUnique({
       where: { id: tierId },
-      select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true, trialDays: true, trialWithoutCard: true },
+      select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true, trialDays: true, trialWithoutCard: true, interval: true, price: true, currency: true },
     });
     if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(CHECKOUT_ERRORS.unknownTier);
     // Subscribing makes you a member; the subscription itself arrives by webhook.
@@ -62,8 +64,9 @@ export async function startCheckout(
       update: { isActive: true, removedAt: null },
       select: { id: true, stripeCustomerId: true },
     });
+    if (tier.interval === "once" && (await heldPass(tx, member.id))) throw new ActionError(CHECKOUT_ERRORS.passHeld, undefined, CHECKOUT_CODES.alreadyThisTier);
     // One live subscription per member and community: another tier is a switch (prorated), not a second bill.
-    const live = await liveSubscriptionOf(tx, member.id);
+    const live = tier.interval === "once" ? null : await liveSubscriptionOf(tx, member.id);
     if (live?.tierId === tier.id || live?.tierName === tier.name) throw new ActionError(CHECKOUT_ERRORS.already, undefined, CHECKOUT_CODES.alreadyThisTier);
     if (live) throw new ActionError(CHECKOUT_ERRORS.otherTier, undefined, CHECKOUT_CODES.alreadyOtherTier);
     if (!(await hasFreeSeat(tx, tier))) throw new ActionError(CHECKOUT_ERRORS.soldOut);
@@ -86,23 +89,33 @@ export async function startCheckout(
   }
 
   const page = `${origin}/c/${community.slug}`;
+  const once = tier.interval === "once";
+  // A pass is one payment (the fee as an amount: the tier's price, or its minimum for pay what you want).
+  const purchase = once
+    ? {
+        mode: "payment" as const,
+        payment_intent_data: { metadata, application_fee_amount: applicationFeeAmount(toMinorUnits(tier.price.toFixed(2), tier.currency), community.subscriptionTier) },
+      }
+    : {
+        mode: "subscription" as const,
+        subscription_data: {
+          metadata,
+          application_fee_percent: applicationFeePercent(community.subscriptionTier),
+          ...(tier.trialDays > 0 ? { trial_period_days: tier.trialDays } : {}),
+          // A trial started without a card ends in cancellation if none was added (access ends with it).
+          ...(tier.trialDays > 0 && tier.trialWithoutCard ? { trial_settings: { end_behavior: { missing_payment_method: "cancel" as const } } } : {}),
+        },
+        ...(tier.trialDays > 0 && tier.trialWithoutCard ? { payment_method_collection: "if_required" as const } : {}),
+      };
   const session = await client.checkout.sessions.create(
     {
-      mode: "subscription",
+      ...purchase,
       customer: customerId,
       client_reference_id: member.id,
       line_items: [{ price: tier.stripePriceId!, quantity: 1 }],
       // A code from the link is applied; otherwise the member may type one (Stripe takes one or the other).
       ...(promotion ? { discounts: [{ promotion_code: promotion.stripePromotionCodeId }] } : { allow_promotion_codes: true }),
       metadata,
-      subscription_data: {
-        metadata,
-        application_fee_percent: applicationFeePercent(community.subscriptionTier),
-        ...(tier.trialDays > 0 ? { trial_period_days: tier.trialDays } : {}),
-        // A trial started without a card ends in cancellation if none was added (access ends with it).
-        ...(tier.trialDays > 0 && tier.trialWithoutCard ? { trial_settings: { end_behavior: { missing_payment_method: "cancel" as const } } } : {}),
-      },
-      ...(tier.trialDays > 0 && tier.trialWithoutCard ? { payment_method_collection: "if_required" as const } : {}),
       // Stripe Tax, the community's own account liable; Checkout asks for the address it needs and saves it on the customer.
       ...(taxMode !== "off" ? { automatic_tax: { enabled: true, liability: { type: "self" as const } }, customer_update: { address: "auto" as const } } : {}),
       success_url: `${page}/welcome?session_id={CHECKOUT_SESSION_ID}`,
@@ -122,6 +135,14 @@ export async function startCheckout(
     }),
   );
   return { url: session.url };
+}
+
+/** A pass the member holds now (not expired, its payment not refunded), if any. */
+export function heldPass(tx: TenantTx, memberId: string, now = new Date()) {
+  return tx.accessGrant.findFirst({
+    where: { memberId, kind: "pass", revokedAt: null, OR: [{ until: null }, { until: { gt: now } }] },
+    select: { id: true, until: true },
+  });
 }
 
 /** The member's one live subscription in this community (duplicates being refunded aside), if any. */
@@ -148,7 +169,7 @@ export async function membershipStatus(communityId: string, userId: string) {
     memberId: member?.id ?? null,
     status: member?.status ?? "none",
     tier: member?.tier ?? null,
-    active: !!member && ["active", "trialing"].includes(member.status),
+    active: !!member && ["active", "trialing", "pass", "comp"].includes(member.status),
     // Whether the bot has put them into the server yet (and if not, why).
     guildStatus: member?.guild_status ?? "unknown",
   };

@@ -16,7 +16,7 @@ type MemberFacts = {
   subscriptionExpiresAt: Date | null;
   totalSpent: Prisma.Decimal;
   subscriptions: { status: string; tierName: string; currentPeriodEnd: string; gracePeriodEndsAt: string | null; restrictedUntil: string | null; canceledAt: string | null }[];
-  comps: { tierName: string; until: string | null }[];
+  grants: { tierName: string; until: string | null; kind: "comp" | "pass" }[];
   openDisputes: number;
   spent: Prisma.Decimal;
 };
@@ -48,9 +48,11 @@ export async function refreshMember(tx: TenantTx, memberId: string, now: Date, o
            coalesce((SELECT json_agg(json_build_object('status', s.status, 'tierName', s.tier_name, 'currentPeriodEnd', s.current_period_end,
                                                        'gracePeriodEndsAt', s.grace_period_ends_at, 'restrictedUntil', s.restricted_until, 'canceledAt', s.canceled_at))
                        FROM subscriptions s WHERE s.community_id = m.community_id AND s.member_id = m.id AND s.duplicate_of IS NULL), '[]') AS subscriptions,
-           coalesce((SELECT json_agg(json_build_object('tierName', t.name, 'until', c.until))
-                       FROM comp_grants c JOIN subscription_tiers t ON t.community_id = c.community_id AND t.id = c.tier_id
-                      WHERE c.community_id = m.community_id AND c.member_id = m.id AND c.revoked_at IS NULL), '[]') AS comps,
+           coalesce((SELECT json_agg(json_build_object('tierName', t.name, 'until', g.until, 'kind', g.kind))
+                       FROM access_grants g JOIN subscription_tiers t ON t.community_id = g.community_id AND t.id = g.tier_id
+                       LEFT JOIN payments gp ON gp.community_id = g.community_id AND gp.id = g.payment_id
+                      WHERE g.community_id = m.community_id AND g.member_id = m.id AND g.revoked_at IS NULL
+                        AND (gp.id IS NULL OR gp.status <> 'refunded')), '[]') AS grants,
            (SELECT count(*)::int FROM payments p WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = 'disputed') AS "openDisputes",
            (SELECT coalesce(sum(p.amount - p.amount_refunded), 0) FROM payments p
              WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = ANY(${SPENT_STATUSES})) AS spent
@@ -67,8 +69,8 @@ export async function refreshMember(tx: TenantTx, memberId: string, now: Date, o
   const openDisputes = member.openDisputes;
   const totalSpent = new Prisma.Decimal(member.spent);
   const before: Standing = { status: member.subscriptionStatus, tier: member.subscriptionTier, expiresAt: member.subscriptionExpiresAt };
-  const comps = member.comps.map((c) => ({ tierName: c.tierName, until: c.until ? new Date(c.until) : null }));
-  const after = memberStanding(subscriptions, { openDisputes, now, comps });
+  const grants = member.grants.map((g) => ({ tierName: g.tierName, until: g.until ? new Date(g.until) : null, kind: g.kind }));
+  const after = memberStanding(subscriptions, { openDisputes, now, grants });
 
   const changed = before.status !== after.status || before.tier !== after.tier;
   const expiryChanged = before.expiresAt?.getTime() !== after.expiresAt?.getTime();
@@ -97,6 +99,7 @@ const LAPSING = ["past_due", "restricted", "unpaid"];
 function standingAuditAction(from: string, to: string): string | null {
   // A comp's start is the owner's own act (audited there); its end may be the calendar's.
   if (from === "comp" && to !== "comp") return "membership.comp_ended";
+  if (from === "pass" && to !== "pass") return "membership.pass_ended";
   if (to === "past_due") return "membership.grace_started";
   if (to === "restricted") return "membership.restricted";
   if (to === "unpaid" && LAPSING.includes(from)) return "membership.removed_for_nonpayment";

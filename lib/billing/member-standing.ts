@@ -16,14 +16,14 @@ export type SubscriptionFacts = {
 
 export type Standing = { status: string; tier: string | null; expiresAt: Date | null };
 
-/** A tier the owner gives for free (comp access), as it stands now: not revoked, not expired. */
-export type CompFacts = { tierName: string; until: Date | null };
+/** Access that is not a subscription, as it stands now (not revoked, its payment not refunded): a comp or a pass. */
+export type GrantFacts = { tierName: string; until: Date | null; kind: "comp" | "pass" };
 
 /**
  * Member statuses that give access to the paid roles (past_due only within its
  * grace period) and so hold a seat against a tier's member cap.
  */
-export const ACCESS_GIVING = ["active", "trialing", "past_due", "comp"] as const;
+export const ACCESS_GIVING = ["active", "trialing", "past_due", "comp", "pass"] as const;
 export const SEAT_HOLDING: string[] = [...ACCESS_GIVING];
 
 /**
@@ -45,21 +45,25 @@ function best(subscriptions: SubscriptionFacts[]): SubscriptionFacts | undefined
   )[0];
 }
 
-/** The comp that lasts longest (for good beats any date). */
-function longest(comps: CompFacts[]): CompFacts | undefined {
-  return [...comps].sort((a, b) => (b.until?.getTime() ?? Infinity) - (a.until?.getTime() ?? Infinity))[0];
+/** The grant that lasts longest (for good beats any date; a pass beats a comp of the same length). */
+function longest(grants: GrantFacts[]): GrantFacts | undefined {
+  return [...grants].sort((a, b) => (b.until?.getTime() ?? Infinity) - (a.until?.getTime() ?? Infinity) || (a.kind === "pass" ? -1 : 1))[0];
 }
 
 /**
- * The member's standing from all they hold: a paid tier that is up to date
- * wins; else a comp the owner gave; else what their subscriptions say (past
- * due, restricted, canceled...).
+ * The member's standing from all they hold: a subscription that is up to date
+ * wins; else a pass they bought or a comp the owner gave; else what their
+ * subscriptions say (past due, restricted, canceled...). One rule for every
+ * kind of purchase, so roles, the portal and the dashboard agree.
  */
-export function memberStanding(subscriptions: SubscriptionFacts[], facts: { openDisputes: number; now: Date; comps?: CompFacts[] }): Standing {
+export function memberStanding(subscriptions: SubscriptionFacts[], facts: { openDisputes: number; now: Date; grants?: GrantFacts[] }): Standing {
   const top = best(subscriptions);
-  const comp = longest((facts.comps ?? []).filter((c) => c.until === null || c.until > facts.now));
+  const grant = longest((facts.grants ?? []).filter((g) => g.until === null || g.until > facts.now));
   const paidUpToDate = top && (top.status === "active" || top.status === "trialing");
-  if (comp && !paidUpToDate) return { status: "comp", tier: comp.tierName, expiresAt: comp.until };
+  if (grant && !paidUpToDate) {
+    const standing = { status: grant.kind, tier: grant.tierName, expiresAt: grant.until };
+    return facts.openDisputes > 0 ? { ...standing, status: "suspended" } : standing;
+  }
   if (!top) return { status: "none", tier: null, expiresAt: null };
   let standing: Standing;
   switch (top.status) {

@@ -94,7 +94,8 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
           interval: current?.interval ?? null,
           saveOffer: m.saveOfferRedeemedAt ? null : saveOfferOf(m.community.settings),
           switchable: tiers
-            .filter((t) => t.id !== current?.id && t.name !== sub.tierName && t.stripePriceId)
+            // A pass is bought on the community's page, not switched to.
+            .filter((t) => t.id !== current?.id && t.name !== sub.tierName && t.stripePriceId && t.interval !== "once")
             .map((t) => ({ id: t.id, name: t.name, price: t.price.toFixed(2), currency: t.currency, interval: t.interval, soldOut: t.soldOut })),
         };
       });

@@ -8,6 +8,7 @@ const MEMBER: Record<string, { label: string; tone: Tone }> = {
   active: { label: "active", tone: "success" },
   trialing: { label: "trial", tone: "success" },
   comp: { label: "free access", tone: "success" },
+  pass: { label: "pass", tone: "success" },
   past_due: { label: "past due", tone: "warning" },
   restricted: { label: "restricted: payment needed", tone: "danger" },
   unpaid: { label: "unpaid", tone: "danger" },

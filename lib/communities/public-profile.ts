@@ -30,6 +30,9 @@ export type PublicTier = {
   interval: string;
   trialDays: number;
   trialWithoutCard: boolean;
+  accessDays: number | null;
+  payWhatYouWant: boolean;
+  suggestedPrice: string | null;
   features: string[];
   maxMembers: number | null;
   soldOut: boolean;
@@ -56,7 +59,7 @@ async function readPublicTenantData(tx: TenantTx) {
   const tiers = await tx.subscriptionTier.findMany({
     where: { isActive: true },
     orderBy: [{ sortOrder: "asc" }, { price: "asc" }],
-    select: { id: true, name: true, description: true, price: true, currency: true, interval: true, trialDays: true, trialWithoutCard: true, features: true, maxMembers: true },
+    select: { id: true, name: true, description: true, price: true, currency: true, interval: true, trialDays: true, trialWithoutCard: true, accessDays: true, payWhatYouWant: true, suggestedPrice: true, features: true, maxMembers: true },
   });
   const memberCount = await tx.communityMember.count({ where: { isActive: true } });
   const paying = await tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: SEAT_HOLDING } }, _count: true });
@@ -67,6 +70,7 @@ async function readPublicTenantData(tx: TenantTx) {
       ...tier,
       soldOut: tier.maxMembers !== null && (payingByTier.get(tier.name) ?? 0) >= tier.maxMembers,
       price: tier.price.toFixed(2),
+      suggestedPrice: tier.suggestedPrice?.toFixed(2) ?? null,
       features: Array.isArray(tier.features) ? tier.features.filter((f): f is string => typeof f === "string") : [],
     })),
   };

@@ -25,8 +25,8 @@ export function managedRoles(tiers: TierRoles[]): Set<string> {
 /**
  * The roles a member should hold, from our rows alone: the roles of the tiers
  * of their subscriptions that give access (active, trialing, or past due
- * within the grace period) and of the tiers the owner gave them for free
- * (comp access), the community's lapsed role instead while a failed
+ * within the grace period), of the passes they bought and of the tiers the
+ * owner gave them for free, the community's lapsed role instead while a failed
  * payment is in its restricted stage, none while a payment is disputed or once
  * the member was removed or erased.
  */
@@ -40,8 +40,12 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
         select: { status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, restrictedUntil: true, currentPeriodEnd: true },
       }),
     () => tx.discordBotConfig.findFirst({ select: { lapsedRoleId: true } }),
-    // Tiers the owner gave for free, still in force.
-    () => tx.compGrant.findMany({ where: { memberId, revokedAt: null, OR: [{ until: null }, { until: { gt: now } }] }, select: { tierId: true } }),
+    // Passes bought and tiers the owner gave for free, still in force (a refunded pass is not).
+    () =>
+      tx.accessGrant.findMany({
+        where: { memberId, revokedAt: null, AND: [{ OR: [{ until: null }, { until: { gt: now } }] }, { OR: [{ paymentId: null }, { payment: { status: { not: "refunded" } } }] }] },
+        select: { tierId: true },
+      }),
   );
   // An erased member's Discord id is gone once their roles were removed.
   if (!member || !member.discordUserId) return null;

@@ -61,8 +61,8 @@ export async function endMembership(tx: TenantTx, communityId: string, memberId:
     select: { id: true },
   });
   // Free access ends with the membership; an erased member's notes about them go too.
-  await tx.compGrant.updateMany({ where: { memberId, revokedAt: null }, data: { revokedAt: how.now } });
-  if (how.erase) await tx.compGrant.updateMany({ where: { memberId }, data: { note: null } });
+  await tx.accessGrant.updateMany({ where: { memberId, revokedAt: null }, data: { revokedAt: how.now } });
+  if (how.erase) await tx.accessGrant.updateMany({ where: { memberId }, data: { note: null } });
   await refreshMember(tx, memberId, how.now);
   await enqueueJob(tx, JOB_KINDS.finishMemberExit, { communityId, memberId }, { key: `member_exit:${memberId}` });
 }

@@ -36,7 +36,7 @@ export async function grantComp(tx: TenantTx, communityId: string, actor: Actor,
   ];
   if (!member || !member.isActive || member.erasedAt) throw new ActionError(COMP_ERRORS.memberGone);
   if (!tier) throw new ActionError("Please correct the highlighted fields.", { tierId: [COMP_ERRORS.tierGone] });
-  const grant = await tx.compGrant.create({
+  const grant = await tx.accessGrant.create({
     data: { communityId, memberId: member.id, tierId: tier.id, until: input.until, note: input.note, grantedBy: actor.id },
     select: { id: true },
   });
@@ -46,7 +46,7 @@ export async function grantComp(tx: TenantTx, communityId: string, actor: Actor,
 }
 
 export async function revokeComp(tx: TenantTx, communityId: string, actor: Actor, input: z.output<typeof revokeCompSchema>, now = new Date()) {
-  const revoked = await tx.compGrant.updateMany({
+  const revoked = await tx.accessGrant.updateMany({
     where: { id: input.grantId.toLowerCase(), memberId: input.memberId.toLowerCase(), revokedAt: null },
     data: { revokedAt: now, revokedBy: actor.id },
   });

@@ -6,7 +6,7 @@ import { Prisma } from "../generated/prisma/client";
 import { inTurn, type TenantTx } from "../db/scopes";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 
-export const MEMBER_STATUSES = ["none", "active", "trialing", "comp", "past_due", "restricted", "unpaid", "suspended", "canceled", "incomplete", "paused"] as const;
+export const MEMBER_STATUSES = ["none", "active", "trialing", "pass", "comp", "past_due", "restricted", "unpaid", "suspended", "canceled", "incomplete", "paused"] as const;
 export const PAGE_SIZE = 50;
 
 const cursorSchema = z.object({ k: z.string().max(64), id: z.uuid() });
@@ -102,7 +102,7 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
   const member = await tx.communityMember.findUnique({ where: { id: memberId }, select: { ...memberRowSelect, userId: true, stripeCustomerId: true, isActive: true, removedAt: true, erasedAt: true } });
   if (!member) return null;
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
-  const [subscriptions, payments, roleSyncs, events, notices, compGrants] = await inTurn(
+  const [subscriptions, payments, roleSyncs, events, notices, accessGrants] = await inTurn(
     () => tx.subscription.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, select: { id: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, canceledAt: true, createdAt: true, cancellationFeedback: true, cancellationComment: true } }),
     () => tx.payment.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 24, select: { id: true, amount: true, amountRefunded: true, currency: true, status: true, processedAt: true, description: true } }),
     () => tx.discordRoleSync.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, outcome: true, added: true, removed: true, reason: true, createdAt: true } }),
@@ -110,8 +110,8 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
     () => tx.analyticsEvent.findMany({ where: { userId: member.userId, timestamp: { gte: yearAgo } }, orderBy: { timestamp: "desc" }, take: 20, select: { id: true, eventName: true, timestamp: true } }),
     // What was sent to them (receipts, reminders, win-back): the owner sees the recovery at work.
     () => tx.memberNotice.findMany({ where: { memberId, status: "sent" }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, kind: true, channel: true, sentAt: true } }),
-    () => tx.compGrant.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 20, select: { id: true, until: true, note: true, createdAt: true, revokedAt: true, tier: { select: { name: true } } } }),
+    () => tx.accessGrant.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 20, select: { id: true, until: true, note: true, createdAt: true, revokedAt: true, tier: { select: { name: true } } } }),
   );
   const { userId: _userId, ...visible } = member;
-  return { member: visible, subscriptions, payments, roleSyncs, events, notices, compGrants };
+  return { member: visible, subscriptions, payments, roleSyncs, events, notices, accessGrants };
 }

@@ -12,6 +12,8 @@ export type TierForStripe = {
   isActive: boolean;
   stripeProductId: string | null;
   stripePriceId: string | null;
+  payWhatYouWant: boolean;
+  suggestedPrice: { toString(): string } | null;
 };
 
 const STRIPE_INTERVAL = { monthly: "month", yearly: "year" } as const;
@@ -41,19 +43,29 @@ export async function syncTierToStripe(client: Stripe, stripeAccount: string, ti
 
   const unitAmount = toMinorUnits(tier.price, tier.currency);
   const currency = tier.currency.toLowerCase();
-  const interval = STRIPE_INTERVAL[tier.interval as keyof typeof STRIPE_INTERVAL];
-  if (!interval) throw new Error(`unknown interval ${tier.interval}`);
+  const once = tier.interval === "once";
+  const interval = once ? null : STRIPE_INTERVAL[tier.interval as keyof typeof STRIPE_INTERVAL];
+  if (!once && !interval) throw new Error(`unknown interval ${tier.interval}`);
+  // A pass at the member's price: Stripe's custom amount, the tier's price its minimum.
+  const preset = tier.payWhatYouWant && tier.suggestedPrice ? toMinorUnits(tier.suggestedPrice, tier.currency) : null;
+  const amount = tier.payWhatYouWant
+    ? { custom_unit_amount: { enabled: true, minimum: unitAmount, ...(preset ? { preset } : {}) } }
+    : { unit_amount: unitAmount };
 
   if (tier.stripePriceId) {
     const current = await client.prices.retrieve(tier.stripePriceId, {}, scope);
-    const same = current.unit_amount === unitAmount && current.currency === currency && current.recurring?.interval === interval && (current.tax_behavior ?? "unspecified") === tax;
+    const sameAmount = tier.payWhatYouWant
+      ? current.custom_unit_amount?.minimum === unitAmount && (current.custom_unit_amount?.preset ?? null) === preset
+      : current.unit_amount === unitAmount && !current.custom_unit_amount;
+    const same = sameAmount && current.currency === currency && (current.recurring?.interval ?? null) === interval && (current.tax_behavior ?? "unspecified") === tax;
     if (same && current.active) return { productId, priceId: current.id };
   }
 
+  const shape = tier.payWhatYouWant ? `pwyw-${unitAmount}-${preset ?? "none"}` : `${unitAmount}`;
   let price = await client.prices.create(
-    { product: productId, unit_amount: unitAmount, currency, recurring: { interval }, metadata, ...(tax !== "unspecified" ? { tax_behavior: tax } : {}) },
+    { product: productId, currency, ...amount, ...(interval ? { recurring: { interval } } : {}), metadata, ...(tax !== "unspecified" ? { tax_behavior: tax } : {}) },
     // The key names what the price is; an untaxed one keeps the key it had before taxes existed here.
-    { ...scope, idempotencyKey: `tier-${tier.id}-price-${unitAmount}-${currency}-${interval}${tax === "unspecified" ? "" : `-${tax}`}` },
+    { ...scope, idempotencyKey: `tier-${tier.id}-price-${shape}-${currency}-${interval ?? "once"}${tax === "unspecified" ? "" : `-${tax}`}` },
   );
   // Going back to an earlier amount replays that earlier (archived) Price: bring it back.
   if (!price.active) price = await client.prices.update(price.id, { active: true }, scope);

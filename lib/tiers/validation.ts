@@ -39,7 +39,7 @@ export const tierInputSchema = z
       .trim()
       .toUpperCase()
       .refine((c) => CURRENCIES.has(c), "must be an ISO currency code, e.g. USD"),
-    interval: z.enum(["monthly", "yearly"], { message: "must be monthly or yearly" }),
+    interval: z.enum(["monthly", "yearly", "once"], { message: "must be monthly, yearly or one payment" }),
     features,
     discordRoleId: z
       .string({ message: "must be picked: a role of your server, or “No role”" })
@@ -54,9 +54,27 @@ export const tierInputSchema = z
       .pipe(z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000).nullable()),
     trialDays: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").max(730, "must be 730 or fewer"),
     trialWithoutCard: checkbox,
+    // A pass ("once"): how long it lasts (empty: for life), and pay what you want above the price.
+    accessDays: z
+      .union([z.literal(""), z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(3650, "must be 3650 or fewer")])
+      .optional()
+      .transform((v) => (v === "" || v === undefined ? null : v)),
+    payWhatYouWant: checkbox,
+    suggestedPrice: z
+      .union([z.literal(""), z.string().trim().regex(/^\d{1,8}(\.\d{1,2})?$/, "must be an amount like 9.99")])
+      .optional()
+      .transform((v) => (v === "" || v === undefined ? null : v)),
   })
   .superRefine((tier, ctx) => {
     if (tier.trialWithoutCard && tier.trialDays === 0) ctx.addIssue({ code: "custom", path: ["trialWithoutCard"], message: "needs a free trial of at least a day" });
+    if (tier.interval === "once") {
+      if (tier.trialDays > 0) ctx.addIssue({ code: "custom", path: ["trialDays"], message: "a pass has no trial" });
+      if (tier.suggestedPrice !== null && !tier.payWhatYouWant) ctx.addIssue({ code: "custom", path: ["suggestedPrice"], message: "is for pay what you want" });
+      if (tier.suggestedPrice !== null && Number(tier.suggestedPrice) < Number(tier.price)) ctx.addIssue({ code: "custom", path: ["suggestedPrice"], message: "must be at least the minimum price" });
+    } else {
+      if (tier.accessDays !== null) ctx.addIssue({ code: "custom", path: ["accessDays"], message: "is for one-payment passes" });
+      if (tier.payWhatYouWant) ctx.addIssue({ code: "custom", path: ["payWhatYouWant"], message: "is for one-payment passes" });
+    }
     try {
       toMinorUnits(tier.price, tier.currency);
     } catch {

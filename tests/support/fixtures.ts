@@ -78,7 +78,7 @@ export type TenantRows = {
   driftId: string;
   alertId: string;
   noticeId: string;
-  compGrantId: string;
+  accessGrantId: string;
   promotionCodeId: string;
 };
 
@@ -128,14 +128,14 @@ export async function createTenantRows(communityId: string, userId: string, disc
     const monthlyStat = await tx.communityMonthlyStat.create({ data: { communityId, month: new Date("2026-01-01"), membersTotal: 1, payingTotal: 1 }, select: { id: true } });
     const audit = await tx.auditLog.create({ data: { communityId, actorUserId: userId, action: "fixture.created", objectType: "community" }, select: { id: true } });
     const notice = await tx.memberNotice.create({ data: { communityId, memberId: member.id, kind: "receipt", channel: "email", dedupeKey: `receipt:${payment.id}` }, select: { id: true } });
-    const comp = await tx.compGrant.create({ data: { communityId, memberId: member.id, tierId: tier.id, note: "fixture" }, select: { id: true } });
+    const comp = await tx.accessGrant.create({ data: { communityId, memberId: member.id, tierId: tier.id, note: "fixture" }, select: { id: true } });
     const promo = await tx.promotionCode.create({
       data: { communityId, code: `FIX${snowflake().slice(-8)}`, stripeCouponId: "coupon_fixture", stripePromotionCodeId: `promo_${snowflake()}`, percentOff: "10.00", duration: "once" },
       select: { id: true },
     });
     return {
       promotionCodeId: promo.id,
-      compGrantId: comp.id,
+      accessGrantId: comp.id,
       noticeId: notice.id,
       auditId: audit.id,
       monthlyStatId: monthlyStat.id,

@@ -92,13 +92,19 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                     <span className="flex gap-1">
                       {holds(tier) && <Badge tone="success">Your tier</Badge>}
                       {tier.soldOut && !holds(tier) && <Badge tone="warning">Sold out</Badge>}
-                      <Badge tone="brand">{tier.interval === "yearly" ? "Yearly" : "Monthly"}</Badge>
+                      <Badge tone="brand">{tier.interval === "once" ? "One payment" : tier.interval === "yearly" ? "Yearly" : "Monthly"}</Badge>
                     </span>
                   </div>
                   <p className="mt-3 text-3xl font-semibold">
+                    {tier.payWhatYouWant && <span className="text-base font-normal text-slate-500">from </span>}
                     {formatMoney(tier.price, tier.currency)}
-                    <span className="text-base font-normal text-slate-500">/{tier.interval === "yearly" ? "year" : "month"}</span>
+                    <span className="text-base font-normal text-slate-500">
+                      {tier.interval === "once" ? (tier.accessDays ? ` once · ${tier.accessDays} days of access` : " once · lifetime access") : `/${tier.interval === "yearly" ? "year" : "month"}`}
+                    </span>
                   </p>
+                  {tier.payWhatYouWant && (
+                    <p className="mt-1 text-sm text-slate-600">Pay what you want{tier.suggestedPrice ? ` (suggested ${formatMoney(tier.suggestedPrice, tier.currency)})` : ""}</p>
+                  )}
                   {community.taxMode !== "off" && <p className="text-xs text-slate-500">{community.taxMode === "exclusive" ? "plus tax where it applies" : "tax included"}</p>}
                   {tier.trialDays > 0 && (
                     <p className="mt-1 text-sm font-medium text-emerald-700">
@@ -132,7 +138,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                         <p className="mt-2 text-center text-xs text-slate-500">The owner hasn&apos;t set up payments yet.</p>
                       </>
                     ) : user ? (
-                      <SubscribeForm slug={community.slug} tierId={tier.id} tierName={tier.name} promo={promoFor(tier)} />
+                      <SubscribeForm slug={community.slug} tierId={tier.id} tierName={tier.name} promo={promoFor(tier)} once={tier.interval === "once"} />
                     ) : (
                       <ButtonLink href={signInHref} className="w-full">Sign in to subscribe</ButtonLink>
                     )}

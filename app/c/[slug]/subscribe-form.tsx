@@ -7,7 +7,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { CHECKOUT_CODES } from "@/lib/billing/checkout-codes";
 import { checkoutAction } from "./actions";
 
-export function SubscribeForm({ slug, tierId, tierName, promo }: { slug: string; tierId: string; tierName: string; promo?: string | null }) {
+export function SubscribeForm({ slug, tierId, tierName, promo, once }: { slug: string; tierId: string; tierName: string; promo?: string | null; once?: boolean }) {
   const [state, formAction] = useActionState(checkoutAction, null);
   const failure = state && !state.ok ? state : null;
   return (
@@ -26,7 +26,7 @@ export function SubscribeForm({ slug, tierId, tierName, promo }: { slug: string;
           )}
         </Alert>
       )}
-      <SubmitButton className="w-full" pendingLabel="Opening checkout…">Subscribe to {tierName}</SubmitButton>
+      <SubmitButton className="w-full" pendingLabel="Opening checkout…">{once ? `Buy ${tierName}` : `Subscribe to ${tierName}`}</SubmitButton>
       {promo && <p className="text-center text-xs text-emerald-700">Code {promo} applies</p>}
     </form>
   );

@@ -217,8 +217,12 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
         return send(res, 200, price);
       }
       if (!find(String(form.product), account, "product")) return stripeError(res, 400, `No such product: '${String(form.product)}'`, "product");
-      const amount = Number(form.unit_amount);
-      if (!Number.isSafeInteger(amount) || amount < 0) return stripeError(res, 400, "Invalid integer: unit_amount", "unit_amount");
+      // A fixed amount, or the customer's own above a minimum (custom_unit_amount, one-time prices only).
+      const custom = form.custom_unit_amount as { enabled?: string; minimum?: string; preset?: string } | undefined;
+      const amount = custom ? null : Number(form.unit_amount);
+      if (custom && (form.unit_amount !== undefined || custom.enabled !== "true")) return stripeError(res, 400, "Pass either unit_amount or custom_unit_amount[enabled]=true, not both.", "custom_unit_amount");
+      if (custom && form.recurring) return stripeError(res, 400, "custom_unit_amount is not supported for recurring prices.", "custom_unit_amount");
+      if (amount !== null && (!Number.isSafeInteger(amount) || amount < 0)) return stripeError(res, 400, "Invalid integer: unit_amount", "unit_amount");
       const recurring = form.recurring as { interval?: string; interval_count?: string } | undefined;
       const taxBehavior = String(form.tax_behavior ?? "unspecified");
       if (!["inclusive", "exclusive", "unspecified"].includes(taxBehavior)) return stripeError(res, 400, "Invalid tax_behavior: must be one of inclusive, exclusive, or unspecified", "tax_behavior");
@@ -233,6 +237,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
             product: form.product,
             currency: String(form.currency).toLowerCase(),
             unit_amount: amount,
+            custom_unit_amount: custom ? { minimum: custom.minimum ? Number(custom.minimum) : null, maximum: null, preset: custom.preset ? Number(custom.preset) : null } : null,
             recurring: recurring ? { interval: recurring.interval, interval_count: Number(recurring.interval_count ?? 1) } : null,
             type: recurring ? "recurring" : "one_time",
             tax_behavior: taxBehavior,
@@ -263,7 +268,9 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       const priceId = items?.["0"]?.price;
       const price = priceId ? find(priceId, account, "price") : null;
       if (!price || !price.active) return stripeError(res, 400, `No such price: '${priceId}'`, "line_items[0][price]");
-      if (form.mode !== "subscription") return stripeError(res, 400, "This fake supports mode=subscription only.", "mode");
+      if (form.mode !== "subscription" && form.mode !== "payment") return stripeError(res, 400, "This fake supports mode=subscription and mode=payment.", "mode");
+      if (form.mode === "payment" && price.recurring) return stripeError(res, 400, "You must provide at least one recurring price in `subscription` mode when using prices; use mode=subscription for recurring prices.", "mode");
+      if (form.mode === "subscription" && !price.recurring) return stripeError(res, 400, "You specified `subscription` mode but passed a one-time price; use mode=payment.", "mode");
       if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
       for (const key of ["success_url", "cancel_url"]) if (typeof form[key] !== "string") return stripeError(res, 400, `Missing required param: ${key}.`, key);
       if (form.payment_method_collection !== undefined && !["always", "if_required"].includes(String(form.payment_method_collection))) {
@@ -293,7 +300,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
         {
           id: id("cs_test"),
           object: "checkout.session",
-          mode: "subscription",
+          mode: form.mode,
           status: "open",
           payment_status: "unpaid",
           customer: form.customer,
@@ -304,6 +311,10 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
           discounts: promotionCode ? [{ promotion_code: promotionCode.id, coupon: null }] : [],
           metadata: form.metadata ?? {},
           subscription_data: form.subscription_data ?? {},
+          payment_intent_data: form.payment_intent_data ?? {},
+          payment_intent: null,
+          amount_total: null,
+          currency: price.currency,
           line_items: { data: [{ price, quantity: Number(items?.["0"]?.quantity ?? 1) }] },
           success_url: form.success_url,
           cancel_url: form.cancel_url,
@@ -488,9 +499,66 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
   }
 
   /** Stripe's hosted Checkout page: "Pay" completes the session and creates the subscription. */
+  /**
+   * Checkout in payment mode (a one-time price): "Pay" takes the payment, at the
+   * member's own amount for a custom-amount price, and completes the session.
+   */
+  async function hostedPayment(req: IncomingMessage, res: ServerResponse, account: string, session: Obj) {
+    const price = (session.line_items as { data: { price: Obj }[] }).data[0]!.price;
+    const custom = price.custom_unit_amount as { minimum: number | null; preset: number | null } | null;
+    const currencyLabel = String(price.currency).toUpperCase();
+    let problem: string | null = null;
+    if (req.method === "POST" && session.status === "open") {
+      const form = new URLSearchParams(await readBody(req));
+      const code = (session.discounts as { promotion_code: string }[] | undefined)?.[0] ? find((session.discounts as { promotion_code: string }[])[0]!.promotion_code, account, "promotion_code") : null;
+      const coupon = code ? find(String((code.promotion as { coupon: string }).coupon), account, "coupon") : null;
+      if (code && coupon) {
+        code.times_redeemed = (code.times_redeemed as number) + 1;
+        coupon.times_redeemed = (coupon.times_redeemed as number) + 1;
+      }
+      const chosen = custom ? Math.round(Number(form.get("amount")) * 100) : coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number);
+      if (custom && (!Number.isFinite(chosen) || chosen < (custom.minimum ?? 50))) {
+        problem = `Enter at least ${((custom.minimum ?? 50) / 100).toFixed(2)} ${currencyLabel}.`;
+      } else {
+        const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(chosen, String(price.tax_behavior)) : null;
+        const total = taxed ? taxed.total : chosen;
+        const intentData = session.payment_intent_data as { metadata?: Record<string, string>; application_fee_amount?: string };
+        const intentId = id("pi");
+        const charge = store({ id: id("ch"), object: "charge", amount: total, amount_refunded: 0, refunded: false, currency: price.currency, payment_intent: intentId, customer: session.customer, status: "succeeded", created: now() }, account);
+        store({ id: intentId, object: "payment_intent", amount: total, currency: price.currency, status: "succeeded", latest_charge: charge.id, customer: session.customer, metadata: intentData.metadata ?? {}, application_fee_amount: intentData.application_fee_amount ? Number(intentData.application_fee_amount) : null, created: now() }, account);
+        Object.assign(session, {
+          status: "complete",
+          payment_status: "paid",
+          payment_intent: intentId,
+          amount_subtotal: chosen,
+          amount_total: total,
+          total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: taxed?.tax ?? 0 },
+        });
+        emit("checkout.session.completed", session, account);
+        res.writeHead(303, { location: String(session.success_url).replace("{CHECKOUT_SESSION_ID}", session.id) });
+        return res.end();
+      }
+    }
+    const fixed = `${((price.unit_amount as number) / 100).toFixed(2)} ${currencyLabel}, one payment`;
+    const form = custom
+      ? `<form method="post"><label for="amount">Your price (${currencyLabel}, at least ${((custom.minimum ?? 50) / 100).toFixed(2)})</label><input id="amount" name="amount" type="number" step="0.01" min="${((custom.minimum ?? 50) / 100).toFixed(2)}" value="${((custom.preset ?? custom.minimum ?? 50) / 100).toFixed(2)}" style="width:100%;padding:10px;margin:8px 0;font-size:16px"><button name="outcome" value="pay">Pay</button></form>`
+      : `<form method="post"><button name="outcome" value="pay">Pay</button></form>`;
+    return send(
+      res,
+      problem ? 400 : 200,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Stripe (demo) — Checkout</title>
+<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}.amount{font-size:28px;font-weight:600}button{width:100%;padding:12px;margin-top:8px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}.error{color:#b42318}a{display:block;margin-top:12px;text-align:center;color:#635bff}</style></head>
+<body><main><h1>Demo Stripe Checkout</h1><p class="amount">${custom ? "Pay what you want" : fixed}</p>
+${problem ? `<p class="error" role="alert">${problem}</p>` : ""}
+${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
+<a href="${session.cancel_url}">← Back to the community</a></main></body></html>`,
+    );
+  }
+
   async function hostedCheckout(req: IncomingMessage, res: ServerResponse, account: string, sessionId: string) {
     const session = find(sessionId, account, "checkout.session");
     if (!session) return send(res, 404, "<p>This checkout session does not exist.</p>");
+    if (session.mode === "payment") return hostedPayment(req, res, account, session);
     const price = (session.line_items as { data: { price: Obj }[] }).data[0]!.price;
     const promotionCode = (session.discounts as { promotion_code: string }[] | undefined)?.[0] ? find((session.discounts as { promotion_code: string }[])[0]!.promotion_code, account, "promotion_code") : null;
     const coupon = promotionCode ? find(String((promotionCode.promotion as { coupon: string }).coupon), account, "coupon") : null;

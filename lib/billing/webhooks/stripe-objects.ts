@@ -73,7 +73,16 @@ export const checkoutSessionSchema = z.object({
   mode: z.string(),
   subscription: ref.nullish(),
   metadata,
+  // A one-payment purchase (mode=payment): what was paid, and its PaymentIntent.
+  payment_status: z.string().nullish(),
+  payment_intent: ref.nullish(),
+  amount_total: amount.nullish(),
+  currency: currency.nullish(),
+  customer: ref.nullish(),
+  total_details: z.object({ amount_tax: amount.nullish() }).nullish(),
+  created: unixTime.optional(),
 });
+export type StripeCheckoutSession = z.output<typeof checkoutSessionSchema>;
 
 export const invoiceSchema = z
   .object({

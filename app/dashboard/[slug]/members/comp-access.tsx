@@ -7,12 +7,12 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { grantCompAction, revokeCompAction } from "./actions";
 
-export type CompGrantView = { id: string; tier: { name: string }; until: string | null; note: string | null; createdAt: string; revokedAt: string | null };
+export type GrantView = { id: string; tier: { name: string }; until: string | null; note: string | null; createdAt: string; revokedAt: string | null };
 
 const date = (iso: string) => new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
 
 /** The member drawer's "Free access": tiers the owner gave, and a form to give one. */
-export function CompAccess({ slug, memberId, grants, tiers, active }: { slug: string; memberId: string; grants: CompGrantView[]; tiers: { id: string; name: string }[]; active: boolean }) {
+export function CompAccess({ slug, memberId, grants, tiers, active }: { slug: string; memberId: string; grants: GrantView[]; tiers: { id: string; name: string }[]; active: boolean }) {
   const [granted, grantAction] = useActionState(grantCompAction, null);
   const [revoked, revokeAction] = useActionState(revokeCompAction, null);
   const queryClient = useQueryClient();

@@ -1,6 +1,6 @@
 "use client";
 
-import { CompAccess, type CompGrantView } from "./comp-access";
+import { CompAccess, type GrantView } from "./comp-access";
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
@@ -171,7 +171,7 @@ type Detail = {
   roleSyncs: { id: string; outcome: string; added: string[]; removed: string[]; createdAt: string }[];
   events: { id: string; eventName: string; timestamp: string }[];
   notices: { id: string; kind: string; channel: string; sentAt: string | null }[];
-  compGrants: CompGrantView[];
+  accessGrants: GrantView[];
   roleNames: Record<string, { name: string; color: string | null }>;
 };
 
@@ -288,7 +288,7 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
                 </ul>
               )}
             </section>
-            {!d.member.erasedAt && <CompAccess slug={slug} memberId={memberId} grants={d.compGrants} tiers={tiers} active={d.member.isActive} />}
+            {!d.member.erasedAt && <CompAccess slug={slug} memberId={memberId} grants={d.accessGrants} tiers={tiers} active={d.member.isActive} />}
             <section>
               <h3 className="font-medium">Messages sent</h3>
               {d.notices.length === 0 ? <p className="text-slate-500">None yet.</p> : (

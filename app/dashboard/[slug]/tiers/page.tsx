@@ -74,8 +74,10 @@ export default async function TiersPage({ params, searchParams }: Props) {
                       {community.stripeAccountId && !tier.stripePriceId && <Badge tone="danger">not on Stripe</Badge>}
                     </div>
                     <p className="mt-1 text-sm text-slate-600">
-                      {formatMoney(tier.price, tier.currency)} / {tier.interval === "yearly" ? "year" : "month"} · {tier.paying}
-                      {tier.maxMembers ? ` of ${tier.maxMembers}` : ""} paying members
+                      {tier.payWhatYouWant ? "from " : ""}
+                      {formatMoney(tier.price, tier.currency)}
+                      {tier.interval === "once" ? ` once · ${tier.accessDays ? `${tier.accessDays} days` : "lifetime"}` : ` / ${tier.interval === "yearly" ? "year" : "month"}`} · {tier.paying}
+                      {tier.maxMembers ? ` of ${tier.maxMembers}` : ""} {tier.interval === "once" ? "holders" : "paying members"}
                       {tier.trialDays > 0 ? ` · ${tier.trialDays}-day trial${tier.trialWithoutCard ? ", no card" : ""}` : ""}
                     </p>
                   </div>

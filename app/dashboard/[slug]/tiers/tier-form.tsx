@@ -21,10 +21,13 @@ export type TierValues = {
   maxMembers: string;
   trialDays: string;
   trialWithoutCard: boolean;
+  accessDays: string;
+  payWhatYouWant: boolean;
+  suggestedPrice: string;
 };
 
 export const EMPTY_TIER: TierValues = {
-  name: "", description: "", price: "", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: [], maxMembers: "", trialDays: "0", trialWithoutCard: false,
+  name: "", description: "", price: "", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: [], maxMembers: "", trialDays: "0", trialWithoutCard: false, accessDays: "", payWhatYouWant: false, suggestedPrice: "",
 };
 
 /** The server's roles, by name and colour; the ones the bot cannot hand out are shown, not offered. */
@@ -124,7 +127,9 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
   const [state, formAction] = useActionState(values.tierId ? updateTierAction : createTierAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const echoed = state && !state.ok ? state.values : undefined;
-  const v = (name: Exclude<keyof TierValues, "extraRoleIds" | "trialWithoutCard">) => echoed?.[name] ?? values[name] ?? "";
+  const v = (name: Exclude<keyof TierValues, "extraRoleIds" | "trialWithoutCard" | "payWhatYouWant">) => echoed?.[name] ?? values[name] ?? "";
+  // A pass (one payment) asks how long it lasts and whether members name their price.
+  const [billing, setBilling] = useState(v("interval"));
   const nameRef = useRef<HTMLInputElement>(null);
 
   return (
@@ -144,9 +149,10 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
         </Field>
         <Field id="interval" label="Billing" errors={errors?.interval}>
           {(aria) => (
-            <Select {...aria} name="interval" defaultValue={v("interval")}>
+            <Select {...aria} name="interval" value={billing} onChange={(e) => setBilling(e.target.value)}>
               <option value="monthly">Monthly</option>
               <option value="yearly">Yearly</option>
+              <option value="once">One payment (a pass)</option>
             </Select>
           )}
         </Field>
@@ -166,6 +172,22 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
           {(aria) => <Input {...aria} name="trialDays" type="number" min={0} max={730} defaultValue={v("trialDays")} />}
         </Field>
       </div>
+      {billing === "once" && (
+        <fieldset className="space-y-4 rounded-xl p-4 ring-1 ring-slate-200">
+          <legend className="px-1 text-sm font-medium">The pass</legend>
+          <Field id="accessDays" label="Access for (days)" hint="Empty: for life." errors={errors?.accessDays}>
+            {(aria) => <Input {...aria} name="accessDays" type="number" min={1} max={3650} defaultValue={v("accessDays")} className="w-32" />}
+          </Field>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="payWhatYouWant" defaultChecked={echoed ? echoed.payWhatYouWant === "on" : values.payWhatYouWant} className="h-4 w-4 rounded border-slate-300" />
+            Pay what you want (the price above is the minimum)
+          </label>
+          {errors?.payWhatYouWant && <p className="text-sm text-rose-700" role="alert">Pay what you want {errors.payWhatYouWant.join(" ")}</p>}
+          <Field id="suggestedPrice" label="Suggested price (optional)" errors={errors?.suggestedPrice}>
+            {(aria) => <Input {...aria} name="suggestedPrice" inputMode="decimal" defaultValue={v("suggestedPrice")} className="w-32" />}
+          </Field>
+        </fieldset>
+      )}
       <div>
         <label className="flex items-center gap-2 text-sm">
           <input

@@ -42,6 +42,9 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
             maxMembers: tier.maxMembers?.toString() ?? "",
             trialDays: String(tier.trialDays),
             trialWithoutCard: tier.trialWithoutCard,
+            accessDays: tier.accessDays?.toString() ?? "",
+            payWhatYouWant: tier.payWhatYouWant,
+            suggestedPrice: tier.suggestedPrice?.toFixed(2) ?? "",
           }}
         />
       </Card>
