@@ -14,6 +14,7 @@ import { createTier, syncAllTiers } from "../lib/tiers/service";
 import { updateCommunity } from "../lib/communities/owner";
 import { readSettings, updateCommunitySchema } from "../lib/communities/validation";
 import { sendReceipt } from "../lib/members/member-mail";
+import { overview } from "../lib/analytics/metrics";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
@@ -252,5 +253,43 @@ describe("passes (one payment)", () => {
     expect(issues({ interval: "monthly", payWhatYouWant: "on" })).toEqual(["payWhatYouWant"]);
     expect(issues({ interval: "once", trialDays: "7" })).toEqual(["trialDays"]);
     expect(issues({ interval: "once", payWhatYouWant: "on", suggestedPrice: "2.00" })).toEqual(["suggestedPrice"]);
+  });
+});
+
+describe("several currencies", () => {
+  it("one Stripe price with currency_options; the member pays in the currency they chose; MRR counts it in that currency", async () => {
+    const paid = await paidCommunity(h, { currencyPrices: "eur 9.00\nGBP 8.50" });
+    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true, currencyPrices: true } }));
+    expect(tier.currencyPrices).toEqual({ EUR: "9.00", GBP: "8.50" });
+    expect(h.fake.objects.get(tier.stripePriceId!)).toMatchObject({ currency: "usd", unit_amount: 1000, currency_options: { eur: { unit_amount: 900 }, gbp: { unit_amount: 850 } } });
+
+    const actor = await actorOf("euro_buyer");
+    const { url } = await startCheckout(paid.tierId, { actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost", currency: "EUR" }, h.client);
+    expect(sessionOf(url).currency).toBe("eur");
+    expect(await (await fetch(url)).text()).toContain("9.00 EUR / month");
+    await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
+    for (const d of await h.take()) await h.deliver(d);
+    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { amount: true, currency: true } }));
+    expect([payment.amount.toFixed(2), payment.currency]).toEqual(["9.00", "EUR"]);
+    expect((await overview(paid.community.id, paid.inScope)).mrr).toEqual([{ currency: "EUR", amount: "9.00" }]);
+
+    // A currency the tier is not sold in is refused.
+    await expect(startCheckout(paid.tierId, { actor: await actorOf("yen_buyer"), community: paid.community, inScope: paid.inScope, origin: "http://localhost", currency: "JPY" }, h.client)).rejects.toThrow(CHECKOUT_ERRORS.currency);
+  });
+
+  it("a changed price in another currency makes a new Stripe price; bad lines are refused with the line named", async () => {
+    const paid = await paidCommunity(h, { currencyPrices: "EUR 9.00" });
+    const before = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } }))).stripePriceId;
+    const { updateTier } = await import("../lib/tiers/service");
+    const raw = { name: "Gold", description: "", price: "10.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "123456789012345678", extraRoleIds: "", maxMembers: "", trialDays: "0", currencyPrices: "EUR 9.50" };
+    const input = tierInputSchema.parse(raw);
+    await updateTier(paid.tierId, input, paid.community, paid.inScope, h.client);
+    const after = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } }))).stripePriceId;
+    expect(after).not.toBe(before);
+    expect(h.fake.objects.get(after!)).toMatchObject({ currency_options: { eur: { unit_amount: 950 } } });
+    expect(h.fake.objects.get(before!)).toMatchObject({ active: false });
+    const bad = tierInputSchema.safeParse({ ...raw, currencyPrices: "EURO 9" });
+    expect(bad.error?.issues.map((i) => i.message)).toEqual(["“EURO 9” should look like EUR 9.00"]);
+    expect(tierInputSchema.safeParse({ ...raw, currencyPrices: "USD 9.00" }).error?.issues.map((i) => i.message)).toEqual(["USD is the tier's own currency"]);
   });
 });

@@ -4,8 +4,9 @@
 //
 // Definitions (shown to owners on the overview):
 // - MRR: the monthly value of active subscriptions (their payment is up to
-//   date), at their tier's price; yearly prices count as 1/12. Trials are not
-//   revenue yet.
+//   date), at their tier's price in the currency each is billed in, summed per
+//   currency; yearly prices count as 1/12. Trials are not revenue yet; passes
+//   (one payment) are revenue, not recurring.
 // - At-risk MRR: the same for subscriptions past due within their grace period:
 //   revenue that recovers if the member pays, and is lost if not.
 // - Paying members: members whose status is active. Past-due members are
@@ -75,14 +76,20 @@ export async function overview(communityId: string, inScope: InScope, now = new 
   const chartStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1));
 
   const mrrQuery = time("mrr", (tx) => tx.$queryRaw<{ currency: string; amount: Prisma.Decimal | null; atRisk: Prisma.Decimal | null }[]>`
-    SELECT t.currency,
-           sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END) FILTER (WHERE s.status = 'active')::numeric(12,2) AS amount,
-           sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END) FILTER (WHERE s.status = 'past_due')::numeric(12,2) AS "atRisk"
-      FROM subscriptions s
-      JOIN subscription_tiers t ON t.community_id = s.community_id AND (t.id = s.tier_id OR (s.tier_id IS NULL AND t.name = s.tier_name))
-     WHERE s.duplicate_of IS NULL
-       AND (s.status = 'active' OR (s.status = 'past_due' AND coalesce(s.grace_period_ends_at, s.current_period_end) > ${now}))
-     GROUP BY t.currency ORDER BY amount DESC NULLS LAST`);
+    SELECT b.currency,
+           sum(CASE WHEN b.interval = 'yearly' THEN b.price / 12 ELSE b.price END) FILTER (WHERE b.status = 'active')::numeric(12,2) AS amount,
+           sum(CASE WHEN b.interval = 'yearly' THEN b.price / 12 ELSE b.price END) FILTER (WHERE b.status = 'past_due')::numeric(12,2) AS "atRisk"
+      FROM (
+        -- Each subscription at its tier's price in the currency it is billed in.
+        SELECT s.status, t.interval, coalesce(s.currency, t.currency) AS currency,
+               CASE WHEN coalesce(s.currency, t.currency) = t.currency THEN t.price
+                    ELSE coalesce((t.currency_prices ->> s.currency)::numeric, t.price) END AS price
+          FROM subscriptions s
+          JOIN subscription_tiers t ON t.community_id = s.community_id AND (t.id = s.tier_id OR (s.tier_id IS NULL AND t.name = s.tier_name))
+         WHERE s.duplicate_of IS NULL
+           AND (s.status = 'active' OR (s.status = 'past_due' AND coalesce(s.grace_period_ends_at, s.current_period_end) > ${now}))
+      ) b
+     GROUP BY b.currency ORDER BY amount DESC NULLS LAST`);
   const countsQuery = time("counts", (tx) => tx.$queryRaw<{ total: number; paying: number; pastDue: number; joined: number; churned: number; failed: number; disputed: number; drift: number; currency: string | null }[]>`
     SELECT m.total, m.paying, m."pastDue", m.joined,
            (SELECT count(DISTINCT member_id)::int FROM subscriptions WHERE status = 'canceled' AND canceled_at >= ${monthStart} AND duplicate_of IS NULL) AS churned,

@@ -6,6 +6,10 @@ import { Prisma } from "../generated/prisma/client";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { applicationFeeAmount, applicationFeePercent } from "./plans";
 import { toMinorUnits } from "./money";
+import { currencyOptions } from "../tiers/stripe-sync";
+
+const currencyOptionsOf = (tier: { currencyPrices: unknown; currency: string }) =>
+  Object.fromEntries(Object.keys(currencyOptions(tier)).map((code) => [code.toUpperCase(), true]));
 import { hasFreeSeat } from "./seats";
 import { usablePromotion } from "./promotions";
 import { readSettings } from "../communities/validation";
@@ -26,6 +30,7 @@ export const CHECKOUT_ERRORS = {
   otherTier: "You already subscribe to another tier here. Switch to this one instead: you pay only the prorated difference.",
   promoInvalid: "That promotion code can't be used for this tier any more. Subscribe without it, or ask the community for a new one.",
   passHeld: "You already hold a pass here. It shows in your memberships.",
+  currency: "That tier isn't sold in that currency.",
 } as const;
 
 
@@ -37,7 +42,7 @@ export const CHECKOUT_ERRORS = {
  */
 export async function startCheckout(
   tierId: string,
-  ctx: { actor: Actor; community: CommunityRef; inScope: InScope; origin: string; promo?: string | null },
+  ctx: { actor: Actor; community: CommunityRef; inScope: InScope; origin: string; promo?: string | null; currency?: string | null },
   client: Stripe = stripe(),
 ): Promise<{ url: string }> {
   const { actor, community, inScope, origin } = ctx;
@@ -53,7 +58,7 @@ export async function startCheckout(
   const { tier, member, promotion } = await inScope(async (tx) => {
     const tier = await tx.subscriptionTier.findUnique({
       where: { id: tierId },
-      select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true, trialDays: true, trialWithoutCard: true, interval: true, price: true, currency: true },
+      select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true, trialDays: true, trialWithoutCard: true, interval: true, price: true, currency: true, currencyPrices: true },
     });
     if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(CHECKOUT_ERRORS.unknownTier);
     // Subscribing makes you a member; the subscription itself arrives by webhook.
@@ -89,6 +94,10 @@ export async function startCheckout(
   }
 
   const page = `${origin}/c/${community.slug}`;
+  // The currency the member chose (or the page picked for them), if the tier is sold in it.
+  const chosen = ctx.currency?.toUpperCase();
+  const presentIn = chosen && chosen !== tier.currency && chosen in currencyOptionsOf(tier) ? chosen.toLowerCase() : null;
+  if (chosen && chosen !== tier.currency && !presentIn) throw new ActionError(CHECKOUT_ERRORS.currency);
   const once = tier.interval === "once";
   // A pass is one payment (the fee as an amount: the tier's price, or its minimum for pay what you want).
   const purchase = once
@@ -110,6 +119,7 @@ export async function startCheckout(
   const session = await client.checkout.sessions.create(
     {
       ...purchase,
+      ...(presentIn ? { currency: presentIn } : {}),
       customer: customerId,
       client_reference_id: member.id,
       line_items: [{ price: tier.stripePriceId!, quantity: 1 }],

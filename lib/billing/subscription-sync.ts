@@ -68,6 +68,7 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
     tierId: tier?.id ?? null,
     tierName: tier?.name ?? existing?.tierName ?? sub.metadata.tier_name ?? "Unknown tier",
     stripeCustomerId: sub.customer,
+    currency: sub.currency ?? sub.price.currency,
     currentPeriodStart: new Date(sub.periodStart * 1000),
     currentPeriodEnd: new Date(sub.periodEnd * 1000),
     cancelAtPeriodEnd: sub.cancel_at_period_end,

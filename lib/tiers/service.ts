@@ -15,7 +15,7 @@ type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 
 const tierForStripe = {
   id: true, communityId: true, name: true, description: true, price: true, currency: true, interval: true,
-  isActive: true, stripeProductId: true, stripePriceId: true, payWhatYouWant: true, suggestedPrice: true,
+  isActive: true, stripeProductId: true, stripePriceId: true, payWhatYouWant: true, suggestedPrice: true, currencyPrices: true,
 } as const;
 
 const NAME_TAKEN = "Please correct the highlighted fields.";

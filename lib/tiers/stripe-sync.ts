@@ -14,7 +14,20 @@ export type TierForStripe = {
   stripePriceId: string | null;
   payWhatYouWant: boolean;
   suggestedPrice: { toString(): string } | null;
+  /** Other currencies, e.g. {"EUR": "9.00"}. */
+  currencyPrices: unknown;
 };
+
+/** A tier's other currencies as Stripe's currency_options (lower-case codes, minor units), sorted. */
+export function currencyOptions(tier: Pick<TierForStripe, "currencyPrices" | "currency">): Record<string, { unit_amount: number }> {
+  const prices = typeof tier.currencyPrices === "object" && tier.currencyPrices !== null ? (tier.currencyPrices as Record<string, string>) : {};
+  return Object.fromEntries(
+    Object.entries(prices)
+      .filter(([code]) => code !== tier.currency)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, price]) => [code.toLowerCase(), { unit_amount: toMinorUnits(price, code) }]),
+  );
+}
 
 const STRIPE_INTERVAL = { monthly: "month", yearly: "year" } as const;
 
@@ -52,20 +65,36 @@ export async function syncTierToStripe(client: Stripe, stripeAccount: string, ti
     ? { custom_unit_amount: { enabled: true, minimum: unitAmount, ...(preset ? { preset } : {}) } }
     : { unit_amount: unitAmount };
 
+  const options = currencyOptions(tier);
+  const optionsKey = Object.entries(options).map(([c, o]) => `${c}${o.unit_amount}`).join("_");
   if (tier.stripePriceId) {
-    const current = await client.prices.retrieve(tier.stripePriceId, {}, scope);
+    const current = await client.prices.retrieve(tier.stripePriceId, { expand: ["currency_options"] }, scope);
+    // Stripe lists the price's own currency among its options too.
+    const currentOptions = Object.entries(current.currency_options ?? {})
+      .filter(([code]) => code !== current.currency)
+      .map(([code, o]) => `${code}${o.unit_amount}`)
+      .sort()
+      .join("_");
     const sameAmount = tier.payWhatYouWant
       ? current.custom_unit_amount?.minimum === unitAmount && (current.custom_unit_amount?.preset ?? null) === preset
       : current.unit_amount === unitAmount && !current.custom_unit_amount;
-    const same = sameAmount && current.currency === currency && (current.recurring?.interval ?? null) === interval && (current.tax_behavior ?? "unspecified") === tax;
+    const same = sameAmount && currentOptions === optionsKey && current.currency === currency && (current.recurring?.interval ?? null) === interval && (current.tax_behavior ?? "unspecified") === tax;
     if (same && current.active) return { productId, priceId: current.id };
   }
 
   const shape = tier.payWhatYouWant ? `pwyw-${unitAmount}-${preset ?? "none"}` : `${unitAmount}`;
   let price = await client.prices.create(
-    { product: productId, currency, ...amount, ...(interval ? { recurring: { interval } } : {}), metadata, ...(tax !== "unspecified" ? { tax_behavior: tax } : {}) },
-    // The key names what the price is; an untaxed one keeps the key it had before taxes existed here.
-    { ...scope, idempotencyKey: `tier-${tier.id}-price-${shape}-${currency}-${interval ?? "once"}${tax === "unspecified" ? "" : `-${tax}`}` },
+    {
+      product: productId,
+      currency,
+      ...amount,
+      ...(interval ? { recurring: { interval } } : {}),
+      metadata,
+      ...(tax !== "unspecified" ? { tax_behavior: tax } : {}),
+      ...(optionsKey ? { currency_options: options } : {}),
+    },
+    // The key names what the price is; an untaxed, one-currency one keeps the key it had before taxes and currencies existed here.
+    { ...scope, idempotencyKey: `tier-${tier.id}-price-${shape}-${currency}-${interval ?? "once"}${tax === "unspecified" ? "" : `-${tax}`}${optionsKey ? `-${optionsKey}` : ""}` },
   );
   // Going back to an earlier amount replays that earlier (archived) Price: bring it back.
   if (!price.active) price = await client.prices.update(price.id, { active: true }, scope);

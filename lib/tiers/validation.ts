@@ -60,6 +60,25 @@ export const tierInputSchema = z
       .optional()
       .transform((v) => (v === "" || v === undefined ? null : v)),
     payWhatYouWant: checkbox,
+    // Other currencies, a line each: "EUR 9.00".
+    currencyPrices: z
+      .string()
+      .max(500)
+      .optional()
+      .transform((v, ctx) => {
+        const prices: Record<string, string> = {};
+        for (const line of (v ?? "").split("\n").map((l) => l.trim()).filter(Boolean)) {
+          const match = /^([A-Za-z]{3})\s+(\d{1,8}(?:\.\d{1,2})?)$/.exec(line);
+          const code = match?.[1]?.toUpperCase();
+          if (!match || !code || !CURRENCIES.has(code) || Number(match[2]) <= 0) {
+            ctx.addIssue({ code: "custom", message: `“${line.slice(0, 30)}” should look like EUR 9.00` });
+            return z.NEVER;
+          }
+          prices[code] = Number(match[2]).toFixed(2);
+        }
+        if (Object.keys(prices).length > 10) ctx.addIssue({ code: "custom", message: "at most 10 other currencies" });
+        return prices;
+      }),
     suggestedPrice: z
       .union([z.literal(""), z.string().trim().regex(/^\d{1,8}(\.\d{1,2})?$/, "must be an amount like 9.99")])
       .optional()
@@ -67,6 +86,16 @@ export const tierInputSchema = z
   })
   .superRefine((tier, ctx) => {
     if (tier.trialWithoutCard && tier.trialDays === 0) ctx.addIssue({ code: "custom", path: ["trialWithoutCard"], message: "needs a free trial of at least a day" });
+    const others = tier.currencyPrices ?? {};
+    if (others[tier.currency]) ctx.addIssue({ code: "custom", path: ["currencyPrices"], message: `${tier.currency} is the tier's own currency` });
+    if (tier.payWhatYouWant && Object.keys(others).length) ctx.addIssue({ code: "custom", path: ["currencyPrices"], message: "pay what you want is in the tier's own currency only" });
+    for (const [code, price] of Object.entries(others)) {
+      try {
+        toMinorUnits(price, code);
+      } catch {
+        ctx.addIssue({ code: "custom", path: ["currencyPrices"], message: `must be a whole amount in ${code}` });
+      }
+    }
     if (tier.interval === "once") {
       if (tier.trialDays > 0) ctx.addIssue({ code: "custom", path: ["trialDays"], message: "a pass has no trial" });
       if (tier.suggestedPrice !== null && !tier.payWhatYouWant) ctx.addIssue({ code: "custom", path: ["suggestedPrice"], message: "is for pay what you want" });

@@ -12,13 +12,15 @@ import { JoinForm } from "./join-form";
 import { SubscribeForm } from "./subscribe-form";
 import { describeDuration, describeOff, usablePromotion } from "@/lib/billing/promotions";
 import { withCommunity } from "@/lib/db/scopes";
+import { headers } from "next/headers";
+import { currencyForLocale } from "@/lib/utils/locale-currency";
 import { slugSchema } from "@/lib/communities/slug";
 import { formatMoney } from "@/lib/utils/money";
 import { recordPageView } from "@/lib/analytics/page-view";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ checkout?: string; promo?: string | string[] }> };
+type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ checkout?: string; promo?: string | string[]; currency?: string | string[] }> };
 
 const loadCommunity = cache(async (rawSlug: string) => {
   const slug = slugSchema.safeParse(rawSlug);
@@ -31,9 +33,15 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function CommunityPage({ params, searchParams }: Props) {
-  const { checkout, promo: promoParam } = await searchParams;
+  const { checkout, promo: promoParam, currency: currencyParam } = await searchParams;
   const community = await loadCommunity((await params).slug);
   if (!community) notFound();
+  // Tiers sold in several currencies: the visitor's choice (?currency=), else their browser's region.
+  const offered = new Set(community.tiers.flatMap((t) => [t.currency, ...Object.keys(t.currencyPrices)]));
+  const picked = typeof currencyParam === "string" && offered.has(currencyParam.toUpperCase()) ? currencyParam.toUpperCase() : null;
+  const shownCurrency = offered.size > 1 ? (picked ?? currencyForLocale((await headers()).get("accept-language"), offered)) : null;
+  const priceOf = (tier: PublicTier) =>
+    shownCurrency && tier.currencyPrices[shownCurrency] ? { price: tier.currencyPrices[shownCurrency]!, currency: shownCurrency } : { price: tier.price, currency: tier.currency };
   // A shared link's promotion code: checked here so the page can say what it gives (or that it can't be used).
   const promoCode = typeof promoParam === "string" && promoParam.trim() ? promoParam.trim().slice(0, 40) : null;
   const promo = promoCode ? await withCommunity(community.id, (tx) => usablePromotion(tx, promoCode, null)) : null;
@@ -79,7 +87,23 @@ export default async function CommunityPage({ params, searchParams }: Props) {
       </section>
 
       <section aria-labelledby="tiers-title" className="mt-12">
-        <h2 id="tiers-title" className="text-xl font-semibold">Membership tiers</h2>
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="tiers-title" className="text-xl font-semibold">Membership tiers</h2>
+          {offered.size > 1 && (
+            <nav aria-label="Currency" className="flex gap-2 text-sm">
+              {[...offered].sort().map((code) => (
+                <a
+                  key={code}
+                  href={`?${new URLSearchParams({ ...(promoCode ? { promo: promoCode } : {}), currency: code })}`}
+                  aria-current={(shownCurrency ?? "") === code ? "true" : undefined}
+                  className="rounded px-2 py-0.5 text-slate-600 hover:bg-slate-100 aria-[current=true]:bg-brand-50 aria-[current=true]:font-semibold aria-[current=true]:text-brand-700"
+                >
+                  {code}
+                </a>
+              ))}
+            </nav>
+          )}
+        </div>
         {community.tiers.length === 0 ? (
           <Card className="mt-6 text-slate-600">This community has no paid tiers yet.</Card>
         ) : (
@@ -97,7 +121,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                   </div>
                   <p className="mt-3 text-3xl font-semibold">
                     {tier.payWhatYouWant && <span className="text-base font-normal text-slate-500">from </span>}
-                    {formatMoney(tier.price, tier.currency)}
+                    {formatMoney(priceOf(tier).price, priceOf(tier).currency)}
                     <span className="text-base font-normal text-slate-500">
                       {tier.interval === "once" ? (tier.accessDays ? ` once · ${tier.accessDays} days of access` : " once · lifetime access") : `/${tier.interval === "yearly" ? "year" : "month"}`}
                     </span>
@@ -138,7 +162,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                         <p className="mt-2 text-center text-xs text-slate-500">The owner hasn&apos;t set up payments yet.</p>
                       </>
                     ) : user ? (
-                      <SubscribeForm slug={community.slug} tierId={tier.id} tierName={tier.name} promo={promoFor(tier)} once={tier.interval === "once"} />
+                      <SubscribeForm slug={community.slug} tierId={tier.id} tierName={tier.name} promo={promoFor(tier)} once={tier.interval === "once"} currency={priceOf(tier).currency !== tier.currency ? priceOf(tier).currency : null} />
                     ) : (
                       <ButtonLink href={signInHref} className="w-full">Sign in to subscribe</ButtonLink>
                     )}

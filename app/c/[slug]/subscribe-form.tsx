@@ -7,7 +7,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { CHECKOUT_CODES } from "@/lib/billing/checkout-codes";
 import { checkoutAction } from "./actions";
 
-export function SubscribeForm({ slug, tierId, tierName, promo, once }: { slug: string; tierId: string; tierName: string; promo?: string | null; once?: boolean }) {
+export function SubscribeForm({ slug, tierId, tierName, promo, once, currency }: { slug: string; tierId: string; tierName: string; promo?: string | null; once?: boolean; currency?: string | null }) {
   const [state, formAction] = useActionState(checkoutAction, null);
   const failure = state && !state.ok ? state : null;
   return (
@@ -15,6 +15,7 @@ export function SubscribeForm({ slug, tierId, tierName, promo, once }: { slug: s
       <input type="hidden" name="communitySlug" value={slug} />
       <input type="hidden" name="tierId" value={tierId} />
       {promo && <input type="hidden" name="promo" value={promo} />}
+      {currency && <input type="hidden" name="currency" value={currency} />}
       {failure && (
         <Alert tone="error">
           {failure.error}

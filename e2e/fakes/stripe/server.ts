@@ -85,6 +85,12 @@ function withTax(amount: number, behavior: string): { total: number; tax: number
   return { total: amount + tax, tax };
 }
 
+/** The price as charged in one of its currencies (its own, or a currency_options entry). */
+function inCurrency(price: Obj, currency: string): Obj {
+  const option = (price.currency_options as Record<string, { unit_amount: number }> | undefined)?.[currency];
+  return currency === price.currency || !option ? price : { ...price, currency, unit_amount: option.unit_amount };
+}
+
 /** A price less a coupon, in minor units, as Stripe rounds it. */
 function discounted(unitAmount: number, coupon: Obj): number {
   if (coupon.percent_off != null) return Math.round(unitAmount * (1 - Number(coupon.percent_off) / 100));
@@ -237,6 +243,11 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
             product: form.product,
             currency: String(form.currency).toLowerCase(),
             unit_amount: amount,
+            // Stripe shows the price's own currency among its options (when expanded); the fake always does.
+            currency_options: Object.fromEntries([
+              [String(form.currency).toLowerCase(), { unit_amount: amount, tax_behavior: taxBehavior }],
+              ...Object.entries((form.currency_options ?? {}) as Record<string, { unit_amount?: string }>).map(([code, o]) => [code.toLowerCase(), { unit_amount: Number(o.unit_amount), tax_behavior: taxBehavior }]),
+            ]),
             custom_unit_amount: custom ? { minimum: custom.minimum ? Number(custom.minimum) : null, maximum: null, preset: custom.preset ? Number(custom.preset) : null } : null,
             recurring: recurring ? { interval: recurring.interval, interval_count: Number(recurring.interval_count ?? 1) } : null,
             type: recurring ? "recurring" : "one_time",
@@ -276,6 +287,10 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       if (form.payment_method_collection !== undefined && !["always", "if_required"].includes(String(form.payment_method_collection))) {
         return stripeError(res, 400, "Invalid payment_method_collection: must be one of always or if_required", "payment_method_collection");
       }
+      // Presentment currency: the price's own, or one of its currency_options.
+      const sessionCurrency = String(form.currency ?? price.currency).toLowerCase();
+      const options = (price.currency_options ?? {}) as Record<string, { unit_amount: number }>;
+      if (sessionCurrency !== price.currency && !options[sessionCurrency]) return stripeError(res, 400, `The price ${price.id} has no currency_options for ${sessionCurrency}.`, "currency");
       const automaticTax = (form.automatic_tax as { enabled?: string } | undefined)?.enabled === "true";
       if (automaticTax) {
         // As Stripe: the tax needs the customer's address (or leave to save the one typed at Checkout), and a taxed price says how.
@@ -314,7 +329,7 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
           payment_intent_data: form.payment_intent_data ?? {},
           payment_intent: null,
           amount_total: null,
-          currency: price.currency,
+          currency: sessionCurrency,
           line_items: { data: [{ price, quantity: Number(items?.["0"]?.quantity ?? 1) }] },
           success_url: form.success_url,
           cancel_url: form.cancel_url,
@@ -559,7 +574,7 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
     const session = find(sessionId, account, "checkout.session");
     if (!session) return send(res, 404, "<p>This checkout session does not exist.</p>");
     if (session.mode === "payment") return hostedPayment(req, res, account, session);
-    const price = (session.line_items as { data: { price: Obj }[] }).data[0]!.price;
+    const price = inCurrency((session.line_items as { data: { price: Obj }[] }).data[0]!.price, String(session.currency));
     const promotionCode = (session.discounts as { promotion_code: string }[] | undefined)?.[0] ? find((session.discounts as { promotion_code: string }[])[0]!.promotion_code, account, "promotion_code") : null;
     const coupon = promotionCode ? find(String((promotionCode.promotion as { coupon: string }).coupon), account, "coupon") : null;
     const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number), String(price.tax_behavior)) : null;
@@ -585,6 +600,7 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
             object: "subscription",
             ...(coupon ? { discount: { id: id("di"), object: "discount", coupon, promotion_code: promotionCode!.id, start: now() }, discounts: [] } : {}),
             automatic_tax: session.automatic_tax ?? { enabled: false },
+            currency: session.currency,
             // No card was asked for a trial with payment_method_collection=if_required.
             default_payment_method: cardless ? null : id("pm"),
             trial_settings: data.trial_settings ?? { end_behavior: { missing_payment_method: "create_invoice" } },
@@ -669,7 +685,8 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
 
   /** An invoice in the current API's shape (parent.subscription_details, payments), with its charge. */
   function createInvoice(subscription: Obj, account: string, billingReason: string, outcome: "paid" | "failed"): Obj {
-    const item = (subscription.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] }).data[0]!;
+    const item0 = (subscription.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] }).data[0]!;
+    const item = { ...item0, price: inCurrency(item0.price, String(subscription.currency ?? item0.price.currency)) };
     // A coupon applies while it lasts: "once" to the first invoice only (the fake counts invoices, not months).
     const coupon = (subscription.discount as { coupon?: Obj } | undefined)?.coupon;
     const invoicesSoFar = [...objects.values()].filter((o) => o.object === "invoice" && (o.parent as { subscription_details?: { subscription?: string } } | undefined)?.subscription_details?.subscription === subscription.id).length;

@@ -32,6 +32,8 @@ export const subscriptionSchema = z
     object: z.literal("subscription"),
     status: z.enum(SUBSCRIPTION_STATUSES),
     customer: ref,
+    // The currency it bills in (a price may have several).
+    currency: currency.nullish(),
     metadata,
     cancel_at_period_end: z.boolean().default(false),
     cancellation_details: z.object({ feedback: z.string().max(40).nullish(), comment: z.string().nullish() }).nullish(),

@@ -24,10 +24,11 @@ export type TierValues = {
   accessDays: string;
   payWhatYouWant: boolean;
   suggestedPrice: string;
+  currencyPrices: string;
 };
 
 export const EMPTY_TIER: TierValues = {
-  name: "", description: "", price: "", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: [], maxMembers: "", trialDays: "0", trialWithoutCard: false, accessDays: "", payWhatYouWant: false, suggestedPrice: "",
+  name: "", description: "", price: "", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: [], maxMembers: "", trialDays: "0", trialWithoutCard: false, accessDays: "", payWhatYouWant: false, suggestedPrice: "", currencyPrices: "",
 };
 
 /** The server's roles, by name and colour; the ones the bot cannot hand out are shown, not offered. */
@@ -157,6 +158,9 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
           )}
         </Field>
       </div>
+      <Field id="currencyPrices" label="Other currencies (optional)" hint="A line each, e.g. EUR 9.00. Members see the price in their currency (or pick it) and pay in it." errors={errors?.currencyPrices}>
+        {(aria) => <Textarea {...aria} name="currencyPrices" defaultValue={v("currencyPrices")} className="min-h-16 font-mono" placeholder={"EUR 9.00\nGBP 8.00"} />}
+      </Field>
       <Field id="description" label="Description" errors={errors?.description}>
         {(aria) => <Textarea {...aria} name="description" defaultValue={v("description")} maxLength={1000} />}
       </Field>

@@ -45,6 +45,7 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
             accessDays: tier.accessDays?.toString() ?? "",
             payWhatYouWant: tier.payWhatYouWant,
             suggestedPrice: tier.suggestedPrice?.toFixed(2) ?? "",
+            currencyPrices: Object.entries((tier.currencyPrices ?? {}) as Record<string, string>).map(([code, price]) => `${code} ${price}`).join("\n"),
           }}
         />
       </Card>
