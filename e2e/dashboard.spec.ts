@@ -4,15 +4,23 @@ import { signInAs } from "./support/auth";
 import { query } from "./support/db";
 
 const usd = (amount: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(amount);
+const money = (amount: number, currency: string) => new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
 
 test("the owner's overview shows numbers that agree with the billing tables", async ({ page }) => {
   const [community] = await query<{ id: string }>("SELECT id FROM communities WHERE slug = 'trading-desk'");
-  // Straight from the tables: what pays now (active), yearly prices as 1/12; past due apart.
-  const [expected] = await query<{ mrr: string; atRisk: string; paying: number }>(
+  // Straight from the tables: what pays now (active), yearly prices as 1/12, per currency billed
+  // (a tier's price in another currency from its currency_prices); past due apart.
+  const mrrRows = await query<{ currency: string; amount: string }>(
+    `SELECT coalesce(s.currency, t.currency) AS currency,
+            sum(CASE WHEN t.interval = 'yearly' THEN p.price / 12 ELSE p.price END)::numeric(12,2)::text AS amount
+       FROM subscriptions s JOIN subscription_tiers t ON t.community_id = s.community_id AND t.name = s.tier_name,
+            LATERAL (SELECT CASE WHEN coalesce(s.currency, t.currency) = t.currency THEN t.price ELSE (t.currency_prices ->> s.currency)::numeric END AS price) p
+      WHERE s.community_id = $1 AND s.status = 'active'
+      GROUP BY 1 ORDER BY sum(p.price) DESC`,
+    [community!.id],
+  );
+  const [expected] = await query<{ atRisk: string; paying: number }>(
     `SELECT (SELECT coalesce(sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END), 0)::numeric(12,2)
-               FROM subscriptions s JOIN subscription_tiers t ON t.community_id = s.community_id AND t.name = s.tier_name
-              WHERE s.community_id = $1 AND s.status = 'active')::text AS mrr,
-            (SELECT coalesce(sum(CASE WHEN t.interval = 'yearly' THEN t.price / 12 ELSE t.price END), 0)::numeric(12,2)
                FROM subscriptions s JOIN subscription_tiers t ON t.community_id = s.community_id AND t.name = s.tier_name
               WHERE s.community_id = $1 AND s.status = 'past_due' AND coalesce(s.grace_period_ends_at, s.current_period_end) > now())::text AS "atRisk",
             (SELECT count(*)::int FROM community_members WHERE community_id = $1 AND subscription_status = 'active') AS paying`,
@@ -26,7 +34,7 @@ test("the owner's overview shows numbers that agree with the billing tables", as
   // Payouts, tiers and paying members are there; the bot is not yet.
   await expect(page.getByText("3 of 4 done")).toBeVisible();
   await expect(page.getByTestId("step-bot")).toHaveAttribute("data-done", "false");
-  await expect(page.getByTestId("stat-mrr")).toHaveText(usd(Number(expected!.mrr)));
+  await expect(page.getByTestId("stat-mrr")).toHaveText(mrrRows.map((r) => money(Number(r.amount), r.currency)).join(" + "));
   await expect(page.getByTestId("stat-paying")).toHaveText(String(expected!.paying));
   if (Number(expected!.atRisk) > 0) await expect(page.getByTestId("stat-at-risk")).toHaveText(usd(Number(expected!.atRisk)));
   await expect(page.getByRole("figure", { name: "Revenue by month, USD" })).toBeVisible();
