@@ -230,6 +230,9 @@ describe("passes (one payment)", () => {
     await h.client.refunds.create({ payment_intent: pi }, { stripeAccount: paid.account });
     for (const d of await h.take()) await h.deliver(d);
     expect((await standing(paid, second.memberId)).subscriptionStatus).toBe("none");
+    // A refunded pass is no longer held: the member may buy one again.
+    const { url } = await startCheckout(tierId, { actor: second.actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost" }, h.client);
+    expect(sessionOf(url).mode).toBe("payment");
   });
 
   it("pay what you want: the member's amount, at least the minimum", async () => {

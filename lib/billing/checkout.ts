@@ -7,11 +7,9 @@ import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { applicationFeeAmount, applicationFeePercent } from "./plans";
 import { toMinorUnits } from "./money";
 import { currencyOptions } from "../tiers/stripe-sync";
-
-const currencyOptionsOf = (tier: { currencyPrices: unknown; currency: string }) =>
-  Object.fromEntries(Object.keys(currencyOptions(tier)).map((code) => [code.toUpperCase(), true]));
 import { hasFreeSeat } from "./seats";
 import { usablePromotion } from "./promotions";
+import { grantInForce } from "./grants";
 import { readSettings } from "../communities/validation";
 import { CHECKOUT_CODES } from "./checkout-codes";
 
@@ -96,7 +94,7 @@ export async function startCheckout(
   const page = `${origin}/c/${community.slug}`;
   // The currency the member chose (or the page picked for them), if the tier is sold in it.
   const chosen = ctx.currency?.toUpperCase();
-  const presentIn = chosen && chosen !== tier.currency && chosen in currencyOptionsOf(tier) ? chosen.toLowerCase() : null;
+  const presentIn = chosen && chosen !== tier.currency && chosen.toLowerCase() in currencyOptions(tier) ? chosen.toLowerCase() : null;
   if (chosen && chosen !== tier.currency && !presentIn) throw new ActionError(CHECKOUT_ERRORS.currency);
   const once = tier.interval === "once";
   // A pass is one payment (the fee as an amount: the tier's price, or its minimum for pay what you want).
@@ -150,7 +148,7 @@ export async function startCheckout(
 /** A pass the member holds now (not expired, its payment not refunded), if any. */
 export function heldPass(tx: TenantTx, memberId: string, now = new Date()) {
   return tx.accessGrant.findFirst({
-    where: { memberId, kind: "pass", revokedAt: null, OR: [{ until: null }, { until: { gt: now } }] },
+    where: { memberId, kind: "pass", ...grantInForce(now) },
     select: { id: true, until: true },
   });
 }

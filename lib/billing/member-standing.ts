@@ -57,40 +57,37 @@ function longest(grants: GrantFacts[]): GrantFacts | undefined {
  * kind of purchase, so roles, the portal and the dashboard agree.
  */
 export function memberStanding(subscriptions: SubscriptionFacts[], facts: { openDisputes: number; now: Date; grants?: GrantFacts[] }): Standing {
+  const standing = standingFromHoldings(subscriptions, facts);
+  // A disputed payment suspends access until the dispute is settled.
+  if (facts.openDisputes > 0 && (ACCESS_GIVING as readonly string[]).includes(standing.status)) return { ...standing, status: "suspended" };
+  return standing;
+}
+
+function standingFromHoldings(subscriptions: SubscriptionFacts[], facts: { now: Date; grants?: GrantFacts[] }): Standing {
   const top = best(subscriptions);
   const grant = longest((facts.grants ?? []).filter((g) => g.until === null || g.until > facts.now));
   const paidUpToDate = top && (top.status === "active" || top.status === "trialing");
-  if (grant && !paidUpToDate) {
-    const standing = { status: grant.kind, tier: grant.tierName, expiresAt: grant.until };
-    return facts.openDisputes > 0 ? { ...standing, status: "suspended" } : standing;
-  }
+  if (grant && !paidUpToDate) return { status: grant.kind, tier: grant.tierName, expiresAt: grant.until };
   if (!top) return { status: "none", tier: null, expiresAt: null };
-  let standing: Standing;
   switch (top.status) {
     case "active":
     case "trialing":
-      standing = { status: top.status, tier: top.tierName, expiresAt: top.currentPeriodEnd };
-      break;
+      return { status: top.status, tier: top.tierName, expiresAt: top.currentPeriodEnd };
     case "past_due":
     case "unpaid": {
       // A failed payment keeps access for the grace period, then restricts it (lapsed role only), then ends it.
       const stage = lapseStage(top, facts.now);
       const graceEnd = top.gracePeriodEndsAt ?? top.currentPeriodEnd;
-      if (stage === "grace") standing = { status: "past_due", tier: top.tierName, expiresAt: graceEnd };
-      else if (stage === "restricted") standing = { status: "restricted", tier: top.tierName, expiresAt: top.restrictedUntil };
-      else standing = { status: "unpaid", tier: top.tierName, expiresAt: top.restrictedUntil ?? graceEnd };
-      break;
+      if (stage === "grace") return { status: "past_due", tier: top.tierName, expiresAt: graceEnd };
+      if (stage === "restricted") return { status: "restricted", tier: top.tierName, expiresAt: top.restrictedUntil };
+      return { status: "unpaid", tier: top.tierName, expiresAt: top.restrictedUntil ?? graceEnd };
     }
     case "canceled":
     case "incomplete_expired":
-      standing = { status: "canceled", tier: top.tierName, expiresAt: top.canceledAt ?? top.currentPeriodEnd };
-      break;
+      return { status: "canceled", tier: top.tierName, expiresAt: top.canceledAt ?? top.currentPeriodEnd };
     default:
-      standing = { status: top.status, tier: top.tierName, expiresAt: null };
+      return { status: top.status, tier: top.tierName, expiresAt: null };
   }
-  // A disputed payment suspends access until the dispute is settled.
-  if (facts.openDisputes > 0 && (ACCESS_GIVING as readonly string[]).includes(standing.status)) standing = { ...standing, status: "suspended" };
-  return standing;
 }
 
 export function givesAccess(status: string): boolean {

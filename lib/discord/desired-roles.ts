@@ -1,5 +1,6 @@
 import { inTurn, type TenantTx } from "../db/scopes";
 import { lapseStage } from "../billing/lapse";
+import { grantInForce } from "../billing/grants";
 
 const ACCESS = new Set(["active", "trialing"]);
 
@@ -43,7 +44,7 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
     // Passes bought and tiers the owner gave for free, still in force (a refunded pass is not).
     () =>
       tx.accessGrant.findMany({
-        where: { memberId, revokedAt: null, AND: [{ OR: [{ until: null }, { until: { gt: now } }] }, { OR: [{ paymentId: null }, { payment: { status: { not: "refunded" } } }] }] },
+        where: { memberId, ...grantInForce(now) },
         select: { tierId: true },
       }),
   );

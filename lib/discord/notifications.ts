@@ -38,40 +38,34 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
     await client.post(Routes.channelMessages(channelId), { body: { content, allowed_mentions: { users: [member.discordUserId] } } });
     posted.push({ channelId, content, ...where });
   };
-  /** A DM when the member allows it; otherwise the fallback channel. */
-  const toMember = async (content: string, fallback: string | null) => {
+  /** A DM when the member allows it; otherwise `fallback` (a channel, or a private thread). */
+  const toMember = async (content: string, fallback: () => Promise<void>) => {
     try {
       const dm = (await client.post(Routes.userChannels(), { body: { recipient_id: member.discordUserId } })) as { id: string };
       await post(dm.id, content);
     } catch (error) {
       if (!permanentProblem(error) && (error as { code?: number }).code !== 50007) throw error;
-      await post(fallback, content);
+      await fallback();
     }
   };
 
-  /** A DM; when the member's DMs are closed, a private thread in the pay channel that only they (and moderators) see. */
-  const toMemberPrivately = async (content: string, earlierThread?: string | null) => {
-    try {
-      const dm = (await client.post(Routes.userChannels(), { body: { recipient_id: member.discordUserId } })) as { id: string };
-      await post(dm.id, content);
-    } catch (error) {
-      if (!permanentProblem(error) && (error as { code?: number }).code !== 50007) throw error;
-      if (!bot.payChannelId) return;
-      if (earlierThread) {
-        try {
-          await post(earlierThread, content, { thread: true });
-          return;
-        } catch (threadError) {
-          // Deleted or no longer reachable: a new thread below.
-          if (!permanentProblem(threadError)) throw threadError;
-        }
+  /** A private thread in the pay channel that only the member (and moderators) see: the earlier one if it is still there. */
+  const inPrivateThread = (content: string, earlierThread?: string | null) => async () => {
+    if (!bot.payChannelId) return;
+    if (earlierThread) {
+      try {
+        await post(earlierThread, content, { thread: true });
+        return;
+      } catch (threadError) {
+        // Deleted or no longer reachable: a new thread below.
+        if (!permanentProblem(threadError)) throw threadError;
       }
-      const thread = (await client.post(Routes.threads(bot.payChannelId), {
-        body: { name: `Payment for ${community.name}`.slice(0, 100), type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
-      })) as { id: string };
-      await client.put(Routes.threadMembers(thread.id, member.discordUserId));
-      await post(thread.id, content, { thread: true });
     }
+    const thread = (await client.post(Routes.threads(bot.payChannelId), {
+      body: { name: `Payment for ${community.name}`.slice(0, 100), type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
+    })) as { id: string };
+    await client.put(Routes.threadMembers(thread.id, member.discordUserId));
+    await post(thread.id, content, { thread: true });
   };
 
   switch (notice.kind) {
@@ -79,7 +73,10 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
       await post(bot.paymentVerificationChannel, `✅ ${mention} is now a paying member (${notice.tier}).`);
       break;
     case "welcome":
-      if (bot.welcomeMessage) await toMember(renderMessage(bot.welcomeMessage, values), bot.paymentVerificationChannel);
+      if (bot.welcomeMessage) {
+        const content = renderMessage(bot.welcomeMessage, values);
+        await toMember(content, () => post(bot.paymentVerificationChannel, content));
+      }
       break;
     case "payment_failed":
       await post(bot.adminChannel, `⚠️ A payment from ${mention} failed.${notice.accessUntil ? ` Their access continues until ${notice.accessUntil.slice(0, 10)} while Stripe retries.` : ""}`);
@@ -90,11 +87,16 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
     case "sync_failed":
       await post(bot.adminChannel, `🔧 The bot could not update ${mention}'s roles: ${PROBLEM_HINTS[notice.problem]}`);
       break;
-    case "payment_reminder":
-      await toMemberPrivately(`${mention} ${notice.content}`, notice.thread);
+    case "payment_reminder": {
+      const content = `${mention} ${notice.content}`;
+      await toMember(content, inPrivateThread(content, notice.thread));
       break;
+    }
     case "farewell":
-      if (bot.farewellMessage) await toMember(renderMessage(bot.farewellMessage, values), bot.adminChannel);
+      if (bot.farewellMessage) {
+        const content = renderMessage(bot.farewellMessage, values);
+        await toMember(content, () => post(bot.adminChannel, content));
+      }
       break;
   }
   return posted;

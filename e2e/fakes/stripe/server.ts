@@ -75,6 +75,17 @@ const signer = new Stripe("sk_test_fake_signer");
 
 type Saved = { objects: [string, Obj][]; owners: [string, string][]; refunds: [string, Obj[]][] };
 
+const CARD_STYLE =
+  "body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}" +
+  "main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}" +
+  ".amount{font-size:28px;font-weight:600}button{width:100%;padding:12px;margin-top:8px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}" +
+  ".decline{background:#fff;color:#b42318;border:1px solid #b42318}.error{color:#b42318}.paid{color:#067647;font-weight:600}a{display:block;margin-top:12px;text-align:center;color:#635bff}";
+
+/** One of Stripe's hosted pages (Checkout, an invoice, onboarding), as a card in the middle of the page. */
+function stripeCard(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Stripe (demo) — ${title}</title><style>${CARD_STYLE}</style></head><body><main>${body}</main></body></html>`;
+}
+
 /** The fake's one tax rate (a demo registration), applied when Checkout enables automatic tax. */
 const DEMO_TAX_RATE = 0.1;
 
@@ -154,6 +165,21 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
   const owners = new Map<string, string>(saved?.owners ?? []); // object id -> account id ("platform" for the platform's own)
   const replays = new Map<string, { status: number; body: unknown }>();
   let base = "";
+
+  /** The promotion code a Checkout Session carries and its coupon, if any. */
+  function sessionDiscount(session: Obj, account: string): { code: Obj; coupon: Obj } | null {
+    const codeId = (session.discounts as { promotion_code: string }[] | undefined)?.[0]?.promotion_code;
+    const code = codeId ? find(codeId, account, "promotion_code") : null;
+    const coupon = code ? find(String((code.promotion as { coupon: string }).coupon), account, "coupon") : null;
+    return code && coupon ? { code, coupon } : null;
+  }
+
+  /** Paying with a code counts a use of it and of its coupon. */
+  function redeem(discount: { code: Obj; coupon: Obj } | null) {
+    if (!discount) return;
+    discount.code.times_redeemed = (discount.code.times_redeemed as number) + 1;
+    discount.coupon.times_redeemed = (discount.coupon.times_redeemed as number) + 1;
+  }
 
   /** Why Stripe would refuse a promotion code at checkout, or null. */
   function promotionRefusal(code: Obj, account: string, customer: string, price: Obj): string | null {
@@ -525,16 +551,13 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
     let problem: string | null = null;
     if (req.method === "POST" && session.status === "open") {
       const form = new URLSearchParams(await readBody(req));
-      const code = (session.discounts as { promotion_code: string }[] | undefined)?.[0] ? find((session.discounts as { promotion_code: string }[])[0]!.promotion_code, account, "promotion_code") : null;
-      const coupon = code ? find(String((code.promotion as { coupon: string }).coupon), account, "coupon") : null;
-      if (code && coupon) {
-        code.times_redeemed = (code.times_redeemed as number) + 1;
-        coupon.times_redeemed = (coupon.times_redeemed as number) + 1;
-      }
+      const discount = sessionDiscount(session, account);
+      const coupon = custom ? null : (discount?.coupon ?? null);
       const chosen = custom ? Math.round(Number(form.get("amount")) * 100) : coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number);
       if (custom && (!Number.isFinite(chosen) || chosen < (custom.minimum ?? 50))) {
         problem = `Enter at least ${((custom.minimum ?? 50) / 100).toFixed(2)} ${currencyLabel}.`;
       } else {
+        if (coupon) redeem(discount);
         const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(chosen, String(price.tax_behavior)) : null;
         const total = taxed ? taxed.total : chosen;
         const intentData = session.payment_intent_data as { metadata?: Record<string, string>; application_fee_amount?: string };
@@ -561,12 +584,10 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
     return send(
       res,
       problem ? 400 : 200,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Stripe (demo) — Checkout</title>
-<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}.amount{font-size:28px;font-weight:600}button{width:100%;padding:12px;margin-top:8px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}.error{color:#b42318}a{display:block;margin-top:12px;text-align:center;color:#635bff}</style></head>
-<body><main><h1>Demo Stripe Checkout</h1><p class="amount">${custom ? "Pay what you want" : fixed}</p>
+      stripeCard(`Checkout`, `<h1>Demo Stripe Checkout</h1><p class="amount">${custom ? "Pay what you want" : fixed}</p>
 ${problem ? `<p class="error" role="alert">${problem}</p>` : ""}
 ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
-<a href="${session.cancel_url}">← Back to the community</a></main></body></html>`,
+<a href="${session.cancel_url}">← Back to the community</a>`),
     );
   }
 
@@ -575,8 +596,9 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
     if (!session) return send(res, 404, "<p>This checkout session does not exist.</p>");
     if (session.mode === "payment") return hostedPayment(req, res, account, session);
     const price = inCurrency((session.line_items as { data: { price: Obj }[] }).data[0]!.price, String(session.currency));
-    const promotionCode = (session.discounts as { promotion_code: string }[] | undefined)?.[0] ? find((session.discounts as { promotion_code: string }[])[0]!.promotion_code, account, "promotion_code") : null;
-    const coupon = promotionCode ? find(String((promotionCode.promotion as { coupon: string }).coupon), account, "coupon") : null;
+    const discount = sessionDiscount(session, account);
+    const promotionCode = discount?.code ?? null;
+    const coupon = discount?.coupon ?? null;
     const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number), String(price.tax_behavior)) : null;
     const due = taxed ? taxed.total : coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number);
     const amount = `${(due / 100).toFixed(2)} ${String(price.currency).toUpperCase()}${coupon ? ` (code ${promotionCode!.code}: was ${((price.unit_amount as number) / 100).toFixed(2)})` : ""} / ${(price.recurring as { interval: string }).interval}`;
@@ -590,10 +612,7 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
         const trialDays = Number(data.trial_period_days ?? 0);
         const cardless = trialDays > 0 && session.payment_method_collection === "if_required";
         const start = now();
-        if (promotionCode && coupon) {
-          promotionCode.times_redeemed = (promotionCode.times_redeemed as number) + 1;
-          coupon.times_redeemed = (coupon.times_redeemed as number) + 1;
-        }
+        redeem(discount);
         const subscription = store(
           {
             id: id("sub"),
@@ -631,12 +650,10 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
     return send(
       res,
       declined ? 402 : 200,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Stripe (demo) — Checkout</title>
-<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}.amount{font-size:28px;font-weight:600}button{width:100%;padding:12px;margin-top:8px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}.decline{background:#fff;color:#b42318;border:1px solid #b42318}.error{color:#b42318}a{display:block;margin-top:12px;text-align:center;color:#635bff}</style></head>
-<body><main><h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>${taxed ? `<p class="tax">Tax (demo ${DEMO_TAX_RATE * 100}% ${price.tax_behavior === "inclusive" ? "included" : "added"}): ${(taxed.tax / 100).toFixed(2)} ${String(price.currency).toUpperCase()}</p>` : ""}
+      stripeCard(`Checkout`, `<h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>${taxed ? `<p class="tax">Tax (demo ${DEMO_TAX_RATE * 100}% ${price.tax_behavior === "inclusive" ? "included" : "added"}): ${(taxed.tax / 100).toFixed(2)} ${String(price.currency).toUpperCase()}</p>` : ""}
 ${declined ? '<p class="error" role="alert">Your card was declined. Try again or use another card.</p>' : ""}
 ${done ? "<p>This checkout is complete.</p>" : startsCardless ? `<form method="post"><p>No card needed for the ${trial}-day trial.</p><button name="outcome" value="pay">Start free trial</button></form>` : `<form method="post"><button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
-<a href="${session.cancel_url}">← Back to the community</a></main></body></html>`,
+<a href="${session.cancel_url}">← Back to the community</a>`),
     );
   }
 
@@ -659,11 +676,9 @@ ${done ? "<p>This checkout is complete.</p>" : startsCardless ? `<form method="p
     return send(
       res,
       200,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Stripe (demo) — Invoice ${invoice.number}</title>
-<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}.amount{font-size:28px;font-weight:600}button{width:100%;padding:12px;margin-top:8px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}.paid{color:#067647;font-weight:600}</style></head>
-<body><main><h1>Demo Stripe invoice ${invoice.number}</h1><p class="amount">${amount}</p>
+      stripeCard(`Invoice ${invoice.number}`, `<h1>Demo Stripe invoice ${invoice.number}</h1><p class="amount">${amount}</p>
 ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank you!</p>' : invoice.status === "open" ? '<p>Your last payment failed. Pay with another card:</p><form method="post"><button>Pay invoice</button></form>' : `<p>This invoice is ${invoice.status}.</p>`}
-</main></body></html>`,
+`),
     );
   }
 
@@ -853,10 +868,8 @@ ${done ? `<p role="status">Renewal of <code>${done.replace(/[^\w]/g, "")}</code>
         return send(
           res,
           200,
-          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe (demo) — Set up payouts</title>
-<style>body{font-family:system-ui,sans-serif;background:#f6f9fc;display:grid;place-items:center;min-height:100vh;margin:0}main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:32px;width:min(420px,90vw)}h1{font-size:20px}button{width:100%;padding:12px;border:0;border-radius:8px;background:#635bff;color:#fff;font-size:15px;cursor:pointer}a{display:block;margin-top:12px;text-align:center;color:#635bff}</style></head>
-<body><main><h1>Demo Stripe: set up payouts</h1><p>This local stand-in for Stripe Connect onboarding enables charges for account ${acct.id}.</p>
-<form method="post"><button>Complete onboarding</button></form><a href="${url.searchParams.get("return_url") ?? "/"}">Not now</a></main></body></html>`,
+          stripeCard(`Set up payouts`, `<h1>Demo Stripe: set up payouts</h1><p>This local stand-in for Stripe Connect onboarding enables charges for account ${acct.id}.</p>
+<form method="post"><button>Complete onboarding</button></form><a href="${url.searchParams.get("return_url") ?? "/"}">Not now</a>`),
         );
       }
 
