@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { db } from "../../lib/db/client";
@@ -80,6 +80,12 @@ export type TenantRows = {
   noticeId: string;
   accessGrantId: string;
   promotionCodeId: string;
+  staffId: string;
+  apiKeyId: string;
+  webhookEndpointId: string;
+  webhookDeliveryId: string;
+  memberImportId: string;
+  stripeImportId: string;
 };
 
 /** One row in every tenant table, written through the community's scope. */
@@ -133,7 +139,22 @@ export async function createTenantRows(communityId: string, userId: string, disc
       data: { communityId, code: `FIX${snowflake().slice(-8)}`, stripeCouponId: "coupon_fixture", stripePromotionCodeId: `promo_${snowflake()}`, percentOff: "10.00", duration: "once" },
       select: { id: true },
     });
+    const staff = await tx.communityStaff.create({ data: { communityId, discordUserId: snowflake(), role: "viewer" }, select: { id: true } });
+    const apiKey = await tx.apiKey.create({ data: { communityId, name: "fixture", hint: "abcd", secretHash: randomBytes(32).toString("hex"), scope: "read" }, select: { id: true } });
+    const endpoint = await tx.webhookEndpoint.create({ data: { communityId, url: "https://example.com/hook", secretEncrypted: "v1.fixture", active: false }, select: { id: true } });
+    const delivery = await tx.webhookDelivery.create({
+      data: { communityId, endpointId: endpoint.id, eventId: randomUUID(), eventType: "ping", payload: {} },
+      select: { id: true },
+    });
+    const memberImport = await tx.memberImport.create({ data: { communityId, source: "csv", tierId: tier.id, email: "fixture@example.com", claimCode: randomBytes(18).toString("base64url") }, select: { id: true } });
+    const stripeImport = await tx.stripeImport.create({ data: { communityId, mapping: {}, status: "done" }, select: { id: true } });
     return {
+      staffId: staff.id,
+      apiKeyId: apiKey.id,
+      webhookEndpointId: endpoint.id,
+      webhookDeliveryId: delivery.id,
+      memberImportId: memberImport.id,
+      stripeImportId: stripeImport.id,
       promotionCodeId: promo.id,
       accessGrantId: comp.id,
       noticeId: notice.id,
