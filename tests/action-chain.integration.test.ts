@@ -36,7 +36,7 @@ describe("the action chain's audit log", () => {
   it("records who did what, in the change's own transaction", async () => {
     const action = chainFor(owner).communityAction(
       renameSchema,
-      "owner",
+      "own",
       async (input, { tx, community }) => tx.subscriptionTier.create({ data: { communityId: community.id, name: `Audited ${input.name}`, price: "2.00", interval: "monthly" }, select: { id: true } }),
       (input, tier) => ({ action: "tier.created", objectType: "tier", objectId: tier.id, details: { name: input.name } }),
     );
@@ -50,7 +50,7 @@ describe("the action chain's audit log", () => {
   it("records nothing when the change fails", async () => {
     const action = chainFor(owner).communityAction(
       renameSchema,
-      "owner",
+      "own",
       async () => {
         throw new ActionError("Refused.");
       },
@@ -69,14 +69,14 @@ describe("the action chain's audit log", () => {
 describe("the action chain", () => {
   it("refuses anonymous callers before doing anything", async () => {
     const handler = vi.fn();
-    const action = chainFor(null).communityAction(renameSchema, "owner", handler);
+    const action = chainFor(null).communityAction(renameSchema, "own", handler);
     expect(await action(null, form({ communitySlug: tenant.community.slug, name: "New" }))).toMatchObject({ ok: false, error: SIGN_IN_REQUIRED });
     expect(handler).not.toHaveBeenCalled();
   });
 
   it("answers another owner's community exactly like a missing one, and runs nothing", async () => {
     const handler = vi.fn();
-    const action = chainFor(stranger).communityAction(renameSchema, "owner", handler);
+    const action = chainFor(stranger).communityAction(renameSchema, "own", handler);
     const refused = await action(null, form({ communitySlug: tenant.community.slug, name: "Hijacked" }));
     const missing = await action(null, form({ communitySlug: "no-such-community", name: "Hijacked" }));
     const malformed = await action(null, form({ communitySlug: "../../etc", name: "Hijacked" }));
@@ -86,7 +86,7 @@ describe("the action chain", () => {
 
   it("returns field errors for bad input and runs nothing", async () => {
     const handler = vi.fn();
-    const action = chainFor(owner).communityAction(renameSchema, "owner", handler);
+    const action = chainFor(owner).communityAction(renameSchema, "own", handler);
     const result = await action(null, form({ communitySlug: tenant.community.slug, name: " x " }));
     expect(result).toEqual({
       ok: false,
@@ -98,7 +98,7 @@ describe("the action chain", () => {
   });
 
   it("runs the owner's handler inside the community's RLS scope with typed input", async () => {
-    const action = chainFor(owner).communityAction(renameSchema, "owner", async (input, { tx, community, actor }) => ({
+    const action = chainFor(owner).communityAction(renameSchema, "own", async (input, { tx, community, actor }) => ({
       name: input.name,
       community: community.slug,
       actor: actor.id,
@@ -130,7 +130,7 @@ describe("the action chain", () => {
 
   it("hides unexpected errors and rolls back what the handler wrote", async () => {
     const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const action = chainFor(owner).communityAction(z.object({}), "owner", async (_input, { tx, community }) => {
+    const action = chainFor(owner).communityAction(z.object({}), "own", async (_input, { tx, community }) => {
       await tx.subscriptionTier.create({ data: { communityId: community.id, name: "Half-written", price: "2.00", interval: "monthly" } });
       throw new Error("database exploded: secret detail");
     });

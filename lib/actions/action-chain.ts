@@ -7,6 +7,8 @@ import { recordAudit, type AuditEntry } from "../audit/record";
 import { log } from "../observability/log";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 import { withRequestId } from "../observability/request-context";
+import { communityRoleOf } from "../staff/access";
+import { can, NOT_ALLOWED, type CommunityRole, type Permission } from "../staff/roles";
 
 export type FieldErrors = Record<string, string[] | undefined>;
 /** On failure, `values` echoes what was submitted so the form can show it again (React resets forms after an action). */
@@ -17,6 +19,8 @@ export type ActionState<T> = ActionResult<T> | null;
 
 export type Actor = { id: string; discordId: string; username: string };
 export type CommunityRef = { id: string; slug: string; name: string; ownerId: string; stripeAccountId: string | null; subscriptionTier: string };
+/** The actor's role in the community the action is about (null: a signed-in user who is neither owner nor staff). */
+export type Acting = { role: CommunityRole | null };
 
 /**
  * An expected failure a handler reports to the user (e.g. "slug taken"). A
@@ -44,7 +48,8 @@ export function formInput(formData: FormData): Record<string, FormDataEntryValue
   return input;
 }
 
-type Role = "owner" | "signed-in";
+/** Who may run an action: any signed-in user, or a role in the community with this permission (lib/staff/roles.ts). */
+type Role = Permission | "signed-in";
 
 /** Describes an action's audit entry from its input and result (never secrets). */
 export type Audit<I, R> = (input: I, result: R) => AuditEntry;
@@ -110,7 +115,7 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
   }
 
   /** Who acts on which community: the form's `communitySlug`, checked against the actor's role. */
-  async function enter(role: Role, formData: FormData): Promise<{ who: Actor; community: CommunityRef }> {
+  async function enter(need: Role, formData: FormData): Promise<{ who: Actor; community: CommunityRef; role: CommunityRole | null }> {
     const who = await actor();
     const slug = slugSchema.safeParse(formData.get("communitySlug"));
     if (!slug.success) throw new ActionError(NOT_FOUND);
@@ -118,9 +123,18 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
       where: { slug: slug.data },
       select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
     });
-    // Someone else's community looks exactly like a missing one.
-    if (!community || (role === "owner" && community.ownerId !== who.id)) throw new ActionError(NOT_FOUND);
-    return { who, community };
+    if (!community) throw new ActionError(NOT_FOUND);
+    const role = await communityRoleOf(community, who);
+    if (need === "signed-in") return { who, community, role };
+    // Someone else's community looks exactly like a missing one; staff learn their role is short.
+    if (!role) throw new ActionError(NOT_FOUND);
+    if (!can(role, need)) throw new ActionError(NOT_ALLOWED, undefined, "not_allowed");
+    return { who, community, role };
+  }
+
+  /** A staff member's entry says in which role they acted. */
+  function staffAudit(role: CommunityRole | null, entry: AuditEntry | undefined): AuditEntry | undefined {
+    return entry && role && role !== "owner" ? { ...entry, details: { ...entry.details, staffRole: role } } : entry;
   }
 
   /**
@@ -135,11 +149,12 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
   ) {
     return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>
       run(formData, async () => {
-        const { who, community } = await enter(role, formData);
+        const { who, community, role: acting } = await enter(role, formData);
         const input = parse(schema, formData);
         return withCommunity(community.id, async (tx) => {
           const result = await handler(input, { actor: who, community, tx });
-          if (audit) await recordAudit(tx, community.id, who.id, audit(input, result));
+          const entry = staffAudit(acting, audit?.(input, result));
+          if (entry) await recordAudit(tx, community.id, who.id, entry);
           return result;
         });
       });
@@ -161,11 +176,12 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
   ) {
     return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>
       run(formData, async () => {
-        const { who, community } = await enter(role, formData);
+        const { who, community, role: acting } = await enter(role, formData);
         const input = parse(schema, formData);
         const result = await handler(input, { actor: who, community, inScope: (fn) => withCommunity(community.id, fn) });
         // After the outside call succeeded, in a short scope of its own.
-        if (audit) await withCommunity(community.id, (tx) => recordAudit(tx, community.id, who.id, audit(input, result)));
+        const entry = staffAudit(acting, audit?.(input, result));
+        if (entry) await withCommunity(community.id, (tx) => recordAudit(tx, community.id, who.id, entry));
         return result;
       });
   }

@@ -1,13 +1,23 @@
 import { db } from "../db/client";
+import { communityRoleOf } from "../staff/access";
+import { can, type Permission } from "../staff/roles";
 import { slugSchema } from "./slug";
 
-/** The community behind a dashboard URL, if the user owns it; otherwise null (render a 404). */
-export async function findOwnedCommunity(rawSlug: string, userId: string) {
+type Person = { id: string; discordId: string };
+
+/**
+ * The community behind a dashboard URL with the person's role in it, if that
+ * role has the permission; otherwise null (render a 404: someone else's
+ * community looks exactly like a missing one).
+ */
+export async function findManagedCommunity(rawSlug: string, person: Person, need: Permission = "view") {
   const slug = slugSchema.safeParse(rawSlug);
   if (!slug.success) return null;
   const community = await db.community.findUnique({
     where: { slug: slug.data },
     select: { id: true, slug: true, name: true, description: true, avatarUrl: true, status: true, settings: true, ownerId: true, discordGuildId: true, createdAt: true, stripeAccountId: true, stripeChargesEnabled: true, subscriptionTier: true },
   });
-  return community && community.ownerId === userId ? community : null;
+  if (!community) return null;
+  const role = await communityRoleOf(community, person);
+  return role && can(role, need) ? { ...community, role } : null;
 }

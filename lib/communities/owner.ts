@@ -6,6 +6,7 @@ import { listManageableGuilds, DiscordUnavailableError } from "../discord/user-g
 import { readSettings, type createCommunitySchema, type updateCommunitySchema } from "./validation";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import type { z } from "zod";
+import { staffedCommunityRoles } from "../staff/access";
 
 /** Which unique key a Prisma P2002 error hit, as the form field it belongs to. */
 function uniqueViolation(error: unknown): string | null {
@@ -31,6 +32,18 @@ export async function listOwnedCommunities(ownerId: string) {
       memberCount: await withCommunity(c.id, (tx) => tx.communityMember.count({ where: { isActive: true } })),
     })),
   );
+}
+
+/** Communities the user helps run as staff, with their role in each. */
+export async function listStaffedCommunities(userId: string) {
+  const roles = await staffedCommunityRoles(userId);
+  if (!roles.size) return [];
+  const communities = await db.community.findMany({
+    where: { id: { in: [...roles.keys()] } },
+    orderBy: { name: "asc" },
+    select: { id: true, slug: true, name: true, description: true, avatarUrl: true, status: true },
+  });
+  return communities.map((c) => ({ ...c, role: roles.get(c.id)! }));
 }
 
 /** Guilds the user may connect, each marked if it is connected already. */

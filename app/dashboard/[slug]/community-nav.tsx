@@ -1,11 +1,21 @@
 import Link from "next/link";
 import { CommunityAvatar } from "@/components/community-avatar";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
 import { cn } from "@/lib/utils/cn";
+import { can, ROLE_LABELS, type CommunityRole, type Permission } from "@/lib/staff/roles";
 
-type Tab = "overview" | "members" | "payments" | "tiers" | "promotions" | "payouts" | "bot" | "activity" | "settings";
+type Tab = "overview" | "members" | "payments" | "tiers" | "promotions" | "payouts" | "bot" | "activity" | "team" | "developers" | "import" | "settings";
 
-export function CommunityHeader({ community, current }: { community: { slug: string; name: string; avatarUrl: string | null }; current: Tab }) {
-  const tabs = [
+/** What changing things on a tab takes; a role below it sees the page read-only. */
+const EDITS: Partial<Record<Tab, Permission>> = { members: "moderate", payments: "manage", tiers: "manage", promotions: "manage", bot: "manage", settings: "manage", team: "own" };
+
+/** Tabs a role may not open are not shown (their pages answer 404 anyway). */
+const NEEDS: Partial<Record<Tab, Permission>> = { payouts: "own", developers: "manage", import: "manage" };
+
+export function CommunityHeader({ community, current }: { community: { slug: string; name: string; avatarUrl: string | null; role: CommunityRole }; current: Tab }) {
+  const { role } = community;
+  const all = [
     { key: "overview", label: "Overview", href: `/dashboard/${community.slug}` },
     { key: "members", label: "Members", href: `/dashboard/${community.slug}/members` },
     { key: "payments", label: "Payments", href: `/dashboard/${community.slug}/payments` },
@@ -14,8 +24,12 @@ export function CommunityHeader({ community, current }: { community: { slug: str
     { key: "payouts", label: "Payouts", href: `/dashboard/${community.slug}/payouts` },
     { key: "bot", label: "Discord bot", href: `/dashboard/${community.slug}/bot` },
     { key: "activity", label: "Activity", href: `/dashboard/${community.slug}/activity` },
+    { key: "team", label: "Team", href: `/dashboard/${community.slug}/team` },
+    { key: "import", label: "Import", href: `/dashboard/${community.slug}/import` },
+    { key: "developers", label: "Developers", href: `/dashboard/${community.slug}/developers` },
     { key: "settings", label: "Settings", href: `/dashboard/${community.slug}/settings` },
   ] as const;
+  const tabs = all.filter((tab) => can(role, NEEDS[tab.key] ?? "view"));
   return (
     <div>
       <Link href="/dashboard" className="text-sm text-slate-600 hover:text-slate-900">← Your communities</Link>
@@ -23,6 +37,7 @@ export function CommunityHeader({ community, current }: { community: { slug: str
         <div className="flex items-center gap-3">
           <CommunityAvatar name={community.name} url={community.avatarUrl} />
           <h1 className="text-2xl font-semibold tracking-tight">{community.name}</h1>
+          {role !== "owner" && <Badge tone="neutral" data-testid="staff-role">{ROLE_LABELS[role].name}</Badge>}
         </div>
         <Link href={`/c/${community.slug}`} className="text-sm font-medium text-brand-700 hover:underline">View public page →</Link>
       </div>
@@ -41,6 +56,11 @@ export function CommunityHeader({ community, current }: { community: { slug: str
           </Link>
         ))}
       </nav>
+      {EDITS[current] && !can(role, EDITS[current]) && (
+        <div className="mt-4" data-testid="read-only">
+          <Alert tone="info">You can look around here; as {ROLE_LABELS[role].name.toLowerCase()} you can&apos;t change anything on this page.</Alert>
+        </div>
+      )}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { overview, type Money } from "@/lib/analytics/metrics";
 import { requireUser } from "@/lib/auth/require-user";
-import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { formatMoney } from "@/lib/utils/money";
 import { onboardingChecklist } from "@/lib/communities/onboarding";
@@ -33,7 +33,7 @@ function Stat({ label, value, hint, href, testId }: { label: string; value: stri
 export default async function CommunityOverviewPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}`);
-  const community = await findOwnedCommunity(slug, user.id);
+  const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   const { created } = await searchParams;
   const [o, alerts, checklist] = await Promise.all([

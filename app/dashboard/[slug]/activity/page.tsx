@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
-import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { CommunityHeader } from "../community-nav";
 
@@ -43,7 +43,7 @@ function summary(details: unknown): string {
 export default async function ActivityPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ before?: string }> }) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}/activity`);
-  const community = await findOwnedCommunity(slug, user.id);
+  const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   const parsed = beforeSchema.safeParse((await searchParams).before);
   const before = parsed.success && parsed.data ? { at: new Date(parsed.data.split("_")[0]!), id: parsed.data.split("_")[1]! } : null;

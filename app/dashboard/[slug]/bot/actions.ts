@@ -14,7 +14,7 @@ import { enqueueJob, JOB_KINDS } from "@/lib/jobs/enqueue";
 // Channels are checked against the server's own list (a Discord call), then saved in a short scope.
 const save = communityWorkflow(
   botSettingsSchema,
-  "owner",
+  "manage",
   async (input, { community, inScope }) => {
     if (picksFromServer(input)) checkChannels(input, await communityGuildCatalog(community.id));
     return inScope((tx) => saveBotSettings(input, community, tx));
@@ -32,7 +32,7 @@ export async function saveBotAction(prev: ActionState<{ slug: string }>, formDat
 }
 
 // The audit says whether the token was replaced, never what it is.
-const ownBot = communityAction(ownBotSchema, "owner", (input, { community, tx }) => saveOwnBot(input, community, tx), (input) => ({
+const ownBot = communityAction(ownBotSchema, "manage", (input, { community, tx }) => saveOwnBot(input, community, tx), (input) => ({
   action: "bot.own_bot_saved", objectType: "bot", details: { tokenReplaced: input.token !== null, clientId: input.clientId },
 }));
 
@@ -45,7 +45,7 @@ export async function saveOwnBotAction(prev: ActionState<{ slug: string }>, form
   return result;
 }
 
-export const checkBotAction = communityWorkflow(z.object({}), "owner", async (_input, { community, inScope }): Promise<BotCheck> => {
+export const checkBotAction = communityWorkflow(z.object({}), "manage", async (_input, { community, inScope }): Promise<BotCheck> => {
   const found = await inScope(async (tx) => ({
     bot: await activeBot(tx, community.id),
     tiers: await tx.subscriptionTier.findMany({ where: { isActive: true }, select: { name: true, discordRoleId: true, extraRoleIds: true } }),
@@ -63,10 +63,10 @@ export const checkBotAction = communityWorkflow(z.object({}), "owner", async (_i
     });
   }
   return check;
-});
+}, (_input, check) => ({ action: "bot.checked", objectType: "bot", details: { ok: check.ok } }));
 
 /** One-click fix: the member's roles synced now, with the result shown. */
-export const fixDriftAction = communityWorkflow(z.object({ memberId: z.uuid() }), "owner", async ({ memberId }, { community, inScope }) => {
+export const fixDriftAction = communityWorkflow(z.object({ memberId: z.uuid() }), "moderate", async ({ memberId }, { community, inScope }) => {
   const open = await inScope((tx) => tx.discordRoleDrift.findFirst({ where: { memberId, resolvedAt: null }, select: { id: true } }));
   if (!open) throw new ActionError("That member's roles are already in order.");
   const result = await syncMemberRoles(community.id, memberId, { reason: "fixed from the dashboard" });
@@ -77,7 +77,7 @@ export const fixDriftAction = communityWorkflow(z.object({ memberId: z.uuid() })
 
 export const scanDriftAction = communityAction(
   z.object({}),
-  "owner",
+  "moderate",
   async (_input, { community, tx }) => {
     await enqueueJob(tx, JOB_KINDS.reconcile, { communityId: community.id }, { key: `reconcile:${community.id}` });
     return { queued: true };

@@ -6,7 +6,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { signInMode } from "@/lib/auth/mode";
-import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { PROBLEM_HINTS } from "@/lib/discord/bot-rest";
 import { botOverview } from "@/lib/discord/bot-overview";
 import { FAKE_OWN_BOT_HINT } from "@/lib/discord/demo";
@@ -33,7 +33,7 @@ const INSTALL_ERRORS: Record<string, string> = {
 export default async function BotPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}/bot`);
-  const community = await findOwnedCommunity(slug, user.id);
+  const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   const { notice, error } = await searchParams;
 

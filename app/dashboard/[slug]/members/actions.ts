@@ -10,7 +10,7 @@ import { removeMember } from "@/lib/members/remove";
 /** The owner removes a member: subscriptions cancelled at Stripe now, roles taken away by the bot. */
 export const removeMemberAction = communityWorkflow(
   z.object({ memberId: z.uuid("That is not a member id."), confirm: z.literal("remove", { error: "Please confirm the removal." }) }),
-  "owner",
+  "moderate",
   async ({ memberId }, { community, inScope }) => {
     const result = await removeMember(community, memberId.toLowerCase(), inScope, stripe);
     revalidatePath(`/dashboard/${community.slug}/members`);
@@ -22,14 +22,14 @@ export const removeMemberAction = communityWorkflow(
 /** "Give free access": a tier for free until a date (or for good), with a note. */
 export const grantCompAction = communityAction(
   grantCompSchema,
-  "owner",
+  "moderate",
   (input, { actor, community, tx }) => grantComp(tx, community.id, actor, input),
   (input, r) => ({ action: "comp.granted", objectType: "member", objectId: input.memberId, details: { tier: r.tier, until: r.until, note: input.note } }),
 );
 
 export const revokeCompAction = communityAction(
   revokeCompSchema,
-  "owner",
+  "moderate",
   (input, { actor, community, tx }) => revokeComp(tx, community.id, actor, input),
   (input) => ({ action: "comp.revoked", objectType: "member", objectId: input.memberId, details: { grantId: input.grantId } }),
 );

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/require-user";
-import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { mainCurrency } from "@/lib/utils/money";
 import { CommunityHeader } from "../community-nav";
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Members" };
 export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}/members`);
-  const community = await findOwnedCommunity(slug, user.id);
+  const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   const tiers = await withCommunity(community.id, (tx) => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { id: true, name: true, currency: true } }));
   const currency = mainCurrency(tiers);

@@ -8,7 +8,7 @@ import { refundSchema, requestRefund } from "@/lib/billing/refunds";
 
 const refund = communityWorkflow(
   refundSchema,
-  "owner",
+  "manage",
   async (input, ctx) => {
     const result = await requestRefund(input, ctx);
     revalidatePath(`/dashboard/${ctx.community.slug}/payments`);

@@ -8,8 +8,9 @@ import { formatMoney } from "@/lib/utils/money";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { listPayments, PAYMENT_STATUSES, paymentsQuerySchema } from "@/lib/billing/payments-query";
-import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
+import { can } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { RefundForm } from "./refund-form";
 
@@ -21,7 +22,7 @@ type Props = { params: Promise<{ slug: string }>; searchParams: Promise<Record<s
 export default async function PaymentsPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}/payments`);
-  const community = await findOwnedCommunity(slug, user.id);
+  const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   const { notice, ...filters } = await searchParams;
   const parsed = paymentsQuerySchema.safeParse(filters);
@@ -94,7 +95,7 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
                     </td>
                     <td className="px-4 py-3"><Badge tone={paymentStatus(p.status).tone}>{paymentStatus(p.status).label}</Badge></td>
                     <td className="px-4 py-3 text-right">
-                      {(p.status === "succeeded" || p.status === "partially_refunded") && p.stripePaymentIntentId && remaining > 0 && (
+                      {can(community.role, "manage") && (p.status === "succeeded" || p.status === "partially_refunded") && p.stripePaymentIntentId && remaining > 0 && (
                         <RefundForm slug={community.slug} paymentId={p.id} remaining={remaining.toFixed(2)} currency={p.currency} who={who} filters={{ status: query.status, days: query.days }} />
                       )}
                     </td>

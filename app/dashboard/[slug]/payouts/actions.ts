@@ -6,7 +6,7 @@ import { communityWorkflow, type ActionState } from "@/lib/actions";
 import { startOnboarding } from "@/lib/billing/connect";
 import { appOrigin } from "@/lib/http/origin";
 
-const start = communityWorkflow(z.object({}), "owner", async (_input, { community }) => {
+const start = communityWorkflow(z.object({}), "own", async (_input, { community }) => {
   const page = `${await appOrigin()}/dashboard/${community.slug}/payouts`;
   return { url: await startOnboarding(community, { returnUrl: `${page}?stripe=return`, refreshUrl: `${page}?stripe=refresh` }) };
 });

@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { connectState, refreshConnectState, type ConnectState } from "@/lib/billing/connect";
 import { applicationFeePercent, PLATFORM_PLANS, isPlatformPlan } from "@/lib/billing/plans";
-import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { syncAllTiers } from "@/lib/tiers/service";
 import { CommunityHeader } from "../community-nav";
@@ -25,7 +25,7 @@ type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ stripe
 export default async function PayoutsPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}/payouts`);
-  const community = await findOwnedCommunity(slug, user.id);
+  const community = await findManagedCommunity(slug, user, "own");
   if (!community) notFound();
   const { stripe: returned } = await searchParams;
 

@@ -9,7 +9,7 @@ import { mainCurrency } from "@/lib/utils/money";
 // Stripe is asked outside any transaction (the coupon, then the code); the row is saved after.
 const create = communityWorkflow(
   promotionInputSchema,
-  "owner",
+  "manage",
   async (input, ctx) => {
     const tiers = await ctx.inScope((tx) => tx.subscriptionTier.findMany({ select: { currency: true } }));
     return createPromotion(input, { ...ctx, currency: mainCurrency(tiers) }, stripe());

@@ -6,10 +6,11 @@ import { Alert } from "@/components/ui/alert";
 import { requireUser } from "@/lib/auth/require-user";
 import { describeDuration, describeOff, redemptionCounts } from "@/lib/billing/promotions";
 import { stripe } from "@/lib/billing/stripe";
-import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { appOrigin } from "@/lib/http/origin";
 import { mainCurrency } from "@/lib/utils/money";
+import { can } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { PromotionForm } from "./promotion-form";
 
@@ -20,7 +21,7 @@ const day = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "U
 export default async function PromotionsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}/promotions`);
-  const community = await findOwnedCommunity(slug, user.id);
+  const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   const { codes, tiers } = await withCommunity(community.id, async (tx) => ({
     codes: await tx.promotionCode.findMany({ orderBy: { createdAt: "desc" } }),
@@ -70,7 +71,9 @@ export default async function PromotionsPage({ params }: { params: Promise<{ slu
         </Card>
         <Card>
           <h2 className="text-lg font-semibold">New code</h2>
-          {!community.stripeAccountId ? (
+          {!can(community.role, "manage") ? (
+            <p className="mt-2 text-sm text-slate-600">The owner and admins make codes.</p>
+          ) : !community.stripeAccountId ? (
             <p className="mt-2 text-sm text-slate-600">Connect Stripe on the Payouts tab first: codes live on your Stripe account.</p>
           ) : (
             <div className="mt-4">

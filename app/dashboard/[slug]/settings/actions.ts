@@ -5,7 +5,7 @@ import { communityAction, type ActionState } from "@/lib/actions";
 import { updateCommunity } from "@/lib/communities/owner";
 import { updateCommunitySchema } from "@/lib/communities/validation";
 
-const update = communityAction(updateCommunitySchema, "owner", (input, { community, tx }) => updateCommunity(input, community, tx), (input) => ({
+const update = communityAction(updateCommunitySchema, "manage", (input, { community, tx }) => updateCommunity(input, community, tx), (input) => ({
   action: "community.settings_updated", objectType: "community", details: { name: input.name, slug: input.slug, status: input.status, gracePeriodDays: input.gracePeriodDays },
 }));
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
-import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { readSettings } from "@/lib/communities/validation";
 import { CommunityHeader } from "../community-nav";
 import { SettingsForm } from "./settings-form";
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Community settings" };
 export default async function SettingsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}/settings`);
-  const community = await findOwnedCommunity(slug, user.id);
+  const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">

@@ -12,7 +12,7 @@ import { moveTierSchema, setTierActiveSchema, tierInputSchema, tierRefSchema } f
 
 type Saved = { tierId: string } & SyncOutcome;
 
-const create = communityWorkflow(tierInputSchema, "owner", async (input, { community, inScope }) => {
+const create = communityWorkflow(tierInputSchema, "manage", async (input, { community, inScope }) => {
   await checkTierRoles(community.id, input);
   return createTier(input, community, inScope);
 }, (input, r) => ({
@@ -20,28 +20,30 @@ const create = communityWorkflow(tierInputSchema, "owner", async (input, { commu
 }));
 const update = communityWorkflow(
   tierInputSchema.and(tierRefSchema),
-  "owner",
+  "manage",
   async ({ tierId, ...input }, { community, inScope }) => {
     await checkTierRoles(community.id, input);
     return updateTier(tierId, input, community, inScope);
   },
   (input, r) => ({ action: "tier.updated", objectType: "tier", objectId: r.tierId, details: { name: input.name, price: input.price, currency: input.currency, interval: input.interval } }),
 );
-const move = communityAction(moveTierSchema, "owner", ({ tierId, direction }, { tx }) => moveTier(tierId, direction, tx), ({ tierId, direction }) => ({
+const move = communityAction(moveTierSchema, "manage", ({ tierId, direction }, { tx }) => moveTier(tierId, direction, tx), ({ tierId, direction }) => ({
   action: "tier.reordered", objectType: "tier", objectId: tierId, details: { direction },
 }));
 const activate = communityWorkflow(
   setTierActiveSchema,
-  "owner",
+  "manage",
   ({ tierId, active }, { community, inScope }) => setTierActive(tierId, active, community, inScope),
   ({ tierId, active }) => ({ action: active ? "tier.activated" : "tier.deactivated", objectType: "tier", objectId: tierId }),
 );
-const sync = communityWorkflow(tierRefSchema, "owner", ({ tierId }, { community, inScope }) => syncTier(tierId, community, inScope));
+const sync = communityWorkflow(tierRefSchema, "manage", ({ tierId }, { community, inScope }) => syncTier(tierId, community, inScope), ({ tierId }) => ({
+  action: "tier.synced", objectType: "tier", objectId: tierId,
+}));
 
 /** "Create a role for this tier": made by the bot in the server, below its own role; the form selects it. */
 export const createTierRoleAction = communityWorkflow(
   z.object({ name: z.string().trim().min(1, "Give the tier a name first: the role is named after it.").max(100, "must be at most 100 characters") }),
-  "owner",
+  "manage",
   async ({ name }, { community }) => {
     const role = await createRoleForTier(community.id, name);
     if ("error" in role) throw new ActionError(role.error);

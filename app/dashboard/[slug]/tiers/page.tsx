@@ -6,11 +6,12 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
-import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { tierErrorMessage } from "@/lib/tiers/errors";
 import { listTiersForOwner } from "@/lib/tiers/service";
 import { formatMoney } from "@/lib/utils/money";
+import { can } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { tierRowAction } from "./actions";
 import { EMPTY_TIER, TierForm } from "./tier-form";
@@ -38,7 +39,7 @@ function RowButton({ slug, tierId, kind, extra, label, icon, variant = "ghost" }
 export default async function TiersPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}/tiers`);
-  const community = await findOwnedCommunity(slug, user.id);
+  const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   const { notice, error } = await searchParams;
   const [tiers, roles] = await Promise.all([withCommunity(community.id, listTiersForOwner), tierRoleChoices(community.id)]);
@@ -81,14 +82,14 @@ export default async function TiersPage({ params, searchParams }: Props) {
                       {tier.trialDays > 0 ? ` · ${tier.trialDays}-day trial${tier.trialWithoutCard ? ", no card" : ""}` : ""}
                     </p>
                   </div>
-                  <div className="flex flex-wrap items-center gap-1">
+                  {can(community.role, "manage") && <div className="flex flex-wrap items-center gap-1">
                     {index > 0 && <RowButton slug={slug} tierId={tier.id} kind="move" extra={{ direction: "up" }} label={`Move ${tier.name} up`} icon="↑" />}
                     {index < tiers.length - 1 && <RowButton slug={slug} tierId={tier.id} kind="move" extra={{ direction: "down" }} label={`Move ${tier.name} down`} icon="↓" />}
                     <RowButton slug={slug} tierId={tier.id} kind="activate" extra={{ active: String(!tier.isActive) }} label={tier.isActive ? "Deactivate" : "Activate"} />
                     {community.stripeAccountId && !tier.stripePriceId && <RowButton slug={slug} tierId={tier.id} kind="sync" label="Sync to Stripe" variant="secondary" />}
                     <Link href={`/dashboard/${slug}/tiers/${tier.id}`} className="rounded-lg px-3 py-1.5 text-sm font-medium text-brand-700 hover:bg-brand-50">Edit</Link>
                     <span className="sr-only">position {index + 1} of {tiers.length}</span>
-                  </div>
+                  </div>}
                 </Card>
               </li>
             ))}
@@ -96,12 +97,12 @@ export default async function TiersPage({ params, searchParams }: Props) {
         )}
       </section>
 
-      <section aria-labelledby="new-tier-heading" className="mt-10">
+      {can(community.role, "manage") && <section aria-labelledby="new-tier-heading" className="mt-10">
         <h2 id="new-tier-heading" className="text-lg font-semibold">New tier</h2>
         <Card className="mt-4 max-w-3xl">
           <TierForm slug={slug} values={EMPTY_TIER} roles={roles} />
         </Card>
-      </section>
+      </section>}
     </div>
   );
 }

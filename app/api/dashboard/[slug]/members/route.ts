@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ownerOfRoute } from "@/lib/communities/owner-route";
+import { communityOfRoute } from "@/lib/communities/owner-route";
 import { withCommunity } from "@/lib/db/scopes";
 import { countMembers, listMembers, membersQuerySchema } from "@/lib/members/query";
 import { route } from "@/lib/http/route";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 /** One page of the members table (JSON), for the dashboard's client-side table. */
 export const GET = route(async (request: Request, { params }: { params: Promise<{ slug: string }> }) => {
-  const gate = await ownerOfRoute((await params).slug);
+  const gate = await communityOfRoute((await params).slug);
   if ("response" in gate) return gate.response;
   const parsed = membersQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) return Response.json({ error: "Invalid filters.", fieldErrors: z.flattenError(parsed.error).fieldErrors }, { status: 400 });

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
-import { findOwnedCommunity } from "@/lib/communities/owner-access";
+import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { CommunityHeader } from "../../community-nav";
 import { TierForm } from "../tier-form";
@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Edit tier" };
 export default async function EditTierPage({ params }: { params: Promise<{ slug: string; tierId: string }> }) {
   const { slug, tierId } = await params;
   const user = await requireUser(`/dashboard/${slug}/tiers/${tierId}`);
-  const community = await findOwnedCommunity(slug, user.id);
+  const community = await findManagedCommunity(slug, user);
   if (!community || !z.uuid().safeParse(tierId).success) notFound();
   const tier = await withCommunity(community.id, (tx) => tx.subscriptionTier.findUnique({ where: { id: tierId } }));
   if (!tier) notFound();

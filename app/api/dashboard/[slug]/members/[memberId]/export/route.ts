@@ -1,4 +1,4 @@
-import { ownerMemberOfRoute } from "@/lib/communities/owner-route";
+import { memberOfRoute } from "@/lib/communities/owner-route";
 import { exportMemberData } from "@/lib/gdpr/export";
 import { route } from "@/lib/http/route";
 
@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 /** What this community holds about one member (a data subject request the owner answers), as JSON. */
 export const GET = route(async (_request: Request, { params }: { params: Promise<{ slug: string; memberId: string }> }) => {
   const { slug, memberId } = await params;
-  const gate = await ownerMemberOfRoute(slug, memberId);
+  const gate = await memberOfRoute(slug, memberId, "moderate");
   if ("response" in gate) return gate.response;
   const data = await exportMemberData(gate.community.id, gate.memberId);
   if (!data) return Response.json({ error: "No such member in this community." }, { status: 404 });
