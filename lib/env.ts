@@ -27,6 +27,9 @@ const serverEnvSchema = z
     APP_DATABASE_PASSWORD: z.string().min(1).optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+    API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+    /** Production refuses owner webhook URLs on private addresses unless this is set (receivers on the operator's own network). */
+    WEBHOOKS_ALLOW_PRIVATE_URLS: z.enum(["true", "false", "1", "0"]).optional().transform((v) => v === "true" || v === "1"),
     AUTH_URL: z.url({ message: "must be the app's canonical URL, e.g. https://app.example.com" }).optional(),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
     AUTH_DISCORD_ID: z.string().regex(/^\d{17,20}$/, "must be your Discord application's client id").optional(),

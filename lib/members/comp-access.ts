@@ -27,7 +27,8 @@ export const COMP_ERRORS = {
   notFound: "That free access was already revoked.",
 } as const;
 
-export async function grantComp(tx: TenantTx, communityId: string, actor: Actor, input: z.output<typeof grantCompSchema>, now = new Date()) {
+/** `by`: who gives it (null: an API key whose creator is gone). */
+export async function grantComp(tx: TenantTx, communityId: string, by: Pick<Actor, "id"> | null, input: z.output<typeof grantCompSchema>, now = new Date()) {
   if (input.until && input.until <= now) throw new ActionError("Please correct the highlighted fields.", { until: [COMP_ERRORS.past] });
   // Both read in the community's scope: another community's member or tier is simply not found.
   const [member, tier] = [
@@ -37,7 +38,7 @@ export async function grantComp(tx: TenantTx, communityId: string, actor: Actor,
   if (!member || !member.isActive || member.erasedAt) throw new ActionError(COMP_ERRORS.memberGone);
   if (!tier) throw new ActionError("Please correct the highlighted fields.", { tierId: [COMP_ERRORS.tierGone] });
   const grant = await tx.accessGrant.create({
-    data: { communityId, memberId: member.id, tierId: tier.id, until: input.until, note: input.note, grantedBy: actor.id },
+    data: { communityId, memberId: member.id, tierId: tier.id, until: input.until, note: input.note, grantedBy: by?.id ?? null },
     select: { id: true },
   });
   const refresh = await refreshMember(tx, member.id, now);
@@ -45,10 +46,10 @@ export async function grantComp(tx: TenantTx, communityId: string, actor: Actor,
   return { grantId: grant.id, tier: tier.name, until: input.until?.toISOString() ?? null, status: refresh.after.status };
 }
 
-export async function revokeComp(tx: TenantTx, communityId: string, actor: Actor, input: z.output<typeof revokeCompSchema>, now = new Date()) {
+export async function revokeComp(tx: TenantTx, communityId: string, by: Pick<Actor, "id"> | null, input: z.output<typeof revokeCompSchema>, now = new Date()) {
   const revoked = await tx.accessGrant.updateMany({
     where: { id: input.grantId.toLowerCase(), memberId: input.memberId.toLowerCase(), revokedAt: null },
-    data: { revokedAt: now, revokedBy: actor.id },
+    data: { revokedAt: now, revokedBy: by?.id ?? null },
   });
   if (revoked.count === 0) throw new ActionError(COMP_ERRORS.notFound);
   const refresh = await refreshMember(tx, input.memberId.toLowerCase(), now);

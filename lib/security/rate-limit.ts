@@ -19,6 +19,8 @@ export function limits() {
     signIn: { points: serverEnv().SIGN_IN_RATE_LIMIT, duration: 60 },
     /** Checkout sessions created, per signed-in user. */
     checkout: { points: 20, duration: 600 },
+    /** REST API calls per key (API_RATE_LIMIT per minute, default 120). */
+    api: { points: serverEnv().API_RATE_LIMIT, duration: 60 },
     /** Requests with a bad signature, per client address: a few mistakes pass, a flood is shut out for 5 minutes. */
     badSignature: { points: 20, duration: 60, blockDuration: 300 },
   } satisfies Record<string, Limit>;
