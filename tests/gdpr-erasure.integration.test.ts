@@ -1,6 +1,7 @@
 // GDPR erasure and the owner's removal of a member, against the Stripe fake:
 // subscriptions end at Stripe before anything local changes, personal fields go,
 // payments stay as anonymous records, sessions end, roles are removed by a job.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type Stripe from "stripe";
 import type { JobHelpers } from "graphile-worker";
@@ -69,6 +70,13 @@ describe("erasing an account", () => {
     const bystander = await payingMember("erase_bystander");
     // The owner once gave them a tier for free, with a note about them.
     await inScope((tx) => tx.accessGrant.create({ data: { communityId: community.id, memberId: erased.memberId, tierId, note: "erase_me's moderator grant" } }));
+    // Events about both went to the owner's webhook endpoint; our delivery log names them.
+    await inScope(async (tx) => {
+      const endpoint = await tx.webhookEndpoint.create({ data: { communityId: community.id, url: "https://example.com/hook", secretEncrypted: "v1.x", active: false } });
+      for (const [who, discordId] of [[erased.memberId, erased.user.discordId], [bystander.memberId, bystander.user.discordId]] as const) {
+        await tx.webhookDelivery.create({ data: { communityId: community.id, endpointId: endpoint.id, eventId: randomUUID(), eventType: "member.joined", payload: { data: { member_id: who, discord_user_id: discordId } } } });
+      }
+    });
 
     await eraseAccount(erased.user.id, { client: () => client });
     const comps = await inScope((tx) => tx.accessGrant.findMany({ where: { memberId: erased.memberId }, select: { note: true, revokedAt: true } }));
@@ -95,6 +103,9 @@ describe("erasing an account", () => {
     expect(events[0]).toEqual({ user_id: null, discord_user_id: null, ip_address: null, user_agent: null });
     expect(events[1]).toMatchObject({ user_id: bystander.user.id, ip_address: "198.51.100.23" });
     expect(await asOwner(async (c) => (await c.query("SELECT count(*)::int AS n FROM analytics_events WHERE user_id = $1 OR discord_user_id = $2", [erased.user.id, erased.user.discordId])).rows[0].n)).toBe(0);
+
+    const logged = await inScope((tx) => tx.webhookDelivery.findMany({ where: { eventType: "member.joined" }, select: { payload: true } }));
+    expect(logged.map((d) => (d.payload as { data: { member_id: string } }).data.member_id)).toEqual([bystander.memberId]);
 
     const audit = await inScope((tx) => tx.auditLog.findMany({ where: { objectId: erased.memberId }, select: { action: true } }));
     expect(audit).toEqual([{ action: "member.erased" }]);

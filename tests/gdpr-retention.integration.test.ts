@@ -71,8 +71,9 @@ describe("data retention", () => {
   it("is seeded with defaults, analytics events kept 13 months", async () => {
     const rows = await db.dataRetentionPolicy.findMany({ select: { tableName: true, retentionDays: true } });
     expect(rows).toContainEqual({ tableName: "analytics_events", retentionDays: 395 });
-    expect(rows.map((r) => r.tableName).sort()).toEqual(["analytics_events", "audit_log", "community_alerts", "discord_role_syncs", "member_notices", "sessions", "stripe_events", "verification_tokens"]);
+    expect(rows.map((r) => r.tableName).sort()).toEqual(["analytics_events", "audit_log", "community_alerts", "discord_role_syncs", "member_notices", "sessions", "stripe_events", "verification_tokens", "webhook_deliveries"]);
     expect(rows).toContainEqual({ tableName: "member_notices", retentionDays: 365 });
+    expect(rows).toContainEqual({ tableName: "webhook_deliveries", retentionDays: 90 });
   });
 
   it("deletes analytics past retention in every community, dropping whole months as partitions", async () => {
@@ -132,7 +133,7 @@ describe("data retention", () => {
     // A "now" early enough that no other test's rows are past any policy.
     const { reports, failures } = await applyRetentionPolicies(nowFor(10));
     expect(failures).toEqual([]);
-    expect(reports).toHaveLength(8);
+    expect(reports).toHaveLength(9);
     const stamps = await db.dataRetentionPolicy.findMany({ select: { lastCleanup: true } });
     expect(stamps.every((s) => s.lastCleanup)).toBe(true);
   });

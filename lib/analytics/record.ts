@@ -1,6 +1,14 @@
 import { Prisma } from "../generated/prisma/client";
 import { addJobSql, type JobKind, type JobOptions, type JobPayload } from "../jobs/enqueue";
 import type { TenantTx } from "../db/scopes";
+import { ownerEventSql, type OwnerEventType } from "../webhooks/events";
+
+/** Billing events owners also receive at their webhook endpoints. */
+const OWNER_EVENT_OF: Partial<Record<string, OwnerEventType>> = {
+  payment_succeeded: "payment.succeeded",
+  payment_failed: "payment.failed",
+  payment_refunded: "payment.refunded",
+};
 
 export const BILLING_EVENTS = [
   "subscription_started",
@@ -31,10 +39,15 @@ export async function recordBillingEvent(
   const insert = Prisma.sql`INSERT INTO analytics_events (community_id, event_type, event_name, user_id, discord_user_id, properties, "timestamp")
     SELECT ${event.communityId}::uuid, 'billing', name, ${event.userId ?? null}::uuid, ${event.discordUserId ?? null}, ${JSON.stringify(event.properties)}::jsonb, ${event.at}::timestamptz
       FROM unnest(${names}::text[]) AS name`;
+  // A data-modifying WITH always runs to completion, whatever the main statement reads:
+  // the owner's webhook deliveries ride in the same round trip.
+  const ownerType = OWNER_EVENT_OF[event.name];
+  const owner = ownerType
+    ? Prisma.sql`owner_event AS (${ownerEventSql({ communityId: event.communityId, type: ownerType, at: event.at, data: { ...event.properties, discord_user_id: event.discordUserId ?? null } })}), `
+    : Prisma.empty;
   if (!thenEnqueue) {
-    await tx.$executeRaw(insert);
+    await tx.$executeRaw(ownerType ? Prisma.sql`WITH ${owner}recorded AS (${insert} RETURNING 1) SELECT 1` : insert);
     return;
   }
-  // A data-modifying WITH always runs to completion, whatever the SELECT reads.
-  await tx.$executeRaw`WITH recorded AS (${insert} RETURNING 1) ${addJobSql(thenEnqueue.kind, thenEnqueue.payload, thenEnqueue.options)}`;
+  await tx.$executeRaw`WITH ${owner}recorded AS (${insert} RETURNING 1) ${addJobSql(thenEnqueue.kind, thenEnqueue.payload, thenEnqueue.options)}`;
 }

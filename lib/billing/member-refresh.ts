@@ -2,6 +2,7 @@ import { Prisma } from "../generated/prisma/client";
 import type { TenantTx } from "../db/scopes";
 import { memberStanding, type Standing } from "./member-standing";
 import { recordAudit } from "../audit/record";
+import { emitOwnerEvent, memberEventFor } from "../webhooks/events";
 
 /** Payment statuses whose money the member has spent (less any refund). */
 export const SPENT_STATUSES = ["succeeded", "partially_refunded", "refunded", "disputed"];
@@ -88,6 +89,15 @@ export async function refreshMember(tx: TenantTx, memberId: string, now: Date, o
       objectType: "member",
       objectId: memberId,
       details: { from: before.status, to: after.status, tier: after.tier, until: after.expiresAt?.toISOString() ?? null },
+    });
+  }
+  const event = changed ? await memberEventFor(tx, before, after) : null;
+  if (event) {
+    await emitOwnerEvent(tx, {
+      communityId: member.communityId,
+      type: event.type,
+      at: now,
+      data: { member_id: memberId, discord_user_id: member.discordUserId, status: after.status, tier: after.tier, access_until: after.expiresAt?.toISOString() ?? null, ...event.extra },
     });
   }
   return { member: { id: member.id, userId: member.userId, discordUserId: member.discordUserId }, before, after, changed };

@@ -55,6 +55,11 @@ export async function eraseAccount(userId: string, options: { now?: Date; client
     await withCommunity(community.id, async (tx) => {
       await endMembership(tx, community.id, membership.id, { erase: true, now });
       await stripEvents(tx, userId, membership.discordUserId);
+      // Events already sent to the owner's endpoints are theirs; our copies in the delivery log go.
+      await tx.$executeRaw`DELETE FROM webhook_deliveries WHERE payload->'data'->>'member_id' = ${membership.id}
+                              OR (${membership.discordUserId}::text IS NOT NULL AND payload->'data'->>'discord_user_id' = ${membership.discordUserId})`;
+      // An imported membership it claimed keeps no e-mail.
+      await tx.memberImport.updateMany({ where: { memberId: membership.id }, data: { email: null, stripeCustomerId: null } });
       // The log stays append-only; only this erasure may take the person out of its entries.
       await tx.$queryRaw`SELECT scrub_audit_log_for_erased_member(${membership.id}::uuid)`;
       await recordAudit(tx, community.id, userId, { action: "member.erased", objectType: "member", objectId: membership.id, details: { reason: "account erased by its owner (GDPR)" } });

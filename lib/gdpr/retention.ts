@@ -32,6 +32,7 @@ export const RETENTION_TABLES = {
   },
   audit_log: { label: "Audit log", counts: "days after the entry", criteria: noCriteria, example: "{}" },
   member_notices: { label: "Messages sent to members", counts: "days after the message was sent", criteria: noCriteria, example: "{}" },
+  webhook_deliveries: { label: "Webhook delivery log", counts: "days after the event", criteria: noCriteria, example: "{}" },
   sessions: { label: "Expired sign-in sessions", counts: "days after the session expired", criteria: noCriteria, example: "{}" },
   verification_tokens: { label: "Expired verification tokens", counts: "days after the token expired", criteria: noCriteria, example: "{}" },
 } as const;
@@ -75,6 +76,8 @@ function deleteBatch(tx: TenantTx, table: Exclude<RetentionTable, "sessions" | "
         : tx.$executeRaw`DELETE FROM community_alerts WHERE id IN (SELECT id FROM community_alerts WHERE resolved_at < ${cutoff} LIMIT ${BATCH})`;
     case "member_notices":
       return tx.$executeRaw`DELETE FROM member_notices WHERE id IN (SELECT id FROM member_notices WHERE created_at < ${cutoff} LIMIT ${BATCH})`;
+    case "webhook_deliveries":
+      return tx.$executeRaw`DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE created_at < ${cutoff} LIMIT ${BATCH})`;
     case "audit_log":
       // Append-only for the application: only this function may delete from it.
       return tx.$queryRaw<{ deleted: number }[]>`SELECT purge_audit_log(${cutoff}, ${BATCH}) AS deleted`.then(([row]) => row?.deleted ?? 0);

@@ -35,6 +35,12 @@ export const JOB_KINDS = {
   dunning: "billing:dunning",
   /** E-mail a member the receipt of a payment. */
   receipt: "mail:receipt",
+  /** Send one event to one owner endpoint (also added by the webhook_deliveries trigger). */
+  deliverWebhook: "webhooks:deliver",
+  /** E-mail an imported member the link that claims their membership. */
+  claimMail: "mail:claim_link",
+  /** Read the next page of a Stripe import (resumes from the run's cursor). */
+  stripeImport: "imports:stripe",
 } as const;
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 

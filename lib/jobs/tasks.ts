@@ -19,6 +19,10 @@ import { revokeManagedRoles, syncMemberRoles } from "../discord/role-sync";
 import { applyRetentionPolicies } from "../gdpr/retention";
 import { purgeExpiredLimits } from "../security/rate-limit";
 import { JOB_KINDS, enqueueJob } from "./enqueue";
+import { deliverWebhook } from "../webhooks/deliver";
+import { sendClaimMail } from "../imports/claim-mail";
+import { failStripeImport, importStripePage } from "../imports/stripe-import";
+import { stripe } from "../billing/stripe";
 import { Routes } from "discord-api-types/v10";
 
 const uuid = z.uuid();
@@ -66,6 +70,25 @@ export const taskList: TaskList = {
     const job = memberJob.parse(payload);
     await bestEffort(helpers, () => notify(job.communityId, { kind: "welcome", memberId: job.memberId }));
     await sendWelcomeMail(job.communityId, job.memberId);
+  },
+  [JOB_KINDS.deliverWebhook]: async (payload, helpers) => {
+    const job = z.object({ communityId: uuid, deliveryId: uuid }).parse(payload);
+    await deliverWebhook(job.communityId, job.deliveryId, { final: helpers.job.attempts >= helpers.job.max_attempts });
+  },
+  [JOB_KINDS.claimMail]: async (payload) => {
+    const job = z.object({ communityId: uuid, importId: uuid }).parse(payload);
+    await sendClaimMail(job.communityId, job.importId);
+  },
+  [JOB_KINDS.stripeImport]: async (payload, helpers) => {
+    const job = z.object({ communityId: uuid, runId: uuid }).parse(payload);
+    try {
+      const outcome = await importStripePage({ client: stripe(), communityId: job.communityId, runId: job.runId });
+      helpers.logger.info(`stripe import ${job.runId}: ${outcome}`);
+    } catch (error) {
+      // Retried with backoff; the last attempt leaves the run stopped, resumable from its cursor.
+      if (helpers.job.attempts >= helpers.job.max_attempts) await failStripeImport(job.communityId, job.runId, (error as Error).message);
+      throw error;
+    }
   },
   [JOB_KINDS.receipt]: async (payload) => {
     const job = z.object({ communityId: uuid, paymentId: uuid }).parse(payload);
