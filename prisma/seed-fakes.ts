@@ -39,7 +39,7 @@ export type SeededCommunity = {
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
-export async function mirrorToFakeStripe(seeded: SeededCommunity, fakeUrl: string): Promise<void> {
+export async function mirrorToFakeStripe(seeded: SeededCommunity, fakeUrl: string, legacy?: { product: string; price: string; count: number }): Promise<void> {
   const client = createStripe({ mode: "demo", url: fakeUrl });
   const { community } = seeded;
   // Connected as an owner would: the account, its onboarding, then every tier mirrored.
@@ -97,8 +97,41 @@ export async function mirrorToFakeStripe(seeded: SeededCommunity, fakeUrl: strin
       });
     }
   }
+  if (legacy) objects.push(...legacySubscriptions(legacy));
   const response = await fetch(`${fakeUrl}/_control/import`, { method: "POST", body: JSON.stringify({ account, objects }) });
   if (!response.ok) throw new Error(`the fake Stripe refused the demo's objects: ${response.status} ${await response.text()}`);
+}
+
+/** A product, its monthly price and `count` live subscriptions made by another platform (no metadata of ours), one cancelled. */
+export function legacySubscriptions(legacy: { product: string; price: string; count: number }, prefix = "legacy"): Record<string, unknown>[] {
+  const created = unix(new Date(Date.UTC(2026, 5, 1)));
+  const periodStart = unix(new Date()) - 10 * 86_400;
+  const product = { id: `prod_${prefix}_guildpass`, object: "product", active: true, name: legacy.product, description: null, metadata: {}, created };
+  const amount = toMinorUnits(legacy.price, "usd");
+  const price = { id: `price_${prefix}_guildpass`, object: "price", active: true, product: product.id, currency: "usd", unit_amount: amount, currency_options: { usd: { unit_amount: amount, tax_behavior: "unspecified" } }, custom_unit_amount: null, recurring: { interval: "month", interval_count: 1 }, type: "recurring", tax_behavior: "unspecified", metadata: {}, created };
+  const objects: Record<string, unknown>[] = [product, price];
+  for (let i = 1; i <= legacy.count + 1; i++) {
+    const n = String(i).padStart(4, "0");
+    const cancelled = i === legacy.count + 1;
+    objects.push({ id: `cus_${prefix}_${n}`, object: "customer", name: `Legacy member ${i}`, email: `${prefix}${i}@example.com`, metadata: {}, created: created + i });
+    objects.push({
+      id: `sub_${prefix}_${n}`,
+      object: "subscription",
+      status: cancelled ? "canceled" : "active",
+      customer: `cus_${prefix}_${n}`,
+      currency: "usd",
+      metadata: {},
+      items: { object: "list", data: [{ id: `si_${prefix}_${n}`, object: "subscription_item", price, quantity: 1, current_period_start: periodStart, current_period_end: periodStart + 30 * 86_400 }] },
+      cancel_at_period_end: false,
+      canceled_at: cancelled ? periodStart : null,
+      ended_at: cancelled ? periodStart : null,
+      cancellation_details: { comment: null, feedback: null, reason: null },
+      trial_start: null,
+      trial_end: null,
+      created: created + i,
+    });
+  }
+  return objects;
 }
 
 /** Seeded members are in the server (they joined long ago), with the roles their tier grants. */

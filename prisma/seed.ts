@@ -34,6 +34,8 @@ type CommunitySeed = {
   /** Owner settings beyond the defaults (lib/communities/validation.ts). */
   settings?: Record<string, unknown>;
   tiers: TierSeed[];
+  /** Subscriptions sold on the connected Stripe account before CommunityOS (the Import tab's demo). */
+  legacyStripe?: { product: string; price: string; count: number };
 };
 
 // Roles and channels are those of the fake Discord's servers (e2e/fakes/discord/data.ts).
@@ -46,6 +48,8 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     description: "Indie game developers shipping together: weekly playtests, devlogs and a job board.",
     memberCount: 42,
     bot: { announceChannel: "400000000000000001", adminChannel: "410000000000000001" },
+    // Moved from another platform: its members still pay on Stripe, waiting to be imported.
+    legacyStripe: { product: "Guild Pass (old platform)", price: "10.00", count: 120 },
     tiers: [
       { name: "Supporter", price: "5.00", interval: "monthly", features: ["Supporter role", "Devlog channel"], roleId: "300000000000000001" },
       { name: "Pro", price: "12.00", interval: "monthly", features: ["Everything in Supporter", "Weekly playtests", "Job board"], roleId: "300000000000000002" },
@@ -312,7 +316,7 @@ export async function seedDemoData(log: (line: string) => void = console.log): P
   for (const spec of DEMO_COMMUNITIES) {
     const seeded = await seedCommunity(spec, owners[spec.owner]!.id, rand, now);
     // The same history at the local fakes, so Stripe and Discord agree with our rows.
-    if (env.STRIPE_FAKE_URL) await mirrorToFakeStripe(seeded, env.STRIPE_FAKE_URL);
+    if (env.STRIPE_FAKE_URL) await mirrorToFakeStripe(seeded, env.STRIPE_FAKE_URL, spec.legacyStripe);
     if (env.DISCORD_FAKE_URL) await mirrorToFakeDiscord(seeded, env.DISCORD_FAKE_URL);
     log(`seeded ${spec.name}`);
   }

@@ -136,3 +136,21 @@ export async function winbackMail(v: { community: string; tier: string; communit
     text: lines(`Your ${v.tier} membership of ${v.community} ended. You can rejoin at any time:`, v.communityUrl, "", `Unsubscribe: ${v.unsubscribeUrl}`),
   };
 }
+
+export async function claimMail(v: { community: string; tier: string; claimUrl: string; fromStripe: boolean }): Promise<RenderedMail> {
+  const how = v.fromStripe
+    ? "Your membership has moved to CommunityOS. Nothing changes in what you pay; link your Discord account so the bot can give you your roles."
+    : "You have a membership waiting. Link your Discord account so the bot can give you your roles.";
+  return {
+    subject: `Claim your ${v.tier} membership of ${v.community}`,
+    html: await render(
+      <Layout community={v.community} footer="You receive this because the community's owner moved your membership to CommunityOS. One message only.">
+        <h1 style={{ fontSize: "20px", margin: "0 0 12px" }}>Your {v.tier} membership</h1>
+        <p style={{ fontSize: "14px", lineHeight: 1.5 }}>{how}</p>
+        <Button href={v.claimUrl}>Sign in with Discord and claim</Button>
+        <p style={{ fontSize: "12px", color: "#64748b" }}>The link is yours alone: whoever uses it first gets the membership.</p>
+      </Layout>,
+    ),
+    text: lines(how, "", `Claim it (sign in with Discord): ${v.claimUrl}`, "", "The link is yours alone: whoever uses it first gets the membership."),
+  };
+}

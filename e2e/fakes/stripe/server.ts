@@ -384,6 +384,11 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       if (subscription.status === "canceled" && Object.keys(form).some((k) => !["cancellation_details", "metadata"].includes(k))) {
         return stripeError(res, 400, "A canceled subscription can only update its cancellation_details and metadata.");
       }
+      // Stripe merges metadata key by key; an empty value removes the key.
+      if (form.metadata) {
+        const merged = { ...(subscription.metadata as Record<string, string>), ...(form.metadata as Record<string, string>) };
+        subscription.metadata = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== ""));
+      }
       if (form.cancel_at_period_end !== undefined) subscription.cancel_at_period_end = form.cancel_at_period_end === "true";
       const details = form.cancellation_details as { feedback?: string; comment?: string } | undefined;
       if (details) {
@@ -444,6 +449,36 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
           account,
         ),
       );
+    }
+    if ((resource === "prices" || resource === "subscriptions" || resource === "products") && !post && !objectId) {
+      // Stripe's list semantics: newest first, limit 1..100, starting_after an id of the list, has_more; `expand[]=data.x` swaps ids for objects.
+      const type = resource === "prices" ? "price" : resource === "products" ? "product" : "subscription";
+      const limit = Number(form.limit ?? 10);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) return stripeError(res, 400, "Invalid integer: limit must be between 1 and 100.", "limit");
+      const status = String(form.status ?? "");
+      const STATUSES = ["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"];
+      if (type === "subscription" && status && !STATUSES.includes(status)) return stripeError(res, 400, `Invalid status: must be one of ${STATUSES.join(", ")}`, "status");
+      const keep = (o: Obj) => {
+        if (form.active !== undefined && String(o.active) !== String(form.active)) return false;
+        if (type === "price" && form.type && o.type !== form.type) return false;
+        if (type === "subscription") return status === "all" ? true : status ? o.status === status : o.status !== "canceled" && o.status !== "incomplete_expired";
+        return true;
+      };
+      const all = [...objects.values()].filter((o) => o.object === type && owners.get(o.id) === account && keep(o)).sort((a, b) => (b.created as number) - (a.created as number) || (a.id < b.id ? 1 : -1));
+      let start = 0;
+      if (form.starting_after !== undefined) {
+        const at = all.findIndex((o) => o.id === form.starting_after);
+        if (at < 0) return stripeError(res, 400, `No such ${type}: '${String(form.starting_after)}'`, "starting_after");
+        start = at + 1;
+      }
+      const expand = Object.values((form.expand ?? {}) as Record<string, string>);
+      const data = all.slice(start, start + limit).map((o) => {
+        const copy: Obj = { ...o };
+        if (expand.includes("data.product") && typeof copy.product === "string") copy.product = find(copy.product, account, "product") ?? copy.product;
+        if (expand.includes("data.customer") && typeof copy.customer === "string") copy.customer = find(copy.customer, account, "customer") ?? copy.customer;
+        return copy;
+      });
+      return send(res, 200, { object: "list", url: `/v1/${resource}`, has_more: start + limit < all.length, data });
     }
     if (resource === "promotion_codes" && !post && !objectId) {
       const list = [...objects.values()].filter((o) => o.object === "promotion_code" && owners.get(o.id) === account).sort((a, b) => (b.created as number) - (a.created as number));

@@ -1,0 +1,83 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { ActionError, communityAction, communityWorkflow, type ActionState } from "@/lib/actions";
+import { stripe } from "@/lib/billing/stripe";
+import { importCsv, MAX_BYTES, previewCsv, type CsvPreview } from "@/lib/imports/csv";
+import { resumeImportSchema, resumeStripeImport, startImportSchema, startStripeImport, stripeCatalog } from "@/lib/imports/stripe-import";
+import { tierInputSchema } from "@/lib/tiers/validation";
+import { createTier } from "@/lib/tiers/service";
+
+const csvInput = z.object({
+  file: z.instanceof(File, { message: "Choose a CSV file." }).optional(),
+  csv: z.string().max(MAX_BYTES, "The file is too large.").optional(),
+});
+
+async function csvText(input: z.output<typeof csvInput>): Promise<string> {
+  if (input.csv) return input.csv;
+  if (!input.file || input.file.size === 0) throw new ActionError("Please correct the highlighted fields.", { file: ["Choose a CSV file."] });
+  if (input.file.size > MAX_BYTES) throw new ActionError("Please correct the highlighted fields.", { file: [`The file is over ${MAX_BYTES / 1_000_000} MB; split it.`] });
+  return input.file.text();
+}
+
+/** Checks the file and shows what would be imported; writes nothing. */
+export const previewCsvAction = communityAction(csvInput, "manage", async (input, { tx }): Promise<CsvPreview & { csv: string }> => {
+  const text = await csvText(input);
+  const tiers = await tx.subscriptionTier.findMany({ select: { id: true, name: true } });
+  return { ...previewCsv(text, tiers), csv: text };
+});
+
+const applyCsv = communityAction(
+  csvInput,
+  "manage",
+  async (input, { actor, community, tx }) => {
+    const text = await csvText(input);
+    // Checked again: the tiers may have changed since the preview.
+    const preview = previewCsv(text, await tx.subscriptionTier.findMany({ select: { id: true, name: true } }));
+    return importCsv(tx, community.id, actor, preview);
+  },
+  (_input, r) => ({ action: "import.csv", objectType: "community", details: r }),
+);
+
+export async function importCsvAction(prev: ActionState<{ granted: number; waiting: number; skipped: number }>, formData: FormData) {
+  const result = await applyCsv(prev, formData);
+  if (result.ok) revalidatePath(`/dashboard/${String(formData.get("communitySlug"))}/import`);
+  return result;
+}
+
+/** Maps the account's prices to tiers ("new": a tier made from the price first), then starts the run. */
+const start = communityWorkflow(
+  startImportSchema,
+  "manage",
+  async ({ map, sendEmails }, { actor, community, inScope }) => {
+    if (!community.stripeAccountId) throw new ActionError("Connect Stripe on the Payouts tab first.");
+    const mapping: Record<string, string> = {};
+    const wanted = Object.entries(map).filter(([, to]) => to !== "");
+    const toCreate = wanted.filter(([, to]) => to === "new");
+    if (toCreate.length) {
+      const ours = await inScope((tx) => tx.subscriptionTier.findMany({ select: { stripePriceId: true } }));
+      const catalog = await stripeCatalog(stripe(), community.stripeAccountId, new Set(ours.map((t) => t.stripePriceId).filter((p): p is string => !!p)), community.id);
+      for (const [priceId] of toCreate) {
+        const price = catalog.find((p) => p.id === priceId);
+        if (!price?.amount || !price.interval) throw new ActionError("A price can become a tier only if it is a fixed monthly or yearly amount; map it to an existing tier instead.");
+        const input = tierInputSchema.parse({ name: price.product.slice(0, 100), description: "", price: price.amount, currency: price.currency, interval: price.interval, features: "", discordRoleId: "", maxMembers: "", trialDays: "0" });
+        const made = await createTier(input, community, inScope);
+        mapping[priceId] = made.tierId;
+      }
+    }
+    for (const [priceId, to] of wanted) if (to !== "new") mapping[priceId] = to;
+    return inScope((tx) => startStripeImport(tx, community, actor, mapping, sendEmails));
+  },
+  (input, r) => ({ action: "import.stripe_started", objectType: "stripe_import", objectId: r.runId, details: { prices: Object.keys(input.map).length } }),
+);
+
+export async function startStripeImportAction(prev: ActionState<{ runId: string }>, formData: FormData) {
+  const result = await start(prev, formData);
+  if (result.ok) revalidatePath(`/dashboard/${String(formData.get("communitySlug"))}/import`);
+  return result;
+}
+
+export const resumeStripeImportAction = communityAction(resumeImportSchema, "manage", (input, { community, tx }) => resumeStripeImport(tx, community.id, input.runId), (input) => ({
+  action: "import.stripe_resumed", objectType: "stripe_import", objectId: input.runId,
+}));

@@ -1,0 +1,88 @@
+// Claiming an imported membership: the person opens its link and signs in with
+// Discord. A CSV row becomes comp access; a Stripe subscription becomes ours:
+// Stripe learns whose it is (its metadata, as our own Checkout sets it) and is
+// read back through the same sync as every webhook, so later events apply to
+// it as to any other. Nothing is charged.
+import type Stripe from "stripe";
+import { ActionError } from "../actions/action-chain";
+import { db } from "../db/client";
+import { withCommunity } from "../db/scopes";
+import { slugSchema } from "../communities/slug";
+import { readSettings } from "../communities/validation";
+import { syncSubscription } from "../billing/subscription-sync";
+import { subscriptionSchema } from "../billing/webhooks/stripe-objects";
+import { grantImported } from "./csv";
+
+export const CLAIM_ERRORS = {
+  unknown: "This claim link is not valid. Ask the community's owner for a new one.",
+  taken: "This membership was already claimed by another Discord account. Ask the community's owner if that is wrong.",
+  otherAccount: "This membership belongs to another Discord account. Sign in with the account the community's owner named.",
+} as const;
+
+type Person = { id: string; discordId: string };
+
+async function communityOf(slug: string) {
+  const parsed = slugSchema.safeParse(slug);
+  if (!parsed.success) return null;
+  return db.community.findUnique({ where: { slug: parsed.data }, select: { id: true, slug: true, name: true, settings: true, stripeAccountId: true } });
+}
+
+/** What the link offers, for its page (null: no such link). */
+export async function findClaim(slug: string, code: string) {
+  const community = await communityOf(slug);
+  if (!community || !/^[A-Za-z0-9_-]{20,64}$/.test(code)) return null;
+  const claim = await withCommunity(community.id, (tx) =>
+    tx.memberImport.findUnique({ where: { claimCode: code }, select: { id: true, source: true, discordUserId: true, until: true, claimedAt: true, memberId: true, tier: { select: { name: true } } } }),
+  );
+  return claim && { community: { id: community.id, slug: community.slug, name: community.name }, claim };
+}
+
+export async function claimMembership(slug: string, code: string, person: Person, client: Stripe, now = new Date()) {
+  const community = await communityOf(slug);
+  if (!community || !/^[A-Za-z0-9_-]{20,64}$/.test(code)) throw new ActionError(CLAIM_ERRORS.unknown);
+  const claim = await withCommunity(community.id, (tx) => tx.memberImport.findUnique({ where: { claimCode: code } }));
+  if (!claim) throw new ActionError(CLAIM_ERRORS.unknown);
+  if (claim.discordUserId && claim.discordUserId !== person.discordId) throw new ActionError(CLAIM_ERRORS.otherAccount);
+  const mine = async () => (await withCommunity(community.id, (tx) => tx.communityMember.findUnique({ where: { communityId_userId: { communityId: community.id, userId: person.id } }, select: { id: true } })))?.id;
+  if (claim.claimedAt) {
+    if (claim.memberId && claim.memberId === (await mine())) return { slug: community.slug, already: true };
+    throw new ActionError(CLAIM_ERRORS.taken);
+  }
+
+  if (claim.source === "csv") {
+    await withCommunity(community.id, async (tx) => {
+      // Claimed once, even when two tabs press at once.
+      const { count } = await tx.memberImport.updateMany({ where: { id: claim.id, claimedAt: null }, data: { claimedAt: now } });
+      if (!count) throw new ActionError(CLAIM_ERRORS.taken);
+      const memberId = await grantImported(tx, community.id, { userId: person.id, discordUserId: person.discordId, tierId: claim.tierId, until: claim.until, by: null, now });
+      await tx.memberImport.update({ where: { id: claim.id }, data: { memberId } });
+    });
+    return { slug: community.slug, already: false };
+  }
+
+  // A Stripe subscription: the member first (so Stripe can be told its id), then Stripe, then the sync.
+  if (!community.stripeAccountId || !claim.stripeSubscriptionId || !claim.stripeCustomerId) throw new ActionError(CLAIM_ERRORS.unknown);
+  const tier = await withCommunity(community.id, (tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: claim.tierId }, select: { id: true, name: true } }));
+  const memberId = await withCommunity(community.id, async (tx) => {
+    const member = await tx.communityMember.upsert({
+      where: { communityId_userId: { communityId: community.id, userId: person.id } },
+      create: { communityId: community.id, userId: person.id, discordUserId: person.discordId, stripeCustomerId: claim.stripeCustomerId },
+      update: { isActive: true, removedAt: null },
+      select: { id: true },
+    });
+    return member.id;
+  });
+  const updated = await client.subscriptions.update(
+    claim.stripeSubscriptionId,
+    { metadata: { community_id: community.id, member_id: memberId, tier_id: tier.id, tier_name: tier.name } },
+    { stripeAccount: community.stripeAccountId },
+  );
+  const sub = subscriptionSchema.parse(updated);
+  const { gracePeriodDays, restrictedDays } = readSettings(community.settings);
+  await withCommunity(community.id, async (tx) => {
+    const { count } = await tx.memberImport.updateMany({ where: { id: claim.id, claimedAt: null }, data: { claimedAt: now, memberId } });
+    if (!count) throw new ActionError(CLAIM_ERRORS.taken);
+    await syncSubscription(tx, { communityId: community.id, now, gracePeriodDays, restrictedDays }, sub);
+  });
+  return { slug: community.slug, already: false };
+}
