@@ -10,7 +10,7 @@ import { withCommunity } from "../lib/db/scopes";
 import { claimMembership, CLAIM_ERRORS } from "../lib/imports/claim";
 import { sendClaimMail } from "../lib/imports/claim-mail";
 import { importCsv, previewCsv } from "../lib/imports/csv";
-import { importStripePage, resumeStripeImport, startStripeImport, stripeCatalog } from "../lib/imports/stripe-import";
+import { importStripePage, resolveMapping, resumeStripeImport, startStripeImport, stripeCatalog } from "../lib/imports/stripe-import";
 import { receiveStripeWebhook } from "../lib/billing/webhooks/receive";
 import { createTenant, createUser } from "./support/fixtures";
 import { paidCommunity, startStripeHarness, type StripeHarness } from "./support/stripe-webhooks";
@@ -126,6 +126,16 @@ describe("Stripe import", () => {
     const ours = await paid.inScope((tx) => tx.subscriptionTier.findMany({ select: { stripePriceId: true } }));
     const catalog = await stripeCatalog(h.client, paid.account, new Set(ours.map((t) => t.stripePriceId!)), paid.community.id);
     expect(catalog).toEqual([{ id: "price_cat_guildpass", product: "Old Pass", amount: "10.00", currency: "USD", interval: "monthly", active: true }]);
+  });
+
+  it("makes a tier from a price when asked (its product's name, amount and interval), and refuses prices that cannot be one", async () => {
+    const { paid } = await setUp("newtier", 1);
+    const mapping = await resolveMapping({ price_newtier_guildpass: "new", price_unknown: "" }, paid.community, paid.inScope, h.client);
+    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: mapping.price_newtier_guildpass! }, select: { name: true, price: true, interval: true, stripePriceId: true } }));
+    expect(tier).toMatchObject({ name: "Old Pass", interval: "monthly", stripePriceId: expect.stringMatching(/^price_/) });
+    expect(tier.price.toFixed(2)).toBe("10.00");
+    expect(Object.keys(mapping)).toEqual(["price_newtier_guildpass"]);
+    await expect(resolveMapping({ price_missing: "new" }, paid.community, paid.inScope, h.client)).rejects.toThrow(/fixed monthly or yearly amount/);
   });
 
   it("imports every live subscription once over several pages, and a second run adds nothing", async () => {

@@ -10,6 +10,8 @@ import { ActionError, type Actor, type CommunityRef } from "../actions/action-ch
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import { fromMinorUnits } from "../billing/money";
+import { createTier } from "../tiers/service";
+import { tierInputSchema } from "../tiers/validation";
 import { newClaimCode } from "./claim-code";
 
 export const PAGE = 100;
@@ -54,6 +56,29 @@ export const startImportSchema = z.preprocess(
     sendEmails: z.enum(["on"]).optional().transform((v) => v === "on"),
   }),
 );
+
+type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
+
+/**
+ * The owner's mapping with every "new" made into a tier first: named after the
+ * price's product, at its amount and interval (synced to Stripe like any tier).
+ */
+export async function resolveMapping(map: Record<string, string>, community: CommunityRef, inScope: InScope, client: Stripe): Promise<Record<string, string>> {
+  const wanted = Object.entries(map).filter(([, to]) => to !== "");
+  const mapping: Record<string, string> = Object.fromEntries(wanted.filter(([, to]) => to !== "new"));
+  const toCreate = wanted.filter(([, to]) => to === "new").map(([priceId]) => priceId);
+  if (!toCreate.length) return mapping;
+  if (!community.stripeAccountId) throw new ActionError("Connect Stripe on the Payouts tab first.");
+  const ours = await inScope((tx) => tx.subscriptionTier.findMany({ select: { stripePriceId: true } }));
+  const catalog = await stripeCatalog(client, community.stripeAccountId, new Set(ours.map((t) => t.stripePriceId).filter((p): p is string => !!p)), community.id);
+  for (const priceId of toCreate) {
+    const price = catalog.find((p) => p.id === priceId);
+    if (!price?.amount || !price.interval) throw new ActionError("A price can become a tier only if it is a fixed monthly or yearly amount; map it to an existing tier instead.");
+    const input = tierInputSchema.parse({ name: price.product.slice(0, 100), description: "", price: price.amount, currency: price.currency, interval: price.interval, features: "", discordRoleId: "", maxMembers: "", trialDays: "0" });
+    mapping[priceId] = (await createTier(input, community, inScope, client)).tierId;
+  }
+  return mapping;
+}
 
 export async function startStripeImport(tx: TenantTx, community: CommunityRef, actor: Actor, mapping: Record<string, string>, sendEmails: boolean) {
   if (!community.stripeAccountId) throw new ActionError("Connect Stripe on the Payouts tab first.");

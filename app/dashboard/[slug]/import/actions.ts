@@ -5,9 +5,7 @@ import { z } from "zod";
 import { ActionError, communityAction, communityWorkflow, type ActionState } from "@/lib/actions";
 import { stripe } from "@/lib/billing/stripe";
 import { importCsv, MAX_BYTES, previewCsv, type CsvPreview } from "@/lib/imports/csv";
-import { resumeImportSchema, resumeStripeImport, startImportSchema, startStripeImport, stripeCatalog } from "@/lib/imports/stripe-import";
-import { tierInputSchema } from "@/lib/tiers/validation";
-import { createTier } from "@/lib/tiers/service";
+import { resolveMapping, resumeImportSchema, resumeStripeImport, startImportSchema, startStripeImport } from "@/lib/imports/stripe-import";
 
 const csvInput = z.object({
   file: z.instanceof(File, { message: "Choose a CSV file." }).optional(),
@@ -51,22 +49,7 @@ const start = communityWorkflow(
   startImportSchema,
   "manage",
   async ({ map, sendEmails }, { actor, community, inScope }) => {
-    if (!community.stripeAccountId) throw new ActionError("Connect Stripe on the Payouts tab first.");
-    const mapping: Record<string, string> = {};
-    const wanted = Object.entries(map).filter(([, to]) => to !== "");
-    const toCreate = wanted.filter(([, to]) => to === "new");
-    if (toCreate.length) {
-      const ours = await inScope((tx) => tx.subscriptionTier.findMany({ select: { stripePriceId: true } }));
-      const catalog = await stripeCatalog(stripe(), community.stripeAccountId, new Set(ours.map((t) => t.stripePriceId).filter((p): p is string => !!p)), community.id);
-      for (const [priceId] of toCreate) {
-        const price = catalog.find((p) => p.id === priceId);
-        if (!price?.amount || !price.interval) throw new ActionError("A price can become a tier only if it is a fixed monthly or yearly amount; map it to an existing tier instead.");
-        const input = tierInputSchema.parse({ name: price.product.slice(0, 100), description: "", price: price.amount, currency: price.currency, interval: price.interval, features: "", discordRoleId: "", maxMembers: "", trialDays: "0" });
-        const made = await createTier(input, community, inScope);
-        mapping[priceId] = made.tierId;
-      }
-    }
-    for (const [priceId, to] of wanted) if (to !== "new") mapping[priceId] = to;
+    const mapping = await resolveMapping(map, community, inScope, stripe());
     return inScope((tx) => startStripeImport(tx, community, actor, mapping, sendEmails));
   },
   (input, r) => ({ action: "import.stripe_started", objectType: "stripe_import", objectId: r.runId, details: { prices: Object.keys(input.map).length } }),
