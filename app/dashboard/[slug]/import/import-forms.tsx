@@ -18,31 +18,23 @@ export function StripeMapping({ slug, prices, tiers }: { slug: string; prices: P
       <input type="hidden" name="communitySlug" value={slug} />
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       {state?.ok && <Alert tone="success">Import started. Its progress shows below.</Alert>}
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase tracking-wide text-slate-500">
-            <tr><th className="py-2 pr-3">Stripe price</th><th className="py-2 pr-3">Amount</th><th className="py-2">Becomes</th></tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {prices.map((p) => (
-              <tr key={p.id}>
-                <td className="py-2 pr-3">
-                  {p.product} {!p.active && <Badge tone="neutral">archived</Badge>}
-                  <span className="block font-mono text-xs text-slate-500">{p.id}</span>
-                </td>
-                <td className="py-2 pr-3">{p.amount ? `${p.amount} ${p.currency}` : "varies"}{p.interval ? ` / ${p.interval === "monthly" ? "month" : "year"}` : ""}</td>
-                <td className="py-2">
-                  <Select name={`map[${p.id}]`} aria-label={`Tier for ${p.product} ${p.amount ?? ""} ${p.currency}`} defaultValue="">
-                    <option value="">Skip</option>
-                    {tiers.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
-                    {p.amount && p.interval && <option value="new">New tier “{p.product}”</option>}
-                  </Select>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {/* A row per price: the price, then what it becomes; stacked on a phone. */}
+      <ul className="divide-y divide-slate-100 text-sm" aria-label="Prices on your Stripe account">
+        {prices.map((p) => (
+          <li key={p.id} className="grid gap-2 py-3 sm:grid-cols-[2fr_1fr_2fr] sm:items-center">
+            <span>
+              {p.product} {!p.active && <Badge tone="neutral">archived</Badge>}
+              <span className="block font-mono text-xs text-slate-500">{p.id}</span>
+            </span>
+            <span>{p.amount ? `${p.amount} ${p.currency}` : "varies"}{p.interval ? ` / ${p.interval === "monthly" ? "month" : "year"}` : ""}</span>
+            <Select name={`map[${p.id}]`} aria-label={`Tier for ${p.product} ${p.amount ?? ""} ${p.currency}`} defaultValue="">
+              <option value="">Skip</option>
+              {tiers.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+              {p.amount && p.interval && <option value="new">New tier “{p.product}”</option>}
+            </Select>
+          </li>
+        ))}
+      </ul>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="sendEmails" defaultChecked /> E-mail each member their claim link (members without an e-mail at Stripe are listed below for you to send)
       </label>
