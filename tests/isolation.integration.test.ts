@@ -329,6 +329,36 @@ describe("scoped transactions", () => {
     }
   });
 
+  it("sqlInCommunity (plain pg, prepared statements) holds the same isolation, and rolls back on error", async () => {
+    const single = createDatabase(inject("appUrl"), 1);
+    const scopes = scopesFor(single);
+    try {
+      for (const t of tables) {
+        // Twice: the second run reuses the connection's prepared statement.
+        for (let i = 0; i < 2; i++) {
+          const rows = await scopes.sqlInCommunity(a.community.id, (tx) => tx.$queryRaw<{ community_id: string }[]>(Prisma.sql([`SELECT community_id FROM ${t.table}`])));
+          expect(rows.length, t.table).toBeGreaterThan(0);
+          expect(new Set(rows.map((r) => r.community_id)), t.table).toEqual(new Set([a.community.id]));
+        }
+      }
+      await expect(
+        scopes.sqlInCommunity(a.community.id, (tx) => tx.$executeRaw`INSERT INTO audit_log (community_id, action, object_type) VALUES (${b.community.id}::uuid, 'intruder', 'x')`),
+      ).rejects.toThrow(/row-level security/);
+      const marker = `rolled-back-${randomUUID()}`;
+      await expect(
+        scopes.sqlInCommunity(a.community.id, async (tx) => {
+          await tx.$executeRaw`INSERT INTO audit_log (community_id, action, object_type) VALUES (${a.community.id}::uuid, ${marker}, 'x')`;
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect(await withCommunity(a.community.id, (tx) => tx.auditLog.count({ where: { action: marker } }))).toBe(0);
+      // The connection that served A sees nothing unscoped afterwards.
+      expect(await single.communityMember.count()).toBe(0);
+    } finally {
+      await single.$disconnect();
+    }
+  });
+
   it("refuses a scope that is not a UUID before touching the database", async () => {
     await expect(withCommunity("'; DROP TABLE payments; --", async () => 1)).rejects.toThrow(/UUID/);
     await expect(withCommunity(undefined as unknown as string, async () => 1)).rejects.toThrow(/UUID/);

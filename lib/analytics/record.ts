@@ -1,6 +1,6 @@
 import { Prisma } from "../generated/prisma/client";
 import { addJobSql, type JobKind, type JobOptions, type JobPayload } from "../jobs/enqueue";
-import type { TenantTx } from "../db/scopes";
+import type { SqlTx } from "../db/scopes";
 import { ownerEventSql, type OwnerEventType } from "../webhooks/events";
 
 /** Billing events owners also receive at their webhook endpoints. */
@@ -30,7 +30,7 @@ export type FollowUpJob = { kind: JobKind; payload: JobPayload; options?: JobOpt
  * `thenEnqueue` adds a job, all in one statement (this runs for every payment).
  */
 export async function recordBillingEvent(
-  tx: TenantTx,
+  tx: SqlTx,
   event: { communityId: string; name: BillingEventName; at: Date; userId?: string | null; discordUserId?: string | null; properties: Prisma.InputJsonObject },
   alsoAs: BillingEventName[] = [],
   thenEnqueue?: FollowUpJob,

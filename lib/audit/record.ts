@@ -1,5 +1,5 @@
 import type { Prisma } from "../generated/prisma/client";
-import type { TenantTx } from "../db/scopes";
+import type { SqlTx } from "../db/scopes";
 
 export type AuditEntry = {
   action: string;
@@ -9,9 +9,7 @@ export type AuditEntry = {
   details?: Prisma.InputJsonObject;
 };
 
-export async function recordAudit(tx: TenantTx, communityId: string, actorUserId: string | null, entry: AuditEntry): Promise<void> {
-  await tx.auditLog.create({
-    data: { communityId, actorUserId, action: entry.action, objectType: entry.objectType, objectId: entry.objectId ?? null, details: entry.details ?? {} },
-    select: { id: true },
-  });
+export async function recordAudit(tx: SqlTx, communityId: string, actorUserId: string | null, entry: AuditEntry): Promise<void> {
+  await tx.$executeRaw`INSERT INTO audit_log (community_id, actor_user_id, action, object_type, object_id, details)
+    VALUES (${communityId}::uuid, ${actorUserId}::uuid, ${entry.action}, ${entry.objectType}, ${entry.objectId ?? null}, ${JSON.stringify(entry.details ?? {})}::jsonb)`;
 }

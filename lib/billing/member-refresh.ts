@@ -1,5 +1,5 @@
 import { Prisma } from "../generated/prisma/client";
-import type { TenantTx } from "../db/scopes";
+import type { SqlTx } from "../db/scopes";
 import { memberStanding, type Standing } from "./member-standing";
 import { recordAudit } from "../audit/record";
 import { emitOwnerEvent, memberEventFor } from "../webhooks/events";
@@ -38,7 +38,7 @@ export const memberLockKey = (memberId: string) => `member:${memberId}`;
  * subscriptions and payments, and writes what changed. Serialised per member so
  * two events for the same member cannot each miss the other's write.
  */
-export async function refreshMember(tx: TenantTx, memberId: string, now: Date, options: { locked?: boolean } = {}): Promise<MemberRefresh> {
+export async function refreshMember(tx: SqlTx, memberId: string, now: Date, options: { locked?: boolean } = {}): Promise<MemberRefresh> {
   // The caller may hold the member's lock already (taken with its own first read: one round trip less).
   if (!options.locked) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${memberLockKey(memberId)}))`;
   // One round trip: this runs for every billing event.
@@ -76,11 +76,10 @@ export async function refreshMember(tx: TenantTx, memberId: string, now: Date, o
   const changed = before.status !== after.status || before.tier !== after.tier;
   const expiryChanged = before.expiresAt?.getTime() !== after.expiresAt?.getTime();
   if (changed || expiryChanged || !totalSpent.equals(member.totalSpent)) {
-    await tx.communityMember.update({
-      where: { id: memberId },
-      data: { subscriptionStatus: after.status, subscriptionTier: after.tier, subscriptionExpiresAt: after.expiresAt, totalSpent },
-      select: { id: true },
-    });
+    await tx.$executeRaw`UPDATE community_members
+       SET subscription_status = ${after.status}, subscription_tier = ${after.tier}, subscription_expires_at = ${after.expiresAt}::timestamptz,
+           total_spent = ${totalSpent.toFixed(2)}::numeric, updated_at = now()
+     WHERE id = ${memberId}::uuid`;
   }
   const auditAction = changed ? standingAuditAction(before.status, after.status) : null;
   if (auditAction) {

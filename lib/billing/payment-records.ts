@@ -1,5 +1,5 @@
 import { Prisma } from "../generated/prisma/client";
-import type { TenantTx } from "../db/scopes";
+import type { SqlTx, TenantTx } from "../db/scopes";
 import { fromMinorUnits } from "./money";
 import type { StripeInvoice } from "./webhooks/stripe-objects";
 import { RetryLater } from "./webhooks/errors";
@@ -16,7 +16,7 @@ export type RecordedPayment = { newlyRecorded: false } | { newlyRecorded: true; 
  * back into a failure; a failed one paid after all is marked recovered.
  */
 export async function recordInvoicePayment(
-  tx: TenantTx,
+  tx: SqlTx,
   ids: { communityId: string; memberId: string; subscriptionId: string },
   invoice: StripeInvoice,
   outcome: "succeeded" | "failed",

@@ -1,10 +1,21 @@
-import type { Prisma } from "../generated/prisma/client";
+import { createHash } from "node:crypto";
+import { Prisma } from "../generated/prisma/client";
 import type pg from "pg";
 import { db, poolOf, type Database } from "./client";
 import { parseId } from "./ids";
 import { scopeStorage, scopedBegin, type Scope } from "./scope-context";
 
 export type TenantTx = Prisma.TransactionClient;
+
+/**
+ * What code that speaks only SQL needs of a transaction: Prisma's raw queries
+ * (tagged template or Prisma.Sql). A TenantTx is one; so is sqlInCommunity's
+ * plain-pg transaction, which the webhook hot path uses.
+ */
+export type SqlTx = {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+};
 
 export type ScopeOptions = {
   /** Milliseconds the callback may run; keep network calls out of it (PITFALLS.md). */
@@ -40,6 +51,41 @@ export function scopesFor(database: Database) {
       }
     },
     /**
+     * A transaction in a community's scope over plain pg, for the hottest write
+     * path (a webhook renewal): the same scoped BEGIN as withCommunity, then
+     * raw statements, each a named prepared statement (parsed and planned once
+     * per connection), without Prisma's per-query work. RLS holds exactly as in
+     * withCommunity (the isolation suite runs it).
+     */
+    async sqlInCommunity<T>(communityId: string, fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+      const begin = scopedBegin({ communityId: parseId(communityId, "communityId") });
+      const client = await poolOf(database).connect();
+      const run = async (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
+        const sql = query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
+        return client.query({ name: statementName(sql.text), text: sql.text, values: sql.values as unknown[] });
+      };
+      const tx: SqlTx = {
+        $queryRaw: async <R,>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rows as R,
+        $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rowCount ?? 0,
+      };
+      try {
+        await client.query(begin);
+        const result = await fn(tx);
+        await client.query("COMMIT");
+        client.release();
+        return result;
+      } catch (error) {
+        // Rolled back, and the connection given back only if that worked.
+        try {
+          await client.query("ROLLBACK");
+          client.release();
+        } catch (rollbackError) {
+          client.release(rollbackError as Error);
+        }
+        throw error;
+      }
+    },
+    /**
      * Runs fn in one transaction scoped to a community: RLS lets it read and
      * write that community's rows and nothing else. Check who may enter first.
      */
@@ -53,7 +99,18 @@ export function scopesFor(database: Database) {
   };
 }
 
-export const { withCommunity, withUser, readInCommunity } = scopesFor(db);
+export const { withCommunity, withUser, readInCommunity, sqlInCommunity } = scopesFor(db);
+
+/** A prepared statement's name from its text: the same SQL shares one plan per connection. */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `cos_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    if (statementNames.size < 1000) statementNames.set(text, name);
+  }
+  return name;
+}
 
 /**
  * Several reads in one scoped transaction, one after another. A transaction is

@@ -4,7 +4,7 @@
 // has its deliveries, a rolled-back one never does.
 import { randomUUID } from "node:crypto";
 import { Prisma } from "../generated/prisma/client";
-import type { TenantTx } from "../db/scopes";
+import type { SqlTx } from "../db/scopes";
 
 export const OWNER_EVENTS = {
   "member.joined": "A member gained paid or free access (first time, or back after it ended).",
@@ -31,7 +31,7 @@ export function ownerEventSql(event: OwnerEvent): Prisma.Sql {
      WHERE e.community_id = ${event.communityId}::uuid AND e.active AND (cardinality(e.events) = 0 OR ${event.type} = ANY(e.events))`;
 }
 
-export async function emitOwnerEvent(tx: TenantTx, event: OwnerEvent): Promise<void> {
+export async function emitOwnerEvent(tx: SqlTx, event: OwnerEvent): Promise<void> {
   await tx.$executeRaw(ownerEventSql(event));
 }
 
@@ -44,7 +44,7 @@ type Standing = { status: string; tier: string | null };
  * The member event a change of standing is, if any. Tier moves are told up
  * from down by the tiers' monthly price.
  */
-export async function memberEventFor(tx: TenantTx, before: Standing, after: Standing): Promise<{ type: OwnerEventType; extra: Record<string, unknown> } | null> {
+export async function memberEventFor(tx: SqlTx, before: Standing, after: Standing): Promise<{ type: OwnerEventType; extra: Record<string, unknown> } | null> {
   const had = ACCESS.includes(before.status) || before.status in LAPSING;
   if (ACCESS.includes(after.status)) {
     if (!had || before.status === "unpaid") return { type: "member.joined", extra: {} };
@@ -60,8 +60,8 @@ export async function memberEventFor(tx: TenantTx, before: Standing, after: Stan
   return null;
 }
 
-async function monthlyPrice(tx: TenantTx, tierName: string): Promise<number> {
-  const tier = await tx.subscriptionTier.findFirst({ where: { name: tierName }, select: { price: true, interval: true } });
+async function monthlyPrice(tx: SqlTx, tierName: string): Promise<number> {
+  const [tier] = await tx.$queryRaw<{ price: string; interval: string }[]>`SELECT price::text AS price, interval FROM subscription_tiers WHERE name = ${tierName}`;
   if (!tier) return 0;
-  return tier.interval === "yearly" ? tier.price.toNumber() / 12 : tier.price.toNumber();
+  return tier.interval === "yearly" ? Number(tier.price) / 12 : Number(tier.price);
 }

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { z } from "zod";
-import type { TenantTx } from "../../db/scopes";
+import type { SqlTx, TenantTx } from "../../db/scopes";
 import type { SyncContext } from "../subscription-sync";
 import { WebhookRejection } from "./errors";
 import { subscriptionSchema, type StripeSubscription } from "./stripe-objects";
@@ -21,9 +21,10 @@ export type WebhookHandler<P, K = unknown> = {
    * The common case in one transaction, without a peek or a call to Stripe:
    * applied from our own rows when they suffice (a renewal of a subscription we
    * hold). Null means they do not: the claim is rolled back and the full path
-   * (peek, prepare, apply) runs instead.
+   * (peek, prepare, apply) runs instead. SQL only: it runs on the plain-pg
+   * transaction (sqlInCommunity), the hottest path we have.
    */
-  fast?(tx: TenantTx, object: Record<string, unknown>, ctx: SyncContext): Promise<Outcome | null>;
+  fast?(tx: SqlTx, object: Record<string, unknown>, ctx: SyncContext): Promise<Outcome | null>;
   peek?(tx: TenantTx, object: Record<string, unknown>): Promise<K>;
   prepare(object: Record<string, unknown>, ctx: PrepareContext, peeked: K): Promise<P | null>;
   apply(tx: TenantTx, prepared: P, ctx: SyncContext): Promise<Outcome>;

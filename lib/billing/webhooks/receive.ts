@@ -2,7 +2,7 @@
 // dispatch. Each event's effects and its ledger row commit together or not at all.
 import Stripe from "stripe";
 import { db as appDb, type Database } from "../../db/client";
-import { inTurn, withCommunity as appWithCommunity, type TenantTx } from "../../db/scopes";
+import { inTurn, sqlInCommunity as appSqlInCommunity, withCommunity as appWithCommunity, type SqlTx, type TenantTx } from "../../db/scopes";
 import { readSettings } from "../../communities/validation";
 import { log } from "../../observability/log";
 import { RetryLater, WebhookRejection } from "./errors";
@@ -16,6 +16,8 @@ export type WebhookDeps = {
   stripe: () => Stripe;
   db?: Pick<Database, "community">;
   withCommunity?: <T>(communityId: string, fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
+  /** The fast path's plain-SQL transaction (defaults to sqlInCommunity; tests may give withCommunity). */
+  sqlInCommunity?: <T>(communityId: string, fn: (tx: SqlTx) => Promise<T>) => Promise<T>;
   now?: () => Date;
 };
 
@@ -87,9 +89,15 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   const { gracePeriodDays, restrictedDays } = readSettings(community.settings);
   const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays, restrictedDays };
   /** The ledger claim: concurrent copies of this event wait on it until the first commits, then find it taken. */
-  const claim = async (tx: TenantTx) => (await tx.stripeEvent.createMany({ data: [ledgerRow(event, community.id, receivedAt, "processed")], skipDuplicates: true })).count === 1;
-  const settle = async (tx: TenantTx, result: string) => {
-    if (result !== "processed") await tx.stripeEvent.update({ where: { id: event.id }, data: { outcome: result }, select: { id: true } });
+  const claim = async (tx: SqlTx) => {
+    const row = ledgerRow(event, community.id, receivedAt, "processed");
+    const inserted = await tx.$executeRaw`INSERT INTO stripe_events (id, community_id, type, stripe_account_id, object_id, livemode, stripe_created_at, received_at, outcome)
+      VALUES (${row.id}, ${row.communityId}::uuid, ${row.type}, ${row.stripeAccountId}, ${row.objectId}, ${row.livemode}, ${row.stripeCreatedAt}::timestamptz, ${row.receivedAt}::timestamptz, ${row.outcome})
+      ON CONFLICT (id) DO NOTHING`;
+    return inserted === 1;
+  };
+  const settle = async (tx: SqlTx, result: string) => {
+    if (result !== "processed") await tx.$executeRaw`UPDATE stripe_events SET outcome = ${result} WHERE id = ${event.id}`;
     return result;
   };
 
@@ -98,7 +106,9 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   try {
     // The common case first: one transaction from our own rows (claim, effects, ledger).
     if (handler?.fast) {
-      const fast = await inScope(async (tx) => {
+      // A caller that brings its own scope (another database) has the fast path use it too.
+      const sqlScope = deps.sqlInCommunity ?? deps.withCommunity ?? appSqlInCommunity;
+      const fast = await sqlScope(community.id, async (tx) => {
         if (!(await claim(tx))) return "duplicate";
         const result = await handler.fast!(tx, event.data.object, ctx);
         // Our rows do not suffice: undo the claim, and take the full path below.

@@ -1,5 +1,5 @@
 // invoice.paid / invoice.payment_succeeded: the same payment, recorded once.
-import type { TenantTx } from "../../../db/scopes";
+import type { SqlTx } from "../../../db/scopes";
 import { recordBillingEvent } from "../../../analytics/record";
 import { JOB_KINDS } from "../../../jobs/enqueue";
 import { recordInvoicePayment } from "../../payment-records";
@@ -9,7 +9,7 @@ import { currentSubscription, defineHandler, parseObject, type Outcome } from ".
 import { invoiceSchema, type StripeInvoice } from "../stripe-objects";
 
 /** The subscription we hold for this Stripe id, with its member's lock (memberLockKey) taken in the same read. */
-async function heldSubscription(tx: TenantTx, stripeSubscriptionId: string) {
+async function heldSubscription(tx: SqlTx, stripeSubscriptionId: string) {
   const [row] = await tx.$queryRaw<{ subscriptionId: string; memberId: string }[]>`
     SELECT id AS "subscriptionId", member_id AS "memberId", pg_advisory_xact_lock(hashtext('member:' || member_id::text)) IS NULL AS locked
       FROM subscriptions WHERE stripe_subscription_id = ${stripeSubscriptionId}`;
@@ -17,7 +17,7 @@ async function heldSubscription(tx: TenantTx, stripeSubscriptionId: string) {
 }
 
 /** The payment, once; the member's total; the analytics events and the receipt job in one statement. */
-async function recordPaid(tx: TenantTx, ids: { subscriptionId: string; memberId: string }, invoice: StripeInvoice, ctx: SyncContext, locked: boolean): Promise<Outcome> {
+async function recordPaid(tx: SqlTx, ids: { subscriptionId: string; memberId: string }, invoice: StripeInvoice, ctx: SyncContext, locked: boolean): Promise<Outcome> {
   const payment = await recordInvoicePayment(tx, { communityId: ctx.communityId, ...ids }, invoice, "succeeded", ctx.now);
   if (!payment.newlyRecorded) return "processed";
   const { member } = await refreshMember(tx, ids.memberId, ctx.now, { locked });
