@@ -34,6 +34,8 @@ export async function recordBillingEvent(
   event: { communityId: string; name: BillingEventName; at: Date; userId?: string | null; discordUserId?: string | null; properties: Prisma.InputJsonObject },
   alsoAs: BillingEventName[] = [],
   thenEnqueue?: FollowUpJob,
+  /** Another write of the same change (a member's deferred update), run in this statement. */
+  alongside: Prisma.Sql | null = null,
 ): Promise<void> {
   const names = [event.name, ...alsoAs];
   const insert = Prisma.sql`INSERT INTO analytics_events (community_id, event_type, event_name, user_id, discord_user_id, properties, "timestamp")
@@ -45,9 +47,8 @@ export async function recordBillingEvent(
   const owner = ownerType
     ? Prisma.sql`owner_event AS (${ownerEventSql({ communityId: event.communityId, type: ownerType, at: event.at, data: { ...event.properties, discord_user_id: event.discordUserId ?? null } })}), `
     : Prisma.empty;
-  if (!thenEnqueue) {
-    await tx.$executeRaw(ownerType ? Prisma.sql`WITH ${owner}recorded AS (${insert} RETURNING 1) SELECT 1` : insert);
-    return;
-  }
-  await tx.$executeRaw`WITH ${owner}recorded AS (${insert} RETURNING 1) ${addJobSql(thenEnqueue.kind, thenEnqueue.payload, thenEnqueue.options)}`;
+  const also = alongside ? Prisma.sql`alongside AS (${alongside}), ` : Prisma.empty;
+  const tail = thenEnqueue ? addJobSql(thenEnqueue.kind, thenEnqueue.payload, thenEnqueue.options) : Prisma.sql`SELECT 1`;
+  if (!ownerType && !alongside && !thenEnqueue) await tx.$executeRaw(insert);
+  else await tx.$executeRaw`WITH ${also}${owner}recorded AS (${insert} RETURNING 1) ${tail}`;
 }

@@ -28,6 +28,8 @@ export type MemberRefresh = {
   after: Standing;
   /** Status or tier changed: the member's Discord roles may need to follow. */
   changed: boolean;
+  /** With `deferUpdate`: the member row's update, for the caller to run in its next statement. */
+  pendingUpdate: Prisma.Sql | null;
 };
 
 /** The advisory lock that serialises every change to one member's standing. */
@@ -38,7 +40,7 @@ export const memberLockKey = (memberId: string) => `member:${memberId}`;
  * subscriptions and payments, and writes what changed. Serialised per member so
  * two events for the same member cannot each miss the other's write.
  */
-export async function refreshMember(tx: SqlTx, memberId: string, now: Date, options: { locked?: boolean } = {}): Promise<MemberRefresh> {
+export async function refreshMember(tx: SqlTx, memberId: string, now: Date, options: { locked?: boolean; deferUpdate?: boolean } = {}): Promise<MemberRefresh> {
   // The caller may hold the member's lock already (taken with its own first read: one round trip less).
   if (!options.locked) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${memberLockKey(memberId)}))`;
   // One round trip: this runs for every billing event.
@@ -75,11 +77,15 @@ export async function refreshMember(tx: SqlTx, memberId: string, now: Date, opti
 
   const changed = before.status !== after.status || before.tier !== after.tier;
   const expiryChanged = before.expiresAt?.getTime() !== after.expiresAt?.getTime();
+  let pendingUpdate: Prisma.Sql | null = null;
   if (changed || expiryChanged || !totalSpent.equals(member.totalSpent)) {
-    await tx.$executeRaw`UPDATE community_members
+    const update = Prisma.sql`UPDATE community_members
        SET subscription_status = ${after.status}, subscription_tier = ${after.tier}, subscription_expires_at = ${after.expiresAt}::timestamptz,
            total_spent = ${totalSpent.toFixed(2)}::numeric, updated_at = now()
      WHERE id = ${memberId}::uuid`;
+    // A renewal's caller writes it with its analytics statement: one round trip less.
+    if (options.deferUpdate && !changed) pendingUpdate = update;
+    else await tx.$executeRaw(update);
   }
   const auditAction = changed ? standingAuditAction(before.status, after.status) : null;
   if (auditAction) {
@@ -99,7 +105,7 @@ export async function refreshMember(tx: SqlTx, memberId: string, now: Date, opti
       data: { member_id: memberId, discord_user_id: member.discordUserId, status: after.status, tier: after.tier, access_until: after.expiresAt?.toISOString() ?? null, ...event.extra },
     });
   }
-  return { member: { id: member.id, userId: member.userId, discordUserId: member.discordUserId }, before, after, changed };
+  return { member: { id: member.id, userId: member.userId, discordUserId: member.discordUserId }, before, after, changed, pendingUpdate };
 }
 
 const LAPSING = ["past_due", "restricted", "unpaid"];

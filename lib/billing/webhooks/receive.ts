@@ -1,6 +1,7 @@
 // POST /api/webhooks/stripe, minus HTTP: verify, route to the community, dedupe,
 // dispatch. Each event's effects and its ledger row commit together or not at all.
 import Stripe from "stripe";
+import { Prisma } from "../../generated/prisma/client";
 import { db as appDb, type Database } from "../../db/client";
 import { inTurn, sqlInCommunity as appSqlInCommunity, withCommunity as appWithCommunity, type SqlTx, type TenantTx } from "../../db/scopes";
 import { readSettings } from "../../communities/validation";
@@ -16,8 +17,8 @@ export type WebhookDeps = {
   stripe: () => Stripe;
   db?: Pick<Database, "community">;
   withCommunity?: <T>(communityId: string, fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
-  /** The fast path's plain-SQL transaction (defaults to sqlInCommunity; tests may give withCommunity). */
-  sqlInCommunity?: <T>(communityId: string, fn: (tx: SqlTx) => Promise<T>) => Promise<T>;
+  /** The fast path's plain-SQL transaction (defaults to sqlInCommunity). */
+  sqlInCommunity?: <T>(communityId: string, fn: (tx: SqlTx, opened: Record<string, unknown>[]) => Promise<T>, opening?: Prisma.Sql) => Promise<T>;
   now?: () => Date;
 };
 
@@ -89,13 +90,11 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   const { gracePeriodDays, restrictedDays } = readSettings(community.settings);
   const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays, restrictedDays };
   /** The ledger claim: concurrent copies of this event wait on it until the first commits, then find it taken. */
-  const claim = async (tx: SqlTx) => {
-    const row = ledgerRow(event, community.id, receivedAt, "processed");
-    const inserted = await tx.$executeRaw`INSERT INTO stripe_events (id, community_id, type, stripe_account_id, object_id, livemode, stripe_created_at, received_at, outcome)
+  const row = ledgerRow(event, community.id, receivedAt, "processed");
+  const claimSql = Prisma.sql`INSERT INTO stripe_events (id, community_id, type, stripe_account_id, object_id, livemode, stripe_created_at, received_at, outcome)
       VALUES (${row.id}, ${row.communityId}::uuid, ${row.type}, ${row.stripeAccountId}, ${row.objectId}, ${row.livemode}, ${row.stripeCreatedAt}::timestamptz, ${row.receivedAt}::timestamptz, ${row.outcome})
-      ON CONFLICT (id) DO NOTHING`;
-    return inserted === 1;
-  };
+      ON CONFLICT (id) DO NOTHING RETURNING 1 AS claimed`;
+  const claim = async (tx: SqlTx) => (await tx.$queryRaw<unknown[]>(claimSql)).length === 1;
   const settle = async (tx: SqlTx, result: string) => {
     if (result !== "processed") await tx.$executeRaw`UPDATE stripe_events SET outcome = ${result} WHERE id = ${event.id}`;
     return result;
@@ -106,15 +105,17 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   try {
     // The common case first: one transaction from our own rows (claim, effects, ledger).
     if (handler?.fast) {
-      // A caller that brings its own scope (another database) has the fast path use it too.
-      const sqlScope = deps.sqlInCommunity ?? deps.withCommunity ?? appSqlInCommunity;
-      const fast = await sqlScope(community.id, async (tx) => {
-        if (!(await claim(tx))) return "duplicate";
+      // The claim rides in the BEGIN's message. A caller that brings its own scope
+      // (another database, in tests) has the fast path use it, claim first.
+      const sqlScope: NonNullable<WebhookDeps["sqlInCommunity"]> =
+        deps.sqlInCommunity ?? (deps.withCommunity ? (id, fn, opening) => deps.withCommunity!(id, async (tx) => fn(tx, opening ? await tx.$queryRaw(opening) : [])) : appSqlInCommunity);
+      const fast = await sqlScope(community.id, async (tx, opened) => {
+        if (opened.length !== 1) return "duplicate";
         const result = await handler.fast!(tx, event.data.object, ctx);
         // Our rows do not suffice: undo the claim, and take the full path below.
         if (result === null) throw new NeedsFullPath();
         return settle(tx, result);
-      }).catch((error: unknown) => (error instanceof NeedsFullPath ? null : Promise.reject(error)));
+      }, claimSql).catch((error: unknown) => (error instanceof NeedsFullPath ? null : Promise.reject(error)));
       if (fast) return answer(200, { received: true, outcome: fast });
     }
 

@@ -20,7 +20,7 @@ async function heldSubscription(tx: SqlTx, stripeSubscriptionId: string) {
 async function recordPaid(tx: SqlTx, ids: { subscriptionId: string; memberId: string }, invoice: StripeInvoice, ctx: SyncContext, locked: boolean): Promise<Outcome> {
   const payment = await recordInvoicePayment(tx, { communityId: ctx.communityId, ...ids }, invoice, "succeeded", ctx.now);
   if (!payment.newlyRecorded) return "processed";
-  const { member } = await refreshMember(tx, ids.memberId, ctx.now, { locked });
+  const { member, pendingUpdate } = await refreshMember(tx, ids.memberId, ctx.now, { locked, deferUpdate: true });
   const properties = { payment_id: payment.id, amount: payment.amount, currency: payment.currency, stripe_invoice_id: invoice.id };
   const alsoAs = [...(invoice.billingReason === "subscription_cycle" ? (["subscription_renewed"] as const) : []), ...(payment.recovered ? (["payment_recovered"] as const) : [])];
   await recordBillingEvent(
@@ -28,6 +28,7 @@ async function recordPaid(tx: SqlTx, ids: { subscriptionId: string; memberId: st
     { communityId: ctx.communityId, at: ctx.now, userId: member.userId, discordUserId: member.discordUserId, name: "payment_succeeded", properties },
     alsoAs,
     { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id }, options: { key: `receipt:${payment.id}` } },
+    pendingUpdate,
   );
   return "processed";
 }
