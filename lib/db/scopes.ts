@@ -55,11 +55,11 @@ export function scopesFor(database: Database) {
      * path (a webhook renewal): the same scoped BEGIN as withCommunity, then
      * raw statements, each a named prepared statement (parsed and planned once
      * per connection), without Prisma's per-query work. RLS holds exactly as in
-     * withCommunity (the isolation suite runs it). `opening`, if given, travels
-     * in the BEGIN's own message (its values inlined as escaped literals): its
-     * rows are fn's second argument, one round trip saved.
+     * withCommunity (the isolation suite runs it). `opening` statements travel
+     * in the BEGIN's own message (their values inlined as escaped literals):
+     * their rows, in order, are fn's second argument, round trips saved.
      */
-    async sqlInCommunity<T>(communityId: string, fn: (tx: SqlTx, opened: Record<string, unknown>[]) => Promise<T>, opening?: Prisma.Sql): Promise<T> {
+    async sqlInCommunity<T>(communityId: string, fn: (tx: SqlTx, opened: Record<string, unknown>[][]) => Promise<T>, opening: Prisma.Sql[] = []): Promise<T> {
       const begin = scopedBegin({ communityId: parseId(communityId, "communityId") });
       const client = await poolOf(database).connect();
       const run = async (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
@@ -71,8 +71,8 @@ export function scopesFor(database: Database) {
         $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rowCount ?? 0,
       };
       try {
-        const started = await client.query(opening ? `${begin}; ${inlined(opening, client)}` : begin);
-        const opened = opening ? ((started as unknown as pg.QueryResult[]).at(-1)?.rows ?? []) : [];
+        const started = await client.query([begin, ...opening.map((sql) => inlined(sql, client))].join("; "));
+        const opened = opening.length ? (started as unknown as pg.QueryResult[]).slice(-opening.length).map((r) => r.rows) : [];
         const result = await fn(tx, opened);
         await client.query("COMMIT");
         client.release();

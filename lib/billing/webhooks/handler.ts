@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { z } from "zod";
 import type { SqlTx, TenantTx } from "../../db/scopes";
+import type { Prisma } from "../../generated/prisma/client";
 import type { SyncContext } from "../subscription-sync";
 import { WebhookRejection } from "./errors";
 import { subscriptionSchema, type StripeSubscription } from "./stripe-objects";
@@ -24,7 +25,9 @@ export type WebhookHandler<P, K = unknown> = {
    * (peek, prepare, apply) runs instead. SQL only: it runs on the plain-pg
    * transaction (sqlInCommunity), the hottest path we have.
    */
-  fast?(tx: SqlTx, object: Record<string, unknown>, ctx: SyncContext): Promise<Outcome | null>;
+  fast?(tx: SqlTx, object: Record<string, unknown>, ctx: SyncContext, opened: Record<string, unknown>[][]): Promise<Outcome | null>;
+  /** Reads the fast path wants sent with its BEGIN and ledger claim (one round trip); their rows are fast's `opened`. */
+  fastOpening?(object: Record<string, unknown>): Prisma.Sql[];
   peek?(tx: TenantTx, object: Record<string, unknown>): Promise<K>;
   prepare(object: Record<string, unknown>, ctx: PrepareContext, peeked: K): Promise<P | null>;
   apply(tx: TenantTx, prepared: P, ctx: SyncContext): Promise<Outcome>;

@@ -18,7 +18,7 @@ export type WebhookDeps = {
   db?: Pick<Database, "community">;
   withCommunity?: <T>(communityId: string, fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
   /** The fast path's plain-SQL transaction (defaults to sqlInCommunity). */
-  sqlInCommunity?: <T>(communityId: string, fn: (tx: SqlTx, opened: Record<string, unknown>[]) => Promise<T>, opening?: Prisma.Sql) => Promise<T>;
+  sqlInCommunity?: <T>(communityId: string, fn: (tx: SqlTx, opened: Record<string, unknown>[][]) => Promise<T>, opening?: Prisma.Sql[]) => Promise<T>;
   now?: () => Date;
 };
 
@@ -60,8 +60,9 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
 
   if (!signature) return answer(400, { received: false, error: "Missing Stripe-Signature header." });
   try {
-    // Verified over the raw bytes as received, with Stripe's default 300 s tolerance.
-    Stripe.webhooks.constructEvent(rawBody, signature, deps.secret);
+    // Verified over the raw bytes as received, with Stripe's default 300 s tolerance
+    // (constructEvent would also parse the body, which is parsed once below).
+    Stripe.webhooks.signature!.verifyHeader(rawBody, signature, deps.secret, Stripe.webhooks.DEFAULT_TOLERANCE);
   } catch {
     return answer(400, { received: false, error: "Invalid Stripe signature." });
   }
@@ -108,14 +109,22 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
       // The claim rides in the BEGIN's message. A caller that brings its own scope
       // (another database, in tests) has the fast path use it, claim first.
       const sqlScope: NonNullable<WebhookDeps["sqlInCommunity"]> =
-        deps.sqlInCommunity ?? (deps.withCommunity ? (id, fn, opening) => deps.withCommunity!(id, async (tx) => fn(tx, opening ? await tx.$queryRaw(opening) : [])) : appSqlInCommunity);
-      const fast = await sqlScope(community.id, async (tx, opened) => {
-        if (opened.length !== 1) return "duplicate";
-        const result = await handler.fast!(tx, event.data.object, ctx);
+        deps.sqlInCommunity ??
+        (deps.withCommunity
+          ? (id, fn, opening = []) =>
+              deps.withCommunity!(id, async (tx) => {
+                const opened: Record<string, unknown>[][] = [];
+                for (const sql of opening) opened.push(await tx.$queryRaw<Record<string, unknown>[]>(sql));
+                return fn(tx, opened);
+              })
+          : appSqlInCommunity);
+      const fast = await sqlScope(community.id, async (tx, [claimed, ...opened]) => {
+        if (claimed?.length !== 1) return "duplicate";
+        const result = await handler.fast!(tx, event.data.object, ctx, opened);
         // Our rows do not suffice: undo the claim, and take the full path below.
         if (result === null) throw new NeedsFullPath();
         return settle(tx, result);
-      }, claimSql).catch((error: unknown) => (error instanceof NeedsFullPath ? null : Promise.reject(error)));
+      }, [claimSql, ...(handler.fastOpening?.(event.data.object) ?? [])]).catch((error: unknown) => (error instanceof NeedsFullPath ? null : Promise.reject(error)));
       if (fast) return answer(200, { received: true, outcome: fast });
     }
 

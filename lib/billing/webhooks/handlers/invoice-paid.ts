@@ -1,4 +1,5 @@
 // invoice.paid / invoice.payment_succeeded: the same payment, recorded once.
+import { Prisma } from "../../../generated/prisma/client";
 import type { SqlTx } from "../../../db/scopes";
 import { recordBillingEvent } from "../../../analytics/record";
 import { JOB_KINDS } from "../../../jobs/enqueue";
@@ -9,15 +10,14 @@ import { currentSubscription, defineHandler, parseObject, type Outcome } from ".
 import { invoiceSchema, type StripeInvoice } from "../stripe-objects";
 
 /** The subscription we hold for this Stripe id, with its member's lock (memberLockKey) taken in the same read. */
-async function heldSubscription(tx: SqlTx, stripeSubscriptionId: string) {
-  const [row] = await tx.$queryRaw<{ subscriptionId: string; memberId: string }[]>`
+const heldSubscriptionSql = (stripeSubscriptionId: string) => Prisma.sql`
     SELECT id AS "subscriptionId", member_id AS "memberId", pg_advisory_xact_lock(hashtext('member:' || member_id::text)) IS NULL AS locked
       FROM subscriptions WHERE stripe_subscription_id = ${stripeSubscriptionId}`;
-  return row ?? null;
-}
+
+type Held = { subscriptionId: string; memberId: string };
 
 /** The payment, once; the member's total; the analytics events and the receipt job in one statement. */
-async function recordPaid(tx: SqlTx, ids: { subscriptionId: string; memberId: string }, invoice: StripeInvoice, ctx: SyncContext, locked: boolean): Promise<Outcome> {
+async function recordPaid(tx: SqlTx, ids: Held, invoice: StripeInvoice, ctx: SyncContext, locked: boolean): Promise<Outcome> {
   const payment = await recordInvoicePayment(tx, { communityId: ctx.communityId, ...ids }, invoice, "succeeded", ctx.now);
   if (!payment.newlyRecorded) return "processed";
   const { member, pendingUpdate } = await refreshMember(tx, ids.memberId, ctx.now, { locked, deferUpdate: true });
@@ -37,11 +37,16 @@ export const invoicePaid = defineHandler({
   // A payment changes no subscription state (Stripe sends customer.subscription.updated
   // for that): for a subscription we hold, Stripe need not be asked, and the whole
   // event is one short transaction.
-  async fast(tx, object, ctx) {
+  // The subscription's row (and its member's lock) is read in the message that opens the transaction.
+  fastOpening(object) {
+    const parsed = invoiceSchema.safeParse(object);
+    return parsed.success && parsed.data.subscriptionId ? [heldSubscriptionSql(parsed.data.subscriptionId)] : [];
+  },
+  async fast(tx, object, ctx, [heldRows]) {
     const invoice = parseObject(invoiceSchema, object);
     // One-off invoices are not memberships.
     if (!invoice.subscriptionId) return "ignored";
-    const held = await heldSubscription(tx, invoice.subscriptionId);
+    const held = (heldRows?.[0] as Held | undefined) ?? null;
     return held ? recordPaid(tx, held, invoice, ctx, true) : null;
   },
   // A subscription we do not hold yet (its own events are late): Stripe's copy makes it.
