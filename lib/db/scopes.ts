@@ -18,7 +18,7 @@ export type SqlTx = {
 };
 
 export type ScopeOptions = {
-  /** Milliseconds the callback may run; keep network calls out of it (PITFALLS.md). */
+  /** Milliseconds the callback may run; keep network calls out of it (docs/architecture.md, "Pitfalls"). */
   timeout?: number;
   /** Milliseconds to wait for a pooled connection. */
   maxWait?: number;

@@ -1,5 +1,5 @@
 // One member's Discord roles brought in line with what they pay for. Three
-// steps, so no transaction is held open across Discord calls (PITFALLS.md):
+// steps, so no transaction is held open across Discord calls (docs/architecture.md, "Pitfalls"):
 // read the plan in scope, talk to Discord, write the outcome in scope.
 import { Routes, type RESTGetAPIGuildMemberResult } from "discord-api-types/v10";
 import type { REST } from "@discordjs/rest";

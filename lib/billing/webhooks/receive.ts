@@ -138,7 +138,7 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
       await record("ignored");
       return answer(200, { received: true, outcome: "ignored" });
     }
-    // Outside any transaction: may call Stripe (PITFALLS.md).
+    // Outside any transaction: may call Stripe (docs/architecture.md, "Pitfalls").
     const prepared = await handler.prepare(event.data.object, { stripe: deps.stripe(), stripeAccount: event.account! }, peeked);
     const outcome = await inScope(async (tx) => {
       if (!(await claim(tx))) return "duplicate";
