@@ -10,32 +10,19 @@ import { withRequestId } from "../observability/request-context";
 import { communityRoleOf } from "../staff/access";
 import { can, NOT_ALLOWED, type CommunityRole, type Permission } from "../staff/roles";
 
-export type FieldErrors = Record<string, string[] | undefined>;
+import { ActionError, NOT_FOUND, SIGN_IN_REQUIRED, type FieldErrors } from "../core/errors";
+import type { Actor, CommunityRef } from "../core/actors";
+
+export { ActionError, NOT_FOUND, SIGN_IN_REQUIRED, type FieldErrors, type Actor, type CommunityRef };
 /** On failure, `values` echoes what was submitted so the form can show it again (React resets forms after an action). */
 export type ActionResult<T> =
   | { ok: true; data: T; message?: string }
   | { ok: false; error: string; code?: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
 export type ActionState<T> = ActionResult<T> | null;
 
-export type Actor = { id: string; discordId: string; username: string };
-export type CommunityRef = { id: string; slug: string; name: string; ownerId: string; stripeAccountId: string | null; subscriptionTier: string };
 /** The actor's role in the community the action is about (null: a signed-in user who is neither owner nor staff). */
 export type Acting = { role: CommunityRole | null };
 
-/**
- * An expected failure a handler reports to the user (e.g. "slug taken"). A
- * code lets the page offer the way forward (e.g. "switch instead") without
- * matching the message's words.
- */
-export class ActionError extends Error {
-  constructor(message: string, readonly fieldErrors?: FieldErrors, readonly code?: string) {
-    super(message);
-    this.name = "ActionError";
-  }
-}
-
-export const NOT_FOUND = "We couldn't find that community.";
-export const SIGN_IN_REQUIRED = "Please sign in to continue.";
 
 /** Form fields as a plain object; Next's own $ACTION_ fields are not input. */
 export function formInput(formData: FormData): Record<string, FormDataEntryValue | FormDataEntryValue[]> {

@@ -2,7 +2,7 @@
 // served by serveEndpoint: bearer key → rate limit → input parsed with zod →
 // handler in the key's community scope → JSON. Refusals are JSON { error }.
 import { z } from "zod";
-import { ActionError } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { clientAddress, consume, tooManyRequests } from "../security/rate-limit";
 import { authenticateKey, type ApiCaller, type ApiScope } from "./keys";

@@ -2,7 +2,7 @@
 // which scope to look the key up in; only the SHA-256 of the whole key is kept.
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { Actor } from "../actions/action-chain";
+import type { Actor } from "../core/actors";
 import { withCommunity, type TenantTx } from "../db/scopes";
 
 export const API_SCOPES = ["read", "write"] as const;

@@ -1,5 +1,5 @@
 import { db } from "../db/client";
-import { ActionError } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
 
 export const ADMINS_ONLY = "Only platform administrators can do this.";
 

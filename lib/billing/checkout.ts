@@ -1,5 +1,6 @@
 import Stripe from "stripe";
-import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type Actor, type CommunityRef } from "../core/actors";
 import { db } from "../db/client";
 import { readInCommunity, type TenantTx } from "../db/scopes";
 import { Prisma } from "../generated/prisma/client";

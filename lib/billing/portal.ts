@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { ActionError } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
 import { db } from "../db/client";
 import { withCommunity, withUser } from "../db/scopes";
 import { fromMinorUnits } from "./money";

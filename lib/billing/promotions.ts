@@ -5,7 +5,8 @@
 // promotion_codes. A shared link /c/<slug>?promo=CODE applies it at checkout.
 import Stripe from "stripe";
 import { z } from "zod";
-import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type Actor, type CommunityRef } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { checkbox } from "../utils/checkbox";
 import { formatMoney } from "../utils/money";

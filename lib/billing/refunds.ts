@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type Stripe from "stripe";
-import { ActionError, type CommunityRef } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type CommunityRef } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { fromMinorUnits, toMinorUnits } from "./money";
 import { isMissingAtStripe, stripe } from "./stripe";

@@ -3,7 +3,7 @@
 // subscription), once per member. The claim is written before Stripe is asked,
 // so two clicks cannot both win; a Stripe failure releases it.
 import type Stripe from "stripe";
-import { ActionError } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
 import { recordAudit } from "../audit/record";
 import { readSettings } from "../communities/validation";
 import { db } from "../db/client";

@@ -1,5 +1,6 @@
 import { Prisma } from "../generated/prisma/client";
-import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type Actor, type CommunityRef } from "../core/actors";
 import { db } from "../db/client";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { listManageableGuilds, DiscordUnavailableError } from "../discord/user-guilds";

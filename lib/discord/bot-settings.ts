@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { CommunityRef } from "../actions/action-chain";
-import { ActionError } from "../actions/action-chain";
+import type { CommunityRef } from "../core/actors";
+import { ActionError } from "../core/errors";
 import type { TenantTx } from "../db/scopes";
 import { checkbox } from "../utils/checkbox";
 import { connectBot, sealToken } from "./bot-config";

@@ -4,7 +4,7 @@
 // a job, which then scrubs the last Discord id it needed to do so.
 import { randomBytes } from "node:crypto";
 import type Stripe from "stripe";
-import { ActionError } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/client";
 import { withCommunity, withUser, type TenantTx } from "../db/scopes";

@@ -3,7 +3,7 @@
 // being charged for a membership we ended. Then, in the community's scope, the
 // local rows follow, and a job takes the Discord roles away.
 import type Stripe from "stripe";
-import { ActionError } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
 import { refreshMember } from "../billing/member-refresh";
 import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";

@@ -1,6 +1,6 @@
 // What platform administrators see and change of the retention policies.
 import { z } from "zod";
-import { ActionError } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
 import { Prisma } from "../generated/prisma/client";
 import { db } from "../db/client";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";

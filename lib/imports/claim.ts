@@ -4,7 +4,7 @@
 // read back through the same sync as every webhook, so later events apply to
 // it as to any other. Nothing is charged.
 import type Stripe from "stripe";
-import { ActionError } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
 import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
 import { slugSchema } from "../communities/slug";

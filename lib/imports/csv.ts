@@ -4,7 +4,8 @@
 // Memberful and Patreon are read by their own column names (COLUMN_NAMES).
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
-import { ActionError, type Actor } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type Actor } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { refreshMember } from "../billing/member-refresh";

@@ -6,7 +6,8 @@
 // so it resumes where it stopped and can run again without doubles.
 import type Stripe from "stripe";
 import { z } from "zod";
-import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type Actor, type CommunityRef } from "../core/actors";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import { fromMinorUnits } from "../billing/money";

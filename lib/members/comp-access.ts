@@ -4,7 +4,8 @@
 // tier's roles, the portal and members list show it, and it ends by itself on
 // its date (the sweep in lapse-sweep.ts).
 import { z } from "zod";
-import { ActionError, type Actor } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type Actor } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { refreshMember } from "../billing/member-refresh";
 import { requestRoleSync } from "../jobs/enqueue";

@@ -3,7 +3,7 @@
 // Discord account" moves the membership to another Discord account they own.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { ActionError } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/client";
 import { withCommunity, withUser } from "../db/scopes";

@@ -3,7 +3,8 @@
 // separate, deliberate action), the member goes inactive and loses their roles.
 // They may join or subscribe again later.
 import type Stripe from "stripe";
-import { ActionError, type CommunityRef } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type CommunityRef } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { cancelAtStripe, endMembership, liveSubscriptions } from "../gdpr/membership-exit";
 

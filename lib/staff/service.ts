@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ActionError, type Actor, type CommunityRef } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type Actor, type CommunityRef } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { staffRoleSchema } from "./roles";
 

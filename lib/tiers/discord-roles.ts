@@ -1,4 +1,4 @@
-import { ActionError } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
 import { communityGuildCatalog, roleProblem, type GuildRole } from "../discord/guild-catalog";
 import { tierRoles } from "../discord/desired-roles";
 import type { TierInput } from "./validation";

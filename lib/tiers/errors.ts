@@ -1,4 +1,4 @@
-import { NOT_FOUND } from "../actions/action-chain";
+import { NOT_FOUND } from "../core/errors";
 import { CONNECT_FIRST, STRIPE_DOWN, TIER_GONE } from "./messages";
 
 const BY_CODE = { gone: TIER_GONE, "connect-first": CONNECT_FIRST, "stripe-down": STRIPE_DOWN, "not-found": NOT_FOUND } as const;

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import { Prisma } from "../generated/prisma/client";
-import { ActionError, type CommunityRef } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type CommunityRef } from "../core/actors";
 import { stripe } from "../billing/stripe";
 import type { TenantTx } from "../db/scopes";
 import { syncTierToStripe, taxBehavior, type TierForStripe } from "./stripe-sync";

@@ -3,7 +3,8 @@
 // send a test event.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { ActionError, type Actor } from "../actions/action-chain";
+import { ActionError } from "../core/errors";
+import { type Actor } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { decryptToken, encryptToken } from "../crypto/token-box";
 import { keyRing } from "../discord/bot-config";
