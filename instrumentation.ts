@@ -7,7 +7,7 @@ export async function register() {
     // In development (and the e2e build) jobs run inside the web server; in
     // production `npm run worker` runs them, so the web tier stays stateless.
     if (process.env.COMMUNITYOS_IN_PROCESS_WORKER === "1") {
-      const { startWorker } = await import("./lib/jobs/worker");
+      const { startWorker } = await import("./lib/worker/worker");
       await startWorker({ concurrency: 2 });
     }
   }

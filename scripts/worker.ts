@@ -1,7 +1,7 @@
 // npm run worker — the job worker as its own process (production). It needs the
 // same environment as the web server: APP_DATABASE_URL, BOT_TOKEN_KEYS, …
 import { verifyRuntimeOrExit } from "../lib/startup/verify-runtime";
-import { startWorker } from "../lib/jobs/worker";
+import { startWorker } from "../lib/worker/worker";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 await verifyRuntimeOrExit();

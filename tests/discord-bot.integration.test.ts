@@ -199,7 +199,7 @@ describe("reconciliation", () => {
 describe("the worker's schedule", () => {
   it("parses, and every scheduled task exists", async () => {
     const { parseCrontab } = await import("graphile-worker");
-    const { crontab, taskList } = await import("../lib/jobs/tasks");
+    const { crontab, taskList } = await import("../lib/worker/tasks");
     const items = parseCrontab(crontab);
     expect(items.map((i) => i.task).sort()).toEqual(["analytics:ensure_partitions", "analytics:monthly_stats", "billing:expire_grace_periods", "discord:heartbeat", "discord:reconcile_all", "gdpr:apply_retention", "mail:winbacks", "security:purge_rate_limits"]);
     for (const item of items) expect(taskList[item.task]).toBeTypeOf("function");

@@ -14,7 +14,7 @@ import { withCommunity } from "../lib/db/scopes";
 import { eraseAccount, ERASURE_ERRORS } from "../lib/gdpr/erasure";
 import { exportMemberData } from "../lib/gdpr/export";
 import { JOB_KINDS } from "../lib/jobs/enqueue";
-import { taskList } from "../lib/jobs/tasks";
+import { taskList } from "../lib/worker/tasks";
 import { removeMember, REMOVE_ERRORS } from "../lib/members/remove";
 import { asOwner, createCommunity, createUser } from "./support/fixtures";
 import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";

@@ -10,8 +10,8 @@ import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { fromMinorUnits } from "./money";
 import { memberLockKey, refreshMember } from "./member-refresh";
 import type { SyncContext } from "./subscription-sync";
-import { WebhookRejection } from "./webhooks/errors";
-import type { StripeCheckoutSession } from "./webhooks/stripe-objects";
+import { WebhookRejection } from "./errors";
+import type { StripeCheckoutSession } from "./stripe-objects";
 
 const DAY = 86_400_000;
 

@@ -1,8 +1,8 @@
 import { Prisma } from "../generated/prisma/client";
 import type { SqlTx, TenantTx } from "../db/scopes";
 import { fromMinorUnits } from "./money";
-import type { StripeInvoice } from "./webhooks/stripe-objects";
-import { RetryLater } from "./webhooks/errors";
+import type { StripeInvoice } from "./stripe-objects";
+import { RetryLater } from "./errors";
 
 /** A payment that succeeded is never turned back into a failure by a late event. */
 const SETTLED = ["succeeded", "partially_refunded", "refunded", "disputed", "dispute_lost"];

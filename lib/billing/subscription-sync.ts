@@ -7,8 +7,8 @@ import { givesAccess, isLive, LIVE_SUBSCRIPTION } from "./member-standing";
 import { seatsTaken } from "./seats";
 import { lapseDates } from "./lapse";
 import { memberLockKey, refreshMember, type MemberRefresh } from "./member-refresh";
-import { WebhookRejection } from "./webhooks/errors";
-import type { StripeSubscription } from "./webhooks/stripe-objects";
+import { WebhookRejection } from "./errors";
+import type { StripeSubscription } from "./stripe-objects";
 
 export type SyncContext = { communityId: string; now: Date; gracePeriodDays: number; restrictedDays?: number };
 export type SyncedSubscription = { subscriptionId: string; memberId: string; refresh: MemberRefresh };

@@ -10,7 +10,7 @@ import { withCommunity } from "../db/scopes";
 import { slugSchema } from "../communities/slug";
 import { readSettings } from "../communities/validation";
 import { syncSubscription } from "../billing/subscription-sync";
-import { subscriptionSchema } from "../billing/webhooks/stripe-objects";
+import { subscriptionSchema } from "../billing/stripe-objects";
 import { grantImported } from "./csv";
 
 export const CLAIM_ERRORS = {

@@ -50,7 +50,7 @@ export async function benchTimeToRole(appUrl: string): Promise<boolean> {
   const { startCheckout } = await import("../../lib/billing/checkout");
   const { db } = await import("../../lib/db/client");
   const { DEMO_BOT } = await import("../../lib/discord/demo");
-  const { startWorker } = await import("../../lib/jobs/worker");
+  const { startWorker } = await import("../../lib/worker/worker");
 
   const h = await startStripeHarness();
   const roleId = "900000000000000001";

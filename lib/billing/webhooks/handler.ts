@@ -3,8 +3,8 @@ import type { z } from "zod";
 import type { SqlTx, TenantTx } from "../../db/scopes";
 import type { Prisma } from "../../generated/prisma/client";
 import type { SyncContext } from "../subscription-sync";
-import { WebhookRejection } from "./errors";
-import { subscriptionSchema, type StripeSubscription } from "./stripe-objects";
+import { WebhookRejection } from "../errors";
+import { subscriptionSchema, type StripeSubscription } from "../stripe-objects";
 import { isMissingAtStripe } from "../stripe";
 
 export type PrepareContext = { stripe: Stripe; stripeAccount: string };

@@ -6,9 +6,9 @@ import { db as appDb, type Database } from "../../db/client";
 import { inTurn, sqlInCommunity as appSqlInCommunity, withCommunity as appWithCommunity, type SqlTx, type TenantTx } from "../../db/scopes";
 import { readSettings } from "../../communities/validation";
 import { log } from "../../observability/log";
-import { RetryLater, WebhookRejection } from "./errors";
+import { RetryLater, WebhookRejection } from "../errors";
 import { HANDLERS } from "./handlers";
-import { eventSchema, type StripeEventEnvelope } from "./stripe-objects";
+import { eventSchema, type StripeEventEnvelope } from "../stripe-objects";
 
 export type WebhookAnswer = { status: number; body: { received: boolean; outcome?: string; error?: string } };
 

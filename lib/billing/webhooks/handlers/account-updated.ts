@@ -1,7 +1,7 @@
 import { enqueueJob, JOB_KINDS } from "../../../jobs/enqueue";
 import { defineHandler, parseObject, readBack } from "../handler";
-import { WebhookRejection } from "../errors";
-import { accountSchema } from "../stripe-objects";
+import { WebhookRejection } from "../../errors";
+import { accountSchema } from "../../stripe-objects";
 
 // The connected account finished (or lost) onboarding: checkout follows
 // charges_enabled. The account is read back from Stripe, so two updates

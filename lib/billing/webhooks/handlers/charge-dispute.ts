@@ -10,7 +10,7 @@ import { fromMinorUnits } from "../../money";
 import { paymentForCharge, settledStatus } from "../../payment-records";
 import { refreshMember } from "../../member-refresh";
 import { defineHandler, parseObject, readBack, type Outcome, type PrepareContext } from "../handler";
-import { disputeSchema, type StripeDispute } from "../stripe-objects";
+import { disputeSchema, type StripeDispute } from "../../stripe-objects";
 import type { TenantTx } from "../../../db/scopes";
 import type { SyncContext } from "../../subscription-sync";
 

@@ -4,7 +4,7 @@ import { fromMinorUnits } from "../../money";
 import { DISPUTE_STATUSES, paymentForCharge, settledStatus } from "../../payment-records";
 import { refreshMember } from "../../member-refresh";
 import { defineHandler, parseObject, readBack } from "../handler";
-import { chargeSchema, type StripeCharge } from "../stripe-objects";
+import { chargeSchema, type StripeCharge } from "../../stripe-objects";
 
 // Refund events arrive in any order (a partial refund's after the full one's):
 // the charge is read back from Stripe with its refunds, so its cumulative

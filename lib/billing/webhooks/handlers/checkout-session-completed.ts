@@ -1,7 +1,7 @@
 import { recordPassPurchase } from "../../passes";
 import { syncSubscription } from "../../subscription-sync";
 import { currentSubscription, defineHandler, parseObject, readBack } from "../handler";
-import { checkoutSessionSchema, type StripeCheckoutSession, type StripeSubscription } from "../stripe-objects";
+import { checkoutSessionSchema, type StripeCheckoutSession, type StripeSubscription } from "../../stripe-objects";
 
 type Prepared = { subscription: StripeSubscription } | { pass: StripeCheckoutSession };
 

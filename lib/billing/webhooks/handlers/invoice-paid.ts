@@ -7,7 +7,7 @@ import { recordInvoicePayment } from "../../payment-records";
 import { refreshMember } from "../../member-refresh";
 import { syncSubscription, type SyncContext } from "../../subscription-sync";
 import { currentSubscription, defineHandler, parseObject, type Outcome } from "../handler";
-import { invoiceSchema, type StripeInvoice } from "../stripe-objects";
+import { invoiceSchema, type StripeInvoice } from "../../stripe-objects";
 
 /** The subscription we hold for this Stripe id, with its member's lock (memberLockKey) taken in the same read. */
 const heldSubscriptionSql = (stripeSubscriptionId: string) => Prisma.sql`

@@ -3,7 +3,7 @@ import { enqueueJob, JOB_KINDS } from "../../../jobs/enqueue";
 import { recordInvoicePayment } from "../../payment-records";
 import { syncSubscription } from "../../subscription-sync";
 import { currentSubscription, defineHandler, parseObject } from "../handler";
-import { invoiceSchema } from "../stripe-objects";
+import { invoiceSchema } from "../../stripe-objects";
 
 // Stripe moves the subscription to past_due; syncing it opens the member's
 // grace period. The failed attempt is kept as a payment needing attention,

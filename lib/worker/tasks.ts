@@ -18,7 +18,7 @@ import { reconcileCommunity } from "../discord/reconcile";
 import { revokeManagedRoles, syncMemberRoles } from "../discord/role-sync";
 import { applyRetentionPolicies } from "../gdpr/retention";
 import { purgeExpiredLimits } from "../security/rate-limit";
-import { JOB_KINDS, enqueueJob } from "./enqueue";
+import { JOB_KINDS, enqueueJob } from "../jobs/enqueue";
 import { deliverWebhook } from "../webhooks/deliver";
 import { sendClaimMail } from "../imports/claim-mail";
 import { failStripeImport, importStripePage } from "../imports/stripe-import";
