@@ -29,7 +29,8 @@ function SignOut({ className }: { className?: string }) {
 }
 
 export async function SiteHeader() {
-  const [user, mode] = await Promise.all([getSessionUser(), signInMode()]);
+  const user = await getSessionUser();
+  const mode = signInMode();
   const links = user
     ? [
         { href: "/dashboard", label: "Dashboard" },
@@ -54,7 +55,11 @@ export async function SiteHeader() {
         {user ? (
           <>
             <nav aria-label="Main" className="hidden items-center gap-2 sm:flex">
-              {links.map((l) => <NavLink key={l.href} href={l.href}>{l.label}</NavLink>)}
+              {links.map((l) => (
+                <NavLink key={l.href} href={l.href}>
+                  {l.label}
+                </NavLink>
+              ))}
               <span className="hidden items-center gap-2 px-2 text-sm text-slate-700 md:flex" data-testid="signed-in-user">
                 <UserAvatar name={user.name} url={user.image} />
                 {user.name}
@@ -64,16 +69,26 @@ export async function SiteHeader() {
             {/* Below the small breakpoint the links fold into a menu. */}
             <HeaderMenu summary={<UserAvatar name={user.name} url={user.image} />}>
               <nav aria-label="Main" className="absolute right-0 mt-2 w-56 space-y-1 rounded-xl bg-white p-2 shadow-lg ring-1 ring-slate-200">
-                <p className="truncate px-3 py-2 text-sm font-medium text-slate-900" data-testid="signed-in-user-menu">{user.name}</p>
-                {links.map((l) => <NavLink key={l.href} href={l.href} className="block">{l.label}</NavLink>)}
+                <p className="truncate px-3 py-2 text-sm font-medium text-slate-900" data-testid="signed-in-user-menu">
+                  {user.name}
+                </p>
+                {links.map((l) => (
+                  <NavLink key={l.href} href={l.href} className="block">
+                    {l.label}
+                  </NavLink>
+                ))}
                 <SignOut className="px-1 pt-1" />
               </nav>
             </HeaderMenu>
           </>
         ) : (
           <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">
-            <NavLink href="/#communities" className="hidden sm:block">Communities</NavLink>
-            <NavLink href="/#features" className="hidden sm:block">Features</NavLink>
+            <NavLink href="/#communities" className="hidden sm:block">
+              Communities
+            </NavLink>
+            <NavLink href="/#features" className="hidden sm:block">
+              Features
+            </NavLink>
             <ButtonLink href="/signin" size="sm">
               Sign in with Discord
             </ButtonLink>

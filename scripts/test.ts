@@ -94,7 +94,8 @@ const base: NodeJS.ProcessEnv = {
   // pg 8.19+ reports as deprecated (pg still queues them correctly). --verbose shows it.
   ...(verbose ? { TEST_VERBOSE: "1" } : { NODE_OPTIONS: [process.env.NODE_OPTIONS, "--no-deprecation"].filter(Boolean).join(" ") }),
 };
-for (const key of ["AUTH_DISCORD_ID", "AUTH_DISCORD_SECRET", "STRIPE_SECRET_KEY", "DATABASE_URL", "DISCORD_BOT_TOKEN", "SMTP_URL", "MAIL_INBOX_URL"]) delete base[key];
+for (const key of ["AUTH_DISCORD_ID", "AUTH_DISCORD_SECRET", "STRIPE_SECRET_KEY", "DATABASE_URL", "DISCORD_BOT_TOKEN", "SMTP_URL", "MAIL_INBOX_URL"])
+  delete base[key];
 
 const unitEnv: NodeJS.ProcessEnv = {
   ...base,
@@ -128,10 +129,19 @@ try {
 
   const steps: Record<string, number> = { seed: seeded };
   const reports: (Counts | null)[] = [];
+  // The whole suite lints first (a part run with --only skips it: `npm run lint` alone).
+  if (only === undefined) {
+    console.log("▸ lint: ESLint and Prettier");
+    steps.lint = await run(node, ["node_modules/tsx/dist/cli.mjs", "scripts/lint.ts"], process.env);
+  }
   if (runUnit) {
     console.log("▸ vitest: unit and integration tests");
     const reporters = verbose ? ["--reporter=default"] : ["--reporter=dot"];
-    steps.vitest = await run(node, ["node_modules/vitest/vitest.mjs", "run", ...reporters, "--reporter=json", "--outputFile.json=test-results/vitest-results.json", ...filters], unitEnv);
+    steps.vitest = await run(
+      node,
+      ["node_modules/vitest/vitest.mjs", "run", ...reporters, "--reporter=json", "--outputFile.json=test-results/vitest-results.json", ...filters],
+      unitEnv,
+    );
     reports.push(await vitestCounts("test-results/vitest-results.json").catch(() => null));
   }
   if (runE2e) {
@@ -148,7 +158,9 @@ try {
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
   }
-  const failedSteps = Object.entries(steps).filter(([, code]) => code !== 0).map(([name]) => name);
+  const failedSteps = Object.entries(steps)
+    .filter(([, code]) => code !== 0)
+    .map(([name]) => name);
   if (reports.some((r) => r === null)) failedSteps.push("reports");
   exitCode = failedSteps.length === 0 && totals.failed === 0 ? 0 : 1;
   if (failedSteps.length) console.error(`✗ failed: ${failedSteps.join(", ")}`);

@@ -32,9 +32,12 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
     card.current?.scrollIntoView({ block: "center" });
     previewForm.current?.requestSubmit();
   }, [preselect]);
-  useEffect(() => {
+  // A finished cancel or save closes the confirmation (adjusted while rendering, not in an effect).
+  const [settled, setSettled] = useState({ cancelState, saved });
+  if (settled.cancelState !== cancelState || settled.saved !== saved) {
+    setSettled({ cancelState, saved });
     if (cancelState?.ok || saved?.ok) setConfirming(false);
-  }, [cancelState, saved]);
+  }
 
   // Stripe's answer shows at once; our own record follows when its webhook arrives.
   const ending = saved?.ok ? false : cancelState?.ok ? cancelState.data.cancelAtPeriodEnd : subscription.cancelAtPeriodEnd;
@@ -53,9 +56,21 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
             {ending ? `Cancels on ${dateFormat.format(new Date(endsAt))}` : `Renews ${dateFormat.format(new Date(endsAt))}`}
           </p>
         </div>
-        {ending ? <Badge tone="warning" data-testid="subscription-state">Cancels {dateFormat.format(new Date(endsAt))}</Badge> : <Badge tone={badge.tone} data-testid="subscription-state">{badge.label}</Badge>}
+        {ending ? (
+          <Badge tone="warning" data-testid="subscription-state">
+            Cancels {dateFormat.format(new Date(endsAt))}
+          </Badge>
+        ) : (
+          <Badge tone={badge.tone} data-testid="subscription-state">
+            {badge.label}
+          </Badge>
+        )}
       </div>
-      {errors.map((error) => <Alert key={error} tone="error">{error}</Alert>)}
+      {errors.map((error) => (
+        <Alert key={error} tone="error">
+          {error}
+        </Alert>
+      ))}
       {cancelState?.ok && (
         <Alert tone="success">
           {cancelState.data.cancelAtPeriodEnd
@@ -63,22 +78,32 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
             : "Your membership will renew as usual."}
         </Alert>
       )}
-      {saved?.ok && <Alert tone="success">Thanks for staying! {saved.data.percent}% off is applied to your next {saved.data.months === 1 ? "payment" : `${saved.data.months} monthly payments`}.</Alert>}
+      {saved?.ok && (
+        <Alert tone="success">
+          Thanks for staying! {saved.data.percent}% off is applied to your next {saved.data.months === 1 ? "payment" : `${saved.data.months} monthly payments`}.
+        </Alert>
+      )}
       {switched?.ok && <Alert tone="success">Switched to {switched.data.tierName}. Your roles update as soon as Stripe confirms it.</Alert>}
 
       <div className="flex flex-wrap gap-2">
         <form action={billingAction}>
           <input type="hidden" name="subscriptionId" value={subscription.id} />
-          <SubmitButton variant="secondary" size="sm" pendingLabel="Opening…">Manage billing</SubmitButton>
+          <SubmitButton variant="secondary" size="sm" pendingLabel="Opening…">
+            Manage billing
+          </SubmitButton>
         </form>
         {ending ? (
           <form action={cancelAction}>
             <input type="hidden" name="subscriptionId" value={subscription.id} />
             <input type="hidden" name="cancel" value="false" />
-            <SubmitButton variant="secondary" size="sm" pendingLabel="Resuming…">Resume membership</SubmitButton>
+            <SubmitButton variant="secondary" size="sm" pendingLabel="Resuming…">
+              Resume membership
+            </SubmitButton>
           </form>
         ) : (
-          <Button type="button" variant="ghost" size="sm" onClick={() => setConfirming(true)}>Cancel membership</Button>
+          <Button type="button" variant="ghost" size="sm" onClick={() => setConfirming(true)}>
+            Cancel membership
+          </Button>
         )}
       </div>
 
@@ -86,22 +111,32 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
         {subscription.saveOffer && !saved?.ok && (
           <form action={saveAction} className="mb-4 space-y-2 rounded-lg bg-brand-50 p-3 text-sm ring-1 ring-brand-100" aria-label="Offer to stay">
             <input type="hidden" name="subscriptionId" value={subscription.id} />
-            <p className="font-medium">Before you go: stay for {subscription.saveOffer.percent}% off your next {subscription.saveOffer.months === 1 ? "payment" : `${subscription.saveOffer.months} months`}.</p>
+            <p className="font-medium">
+              Before you go: stay for {subscription.saveOffer.percent}% off your next{" "}
+              {subscription.saveOffer.months === 1 ? "payment" : `${subscription.saveOffer.months} months`}.
+            </p>
             {saved && !saved.ok && <Alert tone="error">{saved.error}</Alert>}
-            <SubmitButton size="sm" pendingLabel="Applying…">Stay with {subscription.saveOffer.percent}% off</SubmitButton>
+            <SubmitButton size="sm" pendingLabel="Applying…">
+              Stay with {subscription.saveOffer.percent}% off
+            </SubmitButton>
           </form>
         )}
         <form action={cancelAction} className="space-y-4">
           <input type="hidden" name="subscriptionId" value={subscription.id} />
           <input type="hidden" name="cancel" value="true" />
           <p className="text-sm text-slate-600">
-            It ends on {dateFormat.format(new Date(subscription.renewsAt))}. You keep access until then and won&apos;t be charged again. You can resume any time before that.
+            It ends on {dateFormat.format(new Date(subscription.renewsAt))}. You keep access until then and won&apos;t be charged again. You can resume any time
+            before that.
           </p>
           <Field id={`reason-${subscription.id}`} label="Why are you leaving? (optional)">
             {(aria) => (
               <Select {...aria} name="reason" defaultValue="">
                 <option value="">Prefer not to say</option>
-                {Object.entries(CANCELLATION_REASON_LABELS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+                {Object.entries(CANCELLATION_REASON_LABELS).map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
               </Select>
             )}
           </Field>
@@ -110,8 +145,12 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
           </Field>
           {cancelState && !cancelState.ok && <Alert tone="error">{cancelState.error}</Alert>}
           <div className="flex flex-wrap justify-end gap-2">
-            <Button type="button" variant="secondary" size="sm" onClick={() => setConfirming(false)}>Keep membership</Button>
-            <SubmitButton size="sm" pendingLabel="Cancelling…" className="bg-rose-600 hover:bg-rose-700">Cancel at period end</SubmitButton>
+            <Button type="button" variant="secondary" size="sm" onClick={() => setConfirming(false)}>
+              Keep membership
+            </Button>
+            <SubmitButton size="sm" pendingLabel="Cancelling…" className="bg-rose-600 hover:bg-rose-700">
+              Cancel at period end
+            </SubmitButton>
           </div>
         </form>
       </Dialog>
@@ -125,27 +164,41 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
                 {(aria) => (
                   <Select {...aria} name="tierId" value={tierId} onChange={(e) => setTierId(e.target.value)}>
                     {subscription.switchable.map((t) => (
-                      <option key={t.id} value={t.id} disabled={t.soldOut}>{`${t.name} — ${formatMoney(t.price, t.currency)}/${t.interval === "yearly" ? "yr" : "mo"}${t.soldOut ? " (sold out)" : ""}`}</option>
+                      <option
+                        key={t.id}
+                        value={t.id}
+                        disabled={t.soldOut}
+                      >{`${t.name} — ${formatMoney(t.price, t.currency)}/${t.interval === "yearly" ? "yr" : "mo"}${t.soldOut ? " (sold out)" : ""}`}</option>
                     ))}
                   </Select>
                 )}
               </Field>
             </div>
-            <SubmitButton variant="secondary" size="sm" pendingLabel="Calculating…" disabled={!chosen || chosen.soldOut}>Preview change</SubmitButton>
+            <SubmitButton variant="secondary" size="sm" pendingLabel="Calculating…" disabled={!chosen || chosen.soldOut}>
+              Preview change
+            </SubmitButton>
           </form>
           {preview?.ok && preview.data.tierId === tierId && !switched?.ok && (
             <div className="rounded-lg bg-slate-50 p-3 text-sm" aria-live="polite">
               <p className="font-medium">Switching to {preview.data.tierName}</p>
               <ul className="mt-2 space-y-1 text-slate-600">
                 {preview.data.lines.map((line) => (
-                  <li key={line.description} className="flex justify-between gap-4"><span>{line.description}</span><span className="tabular-nums">{formatMoney(line.amount, preview.data.currency)}</span></li>
+                  <li key={line.description} className="flex justify-between gap-4">
+                    <span>{line.description}</span>
+                    <span className="tabular-nums">{formatMoney(line.amount, preview.data.currency)}</span>
+                  </li>
                 ))}
               </ul>
-              <p className="mt-2 flex justify-between font-medium"><span>Due now</span><span className="tabular-nums">{formatMoney(preview.data.amountDue, preview.data.currency)}</span></p>
+              <p className="mt-2 flex justify-between font-medium">
+                <span>Due now</span>
+                <span className="tabular-nums">{formatMoney(preview.data.amountDue, preview.data.currency)}</span>
+              </p>
               <form action={switchAction} className="mt-3">
                 <input type="hidden" name="subscriptionId" value={subscription.id} />
                 <input type="hidden" name="tierId" value={preview.data.tierId} />
-                <SubmitButton size="sm" pendingLabel="Switching…">Confirm switch</SubmitButton>
+                <SubmitButton size="sm" pendingLabel="Switching…">
+                  Confirm switch
+                </SubmitButton>
               </form>
             </div>
           )}

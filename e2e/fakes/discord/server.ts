@@ -98,13 +98,16 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
     const scopes = (query.get("scope") ?? "").split(/\s+/);
     const app = FAKE_APPLICATIONS.find((a) => a.id === query.get("client_id"));
     const who = FAKE_USERS.map(
-      (u) => `<button name="user" value="${u.id}"><strong>${escapeHtml(u.global_name ?? u.username)}</strong><span>@${escapeHtml(u.username)} · ${escapeHtml(u.role)}</span></button>`,
+      (u) =>
+        `<button name="user" value="${u.id}"><strong>${escapeHtml(u.global_name ?? u.username)}</strong><span>@${escapeHtml(u.username)} · ${escapeHtml(u.role)}</span></button>`,
     ).join("");
     const error = problem ? `<p class="error" role="alert">${escapeHtml(problem)}</p>` : "";
     if (scopes.includes("bot")) {
       const guild = state.guilds[query.get("guild_id") ?? ""];
       const permissions = BigInt(query.get("permissions") ?? "0");
-      const listed = PERMISSION_NAMES.filter(([bit]) => (permissions & bit) !== 0n).map(([, name]) => `<li>${name}</li>`).join("");
+      const listed = PERMISSION_NAMES.filter(([bit]) => (permissions & bit) !== 0n)
+        .map(([, name]) => `<li>${name}</li>`)
+        .join("");
       return page(
         "Add a bot",
         `<h1>Add ${escapeHtml(app?.botName ?? "a bot")} to ${escapeHtml(guild?.name ?? "a server")}</h1><p>This local stand-in for Discord adds the bot to the server. It will be able to:</p><ul>${listed}</ul>${error}
@@ -136,7 +139,11 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
       if (!guild || !(guild.ownerId === user.id || has(guild, user.id, PERMISSIONS.MANAGE_GUILD))) {
         const query = new URLSearchParams(form);
         query.delete("user");
-        return send(res, 403, authorizePage(query, `${user.global_name ?? user.username} cannot manage ${guild?.name ?? "that server"}: pick someone with Manage Server.`));
+        return send(
+          res,
+          403,
+          authorizePage(query, `${user.global_name ?? user.username} cannot manage ${guild?.name ?? "that server"}: pick someone with Manage Server.`),
+        );
       }
       installBot(state, guild, app, BigInt(form.get("permissions") ?? "0"));
       changed();
@@ -144,7 +151,14 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
       redirect.searchParams.set("permissions", form.get("permissions") ?? "0");
     }
     const code = randomBytes(16).toString("hex");
-    codes.set(code, { userId: user.id, redirectUri: form.get("redirect_uri")!, challenge: form.get("code_challenge"), scopes, clientId: app.id, expires: Date.now() + 60_000 });
+    codes.set(code, {
+      userId: user.id,
+      redirectUri: form.get("redirect_uri")!,
+      challenge: form.get("code_challenge"),
+      scopes,
+      clientId: app.id,
+      expires: Date.now() + 60_000,
+    });
     redirect.searchParams.set("code", code);
     res.writeHead(302, { location: redirect.toString() });
     res.end();
@@ -162,14 +176,21 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
       const fresh = { userId: grant.userId, scopes: grant.scopes, clientId: app.id, expiresAt: Date.now() + expiresIn * 1000 };
       const { accessToken, refreshToken } = grantTokens(state, fresh);
       changed();
-      return send(res, 200, { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, refresh_token: refreshToken, scope: grant.scopes.join(" ") });
+      return send(res, 200, {
+        access_token: accessToken,
+        token_type: "Bearer",
+        expires_in: expiresIn,
+        refresh_token: refreshToken,
+        scope: grant.scopes.join(" "),
+      });
     };
     if (form.get("grant_type") === "refresh_token") {
       const previous = state.refreshTokens[form.get("refresh_token") ?? ""];
       if (!previous || previous.clientId !== app.id) return send(res, 400, { error: "invalid_grant" });
       // A refresh token is used once; the access tokens it replaces stop working.
       delete state.refreshTokens[form.get("refresh_token")!];
-      for (const [t, g] of Object.entries(state.tokens)) if (g === previous || (g.userId === previous.userId && g.clientId === app.id && g.expiresAt === previous.expiresAt)) delete state.tokens[t];
+      for (const [t, g] of Object.entries(state.tokens))
+        if (g === previous || (g.userId === previous.userId && g.clientId === app.id && g.expiresAt === previous.expiresAt)) delete state.tokens[t];
       return answer(previous);
     }
     const pending = codes.get(form.get("code") ?? "");
@@ -184,7 +205,12 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
             ? `redirect_uri ${form.get("redirect_uri")} does not match ${pending.redirectUri}`
             : null;
     if (problem || !pending) return send(res, 400, { error: "invalid_grant", error_description: problem });
-    if (pending.challenge && createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url") !== pending.challenge) {
+    if (
+      pending.challenge &&
+      createHash("sha256")
+        .update(form.get("code_verifier") ?? "")
+        .digest("base64url") !== pending.challenge
+    ) {
       return send(res, 400, { error: "invalid_grant", error_description: "PKCE verification failed" });
     }
     return answer({ userId: pending.userId, scopes: pending.scopes.filter((s) => s !== "bot" && s !== "applications.commands") });
@@ -195,7 +221,13 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
     let m: RegExpExecArray | null;
     const post = req.method === "POST";
     if (route === "/_control/failures" && post) {
-      failures.push({ status: Number(input.status), code: input.code as number | undefined, retryAfter: input.retryAfter as number | undefined, times: Number(input.times ?? 1), path: input.path as string | undefined });
+      failures.push({
+        status: Number(input.status),
+        code: input.code as number | undefined,
+        retryAfter: input.retryAfter as number | undefined,
+        times: Number(input.times ?? 1),
+        path: input.path as string | undefined,
+      });
       return send(res, 200, { queued: failures.length });
     }
     if (route === "/_control/reset" && post) {
@@ -210,10 +242,20 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
     if (route === "/_control/gateway" && !post) return send(res, 200, { sessions: gateway.sessions() });
     if (route === "/_control/oauth/grant" && post) {
       // A user's OAuth grant to the platform application, as if they had signed in (for test users Discord has no page for).
-      const grant = { userId: String(input.userId), scopes: String(input.scope ?? "identify guilds.join").split(" "), clientId: String(input.clientId ?? FAKE_APPLICATIONS[0]!.id), expiresAt: Date.now() + Number(input.expiresIn ?? 604_800) * 1000 };
+      const grant = {
+        userId: String(input.userId),
+        scopes: String(input.scope ?? "identify guilds.join").split(" "),
+        clientId: String(input.clientId ?? FAKE_APPLICATIONS[0]!.id),
+        expiresAt: Date.now() + Number(input.expiresIn ?? 604_800) * 1000,
+      };
       const { accessToken, refreshToken } = grantTokens(state, grant);
       changed();
-      return send(res, 200, { access_token: accessToken, refresh_token: refreshToken, expires_at: Math.floor(grant.expiresAt / 1000), scope: grant.scopes.join(" ") });
+      return send(res, 200, {
+        access_token: accessToken,
+        refresh_token: refreshToken,
+        expires_at: Math.floor(grant.expiresAt / 1000),
+        scope: grant.scopes.join(" "),
+      });
     }
     if ((m = /^\/_control\/users\/(\d+)$/.exec(route)) && post) {
       const settings = (state.users[m[1]!] ??= {});
@@ -231,14 +273,29 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
         name: String(input.name ?? `Server ${id.slice(-4)}`),
         ownerId: String(input.ownerId ?? "100000000000000001"),
         managers: [],
-        roles: [{ id, name: "@everyone", position: 0, permissions: String(PERMISSIONS.VIEW_CHANNEL | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.CREATE_INSTANT_INVITE), color: 0, managed: false }],
-        channels: ((input.channels as { id: string; name: string }[] | undefined) ?? []).map((c, i) => ({ id: c.id, name: c.name, position: i, type: 0 as const })),
+        roles: [
+          {
+            id,
+            name: "@everyone",
+            position: 0,
+            permissions: String(PERMISSIONS.VIEW_CHANNEL | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.CREATE_INSTANT_INVITE),
+            color: 0,
+            managed: false,
+          },
+        ],
+        channels: ((input.channels as { id: string; name: string }[] | undefined) ?? []).map((c, i) => ({
+          id: c.id,
+          name: c.name,
+          position: i,
+          type: 0 as const,
+        })),
         members: {},
         bans: [],
         bots: {},
       };
       const guild = state.guilds[id]!;
-      for (const [i, r] of ((input.roles as { id: string; name: string }[] | undefined) ?? []).entries()) guild.roles.push({ id: r.id, name: r.name, position: i + 1, permissions: "0", color: 0, managed: false });
+      for (const [i, r] of ((input.roles as { id: string; name: string }[] | undefined) ?? []).entries())
+        guild.roles.push({ id: r.id, name: r.name, position: i + 1, permissions: "0", color: 0, managed: false });
       if (input.bot !== false) installBot(state, guild, FAKE_APPLICATIONS[0]!, SEEDED_BOT_PERMISSIONS, guild.roles.length);
       changed();
       return send(res, 200, { id });
@@ -246,7 +303,12 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
     if ((m = /^\/_control\/guilds\/(\d+)$/.exec(route)) && !post) {
       const guild = state.guilds[m[1]!];
       if (!guild) return send(res, 404, { message: "no such server" });
-      const channels = new Set([...guild.channels.map((c) => c.id), ...Object.entries(state.threads ?? {}).filter(([, t]) => t.guildId === guild.id).map(([id]) => id)]);
+      const channels = new Set([
+        ...guild.channels.map((c) => c.id),
+        ...Object.entries(state.threads ?? {})
+          .filter(([, t]) => t.guildId === guild.id)
+          .map(([id]) => id),
+      ]);
       return send(res, 200, {
         members: Object.fromEntries(Object.entries(guild.members).map(([id, mem]) => [id, mem.roles])),
         roles: [...guild.roles].sort((a, b) => a.position - b.position),
@@ -264,7 +326,14 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
     if (m && !guild) return send(res, 404, { message: "no such server" });
     if (guild && (m = /^\/_control\/guilds\/\d+\/roles$/.exec(route)) && post) {
       const existing = guild.roles.find((r) => r.id === String(input.id));
-      const role = existing ?? { id: String(input.id), name: String(input.name ?? "Role"), position: 1, permissions: String(input.permissions ?? "0"), color: 0, managed: false };
+      const role = existing ?? {
+        id: String(input.id),
+        name: String(input.name ?? "Role"),
+        position: 1,
+        permissions: String(input.permissions ?? "0"),
+        color: 0,
+        managed: false,
+      };
       if (!existing) guild.roles.push(role);
       if (input.name !== undefined) role.name = String(input.name);
       moveRole(guild, role.id, Number(input.position ?? role.position));
@@ -274,7 +343,13 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
     if (guild && /^\/_control\/guilds\/\d+\/bot$/.test(route) && post) {
       const app = FAKE_APPLICATIONS.find((a) => a.id === String(input.application ?? FAKE_APPLICATIONS[0]!.id))!;
       if (input.inGuild === false) removeBot(guild, app);
-      if (input.inGuild === true) installBot(state, guild, app, BigInt(String(input.permissions ?? PERMISSIONS.MANAGE_ROLES | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.CREATE_INSTANT_INVITE)));
+      if (input.inGuild === true)
+        installBot(
+          state,
+          guild,
+          app,
+          BigInt(String(input.permissions ?? PERMISSIONS.MANAGE_ROLES | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.CREATE_INSTANT_INVITE)),
+        );
       const roleId = guild.bots[app.id];
       if (roleId && typeof input.position === "number") moveRole(guild, roleId, input.position);
       if (roleId && input.permissions !== undefined) guild.roles.find((r) => r.id === roleId)!.permissions = String(input.permissions);
@@ -324,7 +399,12 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
       record(failure.status);
       if (failure.status === 429) {
         const retryAfter = failure.retryAfter ?? 0.05;
-        return sendJson(res, 429, { message: "You are being rate limited.", retry_after: retryAfter, global: false }, { "retry-after": String(Math.ceil(retryAfter)), "x-ratelimit-scope": "user" });
+        return sendJson(
+          res,
+          429,
+          { message: "You are being rate limited.", retry_after: retryAfter, global: false },
+          { "retry-after": String(Math.ceil(retryAfter)), "x-ratelimit-scope": "user" },
+        );
       }
       return sendJson(res, failure.status, { message: failure.code ? `Injected error ${failure.code}` : "Injected server error", code: failure.code ?? 0 });
     }
@@ -343,11 +423,21 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
       record(400);
       return sendJson(res, 400, { message: "The request body contains invalid JSON.", code: 50109 });
     }
-    const answer = route.handle({ state, caller: who, params, body: (json ?? {}) as Record<string, unknown>, query: url.searchParams, base, changed, messages });
+    const answer = route.handle({
+      state,
+      caller: who,
+      params,
+      body: (json ?? {}) as Record<string, unknown>,
+      query: url.searchParams,
+      base,
+      changed,
+      messages,
+    });
     record(answer.status);
     sendJson(res, answer.status, answer.body);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches its own errors; Node ignores the promise
   const server: Server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://fake");

@@ -185,13 +185,17 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
   function promotionRefusal(code: Obj, account: string, customer: string, price: Obj): string | null {
     if (!code.active) return "This promotion code is inactive.";
     if (code.expires_at != null && (code.expires_at as number) <= now()) return "This promotion code has expired.";
-    if (code.max_redemptions != null && (code.times_redeemed as number) >= (code.max_redemptions as number)) return "This promotion code has been used the maximum number of times.";
+    if (code.max_redemptions != null && (code.times_redeemed as number) >= (code.max_redemptions as number))
+      return "This promotion code has been used the maximum number of times.";
     const coupon = find(String((code.promotion as { coupon: string }).coupon), account, "coupon");
     const products = (coupon?.applies_to as { products?: string[] } | undefined)?.products;
     if (products && !products.includes(String(price.product))) return "This promotion code cannot be applied to any items in this session.";
     const restrictions = code.restrictions as { first_time_transaction?: boolean };
-    const paidBefore = [...objects.values()].some((o) => o.object === "invoice" && owners.get(o.id) === account && o.customer === customer && o.status === "paid");
-    if (restrictions.first_time_transaction && paidBefore) return "This promotion code cannot be redeemed because the associated customer has prior transactions.";
+    const paidBefore = [...objects.values()].some(
+      (o) => o.object === "invoice" && owners.get(o.id) === account && o.customer === customer && o.status === "paid",
+    );
+    if (restrictions.first_time_transaction && paidBefore)
+      return "This promotion code cannot be redeemed because the associated customer has prior transactions.";
     return null;
   }
 
@@ -212,7 +216,17 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
 
     if (resource === "accounts" && post && !objectId) {
       const acct = store(
-        { id: id("acct"), object: "account", type: (form.type as string) ?? "express", charges_enabled: false, details_submitted: false, payouts_enabled: false, email: form.email ?? null, metadata: form.metadata ?? {}, created: now() },
+        {
+          id: id("acct"),
+          object: "account",
+          type: (form.type as string) ?? "express",
+          charges_enabled: false,
+          details_submitted: false,
+          payouts_enabled: false,
+          email: form.email ?? null,
+          metadata: form.metadata ?? {},
+          created: now(),
+        },
         "platform",
       );
       return send(res, 200, acct);
@@ -238,7 +252,22 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
         return send(res, 200, product);
       }
       if (typeof form.name !== "string" || form.name === "") return stripeError(res, 400, "Missing required param: name.", "name");
-      return send(res, 200, store({ id: id("prod"), object: "product", active: true, name: form.name, description: form.description ?? null, metadata: form.metadata ?? {}, created: now() }, account));
+      return send(
+        res,
+        200,
+        store(
+          {
+            id: id("prod"),
+            object: "product",
+            active: true,
+            name: form.name,
+            description: form.description ?? null,
+            metadata: form.metadata ?? {},
+            created: now(),
+          },
+          account,
+        ),
+      );
     }
     if (resource === "prices" && post) {
       if (objectId) {
@@ -252,12 +281,14 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       // A fixed amount, or the customer's own above a minimum (custom_unit_amount, one-time prices only).
       const custom = form.custom_unit_amount as { enabled?: string; minimum?: string; preset?: string } | undefined;
       const amount = custom ? null : Number(form.unit_amount);
-      if (custom && (form.unit_amount !== undefined || custom.enabled !== "true")) return stripeError(res, 400, "Pass either unit_amount or custom_unit_amount[enabled]=true, not both.", "custom_unit_amount");
+      if (custom && (form.unit_amount !== undefined || custom.enabled !== "true"))
+        return stripeError(res, 400, "Pass either unit_amount or custom_unit_amount[enabled]=true, not both.", "custom_unit_amount");
       if (custom && form.recurring) return stripeError(res, 400, "custom_unit_amount is not supported for recurring prices.", "custom_unit_amount");
       if (amount !== null && (!Number.isSafeInteger(amount) || amount < 0)) return stripeError(res, 400, "Invalid integer: unit_amount", "unit_amount");
       const recurring = form.recurring as { interval?: string; interval_count?: string } | undefined;
       const taxBehavior = String(form.tax_behavior ?? "unspecified");
-      if (!["inclusive", "exclusive", "unspecified"].includes(taxBehavior)) return stripeError(res, 400, "Invalid tax_behavior: must be one of inclusive, exclusive, or unspecified", "tax_behavior");
+      if (!["inclusive", "exclusive", "unspecified"].includes(taxBehavior))
+        return stripeError(res, 400, "Invalid tax_behavior: must be one of inclusive, exclusive, or unspecified", "tax_behavior");
       return send(
         res,
         200,
@@ -272,9 +303,14 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
             // Stripe shows the price's own currency among its options (when expanded); the fake always does.
             currency_options: Object.fromEntries([
               [String(form.currency).toLowerCase(), { unit_amount: amount, tax_behavior: taxBehavior }],
-              ...Object.entries((form.currency_options ?? {}) as Record<string, { unit_amount?: string }>).map(([code, o]) => [code.toLowerCase(), { unit_amount: Number(o.unit_amount), tax_behavior: taxBehavior }]),
+              ...Object.entries((form.currency_options ?? {}) as Record<string, { unit_amount?: string }>).map(([code, o]) => [
+                code.toLowerCase(),
+                { unit_amount: Number(o.unit_amount), tax_behavior: taxBehavior },
+              ]),
             ]),
-            custom_unit_amount: custom ? { minimum: custom.minimum ? Number(custom.minimum) : null, maximum: null, preset: custom.preset ? Number(custom.preset) : null } : null,
+            custom_unit_amount: custom
+              ? { minimum: custom.minimum ? Number(custom.minimum) : null, maximum: null, preset: custom.preset ? Number(custom.preset) : null }
+              : null,
             recurring: recurring ? { interval: recurring.interval, interval_count: Number(recurring.interval_count ?? 1) } : null,
             type: recurring ? "recurring" : "one_time",
             tax_behavior: taxBehavior,
@@ -286,7 +322,14 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       );
     }
     if (resource === "customers" && post && !objectId) {
-      return send(res, 200, store({ id: id("cus"), object: "customer", name: form.name ?? null, email: form.email ?? null, metadata: form.metadata ?? {}, created: now() }, account));
+      return send(
+        res,
+        200,
+        store(
+          { id: id("cus"), object: "customer", name: form.name ?? null, email: form.email ?? null, metadata: form.metadata ?? {}, created: now() },
+          account,
+        ),
+      );
     }
     if (resource === "customers" && objectId && !sub) {
       const customer = find(objectId, account, "customer");
@@ -305,9 +348,17 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       const priceId = items?.["0"]?.price;
       const price = priceId ? find(priceId, account, "price") : null;
       if (!price || !price.active) return stripeError(res, 400, `No such price: '${priceId}'`, "line_items[0][price]");
-      if (form.mode !== "subscription" && form.mode !== "payment") return stripeError(res, 400, "This fake supports mode=subscription and mode=payment.", "mode");
-      if (form.mode === "payment" && price.recurring) return stripeError(res, 400, "You must provide at least one recurring price in `subscription` mode when using prices; use mode=subscription for recurring prices.", "mode");
-      if (form.mode === "subscription" && !price.recurring) return stripeError(res, 400, "You specified `subscription` mode but passed a one-time price; use mode=payment.", "mode");
+      if (form.mode !== "subscription" && form.mode !== "payment")
+        return stripeError(res, 400, "This fake supports mode=subscription and mode=payment.", "mode");
+      if (form.mode === "payment" && price.recurring)
+        return stripeError(
+          res,
+          400,
+          "You must provide at least one recurring price in `subscription` mode when using prices; use mode=subscription for recurring prices.",
+          "mode",
+        );
+      if (form.mode === "subscription" && !price.recurring)
+        return stripeError(res, 400, "You specified `subscription` mode but passed a one-time price; use mode=payment.", "mode");
       if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
       for (const key of ["success_url", "cancel_url"]) if (typeof form[key] !== "string") return stripeError(res, 400, `Missing required param: ${key}.`, key);
       if (form.payment_method_collection !== undefined && !["always", "if_required"].includes(String(form.payment_method_collection))) {
@@ -316,21 +367,29 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       // Presentment currency: the price's own, or one of its currency_options.
       const sessionCurrency = String(form.currency ?? price.currency).toLowerCase();
       const options = (price.currency_options ?? {}) as Record<string, { unit_amount: number }>;
-      if (sessionCurrency !== price.currency && !options[sessionCurrency]) return stripeError(res, 400, `The price ${price.id} has no currency_options for ${sessionCurrency}.`, "currency");
+      if (sessionCurrency !== price.currency && !options[sessionCurrency])
+        return stripeError(res, 400, `The price ${price.id} has no currency_options for ${sessionCurrency}.`, "currency");
       const automaticTax = (form.automatic_tax as { enabled?: string } | undefined)?.enabled === "true";
       if (automaticTax) {
         // As Stripe: the tax needs the customer's address (or leave to save the one typed at Checkout), and a taxed price says how.
         const customerUpdate = form.customer_update as { address?: string } | undefined;
         const customer = find(String(form.customer), account, "customer");
         if (!customer?.address && customerUpdate?.address !== "auto") {
-          return stripeError(res, 400, "Automatic tax calculation in Checkout requires a valid address on the Customer. Add a valid address to the Customer or set `customer_update[address]` to 'auto' to save the address entered in Checkout to the Customer.", "automatic_tax[enabled]");
+          return stripeError(
+            res,
+            400,
+            "Automatic tax calculation in Checkout requires a valid address on the Customer. Add a valid address to the Customer or set `customer_update[address]` to 'auto' to save the address entered in Checkout to the Customer.",
+            "automatic_tax[enabled]",
+          );
         }
-        if (price.tax_behavior === "unspecified") return stripeError(res, 400, `Price ${price.id} has no tax_behavior; automatic tax needs inclusive or exclusive.`, "line_items[0][price]");
+        if (price.tax_behavior === "unspecified")
+          return stripeError(res, 400, `Price ${price.id} has no tax_behavior; automatic tax needs inclusive or exclusive.`, "line_items[0][price]");
       }
       const discounts = form.discounts as Record<string, { promotion_code?: string }> | undefined;
       let promotionCode: Obj | null = null;
       if (discounts) {
-        if (form.allow_promotion_codes !== undefined) return stripeError(res, 400, "You may only specify one of these parameters: allow_promotion_codes, discounts.", "discounts");
+        if (form.allow_promotion_codes !== undefined)
+          return stripeError(res, 400, "You may only specify one of these parameters: allow_promotion_codes, discounts.", "discounts");
         const codeId = discounts["0"]?.promotion_code ?? "";
         promotionCode = find(codeId, account, "promotion_code");
         if (!promotionCode) return stripeError(res, 400, `No such promotion code: '${codeId}'`, "discounts[0][promotion_code]");
@@ -393,7 +452,8 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       const details = form.cancellation_details as { feedback?: string; comment?: string } | undefined;
       if (details) {
         const FEEDBACK = ["customer_service", "low_quality", "missing_features", "other", "switched_service", "too_complex", "too_expensive", "unused"];
-        if (details.feedback && !FEEDBACK.includes(details.feedback)) return stripeError(res, 400, `Invalid cancellation_details[feedback]: must be one of ${FEEDBACK.join(", ")}`, "cancellation_details[feedback]");
+        if (details.feedback && !FEEDBACK.includes(details.feedback))
+          return stripeError(res, 400, `Invalid cancellation_details[feedback]: must be one of ${FEEDBACK.join(", ")}`, "cancellation_details[feedback]");
         const current = (subscription.cancellation_details ?? { comment: null, feedback: null, reason: null }) as Record<string, unknown>;
         subscription.cancellation_details = {
           ...current,
@@ -433,7 +493,9 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       if (!coupon) return stripeError(res, 400, `No such coupon: '${String(promotion?.coupon)}'`, "promotion[coupon]");
       const code = String(form.code ?? id("PROMO").slice(6, 14)).toUpperCase();
       if (!/^[A-Za-z0-9_-]{3,500}$/.test(code)) return stripeError(res, 400, "Invalid code: use letters, digits, - and _.", "code");
-      const taken = [...objects.values()].some((o) => o.object === "promotion_code" && owners.get(o.id) === account && o.active && String(o.code).toUpperCase() === code);
+      const taken = [...objects.values()].some(
+        (o) => o.object === "promotion_code" && owners.get(o.id) === account && o.active && String(o.code).toUpperCase() === code,
+      );
       if (taken) return stripeError(res, 400, "An active promotion code with `code: " + code + "` already exists.", "code");
       const restrictions = (form.restrictions ?? {}) as { first_time_transaction?: string };
       return send(
@@ -441,10 +503,19 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
         200,
         store(
           {
-            id: id("promo"), object: "promotion_code", active: true, code, promotion: { type: "coupon", coupon: coupon.id },
-            max_redemptions: form.max_redemptions ? Number(form.max_redemptions) : null, expires_at: form.expires_at ? Number(form.expires_at) : null,
-            times_redeemed: 0, restrictions: { first_time_transaction: restrictions.first_time_transaction === "true", minimum_amount: null, minimum_amount_currency: null },
-            metadata: form.metadata ?? {}, created: now(), livemode: false, customer: null,
+            id: id("promo"),
+            object: "promotion_code",
+            active: true,
+            code,
+            promotion: { type: "coupon", coupon: coupon.id },
+            max_redemptions: form.max_redemptions ? Number(form.max_redemptions) : null,
+            expires_at: form.expires_at ? Number(form.expires_at) : null,
+            times_redeemed: 0,
+            restrictions: { first_time_transaction: restrictions.first_time_transaction === "true", minimum_amount: null, minimum_amount_currency: null },
+            metadata: form.metadata ?? {},
+            created: now(),
+            livemode: false,
+            customer: null,
           },
           account,
         ),
@@ -457,14 +528,18 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) return stripeError(res, 400, "Invalid integer: limit must be between 1 and 100.", "limit");
       const status = String(form.status ?? "");
       const STATUSES = ["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"];
-      if (type === "subscription" && status && !STATUSES.includes(status)) return stripeError(res, 400, `Invalid status: must be one of ${STATUSES.join(", ")}`, "status");
+      if (type === "subscription" && status && !STATUSES.includes(status))
+        return stripeError(res, 400, `Invalid status: must be one of ${STATUSES.join(", ")}`, "status");
       const keep = (o: Obj) => {
         if (form.active !== undefined && String(o.active) !== String(form.active)) return false;
         if (type === "price" && form.type && o.type !== form.type) return false;
-        if (type === "subscription") return status === "all" ? true : status ? o.status === status : o.status !== "canceled" && o.status !== "incomplete_expired";
+        if (type === "subscription")
+          return status === "all" ? true : status ? o.status === status : o.status !== "canceled" && o.status !== "incomplete_expired";
         return true;
       };
-      const all = [...objects.values()].filter((o) => o.object === type && owners.get(o.id) === account && keep(o)).sort((a, b) => (b.created as number) - (a.created as number) || (a.id < b.id ? 1 : -1));
+      const all = [...objects.values()]
+        .filter((o) => o.object === type && owners.get(o.id) === account && keep(o))
+        .sort((a, b) => (b.created as number) - (a.created as number) || (a.id < b.id ? 1 : -1));
       let start = 0;
       if (form.starting_after !== undefined) {
         const at = all.findIndex((o) => o.id === form.starting_after);
@@ -481,26 +556,43 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       return send(res, 200, { object: "list", url: `/v1/${resource}`, has_more: start + limit < all.length, data });
     }
     if (resource === "promotion_codes" && !post && !objectId) {
-      const list = [...objects.values()].filter((o) => o.object === "promotion_code" && owners.get(o.id) === account).sort((a, b) => (b.created as number) - (a.created as number));
+      const list = [...objects.values()]
+        .filter((o) => o.object === "promotion_code" && owners.get(o.id) === account)
+        .sort((a, b) => (b.created as number) - (a.created as number));
       return send(res, 200, { object: "list", url: "/v1/promotion_codes", has_more: false, data: list.slice(0, Number(form.limit ?? 10)) });
     }
     if (resource === "coupons" && post && !objectId) {
       const percent = form.percent_off === undefined ? null : Number(form.percent_off);
       const amountOff = form.amount_off === undefined ? null : Number(form.amount_off);
       if ((percent === null) === (amountOff === null)) return stripeError(res, 400, "You must pass exactly one of percent_off or amount_off.", "percent_off");
-      if (percent !== null && !(percent > 0 && percent <= 100)) return stripeError(res, 400, "Invalid percent_off: must be greater than 0 and at most 100.", "percent_off");
+      if (percent !== null && !(percent > 0 && percent <= 100))
+        return stripeError(res, 400, "Invalid percent_off: must be greater than 0 and at most 100.", "percent_off");
       if (amountOff !== null && !form.currency) return stripeError(res, 400, "You must pass currency when passing amount_off.", "currency");
       const appliesTo = form.applies_to as { products?: Record<string, string> } | undefined;
       const products = appliesTo?.products ? Object.values(appliesTo.products) : null;
-      for (const product of products ?? []) if (!find(product, account, "product")) return stripeError(res, 400, `No such product: '${product}'`, "applies_to[products]");
+      for (const product of products ?? [])
+        if (!find(product, account, "product")) return stripeError(res, 400, `No such product: '${product}'`, "applies_to[products]");
       const duration = String(form.duration ?? "once");
-      if (!["once", "repeating", "forever"].includes(duration)) return stripeError(res, 400, "Invalid duration: must be one of once, repeating, forever.", "duration");
-      if (duration === "repeating" && !form.duration_in_months) return stripeError(res, 400, "duration_in_months is required when duration is repeating.", "duration_in_months");
+      if (!["once", "repeating", "forever"].includes(duration))
+        return stripeError(res, 400, "Invalid duration: must be one of once, repeating, forever.", "duration");
+      if (duration === "repeating" && !form.duration_in_months)
+        return stripeError(res, 400, "duration_in_months is required when duration is repeating.", "duration_in_months");
       const coupon = store(
         {
-          id: id("coupon"), object: "coupon", percent_off: percent, amount_off: amountOff, currency: form.currency ?? null, duration,
-          duration_in_months: duration === "repeating" ? Number(form.duration_in_months) : null, max_redemptions: form.max_redemptions ? Number(form.max_redemptions) : null,
-          times_redeemed: 0, valid: true, name: form.name ?? null, metadata: form.metadata ?? {}, created: now(), livemode: false,
+          id: id("coupon"),
+          object: "coupon",
+          percent_off: percent,
+          amount_off: amountOff,
+          currency: form.currency ?? null,
+          duration,
+          duration_in_months: duration === "repeating" ? Number(form.duration_in_months) : null,
+          max_redemptions: form.max_redemptions ? Number(form.max_redemptions) : null,
+          times_redeemed: 0,
+          valid: true,
+          name: form.name ?? null,
+          metadata: form.metadata ?? {},
+          created: now(),
+          livemode: false,
           ...(products ? { applies_to: { products } } : {}),
         },
         account,
@@ -509,19 +601,26 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
     }
     if (resource === "refunds" && post && !objectId) {
       const charge = [...objects.values()].find(
-        (o) => o.object === "charge" && owners.get(o.id) === account && (o.id === form.charge || (form.payment_intent !== undefined && o.payment_intent === form.payment_intent)),
+        (o) =>
+          o.object === "charge" &&
+          owners.get(o.id) === account &&
+          (o.id === form.charge || (form.payment_intent !== undefined && o.payment_intent === form.payment_intent)),
       );
       if (!charge) return stripeError(res, 404, `No such payment_intent: '${String(form.payment_intent ?? form.charge)}'`, "payment_intent");
       const remaining = (charge.amount as number) - (charge.amount_refunded as number);
       const amount = form.amount === undefined ? remaining : Number(form.amount);
       if (!Number.isSafeInteger(amount) || amount <= 0) return stripeError(res, 400, "Invalid positive integer", "amount");
       if (amount > remaining) return stripeError(res, 400, `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, "amount");
-      if (form.reason !== undefined && !["duplicate", "fraudulent", "requested_by_customer"].includes(String(form.reason))) return stripeError(res, 400, `Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer`, "reason");
+      if (form.reason !== undefined && !["duplicate", "fraudulent", "requested_by_customer"].includes(String(form.reason)))
+        return stripeError(res, 400, `Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer`, "reason");
       return send(res, 200, refundCharge(charge, account, amount, { reason: form.reason ?? null, metadata: form.metadata ?? {} }));
     }
     if (resource === "billing_portal" && objectId === "sessions" && post) {
       if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
-      const session = store({ id: id("bps"), object: "billing_portal.session", customer: form.customer, return_url: form.return_url ?? null, created: now() }, account);
+      const session = store(
+        { id: id("bps"), object: "billing_portal.session", customer: form.customer, return_url: form.return_url ?? null, created: now() },
+        account,
+      );
       session.url = `${base}/billing-portal/${session.id}?return_url=${encodeURIComponent(String(form.return_url ?? ""))}`;
       return send(res, 200, session);
     }
@@ -542,19 +641,29 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
         currency: next.currency,
         amount_due: Math.max(0, credit + charge),
         total: credit + charge,
-        lines: { data: [{ amount: credit, description: "Unused time on the current tier" }, { amount: charge, description: "Remaining time on the new tier" }] },
+        lines: {
+          data: [
+            { amount: credit, description: "Unused time on the current tier" },
+            { amount: charge, description: "Remaining time on the new tier" },
+          ],
+        },
       });
     }
     if (resource === "invoices" && !objectId && !post) {
       const list = [...objects.values()].filter(
-        (o) => o.object === "invoice" && owners.get(o.id) === account &&
-          (form.subscription === undefined || (o.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details?.subscription === form.subscription) &&
+        (o) =>
+          o.object === "invoice" &&
+          owners.get(o.id) === account &&
+          (form.subscription === undefined ||
+            (o.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details?.subscription === form.subscription) &&
           (form.status === undefined || o.status === form.status),
       );
       return send(res, 200, { object: "list", url: "/v1/invoices", has_more: false, data: list });
     }
     if (resource === "charges" && !objectId && !post) {
-      const list = [...objects.values()].filter((o) => o.object === "charge" && owners.get(o.id) === account && (form.payment_intent === undefined || o.payment_intent === form.payment_intent));
+      const list = [...objects.values()].filter(
+        (o) => o.object === "charge" && owners.get(o.id) === account && (form.payment_intent === undefined || o.payment_intent === form.payment_intent),
+      );
       return send(res, 200, { object: "list", url: "/v1/charges", has_more: false, data: list });
     }
     if ((resource === "charges" || resource === "disputes" || resource === "invoices") && objectId && !post) {
@@ -588,7 +697,11 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
       const form = new URLSearchParams(await readBody(req));
       const discount = sessionDiscount(session, account);
       const coupon = custom ? null : (discount?.coupon ?? null);
-      const chosen = custom ? Math.round(Number(form.get("amount")) * 100) : coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number);
+      const chosen = custom
+        ? Math.round(Number(form.get("amount")) * 100)
+        : coupon
+          ? discounted(price.unit_amount as number, coupon)
+          : (price.unit_amount as number);
       if (custom && (!Number.isFinite(chosen) || chosen < (custom.minimum ?? 50))) {
         problem = `Enter at least ${((custom.minimum ?? 50) / 100).toFixed(2)} ${currencyLabel}.`;
       } else {
@@ -597,8 +710,36 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
         const total = taxed ? taxed.total : chosen;
         const intentData = session.payment_intent_data as { metadata?: Record<string, string>; application_fee_amount?: string };
         const intentId = id("pi");
-        const charge = store({ id: id("ch"), object: "charge", amount: total, amount_refunded: 0, refunded: false, currency: price.currency, payment_intent: intentId, customer: session.customer, status: "succeeded", created: now() }, account);
-        store({ id: intentId, object: "payment_intent", amount: total, currency: price.currency, status: "succeeded", latest_charge: charge.id, customer: session.customer, metadata: intentData.metadata ?? {}, application_fee_amount: intentData.application_fee_amount ? Number(intentData.application_fee_amount) : null, created: now() }, account);
+        const charge = store(
+          {
+            id: id("ch"),
+            object: "charge",
+            amount: total,
+            amount_refunded: 0,
+            refunded: false,
+            currency: price.currency,
+            payment_intent: intentId,
+            customer: session.customer,
+            status: "succeeded",
+            created: now(),
+          },
+          account,
+        );
+        store(
+          {
+            id: intentId,
+            object: "payment_intent",
+            amount: total,
+            currency: price.currency,
+            status: "succeeded",
+            latest_charge: charge.id,
+            customer: session.customer,
+            metadata: intentData.metadata ?? {},
+            application_fee_amount: intentData.application_fee_amount ? Number(intentData.application_fee_amount) : null,
+            created: now(),
+          },
+          account,
+        );
         Object.assign(session, {
           status: "complete",
           payment_status: "paid",
@@ -619,10 +760,13 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
     return send(
       res,
       problem ? 400 : 200,
-      stripeCard(`Checkout`, `<h1>Demo Stripe Checkout</h1><p class="amount">${custom ? "Pay what you want" : fixed}</p>
+      stripeCard(
+        `Checkout`,
+        `<h1>Demo Stripe Checkout</h1><p class="amount">${custom ? "Pay what you want" : fixed}</p>
 ${problem ? `<p class="error" role="alert">${problem}</p>` : ""}
 ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
-<a href="${session.cancel_url}">← Back to the community</a>`),
+<a href="${session.cancel_url}">← Back to the community</a>`,
+      ),
     );
   }
 
@@ -634,7 +778,9 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
     const discount = sessionDiscount(session, account);
     const promotionCode = discount?.code ?? null;
     const coupon = discount?.coupon ?? null;
-    const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number), String(price.tax_behavior)) : null;
+    const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled
+      ? withTax(coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number), String(price.tax_behavior))
+      : null;
     const due = taxed ? taxed.total : coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number);
     const amount = `${(due / 100).toFixed(2)} ${String(price.currency).toUpperCase()}${coupon ? ` (code ${promotionCode!.code}: was ${((price.unit_amount as number) / 100).toFixed(2)})` : ""} / ${(price.recurring as { interval: string }).interval}`;
     let declined = false;
@@ -643,7 +789,12 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
       if (form.get("outcome") === "decline") {
         declined = true;
       } else {
-        const data = session.subscription_data as { metadata?: Record<string, string>; trial_period_days?: string; application_fee_percent?: string; trial_settings?: Obj };
+        const data = session.subscription_data as {
+          metadata?: Record<string, string>;
+          trial_period_days?: string;
+          application_fee_percent?: string;
+          trial_settings?: Obj;
+        };
         const trialDays = Number(data.trial_period_days ?? 0);
         const cardless = trialDays > 0 && session.payment_method_collection === "if_required";
         const start = now();
@@ -685,10 +836,13 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
     return send(
       res,
       declined ? 402 : 200,
-      stripeCard(`Checkout`, `<h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>${taxed ? `<p class="tax">Tax (demo ${DEMO_TAX_RATE * 100}% ${price.tax_behavior === "inclusive" ? "included" : "added"}): ${(taxed.tax / 100).toFixed(2)} ${String(price.currency).toUpperCase()}</p>` : ""}
+      stripeCard(
+        `Checkout`,
+        `<h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>${taxed ? `<p class="tax">Tax (demo ${DEMO_TAX_RATE * 100}% ${price.tax_behavior === "inclusive" ? "included" : "added"}): ${(taxed.tax / 100).toFixed(2)} ${String(price.currency).toUpperCase()}</p>` : ""}
 ${declined ? '<p class="error" role="alert">Your card was declined. Try again or use another card.</p>' : ""}
 ${done ? "<p>This checkout is complete.</p>" : startsCardless ? `<form method="post"><p>No card needed for the ${trial}-day trial.</p><button name="outcome" value="pay">Start free trial</button></form>` : `<form method="post"><button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
-<a href="${session.cancel_url}">← Back to the community</a>`),
+<a href="${session.cancel_url}">← Back to the community</a>`,
+      ),
     );
   }
 
@@ -711,9 +865,12 @@ ${done ? "<p>This checkout is complete.</p>" : startsCardless ? `<form method="p
     return send(
       res,
       200,
-      stripeCard(`Invoice ${invoice.number}`, `<h1>Demo Stripe invoice ${invoice.number}</h1><p class="amount">${amount}</p>
+      stripeCard(
+        `Invoice ${invoice.number}`,
+        `<h1>Demo Stripe invoice ${invoice.number}</h1><p class="amount">${amount}</p>
 ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank you!</p>' : invoice.status === "open" ? '<p>Your last payment failed. Pay with another card:</p><form method="post"><button>Pay invoice</button></form>' : `<p>This invoice is ${invoice.status}.</p>`}
-`),
+`,
+      ),
     );
   }
 
@@ -739,14 +896,33 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
     const item = { ...item0, price: inCurrency(item0.price, String(subscription.currency ?? item0.price.currency)) };
     // A coupon applies while it lasts: "once" to the first invoice only (the fake counts invoices, not months).
     const coupon = (subscription.discount as { coupon?: Obj } | undefined)?.coupon;
-    const invoicesSoFar = [...objects.values()].filter((o) => o.object === "invoice" && (o.parent as { subscription_details?: { subscription?: string } } | undefined)?.subscription_details?.subscription === subscription.id).length;
-    const couponApplies = coupon && (coupon.duration === "forever" || (coupon.duration === "once" && invoicesSoFar === 0) || (coupon.duration === "repeating" && invoicesSoFar < Number(coupon.duration_in_months)));
+    const invoicesSoFar = [...objects.values()].filter(
+      (o) =>
+        o.object === "invoice" &&
+        (o.parent as { subscription_details?: { subscription?: string } } | undefined)?.subscription_details?.subscription === subscription.id,
+    ).length;
+    const couponApplies =
+      coupon &&
+      (coupon.duration === "forever" ||
+        (coupon.duration === "once" && invoicesSoFar === 0) ||
+        (coupon.duration === "repeating" && invoicesSoFar < Number(coupon.duration_in_months)));
     const beforeTax = couponApplies ? discounted(item.price.unit_amount as number, coupon) : (item.price.unit_amount as number);
     const taxed = (subscription.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(beforeTax, String(item.price.tax_behavior)) : null;
     const amount = taxed ? taxed.total : beforeTax;
     const paymentIntent = id("pi");
     const charge = store(
-      { id: id("ch"), object: "charge", amount, amount_refunded: 0, refunded: false, currency: item.price.currency, payment_intent: paymentIntent, customer: subscription.customer, status: outcome === "paid" ? "succeeded" : "failed", created: now() },
+      {
+        id: id("ch"),
+        object: "charge",
+        amount,
+        amount_refunded: 0,
+        refunded: false,
+        currency: item.price.currency,
+        payment_intent: paymentIntent,
+        customer: subscription.customer,
+        status: outcome === "paid" ? "succeeded" : "failed",
+        created: now(),
+      },
       account,
     );
     const invoiceId = id("in");
@@ -762,9 +938,27 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
         currency: item.price.currency,
         amount_due: amount,
         amount_paid: outcome === "paid" ? amount : 0,
-        total_taxes: taxed ? [{ amount: taxed.tax, tax_behavior: item.price.tax_behavior, taxability_reason: "standard_rated", taxable_amount: taxed.total - (item.price.tax_behavior === "exclusive" ? taxed.tax : 0) }] : [],
+        total_taxes: taxed
+          ? [
+              {
+                amount: taxed.tax,
+                tax_behavior: item.price.tax_behavior,
+                taxability_reason: "standard_rated",
+                taxable_amount: taxed.total - (item.price.tax_behavior === "exclusive" ? taxed.tax : 0),
+              },
+            ]
+          : [],
         parent: { type: "subscription_details", subscription_details: { subscription: subscription.id, metadata: subscription.metadata } },
-        payments: { object: "list", data: [{ object: "invoice_payment", status: outcome === "paid" ? "paid" : "open", payment: { type: "payment_intent", payment_intent: paymentIntent, charge: charge.id } }] },
+        payments: {
+          object: "list",
+          data: [
+            {
+              object: "invoice_payment",
+              status: outcome === "paid" ? "paid" : "open",
+              payment: { type: "payment_intent", payment_intent: paymentIntent, charge: charge.id },
+            },
+          ],
+        },
         status_transitions: { paid_at: outcome === "paid" ? now() : null },
         lines: { data: [{ amount, description: "1 × membership", period: { start: item.current_period_start, end: item.current_period_end } }] },
         created: now(),
@@ -779,7 +973,19 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
   /** A refund as Stripe makes one: the refund object, the charge's running total, and charge.refunded. */
   function refundCharge(charge: Obj, account: string, amount: number, fields: Record<string, unknown>): Obj {
     const refund = store(
-      { id: id("re"), object: "refund", amount, charge: charge.id, payment_intent: charge.payment_intent, currency: charge.currency, status: "succeeded", reason: null, metadata: {}, created: now(), ...fields },
+      {
+        id: id("re"),
+        object: "refund",
+        amount,
+        charge: charge.id,
+        payment_intent: charge.payment_intent,
+        currency: charge.currency,
+        status: "succeeded",
+        reason: null,
+        metadata: {},
+        created: now(),
+        ...fields,
+      },
       account,
     );
     refundsByCharge.set(charge.id, [refund, ...(refundsByCharge.get(charge.id) ?? [])]);
@@ -802,9 +1008,15 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
       const account = accountOf(subscriptionId);
       const subscription = find(subscriptionId, account, "subscription")!;
       // A trial that began without a card, and still has none, ends as its trial_settings say (cancel).
-      const endBehavior = (subscription.trial_settings as { end_behavior?: { missing_payment_method?: string } } | undefined)?.end_behavior?.missing_payment_method;
+      const endBehavior = (subscription.trial_settings as { end_behavior?: { missing_payment_method?: string } } | undefined)?.end_behavior
+        ?.missing_payment_method;
       if (subscription.status === "trialing" && !subscription.default_payment_method && endBehavior === "cancel") {
-        Object.assign(subscription, { status: "canceled", canceled_at: now(), ended_at: now(), cancellation_details: { comment: null, feedback: null, reason: "cancellation_requested" } });
+        Object.assign(subscription, {
+          status: "canceled",
+          canceled_at: now(),
+          ended_at: now(),
+          cancellation_details: { comment: null, feedback: null, reason: "cancellation_requested" },
+        });
         emit("customer.subscription.deleted", subscription, account);
         return null;
       }
@@ -828,7 +1040,17 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
       const account = accountOf(chargeId);
       const charge = find(chargeId, account, "charge")!;
       const dispute = store(
-        { id: id("dp"), object: "dispute", charge: charge.id, payment_intent: charge.payment_intent, amount: charge.amount, currency: charge.currency, status: "needs_response", reason: "fraudulent", created: now() },
+        {
+          id: id("dp"),
+          object: "dispute",
+          charge: charge.id,
+          payment_intent: charge.payment_intent,
+          amount: charge.amount,
+          currency: charge.currency,
+          status: "needs_response",
+          reason: "fraudulent",
+          created: now(),
+        },
         account,
       );
       emit("charge.dispute.created", dispute, account);
@@ -857,7 +1079,8 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
     if (req.method === "POST") {
       const form = new URLSearchParams(await readBody(req));
       const subscriptionId = form.get("subscription") ?? "";
-      if (owners.has(subscriptionId) && objects.get(subscriptionId)?.object === "subscription") simulate.renewal(subscriptionId, form.get("outcome") === "failed" ? "failed" : "paid");
+      if (owners.has(subscriptionId) && objects.get(subscriptionId)?.object === "subscription")
+        simulate.renewal(subscriptionId, form.get("outcome") === "failed" ? "failed" : "paid");
       res.writeHead(303, { location: `/test-clock?done=${encodeURIComponent(subscriptionId)}` });
       return res.end();
     }
@@ -886,6 +1109,7 @@ ${done ? `<p role="status">Renewal of <code>${done.replace(/[^\w]/g, "")}</code>
     );
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches its own errors; Node ignores the promise
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://fake");
@@ -903,8 +1127,11 @@ ${done ? `<p role="status">Renewal of <code>${done.replace(/[^\w]/g, "")}</code>
         return send(
           res,
           200,
-          stripeCard(`Set up payouts`, `<h1>Demo Stripe: set up payouts</h1><p>This local stand-in for Stripe Connect onboarding enables charges for account ${acct.id}.</p>
-<form method="post"><button>Complete onboarding</button></form><a href="${url.searchParams.get("return_url") ?? "/"}">Not now</a>`),
+          stripeCard(
+            `Set up payouts`,
+            `<h1>Demo Stripe: set up payouts</h1><p>This local stand-in for Stripe Connect onboarding enables charges for account ${acct.id}.</p>
+<form method="post"><button>Complete onboarding</button></form><a href="${url.searchParams.get("return_url") ?? "/"}">Not now</a>`,
+          ),
         );
       }
 
@@ -925,7 +1152,11 @@ ${done ? `<p role="status">Renewal of <code>${done.replace(/[^\w]/g, "")}</code>
 
       if (/^\/billing-portal\/bps_\w+$/.test(url.pathname)) {
         const back = url.searchParams.get("return_url") ?? "/";
-        return send(res, 200, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe (demo) — Billing</title></head><body style="font-family:system-ui,sans-serif;padding:40px"><h1>Demo Stripe customer portal</h1><p>Invoices and payment methods would be managed here.</p><a href="${back}">Return to CommunityOS</a></body></html>`);
+        return send(
+          res,
+          200,
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe (demo) — Billing</title></head><body style="font-family:system-ui,sans-serif;padding:40px"><h1>Demo Stripe customer portal</h1><p>Invoices and payment methods would be managed here.</p><a href="${back}">Return to CommunityOS</a></body></html>`,
+        );
       }
       const checkout = /^\/checkout\/(acct_\w+)\/(cs_test_\w+)$/.exec(url.pathname);
       if (checkout) return hostedCheckout(req, res, checkout[1]!, checkout[2]!);

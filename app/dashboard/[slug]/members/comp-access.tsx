@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useActionState, useEffect } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Field, Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -12,7 +12,19 @@ export type GrantView = { id: string; tier: { name: string }; until: string | nu
 const date = (iso: string) => new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
 
 /** The member drawer's "Free access": tiers the owner gave, and a form to give one. */
-export function CompAccess({ slug, memberId, grants, tiers, active }: { slug: string; memberId: string; grants: GrantView[]; tiers: { id: string; name: string }[]; active: boolean }) {
+export function CompAccess({
+  slug,
+  memberId,
+  grants,
+  tiers,
+  active,
+}: {
+  slug: string;
+  memberId: string;
+  grants: GrantView[];
+  tiers: { id: string; name: string }[];
+  active: boolean;
+}) {
   const [granted, grantAction] = useActionState(grantCompAction, null);
   const [revoked, revokeAction] = useActionState(revokeCompAction, null);
   const queryClient = useQueryClient();
@@ -25,12 +37,15 @@ export function CompAccess({ slug, memberId, grants, tiers, active }: { slug: st
   const errors = granted && !granted.ok ? granted.fieldErrors : undefined;
   // After a refused grant, what the owner typed, not the empty form (React resets it).
   const echoed = granted && !granted.ok ? granted.values : undefined;
-  const now = Date.now();
+  // The moment the drawer opened: which grants are still in force.
+  const [now] = useState(() => Date.now());
   const inForce = grants.filter((g) => !g.revokedAt && (!g.until || new Date(g.until).getTime() > now));
 
   return (
     <section aria-labelledby="comp-title">
-      <h3 id="comp-title" className="font-medium">Free access</h3>
+      <h3 id="comp-title" className="font-medium">
+        Free access
+      </h3>
       {inForce.length === 0 ? (
         <p className="text-slate-500">None. Give a tier for free (a moderator, a partner, a prize): the bot grants its roles.</p>
       ) : (
@@ -45,15 +60,29 @@ export function CompAccess({ slug, memberId, grants, tiers, active }: { slug: st
                 <input type="hidden" name="communitySlug" value={slug} />
                 <input type="hidden" name="memberId" value={memberId} />
                 <input type="hidden" name="grantId" value={g.id} />
-                <SubmitButton variant="ghost" size="sm" pendingLabel="Revoking…">Revoke</SubmitButton>
+                <SubmitButton variant="ghost" size="sm" pendingLabel="Revoking…">
+                  Revoke
+                </SubmitButton>
               </form>
             </li>
           ))}
         </ul>
       )}
-      {revoked && !revoked.ok && <Alert tone="error" className="mt-2">{revoked.error}</Alert>}
-      {revoked?.ok && <Alert tone="success" className="mt-2">Free access revoked. The bot removes the tier&apos;s roles shortly.</Alert>}
-      {granted?.ok && <Alert tone="success" className="mt-2">{granted.data.tier} given {granted.data.until ? `until ${date(granted.data.until)}` : "for good"}. The bot grants its roles shortly.</Alert>}
+      {revoked && !revoked.ok && (
+        <Alert tone="error" className="mt-2">
+          {revoked.error}
+        </Alert>
+      )}
+      {revoked?.ok && (
+        <Alert tone="success" className="mt-2">
+          Free access revoked. The bot removes the tier&apos;s roles shortly.
+        </Alert>
+      )}
+      {granted?.ok && (
+        <Alert tone="success" className="mt-2">
+          {granted.data.tier} given {granted.data.until ? `until ${date(granted.data.until)}` : "for good"}. The bot grants its roles shortly.
+        </Alert>
+      )}
       {active && tiers.length > 0 && (
         <form action={grantAction} className="mt-3 space-y-3 rounded-lg p-3 ring-1 ring-slate-200" noValidate>
           <input type="hidden" name="communitySlug" value={slug} />
@@ -63,7 +92,11 @@ export function CompAccess({ slug, memberId, grants, tiers, active }: { slug: st
             <Field id={`comp-tier-${memberId}`} label="Tier" errors={errors?.tierId}>
               {(aria) => (
                 <Select {...aria} name="tierId" defaultValue={echoed?.tierId ?? tiers[0]!.id}>
-                  {tiers.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+                  {tiers.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.name}
+                    </option>
+                  ))}
                 </Select>
               )}
             </Field>
@@ -74,7 +107,9 @@ export function CompAccess({ slug, memberId, grants, tiers, active }: { slug: st
           <Field id={`comp-note-${memberId}`} label="Note (optional)" errors={errors?.note}>
             {(aria) => <Input {...aria} name="note" maxLength={500} placeholder="e.g. moderator since March" defaultValue={echoed?.note ?? ""} />}
           </Field>
-          <SubmitButton size="sm" variant="secondary" pendingLabel="Giving…">Give free access</SubmitButton>
+          <SubmitButton size="sm" variant="secondary" pendingLabel="Giving…">
+            Give free access
+          </SubmitButton>
         </form>
       )}
     </section>

@@ -29,11 +29,13 @@ type Member = {
 type Page = { rows: Member[]; nextCursor: string | null; total: number | null };
 
 const STATUSES = ["active", "trialing", "past_due", "unpaid", "suspended", "canceled", "none"];
-const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "—");
+const date = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "—";
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { cache: "no-store" });
-  if (!response.ok) throw new Error(((await response.json().catch(() => null)) as { error?: string } | null)?.error ?? `The server answered ${response.status}.`);
+  if (!response.ok)
+    throw new Error(((await response.json().catch(() => null)) as { error?: string } | null)?.error ?? `The server answered ${response.status}.`);
   return response.json() as Promise<T>;
 }
 
@@ -49,7 +51,10 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
   // Read the URL at call time: a debounced search must not undo a filter chosen meanwhile.
   const setFilter = (changes: Partial<typeof filters>) => {
     const next = new URLSearchParams(window.location.search);
-    for (const [key, value] of Object.entries(changes)) value ? next.set(key, value) : next.delete(key);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
     router.replace(`${pathname}?${next.toString()}`, { scroll: false });
   };
   useEffect(() => {
@@ -74,7 +79,9 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
     <section className="mt-8 space-y-4" aria-labelledby="members-heading">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
-          <h2 id="members-heading" className="text-lg font-semibold">Members</h2>
+          <h2 id="members-heading" className="text-lg font-semibold">
+            Members
+          </h2>
           <p className="text-sm text-slate-600" aria-live="polite" data-testid="members-count">
             {total === null ? "Counting…" : `${total.toLocaleString("en-US")} ${total === 1 ? "member" : "members"}`}
           </p>
@@ -84,46 +91,84 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
         </ButtonLink>
       </div>
       <form role="search" className="grid gap-3 sm:grid-cols-[2fr_1fr_1fr_1fr]" onSubmit={(e) => e.preventDefault()}>
-        <label className="sr-only" htmlFor="member-search">Search members</label>
-        <Input id="member-search" type="search" placeholder="Search by name, nickname or Discord id" value={search} onChange={(e) => setSearch(e.target.value)} maxLength={100} />
-        <label className="sr-only" htmlFor="member-status">Status</label>
+        <label className="sr-only" htmlFor="member-search">
+          Search members
+        </label>
+        <Input
+          id="member-search"
+          type="search"
+          placeholder="Search by name, nickname or Discord id"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          maxLength={100}
+        />
+        <label className="sr-only" htmlFor="member-status">
+          Status
+        </label>
         <Select id="member-status" value={filters.status} onChange={(e) => setFilter({ status: e.target.value })}>
           <option value="">All statuses</option>
           {STATUSES.map((s) => (
-            <option key={s} value={s}>{s.replace("_", " ")}</option>
+            <option key={s} value={s}>
+              {s.replace("_", " ")}
+            </option>
           ))}
         </Select>
-        <label className="sr-only" htmlFor="member-tier">Tier</label>
+        <label className="sr-only" htmlFor="member-tier">
+          Tier
+        </label>
         <Select id="member-tier" value={filters.tier} onChange={(e) => setFilter({ tier: e.target.value })}>
           <option value="">All tiers</option>
           {tiers.map((t) => (
-            <option key={t.id} value={t.name}>{t.name}</option>
+            <option key={t.id} value={t.name}>
+              {t.name}
+            </option>
           ))}
         </Select>
-        <label className="sr-only" htmlFor="member-sort">Sort</label>
+        <label className="sr-only" htmlFor="member-sort">
+          Sort
+        </label>
         <Select id="member-sort" value={filters.sort} onChange={(e) => setFilter({ sort: e.target.value === "joined" ? "" : e.target.value })}>
           <option value="joined">Newest first</option>
           <option value="spent">Top spenders</option>
         </Select>
       </form>
 
-      {members.isError && <Alert tone="error">We couldn&apos;t load the members: {(members.error as Error).message} <button className="underline" onClick={() => members.refetch()}>Try again</button></Alert>}
+      {members.isError && (
+        <Alert tone="error">
+          We couldn&apos;t load the members: {(members.error as Error).message}{" "}
+          <button className="underline" onClick={() => members.refetch()}>
+            Try again
+          </button>
+        </Alert>
+      )}
       <div className="relative overflow-x-auto rounded-2xl bg-white shadow-sm ring-1 ring-slate-200">
         <table className="w-full text-left text-sm" aria-label="Members" aria-busy={members.isFetching}>
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-3 font-medium">Member</th>
-              <th scope="col" className="px-4 py-3 font-medium">Status</th>
-              <th scope="col" className="px-4 py-3 font-medium">Tier</th>
-              <th scope="col" className="px-4 py-3 text-right font-medium">Total spent</th>
-              <th scope="col" className="px-4 py-3 font-medium">Joined</th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Member
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Status
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Tier
+              </th>
+              <th scope="col" className="px-4 py-3 text-right font-medium">
+                Total spent
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Joined
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {members.isPending &&
               Array.from({ length: 5 }, (_, i) => (
                 <tr key={i} aria-hidden="true">
-                  <td colSpan={5} className="px-4 py-4"><div className="h-4 animate-pulse rounded bg-slate-100" /></td>
+                  <td colSpan={5} className="px-4 py-4">
+                    <div className="h-4 animate-pulse rounded bg-slate-100" />
+                  </td>
                 </tr>
               ))}
             {!members.isPending && rows.length === 0 && (
@@ -139,9 +184,14 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
                   <button type="button" className="text-left font-medium text-slate-900 hover:underline" onClick={() => setOpen(m.id)}>
                     {m.user.globalName ?? m.user.username}
                   </button>
-                  <div className="text-xs text-slate-500">@{m.user.username}{m.nickname ? ` · ${m.nickname}` : ""}</div>
+                  <div className="text-xs text-slate-500">
+                    @{m.user.username}
+                    {m.nickname ? ` · ${m.nickname}` : ""}
+                  </div>
                 </td>
-                <td className="px-4 py-3"><Badge tone={memberStatus(m.subscriptionStatus).tone}>{memberStatus(m.subscriptionStatus).label}</Badge></td>
+                <td className="px-4 py-3">
+                  <Badge tone={memberStatus(m.subscriptionStatus).tone}>{memberStatus(m.subscriptionStatus).label}</Badge>
+                </td>
                 <td className="px-4 py-3">{m.subscriptionTier ?? "—"}</td>
                 <td className="px-4 py-3 text-right tabular-nums">{formatMoney(m.totalSpent, currency)}</td>
                 <td className="px-4 py-3 text-slate-600">{date(m.joinedAt)}</td>
@@ -166,7 +216,15 @@ const NOTICE_LABELS: Record<string, string> = { receipt: "receipt", welcome: "we
 
 type Detail = {
   member: Member & { stripeCustomerId: string | null; isActive: boolean; removedAt: string | null; erasedAt: string | null };
-  subscriptions: { id: string; tierName: string; status: string; currentPeriodEnd: string; cancelAtPeriodEnd: boolean; cancellationFeedback: string | null; cancellationComment: string | null }[];
+  subscriptions: {
+    id: string;
+    tierName: string;
+    status: string;
+    currentPeriodEnd: string;
+    cancelAtPeriodEnd: boolean;
+    cancellationFeedback: string | null;
+    cancellationComment: string | null;
+  }[];
   payments: { id: string; amount: string; amountRefunded: string; currency: string; status: string; processedAt: string | null; description: string | null }[];
   roleSyncs: { id: string; outcome: string; added: string[]; removed: string[]; createdAt: string }[];
   events: { id: string; eventName: string; timestamp: string }[];
@@ -187,7 +245,16 @@ function RoleName({ id, names }: { id: string; names: Detail["roleNames"] }) {
 }
 
 function RoleList({ ids, names }: { ids: string[]; names: Detail["roleNames"] }) {
-  return <>{ids.map((id, i) => <span key={id}>{i > 0 && ", "}<RoleName id={id} names={names} /></span>)}</>;
+  return (
+    <>
+      {ids.map((id, i) => (
+        <span key={id}>
+          {i > 0 && ", "}
+          <RoleName id={id} names={names} />
+        </span>
+      ))}
+    </>
+  );
 }
 
 /** Two steps: removing cancels paid subscriptions at once, so the owner confirms first. */
@@ -203,13 +270,21 @@ function RemoveMember({ slug, memberId, active, name, onRemoved }: { slug: strin
   if (state?.ok) {
     return (
       <Alert tone="success">
-        {name} was removed{state.data.cancelled.length ? ` and their ${state.data.cancelled.join(", ")} subscription was cancelled` : ""}. The bot takes their roles away shortly.{" "}
-        <button className="underline" onClick={onRemoved}>Close</button>
+        {name} was removed{state.data.cancelled.length ? ` and their ${state.data.cancelled.join(", ")} subscription was cancelled` : ""}. The bot takes their
+        roles away shortly.{" "}
+        <button className="underline" onClick={onRemoved}>
+          Close
+        </button>
       </Alert>
     );
   }
   if (!active) return null;
-  if (!confirming) return <Button variant="secondary" size="sm" onClick={() => setConfirming(true)}>Remove member…</Button>;
+  if (!confirming)
+    return (
+      <Button variant="secondary" size="sm" onClick={() => setConfirming(true)}>
+        Remove member…
+      </Button>
+    );
   return (
     <form action={formAction} className="space-y-2 rounded-lg bg-rose-50 p-3 ring-1 ring-rose-200">
       <input type="hidden" name="communitySlug" value={slug} />
@@ -218,8 +293,12 @@ function RemoveMember({ slug, memberId, active, name, onRemoved }: { slug: strin
       <p>Remove {name}? Their paid subscriptions are cancelled now, without a refund, and the bot removes their roles. They can join again later.</p>
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       <div className="flex gap-2">
-        <SubmitButton size="sm" pendingLabel="Removing…">Yes, remove {name}</SubmitButton>
-        <Button type="button" variant="ghost" size="sm" onClick={() => setConfirming(false)}>Keep</Button>
+        <SubmitButton size="sm" pendingLabel="Removing…">
+          Yes, remove {name}
+        </SubmitButton>
+        <Button type="button" variant="ghost" size="sm" onClick={() => setConfirming(false)}>
+          Keep
+        </Button>
       </div>
     </form>
   );
@@ -237,25 +316,47 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
   const d = detail.data;
   return (
     <div className="fixed inset-0 z-40 flex justify-end bg-slate-900/30" onClick={onClose}>
-      <aside role="dialog" aria-modal="true" aria-labelledby="member-drawer-title" className="h-full w-full max-w-md overflow-y-auto bg-white p-6 shadow-xl" onClick={(e) => e.stopPropagation()}>
+      <aside
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="member-drawer-title"
+        className="h-full w-full max-w-md overflow-y-auto bg-white p-6 shadow-xl"
+        onClick={(e) => e.stopPropagation()}
+      >
         <div className="flex items-start justify-between gap-4">
-          <h2 id="member-drawer-title" className="text-lg font-semibold">{d ? (d.member.user.globalName ?? d.member.user.username) : "Member"}</h2>
-          <Button ref={closeRef} variant="ghost" size="sm" onClick={onClose} aria-label="Close">✕</Button>
+          <h2 id="member-drawer-title" className="text-lg font-semibold">
+            {d ? (d.member.user.globalName ?? d.member.user.username) : "Member"}
+          </h2>
+          <Button ref={closeRef} variant="ghost" size="sm" onClick={onClose} aria-label="Close">
+            ✕
+          </Button>
         </div>
         {detail.isPending && <p className="mt-6 text-sm text-slate-500">Loading…</p>}
-        {detail.isError && <Alert tone="error" className="mt-6">{(detail.error as Error).message}</Alert>}
+        {detail.isError && (
+          <Alert tone="error" className="mt-6">
+            {(detail.error as Error).message}
+          </Alert>
+        )}
         {d && (
           <div className="mt-4 space-y-6 text-sm">
-            <p className="text-slate-600">@{d.member.user.username}{d.member.discordUserId ? ` · Discord id ${d.member.discordUserId}` : ""}</p>
-            {d.member.erasedAt && <Alert tone="info">This member erased their account on {date(d.member.erasedAt)}. Their payments are kept as anonymous records.</Alert>}
+            <p className="text-slate-600">
+              @{d.member.user.username}
+              {d.member.discordUserId ? ` · Discord id ${d.member.discordUserId}` : ""}
+            </p>
+            {d.member.erasedAt && (
+              <Alert tone="info">This member erased their account on {date(d.member.erasedAt)}. Their payments are kept as anonymous records.</Alert>
+            )}
             {d.member.removedAt && !d.member.isActive && <Alert tone="info">Removed on {date(d.member.removedAt)}.</Alert>}
             <section>
               <h3 className="font-medium">Subscriptions</h3>
-              {d.subscriptions.length === 0 ? <p className="text-slate-500">None.</p> : (
+              {d.subscriptions.length === 0 ? (
+                <p className="text-slate-500">None.</p>
+              ) : (
                 <ul className="mt-1 space-y-2">
                   {d.subscriptions.map((s) => (
                     <li key={s.id}>
-                      {s.tierName} · {memberStatus(s.status).label} · until {date(s.currentPeriodEnd)}{s.cancelAtPeriodEnd ? " (cancels then)" : ""}
+                      {s.tierName} · {memberStatus(s.status).label} · until {date(s.currentPeriodEnd)}
+                      {s.cancelAtPeriodEnd ? " (cancels then)" : ""}
                       {(s.cancellationFeedback || s.cancellationComment) && (
                         <p className="mt-1 rounded bg-slate-50 px-2 py-1 text-slate-600" data-testid="cancellation-reason">
                           Reason: {CANCELLATION_REASON_LABELS[s.cancellationFeedback as CancellationReason] ?? "not given"}
@@ -269,20 +370,41 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
             </section>
             <section>
               <h3 className="font-medium">Payments</h3>
-              {d.payments.length === 0 ? <p className="text-slate-500">None.</p> : (
-                <ul className="mt-1 space-y-1">{d.payments.map((p) => <li key={p.id}>{date(p.processedAt)} · {formatMoney(p.amount, p.currency)} · {paymentStatus(p.status).label}{Number(p.amountRefunded) > 0 ? ` (refunded ${formatMoney(p.amountRefunded, p.currency)})` : ""}</li>)}</ul>
+              {d.payments.length === 0 ? (
+                <p className="text-slate-500">None.</p>
+              ) : (
+                <ul className="mt-1 space-y-1">
+                  {d.payments.map((p) => (
+                    <li key={p.id}>
+                      {date(p.processedAt)} · {formatMoney(p.amount, p.currency)} · {paymentStatus(p.status).label}
+                      {Number(p.amountRefunded) > 0 ? ` (refunded ${formatMoney(p.amountRefunded, p.currency)})` : ""}
+                    </li>
+                  ))}
+                </ul>
               )}
             </section>
             <section>
               <h3 className="font-medium">Discord roles</h3>
-              <p className="text-slate-600" data-testid="member-roles">{d.member.roles.length ? <RoleList ids={d.member.roles} names={d.roleNames} /> : "None recorded."}</p>
+              <p className="text-slate-600" data-testid="member-roles">
+                {d.member.roles.length ? <RoleList ids={d.member.roles} names={d.roleNames} /> : "None recorded."}
+              </p>
               {d.roleSyncs.length > 0 && (
                 <ul className="mt-1 space-y-1 text-slate-600">
                   {d.roleSyncs.map((r) => (
                     <li key={r.id}>
                       {date(r.createdAt)} · {r.outcome.replaceAll("_", " ")}
-                      {r.added.length > 0 && <> · added <RoleList ids={r.added} names={d.roleNames} /></>}
-                      {r.removed.length > 0 && <> · removed <RoleList ids={r.removed} names={d.roleNames} /></>}
+                      {r.added.length > 0 && (
+                        <>
+                          {" "}
+                          · added <RoleList ids={r.added} names={d.roleNames} />
+                        </>
+                      )}
+                      {r.removed.length > 0 && (
+                        <>
+                          {" "}
+                          · removed <RoleList ids={r.removed} names={d.roleNames} />
+                        </>
+                      )}
                     </li>
                   ))}
                 </ul>
@@ -291,16 +413,30 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
             {!d.member.erasedAt && <CompAccess slug={slug} memberId={memberId} grants={d.accessGrants} tiers={tiers} active={d.member.isActive} />}
             <section>
               <h3 className="font-medium">Messages sent</h3>
-              {d.notices.length === 0 ? <p className="text-slate-500">None yet.</p> : (
+              {d.notices.length === 0 ? (
+                <p className="text-slate-500">None yet.</p>
+              ) : (
                 <ul className="mt-1 space-y-1 text-slate-600" data-testid="member-notices">
-                  {d.notices.map((n) => <li key={n.id}>{date(n.sentAt)} · {NOTICE_LABELS[n.kind] ?? n.kind} · {n.channel === "email" ? "e-mail" : "Discord"}</li>)}
+                  {d.notices.map((n) => (
+                    <li key={n.id}>
+                      {date(n.sentAt)} · {NOTICE_LABELS[n.kind] ?? n.kind} · {n.channel === "email" ? "e-mail" : "Discord"}
+                    </li>
+                  ))}
                 </ul>
               )}
             </section>
             <section>
               <h3 className="font-medium">Recent events</h3>
-              {d.events.length === 0 ? <p className="text-slate-500">None in the last year.</p> : (
-                <ul className="mt-1 space-y-1 text-slate-600">{d.events.map((e) => <li key={e.id}>{date(e.timestamp)} · {e.eventName.replaceAll("_", " ")}</li>)}</ul>
+              {d.events.length === 0 ? (
+                <p className="text-slate-500">None in the last year.</p>
+              ) : (
+                <ul className="mt-1 space-y-1 text-slate-600">
+                  {d.events.map((e) => (
+                    <li key={e.id}>
+                      {date(e.timestamp)} · {e.eventName.replaceAll("_", " ")}
+                    </li>
+                  ))}
+                </ul>
               )}
             </section>
             <section className="space-y-3 border-t border-slate-200 pt-4">
@@ -308,7 +444,15 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
               <ButtonLink variant="secondary" size="sm" href={`/api/dashboard/${slug}/members/${memberId}/export`} prefetch={false} download>
                 Export this member&apos;s data (JSON)
               </ButtonLink>
-              {!d.member.erasedAt && <RemoveMember slug={slug} memberId={memberId} active={d.member.isActive} name={d.member.user.globalName ?? d.member.user.username} onRemoved={onClose} />}
+              {!d.member.erasedAt && (
+                <RemoveMember
+                  slug={slug}
+                  memberId={memberId}
+                  active={d.member.isActive}
+                  name={d.member.user.globalName ?? d.member.user.username}
+                  onRemoved={onClose}
+                />
+              )}
             </section>
           </div>
         )}

@@ -53,36 +53,64 @@ export function SettingsForm({ values }: { values: Values }) {
           {(aria) => <Input {...aria} name="supportUrl" type="url" defaultValue={v("supportUrl")} placeholder="https://" />}
         </Field>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="showMemberCount" defaultChecked={echoed ? echoed.showMemberCount === "on" : values.showMemberCount} className="h-4 w-4 rounded border-slate-300" />
+          <input
+            type="checkbox"
+            name="showMemberCount"
+            defaultChecked={echoed ? echoed.showMemberCount === "on" : values.showMemberCount}
+            className="h-4 w-4 rounded border-slate-300"
+          />
           Show the member count on the public page
         </label>
       </fieldset>
       <fieldset className="space-y-6 rounded-xl p-4 ring-1 ring-slate-200">
         <legend className="px-1 text-sm font-medium">Failed payments and member e-mail</legend>
         <p className="text-sm text-slate-600">
-          When a renewal fails, the member keeps their roles through the grace period, then (if you set restricted days) holds only the lapsed role chosen on the Discord bot tab, then loses access. Reminders with a link to pay go by e-mail and Discord until they pay.
+          When a renewal fails, the member keeps their roles through the grace period, then (if you set restricted days) holds only the lapsed role chosen on
+          the Discord bot tab, then loses access. Reminders with a link to pay go by e-mail and Discord until they pay.
         </p>
         <div className="grid gap-6 sm:grid-cols-2">
           <Field id="gracePeriodDays" label="Grace period (days)" hint="Roles kept while the payment is retried." errors={errors?.gracePeriodDays}>
             {(aria) => <Input {...aria} name="gracePeriodDays" type="number" min={0} max={30} defaultValue={v("gracePeriodDays")} className="w-32" />}
           </Field>
-          <Field id="restrictedDays" label="Restricted stage (days)" hint="Then only the lapsed role. 0 ends access with the grace period." errors={errors?.restrictedDays}>
+          <Field
+            id="restrictedDays"
+            label="Restricted stage (days)"
+            hint="Then only the lapsed role. 0 ends access with the grace period."
+            errors={errors?.restrictedDays}
+          >
             {(aria) => <Input {...aria} name="restrictedDays" type="number" min={0} max={60} defaultValue={v("restrictedDays")} className="w-32" />}
           </Field>
-          <Field id="dunningIntervalHours" label="Remind every (hours)" hint="From 12 to 168 hours; the first reminder goes at once." errors={errors?.dunningIntervalHours}>
-            {(aria) => <Input {...aria} name="dunningIntervalHours" type="number" min={12} max={168} defaultValue={v("dunningIntervalHours")} className="w-32" />}
+          <Field
+            id="dunningIntervalHours"
+            label="Remind every (hours)"
+            hint="From 12 to 168 hours; the first reminder goes at once."
+            errors={errors?.dunningIntervalHours}
+          >
+            {(aria) => (
+              <Input {...aria} name="dunningIntervalHours" type="number" min={12} max={168} defaultValue={v("dunningIntervalHours")} className="w-32" />
+            )}
           </Field>
           <Field id="winbackDays" label="Win-back e-mail after (days)" hint="One message after a membership ends. 0 sends none." errors={errors?.winbackDays}>
             {(aria) => <Input {...aria} name="winbackDays" type="number" min={0} max={90} defaultValue={v("winbackDays")} className="w-32" />}
           </Field>
-          <Field id="saveOfferPercent" label="Offer to stay (% off)" hint="Shown to a member about to cancel, once per member. 0 makes no offer." errors={errors?.saveOfferPercent}>
+          <Field
+            id="saveOfferPercent"
+            label="Offer to stay (% off)"
+            hint="Shown to a member about to cancel, once per member. 0 makes no offer."
+            errors={errors?.saveOfferPercent}
+          >
             {(aria) => <Input {...aria} name="saveOfferPercent" type="number" min={0} max={90} defaultValue={v("saveOfferPercent")} className="w-32" />}
           </Field>
           <Field id="saveOfferMonths" label="Offer lasts (months)" hint="How many monthly payments the discount applies to." errors={errors?.saveOfferMonths}>
             {(aria) => <Input {...aria} name="saveOfferMonths" type="number" min={1} max={12} defaultValue={v("saveOfferMonths")} className="w-32" />}
           </Field>
         </div>
-        <Field id="receipts" label="Payment receipts" hint="Stripe's own receipts must be turned on in your Stripe dashboard (Settings → Customer emails)." errors={errors?.receipts}>
+        <Field
+          id="receipts"
+          label="Payment receipts"
+          hint="Stripe's own receipts must be turned on in your Stripe dashboard (Settings → Customer emails)."
+          errors={errors?.receipts}
+        >
           {(aria) => (
             <Select {...aria} name="receipts" defaultValue={v("receipts")}>
               <option value="communityos">CommunityOS sends receipts</option>
@@ -102,8 +130,8 @@ export function SettingsForm({ values }: { values: Values }) {
           {(aria) => (
             <Select {...aria} name="taxMode" defaultValue={v("taxMode")}>
               <option value="off">Off</option>
-              <option value="exclusive">On: tax added to the tier's price</option>
-              <option value="inclusive">On: tax included in the tier's price</option>
+              <option value="exclusive">On: tax added to the tier&apos;s price</option>
+              <option value="inclusive">On: tax included in the tier&apos;s price</option>
             </Select>
           )}
         </Field>

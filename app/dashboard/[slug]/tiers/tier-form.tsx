@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useActionState, useEffect, useRef, useState } from "react";
+import { startTransition, useActionState, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
@@ -28,7 +28,21 @@ export type TierValues = {
 };
 
 export const EMPTY_TIER: TierValues = {
-  name: "", description: "", price: "", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: [], maxMembers: "", trialDays: "0", trialWithoutCard: false, accessDays: "", payWhatYouWant: false, suggestedPrice: "", currencyPrices: "",
+  name: "",
+  description: "",
+  price: "",
+  currency: "USD",
+  interval: "monthly",
+  features: "",
+  discordRoleId: "",
+  extraRoleIds: [],
+  maxMembers: "",
+  trialDays: "0",
+  trialWithoutCard: false,
+  accessDays: "",
+  payWhatYouWant: false,
+  suggestedPrice: "",
+  currencyPrices: "",
 };
 
 /** The server's roles, by name and colour; the ones the bot cannot hand out are shown, not offered. */
@@ -38,15 +52,33 @@ function Swatch({ color }: { color: string | null }) {
   return <span aria-hidden="true" className="inline-block h-3 w-3 shrink-0 rounded-full ring-1 ring-slate-300" style={{ background: color ?? "#99aab5" }} />;
 }
 
-function RolePicker({ slug, choices, value, extra, tierName, errors }: { slug: string; choices: RoleChoices; value: string; extra: string[]; tierName: () => string; errors?: { main?: string[]; extra?: string[] } }) {
+function RolePicker({
+  slug,
+  choices,
+  value,
+  extra,
+  tierName,
+  errors,
+}: {
+  slug: string;
+  choices: RoleChoices;
+  value: string;
+  extra: string[];
+  tierName: () => string;
+  errors?: { main?: string[]; extra?: string[] };
+}) {
   const [created, createAction, creating] = useActionState(createTierRoleAction, null);
   const [roles, setRoles] = useState("roles" in choices ? choices.roles : []);
   const [selected, setSelected] = useState(value);
-  useEffect(() => {
-    if (!created?.ok) return;
-    setRoles((current) => (current.some((r) => r.id === created.data.id) ? current : [created.data, ...current]));
-    setSelected(created.data.id);
-  }, [created]);
+  // A role just created joins the list and is picked (adjusted while rendering, not in an effect).
+  const [seen, setSeen] = useState(created);
+  if (created !== seen) {
+    setSeen(created);
+    if (created?.ok) {
+      setRoles((current) => (current.some((r) => r.id === created.data.id) ? current : [created.data, ...current]));
+      setSelected(created.data.id);
+    }
+  }
 
   if ("unavailable" in choices) {
     return (
@@ -55,7 +87,9 @@ function RolePicker({ slug, choices, value, extra, tierName, errors }: { slug: s
         <Alert tone="info">{choices.unavailable}</Alert>
         {/* Keep what the tier has; it can't be checked or changed until the bot can see the server. */}
         <input type="hidden" name="discordRoleId" value={value} />
-        {extra.map((id) => <input key={id} type="hidden" name="extraRoleIds" value={id} />)}
+        {extra.map((id) => (
+          <input key={id} type="hidden" name="extraRoleIds" value={id} />
+        ))}
       </div>
     );
   }
@@ -63,23 +97,35 @@ function RolePicker({ slug, choices, value, extra, tierName, errors }: { slug: s
   const blocked = roles.filter((r) => !r.assignable);
   return (
     <div className="space-y-3">
-      <Field id="discordRoleId" label="Discord role" hint="The role this tier grants. Roles the bot can't hand out are listed but can't be picked." errors={errors?.main}>
+      <Field
+        id="discordRoleId"
+        label="Discord role"
+        hint="The role this tier grants. Roles the bot can't hand out are listed but can't be picked."
+        errors={errors?.main}
+      >
         {(aria) => (
           <Select {...aria} name="discordRoleId" value={selected} onChange={(e) => setSelected(e.target.value)}>
             <option value="">No role</option>
             {!current && selected && <option value={selected}>A role that is no longer in your server</option>}
             {roles.map((r) => (
               // The tier's saved role stays selectable even when the bot can't hand it out, so the form shows what is saved.
-              <option key={r.id} value={r.id} disabled={!r.assignable && r.id !== value}>{r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}</option>
+              <option key={r.id} value={r.id} disabled={!r.assignable && r.id !== value}>
+                {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
+              </option>
             ))}
           </Select>
         )}
       </Field>
       {current?.assignable && (
-        <p className="flex items-center gap-2 text-sm text-slate-600" data-testid="picked-role"><Swatch color={current.color} /> Members of this tier get “{current.name}”.</p>
+        <p className="flex items-center gap-2 text-sm text-slate-600" data-testid="picked-role">
+          <Swatch color={current.color} /> Members of this tier get “{current.name}”.
+        </p>
       )}
       {current && !current.assignable && (
-        <p className="flex items-center gap-2 text-sm text-amber-800" data-testid="picked-role"><Swatch color={current.color} /> The bot can&apos;t hand out “{current.name}”: pick another role, create one below, or drag the bot&apos;s role above it in Server Settings → Roles.</p>
+        <p className="flex items-center gap-2 text-sm text-amber-800" data-testid="picked-role">
+          <Swatch color={current.color} /> The bot can&apos;t hand out “{current.name}”: pick another role, create one below, or drag the bot&apos;s role above
+          it in Server Settings → Roles.
+        </p>
       )}
       <div className="flex flex-wrap items-center gap-3">
         {/* Not a submit: the tier form keeps what was typed while the role is made. */}
@@ -97,25 +143,41 @@ function RolePicker({ slug, choices, value, extra, tierName, errors }: { slug: s
         >
           {creating ? "Creating…" : "Create a role for this tier"}
         </Button>
-        {created && !created.ok && <span role="alert" className="text-sm text-rose-700">{created.error}</span>}
-        {created?.ok && <span role="status" className="text-sm text-emerald-700">Created “{created.data.name}” in your server, below the bot&apos;s role.</span>}
+        {created && !created.ok && (
+          <span role="alert" className="text-sm text-rose-700">
+            {created.error}
+          </span>
+        )}
+        {created?.ok && (
+          <span role="status" className="text-sm text-emerald-700">
+            Created “{created.data.name}” in your server, below the bot&apos;s role.
+          </span>
+        )}
       </div>
       {blocked.length > 0 && (
         <details className="text-xs text-slate-500">
           <summary className="cursor-pointer">Why can&apos;t some roles be picked?</summary>
-          <ul className="mt-1 list-disc space-y-1 pl-5">{blocked.map((r) => <li key={r.id}>“{r.name}” {r.reason}.</li>)}</ul>
+          <ul className="mt-1 list-disc space-y-1 pl-5">
+            {blocked.map((r) => (
+              <li key={r.id}>
+                “{r.name}” {r.reason}.
+              </li>
+            ))}
+          </ul>
         </details>
       )}
       {roles.some((r) => r.assignable && r.id !== selected) && (
         <fieldset>
           <legend className="text-sm font-medium text-slate-900">More roles (optional)</legend>
           <div className="mt-2 grid gap-1 sm:grid-cols-2">
-            {roles.filter((r) => r.assignable && r.id !== selected).map((r) => (
-              <label key={r.id} className="flex items-center gap-2 text-sm">
-                <input type="checkbox" name="extraRoleIds" value={r.id} defaultChecked={extra.includes(r.id)} className="h-4 w-4 rounded border-slate-300" />
-                <Swatch color={r.color} /> {r.name}
-              </label>
-            ))}
+            {roles
+              .filter((r) => r.assignable && r.id !== selected)
+              .map((r) => (
+                <label key={r.id} className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" name="extraRoleIds" value={r.id} defaultChecked={extra.includes(r.id)} className="h-4 w-4 rounded border-slate-300" />
+                  <Swatch color={r.color} /> {r.name}
+                </label>
+              ))}
           </div>
           {errors?.extra && <p className="mt-1.5 text-sm text-rose-600">More roles {errors.extra.join("; ")}</p>}
         </fieldset>
@@ -158,8 +220,15 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
           )}
         </Field>
       </div>
-      <Field id="currencyPrices" label="Other currencies (optional)" hint="A line each, e.g. EUR 9.00. Members see the price in their currency (or pick it) and pay in it." errors={errors?.currencyPrices}>
-        {(aria) => <Textarea {...aria} name="currencyPrices" defaultValue={v("currencyPrices")} className="min-h-16 font-mono" placeholder={"EUR 9.00\nGBP 8.00"} />}
+      <Field
+        id="currencyPrices"
+        label="Other currencies (optional)"
+        hint="A line each, e.g. EUR 9.00. Members see the price in their currency (or pick it) and pay in it."
+        errors={errors?.currencyPrices}
+      >
+        {(aria) => (
+          <Textarea {...aria} name="currencyPrices" defaultValue={v("currencyPrices")} className="min-h-16 font-mono" placeholder={"EUR 9.00\nGBP 8.00"} />
+        )}
       </Field>
       <Field id="description" label="Description" errors={errors?.description}>
         {(aria) => <Textarea {...aria} name="description" defaultValue={v("description")} maxLength={1000} />}
@@ -167,7 +236,14 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
       <Field id="features" label="Features" hint="One per line; shown on your public page." errors={errors?.features}>
         {(aria) => <Textarea {...aria} name="features" defaultValue={v("features")} />}
       </Field>
-      <RolePicker slug={slug} choices={roles} value={v("discordRoleId")} extra={values.extraRoleIds} tierName={() => nameRef.current?.value ?? ""} errors={{ main: errors?.discordRoleId, extra: errors?.extraRoleIds }} />
+      <RolePicker
+        slug={slug}
+        choices={roles}
+        value={v("discordRoleId")}
+        extra={values.extraRoleIds}
+        tierName={() => nameRef.current?.value ?? ""}
+        errors={{ main: errors?.discordRoleId, extra: errors?.extraRoleIds }}
+      />
       <div className="grid gap-6 sm:grid-cols-2">
         <Field id="maxMembers" label="Member cap" hint="Optional. At the cap the tier shows “sold out”." errors={errors?.maxMembers}>
           {(aria) => <Input {...aria} name="maxMembers" type="number" min={1} defaultValue={v("maxMembers")} />}
@@ -183,10 +259,19 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
             {(aria) => <Input {...aria} name="accessDays" type="number" min={1} max={3650} defaultValue={v("accessDays")} className="w-32" />}
           </Field>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="payWhatYouWant" defaultChecked={echoed ? echoed.payWhatYouWant === "on" : values.payWhatYouWant} className="h-4 w-4 rounded border-slate-300" />
+            <input
+              type="checkbox"
+              name="payWhatYouWant"
+              defaultChecked={echoed ? echoed.payWhatYouWant === "on" : values.payWhatYouWant}
+              className="h-4 w-4 rounded border-slate-300"
+            />
             Pay what you want (the price above is the minimum)
           </label>
-          {errors?.payWhatYouWant && <p className="text-sm text-rose-700" role="alert">Pay what you want {errors.payWhatYouWant.join(" ")}</p>}
+          {errors?.payWhatYouWant && (
+            <p className="text-sm text-rose-700" role="alert">
+              Pay what you want {errors.payWhatYouWant.join(" ")}
+            </p>
+          )}
           <Field id="suggestedPrice" label="Suggested price (optional)" errors={errors?.suggestedPrice}>
             {(aria) => <Input {...aria} name="suggestedPrice" inputMode="decimal" defaultValue={v("suggestedPrice")} className="w-32" />}
           </Field>
@@ -203,8 +288,14 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
           />
           Members start the trial without a card
         </label>
-        <p id="trialWithoutCard-hint" className="mt-1 text-xs text-slate-500">If they add none before it ends, Stripe cancels the trial and the roles go.</p>
-        {errors?.trialWithoutCard && <p className="mt-1 text-sm text-rose-700" role="alert">Trial without a card {errors.trialWithoutCard.join(" ")}</p>}
+        <p id="trialWithoutCard-hint" className="mt-1 text-xs text-slate-500">
+          If they add none before it ends, Stripe cancels the trial and the roles go.
+        </p>
+        {errors?.trialWithoutCard && (
+          <p className="mt-1 text-sm text-rose-700" role="alert">
+            Trial without a card {errors.trialWithoutCard.join(" ")}
+          </p>
+        )}
       </div>
       <SubmitButton>{values.tierId ? "Save tier" : "Create tier"}</SubmitButton>
     </form>
