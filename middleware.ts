@@ -59,4 +59,6 @@ export function middleware(request: NextRequest) {
 // Discord are not browsers (their signatures authenticate them, so no
 // cross-site check applies), their route wrapper gives them a request id, and the
 // middleware's sandbox would cost every webhook of a burst a few milliseconds.
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|api/webhooks/|api/discord/interactions|.*\\.(?:png|svg|ico|jpg|jpeg|webp|woff2?)$).*)"] };
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/webhooks/|api/discord/interactions|.*\\.(?:png|svg|ico|jpg|jpeg|webp|woff2?)$).*)"],
+};

@@ -69,14 +69,24 @@ test("a newcomer pays through Stripe Checkout, the webhook grants access, and th
   await expect.poll(erinsRoles, { timeout: 20_000 }).toEqual([FOCUS_ROLE]);
   await expect
     .poll(async () => (await fakeDiscord<GuildState>(`guilds/${STUDY_HALL_GUILD}`)).messages.map((m) => m.content), { timeout: 20_000 })
-    .toEqual(expect.arrayContaining(["✅ <@100000000000000004> is now a paying member (Focus).", "Welcome to Study Hall, <@100000000000000004>! Your Focus perks are unlocked."]));
+    .toEqual(
+      expect.arrayContaining([
+        "✅ <@100000000000000004> is now a paying member (Focus).",
+        "Welcome to Study Hall, <@100000000000000004>! Your Focus perks are unlocked.",
+      ]),
+    );
   expect(await query("SELECT amount::text, status FROM payments WHERE member_id = $1", [member!.id])).toEqual([{ amount: "4.00", status: "succeeded" }]);
 
   // Holding Focus: her tier is marked, the other is a switch; a second checkout posted anyway is refused.
   await page.goto("/c/study-hall");
   const tiers = page.getByRole("region", { name: "Membership tiers" });
   await expect(tiers.getByRole("listitem").filter({ hasText: "Focus Plus" }).getByRole("link", { name: "Switch to Focus Plus" })).toBeVisible();
-  await expect(tiers.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Focus", exact: true }) }).getByText("Your tier", { exact: true })).toBeVisible();
+  await expect(
+    tiers
+      .getByRole("listitem")
+      .filter({ has: page.getByRole("heading", { name: "Focus", exact: true }) })
+      .getByText("Your tier", { exact: true }),
+  ).toBeVisible();
   await expect(tiers.getByRole("button", { name: /^Subscribe to/ })).toHaveCount(0);
   const sessionsBefore = await query("SELECT 1 FROM analytics_events WHERE event_name = 'checkout_started' AND community_id = $1", [community!.id]);
   await staleTab.getByRole("button", { name: "Subscribe to Focus Plus", exact: true }).click();
@@ -85,7 +95,9 @@ test("a newcomer pays through Stripe Checkout, the webhook grants access, and th
   await staleTab.getByRole("button", { name: "Subscribe to Focus", exact: true }).click();
   await expect(staleTab.getByRole("alert").filter({ hasText: "You already have this membership." })).toBeVisible();
   await expect(staleTab.getByRole("link", { name: "Manage your membership" })).toHaveAttribute("href", "/portal");
-  expect(await query("SELECT 1 FROM analytics_events WHERE event_name = 'checkout_started' AND community_id = $1", [community!.id])).toHaveLength(sessionsBefore.length);
+  expect(await query("SELECT 1 FROM analytics_events WHERE event_name = 'checkout_started' AND community_id = $1", [community!.id])).toHaveLength(
+    sessionsBefore.length,
+  );
   await staleTab.close();
 
   // Cancel: a confirmation and a reason; then "Cancels on …" and Resume.
@@ -101,9 +113,17 @@ test("a newcomer pays through Stripe Checkout, the webhook grants access, and th
   await expect(card.getByTestId("subscription-state")).toHaveText(/^Cancels \w{3} \d{1,2}, \d{4}$/);
   await expect(card.getByText(/Cancels on \w{3} \d{1,2}, \d{4}/)).toBeVisible();
   const subscription = String(session.subscription);
-  expect(await stripeGet(`subscriptions/${subscription}`, community!.stripe_account_id)).toMatchObject({ cancel_at_period_end: true, cancellation_details: { feedback: "switched_service", comment: "Moving to a study group at school" } });
+  expect(await stripeGet(`subscriptions/${subscription}`, community!.stripe_account_id)).toMatchObject({
+    cancel_at_period_end: true,
+    cancellation_details: { feedback: "switched_service", comment: "Moving to a study group at school" },
+  });
   // The reason reaches our row through the webhook, for the owner to read.
-  await expect.poll(async () => (await query<{ f: string | null }>("SELECT cancellation_feedback AS f FROM subscriptions WHERE stripe_subscription_id = $1", [subscription]))[0]?.f).toBe("switched_service");
+  await expect
+    .poll(
+      async () =>
+        (await query<{ f: string | null }>("SELECT cancellation_feedback AS f FROM subscriptions WHERE stripe_subscription_id = $1", [subscription]))[0]?.f,
+    )
+    .toBe("switched_service");
   await card.getByRole("button", { name: "Resume membership" }).click();
   await expect(card.getByText("Your membership will renew as usual.")).toBeVisible();
   expect((await stripeGet(`subscriptions/${subscription}`, community!.stripe_account_id)).cancel_at_period_end).toBe(false);
@@ -118,18 +138,24 @@ test("a newcomer pays through Stripe Checkout, the webhook grants access, and th
   await expect(card.getByText("Switched to Focus Plus.")).toBeVisible();
   expect((await stripeGet(`subscriptions/${subscription}`, community!.stripe_account_id)).items.data[0].price.id).toBe(plusTier!.stripe_price_id);
   // The switch reaches our rows through customer.subscription.updated; the bot swaps the roles.
-  await expect.poll(async () => (await query<{ tier_name: string }>("SELECT tier_name FROM subscriptions WHERE member_id = $1", [member!.id]))[0]?.tier_name).toBe("Focus Plus");
+  await expect
+    .poll(async () => (await query<{ tier_name: string }>("SELECT tier_name FROM subscriptions WHERE member_id = $1", [member!.id]))[0]?.tier_name)
+    .toBe("Focus Plus");
   await expect.poll(erinsRoles, { timeout: 20_000 }).toEqual([plusTier!.discord_role_id]);
 
   // She leaves the server: marked at once (the gateway). Coming back restores her role.
   await fakeDiscord(`guilds/${STUDY_HALL_GUILD}/members/${ERIN}`, { left: true });
-  await expect.poll(async () => (await query<{ s: string }>("SELECT guild_status AS s FROM community_members WHERE id = $1", [member!.id]))[0]?.s, { timeout: 20_000 }).toBe("left");
+  await expect
+    .poll(async () => (await query<{ s: string }>("SELECT guild_status AS s FROM community_members WHERE id = $1", [member!.id]))[0]?.s, { timeout: 20_000 })
+    .toBe("left");
   await fakeDiscord(`guilds/${STUDY_HALL_GUILD}/members/${ERIN}`, { join: true });
   await expect.poll(erinsRoles, { timeout: 20_000 }).toEqual([plusTier!.discord_role_id]);
 
   // Or she uses "Join the server" in her portal after leaving: the bot adds her back with her roles.
   await fakeDiscord(`guilds/${STUDY_HALL_GUILD}/members/${ERIN}`, { left: true });
-  await expect.poll(async () => (await query<{ s: string }>("SELECT guild_status AS s FROM community_members WHERE id = $1", [member!.id]))[0]?.s, { timeout: 20_000 }).toBe("left");
+  await expect
+    .poll(async () => (await query<{ s: string }>("SELECT guild_status AS s FROM community_members WHERE id = $1", [member!.id]))[0]?.s, { timeout: 20_000 })
+    .toBe("left");
   await page.goto("/portal");
   const access = page.getByRole("listitem").filter({ hasText: "Study Hall" }).getByTestId("discord-access");
   await access.getByRole("button", { name: "Join the server" }).click();
@@ -156,7 +182,9 @@ test("a community not taking payments offers no checkout, and posting one is ref
   try {
     await signInAs(page, "Carol Owner", "/c/pixel-guild");
     await expect(page.getByRole("region", { name: "Membership tiers" }).getByRole("button", { name: "Not open yet" }).first()).toBeDisabled();
-    const [tier] = await query<{ id: string }>("SELECT t.id FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'pixel-guild' AND t.name = 'Pro'");
+    const [tier] = await query<{ id: string }>(
+      "SELECT t.id FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'pixel-guild' AND t.name = 'Pro'",
+    );
     // Carol's form for another community's open checkout, pointed at Pixel Guild's tier.
     await page.goto("/c/trading-desk");
     await page.locator('form:has(button:text-is("Subscribe to Desk"))').evaluate((form: HTMLFormElement, id: string) => {

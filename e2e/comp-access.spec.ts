@@ -10,7 +10,12 @@ const PATRON = "300000000000000003";
 
 const bobsRoles = async () => [...((await fakeDiscord<GuildState>(`guilds/${PIXEL_GUILD}`)).members[BOB] ?? [])].sort();
 const bobsRecordedRoles = async () =>
-  (await query<{ roles: string[] }>("SELECT m.roles FROM community_members m JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = m.community_id WHERE c.slug = 'pixel-guild' AND u.discord_id = $1", [BOB]))[0]!.roles.sort();
+  (
+    await query<{ roles: string[] }>(
+      "SELECT m.roles FROM community_members m JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = m.community_id WHERE c.slug = 'pixel-guild' AND u.discord_id = $1",
+      [BOB],
+    )
+  )[0]!.roles.sort();
 
 test("the owner gives a member a tier for free: the bot grants its roles; revoking takes them back", async ({ page }) => {
   await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/members");
@@ -26,7 +31,9 @@ test("the owner gives a member a tier for free: the bot grants its roles; revoki
   await freeAccess.getByRole("button", { name: "Give free access" }).click();
   await expect(freeAccess.getByText("The end date is in the past. Pick a later day, or leave it empty for good.")).toBeVisible();
   // Nothing typed is lost.
-  await expect(freeAccess.getByLabel("Tier")).toHaveValue(await freeAccess.getByLabel("Tier").locator("option", { hasText: "Patron" }).getAttribute("value") ?? "");
+  await expect(freeAccess.getByLabel("Tier")).toHaveValue(
+    (await freeAccess.getByLabel("Tier").locator("option", { hasText: "Patron" }).getAttribute("value")) ?? "",
+  );
   await expect(freeAccess.getByLabel("Until (optional)")).toHaveValue("2020-01-01");
 
   await freeAccess.getByLabel("Until (optional)").fill("");

@@ -19,7 +19,11 @@ test("a tier sold in two currencies: the page shows the visitor's (by language, 
   const german = await browser.newContext({ locale: "de-DE" });
   const visitor = await german.newPage();
   await visitor.goto("/c/trading-desk");
-  const deskEuro = (p: typeof page) => p.getByRole("region", { name: "Membership tiers" }).getByRole("listitem").filter({ has: p.getByRole("heading", { name: "Desk Euro" }) });
+  const deskEuro = (p: typeof page) =>
+    p
+      .getByRole("region", { name: "Membership tiers" })
+      .getByRole("listitem")
+      .filter({ has: p.getByRole("heading", { name: "Desk Euro" }) });
   await expect(deskEuro(visitor)).toContainText("€9.00/month");
   await german.close();
 

@@ -45,7 +45,9 @@ test("the owner's overview shows numbers that agree with the billing tables", as
 
 test("the owner searches and filters members, opens one, and exports them as CSV", async ({ page }) => {
   await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/members");
-  const [{ n: all } = { n: 0 }] = await query<{ n: number }>("SELECT count(*)::int AS n FROM community_members m JOIN communities c ON c.id = m.community_id WHERE c.slug = 'pixel-guild'");
+  const [{ n: all } = { n: 0 }] = await query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM community_members m JOIN communities c ON c.id = m.community_id WHERE c.slug = 'pixel-guild'",
+  );
   await expect(page.getByTestId("members-count")).toHaveText(`${all} members`);
 
   await page.getByRole("searchbox", { name: "Search members" }).fill("pixel_fan_007");

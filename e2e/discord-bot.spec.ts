@@ -7,7 +7,9 @@ import { fakeDiscord, type GuildState } from "./support/fake-discord";
 const TRADING_DESK_GUILD = "200000000000000003";
 const ERIN = "100000000000000004";
 
-test("an owner adds the bot in one click, picks channels and roles by name, and a paying member gets the role; leaving and rejoining brings it back", async ({ page }) => {
+test("an owner adds the bot in one click, picks channels and roles by name, and a paying member gets the role; leaving and rejoining brings it back", async ({
+  page,
+}) => {
   await signInAs(page, "Carol Owner", "/dashboard/trading-desk");
   await expect(page.getByTestId("step-bot")).toHaveAttribute("data-done", "false");
   await page.getByRole("link", { name: "Add the bot to your server" }).click();
@@ -21,7 +23,11 @@ test("an owner adds the bot in one click, picks channels and roles by name, and 
   await expect(page).toHaveURL(/\/dashboard\/trading-desk\/bot\?notice=bot_added$/);
   await expect(page.getByText("The bot is in your server.")).toBeVisible();
   await expect(page.getByTestId("bot-state")).toHaveText("Connected");
-  expect(await query("SELECT uses_platform_bot, bot_token_encrypted FROM discord_bot_configs c JOIN communities m ON m.id = c.community_id WHERE m.slug = 'trading-desk'")).toEqual([{ uses_platform_bot: true, bot_token_encrypted: null }]);
+  expect(
+    await query(
+      "SELECT uses_platform_bot, bot_token_encrypted FROM discord_bot_configs c JOIN communities m ON m.id = c.community_id WHERE m.slug = 'trading-desk'",
+    ),
+  ).toEqual([{ uses_platform_bot: true, bot_token_encrypted: null }]);
 
   // Channels by name, never an id.
   await page.getByLabel("Announce new members in").selectOption({ label: "#payments" });
@@ -30,9 +36,11 @@ test("an owner adds the bot in one click, picks channels and roles by name, and 
   await expect(page.getByLabel("Preview").first()).toHaveText("Hi @Ada, welcome to Trading Desk (Pro)!");
   await page.getByRole("button", { name: "Save bot settings" }).click();
   await expect(page.getByText("Bot settings saved.")).toBeVisible();
-  expect(await query("SELECT payment_verification_channel AS p, admin_channel AS a FROM discord_bot_configs c JOIN communities m ON m.id = c.community_id WHERE m.slug = 'trading-desk'")).toEqual([
-    { p: "400000000000000003", a: "410000000000000003" },
-  ]);
+  expect(
+    await query(
+      "SELECT payment_verification_channel AS p, admin_channel AS a FROM discord_bot_configs c JOIN communities m ON m.id = c.community_id WHERE m.slug = 'trading-desk'",
+    ),
+  ).toEqual([{ p: "400000000000000003", a: "410000000000000003" }]);
 
   // Discord put the bot's role at the bottom: the tiers' roles are above it, and the check says so.
   await page.getByRole("button", { name: "Check bot" }).click();
@@ -51,7 +59,9 @@ test("an owner adds the bot in one click, picks channels and roles by name, and 
   await expect(page.getByTestId("picked-role")).toHaveText("Members of this tier get “Analyst”.");
   await page.getByRole("button", { name: "Save tier" }).click();
   await expect(page.getByText("Tier saved.")).toBeVisible();
-  const [analyst] = await query<{ role: string }>("SELECT t.discord_role_id AS role FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'trading-desk' AND t.name = 'Analyst'");
+  const [analyst] = await query<{ role: string }>(
+    "SELECT t.discord_role_id AS role FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'trading-desk' AND t.name = 'Analyst'",
+  );
   expect(analyst!.role).not.toBe("300000000000000021");
   await signOut(page);
 
@@ -94,7 +104,9 @@ test("an owner may use their own bot instead: its token is write-only and never 
   await expect(page.getByLabel("Bot token")).toHaveValue("");
   await expect(page.getByLabel("Bot token")).toHaveAttribute("placeholder", "•••••••• (saved)");
   expect(await mentions()).toBe(mentionedBefore);
-  const [stored] = await query<{ sealed: string }>("SELECT c.bot_token_encrypted AS sealed FROM discord_bot_configs c JOIN communities m ON m.id = c.community_id WHERE m.slug = 'indie-makers'");
+  const [stored] = await query<{ sealed: string }>(
+    "SELECT c.bot_token_encrypted AS sealed FROM discord_bot_configs c JOIN communities m ON m.id = c.community_id WHERE m.slug = 'indie-makers'",
+  );
   expect(stored!.sealed).toMatch(/^v1\.test\./);
   expect(stored!.sealed).not.toContain(DEMO_OWN_BOT.token);
 
@@ -109,19 +121,24 @@ test("another owner cannot open a community's bot page, nor change its bot by po
   const response = await page.goto("/dashboard/pixel-guild/bot");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "We couldn't find that page" })).toBeVisible();
-  const select = "SELECT c.uses_platform_bot, c.welcome_message AS welcome FROM discord_bot_configs c JOIN communities m ON m.id = c.community_id WHERE m.slug = 'pixel-guild'";
+  const select =
+    "SELECT c.uses_platform_bot, c.welcome_message AS welcome FROM discord_bot_configs c JOIN communities m ON m.id = c.community_id WHERE m.slug = 'pixel-guild'";
   const [before] = await query(select);
 
   // Carol's own forms, pointed at Alice's community: the server must refuse both.
   await page.goto("/dashboard/trading-desk/bot");
   await page.getByLabel("Welcome message").fill("pwned");
-  await page.locator('form:has(button:text("Save bot settings")) input[name="communitySlug"]').evaluate((input) => ((input as HTMLInputElement).value = "pixel-guild"));
+  await page
+    .locator('form:has(button:text("Save bot settings")) input[name="communitySlug"]')
+    .evaluate((input) => ((input as HTMLInputElement).value = "pixel-guild"));
   await page.getByRole("button", { name: "Save bot settings" }).click();
   await expect(page.getByText("We couldn't find that community.")).toBeVisible();
   await page.getByText("Use your own bot instead").click();
   await page.getByLabel("Bot token").fill("hijacked-token-0123456789abcdef");
   await page.getByLabel("Application id").fill("123456789012345678");
-  await page.locator('form:has(button:text("Use my own bot")) input[name="communitySlug"]').evaluate((input) => ((input as HTMLInputElement).value = "pixel-guild"));
+  await page
+    .locator('form:has(button:text("Use my own bot")) input[name="communitySlug"]')
+    .evaluate((input) => ((input as HTMLInputElement).value = "pixel-guild"));
   await page.getByRole("button", { name: "Use my own bot" }).click();
   await expect(page.getByText("We couldn't find that community.").last()).toBeVisible();
   expect(await query(select)).toEqual([before]);

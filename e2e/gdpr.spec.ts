@@ -9,7 +9,9 @@ test("a member downloads all their data as JSON from their memberships page", as
   await page.getByRole("link", { name: "Download my data (JSON)" }).click();
   const data = JSON.parse(await readFile(await (await download).path(), "utf8"));
   expect(data.profile).toMatchObject({ username: "bob", email: null });
-  expect(data.memberships.map((m: { community: { slug: string } }) => m.community.slug)).toEqual(expect.arrayContaining(["pixel-guild", "study-hall", "trading-desk"]));
+  expect(data.memberships.map((m: { community: { slug: string } }) => m.community.slug)).toEqual(
+    expect.arrayContaining(["pixel-guild", "study-hall", "trading-desk"]),
+  );
   expect(data.memberships.flatMap((m: { payments: unknown[] }) => m.payments).length).toBeGreaterThan(0);
 });
 
@@ -20,7 +22,11 @@ test("the data export and the health check answer as they should", async ({ requ
 
 test("a platform admin sets data retention; a bad policy is refused; others cannot see the page", async ({ page }) => {
   const policy = async () =>
-    (await query<{ retention_days: number; deletion_criteria: unknown }>("SELECT retention_days, deletion_criteria FROM data_retention_policies WHERE table_name = 'stripe_events'"))[0]!;
+    (
+      await query<{ retention_days: number; deletion_criteria: unknown }>(
+        "SELECT retention_days, deletion_criteria FROM data_retention_policies WHERE table_name = 'stripe_events'",
+      )
+    )[0]!;
   const before = await policy();
   await signInAs(page, "Alice Owner", "/admin/retention");
   await expect(page.getByRole("heading", { name: "Data retention" })).toBeVisible();
@@ -47,7 +53,11 @@ test("a platform admin sets data retention; a bad policy is refused; others cann
   await page.getByRole("button", { name: "Run retention now" }).click();
   await expect(page.getByText(/Queued: the worker applies every policy/)).toBeVisible();
   // The in-process worker runs it: every policy gets stamped.
-  await expect.poll(async () => (await query<{ n: number }>("SELECT count(*)::int AS n FROM data_retention_policies WHERE last_cleanup IS NULL"))[0]!.n, { timeout: 20_000 }).toBe(0);
+  await expect
+    .poll(async () => (await query<{ n: number }>("SELECT count(*)::int AS n FROM data_retention_policies WHERE last_cleanup IS NULL"))[0]!.n, {
+      timeout: 20_000,
+    })
+    .toBe(0);
   await page.reload();
   await expect(page.getByText(/last cleanup \w{3} \d+, \d{4}/).first()).toBeVisible();
 

@@ -60,12 +60,18 @@ test("every response carries a request id; a write to the API from another site 
   const traced = await request.get("/api/health", { headers: { "x-request-id": "lb-trace-0123456789" } });
   expect(traced.headers()["x-request-id"]).toBe("lb-trace-0123456789");
 
-  const forged = await request.post("/api/auth/signout", { headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" }, data: "csrfToken=x" });
+  const forged = await request.post("/api/auth/signout", {
+    headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+    data: "csrfToken=x",
+  });
   expect(forged.status()).toBe(403);
   expect(await forged.json()).toEqual({ error: "Cross-site requests are not allowed." });
   const fromFetch = await request.post("/api/auth/signout", { headers: { "sec-fetch-site": "cross-site" }, data: "" });
   expect(fromFetch.status()).toBe(403);
   // Stripe is not a browser: its endpoint is judged by the signature alone.
-  const webhook = await request.post("/api/webhooks/stripe", { headers: { origin: "https://evil.example", "stripe-signature": "t=1,v1=0", "x-forwarded-for": "192.0.2.250" }, data: "{}" });
+  const webhook = await request.post("/api/webhooks/stripe", {
+    headers: { origin: "https://evil.example", "stripe-signature": "t=1,v1=0", "x-forwarded-for": "192.0.2.250" },
+    data: "{}",
+  });
   expect(webhook.status()).toBe(400);
 });

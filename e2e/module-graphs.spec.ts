@@ -6,9 +6,5 @@ import { expect, test } from "@playwright/test";
 test("tenant data is scoped correctly after a route handler served the first request", async ({ page, request }) => {
   expect((await request.get("/api/health")).ok()).toBe(true);
   await page.goto("/c/pixel-guild");
-  await expect(page.getByRole("region", { name: "Membership tiers" }).getByRole("heading", { level: 3 })).toHaveText([
-    "Supporter",
-    "Pro",
-    "Patron",
-  ]);
+  await expect(page.getByRole("region", { name: "Membership tiers" }).getByRole("heading", { level: 3 })).toHaveText(["Supporter", "Pro", "Patron"]);
 });

@@ -18,7 +18,10 @@ test("the owner sells a lifetime pass at a price the member chooses; a member bu
   await signOut(page);
 
   await signInAs(page, "Erin (second account)", "/c/pixel-guild");
-  const tier = page.getByRole("region", { name: "Membership tiers" }).getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Founder pass" }) });
+  const tier = page
+    .getByRole("region", { name: "Membership tiers" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { name: "Founder pass" }) });
   await expect(tier).toContainText("from $10.00 once · lifetime access");
   await expect(tier.getByText("Pay what you want (suggested $25.00)")).toBeVisible();
   await tier.getByRole("button", { name: "Buy Founder pass" }).click();

@@ -25,7 +25,9 @@ test("the owner makes a promotion code for one tier; a member opens its link and
 
   // Erin follows the link: the page says what the code gives, on the tier it is for.
   await signInAs(page, "Erin Newcomer", new URL(link).pathname + new URL(link).search);
-  await expect(page.getByRole("status").filter({ hasText: "PATRON25" })).toContainText("Code PATRON25: 25% off for the first payment on the tiers marked below.");
+  await expect(page.getByRole("status").filter({ hasText: "PATRON25" })).toContainText(
+    "Code PATRON25: 25% off for the first payment on the tiers marked below.",
+  );
   const tiers = page.getByRole("region", { name: "Membership tiers" });
   await expect(tiers.getByText("Code PATRON25 applies")).toHaveCount(1);
   await tiers.getByRole("button", { name: "Subscribe to Patron" }).click();

@@ -13,19 +13,28 @@ const carolsRoles = async () => (await fakeDiscord<GuildState>(`guilds/${STUDY_H
 /** The dev inbox (/dev/mail): the subjects of the mail sent to an address. */
 async function subjectsTo(page: Page, address: string) {
   await page.goto("/dev/mail");
-  return page.getByRole("navigation", { name: "Messages" }).getByRole("listitem").filter({ hasText: `to ${address}` }).locator("span.font-medium").allTextContents();
+  return page
+    .getByRole("navigation", { name: "Messages" })
+    .getByRole("listitem")
+    .filter({ hasText: `to ${address}` })
+    .locator("span.font-medium")
+    .allTextContents();
 }
 
 test.describe.configure({ mode: "serial" }); // the second test uses the membership the first one sets up
 
-test("a declined renewal reminds the member by e-mail and DM, she keeps her roles in grace, pays from the link, and the owner sees the money recovered", async ({ page }) => {
+test("a declined renewal reminds the member by e-mail and DM, she keeps her roles in grace, pays from the link, and the owner sees the money recovered", async ({
+  page,
+}) => {
   // Carol joins Study Hall's Focus tier, and gets a receipt and a welcome by e-mail.
   await signInAs(page, "Carol Owner", "/c/study-hall");
   await page.getByRole("button", { name: "Subscribe to Focus", exact: true }).click();
   await page.getByRole("button", { name: "Pay", exact: true }).click();
   await expect(page.getByText("You're in! Your Focus membership of Study Hall is active.")).toBeVisible({ timeout: 15_000 });
   await expect.poll(carolsRoles, { timeout: 20_000 }).toEqual([FOCUS_ROLE]);
-  await expect.poll(() => subjectsTo(page, "carol@example.com"), { timeout: 20_000 }).toEqual(expect.arrayContaining(["Receipt from Study Hall: $4.00", "Welcome to Study Hall"]));
+  await expect
+    .poll(() => subjectsTo(page, "carol@example.com"), { timeout: 20_000 })
+    .toEqual(expect.arrayContaining(["Receipt from Study Hall: $4.00", "Welcome to Study Hall"]));
 
   // A month on, her card is declined (the fake Stripe's test clock renews the subscription now).
   const [sub] = await query<{ stripe_subscription_id: string }>(
@@ -45,7 +54,12 @@ test("a declined renewal reminds the member by e-mail and DM, she keeps her role
   const payUrl = (await mail.getByRole("link", { name: "Pay $4.00 now" }).getAttribute("href"))!;
   expect(payUrl).toMatch(/\/invoice\/acct_\w+\/in_\w+$/);
   await expect
-    .poll(async () => (await fakeDiscord<GuildState>(`guilds/${STUDY_HALL_GUILD}`)).messages.filter((m) => m.content.startsWith(`<@${CAROL}>`) && m.content.includes(payUrl)).length, { timeout: 20_000 })
+    .poll(
+      async () =>
+        (await fakeDiscord<GuildState>(`guilds/${STUDY_HALL_GUILD}`)).messages.filter((m) => m.content.startsWith(`<@${CAROL}>`) && m.content.includes(payUrl))
+          .length,
+      { timeout: 20_000 },
+    )
     .toBe(1);
 
   // In the grace period her roles stay, and her portal says what happened with the same link.
@@ -61,7 +75,12 @@ test("a declined renewal reminds the member by e-mail and DM, she keeps her role
   await page.getByRole("button", { name: "Pay invoice" }).click();
   await expect(page.getByRole("status")).toHaveText("Invoice paid. Thank you!");
   const carolsStatus = async () =>
-    (await query<{ status: string }>("SELECT m.subscription_status AS status FROM community_members m JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = m.community_id WHERE c.slug = 'study-hall' AND u.discord_id = $1", [CAROL]))[0]?.status;
+    (
+      await query<{ status: string }>(
+        "SELECT m.subscription_status AS status FROM community_members m JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = m.community_id WHERE c.slug = 'study-hall' AND u.discord_id = $1",
+        [CAROL],
+      )
+    )[0]?.status;
   await expect.poll(carolsStatus, { timeout: 15_000 }).toBe("active");
   await page.goto("/portal");
   await expect(studyHall.getByTestId("subscription-state")).toHaveText("active");
@@ -93,7 +112,12 @@ test("the owner sets an offer to stay; a member about to cancel takes it instead
 
   // Carol (a Focus member since the test above) opens the cancel dialog: the offer comes first.
   await signInAs(page, "Carol Owner", "/portal");
-  const focus = page.getByRole("list", { name: "Your memberships" }).getByRole("listitem").filter({ hasText: "Study Hall" }).first().getByTestId("subscription-Focus");
+  const focus = page
+    .getByRole("list", { name: "Your memberships" })
+    .getByRole("listitem")
+    .filter({ hasText: "Study Hall" })
+    .first()
+    .getByTestId("subscription-Focus");
   await focus.getByRole("button", { name: "Cancel membership" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByText("Before you go: stay for 25% off your next 2 months.")).toBeVisible();

@@ -3,7 +3,11 @@ import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
 
 const focusPrice = async () =>
-  (await query<{ price: string }>("SELECT t.stripe_price_id AS price FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'study-hall' AND t.name = 'Focus'"))[0]!.price;
+  (
+    await query<{ price: string }>(
+      "SELECT t.stripe_price_id AS price FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'study-hall' AND t.name = 'Focus'",
+    )
+  )[0]!.price;
 
 test("the owner turns Stripe Tax on: prices are re-made with tax, the member pays price plus tax, and the owner sees the tax", async ({ page }) => {
   const before = await focusPrice();
@@ -17,7 +21,10 @@ test("the owner turns Stripe Tax on: prices are re-made with tax, the member pay
 
   // Erin moved her Focus membership to her second account (checkout.spec.ts): this account holds none here now.
   await signInAs(page, "Erin Newcomer", "/c/study-hall");
-  const focus = page.getByRole("region", { name: "Membership tiers" }).getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Focus", exact: true }) });
+  const focus = page
+    .getByRole("region", { name: "Membership tiers" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { name: "Focus", exact: true }) });
   await expect(focus.getByText("plus tax where it applies")).toBeVisible();
   await focus.getByRole("button", { name: "Subscribe to Focus", exact: true }).click();
   await expect(page.getByText("4.40 USD / month")).toBeVisible();

@@ -116,19 +116,25 @@ test("a webhook endpoint receives signed events, its failures are logged with th
     expect(verifySignature(secret, received[0]!.body, received[0]!.signature)).toBe(true);
     expect(JSON.parse(received[0]!.body)).toMatchObject({ type: "ping" });
     await expect
-      .poll(async () => {
-        await page.reload();
-        return page.getByTestId("webhook-endpoint").filter({ hasText: url }).getByTestId("delivery-response").first().textContent();
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId("webhook-endpoint").filter({ hasText: url }).getByTestId("delivery-response").first().textContent();
+        },
+        { timeout: 15_000 },
+      )
       .toContain("HTTP 500");
 
     answer = 200;
     await page.getByTestId("webhook-endpoint").filter({ hasText: url }).getByTestId("webhook-delivery").first().getByRole("button", { name: "Resend" }).click();
     await expect
-      .poll(async () => {
-        await page.reload();
-        return page.getByTestId("webhook-endpoint").filter({ hasText: url }).getByTestId("webhook-delivery").first().textContent();
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId("webhook-endpoint").filter({ hasText: url }).getByTestId("webhook-delivery").first().textContent();
+        },
+        { timeout: 15_000 },
+      )
       .toMatch(/succeeded.*HTTP 200/);
 
     // Show secret gives the same secret again; delete removes the endpoint.
@@ -174,10 +180,13 @@ test("the owner imports Stripe subscriptions and a CSV file; a member claims the
   const link = await page.getByLabel("Claim link for legacy5@example.com").inputValue();
   // The claim e-mail went out too (the dev inbox, /dev/mail).
   await expect
-    .poll(async () => {
-      await page.goto("/dev/mail");
-      return page.getByRole("navigation", { name: "Messages" }).getByRole("listitem").filter({ hasText: "to legacy5@example.com" }).allTextContents();
-    }, { timeout: 20_000 })
+    .poll(
+      async () => {
+        await page.goto("/dev/mail");
+        return page.getByRole("navigation", { name: "Messages" }).getByRole("listitem").filter({ hasText: "to legacy5@example.com" }).allTextContents();
+      },
+      { timeout: 20_000 },
+    )
     .toEqual([expect.stringContaining("Claim your Pro membership of Pixel Guild")]);
   await signOut(page);
 

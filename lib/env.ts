@@ -29,13 +29,25 @@ const serverEnvSchema = z
     SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
     API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
     /** Production refuses owner webhook URLs on private addresses unless this is set (receivers on the operator's own network). */
-    WEBHOOKS_ALLOW_PRIVATE_URLS: z.enum(["true", "false", "1", "0"]).optional().transform((v) => v === "true" || v === "1"),
+    WEBHOOKS_ALLOW_PRIVATE_URLS: z
+      .enum(["true", "false", "1", "0"])
+      .optional()
+      .transform((v) => v === "true" || v === "1"),
     AUTH_URL: z.url({ message: "must be the app's canonical URL, e.g. https://app.example.com" }).optional(),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
-    AUTH_DISCORD_ID: z.string().regex(/^\d{17,20}$/, "must be your Discord application's client id").optional(),
+    AUTH_DISCORD_ID: z
+      .string()
+      .regex(/^\d{17,20}$/, "must be your Discord application's client id")
+      .optional(),
     AUTH_DISCORD_SECRET: z.string().min(8).optional(),
-    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)").optional(),
-    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w{8,}$/, "must be the webhook endpoint's signing secret (whsec_…)").optional(),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)")
+      .optional(),
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_\w{8,}$/, "must be the webhook endpoint's signing secret (whsec_…)")
+      .optional(),
     BOT_TOKEN_KEYS: z
       .string()
       .refine((value) => {
@@ -48,13 +60,25 @@ const serverEnvSchema = z
       }, "must be id:base64 keys of 32 bytes, comma-separated, the current one first (e.g. k1:$(openssl rand -base64 32))")
       .optional(),
     // The platform's bot (same Discord application as AUTH_DISCORD_ID): owners add it to their server in one click.
-    DISCORD_BOT_TOKEN: z.string().regex(/^[\w.-]{20,200}$/, "must be your Discord application's bot token (Bot → Reset Token)").optional(),
-    DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-f]{64}$/, "must be your Discord application's public key (64 hex characters)").optional(),
+    DISCORD_BOT_TOKEN: z
+      .string()
+      .regex(/^[\w.-]{20,200}$/, "must be your Discord application's bot token (Bot → Reset Token)")
+      .optional(),
+    DISCORD_PUBLIC_KEY: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "must be your Discord application's public key (64 hex characters)")
+      .optional(),
     STRIPE_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
     DISCORD_FAKE_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
     // Member e-mail (receipts, payment reminders). Without it members get Discord messages only.
     SMTP_URL: z.url({ protocol: /^smtps?$/, message: "must be an smtp:// or smtps:// URL, e.g. smtps://user:pass@smtp.example.com:465" }).optional(),
-    MAIL_FROM: z.string().trim().min(3).max(200).regex(/^[^\r\n]*<?[^@\s<>]+@[^@\s<>]+>?$/, 'must be an address, e.g. "CommunityOS <billing@example.com>"').default("CommunityOS <no-reply@communityos.localhost>"),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .min(3)
+      .max(200)
+      .regex(/^[^\r\n]*<?[^@\s<>]+@[^@\s<>]+>?$/, 'must be an address, e.g. "CommunityOS <billing@example.com>"')
+      .default("CommunityOS <no-reply@communityos.localhost>"),
     // The local mail catcher's inbox (npm run dev and tests), shown at /dev/mail.
     MAIL_INBOX_URL: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/, message: "must be an http://127.0.0.1 URL" }).optional(),
   })
@@ -65,7 +89,11 @@ const serverEnvSchema = z
     }
     // Without the secret no event can be verified, so no payment could ever grant access.
     if ((env.STRIPE_SECRET_KEY || env.STRIPE_FAKE_URL) && !env.STRIPE_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["STRIPE_WEBHOOK_SECRET"], message: "is required whenever payments are on: the signing secret of the endpoint /api/webhooks/stripe" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["STRIPE_WEBHOOK_SECRET"],
+        message: "is required whenever payments are on: the signing secret of the endpoint /api/webhooks/stripe",
+      });
     }
     if (env.stage === "production") {
       if (env.DISCORD_FAKE_URL) ctx.addIssue({ code: "custom", path: ["DISCORD_FAKE_URL"], message: "demo mode is not allowed in production" });
@@ -75,7 +103,8 @@ const serverEnvSchema = z
       if (env.MAIL_INBOX_URL) ctx.addIssue({ code: "custom", path: ["MAIL_INBOX_URL"], message: "the local mail catcher is not allowed in production" });
       if (env.STRIPE_FAKE_URL) ctx.addIssue({ code: "custom", path: ["STRIPE_FAKE_URL"], message: "demo mode is not allowed in production" });
       if (!env.STRIPE_SECRET_KEY) ctx.addIssue({ code: "custom", path: ["STRIPE_SECRET_KEY"], message: "is required in production (payments)" });
-      if (!env.BOT_TOKEN_KEYS) ctx.addIssue({ code: "custom", path: ["BOT_TOKEN_KEYS"], message: "is required in production: the keys bot tokens are encrypted with" });
+      if (!env.BOT_TOKEN_KEYS)
+        ctx.addIssue({ code: "custom", path: ["BOT_TOKEN_KEYS"], message: "is required in production: the keys bot tokens are encrypted with" });
     }
     if (env.stage === "production" && !env.APP_DATABASE_URL) {
       ctx.addIssue({

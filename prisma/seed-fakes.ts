@@ -60,7 +60,14 @@ export async function mirrorToFakeStripe(seeded: SeededCommunity, fakeUrl: strin
     if (!sub) continue;
     const price = prices.get(sub.tierId)!;
     const metadata = { community_id: community.id, member_id: m.memberId, tier_id: sub.tierId };
-    objects.push({ id: sub.customerId, object: "customer", name: m.name, email: null, metadata: { ...metadata, user_id: m.userId }, created: unix(sub.created) });
+    objects.push({
+      id: sub.customerId,
+      object: "customer",
+      name: m.name,
+      email: null,
+      metadata: { ...metadata, user_id: m.userId },
+      created: unix(sub.created),
+    });
     const ended = sub.canceledAt ? unix(sub.canceledAt) : null;
     objects.push({
       id: sub.id,
@@ -68,7 +75,19 @@ export async function mirrorToFakeStripe(seeded: SeededCommunity, fakeUrl: strin
       status: sub.status,
       customer: sub.customerId,
       metadata,
-      items: { object: "list", data: [{ id: `si_${sub.id.slice(4)}`, object: "subscription_item", price, quantity: 1, current_period_start: unix(sub.periodStart), current_period_end: unix(sub.periodEnd) }] },
+      items: {
+        object: "list",
+        data: [
+          {
+            id: `si_${sub.id.slice(4)}`,
+            object: "subscription_item",
+            price,
+            quantity: 1,
+            current_period_start: unix(sub.periodStart),
+            current_period_end: unix(sub.periodEnd),
+          },
+        ],
+      },
       cancel_at_period_end: false,
       canceled_at: ended,
       ended_at: ended,
@@ -79,7 +98,18 @@ export async function mirrorToFakeStripe(seeded: SeededCommunity, fakeUrl: strin
     });
     for (const inv of sub.invoices) {
       const amount = toMinorUnits(inv.amount, price.currency);
-      objects.push({ id: inv.charge, object: "charge", amount, amount_refunded: 0, refunded: false, currency: price.currency, payment_intent: inv.paymentIntent, customer: sub.customerId, status: inv.failed ? "failed" : "succeeded", created: unix(inv.paidAt) });
+      objects.push({
+        id: inv.charge,
+        object: "charge",
+        amount,
+        amount_refunded: 0,
+        refunded: false,
+        currency: price.currency,
+        payment_intent: inv.paymentIntent,
+        customer: sub.customerId,
+        status: inv.failed ? "failed" : "succeeded",
+        created: unix(inv.paidAt),
+      });
       objects.push({
         id: inv.invoice,
         object: "invoice",
@@ -90,7 +120,16 @@ export async function mirrorToFakeStripe(seeded: SeededCommunity, fakeUrl: strin
         amount_due: amount,
         amount_paid: inv.failed ? 0 : amount,
         parent: { type: "subscription_details", subscription_details: { subscription: sub.id, metadata } },
-        payments: { object: "list", data: [{ object: "invoice_payment", status: inv.failed ? "open" : "paid", payment: { type: "payment_intent", payment_intent: inv.paymentIntent, charge: inv.charge } }] },
+        payments: {
+          object: "list",
+          data: [
+            {
+              object: "invoice_payment",
+              status: inv.failed ? "open" : "paid",
+              payment: { type: "payment_intent", payment_intent: inv.paymentIntent, charge: inv.charge },
+            },
+          ],
+        },
         status_transitions: { paid_at: inv.failed ? null : unix(inv.paidAt) },
         lines: { data: [{ amount, description: "1 × membership" }] },
         created: unix(inv.paidAt),
@@ -108,12 +147,33 @@ export function legacySubscriptions(legacy: { product: string; price: string; co
   const periodStart = unix(new Date()) - 10 * 86_400;
   const product = { id: `prod_${prefix}_guildpass`, object: "product", active: true, name: legacy.product, description: null, metadata: {}, created };
   const amount = toMinorUnits(legacy.price, "usd");
-  const price = { id: `price_${prefix}_guildpass`, object: "price", active: true, product: product.id, currency: "usd", unit_amount: amount, currency_options: { usd: { unit_amount: amount, tax_behavior: "unspecified" } }, custom_unit_amount: null, recurring: { interval: "month", interval_count: 1 }, type: "recurring", tax_behavior: "unspecified", metadata: {}, created };
+  const price = {
+    id: `price_${prefix}_guildpass`,
+    object: "price",
+    active: true,
+    product: product.id,
+    currency: "usd",
+    unit_amount: amount,
+    currency_options: { usd: { unit_amount: amount, tax_behavior: "unspecified" } },
+    custom_unit_amount: null,
+    recurring: { interval: "month", interval_count: 1 },
+    type: "recurring",
+    tax_behavior: "unspecified",
+    metadata: {},
+    created,
+  };
   const objects: Record<string, unknown>[] = [product, price];
   for (let i = 1; i <= legacy.count + 1; i++) {
     const n = String(i).padStart(4, "0");
     const cancelled = i === legacy.count + 1;
-    objects.push({ id: `cus_${prefix}_${n}`, object: "customer", name: `Legacy member ${i}`, email: `${prefix}${i}@example.com`, metadata: {}, created: created + i });
+    objects.push({
+      id: `cus_${prefix}_${n}`,
+      object: "customer",
+      name: `Legacy member ${i}`,
+      email: `${prefix}${i}@example.com`,
+      metadata: {},
+      created: created + i,
+    });
     objects.push({
       id: `sub_${prefix}_${n}`,
       object: "subscription",
@@ -121,7 +181,19 @@ export function legacySubscriptions(legacy: { product: string; price: string; co
       customer: `cus_${prefix}_${n}`,
       currency: "usd",
       metadata: {},
-      items: { object: "list", data: [{ id: `si_${prefix}_${n}`, object: "subscription_item", price, quantity: 1, current_period_start: periodStart, current_period_end: periodStart + 30 * 86_400 }] },
+      items: {
+        object: "list",
+        data: [
+          {
+            id: `si_${prefix}_${n}`,
+            object: "subscription_item",
+            price,
+            quantity: 1,
+            current_period_start: periodStart,
+            current_period_end: periodStart + 30 * 86_400,
+          },
+        ],
+      },
       cancel_at_period_end: false,
       canceled_at: cancelled ? periodStart : null,
       ended_at: cancelled ? periodStart : null,
@@ -137,7 +209,10 @@ export function legacySubscriptions(legacy: { product: string; price: string; co
 /** Seeded members are in the server (they joined long ago), with the roles their tier grants. */
 export async function mirrorToFakeDiscord(seeded: SeededCommunity, fakeUrl: string): Promise<void> {
   for (const m of seeded.members) {
-    const response = await fetch(`${fakeUrl}/_control/guilds/${seeded.guildId}/members/${m.discordUserId}`, { method: "POST", body: JSON.stringify({ roles: m.roles }) });
+    const response = await fetch(`${fakeUrl}/_control/guilds/${seeded.guildId}/members/${m.discordUserId}`, {
+      method: "POST",
+      body: JSON.stringify({ roles: m.roles }),
+    });
     if (!response.ok) throw new Error(`the fake Discord refused a demo member: ${response.status}`);
   }
 }

@@ -52,8 +52,21 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     legacyStripe: { product: "Guild Pass (old platform)", price: "10.00", count: 120 },
     tiers: [
       { name: "Supporter", price: "5.00", interval: "monthly", features: ["Supporter role", "Devlog channel"], roleId: "300000000000000001" },
-      { name: "Pro", price: "12.00", interval: "monthly", features: ["Everything in Supporter", "Weekly playtests", "Job board"], roleId: "300000000000000002" },
-      { name: "Patron", price: "120.00", interval: "yearly", features: ["Everything in Pro", "Credits in our showcase"], roleId: "300000000000000003", maxMembers: 50 },
+      {
+        name: "Pro",
+        price: "12.00",
+        interval: "monthly",
+        features: ["Everything in Supporter", "Weekly playtests", "Job board"],
+        roleId: "300000000000000002",
+      },
+      {
+        name: "Patron",
+        price: "120.00",
+        interval: "yearly",
+        features: ["Everything in Pro", "Credits in our showcase"],
+        roleId: "300000000000000003",
+        maxMembers: 50,
+      },
     ],
   },
   {
@@ -208,9 +221,26 @@ async function seedTenantRows(tx: TenantTx, communityId: string, spec: Community
       },
       select: { id: true },
     });
-    const seeded: SeededCommunity["members"][number] = { memberId: member.id, userId: person.id, discordUserId: person.discordId, name: person.username, roles: hasAccess ? [tier.discordRoleId!] : [], subscription: null };
+    const seeded: SeededCommunity["members"][number] = {
+      memberId: member.id,
+      userId: person.id,
+      discordUserId: person.discordId,
+      name: person.username,
+      roles: hasAccess ? [tier.discordRoleId!] : [],
+      subscription: null,
+    };
     members.push(seeded);
-    events.push({ communityId, eventType: "membership", eventName: "member_joined", userId: person.id, discordUserId: person.discordId, timestamp: joinedAt, sessionId: `demo-${index}`, ipAddress: `203.0.113.0`, userAgent: "Mozilla/5.0 (demo)" });
+    events.push({
+      communityId,
+      eventType: "membership",
+      eventName: "member_joined",
+      userId: person.id,
+      discordUserId: person.discordId,
+      timestamp: joinedAt,
+      sessionId: `demo-${index}`,
+      ipAddress: `203.0.113.0`,
+      userAgent: "Mozilla/5.0 (demo)",
+    });
     if (lifecycle === "none") continue;
 
     // Walk the subscription's billing periods from joining until it ended or now.
@@ -244,13 +274,28 @@ async function seedTenantRows(tx: TenantTx, communityId: string, spec: Community
       },
       select: { id: true },
     });
-    seeded.subscription = { id: stripeSubscriptionId, customerId, tierId: tier.id, status: lifecycle, created: start, periodStart, periodEnd, canceledAt, trialDays, invoices: [] };
+    seeded.subscription = {
+      id: stripeSubscriptionId,
+      customerId,
+      tierId: tier.id,
+      status: lifecycle,
+      created: start,
+      periodStart,
+      periodEnd,
+      canceledAt,
+      trialDays,
+      invoices: [],
+    };
 
     let spent = 0;
     for (const [p, paidAt] of periodStarts.entries()) {
       const failed = lifecycle === "past_due" && p === periodStarts.length - 1;
       const recovered = !failed && p > 0 && p === periodStarts.length - 1 && index % 5 === 0;
-      const ids = { invoice: `in_demo_${spec.slug}_${index}_${p}`, paymentIntent: `pi_demo_${spec.slug}_${index}_${p}`, charge: `ch_demo_${spec.slug}_${index}_${p}` };
+      const ids = {
+        invoice: `in_demo_${spec.slug}_${index}_${p}`,
+        paymentIntent: `pi_demo_${spec.slug}_${index}_${p}`,
+        charge: `ch_demo_${spec.slug}_${index}_${p}`,
+      };
       payments.push({
         communityId,
         memberId: member.id,
@@ -270,10 +315,35 @@ async function seedTenantRows(tx: TenantTx, communityId: string, spec: Community
       });
       seeded.subscription.invoices.push({ ...ids, amount: tier.price.toFixed(2), paidAt, failed, first: p === 0 });
       if (!failed) spent += Number(tier.price);
-      events.push({ communityId, eventType: "billing", eventName: failed ? "payment_failed" : "payment_succeeded", userId: person.id, discordUserId: person.discordId, timestamp: paidAt, properties: { amount: tier.price.toFixed(2), currency: "USD" } });
+      events.push({
+        communityId,
+        eventType: "billing",
+        eventName: failed ? "payment_failed" : "payment_succeeded",
+        userId: person.id,
+        discordUserId: person.discordId,
+        timestamp: paidAt,
+        properties: { amount: tier.price.toFixed(2), currency: "USD" },
+      });
     }
-    events.push({ communityId, eventType: "billing", eventName: "subscription_started", userId: person.id, discordUserId: person.discordId, timestamp: start, properties: { tier: tier.name } });
-    if (canceledAt) events.push({ communityId, eventType: "billing", eventName: "subscription_canceled", userId: person.id, discordUserId: person.discordId, timestamp: canceledAt, properties: { tier: tier.name } });
+    events.push({
+      communityId,
+      eventType: "billing",
+      eventName: "subscription_started",
+      userId: person.id,
+      discordUserId: person.discordId,
+      timestamp: start,
+      properties: { tier: tier.name },
+    });
+    if (canceledAt)
+      events.push({
+        communityId,
+        eventType: "billing",
+        eventName: "subscription_canceled",
+        userId: person.id,
+        discordUserId: person.discordId,
+        timestamp: canceledAt,
+        properties: { tier: tier.name },
+      });
 
     await tx.communityMember.update({
       where: { id: member.id },
@@ -288,7 +358,16 @@ async function seedTenantRows(tx: TenantTx, communityId: string, spec: Community
 
   // Page views spread over the year, for the analytics charts (addresses truncated, as recorded).
   for (let i = 0; i < 150; i++) {
-    events.push({ communityId, eventType: "page", eventName: "community_page_viewed", timestamp: new Date(now.getTime() - Math.floor(rand() * 365) * DAY - Math.floor(rand() * DAY)), sessionId: `view-${i}`, ipAddress: `198.51.100.0`, userAgent: "Mozilla/5.0 (demo)", properties: { path: `/c/${spec.slug}` } });
+    events.push({
+      communityId,
+      eventType: "page",
+      eventName: "community_page_viewed",
+      timestamp: new Date(now.getTime() - Math.floor(rand() * 365) * DAY - Math.floor(rand() * DAY)),
+      sessionId: `view-${i}`,
+      ipAddress: `198.51.100.0`,
+      userAgent: "Mozilla/5.0 (demo)",
+      properties: { path: `/c/${spec.slug}` },
+    });
   }
 
   await tx.payment.createMany({ data: payments });
@@ -305,9 +384,7 @@ export async function seedDemoData(log: (line: string) => void = console.log): P
   }
   const now = new Date();
   const owners = Object.fromEntries(
-    await Promise.all(
-      Object.entries(DEMO_USERS).map(async ([key, user]) => [key, await upsertUser(user.discordId, user.username, user.globalName)] as const),
-    ),
+    await Promise.all(Object.entries(DEMO_USERS).map(async ([key, user]) => [key, await upsertUser(user.discordId, user.username, user.globalName)] as const)),
   );
   // The demo's owner also administers the platform (data retention at /admin/retention).
   await db.user.update({ where: { id: owners.owner!.id }, data: { isAdmin: true }, select: { id: true } });

@@ -15,7 +15,9 @@ const options = z
 try {
   const result = await withOwnerConnection((ownerUrl) => backupDatabase({ ownerUrl, dir: options.BACKUP_DIR, keep: options.BACKUP_KEEP }));
   console.log(`backup written: ${result.dumpFile}`);
-  console.log(result.globalsFile ? `roles written:  ${result.globalsFile}` : "roles not dumped (the connection may not read roles); restore into a server that has them");
+  console.log(
+    result.globalsFile ? `roles written:  ${result.globalsFile}` : "roles not dumped (the connection may not read roles); restore into a server that has them",
+  );
   if (result.removed.length) console.log(`older backups removed (keeping ${options.BACKUP_KEEP}): ${result.removed.join(", ")}`);
 } catch (error) {
   console.error(`backup failed: ${(error as Error).message}`);

@@ -69,7 +69,11 @@ if (!env.STRIPE_SECRET_KEY && env.stage !== "production") {
 let fakeMail: { smtpUrl: string; inboxUrl: string; close: () => Promise<void> } | null = null;
 if (!env.SMTP_URL && env.stage !== "production") {
   const { startFakeMail } = await import("../e2e/fakes/mail/server");
-  fakeMail = await startFakeMail({ smtpPort: Number(process.env.FAKE_SMTP_PORT ?? 54325), httpPort: Number(process.env.FAKE_MAIL_PORT ?? 54326), stateFile: path.join(DATA, "fake-mail.json") });
+  fakeMail = await startFakeMail({
+    smtpPort: Number(process.env.FAKE_SMTP_PORT ?? 54325),
+    httpPort: Number(process.env.FAKE_MAIL_PORT ?? 54326),
+    stateFile: path.join(DATA, "fake-mail.json"),
+  });
   process.env.SMTP_URL = fakeMail.smtpUrl;
   process.env.MAIL_INBOX_URL = fakeMail.inboxUrl;
 }
@@ -82,7 +86,9 @@ if (database.embedded || process.env.SEED === "1") {
   const { db } = await import("../lib/db/client");
   const seeded = await seedDemoData((line) => console.log(`▸ ${line}`));
   if (!seeded && ((fakeStripe && !hadState.stripe) || (fakeDiscord && !hadState.discord))) {
-    console.warn("▸ the demo database has no matching saved state for the local Stripe and Discord (.data/fake-*.json): seeded payments and members are unknown to them. `rm -rf .data` starts the demo afresh.");
+    console.warn(
+      "▸ the demo database has no matching saved state for the local Stripe and Discord (.data/fake-*.json): seeded payments and members are unknown to them. `rm -rf .data` starts the demo afresh.",
+    );
   }
   await db.$disconnect();
 }
@@ -98,7 +104,11 @@ const childEnv: NodeJS.ProcessEnv = {
 delete childEnv.DATABASE_URL;
 
 console.log(`▸ starting Next.js on ${origin}`);
-const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "dev", "--port", port], { cwd: PROJECT_ROOT, env: childEnv, stdio: ["inherit", "pipe", "inherit"] });
+const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "dev", "--port", port], {
+  cwd: PROJECT_ROOT,
+  env: childEnv,
+  stdio: ["inherit", "pipe", "inherit"],
+});
 let announced = false;
 next.stdout.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);

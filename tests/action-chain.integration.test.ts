@@ -31,13 +31,18 @@ function chainFor(actor: Actor | null) {
 }
 
 describe("the action chain's audit log", () => {
-  const entries = (action: string) => withCommunity(tenant.community.id, (tx) => tx.auditLog.findMany({ where: { action }, select: { actorUserId: true, objectType: true, details: true } }));
+  const entries = (action: string) =>
+    withCommunity(tenant.community.id, (tx) => tx.auditLog.findMany({ where: { action }, select: { actorUserId: true, objectType: true, details: true } }));
 
   it("records who did what, in the change's own transaction", async () => {
     const action = chainFor(owner).communityAction(
       renameSchema,
       "own",
-      async (input, { tx, community }) => tx.subscriptionTier.create({ data: { communityId: community.id, name: `Audited ${input.name}`, price: "2.00", interval: "monthly" }, select: { id: true } }),
+      async (input, { tx, community }) =>
+        tx.subscriptionTier.create({
+          data: { communityId: community.id, name: `Audited ${input.name}`, price: "2.00", interval: "monthly" },
+          select: { id: true },
+        }),
       (input, tier) => ({ action: "tier.created", objectType: "tier", objectId: tier.id, details: { name: input.name } }),
     );
     const before = (await entries("tier.created")).length;

@@ -30,7 +30,11 @@ describe("the Auth.js adapter", () => {
     } as unknown as AdapterUser);
     expect(signedIn.id).toBe(existing.id);
     expect(await db.user.count({ where: { discordId: p.id } })).toBe(1);
-    expect(await db.user.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({ username: "new-name", globalName: "New Name", email: "new@example.com" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({
+      username: "new-name",
+      globalName: "New Name",
+      email: "new@example.com",
+    });
   });
 
   it("never links accounts by e-mail", async () => {

@@ -9,7 +9,9 @@ const prod = { NODE_ENV: "production", APP_DATABASE_URL: "postgresql://app:pw@db
 describe("sign-in configuration", () => {
   it("production refuses demo mode and missing secrets, naming each", () => {
     expect(() => parseServerEnv({ ...prod, DISCORD_FAKE_URL: "http://127.0.0.1:54330" })).toThrow(/DISCORD_FAKE_URL: demo mode is not allowed in production/);
-    expect(() => parseServerEnv(prod)).toThrow(/AUTH_SECRET: is required in production[\s\S]*AUTH_URL: is required[\s\S]*AUTH_DISCORD_ID: is required in production[\s\S]*STRIPE_SECRET_KEY: is required in production/);
+    expect(() => parseServerEnv(prod)).toThrow(
+      /AUTH_SECRET: is required in production[\s\S]*AUTH_URL: is required[\s\S]*AUTH_DISCORD_ID: is required in production[\s\S]*STRIPE_SECRET_KEY: is required in production/,
+    );
     expect(() => parseServerEnv({ ...prod, STRIPE_FAKE_URL: "http://127.0.0.1:54331" })).toThrow(/STRIPE_FAKE_URL: demo mode is not allowed in production/);
   });
 

@@ -27,7 +27,9 @@ let b: Awaited<ReturnType<typeof createTenant>>;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "communityos-backups-"));
   [a, b] = [await createTenant("backup_a"), await createTenant("backup_b")];
-  await withCommunity(a.community.id, (tx) => tx.discordBotConfig.update({ where: { communityId: a.community.id }, data: { botTokenEncrypted: sealToken(TOKEN, a.community.id) } }));
+  await withCommunity(a.community.id, (tx) =>
+    tx.discordBotConfig.update({ where: { communityId: a.community.id }, data: { botTokenEncrypted: sealToken(TOKEN, a.community.id) } }),
+  );
   fresh = await startScratchServer();
 }, 120_000);
 
@@ -56,7 +58,9 @@ describe("db:backup and db:restore", () => {
 
   it("restore into a new server: roles created, the app role logs in with its own password", async () => {
     const result = await restoreDatabase({ dumpFile: path.join(dir, "communityos-20260103T000000Z.dump"), targetUrl: fresh.ownerUrl("communityos_restored") });
-    expect(result.createdRoles).toEqual(expect.arrayContaining(["communityos_app", "communityos_member_self", decodeURIComponent(new URL(inject("appUrl")).username)]));
+    expect(result.createdRoles).toEqual(
+      expect.arrayContaining(["communityos_app", "communityos_member_self", decodeURIComponent(new URL(inject("appUrl")).username)]),
+    );
     restoredAppUrl = fresh.moved(inject("appUrl"), "communityos_restored");
     restored = createDatabase(restoredAppUrl, 2);
     const facts = await withClient(restoredAppUrl, readRoleFacts);
@@ -64,13 +68,17 @@ describe("db:backup and db:restore", () => {
   }, 120_000);
 
   it("the restored copy still isolates communities: every tenant table, forced RLS, reads and writes", async () => {
-    const tables = await withClient(fresh.ownerUrl("communityos_restored"), async (client) =>
-      (await client.query<{ name: string; enabled: boolean; forced: boolean; policy: string | null }>(`
+    const tables = await withClient(
+      fresh.ownerUrl("communityos_restored"),
+      async (client) =>
+        (
+          await client.query<{ name: string; enabled: boolean; forced: boolean; policy: string | null }>(`
         SELECT c.relname AS name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced, p.polname AS policy
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
           JOIN pg_attribute at ON at.attrelid = c.oid AND at.attname = 'community_id' AND NOT at.attisdropped
           LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polname = 'tenant_isolation'
-         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition`)).rows,
+         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition`)
+        ).rows,
     );
     expect(tables.length).toBeGreaterThanOrEqual(12);
     for (const t of tables) expect.soft(t, t.name).toMatchObject({ enabled: true, forced: true, policy: "tenant_isolation" });
@@ -85,17 +93,22 @@ describe("db:backup and db:restore", () => {
       ]);
       expect.soft(others, `${name}: rows of other communities visible`).toBe(0);
       expect.soft(moved, `${name}: another community's rows updatable`).toBe(0);
-      if (["community_members", "payments", "subscriptions", "discord_bot_configs", "audit_log"].includes(name)) expect.soft(own, `${name}: own rows`).toBeGreaterThan(0);
+      if (["community_members", "payments", "subscriptions", "discord_bot_configs", "audit_log"].includes(name))
+        expect.soft(own, `${name}: own rows`).toBeGreaterThan(0);
     }
     await expect(
-      inRestored(a.community.id, (tx) => tx.subscriptionTier.create({ data: { communityId: b.community.id, name: "Intruder", price: "1.00", interval: "monthly" } })),
+      inRestored(a.community.id, (tx) =>
+        tx.subscriptionTier.create({ data: { communityId: b.community.id, name: "Intruder", price: "1.00", interval: "monthly" } }),
+      ),
     ).rejects.toThrow(/row-level security/);
     expect(await restored.subscriptionTier.count()).toBe(0); // no scope, no rows
   });
 
   it("the restored bot token decrypts with the application's key, and only for its community", async () => {
     const { withCommunity: inRestored } = scopesFor(restored);
-    const sealed = await inRestored(a.community.id, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: a.community.id }, select: { botTokenEncrypted: true } }));
+    const sealed = await inRestored(a.community.id, (tx) =>
+      tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: a.community.id }, select: { botTokenEncrypted: true } }),
+    );
     expect(decryptToken(sealed.botTokenEncrypted!, a.community.id, keyRing())).toBe(TOKEN);
     expect(() => decryptToken(sealed.botTokenEncrypted!, b.community.id, keyRing())).toThrow();
   });

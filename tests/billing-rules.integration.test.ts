@@ -21,10 +21,12 @@ let h: StripeHarness;
 
 async function queuedKinds(communityId: string): Promise<string[]> {
   return asOwner(async (client) =>
-    (await client.query<{ kind: string }>(
-      "SELECT t.identifier AS kind FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1",
-      [communityId],
-    )).rows.map((r) => r.kind),
+    (
+      await client.query<{ kind: string }>(
+        "SELECT t.identifier AS kind FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1",
+        [communityId],
+      )
+    ).rows.map((r) => r.kind),
   );
 }
 
@@ -41,7 +43,19 @@ async function deliverAll(deliveries: Delivery[]) {
 }
 
 async function addTier(paid: PaidCommunity, name: string, price: string, extra: Record<string, string> = {}) {
-  const input = tierInputSchema.parse({ name, description: "", price, currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0", ...extra });
+  const input = tierInputSchema.parse({
+    name,
+    description: "",
+    price,
+    currency: "USD",
+    interval: "monthly",
+    features: "",
+    discordRoleId: "",
+    extraRoleIds: "",
+    maxMembers: "",
+    trialDays: "0",
+    ...extra,
+  });
   return (await createTier(input, paid.community, paid.inScope, h.client)).tierId;
 }
 
@@ -49,7 +63,13 @@ async function memberOf(paid: PaidCommunity, actor: Actor) {
   return paid.inScope((tx) =>
     tx.communityMember.findUniqueOrThrow({
       where: { communityId_userId: { communityId: paid.community.id, userId: actor.id } },
-      select: { id: true, subscriptionStatus: true, subscriptionTier: true, totalSpent: true, subscriptions: { select: { id: true, tierName: true, status: true, duplicateOf: true, stripeSubscriptionId: true }, orderBy: { createdAt: "asc" } } },
+      select: {
+        id: true,
+        subscriptionStatus: true,
+        subscriptionTier: true,
+        totalSpent: true,
+        subscriptions: { select: { id: true, tierName: true, status: true, duplicateOf: true, stripeSubscriptionId: true }, orderBy: { createdAt: "asc" } },
+      },
     }),
   );
 }
@@ -66,7 +86,10 @@ describe("one live subscription per member and community", () => {
     const ctx = { actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost" };
 
     await expect(startCheckout(paid.tierId, ctx, h.client)).rejects.toMatchObject({ code: CHECKOUT_CODES.alreadyThisTier });
-    await expect(startCheckout(platinum, ctx, h.client)).rejects.toMatchObject({ code: CHECKOUT_CODES.alreadyOtherTier, message: expect.stringMatching(/switch/i) });
+    await expect(startCheckout(platinum, ctx, h.client)).rejects.toMatchObject({
+      code: CHECKOUT_CODES.alreadyOtherTier,
+      message: expect.stringMatching(/switch/i),
+    });
     expect(sessionsAtStripe()).toBe(before);
     expect((await memberOf(paid, actor)).subscriptions).toHaveLength(1);
   });
@@ -80,7 +103,8 @@ describe("one live subscription per member and community", () => {
     // Both pages open at once: neither checkout sees a live subscription yet.
     const first = await startCheckout(paid.tierId, ctx, h.client);
     const second = await startCheckout(platinum, ctx, h.client);
-    for (const { url } of [first, second]) expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
+    for (const { url } of [first, second])
+      expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
     await deliverAll(await h.take());
 
     let member = await memberOf(paid, actor);
@@ -100,7 +124,9 @@ describe("one live subscription per member and community", () => {
     expect(await cancelDuplicateSubscription(paid.community.id, duplicate!.id, h.client)).toMatchObject({ canceled: true, refunded: [] });
     expect(h.fake.objects.get(duplicate!.stripeSubscriptionId!)!.status).toBe("canceled");
     expect(h.fake.objects.get(kept!.stripeSubscriptionId!)!.status).toBe("active");
-    const refunds = [...h.fake.objects.values()].filter((o) => o.object === "refund" && (o.metadata as Record<string, string>).subscription_id === duplicate!.id);
+    const refunds = [...h.fake.objects.values()].filter(
+      (o) => o.object === "refund" && (o.metadata as Record<string, string>).subscription_id === duplicate!.id,
+    );
     expect(refunds).toHaveLength(1);
     expect(refunds[0]).toMatchObject({ reason: "duplicate", amount: duplicate!.tierName === "Gold" ? 1000 : 2000 });
 
@@ -117,7 +143,12 @@ describe("the seat rule applies to switching too", () => {
     const paid = await paidCommunity(h);
     const solo = await addTier(paid, "Solo", "15.00", { maxMembers: "1" });
     const occupant = await createUser("occupant");
-    const occupantCtx = { actor: { id: occupant.id, discordId: occupant.discordId, username: "occupant" }, community: paid.community, inScope: paid.inScope, origin: "http://localhost" };
+    const occupantCtx = {
+      actor: { id: occupant.id, discordId: occupant.discordId, username: "occupant" },
+      community: paid.community,
+      inScope: paid.inScope,
+      origin: "http://localhost",
+    };
     await fetch((await startCheckout(solo, occupantCtx, h.client)).url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
     const { actor, subscriptionId } = await payCheckout(h, paid, "switcher");
     await deliverAll(await h.take());
@@ -133,13 +164,29 @@ describe("the seat rule applies to switching too", () => {
   it("a switch made at Stripe (its dashboard) into a full tier raises the over-cap alert when first seen there", async () => {
     const paid = await paidCommunity(h);
     const solo = await addTier(paid, "Solo", "15.00", { maxMembers: "1" });
-    const soloPrice = await paid.inScope(async (tx) => (await tx.subscriptionTier.findUniqueOrThrow({ where: { id: solo }, select: { stripePriceId: true } })).stripePriceId!);
+    const soloPrice = await paid.inScope(
+      async (tx) => (await tx.subscriptionTier.findUniqueOrThrow({ where: { id: solo }, select: { stripePriceId: true } })).stripePriceId!,
+    );
     const occupant = await createUser("occupant2");
-    await fetch((await startCheckout(solo, { actor: { id: occupant.id, discordId: occupant.discordId, username: "o" }, community: paid.community, inScope: paid.inScope, origin: "http://localhost" }, h.client)).url, {
-      method: "POST",
-      body: new URLSearchParams({ outcome: "pay" }),
-      redirect: "manual",
-    });
+    await fetch(
+      (
+        await startCheckout(
+          solo,
+          {
+            actor: { id: occupant.id, discordId: occupant.discordId, username: "o" },
+            community: paid.community,
+            inScope: paid.inScope,
+            origin: "http://localhost",
+          },
+          h.client,
+        )
+      ).url,
+      {
+        method: "POST",
+        body: new URLSearchParams({ outcome: "pay" }),
+        redirect: "manual",
+      },
+    );
     const { subscriptionId } = await payCheckout(h, paid, "dashboard_switch");
     await deliverAll(await h.take());
     expect(await paid.inScope((tx) => tx.communityAlert.count())).toBe(0);

@@ -18,14 +18,29 @@ let buyer: Actor;
 let gold: string;
 
 const tierInput = (name: string, extra: Record<string, string> = {}) =>
-  tierInputSchema.parse({ name, description: "", price: "12.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0", ...extra });
+  tierInputSchema.parse({
+    name,
+    description: "",
+    price: "12.00",
+    currency: "USD",
+    interval: "monthly",
+    features: "",
+    discordRoleId: "",
+    extraRoleIds: "",
+    maxMembers: "",
+    trialDays: "0",
+    ...extra,
+  });
 
-const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
+const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
 const ctx = () => ({ actor: buyer, community, inScope, origin: "http://localhost:3000" });
 const stripeObjects = (type: string) => [...fake.objects.values()].filter((o) => o.object === type);
 
 async function ref(id: string): Promise<CommunityRef> {
-  return db.community.findUniqueOrThrow({ where: { id }, select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true } });
+  return db.community.findUniqueOrThrow({
+    where: { id },
+    select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
+  });
 }
 
 beforeAll(async () => {
@@ -52,7 +67,9 @@ describe("starting a checkout", () => {
     const { url } = await startCheckout(gold, ctx(), client);
     const session = stripeObjects("checkout.session").at(-1)!;
     expect(url).toBe(session.url);
-    const member = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: community.id, userId: buyer.id } } }));
+    const member = await inScope((tx) =>
+      tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: community.id, userId: buyer.id } } }),
+    );
     const metadata = { community_id: community.id, member_id: member.id, tier_id: gold };
     expect(session).toMatchObject({
       mode: "subscription",
@@ -82,15 +99,30 @@ describe("starting a checkout", () => {
     const capped = (await createTier(tierInput("Capped", { maxMembers: "1" }), community, inScope, client)).tierId;
     const holder = await createUser("holder");
     await inScope(async (tx) => {
-      const m = await tx.communityMember.create({ data: { communityId: community.id, userId: holder.id, discordUserId: holder.discordId, subscriptionTier: "Capped", subscriptionStatus: "active" } });
+      const m = await tx.communityMember.create({
+        data: { communityId: community.id, userId: holder.id, discordUserId: holder.discordId, subscriptionTier: "Capped", subscriptionStatus: "active" },
+      });
       const me = await tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: community.id, userId: buyer.id } } });
-      await tx.subscription.create({ data: { communityId: community.id, memberId: me.id, stripeCustomerId: "cus_x", tierName: "Gold", status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date() } });
+      await tx.subscription.create({
+        data: {
+          communityId: community.id,
+          memberId: me.id,
+          stripeCustomerId: "cus_x",
+          tierName: "Gold",
+          status: "active",
+          currentPeriodStart: new Date(),
+          currentPeriodEnd: new Date(),
+        },
+      });
       return m;
     });
     const otherOwner = await createUser("other_owner");
     const other = await createCommunity(otherOwner.id);
     const foreign = await withCommunity(other.id, (tx) =>
-      tx.subscriptionTier.create({ data: { communityId: other.id, name: "Foreign", price: "1.00", interval: "monthly", stripePriceId: `price_foreign_${Date.now()}` }, select: { id: true } }),
+      tx.subscriptionTier.create({
+        data: { communityId: other.id, name: "Foreign", price: "1.00", interval: "monthly", stripePriceId: `price_foreign_${Date.now()}` },
+        select: { id: true },
+      }),
     );
 
     const newcomer = await createUser("newcomer");
@@ -116,9 +148,13 @@ describe("starting a checkout", () => {
   it("refuses when the community cannot take payments, before any Stripe call", async () => {
     const owner = await createUser("no_stripe_owner");
     const c = await ref((await createCommunity(owner.id)).id);
-    const tier = await withCommunity(c.id, (tx) => tx.subscriptionTier.create({ data: { communityId: c.id, name: "T", price: "1.00", interval: "monthly" }, select: { id: true } }));
+    const tier = await withCommunity(c.id, (tx) =>
+      tx.subscriptionTier.create({ data: { communityId: c.id, name: "T", price: "1.00", interval: "monthly" }, select: { id: true } }),
+    );
     const before = fake.objects.size;
-    await expect(startCheckout(tier.id, { actor: buyer, community: c, inScope: (fn) => withCommunity(c.id, fn), origin: "http://localhost" }, client)).rejects.toThrow(CHECKOUT_ERRORS.paymentsOff);
+    await expect(
+      startCheckout(tier.id, { actor: buyer, community: c, inScope: (fn) => withCommunity(c.id, fn), origin: "http://localhost" }, client),
+    ).rejects.toThrow(CHECKOUT_ERRORS.paymentsOff);
     expect(fake.objects.size).toBe(before);
   });
 });

@@ -20,8 +20,14 @@ async function community() {
   const c = await createCommunity(owner.id);
   const actor = { id: owner.id, discordId: owner.discordId, username: "comp_owner" };
   const [gold, silver] = await withCommunity(c.id, async (tx) => [
-    await tx.subscriptionTier.create({ data: { communityId: c.id, name: "Gold", price: "10.00", interval: "monthly", discordRoleId: "700000000000000001" }, select: { id: true } }),
-    await tx.subscriptionTier.create({ data: { communityId: c.id, name: "Silver", price: "5.00", interval: "monthly", discordRoleId: "700000000000000002" }, select: { id: true } }),
+    await tx.subscriptionTier.create({
+      data: { communityId: c.id, name: "Gold", price: "10.00", interval: "monthly", discordRoleId: "700000000000000001" },
+      select: { id: true },
+    }),
+    await tx.subscriptionTier.create({
+      data: { communityId: c.id, name: "Silver", price: "5.00", interval: "monthly", discordRoleId: "700000000000000002" },
+      select: { id: true },
+    }),
   ]);
   const member = async (paying?: string) => {
     const user = await createUser("comp_member");
@@ -29,15 +35,31 @@ async function community() {
       const m = await tx.communityMember.create({ data: { communityId: c.id, userId: user.id, discordUserId: user.discordId }, select: { id: true } });
       if (paying) {
         await tx.subscription.create({
-          data: { communityId: c.id, memberId: m.id, tierId: paying, stripeSubscriptionId: `sub_comp_${m.id}`, stripeCustomerId: "cus_comp", tierName: "Silver", status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date(Date.now() + 30 * DAY) },
+          data: {
+            communityId: c.id,
+            memberId: m.id,
+            tierId: paying,
+            stripeSubscriptionId: `sub_comp_${m.id}`,
+            stripeCustomerId: "cus_comp",
+            tierName: "Silver",
+            status: "active",
+            currentPeriodStart: new Date(),
+            currentPeriodEnd: new Date(Date.now() + 30 * DAY),
+          },
         });
         await refreshMember(tx, m.id, new Date());
       }
       return m.id;
     });
   };
-  const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(c.id, fn);
-  const standing = (memberId: string) => inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true } }));
+  const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(c.id, fn);
+  const standing = (memberId: string) =>
+    inScope((tx) =>
+      tx.communityMember.findUniqueOrThrow({
+        where: { id: memberId },
+        select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true },
+      }),
+    );
   const roles = async (memberId: string, now = new Date()) => [...((await inScope((tx) => rolePlan(tx, memberId, now)))?.desired ?? [])].sort();
   const grant = (memberId: string, fields: Partial<Record<"tierId" | "until" | "note", string>> = {}, now?: Date) =>
     inScope((tx) => grantComp(tx, c.id, actor, grantCompSchema.parse({ memberId, tierId: gold.id, until: "", note: "", ...fields }), now));
@@ -56,7 +78,9 @@ describe("comp access", () => {
     expect(await c.standing(m)).toEqual({ subscriptionStatus: "comp", subscriptionTier: "Gold", subscriptionExpiresAt: null });
     expect(await c.roles(m)).toEqual(["700000000000000001"]);
     expect(await c.inScope((tx) => seatsTaken(tx, "Gold"))).toBe(1);
-    const jobs = await c.inScope((tx) => tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload->>'memberId' = ${m}`);
+    const jobs = await c.inScope(
+      (tx) => tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload->>'memberId' = ${m}`,
+    );
     expect(jobs[0]!.n).toBeGreaterThan(0); // the role sync is queued
   });
 

@@ -37,8 +37,16 @@ async function handComputedCommunity() {
       if (p.sub) {
         const sub = await tx.subscription.create({
           data: {
-            communityId, memberId: member.id, tierId: p.sub.tier, tierName: p.sub.tierName, status: p.sub.status, stripeCustomerId: `cus_${p.name}`,
-            currentPeriodStart: d("2026-11-01"), currentPeriodEnd: d("2026-12-01"), canceledAt: p.sub.canceledAt ?? null, createdAt: d("2026-06-01"),
+            communityId,
+            memberId: member.id,
+            tierId: p.sub.tier,
+            tierName: p.sub.tierName,
+            status: p.sub.status,
+            stripeCustomerId: `cus_${p.name}`,
+            currentPeriodStart: d("2026-11-01"),
+            currentPeriodEnd: d("2026-12-01"),
+            canceledAt: p.sub.canceledAt ?? null,
+            createdAt: d("2026-06-01"),
           },
           select: { id: true },
         });
@@ -46,7 +54,19 @@ async function handComputedCommunity() {
       }
     }
     const pay = (who: string, amount: string, status: string, at: string, refunded = "0") =>
-      tx.payment.create({ data: { communityId, memberId: ids[who]!.member, subscriptionId: ids[who]!.sub, amount, amountRefunded: refunded, currency: "USD", status, processedAt: d(at), createdAt: d(at) } });
+      tx.payment.create({
+        data: {
+          communityId,
+          memberId: ids[who]!.member,
+          subscriptionId: ids[who]!.sub,
+          amount,
+          amountRefunded: refunded,
+          currency: "USD",
+          status,
+          processedAt: d(at),
+          createdAt: d(at),
+        },
+      });
     await pay("a", "10.00", "succeeded", "2026-11-01");
     await pay("b", "120.00", "partially_refunded", "2026-10-20", "20.00");
     await pay("c", "10.00", "failed", "2026-11-12");
@@ -88,7 +108,16 @@ describe("the overview's numbers", () => {
     const owner = await createUser("empty_owner");
     const community = await createCommunity(owner.id);
     const o = await overview(community.id, (fn) => withCommunity(community.id, fn), NOW);
-    expect(o).toMatchObject({ mrr: [], atRiskMrr: [], payingMembers: 0, pastDueMembers: 0, churnRate: 0, revenueLast30Days: [], failedPaymentsOpen: 0, driftOpen: 0 });
+    expect(o).toMatchObject({
+      mrr: [],
+      atRiskMrr: [],
+      payingMembers: 0,
+      pastDueMembers: 0,
+      churnRate: 0,
+      revenueLast30Days: [],
+      failedPaymentsOpen: 0,
+      driftOpen: 0,
+    });
     expect(o.revenueByMonth.every((m) => m.amount === 0)).toBe(true);
   });
 });

@@ -21,13 +21,32 @@ function makeCertificates() {
   openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=CommunityOS test CA");
   openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=Someone else");
   openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
-  openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.cnf");
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "san.cnf",
+  );
 }
 
 const url = (params: string, host = "127.0.0.1") => `postgresql://postgres:postgres@${host}:${server.port}/postgres?${params}`;
 
 const tlsOf = (connectionString: string) =>
-  withClient(connectionString, async (client) => (await client.query<{ ssl: boolean; version: string }>("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).rows[0]);
+  withClient(
+    connectionString,
+    async (client) => (await client.query<{ ssl: boolean; version: string }>("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).rows[0],
+  );
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "communityos-tls-"));
@@ -78,13 +97,22 @@ describe("database connections over TLS", () => {
   });
 
   it("refuse a server signed by another CA, or answering under another name", async () => {
-    await expect(tlsOf(url(`sslmode=verify-full&sslrootcert=${path.join(dir, "other-ca.pem")}`))).rejects.toThrow(/self[- ]signed|unable to (get|verify)|certificate/i);
+    await expect(tlsOf(url(`sslmode=verify-full&sslrootcert=${path.join(dir, "other-ca.pem")}`))).rejects.toThrow(
+      /self[- ]signed|unable to (get|verify)|certificate/i,
+    );
     await expect(tlsOf(url(`sslmode=verify-full&sslrootcert=${path.join(dir, "ca.pem")}`, "localhost"))).rejects.toThrow(/altnames|Hostname|does not match/i);
   });
 
   it("the server refuses plain connections and anything older than TLS 1.3", async () => {
     await expect(tlsOf(url("sslmode=disable"))).rejects.toThrow(/no encryption|rejects connection|pg_hba/i);
-    const old = new pg.Client({ host: "127.0.0.1", port: server.port, user: "postgres", password: "postgres", database: "postgres", ssl: { rejectUnauthorized: false, maxVersion: "TLSv1.2" } });
+    const old = new pg.Client({
+      host: "127.0.0.1",
+      port: server.port,
+      user: "postgres",
+      password: "postgres",
+      database: "postgres",
+      ssl: { rejectUnauthorized: false, maxVersion: "TLSv1.2" },
+    });
     await expect(old.connect()).rejects.toThrow(/protocol|version|alert/i);
     await old.end().catch(() => undefined);
   });

@@ -27,7 +27,11 @@ async function control<T = Record<string, unknown>>(path: string, body?: object)
   const response = await fetch(`${discord.url}/_control/${path}`, { method: body ? "POST" : "GET", body: body ? JSON.stringify(body) : undefined });
   return response.json() as Promise<T>;
 }
-type GuildState = { members: Record<string, string[]>; roles: { id: string; name: string; position: number }[]; requests: { method: string; path: string; status: number }[] };
+type GuildState = {
+  members: Record<string, string[]>;
+  roles: { id: string; name: string; position: number }[];
+  requests: { method: string; path: string; status: number }[];
+};
 const guildState = (guildId: string) => control<GuildState>(`guilds/${guildId}`);
 
 beforeAll(async () => {
@@ -42,7 +46,12 @@ afterAll(async () => {
 
 async function queued(communityId: string) {
   return asOwner(async (c) =>
-    (await c.query<{ kind: string }>("SELECT t.identifier AS kind FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1", [communityId])).rows.map((r) => r.kind),
+    (
+      await c.query<{ kind: string }>(
+        "SELECT t.identifier AS kind FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1",
+        [communityId],
+      )
+    ).rows.map((r) => r.kind),
   );
 }
 
@@ -56,30 +65,72 @@ async function paying(options: { grant?: { scope?: string; expiresIn?: number } 
   const user = await createUser("access_member");
   const memberId = await withCommunity(community.id, async (tx) => {
     await tx.discordBotConfig.create({
-      data: options.bot === "own"
-        ? { communityId: community.id, usesPlatformBot: false, botTokenEncrypted: (await import("../lib/discord/bot-config")).sealToken(PLATFORM.token, community.id), clientId: PLATFORM.id, permissions: 0n }
-        : { communityId: community.id, usesPlatformBot: true, clientId: PLATFORM.id, permissions: 0n },
+      data:
+        options.bot === "own"
+          ? {
+              communityId: community.id,
+              usesPlatformBot: false,
+              botTokenEncrypted: (await import("../lib/discord/bot-config")).sealToken(PLATFORM.token, community.id),
+              clientId: PLATFORM.id,
+              permissions: 0n,
+            }
+          : { communityId: community.id, usesPlatformBot: true, clientId: PLATFORM.id, permissions: 0n },
     });
-    const tier = await tx.subscriptionTier.create({ data: { communityId: community.id, name: "Gold", price: "5.00", interval: "monthly", discordRoleId: roleId }, select: { id: true } });
-    const member = await tx.communityMember.create({ data: { communityId: community.id, userId: user.id, discordUserId: user.discordId }, select: { id: true } });
+    const tier = await tx.subscriptionTier.create({
+      data: { communityId: community.id, name: "Gold", price: "5.00", interval: "monthly", discordRoleId: roleId },
+      select: { id: true },
+    });
+    const member = await tx.communityMember.create({
+      data: { communityId: community.id, userId: user.id, discordUserId: user.discordId },
+      select: { id: true },
+    });
     await tx.subscription.create({
-      data: { communityId: community.id, memberId: member.id, tierId: tier.id, stripeSubscriptionId: `sub_access_${member.id}`, stripeCustomerId: "cus_access", tierName: "Gold", status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) },
+      data: {
+        communityId: community.id,
+        memberId: member.id,
+        tierId: tier.id,
+        stripeSubscriptionId: `sub_access_${member.id}`,
+        stripeCustomerId: "cus_access",
+        tierName: "Gold",
+        status: "active",
+        currentPeriodStart: new Date(),
+        currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
+      },
     });
     await refreshMember(tx, member.id, new Date());
     return member.id;
   });
   if (options.grant !== null) {
-    const grant = await control<{ access_token: string; refresh_token: string; expires_at: number; scope: string }>("oauth/grant", { userId: user.discordId, scope: options.grant?.scope ?? "identify email guilds guilds.join", expiresIn: options.grant?.expiresIn });
-    await db.account.create({ data: { userId: user.id, type: "oidc", provider: "discord", providerAccountId: user.discordId, access_token: grant.access_token, refresh_token: grant.refresh_token, expires_at: grant.expires_at, scope: grant.scope } });
+    const grant = await control<{ access_token: string; refresh_token: string; expires_at: number; scope: string }>("oauth/grant", {
+      userId: user.discordId,
+      scope: options.grant?.scope ?? "identify email guilds guilds.join",
+      expiresIn: options.grant?.expiresIn,
+    });
+    await db.account.create({
+      data: {
+        userId: user.id,
+        type: "oidc",
+        provider: "discord",
+        providerAccountId: user.discordId,
+        access_token: grant.access_token,
+        refresh_token: grant.refresh_token,
+        expires_at: grant.expires_at,
+        scope: grant.scope,
+      },
+    });
   }
-  const status = async () => (await withCommunity(community.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { guildStatus: true, roles: true } })));
+  const status = async () =>
+    await withCommunity(community.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { guildStatus: true, roles: true } }));
   return { communityId: community.id, guildId, roleId, memberId, user, status };
 }
 
 /** A Discord account that signed in with guilds.join (its grant stored as Auth.js stores it). */
 async function signedIn(name: string) {
   const user = await createUser(name);
-  const grant = await control<{ access_token: string; refresh_token: string; expires_at: number; scope: string }>("oauth/grant", { userId: user.discordId, scope: "identify email guilds guilds.join" });
+  const grant = await control<{ access_token: string; refresh_token: string; expires_at: number; scope: string }>("oauth/grant", {
+    userId: user.discordId,
+    scope: "identify email guilds guilds.join",
+  });
   await db.account.create({ data: { userId: user.id, type: "oidc", provider: "discord", providerAccountId: user.discordId, ...grant } });
   return user;
 }
@@ -110,12 +161,20 @@ describe("a paying member is put into the server", () => {
   it.each([
     ["banned", (s: Paying): Promise<unknown> => control(`guilds/${s.guildId}/members/${s.user.discordId}`, { ban: true }), "banned"],
     ["in 100 servers already (30001)", (s: Paying): Promise<unknown> => control(`users/${s.user.discordId}`, { guildCount: 100 }), "guild_limit"],
-    ["whose grant Discord no longer accepts (50025)", (s: Paying): Promise<unknown> => control(`users/${s.user.discordId}`, { expireTokens: true }), "needs_sign_in"],
+    [
+      "whose grant Discord no longer accepts (50025)",
+      (s: Paying): Promise<unknown> => control(`users/${s.user.discordId}`, { expireTokens: true }),
+      "needs_sign_in",
+    ],
   ] as const)("says so, grants nothing and does not retry, for someone %s", async (_name, arrange, expected) => {
     const s = await paying();
     await arrange(s);
     // An expired access token whose refresh also fails: the refresh token was used up meanwhile.
-    if (expected === "needs_sign_in") await db.account.updateMany({ where: { userId: s.user.id }, data: { refresh_token: "refresh-revoked", expires_at: Math.floor(Date.now() / 1000) + 3600 } });
+    if (expected === "needs_sign_in")
+      await db.account.updateMany({
+        where: { userId: s.user.id },
+        data: { refresh_token: "refresh-revoked", expires_at: Math.floor(Date.now() / 1000) + 3600 },
+      });
     const result = await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
     expect(result.outcome).toBe("not_in_guild");
     expect((await s.status()).guildStatus).toBe(expected);
@@ -176,7 +235,10 @@ describe("the member's own way back", () => {
     expect(await finishAccountSwitch(ticket, other)).toMatchObject({ slug: expect.any(String) });
 
     const moved = await withCommunity(s.communityId, (tx) =>
-      tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { userId: true, discordUserId: true, subscriptionStatus: true, _count: { select: { subscriptions: true } } } }),
+      tx.communityMember.findUniqueOrThrow({
+        where: { id: s.memberId },
+        select: { userId: true, discordUserId: true, subscriptionStatus: true, _count: { select: { subscriptions: true } } },
+      }),
     );
     expect(moved).toEqual({ userId: other.id, discordUserId: other.discordId, subscriptionStatus: "active", _count: { subscriptions: 1 } });
     expect(await queued(s.communityId)).toEqual(expect.arrayContaining(["discord:revoke_roles", "discord:role_sync"]));
@@ -186,7 +248,9 @@ describe("the member's own way back", () => {
     const members = (await guildState(s.guildId)).members;
     expect(members[s.user.discordId]).toEqual([]);
     expect(members[other.discordId]).toEqual([s.roleId]);
-    const audit = await withCommunity(s.communityId, (tx) => tx.auditLog.findMany({ where: { action: "member.discord_account_switched" }, select: { actorUserId: true, objectId: true } }));
+    const audit = await withCommunity(s.communityId, (tx) =>
+      tx.auditLog.findMany({ where: { action: "member.discord_account_switched" }, select: { actorUserId: true, objectId: true } }),
+    );
     expect(audit).toEqual([{ actorUserId: other.id, objectId: s.memberId }]);
   });
 
@@ -198,19 +262,38 @@ describe("the member's own way back", () => {
     const other = await signedIn("other_account");
     await expect(finishAccountSwitch(old, other)).rejects.toThrow(ACCESS_ERRORS.expired);
     const [payload] = ticket.split(".");
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), expires: Date.now() + 3_600_000 })).toString("base64url");
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), expires: Date.now() + 3_600_000 })).toString(
+      "base64url",
+    );
     await expect(finishAccountSwitch(`${forged}.${ticket.split(".")[1]}`, other)).rejects.toThrow(ACCESS_ERRORS.expired);
     await expect(finishAccountSwitch("not-a-ticket", other)).rejects.toThrow(ACCESS_ERRORS.expired);
 
     // The other account pays here itself: the two memberships are not merged.
     const sameCommunity = await withCommunity(s.communityId, async (tx) => {
-      const m = await tx.communityMember.create({ data: { communityId: s.communityId, userId: other.id, discordUserId: other.discordId }, select: { id: true } });
+      const m = await tx.communityMember.create({
+        data: { communityId: s.communityId, userId: other.id, discordUserId: other.discordId },
+        select: { id: true },
+      });
       const tier = await tx.subscriptionTier.findFirstOrThrow({ select: { id: true } });
-      await tx.subscription.create({ data: { communityId: s.communityId, memberId: m.id, tierId: tier.id, stripeSubscriptionId: `sub_other_${m.id}`, stripeCustomerId: "cus_other", tierName: "Gold", status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date(Date.now() + 86_400_000) } });
+      await tx.subscription.create({
+        data: {
+          communityId: s.communityId,
+          memberId: m.id,
+          tierId: tier.id,
+          stripeSubscriptionId: `sub_other_${m.id}`,
+          stripeCustomerId: "cus_other",
+          tierName: "Gold",
+          status: "active",
+          currentPeriodStart: new Date(),
+          currentPeriodEnd: new Date(Date.now() + 86_400_000),
+        },
+      });
       return m.id;
     });
     await expect(finishAccountSwitch(ticket, other)).rejects.toThrow(ACCESS_ERRORS.taken);
-    const unchanged = await withCommunity(s.communityId, (tx) => tx.communityMember.findMany({ where: { id: { in: [s.memberId, sameCommunity] } }, select: { userId: true }, orderBy: { joinedAt: "asc" } }));
+    const unchanged = await withCommunity(s.communityId, (tx) =>
+      tx.communityMember.findMany({ where: { id: { in: [s.memberId, sameCommunity] } }, select: { userId: true }, orderBy: { joinedAt: "asc" } }),
+    );
     expect(unchanged.map((m) => m.userId).sort()).toEqual([s.user.id, other.id].sort());
   });
 });
@@ -262,7 +345,12 @@ describe("adding the platform's bot", () => {
 
     await control(`guilds/${discordGuildId}/bot`, { inGuild: true });
     expect(await confirmBotInstall(target, owner.id, { guildId: discordGuildId, permissions: "268435457" }, rest)).toEqual({ ok: true });
-    const config = await withCommunity(community.id, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: community.id }, select: { usesPlatformBot: true, botTokenEncrypted: true, permissions: true } }));
+    const config = await withCommunity(community.id, (tx) =>
+      tx.discordBotConfig.findUniqueOrThrow({
+        where: { communityId: community.id },
+        select: { usesPlatformBot: true, botTokenEncrypted: true, permissions: true },
+      }),
+    );
     expect(config).toEqual({ usesPlatformBot: true, botTokenEncrypted: null, permissions: 268435457n });
     expect(await withCommunity(community.id, (tx) => tx.auditLog.findMany({ select: { action: true } }))).toEqual([{ action: "bot.added" }]);
   });
@@ -273,13 +361,29 @@ describe("adding the platform's bot", () => {
     const { discordGuildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
     await control("guilds", { id: discordGuildId, bot: false, ownerId: "100000000000000001" });
     const form = (user: string) =>
-      new URLSearchParams({ client_id: PLATFORM.id, scope: "bot applications.commands", permissions: "268435457", guild_id: discordGuildId, redirect_uri: "http://localhost/api/discord/bot/callback", response_type: "code", state: "s1", user });
+      new URLSearchParams({
+        client_id: PLATFORM.id,
+        scope: "bot applications.commands",
+        permissions: "268435457",
+        guild_id: discordGuildId,
+        redirect_uri: "http://localhost/api/discord/bot/callback",
+        response_type: "code",
+        state: "s1",
+        user,
+      });
     const bob = await fetch(`${discord.url}/oauth2/authorize`, { method: "POST", body: form("100000000000000002"), redirect: "manual" });
     expect(bob.status).toBe(403);
     const alice = await fetch(`${discord.url}/oauth2/authorize`, { method: "POST", body: form("100000000000000001"), redirect: "manual" });
     const back = new URL(alice.headers.get("location")!);
     expect(Object.fromEntries(back.searchParams)).toMatchObject({ guild_id: discordGuildId, state: "s1", permissions: "268435457" });
-    expect(await confirmBotInstall({ id: community.id, discordGuildId }, owner.id, { guildId: back.searchParams.get("guild_id"), permissions: back.searchParams.get("permissions") }, rest)).toEqual({ ok: true });
+    expect(
+      await confirmBotInstall(
+        { id: community.id, discordGuildId },
+        owner.id,
+        { guildId: back.searchParams.get("guild_id"), permissions: back.searchParams.get("permissions") },
+        rest,
+      ),
+    ).toEqual({ ok: true });
   });
 });
 
@@ -289,10 +393,17 @@ describe("roles picked by name", () => {
     const community = await createCommunity(owner.id);
     const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
     // Roles below the bot, then the bot is added (its role lands at the bottom, as Discord does), then one role above it all.
-    await control("guilds", { id: guildId, bot: false, roles: [{ id: `${guildId.slice(0, -2)}71`, name: "Members" }], channels: [{ id: `${guildId.slice(0, -2)}81`, name: "welcome" }] });
+    await control("guilds", {
+      id: guildId,
+      bot: false,
+      roles: [{ id: `${guildId.slice(0, -2)}71`, name: "Members" }],
+      channels: [{ id: `${guildId.slice(0, -2)}81`, name: "welcome" }],
+    });
     await control(`guilds/${guildId}/bot`, { inGuild: true });
     await control(`guilds/${guildId}/roles`, { id: `${guildId.slice(0, -2)}72`, name: "Staff", position: 99 });
-    await withCommunity(community.id, (tx) => tx.discordBotConfig.create({ data: { communityId: community.id, usesPlatformBot: true, clientId: PLATFORM.id, permissions: 0n } }));
+    await withCommunity(community.id, (tx) =>
+      tx.discordBotConfig.create({ data: { communityId: community.id, usesPlatformBot: true, clientId: PLATFORM.id, permissions: 0n } }),
+    );
     return { communityId: community.id, guildId, members: `${guildId.slice(0, -2)}71`, staff: `${guildId.slice(0, -2)}72` };
   }
 
@@ -311,8 +422,12 @@ describe("roles picked by name", () => {
 
   it("refuses a tier role that is missing or above the bot, and accepts one the bot made", async () => {
     const s = await server();
-    await expect(checkTierRoles(s.communityId, { discordRoleId: "388888888888888888", extraRoleIds: [] })).rejects.toMatchObject({ fieldErrors: { discordRoleId: [expect.stringMatching(/not a role of your server/)] } });
-    await expect(checkTierRoles(s.communityId, { discordRoleId: s.staff, extraRoleIds: [] })).rejects.toMatchObject({ fieldErrors: { discordRoleId: [expect.stringMatching(/“Staff” sits above the bot's role/)] } });
+    await expect(checkTierRoles(s.communityId, { discordRoleId: "388888888888888888", extraRoleIds: [] })).rejects.toMatchObject({
+      fieldErrors: { discordRoleId: [expect.stringMatching(/not a role of your server/)] },
+    });
+    await expect(checkTierRoles(s.communityId, { discordRoleId: s.staff, extraRoleIds: [] })).rejects.toMatchObject({
+      fieldErrors: { discordRoleId: [expect.stringMatching(/“Staff” sits above the bot's role/)] },
+    });
     const made = await createRoleForTier(s.communityId, "Gold tier", (token) => rest(token));
     expect(made).toMatchObject({ name: "Gold tier", assignable: true });
     await expect(checkTierRoles(s.communityId, { discordRoleId: (made as { id: string }).id, extraRoleIds: [] })).resolves.toBeUndefined();

@@ -25,7 +25,12 @@ async function control(path: string, body?: object) {
   const response = await fetch(`${discord.url}/_control/${path}`, { method: body ? "POST" : "GET", body: body ? JSON.stringify(body) : undefined });
   return response.json();
 }
-const guildState = (guildId: string) => control(`guilds/${guildId}`) as Promise<{ members: Record<string, string[]>; requests: { method: string; path: string; status: number }[]; messages: { channelId: string; content: string }[] }>;
+const guildState = (guildId: string) =>
+  control(`guilds/${guildId}`) as Promise<{
+    members: Record<string, string[]>;
+    requests: { method: string; path: string; status: number }[];
+    messages: { channelId: string; content: string }[];
+  }>;
 
 /**
  * A community with a configured bot, a tier granting a role, and one paying
@@ -37,17 +42,50 @@ async function setup(status = "active") {
   const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
   const roleId = `${guildId.slice(0, -2)}41`;
   // The server, with the bot's role above the tier's (the owner dragged it there).
-  await control("guilds", { id: guildId, roles: [{ id: roleId, name: "Gold role" }, { id: UNMANAGED, name: "Moderator" }], channels: [{ id: "500000000000000001", name: "admin" }, { id: "500000000000000002", name: "payments" }] });
+  await control("guilds", {
+    id: guildId,
+    roles: [
+      { id: roleId, name: "Gold role" },
+      { id: UNMANAGED, name: "Moderator" },
+    ],
+    channels: [
+      { id: "500000000000000001", name: "admin" },
+      { id: "500000000000000002", name: "payments" },
+    ],
+  });
   const user = await createUser("bot_member");
   await control(`guilds/${guildId}/members/${user.discordId}`, { roles: [] });
   const memberId = await withCommunity(community.id, async (tx) => {
     await tx.discordBotConfig.create({
-      data: { communityId: community.id, botTokenEncrypted: sealToken(FAKE_BOT.token, community.id), clientId: FAKE_BOT.applicationId, permissions: 268435456n, adminChannel: "500000000000000001", paymentVerificationChannel: "500000000000000002" },
+      data: {
+        communityId: community.id,
+        botTokenEncrypted: sealToken(FAKE_BOT.token, community.id),
+        clientId: FAKE_BOT.applicationId,
+        permissions: 268435456n,
+        adminChannel: "500000000000000001",
+        paymentVerificationChannel: "500000000000000002",
+      },
     });
-    const tier = await tx.subscriptionTier.create({ data: { communityId: community.id, name: "Gold", price: "5.00", interval: "monthly", discordRoleId: roleId }, select: { id: true } });
-    const member = await tx.communityMember.create({ data: { communityId: community.id, userId: user.id, discordUserId: user.discordId }, select: { id: true } });
+    const tier = await tx.subscriptionTier.create({
+      data: { communityId: community.id, name: "Gold", price: "5.00", interval: "monthly", discordRoleId: roleId },
+      select: { id: true },
+    });
+    const member = await tx.communityMember.create({
+      data: { communityId: community.id, userId: user.id, discordUserId: user.discordId },
+      select: { id: true },
+    });
     await tx.subscription.create({
-      data: { communityId: community.id, memberId: member.id, tierId: tier.id, stripeSubscriptionId: `sub_bot_${member.id}`, stripeCustomerId: "cus_bot", tierName: "Gold", status, currentPeriodStart: new Date(), currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) },
+      data: {
+        communityId: community.id,
+        memberId: member.id,
+        tierId: tier.id,
+        stripeSubscriptionId: `sub_bot_${member.id}`,
+        stripeCustomerId: "cus_bot",
+        tierName: "Gold",
+        status,
+        currentPeriodStart: new Date(),
+        currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
+      },
     });
     await refreshMember(tx, member.id, new Date());
     return member.id;
@@ -81,7 +119,9 @@ describe("role sync", () => {
   it("takes the paid roles from a member the owner removed, even while a subscription row still says active", async () => {
     const s = await setup();
     await control(`guilds/${s.guildId}/members/${s.discordUserId}`, { roles: [s.roleId, UNMANAGED] });
-    await withCommunity(s.communityId, (tx) => tx.communityMember.update({ where: { id: s.memberId }, data: { isActive: false, removedAt: new Date() }, select: { id: true } }));
+    await withCommunity(s.communityId, (tx) =>
+      tx.communityMember.update({ where: { id: s.memberId }, data: { isActive: false, removedAt: new Date() }, select: { id: true } }),
+    );
     const result = await syncMemberRoles(s.communityId, s.memberId, { reason: "membership ended", rest });
     expect(result).toMatchObject({ outcome: "synced", added: [], removed: [s.roleId] });
     expect((await guildState(s.guildId)).members[s.discordUserId]).toEqual([UNMANAGED]);
@@ -120,9 +160,19 @@ describe("role sync", () => {
     expect(result.error).toMatch(/drag the bot's role above every tier role/);
     const puts = (await guildState(s.guildId)).requests.filter((r) => r.method === "PUT");
     expect(puts.map((r) => r.status)).toEqual([403]);
-    const drift = await withCommunity(s.communityId, (tx) => tx.discordRoleDrift.findMany({ select: { missingRoles: true, resolvedAt: true, lastError: true } }));
+    const drift = await withCommunity(s.communityId, (tx) =>
+      tx.discordRoleDrift.findMany({ select: { missingRoles: true, resolvedAt: true, lastError: true } }),
+    );
     expect(drift).toEqual([{ missingRoles: [s.roleId], resolvedAt: null, lastError: expect.stringMatching(/Manage Roles/) }]);
-    const jobs = await asOwner(async (c) => (await c.query("SELECT t.identifier FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1", [s.communityId])).rows);
+    const jobs = await asOwner(
+      async (c) =>
+        (
+          await c.query(
+            "SELECT t.identifier FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1",
+            [s.communityId],
+          )
+        ).rows,
+    );
     expect(jobs).toContainEqual({ identifier: "notify:sync_failed" });
   });
 
@@ -142,19 +192,26 @@ describe("role sync", () => {
     const result = await syncMemberRoles(s.communityId, s.memberId, { reason: "left", rest });
     expect(result.outcome).toBe("not_in_guild");
     expect((await guildState(s.guildId)).requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 404"]);
-    const member = await withCommunity(s.communityId, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { guildStatus: true } }));
+    const member = await withCommunity(s.communityId, (tx) =>
+      tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { guildStatus: true } }),
+    );
     expect(member.guildStatus).toBe("invite_needed");
   });
 
   it("a role PUT on someone who is not in the server is refused by Discord with 10007", async () => {
     const s = await setup();
     const stranger = await createUser("not_in_server");
-    await expect(rest(FAKE_BOT.token).put(`/guilds/${s.guildId}/members/${stranger.discordId}/roles/${s.roleId}`)).rejects.toMatchObject({ code: 10007, status: 404 });
+    await expect(rest(FAKE_BOT.token).put(`/guilds/${s.guildId}/members/${stranger.discordId}/roles/${s.roleId}`)).rejects.toMatchObject({
+      code: 10007,
+      status: 404,
+    });
   });
 
   it("a bad token pauses syncing for the whole community instead of failing member after member", async () => {
     const s = await setup();
-    await withCommunity(s.communityId, (tx) => tx.discordBotConfig.update({ where: { communityId: s.communityId }, data: { botTokenEncrypted: sealToken("not-the-token", s.communityId) } }));
+    await withCommunity(s.communityId, (tx) =>
+      tx.discordBotConfig.update({ where: { communityId: s.communityId }, data: { botTokenEncrypted: sealToken("not-the-token", s.communityId) } }),
+    );
     expect((await syncMemberRoles(s.communityId, s.memberId, { reason: "bad token", rest })).outcome).toBe("unauthorized");
     expect((await syncMemberRoles(s.communityId, s.memberId, { reason: "after", rest })).outcome).toBe("paused");
   });
@@ -165,8 +222,15 @@ describe("reconciliation", () => {
     const s = await setup();
     // A second member holds the tier's role without paying.
     const freeloader = await createUser("freeloader");
-    const freeloaderId = await withCommunity(s.communityId, async (tx) =>
-      (await tx.communityMember.create({ data: { communityId: s.communityId, userId: freeloader.id, discordUserId: freeloader.discordId, roles: [s.roleId] }, select: { id: true } })).id,
+    const freeloaderId = await withCommunity(
+      s.communityId,
+      async (tx) =>
+        (
+          await tx.communityMember.create({
+            data: { communityId: s.communityId, userId: freeloader.id, discordUserId: freeloader.discordId, roles: [s.roleId] },
+            select: { id: true },
+          })
+        ).id,
     );
     await control(`guilds/${s.guildId}/members/${freeloader.discordId}`, { roles: [s.roleId, UNMANAGED] });
     const report = await reconcileCommunity(s.communityId, { rest });
@@ -174,7 +238,9 @@ describe("reconciliation", () => {
     const members = (await guildState(s.guildId)).members;
     expect(members[s.discordUserId]).toEqual([s.roleId]);
     expect(members[freeloader.discordId]).toEqual([UNMANAGED]);
-    const drift = await withCommunity(s.communityId, (tx) => tx.discordRoleDrift.findMany({ select: { memberId: true, missingRoles: true, unpaidRoles: true, resolvedAt: true }, orderBy: { memberId: "asc" } }));
+    const drift = await withCommunity(s.communityId, (tx) =>
+      tx.discordRoleDrift.findMany({ select: { memberId: true, missingRoles: true, unpaidRoles: true, resolvedAt: true }, orderBy: { memberId: "asc" } }),
+    );
     expect(drift).toHaveLength(2);
     expect(drift.find((d) => d.memberId === s.memberId)).toMatchObject({ missingRoles: [s.roleId], unpaidRoles: [] });
     expect(drift.find((d) => d.memberId === freeloaderId)).toMatchObject({ missingRoles: [], unpaidRoles: [s.roleId] });
@@ -186,7 +252,15 @@ describe("reconciliation", () => {
     const s = await setup();
     expect(await checkBot(FAKE_BOT.token, s.guildId, [{ tier: "Gold", roleId: s.roleId }], rest)).toMatchObject({ ok: true, problems: [] });
     await control(`guilds/${s.guildId}/roles`, { id: s.roleId, name: "Gold role", position: 50 });
-    const check = await checkBot(FAKE_BOT.token, s.guildId, [{ tier: "Gold", roleId: s.roleId }, { tier: "Ghost", roleId: "388888888888888888" }], rest);
+    const check = await checkBot(
+      FAKE_BOT.token,
+      s.guildId,
+      [
+        { tier: "Gold", roleId: s.roleId },
+        { tier: "Ghost", roleId: "388888888888888888" },
+      ],
+      rest,
+    );
     expect(check.ok).toBe(false);
     expect(check.problems).toEqual([
       "The bot's role sits below “Gold role” (tier “Gold”). Drag the bot's role above it in Server Settings → Roles.",
@@ -201,7 +275,16 @@ describe("the worker's schedule", () => {
     const { parseCrontab } = await import("graphile-worker");
     const { crontab, taskList } = await import("../lib/worker/tasks");
     const items = parseCrontab(crontab);
-    expect(items.map((i) => i.task).sort()).toEqual(["analytics:ensure_partitions", "analytics:monthly_stats", "billing:expire_grace_periods", "discord:heartbeat", "discord:reconcile_all", "gdpr:apply_retention", "mail:winbacks", "security:purge_rate_limits"]);
+    expect(items.map((i) => i.task).sort()).toEqual([
+      "analytics:ensure_partitions",
+      "analytics:monthly_stats",
+      "billing:expire_grace_periods",
+      "discord:heartbeat",
+      "discord:reconcile_all",
+      "gdpr:apply_retention",
+      "mail:winbacks",
+      "security:purge_rate_limits",
+    ]);
     for (const item of items) expect(taskList[item.task]).toBeTypeOf("function");
   });
 
@@ -225,14 +308,18 @@ describe("bot token encryption", () => {
     expect(() => decryptToken(sealed, community, parseKeyRing(newKeyEntry("k1")))).toThrow(/could not be decrypted/);
     expect(() => decryptToken(sealed, "00000000-0000-4000-8000-000000000000", ring)).toThrow(/could not be decrypted/);
     const [v, k, iv, ct, tag] = sealed.split(".");
-    expect(() => decryptToken([v, k, iv, ct!.slice(0, -2) + (ct!.endsWith("A") ? "BB" : "AA"), tag].join("."), community, ring)).toThrow(/could not be decrypted/);
+    expect(() => decryptToken([v, k, iv, ct!.slice(0, -2) + (ct!.endsWith("A") ? "BB" : "AA"), tag].join("."), community, ring)).toThrow(
+      /could not be decrypted/,
+    );
     expect(() => decryptToken(sealed, community, parseKeyRing(newKeyEntry("k2")))).toThrow(/key "k1"/);
   });
 
   it("rotates: a new key first, the old one still listed, re-encrypts every token, reporting one it cannot open", async () => {
     const s = await setup();
     const damaged = await setup();
-    await withCommunity(damaged.communityId, (tx) => tx.discordBotConfig.update({ where: { communityId: damaged.communityId }, data: { botTokenEncrypted: "v1:damaged" } }));
+    await withCommunity(damaged.communityId, (tx) =>
+      tx.discordBotConfig.update({ where: { communityId: damaged.communityId }, data: { botTokenEncrypted: "v1:damaged" } }),
+    );
     const old = process.env.BOT_TOKEN_KEYS!;
     const { rotateBotTokens } = await import("../lib/discord/rotate-tokens");
     const { serverEnv } = await import("../lib/env");
@@ -247,13 +334,17 @@ describe("bot token encryption", () => {
       expect(current).toBe("rotated");
       expect(rotated).toBe(1);
       expect(failed).toEqual([{ communityId: damaged.communityId, reason: expect.stringMatching(/not a sealed bot token/) }]);
-      const sealed = await withCommunity(s.communityId, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: s.communityId }, select: { botTokenEncrypted: true } }));
+      const sealed = await withCommunity(s.communityId, (tx) =>
+        tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: s.communityId }, select: { botTokenEncrypted: true } }),
+      );
       expect(keyIdOf(sealed.botTokenEncrypted!)).toBe("rotated");
       expect(decryptToken(sealed.botTokenEncrypted!, s.communityId, parseKeyRing(fresh))).toBe(FAKE_BOT.token);
       // And back: the old key current again.
       env.BOT_TOKEN_KEYS = `${old},${fresh}`;
       expect((await rotateBotTokens(only)).rotated).toBe(1);
-      const back = await withCommunity(s.communityId, (tx) => tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: s.communityId }, select: { botTokenEncrypted: true } }));
+      const back = await withCommunity(s.communityId, (tx) =>
+        tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: s.communityId }, select: { botTokenEncrypted: true } }),
+      );
       expect(decryptToken(back.botTokenEncrypted!, s.communityId, parseKeyRing(old))).toBe(FAKE_BOT.token);
     } finally {
       env.BOT_TOKEN_KEYS = old;
@@ -264,7 +355,10 @@ describe("bot token encryption", () => {
 describe("interactions", () => {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const publicHex = publicKey.export({ format: "der", type: "spki" }).subarray(12).toString("hex");
-  const signed = (body: string, timestamp = String(Math.floor(Date.now() / 1000))) => ({ timestamp, signature: edSign(null, Buffer.from(timestamp + body), privateKey).toString("hex") });
+  const signed = (body: string, timestamp = String(Math.floor(Date.now() / 1000))) => ({
+    timestamp,
+    signature: edSign(null, Buffer.from(timestamp + body), privateKey).toString("hex"),
+  });
 
   it("accepts Discord's signature and refuses a bad, missing, stale or altered one", () => {
     const body = JSON.stringify({ type: 1 });
@@ -281,10 +375,15 @@ describe("interactions", () => {
     const s = await setup();
     const { slug } = await db.community.findUniqueOrThrow({ where: { id: s.communityId }, select: { slug: true } });
     expect(await answerInteraction({ type: 1 }, "https://app.test")).toEqual({ status: 200, body: { type: 1 } });
-    const command = (name: string) => answerInteraction({ type: 2, guild_id: s.guildId, data: { name }, member: { user: { id: s.discordUserId } } }, "https://app.test");
+    const command = (name: string) =>
+      answerInteraction({ type: 2, guild_id: s.guildId, data: { name }, member: { user: { id: s.discordUserId } } }, "https://app.test");
     expect(((await command("subscribe")).body as { data: { content: string } }).data.content).toContain(`**Gold**: 5.00 USD / month`);
     expect(((await command("subscribe")).body as { data: { content: string } }).data.content).toContain(`https://app.test/c/${slug}`);
-    expect(((await command("status")).body as { data: { content: string } }).data.content).toMatch(/^Your Gold membership is active until \d{4}-\d{2}-\d{2}\.$/);
-    expect(((await command("manage")).body as { data: { content: string } }).data.content).toBe("Manage your membership and billing here: https://app.test/portal");
+    expect(((await command("status")).body as { data: { content: string } }).data.content).toMatch(
+      /^Your Gold membership is active until \d{4}-\d{2}-\d{2}\.$/,
+    );
+    expect(((await command("manage")).body as { data: { content: string } }).data.content).toBe(
+      "Manage your membership and billing here: https://app.test/portal",
+    );
   });
 });

@@ -35,7 +35,11 @@ async function call(method: string, path: string, options: { bot?: boolean; bear
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.bot !== false && !options.bearer) headers.authorization = `Bot ${BOT.token}`;
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
-  const response = await fetch(`${discord.url}/api/v10${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const response = await fetch(`${discord.url}/api/v10${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -53,15 +57,24 @@ describe("the fake Discord against Discord's OpenAPI spec", () => {
   });
 
   it("answers every route in the spec's shapes, and refuses in the spec's error shape", async () => {
-    await fetch(`${discord.url}/_control/guilds`, { method: "POST", body: JSON.stringify({ id: GUILD, roles: [{ id: ROLE, name: "Gold" }], channels: [{ id: CHANNEL, name: "general" }] }) });
-    const grant = (await (await fetch(`${discord.url}/_control/oauth/grant`, { method: "POST", body: JSON.stringify({ userId: USER, scope: "identify email guilds guilds.join" }) })).json()) as { access_token: string };
+    await fetch(`${discord.url}/_control/guilds`, {
+      method: "POST",
+      body: JSON.stringify({ id: GUILD, roles: [{ id: ROLE, name: "Gold" }], channels: [{ id: CHANNEL, name: "general" }] }),
+    });
+    const grant = (await (
+      await fetch(`${discord.url}/_control/oauth/grant`, { method: "POST", body: JSON.stringify({ userId: USER, scope: "identify email guilds guilds.join" }) })
+    ).json()) as { access_token: string };
 
     conforms(z.UserPIIResponseSchema!, (await call("GET", "/users/@me")).body, "GET /users/@me (bot)");
     conforms(z.UserPIIResponseSchema!, (await call("GET", "/users/@me", { bearer: grant.access_token })).body, "GET /users/@me (user)");
     conforms(z.GatewayBotResponseSchema!, (await call("GET", "/gateway/bot")).body, "GET /gateway/bot");
     conforms(z.GuildWithCountsResponseSchema!, (await call("GET", `/guilds/${GUILD}`)).body, "GET /guilds/{guild_id}");
     conforms(list(z.GuildRoleResponseSchema!), (await call("GET", `/guilds/${GUILD}/roles`)).body, "GET /guilds/{guild_id}/roles");
-    conforms(z.GuildRoleResponseSchema!, (await call("POST", `/guilds/${GUILD}/roles`, { body: { name: "Made by the bot" } })).body, "POST /guilds/{guild_id}/roles");
+    conforms(
+      z.GuildRoleResponseSchema!,
+      (await call("POST", `/guilds/${GUILD}/roles`, { body: { name: "Made by the bot" } })).body,
+      "POST /guilds/{guild_id}/roles",
+    );
     conforms(list(z.GuildChannelResponseSchema!), (await call("GET", `/guilds/${GUILD}/channels`)).body, "GET /guilds/{guild_id}/channels");
 
     const added = await call("PUT", `/guilds/${GUILD}/members/${USER}`, { body: { access_token: grant.access_token } });
@@ -75,8 +88,16 @@ describe("the fake Discord against Discord's OpenAPI spec", () => {
 
     const dm = await call("POST", "/users/@me/channels", { body: { recipient_id: USER } });
     conforms(z.PrivateChannelResponseSchema!, dm.body, "POST /users/@me/channels");
-    conforms(z.MessageResponseSchema!, (await call("POST", `/channels/${CHANNEL}/messages`, { body: { content: "hello" } })).body, "POST /channels/{channel_id}/messages");
-    conforms(z.MessageResponseSchema!, (await call("POST", `/channels/${(dm.body as { id: string }).id}/messages`, { body: { content: "a DM" } })).body, "POST (a DM)");
+    conforms(
+      z.MessageResponseSchema!,
+      (await call("POST", `/channels/${CHANNEL}/messages`, { body: { content: "hello" } })).body,
+      "POST /channels/{channel_id}/messages",
+    );
+    conforms(
+      z.MessageResponseSchema!,
+      (await call("POST", `/channels/${(dm.body as { id: string }).id}/messages`, { body: { content: "a DM" } })).body,
+      "POST (a DM)",
+    );
     conforms(
       list(z.ApplicationCommandResponseSchema!),
       (await call("PUT", `/applications/${BOT.id}/guilds/${GUILD}/commands`, { body: [{ name: "status", description: "Your membership", type: 1 }] })).body,

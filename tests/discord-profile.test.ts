@@ -6,7 +6,15 @@ const base = { id: "80351110224678912", username: "nelly", discriminator: "0" };
 describe("mapping a Discord profile to our users columns", () => {
   it("keeps every field we store", () => {
     expect(
-      userFromDiscordProfile({ ...base, global_name: "Nelly", avatar: "8342729096ea3675442027381ff50dfe", email: "Nelly@Example.com", locale: "en-GB", premium_type: 2, verified: true }),
+      userFromDiscordProfile({
+        ...base,
+        global_name: "Nelly",
+        avatar: "8342729096ea3675442027381ff50dfe",
+        email: "Nelly@Example.com",
+        locale: "en-GB",
+        premium_type: 2,
+        verified: true,
+      }),
     ).toEqual({
       id: base.id,
       discordId: base.id,

@@ -64,12 +64,73 @@ const NASTY: [string, string][] = [
 
 // Every field name any form of ours sends.
 const FIELDS = [
-  "name", "slug", "description", "status", "gracePeriodDays", "restrictedDays", "dunningIntervalHours", "receipts", "winbackDays", "saveOfferPercent", "saveOfferMonths", "taxMode", "supportUrl", "showMemberCount", "discordGuildId", "guildId",
-  "price", "currency", "interval", "features", "discordRoleId", "extraRoleIds", "maxMembers", "trialDays", "sortOrder", "direction", "kind",
-  "tierId", "memberId", "subscriptionId", "paymentId", "amount", "reason", "confirm", "cancel",
-  "token", "clientId", "permissions", "prefix", "welcomeMessage", "memberId", "farewellMessage", "autoRoleAssignment", "paymentVerificationChannel", "adminChannel", "lapsedRoleId", "payChannelId", "isActive",
-  "retentionDays", "criteria", "tableName", "returnStatus", "returnDays", "callbackUrl",
-  "code", "kind", "value", "duration", "months", "maxRedemptions", "firstTimeOnly", "expiresOn", "tierIds", "promo", "until", "note", "grantId",
+  "name",
+  "slug",
+  "description",
+  "status",
+  "gracePeriodDays",
+  "restrictedDays",
+  "dunningIntervalHours",
+  "receipts",
+  "winbackDays",
+  "saveOfferPercent",
+  "saveOfferMonths",
+  "taxMode",
+  "supportUrl",
+  "showMemberCount",
+  "discordGuildId",
+  "guildId",
+  "price",
+  "currency",
+  "interval",
+  "features",
+  "discordRoleId",
+  "extraRoleIds",
+  "maxMembers",
+  "trialDays",
+  "sortOrder",
+  "direction",
+  "kind",
+  "tierId",
+  "memberId",
+  "subscriptionId",
+  "paymentId",
+  "amount",
+  "reason",
+  "confirm",
+  "cancel",
+  "token",
+  "clientId",
+  "permissions",
+  "prefix",
+  "welcomeMessage",
+  "memberId",
+  "farewellMessage",
+  "autoRoleAssignment",
+  "paymentVerificationChannel",
+  "adminChannel",
+  "lapsedRoleId",
+  "payChannelId",
+  "isActive",
+  "retentionDays",
+  "criteria",
+  "tableName",
+  "returnStatus",
+  "returnDays",
+  "callbackUrl",
+  "code",
+  "kind",
+  "value",
+  "duration",
+  "months",
+  "maxRedemptions",
+  "firstTimeOnly",
+  "expiresOn",
+  "tierIds",
+  "promo",
+  "until",
+  "note",
+  "grantId",
 ];
 
 // Actions whose only input is the community (their slug is fuzzed): with a valid
@@ -102,14 +163,20 @@ async function fingerprint() {
        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`);
     const counts: Record<string, unknown> = {};
     for (const { t } of tenant.rows) {
-      counts[t] = (await client.query(`SELECT count(*)::int AS n, md5(string_agg(x::text, '' ORDER BY x::text)) AS h FROM ${t} x WHERE community_id = $1`, [community.id])).rows[0];
+      counts[t] = (
+        await client.query(`SELECT count(*)::int AS n, md5(string_agg(x::text, '' ORDER BY x::text)) AS h FROM ${t} x WHERE community_id = $1`, [community.id])
+      ).rows[0];
     }
     counts.community = (await client.query("SELECT md5(c::text) AS h FROM communities c WHERE id = $1", [community.id])).rows[0];
     counts.ownedCommunities = (await client.query("SELECT count(*)::int AS n FROM communities WHERE owner_id = $1", [owner.id])).rows[0];
     counts.user = (await client.query("SELECT md5(u::text) AS h FROM users u WHERE id = $1", [owner.id])).rows[0];
     counts.sessions = (await client.query("SELECT count(*)::int AS n FROM sessions WHERE user_id = $1", [owner.id])).rows[0];
     counts.retention = (await client.query("SELECT md5(string_agg(p::text, '' ORDER BY p.table_name)) AS h FROM data_retention_policies p")).rows[0];
-    counts.jobs = (await client.query("SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload->>'communityId' = $1 OR payload::text = '{}'", [community.id])).rows[0];
+    counts.jobs = (
+      await client.query("SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload->>'communityId' = $1 OR payload::text = '{}'", [
+        community.id,
+      ])
+    ).rows[0];
     return counts;
   });
 }
@@ -175,7 +242,10 @@ describe("fuzzing every server action", () => {
       // Wrong types: every field sent twice (an array) or as a file.
       const twice = Object.fromEntries(FIELDS.map((f) => [f, ["1", "2"]]));
       rounds.push(["arrays", form({ ...twice, communitySlug: community.slug })]);
-      rounds.push(["files", form({ ...Object.fromEntries(FIELDS.map((f) => [f, new Blob(["x"], { type: "application/octet-stream" })])), communitySlug: community.slug })]);
+      rounds.push([
+        "files",
+        form({ ...Object.fromEntries(FIELDS.map((f) => [f, new Blob(["x"], { type: "application/octet-stream" })])), communitySlug: community.slug }),
+      ]);
       rounds.push(["nothing at all", new FormData()]);
 
       for (const [label, data] of rounds) {
@@ -185,7 +255,8 @@ describe("fuzzing every server action", () => {
         try {
           const result = await call(fn, data);
           if (result.ok) failures.push(`${where}: accepted`);
-          else if (!result.redirectedTo && (!result.error || /something went wrong/i.test(result.error))) failures.push(`${where}: unclear error "${result.error}"`);
+          else if (!result.redirectedTo && (!result.error || /something went wrong/i.test(result.error)))
+            failures.push(`${where}: unclear error "${result.error}"`);
           else if (result.error && result.error.length > 300) failures.push(`${where}: error message too long (${result.error.length} chars)`);
         } catch (error) {
           failures.push(`${where}: threw ${(error as Error).message.slice(0, 200)}`);
@@ -201,10 +272,45 @@ describe("fuzzing every server action", () => {
 describe("fuzzing one field at a time in otherwise valid forms", () => {
   // Forms whose every other field is valid: the one bad field alone must be caught.
   const baselines = (): Record<string, Record<string, string>> => ({
-    updateCommunityAction: { name: "Fuzz Community", slug: community.slug, description: "About us", status: "active", gracePeriodDays: "3", restrictedDays: "0", dunningIntervalHours: "48", receipts: "communityos", winbackDays: "0", saveOfferPercent: "0", saveOfferMonths: "3", taxMode: "off", supportUrl: "", showMemberCount: "on" },
+    updateCommunityAction: {
+      name: "Fuzz Community",
+      slug: community.slug,
+      description: "About us",
+      status: "active",
+      gracePeriodDays: "3",
+      restrictedDays: "0",
+      dunningIntervalHours: "48",
+      receipts: "communityos",
+      winbackDays: "0",
+      saveOfferPercent: "0",
+      saveOfferMonths: "3",
+      taxMode: "off",
+      supportUrl: "",
+      showMemberCount: "on",
+    },
     saveOwnBotAction: { token: "x".repeat(30), clientId: "123456789012345678" },
-    saveBotAction: { welcomeMessage: "Welcome!", farewellMessage: "Bye!", paymentVerificationChannel: "", adminChannel: "", lapsedRoleId: "", payChannelId: "", isActive: "on", autoRoleAssignment: "on" },
-    createTierAction: { name: "Fuzz tier", description: "", price: "5.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0" },
+    saveBotAction: {
+      welcomeMessage: "Welcome!",
+      farewellMessage: "Bye!",
+      paymentVerificationChannel: "",
+      adminChannel: "",
+      lapsedRoleId: "",
+      payChannelId: "",
+      isActive: "on",
+      autoRoleAssignment: "on",
+    },
+    createTierAction: {
+      name: "Fuzz tier",
+      description: "",
+      price: "5.00",
+      currency: "USD",
+      interval: "monthly",
+      features: "",
+      discordRoleId: "",
+      extraRoleIds: "",
+      maxMembers: "",
+      trialDays: "0",
+    },
   });
   // Wrong for every field there is: refused, whatever the field.
   const ALWAYS_BAD: [string, string | string[] | Blob][] = [
@@ -229,13 +335,20 @@ describe("fuzzing one field at a time in otherwise valid forms", () => {
       for (const field of Object.keys(values)) {
         const before = await fingerprint();
         for (const [label, bad] of ALWAYS_BAD) {
-          const result = await call(action.fn, form({ ...values, [field]: bad, communitySlug: community.slug })).catch((e: Error) => ({ ok: true, error: `threw ${e.message}` }));
-          if (result.ok || !result.error || /something went wrong/i.test(result.error)) failures.push(`${name}.${field} = ${label}: ${result.ok ? "accepted" : result.error}`);
+          const result = await call(action.fn, form({ ...values, [field]: bad, communitySlug: community.slug })).catch((e: Error) => ({
+            ok: true,
+            error: `threw ${e.message}`,
+          }));
+          if (result.ok || !result.error || /something went wrong/i.test(result.error))
+            failures.push(`${name}.${field} = ${label}: ${result.ok ? "accepted" : result.error}`);
         }
         if (JSON.stringify(await fingerprint()) !== JSON.stringify(before)) failures.push(`${name}.${field}: something was written`);
         // An odd but valid slug is a rename (the e2e suite covers those); it would move the community away from this test.
         for (const [label, odd] of field === "slug" ? [] : NASTY) {
-          const result = await call(action.fn, form({ ...values, [field]: odd, communitySlug: community.slug })).catch((e: Error) => ({ ok: false, error: `threw ${e.message}` }));
+          const result = await call(action.fn, form({ ...values, [field]: odd, communitySlug: community.slug })).catch((e: Error) => ({
+            ok: false,
+            error: `threw ${e.message}`,
+          }));
           if (!result.ok && (!result.error || /something went wrong|^threw/i.test(result.error))) failures.push(`${name}.${field} = ${label}: ${result.error}`);
         }
         // Back to the baseline for the next field (an odd value may have been a valid one).
@@ -271,19 +384,43 @@ describe("fuzzing every route handler", () => {
     for (const [label, raw] of NASTY) {
       const value = encodeURIComponent(raw);
       const memberParams = params({ slug: community.slug, memberId: raw });
-      expectStatus(`member detail (${label})`, await get("dashboard/[slug]/members/[memberId]/route.ts", `/api/dashboard/${community.slug}/members/${value}`, memberParams), [400, 404]);
-      expectStatus(`member export (${label})`, await get("dashboard/[slug]/members/[memberId]/export/route.ts", `/api/dashboard/${community.slug}/members/${value}/export`, memberParams), [400, 404]);
-      expectStatus(`members of a nasty slug (${label})`, await get("dashboard/[slug]/members/route.ts", `/api/dashboard/${value}/members`, params({ slug: raw })), [404]);
-      expectStatus(`membership of a nasty slug (${label})`, await get("c/[slug]/membership/route.ts", `/api/c/${value}/membership`, params({ slug: raw })), [404]);
+      expectStatus(
+        `member detail (${label})`,
+        await get("dashboard/[slug]/members/[memberId]/route.ts", `/api/dashboard/${community.slug}/members/${value}`, memberParams),
+        [400, 404],
+      );
+      expectStatus(
+        `member export (${label})`,
+        await get("dashboard/[slug]/members/[memberId]/export/route.ts", `/api/dashboard/${community.slug}/members/${value}/export`, memberParams),
+        [400, 404],
+      );
+      expectStatus(
+        `members of a nasty slug (${label})`,
+        await get("dashboard/[slug]/members/route.ts", `/api/dashboard/${value}/members`, params({ slug: raw })),
+        [404],
+      );
+      expectStatus(
+        `membership of a nasty slug (${label})`,
+        await get("c/[slug]/membership/route.ts", `/api/c/${value}/membership`, params({ slug: raw })),
+        [404],
+      );
       for (const key of ["status", "sort", "cursor", "tier"]) {
-        const response = await get("dashboard/[slug]/members/route.ts", `/api/dashboard/${community.slug}/members?${key}=${value}`, params({ slug: community.slug }));
+        const response = await get(
+          "dashboard/[slug]/members/route.ts",
+          `/api/dashboard/${community.slug}/members?${key}=${value}`,
+          params({ slug: community.slug }),
+        );
         // An empty value is "no filter"; a tier name that matches nothing is a valid, empty filter.
         expectStatus(`members ?${key}= (${label})`, response, raw.trim() === "" || (key === "tier" && raw.length <= 100) ? [200, 400] : [400]);
       }
       const search = await get("dashboard/[slug]/members/route.ts", `/api/dashboard/${community.slug}/members?q=${value}`, params({ slug: community.slug }));
       // Searching for odd text is legitimate (no rows match); an absurdly long one is refused.
       expectStatus(`members ?q= (${label})`, search, raw.length > 200 ? [400] : [200, 400]);
-      const csv = await get("dashboard/[slug]/members/export/route.ts", `/api/dashboard/${community.slug}/members/export?status=${value}`, params({ slug: community.slug }));
+      const csv = await get(
+        "dashboard/[slug]/members/export/route.ts",
+        `/api/dashboard/${community.slug}/members/export?status=${value}`,
+        params({ slug: community.slug }),
+      );
       expectStatus(`members CSV ?status= (${label})`, csv, raw === "" ? [200] : [400]);
     }
 
@@ -294,10 +431,17 @@ describe("fuzzing every route handler", () => {
       const address = { "x-forwarded-for": `198.18.${NASTY.findIndex(([l]) => l === label)}.1` };
       // HTTP cannot carry control or non-Latin-1 characters in a header value.
       const header = (length: number) => raw.slice(0, length).replace(/[^\x20-\x7e]/g, "?") || "t=1,v1=0";
-      const hook = await webhook(new Request("http://localhost/api/webhooks/stripe", { method: "POST", body: raw, headers: { ...address, "stripe-signature": header(500) } }), undefined);
+      const hook = await webhook(
+        new Request("http://localhost/api/webhooks/stripe", { method: "POST", body: raw, headers: { ...address, "stripe-signature": header(500) } }),
+        undefined,
+      );
       expectStatus(`stripe webhook (${label})`, hook, process.env.STRIPE_WEBHOOK_SECRET ? [400, 413] : [503]);
       const interaction = await interactions(
-        new Request("http://localhost/api/discord/interactions", { method: "POST", body: raw, headers: { ...address, "x-signature-ed25519": header(200), "x-signature-timestamp": header(50) } }),
+        new Request("http://localhost/api/discord/interactions", {
+          method: "POST",
+          body: raw,
+          headers: { ...address, "x-signature-ed25519": header(200), "x-signature-timestamp": header(50) },
+        }),
         undefined,
       );
       expectStatus(`interactions (${label})`, interaction, process.env.DISCORD_PUBLIC_KEY ? [401, 413] : [503]);
@@ -307,10 +451,18 @@ describe("fuzzing every route handler", () => {
 
     session.user = null;
     expectStatus("data export signed out", await get("me/export/route.ts", "/api/me/export", undefined), [401]);
-    expectStatus("members signed out", await get("dashboard/[slug]/members/route.ts", `/api/dashboard/${community.slug}/members`, params({ slug: community.slug })), [401]);
+    expectStatus(
+      "members signed out",
+      await get("dashboard/[slug]/members/route.ts", `/api/dashboard/${community.slug}/members`, params({ slug: community.slug })),
+      [401],
+    );
     const stranger = await createUser("fuzz_stranger");
     session.user = { id: stranger.id, discordId: stranger.discordId, username: "stranger", name: "Stranger", image: null, isAdmin: false };
-    expectStatus("someone else's members", await get("dashboard/[slug]/members/route.ts", `/api/dashboard/${community.slug}/members`, params({ slug: community.slug })), [404]);
+    expectStatus(
+      "someone else's members",
+      await get("dashboard/[slug]/members/route.ts", `/api/dashboard/${community.slug}/members`, params({ slug: community.slug })),
+      [404],
+    );
     session.user = { id: owner.id, discordId: owner.discordId, username: "fuzz_owner", name: "Fuzz Owner", image: null, isAdmin: false };
 
     expect(failures).toEqual([]);
@@ -334,9 +486,13 @@ describe("attack classes from the security review", () => {
   it("writes members' names that a spreadsheet would run as formulas as plain text (CSV injection)", async () => {
     const names = await Promise.all(FORMULA_CELLS.map((formula, i) => createUser(`fuzz_formula_${i}`).then((u) => ({ ...u, formula }))));
     for (const u of names) await db.user.update({ where: { id: u.id }, data: { globalName: u.formula } });
-    await withCommunity(community.id, (tx) => tx.communityMember.createMany({ data: names.map((u) => ({ communityId: community.id, userId: u.id, discordUserId: u.discordId, nickname: u.formula })) }));
+    await withCommunity(community.id, (tx) =>
+      tx.communityMember.createMany({ data: names.map((u) => ({ communityId: community.id, userId: u.id, discordUserId: u.discordId, nickname: u.formula })) }),
+    );
     const mod = (await import("../app/api/dashboard/[slug]/members/export/route")) as unknown as Record<string, (r: Request, c: unknown) => Promise<Response>>;
-    const csv = await (await mod.GET!(new Request(`http://localhost/api/dashboard/${community.slug}/members/export`), { params: Promise.resolve({ slug: community.slug }) })).text();
+    const csv = await (
+      await mod.GET!(new Request(`http://localhost/api/dashboard/${community.slug}/members/export`), { params: Promise.resolve({ slug: community.slug }) })
+    ).text();
     const { parse } = await import("csv-parse/sync");
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     for (const u of names) {

@@ -24,7 +24,7 @@ let client: Stripe;
 let paid: PaidCommunity;
 let community: CommunityRef;
 let tierId: string;
-const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
+const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
 const helpers = { logger: { info() {}, warn() {}, error() {}, debug() {} } } as unknown as JobHelpers;
 
 /** A paying member: checkout through the fake, then the rows its webhooks would write, plus a page view and a session. */
@@ -32,22 +32,62 @@ async function payingMember(name: string) {
   const { actor, subscriptionId: stripeSubscriptionId } = await payCheckout(h, paid, name);
   const user = { id: actor.id, discordId: actor.discordId };
   const memberId = await inScope(async (tx) => {
-    const m = await tx.communityMember.update({ where: { communityId_userId: { communityId: community.id, userId: user.id } }, data: { nickname: `${name} nick`, subscriptionStatus: "active", subscriptionTier: "Gold" } });
-    const sub = await tx.subscription.create({
-      data: { communityId: community.id, memberId: m.id, stripeSubscriptionId, stripeCustomerId: m.stripeCustomerId!, tierName: "Gold", tierId, status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) },
+    const m = await tx.communityMember.update({
+      where: { communityId_userId: { communityId: community.id, userId: user.id } },
+      data: { nickname: `${name} nick`, subscriptionStatus: "active", subscriptionTier: "Gold" },
     });
-    await tx.payment.create({ data: { communityId: community.id, memberId: m.id, subscriptionId: sub.id, amount: "15.00", currency: "USD", status: "succeeded", processedAt: new Date() } });
-    await tx.analyticsEvent.create({ data: { communityId: community.id, eventType: "page", eventName: "community_page_viewed", userId: user.id, discordUserId: user.discordId, ipAddress: "198.51.100.23", userAgent: "Mozilla/5.0 test" } });
+    const sub = await tx.subscription.create({
+      data: {
+        communityId: community.id,
+        memberId: m.id,
+        stripeSubscriptionId,
+        stripeCustomerId: m.stripeCustomerId!,
+        tierName: "Gold",
+        tierId,
+        status: "active",
+        currentPeriodStart: new Date(),
+        currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
+      },
+    });
+    await tx.payment.create({
+      data: {
+        communityId: community.id,
+        memberId: m.id,
+        subscriptionId: sub.id,
+        amount: "15.00",
+        currency: "USD",
+        status: "succeeded",
+        processedAt: new Date(),
+      },
+    });
+    await tx.analyticsEvent.create({
+      data: {
+        communityId: community.id,
+        eventType: "page",
+        eventName: "community_page_viewed",
+        userId: user.id,
+        discordUserId: user.discordId,
+        ipAddress: "198.51.100.23",
+        userAgent: "Mozilla/5.0 test",
+      },
+    });
     return m.id;
   });
   await db.session.create({ data: { sessionToken: `erase-${user.id}`, userId: user.id, expires: new Date(Date.now() + 86_400_000) } });
-  await db.account.create({ data: { userId: user.id, type: "oauth", provider: "discord", providerAccountId: user.discordId, access_token: "secret-access-token" } });
+  await db.account.create({
+    data: { userId: user.id, type: "oauth", provider: "discord", providerAccountId: user.discordId, access_token: "secret-access-token" },
+  });
   return { user, actor, memberId, stripeSubscriptionId };
 }
 
 async function queuedJobs(memberId: string) {
   return asOwner(async (c) =>
-    (await c.query<{ identifier: string }>("SELECT t.identifier FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'memberId' = $1", [memberId])).rows.map((r) => r.identifier),
+    (
+      await c.query<{ identifier: string }>(
+        "SELECT t.identifier FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'memberId' = $1",
+        [memberId],
+      )
+    ).rows.map((r) => r.identifier),
   );
 }
 
@@ -69,12 +109,27 @@ describe("erasing an account", () => {
     const erased = await payingMember("erase_me");
     const bystander = await payingMember("erase_bystander");
     // The owner once gave them a tier for free, with a note about them.
-    await inScope((tx) => tx.accessGrant.create({ data: { communityId: community.id, memberId: erased.memberId, tierId, note: "erase_me's moderator grant" } }));
+    await inScope((tx) =>
+      tx.accessGrant.create({ data: { communityId: community.id, memberId: erased.memberId, tierId, note: "erase_me's moderator grant" } }),
+    );
     // Events about both went to the owner's webhook endpoint; our delivery log names them.
     await inScope(async (tx) => {
-      const endpoint = await tx.webhookEndpoint.create({ data: { communityId: community.id, url: "https://example.com/hook", secretEncrypted: "v1.x", active: false } });
-      for (const [who, discordId] of [[erased.memberId, erased.user.discordId], [bystander.memberId, bystander.user.discordId]] as const) {
-        await tx.webhookDelivery.create({ data: { communityId: community.id, endpointId: endpoint.id, eventId: randomUUID(), eventType: "member.joined", payload: { data: { member_id: who, discord_user_id: discordId } } } });
+      const endpoint = await tx.webhookEndpoint.create({
+        data: { communityId: community.id, url: "https://example.com/hook", secretEncrypted: "v1.x", active: false },
+      });
+      for (const [who, discordId] of [
+        [erased.memberId, erased.user.discordId],
+        [bystander.memberId, bystander.user.discordId],
+      ] as const) {
+        await tx.webhookDelivery.create({
+          data: {
+            communityId: community.id,
+            endpointId: endpoint.id,
+            eventId: randomUUID(),
+            eventType: "member.joined",
+            payload: { data: { member_id: who, discord_user_id: discordId } },
+          },
+        });
       }
     });
 
@@ -92,17 +147,33 @@ describe("erasing an account", () => {
     expect(await db.session.count({ where: { userId: erased.user.id } })).toBe(0);
     expect(await db.account.count({ where: { userId: erased.user.id } })).toBe(0);
 
-    const member = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: erased.memberId }, include: { payments: true, subscriptions: true } }));
+    const member = await inScope((tx) =>
+      tx.communityMember.findUniqueOrThrow({ where: { id: erased.memberId }, include: { payments: true, subscriptions: true } }),
+    );
     expect(member).toMatchObject({ isActive: false, nickname: null, subscriptionStatus: "canceled" });
     expect(member.erasedAt).toBeInstanceOf(Date);
     expect(member.subscriptions.map((s) => s.status)).toEqual(["canceled"]);
     expect(member.payments.map((p) => p.amount.toFixed(2))).toEqual(["15.00"]);
 
-    const events = await asOwner(async (c) => (await c.query("SELECT user_id, discord_user_id, ip_address, user_agent FROM analytics_events WHERE community_id = $1 AND event_name = 'community_page_viewed' ORDER BY user_id NULLS FIRST", [community.id])).rows);
+    const events = await asOwner(
+      async (c) =>
+        (
+          await c.query(
+            "SELECT user_id, discord_user_id, ip_address, user_agent FROM analytics_events WHERE community_id = $1 AND event_name = 'community_page_viewed' ORDER BY user_id NULLS FIRST",
+            [community.id],
+          )
+        ).rows,
+    );
     expect(events).toHaveLength(2);
     expect(events[0]).toEqual({ user_id: null, discord_user_id: null, ip_address: null, user_agent: null });
     expect(events[1]).toMatchObject({ user_id: bystander.user.id, ip_address: "198.51.100.23" });
-    expect(await asOwner(async (c) => (await c.query("SELECT count(*)::int AS n FROM analytics_events WHERE user_id = $1 OR discord_user_id = $2", [erased.user.id, erased.user.discordId])).rows[0].n)).toBe(0);
+    expect(
+      await asOwner(
+        async (c) =>
+          (await c.query("SELECT count(*)::int AS n FROM analytics_events WHERE user_id = $1 OR discord_user_id = $2", [erased.user.id, erased.user.discordId]))
+            .rows[0].n,
+      ),
+    ).toBe(0);
 
     const logged = await inScope((tx) => tx.webhookDelivery.findMany({ where: { eventType: "member.joined" }, select: { payload: true } }));
     expect(logged.map((d) => (d.payload as { data: { member_id: string } }).data.member_id)).toEqual([bystander.memberId]);
@@ -166,7 +237,10 @@ describe("an owner removing a member", () => {
     const owner = await createUser("remove_other_owner");
     const other = await createCommunity(owner.id);
     const stranger = await createUser("remove_stranger");
-    const memberId = await withCommunity(other.id, async (tx) => (await tx.communityMember.create({ data: { communityId: other.id, userId: stranger.id, discordUserId: stranger.discordId } })).id);
+    const memberId = await withCommunity(
+      other.id,
+      async (tx) => (await tx.communityMember.create({ data: { communityId: other.id, userId: stranger.id, discordUserId: stranger.discordId } })).id,
+    );
     await expect(removeMember(community, memberId, inScope, () => client)).rejects.toThrow(REMOVE_ERRORS.notFound);
     expect(await exportMemberData(community.id, memberId)).toBeNull();
     const untouched = await withCommunity(other.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId } }));

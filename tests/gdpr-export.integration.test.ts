@@ -17,9 +17,29 @@ describe("the data export", () => {
       await withCommunity(c.id, async (tx) => {
         for (const person of [me, someoneElse]) {
           const m = await tx.communityMember.create({ data: { communityId: c.id, userId: person.id, discordUserId: person.discordId }, select: { id: true } });
-          await tx.payment.create({ data: { communityId: c.id, memberId: m.id, amount: person === me ? "7.00" : "99.00", currency: "USD", status: "succeeded" } });
-          await tx.analyticsEvent.create({ data: { communityId: c.id, eventType: "page", eventName: "community_page_viewed", userId: person.id, ipAddress: person === me ? "198.51.100.7" : "203.0.113.9" } });
-          await tx.memberNotice.create({ data: { communityId: c.id, memberId: m.id, kind: person === me ? "receipt" : "winback", channel: "email", dedupeKey: `k:${m.id}`, status: "sent", sentAt: new Date() } });
+          await tx.payment.create({
+            data: { communityId: c.id, memberId: m.id, amount: person === me ? "7.00" : "99.00", currency: "USD", status: "succeeded" },
+          });
+          await tx.analyticsEvent.create({
+            data: {
+              communityId: c.id,
+              eventType: "page",
+              eventName: "community_page_viewed",
+              userId: person.id,
+              ipAddress: person === me ? "198.51.100.7" : "203.0.113.9",
+            },
+          });
+          await tx.memberNotice.create({
+            data: {
+              communityId: c.id,
+              memberId: m.id,
+              kind: person === me ? "receipt" : "winback",
+              channel: "email",
+              dedupeKey: `k:${m.id}`,
+              status: "sent",
+              sentAt: new Date(),
+            },
+          });
         }
       });
     }

@@ -21,8 +21,7 @@ let communities: { id: string }[];
 let userId: string;
 
 const policy = (table: string) => db.dataRetentionPolicy.findFirstOrThrow({ where: { tableName: table } });
-const count = (communityId: string, sql: string) =>
-  asOwner(async (client) => Number((await client.query<{ n: string }>(sql, [communityId])).rows[0]!.n));
+const count = (communityId: string, sql: string) => asOwner(async (client) => Number((await client.query<{ n: string }>(sql, [communityId])).rows[0]!.n));
 
 beforeAll(async () => {
   const owner = await createUser("retention_owner");
@@ -30,15 +29,28 @@ beforeAll(async () => {
   communities = [await createCommunity(owner.id), await createCommunity(owner.id)];
   await asOwner(async (client) => {
     await client.query(`CREATE TABLE IF NOT EXISTS analytics_events_y2023m12 PARTITION OF analytics_events FOR VALUES FROM ('2023-12-01') TO ('2024-01-01')`);
-    await client.query(`SELECT enable_tenant_rls('analytics_events_y2023m12') WHERE NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = 'analytics_events_y2023m12')`);
+    await client.query(
+      `SELECT enable_tenant_rls('analytics_events_y2023m12') WHERE NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = 'analytics_events_y2023m12')`,
+    );
   });
   for (const c of communities) {
     await withCommunity(c.id, async (tx) => {
-      for (const [timestamp, eventType] of [[OLD, "page"], [OLDER, "page"], [OLDER, "billing"], [YOUNG, "page"]] as const) {
+      for (const [timestamp, eventType] of [
+        [OLD, "page"],
+        [OLDER, "page"],
+        [OLDER, "billing"],
+        [YOUNG, "page"],
+      ] as const) {
         await tx.analyticsEvent.create({ data: { communityId: c.id, eventType, eventName: "x", timestamp } });
       }
-      for (const [i, receivedAt, outcome] of [[1, OLD, "ignored"], [2, OLD, "processed"], [3, YOUNG, "ignored"]] as const) {
-        await tx.stripeEvent.create({ data: { id: `evt_ret_${c.id.slice(0, 8)}_${i}`, communityId: c.id, type: "x", stripeCreatedAt: receivedAt, receivedAt, outcome } });
+      for (const [i, receivedAt, outcome] of [
+        [1, OLD, "ignored"],
+        [2, OLD, "processed"],
+        [3, YOUNG, "ignored"],
+      ] as const) {
+        await tx.stripeEvent.create({
+          data: { id: `evt_ret_${c.id.slice(0, 8)}_${i}`, communityId: c.id, type: "x", stripeCreatedAt: receivedAt, receivedAt, outcome },
+        });
       }
       await tx.communityAlert.createMany({
         data: [
@@ -47,7 +59,12 @@ beforeAll(async () => {
           { communityId: c.id, kind: "k", title: "young resolved", dedupeKey: "c", createdAt: OLD, resolvedAt: YOUNG },
         ],
       });
-      await tx.auditLog.createMany({ data: [{ communityId: c.id, action: "old", objectType: "t", createdAt: OLD }, { communityId: c.id, action: "young", objectType: "t", createdAt: YOUNG }] });
+      await tx.auditLog.createMany({
+        data: [
+          { communityId: c.id, action: "old", objectType: "t", createdAt: OLD },
+          { communityId: c.id, action: "young", objectType: "t", createdAt: YOUNG },
+        ],
+      });
       const member = await tx.communityMember.create({ data: { communityId: c.id, userId, discordUserId: "100000000000000777" }, select: { id: true } });
       await tx.memberNotice.createMany({
         data: [
@@ -71,7 +88,17 @@ describe("data retention", () => {
   it("is seeded with defaults, analytics events kept 13 months", async () => {
     const rows = await db.dataRetentionPolicy.findMany({ select: { tableName: true, retentionDays: true } });
     expect(rows).toContainEqual({ tableName: "analytics_events", retentionDays: 395 });
-    expect(rows.map((r) => r.tableName).sort()).toEqual(["analytics_events", "audit_log", "community_alerts", "discord_role_syncs", "member_notices", "sessions", "stripe_events", "verification_tokens", "webhook_deliveries"]);
+    expect(rows.map((r) => r.tableName).sort()).toEqual([
+      "analytics_events",
+      "audit_log",
+      "community_alerts",
+      "discord_role_syncs",
+      "member_notices",
+      "sessions",
+      "stripe_events",
+      "verification_tokens",
+      "webhook_deliveries",
+    ]);
     expect(rows).toContainEqual({ tableName: "member_notices", retentionDays: 365 });
     expect(rows).toContainEqual({ tableName: "webhook_deliveries", retentionDays: 90 });
   });
@@ -96,7 +123,11 @@ describe("data retention", () => {
     const report = await applyPolicy({ ...(await policy("stripe_events")), retentionDays: 10, deletionCriteria: { outcomes: ["ignored"] } }, nowFor(10));
     expect(report.deletedRows).toBeGreaterThanOrEqual(2);
     for (const c of communities) {
-      const left = await asOwner((client) => client.query<{ outcome: string; received_at: Date }>(`SELECT outcome, received_at FROM stripe_events WHERE community_id = $1 ORDER BY id`, [c.id]).then((r) => r.rows));
+      const left = await asOwner((client) =>
+        client
+          .query<{ outcome: string; received_at: Date }>(`SELECT outcome, received_at FROM stripe_events WHERE community_id = $1 ORDER BY id`, [c.id])
+          .then((r) => r.rows),
+      );
       expect(left.map((r) => r.outcome)).toEqual(["processed", "ignored"]);
     }
   });
@@ -105,9 +136,15 @@ describe("data retention", () => {
     await applyPolicy({ ...(await policy("community_alerts")), retentionDays: 10, deletionCriteria: { resolvedOnly: true } }, nowFor(10));
     await applyPolicy({ ...(await policy("audit_log")), retentionDays: 10, deletionCriteria: null }, nowFor(10));
     for (const c of communities) {
-      const alerts = await asOwner((client) => client.query<{ title: string }>(`SELECT title FROM community_alerts WHERE community_id = $1 ORDER BY title`, [c.id]).then((r) => r.rows.map((x) => x.title)));
+      const alerts = await asOwner((client) =>
+        client
+          .query<{ title: string }>(`SELECT title FROM community_alerts WHERE community_id = $1 ORDER BY title`, [c.id])
+          .then((r) => r.rows.map((x) => x.title)),
+      );
       expect(alerts).toEqual(["old but open", "young resolved"]);
-      const audit = await asOwner((client) => client.query<{ action: string }>(`SELECT action FROM audit_log WHERE community_id = $1`, [c.id]).then((r) => r.rows.map((x) => x.action)));
+      const audit = await asOwner((client) =>
+        client.query<{ action: string }>(`SELECT action FROM audit_log WHERE community_id = $1`, [c.id]).then((r) => r.rows.map((x) => x.action)),
+      );
       expect(audit).toEqual(["young"]);
     }
     // The application itself still cannot delete audit entries.
@@ -149,7 +186,10 @@ describe("data retention", () => {
       await expect(updateRetentionPolicy(userId, input)).rejects.toBeInstanceOf(ActionError);
     }
     expect(await policy("stripe_events")).toEqual(before);
-    const saved = await updateRetentionPolicy(userId, policyInput.parse({ tableName: "stripe_events", retentionDays: "90", criteria: '{"outcomes": ["ignored", "rejected"]}' }));
+    const saved = await updateRetentionPolicy(
+      userId,
+      policyInput.parse({ tableName: "stripe_events", retentionDays: "90", criteria: '{"outcomes": ["ignored", "rejected"]}' }),
+    );
     expect(saved).toEqual({ tableName: "stripe_events", retentionDays: 90 });
     const after = await policy("stripe_events");
     expect(after.deletionCriteria).toEqual({ outcomes: ["ignored", "rejected"] });

@@ -86,7 +86,14 @@ const tables: TableCase[] = [
     table: "stripe_events",
     delegate: "stripeEvent",
     id: (r) => r.stripeEventId,
-    newRow: async (t) => ({ id: `evt_intruder_${randomUUID()}`, communityId: t.communityId, type: "invoice.paid", stripeCreatedAt: new Date(), receivedAt: new Date(), outcome: "processed" }),
+    newRow: async (t) => ({
+      id: `evt_intruder_${randomUUID()}`,
+      communityId: t.communityId,
+      type: "invoice.paid",
+      stripeCreatedAt: new Date(),
+      receivedAt: new Date(),
+      outcome: "processed",
+    }),
     change: { outcome: "ignored" },
   },
   {
@@ -107,7 +114,12 @@ const tables: TableCase[] = [
     table: "community_monthly_stats",
     delegate: "communityMonthlyStat",
     id: (r) => r.monthlyStatId,
-    newRow: async (t) => ({ communityId: t.communityId, month: new Date(Date.UTC(2000 + Math.floor(Math.random() * 500), 0, 1)), membersTotal: 9, payingTotal: 9 }),
+    newRow: async (t) => ({
+      communityId: t.communityId,
+      month: new Date(Date.UTC(2000 + Math.floor(Math.random() * 500), 0, 1)),
+      membersTotal: 9,
+      payingTotal: 9,
+    }),
     change: { payingTotal: 999 },
   },
   {
@@ -136,7 +148,14 @@ const tables: TableCase[] = [
     table: "promotion_codes",
     delegate: "promotionCode",
     id: (r) => r.promotionCodeId,
-    newRow: async (t) => ({ communityId: t.communityId, code: `INTRUDER${Math.floor(Math.random() * 1e6)}`, stripeCouponId: "coupon_x", stripePromotionCodeId: `promo_${randomUUID()}`, percentOff: "5.00", duration: "once" }),
+    newRow: async (t) => ({
+      communityId: t.communityId,
+      code: `INTRUDER${Math.floor(Math.random() * 1e6)}`,
+      stripeCouponId: "coupon_x",
+      stripePromotionCodeId: `promo_${randomUUID()}`,
+      percentOff: "5.00",
+      duration: "once",
+    }),
     change: { active: false },
   },
   {
@@ -150,7 +169,13 @@ const tables: TableCase[] = [
     table: "api_keys",
     delegate: "apiKey",
     id: (r) => r.apiKeyId,
-    newRow: async (t) => ({ communityId: t.communityId, name: "intruder", hint: "zzzz", secretHash: randomUUID().replaceAll("-", "").padEnd(64, "0"), scope: "write" }),
+    newRow: async (t) => ({
+      communityId: t.communityId,
+      name: "intruder",
+      hint: "zzzz",
+      secretHash: randomUUID().replaceAll("-", "").padEnd(64, "0"),
+      scope: "write",
+    }),
     change: { scope: "write" },
   },
   {
@@ -171,7 +196,13 @@ const tables: TableCase[] = [
     table: "member_imports",
     delegate: "memberImport",
     id: (r) => r.memberImportId,
-    newRow: async (t) => ({ communityId: t.communityId, source: "csv", tierId: t.tierId, email: "intruder@example.com", claimCode: randomUUID().replaceAll("-", "") }),
+    newRow: async (t) => ({
+      communityId: t.communityId,
+      source: "csv",
+      tierId: t.tierId,
+      email: "intruder@example.com",
+      claimCode: randomUUID().replaceAll("-", ""),
+    }),
     change: { email: "changed@example.com" },
   },
   {
@@ -229,16 +260,12 @@ describe.each(tables)("$table", (t) => {
 
   it("community A cannot insert rows into B", async () => {
     const row = await t.newRow(b.rows);
-    await expect(withCommunity(a.community.id, (tx) => delegate(tx, t.delegate).create({ data: row }))).rejects.toThrow(
-      /row-level security/,
-    );
+    await expect(withCommunity(a.community.id, (tx) => delegate(tx, t.delegate).create({ data: row }))).rejects.toThrow(/row-level security/);
   });
 
   it("community A cannot move its own row into B", async () => {
     await expect(
-      withCommunity(a.community.id, (tx) =>
-        delegate(tx, t.delegate).updateMany({ where: { id: t.id(a.rows) }, data: { communityId: b.community.id } }),
-      ),
+      withCommunity(a.community.id, (tx) => delegate(tx, t.delegate).updateMany({ where: { id: t.id(a.rows) }, data: { communityId: b.community.id } })),
     ).rejects.toThrow(t.appendOnly ? /permission denied/ : /row-level security/);
   });
 
@@ -320,7 +347,10 @@ describe("scoped transactions", () => {
       }
       // A write through it into B is refused by WITH CHECK, and the connection that served A then sees nothing unscoped.
       await expect(
-        scopes.readInCommunity(a.community.id, Prisma.sql`INSERT INTO audit_log (community_id, action, object_type) VALUES (${b.community.id}::uuid, 'intruder', 'x') RETURNING id`),
+        scopes.readInCommunity(
+          a.community.id,
+          Prisma.sql`INSERT INTO audit_log (community_id, action, object_type) VALUES (${b.community.id}::uuid, 'intruder', 'x') RETURNING id`,
+        ),
       ).rejects.toThrow(/row-level security/);
       expect(await single.communityMember.count()).toBe(0);
       await expect(scopes.readInCommunity("not-a-uuid", Prisma.sql`SELECT 1`)).rejects.toThrow(/UUID/);
@@ -336,13 +366,18 @@ describe("scoped transactions", () => {
       for (const t of tables) {
         // Twice: the second run reuses the connection's prepared statement.
         for (let i = 0; i < 2; i++) {
-          const rows = await scopes.sqlInCommunity(a.community.id, (tx) => tx.$queryRaw<{ community_id: string }[]>(Prisma.sql([`SELECT community_id FROM ${t.table}`])));
+          const rows = await scopes.sqlInCommunity(a.community.id, (tx) =>
+            tx.$queryRaw<{ community_id: string }[]>(Prisma.sql([`SELECT community_id FROM ${t.table}`])),
+          );
           expect(rows.length, t.table).toBeGreaterThan(0);
           expect(new Set(rows.map((r) => r.community_id)), t.table).toEqual(new Set([a.community.id]));
         }
       }
       await expect(
-        scopes.sqlInCommunity(a.community.id, (tx) => tx.$executeRaw`INSERT INTO audit_log (community_id, action, object_type) VALUES (${b.community.id}::uuid, 'intruder', 'x')`),
+        scopes.sqlInCommunity(
+          a.community.id,
+          (tx) => tx.$executeRaw`INSERT INTO audit_log (community_id, action, object_type) VALUES (${b.community.id}::uuid, 'intruder', 'x')`,
+        ),
       ).rejects.toThrow(/row-level security/);
       const marker = `rolled-back-${randomUUID()}`;
       await expect(
@@ -409,16 +444,14 @@ describe("user scope", () => {
   it("is read-only: the self-read role holds no write privilege", async () => {
     const user = await createUser("writer");
     await expect(
-      withUser(user.id, (tx) =>
-        tx.communityMember.create({ data: { communityId: a.community.id, userId: user.id, discordUserId: user.discordId } }),
-      ),
+      withUser(user.id, (tx) => tx.communityMember.create({ data: { communityId: a.community.id, userId: user.id, discordUserId: user.discordId } })),
     ).rejects.toThrow(/permission denied/);
     await withCommunity(a.community.id, (tx) =>
       tx.communityMember.create({ data: { communityId: a.community.id, userId: user.id, discordUserId: user.discordId } }),
     );
-    await expect(
-      withUser(user.id, (tx) => tx.communityMember.updateMany({ where: { userId: user.id }, data: { nickname: "self-service" } })),
-    ).rejects.toThrow(/permission denied/);
+    await expect(withUser(user.id, (tx) => tx.communityMember.updateMany({ where: { userId: user.id }, data: { nickname: "self-service" } }))).rejects.toThrow(
+      /permission denied/,
+    );
     const [mine] = await withUser(user.id, (tx) => tx.communityMember.findMany({ select: { nickname: true } }));
     expect(mine).toEqual({ nickname: null });
   });
@@ -458,7 +491,9 @@ describe("the database enforces it", () => {
     for (const row of tablesWithCommunity) {
       expect.soft(row, row.name).toMatchObject({ enabled: true, forced: true });
       for (const expr of [row.using, row.check]) {
-        expect.soft(expr, `${row.name} policy`).toMatch(/community_id = \(\s*SELECT \(NULLIF\(current_setting\('app\.current_community_id'::text, true\), ''::text\)\)::uuid/);
+        expect
+          .soft(expr, `${row.name} policy`)
+          .toMatch(/community_id = \(\s*SELECT \(NULLIF\(current_setting\('app\.current_community_id'::text, true\), ''::text\)\)::uuid/);
       }
     }
   });
@@ -467,7 +502,9 @@ describe("the database enforces it", () => {
     // Outside any scope they refuse; in A's scope they cannot reach B's members.
     await expect(db.$queryRaw`SELECT purge_audit_log(now(), 10)`).rejects.toThrow(/community scope/);
     await expect(db.$queryRaw`SELECT scrub_audit_log_for_erased_member(${b.rows.memberId}::uuid)`).rejects.toThrow(/community scope/);
-    await expect(withCommunity(a.community.id, (tx) => tx.$queryRaw`SELECT scrub_audit_log_for_erased_member(${b.rows.memberId}::uuid)`)).rejects.toThrow(/not an erased member/);
+    await expect(withCommunity(a.community.id, (tx) => tx.$queryRaw`SELECT scrub_audit_log_for_erased_member(${b.rows.memberId}::uuid)`)).rejects.toThrow(
+      /not an erased member/,
+    );
     // A cutoff in the future purges nothing younger than the audit log's retention.
     await withCommunity(a.community.id, (tx) => tx.auditLog.create({ data: { communityId: a.community.id, action: "isolation.fresh", objectType: "t" } }));
     await withCommunity(a.community.id, (tx) => tx.$queryRaw`SELECT purge_audit_log('infinity'::timestamptz, 10000)`);

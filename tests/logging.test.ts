@@ -7,7 +7,14 @@ import { route } from "../lib/http/route";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger(new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } }));
+  const logger = createLogger(
+    new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    }),
+  );
   logger.level = "info";
   return { logger, lines };
 }
@@ -26,7 +33,7 @@ describe("structured logs", () => {
       "something happened",
     );
     const text = JSON.stringify(lines[0]);
-    for (const secret of ["bot-token", "MTAw.secret", "oauth", "abc", "t=1,v1=x", "Bot xyz", "4242424242424242", "123\""]) expect(text).not.toContain(secret);
+    for (const secret of ["bot-token", "MTAw.secret", "oauth", "abc", "t=1,v1=x", "Bot xyz", "4242424242424242", '123"']) expect(text).not.toContain(secret);
     expect(lines[0]).toMatchObject({ level: "info", service: "communityos", msg: "something happened", payment: { amount: 500 } });
   });
 

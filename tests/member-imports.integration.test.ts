@@ -31,7 +31,15 @@ const tiers = [
 
 describe("CSV preview", () => {
   it("reads LaunchPass-style columns, skips ended rows, and reports every bad row with its line", () => {
-    const csv = ["Discord ID,Email,Plan,Status,Expiration Date", "123456789012345678,,gold,Active,2999-12-31", ",a@example.com,Silver,Active,", ",b@example.com,Silver,Cancelled,", "12,,Gold,,", ",not-mail,Bronze,,31/12/2999", ",a@example.com,Gold,,"].join("\n");
+    const csv = [
+      "Discord ID,Email,Plan,Status,Expiration Date",
+      "123456789012345678,,gold,Active,2999-12-31",
+      ",a@example.com,Silver,Active,",
+      ",b@example.com,Silver,Cancelled,",
+      "12,,Gold,,",
+      ",not-mail,Bronze,,31/12/2999",
+      ",a@example.com,Gold,,",
+    ].join("\n");
     const preview = previewCsv(csv, tiers);
     expect(preview.columns).toEqual({ discordUserId: "discord id", email: "email", tier: "plan", until: "expiration date", status: "status" });
     expect(preview.valid).toBe(false);
@@ -49,7 +57,12 @@ describe("CSV preview", () => {
   });
 
   it("reads Patreon's and Memberful's column names, and refuses files it cannot use", () => {
-    expect(previewCsv("Name,Email,Tier,Patron Status,Next Charge Date\nAnn,ann@example.com,Gold,Active patron,2999-01-01\nBo,bo@example.com,Gold,Former patron,", tiers)).toMatchObject({ valid: true, toImport: 1 });
+    expect(
+      previewCsv(
+        "Name,Email,Tier,Patron Status,Next Charge Date\nAnn,ann@example.com,Gold,Active patron,2999-01-01\nBo,bo@example.com,Gold,Former patron,",
+        tiers,
+      ),
+    ).toMatchObject({ valid: true, toImport: 1 });
     expect(previewCsv("Email,Plan,Expiration date\nx@example.com,Silver,2999-01-01", tiers)).toMatchObject({ valid: true, toImport: 1 });
     expect(previewCsv("Email,Name\nx@example.com,X", tiers).problem).toMatch(/No tier column/);
     expect(previewCsv("Plan\nGold", tiers).problem).toMatch(/No Discord id or e-mail/);
@@ -66,20 +79,31 @@ describe("CSV import", () => {
     // A Discord account that has never signed in here: it claims when it first does.
     const strangerDiscordId = `19${Date.now()}`.slice(0, 18).padEnd(18, "7");
     const communityTiers = await withCommunity(t.community.id, (tx) => tx.subscriptionTier.findMany({ select: { id: true, name: true } }));
-    const count = () => withCommunity(t.community.id, async (tx) => [await tx.communityMember.count(), await tx.accessGrant.count(), await tx.memberImport.count()]);
+    const count = () =>
+      withCommunity(t.community.id, async (tx) => [await tx.communityMember.count(), await tx.accessGrant.count(), await tx.memberImport.count()]);
     const before = await count();
 
     const bad = previewCsv(`Discord ID,Tier\n${known.discordId},Gold\n1,Gold`, communityTiers);
     await expect(withCommunity(t.community.id, (tx) => importCsv(tx, t.community.id, actor, bad))).rejects.toThrow(/Some rows need fixing/);
     expect(await count()).toEqual(before);
 
-    const good = previewCsv(`Discord ID,Email,Tier,Until\n${known.discordId},,Gold,2999-06-30\n${strangerDiscordId},,gold,\n,new@example.com,Gold,`, communityTiers);
+    const good = previewCsv(
+      `Discord ID,Email,Tier,Until\n${known.discordId},,Gold,2999-06-30\n${strangerDiscordId},,gold,\n,new@example.com,Gold,`,
+      communityTiers,
+    );
     const result = await withCommunity(t.community.id, (tx) => importCsv(tx, t.community.id, actor, good));
     expect(result).toEqual({ granted: 1, waiting: 2, skipped: 0 });
-    const member = await withCommunity(t.community.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: t.community.id, userId: known.id } }, select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true } }));
+    const member = await withCommunity(t.community.id, (tx) =>
+      tx.communityMember.findUniqueOrThrow({
+        where: { communityId_userId: { communityId: t.community.id, userId: known.id } },
+        select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true },
+      }),
+    );
     expect(member).toEqual({ subscriptionStatus: "comp", subscriptionTier: "Gold", subscriptionExpiresAt: new Date("2999-06-30T23:59:59.999Z") });
 
-    const pending = await withCommunity(t.community.id, (tx) => tx.memberImport.findMany({ where: { source: "csv", claimedAt: null }, orderBy: { email: "asc" } }));
+    const pending = await withCommunity(t.community.id, (tx) =>
+      tx.memberImport.findMany({ where: { source: "csv", claimedAt: null }, orderBy: { email: "asc" } }),
+    );
     const forStranger = pending.find((p) => p.discordUserId === strangerDiscordId)!;
     const stranger = await db.user.create({ data: { discordId: strangerDiscordId, username: "csv_stranger" }, select: { id: true, discordId: true } });
     const byMail = pending.find((p) => p.email === "new@example.com")!;
@@ -107,7 +131,10 @@ describe("Stripe import", () => {
   async function setUp(prefix: string, count: number) {
     const paid = await paidCommunity(h);
     const owner = await db.user.findUniqueOrThrow({ where: { id: paid.community.ownerId }, select: { id: true, discordId: true, username: true } });
-    const response = await fetch(`${h.fake.url}/_control/import`, { method: "POST", body: JSON.stringify({ account: paid.account, objects: legacySubscriptions({ product: "Old Pass", price: "10.00", count }, prefix) }) });
+    const response = await fetch(`${h.fake.url}/_control/import`, {
+      method: "POST",
+      body: JSON.stringify({ account: paid.account, objects: legacySubscriptions({ product: "Old Pass", price: "10.00", count }, prefix) }),
+    });
     expect(response.ok).toBe(true);
     return { paid, actor: { id: owner.id, discordId: owner.discordId, username: owner.username } };
   }
@@ -131,7 +158,12 @@ describe("Stripe import", () => {
   it("makes a tier from a price when asked (its product's name, amount and interval), and refuses prices that cannot be one", async () => {
     const { paid } = await setUp("newtier", 1);
     const mapping = await resolveMapping({ price_newtier_guildpass: "new", price_unknown: "" }, paid.community, paid.inScope, h.client);
-    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: mapping.price_newtier_guildpass! }, select: { name: true, price: true, interval: true, stripePriceId: true } }));
+    const tier = await paid.inScope((tx) =>
+      tx.subscriptionTier.findUniqueOrThrow({
+        where: { id: mapping.price_newtier_guildpass! },
+        select: { name: true, price: true, interval: true, stripePriceId: true },
+      }),
+    );
     expect(tier).toMatchObject({ name: "Old Pass", interval: "monthly", stripePriceId: expect.stringMatching(/^price_/) });
     expect(tier.price.toFixed(2)).toBe("10.00");
     expect(Object.keys(mapping)).toEqual(["price_newtier_guildpass"]);
@@ -147,9 +179,14 @@ describe("Stripe import", () => {
     expect(await paid.inScope((tx) => tx.memberImport.count({ where: { source: "stripe" } }))).toBe(230);
     // One run at a time; then a second run finds them all imported already.
     const again = await paid.inScope((tx) => startStripeImport(tx, paid.community, actor, { price_many_guildpass: paid.tierId }, false));
-    await expect(paid.inScope((tx) => startStripeImport(tx, paid.community, actor, { price_many_guildpass: paid.tierId }, false))).rejects.toThrow(/already running/);
+    await expect(paid.inScope((tx) => startStripeImport(tx, paid.community, actor, { price_many_guildpass: paid.tierId }, false))).rejects.toThrow(
+      /already running/,
+    );
     await runAll(paid.community.id, again.runId);
-    expect(await paid.inScope((tx) => tx.stripeImport.findUniqueOrThrow({ where: { id: again.runId }, select: { imported: true, skipped: true } }))).toEqual({ imported: 0, skipped: 231 });
+    expect(await paid.inScope((tx) => tx.stripeImport.findUniqueOrThrow({ where: { id: again.runId }, select: { imported: true, skipped: true } }))).toEqual({
+      imported: 0,
+      skipped: 231,
+    });
     expect(await paid.inScope((tx) => tx.memberImport.count())).toBe(230);
   });
 
@@ -162,7 +199,9 @@ describe("Stripe import", () => {
     expect(await importStripePage({ client: h.client, communityId: paid.community.id, runId })).toBe("stopped");
     await paid.inScope((tx) => resumeStripeImport(tx, paid.community.id, runId));
     expect(await runAll(paid.community.id, runId)).toEqual(["done"]);
-    expect(await paid.inScope((tx) => tx.stripeImport.findUniqueOrThrow({ where: { id: runId }, select: { status: true, imported: true, seen: true } }))).toEqual({ status: "done", imported: 150, seen: 151 });
+    expect(
+      await paid.inScope((tx) => tx.stripeImport.findUniqueOrThrow({ where: { id: runId }, select: { status: true, imported: true, seen: true } })),
+    ).toEqual({ status: "done", imported: 150, seen: 151 });
     expect(await paid.inScope((tx) => tx.memberImport.count())).toBe(150);
   });
 
@@ -177,17 +216,27 @@ describe("Stripe import", () => {
     await h.take();
     await claimMembership(paid.community.slug, pending.claimCode, person, h.client);
     const member = await paid.inScope((tx) =>
-      tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: paid.community.id, userId: person.id } }, select: { id: true, subscriptionStatus: true, subscriptionTier: true, stripeCustomerId: true } }),
+      tx.communityMember.findUniqueOrThrow({
+        where: { communityId_userId: { communityId: paid.community.id, userId: person.id } },
+        select: { id: true, subscriptionStatus: true, subscriptionTier: true, stripeCustomerId: true },
+      }),
     );
     expect(member).toMatchObject({ subscriptionStatus: "active", subscriptionTier: "Gold", stripeCustomerId: "cus_claim_0001" });
-    expect(await paid.inScope((tx) => tx.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: "sub_claim_0001" }, select: { memberId: true, tierId: true, status: true } }))).toEqual({ memberId: member.id, tierId: paid.tierId, status: "active" });
+    expect(
+      await paid.inScope((tx) =>
+        tx.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: "sub_claim_0001" }, select: { memberId: true, tierId: true, status: true } }),
+      ),
+    ).toEqual({ memberId: member.id, tierId: paid.tierId, status: "active" });
     // Stripe now names our member, as our own Checkout would have; no invoice or charge was made.
     expect(h.fake.objects.get("sub_claim_0001")!.metadata).toMatchObject({ community_id: paid.community.id, member_id: member.id, tier_id: paid.tierId });
     expect([...h.fake.objects.values()].filter((o) => o.object === "invoice" || o.object === "charge").length).toBe(invoicesBefore);
     // The update's webhook applies to the member like any other, and a cancellation later ends the membership.
-    for (const delivery of await h.take()) expect(["processed", "ignored"]).toContain((await receiveStripeWebhook(delivery.raw, delivery.signature, h.deps)).body.outcome);
+    for (const delivery of await h.take())
+      expect(["processed", "ignored"]).toContain((await receiveStripeWebhook(delivery.raw, delivery.signature, h.deps)).body.outcome);
     await h.client.subscriptions.cancel("sub_claim_0001", {}, { stripeAccount: paid.account });
     for (const delivery of await h.take()) await receiveStripeWebhook(delivery.raw, delivery.signature, h.deps);
-    expect(await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: member.id }, select: { subscriptionStatus: true } }))).toEqual({ subscriptionStatus: "canceled" });
+    expect(await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: member.id }, select: { subscriptionStatus: true } }))).toEqual({
+      subscriptionStatus: "canceled",
+    });
   });
 });

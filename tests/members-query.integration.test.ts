@@ -16,7 +16,9 @@ async function communityWithMembers(n: number) {
     await withCommunity(community.id, (tx) =>
       tx.communityMember.create({
         data: {
-          communityId: community.id, userId: user.id, discordUserId: user.discordId,
+          communityId: community.id,
+          userId: user.id,
+          discordUserId: user.discordId,
           // Ties on joined_at and on total_spent: the id breaks them.
           joinedAt: new Date(joined.getTime() + Math.floor(i / 3) * 86_400_000),
           totalSpent: String((i % 4) * 5),

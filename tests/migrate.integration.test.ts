@@ -12,7 +12,10 @@ describe("the migration runner", () => {
   it("keeps Prisma's _prisma_migrations bookkeeping with sha256 checksums", async () => {
     const migrations = await readMigrations();
     expect(migrations.length).toBeGreaterThan(0);
-    const rows = await asOwner(async (client) => (await client.query(`SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`)).rows);
+    const rows = await asOwner(
+      async (client) =>
+        (await client.query(`SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`)).rows,
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
     for (const [i, row] of rows.entries()) {
       expect(row.checksum).toBe(migrations[i]!.checksum);

@@ -21,18 +21,39 @@ let stripeSubscriptionId: string;
 const tiers: Record<string, string> = {};
 
 const tierInput = (name: string, price: string) =>
-  tierInputSchema.parse({ name, description: "", price, currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0" });
-const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
+  tierInputSchema.parse({
+    name,
+    description: "",
+    price,
+    currency: "USD",
+    interval: "monthly",
+    features: "",
+    discordRoleId: "",
+    extraRoleIds: "",
+    maxMembers: "",
+    trialDays: "0",
+  });
+const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
 
 beforeAll(async () => {
   fake = await startFakeStripe();
   client = createStripe({ mode: "demo", url: fake.url });
   const owner = await createUser("portal_owner");
   const c = await createCommunity(owner.id);
-  await fetch(await startOnboarding({ id: c.id, stripeAccountId: null }, { returnUrl: "http://x/r", refreshUrl: "http://x/f" }, client), { method: "POST", redirect: "manual" });
-  community = await db.community.findUniqueOrThrow({ where: { id: c.id }, select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true } });
+  await fetch(await startOnboarding({ id: c.id, stripeAccountId: null }, { returnUrl: "http://x/r", refreshUrl: "http://x/f" }, client), {
+    method: "POST",
+    redirect: "manual",
+  });
+  community = await db.community.findUniqueOrThrow({
+    where: { id: c.id },
+    select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
+  });
   await refreshConnectState(community, client);
-  for (const [name, price] of [["Silver", "10.00"], ["Gold", "20.00"]] as const) tiers[name] = (await createTier(tierInput(name, price), community, inScope, client)).tierId;
+  for (const [name, price] of [
+    ["Silver", "10.00"],
+    ["Gold", "20.00"],
+  ] as const)
+    tiers[name] = (await createTier(tierInput(name, price), community, inScope, client)).tierId;
 
   const user = await createUser("portal_member");
   member = { id: user.id, discordId: user.discordId, username: "member" };
@@ -44,7 +65,16 @@ beforeAll(async () => {
   subscriptionId = await inScope(async (tx) => {
     const m = await tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: community.id, userId: member.id } } });
     const row = await tx.subscription.create({
-      data: { communityId: community.id, memberId: m.id, stripeSubscriptionId, stripeCustomerId: m.stripeCustomerId!, tierName: "Silver", status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) },
+      data: {
+        communityId: community.id,
+        memberId: m.id,
+        stripeSubscriptionId,
+        stripeCustomerId: m.stripeCustomerId!,
+        tierName: "Silver",
+        status: "active",
+        currentPeriodStart: new Date(),
+        currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
+      },
       select: { id: true },
     });
     return row.id;
@@ -102,7 +132,16 @@ describe("the member portal's billing actions", () => {
     const ghost = await inScope(async (tx) => {
       const m = await tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: community.id, userId: member.id } } });
       return tx.subscription.create({
-        data: { communityId: community.id, memberId: m.id, stripeSubscriptionId: `sub_demo_ghost_${Date.now()}`, stripeCustomerId: m.stripeCustomerId!, tierName: "Silver", status: "active", currentPeriodStart: new Date(), currentPeriodEnd: new Date() },
+        data: {
+          communityId: community.id,
+          memberId: m.id,
+          stripeSubscriptionId: `sub_demo_ghost_${Date.now()}`,
+          stripeCustomerId: m.stripeCustomerId!,
+          tierName: "Silver",
+          status: "active",
+          currentPeriodStart: new Date(),
+          currentPeriodEnd: new Date(),
+        },
         select: { id: true },
       });
     });

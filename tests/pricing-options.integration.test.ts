@@ -50,12 +50,28 @@ const sessionOf = (url: string) => h.fake.objects.get(new URL(url).pathname.spli
 describe("promotion codes", () => {
   it("are a coupon for the chosen tiers and a code with its limits at Stripe, and a row here", async () => {
     const paid = await paidCommunity(h);
-    const made = await promotion(paid, { code: "spring20", tierIds: [paid.tierId], maxRedemptions: "50", firstTimeOnly: "on", duration: "repeating", months: "3" });
+    const made = await promotion(paid, {
+      code: "spring20",
+      tierIds: [paid.tierId],
+      maxRedemptions: "50",
+      firstTimeOnly: "on",
+      duration: "repeating",
+      months: "3",
+    });
     expect(made).toEqual({ code: "SPRING20", link: `/c/${paid.community.slug}?promo=SPRING20` });
     const row = await paid.inScope((tx) => tx.promotionCode.findFirstOrThrow({ where: { code: "SPRING20" } }));
     const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripeProductId: true } }));
-    expect(h.fake.objects.get(row.stripeCouponId)).toMatchObject({ percent_off: 20, duration: "repeating", duration_in_months: 3, applies_to: { products: [tier.stripeProductId] } });
-    expect(h.fake.objects.get(row.stripePromotionCodeId)).toMatchObject({ code: "SPRING20", max_redemptions: 50, restrictions: { first_time_transaction: true } });
+    expect(h.fake.objects.get(row.stripeCouponId)).toMatchObject({
+      percent_off: 20,
+      duration: "repeating",
+      duration_in_months: 3,
+      applies_to: { products: [tier.stripeProductId] },
+    });
+    expect(h.fake.objects.get(row.stripePromotionCodeId)).toMatchObject({
+      code: "SPRING20",
+      max_redemptions: 50,
+      restrictions: { first_time_transaction: true },
+    });
     // The same name twice is refused before Stripe is asked.
     await expect(promotion(paid, { code: "Spring20" })).rejects.toThrow("Please correct the highlighted fields.");
   });
@@ -78,7 +94,23 @@ describe("promotion codes", () => {
 
   it("refuses a code for another tier, an unknown code, and one Stripe says is used up", async () => {
     const paid = await paidCommunity(h);
-    const other = await createTier(tierInputSchema.parse({ name: "Silver", description: "", price: "4.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0" }), paid.community, paid.inScope, h.client);
+    const other = await createTier(
+      tierInputSchema.parse({
+        name: "Silver",
+        description: "",
+        price: "4.00",
+        currency: "USD",
+        interval: "monthly",
+        features: "",
+        discordRoleId: "",
+        extraRoleIds: "",
+        maxMembers: "",
+        trialDays: "0",
+      }),
+      paid.community,
+      paid.inScope,
+      h.client,
+    );
     await promotion(paid, { code: "GOLDONLY", tierIds: [paid.tierId] });
     await expect(checkout(paid, other.tierId, "GOLDONLY")).rejects.toThrow(CHECKOUT_ERRORS.promoInvalid);
     await expect(checkout(paid, paid.tierId, "NOSUCH")).rejects.toThrow(CHECKOUT_ERRORS.promoInvalid);
@@ -111,7 +143,8 @@ describe("trials without a card", () => {
     expect(await (await fetch(url)).text()).toContain("Start free trial");
     await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
     for (const d of await h.take()) await h.deliver(d);
-    const member = () => paid.inScope((tx) => tx.communityMember.findFirstOrThrow({ where: { stripeCustomerId: { not: null } }, select: { subscriptionStatus: true } }));
+    const member = () =>
+      paid.inScope((tx) => tx.communityMember.findFirstOrThrow({ where: { stripeCustomerId: { not: null } }, select: { subscriptionStatus: true } }));
     expect((await member()).subscriptionStatus).toBe("trialing");
     expect(await paid.inScope((tx) => tx.payment.count())).toBe(0);
 
@@ -125,7 +158,19 @@ describe("trials without a card", () => {
 
   it("needs a trial: the option alone is refused", async () => {
     const { tierInputSchema: schema } = await import("../lib/tiers/validation");
-    const parsed = schema.safeParse({ name: "No trial", description: "", price: "3.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0", trialWithoutCard: "on" });
+    const parsed = schema.safeParse({
+      name: "No trial",
+      description: "",
+      price: "3.00",
+      currency: "USD",
+      interval: "monthly",
+      features: "",
+      discordRoleId: "",
+      extraRoleIds: "",
+      maxMembers: "",
+      trialDays: "0",
+      trialWithoutCard: "on",
+    });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((i) => i.path.join("."))).toEqual(["trialWithoutCard"]);
   });
@@ -136,10 +181,28 @@ describe("Stripe Tax", () => {
     const paid = await paidCommunity(h);
     const before = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } }));
     // The owner turns taxes on: the settings save queues a new price for every tier.
-    const community = await db.community.findUniqueOrThrow({ where: { id: paid.community.id }, select: { name: true, slug: true, description: true, status: true, settings: true } });
-    const input = updateCommunitySchema.parse({ ...community, description: community.description ?? "", ...readSettings(community.settings), supportUrl: "", showMemberCount: "on", taxMode });
+    const community = await db.community.findUniqueOrThrow({
+      where: { id: paid.community.id },
+      select: { name: true, slug: true, description: true, status: true, settings: true },
+    });
+    const input = updateCommunitySchema.parse({
+      ...community,
+      description: community.description ?? "",
+      ...readSettings(community.settings),
+      supportUrl: "",
+      showMemberCount: "on",
+      taxMode,
+    });
     await paid.inScope((tx) => updateCommunity(input, paid.community, tx));
-    const queued = await asOwner(async (c) => (await c.query("SELECT j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'billing:sync_tiers' AND j.payload->>'communityId' = $1", [paid.community.id])).rows);
+    const queued = await asOwner(
+      async (c) =>
+        (
+          await c.query(
+            "SELECT j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'billing:sync_tiers' AND j.payload->>'communityId' = $1",
+            [paid.community.id],
+          )
+        ).rows,
+    );
     expect(queued).toEqual([{ payload: { communityId: paid.community.id, all: true } }]);
     await syncAllTiers(paid.community, paid.inScope, h.client, { all: true });
     const after = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } }));
@@ -157,7 +220,10 @@ describe("Stripe Tax", () => {
     expect(session.automatic_tax).toMatchObject({ enabled: true, liability: { type: "self" } });
     await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
     for (const d of await h.take()) await h.deliver(d);
-    return { payment: await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, amount: true, taxAmount: true } })), email: `tax-${actor.discordId}@example.com` };
+    return {
+      payment: await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, amount: true, taxAmount: true } })),
+      email: `tax-${actor.discordId}@example.com`,
+    };
   }
 
   it("added to the price: the member pays the price and the tax, both recorded, and the receipt says so", async () => {
@@ -179,7 +245,19 @@ describe("Stripe Tax", () => {
 
 describe("passes (one payment)", () => {
   const passTier = (fields: Record<string, string>) =>
-    tierInputSchema.parse({ name: `Pass ${Math.random().toString(36).slice(2, 8)}`, description: "", price: "50.00", currency: "USD", interval: "once", features: "", discordRoleId: "123456789012345679", extraRoleIds: "", maxMembers: "", trialDays: "0", ...fields });
+    tierInputSchema.parse({
+      name: `Pass ${Math.random().toString(36).slice(2, 8)}`,
+      description: "",
+      price: "50.00",
+      currency: "USD",
+      interval: "once",
+      features: "",
+      discordRoleId: "123456789012345679",
+      extraRoleIds: "",
+      maxMembers: "",
+      trialDays: "0",
+      ...fields,
+    });
 
   async function buy(paid: PaidCommunity, tierId: string, amount?: string) {
     const actor = await actorOf("pass_buyer");
@@ -191,7 +269,12 @@ describe("passes (one payment)", () => {
     return { actor, url, answer, deliveries, memberId };
   }
   const standing = (paid: PaidCommunity, memberId: string) =>
-    paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true } }));
+    paid.inScope((tx) =>
+      tx.communityMember.findUniqueOrThrow({
+        where: { id: memberId },
+        select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true },
+      }),
+    );
 
   it("a lifetime pass: one payment in payment mode, access for good, roles, once per session however often the webhook comes", async () => {
     const paid = await paidCommunity(h);
@@ -212,7 +295,18 @@ describe("passes (one payment)", () => {
     expect(payments[0]!.stripePaymentIntentId).toMatch(/^pi_/);
     // A second pass while holding one is refused.
     const holder = await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { userId: true, discordUserId: true } }));
-    await expect(startCheckout(tierId, { actor: { id: holder.userId, discordId: holder.discordUserId, username: "again" }, community: paid.community, inScope: paid.inScope, origin: "http://localhost" }, h.client)).rejects.toThrow(CHECKOUT_ERRORS.passHeld);
+    await expect(
+      startCheckout(
+        tierId,
+        {
+          actor: { id: holder.userId, discordId: holder.discordUserId, username: "again" },
+          community: paid.community,
+          inScope: paid.inScope,
+          origin: "http://localhost",
+        },
+        h.client,
+      ),
+    ).rejects.toThrow(CHECKOUT_ERRORS.passHeld);
   });
 
   it("a 30-day pass ends on its day; a refunded pass ends at once", async () => {
@@ -226,18 +320,28 @@ describe("passes (one payment)", () => {
 
     const second = await buy(paid, tierId);
     expect((await standing(paid, second.memberId)).subscriptionStatus).toBe("pass");
-    const pi = (await paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { memberId: second.memberId }, select: { stripePaymentIntentId: true } }))).stripePaymentIntentId!;
+    const pi = (await paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { memberId: second.memberId }, select: { stripePaymentIntentId: true } })))
+      .stripePaymentIntentId!;
     await h.client.refunds.create({ payment_intent: pi }, { stripeAccount: paid.account });
     for (const d of await h.take()) await h.deliver(d);
     expect((await standing(paid, second.memberId)).subscriptionStatus).toBe("none");
     // A refunded pass is no longer held: the member may buy one again.
-    const { url } = await startCheckout(tierId, { actor: second.actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost" }, h.client);
+    const { url } = await startCheckout(
+      tierId,
+      { actor: second.actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost" },
+      h.client,
+    );
     expect(sessionOf(url).mode).toBe("payment");
   });
 
   it("pay what you want: the member's amount, at least the minimum", async () => {
     const paid = await paidCommunity(h);
-    const { tierId } = await createTier(passTier({ name: "Supporter pass", price: "5.00", payWhatYouWant: "on", suggestedPrice: "12.00" }), paid.community, paid.inScope, h.client);
+    const { tierId } = await createTier(
+      passTier({ name: "Supporter pass", price: "5.00", payWhatYouWant: "on", suggestedPrice: "12.00" }),
+      paid.community,
+      paid.inScope,
+      h.client,
+    );
     const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: { stripePriceId: true } }));
     expect(h.fake.objects.get(tier.stripePriceId!)).toMatchObject({ unit_amount: null, custom_unit_amount: { minimum: 500, preset: 1200 } });
     const low = await buy(paid, tierId, "3.00");
@@ -251,7 +355,8 @@ describe("passes (one payment)", () => {
 
   it("only a pass has days, a chosen price or no trial", () => {
     const base = { name: "X", description: "", price: "5.00", currency: "USD", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "" };
-    const issues = (fields: Record<string, string>) => tierInputSchema.safeParse({ ...base, trialDays: "0", ...fields }).error?.issues.map((i) => i.path.join(".")) ?? [];
+    const issues = (fields: Record<string, string>) =>
+      tierInputSchema.safeParse({ ...base, trialDays: "0", ...fields }).error?.issues.map((i) => i.path.join(".")) ?? [];
     expect(issues({ interval: "monthly", accessDays: "30" })).toEqual(["accessDays"]);
     expect(issues({ interval: "monthly", payWhatYouWant: "on" })).toEqual(["payWhatYouWant"]);
     expect(issues({ interval: "once", trialDays: "7" })).toEqual(["trialDays"]);
@@ -262,12 +367,22 @@ describe("passes (one payment)", () => {
 describe("several currencies", () => {
   it("one Stripe price with currency_options; the member pays in the currency they chose; MRR counts it in that currency", async () => {
     const paid = await paidCommunity(h, { currencyPrices: "eur 9.00\nGBP 8.50" });
-    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true, currencyPrices: true } }));
+    const tier = await paid.inScope((tx) =>
+      tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true, currencyPrices: true } }),
+    );
     expect(tier.currencyPrices).toEqual({ EUR: "9.00", GBP: "8.50" });
-    expect(h.fake.objects.get(tier.stripePriceId!)).toMatchObject({ currency: "usd", unit_amount: 1000, currency_options: { eur: { unit_amount: 900 }, gbp: { unit_amount: 850 } } });
+    expect(h.fake.objects.get(tier.stripePriceId!)).toMatchObject({
+      currency: "usd",
+      unit_amount: 1000,
+      currency_options: { eur: { unit_amount: 900 }, gbp: { unit_amount: 850 } },
+    });
 
     const actor = await actorOf("euro_buyer");
-    const { url } = await startCheckout(paid.tierId, { actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost", currency: "EUR" }, h.client);
+    const { url } = await startCheckout(
+      paid.tierId,
+      { actor, community: paid.community, inScope: paid.inScope, origin: "http://localhost", currency: "EUR" },
+      h.client,
+    );
     expect(sessionOf(url).currency).toBe("eur");
     expect(await (await fetch(url)).text()).toContain("9.00 EUR / month");
     await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
@@ -277,17 +392,37 @@ describe("several currencies", () => {
     expect((await overview(paid.community.id, paid.inScope)).mrr).toEqual([{ currency: "EUR", amount: "9.00" }]);
 
     // A currency the tier is not sold in is refused.
-    await expect(startCheckout(paid.tierId, { actor: await actorOf("yen_buyer"), community: paid.community, inScope: paid.inScope, origin: "http://localhost", currency: "JPY" }, h.client)).rejects.toThrow(CHECKOUT_ERRORS.currency);
+    await expect(
+      startCheckout(
+        paid.tierId,
+        { actor: await actorOf("yen_buyer"), community: paid.community, inScope: paid.inScope, origin: "http://localhost", currency: "JPY" },
+        h.client,
+      ),
+    ).rejects.toThrow(CHECKOUT_ERRORS.currency);
   });
 
   it("a changed price in another currency makes a new Stripe price; bad lines are refused with the line named", async () => {
     const paid = await paidCommunity(h, { currencyPrices: "EUR 9.00" });
-    const before = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } }))).stripePriceId;
+    const before = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } })))
+      .stripePriceId;
     const { updateTier } = await import("../lib/tiers/service");
-    const raw = { name: "Gold", description: "", price: "10.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "123456789012345678", extraRoleIds: "", maxMembers: "", trialDays: "0", currencyPrices: "EUR 9.50" };
+    const raw = {
+      name: "Gold",
+      description: "",
+      price: "10.00",
+      currency: "USD",
+      interval: "monthly",
+      features: "",
+      discordRoleId: "123456789012345678",
+      extraRoleIds: "",
+      maxMembers: "",
+      trialDays: "0",
+      currencyPrices: "EUR 9.50",
+    };
     const input = tierInputSchema.parse(raw);
     await updateTier(paid.tierId, input, paid.community, paid.inScope, h.client);
-    const after = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } }))).stripePriceId;
+    const after = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } })))
+      .stripePriceId;
     expect(after).not.toBe(before);
     expect(h.fake.objects.get(after!)).toMatchObject({ currency_options: { eur: { unit_amount: 950 } } });
     expect(h.fake.objects.get(before!)).toMatchObject({ active: false });

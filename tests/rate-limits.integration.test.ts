@@ -9,7 +9,12 @@ import { sign, WEBHOOK_SECRET } from "./support/stripe-webhooks";
 
 // Auth.js itself answers "ok": what is under test is the limit in front of it.
 const request = vi.hoisted(() => ({ headers: new Headers() }));
-vi.mock("../lib/auth", () => ({ handlers: { GET: async () => new Response("ok"), POST: async () => new Response("ok") }, signIn: async () => undefined, signOut: async () => undefined, auth: async () => null }));
+vi.mock("../lib/auth", () => ({
+  handlers: { GET: async () => new Response("ok"), POST: async () => new Response("ok") },
+  signIn: async () => undefined,
+  signOut: async () => undefined,
+  auth: async () => null,
+}));
 vi.mock("next/headers", () => ({ headers: async () => request.headers }));
 vi.mock("next/navigation", () => ({
   redirect: (url: string) => {
@@ -24,7 +29,14 @@ afterAll(() => db.$disconnect());
 
 const webhook = async (address: string, body: string, signature: string) => {
   const { POST } = await import("../app/api/webhooks/stripe/route");
-  return POST(new Request("http://localhost/api/webhooks/stripe", { method: "POST", body, headers: { "stripe-signature": signature, "x-forwarded-for": `198.51.100.1, ${address}` } }), undefined);
+  return POST(
+    new Request("http://localhost/api/webhooks/stripe", {
+      method: "POST",
+      body,
+      headers: { "stripe-signature": signature, "x-forwarded-for": `198.51.100.1, ${address}` },
+    }),
+    undefined,
+  );
 };
 
 describe("rate limits", () => {
@@ -47,7 +59,14 @@ describe("rate limits", () => {
 
   it("answer an address flooding the Stripe webhook with bad signatures 429, without blocking Stripe's own", async () => {
     const flooder = `203.0.113.${Math.floor(Math.random() * 200) + 1}-${randomUUID().slice(0, 4)}`;
-    const body = JSON.stringify({ id: "evt_flood", object: "event", type: "invoice.paid", created: 1, livemode: false, data: { object: { id: "in_1", object: "invoice" } } });
+    const body = JSON.stringify({
+      id: "evt_flood",
+      object: "event",
+      type: "invoice.paid",
+      created: 1,
+      livemode: false,
+      data: { object: { id: "in_1", object: "invoice" } },
+    });
     for (let i = 0; i < limits().badSignature.points; i++) expect((await webhook(flooder, body, "t=1,v1=bad")).status).toBe(400);
     const blocked = await webhook(flooder, body, "t=1,v1=bad");
     expect(blocked.status).toBe(429);
@@ -67,7 +86,8 @@ describe("rate limits", () => {
     const { signInWithDiscord } = await import("../app/signin/actions");
     const { serverEnv } = await import("../lib/env");
     const address = `203.0.113.200-${randomUUID().slice(0, 6)}`;
-    const at = (path: string, from = address) => GET(new Request(`http://localhost${path}`, { headers: { "x-forwarded-for": from } }) as never, undefined as never);
+    const at = (path: string, from = address) =>
+      GET(new Request(`http://localhost${path}`, { headers: { "x-forwarded-for": from } }) as never, undefined as never);
     for (let i = 0; i < serverEnv().SIGN_IN_RATE_LIMIT; i++) expect((await at("/api/auth/signin/discord")).status).toBe(200);
     const refused = await at("/api/auth/signin/discord");
     expect(refused.status).toBe(429);

@@ -132,7 +132,9 @@ describe("reads", () => {
 
   it("a key of A never reads B: B's member is not found, B's rows never listed", async () => {
     expect((await call(`/members/${b.rows.memberId}`)).status).toBe(404);
-    const lists = await Promise.all(["/members?limit=100", "/subscriptions?limit=100", "/payments?limit=100", "/comp-access?limit=100", "/tiers"].map((p) => call(p)));
+    const lists = await Promise.all(
+      ["/members?limit=100", "/subscriptions?limit=100", "/payments?limit=100", "/comp-access?limit=100", "/tiers"].map((p) => call(p)),
+    );
     const text = JSON.stringify(lists.map((l) => l.body));
     for (const id of [b.rows.memberId, b.rows.subscriptionId, b.rows.paymentId, b.rows.tierId, b.rows.accessGrantId]) expect(text).not.toContain(id);
     // And B's key sees B.
@@ -155,11 +157,19 @@ describe("writes", () => {
     const created = await call("/comp-access", { method: "POST", key: writeKey, body });
     expect(created.status).toBe(201);
     const grant = schemas.CompAccess.parse(created.body);
-    expect(grant).toMatchObject({ member_id: a.rows.memberId, tier_id: a.rows.tierId, until: "2999-01-01T23:59:59.999Z", note: "API partner", revoked_at: null });
+    expect(grant).toMatchObject({
+      member_id: a.rows.memberId,
+      tier_id: a.rows.tierId,
+      until: "2999-01-01T23:59:59.999Z",
+      note: "API partner",
+      revoked_at: null,
+    });
     const revoked = await call(`/comp-access/${grant.id}`, { method: "DELETE", key: writeKey });
     expect(revoked.status).toBe(200);
     expect(schemas.CompAccess.parse(revoked.body).revoked_at).not.toBeNull();
-    const audit = await withCommunity(a.community.id, (tx) => tx.auditLog.findMany({ where: { objectId: a.rows.memberId, action: { in: ["comp.granted", "comp.revoked"] } }, select: { details: true } }));
+    const audit = await withCommunity(a.community.id, (tx) =>
+      tx.auditLog.findMany({ where: { objectId: a.rows.memberId, action: { in: ["comp.granted", "comp.revoked"] } }, select: { details: true } }),
+    );
     expect(audit.filter((e) => (e.details as { via?: string }).via === "api")).toHaveLength(2);
   });
 
@@ -168,14 +178,19 @@ describe("writes", () => {
     expect((await call("/comp-access", { method: "POST", key: writeKey, body: { member_id: b.rows.memberId, tier_id: a.rows.tierId } })).status).toBe(422);
     expect((await call(`/comp-access/${b.rows.accessGrantId}`, { method: "DELETE", key: writeKey })).status).toBe(404);
     expect(await withCommunity(b.community.id, (tx) => tx.accessGrant.count())).toBe(before);
-    const bGrant = await withCommunity(b.community.id, (tx) => tx.accessGrant.findUniqueOrThrow({ where: { id: b.rows.accessGrantId }, select: { revokedAt: true } }));
+    const bGrant = await withCommunity(b.community.id, (tx) =>
+      tx.accessGrant.findUniqueOrThrow({ where: { id: b.rows.accessGrantId }, select: { revokedAt: true } }),
+    );
     expect(bGrant.revokedAt).toBeNull();
   });
 
   it("refuses a body that is not JSON, or not the schema", async () => {
     expect((await call("/comp-access", { method: "POST", key: writeKey, body: { member_id: "x" } })).status).toBe(400);
     const { POST } = await import("../app/api/v1/comp-access/route");
-    const res = await POST(new Request("http://localhost/api/v1/comp-access", { method: "POST", headers: { authorization: `Bearer ${writeKey}` }, body: "member_id=1" }), undefined);
+    const res = await POST(
+      new Request("http://localhost/api/v1/comp-access", { method: "POST", headers: { authorization: `Bearer ${writeKey}` }, body: "member_id=1" }),
+      undefined,
+    );
     expect(res.status).toBe(400);
   });
 });
@@ -198,7 +213,10 @@ describe("the OpenAPI document", () => {
     const doc = openApiDocument("http://localhost/api/v1");
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(["/comp-access", "/comp-access/{id}", "/members", "/members/{id}", "/payments", "/subscriptions", "/tiers"]);
-    const listMembers = doc.paths["/members"]!.get as { parameters: { name: string }[]; responses: Record<string, { content?: { "application/json": { schema: { properties: Record<string, unknown> } } } }> };
+    const listMembers = doc.paths["/members"]!.get as {
+      parameters: { name: string }[];
+      responses: Record<string, { content?: { "application/json": { schema: { properties: Record<string, unknown> } } } }>;
+    };
     expect(listMembers.parameters.map((p) => p.name).sort()).toEqual(["limit", "starting_after", "status"]);
     expect(Object.keys(listMembers.responses["200"]!.content!["application/json"].schema.properties).sort()).toEqual(["data", "has_more", "next_cursor"]);
     const post = doc.paths["/comp-access"]!.post as { "x-required-scope": string; requestBody: unknown; responses: Record<string, unknown> };

@@ -44,7 +44,11 @@ async function control<T = Record<string, unknown>>(path: string, body?: object)
   const response = await fetch(`${discord.url}/_control/${path}`, { method: body ? "POST" : "GET", body: body ? JSON.stringify(body) : undefined });
   return response.json() as Promise<T>;
 }
-type GuildState = { members: Record<string, string[]>; messages: { channelId: string; content: string }[]; threads: Record<string, { parentId: string; members: string[] }> };
+type GuildState = {
+  members: Record<string, string[]>;
+  messages: { channelId: string; content: string }[];
+  threads: Record<string, { parentId: string; members: string[] }>;
+};
 
 async function inbox(to: string): Promise<CaughtMail[]> {
   const response = await fetch(`${process.env.MAIL_INBOX_URL}/messages?to=${encodeURIComponent(to)}`);
@@ -55,7 +59,17 @@ async function deliverPending() {
   for (const d of await h.take()) await h.deliver(d);
 }
 
-type Setup = { paid: PaidCommunity; guildId: string; lapsedRole: string; payChannel: string; memberId: string; subscriptionId: string; localSubscriptionId: string; discordId: string; email: string | null };
+type Setup = {
+  paid: PaidCommunity;
+  guildId: string;
+  lapsedRole: string;
+  payChannel: string;
+  memberId: string;
+  subscriptionId: string;
+  localSubscriptionId: string;
+  discordId: string;
+  email: string | null;
+};
 
 /** A paying member of a community with a bot, a lapsed role and a pay channel, in the server with their tier role. */
 async function payingMember(options: { settings?: Record<string, unknown>; email?: boolean } = {}): Promise<Setup> {
@@ -63,19 +77,40 @@ async function payingMember(options: { settings?: Record<string, unknown>; email
   const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: paid.community.id }, select: { discordGuildId: true } });
   const lapsedRole = `${guildId.slice(0, -2)}52`;
   const payChannel = `${guildId.slice(0, -2)}62`;
-  await control("guilds", { id: guildId, roles: [{ id: TIER_ROLE, name: "Gold" }, { id: lapsedRole, name: "Lapsed" }], channels: [{ id: payChannel, name: "pay-here" }] });
+  await control("guilds", {
+    id: guildId,
+    roles: [
+      { id: TIER_ROLE, name: "Gold" },
+      { id: lapsedRole, name: "Lapsed" },
+    ],
+    channels: [{ id: payChannel, name: "pay-here" }],
+  });
   await asOwner((c) =>
-    c.query("UPDATE communities SET settings = settings || $2::jsonb WHERE id = $1", [paid.community.id, JSON.stringify({ gracePeriodDays: 3, restrictedDays: 7, dunningIntervalHours: 48, ...options.settings })]),
+    c.query("UPDATE communities SET settings = settings || $2::jsonb WHERE id = $1", [
+      paid.community.id,
+      JSON.stringify({ gracePeriodDays: 3, restrictedDays: 7, dunningIntervalHours: 48, ...options.settings }),
+    ]),
   );
   await paid.inScope((tx) =>
-    tx.discordBotConfig.create({ data: { communityId: paid.community.id, usesPlatformBot: true, clientId: FAKE_APPLICATIONS[0]!.id, permissions: 0n, lapsedRoleId: lapsedRole, payChannelId: payChannel } }),
+    tx.discordBotConfig.create({
+      data: {
+        communityId: paid.community.id,
+        usesPlatformBot: true,
+        clientId: FAKE_APPLICATIONS[0]!.id,
+        permissions: 0n,
+        lapsedRoleId: lapsedRole,
+        payChannelId: payChannel,
+      },
+    }),
   );
   const { actor, subscriptionId } = await payCheckout(h, paid, "recovering");
   const email = options.email === false ? null : `member-${actor.discordId}@example.com`;
   if (email) await db.user.update({ where: { id: actor.id }, data: { email } });
   await control(`guilds/${guildId}/members/${actor.discordId}`, { join: true });
   await deliverPending();
-  const sub = await paid.inScope((tx) => tx.subscription.findFirstOrThrow({ where: { stripeSubscriptionId: subscriptionId }, select: { id: true, memberId: true } }));
+  const sub = await paid.inScope((tx) =>
+    tx.subscription.findFirstOrThrow({ where: { stripeSubscriptionId: subscriptionId }, select: { id: true, memberId: true } }),
+  );
   await syncMemberRoles(paid.community.id, sub.memberId, { reason: "test" });
   return { paid, guildId, lapsedRole, payChannel, memberId: sub.memberId, subscriptionId, localSubscriptionId: sub.id, discordId: actor.discordId, email };
 }
@@ -89,14 +124,23 @@ async function failRenewal(s: Setup) {
   await deliverPending();
 }
 
-const status = (s: Setup) => s.paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { subscriptionStatus: true, subscriptionExpiresAt: true } }));
+const status = (s: Setup) =>
+  s.paid.inScope((tx) =>
+    tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { subscriptionStatus: true, subscriptionExpiresAt: true } }),
+  );
 
 describe("a declined renewal", () => {
   it("reminds the member by e-mail and Discord with the invoice's pay link, once per reminder, on the owner's schedule", async () => {
     const s = await payingMember();
     await failRenewal(s);
-    const jobs = await asOwner(async (c) =>
-      (await c.query<{ kind: string; payload: { attempt: number } }>("SELECT t.identifier AS kind, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1", [s.paid.community.id])).rows,
+    const jobs = await asOwner(
+      async (c) =>
+        (
+          await c.query<{ kind: string; payload: { attempt: number } }>(
+            "SELECT t.identifier AS kind, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1",
+            [s.paid.community.id],
+          )
+        ).rows,
     );
     expect(jobs.filter((j) => j.kind === "billing:dunning").map((j) => j.payload.attempt)).toEqual([1]);
 
@@ -108,7 +152,12 @@ describe("a declined renewal", () => {
     const [mail] = await inbox(s.email!);
     expect(mail!.subject).toMatch(/payment .* failed/i);
     const payUrl = /Pay now: (\S+)/.exec(mail!.text)![1]!;
-    const invoice = [...h.fake.objects.values()].find((o) => o.object === "invoice" && o.status === "open" && (o.parent as { subscription_details: { subscription: string } }).subscription_details.subscription === s.subscriptionId)!;
+    const invoice = [...h.fake.objects.values()].find(
+      (o) =>
+        o.object === "invoice" &&
+        o.status === "open" &&
+        (o.parent as { subscription_details: { subscription: string } }).subscription_details.subscription === s.subscriptionId,
+    )!;
     expect(payUrl).toBe(invoice.hosted_invoice_url);
     expect(mail!.html).toContain(payUrl);
     const dm = (await control<GuildState>(`guilds/${s.guildId}`)).messages.filter((m) => m.content.includes(payUrl));
@@ -121,7 +170,9 @@ describe("a declined renewal", () => {
     const second = await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 2, first.next!);
     expect(second.sent).toEqual(["email", "discord"]);
     expect(await inbox(s.email!)).toHaveLength(2);
-    const notices = await s.paid.inScope((tx) => tx.memberNotice.findMany({ where: { memberId: s.memberId, kind: "dunning" }, select: { channel: true, status: true } }));
+    const notices = await s.paid.inScope((tx) =>
+      tx.memberNotice.findMany({ where: { memberId: s.memberId, kind: "dunning" }, select: { channel: true, status: true } }),
+    );
     expect(notices).toHaveLength(4);
     expect(notices.every((n) => n.status === "sent")).toBe(true);
 
@@ -153,7 +204,9 @@ describe("a declined renewal", () => {
     await syncMemberRoles(s.paid.community.id, s.memberId, { reason: "test", now: day11 });
     expect(await rolesOf(s)).toEqual([]);
 
-    const audit = await s.paid.inScope((tx) => tx.auditLog.findMany({ where: { objectId: s.memberId, action: { startsWith: "membership." } }, orderBy: { createdAt: "asc" }, select: { action: true } }));
+    const audit = await s.paid.inScope((tx) =>
+      tx.auditLog.findMany({ where: { objectId: s.memberId, action: { startsWith: "membership." } }, orderBy: { createdAt: "asc" }, select: { action: true } }),
+    );
     expect(audit.map((a) => a.action)).toEqual(["membership.grace_started", "membership.restricted", "membership.removed_for_nonpayment"]);
   });
 
@@ -182,13 +235,22 @@ describe("a declined renewal", () => {
     await deliverPending();
 
     expect((await status(s)).subscriptionStatus).toBe("active");
-    const payment = await s.paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { failedAt: { not: null } }, select: { status: true, recoveredAt: true } }));
+    const payment = await s.paid.inScope((tx) =>
+      tx.payment.findFirstOrThrow({ where: { failedAt: { not: null } }, select: { status: true, recoveredAt: true } }),
+    );
     expect(payment.status).toBe("succeeded");
     expect(payment.recoveredAt).not.toBeNull();
     expect((await sendPaymentReminder(s.paid.community.id, s.localSubscriptionId, 2, new Date(now.getTime() + 2 * DAY))).stopped).toBe("nothing to pay");
 
     const after = await overview(s.paid.community.id, s.paid.inScope);
-    expect(after.recovery).toEqual({ inRecovery: [], inRecoveryCount: 0, recoveredLast30Days: [{ currency: "USD", amount: "10.00" }], failed90: 1, recovered90: 1, rate: 1 });
+    expect(after.recovery).toEqual({
+      inRecovery: [],
+      inRecoveryCount: 0,
+      recoveredLast30Days: [{ currency: "USD", amount: "10.00" }],
+      failed90: 1,
+      recovered90: 1,
+      rate: 1,
+    });
     const audit = await s.paid.inScope((tx) => tx.auditLog.findMany({ where: { objectId: s.memberId, action: "membership.recovered" }, select: { id: true } }));
     expect(audit).toHaveLength(1);
   });
@@ -321,9 +383,13 @@ describe("member_notices is tenant data", () => {
     await sendPaymentReminder(a.paid.community.id, a.localSubscriptionId, 1);
     expect(await withCommunity(b.paid.community.id, (tx) => tx.memberNotice.count({ where: { memberId: a.memberId } }))).toBe(0);
     await expect(
-      withCommunity(b.paid.community.id, (tx) => tx.memberNotice.create({ data: { communityId: a.paid.community.id, memberId: a.memberId, kind: "dunning", channel: "email", dedupeKey: "intruder" } })),
+      withCommunity(b.paid.community.id, (tx) =>
+        tx.memberNotice.create({ data: { communityId: a.paid.community.id, memberId: a.memberId, kind: "dunning", channel: "email", dedupeKey: "intruder" } }),
+      ),
     ).rejects.toThrow();
-    const updated = await withCommunity(b.paid.community.id, (tx) => tx.memberNotice.updateMany({ where: { memberId: a.memberId }, data: { status: "sending" } }));
+    const updated = await withCommunity(b.paid.community.id, (tx) =>
+      tx.memberNotice.updateMany({ where: { memberId: a.memberId }, data: { status: "sending" } }),
+    );
     expect(updated.count).toBe(0);
   });
 });

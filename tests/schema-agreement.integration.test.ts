@@ -78,8 +78,18 @@ describe("schema.prisma and the migrated database", () => {
   it("model every table the seed specifies, plus Auth.js's", () => {
     const tables = new Set(models.map((m) => m.dbName ?? m.name));
     for (const table of [
-      "communities", "users", "community_members", "subscriptions", "subscription_tiers", "payments",
-      "discord_bot_configs", "analytics_events", "data_retention_policies", "accounts", "sessions", "verification_tokens",
+      "communities",
+      "users",
+      "community_members",
+      "subscriptions",
+      "subscription_tiers",
+      "payments",
+      "discord_bot_configs",
+      "analytics_events",
+      "data_retention_policies",
+      "accounts",
+      "sessions",
+      "verification_tokens",
     ]) {
       expect(tables).toContain(table);
     }
@@ -101,7 +111,8 @@ describe("schema.prisma and the migrated database", () => {
           continue;
         }
         if (column.type !== expectedType(field)) mismatches.push(`${table}.${name}: database ${column.type}, schema ${expectedType(field)}`);
-        if (column.nullable === field.isRequired) mismatches.push(`${table}.${name}: database nullable=${column.nullable}, schema required=${field.isRequired}`);
+        if (column.nullable === field.isRequired)
+          mismatches.push(`${table}.${name}: database nullable=${column.nullable}, schema required=${field.isRequired}`);
         if (field.hasDefaultValue && !column.hasDefault) mismatches.push(`${table}.${name}: schema has a default, database does not`);
       }
       for (const column of dbColumns.keys()) {

@@ -45,9 +45,17 @@ describe("the runtime's retention functions stay within retention", () => {
     const community = await createCommunity(owner.id);
     const old = new Date(Date.now() - 800 * DAY); // the seeded policy keeps 730 days
     await withCommunity(community.id, (tx) =>
-      tx.auditLog.createMany({ data: [{ communityId: community.id, action: "ancient", objectType: "t", createdAt: old }, { communityId: community.id, action: "fresh", objectType: "t" }] }),
+      tx.auditLog.createMany({
+        data: [
+          { communityId: community.id, action: "ancient", objectType: "t", createdAt: old },
+          { communityId: community.id, action: "fresh", objectType: "t" },
+        ],
+      }),
     );
-    const [row] = await withCommunity(community.id, (tx) => tx.$queryRaw<{ deleted: number }[]>`SELECT purge_audit_log('infinity'::timestamptz, 1000) AS deleted`);
+    const [row] = await withCommunity(
+      community.id,
+      (tx) => tx.$queryRaw<{ deleted: number }[]>`SELECT purge_audit_log('infinity'::timestamptz, 1000) AS deleted`,
+    );
     expect(row!.deleted).toBe(1);
     const left = await withCommunity(community.id, (tx) => tx.auditLog.findMany({ select: { action: true } }));
     expect(left).toEqual([{ action: "fresh" }]);
@@ -89,9 +97,12 @@ class RolledBack<T> extends Error {
 
 async function rolledBack<T>(fn: (tx: Parameters<Parameters<typeof db.$transaction>[0]>[0]) => Promise<T>): Promise<T> {
   try {
-    await db.$transaction(async (tx) => {
-      throw new RolledBack(await fn(tx));
-    }, { timeout: 60_000 });
+    await db.$transaction(
+      async (tx) => {
+        throw new RolledBack(await fn(tx));
+      },
+      { timeout: 60_000 },
+    );
   } catch (error) {
     if (error instanceof RolledBack) return error.value as T;
     throw error;
@@ -108,10 +119,14 @@ describe("page views, exports and erasure", () => {
     // The first hop is whatever the client claims; the last is what our proxy saw.
     request.headers = new Headers({ "x-forwarded-for": "6.6.6.6, 203.0.113.77", "user-agent": "Mozilla/5.0 (sec)" });
     await recordPageView(community.id, `/c/${community.slug}`, visitor.id);
-    const [view] = await asOwner(async (c) => (await c.query("SELECT host(ip_address) AS ip, user_agent FROM analytics_events WHERE user_id = $1", [visitor.id])).rows);
+    const [view] = await asOwner(
+      async (c) => (await c.query("SELECT host(ip_address) AS ip, user_agent FROM analytics_events WHERE user_id = $1", [visitor.id])).rows,
+    );
     expect(view).toEqual({ ip: "203.0.113.0", user_agent: "Mozilla/5.0 (sec)" });
 
-    const member = await withCommunity(community.id, (tx) => tx.communityMember.create({ data: { communityId: community.id, userId: visitor.id, discordUserId: visitor.discordId }, select: { id: true } }));
+    const member = await withCommunity(community.id, (tx) =>
+      tx.communityMember.create({ data: { communityId: community.id, userId: visitor.id, discordUserId: visitor.discordId }, select: { id: true } }),
+    );
     const forOwner = await exportMemberData(community.id, member.id);
     expect(forOwner!.events.length).toBeGreaterThan(0);
     expect(JSON.stringify(forOwner)).not.toMatch(/203\.0\.113|Mozilla|visitor-1234abcd|ipAddress|userAgent|sessionId/);
@@ -127,7 +142,9 @@ describe("page views, exports and erasure", () => {
     const neverJoined = await createCommunity(owner.id);
     const visitor = await createUser("sec_nj_visitor");
     const bystander = await createUser("sec_nj_bystander");
-    await withCommunity(joined.id, (tx) => tx.communityMember.create({ data: { communityId: joined.id, userId: visitor.id, discordUserId: visitor.discordId } }));
+    await withCommunity(joined.id, (tx) =>
+      tx.communityMember.create({ data: { communityId: joined.id, userId: visitor.id, discordUserId: visitor.discordId } }),
+    );
     request.headers = new Headers({ "x-forwarded-for": "198.51.100.4", "user-agent": "Visitor UA" });
     for (const c of [joined, neverJoined]) await recordPageView(c.id, `/c/${c.slug}`, visitor.id);
     await recordPageView(neverJoined.id, `/c/${neverJoined.slug}`, bystander.id);
@@ -139,7 +156,14 @@ describe("page views, exports and erasure", () => {
     await eraseAccount(visitor.id, { client: () => stripeClient });
     const named = await asOwner(async (c) => (await c.query("SELECT count(*)::int AS n FROM analytics_events WHERE user_id = $1", [visitor.id])).rows[0].n);
     expect(named).toBe(0);
-    const left = await asOwner(async (c) => (await c.query("SELECT user_id, host(ip_address) AS ip, user_agent FROM analytics_events WHERE community_id = $1 ORDER BY user_id NULLS FIRST", [neverJoined.id])).rows);
+    const left = await asOwner(
+      async (c) =>
+        (
+          await c.query("SELECT user_id, host(ip_address) AS ip, user_agent FROM analytics_events WHERE community_id = $1 ORDER BY user_id NULLS FIRST", [
+            neverJoined.id,
+          ])
+        ).rows,
+    );
     expect(left).toEqual([
       { user_id: null, ip: null, user_agent: null },
       { user_id: bystander.id, ip: "198.51.100.0", user_agent: "Visitor UA" },
@@ -148,9 +172,18 @@ describe("page views, exports and erasure", () => {
 
   it("scrubs an erased member's name from the audit entries about them, through a function bound to the erasure", async () => {
     const { actor } = await payCheckout(h, paid, "sec_audit_member");
-    const member = await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: paid.community.id, userId: actor.id } }, select: { id: true } }));
+    const member = await paid.inScope((tx) =>
+      tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: paid.community.id, userId: actor.id } }, select: { id: true } }),
+    );
     const removed = await removeMember(paid.community, member.id, paid.inScope, () => stripeClient);
-    await paid.inScope((tx) => recordAudit(tx, paid.community.id, paid.community.ownerId, { action: "member.removed", objectType: "member", objectId: member.id, details: { username: removed.username, cancelled: removed.cancelled } }));
+    await paid.inScope((tx) =>
+      recordAudit(tx, paid.community.id, paid.community.ownerId, {
+        action: "member.removed",
+        objectType: "member",
+        objectId: member.id,
+        details: { username: removed.username, cancelled: removed.cancelled },
+      }),
+    );
     // Before the erasure, the function refuses: the log is append-only.
     await expect(paid.inScope((tx) => tx.$queryRaw`SELECT scrub_audit_log_for_erased_member(${member.id}::uuid)`)).rejects.toThrow(/not an erased member/);
 
@@ -163,7 +196,12 @@ describe("page views, exports and erasure", () => {
 
   it("deletes the member's customer (name, e-mail, metadata) at Stripe on erasure", async () => {
     const { actor } = await payCheckout(h, paid, "sec_customer");
-    const member = await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { communityId_userId: { communityId: paid.community.id, userId: actor.id } }, select: { stripeCustomerId: true } }));
+    const member = await paid.inScope((tx) =>
+      tx.communityMember.findUniqueOrThrow({
+        where: { communityId_userId: { communityId: paid.community.id, userId: actor.id } },
+        select: { stripeCustomerId: true },
+      }),
+    );
     const before = await stripeClient.customers.retrieve(member.stripeCustomerId!, {}, { stripeAccount: paid.account });
     expect(before.deleted).toBeFalsy();
 

@@ -37,7 +37,12 @@ beforeAll(async () => {
     people[role] = { id: u.id, discordId: u.discordId, username: role };
     if (role !== "stranger") {
       const created = await withCommunity(tenant.community.id, (tx) =>
-        inviteStaff(inviteStaffSchema.parse({ discordUserId: u.discordId, role }), { ...tenant.community, name: "Staffed", ownerId: owner.id, stripeAccountId: null, subscriptionTier: "free" }, owner, tx),
+        inviteStaff(
+          inviteStaffSchema.parse({ discordUserId: u.discordId, role }),
+          { ...tenant.community, name: "Staffed", ownerId: owner.id, stripeAccountId: null, subscriptionTier: "free" },
+          owner,
+          tx,
+        ),
       );
       staffIds[role] = created.id;
     }
@@ -46,7 +51,12 @@ beforeAll(async () => {
 
 /** An action needing `need` that renames nothing: it only reports that it ran. */
 const probe = (actor: Actor, need: Permission) =>
-  createActionChain({ getActor: async () => actor }).communityAction(z.object({}), need, async () => "ran", () => ({ action: `probe.${need}`, objectType: "community" }));
+  createActionChain({ getActor: async () => actor }).communityAction(
+    z.object({}),
+    need,
+    async () => "ran",
+    () => ({ action: `probe.${need}`, objectType: "community" }),
+  );
 
 describe("what each role may do", () => {
   const table: [keyof typeof people | "owner", Permission, boolean][] = [
@@ -85,9 +95,14 @@ describe("what each role may do", () => {
       (input, { actor, community, tx }) => grantComp(tx, community.id, actor, input),
       (input, r) => ({ action: "comp.granted", objectType: "member", objectId: input.memberId, details: { tier: r.tier } }),
     );
-    const result = await grant(null, form({ communitySlug: tenant.community.slug, memberId: tenant.rows.memberId, tierId: tenant.rows.tierId, until: "", note: "by a moderator" }));
+    const result = await grant(
+      null,
+      form({ communitySlug: tenant.community.slug, memberId: tenant.rows.memberId, tierId: tenant.rows.tierId, until: "", note: "by a moderator" }),
+    );
     expect(result).toMatchObject({ ok: true });
-    const entry = await withCommunity(tenant.community.id, (tx) => tx.auditLog.findFirst({ where: { action: "comp.granted", actorUserId: people.moderator.id }, select: { details: true } }));
+    const entry = await withCommunity(tenant.community.id, (tx) =>
+      tx.auditLog.findFirst({ where: { action: "comp.granted", actorUserId: people.moderator.id }, select: { details: true } }),
+    );
     expect(entry?.details).toMatchObject({ tier: "Gold", staffRole: "moderator" });
   });
 });
@@ -102,10 +117,16 @@ describe("the team", () => {
 
   it("refuses inviting the same account twice, or the owner", async () => {
     const ref = { ...tenant.community, name: "Staffed", ownerId: owner.id, stripeAccountId: null, subscriptionTier: "free" };
-    await expect(withCommunity(tenant.community.id, (tx) => inviteStaff(inviteStaffSchema.parse({ discordUserId: people.viewer.discordId, role: "admin" }), ref, owner, tx))).rejects.toMatchObject({
+    await expect(
+      withCommunity(tenant.community.id, (tx) =>
+        inviteStaff(inviteStaffSchema.parse({ discordUserId: people.viewer.discordId, role: "admin" }), ref, owner, tx),
+      ),
+    ).rejects.toMatchObject({
       fieldErrors: { discordUserId: [expect.stringContaining("on the team already")] },
     });
-    await expect(withCommunity(tenant.community.id, (tx) => inviteStaff(inviteStaffSchema.parse({ discordUserId: owner.discordId, role: "admin" }), ref, owner, tx))).rejects.toMatchObject({
+    await expect(
+      withCommunity(tenant.community.id, (tx) => inviteStaff(inviteStaffSchema.parse({ discordUserId: owner.discordId, role: "admin" }), ref, owner, tx)),
+    ).rejects.toMatchObject({
       fieldErrors: { discordUserId: [expect.stringContaining("That is you")] },
     });
     expect(inviteStaffSchema.safeParse({ discordUserId: "12", role: "admin" }).success).toBe(false);
@@ -116,7 +137,9 @@ describe("the team", () => {
     const u = await createUser("temp_staff");
     const actor = { id: u.id, discordId: u.discordId, username: "temp" };
     const ref = { ...tenant.community, name: "Staffed", ownerId: owner.id, stripeAccountId: null, subscriptionTier: "free" };
-    const { id } = await withCommunity(tenant.community.id, (tx) => inviteStaff(inviteStaffSchema.parse({ discordUserId: u.discordId, role: "viewer" }), ref, owner, tx));
+    const { id } = await withCommunity(tenant.community.id, (tx) =>
+      inviteStaff(inviteStaffSchema.parse({ discordUserId: u.discordId, role: "viewer" }), ref, owner, tx),
+    );
     expect(await probe(actor, "manage")(null, form({ communitySlug: tenant.community.slug }))).toMatchObject({ ok: false, error: NOT_ALLOWED });
     await withCommunity(tenant.community.id, (tx) => changeStaffRole({ staffId: id, role: "admin" }, tx));
     expect(await probe(actor, "manage")(null, form({ communitySlug: tenant.community.slug }))).toMatchObject({ ok: true });
@@ -126,7 +149,9 @@ describe("the team", () => {
   });
 
   it("the user scope reads no other account's staff rows", async () => {
-    const seen = await import("../lib/db/scopes").then(({ withUser }) => withUser(people.viewer.id, (tx) => tx.communityStaff.findMany({ select: { discordUserId: true } })));
+    const seen = await import("../lib/db/scopes").then(({ withUser }) =>
+      withUser(people.viewer.id, (tx) => tx.communityStaff.findMany({ select: { discordUserId: true } })),
+    );
     expect(seen.map((s) => s.discordUserId)).toEqual([people.viewer.discordId]);
   });
 });

@@ -42,7 +42,10 @@ async function chaotically(events: Delivery[], seed: number) {
   let pending = events.flatMap((e) => Array.from({ length: 1 + Math.floor(random() * 3) }, () => e));
   for (let round = 0; pending.length > 0; round++) {
     if (round > 20) throw new Error(`seed ${seed}: events still refused after 20 rounds: ${pending.map((e) => e.type).join(", ")}`);
-    pending = pending.map((e) => [random(), e] as const).sort((a, b) => a[0] - b[0]).map(([, e]) => e);
+    pending = pending
+      .map((e) => [random(), e] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, e]) => e);
     const retry: Delivery[] = [];
     while (pending.length > 0) {
       const batch = pending.splice(0, 1 + Math.floor(random() * 4));
@@ -59,12 +62,19 @@ async function chaotically(events: Delivery[], seed: number) {
 async function outcome(paid: PaidCommunity) {
   return paid.inScope(async (tx) => ({
     community: await tx.community.findUniqueOrThrow({ where: { id: paid.community.id }, select: { stripeChargesEnabled: true } }),
-    subscriptions: (await tx.subscription.findMany({ select: { status: true, tierName: true, cancelAtPeriodEnd: true, canceledAt: true, duplicateOf: true } })).map((s) => ({
+    subscriptions: (
+      await tx.subscription.findMany({ select: { status: true, tierName: true, cancelAtPeriodEnd: true, canceledAt: true, duplicateOf: true } })
+    ).map((s) => ({
       ...s,
       canceledAt: !!s.canceledAt,
       duplicateOf: !!s.duplicateOf,
     })),
-    members: (await tx.communityMember.findMany({ where: { stripeCustomerId: { not: null } }, select: { subscriptionStatus: true, subscriptionTier: true, totalSpent: true } })).map((m) => ({
+    members: (
+      await tx.communityMember.findMany({
+        where: { stripeCustomerId: { not: null } },
+        select: { subscriptionStatus: true, subscriptionTier: true, totalSpent: true },
+      })
+    ).map((m) => ({
       ...m,
       totalSpent: m.totalSpent.toFixed(2),
     })),
@@ -72,7 +82,9 @@ async function outcome(paid: PaidCommunity) {
       .map((p) => ({ status: p.status, amount: p.amount.toFixed(2), refunded: p.amountRefunded.toFixed(2) }))
       .sort((a, b) => `${a.status}${a.amount}`.localeCompare(`${b.status}${b.amount}`)),
     alerts: (await tx.communityAlert.findMany({ select: { kind: true, resolvedAt: true } })).map((a) => ({ kind: a.kind, resolved: !!a.resolvedAt })),
-    analytics: (await tx.analyticsEvent.findMany({ where: { eventName: { in: [...BILLING_EVENTS] } }, select: { eventName: true } })).map((e) => e.eventName).sort(),
+    analytics: (await tx.analyticsEvent.findMany({ where: { eventName: { in: [...BILLING_EVENTS] } }, select: { eventName: true } }))
+      .map((e) => e.eventName)
+      .sort(),
   }));
 }
 

@@ -45,14 +45,35 @@ describe("the Stripe fake's webhooks", () => {
     const client = createStripe({ mode: "demo", url: fake.url });
     const owner = await createUser("hook_owner");
     const c = await createCommunity(owner.id);
-    await fetch(await startOnboarding({ id: c.id, stripeAccountId: null }, { returnUrl: "http://x/r", refreshUrl: "http://x/f" }, client), { method: "POST", redirect: "manual" });
-    const community = await db.community.findUniqueOrThrow({ where: { id: c.id }, select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true } });
+    await fetch(await startOnboarding({ id: c.id, stripeAccountId: null }, { returnUrl: "http://x/r", refreshUrl: "http://x/f" }, client), {
+      method: "POST",
+      redirect: "manual",
+    });
+    const community = await db.community.findUniqueOrThrow({
+      where: { id: c.id },
+      select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
+    });
     await refreshConnectState(community, client);
-    const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
-    const input = tierInputSchema.parse({ name: "Hooked", description: "", price: "3.50", currency: "EUR", interval: "monthly", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0" });
+    const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
+    const input = tierInputSchema.parse({
+      name: "Hooked",
+      description: "",
+      price: "3.50",
+      currency: "EUR",
+      interval: "monthly",
+      features: "",
+      discordRoleId: "",
+      extraRoleIds: "",
+      maxMembers: "",
+      trialDays: "0",
+    });
     const { tierId } = await createTier(input, community, inScope, client);
     const buyer = await createUser("hook_buyer");
-    const { url } = await startCheckout(tierId, { actor: { id: buyer.id, discordId: buyer.discordId, username: "b" }, community, inScope, origin: "http://localhost" }, client);
+    const { url } = await startCheckout(
+      tierId,
+      { actor: { id: buyer.id, discordId: buyer.discordId, username: "b" }, community, inScope, origin: "http://localhost" },
+      client,
+    );
     await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
     await fake.settled();
 

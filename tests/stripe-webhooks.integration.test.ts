@@ -8,7 +8,16 @@ import { BILLING_EVENTS } from "../lib/analytics/record";
 import { createDatabase, db } from "../lib/db/client";
 import { scopesFor } from "../lib/db/scopes";
 import { asOwner, ownerIsSuperuser } from "./support/fixtures";
-import { payCheckout, paidCommunity, sign, signedEvent, startStripeHarness, type Delivery, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+import {
+  payCheckout,
+  paidCommunity,
+  sign,
+  signedEvent,
+  startStripeHarness,
+  type Delivery,
+  type PaidCommunity,
+  type StripeHarness,
+} from "./support/stripe-webhooks";
 
 let h: StripeHarness;
 const ownerIsSuper = await ownerIsSuperuser();
@@ -24,26 +33,42 @@ afterAll(async () => {
 /** The kinds of the jobs waiting in the queue for a community (a coalesced key counts once). */
 async function queuedJobs(communityId: string): Promise<string[]> {
   return asOwner(async (client) => {
-    const { rows } = await client.query<{ kind: string }>(`SELECT t.identifier AS kind FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-        WHERE j.payload->>'communityId' = $1`, [communityId]);
+    const { rows } = await client.query<{ kind: string }>(
+      `SELECT t.identifier AS kind FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+        WHERE j.payload->>'communityId' = $1`,
+      [communityId],
+    );
     return rows.map((r) => r.kind).sort();
   });
 }
 
 /** Everything the webhook may have written for a community, in comparable form. */
 async function snapshot(paid: PaidCommunity) {
-  return paid.inScope(async (tx) => ({
-    ledger: await tx.stripeEvent.count(),
-    subscriptions: await tx.subscription.findMany({
-      select: { status: true, tierName: true, tierId: true, cancelAtPeriodEnd: true, currentPeriodEnd: true, canceledAt: true, gracePeriodEndsAt: true, stripeSubscriptionId: true },
-    }),
-    members: await tx.communityMember.findMany({
-      where: { stripeCustomerId: { not: null } },
-      select: { subscriptionStatus: true, subscriptionTier: true, totalSpent: true, subscriptionExpiresAt: true },
-    }),
-    payments: await tx.payment.findMany({ select: { amount: true, status: true, stripeInvoiceId: true, amountRefunded: true }, orderBy: { amount: "asc" } }),
-    analytics: (await tx.analyticsEvent.findMany({ where: { eventName: { in: [...BILLING_EVENTS] } }, select: { eventName: true } })).map((e) => e.eventName).sort(),
-  })).then(async (state) => ({ ...state, jobs: await queuedJobs(paid.community.id) }));
+  return paid
+    .inScope(async (tx) => ({
+      ledger: await tx.stripeEvent.count(),
+      subscriptions: await tx.subscription.findMany({
+        select: {
+          status: true,
+          tierName: true,
+          tierId: true,
+          cancelAtPeriodEnd: true,
+          currentPeriodEnd: true,
+          canceledAt: true,
+          gracePeriodEndsAt: true,
+          stripeSubscriptionId: true,
+        },
+      }),
+      members: await tx.communityMember.findMany({
+        where: { stripeCustomerId: { not: null } },
+        select: { subscriptionStatus: true, subscriptionTier: true, totalSpent: true, subscriptionExpiresAt: true },
+      }),
+      payments: await tx.payment.findMany({ select: { amount: true, status: true, stripeInvoiceId: true, amountRefunded: true }, orderBy: { amount: "asc" } }),
+      analytics: (await tx.analyticsEvent.findMany({ where: { eventName: { in: [...BILLING_EVENTS] } }, select: { eventName: true } }))
+        .map((e) => e.eventName)
+        .sort(),
+    }))
+    .then(async (state) => ({ ...state, jobs: await queuedJobs(paid.community.id) }));
 }
 
 async function deliverAll(deliveries: Delivery[]) {
@@ -94,14 +119,18 @@ describe("a paid checkout", () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
 
     const state = await snapshot(paid);
-    expect(state.subscriptions).toEqual([expect.objectContaining({ status: "active", tierName: "Gold", tierId: paid.tierId, stripeSubscriptionId: subscriptionId, cancelAtPeriodEnd: false })]);
+    expect(state.subscriptions).toEqual([
+      expect.objectContaining({ status: "active", tierName: "Gold", tierId: paid.tierId, stripeSubscriptionId: subscriptionId, cancelAtPeriodEnd: false }),
+    ]);
     expect(state.members).toEqual([expect.objectContaining({ subscriptionStatus: "active", subscriptionTier: "Gold" })]);
     expect(state.members[0]!.totalSpent.toFixed(2)).toBe("10.00");
     expect(state.payments).toEqual([expect.objectContaining({ status: "succeeded" })]);
     expect(state.payments[0]!.amount.toFixed(2)).toBe("10.00");
     expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
     expect(state.jobs).toEqual(["discord:role_sync", "mail:receipt", "notify:new_paid_member"]);
-    const ledger = await paid.inScope((tx) => tx.stripeEvent.findMany({ select: { type: true, outcome: true, stripeAccountId: true, processedAt: true, receivedAt: true } }));
+    const ledger = await paid.inScope((tx) =>
+      tx.stripeEvent.findMany({ select: { type: true, outcome: true, stripeAccountId: true, processedAt: true, receivedAt: true } }),
+    );
     expect(ledger).toHaveLength(3);
     for (const row of ledger) expect(row).toMatchObject({ outcome: "processed", stripeAccountId: paid.account });
   });
@@ -154,10 +183,18 @@ describe("order", () => {
     const shuffled = await paidCommunity(h);
     const all: Delivery[] = [];
     await live(shuffled, async (events) => void all.push(...events));
-    expect(all.map((e) => e.type)).toEqual(expect.arrayContaining(["customer.subscription.created", "customer.subscription.updated", "invoice.paid", "invoice.payment_failed", "customer.subscription.deleted"]));
+    expect(all.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        "customer.subscription.created",
+        "customer.subscription.updated",
+        "invoice.paid",
+        "invoice.payment_failed",
+        "customer.subscription.deleted",
+      ]),
+    );
     // Reversed (deleted first, created last), then a seeded shuffle of everything again.
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const replay = [...all].reverse().concat([...all].sort(() => random() - 0.5));
     const answers = await deliverAll(replay);
     expect(answers.every((a) => a.status === 200)).toBe(true);
@@ -165,7 +202,11 @@ describe("order", () => {
     const [a, b] = [await snapshot(inOrder), await snapshot(shuffled)];
     const comparable = (s: typeof a) => ({
       ...s,
-      subscriptions: s.subscriptions.map(({ stripeSubscriptionId: _id, tierId: _tier, currentPeriodEnd: _end, canceledAt, gracePeriodEndsAt, ...rest }) => ({ ...rest, canceled: !!canceledAt, grace: !!gracePeriodEndsAt })),
+      subscriptions: s.subscriptions.map(({ stripeSubscriptionId: _id, tierId: _tier, currentPeriodEnd: _end, canceledAt, gracePeriodEndsAt, ...rest }) => ({
+        ...rest,
+        canceled: !!canceledAt,
+        grace: !!gracePeriodEndsAt,
+      })),
       members: s.members.map(({ subscriptionExpiresAt, ...rest }) => ({ ...rest, totalSpent: rest.totalSpent.toFixed(2), expires: !!subscriptionExpiresAt })),
       payments: s.payments
         .map(({ stripeInvoiceId: _id, ...rest }) => ({ ...rest, amount: rest.amount.toFixed(2), amountRefunded: rest.amountRefunded.toFixed(2) }))
@@ -180,7 +221,14 @@ describe("order", () => {
     // Two paid invoices; the failed renewal is kept as a failed payment.
     expect(a.members[0]!.totalSpent.toFixed(2)).toBe("20.00");
     expect(a.payments.map((p) => p.status).sort()).toEqual(["failed", "succeeded", "succeeded"]);
-    expect(a.analytics).toEqual(["payment_failed", "payment_succeeded", "payment_succeeded", "subscription_canceled", "subscription_renewed", "subscription_started"]);
+    expect(a.analytics).toEqual([
+      "payment_failed",
+      "payment_succeeded",
+      "payment_succeeded",
+      "subscription_canceled",
+      "subscription_renewed",
+      "subscription_started",
+    ]);
   });
 
   it("a failed renewal opens the community's grace period, then access ends", async () => {
@@ -267,7 +315,7 @@ describe("refunds and disputes", () => {
     await payCheckout(h, paid);
     const purchase = await h.take();
     const invoice = purchase.find((e) => e.type === "invoice.paid")!;
-    const chargeId = (JSON.parse(invoice.raw).data.object.payments.data[0].payment.charge) as string;
+    const chargeId = JSON.parse(invoice.raw).data.object.payments.data[0].payment.charge as string;
     h.fake.simulate.refund(chargeId);
     const [refund] = await h.take();
     const early = await h.deliver(refund!);
@@ -350,7 +398,11 @@ describe("tenancy and odd events", () => {
     const aEvents = await h.take();
     await deliverAll(aEvents);
     const sub = h.fake.objects.get(subscriptionId)!;
-    const forged = signedEvent("customer.subscription.updated", { ...sub, id: `sub_forged_${Date.now()}`, metadata: { ...(sub.metadata as object), community_id: b.community.id } }, a.account);
+    const forged = signedEvent(
+      "customer.subscription.updated",
+      { ...sub, id: `sub_forged_${Date.now()}`, metadata: { ...(sub.metadata as object), community_id: b.community.id } },
+      a.account,
+    );
     const result = await h.deliver(forged);
     expect(result).toMatchObject({ status: 200, body: { outcome: "rejected" } });
     expect(await snapshot(b)).toEqual(bBefore);

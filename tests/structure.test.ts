@@ -28,19 +28,25 @@ const lib = files(path.join(root, "lib")).map((file) => ({ file: path.relative(r
 
 describe("layers", () => {
   it("no file in lib/ imports the action chain or app/", () => {
-    const upward = lib.filter((f) => !f.file.startsWith("lib/actions/")).flatMap((f) => f.deps.filter((d) => d.startsWith("lib/actions") || d.startsWith("app/")).map((d) => `${f.file} -> ${d}`));
+    const upward = lib
+      .filter((f) => !f.file.startsWith("lib/actions/"))
+      .flatMap((f) => f.deps.filter((d) => d.startsWith("lib/actions") || d.startsWith("app/")).map((d) => `${f.file} -> ${d}`));
     expect(upward).toEqual([]);
   });
 
   it("no domain imports the worker's task table", () => {
-    const upward = lib.filter((f) => !f.file.startsWith("lib/worker/")).flatMap((f) => f.deps.filter((d) => d.startsWith("lib/worker")).map((d) => `${f.file} -> ${d}`));
+    const upward = lib
+      .filter((f) => !f.file.startsWith("lib/worker/"))
+      .flatMap((f) => f.deps.filter((d) => d.startsWith("lib/worker")).map((d) => `${f.file} -> ${d}`));
     expect(upward).toEqual([]);
   });
 
   it("enqueueing a job and lib/core depend on nothing above the database", () => {
     const low = lib.filter((f) => f.file === "lib/jobs/enqueue.ts" || f.file.startsWith("lib/core/"));
     expect(low.length).toBeGreaterThan(1);
-    const upward = low.flatMap((f) => f.deps.filter((d) => !d.startsWith("lib/db") && !d.startsWith("lib/generated") && !d.startsWith("lib/core")).map((d) => `${f.file} -> ${d}`));
+    const upward = low.flatMap((f) =>
+      f.deps.filter((d) => !d.startsWith("lib/db") && !d.startsWith("lib/generated") && !d.startsWith("lib/core")).map((d) => `${f.file} -> ${d}`),
+    );
     expect(upward).toEqual([]);
   });
 

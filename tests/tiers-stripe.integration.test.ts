@@ -16,18 +16,32 @@ let community: CommunityRef;
 
 const input = (overrides: Record<string, string> = {}) =>
   tierInputSchema.parse({
-    name: "Gold", description: "", price: "9.99", currency: "usd", interval: "monthly", features: "Role\nChannel",
-    discordRoleId: "", extraRoleIds: "", maxMembers: "", trialDays: "0", ...overrides,
+    name: "Gold",
+    description: "",
+    price: "9.99",
+    currency: "usd",
+    interval: "monthly",
+    features: "Role\nChannel",
+    discordRoleId: "",
+    extraRoleIds: "",
+    maxMembers: "",
+    trialDays: "0",
+    ...overrides,
   });
 
-const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
+const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
 
 beforeAll(async () => {
   fake = await startFakeStripe();
   client = createStripe({ mode: "demo", url: fake.url });
   const owner = await createUser("tier_owner");
   const c = await createCommunity(owner.id);
-  community = { ...(await db.community.findUniqueOrThrow({ where: { id: c.id }, select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true } })) };
+  community = {
+    ...(await db.community.findUniqueOrThrow({
+      where: { id: c.id },
+      select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
+    })),
+  };
 });
 
 afterAll(async () => {
@@ -42,7 +56,9 @@ describe("Stripe Connect onboarding", () => {
     const again = await startOnboarding({ ...community, stripeAccountId: null }, urls, client); // a retry before our row was read back
     const row = await db.community.findUniqueOrThrow({ where: { id: community.id } });
     expect(row.stripeAccountId).toMatch(/^acct_/);
-    expect([...fake.objects.values()].filter((o) => o.object === "account" && (o.metadata as Record<string, string>).community_id === community.id)).toHaveLength(1);
+    expect(
+      [...fake.objects.values()].filter((o) => o.object === "account" && (o.metadata as Record<string, string>).community_id === community.id),
+    ).toHaveLength(1);
     expect(new URL(first).pathname).toBe(`/connect/onboarding/${row.stripeAccountId}`);
     expect(new URL(again).searchParams.get("return_url")).toBe(urls.returnUrl);
     expect(connectState(row)).toBe("onboarding");
@@ -98,7 +114,7 @@ describe("tiers mirrored to Stripe", () => {
   });
 
   it("reorders tiers densely", async () => {
-    const order = async () => (await inScope((tx) => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { name: true, sortOrder: true } })));
+    const order = async () => await inScope((tx) => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { name: true, sortOrder: true } }));
     const [first, second] = await order();
     await inScope((tx) => tx.subscriptionTier.findFirstOrThrow({ where: { name: second!.name } }).then((t) => moveTier(t.id, "up", tx)));
     const after = await order();
@@ -110,12 +126,31 @@ describe("tiers mirrored to Stripe", () => {
 describe("tier input", () => {
   it("refuses what Stripe or the database would", () => {
     const bad = tierInputSchema.safeParse({
-      name: "", description: "", price: "0", currency: "XYZ", interval: "weekly", features: "", discordRoleId: "abc",
-      extraRoleIds: "1, 2", maxMembers: "-3", trialDays: "1000",
+      name: "",
+      description: "",
+      price: "0",
+      currency: "XYZ",
+      interval: "weekly",
+      features: "",
+      discordRoleId: "abc",
+      extraRoleIds: "1, 2",
+      maxMembers: "-3",
+      trialDays: "1000",
     });
     expect(bad.success).toBe(false);
     const fields = Object.keys(bad.error!.flatten().fieldErrors).sort();
     expect(fields).toEqual(["currency", "discordRoleId", "extraRoleIds", "interval", "maxMembers", "name", "price", "trialDays"]);
-    expect(tierInputSchema.safeParse({ ...input(), price: "500.50", currency: "JPY", features: "", extraRoleIds: "", maxMembers: "", discordRoleId: "", description: "" }).success).toBe(false);
+    expect(
+      tierInputSchema.safeParse({
+        ...input(),
+        price: "500.50",
+        currency: "JPY",
+        features: "",
+        extraRoleIds: "",
+        maxMembers: "",
+        discordRoleId: "",
+        description: "",
+      }).success,
+    ).toBe(false);
   });
 });

@@ -23,7 +23,7 @@ let server: ScratchServer;
 let clone: Database;
 let cloneOwnerUrl: string;
 
-const onClone = <T,>(sql: string, params: unknown[] = []): Promise<T[]> =>
+const onClone = <T>(sql: string, params: unknown[] = []): Promise<T[]> =>
   withClient(cloneOwnerUrl, async (client) => (await client.query(sql, params)).rows as T[]);
 
 beforeAll(async () => {
@@ -91,7 +91,10 @@ describe("a database outage during a webhook burst", () => {
     expect(ledger.map((r) => r.id).sort()).toEqual(deliveries.map((d) => d.id).sort());
     const [subs] = await onClone<{ n: number }>("SELECT count(*)::int AS n FROM subscriptions WHERE community_id = $1 AND status = 'active'", [communityId]);
     expect(subs!.n).toBe(BUYERS);
-    const payments = await onClone<{ invoice: string; n: number }>("SELECT stripe_invoice_id AS invoice, count(*)::int AS n FROM payments WHERE community_id = $1 GROUP BY 1", [communityId]);
+    const payments = await onClone<{ invoice: string; n: number }>(
+      "SELECT stripe_invoice_id AS invoice, count(*)::int AS n FROM payments WHERE community_id = $1 GROUP BY 1",
+      [communityId],
+    );
     expect(payments).toHaveLength(BUYERS);
     expect(payments.every((p) => p.n === 1)).toBe(true);
     const members = await onClone<{ status: string; total: string }>(

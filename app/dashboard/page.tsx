@@ -25,7 +25,9 @@ export default async function DashboardPage() {
       </div>
       {staffed.length > 0 && (
         <section aria-labelledby="staffed-title" className="mt-8">
-          <h2 id="staffed-title" className="text-lg font-semibold">Communities you help run</h2>
+          <h2 id="staffed-title" className="text-lg font-semibold">
+            Communities you help run
+          </h2>
           <ul className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Communities you help run">
             {staffed.map((c) => (
               <li key={c.id}>
@@ -44,7 +46,9 @@ export default async function DashboardPage() {
         <Card className="mt-8 text-center">
           <p className="font-medium">You don&apos;t own a community yet</p>
           <p className="mt-1 text-sm text-slate-600">Connect a Discord server where you have Manage Server to start selling memberships.</p>
-          <ButtonLink href="/dashboard/new" className="mt-6">Connect a Discord server</ButtonLink>
+          <ButtonLink href="/dashboard/new" className="mt-6">
+            Connect a Discord server
+          </ButtonLink>
         </Card>
       ) : (
         <ul className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Your communities">

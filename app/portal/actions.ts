@@ -15,9 +15,7 @@ import { acceptSaveOffer } from "@/lib/billing/save-offer";
 const subscriptionRef = z.object({ subscriptionId: z.uuid("unknown membership") });
 const tierChoice = subscriptionRef.extend({ tierId: z.uuid("pick a tier") });
 
-const portal = userAction(subscriptionRef, async ({ subscriptionId }, { actor }) =>
-  billingPortalUrl(actor.id, subscriptionId, `${await appOrigin()}/portal`),
-);
+const portal = userAction(subscriptionRef, async ({ subscriptionId }, { actor }) => billingPortalUrl(actor.id, subscriptionId, `${await appOrigin()}/portal`));
 
 export async function manageBillingAction(prev: ActionState<{ url: string }>, formData: FormData) {
   const result = await portal(prev, formData);
@@ -29,8 +27,17 @@ export const cancelAtPeriodEndAction = userAction(
   subscriptionRef.extend({
     cancel: z.enum(["true", "false"]).transform((v) => v === "true"),
     // Both optional: a member may leave without saying why.
-    reason: z.enum(CANCELLATION_REASONS, { error: "pick one of the listed reasons" }).or(z.literal("")).optional().transform((v) => v || null),
-    comment: z.string().trim().max(500, "must be at most 500 characters").optional().transform((v) => v || null),
+    reason: z
+      .enum(CANCELLATION_REASONS, { error: "pick one of the listed reasons" })
+      .or(z.literal(""))
+      .optional()
+      .transform((v) => v || null),
+    comment: z
+      .string()
+      .trim()
+      .max(500, "must be at most 500 characters")
+      .optional()
+      .transform((v) => v || null),
   }),
   ({ subscriptionId, cancel, reason, comment }, { actor }) => setCancelAtPeriodEnd(actor.id, subscriptionId, cancel, undefined, { reason, comment }),
 );
@@ -59,7 +66,13 @@ export const regainAccessAction = userAction(memberRef, ({ memberId }, { actor }
 /** "Switch Discord account": a signed note of the move, then sign in with the other account. */
 const switchAccount = userAction(memberRef, async ({ memberId }, { actor }) => {
   const ticket = await startAccountSwitch(actor.id, memberId);
-  (await cookies()).set(SWITCH_COOKIE, ticket, { httpOnly: true, sameSite: "lax", secure: (await appOrigin()).startsWith("https:"), maxAge: 15 * 60, path: "/" });
+  (await cookies()).set(SWITCH_COOKIE, ticket, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: (await appOrigin()).startsWith("https:"),
+    maxAge: 15 * 60,
+    path: "/",
+  });
   return { started: true };
 });
 

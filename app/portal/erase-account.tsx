@@ -22,8 +22,8 @@ export function EraseAccount() {
   return (
     <form action={formAction} className="space-y-3" noValidate>
       <p className="text-sm text-slate-700">
-        This cancels every paid membership now (without a refund), removes your Discord roles, signs you out everywhere and
-        removes your name, Discord id and email. Payments stay as anonymous records, as the law requires. It cannot be undone.
+        This cancels every paid membership now (without a refund), removes your Discord roles, signs you out everywhere and removes your name, Discord id and
+        email. Payments stay as anonymous records, as the law requires. It cannot be undone.
       </p>
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       <Field id="confirm" label='Type "erase" to confirm' errors={errors?.confirm}>

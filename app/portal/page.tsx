@@ -18,7 +18,9 @@ export const metadata: Metadata = { title: "Your memberships" };
 type Props = { searchParams: Promise<{ switchTo?: string | string[]; notice?: string; error?: string }> };
 
 // Codes from our own redirects, never text from the URL.
-const NOTICES: Record<string, string> = { switched: "Your membership moved to this Discord account. The bot is adding you to the server and moving your roles." };
+const NOTICES: Record<string, string> = {
+  switched: "Your membership moved to this Discord account. The bot is adding you to the server and moving your roles.",
+};
 const ERRORS: Record<string, string> = {
   switch_sameAccount: "You signed in with the same Discord account. Switch again, and pick the other account on Discord.",
   switch_taken: "That Discord account already has its own membership in this community, so the membership was not moved.",
@@ -36,12 +38,22 @@ export default async function PortalPage({ searchParams }: Props) {
     <div className="mx-auto max-w-4xl px-4 py-10 sm:px-6">
       <h1 className="text-2xl font-semibold tracking-tight">Your memberships</h1>
       <p className="mt-1 text-sm text-slate-600">Communities you belong to and what you pay for them.</p>
-      {notice && NOTICES[notice] && <Alert tone="success" className="mt-6">{NOTICES[notice]}</Alert>}
-      {error && ERRORS[error] && <Alert tone="error" className="mt-6">{ERRORS[error]}</Alert>}
+      {notice && NOTICES[notice] && (
+        <Alert tone="success" className="mt-6">
+          {NOTICES[notice]}
+        </Alert>
+      )}
+      {error && ERRORS[error] && (
+        <Alert tone="error" className="mt-6">
+          {ERRORS[error]}
+        </Alert>
+      )}
       {memberships.length === 0 ? (
         <Card className="mt-8 text-center">
           <p className="font-medium">You haven&apos;t joined a community yet</p>
-          <ButtonLink href="/#communities" className="mt-6">Browse communities</ButtonLink>
+          <ButtonLink href="/#communities" className="mt-6">
+            Browse communities
+          </ButtonLink>
         </Card>
       ) : (
         <ul className="mt-8 space-y-3" aria-label="Your memberships">
@@ -54,7 +66,9 @@ export default async function PortalPage({ searchParams }: Props) {
                   <div className="flex min-w-0 items-center gap-3">
                     <CommunityAvatar name={m.community.name} url={m.community.avatarUrl} />
                     <div className="min-w-0">
-                      <Link href={`/c/${m.community.slug}`} className="font-semibold hover:underline">{m.community.name}</Link>
+                      <Link href={`/c/${m.community.slug}`} className="font-semibold hover:underline">
+                        {m.community.name}
+                      </Link>
                       <p className="text-sm text-slate-500">
                         {m.tier ?? "Free member"}
                         {sub ? ` · ${sub.cancelAtPeriodEnd ? "ends" : "renews"} ${dateFormat.format(new Date(sub.renewsAt))}` : ""}
@@ -62,15 +76,23 @@ export default async function PortalPage({ searchParams }: Props) {
                     </div>
                   </div>
                   <div className="flex items-center gap-3 text-sm">
-                    <span className="text-slate-600" data-testid="total-spent">{formatMoney(m.totalSpent, m.currency)} spent</span>
-                    {sub?.cancelAtPeriodEnd ? <Badge tone="warning">cancels {dateFormat.format(new Date(sub.renewsAt))}</Badge> : <Badge tone={badge.tone}>{badge.label}</Badge>}
+                    <span className="text-slate-600" data-testid="total-spent">
+                      {formatMoney(m.totalSpent, m.currency)} spent
+                    </span>
+                    {sub?.cancelAtPeriodEnd ? (
+                      <Badge tone="warning">cancels {dateFormat.format(new Date(sub.renewsAt))}</Badge>
+                    ) : (
+                      <Badge tone={badge.tone}>{badge.label}</Badge>
+                    )}
                   </div>
                   {m.openInvoice && (
                     <Alert tone="error" className="w-full">
                       <p className="font-medium">Your last payment of {formatMoney(m.openInvoice.amount, m.openInvoice.currency)} failed.</p>
                       <p className="mt-1">
                         {m.status === "restricted" ? "Your paid roles are paused until it is paid." : "You keep your roles for now while it is retried."}{" "}
-                        <a href={m.openInvoice.payUrl} className="font-medium underline">Pay {formatMoney(m.openInvoice.amount, m.openInvoice.currency)} now</a>
+                        <a href={m.openInvoice.payUrl} className="font-medium underline">
+                          Pay {formatMoney(m.openInvoice.amount, m.openInvoice.currency)} now
+                        </a>
                       </p>
                     </Alert>
                   )}
@@ -82,7 +104,11 @@ export default async function PortalPage({ searchParams }: Props) {
                   {m.subscriptions.length > 0 && (
                     <div className="w-full space-y-3">
                       {m.subscriptions.map((s) => (
-                        <SubscriptionCard key={s.id} subscription={s} preselect={typeof switchTo === "string" && s.switchable.some((t) => t.id === switchTo) ? switchTo : undefined} />
+                        <SubscriptionCard
+                          key={s.id}
+                          subscription={s}
+                          preselect={typeof switchTo === "string" && s.switchable.some((t) => t.id === switchTo) ? switchTo : undefined}
+                        />
                       ))}
                     </div>
                   )}
@@ -96,7 +122,9 @@ export default async function PortalPage({ searchParams }: Props) {
         <h2 className="font-semibold">Your data</h2>
         <p className="mt-1 text-sm text-slate-600">Download everything we hold about you, or erase your account.</p>
         <div className="mt-4 flex flex-wrap items-start gap-4">
-          <a href="/api/me/export" download className="text-sm font-medium text-brand-700 hover:underline">Download my data (JSON)</a>
+          <a href="/api/me/export" download className="text-sm font-medium text-brand-700 hover:underline">
+            Download my data (JSON)
+          </a>
         </div>
         <div className="mt-4">
           <EraseAccount />

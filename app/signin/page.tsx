@@ -33,14 +33,20 @@ export default async function SignInPage({ searchParams }: Props) {
         <Logo className="mx-auto h-10 w-10" />
         <h1 className="mt-4 text-2xl font-semibold tracking-tight">Sign in to CommunityOS</h1>
         <p className="mt-2 text-sm text-slate-600">Owners and members sign in with their Discord account.</p>
-        {error && <Alert tone="error" className="mt-6 text-left">{error}</Alert>}
+        {error && (
+          <Alert tone="error" className="mt-6 text-left">
+            {error}
+          </Alert>
+        )}
         {params.switch === "1" && (
-          <Alert tone="info" className="mt-6 text-left">Sign in with the Discord account your membership should move to. On Discord, pick that account (or log out of the other one first).</Alert>
+          <Alert tone="info" className="mt-6 text-left">
+            Sign in with the Discord account your membership should move to. On Discord, pick that account (or log out of the other one first).
+          </Alert>
         )}
         {mode === "off" ? (
           <Alert tone="info" className="mt-8 text-left">
-            Discord sign-in is not configured. Set <code>AUTH_DISCORD_ID</code> and <code>AUTH_DISCORD_SECRET</code>, or run{" "}
-            <code>npm run dev</code> for the demo.
+            Discord sign-in is not configured. Set <code>AUTH_DISCORD_ID</code> and <code>AUTH_DISCORD_SECRET</code>, or run <code>npm run dev</code> for the
+            demo.
           </Alert>
         ) : (
           <form action={signInWithDiscord} className="mt-8">
@@ -51,9 +57,7 @@ export default async function SignInPage({ searchParams }: Props) {
           </form>
         )}
         {mode === "demo" && (
-          <p className="mt-4 text-xs text-slate-500">
-            Demo mode: a local stand-in for Discord lets you pick a demo owner or member. No account needed.
-          </p>
+          <p className="mt-4 text-xs text-slate-500">Demo mode: a local stand-in for Discord lets you pick a demo owner or member. No account needed.</p>
         )}
         <p className="mt-6 text-xs text-slate-500">We ask Discord for your profile, e-mail and server list. We never post as you.</p>
       </Card>

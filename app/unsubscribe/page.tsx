@@ -18,7 +18,9 @@ export default async function UnsubscribePage({ searchParams }: Props) {
       <Card>
         <h1 className="text-xl font-semibold">Unsubscribe</h1>
         {!parsed.success || !target ? (
-          <Alert tone="error" className="mt-4">This unsubscribe link is not valid. Use the link from the most recent e-mail.</Alert>
+          <Alert tone="error" className="mt-4">
+            This unsubscribe link is not valid. Use the link from the most recent e-mail.
+          </Alert>
         ) : target.optedOut || query.done ? (
           <Alert tone="success" className="mt-4">
             You won&apos;t get messages like this from {target.community} again. Receipts and payment reminders still come while you have a membership.

@@ -20,9 +20,7 @@ export function RevenueChart({ data, currency }: { data: { month: string; amount
         </ResponsiveContainer>
       </div>
       {/* The numbers behind the chart, for screen readers and anyone who wants them. */}
-      <figcaption className="sr-only">
-        {data.map((d) => `${d.month}: ${format(d.amount)}`).join("; ")}
-      </figcaption>
+      <figcaption className="sr-only">{data.map((d) => `${d.month}: ${format(d.amount)}`).join("; ")}</figcaption>
     </figure>
   );
 }

@@ -7,7 +7,19 @@ import { cn } from "@/lib/utils/cn";
  * A modal built on the native <dialog>: focus moves into it and back, Escape
  * and the backdrop close it, and the page behind is inert while it is open.
  */
-export function Dialog({ open, onClose, title, children, className }: { open: boolean; onClose: () => void; title: string; children: ReactNode; className?: string }) {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  children,
+  className,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  children: ReactNode;
+  className?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;

@@ -5,7 +5,13 @@ import { Select as KeptSelect } from "./select";
 const control =
   "block w-full rounded-lg border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-brand-600 aria-[invalid=true]:ring-rose-500";
 
-type FieldProps = { id: string; label: string; hint?: ReactNode; errors?: string[]; children: (aria: Record<string, string | boolean | undefined>) => ReactNode };
+type FieldProps = {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  errors?: string[];
+  children: (aria: Record<string, string | boolean | undefined>) => ReactNode;
+};
 
 /** A label, a control, a hint and its errors, wired for screen readers. */
 export function Field({ id, label, hint, errors, children }: FieldProps) {

@@ -16,13 +16,11 @@ import type { Actor, CommunityRef } from "../core/actors";
 export { ActionError, NOT_FOUND, SIGN_IN_REQUIRED, type FieldErrors, type Actor, type CommunityRef };
 /** On failure, `values` echoes what was submitted so the form can show it again (React resets forms after an action). */
 export type ActionResult<T> =
-  | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; code?: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
+  { ok: true; data: T; message?: string } | { ok: false; error: string; code?: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
 export type ActionState<T> = ActionResult<T> | null;
 
 /** The actor's role in the community the action is about (null: a signed-in user who is neither owner nor staff). */
 export type Acting = { role: CommunityRole | null };
-
 
 /** Form fields as a plain object; Next's own $ACTION_ fields are not input. */
 export function formInput(formData: FormData): Record<string, FormDataEntryValue | FormDataEntryValue[]> {
@@ -64,7 +62,8 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
       try {
         return { ok: true, data: await work() };
       } catch (error) {
-        if (error instanceof ActionError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors, ...(error.code ? { code: error.code } : {}), values: echo(formData) };
+        if (error instanceof ActionError)
+          return { ok: false, error: error.message, fieldErrors: error.fieldErrors, ...(error.code ? { code: error.code } : {}), values: echo(formData) };
         log.error({ err: error }, "server action failed");
         return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again.", values: echo(formData) };
       }
@@ -155,10 +154,7 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
   function communityWorkflow<S extends z.ZodType, R>(
     schema: S,
     role: Role,
-    handler: (
-      input: z.output<S>,
-      ctx: { actor: Actor; community: CommunityRef; inScope: <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T> },
-    ) => Promise<R>,
+    handler: (input: z.output<S>, ctx: { actor: Actor; community: CommunityRef; inScope: <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T> }) => Promise<R>,
     audit?: Audit<z.output<S>, R>,
   ) {
     return (_prev: ActionState<R>, formData: FormData): Promise<ActionResult<R>> =>

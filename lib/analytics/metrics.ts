@@ -62,7 +62,7 @@ type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
  */
 export async function overview(communityId: string, inScope: InScope, now = new Date(), onTiming?: (label: string, ms: number) => void): Promise<Overview> {
   // Four statements in four short transactions, run at once.
-  const time = <T,>(label: string, run: (tx: TenantTx) => Promise<T>, options: { utc?: boolean } = {}): Promise<T> =>
+  const time = <T>(label: string, run: (tx: TenantTx) => Promise<T>, options: { utc?: boolean } = {}): Promise<T> =>
     inScope(async (tx) => {
       const start = performance.now();
       if (options.utc) await tx.$executeRaw`SET LOCAL TIME ZONE 'UTC'`;
@@ -75,7 +75,9 @@ export async function overview(communityId: string, inScope: InScope, now = new 
   const since60 = new Date(now.getTime() - 60 * 86_400_000);
   const chartStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1));
 
-  const mrrQuery = time("mrr", (tx) => tx.$queryRaw<{ currency: string; amount: Prisma.Decimal | null; atRisk: Prisma.Decimal | null }[]>`
+  const mrrQuery = time(
+    "mrr",
+    (tx) => tx.$queryRaw<{ currency: string; amount: Prisma.Decimal | null; atRisk: Prisma.Decimal | null }[]>`
     SELECT b.currency,
            sum(CASE WHEN b.interval = 'yearly' THEN b.price / 12 ELSE b.price END) FILTER (WHERE b.status = 'active')::numeric(12,2) AS amount,
            sum(CASE WHEN b.interval = 'yearly' THEN b.price / 12 ELSE b.price END) FILTER (WHERE b.status = 'past_due')::numeric(12,2) AS "atRisk"
@@ -89,8 +91,23 @@ export async function overview(communityId: string, inScope: InScope, now = new 
          WHERE s.duplicate_of IS NULL
            AND (s.status = 'active' OR (s.status = 'past_due' AND coalesce(s.grace_period_ends_at, s.current_period_end) > ${now}))
       ) b
-     GROUP BY b.currency ORDER BY amount DESC NULLS LAST`);
-  const countsQuery = time("counts", (tx) => tx.$queryRaw<{ total: number; paying: number; pastDue: number; joined: number; churned: number; failed: number; disputed: number; drift: number; currency: string | null }[]>`
+     GROUP BY b.currency ORDER BY amount DESC NULLS LAST`,
+  );
+  const countsQuery = time(
+    "counts",
+    (tx) => tx.$queryRaw<
+      {
+        total: number;
+        paying: number;
+        pastDue: number;
+        joined: number;
+        churned: number;
+        failed: number;
+        disputed: number;
+        drift: number;
+        currency: string | null;
+      }[]
+    >`
     SELECT m.total, m.paying, m."pastDue", m.joined,
            (SELECT count(DISTINCT member_id)::int FROM subscriptions WHERE status = 'canceled' AND canceled_at >= ${monthStart} AND duplicate_of IS NULL) AS churned,
            (SELECT count(*)::int FROM payments p JOIN community_members cm ON cm.community_id = p.community_id AND cm.id = p.member_id
@@ -103,16 +120,24 @@ export async function overview(communityId: string, inScope: InScope, now = new 
                    count(*) FILTER (WHERE subscription_status = 'active')::int AS paying,
                    count(*) FILTER (WHERE subscription_status = 'past_due')::int AS "pastDue",
                    count(*) FILTER (WHERE joined_at >= ${monthStart})::int AS joined
-              FROM community_members) m`);
-  const revenueQuery = time("revenue", (tx) => tx.$queryRaw<{ currency: string; last30: Prisma.Decimal | null; thisMonth: Prisma.Decimal | null }[]>`
+              FROM community_members) m`,
+  );
+  const revenueQuery = time(
+    "revenue",
+    (tx) => tx.$queryRaw<{ currency: string; last30: Prisma.Decimal | null; thisMonth: Prisma.Decimal | null }[]>`
     SELECT currency,
            sum(amount - amount_refunded) FILTER (WHERE processed_at >= ${since30}) AS last30,
            sum(amount - amount_refunded) FILTER (WHERE processed_at >= ${monthStart}) AS "thisMonth"
       FROM payments
      WHERE processed_at >= ${since30 < monthStart ? since30 : monthStart} AND status IN ('succeeded', 'partially_refunded', 'refunded', 'disputed')
-     GROUP BY currency ORDER BY last30 DESC NULLS LAST`);
+     GROUP BY currency ORDER BY last30 DESC NULLS LAST`,
+  );
   const since90 = new Date(now.getTime() - 90 * 86_400_000);
-  const recoveryQuery = time("recovery", (tx) => tx.$queryRaw<{ currency: string; openCount: number; open: Prisma.Decimal | null; recovered30: Prisma.Decimal | null; failed90: number; recovered90: number }[]>`
+  const recoveryQuery = time(
+    "recovery",
+    (tx) => tx.$queryRaw<
+      { currency: string; openCount: number; open: Prisma.Decimal | null; recovered30: Prisma.Decimal | null; failed90: number; recovered90: number }[]
+    >`
     SELECT p.currency,
            count(*) FILTER (WHERE p.status = 'failed' AND cm.subscription_status IN ('past_due', 'restricted'))::int AS "openCount",
            sum(p.amount) FILTER (WHERE p.status = 'failed' AND cm.subscription_status IN ('past_due', 'restricted')) AS open,
@@ -121,17 +146,28 @@ export async function overview(communityId: string, inScope: InScope, now = new 
            count(*) FILTER (WHERE p.failed_at >= ${since90} AND p.recovered_at IS NOT NULL)::int AS recovered90
       FROM payments p JOIN community_members cm ON cm.community_id = p.community_id AND cm.id = p.member_id
      WHERE p.failed_at >= ${since90 < since30 ? since90 : since30}
-     GROUP BY p.currency`);
-  const reasonsQuery = time("cancellation reasons", (tx) => tx.$queryRaw<{ reason: string | null; count: number }[]>`
+     GROUP BY p.currency`,
+  );
+  const reasonsQuery = time(
+    "cancellation reasons",
+    (tx) => tx.$queryRaw<{ reason: string | null; count: number }[]>`
     SELECT cancellation_feedback AS reason, count(*)::int AS count
       FROM subscriptions
      WHERE status = 'canceled' AND canceled_at >= ${since90} AND duplicate_of IS NULL
-     GROUP BY cancellation_feedback ORDER BY count DESC, reason NULLS LAST`);
+     GROUP BY cancellation_feedback ORDER BY count DESC, reason NULLS LAST`,
+  );
   // Closed months from community_monthly_stats (computed once, kept by a nightly job);
   // only the current month is read live.
   const closedQuery = time("closed months", (tx) => closedMonthStats(tx, communityId, monthsBetween(chartStart, monthStart)), { utc: true });
 
-  const [mrr, [counts], revenueRows, closed, recoveryRows, cancellationReasons] = await Promise.all([mrrQuery, countsQuery, revenueQuery, closedQuery, recoveryQuery, reasonsQuery]);
+  const [mrr, [counts], revenueRows, closed, recoveryRows, cancellationReasons] = await Promise.all([
+    mrrQuery,
+    countsQuery,
+    revenueQuery,
+    closedQuery,
+    recoveryQuery,
+    reasonsQuery,
+  ]);
   const failed90 = recoveryRows.reduce((n, r) => n + r.failed90, 0);
   const recovered90 = recoveryRows.reduce((n, r) => n + r.recovered90, 0);
   const currency = counts?.currency ?? "USD";

@@ -8,7 +8,8 @@ export type MonthStats = { month: Date; revenue: Record<string, string>; members
 /** UTC month starts from `first` up to (not including) `end`. */
 export function monthsBetween(first: Date, end: Date): Date[] {
   const months: Date[] = [];
-  for (let m = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), 1)); m < end; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) months.push(m);
+  for (let m = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), 1)); m < end; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1)))
+    months.push(m);
   return months;
 }
 
@@ -45,13 +46,21 @@ export async function computeMonthlyStats(tx: TenantTx, months: Date[]): Promise
 export async function saveMonthlyStats(tx: TenantTx, communityId: string, stats: MonthStats[]): Promise<void> {
   for (const s of stats) {
     const data = { revenue: s.revenue as Prisma.InputJsonObject, membersTotal: s.membersTotal, payingTotal: s.payingTotal, computedAt: new Date() };
-    await tx.communityMonthlyStat.upsert({ where: { communityId_month: { communityId, month: s.month } }, create: { communityId, month: s.month, ...data }, update: data, select: { id: true } });
+    await tx.communityMonthlyStat.upsert({
+      where: { communityId_month: { communityId, month: s.month } },
+      create: { communityId, month: s.month, ...data },
+      update: data,
+      select: { id: true },
+    });
   }
 }
 
 /** The closed months of the overview's window, from the table; any missing are computed and kept. */
 export async function closedMonthStats(tx: TenantTx, communityId: string, months: Date[]): Promise<MonthStats[]> {
-  const stored = await tx.communityMonthlyStat.findMany({ where: { month: { in: months } }, select: { month: true, revenue: true, membersTotal: true, payingTotal: true } });
+  const stored = await tx.communityMonthlyStat.findMany({
+    where: { month: { in: months } },
+    select: { month: true, revenue: true, membersTotal: true, payingTotal: true },
+  });
   const have = new Set(stored.map((s) => s.month.getTime()));
   const missing = months.filter((m) => !have.has(m.getTime()));
   const computed = await computeMonthlyStats(tx, missing);

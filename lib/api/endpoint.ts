@@ -20,7 +20,9 @@ export type Endpoint<Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.Zo
   handler: (ctx: { tx: TenantTx; caller: ApiCaller; params: z.output<P>; query: z.output<Q>; body: z.output<B> }) => Promise<unknown>;
 };
 
-export function endpoint<Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType>(e: Endpoint<Q, B, P>): Endpoint<Q, B, P> {
+export function endpoint<Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType>(
+  e: Endpoint<Q, B, P>,
+): Endpoint<Q, B, P> {
   return e;
 }
 
@@ -33,7 +35,10 @@ export class NotFound extends Error {
 
 /** Input that parsed but names nothing usable (e.g. a cursor from another list). */
 export class InvalidInput extends Error {
-  constructor(readonly field: string, readonly problem: string) {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
     super("The request is invalid.");
   }
 }

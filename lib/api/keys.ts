@@ -34,7 +34,10 @@ export async function revokeApiKey(tx: TenantTx, keyId: string) {
 }
 
 export function listApiKeys(tx: TenantTx) {
-  return tx.apiKey.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, name: true, hint: true, scope: true, createdAt: true, lastUsedAt: true, revokedAt: true } });
+  return tx.apiKey.findMany({
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, hint: true, scope: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
 }
 
 export type ApiCaller = { keyId: string; communityId: string; scope: ApiScope; createdBy: string | null };
@@ -50,7 +53,10 @@ export async function authenticateKey(authorization: string | null, now = new Da
   const hex = shape[1]!;
   const communityId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   return withCommunity(communityId, async (tx) => {
-    const found = await tx.apiKey.findUnique({ where: { secretHash: hashOf(key) }, select: { id: true, communityId: true, scope: true, createdBy: true, lastUsedAt: true, revokedAt: true } });
+    const found = await tx.apiKey.findUnique({
+      where: { secretHash: hashOf(key) },
+      select: { id: true, communityId: true, scope: true, createdBy: true, lastUsedAt: true, revokedAt: true },
+    });
     if (!found || found.revokedAt || found.communityId !== communityId) return null;
     if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
       await tx.apiKey.update({ where: { id: found.id }, data: { lastUsedAt: now }, select: { id: true } });

@@ -15,7 +15,12 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Schema {
 function parameters(schema: z.ZodType | undefined, where: "query" | "path") {
   if (!schema) return [];
   const shape = jsonSchema(schema, "input") as { properties?: Record<string, Schema>; required?: string[] };
-  return Object.entries(shape.properties ?? {}).map(([name, s]) => ({ name, in: where, required: where === "path" || !!shape.required?.includes(name), schema: s }));
+  return Object.entries(shape.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === "path" || !!shape.required?.includes(name),
+    schema: s,
+  }));
 }
 
 const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: jsonSchema(ApiError, "output") } } });
@@ -47,7 +52,8 @@ export function openApiDocument(serverUrl: string) {
     info: {
       title: "CommunityOS API",
       version: "1",
-      description: "One community's members, subscriptions, payments, tiers and comp access. Create a key in the dashboard (Developers); every call sees only that key's community.",
+      description:
+        "One community's members, subscriptions, payments, tiers and comp access. Create a key in the dashboard (Developers); every call sees only that key's community.",
     },
     servers: [{ url: serverUrl }],
     components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "cos_… key from the dashboard's Developers page." } } },

@@ -8,7 +8,10 @@ import { MEMBER_STATUSES } from "../members/query";
 
 const id = z.uuid();
 const when = z.iso.datetime({ offset: true });
-const money = z.string().regex(/^-?\d+\.\d{2}$/).meta({ description: "A decimal amount in the currency's major unit, e.g. \"9.00\"." });
+const money = z
+  .string()
+  .regex(/^-?\d+\.\d{2}$/)
+  .meta({ description: 'A decimal amount in the currency\'s major unit, e.g. "9.00".' });
 
 export const Member = z
   .object({
@@ -76,7 +79,11 @@ export const CompAccess = z
 export const ApiError = z.object({ error: z.string(), details: z.record(z.string(), z.array(z.string())).optional() }).meta({ id: "Error" });
 
 export function page<T extends z.ZodType>(item: T) {
-  return z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: id.nullable().meta({ description: "Pass as starting_after for the next page." }) });
+  return z.object({
+    data: z.array(item),
+    has_more: z.boolean(),
+    next_cursor: id.nullable().meta({ description: "Pass as starting_after for the next page." }),
+  });
 }
 
 export const listQuery = z.object({
@@ -131,13 +138,36 @@ export async function listMembers(tx: TenantTx, query: z.output<typeof memberLis
         where: { AND: [where, query.status ? { subscriptionStatus: query.status } : {}] },
         orderBy: newest,
         take,
-        select: { id: true, createdAt: true, discordUserId: true, subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true, totalSpent: true, isActive: true, joinedAt: true, erasedAt: true, user: { select: { username: true } } },
+        select: {
+          id: true,
+          createdAt: true,
+          discordUserId: true,
+          subscriptionStatus: true,
+          subscriptionTier: true,
+          subscriptionExpiresAt: true,
+          totalSpent: true,
+          isActive: true,
+          joinedAt: true,
+          erasedAt: true,
+          user: { select: { username: true } },
+        },
       }),
   );
   return pageOut(found, memberOut);
 }
 
-type MemberRow = { id: string; discordUserId: string; subscriptionStatus: string; subscriptionTier: string | null; subscriptionExpiresAt: Date | null; totalSpent: Prisma.Decimal; isActive: boolean; joinedAt: Date; erasedAt: Date | null; user: { username: string } };
+type MemberRow = {
+  id: string;
+  discordUserId: string;
+  subscriptionStatus: string;
+  subscriptionTier: string | null;
+  subscriptionExpiresAt: Date | null;
+  totalSpent: Prisma.Decimal;
+  isActive: boolean;
+  joinedAt: Date;
+  erasedAt: Date | null;
+  user: { username: string };
+};
 
 function memberOut(m: MemberRow): z.output<typeof Member> {
   return {
@@ -156,7 +186,18 @@ function memberOut(m: MemberRow): z.output<typeof Member> {
 export async function getMember(tx: TenantTx, memberId: string) {
   const m = await tx.communityMember.findUnique({
     where: { id: memberId },
-    select: { id: true, discordUserId: true, subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true, totalSpent: true, isActive: true, joinedAt: true, erasedAt: true, user: { select: { username: true } } },
+    select: {
+      id: true,
+      discordUserId: true,
+      subscriptionStatus: true,
+      subscriptionTier: true,
+      subscriptionExpiresAt: true,
+      totalSpent: true,
+      isActive: true,
+      joinedAt: true,
+      erasedAt: true,
+      user: { select: { username: true } },
+    },
   });
   return m && memberOut(m);
 }
@@ -168,18 +209,18 @@ export async function listSubscriptions(tx: TenantTx, query: z.output<typeof lis
     (where, take) => tx.subscription.findMany({ where, orderBy: newest, take }),
   );
   return pageOut(found, (s) => ({
-        id: s.id,
-        member_id: s.memberId,
-        tier_id: s.tierId,
-        tier: s.tierName,
-        status: s.status,
-        currency: s.currency,
-        current_period_end: s.currentPeriodEnd.toISOString(),
-        cancel_at_period_end: s.cancelAtPeriodEnd,
-        canceled_at: iso(s.canceledAt),
-        stripe_subscription_id: s.stripeSubscriptionId,
-        created_at: s.createdAt.toISOString(),
-      }));
+    id: s.id,
+    member_id: s.memberId,
+    tier_id: s.tierId,
+    tier: s.tierName,
+    status: s.status,
+    currency: s.currency,
+    current_period_end: s.currentPeriodEnd.toISOString(),
+    cancel_at_period_end: s.cancelAtPeriodEnd,
+    canceled_at: iso(s.canceledAt),
+    stripe_subscription_id: s.stripeSubscriptionId,
+    created_at: s.createdAt.toISOString(),
+  }));
 }
 
 export async function listPayments(tx: TenantTx, query: z.output<typeof listQuery>) {
@@ -189,17 +230,17 @@ export async function listPayments(tx: TenantTx, query: z.output<typeof listQuer
     (where, take) => tx.payment.findMany({ where, orderBy: newest, take }),
   );
   return pageOut(found, (p) => ({
-        id: p.id,
-        member_id: p.memberId,
-        subscription_id: p.subscriptionId,
-        amount: decimal(p.amount),
-        amount_refunded: decimal(p.amountRefunded),
-        tax: decimal(p.taxAmount),
-        currency: p.currency,
-        status: p.status,
-        description: p.description,
-        created_at: p.createdAt.toISOString(),
-      }));
+    id: p.id,
+    member_id: p.memberId,
+    subscription_id: p.subscriptionId,
+    amount: decimal(p.amount),
+    amount_refunded: decimal(p.amountRefunded),
+    tax: decimal(p.taxAmount),
+    currency: p.currency,
+    status: p.status,
+    description: p.description,
+    created_at: p.createdAt.toISOString(),
+  }));
 }
 
 export async function listTiers(tx: TenantTx) {
@@ -217,8 +258,24 @@ export async function listTiers(tx: TenantTx) {
   }));
 }
 
-export function compOut(g: { id: string; memberId: string; tierId: string; until: Date | null; note: string | null; revokedAt: Date | null; createdAt: Date }): z.output<typeof CompAccess> {
-  return { id: g.id, member_id: g.memberId, tier_id: g.tierId, until: iso(g.until), note: g.note, revoked_at: iso(g.revokedAt), created_at: g.createdAt.toISOString() };
+export function compOut(g: {
+  id: string;
+  memberId: string;
+  tierId: string;
+  until: Date | null;
+  note: string | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}): z.output<typeof CompAccess> {
+  return {
+    id: g.id,
+    member_id: g.memberId,
+    tier_id: g.tierId,
+    until: iso(g.until),
+    note: g.note,
+    revoked_at: iso(g.revokedAt),
+    created_at: g.createdAt.toISOString(),
+  };
 }
 
 export async function listCompAccess(tx: TenantTx, query: z.output<typeof listQuery>) {

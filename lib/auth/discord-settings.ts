@@ -4,9 +4,7 @@ import type { ServerEnv } from "../env";
 /** The client the local fake Discord (e2e/fakes/discord) accepts. Not a secret. */
 export const DEMO_DISCORD_CLIENT = { id: DEMO_BOT.applicationId, secret: DEMO_BOT.clientSecret } as const;
 
-export type DiscordSettings =
-  | { mode: "real" | "demo"; clientId: string; clientSecret: string; oauthBase: string; apiBase: string }
-  | { mode: "off" };
+export type DiscordSettings = { mode: "real" | "demo"; clientId: string; clientSecret: string; oauthBase: string; apiBase: string } | { mode: "off" };
 
 /**
  * Real Discord when keys are set; the local fake (demo mode) only without keys
@@ -14,7 +12,13 @@ export type DiscordSettings =
  */
 export function discordSettings(env: ServerEnv): DiscordSettings {
   if (env.AUTH_DISCORD_ID && env.AUTH_DISCORD_SECRET) {
-    return { mode: "real", clientId: env.AUTH_DISCORD_ID, clientSecret: env.AUTH_DISCORD_SECRET, oauthBase: "https://discord.com", apiBase: "https://discord.com/api" };
+    return {
+      mode: "real",
+      clientId: env.AUTH_DISCORD_ID,
+      clientSecret: env.AUTH_DISCORD_SECRET,
+      oauthBase: "https://discord.com",
+      apiBase: "https://discord.com/api",
+    };
   }
   if (env.DISCORD_FAKE_URL && env.stage !== "production") {
     const base = env.DISCORD_FAKE_URL.replace(/\/$/, "");

@@ -32,7 +32,6 @@ export const CHECKOUT_ERRORS = {
   currency: "That tier isn't sold in that currency.",
 } as const;
 
-
 /**
  * Starts a Stripe Checkout for one tier. Only the tier id comes from the
  * client; price, currency, trial and fee are read here. Nothing is granted:
@@ -57,7 +56,19 @@ export async function startCheckout(
   const { tier, member, promotion } = await inScope(async (tx) => {
     const tier = await tx.subscriptionTier.findUnique({
       where: { id: tierId },
-      select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true, trialDays: true, trialWithoutCard: true, interval: true, price: true, currency: true, currencyPrices: true },
+      select: {
+        id: true,
+        name: true,
+        isActive: true,
+        stripePriceId: true,
+        maxMembers: true,
+        trialDays: true,
+        trialWithoutCard: true,
+        interval: true,
+        price: true,
+        currency: true,
+        currencyPrices: true,
+      },
     });
     if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(CHECKOUT_ERRORS.unknownTier);
     // Subscribing makes you a member; the subscription itself arrives by webhook.
@@ -102,7 +113,10 @@ export async function startCheckout(
   const purchase = once
     ? {
         mode: "payment" as const,
-        payment_intent_data: { metadata, application_fee_amount: applicationFeeAmount(toMinorUnits(tier.price.toFixed(2), tier.currency), community.subscriptionTier) },
+        payment_intent_data: {
+          metadata,
+          application_fee_amount: applicationFeeAmount(toMinorUnits(tier.price.toFixed(2), tier.currency), community.subscriptionTier),
+        },
       }
     : {
         mode: "subscription" as const,
@@ -115,32 +129,42 @@ export async function startCheckout(
         },
         ...(tier.trialDays > 0 && tier.trialWithoutCard ? { payment_method_collection: "if_required" as const } : {}),
       };
-  const session = await client.checkout.sessions.create(
-    {
-      ...purchase,
-      ...(presentIn ? { currency: presentIn } : {}),
-      customer: customerId,
-      client_reference_id: member.id,
-      line_items: [{ price: tier.stripePriceId!, quantity: 1 }],
-      // A code from the link is applied; otherwise the member may type one (Stripe takes one or the other).
-      ...(promotion ? { discounts: [{ promotion_code: promotion.stripePromotionCodeId }] } : { allow_promotion_codes: true }),
-      metadata,
-      // Stripe Tax, the community's own account liable; Checkout asks for the address it needs and saves it on the customer.
-      ...(taxMode !== "off" ? { automatic_tax: { enabled: true, liability: { type: "self" as const } }, customer_update: { address: "auto" as const } } : {}),
-      success_url: `${page}/welcome?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${page}?checkout=canceled`,
-    },
-    { stripeAccount },
-  ).catch((error: unknown) => {
-    // The code reached a limit only Stripe knows (redemptions, first-time customers).
-    if (promotion && error instanceof Stripe.errors.StripeInvalidRequestError && error.param?.startsWith("discounts")) throw new ActionError(`${CHECKOUT_ERRORS.promoInvalid} (${error.message})`);
-    throw error;
-  });
+  const session = await client.checkout.sessions
+    .create(
+      {
+        ...purchase,
+        ...(presentIn ? { currency: presentIn } : {}),
+        customer: customerId,
+        client_reference_id: member.id,
+        line_items: [{ price: tier.stripePriceId!, quantity: 1 }],
+        // A code from the link is applied; otherwise the member may type one (Stripe takes one or the other).
+        ...(promotion ? { discounts: [{ promotion_code: promotion.stripePromotionCodeId }] } : { allow_promotion_codes: true }),
+        metadata,
+        // Stripe Tax, the community's own account liable; Checkout asks for the address it needs and saves it on the customer.
+        ...(taxMode !== "off" ? { automatic_tax: { enabled: true, liability: { type: "self" as const } }, customer_update: { address: "auto" as const } } : {}),
+        success_url: `${page}/welcome?session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${page}?checkout=canceled`,
+      },
+      { stripeAccount },
+    )
+    .catch((error: unknown) => {
+      // The code reached a limit only Stripe knows (redemptions, first-time customers).
+      if (promotion && error instanceof Stripe.errors.StripeInvalidRequestError && error.param?.startsWith("discounts"))
+        throw new ActionError(`${CHECKOUT_ERRORS.promoInvalid} (${error.message})`);
+      throw error;
+    });
   if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
 
   await inScope((tx) =>
     tx.analyticsEvent.create({
-      data: { communityId: community.id, eventType: "billing", eventName: "checkout_started", userId: actor.id, discordUserId: actor.discordId, properties: { tier_id: tier.id, session_id: session.id } },
+      data: {
+        communityId: community.id,
+        eventType: "billing",
+        eventName: "checkout_started",
+        userId: actor.id,
+        discordUserId: actor.discordId,
+        properties: { tier_id: tier.id, session_id: session.id },
+      },
     }),
   );
   return { url: session.url };

@@ -13,7 +13,11 @@ export function connectState(c: { stripeAccountId: string | null; stripeChargesE
  * The community's connected account (created once: the idempotency key makes a
  * double click or a retry return the same account) and a fresh onboarding link.
  */
-export async function startOnboarding(community: { id: string; stripeAccountId: string | null }, urls: { returnUrl: string; refreshUrl: string }, client: Stripe = stripe()) {
+export async function startOnboarding(
+  community: { id: string; stripeAccountId: string | null },
+  urls: { returnUrl: string; refreshUrl: string },
+  client: Stripe = stripe(),
+) {
   let accountId = community.stripeAccountId;
   if (!accountId) {
     const account = await client.accounts.create(

@@ -34,7 +34,11 @@ async function reminderFacts(communityId: string, subscriptionId: string) {
     });
     const member = await tx.communityMember.findUnique({ where: { id: sub.memberId }, select: { userId: true, isActive: true, erasedAt: true } });
     // Where the last Discord reminder went: a private thread is used again, not opened anew each time.
-    const last = await tx.memberNotice.findFirst({ where: { memberId: sub.memberId, kind: "dunning", channel: "discord", status: "sent" }, orderBy: { createdAt: "desc" }, select: { details: true } });
+    const last = await tx.memberNotice.findFirst({
+      where: { memberId: sub.memberId, kind: "dunning", channel: "discord", status: "sent" },
+      orderBy: { createdAt: "desc" },
+      select: { details: true },
+    });
     const lastThread = (last?.details as { thread?: string } | null)?.thread ?? null;
     return { sub, payment, member, lastThread };
   });
@@ -59,7 +63,15 @@ export async function sendPaymentReminder(communityId: string, subscriptionId: s
   const email = await sendOnce({ ...claim, channel: "email" }, async () => {
     const user = await db.user.findUnique({ where: { id: member.userId }, select: { email: true } });
     if (!user?.email) return null;
-    const mail = await dunningMail({ community: community.name, tier: sub.tierName, amount, payUrl, stage, until: until ? formatDay(until) : null, portalUrl: portalUrl() });
+    const mail = await dunningMail({
+      community: community.name,
+      tier: sub.tierName,
+      amount,
+      payUrl,
+      stage,
+      until: until ? formatDay(until) : null,
+      portalUrl: portalUrl(),
+    });
     const result = await sendMail({ to: user.email, ...mail });
     return result ? { messageId: result.messageId, attempt, stage } : null;
   });
@@ -71,7 +83,12 @@ export async function sendPaymentReminder(communityId: string, subscriptionId: s
       : `your ${sub.tierName} roles are paused until it is paid${until ? `; the membership ends on ${formatDay(until)}` : ""}.`;
   const discord = await sendOnce({ ...claim, channel: "discord" }, async () => {
     try {
-      const posted = await notify(communityId, { kind: "payment_reminder", memberId: sub.memberId, content: `your payment of ${amount} to ${community.name} failed: ${consequence} Pay here: ${payUrl}`, thread: lastThread });
+      const posted = await notify(communityId, {
+        kind: "payment_reminder",
+        memberId: sub.memberId,
+        content: `your payment of ${amount} to ${community.name} failed: ${consequence} Pay here: ${payUrl}`,
+        thread: lastThread,
+      });
       const where = posted[0];
       if (!where) return null;
       return { channelId: where.channelId, attempt, stage, ...(where.thread ? { thread: where.channelId } : {}) };

@@ -38,7 +38,10 @@ export async function cancelDuplicateSubscription(communityId: string, subscript
       const intent = typeof payment.payment_intent === "string" ? payment.payment_intent : payment.payment_intent?.id;
       if (!intent || (await alreadyRefunded(client, intent, options))) continue;
       // The key makes a retried job's second ask the same refund.
-      await client.refunds.create({ payment_intent: intent, reason: "duplicate", metadata: { community_id: communityId, subscription_id: subscriptionId } }, { ...options, idempotencyKey: `duplicate-refund-${intent}` });
+      await client.refunds.create(
+        { payment_intent: intent, reason: "duplicate", metadata: { community_id: communityId, subscription_id: subscriptionId } },
+        { ...options, idempotencyKey: `duplicate-refund-${intent}` },
+      );
       refunded.push(intent);
     }
   }

@@ -20,7 +20,11 @@ export async function advanceLapses(communityId: string, now = new Date()): Prom
       if (!refresh.changed) continue;
       moved.push({ memberId: id, status: refresh.after.status });
       const reason =
-        refresh.before.status === "comp" ? "free access ended" : refresh.before.status === "pass" ? "pass ended" : `payment failed: ${refresh.after.status === "restricted" ? "restricted" : "access removed"}`;
+        refresh.before.status === "comp"
+          ? "free access ended"
+          : refresh.before.status === "pass"
+            ? "pass ended"
+            : `payment failed: ${refresh.after.status === "restricted" ? "restricted" : "access removed"}`;
       await requestRoleSync(tx, communityId, id, reason);
     }
     return moved;

@@ -16,7 +16,14 @@ type MemberFacts = {
   subscriptionTier: string | null;
   subscriptionExpiresAt: Date | null;
   totalSpent: Prisma.Decimal;
-  subscriptions: { status: string; tierName: string; currentPeriodEnd: string; gracePeriodEndsAt: string | null; restrictedUntil: string | null; canceledAt: string | null }[];
+  subscriptions: {
+    status: string;
+    tierName: string;
+    currentPeriodEnd: string;
+    gracePeriodEndsAt: string | null;
+    restrictedUntil: string | null;
+    canceledAt: string | null;
+  }[];
   grants: { tierName: string; until: string | null; kind: "comp" | "pass" }[];
   openDisputes: number;
   spent: Prisma.Decimal;
@@ -102,7 +109,14 @@ export async function refreshMember(tx: SqlTx, memberId: string, now: Date, opti
       communityId: member.communityId,
       type: event.type,
       at: now,
-      data: { member_id: memberId, discord_user_id: member.discordUserId, status: after.status, tier: after.tier, access_until: after.expiresAt?.toISOString() ?? null, ...event.extra },
+      data: {
+        member_id: memberId,
+        discord_user_id: member.discordUserId,
+        status: after.status,
+        tier: after.tier,
+        access_until: after.expiresAt?.toISOString() ?? null,
+        ...event.extra,
+      },
     });
   }
   return { member: { id: member.id, userId: member.userId, discordUserId: member.discordUserId }, before, after, changed, pendingUpdate };

@@ -40,9 +40,7 @@ export function isLive(status: string): boolean {
 const RANK: Record<string, number> = { active: 6, trialing: 5, past_due: 4, unpaid: 3, paused: 3, incomplete: 2, canceled: 1, incomplete_expired: 0 };
 
 function best(subscriptions: SubscriptionFacts[]): SubscriptionFacts | undefined {
-  return [...subscriptions].sort(
-    (a, b) => (RANK[b.status] ?? 0) - (RANK[a.status] ?? 0) || b.currentPeriodEnd.getTime() - a.currentPeriodEnd.getTime(),
-  )[0];
+  return [...subscriptions].sort((a, b) => (RANK[b.status] ?? 0) - (RANK[a.status] ?? 0) || b.currentPeriodEnd.getTime() - a.currentPeriodEnd.getTime())[0];
 }
 
 /** The grant that lasts longest (for good beats any date; a pass beats a comp of the same length). */

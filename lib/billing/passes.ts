@@ -19,7 +19,8 @@ const DAY = 86_400_000;
 export async function recordPassPurchase(tx: TenantTx, ctx: SyncContext, session: StripeCheckoutSession): Promise<"processed" | "ignored"> {
   const { member_id: memberId, tier_id: tierId, community_id: communityId } = session.metadata;
   if (communityId !== ctx.communityId) throw new WebhookRejection(`checkout session ${session.id} names another community`);
-  if (!idSchema.safeParse(memberId).success || !idSchema.safeParse(tierId).success) throw new WebhookRejection(`checkout session ${session.id} has no member or tier in its metadata`);
+  if (!idSchema.safeParse(memberId).success || !idSchema.safeParse(tierId).success)
+    throw new WebhookRejection(`checkout session ${session.id} has no member or tier in its metadata`);
   if (session.amount_total == null || !session.currency) throw new WebhookRejection(`checkout session ${session.id} has no amount`);
   // Serialised with every other change to this member; a second delivery finds the grant.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${memberLockKey(memberId!.toLowerCase())}))`;
@@ -48,7 +49,15 @@ export async function recordPassPurchase(tx: TenantTx, ctx: SyncContext, session
   });
   const until = tier.accessDays ? new Date(ctx.now.getTime() + tier.accessDays * DAY) : null;
   await tx.accessGrant.create({
-    data: { communityId: ctx.communityId, memberId: member.id, tierId: tier.id, kind: "pass", until, paymentId: payment.id, stripeCheckoutSessionId: session.id },
+    data: {
+      communityId: ctx.communityId,
+      memberId: member.id,
+      tierId: tier.id,
+      kind: "pass",
+      until,
+      paymentId: payment.id,
+      stripeCheckoutSessionId: session.id,
+    },
     select: { id: true },
   });
   await refreshMember(tx, member.id, ctx.now, { locked: true });
@@ -56,7 +65,14 @@ export async function recordPassPurchase(tx: TenantTx, ctx: SyncContext, session
   await enqueueJob(tx, JOB_KINDS.newPaidMember, { communityId: ctx.communityId, memberId: member.id, tier: tier.name });
   await recordBillingEvent(
     tx,
-    { communityId: ctx.communityId, at: paidAt, userId: member.userId, discordUserId: member.discordUserId, name: "payment_succeeded", properties: { payment_id: payment.id, amount, currency: session.currency, pass: tier.name } },
+    {
+      communityId: ctx.communityId,
+      at: paidAt,
+      userId: member.userId,
+      discordUserId: member.discordUserId,
+      name: "payment_succeeded",
+      properties: { payment_id: payment.id, amount, currency: session.currency, pass: tier.name },
+    },
     [],
     { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id }, options: { key: `receipt:${payment.id}` } },
   );

@@ -24,7 +24,11 @@ export async function recordInvoicePayment(
 ): Promise<RecordedPayment> {
   const amount = fromMinorUnits(outcome === "succeeded" ? invoice.amountPaid : invoice.amountDue, invoice.currency);
   const processedAt = outcome === "succeeded" ? new Date((invoice.paidAt ?? invoice.created) * 1000) : now;
-  const metadata = JSON.stringify({ stripe_invoice_id: invoice.id, billing_reason: invoice.billingReason, ...(invoice.number ? { invoice_number: invoice.number } : {}) });
+  const metadata = JSON.stringify({
+    stripe_invoice_id: invoice.id,
+    billing_reason: invoice.billingReason,
+    ...(invoice.number ? { invoice_number: invoice.number } : {}),
+  });
   // The update applies only to a row in another, unsettled status: a failed one (the only such status).
   const [row] = await tx.$queryRaw<{ id: string; inserted: boolean }[]>`
     INSERT INTO payments (community_id, member_id, subscription_id, stripe_invoice_id, amount, currency, status, description,

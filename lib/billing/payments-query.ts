@@ -39,7 +39,15 @@ export async function listPayments(tx: TenantTx, query: PaymentsQuery, now = new
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: PAGE + 1,
     select: {
-      id: true, amount: true, amountRefunded: true, taxAmount: true, currency: true, status: true, description: true, processedAt: true, createdAt: true,
+      id: true,
+      amount: true,
+      amountRefunded: true,
+      taxAmount: true,
+      currency: true,
+      status: true,
+      description: true,
+      processedAt: true,
+      createdAt: true,
       stripePaymentIntentId: true,
       member: { select: { user: { select: { username: true, globalName: true } } } },
     },
@@ -50,6 +58,11 @@ export async function listPayments(tx: TenantTx, query: PaymentsQuery, now = new
   return {
     rows: visible,
     next: rows.length > PAGE && last ? `${last.createdAt.toISOString()}_${last.id}` : null,
-    totals: totals.map((t) => ({ currency: t.currency, count: t._count, gross: (t._sum.amount ?? new Prisma.Decimal(0)).toFixed(2), refunded: (t._sum.amountRefunded ?? new Prisma.Decimal(0)).toFixed(2) })),
+    totals: totals.map((t) => ({
+      currency: t.currency,
+      count: t._count,
+      gross: (t._sum.amount ?? new Prisma.Decimal(0)).toFixed(2),
+      refunded: (t._sum.amountRefunded ?? new Prisma.Decimal(0)).toFixed(2),
+    })),
   };
 }

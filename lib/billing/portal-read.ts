@@ -105,10 +105,18 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         tier: m.subscriptionTier,
         totalSpent: m.totalSpent.toFixed(2),
         currency: m.payments[0]?.currency ?? subscriptions[0]?.currency ?? tiers[0]?.currency ?? "USD",
-        community: { id: m.community.id, slug: m.community.slug, name: m.community.name, avatarUrl: m.community.avatarUrl, discordGuildId: m.community.discordGuildId },
+        community: {
+          id: m.community.id,
+          slug: m.community.slug,
+          name: m.community.name,
+          avatarUrl: m.community.avatarUrl,
+          discordGuildId: m.community.discordGuildId,
+        },
         guildStatus: m.guildStatus,
         subscriptions,
-        openInvoice: ((p) => (p ? { amount: p.amount.toFixed(2), currency: p.currency, payUrl: p.hostedInvoiceUrl! } : null))(open.find((p) => p.memberId === m.id)),
+        openInvoice: ((p) => (p ? { amount: p.amount.toFixed(2), currency: p.currency, payUrl: p.hostedInvoiceUrl! } : null))(
+          open.find((p) => p.memberId === m.id),
+        ),
       };
     }),
   );

@@ -50,7 +50,6 @@ export async function billingPortalUrl(userId: string, subscriptionId: string, r
   return { url: session.url };
 }
 
-
 /**
  * Asks Stripe to end (or keep) the subscription at the period's end, with the
  * member's reason kept where Stripe keeps it; our row follows the webhook.
@@ -79,7 +78,10 @@ export async function setCancelAtPeriodEnd(
 /** The tier to switch to, under the same seat rule as checkout: a tier at its cap takes nobody new. */
 async function switchTarget(sub: { communityId: string; tierName: string }, tierId: string) {
   const tier = await withCommunity(sub.communityId, async (tx) => {
-    const found = await tx.subscriptionTier.findUnique({ where: { id: tierId }, select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true } });
+    const found = await tx.subscriptionTier.findUnique({
+      where: { id: tierId },
+      select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true },
+    });
     return found ? { ...found, seatFree: await hasFreeSeat(tx, found) } : null;
   });
   if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(PORTAL_ERRORS.unknownTier);

@@ -28,7 +28,10 @@ export const promotionInputSchema = z
     maxRedemptions: z.union([z.literal(""), z.coerce.number().int("must be a whole number").min(1, "at least 1").max(100_000)]).optional(),
     firstTimeOnly: checkbox,
     expiresOn: z.union([z.literal(""), z.iso.date({ message: "must be a date" })]).optional(),
-    tierIds: z.union([z.uuid(), z.array(z.uuid())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+    tierIds: z
+      .union([z.uuid(), z.array(z.uuid())])
+      .optional()
+      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
   })
   .superRefine((input, ctx) => {
     if (input.kind === "percent" && input.value > 100) ctx.addIssue({ code: "custom", path: ["value"], message: "a percentage is at most 100" });
@@ -65,14 +68,19 @@ export async function createPromotion(
   });
   if (tiers.length !== input.tierIds.length) throw new ActionError(FIELDS_ERROR, { tierIds: ["pick tiers of this community"] });
   const unsynced = tiers.filter((t) => !t.stripeProductId).map((t) => t.name);
-  if (unsynced.length) throw new ActionError(FIELDS_ERROR, { tierIds: [`${unsynced.join(", ")} ${unsynced.length === 1 ? "is" : "are"} not on Stripe yet ("Sync to Stripe" on Tiers)`] });
+  if (unsynced.length)
+    throw new ActionError(FIELDS_ERROR, {
+      tierIds: [`${unsynced.join(", ")} ${unsynced.length === 1 ? "is" : "are"} not on Stripe yet ("Sync to Stripe" on Tiers)`],
+    });
 
   const stripeAccount = community.stripeAccountId;
   const months = input.duration === "repeating" ? Number(input.months) : null;
   try {
     const coupon = await client.coupons.create(
       {
-        ...(input.kind === "percent" ? { percent_off: input.value } : { amount_off: toMinorUnits(input.value.toFixed(2), ctx.currency), currency: ctx.currency.toLowerCase() }),
+        ...(input.kind === "percent"
+          ? { percent_off: input.value }
+          : { amount_off: toMinorUnits(input.value.toFixed(2), ctx.currency), currency: ctx.currency.toLowerCase() }),
         duration: input.duration,
         ...(months ? { duration_in_months: months } : {}),
         ...(tiers.length ? { applies_to: { products: tiers.map((t) => t.stripeProductId!) } } : {}),
@@ -136,11 +144,24 @@ export async function redemptionCounts(client: Stripe, stripeAccount: string): P
  * expired, not limited to other tiers. Stripe checks the rest (its limits) at checkout.
  */
 export async function usablePromotion(tx: TenantTx, code: string, tierId: string | null, now = new Date()) {
-  const parsed = z.string().trim().regex(/^[A-Za-z0-9_-]{3,40}$/).safeParse(code);
+  const parsed = z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{3,40}$/)
+    .safeParse(code);
   if (!parsed.success) return null;
   const row = await tx.promotionCode.findFirst({
     where: { code: parsed.data.toUpperCase(), active: true, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-    select: { code: true, stripePromotionCodeId: true, tierIds: true, percentOff: true, amountOff: true, currency: true, duration: true, durationInMonths: true },
+    select: {
+      code: true,
+      stripePromotionCodeId: true,
+      tierIds: true,
+      percentOff: true,
+      amountOff: true,
+      currency: true,
+      duration: true,
+      durationInMonths: true,
+    },
   });
   if (!row || (tierId && row.tierIds.length > 0 && !row.tierIds.includes(tierId))) return null;
   return row;

@@ -28,11 +28,15 @@ export async function requestRefund(
   client: Stripe = stripe(),
 ): Promise<{ amount: string; currency: string }> {
   const payment = await ctx.inScope((tx) =>
-    tx.payment.findUnique({ where: { id: input.paymentId }, select: { status: true, amount: true, amountRefunded: true, currency: true, stripePaymentIntentId: true, stripeChargeId: true } }),
+    tx.payment.findUnique({
+      where: { id: input.paymentId },
+      select: { status: true, amount: true, amountRefunded: true, currency: true, stripePaymentIntentId: true, stripeChargeId: true },
+    }),
   );
   if (!payment) throw new ActionError("We couldn't find that payment.");
   if (!REFUNDABLE.includes(payment.status)) throw new ActionError(`A ${payment.status.replace("_", " ")} payment cannot be refunded.`);
-  if (!ctx.community.stripeAccountId || (!payment.stripePaymentIntentId && !payment.stripeChargeId)) throw new ActionError("This payment was not made through Stripe.");
+  if (!ctx.community.stripeAccountId || (!payment.stripePaymentIntentId && !payment.stripeChargeId))
+    throw new ActionError("This payment was not made through Stripe.");
   const remaining = toMinorUnits(payment.amount.minus(payment.amountRefunded).toFixed(2), payment.currency);
   let amount = remaining;
   if (input.amount !== null) {
@@ -43,11 +47,17 @@ export async function requestRefund(
     }
   }
   if (amount <= 0 || amount > remaining) {
-    throw new ActionError("Please correct the highlighted fields.", { amount: [`must be more than 0 and at most ${fromMinorUnits(remaining, payment.currency)} (what is left to refund)`] });
+    throw new ActionError("Please correct the highlighted fields.", {
+      amount: [`must be more than 0 and at most ${fromMinorUnits(remaining, payment.currency)} (what is left to refund)`],
+    });
   }
   try {
     await client.refunds.create(
-      { ...(payment.stripePaymentIntentId ? { payment_intent: payment.stripePaymentIntentId } : { charge: payment.stripeChargeId! }), amount, metadata: { payment_id: input.paymentId, community_id: ctx.community.id } },
+      {
+        ...(payment.stripePaymentIntentId ? { payment_intent: payment.stripePaymentIntentId } : { charge: payment.stripeChargeId! }),
+        amount,
+        metadata: { payment_id: input.paymentId, community_id: ctx.community.id },
+      },
       // The same refund asked twice (a double click) is one refund.
       { stripeAccount: ctx.community.stripeAccountId, idempotencyKey: `refund-${input.paymentId}-${remaining}-${amount}` },
     );

@@ -36,20 +36,36 @@ export async function acceptSaveOffer(userId: string, subscriptionId: string, cl
   try {
     const coupon = await onStripe(() =>
       client.coupons.create(
-        { percent_off: offer.percent, duration: "repeating", duration_in_months: offer.months, max_redemptions: 1, name: `Stay offer: ${offer.percent}% off`, metadata: { member_id: sub.memberId } },
+        {
+          percent_off: offer.percent,
+          duration: "repeating",
+          duration_in_months: offer.months,
+          max_redemptions: 1,
+          name: `Stay offer: ${offer.percent}% off`,
+          metadata: { member_id: sub.memberId },
+        },
         { stripeAccount: sub.stripeAccount, idempotencyKey: `save-offer:${sub.memberId}` },
       ),
     );
     // Taking the offer is staying: a cancellation already asked for is withdrawn.
     await onStripe(() =>
-      client.subscriptions.update(sub.stripeSubscriptionId, { discounts: [{ coupon: coupon.id }], cancel_at_period_end: false }, { stripeAccount: sub.stripeAccount }),
+      client.subscriptions.update(
+        sub.stripeSubscriptionId,
+        { discounts: [{ coupon: coupon.id }], cancel_at_period_end: false },
+        { stripeAccount: sub.stripeAccount },
+      ),
     );
   } catch (error) {
     await withCommunity(sub.communityId, (tx) => tx.communityMember.updateMany({ where: { id: sub.memberId }, data: { saveOfferRedeemedAt: null } }));
     throw error;
   }
   await withCommunity(sub.communityId, (tx) =>
-    recordAudit(tx, sub.communityId, userId, { action: "membership.save_offer_accepted", objectType: "subscription", objectId: sub.id, details: { percent: offer.percent, months: offer.months } }),
+    recordAudit(tx, sub.communityId, userId, {
+      action: "membership.save_offer_accepted",
+      objectType: "subscription",
+      objectId: sub.id,
+      details: { percent: offer.percent, months: offer.months },
+    }),
   );
   return offer;
 }

@@ -9,8 +9,14 @@ const stripeId = z.string().min(3).max(255);
 /** A field Stripe may send as an id or as the expanded object. */
 const ref = z.union([stripeId, z.object({ id: stripeId })]).transform((value) => (typeof value === "string" ? value : value.id));
 const unixTime = z.number().int().nonnegative();
-const metadata = z.record(z.string(), z.string()).nullish().transform((value) => value ?? {});
-const currency = z.string().regex(/^[a-zA-Z]{3}$/).transform((value) => value.toUpperCase());
+const metadata = z
+  .record(z.string(), z.string())
+  .nullish()
+  .transform((value) => value ?? {});
+const currency = z
+  .string()
+  .regex(/^[a-zA-Z]{3}$/)
+  .transform((value) => value.toUpperCase());
 const amount = z.number().int().nonnegative();
 
 export const SUBSCRIPTION_STATUSES = ["incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid", "paused"] as const;
@@ -21,7 +27,10 @@ export const eventSchema = z.object({
   type: z.string().min(1).max(100),
   created: unixTime,
   livemode: z.boolean().default(false),
-  account: z.string().regex(/^acct_\w{1,96}$/).optional(),
+  account: z
+    .string()
+    .regex(/^acct_\w{1,96}$/)
+    .optional(),
   data: z.object({ object: z.record(z.string(), z.unknown()).and(z.object({ id: z.string().optional() })) }),
 });
 export type StripeEventEnvelope = z.infer<typeof eventSchema>;
@@ -98,7 +107,10 @@ export const invoiceSchema = z
     amount_paid: amount,
     created: unixTime,
     description: z.string().max(5000).nullish(),
-    hosted_invoice_url: z.url({ protocol: /^https?$/ }).max(2000).nullish(),
+    hosted_invoice_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .nullish(),
     // Stripe Tax: total_taxes in the current API, tax before 2025.
     total_taxes: z.array(z.object({ amount })).nullish(),
     tax: amount.nullish(),

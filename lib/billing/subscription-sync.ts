@@ -62,7 +62,11 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   const duplicateOf = existing?.duplicateOf ?? (isLive(sub.status) ? await otherLiveSubscription(tx, memberId, sub.id) : null);
 
   // The lapse stages start when we first see the subscription past due (or unpaid), and are kept until it is paid.
-  const { gracePeriodEndsAt, restrictedUntil } = lapseDates(sub.status, existing, { now: ctx.now, gracePeriodDays: ctx.gracePeriodDays, restrictedDays: ctx.restrictedDays ?? 0 });
+  const { gracePeriodEndsAt, restrictedUntil } = lapseDates(sub.status, existing, {
+    now: ctx.now,
+    gracePeriodDays: ctx.gracePeriodDays,
+    restrictedDays: ctx.restrictedDays ?? 0,
+  });
   const fields = {
     status: sub.status,
     tierId: tier?.id ?? null,
@@ -108,7 +112,7 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   }
   if (firstSeen && !sub.status.startsWith("incomplete") && !duplicateOf) {
     await recordBillingEvent(tx, { ...base, at: new Date(sub.created * 1000), name: "subscription_started", properties });
-    if (isPaying) await enqueueJob(tx, JOB_KINDS.newPaidMember, { communityId: ctx.communityId,  memberId, tier: fields.tierName });
+    if (isPaying) await enqueueJob(tx, JOB_KINDS.newPaidMember, { communityId: ctx.communityId, memberId, tier: fields.tierName });
   }
   // Whenever a paying subscription is first seen in a tier (created, or switched there,
   // also from Stripe's own dashboard), a tier past its cap is flagged.

@@ -15,8 +15,20 @@ export async function onboardingChecklist(community: { id: string; slug: string 
   }));
   const base = `/dashboard/${community.slug}`;
   return [
-    { key: "payouts", title: "Connect payouts", detail: "A Stripe account receives your members' payments.", done: stripeChargesEnabled, href: `${base}/payouts` },
-    { key: "bot", title: "Add the bot to your server", detail: "It gives each tier's role and adds paying members to your server.", done: !!facts.bot?.isActive, href: `${base}/bot` },
+    {
+      key: "payouts",
+      title: "Connect payouts",
+      detail: "A Stripe account receives your members' payments.",
+      done: stripeChargesEnabled,
+      href: `${base}/payouts`,
+    },
+    {
+      key: "bot",
+      title: "Add the bot to your server",
+      detail: "It gives each tier's role and adds paying members to your server.",
+      done: !!facts.bot?.isActive,
+      href: `${base}/bot`,
+    },
     {
       key: "tier",
       title: "Create a tier with a Discord role",
@@ -24,6 +36,12 @@ export async function onboardingChecklist(community: { id: string; slug: string 
       done: facts.tiers.some((t) => t.discordRoleId) && facts.tiers.every((t) => t.stripePriceId || !stripeChargesEnabled),
       href: `${base}/tiers`,
     },
-    { key: "share", title: "Share your page", detail: `Post /c/${community.slug} in your server: your first paying member completes this.`, done: facts.paying > 0, href: `/c/${community.slug}` },
+    {
+      key: "share",
+      title: "Share your page",
+      detail: `Post /c/${community.slug} in your server: your first paying member completes this.`,
+      done: facts.paying > 0,
+      href: `/c/${community.slug}`,
+    },
   ];
 }

@@ -15,7 +15,21 @@ export async function findManagedCommunity(rawSlug: string, person: Person, need
   if (!slug.success) return null;
   const community = await db.community.findUnique({
     where: { slug: slug.data },
-    select: { id: true, slug: true, name: true, description: true, avatarUrl: true, status: true, settings: true, ownerId: true, discordGuildId: true, createdAt: true, stripeAccountId: true, stripeChargesEnabled: true, subscriptionTier: true },
+    select: {
+      id: true,
+      slug: true,
+      name: true,
+      description: true,
+      avatarUrl: true,
+      status: true,
+      settings: true,
+      ownerId: true,
+      discordGuildId: true,
+      createdAt: true,
+      stripeAccountId: true,
+      stripeChargesEnabled: true,
+      subscriptionTier: true,
+    },
   });
   if (!community) return null;
   const role = await communityRoleOf(community, person);

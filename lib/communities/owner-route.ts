@@ -19,7 +19,11 @@ export async function communityOfRoute(slug: string, need: Permission = "view"):
 }
 
 /** The gate, then the member id of the URL (400 if malformed). */
-export async function memberOfRoute(slug: string, memberId: string, need: Permission = "view"): Promise<{ response: Response } | { community: ManagedCommunity; memberId: string }> {
+export async function memberOfRoute(
+  slug: string,
+  memberId: string,
+  need: Permission = "view",
+): Promise<{ response: Response } | { community: ManagedCommunity; memberId: string }> {
   const gate = await communityOfRoute(slug, need);
   if ("response" in gate) return gate;
   const id = idSchema.safeParse(memberId);

@@ -61,7 +61,22 @@ async function readPublicTenantData(tx: TenantTx) {
   const tiers = await tx.subscriptionTier.findMany({
     where: { isActive: true },
     orderBy: [{ sortOrder: "asc" }, { price: "asc" }],
-    select: { id: true, name: true, description: true, price: true, currency: true, interval: true, trialDays: true, trialWithoutCard: true, accessDays: true, payWhatYouWant: true, suggestedPrice: true, currencyPrices: true, features: true, maxMembers: true },
+    select: {
+      id: true,
+      name: true,
+      description: true,
+      price: true,
+      currency: true,
+      interval: true,
+      trialDays: true,
+      trialWithoutCard: true,
+      accessDays: true,
+      payWhatYouWant: true,
+      suggestedPrice: true,
+      currencyPrices: true,
+      features: true,
+      maxMembers: true,
+    },
   });
   const memberCount = await tx.communityMember.count({ where: { isActive: true } });
   const paying = await tx.communityMember.groupBy({ by: ["subscriptionTier"], where: { subscriptionStatus: { in: SEAT_HOLDING } }, _count: true });
@@ -73,7 +88,10 @@ async function readPublicTenantData(tx: TenantTx) {
       soldOut: tier.maxMembers !== null && (payingByTier.get(tier.name) ?? 0) >= tier.maxMembers,
       price: tier.price.toFixed(2),
       suggestedPrice: tier.suggestedPrice?.toFixed(2) ?? null,
-      currencyPrices: typeof tier.currencyPrices === "object" && tier.currencyPrices !== null && !Array.isArray(tier.currencyPrices) ? (tier.currencyPrices as Record<string, string>) : {},
+      currencyPrices:
+        typeof tier.currencyPrices === "object" && tier.currencyPrices !== null && !Array.isArray(tier.currencyPrices)
+          ? (tier.currencyPrices as Record<string, string>)
+          : {},
       features: Array.isArray(tier.features) ? tier.features.filter((f): f is string => typeof f === "string") : [],
     })),
   };

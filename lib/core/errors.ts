@@ -9,7 +9,11 @@ export type FieldErrors = Record<string, string[] | undefined>;
  * matching the message's words.
  */
 export class ActionError extends Error {
-  constructor(message: string, readonly fieldErrors?: FieldErrors, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly fieldErrors?: FieldErrors,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = "ActionError";
   }

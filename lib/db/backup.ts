@@ -54,7 +54,9 @@ async function serverMajor(url: string): Promise<number> {
 async function assertToolsFit(program: string, url: string) {
   const [tool, server] = await Promise.all([majorOf(program), serverMajor(url)]);
   if (tool < server) {
-    throw new BackupError(`${program} is PostgreSQL ${tool} but the server is ${server}. Run \`bash scripts/pg-tools/build.sh\` or set PG_BIN_DIR to PostgreSQL ${server}+ client tools.`);
+    throw new BackupError(
+      `${program} is PostgreSQL ${tool} but the server is ${server}. Run \`bash scripts/pg-tools/build.sh\` or set PG_BIN_DIR to PostgreSQL ${server}+ client tools.`,
+    );
   }
 }
 
@@ -71,23 +73,33 @@ export async function backupDatabase(options: { ownerUrl: string; dir: string; k
   const pgDump = pgTool("pg_dump");
   await assertToolsFit(pgDump, options.ownerUrl);
   await mkdir(options.dir, { recursive: true });
-  const stamp = (options.now ?? new Date()).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = (options.now ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const dumpFile = path.join(options.dir, `communityos-${stamp}.dump`);
   const globalsFile = path.join(options.dir, `communityos-${stamp}-globals.sql`);
   const { url, env } = connection(options.ownerUrl);
 
-  await run(pgDump, ["--format=custom", "--compress=6", "--no-password", `--file=${dumpFile}`, `--dbname=${url}`], { env, maxBuffer: 16 << 20 }).catch((error: Error & { stderr?: string }) => {
-    throw new BackupError(`pg_dump failed: ${error.stderr?.trim() || error.message}`);
-  });
+  await run(pgDump, ["--format=custom", "--compress=6", "--no-password", `--file=${dumpFile}`, `--dbname=${url}`], { env, maxBuffer: 16 << 20 }).catch(
+    (error: Error & { stderr?: string }) => {
+      throw new BackupError(`pg_dump failed: ${error.stderr?.trim() || error.message}`);
+    },
+  );
   let globals: string | null = globalsFile;
   const dumpall = pgTool("pg_dumpall");
   const roles = (extra: string[]) => run(dumpall, ["--roles-only", "--no-password", ...extra, `--file=${globalsFile}`, `--dbname=${url}`], { env });
-  await roles([]).catch(() => roles(["--no-role-passwords"])).catch(() => {
-    globals = null;
-  });
+  await roles([])
+    .catch(() => roles(["--no-role-passwords"]))
+    .catch(() => {
+      globals = null;
+    });
 
   const removed: string[] = [];
-  const dumps = (await readdir(options.dir)).filter((f) => STAMP.test(f)).sort().reverse();
+  const dumps = (await readdir(options.dir))
+    .filter((f) => STAMP.test(f))
+    .sort()
+    .reverse();
   for (const old of dumps.slice(Math.max(options.keep, 1))) {
     const base = old.replace(/\.dump$/, "");
     await rm(path.join(options.dir, old), { force: true });

@@ -67,7 +67,7 @@ export function scopesFor(database: Database) {
         return client.query({ name: statementName(sql.text), text: sql.text, values: sql.values as unknown[] });
       };
       const tx: SqlTx = {
-        $queryRaw: async <R,>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rows as R,
+        $queryRaw: async <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rows as R,
         $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rowCount ?? 0,
       };
       try {

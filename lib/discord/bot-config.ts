@@ -17,7 +17,13 @@ export function keyRing(): KeyRing {
 
 export const sealToken = (token: string, communityId: string, ring = keyRing()) => encryptToken(token, communityId, ring);
 
-type BotConnection = { usesPlatformBot: boolean; clientId: string; permissions: bigint; botTokenEncrypted?: ReturnType<typeof sealToken> | null; isActive?: boolean };
+type BotConnection = {
+  usesPlatformBot: boolean;
+  clientId: string;
+  permissions: bigint;
+  botTokenEncrypted?: ReturnType<typeof sealToken> | null;
+  isActive?: boolean;
+};
 
 /**
  * Points the community at a bot, the platform's or the owner's own (created,
@@ -29,7 +35,11 @@ export async function connectBot(tx: TenantTx, communityId: string, connection: 
   const { botProblem: _lifted, ...settings } = (existing?.settings ?? {}) as Record<string, unknown>;
   const data = { ...connection, settings: settings as object };
   if (existing) await tx.discordBotConfig.update({ where: { communityId }, data, select: { id: true } });
-  else await tx.discordBotConfig.create({ data: { ...data, communityId, welcomeMessage: "Welcome to {community}, {user}! Your {tier} perks are unlocked." }, select: { id: true } });
+  else
+    await tx.discordBotConfig.create({
+      data: { ...data, communityId, welcomeMessage: "Welcome to {community}, {user}! Your {tier} perks are unlocked." },
+      select: { id: true },
+    });
 }
 
 export class PlatformBotUnavailableError extends Error {

@@ -21,7 +21,15 @@ export function discordApiBase(): string | undefined {
 
 /** A Discord answer that retrying cannot change: record it and stop. */
 export type PermanentProblem = "unauthorized" | "unknown_guild" | "unknown_member" | "unknown_role" | "missing_permissions" | "missing_access" | "refused";
-export const PERMANENT_PROBLEMS: PermanentProblem[] = ["unauthorized", "unknown_guild", "unknown_member", "unknown_role", "missing_permissions", "missing_access", "refused"];
+export const PERMANENT_PROBLEMS: PermanentProblem[] = [
+  "unauthorized",
+  "unknown_guild",
+  "unknown_member",
+  "unknown_role",
+  "missing_permissions",
+  "missing_access",
+  "refused",
+];
 
 export function permanentProblem(error: unknown): PermanentProblem | null {
   if (!(error instanceof DiscordAPIError)) return null;

@@ -7,7 +7,10 @@ import { connectBot, sealToken } from "./bot-config";
 import { roleProblem, type GuildCatalog } from "./guild-catalog";
 import { BOT_PERMISSIONS } from "./platform-bot";
 
-const snowflake = z.string().trim().regex(/^\d{17,20}$/, "must be a Discord id (17–20 digits)");
+const snowflake = z
+  .string()
+  .trim()
+  .regex(/^\d{17,20}$/, "must be a Discord id (17–20 digits)");
 const optionalChannel = z
   .string()
   .trim()
@@ -77,7 +80,8 @@ export async function saveBotSettings(input: BotSettingsInput, community: Commun
 /** Switches the community to the owner's own bot (the token is sealed before it reaches the database). */
 export async function saveOwnBot(input: OwnBotInput, community: CommunityRef, tx: TenantTx) {
   const existing = await tx.discordBotConfig.findUnique({ where: { communityId: community.id }, select: { botTokenEncrypted: true } });
-  if (!input.token && !existing?.botTokenEncrypted) throw new ActionError("Please correct the highlighted fields.", { token: ["is required to use your own bot"] });
+  if (!input.token && !existing?.botTokenEncrypted)
+    throw new ActionError("Please correct the highlighted fields.", { token: ["is required to use your own bot"] });
   await connectBot(tx, community.id, {
     usesPlatformBot: false,
     clientId: input.clientId,

@@ -25,12 +25,14 @@ export async function checkBot(
     const everyone = roles.find((r) => r.id === guildId);
     const botRoles = roles.filter((r) => member.roles.includes(r.id));
     const permissions = [everyone, ...botRoles].reduce((acc, role) => acc | BigInt(role?.permissions ?? "0"), 0n);
-    if ((permissions & (ADMINISTRATOR | MANAGE_ROLES)) === 0n) problems.push("The bot does not have the “Manage Roles” permission. Give its role that permission in Server Settings → Roles.");
+    if ((permissions & (ADMINISTRATOR | MANAGE_ROLES)) === 0n)
+      problems.push("The bot does not have the “Manage Roles” permission. Give its role that permission in Server Settings → Roles.");
     const top = Math.max(0, ...botRoles.map((r) => r.position));
     for (const { tier, roleId } of tierRoles) {
       const role = roles.find((r) => r.id === roleId);
       if (!role) problems.push(`The role of the tier “${tier}” (${roleId}) does not exist in your server. Pick an existing role on the tier.`);
-      else if (role.position >= top) problems.push(`The bot's role sits below “${role.name}” (tier “${tier}”). Drag the bot's role above it in Server Settings → Roles.`);
+      else if (role.position >= top)
+        problems.push(`The bot's role sits below “${role.name}” (tier “${tier}”). Drag the bot's role above it in Server Settings → Roles.`);
     }
   } catch (error) {
     const problem = permanentProblem(error);

@@ -20,18 +20,36 @@ import { botRest, discordApiBase } from "./bot-rest";
 type Watch = { manager: WebSocketManager; lock: pg.Client };
 
 /** A member arrived in or left a server: what it changes for the community that server belongs to. */
-export async function onGuildMember(kind: "add" | "remove", guildId: string, discordUserId: string, now = new Date()): Promise<"ignored" | "restored" | "marked"> {
+export async function onGuildMember(
+  kind: "add" | "remove",
+  guildId: string,
+  discordUserId: string,
+  now = new Date(),
+): Promise<"ignored" | "restored" | "marked"> {
   const community = await db.community.findFirst({ where: { discordGuildId: guildId, status: { not: "archived" } }, select: { id: true } });
   if (!community) return "ignored";
   return withCommunity(community.id, async (tx) => {
-    const member = await tx.communityMember.findFirst({ where: { discordUserId, erasedAt: null }, select: { id: true, subscriptionStatus: true, guildStatus: true } });
+    const member = await tx.communityMember.findFirst({
+      where: { discordUserId, erasedAt: null },
+      select: { id: true, subscriptionStatus: true, guildStatus: true },
+    });
     if (!member) return "ignored";
     const paying = givesAccess(member.subscriptionStatus);
-    await tx.communityMember.update({ where: { id: member.id }, data: { guildStatus: kind === "add" ? "joined" : "left", guildStatusAt: now }, select: { id: true } });
+    await tx.communityMember.update({
+      where: { id: member.id },
+      data: { guildStatus: kind === "add" ? "joined" : "left", guildStatusAt: now },
+      select: { id: true },
+    });
     if (kind === "add") {
       // Back in the server: their roles come back at once, and they are welcomed.
       await requestRoleSync(tx, community.id, member.id, "joined the server");
-      if (paying) await enqueueJob(tx, JOB_KINDS.welcome, { communityId: community.id, memberId: member.id }, { key: `welcome:${member.id}`, runAt: new Date(now.getTime() + 3000) });
+      if (paying)
+        await enqueueJob(
+          tx,
+          JOB_KINDS.welcome,
+          { communityId: community.id, memberId: member.id },
+          { key: `welcome:${member.id}`, runAt: new Date(now.getTime() + 3000) },
+        );
       return "restored";
     }
     if (paying) await enqueueJob(tx, JOB_KINDS.farewell, { communityId: community.id, memberId: member.id }, { key: `farewell:${member.id}` });
@@ -73,11 +91,15 @@ export function watchGateways(options: { databaseUrl: string; every?: number }):
     const manager = new WebSocketManager({ token, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers, rest: botRest(token, discordApiBase()) });
     manager.on(WebSocketShardEvents.Dispatch, (payload: GatewayDispatchPayload) => {
       const event =
-        payload.t === GatewayDispatchEvents.GuildMemberAdd ? { kind: "add" as const, guildId: payload.d.guild_id, userId: payload.d.user.id }
-        : payload.t === GatewayDispatchEvents.GuildMemberRemove ? { kind: "remove" as const, guildId: payload.d.guild_id, userId: payload.d.user.id }
-        : null;
+        payload.t === GatewayDispatchEvents.GuildMemberAdd
+          ? { kind: "add" as const, guildId: payload.d.guild_id, userId: payload.d.user.id }
+          : payload.t === GatewayDispatchEvents.GuildMemberRemove
+            ? { kind: "remove" as const, guildId: payload.d.guild_id, userId: payload.d.user.id }
+            : null;
       if (!event) return;
-      void onGuildMember(event.kind, event.guildId, event.userId).catch((error) => log.error({ err: error, ...event }, "a gateway member event could not be applied"));
+      void onGuildMember(event.kind, event.guildId, event.userId).catch((error) =>
+        log.error({ err: error, ...event }, "a gateway member event could not be applied"),
+      );
     });
     manager.on(WebSocketShardEvents.Error, (error) => log.warn({ err: error }, "gateway connection error"));
     watches.set(token, { manager, lock });

@@ -83,7 +83,8 @@ async function botOfCommunity(communityId: string): Promise<{ token: string; gui
     const bot = await withCommunity(communityId, (tx) => activeBot(tx, communityId));
     return bot ? { token: bot.token, guildId: discordGuildId } : { problem: "no_bot", message: NO_BOT };
   } catch (error) {
-    if (error instanceof TokenDecryptionError || error instanceof PlatformBotUnavailableError) return { problem: "no_bot", message: error instanceof TokenDecryptionError ? UNREADABLE : NO_BOT };
+    if (error instanceof TokenDecryptionError || error instanceof PlatformBotUnavailableError)
+      return { problem: "no_bot", message: error instanceof TokenDecryptionError ? UNREADABLE : NO_BOT };
     throw error;
   }
 }
@@ -99,7 +100,10 @@ export async function communityGuildCatalog(communityId: string, rest?: (token: 
  * The server's roles by id, for showing a member's roles by name: one request
  * (the whole catalog would ask Discord four times). Empty when Discord can't be asked.
  */
-export async function communityRoleNames(communityId: string, rest: (token: string) => REST = botRest): Promise<Record<string, { name: string; color: string | null }>> {
+export async function communityRoleNames(
+  communityId: string,
+  rest: (token: string) => REST = botRest,
+): Promise<Record<string, { name: string; color: string | null }>> {
   const bot = await botOfCommunity(communityId);
   if ("problem" in bot) return {};
   try {
@@ -127,7 +131,10 @@ export async function createRoleForTier(communityId: string, name: string, rest:
   const bot = await botOfCommunity(communityId);
   if ("problem" in bot) return { error: bot.message };
   try {
-    const role = (await rest(bot.token).post(Routes.guildRoles(bot.guildId), { body: { name: name.slice(0, 100), mentionable: false }, reason: "CommunityOS: a role for a membership tier" })) as APIRole;
+    const role = (await rest(bot.token).post(Routes.guildRoles(bot.guildId), {
+      body: { name: name.slice(0, 100), mentionable: false },
+      reason: "CommunityOS: a role for a membership tier",
+    })) as APIRole;
     return { id: role.id, name: role.name, color: null, position: role.position, assignable: true, reason: null };
   } catch (error) {
     const problem = permanentProblem(error);

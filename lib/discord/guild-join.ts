@@ -16,7 +16,12 @@ export type GuildStatus = (typeof GUILD_STATUSES)[number];
 
 type Grant = { accessToken: string; refreshToken: string | null; expiresAt: number | null; scope: string | null };
 
-const tokenAnswer = z.object({ access_token: z.string().min(1), refresh_token: z.string().min(1).optional(), expires_in: z.number().int().positive(), scope: z.string().optional() });
+const tokenAnswer = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1).optional(),
+  expires_in: z.number().int().positive(),
+  scope: z.string().optional(),
+});
 
 /** The user's Discord grant, refreshed when it is about to expire. Null when there is none usable. */
 export async function usableGrant(userId: string, now = Date.now()): Promise<Grant | null> {
@@ -32,7 +37,10 @@ export async function usableGrant(userId: string, now = Date.now()): Promise<Gra
   if (settings.mode === "off") return null;
   const response = await fetch(`${settings.apiBase}/oauth2/token`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${encodeURIComponent(settings.clientId)}:${encodeURIComponent(settings.clientSecret)}`).toString("base64")}` },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(settings.clientId)}:${encodeURIComponent(settings.clientSecret)}`).toString("base64")}`,
+    },
     body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: grant.refreshToken }),
   });
   // 400 invalid_grant: revoked or used; the user signs in again. Anything else is Discord's trouble: retry later.
@@ -42,7 +50,12 @@ export async function usableGrant(userId: string, now = Date.now()): Promise<Gra
   const expiresAt = Math.floor(now / 1000) + fresh.expires_in;
   await db.account.update({
     where: { id: account.id },
-    data: { access_token: fresh.access_token, refresh_token: fresh.refresh_token ?? grant.refreshToken, expires_at: expiresAt, scope: fresh.scope ?? grant.scope },
+    data: {
+      access_token: fresh.access_token,
+      refresh_token: fresh.refresh_token ?? grant.refreshToken,
+      expires_at: expiresAt,
+      scope: fresh.scope ?? grant.scope,
+    },
   });
   return { accessToken: fresh.access_token, refreshToken: fresh.refresh_token ?? grant.refreshToken, expiresAt, scope: fresh.scope ?? grant.scope };
 }

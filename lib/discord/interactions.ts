@@ -19,7 +19,10 @@ export function verifyInteraction(publicKeyHex: string, signatureHex: string | n
 
 const interactionSchema = z.object({
   type: z.number().int(),
-  guild_id: z.string().regex(/^\d{17,20}$/).optional(),
+  guild_id: z
+    .string()
+    .regex(/^\d{17,20}$/)
+    .optional(),
   data: z.object({ name: z.string().max(32) }).optional(),
   member: z.object({ user: z.object({ id: z.string().regex(/^\d{17,20}$/) }) }).optional(),
   user: z.object({ id: z.string().regex(/^\d{17,20}$/) }).optional(),
@@ -46,7 +49,10 @@ export async function answerInteraction(raw: unknown, appUrl: string): Promise<{
   const interaction = parsed.data;
   if (interaction.type === 1) return { status: 200, body: { type: 1 } };
   if (interaction.type !== 2 || !interaction.data || !interaction.guild_id) return { status: 200, body: reply("This command works inside a server.") };
-  const community = await db.community.findUnique({ where: { discordGuildId: interaction.guild_id }, select: { id: true, slug: true, name: true, status: true } });
+  const community = await db.community.findUnique({
+    where: { discordGuildId: interaction.guild_id },
+    select: { id: true, slug: true, name: true, status: true },
+  });
   if (!community || community.status === "archived") return { status: 200, body: reply("This server is not connected to CommunityOS.") };
   const page = `${appUrl}/c/${community.slug}`;
   const userId = interaction.member?.user.id ?? interaction.user?.id;
@@ -54,7 +60,11 @@ export async function answerInteraction(raw: unknown, appUrl: string): Promise<{
   switch (interaction.data.name) {
     case "subscribe": {
       const tiers = await withCommunity(community.id, (tx) =>
-        tx.subscriptionTier.findMany({ where: { isActive: true }, orderBy: [{ sortOrder: "asc" }, { price: "asc" }], select: { name: true, price: true, currency: true, interval: true } }),
+        tx.subscriptionTier.findMany({
+          where: { isActive: true },
+          orderBy: [{ sortOrder: "asc" }, { price: "asc" }],
+          select: { name: true, price: true, currency: true, interval: true },
+        }),
       );
       if (tiers.length === 0) return { status: 200, body: reply(`${community.name} has no paid tiers yet.`) };
       const lines = tiers.map((t) => `• **${t.name}**: ${t.price.toFixed(2)} ${t.currency} / ${t.interval === "yearly" ? "year" : "month"}`);
@@ -63,10 +73,14 @@ export async function answerInteraction(raw: unknown, appUrl: string): Promise<{
     case "status": {
       const member = userId
         ? await withCommunity(community.id, (tx) =>
-            tx.communityMember.findFirst({ where: { discordUserId: userId }, select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true } }),
+            tx.communityMember.findFirst({
+              where: { discordUserId: userId },
+              select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true },
+            }),
           )
         : null;
-      if (!member || member.subscriptionStatus === "none") return { status: 200, body: reply(`You have no paid membership in ${community.name}. See the tiers: ${page}`) };
+      if (!member || member.subscriptionStatus === "none")
+        return { status: 200, body: reply(`You have no paid membership in ${community.name}. See the tiers: ${page}`) };
       const until = member.subscriptionExpiresAt ? ` until ${member.subscriptionExpiresAt.toISOString().slice(0, 10)}` : "";
       return { status: 200, body: reply(`Your ${member.subscriptionTier ?? ""} membership is ${member.subscriptionStatus.replace("_", " ")}${until}.`) };
     }

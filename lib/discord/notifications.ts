@@ -79,10 +79,16 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
       }
       break;
     case "payment_failed":
-      await post(bot.adminChannel, `⚠️ A payment from ${mention} failed.${notice.accessUntil ? ` Their access continues until ${notice.accessUntil.slice(0, 10)} while Stripe retries.` : ""}`);
+      await post(
+        bot.adminChannel,
+        `⚠️ A payment from ${mention} failed.${notice.accessUntil ? ` Their access continues until ${notice.accessUntil.slice(0, 10)} while Stripe retries.` : ""}`,
+      );
       break;
     case "dispute_opened":
-      await post(bot.adminChannel, `🚨 ${mention} disputed a payment. Their access is suspended until the dispute is settled; respond in your Stripe dashboard.`);
+      await post(
+        bot.adminChannel,
+        `🚨 ${mention} disputed a payment. Their access is suspended until the dispute is settled; respond in your Stripe dashboard.`,
+      );
       break;
     case "sync_failed":
       await post(bot.adminChannel, `🔧 The bot could not update ${mention}'s roles: ${PROBLEM_HINTS[notice.problem]}`);

@@ -12,7 +12,10 @@ export type ReconcileReport = { checked: number; fixed: number; drifting: number
  * limits; a bot-wide problem (bad token, bot removed) stops the sweep instead
  * of failing once per member.
  */
-export async function reconcileCommunity(communityId: string, options: { rest?: (token: string) => REST; now?: Date; pageSize?: number } = {}): Promise<ReconcileReport> {
+export async function reconcileCommunity(
+  communityId: string,
+  options: { rest?: (token: string) => REST; now?: Date; pageSize?: number } = {},
+): Promise<ReconcileReport> {
   const pageSize = options.pageSize ?? 200;
   const report: ReconcileReport = { checked: 0, fixed: 0, drifting: 0 };
   let after: string | undefined;
@@ -28,7 +31,12 @@ export async function reconcileCommunity(communityId: string, options: { rest?: 
     });
     if (!page || page.length === 0) return report;
     for (const { id } of page) {
-      const result: RoleSyncResult = await syncMemberRoles(communityId, id, { reason: "reconcile", auditUnchanged: false, rest: options.rest, now: options.now });
+      const result: RoleSyncResult = await syncMemberRoles(communityId, id, {
+        reason: "reconcile",
+        auditUnchanged: false,
+        rest: options.rest,
+        now: options.now,
+      });
       report.checked++;
       if (result.outcome === "synced") report.fixed++;
       if (result.outcome !== "synced" && result.outcome !== "unchanged") report.drifting++;

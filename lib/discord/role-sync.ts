@@ -35,7 +35,8 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
   const { bot, plan } = prepared;
   if (!plan) return { outcome: "not_a_member", added: [], removed: [], roles: null, desired: [] };
   const desired = [...plan.desired];
-  const skip = (outcome: SyncOutcome, error?: string) => record(communityId, memberId, options, { outcome, added: [], removed: [], roles: null, desired, error });
+  const skip = (outcome: SyncOutcome, error?: string) =>
+    record(communityId, memberId, options, { outcome, added: [], removed: [], roles: null, desired, error });
   if (!bot) return skip("no_bot");
   const paused = (bot.settings as { botProblem?: PermanentProblem } | null)?.botProblem;
   if (paused && BOT_WIDE.includes(paused)) return skip("paused", PROBLEM_HINTS[paused]);
@@ -50,13 +51,27 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
     guildStatus = member.status;
     if (!member.roles) {
       // Not in the server, and not added: nothing to grant now; the member's status says why.
-      return record(communityId, memberId, options, { outcome: "not_in_guild", added: [], removed: [], roles: null, desired, error: GUILD_STATUS_TEXT[member.status] }, undefined, member.status);
+      return record(
+        communityId,
+        memberId,
+        options,
+        { outcome: "not_in_guild", added: [], removed: [], roles: null, desired, error: GUILD_STATUS_TEXT[member.status] },
+        undefined,
+        member.status,
+      );
     }
     roles = [...member.roles];
     const missing = desired.filter((r) => !roles!.includes(r));
     const unpaid = roles.filter((r) => plan.managed.has(r) && !plan.desired.has(r));
     if (options.detectOnly || !bot.autoRoleAssignment) {
-      return record(communityId, memberId, options, { outcome: missing.length || unpaid.length ? "disabled" : "unchanged", added: [], removed: [], roles, desired }, { missing, unpaid }, guildStatus);
+      return record(
+        communityId,
+        memberId,
+        options,
+        { outcome: missing.length || unpaid.length ? "disabled" : "unchanged", added: [], removed: [], roles, desired },
+        { missing, unpaid },
+        guildStatus,
+      );
     }
     const reason = `CommunityOS: ${options.reason}`.slice(0, 200);
     for (const role of missing) {
@@ -68,7 +83,14 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
       removed.push(role);
     }
     roles = [...roles.filter((r) => !removed.includes(r)), ...added];
-    return record(communityId, memberId, options, { outcome: added.length || removed.length ? "synced" : "unchanged", added, removed, roles, desired }, undefined, guildStatus);
+    return record(
+      communityId,
+      memberId,
+      options,
+      { outcome: added.length || removed.length ? "synced" : "unchanged", added, removed, roles, desired },
+      undefined,
+      guildStatus,
+    );
   } catch (error) {
     const problem = permanentProblem(error);
     // Transient (5xx after retries, network): the job fails and the queue retries it with backoff.
@@ -76,7 +98,14 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
     const current = roles ? [...roles.filter((r) => !removed.includes(r)), ...added] : null;
     const missing = current ? desired.filter((r) => !current.includes(r)) : desired;
     const unpaid = current ? current.filter((r) => plan.managed.has(r) && !plan.desired.has(r)) : [];
-    return record(communityId, memberId, options, { outcome: problem, added, removed, roles: current, desired, error: PROBLEM_HINTS[problem] }, { missing, unpaid }, problem === "unknown_member" ? "left" : guildStatus);
+    return record(
+      communityId,
+      memberId,
+      options,
+      { outcome: problem, added, removed, roles: current, desired, error: PROBLEM_HINTS[problem] },
+      { missing, unpaid },
+      problem === "unknown_member" ? "left" : guildStatus,
+    );
   }
 }
 
@@ -156,7 +185,11 @@ async function record(
     }
     if (BOT_WIDE.includes(result.outcome as PermanentProblem)) {
       const config = await tx.discordBotConfig.findUniqueOrThrow({ where: { communityId }, select: { settings: true } });
-      await tx.discordBotConfig.update({ where: { communityId }, data: { settings: { ...(config.settings as object), botProblem: result.outcome } }, select: { id: true } });
+      await tx.discordBotConfig.update({
+        where: { communityId },
+        data: { settings: { ...(config.settings as object), botProblem: result.outcome } },
+        select: { id: true },
+      });
     }
     if (result.removed.length > 0 && result.desired.length === 0) {
       await enqueueJob(tx, JOB_KINDS.farewell, { communityId, memberId }, { key: `farewell:${memberId}` });
@@ -192,7 +225,9 @@ export async function revokeManagedRoles(communityId: string, discordUserId: str
   }
   const removed: string[] = [];
   for (const role of roles.filter((r) => managed.has(r))) {
-    await rest.delete(Routes.guildMemberRole(community.discordGuildId, discordUserId, role), { reason: "CommunityOS: the membership moved to another Discord account" });
+    await rest.delete(Routes.guildMemberRole(community.discordGuildId, discordUserId, role), {
+      reason: "CommunityOS: the membership moved to another Discord account",
+    });
     removed.push(role);
   }
   return removed;

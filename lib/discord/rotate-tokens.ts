@@ -9,7 +9,9 @@ import { keyRing } from "./bot-config";
  * gone, or the row is damaged) is reported and left as it is: it must not stop
  * the others from moving to the new key.
  */
-export async function rotateBotTokens(options: { communityIds?: string[] } = {}): Promise<{ rotated: number; current: string; failed: { communityId: string; reason: string }[] }> {
+export async function rotateBotTokens(
+  options: { communityIds?: string[] } = {},
+): Promise<{ rotated: number; current: string; failed: { communityId: string; reason: string }[] }> {
   const ring = keyRing();
   let rotated = 0;
   const failed: { communityId: string; reason: string }[] = [];

@@ -45,7 +45,9 @@ export async function listManageableGuilds(userId: string, { fresh = false } = {
   } catch (error) {
     const status = (error as { status?: number }).status;
     throw new DiscordUnavailableError(
-      status === 401 ? "Your Discord session expired. Sign out and sign in again to list your servers." : "Discord didn't answer. Please try again in a moment.",
+      status === 401
+        ? "Your Discord session expired. Sign out and sign in again to list your servers."
+        : "Discord didn't answer. Please try again in a moment.",
     );
   }
   const guilds = result.filter(canManage).map((g) => ({ id: g.id, name: g.name, iconUrl: iconUrl(g.id, g.icon) }));

@@ -62,7 +62,12 @@ export async function eraseAccount(userId: string, options: { now?: Date; client
       await tx.memberImport.updateMany({ where: { memberId: membership.id }, data: { email: null, stripeCustomerId: null } });
       // The log stays append-only; only this erasure may take the person out of its entries.
       await tx.$queryRaw`SELECT scrub_audit_log_for_erased_member(${membership.id}::uuid)`;
-      await recordAudit(tx, community.id, userId, { action: "member.erased", objectType: "member", objectId: membership.id, details: { reason: "account erased by its owner (GDPR)" } });
+      await recordAudit(tx, community.id, userId, {
+        action: "member.erased",
+        objectType: "member",
+        objectId: membership.id,
+        details: { reason: "account erased by its owner (GDPR)" },
+      });
     });
   }
   // Page views name a signed-in visitor in communities they never joined, too.

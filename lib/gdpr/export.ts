@@ -7,10 +7,31 @@ import { withCommunity, withUser, type TenantTx } from "../db/scopes";
 import type { Prisma } from "../generated/prisma/client";
 
 const membershipSelect = {
-  id: true, communityId: true, nickname: true, roles: true, joinedAt: true, subscriptionStatus: true, subscriptionTier: true,
-  subscriptionExpiresAt: true, totalSpent: true, isActive: true, removedAt: true,
+  id: true,
+  communityId: true,
+  nickname: true,
+  roles: true,
+  joinedAt: true,
+  subscriptionStatus: true,
+  subscriptionTier: true,
+  subscriptionExpiresAt: true,
+  totalSpent: true,
+  isActive: true,
+  removedAt: true,
   community: { select: { name: true, slug: true } },
-  subscriptions: { select: { tierName: true, status: true, currentPeriodStart: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, canceledAt: true, trialStart: true, trialEnd: true, createdAt: true } },
+  subscriptions: {
+    select: {
+      tierName: true,
+      status: true,
+      currentPeriodStart: true,
+      currentPeriodEnd: true,
+      cancelAtPeriodEnd: true,
+      canceledAt: true,
+      trialStart: true,
+      trialEnd: true,
+      createdAt: true,
+    },
+  },
   payments: { select: { amount: true, amountRefunded: true, currency: true, status: true, description: true, processedAt: true, createdAt: true } },
   notices: { where: { status: "sent" }, orderBy: { createdAt: "asc" }, select: { kind: true, channel: true, sentAt: true } },
 } satisfies Prisma.CommunityMemberSelect;
@@ -39,7 +60,19 @@ function serialise({ id: _id, communityId: _c, ...m }: Membership) {
 export async function exportUserData(userId: string) {
   const profile = await db.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { id: true, discordId: true, username: true, globalName: true, discriminator: true, email: true, avatarUrl: true, locale: true, premiumType: true, lastLogin: true, createdAt: true },
+    select: {
+      id: true,
+      discordId: true,
+      username: true,
+      globalName: true,
+      discriminator: true,
+      email: true,
+      avatarUrl: true,
+      locale: true,
+      premiumType: true,
+      lastLogin: true,
+      createdAt: true,
+    },
   });
   const { memberships, events } = await withUser(userId, async (tx) => ({
     memberships: await tx.communityMember.findMany({ orderBy: { joinedAt: "asc" }, select: membershipSelect }),
@@ -63,7 +96,13 @@ export async function exportMemberData(communityId: string, memberId: string) {
   return withCommunity(communityId, async (tx) => {
     const member = await tx.communityMember.findUnique({
       where: { id: memberId },
-      select: { ...membershipSelect, userId: true, discordUserId: true, erasedAt: true, user: { select: { username: true, globalName: true, avatarUrl: true } } },
+      select: {
+        ...membershipSelect,
+        userId: true,
+        discordUserId: true,
+        erasedAt: true,
+        user: { select: { username: true, globalName: true, avatarUrl: true } },
+      },
     });
     if (!member) return null;
     const { userId, discordUserId, erasedAt, user, ...membership } = member;

@@ -46,7 +46,9 @@ function criteriaFrom(tableName: z.output<typeof policyInput>["tableName"], text
   const parsed = z.unknown().pipe(RETENTION_TABLES[tableName].criteria).safeParse(json);
   if (!parsed.success) {
     throw new ActionError("Please correct the highlighted fields.", {
-      criteria: [`is not valid for this table (${parsed.error.issues.map((i) => `${i.path.join(".") || "criteria"}: ${i.message}`).join("; ")}). Example: ${RETENTION_TABLES[tableName].example}`],
+      criteria: [
+        `is not valid for this table (${parsed.error.issues.map((i) => `${i.path.join(".") || "criteria"}: ${i.message}`).join("; ")}). Example: ${RETENTION_TABLES[tableName].example}`,
+      ],
     });
   }
   return parseCriteria(tableName, parsed.data);
@@ -56,7 +58,12 @@ export async function updateRetentionPolicy(actorId: string, input: z.output<typ
   const criteria = criteriaFrom(input.tableName, input.criteria);
   const updated = await db.dataRetentionPolicy.updateManyAndReturn({
     where: { tableName: input.tableName },
-    data: { retentionDays: input.retentionDays, deletionCriteria: criteria ? (criteria as Prisma.InputJsonObject) : Prisma.DbNull, updatedAt: new Date(), updatedBy: actorId },
+    data: {
+      retentionDays: input.retentionDays,
+      deletionCriteria: criteria ? (criteria as Prisma.InputJsonObject) : Prisma.DbNull,
+      updatedAt: new Date(),
+      updatedBy: actorId,
+    },
     select: { tableName: true, retentionDays: true },
   });
   if (updated.length === 0) throw new ActionError("That policy no longer exists.");

@@ -20,7 +20,14 @@ export const RETENTION_TABLES = {
   stripe_events: {
     label: "Stripe webhook ledger",
     counts: "days after the event was received",
-    criteria: z.object({ outcomes: z.array(z.enum(["processed", "ignored", "rejected"])).min(1).optional() }).strict(),
+    criteria: z
+      .object({
+        outcomes: z
+          .array(z.enum(["processed", "ignored", "rejected"]))
+          .min(1)
+          .optional(),
+      })
+      .strict(),
     example: '{"outcomes": ["ignored", "rejected"]}',
   },
   discord_role_syncs: { label: "Discord role sync history", counts: "days after the sync", criteria: noCriteria, example: "{}" },
@@ -107,7 +114,10 @@ const purgeGlobal = (table: "sessions" | "verification_tokens", cutoff: Date) =>
 export type RetentionReport = { table: RetentionTable; cutoff: string; deletedRows: number; droppedPartitions: string[] };
 
 /** Applies one policy now: deletes what is past retention and stamps last_cleanup. */
-export async function applyPolicy(policy: { id: string; tableName: string; retentionDays: number; deletionCriteria: unknown }, now = new Date()): Promise<RetentionReport> {
+export async function applyPolicy(
+  policy: { id: string; tableName: string; retentionDays: number; deletionCriteria: unknown },
+  now = new Date(),
+): Promise<RetentionReport> {
   const table = retentionTable.parse(policy.tableName);
   const criteria = parseCriteria(table, policy.deletionCriteria) as Criteria;
   const cutoff = new Date(now.getTime() - policy.retentionDays * 86_400_000);

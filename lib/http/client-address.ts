@@ -6,7 +6,11 @@ import ipaddr from "ipaddr.js";
  * Without a proxy there is no header and all direct callers share one key.
  */
 export function clientAddress(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
+  const forwarded = headers
+    .get("x-forwarded-for")
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return forwarded?.at(-1) ?? headers.get("x-real-ip") ?? "direct";
 }
 

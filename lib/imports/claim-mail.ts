@@ -8,11 +8,19 @@ import { claimPath } from "./claim-code";
 /** The claim link by e-mail, once: the row remembers that it was sent. */
 export async function sendClaimMail(communityId: string, importId: string): Promise<"sent" | "skipped"> {
   const found = await withCommunity(communityId, (tx) =>
-    tx.memberImport.findUnique({ where: { id: importId }, select: { email: true, claimCode: true, claimMailedAt: true, claimedAt: true, source: true, tier: { select: { name: true } } } }),
+    tx.memberImport.findUnique({
+      where: { id: importId },
+      select: { email: true, claimCode: true, claimMailedAt: true, claimedAt: true, source: true, tier: { select: { name: true } } },
+    }),
   );
   if (!found?.email || found.claimMailedAt || found.claimedAt) return "skipped";
   const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { name: true, slug: true } });
-  const mail = await claimMail({ community: community.name, tier: found.tier.name, claimUrl: `${publicOrigin()}${claimPath(community.slug, found.claimCode)}`, fromStripe: found.source === "stripe" });
+  const mail = await claimMail({
+    community: community.name,
+    tier: found.tier.name,
+    claimUrl: `${publicOrigin()}${claimPath(community.slug, found.claimCode)}`,
+    fromStripe: found.source === "stripe",
+  });
   const sent = await sendMail({ to: found.email, ...mail });
   if (!sent) return "skipped";
   await withCommunity(communityId, (tx) => tx.memberImport.update({ where: { id: importId }, data: { claimMailedAt: new Date() }, select: { id: true } }));

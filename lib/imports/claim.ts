@@ -32,7 +32,10 @@ export async function findClaim(slug: string, code: string) {
   const community = await communityOf(slug);
   if (!community || !/^[A-Za-z0-9_-]{20,64}$/.test(code)) return null;
   const claim = await withCommunity(community.id, (tx) =>
-    tx.memberImport.findUnique({ where: { claimCode: code }, select: { id: true, source: true, discordUserId: true, until: true, claimedAt: true, memberId: true, tier: { select: { name: true } } } }),
+    tx.memberImport.findUnique({
+      where: { claimCode: code },
+      select: { id: true, source: true, discordUserId: true, until: true, claimedAt: true, memberId: true, tier: { select: { name: true } } },
+    }),
   );
   return claim && { community: { id: community.id, slug: community.slug, name: community.name }, claim };
 }
@@ -43,7 +46,12 @@ export async function claimMembership(slug: string, code: string, person: Person
   const claim = await withCommunity(community.id, (tx) => tx.memberImport.findUnique({ where: { claimCode: code } }));
   if (!claim) throw new ActionError(CLAIM_ERRORS.unknown);
   if (claim.discordUserId && claim.discordUserId !== person.discordId) throw new ActionError(CLAIM_ERRORS.otherAccount);
-  const mine = async () => (await withCommunity(community.id, (tx) => tx.communityMember.findUnique({ where: { communityId_userId: { communityId: community.id, userId: person.id } }, select: { id: true } })))?.id;
+  const mine = async () =>
+    (
+      await withCommunity(community.id, (tx) =>
+        tx.communityMember.findUnique({ where: { communityId_userId: { communityId: community.id, userId: person.id } }, select: { id: true } }),
+      )
+    )?.id;
   if (claim.claimedAt) {
     if (claim.memberId && claim.memberId === (await mine())) return { slug: community.slug, already: true };
     throw new ActionError(CLAIM_ERRORS.taken);
@@ -54,7 +62,14 @@ export async function claimMembership(slug: string, code: string, person: Person
       // Claimed once, even when two tabs press at once.
       const { count } = await tx.memberImport.updateMany({ where: { id: claim.id, claimedAt: null }, data: { claimedAt: now } });
       if (!count) throw new ActionError(CLAIM_ERRORS.taken);
-      const memberId = await grantImported(tx, community.id, { userId: person.id, discordUserId: person.discordId, tierId: claim.tierId, until: claim.until, by: null, now });
+      const memberId = await grantImported(tx, community.id, {
+        userId: person.id,
+        discordUserId: person.discordId,
+        tierId: claim.tierId,
+        until: claim.until,
+        by: null,
+        now,
+      });
       await tx.memberImport.update({ where: { id: claim.id }, data: { memberId } });
     });
     return { slug: community.slug, already: false };
@@ -62,7 +77,9 @@ export async function claimMembership(slug: string, code: string, person: Person
 
   // A Stripe subscription: the member first (so Stripe can be told its id), then Stripe, then the sync.
   if (!community.stripeAccountId || !claim.stripeSubscriptionId || !claim.stripeCustomerId) throw new ActionError(CLAIM_ERRORS.unknown);
-  const tier = await withCommunity(community.id, (tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: claim.tierId }, select: { id: true, name: true } }));
+  const tier = await withCommunity(community.id, (tx) =>
+    tx.subscriptionTier.findUniqueOrThrow({ where: { id: claim.tierId }, select: { id: true, name: true } }),
+  );
   const memberId = await withCommunity(community.id, async (tx) => {
     const member = await tx.communityMember.upsert({
       where: { communityId_userId: { communityId: community.id, userId: person.id } },

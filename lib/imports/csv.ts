@@ -39,7 +39,13 @@ export type CsvRow = {
   skipped: string | null;
   errors: string[];
 };
-export type CsvPreview = { rows: CsvRow[]; columns: Partial<Record<keyof typeof COLUMN_NAMES, string>>; valid: boolean; problem: string | null; toImport: number };
+export type CsvPreview = {
+  rows: CsvRow[];
+  columns: Partial<Record<keyof typeof COLUMN_NAMES, string>>;
+  valid: boolean;
+  problem: string | null;
+  toImport: number;
+};
 
 function parseDay(value: string): Date | null {
   const v = value.trim();
@@ -54,7 +60,12 @@ export function previewCsv(text: string, tiers: { id: string; name: string }[], 
   if (Buffer.byteLength(text) > MAX_BYTES) return empty(`The file is over ${MAX_BYTES / 1_000_000} MB; split it.`);
   let records: Record<string, string>[];
   try {
-    records = parse(text.replace(/^\uFEFF/, ""), { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: true });
+    records = parse(text.replace(/^\uFEFF/, ""), {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    });
   } catch (error) {
     return empty(`This is not a CSV file we can read: ${(error as Error).message}`);
   }
@@ -73,7 +84,16 @@ export function previewCsv(text: string, tiers: { id: string; name: string }[], 
   const seen = new Set<string>();
   const rows = records.map((record, i): CsvRow => {
     const get = (field: keyof typeof COLUMN_NAMES) => (columns[field] ? (record[columns[field]!] ?? "").trim() : "");
-    const row: CsvRow = { line: i + 2, discordUserId: get("discordUserId") || null, email: get("email").toLowerCase() || null, tier: get("tier"), tierId: null, until: null, skipped: null, errors: [] };
+    const row: CsvRow = {
+      line: i + 2,
+      discordUserId: get("discordUserId") || null,
+      email: get("email").toLowerCase() || null,
+      tier: get("tier"),
+      tierId: null,
+      until: null,
+      skipped: null,
+      errors: [],
+    };
     const status = get("status");
     if (status && ENDED.test(status)) {
       row.skipped = `status "${status}"`;
@@ -83,7 +103,8 @@ export function previewCsv(text: string, tiers: { id: string; name: string }[], 
     if (row.email && !email.safeParse(row.email).success) row.errors.push("the e-mail is not an address");
     if (!row.discordUserId && !row.email) row.errors.push("needs a Discord id or an e-mail");
     row.tierId = byName.get(row.tier.toLowerCase()) ?? null;
-    if (!row.tierId) row.errors.push(row.tier ? `no tier named "${row.tier}" (tiers: ${tiers.map((t) => t.name).join(", ") || "none yet"})` : "the tier is empty");
+    if (!row.tierId)
+      row.errors.push(row.tier ? `no tier named "${row.tier}" (tiers: ${tiers.map((t) => t.name).join(", ") || "none yet"})` : "the tier is empty");
     const rawUntil = get("until");
     if (rawUntil) {
       const until = parseDay(rawUntil);
@@ -97,7 +118,13 @@ export function previewCsv(text: string, tiers: { id: string; name: string }[], 
     return row;
   });
   const valid = rows.every((r) => r.errors.length === 0);
-  return { rows, columns, valid, problem: valid ? null : "Some rows need fixing (below). Nothing was imported; correct the file and upload it again.", toImport: rows.filter((r) => !r.skipped).length };
+  return {
+    rows,
+    columns,
+    valid,
+    problem: valid ? null : "Some rows need fixing (below). Nothing was imported; correct the file and upload it again.",
+    toImport: rows.filter((r) => !r.skipped).length,
+  };
 }
 
 /**
@@ -108,19 +135,37 @@ export function previewCsv(text: string, tiers: { id: string; name: string }[], 
 export async function importCsv(tx: TenantTx, communityId: string, actor: Actor, preview: CsvPreview, now = new Date()) {
   if (!preview.valid) throw new ActionError(preview.problem ?? "The file has errors.");
   const rows = preview.rows.filter((r) => !r.skipped);
-  const users = await tx.user.findMany({ where: { discordId: { in: rows.map((r) => r.discordUserId).filter((d): d is string => !!d) }, erasedAt: null }, select: { id: true, discordId: true } });
+  const users = await tx.user.findMany({
+    where: { discordId: { in: rows.map((r) => r.discordUserId).filter((d): d is string => !!d) }, erasedAt: null },
+    select: { id: true, discordId: true },
+  });
   const userOf = new Map(users.map((u) => [u.discordId, u.id]));
   let granted = 0;
   let waiting = 0;
   for (const row of rows) {
     const userId = row.discordUserId ? userOf.get(row.discordUserId) : undefined;
     if (userId) {
-      await grantImported(tx, communityId, { userId, discordUserId: row.discordUserId!, tierId: row.tierId!, until: row.until ? new Date(row.until) : null, by: actor.id, now });
+      await grantImported(tx, communityId, {
+        userId,
+        discordUserId: row.discordUserId!,
+        tierId: row.tierId!,
+        until: row.until ? new Date(row.until) : null,
+        by: actor.id,
+        now,
+      });
       granted++;
       continue;
     }
     const pending = await tx.memberImport.create({
-      data: { communityId, source: "csv", tierId: row.tierId!, discordUserId: row.discordUserId, email: row.email, until: row.until ? new Date(row.until) : null, claimCode: newClaimCode() },
+      data: {
+        communityId,
+        source: "csv",
+        tierId: row.tierId!,
+        discordUserId: row.discordUserId,
+        email: row.email,
+        until: row.until ? new Date(row.until) : null,
+        claimCode: newClaimCode(),
+      },
       select: { id: true },
     });
     if (row.email) await enqueueJob(tx, JOB_KINDS.claimMail, { communityId, importId: pending.id }, { key: `claim_mail:${pending.id}` });
@@ -130,14 +175,21 @@ export async function importCsv(tx: TenantTx, communityId: string, actor: Actor,
 }
 
 /** A membership (rejoined if it had ended) with the tier as comp access, and its roles asked for. */
-export async function grantImported(tx: TenantTx, communityId: string, who: { userId: string; discordUserId: string; tierId: string; until: Date | null; by: string | null; now: Date }) {
+export async function grantImported(
+  tx: TenantTx,
+  communityId: string,
+  who: { userId: string; discordUserId: string; tierId: string; until: Date | null; by: string | null; now: Date },
+) {
   const member = await tx.communityMember.upsert({
     where: { communityId_userId: { communityId, userId: who.userId } },
     create: { communityId, userId: who.userId, discordUserId: who.discordUserId },
     update: { isActive: true, removedAt: null },
     select: { id: true },
   });
-  await tx.accessGrant.create({ data: { communityId, memberId: member.id, tierId: who.tierId, until: who.until, note: "imported", grantedBy: who.by }, select: { id: true } });
+  await tx.accessGrant.create({
+    data: { communityId, memberId: member.id, tierId: who.tierId, until: who.until, note: "imported", grantedBy: who.by },
+    select: { id: true },
+  });
   await refreshMember(tx, member.id, who.now);
   await requestRoleSync(tx, communityId, member.id, "imported");
   return member.id;

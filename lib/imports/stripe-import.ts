@@ -26,7 +26,12 @@ export async function stripeCatalog(client: Stripe, stripeAccount: string, ourPr
   for await (const price of client.prices.list({ type: "recurring", limit: 100, expand: ["data.product"] }, { stripeAccount })) {
     const product = typeof price.product === "string" ? null : (price.product as Stripe.Product);
     if (ourPriceIds.has(price.id) || product?.metadata?.community_id === communityId) continue;
-    const interval = price.recurring?.interval === "month" && price.recurring.interval_count === 1 ? "monthly" : price.recurring?.interval === "year" && price.recurring.interval_count === 1 ? "yearly" : null;
+    const interval =
+      price.recurring?.interval === "month" && price.recurring.interval_count === 1
+        ? "monthly"
+        : price.recurring?.interval === "year" && price.recurring.interval_count === 1
+          ? "yearly"
+          : null;
     prices.push({
       id: price.id,
       product: product?.name ?? (typeof price.product === "string" ? price.product : "a product"),
@@ -54,7 +59,10 @@ export const startImportSchema = z.preprocess(
   },
   z.object({
     map: z.record(z.string().regex(/^price_\w{1,90}$/, "is not a Stripe price"), z.union([z.literal(""), z.literal("new"), z.uuid()])),
-    sendEmails: z.enum(["on"]).optional().transform((v) => v === "on"),
+    sendEmails: z
+      .enum(["on"])
+      .optional()
+      .transform((v) => v === "on"),
   }),
 );
 
@@ -71,11 +79,27 @@ export async function resolveMapping(map: Record<string, string>, community: Com
   if (!toCreate.length) return mapping;
   if (!community.stripeAccountId) throw new ActionError("Connect Stripe on the Payouts tab first.");
   const ours = await inScope((tx) => tx.subscriptionTier.findMany({ select: { stripePriceId: true } }));
-  const catalog = await stripeCatalog(client, community.stripeAccountId, new Set(ours.map((t) => t.stripePriceId).filter((p): p is string => !!p)), community.id);
+  const catalog = await stripeCatalog(
+    client,
+    community.stripeAccountId,
+    new Set(ours.map((t) => t.stripePriceId).filter((p): p is string => !!p)),
+    community.id,
+  );
   for (const priceId of toCreate) {
     const price = catalog.find((p) => p.id === priceId);
-    if (!price?.amount || !price.interval) throw new ActionError("A price can become a tier only if it is a fixed monthly or yearly amount; map it to an existing tier instead.");
-    const input = tierInputSchema.parse({ name: price.product.slice(0, 100), description: "", price: price.amount, currency: price.currency, interval: price.interval, features: "", discordRoleId: "", maxMembers: "", trialDays: "0" });
+    if (!price?.amount || !price.interval)
+      throw new ActionError("A price can become a tier only if it is a fixed monthly or yearly amount; map it to an existing tier instead.");
+    const input = tierInputSchema.parse({
+      name: price.product.slice(0, 100),
+      description: "",
+      price: price.amount,
+      currency: price.currency,
+      interval: price.interval,
+      features: "",
+      discordRoleId: "",
+      maxMembers: "",
+      trialDays: "0",
+    });
     mapping[priceId] = (await createTier(input, community, inScope, client)).tierId;
   }
   return mapping;
@@ -101,15 +125,22 @@ type Ctx = { client: Stripe; communityId: string; runId: string };
  * cursor moves on and the next page is queued, in one transaction.
  */
 export async function importStripePage({ client, communityId, runId }: Ctx): Promise<"more" | "done" | "stopped"> {
-  const run = await withCommunity(communityId, (tx) => tx.stripeImport.findUnique({ where: { id: runId }, include: { community: { select: { stripeAccountId: true } } } }));
+  const run = await withCommunity(communityId, (tx) =>
+    tx.stripeImport.findUnique({ where: { id: runId }, include: { community: { select: { stripeAccountId: true } } } }),
+  );
   if (!run || run.status !== "running") return "stopped";
   const stripeAccount = run.community.stripeAccountId;
   if (!stripeAccount) {
-    await withCommunity(communityId, (tx) => tx.stripeImport.update({ where: { id: runId }, data: { status: "failed", error: "Stripe was disconnected.", finishedAt: new Date() } }));
+    await withCommunity(communityId, (tx) =>
+      tx.stripeImport.update({ where: { id: runId }, data: { status: "failed", error: "Stripe was disconnected.", finishedAt: new Date() } }),
+    );
     return "stopped";
   }
   const mapping = run.mapping as Record<string, string>;
-  const page = await client.subscriptions.list({ status: "all", limit: PAGE, expand: ["data.customer"], ...(run.cursor ? { starting_after: run.cursor } : {}) }, { stripeAccount });
+  const page = await client.subscriptions.list(
+    { status: "all", limit: PAGE, expand: ["data.customer"], ...(run.cursor ? { starting_after: run.cursor } : {}) },
+    { stripeAccount },
+  );
   return withCommunity(communityId, async (tx) => {
     let imported = 0;
     let skipped = 0;
@@ -138,7 +169,13 @@ export async function importStripePage({ client, communityId, runId }: Ctx): Pro
     const more = page.has_more && !!last;
     await tx.stripeImport.update({
       where: { id: runId },
-      data: { cursor: last, seen: { increment: page.data.length }, imported: { increment: imported }, skipped: { increment: skipped }, ...(more ? {} : { status: "done", finishedAt: new Date() }) },
+      data: {
+        cursor: last,
+        seen: { increment: page.data.length },
+        imported: { increment: imported },
+        skipped: { increment: skipped },
+        ...(more ? {} : { status: "done", finishedAt: new Date() }),
+      },
     });
     if (more) await enqueueJob(tx, JOB_KINDS.stripeImport, { communityId, runId }, { key: `stripe_import:${runId}` });
     return more ? "more" : "done";
@@ -147,7 +184,9 @@ export async function importStripePage({ client, communityId, runId }: Ctx): Pro
 
 /** A run whose job gave up: marked failed with the reason, to be resumed from its cursor. */
 export async function failStripeImport(communityId: string, runId: string, reason: string) {
-  await withCommunity(communityId, (tx) => tx.stripeImport.updateMany({ where: { id: runId, status: "running" }, data: { status: "failed", error: reason.slice(0, 500), finishedAt: new Date() } }));
+  await withCommunity(communityId, (tx) =>
+    tx.stripeImport.updateMany({ where: { id: runId, status: "running" }, data: { status: "failed", error: reason.slice(0, 500), finishedAt: new Date() } }),
+  );
 }
 
 export const resumeImportSchema = z.object({ runId: z.uuid() });

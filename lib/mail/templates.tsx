@@ -8,7 +8,15 @@ import { render as renderEmail } from "@react-email/render";
 
 export type RenderedMail = { subject: string; html: string; text: string };
 
-const BUTTON = { display: "inline-block", background: "#4f46e5", color: "#ffffff", padding: "10px 18px", borderRadius: "8px", textDecoration: "none", fontWeight: 600 } as const;
+const BUTTON = {
+  display: "inline-block",
+  background: "#4f46e5",
+  color: "#ffffff",
+  padding: "10px 18px",
+  borderRadius: "8px",
+  textDecoration: "none",
+  fontWeight: 600,
+} as const;
 
 function Layout({ community, children, footer }: { community: string; children: ReactNode; footer?: ReactNode }) {
   return (
@@ -22,7 +30,12 @@ function Layout({ community, children, footer }: { community: string; children: 
           <tbody>
             <tr>
               <td align="center">
-                <table role="presentation" cellPadding={0} cellSpacing={0} style={{ maxWidth: "520px", width: "100%", background: "#ffffff", borderRadius: "12px", padding: "28px", textAlign: "left" }}>
+                <table
+                  role="presentation"
+                  cellPadding={0}
+                  cellSpacing={0}
+                  style={{ maxWidth: "520px", width: "100%", background: "#ffffff", borderRadius: "12px", padding: "28px", textAlign: "left" }}
+                >
                   <tbody>
                     <tr>
                       <td>
@@ -32,7 +45,9 @@ function Layout({ community, children, footer }: { community: string; children: 
                     </tr>
                   </tbody>
                 </table>
-                <p style={{ fontSize: "12px", color: "#64748b", maxWidth: "520px" }}>{footer ?? "You receive this because you are a member of this community on CommunityOS."}</p>
+                <p style={{ fontSize: "12px", color: "#64748b", maxWidth: "520px" }}>
+                  {footer ?? "You receive this because you are a member of this community on CommunityOS."}
+                </p>
               </td>
             </tr>
           </tbody>
@@ -53,7 +68,15 @@ const Button = ({ href, children }: { href: string; children: ReactNode }) => (
 const render = (element: ReactNode) => renderEmail(element);
 const lines = (...parts: (string | false | null | undefined)[]) => parts.filter((p) => p !== false && p != null).join("\n");
 
-export async function receiptMail(v: { community: string; tier: string; amount: string; tax: string | null; paidOn: string; invoice: string; portalUrl: string }): Promise<RenderedMail> {
+export async function receiptMail(v: {
+  community: string;
+  tier: string;
+  amount: string;
+  tax: string | null;
+  paidOn: string;
+  invoice: string;
+  portalUrl: string;
+}): Promise<RenderedMail> {
   const subject = `Receipt from ${v.community}: ${v.amount}`;
   return {
     subject,
@@ -62,17 +85,46 @@ export async function receiptMail(v: { community: string; tier: string; amount: 
         <h1 style={{ fontSize: "20px", margin: "0 0 12px" }}>Thanks for your payment</h1>
         <table role="presentation" cellPadding={4} style={{ fontSize: "14px" }}>
           <tbody>
-            <tr><td style={{ color: "#64748b" }}>Membership</td><td>{v.tier}</td></tr>
-            <tr><td style={{ color: "#64748b" }}>Amount paid</td><td><strong>{v.amount}</strong></td></tr>
-            {v.tax && <tr><td style={{ color: "#64748b" }}>Of which tax</td><td>{v.tax}</td></tr>}
-            <tr><td style={{ color: "#64748b" }}>Paid on</td><td>{v.paidOn}</td></tr>
-            <tr><td style={{ color: "#64748b" }}>Invoice</td><td>{v.invoice}</td></tr>
+            <tr>
+              <td style={{ color: "#64748b" }}>Membership</td>
+              <td>{v.tier}</td>
+            </tr>
+            <tr>
+              <td style={{ color: "#64748b" }}>Amount paid</td>
+              <td>
+                <strong>{v.amount}</strong>
+              </td>
+            </tr>
+            {v.tax && (
+              <tr>
+                <td style={{ color: "#64748b" }}>Of which tax</td>
+                <td>{v.tax}</td>
+              </tr>
+            )}
+            <tr>
+              <td style={{ color: "#64748b" }}>Paid on</td>
+              <td>{v.paidOn}</td>
+            </tr>
+            <tr>
+              <td style={{ color: "#64748b" }}>Invoice</td>
+              <td>{v.invoice}</td>
+            </tr>
           </tbody>
         </table>
         <Button href={v.portalUrl}>Manage your membership</Button>
       </Layout>,
     ),
-    text: lines(`Thanks for your payment to ${v.community}.`, "", `Membership: ${v.tier}`, `Amount paid: ${v.amount}`, v.tax && `Of which tax: ${v.tax}`, `Paid on: ${v.paidOn}`, `Invoice: ${v.invoice}`, "", `Manage your membership: ${v.portalUrl}`),
+    text: lines(
+      `Thanks for your payment to ${v.community}.`,
+      "",
+      `Membership: ${v.tier}`,
+      `Amount paid: ${v.amount}`,
+      v.tax && `Of which tax: ${v.tax}`,
+      `Paid on: ${v.paidOn}`,
+      `Invoice: ${v.invoice}`,
+      "",
+      `Manage your membership: ${v.portalUrl}`,
+    ),
   };
 }
 
@@ -95,7 +147,15 @@ export async function welcomeMail(v: { community: string; tier: string; discordU
 
 export type DunningStage = "grace" | "restricted";
 
-export async function dunningMail(v: { community: string; tier: string; amount: string; payUrl: string; stage: DunningStage; until: string | null; portalUrl: string }): Promise<RenderedMail> {
+export async function dunningMail(v: {
+  community: string;
+  tier: string;
+  amount: string;
+  payUrl: string;
+  stage: DunningStage;
+  until: string | null;
+  portalUrl: string;
+}): Promise<RenderedMail> {
   const consequence =
     v.stage === "grace"
       ? v.until
@@ -114,7 +174,13 @@ export async function dunningMail(v: { community: string; tier: string; amount: 
         </p>
       </Layout>,
     ),
-    text: lines(`We couldn't take your payment of ${v.amount} for ${v.community}.`, consequence, "", `Pay now: ${v.payUrl}`, `Your memberships: ${v.portalUrl}`),
+    text: lines(
+      `We couldn't take your payment of ${v.amount} for ${v.community}.`,
+      consequence,
+      "",
+      `Pay now: ${v.payUrl}`,
+      `Your memberships: ${v.portalUrl}`,
+    ),
   };
 }
 

@@ -25,6 +25,13 @@ export function mailConfigured(): boolean {
 export async function sendMail(mail: OutgoingMail): Promise<{ messageId: string } | null> {
   const mailer = transport();
   if (!mailer) return null;
-  const info = await mailer.sendMail({ from: serverEnv().MAIL_FROM, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text, headers: mail.headers });
+  const info = await mailer.sendMail({
+    from: serverEnv().MAIL_FROM,
+    to: mail.to,
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    headers: mail.headers,
+  });
   return { messageId: info.messageId };
 }

@@ -17,7 +17,11 @@ export const grantCompSchema = z.object({
   tierId: z.uuid("Pick a tier."),
   // Empty: for good. Otherwise access lasts through that day (UTC).
   until: z.union([z.literal(""), day]).transform((v) => (v === "" ? null : new Date(`${v}T23:59:59.999Z`))),
-  note: z.string().trim().max(500, "must be at most 500 characters").transform((v) => v || null),
+  note: z
+    .string()
+    .trim()
+    .max(500, "must be at most 500 characters")
+    .transform((v) => v || null),
 });
 export const revokeCompSchema = z.object({ memberId: z.uuid("That is not a member id."), grantId: z.uuid("That is not a grant id.") });
 

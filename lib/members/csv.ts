@@ -3,7 +3,18 @@ import { withCommunity } from "../db/scopes";
 import { listMembers, type MembersQuery } from "./query";
 
 const BATCH = 1000;
-export const MEMBER_CSV_COLUMNS = ["discord_user_id", "username", "display_name", "nickname", "status", "tier", "access_until", "total_spent", "joined_at", "roles"];
+export const MEMBER_CSV_COLUMNS = [
+  "discord_user_id",
+  "username",
+  "display_name",
+  "nickname",
+  "status",
+  "tier",
+  "access_until",
+  "total_spent",
+  "joined_at",
+  "roles",
+];
 
 /**
  * The filtered member list as a CSV stream: one keyset batch at a time, each
@@ -20,8 +31,16 @@ export function membersCsvStream(communityId: string, filters: MembersQuery): Re
     async pull(controller) {
       const page = await withCommunity(communityId, (tx) => listMembers(tx, query, BATCH));
       const records = page.rows.map((m) => [
-        m.discordUserId, m.user.username, m.user.globalName ?? "", m.nickname ?? "", m.subscriptionStatus, m.subscriptionTier ?? "",
-        m.subscriptionExpiresAt?.toISOString() ?? "", m.totalSpent.toFixed(2), m.joinedAt.toISOString(), m.roles.join(" "),
+        m.discordUserId,
+        m.user.username,
+        m.user.globalName ?? "",
+        m.nickname ?? "",
+        m.subscriptionStatus,
+        m.subscriptionTier ?? "",
+        m.subscriptionExpiresAt?.toISOString() ?? "",
+        m.totalSpent.toFixed(2),
+        m.joinedAt.toISOString(),
+        m.roles.join(" "),
       ]);
       controller.enqueue(encoder.encode(stringify(records, { header: first, columns: MEMBER_CSV_COLUMNS, escape_formulas: true })));
       first = false;

@@ -25,7 +25,9 @@ const refuse = (code: AccessErrorCode) => new ActionError(ACCESS_ERRORS[code], u
 
 /** The actor's own membership (proven through the user scope). */
 async function ownMembership(userId: string, memberId: string) {
-  const member = await withUser(userId, (tx) => tx.communityMember.findUnique({ where: { id: memberId }, select: { id: true, communityId: true, erasedAt: true } }));
+  const member = await withUser(userId, (tx) =>
+    tx.communityMember.findUnique({ where: { id: memberId }, select: { id: true, communityId: true, erasedAt: true } }),
+  );
   if (!member || member.erasedAt) throw refuse("notYours");
   return member;
 }
@@ -34,9 +36,12 @@ async function ownMembership(userId: string, memberId: string) {
 export async function regainAccess(userId: string, memberId: string): Promise<{ guildStatus: GuildStatus; message: string }> {
   const member = await ownMembership(userId, memberId);
   const result = await syncMemberRoles(member.communityId, member.id, { reason: "member asked to regain access" });
-  const { guildStatus } = await withCommunity(member.communityId, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: member.id }, select: { guildStatus: true } }));
+  const { guildStatus } = await withCommunity(member.communityId, (tx) =>
+    tx.communityMember.findUniqueOrThrow({ where: { id: member.id }, select: { guildStatus: true } }),
+  );
   const status = guildStatus as GuildStatus;
-  const message = status === "joined" ? (result.desired.length ? "You're in the server, and your roles are back." : "You're in the server.") : GUILD_STATUS_TEXT[status];
+  const message =
+    status === "joined" ? (result.desired.length ? "You're in the server, and your roles are back." : "You're in the server.") : GUILD_STATUS_TEXT[status];
   return { guildStatus: status, message };
 }
 
@@ -75,20 +80,39 @@ export async function finishAccountSwitch(ticket: string, to: { id: string; disc
   const note = readTicket(ticket, now.getTime());
   if (!note) throw refuse("expired");
   if (note.fromUserId === to.id) throw refuse("sameAccount");
-  const membership = await withUser(note.fromUserId, (tx) => tx.communityMember.findUnique({ where: { id: note.memberId }, select: { id: true, communityId: true, erasedAt: true } }));
+  const membership = await withUser(note.fromUserId, (tx) =>
+    tx.communityMember.findUnique({ where: { id: note.memberId }, select: { id: true, communityId: true, erasedAt: true } }),
+  );
   if (!membership || membership.erasedAt) throw refuse("notYours");
   const community = await db.community.findUniqueOrThrow({ where: { id: membership.communityId }, select: { id: true, slug: true, name: true } });
   await withCommunity(community.id, async (tx) => {
     const moving = await tx.communityMember.findUniqueOrThrow({ where: { id: membership.id }, select: { discordUserId: true, userId: true } });
     if (moving.userId !== note.fromUserId) throw refuse("notYours");
-    const theirs = await tx.communityMember.findUnique({ where: { communityId_userId: { communityId: community.id, userId: to.id } }, select: { id: true, _count: { select: { subscriptions: true, payments: true } } } });
+    const theirs = await tx.communityMember.findUnique({
+      where: { communityId_userId: { communityId: community.id, userId: to.id } },
+      select: { id: true, _count: { select: { subscriptions: true, payments: true } } },
+    });
     if (theirs && (theirs._count.subscriptions > 0 || theirs._count.payments > 0)) throw refuse("taken");
     // A free membership of the other account (no money behind it) gives way to the paid one.
     if (theirs) await tx.communityMember.delete({ where: { id: theirs.id } });
-    await tx.communityMember.update({ where: { id: membership.id }, data: { userId: to.id, discordUserId: to.discordId, roles: [], guildStatus: "unknown", guildStatusAt: now }, select: { id: true } });
-    await enqueueJob(tx, JOB_KINDS.revokeRoles, { communityId: community.id, discordUserId: moving.discordUserId }, { key: `revoke_roles:${community.id}:${moving.discordUserId}` });
+    await tx.communityMember.update({
+      where: { id: membership.id },
+      data: { userId: to.id, discordUserId: to.discordId, roles: [], guildStatus: "unknown", guildStatusAt: now },
+      select: { id: true },
+    });
+    await enqueueJob(
+      tx,
+      JOB_KINDS.revokeRoles,
+      { communityId: community.id, discordUserId: moving.discordUserId },
+      { key: `revoke_roles:${community.id}:${moving.discordUserId}` },
+    );
     await requestRoleSync(tx, community.id, membership.id, "moved to another Discord account");
-    await recordAudit(tx, community.id, to.id, { action: "member.discord_account_switched", objectType: "member", objectId: membership.id, details: { from: moving.discordUserId, to: to.discordId } });
+    await recordAudit(tx, community.id, to.id, {
+      action: "member.discord_account_switched",
+      objectType: "member",
+      objectId: membership.id,
+      details: { from: moving.discordUserId, to: to.discordId },
+    });
   });
   return { community: community.name, slug: community.slug };
 }

@@ -28,7 +28,18 @@ export async function sendReceipt(communityId: string, paymentId: string) {
   const payment = await withCommunity(communityId, (tx) =>
     tx.payment.findUnique({
       where: { id: paymentId },
-      select: { memberId: true, amount: true, taxAmount: true, currency: true, status: true, processedAt: true, stripeInvoiceId: true, metadata: true, subscription: { select: { tierName: true } }, member: { select: { userId: true } } },
+      select: {
+        memberId: true,
+        amount: true,
+        taxAmount: true,
+        currency: true,
+        status: true,
+        processedAt: true,
+        stripeInvoiceId: true,
+        metadata: true,
+        subscription: { select: { tierName: true } },
+        member: { select: { userId: true } },
+      },
     }),
   );
   if (!payment || payment.status === "failed") return "skipped" as const;
@@ -55,7 +66,11 @@ export async function sendWelcomeMail(communityId: string, memberId: string) {
   const member = await withCommunity(communityId, (tx) =>
     tx.communityMember.findUnique({
       where: { id: memberId },
-      select: { userId: true, subscriptionTier: true, subscriptions: { where: { status: { in: ["active", "trialing"] }, duplicateOf: null }, orderBy: { createdAt: "desc" }, take: 1, select: { id: true } } },
+      select: {
+        userId: true,
+        subscriptionTier: true,
+        subscriptions: { where: { status: { in: ["active", "trialing"] }, duplicateOf: null }, orderBy: { createdAt: "desc" }, take: 1, select: { id: true } },
+      },
     }),
   );
   const subscription = member?.subscriptions[0];
@@ -64,7 +79,12 @@ export async function sendWelcomeMail(communityId: string, memberId: string) {
   return sendOnce({ communityId, memberId, kind: "welcome", channel: "email", dedupeKey: `welcome:${subscription.id}` }, async () => {
     const to = await emailOf(member.userId);
     if (!to) return null;
-    const mail = await welcomeMail({ community: c.name, tier: member.subscriptionTier ?? "membership", discordUrl: discordServerUrl(c.discordGuildId), portalUrl: portalUrl() });
+    const mail = await welcomeMail({
+      community: c.name,
+      tier: member.subscriptionTier ?? "membership",
+      discordUrl: discordServerUrl(c.discordGuildId),
+      portalUrl: portalUrl(),
+    });
     const sent = await sendMail({ to, ...mail });
     return sent ? { messageId: sent.messageId } : null;
   });
@@ -110,4 +130,3 @@ export async function sendWinbacks(communityId: string, now = new Date()): Promi
   }
   return sent;
 }
-

@@ -36,6 +36,8 @@ export async function sendOnce(claim: NoticeClaim, send: () => Promise<Prisma.In
     await release();
     return "skipped";
   }
-  await withCommunity(communityId, (tx) => tx.memberNotice.updateMany({ where: { dedupeKey, channel }, data: { status: "sent", sentAt: new Date(), details } }));
+  await withCommunity(communityId, (tx) =>
+    tx.memberNotice.updateMany({ where: { dedupeKey, channel }, data: { status: "sent", sentAt: new Date(), details } }),
+  );
   return "sent";
 }

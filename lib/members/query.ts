@@ -6,15 +6,40 @@ import { Prisma } from "../generated/prisma/client";
 import { inTurn, type TenantTx } from "../db/scopes";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 
-export const MEMBER_STATUSES = ["none", "active", "trialing", "pass", "comp", "past_due", "restricted", "unpaid", "suspended", "canceled", "incomplete", "paused"] as const;
+export const MEMBER_STATUSES = [
+  "none",
+  "active",
+  "trialing",
+  "pass",
+  "comp",
+  "past_due",
+  "restricted",
+  "unpaid",
+  "suspended",
+  "canceled",
+  "incomplete",
+  "paused",
+] as const;
 export const PAGE_SIZE = 50;
 
 const cursorSchema = z.object({ k: z.string().max(64), id: z.uuid() });
 
 export const membersQuerySchema = z.object({
-  q: z.string().trim().max(100, "must be at most 100 characters").refine((v) => !CONTROL_CHARACTERS.test(v), NO_CONTROL_CHARACTERS).optional().default(""),
+  q: z
+    .string()
+    .trim()
+    .max(100, "must be at most 100 characters")
+    .refine((v) => !CONTROL_CHARACTERS.test(v), NO_CONTROL_CHARACTERS)
+    .optional()
+    .default(""),
   status: z.enum(MEMBER_STATUSES).or(z.literal("")).optional().default(""),
-  tier: z.string().trim().max(100).refine((v) => !CONTROL_CHARACTERS.test(v), NO_CONTROL_CHARACTERS).optional().default(""),
+  tier: z
+    .string()
+    .trim()
+    .max(100)
+    .refine((v) => !CONTROL_CHARACTERS.test(v), NO_CONTROL_CHARACTERS)
+    .optional()
+    .default(""),
   sort: z.enum(["joined", "spent"]).optional().default("joined"),
   cursor: z
     .string()
@@ -99,18 +124,66 @@ export async function countMembers(tx: TenantTx, query: MembersQuery): Promise<n
 
 /** Everything about one member the owner may see: subscriptions, payments, role changes and recent events. */
 export async function memberDetail(tx: TenantTx, memberId: string, now = new Date()) {
-  const member = await tx.communityMember.findUnique({ where: { id: memberId }, select: { ...memberRowSelect, userId: true, stripeCustomerId: true, isActive: true, removedAt: true, erasedAt: true } });
+  const member = await tx.communityMember.findUnique({
+    where: { id: memberId },
+    select: { ...memberRowSelect, userId: true, stripeCustomerId: true, isActive: true, removedAt: true, erasedAt: true },
+  });
   if (!member) return null;
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
   const [subscriptions, payments, roleSyncs, events, notices, accessGrants] = await inTurn(
-    () => tx.subscription.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, select: { id: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, canceledAt: true, createdAt: true, cancellationFeedback: true, cancellationComment: true } }),
-    () => tx.payment.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 24, select: { id: true, amount: true, amountRefunded: true, currency: true, status: true, processedAt: true, description: true } }),
-    () => tx.discordRoleSync.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, outcome: true, added: true, removed: true, reason: true, createdAt: true } }),
+    () =>
+      tx.subscription.findMany({
+        where: { memberId },
+        orderBy: { createdAt: "desc" },
+        select: {
+          id: true,
+          tierName: true,
+          status: true,
+          currentPeriodEnd: true,
+          cancelAtPeriodEnd: true,
+          canceledAt: true,
+          createdAt: true,
+          cancellationFeedback: true,
+          cancellationComment: true,
+        },
+      }),
+    () =>
+      tx.payment.findMany({
+        where: { memberId },
+        orderBy: { createdAt: "desc" },
+        take: 24,
+        select: { id: true, amount: true, amountRefunded: true, currency: true, status: true, processedAt: true, description: true },
+      }),
+    () =>
+      tx.discordRoleSync.findMany({
+        where: { memberId },
+        orderBy: { createdAt: "desc" },
+        take: 10,
+        select: { id: true, outcome: true, added: true, removed: true, reason: true, createdAt: true },
+      }),
     // Bounded in time: only the last year's partitions are read.
-    () => tx.analyticsEvent.findMany({ where: { userId: member.userId, timestamp: { gte: yearAgo } }, orderBy: { timestamp: "desc" }, take: 20, select: { id: true, eventName: true, timestamp: true } }),
+    () =>
+      tx.analyticsEvent.findMany({
+        where: { userId: member.userId, timestamp: { gte: yearAgo } },
+        orderBy: { timestamp: "desc" },
+        take: 20,
+        select: { id: true, eventName: true, timestamp: true },
+      }),
     // What was sent to them (receipts, reminders, win-back): the owner sees the recovery at work.
-    () => tx.memberNotice.findMany({ where: { memberId, status: "sent" }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, kind: true, channel: true, sentAt: true } }),
-    () => tx.accessGrant.findMany({ where: { memberId }, orderBy: { createdAt: "desc" }, take: 20, select: { id: true, until: true, note: true, createdAt: true, revokedAt: true, tier: { select: { name: true } } } }),
+    () =>
+      tx.memberNotice.findMany({
+        where: { memberId, status: "sent" },
+        orderBy: { createdAt: "desc" },
+        take: 10,
+        select: { id: true, kind: true, channel: true, sentAt: true },
+      }),
+    () =>
+      tx.accessGrant.findMany({
+        where: { memberId },
+        orderBy: { createdAt: "desc" },
+        take: 20,
+        select: { id: true, until: true, note: true, createdAt: true, revokedAt: true, tier: { select: { name: true } } },
+      }),
   );
   const { userId: _userId, ...visible } = member;
   return { member: visible, subscriptions, payments, roleSyncs, events, notices, accessGrants };

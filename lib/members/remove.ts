@@ -17,7 +17,10 @@ type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 
 export async function removeMember(community: CommunityRef, memberId: string, inScope: InScope, client: () => Stripe, now = new Date()) {
   const found = await inScope(async (tx) => {
-    const member = await tx.communityMember.findUnique({ where: { id: memberId }, select: { id: true, isActive: true, erasedAt: true, user: { select: { username: true } } } });
+    const member = await tx.communityMember.findUnique({
+      where: { id: memberId },
+      select: { id: true, isActive: true, erasedAt: true, user: { select: { username: true } } },
+    });
     return member ? { member, live: await liveSubscriptions(tx, memberId) } : null;
   });
   if (!found || found.member.erasedAt) throw new ActionError(REMOVE_ERRORS.notFound);

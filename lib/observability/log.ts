@@ -8,9 +8,32 @@ import { requestContext } from "./request-context";
 
 /** Keys whose values never reach a log line, at the top level or one or two levels down. */
 const SECRET_KEYS = [
-  "token", "botToken", "bot_token", "botTokenEncrypted", "bot_token_encrypted", "access_token", "refresh_token", "id_token",
-  "password", "secret", "clientSecret", "authorization", "cookie", "set-cookie", "stripe-signature", "x-signature-ed25519",
-  "card", "number", "cvc", "exp_month", "exp_year", "iban", "sessionToken", "session_token", "apiKey", "webhookSecret",
+  "token",
+  "botToken",
+  "bot_token",
+  "botTokenEncrypted",
+  "bot_token_encrypted",
+  "access_token",
+  "refresh_token",
+  "id_token",
+  "password",
+  "secret",
+  "clientSecret",
+  "authorization",
+  "cookie",
+  "set-cookie",
+  "stripe-signature",
+  "x-signature-ed25519",
+  "card",
+  "number",
+  "cvc",
+  "exp_month",
+  "exp_year",
+  "iban",
+  "sessionToken",
+  "session_token",
+  "apiKey",
+  "webhookSecret",
 ];
 const REDACT = SECRET_KEYS.flatMap((key) => {
   const plain = /^[A-Za-z_$][\w$]*$/.test(key);
@@ -18,7 +41,9 @@ const REDACT = SECRET_KEYS.flatMap((key) => {
   return [plain ? key : step, `*${step}`, `*.*${step}`];
 });
 
-const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent" });
+const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+  error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+});
 
 export function createLogger(destination?: DestinationStream): Logger {
   return pino(

@@ -31,7 +31,12 @@ const globalForLimits = globalThis as unknown as { communityosLimitPool?: pg.Poo
 
 function pool(): pg.Pool {
   if (!globalForLimits.communityosLimitPool) {
-    const created = new pg.Pool({ connectionString: appDatabaseUrl(serverEnv()), max: 3, application_name: "communityos-rate-limit", connectionTimeoutMillis: 2000 });
+    const created = new pg.Pool({
+      connectionString: appDatabaseUrl(serverEnv()),
+      max: 3,
+      application_name: "communityos-rate-limit",
+      connectionTimeoutMillis: 2000,
+    });
     // An idle connection dropped by a database restart must not take the process down.
     created.on("error", (error) => log.warn({ err: error }, "rate-limit pool connection lost"));
     globalForLimits.communityosLimitPool = created;
@@ -75,7 +80,6 @@ export async function consume(name: LimitName, key: string): Promise<LimitResult
     throw rejection;
   }
 }
-
 
 export function tooManyRequests(result: Extract<LimitResult, { ok: false }>, message = "Too many requests. Please wait a moment and try again."): Response {
   return Response.json({ error: message }, { status: 429, headers: { "retry-after": String(result.retryAfterSeconds) } });

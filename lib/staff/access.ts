@@ -7,7 +7,10 @@ type Person = { id: string; discordId: string };
 export async function communityRoleOf(community: { id: string; ownerId: string }, person: Person): Promise<CommunityRole | null> {
   if (community.ownerId === person.id) return "owner";
   const staff = await withCommunity(community.id, (tx) =>
-    tx.communityStaff.findUnique({ where: { communityId_discordUserId: { communityId: community.id, discordUserId: person.discordId } }, select: { role: true } }),
+    tx.communityStaff.findUnique({
+      where: { communityId_discordUserId: { communityId: community.id, discordUserId: person.discordId } },
+      select: { role: true },
+    }),
   );
   return (staff?.role as StaffRole | undefined) ?? null;
 }

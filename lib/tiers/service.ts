@@ -15,8 +15,19 @@ import { log } from "../observability/log";
 type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 
 const tierForStripe = {
-  id: true, communityId: true, name: true, description: true, price: true, currency: true, interval: true,
-  isActive: true, stripeProductId: true, stripePriceId: true, payWhatYouWant: true, suggestedPrice: true, currencyPrices: true,
+  id: true,
+  communityId: true,
+  name: true,
+  description: true,
+  price: true,
+  currency: true,
+  interval: true,
+  isActive: true,
+  stripeProductId: true,
+  stripePriceId: true,
+  payWhatYouWant: true,
+  suggestedPrice: true,
+  currencyPrices: true,
 } as const;
 
 const NAME_TAKEN = "Please correct the highlighted fields.";
@@ -44,9 +55,7 @@ async function mirror(community: Pick<CommunityRef, "stripeAccountId">, tier: Ti
     // Whether Stripe Tax adds to the price or is in it is part of the Price (a change makes a new one).
     const { settings } = await db.community.findUniqueOrThrow({ where: { id: tier.communityId }, select: { settings: true } });
     const ids = await syncTierToStripe(client ?? stripe(), community.stripeAccountId, tier, taxBehavior(readSettings(settings).taxMode));
-    await inScope((tx) =>
-      tx.subscriptionTier.update({ where: { id: tier.id }, data: { stripeProductId: ids.productId, stripePriceId: ids.priceId } }),
-    );
+    await inScope((tx) => tx.subscriptionTier.update({ where: { id: tier.id }, data: { stripeProductId: ids.productId, stripePriceId: ids.priceId } }));
     return { synced: true };
   } catch (error) {
     log.error({ err: error, tierId: tier.id }, "tier sync to Stripe failed");

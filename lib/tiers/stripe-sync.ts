@@ -49,10 +49,12 @@ export async function syncTierToStripe(client: Stripe, stripeAccount: string, ti
 
   const productId = tier.stripeProductId
     ? (await client.products.update(tier.stripeProductId, { name: tier.name, description: tier.description ?? "", active: tier.isActive }, scope)).id
-    : (await client.products.create(
-        { name: tier.name, ...(tier.description ? { description: tier.description } : {}), active: tier.isActive, metadata },
-        { ...scope, idempotencyKey: `tier-${tier.id}-product` },
-      )).id;
+    : (
+        await client.products.create(
+          { name: tier.name, ...(tier.description ? { description: tier.description } : {}), active: tier.isActive, metadata },
+          { ...scope, idempotencyKey: `tier-${tier.id}-product` },
+        )
+      ).id;
 
   const unitAmount = toMinorUnits(tier.price, tier.currency);
   const currency = tier.currency.toLowerCase();
@@ -66,7 +68,9 @@ export async function syncTierToStripe(client: Stripe, stripeAccount: string, ti
     : { unit_amount: unitAmount };
 
   const options = currencyOptions(tier);
-  const optionsKey = Object.entries(options).map(([c, o]) => `${c}${o.unit_amount}`).join("_");
+  const optionsKey = Object.entries(options)
+    .map(([c, o]) => `${c}${o.unit_amount}`)
+    .join("_");
   if (tier.stripePriceId) {
     const current = await client.prices.retrieve(tier.stripePriceId, { expand: ["currency_options"] }, scope);
     // Stripe lists the price's own currency among its options too.
@@ -78,7 +82,12 @@ export async function syncTierToStripe(client: Stripe, stripeAccount: string, ti
     const sameAmount = tier.payWhatYouWant
       ? current.custom_unit_amount?.minimum === unitAmount && (current.custom_unit_amount?.preset ?? null) === preset
       : current.unit_amount === unitAmount && !current.custom_unit_amount;
-    const same = sameAmount && currentOptions === optionsKey && current.currency === currency && (current.recurring?.interval ?? null) === interval && (current.tax_behavior ?? "unspecified") === tax;
+    const same =
+      sameAmount &&
+      currentOptions === optionsKey &&
+      current.currency === currency &&
+      (current.recurring?.interval ?? null) === interval &&
+      (current.tax_behavior ?? "unspecified") === tax;
     if (same && current.active) return { productId, priceId: current.id };
   }
 
@@ -94,7 +103,10 @@ export async function syncTierToStripe(client: Stripe, stripeAccount: string, ti
       ...(optionsKey ? { currency_options: options } : {}),
     },
     // The key names what the price is; an untaxed, one-currency one keeps the key it had before taxes and currencies existed here.
-    { ...scope, idempotencyKey: `tier-${tier.id}-price-${shape}-${currency}-${interval ?? "once"}${tax === "unspecified" ? "" : `-${tax}`}${optionsKey ? `-${optionsKey}` : ""}` },
+    {
+      ...scope,
+      idempotencyKey: `tier-${tier.id}-price-${shape}-${currency}-${interval ?? "once"}${tax === "unspecified" ? "" : `-${tax}`}${optionsKey ? `-${optionsKey}` : ""}`,
+    },
   );
   // Going back to an earlier amount replays that earlier (archived) Price: bring it back.
   if (!price.active) price = await client.prices.update(price.id, { active: true }, scope);

@@ -16,7 +16,12 @@ const optionalText = (max: number) =>
 const features = z
   .string()
   .max(5000)
-  .transform((v) => v.split("\n").map((line) => line.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().max(200, "each feature must be at most 200 characters")).max(20, "at most 20 features"));
 
 // Ticked boxes arrive as one value or several; a typed list (the API) as one comma-separated string.
@@ -67,7 +72,10 @@ export const tierInputSchema = z
       .optional()
       .transform((v, ctx) => {
         const prices: Record<string, string> = {};
-        for (const line of (v ?? "").split("\n").map((l) => l.trim()).filter(Boolean)) {
+        for (const line of (v ?? "")
+          .split("\n")
+          .map((l) => l.trim())
+          .filter(Boolean)) {
           const match = /^([A-Za-z]{3})\s+(\d{1,8}(?:\.\d{1,2})?)$/.exec(line);
           const code = match?.[1]?.toUpperCase();
           if (!match || !code || !CURRENCIES.has(code) || Number(match[2]) <= 0) {
@@ -80,15 +88,23 @@ export const tierInputSchema = z
         return prices;
       }),
     suggestedPrice: z
-      .union([z.literal(""), z.string().trim().regex(/^\d{1,8}(\.\d{1,2})?$/, "must be an amount like 9.99")])
+      .union([
+        z.literal(""),
+        z
+          .string()
+          .trim()
+          .regex(/^\d{1,8}(\.\d{1,2})?$/, "must be an amount like 9.99"),
+      ])
       .optional()
       .transform((v) => (v === "" || v === undefined ? null : v)),
   })
   .superRefine((tier, ctx) => {
-    if (tier.trialWithoutCard && tier.trialDays === 0) ctx.addIssue({ code: "custom", path: ["trialWithoutCard"], message: "needs a free trial of at least a day" });
+    if (tier.trialWithoutCard && tier.trialDays === 0)
+      ctx.addIssue({ code: "custom", path: ["trialWithoutCard"], message: "needs a free trial of at least a day" });
     const others = tier.currencyPrices ?? {};
     if (others[tier.currency]) ctx.addIssue({ code: "custom", path: ["currencyPrices"], message: `${tier.currency} is the tier's own currency` });
-    if (tier.payWhatYouWant && Object.keys(others).length) ctx.addIssue({ code: "custom", path: ["currencyPrices"], message: "pay what you want is in the tier's own currency only" });
+    if (tier.payWhatYouWant && Object.keys(others).length)
+      ctx.addIssue({ code: "custom", path: ["currencyPrices"], message: "pay what you want is in the tier's own currency only" });
     for (const [code, price] of Object.entries(others)) {
       try {
         toMinorUnits(price, code);
@@ -99,7 +115,8 @@ export const tierInputSchema = z
     if (tier.interval === "once") {
       if (tier.trialDays > 0) ctx.addIssue({ code: "custom", path: ["trialDays"], message: "a pass has no trial" });
       if (tier.suggestedPrice !== null && !tier.payWhatYouWant) ctx.addIssue({ code: "custom", path: ["suggestedPrice"], message: "is for pay what you want" });
-      if (tier.suggestedPrice !== null && Number(tier.suggestedPrice) < Number(tier.price)) ctx.addIssue({ code: "custom", path: ["suggestedPrice"], message: "must be at least the minimum price" });
+      if (tier.suggestedPrice !== null && Number(tier.suggestedPrice) < Number(tier.price))
+        ctx.addIssue({ code: "custom", path: ["suggestedPrice"], message: "must be at least the minimum price" });
     } else {
       if (tier.accessDays !== null) ctx.addIssue({ code: "custom", path: ["accessDays"], message: "is for one-payment passes" });
       if (tier.payWhatYouWant) ctx.addIssue({ code: "custom", path: ["payWhatYouWant"], message: "is for one-payment passes" });

@@ -15,11 +15,21 @@ export class DeliveryFailed extends Error {
 
 type Attempt = { at: string; status: number | null; error: string | null; ms: number };
 
-export async function deliverWebhook(communityId: string, deliveryId: string, options: { final: boolean; fetchImpl?: typeof fetch }): Promise<"succeeded" | "skipped"> {
+export async function deliverWebhook(
+  communityId: string,
+  deliveryId: string,
+  options: { final: boolean; fetchImpl?: typeof fetch },
+): Promise<"succeeded" | "skipped"> {
   const delivery = await withCommunity(communityId, (tx) =>
     tx.webhookDelivery.findUnique({
       where: { id: deliveryId },
-      select: { id: true, status: true, payload: true, attemptLog: true, endpoint: { select: { url: true, active: true, secretEncrypted: true, communityId: true } } },
+      select: {
+        id: true,
+        status: true,
+        payload: true,
+        attemptLog: true,
+        endpoint: { select: { url: true, active: true, secretEncrypted: true, communityId: true } },
+      },
     }),
   );
   // Deleted with its endpoint, already delivered by a twin job, or the endpoint is paused.
@@ -60,13 +70,15 @@ export async function deliverWebhook(communityId: string, deliveryId: string, op
 }
 
 async function record(communityId: string, deliveryId: string, attempt: Attempt, status: "succeeded" | "pending" | "failed") {
-  await withCommunity(communityId, (tx) => tx.$executeRaw`
+  await withCommunity(
+    communityId,
+    (tx) => tx.$executeRaw`
     UPDATE webhook_deliveries
        SET attempts = attempts + 1, status = ${status}, response_status = ${attempt.status}, last_attempt_at = ${new Date(attempt.at)},
            delivered_at = CASE WHEN ${status} = 'succeeded' THEN now() ELSE delivered_at END,
            attempt_log = (SELECT coalesce(jsonb_agg(e ORDER BY n), '[]'::jsonb) FROM (
              SELECT e, n FROM jsonb_array_elements(attempt_log || ${JSON.stringify([attempt])}::jsonb) WITH ORDINALITY AS t(e, n)
               ORDER BY n DESC LIMIT ${LOG_ENTRIES}) recent)
-     WHERE id = ${deliveryId}::uuid`);
+     WHERE id = ${deliveryId}::uuid`,
+  );
 }
-

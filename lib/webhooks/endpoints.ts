@@ -17,7 +17,12 @@ export const MAX_ENDPOINTS = 10;
 
 export const addEndpointSchema = z.object({
   url: webhookUrlSchema,
-  description: z.string().trim().max(200, "must be at most 200 characters").optional().transform((v) => v || null),
+  description: z
+    .string()
+    .trim()
+    .max(200, "must be at most 200 characters")
+    .optional()
+    .transform((v) => v || null),
   // Checkboxes: none ticked means every event.
   events: z
     .union([z.string(), z.array(z.string())])
@@ -33,14 +38,24 @@ export async function addEndpoint(tx: TenantTx, communityId: string, actor: Acto
   if ((await tx.webhookEndpoint.count()) >= MAX_ENDPOINTS) throw new ActionError(`A community can have ${MAX_ENDPOINTS} endpoints; delete one first.`);
   const secret = newSigningSecret();
   const endpoint = await tx.webhookEndpoint.create({
-    data: { communityId, url: input.url, description: input.description, events: input.events, secretEncrypted: encryptToken(secret, communityId, keyRing()), createdBy: actor.id },
+    data: {
+      communityId,
+      url: input.url,
+      description: input.description,
+      events: input.events,
+      secretEncrypted: encryptToken(secret, communityId, keyRing()),
+      createdBy: actor.id,
+    },
     select: { id: true, url: true },
   });
   return { ...endpoint, secret };
 }
 
 async function endpointOrFail(tx: TenantTx, endpointId: string) {
-  const endpoint = await tx.webhookEndpoint.findUnique({ where: { id: endpointId }, select: { id: true, communityId: true, secretEncrypted: true, url: true } });
+  const endpoint = await tx.webhookEndpoint.findUnique({
+    where: { id: endpointId },
+    select: { id: true, communityId: true, secretEncrypted: true, url: true },
+  });
   if (!endpoint) throw new ActionError("That endpoint was deleted.");
   return endpoint;
 }
@@ -81,19 +96,38 @@ export async function sendTestEvent(tx: TenantTx, communityId: string, input: z.
   const endpoint = await endpointOrFail(tx, input.endpointId);
   const id = randomUUID();
   await tx.webhookDelivery.create({
-    data: { communityId, endpointId: endpoint.id, eventId: id, eventType: "ping", payload: { id, type: "ping", created: Math.floor(Date.now() / 1000), community_id: communityId, data: {} } },
+    data: {
+      communityId,
+      endpointId: endpoint.id,
+      eventId: id,
+      eventType: "ping",
+      payload: { id, type: "ping", created: Math.floor(Date.now() / 1000), community_id: communityId, data: {} },
+    },
     select: { id: true },
   });
   return { url: endpoint.url };
 }
 
 export async function listEndpoints(tx: TenantTx) {
-  const endpoints = await tx.webhookEndpoint.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, url: true, description: true, events: true, active: true, createdAt: true } });
+  const endpoints = await tx.webhookEndpoint.findMany({
+    orderBy: { createdAt: "asc" },
+    select: { id: true, url: true, description: true, events: true, active: true, createdAt: true },
+  });
   const deliveries = await tx.webhookDelivery.findMany({
     where: { endpointId: { in: endpoints.map((e) => e.id) } },
     orderBy: { createdAt: "desc" },
     take: 200,
-    select: { id: true, endpointId: true, eventType: true, status: true, attempts: true, responseStatus: true, attemptLog: true, createdAt: true, lastAttemptAt: true },
+    select: {
+      id: true,
+      endpointId: true,
+      eventType: true,
+      status: true,
+      attempts: true,
+      responseStatus: true,
+      attemptLog: true,
+      createdAt: true,
+      lastAttemptAt: true,
+    },
   });
   return endpoints.map((e) => ({ ...e, deliveries: deliveries.filter((d) => d.endpointId === e.id).slice(0, 20) }));
 }

@@ -56,12 +56,15 @@ export async function memberEventFor(tx: SqlTx, before: Standing, after: Standin
   }
   if (after.status in LAPSING && before.status !== after.status) return { type: "member.lapsed", extra: { stage: LAPSING[after.status] } };
   // Removed for non-payment was its own event (lapsed, stage removed).
-  if (ACCESS.includes(before.status) || before.status === "past_due" || before.status === "restricted") return { type: "member.cancelled", extra: { from_tier: before.tier, status: after.status } };
+  if (ACCESS.includes(before.status) || before.status === "past_due" || before.status === "restricted")
+    return { type: "member.cancelled", extra: { from_tier: before.tier, status: after.status } };
   return null;
 }
 
 async function monthlyPrice(tx: SqlTx, tierName: string): Promise<number> {
-  const [tier] = await tx.$queryRaw<{ price: string; interval: string }[]>`SELECT price::text AS price, interval FROM subscription_tiers WHERE name = ${tierName}`;
+  const [tier] = await tx.$queryRaw<
+    { price: string; interval: string }[]
+  >`SELECT price::text AS price, interval FROM subscription_tiers WHERE name = ${tierName}`;
   if (!tier) return 0;
   return tier.interval === "yearly" ? Number(tier.price) / 12 : Number(tier.price);
 }

@@ -56,14 +56,21 @@ export const taskList: TaskList = {
     helpers.logger.info(`reconciled ${communityId}: ${JSON.stringify(report)}`);
   },
   "discord:reconcile_all": async () => {
-    await forEachCommunity((communityId) => withCommunity(communityId, (tx) => enqueueJob(tx, JOB_KINDS.reconcile, { communityId }, { key: `reconcile:${communityId}` })));
+    await forEachCommunity((communityId) =>
+      withCommunity(communityId, (tx) => enqueueJob(tx, JOB_KINDS.reconcile, { communityId }, { key: `reconcile:${communityId}` })),
+    );
   },
   [JOB_KINDS.newPaidMember]: async (payload, helpers) => {
     const job = memberJob.extend({ tier: z.string().max(100) }).parse(payload);
     await bestEffort(helpers, () => notify(job.communityId, { kind: "new_paid_member", memberId: job.memberId, tier: job.tier }));
     // The welcome waits a moment: the member's arrival in the server asks for it too, and the two are one.
     await withCommunity(job.communityId, (tx) =>
-      enqueueJob(tx, JOB_KINDS.welcome, { communityId: job.communityId, memberId: job.memberId }, { key: `welcome:${job.memberId}`, runAt: new Date(Date.now() + 3000) }),
+      enqueueJob(
+        tx,
+        JOB_KINDS.welcome,
+        { communityId: job.communityId, memberId: job.memberId },
+        { key: `welcome:${job.memberId}`, runAt: new Date(Date.now() + 3000) },
+      ),
     );
   },
   [JOB_KINDS.welcome]: async (payload, helpers) => {
@@ -100,7 +107,12 @@ export const taskList: TaskList = {
     helpers.logger.info(`payment reminder ${job.attempt} for ${job.subscriptionId}: ${outcome.sent.join(", ") || outcome.stopped || "nothing sent"}`);
     if (!outcome.next) return;
     await withCommunity(job.communityId, (tx) =>
-      enqueueJob(tx, JOB_KINDS.dunning, { communityId: job.communityId, subscriptionId: job.subscriptionId, attempt: job.attempt + 1 }, { key: `dunning:${job.subscriptionId}`, runAt: outcome.next! }),
+      enqueueJob(
+        tx,
+        JOB_KINDS.dunning,
+        { communityId: job.communityId, subscriptionId: job.subscriptionId, attempt: job.attempt + 1 },
+        { key: `dunning:${job.subscriptionId}`, runAt: outcome.next! },
+      ),
     );
   },
   "mail:winbacks": async (_payload, helpers) => {
@@ -139,7 +151,9 @@ export const taskList: TaskList = {
       if (!bot) return;
       try {
         await botRest(bot.token).get(Routes.user());
-        await withCommunity(communityId, (tx) => tx.discordBotConfig.update({ where: { communityId }, data: { lastOnline: new Date() }, select: { id: true } }));
+        await withCommunity(communityId, (tx) =>
+          tx.discordBotConfig.update({ where: { communityId }, data: { lastOnline: new Date() }, select: { id: true } }),
+        );
       } catch (error) {
         if (!permanentProblem(error)) throw error;
       }
@@ -148,7 +162,10 @@ export const taskList: TaskList = {
   /** Recomputes the closed months of the overview's charts (late refunds included). */
   "analytics:monthly_stats": async () => {
     const now = new Date();
-    const months = monthsBetween(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1)), new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
+    const months = monthsBetween(
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1)),
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+    );
     await forEachCommunity((communityId) =>
       withCommunity(
         communityId,
@@ -187,7 +204,8 @@ export const taskList: TaskList = {
   },
   [JOB_KINDS.applyRetention]: async (_payload, helpers) => {
     const { reports, failures } = await applyRetentionPolicies();
-    for (const r of reports) helpers.logger.info(`retention ${r.table}: ${r.deletedRows} rows deleted, ${r.droppedPartitions.length} partitions dropped (before ${r.cutoff})`);
+    for (const r of reports)
+      helpers.logger.info(`retention ${r.table}: ${r.deletedRows} rows deleted, ${r.droppedPartitions.length} partitions dropped (before ${r.cutoff})`);
     // The others are done; a retry re-applies only what is still past retention.
     if (failures.length) throw new Error(`retention failed for ${failures.map((f) => `${f.table} (${f.error})`).join(", ")}`);
   },

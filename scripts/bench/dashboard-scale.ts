@@ -22,10 +22,15 @@ async function timed(label: string, fn: () => Promise<unknown>) {
 }
 
 export async function generate(owner: pg.Client): Promise<string> {
-  console.log(`generating ${MEMBERS.toLocaleString("en-US")} members, ${(MEMBERS + EXTRA_SUBSCRIPTIONS).toLocaleString("en-US")} subscriptions, ${PAYMENTS.toLocaleString("en-US")} payments, ${EVENTS.toLocaleString("en-US")} events:`);
+  console.log(
+    `generating ${MEMBERS.toLocaleString("en-US")} members, ${(MEMBERS + EXTRA_SUBSCRIPTIONS).toLocaleString("en-US")} subscriptions, ${PAYMENTS.toLocaleString("en-US")} payments, ${EVENTS.toLocaleString("en-US")} events:`,
+  );
   await timed("users", () =>
-    owner.query(`INSERT INTO users (discord_id, username, global_name)
-                 SELECT (700000000000000000 + g)::text, 'scale_' || g, 'Scale ' || g FROM generate_series(1, $1) g`, [MEMBERS]),
+    owner.query(
+      `INSERT INTO users (discord_id, username, global_name)
+                 SELECT (700000000000000000 + g)::text, 'scale_' || g, 'Scale ' || g FROM generate_series(1, $1) g`,
+      [MEMBERS],
+    ),
   );
   const { rows } = await owner.query<{ id: string }>(
     `INSERT INTO communities (name, slug, discord_guild_id, owner_id)
@@ -101,7 +106,9 @@ export async function generate(owner: pg.Client): Promise<string> {
       await owner.query("COMMIT");
     }
   });
-  await timed("ANALYZE", () => owner.query("ANALYZE users; ANALYZE community_members; ANALYZE subscriptions; ANALYZE payments; ANALYZE analytics_events; ANALYZE subscription_tiers"));
+  await timed("ANALYZE", () =>
+    owner.query("ANALYZE users; ANALYZE community_members; ANALYZE subscriptions; ANALYZE payments; ANALYZE analytics_events; ANALYZE subscription_tiers"),
+  );
   return communityId;
 }
 
@@ -133,15 +140,29 @@ export async function benchDashboardScale(ownerUrl: string, appUrl: string): Pro
     await overview(communityId, (fn) => withCommunity(communityId, fn, { timeout: 30_000 }));
     const cold = performance.now() - coldStart;
     const parts = new Map<string, number[]>();
-    const o = await sample(20, () => overview(communityId, (fn) => withCommunity(communityId, fn, { timeout: 30_000 }), new Date(), (label, t) => parts.set(label, [...(parts.get(label) ?? []), t])));
+    const o = await sample(20, () =>
+      overview(
+        communityId,
+        (fn) => withCommunity(communityId, fn, { timeout: 30_000 }),
+        new Date(),
+        (label, t) => parts.set(label, [...(parts.get(label) ?? []), t]),
+      ),
+    );
     const first = await sample(100, () => withCommunity(communityId, (tx) => listMembers(tx, membersQuerySchema.parse({}))));
     // A page deep in the list (the 40,000th member): keyset, not OFFSET.
     const deepCursor = await withCommunity(communityId, async (tx) => {
-      const rows = await tx.communityMember.findMany({ orderBy: [{ joinedAt: "desc" }, { id: "desc" }], skip: 40_000, take: 1, select: { id: true, joinedAt: true } });
+      const rows = await tx.communityMember.findMany({
+        orderBy: [{ joinedAt: "desc" }, { id: "desc" }],
+        skip: 40_000,
+        take: 1,
+        select: { id: true, joinedAt: true },
+      });
       return Buffer.from(JSON.stringify({ k: rows[0]!.joinedAt.toISOString(), id: rows[0]!.id })).toString("base64url");
     });
     const deep = await sample(100, () => withCommunity(communityId, (tx) => listMembers(tx, membersQuerySchema.parse({ cursor: deepCursor }))));
-    const filtered = await sample(50, () => withCommunity(communityId, (tx) => listMembers(tx, membersQuerySchema.parse({ status: "past_due", sort: "spent" }))));
+    const filtered = await sample(50, () =>
+      withCommunity(communityId, (tx) => listMembers(tx, membersQuerySchema.parse({ status: "past_due", sort: "spent" }))),
+    );
 
     // CSV export of every member, memory sampled while it streams.
     const baseline = process.memoryUsage().rss;
@@ -198,12 +219,20 @@ export async function benchDashboardScale(ownerUrl: string, appUrl: string): Pro
       `SELECT count(*) FROM analytics_events WHERE event_name = 'community_page_viewed' AND "timestamp" >= now() - interval '30 days'`,
     );
     const pagePlan = await plan("members page", `SELECT id FROM community_members ORDER BY joined_at DESC, id DESC LIMIT 51`);
-    const totalPartitions = (await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'analytics_events'::regclass")).rows[0]!.n;
+    const totalPartitions = (await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'analytics_events'::regclass"))
+      .rows[0]!.n;
     const scanned = (p: string) => new Set([...p.matchAll(/on (analytics_events_\w+)/g)].map((m) => m[1])).size;
     console.log(`\npartitions: ${totalPartitions} in all; the last-year query reads ${scanned(eventsPlan)}, the last-30-days query ${scanned(monthPlan)}`);
     const pruned = scanned(monthPlan) < totalPartitions && scanned(eventsPlan) < totalPartitions;
     const indexed = /Index (Only )?Scan using idx_community_members_community_id_joined_at/.test(pagePlan);
-    const met = o.p95 < TARGETS.overviewP95 && first.p95 < TARGETS.memberPageP95 && deep.p95 < TARGETS.memberPageP95 && exportMb < TARGETS.csvMb && lines - 1 === MEMBERS && pruned && indexed;
+    const met =
+      o.p95 < TARGETS.overviewP95 &&
+      first.p95 < TARGETS.memberPageP95 &&
+      deep.p95 < TARGETS.memberPageP95 &&
+      exportMb < TARGETS.csvMb &&
+      lines - 1 === MEMBERS &&
+      pruned &&
+      indexed;
     console.log(`partition pruning: ${pruned ? "yes" : "NO"}; members page from its index: ${indexed ? "yes" : "NO"}; targets: ${met ? "met" : "missed"}`);
     return met;
   } finally {

@@ -56,7 +56,15 @@ export async function benchDevFirstVisit(): Promise<boolean> {
   dev.stderr!.on("data", (chunk: Buffer) => (output += chunk));
   const browser = await chromium.launch({
     executablePath: ensureChromium(),
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -17,10 +17,13 @@ const PAGE_SQL = `
 const SCOPED_PAGE_SQL = PAGE_SQL.replace("WHERE community_id = $1", "");
 
 async function seed(owner: pg.Client): Promise<string> {
-  await owner.query(`
+  await owner.query(
+    `
     INSERT INTO users (discord_id, username)
     SELECT (500000000000000000 + g)::text, 'bench_' || g FROM generate_series(1, $1) g
-    ON CONFLICT (discord_id) DO NOTHING`, [MEMBERS_PER_COMMUNITY]);
+    ON CONFLICT (discord_id) DO NOTHING`,
+    [MEMBERS_PER_COMMUNITY],
+  );
   const ids: string[] = [];
   for (let c = 0; c < COMMUNITIES; c++) {
     const { rows } = await owner.query<{ id: string }>(
@@ -78,7 +81,8 @@ export async function benchRlsRead(ownerUrl: string, appUrl: string): Promise<bo
   const check = await withCommunity(communityId, (tx) => tx.communityMember.findMany({ orderBy, take: 50, select }));
   if (check.length !== 50) throw new Error(`withCommunity returned ${check.length} rows, expected 50`);
   const fastRows = await readInCommunity<{ id: string }>(communityId, Prisma.sql([SCOPED_PAGE_SQL]));
-  if (fastRows.map((r) => r.id).join() !== check.map((r) => r.id).join()) throw new Error(`readInCommunity returned ${fastRows.length} rows, not withCommunity's 50`);
+  if (fastRows.map((r) => r.id).join() !== check.map((r) => r.id).join())
+    throw new Error(`readInCommunity returned ${fastRows.length} rows, not withCommunity's 50`);
 
   console.log("| variant | median | p95 |\n|---|---|---|");
   for (const [name, s] of Object.entries(results)) console.log(`| ${name} | ${ms(s.median)} | ${ms(s.p95)} |`);
@@ -90,7 +94,9 @@ export async function benchRlsRead(ownerUrl: string, appUrl: string): Promise<bo
   const vsPrisma = scoped.median / prismaPlain.median;
   const singleVsRaw = single.median / rawScoped.median;
   console.log(`\nreadInCommunity / raw pg scoped: ${singleVsRaw.toFixed(2)}x (target <= 1.50x) ${singleVsRaw <= 1.5 ? "MET" : "MISSED"}`);
-  console.log(`withCommunity / raw pg scoped:   ${vsRaw.toFixed(2)}x (an interactive transaction through Prisma; target <= 1.50x) ${vsRaw <= 1.5 ? "MET" : "MISSED"}`);
+  console.log(
+    `withCommunity / raw pg scoped:   ${vsRaw.toFixed(2)}x (an interactive transaction through Prisma; target <= 1.50x) ${vsRaw <= 1.5 ? "MET" : "MISSED"}`,
+  );
   console.log(`withCommunity / Prisma unscoped: ${vsPrisma.toFixed(2)}x (target <= 2.00x) ${vsPrisma <= 2 ? "MET" : "MISSED"}`);
   // Any Prisma read costs at least Prisma's own per-query overhead: this is the
   // floor under the first ratio for anything built on Prisma.

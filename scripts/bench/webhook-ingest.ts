@@ -22,7 +22,9 @@ const TARGET_RSS_MB = 400;
 function treeRssMb(pid: number): number {
   const kids = (id: number): number[] => {
     try {
-      const children = readdirSync(`/proc/${id}/task`).flatMap((t) => readFileSync(`/proc/${id}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
+      const children = readdirSync(`/proc/${id}/task`).flatMap((t) =>
+        readFileSync(`/proc/${id}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number),
+      );
       return [id, ...children.flatMap(kids)];
     } catch {
       return [];
@@ -32,7 +34,9 @@ function treeRssMb(pid: number): number {
   for (const id of kids(pid)) {
     const line = (() => {
       try {
-        return readFileSync(`/proc/${id}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+        return readFileSync(`/proc/${id}/status`, "utf8")
+          .split("\n")
+          .find((l) => l.startsWith("VmRSS:"));
       } catch {
         return undefined;
       }
@@ -55,7 +59,13 @@ function run(args: string[], env: Record<string, string>): ChildProcess {
 async function waitFor(url: string, timeoutMs: number) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not come up`);
@@ -149,20 +159,23 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
     const statuses = new Map<number, number>();
     let instance!: autocannon.Instance;
     const finished = new Promise<autocannon.Result>((resolve, reject) => {
-      instance = autocannon({
-      url: `http://localhost:${port}/api/webhooks/stripe`,
-      connections: CONNECTIONS,
-      duration: DURATION_S,
-      requests: [
+      instance = autocannon(
         {
-          method: "POST",
-          setupRequest: (request) => {
-            const body = nextBody();
-            return { ...request, body, headers: { "content-type": "application/json", "stripe-signature": sign(body, { secret }) } };
-          },
+          url: `http://localhost:${port}/api/webhooks/stripe`,
+          connections: CONNECTIONS,
+          duration: DURATION_S,
+          requests: [
+            {
+              method: "POST",
+              setupRequest: (request) => {
+                const body = nextBody();
+                return { ...request, body, headers: { "content-type": "application/json", "stripe-signature": sign(body, { secret }) } };
+              },
+            },
+          ],
         },
-      ],
-      }, (error, result) => (error ? reject(error) : resolve(result)));
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
     });
     instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
       latencies.push(responseTime);
@@ -191,19 +204,26 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
     const perSecond = total / DURATION_S;
     const latency = summarize(latencies);
     const ok = statuses.get(200) ?? 0;
-    console.log(`requests: ${total} in ${DURATION_S} s (${unique} unique events, ${duplicatesSent} re-deliveries); answers: ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(
+      `requests: ${total} in ${DURATION_S} s (${unique} unique events, ${duplicatesSent} re-deliveries); answers: ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
     const ratio = perSecond / healthPerSecond;
     const verdict = (met: boolean) => (met ? "MET" : "MISSED");
     console.log(`| metric | value | target |\n|---|---|---|`);
     console.log(`| events/s | ${perSecond.toFixed(0)} | >= ${TARGET_EVENTS_PER_S}: ${verdict(perSecond >= TARGET_EVENTS_PER_S)} |`);
     console.log(`| GET /api/health requests/s, same server and concurrency | ${healthPerSecond.toFixed(0)} | |`);
     console.log(`| events/s ÷ health requests/s | ${ratio.toFixed(2)}x | >= ${TARGET_HEALTH_RATIO.toFixed(1)}x: ${verdict(ratio >= TARGET_HEALTH_RATIO)} |`);
-    console.log(`| latency median | ${ms(latency.median)} | |\n| latency p95 | ${ms(latency.p95)} | |\n| autocannon errors/timeouts | ${result.errors}/${result.timeouts} | |`);
+    console.log(
+      `| latency median | ${ms(latency.median)} | |\n| latency p95 | ${ms(latency.p95)} | |\n| autocannon errors/timeouts | ${result.errors}/${result.timeouts} | |`,
+    );
     console.log(`| next start RSS, idle after start | ${idleRssMb.toFixed(0)} MB | |`);
     console.log(`| next start RSS, peak during the run | ${peakRssMb.toFixed(0)} MB | < ${TARGET_RSS_MB} MB: ${verdict(peakRssMb < TARGET_RSS_MB)} |`);
     // Every unique event that was answered is applied once; duplicates add nothing.
-    const exactlyOnce = counts.ledger === counts.payments && counts.payments === counts.analytics && counts.ledger <= unique && counts.ledger >= unique - CONNECTIONS;
-    console.log(`rows after the run: ${counts.ledger} ledger, ${counts.payments} payments, ${counts.analytics} renewals for ${unique} unique events -> ${exactlyOnce ? "no duplicate effects" : "MISMATCH"}`);
+    const exactlyOnce =
+      counts.ledger === counts.payments && counts.payments === counts.analytics && counts.ledger <= unique && counts.ledger >= unique - CONNECTIONS;
+    console.log(
+      `rows after the run: ${counts.ledger} ledger, ${counts.payments} payments, ${counts.analytics} renewals for ${unique} unique events -> ${exactlyOnce ? "no duplicate effects" : "MISMATCH"}`,
+    );
     const met = perSecond >= TARGET_EVENTS_PER_S && ratio >= TARGET_HEALTH_RATIO && peakRssMb < TARGET_RSS_MB && exactlyOnce && ok === total;
     console.log(`zero duplicate effects: ${verdict(exactlyOnce && ok === total)}`);
     return met;

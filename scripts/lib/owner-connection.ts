@@ -10,7 +10,10 @@ export async function withOwnerConnection<T>(fn: (ownerUrl: string) => Promise<T
   if (process.env.DATABASE_URL) return fn(process.env.DATABASE_URL);
   const url = embeddedOwnerUrl(projectDatabasePort(), "communityos");
   const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  const running = await probe.connect().then(() => true, () => false);
+  const running = await probe.connect().then(
+    () => true,
+    () => false,
+  );
   await probe.end().catch(() => undefined);
   if (running) return fn(url);
   const server = await startProjectDatabase();

@@ -129,24 +129,52 @@ export async function createTenantRows(communityId: string, userId: string, disc
       data: { communityId, kind: "dispute_opened", title: "A dispute", dedupeKey: `dispute:${snowflake()}` },
       select: { id: true },
     });
-    const roleSync = await tx.discordRoleSync.create({ data: { communityId, memberId: member.id, reason: "fixture", outcome: "synced" }, select: { id: true } });
+    const roleSync = await tx.discordRoleSync.create({
+      data: { communityId, memberId: member.id, reason: "fixture", outcome: "synced" },
+      select: { id: true },
+    });
     const drift = await tx.discordRoleDrift.create({ data: { communityId, memberId: member.id, missingRoles: ["1"] }, select: { id: true } });
-    const monthlyStat = await tx.communityMonthlyStat.create({ data: { communityId, month: new Date("2026-01-01"), membersTotal: 1, payingTotal: 1 }, select: { id: true } });
-    const audit = await tx.auditLog.create({ data: { communityId, actorUserId: userId, action: "fixture.created", objectType: "community" }, select: { id: true } });
-    const notice = await tx.memberNotice.create({ data: { communityId, memberId: member.id, kind: "receipt", channel: "email", dedupeKey: `receipt:${payment.id}` }, select: { id: true } });
+    const monthlyStat = await tx.communityMonthlyStat.create({
+      data: { communityId, month: new Date("2026-01-01"), membersTotal: 1, payingTotal: 1 },
+      select: { id: true },
+    });
+    const audit = await tx.auditLog.create({
+      data: { communityId, actorUserId: userId, action: "fixture.created", objectType: "community" },
+      select: { id: true },
+    });
+    const notice = await tx.memberNotice.create({
+      data: { communityId, memberId: member.id, kind: "receipt", channel: "email", dedupeKey: `receipt:${payment.id}` },
+      select: { id: true },
+    });
     const comp = await tx.accessGrant.create({ data: { communityId, memberId: member.id, tierId: tier.id, note: "fixture" }, select: { id: true } });
     const promo = await tx.promotionCode.create({
-      data: { communityId, code: `FIX${snowflake().slice(-8)}`, stripeCouponId: "coupon_fixture", stripePromotionCodeId: `promo_${snowflake()}`, percentOff: "10.00", duration: "once" },
+      data: {
+        communityId,
+        code: `FIX${snowflake().slice(-8)}`,
+        stripeCouponId: "coupon_fixture",
+        stripePromotionCodeId: `promo_${snowflake()}`,
+        percentOff: "10.00",
+        duration: "once",
+      },
       select: { id: true },
     });
     const staff = await tx.communityStaff.create({ data: { communityId, discordUserId: snowflake(), role: "viewer" }, select: { id: true } });
-    const apiKey = await tx.apiKey.create({ data: { communityId, name: "fixture", hint: "abcd", secretHash: randomBytes(32).toString("hex"), scope: "read" }, select: { id: true } });
-    const endpoint = await tx.webhookEndpoint.create({ data: { communityId, url: "https://example.com/hook", secretEncrypted: "v1.fixture", active: false }, select: { id: true } });
+    const apiKey = await tx.apiKey.create({
+      data: { communityId, name: "fixture", hint: "abcd", secretHash: randomBytes(32).toString("hex"), scope: "read" },
+      select: { id: true },
+    });
+    const endpoint = await tx.webhookEndpoint.create({
+      data: { communityId, url: "https://example.com/hook", secretEncrypted: "v1.fixture", active: false },
+      select: { id: true },
+    });
     const delivery = await tx.webhookDelivery.create({
       data: { communityId, endpointId: endpoint.id, eventId: randomUUID(), eventType: "ping", payload: {} },
       select: { id: true },
     });
-    const memberImport = await tx.memberImport.create({ data: { communityId, source: "csv", tierId: tier.id, email: "fixture@example.com", claimCode: randomBytes(18).toString("base64url") }, select: { id: true } });
+    const memberImport = await tx.memberImport.create({
+      data: { communityId, source: "csv", tierId: tier.id, email: "fixture@example.com", claimCode: randomBytes(18).toString("base64url") },
+      select: { id: true },
+    });
     const stripeImport = await tx.stripeImport.create({ data: { communityId, mapping: {}, status: "done" }, select: { id: true } });
     return {
       staffId: staff.id,

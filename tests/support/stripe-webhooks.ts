@@ -21,12 +21,25 @@ export const WEBHOOK_SECRET = "whsec_integration_tests_secret";
 const signer = new Stripe("sk_test_signer");
 
 export function sign(payload: string, options: { secret?: string; timestamp?: number } = {}): string {
-  return signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, ...(options.timestamp ? { timestamp: options.timestamp } : {}) });
+  return signer.webhooks.generateTestHeaderString({
+    payload,
+    secret: options.secret ?? WEBHOOK_SECRET,
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  });
 }
 
 /** A Stripe-shaped event for a connected account, signed now. */
 export function signedEvent(type: string, object: object, account: string, id = `evt_${Math.random().toString(36).slice(2)}${Date.now()}`): Delivery {
-  const raw = JSON.stringify({ id, object: "event", api_version: "2026-10-28.endive", created: Math.floor(Date.now() / 1000), type, livemode: false, account, data: { object } });
+  const raw = JSON.stringify({
+    id,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: Math.floor(Date.now() / 1000),
+    type,
+    livemode: false,
+    account,
+    data: { object },
+  });
   return { raw, signature: sign(raw), type, id };
 }
 
@@ -75,18 +88,38 @@ export async function startStripeHarness(): Promise<StripeHarness> {
   };
 }
 
-export type PaidCommunity = { community: CommunityRef; account: string; tierId: string; inScope: <T>(fn: Parameters<typeof withCommunity<T>>[1]) => Promise<T> };
+export type PaidCommunity = {
+  community: CommunityRef;
+  account: string;
+  tierId: string;
+  inScope: <T>(fn: Parameters<typeof withCommunity<T>>[1]) => Promise<T>;
+};
 
 /** A community with a connected, charge-enabled account and one tier. */
 export async function paidCommunity(h: StripeHarness, tier: Record<string, string> = {}): Promise<PaidCommunity> {
   const owner = await createUser("hook_owner");
   const c = await createCommunity(owner.id);
-  await fetch(await startOnboarding({ id: c.id, stripeAccountId: null }, { returnUrl: "http://x/r", refreshUrl: "http://x/f" }, h.client), { method: "POST", redirect: "manual" });
+  await fetch(await startOnboarding({ id: c.id, stripeAccountId: null }, { returnUrl: "http://x/r", refreshUrl: "http://x/f" }, h.client), {
+    method: "POST",
+    redirect: "manual",
+  });
   const select = { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true } as const;
   await refreshConnectState(await db.community.findUniqueOrThrow({ where: { id: c.id }, select }), h.client);
   const community = await db.community.findUniqueOrThrow({ where: { id: c.id }, select });
-  const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
-  const input = tierInputSchema.parse({ name: "Gold", description: "", price: "10.00", currency: "USD", interval: "monthly", features: "", discordRoleId: "123456789012345678", extraRoleIds: "", maxMembers: "", trialDays: "0", ...tier });
+  const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
+  const input = tierInputSchema.parse({
+    name: "Gold",
+    description: "",
+    price: "10.00",
+    currency: "USD",
+    interval: "monthly",
+    features: "",
+    discordRoleId: "123456789012345678",
+    extraRoleIds: "",
+    maxMembers: "",
+    trialDays: "0",
+    ...tier,
+  });
   const { tierId } = await createTier(input, community, inScope, h.client);
   return { community, account: community.stripeAccountId!, tierId, inScope };
 }

@@ -8,7 +8,8 @@ import { PolicyForm, RunRetentionNow } from "./policy-form";
 
 export const metadata: Metadata = { title: "Data retention" };
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "never");
+const when = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "never";
 
 export default async function RetentionPage() {
   const user = await requireUser("/admin/retention");
@@ -21,8 +22,8 @@ export default async function RetentionPage() {
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Data retention</h1>
           <p className="mt-1 text-sm text-slate-600">
-            How long the platform keeps each kind of record. A nightly job (03:37 UTC) deletes what is older, in small batches;
-            whole months of analytics are dropped at once. Payments are never deleted: they are financial records.
+            How long the platform keeps each kind of record. A nightly job (03:37 UTC) deletes what is older, in small batches; whole months of analytics are
+            dropped at once. Payments are never deleted: they are financial records.
           </p>
         </div>
         <RunRetentionNow />

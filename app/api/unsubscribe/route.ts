@@ -11,7 +11,8 @@ export const POST = route(async (request) => {
   if (!parsed.success) return Response.json({ error: "This unsubscribe link is incomplete or damaged." }, { status: 400 });
   if (!(await unsubscribeMember(parsed.data))) return Response.json({ error: "This unsubscribe link is not valid." }, { status: 404 });
   // A browser (the page's button) goes back to the page; a mail client gets a plain answer.
-  const fromPage = (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded") && (await request.formData()).get("from") === "page";
+  const fromPage =
+    (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded") && (await request.formData()).get("from") === "page";
   if (fromPage) return Response.redirect(new URL(`/unsubscribe?${url.searchParams}&done=1`, url.origin), 303);
   return new Response(null, { status: 204 });
 });

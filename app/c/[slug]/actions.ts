@@ -25,15 +25,25 @@ export async function joinCommunityAction(prev: ActionState<{ memberId: string }
 const checkout = communityWorkflow(
   z.object({
     tierId: z.uuid("unknown tier"),
-    promo: z.string().trim().max(40).optional().transform((v) => v || null),
-    currency: z.string().trim().regex(/^[A-Za-z]{3}$/, "not a currency").optional().transform((v) => v || null),
+    promo: z
+      .string()
+      .trim()
+      .max(40)
+      .optional()
+      .transform((v) => v || null),
+    currency: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{3}$/, "not a currency")
+      .optional()
+      .transform((v) => v || null),
   }),
   "signed-in",
   async ({ tierId, promo, currency }, ctx) => {
-  // Each attempt creates a Stripe session: a script must not mint thousands.
-  const allowed = await consume("checkout", ctx.actor.id);
-  if (!allowed.ok) throw new ActionError(RATE_LIMITED(allowed.retryAfterSeconds));
-  return startCheckout(tierId, { ...ctx, origin: await appOrigin(), promo, currency });
+    // Each attempt creates a Stripe session: a script must not mint thousands.
+    const allowed = await consume("checkout", ctx.actor.id);
+    if (!allowed.ok) throw new ActionError(RATE_LIMITED(allowed.retryAfterSeconds));
+    return startCheckout(tierId, { ...ctx, origin: await appOrigin(), promo, currency });
   },
 );
 

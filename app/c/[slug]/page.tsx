@@ -41,7 +41,9 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   const picked = typeof currencyParam === "string" && offered.has(currencyParam.toUpperCase()) ? currencyParam.toUpperCase() : null;
   const shownCurrency = offered.size > 1 ? (picked ?? currencyForLocale((await headers()).get("accept-language"), offered)) : null;
   const priceOf = (tier: PublicTier) =>
-    shownCurrency && tier.currencyPrices[shownCurrency] ? { price: tier.currencyPrices[shownCurrency]!, currency: shownCurrency } : { price: tier.price, currency: tier.currency };
+    shownCurrency && tier.currencyPrices[shownCurrency]
+      ? { price: tier.currencyPrices[shownCurrency]!, currency: shownCurrency }
+      : { price: tier.price, currency: tier.currency };
   // A shared link's promotion code: checked here so the page can say what it gives (or that it can't be used).
   const promoCode = typeof promoParam === "string" && promoParam.trim() ? promoParam.trim().slice(0, 40) : null;
   const promo = promoCode ? await withCommunity(community.id, (tx) => usablePromotion(tx, promoCode, null)) : null;
@@ -66,14 +68,22 @@ export default async function CommunityPage({ params, searchParams }: Props) {
         </div>
       </div>
 
-      {checkout === "canceled" && <Alert tone="info" className="mt-8">Checkout canceled. You weren&apos;t charged.</Alert>}
+      {checkout === "canceled" && (
+        <Alert tone="info" className="mt-8">
+          Checkout canceled. You weren&apos;t charged.
+        </Alert>
+      )}
       {promoCode && promo && (
         <Alert tone="success" className="mt-8">
           Code <strong>{promo.code}</strong>: {describeOff(promo)} {promo.duration === "forever" ? "every payment" : `for ${describeDuration(promo)}`}
           {promo.tierIds.length > 0 ? " on the tiers marked below" : ""}. It is applied when you subscribe.
         </Alert>
       )}
-      {promoCode && !promo && <Alert tone="info" className="mt-8">The code “{promoCode}” can&apos;t be used any more. You can still subscribe at the usual price.</Alert>}
+      {promoCode && !promo && (
+        <Alert tone="info" className="mt-8">
+          The code “{promoCode}” can&apos;t be used any more. You can still subscribe at the usual price.
+        </Alert>
+      )}
       <section aria-label="Membership" className="mt-8">
         {member ? (
           <Alert tone="success">You&apos;re a member of {community.name}.</Alert>
@@ -82,13 +92,17 @@ export default async function CommunityPage({ params, searchParams }: Props) {
         ) : user ? (
           <JoinForm slug={community.slug} name={community.name} />
         ) : (
-          <ButtonLink href={signInHref} variant="secondary">Sign in with Discord to join</ButtonLink>
+          <ButtonLink href={signInHref} variant="secondary">
+            Sign in with Discord to join
+          </ButtonLink>
         )}
       </section>
 
       <section aria-labelledby="tiers-title" className="mt-12">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
-          <h2 id="tiers-title" className="text-xl font-semibold">Membership tiers</h2>
+          <h2 id="tiers-title" className="text-xl font-semibold">
+            Membership tiers
+          </h2>
           {offered.size > 1 && (
             <nav aria-label="Currency" className="flex gap-2 text-sm">
               {[...offered].sort().map((code) => (
@@ -123,13 +137,21 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                     {tier.payWhatYouWant && <span className="text-base font-normal text-slate-500">from </span>}
                     {formatMoney(priceOf(tier).price, priceOf(tier).currency)}
                     <span className="text-base font-normal text-slate-500">
-                      {tier.interval === "once" ? (tier.accessDays ? ` once · ${tier.accessDays} days of access` : " once · lifetime access") : `/${tier.interval === "yearly" ? "year" : "month"}`}
+                      {tier.interval === "once"
+                        ? tier.accessDays
+                          ? ` once · ${tier.accessDays} days of access`
+                          : " once · lifetime access"
+                        : `/${tier.interval === "yearly" ? "year" : "month"}`}
                     </span>
                   </p>
                   {tier.payWhatYouWant && (
-                    <p className="mt-1 text-sm text-slate-600">Pay what you want{tier.suggestedPrice ? ` (suggested ${formatMoney(tier.suggestedPrice, tier.currency)})` : ""}</p>
+                    <p className="mt-1 text-sm text-slate-600">
+                      Pay what you want{tier.suggestedPrice ? ` (suggested ${formatMoney(tier.suggestedPrice, tier.currency)})` : ""}
+                    </p>
                   )}
-                  {community.taxMode !== "off" && <p className="text-xs text-slate-500">{community.taxMode === "exclusive" ? "plus tax where it applies" : "tax included"}</p>}
+                  {community.taxMode !== "off" && (
+                    <p className="text-xs text-slate-500">{community.taxMode === "exclusive" ? "plus tax where it applies" : "tax included"}</p>
+                  )}
                   {tier.trialDays > 0 && (
                     <p className="mt-1 text-sm font-medium text-emerald-700">
                       {tier.trialDays}-day free trial{tier.trialWithoutCard ? ", no card needed" : ""}
@@ -140,7 +162,9 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                     <ul className="mt-4 space-y-2 text-sm text-slate-700">
                       {tier.features.map((feature) => (
                         <li key={feature} className="flex gap-2">
-                          <span aria-hidden="true" className="text-emerald-600">✓</span>
+                          <span aria-hidden="true" className="text-emerald-600">
+                            ✓
+                          </span>
                           {feature}
                         </li>
                       ))}
@@ -148,23 +172,40 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                   )}
                   <div className="mt-auto pt-6">
                     {holds(tier) ? (
-                      <ButtonLink href="/portal" variant="secondary" className="w-full">Your tier · manage</ButtonLink>
+                      <ButtonLink href="/portal" variant="secondary" className="w-full">
+                        Your tier · manage
+                      </ButtonLink>
                     ) : tier.soldOut ? (
-                      <Button disabled className="w-full">Sold out</Button>
+                      <Button disabled className="w-full">
+                        Sold out
+                      </Button>
                     ) : viewer.held ? (
                       <>
-                        <ButtonLink href={`/portal?switchTo=${tier.id}`} className="w-full">Switch to {tier.name}</ButtonLink>
+                        <ButtonLink href={`/portal?switchTo=${tier.id}`} className="w-full">
+                          Switch to {tier.name}
+                        </ButtonLink>
                         <p className="mt-2 text-center text-xs text-slate-500">You pay only the prorated difference.</p>
                       </>
                     ) : !community.paymentsEnabled ? (
                       <>
-                        <Button disabled className="w-full">Not open yet</Button>
+                        <Button disabled className="w-full">
+                          Not open yet
+                        </Button>
                         <p className="mt-2 text-center text-xs text-slate-500">The owner hasn&apos;t set up payments yet.</p>
                       </>
                     ) : user ? (
-                      <SubscribeForm slug={community.slug} tierId={tier.id} tierName={tier.name} promo={promoFor(tier)} once={tier.interval === "once"} currency={priceOf(tier).currency !== tier.currency ? priceOf(tier).currency : null} />
+                      <SubscribeForm
+                        slug={community.slug}
+                        tierId={tier.id}
+                        tierName={tier.name}
+                        promo={promoFor(tier)}
+                        once={tier.interval === "once"}
+                        currency={priceOf(tier).currency !== tier.currency ? priceOf(tier).currency : null}
+                      />
                     ) : (
-                      <ButtonLink href={signInHref} className="w-full">Sign in to subscribe</ButtonLink>
+                      <ButtonLink href={signInHref} className="w-full">
+                        Sign in to subscribe
+                      </ButtonLink>
                     )}
                   </div>
                 </Card>

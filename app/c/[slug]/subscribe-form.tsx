@@ -7,7 +7,21 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { CHECKOUT_CODES } from "@/lib/billing/checkout-codes";
 import { checkoutAction } from "./actions";
 
-export function SubscribeForm({ slug, tierId, tierName, promo, once, currency }: { slug: string; tierId: string; tierName: string; promo?: string | null; once?: boolean; currency?: string | null }) {
+export function SubscribeForm({
+  slug,
+  tierId,
+  tierName,
+  promo,
+  once,
+  currency,
+}: {
+  slug: string;
+  tierId: string;
+  tierName: string;
+  promo?: string | null;
+  once?: boolean;
+  currency?: string | null;
+}) {
   const [state, formAction] = useActionState(checkoutAction, null);
   const failure = state && !state.ok ? state : null;
   return (
@@ -20,14 +34,20 @@ export function SubscribeForm({ slug, tierId, tierName, promo, once, currency }:
         <Alert tone="error">
           {failure.error}
           {failure.code === CHECKOUT_CODES.alreadyOtherTier && (
-            <Link href={`/portal?switchTo=${tierId}`} className="mt-1 block font-medium underline">Switch to this tier</Link>
+            <Link href={`/portal?switchTo=${tierId}`} className="mt-1 block font-medium underline">
+              Switch to this tier
+            </Link>
           )}
           {failure.code === CHECKOUT_CODES.alreadyThisTier && (
-            <Link href="/portal" className="mt-1 block font-medium underline">Manage your membership</Link>
+            <Link href="/portal" className="mt-1 block font-medium underline">
+              Manage your membership
+            </Link>
           )}
         </Alert>
       )}
-      <SubmitButton className="w-full" pendingLabel="Opening checkout…">{once ? `Buy ${tierName}` : `Subscribe to ${tierName}`}</SubmitButton>
+      <SubmitButton className="w-full" pendingLabel="Opening checkout…">
+        {once ? `Buy ${tierName}` : `Subscribe to ${tierName}`}
+      </SubmitButton>
       {promo && <p className="text-center text-xs text-emerald-700">Code {promo} applies</p>}
     </form>
   );

@@ -8,12 +8,26 @@ import { can, ROLE_LABELS, type CommunityRole, type Permission } from "@/lib/sta
 type Tab = "overview" | "members" | "payments" | "tiers" | "promotions" | "payouts" | "bot" | "activity" | "team" | "developers" | "import" | "settings";
 
 /** What changing things on a tab takes; a role below it sees the page read-only. */
-const EDITS: Partial<Record<Tab, Permission>> = { members: "moderate", payments: "manage", tiers: "manage", promotions: "manage", bot: "manage", settings: "manage", team: "own" };
+const EDITS: Partial<Record<Tab, Permission>> = {
+  members: "moderate",
+  payments: "manage",
+  tiers: "manage",
+  promotions: "manage",
+  bot: "manage",
+  settings: "manage",
+  team: "own",
+};
 
 /** Tabs a role may not open are not shown (their pages answer 404 anyway). */
 const NEEDS: Partial<Record<Tab, Permission>> = { payouts: "own", developers: "manage", import: "manage" };
 
-export function CommunityHeader({ community, current }: { community: { slug: string; name: string; avatarUrl: string | null; role: CommunityRole }; current: Tab }) {
+export function CommunityHeader({
+  community,
+  current,
+}: {
+  community: { slug: string; name: string; avatarUrl: string | null; role: CommunityRole };
+  current: Tab;
+}) {
   const { role } = community;
   const all = [
     { key: "overview", label: "Overview", href: `/dashboard/${community.slug}` },
@@ -32,14 +46,22 @@ export function CommunityHeader({ community, current }: { community: { slug: str
   const tabs = all.filter((tab) => can(role, NEEDS[tab.key] ?? "view"));
   return (
     <div>
-      <Link href="/dashboard" className="text-sm text-slate-600 hover:text-slate-900">← Your communities</Link>
+      <Link href="/dashboard" className="text-sm text-slate-600 hover:text-slate-900">
+        ← Your communities
+      </Link>
       <div className="mt-4 flex flex-wrap items-center justify-between gap-4">
         <div className="flex items-center gap-3">
           <CommunityAvatar name={community.name} url={community.avatarUrl} />
           <h1 className="text-2xl font-semibold tracking-tight">{community.name}</h1>
-          {role !== "owner" && <Badge tone="neutral" data-testid="staff-role">{ROLE_LABELS[role].name}</Badge>}
+          {role !== "owner" && (
+            <Badge tone="neutral" data-testid="staff-role">
+              {ROLE_LABELS[role].name}
+            </Badge>
+          )}
         </div>
-        <Link href={`/c/${community.slug}`} className="text-sm font-medium text-brand-700 hover:underline">View public page →</Link>
+        <Link href={`/c/${community.slug}`} className="text-sm font-medium text-brand-700 hover:underline">
+          View public page →
+        </Link>
       </div>
       <nav aria-label="Community" className="mt-6 flex gap-1 overflow-x-auto border-b border-slate-200">
         {tabs.map((tab) => (

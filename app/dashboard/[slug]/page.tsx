@@ -23,11 +23,19 @@ function Stat({ label, value, hint, href, testId }: { label: string; value: stri
   const body = (
     <Card className="h-full">
       <dt className="text-sm text-slate-600">{label}</dt>
-      <dd className="mt-2 text-2xl font-semibold tabular-nums" data-testid={testId}>{value}</dd>
+      <dd className="mt-2 text-2xl font-semibold tabular-nums" data-testid={testId}>
+        {value}
+      </dd>
       {hint && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
     </Card>
   );
-  return href ? <Link href={href} className="block rounded-2xl focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">{body}</Link> : body;
+  return href ? (
+    <Link href={href} className="block rounded-2xl focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
+      {body}
+    </Link>
+  ) : (
+    body
+  );
 }
 
 export default async function CommunityOverviewPage({ params, searchParams }: Props) {
@@ -39,7 +47,12 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
   const [o, alerts, checklist] = await Promise.all([
     overview(community.id, (fn) => withCommunity(community.id, fn)),
     withCommunity(community.id, (tx) =>
-      tx.communityAlert.findMany({ where: { resolvedAt: null }, orderBy: { createdAt: "desc" }, take: 5, select: { id: true, title: true, detail: true, severity: true } }),
+      tx.communityAlert.findMany({
+        where: { resolvedAt: null },
+        orderBy: { createdAt: "desc" },
+        take: 5,
+        select: { id: true, title: true, detail: true, severity: true },
+      }),
     ),
     onboardingChecklist(community),
   ]);
@@ -50,21 +63,38 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="overview" />
-      {created && <Alert tone="success" className="mt-6">Your community is ready. The steps below get your first member paying.</Alert>}
+      {created && (
+        <Alert tone="success" className="mt-6">
+          Your community is ready. The steps below get your first member paying.
+        </Alert>
+      )}
       {toDo > 0 && (
         <Card className="mt-6" aria-labelledby="checklist-title">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
-            <h2 id="checklist-title" className="text-base font-semibold">Get ready for members</h2>
-            <p className="text-sm text-slate-500">{checklist.length - toDo} of {checklist.length} done</p>
+            <h2 id="checklist-title" className="text-base font-semibold">
+              Get ready for members
+            </h2>
+            <p className="text-sm text-slate-500">
+              {checklist.length - toDo} of {checklist.length} done
+            </p>
           </div>
           <ol className="mt-4 space-y-3" aria-label="Setup checklist">
             {checklist.map((step, i) => (
               <li key={step.key} className="flex items-start gap-3" data-testid={`step-${step.key}`} data-done={step.done}>
-                <span aria-hidden="true" className={step.done ? "mt-0.5 grid h-6 w-6 shrink-0 place-items-center rounded-full bg-emerald-100 text-sm text-emerald-700" : "mt-0.5 grid h-6 w-6 shrink-0 place-items-center rounded-full bg-slate-100 text-sm text-slate-600"}>
+                <span
+                  aria-hidden="true"
+                  className={
+                    step.done
+                      ? "mt-0.5 grid h-6 w-6 shrink-0 place-items-center rounded-full bg-emerald-100 text-sm text-emerald-700"
+                      : "mt-0.5 grid h-6 w-6 shrink-0 place-items-center rounded-full bg-slate-100 text-sm text-slate-600"
+                  }
+                >
                   {step.done ? "✓" : i + 1}
                 </span>
                 <div className="min-w-0">
-                  <Link href={step.href} className={step.done ? "font-medium text-slate-500 line-through" : "font-medium text-brand-700 hover:underline"}>{step.title}</Link>
+                  <Link href={step.href} className={step.done ? "font-medium text-slate-500 line-through" : "font-medium text-brand-700 hover:underline"}>
+                    {step.title}
+                  </Link>
                   <span className="sr-only">{step.done ? " (done)" : " (to do)"}</span>
                   <p className="text-sm text-slate-600">{step.detail}</p>
                 </div>
@@ -84,7 +114,12 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
         </div>
       )}
       <dl className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Stat label="Monthly recurring revenue" value={formatAmounts(o.mrr)} hint="Active subscriptions, payment up to date; yearly as 1/12, trials not counted" testId="stat-mrr" />
+        <Stat
+          label="Monthly recurring revenue"
+          value={formatAmounts(o.mrr)}
+          hint="Active subscriptions, payment up to date; yearly as 1/12, trials not counted"
+          testId="stat-mrr"
+        />
         <Stat
           label="Paying members"
           value={o.payingMembers.toLocaleString("en-US")}
@@ -93,30 +128,61 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
           testId="stat-paying"
         />
         <Stat label="Revenue, last 30 days" value={formatAmounts(o.revenueLast30Days)} hint="Less refunds" href={`${base}/payments`} testId="stat-revenue" />
-        <Stat label="Churn this month" value={`${(o.churnRate * 100).toFixed(1)}%`} hint={`${o.churnedThisMonth} canceled · ${o.newMembersThisMonth} new members`} testId="stat-churn" />
-        <Stat label="Failed payments" value={String(o.failedPaymentsOpen)} hint="Members in their grace period" href={`${base}/payments?status=failed`} testId="stat-failed" />
+        <Stat
+          label="Churn this month"
+          value={`${(o.churnRate * 100).toFixed(1)}%`}
+          hint={`${o.churnedThisMonth} canceled · ${o.newMembersThisMonth} new members`}
+          testId="stat-churn"
+        />
+        <Stat
+          label="Failed payments"
+          value={String(o.failedPaymentsOpen)}
+          hint="Members in their grace period"
+          href={`${base}/payments?status=failed`}
+          testId="stat-failed"
+        />
         <Stat label="Open disputes" value={String(o.disputesOpen)} href={`${base}/payments?status=disputed`} testId="stat-disputes" />
         <Stat label="Role drift" value={String(o.driftOpen)} hint="Roles that disagree with payments" href={`${base}/bot`} testId="stat-drift" />
-        <Stat label="At-risk MRR" value={formatAmounts(o.atRiskMrr)} hint="Past due, in the grace period: recovered if they pay" href={`${base}/members?status=past_due`} testId="stat-at-risk" />
+        <Stat
+          label="At-risk MRR"
+          value={formatAmounts(o.atRiskMrr)}
+          hint="Past due, in the grace period: recovered if they pay"
+          href={`${base}/members?status=past_due`}
+          testId="stat-at-risk"
+        />
       </dl>
       <section aria-labelledby="recovery-title" className="mt-8 grid gap-6 lg:grid-cols-2">
         <Card>
-          <h2 id="recovery-title" className="text-base font-semibold">Payment recovery</h2>
-          <p className="mt-1 text-xs text-slate-500">Members whose renewal failed get reminders with a link to pay (settings: grace, restricted stage, schedule).</p>
+          <h2 id="recovery-title" className="text-base font-semibold">
+            Payment recovery
+          </h2>
+          <p className="mt-1 text-xs text-slate-500">
+            Members whose renewal failed get reminders with a link to pay (settings: grace, restricted stage, schedule).
+          </p>
           <dl className="mt-4 grid grid-cols-3 gap-4">
             <div>
               <dt className="text-xs text-slate-600">In recovery</dt>
-              <dd className="mt-1 text-lg font-semibold tabular-nums" data-testid="stat-in-recovery">{formatAmounts(o.recovery.inRecovery)}</dd>
-              <dd className="text-xs text-slate-500">{o.recovery.inRecoveryCount} {o.recovery.inRecoveryCount === 1 ? "payment" : "payments"}</dd>
+              <dd className="mt-1 text-lg font-semibold tabular-nums" data-testid="stat-in-recovery">
+                {formatAmounts(o.recovery.inRecovery)}
+              </dd>
+              <dd className="text-xs text-slate-500">
+                {o.recovery.inRecoveryCount} {o.recovery.inRecoveryCount === 1 ? "payment" : "payments"}
+              </dd>
             </div>
             <div>
               <dt className="text-xs text-slate-600">Recovered, 30 days</dt>
-              <dd className="mt-1 text-lg font-semibold tabular-nums" data-testid="stat-recovered">{formatAmounts(o.recovery.recoveredLast30Days)}</dd>
+              <dd className="mt-1 text-lg font-semibold tabular-nums" data-testid="stat-recovered">
+                {formatAmounts(o.recovery.recoveredLast30Days)}
+              </dd>
             </div>
             <div>
               <dt className="text-xs text-slate-600">Recovery rate, 90 days</dt>
-              <dd className="mt-1 text-lg font-semibold tabular-nums" data-testid="stat-recovery-rate">{o.recovery.rate === null ? "—" : `${Math.round(o.recovery.rate * 100)}%`}</dd>
-              <dd className="text-xs text-slate-500">{o.recovery.recovered90} of {o.recovery.failed90} failed</dd>
+              <dd className="mt-1 text-lg font-semibold tabular-nums" data-testid="stat-recovery-rate">
+                {o.recovery.rate === null ? "—" : `${Math.round(o.recovery.rate * 100)}%`}
+              </dd>
+              <dd className="text-xs text-slate-500">
+                {o.recovery.recovered90} of {o.recovery.failed90} failed
+              </dd>
             </div>
           </dl>
         </Card>
@@ -130,7 +196,9 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
                 const total = o.cancellationReasons.reduce((n, x) => n + x.count, 0);
                 return (
                   <li key={r.reason ?? "none"} className="flex items-center gap-3">
-                    <span className="w-40 shrink-0 truncate">{r.reason ? (CANCELLATION_REASON_LABELS[r.reason as CancellationReason] ?? r.reason) : "No reason given"}</span>
+                    <span className="w-40 shrink-0 truncate">
+                      {r.reason ? (CANCELLATION_REASON_LABELS[r.reason as CancellationReason] ?? r.reason) : "No reason given"}
+                    </span>
                     <span className="h-2 flex-1 rounded-full bg-slate-100" aria-hidden="true">
                       <span className="block h-2 rounded-full bg-brand-600" style={{ width: `${(r.count / total) * 100}%` }} />
                     </span>
@@ -145,7 +213,13 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
       {empty ? (
         <Card className="mt-8 text-center">
           <h2 className="text-lg font-semibold">No revenue yet</h2>
-          <p className="mt-2 text-sm text-slate-600">Charts of revenue and members appear here once members subscribe. <Link href={`${base}/tiers`} className="font-medium text-brand-700 underline">Set up your tiers</Link> and share your page.</p>
+          <p className="mt-2 text-sm text-slate-600">
+            Charts of revenue and members appear here once members subscribe.{" "}
+            <Link href={`${base}/tiers`} className="font-medium text-brand-700 underline">
+              Set up your tiers
+            </Link>{" "}
+            and share your page.
+          </p>
         </Card>
       ) : (
         <div className="mt-8 grid gap-6 lg:grid-cols-2">

@@ -64,7 +64,10 @@ export function NewCommunityForm({ guilds }: { guilds: GuildChoice[] }) {
                   <span className="block truncate text-sm font-medium">{guild.name}</span>
                   {guild.connectedSlug ? (
                     <span className="text-xs text-slate-500">
-                      Connected · <Link href={`/dashboard/${guild.connectedSlug}`} className="text-brand-700 underline">open</Link>
+                      Connected ·{" "}
+                      <Link href={`/dashboard/${guild.connectedSlug}`} className="text-brand-700 underline">
+                        open
+                      </Link>
                     </span>
                   ) : guild.connectedByOther ? (
                     <span className="text-xs text-slate-500">Connected by another owner</span>

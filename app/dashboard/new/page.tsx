@@ -21,7 +21,9 @@ export default async function NewCommunityPage() {
   }
   return (
     <div className="mx-auto max-w-3xl px-4 py-10 sm:px-6">
-      <Link href="/dashboard" className="text-sm text-slate-600 hover:text-slate-900">← Your communities</Link>
+      <Link href="/dashboard" className="text-sm text-slate-600 hover:text-slate-900">
+        ← Your communities
+      </Link>
       <h1 className="mt-4 text-2xl font-semibold tracking-tight">Connect a Discord server</h1>
       <p className="mt-1 text-sm text-slate-600">Pick the server your members will join. You can change the name and address later.</p>
       <Card className="mt-8">

@@ -45,7 +45,9 @@ export default async function DevMailPage({ searchParams }: { searchParams: Prom
           </nav>
           {selected && (
             <article aria-labelledby="mail-subject" className="min-w-0 rounded-xl bg-white p-4 ring-1 ring-slate-200">
-              <h2 id="mail-subject" className="text-lg font-semibold break-words">{selected.subject}</h2>
+              <h2 id="mail-subject" className="text-lg font-semibold break-words">
+                {selected.subject}
+              </h2>
               <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 text-sm text-slate-600">
                 <dt>From</dt>
                 <dd className="break-all">{selected.from}</dd>
@@ -59,14 +61,31 @@ export default async function DevMailPage({ searchParams }: { searchParams: Prom
                 )}
               </dl>
               <div className="mt-3 flex gap-3 text-sm">
-                <Link href={`/dev/mail?id=${selected.id}`} aria-current={view !== "text" ? "page" : undefined} className="underline aria-[current=page]:font-semibold aria-[current=page]:no-underline">HTML</Link>
-                <Link href={`/dev/mail?id=${selected.id}&view=text`} aria-current={view === "text" ? "page" : undefined} className="underline aria-[current=page]:font-semibold aria-[current=page]:no-underline">Plain text</Link>
+                <Link
+                  href={`/dev/mail?id=${selected.id}`}
+                  aria-current={view !== "text" ? "page" : undefined}
+                  className="underline aria-[current=page]:font-semibold aria-[current=page]:no-underline"
+                >
+                  HTML
+                </Link>
+                <Link
+                  href={`/dev/mail?id=${selected.id}&view=text`}
+                  aria-current={view === "text" ? "page" : undefined}
+                  className="underline aria-[current=page]:font-semibold aria-[current=page]:no-underline"
+                >
+                  Plain text
+                </Link>
               </div>
               {view === "text" || !selected.html ? (
                 <pre className="mt-3 whitespace-pre-wrap break-words rounded-lg bg-slate-50 p-3 text-sm">{selected.text}</pre>
               ) : (
                 // sandbox: the message's HTML runs no script and cannot touch this page.
-                <iframe title={`Message: ${selected.subject}`} srcDoc={selected.html.replace(/<head>/i, '<head><base target="_blank">')} sandbox="allow-popups allow-popups-to-escape-sandbox" className="mt-3 h-[560px] w-full rounded-lg border border-slate-200" />
+                <iframe
+                  title={`Message: ${selected.subject}`}
+                  srcDoc={selected.html.replace(/<head>/i, '<head><base target="_blank">')}
+                  sandbox="allow-popups allow-popups-to-escape-sandbox"
+                  className="mt-3 h-[560px] w-full rounded-lg border border-slate-200"
+                />
               )}
             </article>
           )}

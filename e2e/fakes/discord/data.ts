@@ -30,18 +30,73 @@ export const PERMISSIONS = {
 
 /** What a bot the demo finds already installed may do (as the platform bot asks for). */
 export const SEEDED_BOT_PERMISSIONS =
-  PERMISSIONS.MANAGE_ROLES | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.VIEW_CHANNEL | PERMISSIONS.CREATE_INSTANT_INVITE | PERMISSIONS.KICK_MEMBERS |
-  PERMISSIONS.CREATE_PRIVATE_THREADS | PERMISSIONS.SEND_MESSAGES_IN_THREADS;
+  PERMISSIONS.MANAGE_ROLES |
+  PERMISSIONS.SEND_MESSAGES |
+  PERMISSIONS.VIEW_CHANNEL |
+  PERMISSIONS.CREATE_INSTANT_INVITE |
+  PERMISSIONS.KICK_MEMBERS |
+  PERMISSIONS.CREATE_PRIVATE_THREADS |
+  PERMISSIONS.SEND_MESSAGES_IN_THREADS;
 
 export const FAKE_USERS: FakeUser[] = [
-  { id: "100000000000000001", username: "alice", global_name: "Alice Owner", discriminator: "0", avatar: null, email: "alice@example.com", locale: "en-US", premium_type: 2, role: "Owner of Pixel Guild and Study Hall" },
+  {
+    id: "100000000000000001",
+    username: "alice",
+    global_name: "Alice Owner",
+    discriminator: "0",
+    avatar: null,
+    email: "alice@example.com",
+    locale: "en-US",
+    premium_type: 2,
+    role: "Owner of Pixel Guild and Study Hall",
+  },
   // Discord sends email: null when the user has none verified; sign-in must still work.
-  { id: "100000000000000002", username: "bob", global_name: "Bob Member", discriminator: "0", avatar: null, email: null, locale: "en-GB", premium_type: 0, role: "A member (no e-mail on Discord)" },
-  { id: "100000000000000003", username: "carol", global_name: "Carol Owner", discriminator: "0", avatar: "a_0123456789abcdef0123456789abcdef", email: "carol@example.com", locale: "fr", premium_type: 1, role: "Owner of Trading Desk" },
+  {
+    id: "100000000000000002",
+    username: "bob",
+    global_name: "Bob Member",
+    discriminator: "0",
+    avatar: null,
+    email: null,
+    locale: "en-GB",
+    premium_type: 0,
+    role: "A member (no e-mail on Discord)",
+  },
+  {
+    id: "100000000000000003",
+    username: "carol",
+    global_name: "Carol Owner",
+    discriminator: "0",
+    avatar: "a_0123456789abcdef0123456789abcdef",
+    email: "carol@example.com",
+    locale: "fr",
+    premium_type: 1,
+    role: "Owner of Trading Desk",
+  },
   // Not in the demo seed, and in none of the servers: a newcomer who pays and is added by the bot.
-  { id: "100000000000000004", username: "erin", global_name: "Erin Newcomer", discriminator: "0", avatar: null, email: "erin@example.com", locale: "en-US", premium_type: 0, role: "A newcomer" },
+  {
+    id: "100000000000000004",
+    username: "erin",
+    global_name: "Erin Newcomer",
+    discriminator: "0",
+    avatar: null,
+    email: "erin@example.com",
+    locale: "en-US",
+    premium_type: 0,
+    role: "A newcomer",
+  },
   // Erin's second account, for "Switch Discord account".
-  { id: "100000000000000005", username: "erin_alt", global_name: "Erin (second account)", discriminator: "0", avatar: null, email: null, locale: "en-US", premium_type: 0, role: "Erin's other Discord account" },
+  {
+    id: "100000000000000005",
+    username: "erin_alt",
+    global_name: "Erin (second account)",
+    discriminator: "0",
+    avatar: null,
+    email: null,
+    locale: "en-US",
+    premium_type: 0,
+    role: "Erin's other Discord account",
+  },
 ];
 
 /** An application with a bot user. The first is the platform's; the second an owner's own bot. */
@@ -83,7 +138,12 @@ export const FAKE_GUILDS: GuildSpec[] = [
       // Above the bot: a tier may not grant it (Discord's role hierarchy).
       { id: "390000000000000002", name: "Admin", position: 6, color: 0xed4245, permissions: PERMISSIONS.ADMINISTRATOR },
     ],
-    channels: [text("400000000000000101", "welcome", 0), text("400000000000000001", "payments", 1), text("410000000000000001", "mod-log", 2), text("400000000000000102", "devlog", 3)],
+    channels: [
+      text("400000000000000101", "welcome", 0),
+      text("400000000000000001", "payments", 1),
+      text("410000000000000001", "mod-log", 2),
+      text("400000000000000102", "devlog", 3),
+    ],
     botPosition: 5,
   },
   {
@@ -117,8 +177,22 @@ export const FAKE_GUILDS: GuildSpec[] = [
     roles: [{ id: "300000000000000111", name: "Regulars", position: 1, color: 0x95a5a6 }],
     channels: [text("400000000000001101", "general", 0), text("400000000000001102", "announcements", 1)],
   },
-  { id: "200000000000000012", name: "Indie Makers", ownerId: "100000000000000099", managers: ["100000000000000001"], roles: [], channels: [text("400000000000001201", "general", 0)] },
-  { id: "200000000000000013", name: "Lurkers Lounge", ownerId: "100000000000000098", members: ["100000000000000001"], roles: [], channels: [text("400000000000001301", "general", 0)] },
+  {
+    id: "200000000000000012",
+    name: "Indie Makers",
+    ownerId: "100000000000000099",
+    managers: ["100000000000000001"],
+    roles: [],
+    channels: [text("400000000000001201", "general", 0)],
+  },
+  {
+    id: "200000000000000013",
+    name: "Lurkers Lounge",
+    ownerId: "100000000000000098",
+    members: ["100000000000000001"],
+    roles: [],
+    channels: [text("400000000000001301", "general", 0)],
+  },
   { id: "200000000000000021", name: "Bob's Book Club", ownerId: "100000000000000002", roles: [], channels: [text("400000000000002101", "general", 0)] },
   { id: "200000000000000031", name: "Carol's Workshop", ownerId: "100000000000000003", roles: [], channels: [text("400000000000003101", "general", 0)] },
 ];

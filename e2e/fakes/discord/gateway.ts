@@ -73,8 +73,18 @@ export function createGateway(state: DiscordState, base: () => string): Gateway 
         if (!app) return ws.close(4004, "Authentication failed.");
         session = { ws, app, intents: Number(d.intents ?? 0), seq: 0, id: randomBytes(16).toString("hex") };
         sessions.set(session.id, session);
-        const guilds = Object.values(state.guilds).filter((g) => g.bots[app.id]).map((g) => ({ id: g.id, unavailable: true }));
-        send(session, "READY", { v: 10, user: userJson(app.botUserId), guilds, session_id: session.id, resume_gateway_url: `${base().replace(/^http/, "ws")}/gateway`, shard: [0, 1], application: { id: app.id, flags: 0 } });
+        const guilds = Object.values(state.guilds)
+          .filter((g) => g.bots[app.id])
+          .map((g) => ({ id: g.id, unavailable: true }));
+        send(session, "READY", {
+          v: 10,
+          user: userJson(app.botUserId),
+          guilds,
+          session_id: session.id,
+          resume_gateway_url: `${base().replace(/^http/, "ws")}/gateway`,
+          shard: [0, 1],
+          application: { id: app.id, flags: 0 },
+        });
         guildCreate(session);
       } else if (payload.op === 6) {
         const d = payload.d as { token?: string; session_id?: string; seq?: number };
@@ -105,7 +115,8 @@ export function createGateway(state: DiscordState, base: () => string): Gateway 
       for (const session of sessions.values()) {
         if (!(session.intents & GUILD_MEMBERS_INTENT)) continue;
         if (!guild?.bots[session.app.id] || event.userId === session.app.botUserId) continue;
-        if (event.type === "GUILD_MEMBER_ADD" && guild.members[event.userId]) send(session, event.type, { ...memberJson(guild, event.userId), guild_id: guild.id });
+        if (event.type === "GUILD_MEMBER_ADD" && guild.members[event.userId])
+          send(session, event.type, { ...memberJson(guild, event.userId), guild_id: guild.id });
         if (event.type === "GUILD_MEMBER_REMOVE") send(session, event.type, { guild_id: event.guildId, user: removed?.user ?? userJson(event.userId) });
       }
     },

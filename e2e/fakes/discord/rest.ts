@@ -8,7 +8,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RESTJSONErrorCodes } from "discord-api-types/v10";
 import { FAKE_APPLICATIONS, PERMISSIONS, type FakeApplication } from "./data";
-import { createRole, guildCountOf, has, permissionsOf, snowflake, topPosition, userProfile, type DiscordState, type Grant, type Guild, type Role } from "./state";
+import {
+  createRole,
+  guildCountOf,
+  has,
+  permissionsOf,
+  snowflake,
+  topPosition,
+  userProfile,
+  type DiscordState,
+  type Grant,
+  type Guild,
+  type Role,
+} from "./state";
 
 export type Caller = { kind: "bot"; app: FakeApplication } | { kind: "bearer"; grant: Grant; token: string } | { kind: "none" };
 
@@ -27,7 +39,12 @@ export type RouteContext = {
 export type SentMessage = { channelId: string; content: string; at: string };
 export type MemberEvent = { type: "GUILD_MEMBER_ADD" | "GUILD_MEMBER_REMOVE"; guildId: string; userId: string };
 export type Answer = { status: number; body?: unknown };
-export type Route = { method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; path: string; auth: "bot" | "bearer" | "either"; handle: (ctx: RouteContext) => Answer };
+export type Route = {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  auth: "bot" | "bearer" | "either";
+  handle: (ctx: RouteContext) => Answer;
+};
 
 const error = (status: number, code: number, message: string): Answer => ({ status, body: { message, code } });
 const missingPermissions = () => error(403, RESTJSONErrorCodes.MissingPermissions, "Missing Permissions");
@@ -88,7 +105,20 @@ export function memberJson(guild: Guild, userId: string) {
 }
 
 function channelJson(guild: Guild, channel: Guild["channels"][number]) {
-  return { id: channel.id, type: channel.type, flags: 0, guild_id: guild.id, name: channel.name, parent_id: null, position: channel.position, permission_overwrites: [], nsfw: false, topic: null, rate_limit_per_user: 0, last_message_id: null };
+  return {
+    id: channel.id,
+    type: channel.type,
+    flags: 0,
+    guild_id: guild.id,
+    name: channel.name,
+    parent_id: null,
+    position: channel.position,
+    permission_overwrites: [],
+    nsfw: false,
+    topic: null,
+    rate_limit_per_user: 0,
+    last_message_id: null,
+  };
 }
 
 function guildJson(guild: Guild) {
@@ -203,7 +233,15 @@ export const ROUTES: Route[] = [
       const guilds = Object.values(ctx.state.guilds).filter((g) => g.members[userId]);
       return {
         status: 200,
-        body: guilds.map((g) => ({ id: g.id, name: g.name, icon: null, banner: null, owner: g.ownerId === userId, permissions: String(permissionsOf(g, userId)), features: [] })),
+        body: guilds.map((g) => ({
+          id: g.id,
+          name: g.name,
+          icon: null,
+          banner: null,
+          owner: g.ownerId === userId,
+          permissions: String(permissionsOf(g, userId)),
+          features: [],
+        })),
       };
     },
   },
@@ -213,7 +251,11 @@ export const ROUTES: Route[] = [
     auth: "bot",
     handle: (ctx) => ({
       status: 200,
-      body: { url: `${ctx.base.replace(/^http/, "ws")}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } },
+      body: {
+        url: `${ctx.base.replace(/^http/, "ws")}/gateway`,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      },
     }),
   },
   {
@@ -243,7 +285,8 @@ export const ROUTES: Route[] = [
       if (dmUser) {
         // A DM reaches someone who shares a server with the bot and leaves DMs open.
         const shares = Object.values(ctx.state.guilds).some((g) => g.members[dmUser] && g.members[botId(ctx)]);
-        if (!shares || ctx.state.users[dmUser]?.dmsOpen === false) return error(403, RESTJSONErrorCodes.CannotSendMessagesToThisUser, "Cannot send messages to this user");
+        if (!shares || ctx.state.users[dmUser]?.dmsOpen === false)
+          return error(403, RESTJSONErrorCodes.CannotSendMessagesToThisUser, "Cannot send messages to this user");
       } else if (ctx.state.threads?.[channelId]) {
         const thread = ctx.state.threads[channelId]!;
         const guild = ctx.state.guilds[thread.guildId];
@@ -281,8 +324,25 @@ export const ROUTES: Route[] = [
       return {
         status: 201,
         body: {
-          id, type, guild_id: guild.id, parent_id: parentId, name, flags: 0, last_message_id: null, rate_limit_per_user: 0, owner_id: botId(ctx), message_count: 0, member_count: 1, total_message_sent: 0,
-          thread_metadata: { archived: false, auto_archive_duration: Number(ctx.body.auto_archive_duration ?? 4320), archive_timestamp: new Date().toISOString(), locked: false, invitable: ctx.body.invitable !== false },
+          id,
+          type,
+          guild_id: guild.id,
+          parent_id: parentId,
+          name,
+          flags: 0,
+          last_message_id: null,
+          rate_limit_per_user: 0,
+          owner_id: botId(ctx),
+          message_count: 0,
+          member_count: 1,
+          total_message_sent: 0,
+          thread_metadata: {
+            archived: false,
+            auto_archive_duration: Number(ctx.body.auto_archive_duration ?? 4320),
+            archive_timestamp: new Date().toISOString(),
+            locked: false,
+            invitable: ctx.body.invitable !== false,
+          },
         },
       };
     },
@@ -356,7 +416,14 @@ export const ROUTES: Route[] = [
       const userId = ctx.params.user_id!;
       const grant = ctx.state.tokens[String(ctx.body.access_token ?? "")];
       // The access token must be the user's own, unexpired, with guilds.join, granted to this bot's application.
-      if (!grant || grant.userId !== userId || grant.expiresAt < Date.now() || !grant.scopes.includes("guilds.join") || ctx.caller.kind !== "bot" || grant.clientId !== ctx.caller.app.id) {
+      if (
+        !grant ||
+        grant.userId !== userId ||
+        grant.expiresAt < Date.now() ||
+        !grant.scopes.includes("guilds.join") ||
+        ctx.caller.kind !== "bot" ||
+        grant.clientId !== ctx.caller.app.id
+      ) {
         return error(403, RESTJSONErrorCodes.InvalidOAuth2AccessToken, "Invalid OAuth2 access token");
       }
       if (guild.members[userId]) return { status: 204 };
@@ -375,29 +442,28 @@ export const ROUTES: Route[] = [
     handle: onGuild((ctx, guild) => {
       const userId = ctx.params.user_id!;
       if (!guild.members[userId]) return error(404, RESTJSONErrorCodes.UnknownMember, "Unknown Member");
-      if (!has(guild, botId(ctx), PERMISSIONS.KICK_MEMBERS) || topPosition(guild, userId) >= topPosition(guild, botId(ctx)) || userId === guild.ownerId) return missingPermissions();
+      if (!has(guild, botId(ctx), PERMISSIONS.KICK_MEMBERS) || topPosition(guild, userId) >= topPosition(guild, botId(ctx)) || userId === guild.ownerId)
+        return missingPermissions();
       delete guild.members[userId];
       ctx.changed({ type: "GUILD_MEMBER_REMOVE", guildId: guild.id, userId });
       return { status: 204 };
     }),
   },
-  ...(["PUT", "DELETE"] as const).map(
-    (method): Route => ({
-      method,
-      path: "/guilds/{guild_id}/members/{user_id}/roles/{role_id}",
-      auth: "bot",
-      handle: onGuild((ctx, guild) => {
-        const member = guild.members[ctx.params.user_id!];
-        if (!member) return error(404, RESTJSONErrorCodes.UnknownMember, "Unknown Member");
-        const role = guild.roles.find((r) => r.id === ctx.params.role_id);
-        if (!role) return error(404, RESTJSONErrorCodes.UnknownRole, "Unknown Role");
-        if (!canManageRole(guild, botId(ctx), role)) return missingPermissions();
-        member.roles = method === "PUT" ? [...new Set([...member.roles, role.id])] : member.roles.filter((r) => r !== role.id);
-        ctx.changed();
-        return { status: 204 };
-      }),
+  ...(["PUT", "DELETE"] as const).map((method): Route => ({
+    method,
+    path: "/guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+    auth: "bot",
+    handle: onGuild((ctx, guild) => {
+      const member = guild.members[ctx.params.user_id!];
+      if (!member) return error(404, RESTJSONErrorCodes.UnknownMember, "Unknown Member");
+      const role = guild.roles.find((r) => r.id === ctx.params.role_id);
+      if (!role) return error(404, RESTJSONErrorCodes.UnknownRole, "Unknown Role");
+      if (!canManageRole(guild, botId(ctx), role)) return missingPermissions();
+      member.roles = method === "PUT" ? [...new Set([...member.roles, role.id])] : member.roles.filter((r) => r !== role.id);
+      ctx.changed();
+      return { status: 204 };
     }),
-  ),
+  })),
 ];
 
 function messageJson(message: { id: string; channel_id: string; content: string; at: string }, authorId: string) {

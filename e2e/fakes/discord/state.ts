@@ -62,16 +62,40 @@ export function has(guild: Guild, userId: string, permission: bigint): boolean {
 
 function guildFrom(spec: GuildSpec): Guild {
   const roles: Role[] = [
-    { id: spec.id, name: "@everyone", position: 0, permissions: String(PERMISSIONS.VIEW_CHANNEL | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.CREATE_INSTANT_INVITE), color: 0, managed: false },
+    {
+      id: spec.id,
+      name: "@everyone",
+      position: 0,
+      permissions: String(PERMISSIONS.VIEW_CHANNEL | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.CREATE_INSTANT_INVITE),
+      color: 0,
+      managed: false,
+    },
     ...spec.roles.map((r) => ({ id: r.id, name: r.name, position: r.position, permissions: String(r.permissions ?? 0n), color: r.color ?? 0, managed: false })),
   ];
   const members: Record<string, Member> = {};
   const joinedAt = new Date(Date.UTC(2025, 0, 15)).toISOString();
   for (const id of [spec.ownerId, ...(spec.managers ?? []), ...(spec.members ?? [])]) members[id] = { roles: [], joinedAt };
-  const guild: Guild = { id: spec.id, name: spec.name, ownerId: spec.ownerId, managers: spec.managers ?? [], roles, channels: spec.channels.map((c) => ({ ...c, type: c.type ?? 0 })), members, bans: [], bots: {} };
+  const guild: Guild = {
+    id: spec.id,
+    name: spec.name,
+    ownerId: spec.ownerId,
+    managers: spec.managers ?? [],
+    roles,
+    channels: spec.channels.map((c) => ({ ...c, type: c.type ?? 0 })),
+    members,
+    bans: [],
+    bots: {},
+  };
   // A manager of the server holds a role with Manage Server.
   if (guild.managers.length) {
-    const managerRole = { id: `${spec.id.slice(0, -3)}777`, name: "Managers", position: 0, permissions: String(PERMISSIONS.MANAGE_GUILD), color: 0, managed: false };
+    const managerRole = {
+      id: `${spec.id.slice(0, -3)}777`,
+      name: "Managers",
+      position: 0,
+      permissions: String(PERMISSIONS.MANAGE_GUILD),
+      color: 0,
+      managed: false,
+    };
     guild.roles.push(managerRole);
     for (const id of guild.managers) members[id]!.roles.push(managerRole.id);
   }
@@ -131,7 +155,14 @@ export function removeBot(guild: Guild, app: FakeApplication) {
 
 /** A role made by a bot (or the owner) lands just above @everyone, below everything else. */
 export function createRole(state: DiscordState, guild: Guild, fields: { name: string; color?: number; permissions?: string }): Role {
-  const role: Role = { id: snowflake(state), name: fields.name, position: 0.5, permissions: fields.permissions ?? "0", color: fields.color ?? 0, managed: false };
+  const role: Role = {
+    id: snowflake(state),
+    name: fields.name,
+    position: 0.5,
+    permissions: fields.permissions ?? "0",
+    color: fields.color ?? 0,
+    managed: false,
+  };
   guild.roles.push(role);
   normalisePositions([guild]);
   return role;
@@ -148,9 +179,30 @@ export function userProfile(id: string): FakeUser {
   const known = FAKE_USERS.find((u) => u.id === id);
   if (known) return known;
   const app = FAKE_APPLICATIONS.find((a) => a.botUserId === id);
-  if (app) return { id, username: app.botName.toLowerCase().replaceAll(" ", "_"), global_name: app.botName, discriminator: "0", avatar: null, email: null, locale: "en-US", premium_type: 0, role: "bot" };
+  if (app)
+    return {
+      id,
+      username: app.botName.toLowerCase().replaceAll(" ", "_"),
+      global_name: app.botName,
+      discriminator: "0",
+      avatar: null,
+      email: null,
+      locale: "en-US",
+      premium_type: 0,
+      role: "bot",
+    };
   // Seeded community members: people the demo seed put in a server.
-  return { id, username: `member_${id.slice(-6)}`, global_name: null, discriminator: "0", avatar: null, email: null, locale: "en-US", premium_type: 0, role: "a member" };
+  return {
+    id,
+    username: `member_${id.slice(-6)}`,
+    global_name: null,
+    discriminator: "0",
+    avatar: null,
+    email: null,
+    locale: "en-US",
+    premium_type: 0,
+    role: "a member",
+  };
 }
 
 export function grantTokens(state: DiscordState, grant: Grant): { accessToken: string; refreshToken: string } {

@@ -48,7 +48,11 @@ export async function startFakeMail(options: { smtpPort?: number; httpPort?: num
           // The raw lines: mailparser folds List-* headers into an object of its own.
           const headers: Record<string, string> = {};
           for (const { key, line } of mail.headerLines) {
-            if (["list-unsubscribe", "list-unsubscribe-post", "message-id"].includes(key)) headers[key] = line.slice(line.indexOf(":") + 1).replace(/\r?\n\s+/g, " ").trim();
+            if (["list-unsubscribe", "list-unsubscribe-post", "message-id"].includes(key))
+              headers[key] = line
+                .slice(line.indexOf(":") + 1)
+                .replace(/\r?\n\s+/g, " ")
+                .trim();
           }
           messages.unshift({
             id: String(++counter),

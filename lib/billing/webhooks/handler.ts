@@ -52,7 +52,11 @@ export function parseObject<S extends z.ZodType>(schema: S, object: unknown): z.
  * When Stripe no longer knows the object, the copy is all there is (`fresh`
  * false: it may be stale).
  */
-export async function readBack<S extends z.ZodType>(schema: S, eventCopy: z.output<S>, retrieve: () => Promise<unknown>): Promise<{ object: z.output<S>; fresh: boolean }> {
+export async function readBack<S extends z.ZodType>(
+  schema: S,
+  eventCopy: z.output<S>,
+  retrieve: () => Promise<unknown>,
+): Promise<{ object: z.output<S>; fresh: boolean }> {
   try {
     return { object: parseObject(schema, await retrieve()), fresh: true };
   } catch (error) {

@@ -118,20 +118,27 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
                 return fn(tx, opened);
               })
           : appSqlInCommunity);
-      const fast = await sqlScope(community.id, async (tx, [claimed, ...opened]) => {
-        if (claimed?.length !== 1) return "duplicate";
-        const result = await handler.fast!(tx, event.data.object, ctx, opened);
-        // Our rows do not suffice: undo the claim, and take the full path below.
-        if (result === null) throw new NeedsFullPath();
-        return settle(tx, result);
-      }, [claimSql, ...(handler.fastOpening?.(event.data.object) ?? [])]).catch((error: unknown) => (error instanceof NeedsFullPath ? null : Promise.reject(error)));
+      const fast = await sqlScope(
+        community.id,
+        async (tx, [claimed, ...opened]) => {
+          if (claimed?.length !== 1) return "duplicate";
+          const result = await handler.fast!(tx, event.data.object, ctx, opened);
+          // Our rows do not suffice: undo the claim, and take the full path below.
+          if (result === null) throw new NeedsFullPath();
+          return settle(tx, result);
+        },
+        [claimSql, ...(handler.fastOpening?.(event.data.object) ?? [])],
+      ).catch((error: unknown) => (error instanceof NeedsFullPath ? null : Promise.reject(error)));
       if (fast) return answer(200, { received: true, outcome: fast });
     }
 
     // A cheap look before any Stripe call (the claim in the transaction is what
     // guarantees once), with what the handler wants to know of our rows.
     const [seen, peeked] = await inScope((tx) =>
-      inTurn(() => tx.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } }), async () => handler?.peek?.(tx, event.data.object)),
+      inTurn(
+        () => tx.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } }),
+        async () => handler?.peek?.(tx, event.data.object),
+      ),
     );
     if (seen) return answer(200, { received: true, outcome: "duplicate" });
     if (!handler) {

@@ -28,14 +28,21 @@ export function Confirming({ slug, name }: { slug: string; name: string }) {
     return (
       <div className="space-y-4 text-left">
         <Alert tone="success">
-          You&apos;re in! Your {data.tier} membership of {name} is active. <Link href="/portal" className="font-medium underline">See your memberships</Link>
+          You&apos;re in! Your {data.tier} membership of {name} is active.{" "}
+          <Link href="/portal" className="font-medium underline">
+            See your memberships
+          </Link>
         </Alert>
         {data.memberId && <DiscordAccess memberId={data.memberId} guildId={data.guildId} status={data.guildStatus} returnTo={`/c/${slug}/welcome`} compact />}
       </div>
     );
   }
   return (
-    <div role="status" aria-live="polite" className="flex items-center gap-3 rounded-lg bg-brand-50 px-4 py-3 text-sm text-brand-900 ring-1 ring-inset ring-brand-100">
+    <div
+      role="status"
+      aria-live="polite"
+      className="flex items-center gap-3 rounded-lg bg-brand-50 px-4 py-3 text-sm text-brand-900 ring-1 ring-inset ring-brand-100"
+    >
       <span aria-hidden="true" className="h-4 w-4 animate-spin rounded-full border-2 border-brand-600 border-r-transparent" />
       <span>
         Confirming payment… This page updates by itself once Stripe confirms it.

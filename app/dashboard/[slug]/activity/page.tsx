@@ -11,7 +11,10 @@ import { CommunityHeader } from "../community-nav";
 export const metadata: Metadata = { title: "Activity" };
 
 const PAGE = 50;
-const beforeSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z_[0-9a-f-]{36}$/).optional();
+const beforeSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z_[0-9a-f-]{36}$/)
+  .optional();
 
 const LABELS: Record<string, string> = {
   "tier.created": "created the tier",
@@ -52,7 +55,15 @@ export default async function ActivityPage({ params, searchParams }: { params: P
       where: before ? { createdAt: { lte: before.at }, OR: [{ createdAt: { lt: before.at } }, { id: { lt: before.id } }] } : {},
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: PAGE + 1,
-      select: { id: true, action: true, objectType: true, objectId: true, details: true, createdAt: true, actor: { select: { username: true, globalName: true } } },
+      select: {
+        id: true,
+        action: true,
+        objectType: true,
+        objectId: true,
+        details: true,
+        createdAt: true,
+        actor: { select: { username: true, globalName: true } },
+      },
     }),
   );
   const visible = rows.slice(0, PAGE);
@@ -77,7 +88,12 @@ export default async function ActivityPage({ params, searchParams }: { params: P
           </ol>
         )}
         {rows.length > PAGE && last && (
-          <Link href={`/dashboard/${community.slug}/activity?before=${last.createdAt.toISOString()}_${last.id}`} className="mt-4 inline-block text-sm font-medium text-brand-700 hover:underline">Older →</Link>
+          <Link
+            href={`/dashboard/${community.slug}/activity?before=${last.createdAt.toISOString()}_${last.id}`}
+            className="mt-4 inline-block text-sm font-medium text-brand-700 hover:underline"
+          >
+            Older →
+          </Link>
         )}
       </Card>
     </div>

@@ -19,7 +19,18 @@ const save = communityWorkflow(
     if (picksFromServer(input)) checkChannels(input, await communityGuildCatalog(community.id));
     return inScope((tx) => saveBotSettings(input, community, tx));
   },
-  (input) => ({ action: "bot.settings_saved", objectType: "bot", details: { isActive: input.isActive, autoRoleAssignment: input.autoRoleAssignment, paymentVerificationChannel: input.paymentVerificationChannel, adminChannel: input.adminChannel, lapsedRoleId: input.lapsedRoleId, payChannelId: input.payChannelId } }),
+  (input) => ({
+    action: "bot.settings_saved",
+    objectType: "bot",
+    details: {
+      isActive: input.isActive,
+      autoRoleAssignment: input.autoRoleAssignment,
+      paymentVerificationChannel: input.paymentVerificationChannel,
+      adminChannel: input.adminChannel,
+      lapsedRoleId: input.lapsedRoleId,
+      payChannelId: input.payChannelId,
+    },
+  }),
 );
 
 export async function saveBotAction(prev: ActionState<{ slug: string }>, formData: FormData) {
@@ -32,48 +43,75 @@ export async function saveBotAction(prev: ActionState<{ slug: string }>, formDat
 }
 
 // The audit says whether the token was replaced, never what it is.
-const ownBot = communityAction(ownBotSchema, "manage", (input, { community, tx }) => saveOwnBot(input, community, tx), (input) => ({
-  action: "bot.own_bot_saved", objectType: "bot", details: { tokenReplaced: input.token !== null, clientId: input.clientId },
-}));
+const ownBot = communityAction(
+  ownBotSchema,
+  "manage",
+  (input, { community, tx }) => saveOwnBot(input, community, tx),
+  (input) => ({
+    action: "bot.own_bot_saved",
+    objectType: "bot",
+    details: { tokenReplaced: input.token !== null, clientId: input.clientId },
+  }),
+);
 
 export async function saveOwnBotAction(prev: ActionState<{ slug: string }>, formData: FormData) {
   const result = await ownBot(prev, formData);
   if (result.ok) {
     revalidatePath(`/dashboard/${result.data.slug}/bot`);
-    return { ...result, message: "Your own bot is saved. Its token is stored encrypted and is never shown again. Invite it to your server, then run “Check bot”." };
+    return {
+      ...result,
+      message: "Your own bot is saved. Its token is stored encrypted and is never shown again. Invite it to your server, then run “Check bot”.",
+    };
   }
   return result;
 }
 
-export const checkBotAction = communityWorkflow(z.object({}), "manage", async (_input, { community, inScope }): Promise<BotCheck> => {
-  const found = await inScope(async (tx) => ({
-    bot: await activeBot(tx, community.id),
-    tiers: await tx.subscriptionTier.findMany({ where: { isActive: true }, select: { name: true, discordRoleId: true, extraRoleIds: true } }),
-    guild: await tx.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } }),
-  }));
-  if (!found.bot) throw new ActionError(NO_BOT);
-  const tierRoles = found.tiers.flatMap((t) => [t.discordRoleId, ...t.extraRoleIds].filter((r): r is string => !!r).map((roleId) => ({ tier: t.name, roleId })));
-  const check = await checkBot(found.bot.token, found.guild.discordGuildId, tierRoles);
-  if (check.ok) {
-    // A healthy bot resumes syncing that a bad token or missing server had paused.
-    await inScope(async (tx) => {
-      const config = await tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: community.id }, select: { settings: true } });
-      const { botProblem: _cleared, ...settings } = config.settings as Record<string, unknown>;
-      await tx.discordBotConfig.update({ where: { communityId: community.id }, data: { settings: settings as object, lastOnline: new Date() }, select: { id: true } });
-    });
-  }
-  return check;
-}, (_input, check) => ({ action: "bot.checked", objectType: "bot", details: { ok: check.ok } }));
+export const checkBotAction = communityWorkflow(
+  z.object({}),
+  "manage",
+  async (_input, { community, inScope }): Promise<BotCheck> => {
+    const found = await inScope(async (tx) => ({
+      bot: await activeBot(tx, community.id),
+      tiers: await tx.subscriptionTier.findMany({ where: { isActive: true }, select: { name: true, discordRoleId: true, extraRoleIds: true } }),
+      guild: await tx.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } }),
+    }));
+    if (!found.bot) throw new ActionError(NO_BOT);
+    const tierRoles = found.tiers.flatMap((t) =>
+      [t.discordRoleId, ...t.extraRoleIds].filter((r): r is string => !!r).map((roleId) => ({ tier: t.name, roleId })),
+    );
+    const check = await checkBot(found.bot.token, found.guild.discordGuildId, tierRoles);
+    if (check.ok) {
+      // A healthy bot resumes syncing that a bad token or missing server had paused.
+      await inScope(async (tx) => {
+        const config = await tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: community.id }, select: { settings: true } });
+        const { botProblem: _cleared, ...settings } = config.settings as Record<string, unknown>;
+        await tx.discordBotConfig.update({
+          where: { communityId: community.id },
+          data: { settings: settings as object, lastOnline: new Date() },
+          select: { id: true },
+        });
+      });
+    }
+    return check;
+  },
+  (_input, check) => ({ action: "bot.checked", objectType: "bot", details: { ok: check.ok } }),
+);
 
 /** One-click fix: the member's roles synced now, with the result shown. */
-export const fixDriftAction = communityWorkflow(z.object({ memberId: z.uuid() }), "moderate", async ({ memberId }, { community, inScope }) => {
-  const open = await inScope((tx) => tx.discordRoleDrift.findFirst({ where: { memberId, resolvedAt: null }, select: { id: true } }));
-  if (!open) throw new ActionError("That member's roles are already in order.");
-  const result = await syncMemberRoles(community.id, memberId, { reason: "fixed from the dashboard" });
-  revalidatePath(`/dashboard/${community.slug}/bot`);
-  if (result.outcome !== "synced" && result.outcome !== "unchanged") throw new ActionError(result.error ?? `The bot could not fix this member (${result.outcome}).`);
-  return { memberId, added: result.added, removed: result.removed };
-}, ({ memberId }, r) => ({ action: "roles.fixed", objectType: "member", objectId: memberId, details: { added: r.added, removed: r.removed } }));
+export const fixDriftAction = communityWorkflow(
+  z.object({ memberId: z.uuid() }),
+  "moderate",
+  async ({ memberId }, { community, inScope }) => {
+    const open = await inScope((tx) => tx.discordRoleDrift.findFirst({ where: { memberId, resolvedAt: null }, select: { id: true } }));
+    if (!open) throw new ActionError("That member's roles are already in order.");
+    const result = await syncMemberRoles(community.id, memberId, { reason: "fixed from the dashboard" });
+    revalidatePath(`/dashboard/${community.slug}/bot`);
+    if (result.outcome !== "synced" && result.outcome !== "unchanged")
+      throw new ActionError(result.error ?? `The bot could not fix this member (${result.outcome}).`);
+    return { memberId, added: result.added, removed: result.removed };
+  },
+  ({ memberId }, r) => ({ action: "roles.fixed", objectType: "member", objectId: memberId, details: { added: r.added, removed: r.removed } }),
+);
 
 export const scanDriftAction = communityAction(
   z.object({}),

@@ -29,7 +29,21 @@ function Preview({ template, community }: { template: string; community: string 
 }
 
 /** A channel picked by name from the server's own text channels (ids never typed). */
-function ChannelPicker({ name, label, hint, value, channels, errors }: { name: string; label: string; hint: string; value: string; channels: GuildChannel[] | null; errors?: string[] }) {
+function ChannelPicker({
+  name,
+  label,
+  hint,
+  value,
+  channels,
+  errors,
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  value: string;
+  channels: GuildChannel[] | null;
+  errors?: string[];
+}) {
   // A saved channel the bot can no longer see is still shown, so saving does not silently drop it.
   const known = channels && (value === "" || channels.some((c) => c.id === value));
   return (
@@ -39,7 +53,9 @@ function ChannelPicker({ name, label, hint, value, channels, errors }: { name: s
           <option value="">None</option>
           {!known && value && <option value={value}>A channel the bot can no longer see</option>}
           {channels?.map((c) => (
-            <option key={c.id} value={c.id}>#{c.name}</option>
+            <option key={c.id} value={c.id}>
+              #{c.name}
+            </option>
           ))}
         </Select>
       )}
@@ -55,7 +71,11 @@ function LapsedRolePicker({ value, roles, errors }: { value: string; roles: Guil
     <Field
       id="lapsedRoleId"
       label="Lapsed role"
-      hint={roles ? "After a failed payment's grace period, this role replaces the paid ones (give it access to the pay channel only). Optional." : "The bot can't list your roles right now (see above)."}
+      hint={
+        roles
+          ? "After a failed payment's grace period, this role replaces the paid ones (give it access to the pay channel only). Optional."
+          : "The bot can't list your roles right now (see above)."
+      }
       errors={errors}
     >
       {(aria) => (
@@ -63,7 +83,9 @@ function LapsedRolePicker({ value, roles, errors }: { value: string; roles: Guil
           <option value="">None</option>
           {!known && value && <option value={value}>A role the bot can no longer hand out</option>}
           {assignable?.map((r) => (
-            <option key={r.id} value={r.id}>@{r.name}</option>
+            <option key={r.id} value={r.id}>
+              @{r.name}
+            </option>
           ))}
         </Select>
       )}
@@ -71,7 +93,19 @@ function LapsedRolePicker({ value, roles, errors }: { value: string; roles: Guil
   );
 }
 
-export function BotForm({ slug, community, values, channels, roles }: { slug: string; community: string; values: BotFormValues; channels: GuildChannel[] | null; roles: GuildRole[] | null }) {
+export function BotForm({
+  slug,
+  community,
+  values,
+  channels,
+  roles,
+}: {
+  slug: string;
+  community: string;
+  values: BotFormValues;
+  channels: GuildChannel[] | null;
+  roles: GuildRole[] | null;
+}) {
   const [state, formAction] = useActionState(saveBotAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const echoed = state && !state.ok ? state.values : undefined;
@@ -86,12 +120,38 @@ export function BotForm({ slug, community, values, channels, roles }: { slug: st
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       {state?.ok && <Alert tone="success">{state.message}</Alert>}
       <div className="grid gap-6 sm:grid-cols-2">
-        <ChannelPicker name="paymentVerificationChannel" label="Announce new members in" hint="New paying members are announced here. Optional." value={v("paymentVerificationChannel")} channels={channels} errors={errors?.paymentVerificationChannel} />
-        <ChannelPicker name="adminChannel" label="Admin channel" hint="Failed payments, disputes and bot problems go here. Optional." value={v("adminChannel")} channels={channels} errors={errors?.adminChannel} />
-        <ChannelPicker name="payChannelId" label="Pay channel" hint="Payment reminders to members whose DMs are closed go to a private thread here. Optional." value={v("payChannelId")} channels={channels} errors={errors?.payChannelId} />
+        <ChannelPicker
+          name="paymentVerificationChannel"
+          label="Announce new members in"
+          hint="New paying members are announced here. Optional."
+          value={v("paymentVerificationChannel")}
+          channels={channels}
+          errors={errors?.paymentVerificationChannel}
+        />
+        <ChannelPicker
+          name="adminChannel"
+          label="Admin channel"
+          hint="Failed payments, disputes and bot problems go here. Optional."
+          value={v("adminChannel")}
+          channels={channels}
+          errors={errors?.adminChannel}
+        />
+        <ChannelPicker
+          name="payChannelId"
+          label="Pay channel"
+          hint="Payment reminders to members whose DMs are closed go to a private thread here. Optional."
+          value={v("payChannelId")}
+          channels={channels}
+          errors={errors?.payChannelId}
+        />
         <LapsedRolePicker value={v("lapsedRoleId")} roles={roles} errors={errors?.lapsedRoleId} />
       </div>
-      <Field id="welcomeMessage" label="Welcome message" hint={`Sent when a paying member arrives in your server (a DM, or the announcement channel). Placeholders: ${PLACEHOLDERS.join(", ")}.`} errors={errors?.welcomeMessage}>
+      <Field
+        id="welcomeMessage"
+        label="Welcome message"
+        hint={`Sent when a paying member arrives in your server (a DM, or the announcement channel). Placeholders: ${PLACEHOLDERS.join(", ")}.`}
+        errors={errors?.welcomeMessage}
+      >
         {(aria) => <Textarea {...aria} name="welcomeMessage" value={welcome} onChange={(e) => setWelcome(e.target.value)} maxLength={2000} />}
       </Field>
       <Preview template={welcome} community={community} />
@@ -124,7 +184,16 @@ export function OwnBotForm({ slug, configured, clientId, hint }: { slug: string;
       {hint && <Alert tone="info">{hint}</Alert>}
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       {state?.ok && <Alert tone="success">{state.message}</Alert>}
-      <Field id="token" label="Bot token" hint={configured ? "A token is saved (encrypted). Leave empty to keep it; paste a new one to replace it." : "From the Discord Developer Portal: your application → Bot → Reset Token."} errors={errors?.token}>
+      <Field
+        id="token"
+        label="Bot token"
+        hint={
+          configured
+            ? "A token is saved (encrypted). Leave empty to keep it; paste a new one to replace it."
+            : "From the Discord Developer Portal: your application → Bot → Reset Token."
+        }
+        errors={errors?.token}
+      >
         {(aria) => <Input {...aria} name="token" type="password" autoComplete="off" placeholder={configured ? "•••••••• (saved)" : ""} />}
       </Field>
       <Field id="clientId" label="Application id" hint="Developer Portal → your application → General Information." errors={errors?.clientId}>

@@ -10,7 +10,9 @@ export function CheckBot({ slug }: { slug: string }) {
   return (
     <form action={formAction} className="space-y-3">
       <input type="hidden" name="communitySlug" value={slug} />
-      <SubmitButton variant="secondary" pendingLabel="Checking…">Check bot</SubmitButton>
+      <SubmitButton variant="secondary" pendingLabel="Checking…">
+        Check bot
+      </SubmitButton>
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       {state?.ok && state.data.ok && <Alert tone="success">{state.data.botName} is in your server, can manage roles and sits above every tier role.</Alert>}
       {state?.ok && !state.data.ok && (
@@ -32,9 +34,19 @@ export function ScanDrift({ slug }: { slug: string }) {
   return (
     <form action={formAction} className="flex flex-wrap items-center gap-3">
       <input type="hidden" name="communitySlug" value={slug} />
-      <SubmitButton variant="secondary" pendingLabel="Starting…">Scan now</SubmitButton>
-      {state?.ok && <span role="status" className="text-sm text-slate-600">Scan started: every member is being compared with Discord. Reload in a moment.</span>}
-      {state && !state.ok && <span role="alert" className="text-sm text-rose-700">{state.error}</span>}
+      <SubmitButton variant="secondary" pendingLabel="Starting…">
+        Scan now
+      </SubmitButton>
+      {state?.ok && (
+        <span role="status" className="text-sm text-slate-600">
+          Scan started: every member is being compared with Discord. Reload in a moment.
+        </span>
+      )}
+      {state && !state.ok && (
+        <span role="alert" className="text-sm text-rose-700">
+          {state.error}
+        </span>
+      )}
     </form>
   );
 }
@@ -45,8 +57,14 @@ export function FixDrift({ slug, memberId, name }: { slug: string; memberId: str
     <form action={formAction} className="flex flex-col items-end gap-1">
       <input type="hidden" name="communitySlug" value={slug} />
       <input type="hidden" name="memberId" value={memberId} />
-      <SubmitButton size="sm" pendingLabel="Fixing…" aria-label={`Fix roles of ${name}`}>Fix</SubmitButton>
-      {state && !state.ok && <span role="alert" className="max-w-xs text-right text-xs text-rose-700">{state.error}</span>}
+      <SubmitButton size="sm" pendingLabel="Fixing…" aria-label={`Fix roles of ${name}`}>
+        Fix
+      </SubmitButton>
+      {state && !state.ok && (
+        <span role="alert" className="max-w-xs text-right text-xs text-rose-700">
+          {state.error}
+        </span>
+      )}
     </form>
   );
 }

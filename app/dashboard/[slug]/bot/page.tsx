@@ -53,7 +53,9 @@ export default async function BotPage({ params, searchParams }: Props) {
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="bot" />
       <div className="mt-6 space-y-3">
-        {notice === "bot_added" && <Alert tone="success">The bot is in your server. Pick its channels below, then give each tier a role on the Tiers tab.</Alert>}
+        {notice === "bot_added" && (
+          <Alert tone="success">The bot is in your server. Pick its channels below, then give each tier a role on the Tiers tab.</Alert>
+        )}
         {error && INSTALL_ERRORS[error] && <Alert tone="error">{INSTALL_ERRORS[error]}</Alert>}
         {problem && <Alert tone="error">Role sync is paused: {PROBLEM_HINTS[problem]}</Alert>}
       </div>
@@ -64,7 +66,11 @@ export default async function BotPage({ params, searchParams }: Props) {
               <h2 className="text-lg font-semibold">Connection</h2>
               {config ? (
                 <Badge tone={config.isActive ? "success" : "neutral"} data-testid="bot-state">
-                  {config.isActive ? (config.lastOnline ? `Online ${config.lastOnline.toISOString().slice(0, 16).replace("T", " ")} UTC` : "Connected") : "Inactive"}
+                  {config.isActive
+                    ? config.lastOnline
+                      ? `Online ${config.lastOnline.toISOString().slice(0, 16).replace("T", " ")} UTC`
+                      : "Connected"
+                    : "Inactive"}
                 </Badge>
               ) : (
                 <Badge data-testid="bot-state">Not set up</Badge>
@@ -73,10 +79,17 @@ export default async function BotPage({ params, searchParams }: Props) {
             {!config && (
               <>
                 <p className="text-sm text-slate-600">
-                  The bot gives each tier&apos;s role to members who pay, removes it when they stop, and adds paying members to your server. Add it to your server in one click: Discord asks you to confirm, then sends you back here.
+                  The bot gives each tier&apos;s role to members who pay, removes it when they stop, and adds paying members to your server. Add it to your
+                  server in one click: Discord asks you to confirm, then sends you back here.
                 </p>
                 {/* A plain link: the route answers with a redirect to Discord, which client-side navigation cannot follow. */}
-                {platform ? <a href={installHref} className={buttonClasses()}>Add the bot to your server</a> : <Alert tone="info">This installation has no platform bot. Use your own bot below.</Alert>}
+                {platform ? (
+                  <a href={installHref} className={buttonClasses()}>
+                    Add the bot to your server
+                  </a>
+                ) : (
+                  <Alert tone="info">This installation has no platform bot. Use your own bot below.</Alert>
+                )}
               </>
             )}
             {config?.usesPlatformBot && (
@@ -84,22 +97,37 @@ export default async function BotPage({ params, searchParams }: Props) {
                 <p>The CommunityOS bot is connected to your server.</p>
                 {catalog && !catalog.ok && (
                   <Alert tone="error">
-                    {catalog.message} <a href={installHref} className="font-medium underline">Add the bot again</a>
+                    {catalog.message}{" "}
+                    <a href={installHref} className="font-medium underline">
+                      Add the bot again
+                    </a>
                   </Alert>
                 )}
               </div>
             )}
             {config && !config.usesPlatformBot && (
               <div className="space-y-2 text-sm text-slate-600">
-                <p>Your own bot (application {config.clientId}) is connected. Discord lets only the platform&apos;s bot add paying members to your server; with your own bot, members join by invite.</p>
+                <p>
+                  Your own bot (application {config.clientId}) is connected. Discord lets only the platform&apos;s bot add paying members to your server; with
+                  your own bot, members join by invite.
+                </p>
                 {catalog && !catalog.ok && <Alert tone="error">{catalog.message}</Alert>}
-                {platform && <a href={installHref} className="font-medium text-brand-700 underline">Switch to the CommunityOS bot</a>}
+                {platform && (
+                  <a href={installHref} className="font-medium text-brand-700 underline">
+                    Switch to the CommunityOS bot
+                  </a>
+                )}
               </div>
             )}
             <details className="rounded-lg bg-slate-50 p-4 text-sm" open={!platform && !config}>
               <summary className="cursor-pointer font-medium">Use your own bot instead</summary>
               <div className="mt-4">
-                <OwnBotForm slug={community.slug} configured={!!config && !config.usesPlatformBot} clientId={config && !config.usesPlatformBot ? config.clientId : ""} hint={demo ? FAKE_OWN_BOT_HINT : undefined} />
+                <OwnBotForm
+                  slug={community.slug}
+                  configured={!!config && !config.usesPlatformBot}
+                  clientId={config && !config.usesPlatformBot ? config.clientId : ""}
+                  hint={demo ? FAKE_OWN_BOT_HINT : undefined}
+                />
               </div>
             </details>
           </Card>
@@ -144,7 +172,9 @@ export default async function BotPage({ params, searchParams }: Props) {
                     {s.added.length > 0 && <span className="text-emerald-700">+{roleList(s.added, roleNames)} </span>}
                     {s.removed.length > 0 && <span className="text-rose-700">−{roleList(s.removed, roleNames)} </span>}
                     {s.added.length === 0 && s.removed.length === 0 && <span className="text-slate-600">{s.outcome.replaceAll("_", " ")} </span>}
-                    <span className="text-xs text-slate-500">· {s.reason} · {s.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC</span>
+                    <span className="text-xs text-slate-500">
+                      · {s.reason} · {s.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -157,45 +187,59 @@ export default async function BotPage({ params, searchParams }: Props) {
         <div className="flex flex-wrap items-center justify-between gap-4">
           <div>
             <h2 className="text-lg font-semibold">Role drift</h2>
-            <p className="text-sm text-slate-600">Members whose Discord roles disagree with what they pay for. Every member is compared with Discord every 6 hours.</p>
+            <p className="text-sm text-slate-600">
+              Members whose Discord roles disagree with what they pay for. Every member is compared with Discord every 6 hours.
+            </p>
           </div>
           {config && <ScanDrift slug={community.slug} />}
         </div>
         {drift.length === 0 ? (
-          <p className="rounded-lg bg-slate-50 px-4 py-6 text-center text-sm text-slate-600" data-testid="drift-empty">No drift: every member&apos;s roles match their payments.</p>
+          <p className="rounded-lg bg-slate-50 px-4 py-6 text-center text-sm text-slate-600" data-testid="drift-empty">
+            No drift: every member&apos;s roles match their payments.
+          </p>
         ) : (
           <div className="relative overflow-x-auto">
-          <table className="w-full text-left text-sm" aria-label="Role drift">
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
-              <tr>
-                <th scope="col" className="py-2 pr-4 font-medium">Member</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Paid, without role</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Role, without payment</th>
-                <th scope="col" className="py-2 pr-4 font-medium">State</th>
-                <th scope="col" className="py-2 font-medium"><span className="sr-only">Action</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {drift.map((d) => {
-                const name = d.member.user.globalName ?? d.member.user.username;
-                return (
-                  <tr key={d.id} data-testid={`drift-${d.member.user.username}`}>
-                    <td className="py-3 pr-4">
-                      <div className="font-medium">{name}</div>
-                      <div className="text-xs text-slate-500">@{d.member.user.username}</div>
-                    </td>
-                    <td className="py-3 pr-4">{roleList(d.missingRoles, roleNames) || "—"}</td>
-                    <td className="py-3 pr-4">{roleList(d.unpaidRoles, roleNames) || "—"}</td>
-                    <td className="py-3 pr-4">
-                      {d.resolvedAt ? <Badge tone="success">Fixed</Badge> : <Badge tone="warning">Open</Badge>}
-                      {!d.resolvedAt && d.lastError && <p className="mt-1 max-w-sm text-xs text-rose-700">{d.lastError}</p>}
-                    </td>
-                    <td className="py-3 text-right">{!d.resolvedAt && <FixDrift slug={community.slug} memberId={d.memberId} name={name} />}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+            <table className="w-full text-left text-sm" aria-label="Role drift">
+              <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
+                <tr>
+                  <th scope="col" className="py-2 pr-4 font-medium">
+                    Member
+                  </th>
+                  <th scope="col" className="py-2 pr-4 font-medium">
+                    Paid, without role
+                  </th>
+                  <th scope="col" className="py-2 pr-4 font-medium">
+                    Role, without payment
+                  </th>
+                  <th scope="col" className="py-2 pr-4 font-medium">
+                    State
+                  </th>
+                  <th scope="col" className="py-2 font-medium">
+                    <span className="sr-only">Action</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {drift.map((d) => {
+                  const name = d.member.user.globalName ?? d.member.user.username;
+                  return (
+                    <tr key={d.id} data-testid={`drift-${d.member.user.username}`}>
+                      <td className="py-3 pr-4">
+                        <div className="font-medium">{name}</div>
+                        <div className="text-xs text-slate-500">@{d.member.user.username}</div>
+                      </td>
+                      <td className="py-3 pr-4">{roleList(d.missingRoles, roleNames) || "—"}</td>
+                      <td className="py-3 pr-4">{roleList(d.unpaidRoles, roleNames) || "—"}</td>
+                      <td className="py-3 pr-4">
+                        {d.resolvedAt ? <Badge tone="success">Fixed</Badge> : <Badge tone="warning">Open</Badge>}
+                        {!d.resolvedAt && d.lastError && <p className="mt-1 max-w-sm text-xs text-rose-700">{d.lastError}</p>}
+                      </td>
+                      <td className="py-3 text-right">{!d.resolvedAt && <FixDrift slug={community.slug} memberId={d.memberId} name={name} />}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
           </div>
         )}
         {open.length > 0 && <p className="text-xs text-slate-500">{open.length} open.</p>}

@@ -19,15 +19,24 @@ export function ApiKeys({ slug, origin, keys }: { slug: string; origin: string; 
       {created?.ok && (
         <div className="rounded-lg bg-emerald-50 p-4 text-sm ring-1 ring-emerald-200" role="status">
           <p className="font-medium">Your new key “{created.data.name}”. Copy it now: it is never shown again.</p>
-          <code className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs ring-1 ring-slate-200" data-testid="new-api-key">{created.data.key}</code>
-          <p className="mt-2 text-slate-600">Try it: <code className="break-all text-xs">curl -H &quot;Authorization: Bearer {created.data.key}&quot; {origin}/api/v1/members</code></p>
+          <code className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs ring-1 ring-slate-200" data-testid="new-api-key">
+            {created.data.key}
+          </code>
+          <p className="mt-2 text-slate-600">
+            Try it:{" "}
+            <code className="break-all text-xs">
+              curl -H &quot;Authorization: Bearer {created.data.key}&quot; {origin}/api/v1/members
+            </code>
+          </p>
         </div>
       )}
       {keys.length === 0 ? (
         <p className="text-sm text-slate-500">No keys yet.</p>
       ) : (
         <ul className="divide-y divide-slate-100 text-sm" aria-label="API keys">
-          {keys.map((k) => <KeyRow key={k.id} slug={slug} apiKey={k} />)}
+          {keys.map((k) => (
+            <KeyRow key={k.id} slug={slug} apiKey={k} />
+          ))}
         </ul>
       )}
       <form action={create} className="grid gap-3 rounded-lg p-3 ring-1 ring-slate-200 sm:grid-cols-[2fr_1fr_auto] sm:items-end" noValidate>
@@ -57,7 +66,8 @@ function KeyRow({ slug, apiKey: k }: { slug: string; apiKey: KeyView }) {
       <span>
         <span className="font-medium">{k.name}</span> <span className="font-mono text-xs text-slate-500">cos_…{k.hint}</span>
         <span className="block text-xs text-slate-500">
-          {k.scope === "write" ? "Read and write" : "Read only"} · created {when(k.createdAt)} · {k.lastUsedAt ? `last used ${when(k.lastUsedAt)}` : "never used"}
+          {k.scope === "write" ? "Read and write" : "Read only"} · created {when(k.createdAt)} ·{" "}
+          {k.lastUsedAt ? `last used ${when(k.lastUsedAt)}` : "never used"}
         </span>
       </span>
       {k.revokedAt ? (
@@ -66,7 +76,9 @@ function KeyRow({ slug, apiKey: k }: { slug: string; apiKey: KeyView }) {
         <form action={revoke}>
           <input type="hidden" name="communitySlug" value={slug} />
           <input type="hidden" name="keyId" value={k.id} />
-          <SubmitButton size="sm" variant="ghost" pendingLabel="Revoking…">Revoke</SubmitButton>
+          <SubmitButton size="sm" variant="ghost" pendingLabel="Revoking…">
+            Revoke
+          </SubmitButton>
         </form>
       )}
       {revoked && !revoked.ok && <Alert tone="error">{revoked.error}</Alert>}

@@ -19,7 +19,12 @@ export default async function DevelopersPage({ params }: { params: Promise<{ slu
   const user = await requireUser(`/dashboard/${slug}/developers`);
   const community = await findManagedCommunity(slug, user, "manage");
   if (!community) notFound();
-  const [keys, endpoints] = await withCommunity(community.id, (tx) => inTurn(() => listApiKeys(tx), () => listEndpoints(tx)));
+  const [keys, endpoints] = await withCommunity(community.id, (tx) =>
+    inTurn(
+      () => listApiKeys(tx),
+      () => listEndpoints(tx),
+    ),
+  );
   const origin = await appOrigin();
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return (
@@ -30,14 +35,23 @@ export default async function DevelopersPage({ params }: { params: Promise<{ slu
           <h2 className="text-lg font-semibold">API keys</h2>
           <p className="mt-1 text-sm text-slate-600">
             Read {community.name}&apos;s members, subscriptions, payments and tiers, and give comp access, from your own code. Reference:{" "}
-            <a className="font-medium text-brand-700 hover:underline" href="/api/v1/openapi.json">{origin}/api/v1/openapi.json</a> (OpenAPI 3.1).
+            <a className="font-medium text-brand-700 hover:underline" href="/api/v1/openapi.json">
+              {origin}/api/v1/openapi.json
+            </a>{" "}
+            (OpenAPI 3.1).
           </p>
-          <ApiKeys slug={community.slug} origin={origin} keys={keys.map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) }))} />
+          <ApiKeys
+            slug={community.slug}
+            origin={origin}
+            keys={keys.map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) }))}
+          />
         </Card>
         <Card>
           <h2 className="text-lg font-semibold">Webhooks</h2>
           <p className="mt-1 text-sm text-slate-600">
-            We POST each event as JSON, signed like Stripe&apos;s: <code className="text-xs">CommunityOS-Signature: t=…,v1=…</code> is the hex HMAC-SHA256 of <code className="text-xs">t.body</code> with the endpoint&apos;s secret. Answer 2xx within 10 seconds; failures are retried with growing pauses for about three days.
+            We POST each event as JSON, signed like Stripe&apos;s: <code className="text-xs">CommunityOS-Signature: t=…,v1=…</code> is the hex HMAC-SHA256 of{" "}
+            <code className="text-xs">t.body</code> with the endpoint&apos;s secret. Answer 2xx within 10 seconds; failures are retried with growing pauses for
+            about three days.
           </p>
           <Webhooks
             slug={community.slug}
@@ -45,7 +59,12 @@ export default async function DevelopersPage({ params }: { params: Promise<{ slu
             endpoints={endpoints.map((e) => ({
               ...e,
               createdAt: e.createdAt.toISOString(),
-              deliveries: e.deliveries.map((d) => ({ ...d, createdAt: d.createdAt.toISOString(), lastAttemptAt: iso(d.lastAttemptAt), attemptLog: d.attemptLog as { at: string; status: number | null; error: string | null; ms: number }[] })),
+              deliveries: e.deliveries.map((d) => ({
+                ...d,
+                createdAt: d.createdAt.toISOString(),
+                lastAttemptAt: iso(d.lastAttemptAt),
+                attemptLog: d.attemptLog as { at: string; status: number | null; error: string | null; ms: number }[],
+              })),
             }))}
           />
         </Card>

@@ -8,7 +8,16 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { addEndpointAction, deleteEndpointAction, resendDeliveryAction, revealSecretAction, sendTestEventAction, setEndpointActiveAction } from "./actions";
 
 type Attempt = { at: string; status: number | null; error: string | null; ms: number };
-type DeliveryView = { id: string; eventType: string; status: string; attempts: number; responseStatus: number | null; attemptLog: Attempt[]; createdAt: string; lastAttemptAt: string | null };
+type DeliveryView = {
+  id: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  responseStatus: number | null;
+  attemptLog: Attempt[];
+  createdAt: string;
+  lastAttemptAt: string | null;
+};
 type EndpointView = { id: string; url: string; description: string | null; events: string[]; active: boolean; createdAt: string; deliveries: DeliveryView[] };
 
 const when = (iso: string) => new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" }).format(new Date(iso)) + " UTC";
@@ -23,14 +32,18 @@ export function Webhooks({ slug, endpoints, eventTypes }: { slug: string; endpoi
       {added?.ok && (
         <div className="rounded-lg bg-emerald-50 p-4 text-sm ring-1 ring-emerald-200" role="status">
           <p className="font-medium">Endpoint added. Its signing secret (also under “Show secret”):</p>
-          <code className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs ring-1 ring-slate-200" data-testid="new-webhook-secret">{added.data.secret}</code>
+          <code className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs ring-1 ring-slate-200" data-testid="new-webhook-secret">
+            {added.data.secret}
+          </code>
         </div>
       )}
       {endpoints.length === 0 ? (
         <p className="text-sm text-slate-500">No endpoints yet. Add one to hear about new members, lapses and payments as they happen.</p>
       ) : (
         <ul className="space-y-4" aria-label="Webhook endpoints">
-          {endpoints.map((e) => <EndpointCard key={e.id} slug={slug} endpoint={e} />)}
+          {endpoints.map((e) => (
+            <EndpointCard key={e.id} slug={slug} endpoint={e} />
+          ))}
         </ul>
       )}
       <form action={add} className="space-y-3 rounded-lg p-3 ring-1 ring-slate-200" noValidate>
@@ -86,24 +99,55 @@ function EndpointCard({ slug, endpoint: e }: { slug: string; endpoint: EndpointV
       {e.description && <p className="mt-1 text-slate-600">{e.description}</p>}
       <p className="mt-1 text-xs text-slate-500">{e.events.length ? e.events.join(", ") : "every event"}</p>
       <div className="mt-2 flex flex-wrap gap-2">
-        <form action={test}>{hidden}<SubmitButton size="sm" variant="secondary" pendingLabel="Sending…">Send test event</SubmitButton></form>
-        <form action={reveal}>{hidden}<SubmitButton size="sm" variant="ghost" pendingLabel="…">Show secret</SubmitButton></form>
+        <form action={test}>
+          {hidden}
+          <SubmitButton size="sm" variant="secondary" pendingLabel="Sending…">
+            Send test event
+          </SubmitButton>
+        </form>
+        <form action={reveal}>
+          {hidden}
+          <SubmitButton size="sm" variant="ghost" pendingLabel="…">
+            Show secret
+          </SubmitButton>
+        </form>
         <form action={toggle}>
           {hidden}
           <input type="hidden" name="active" value={e.active ? "false" : "true"} />
-          <SubmitButton size="sm" variant="ghost" pendingLabel="Saving…">{e.active ? "Pause" : "Resume"}</SubmitButton>
+          <SubmitButton size="sm" variant="ghost" pendingLabel="Saving…">
+            {e.active ? "Pause" : "Resume"}
+          </SubmitButton>
         </form>
-        <form action={remove}>{hidden}<SubmitButton size="sm" variant="ghost" pendingLabel="Deleting…">Delete</SubmitButton></form>
+        <form action={remove}>
+          {hidden}
+          <SubmitButton size="sm" variant="ghost" pendingLabel="Deleting…">
+            Delete
+          </SubmitButton>
+        </form>
       </div>
-      {secret?.ok && <code className="mt-2 block break-all rounded bg-slate-50 px-2 py-1 font-mono text-xs" data-testid="webhook-secret">{secret.data.secret}</code>}
-      {tested?.ok && <Alert tone="success" className="mt-2">A ping is on its way; it shows below in a moment (reload).</Alert>}
-      {failure && !failure.ok && <Alert tone="error" className="mt-2">{failure.error}</Alert>}
+      {secret?.ok && (
+        <code className="mt-2 block break-all rounded bg-slate-50 px-2 py-1 font-mono text-xs" data-testid="webhook-secret">
+          {secret.data.secret}
+        </code>
+      )}
+      {tested?.ok && (
+        <Alert tone="success" className="mt-2">
+          A ping is on its way; it shows below in a moment (reload).
+        </Alert>
+      )}
+      {failure && !failure.ok && (
+        <Alert tone="error" className="mt-2">
+          {failure.error}
+        </Alert>
+      )}
       <h4 className="mt-3 text-xs font-semibold uppercase tracking-wide text-slate-500">Recent deliveries</h4>
       {e.deliveries.length === 0 ? (
         <p className="text-xs text-slate-500">None yet.</p>
       ) : (
         <ul className="mt-1 divide-y divide-slate-100" aria-label={`Deliveries to ${e.url}`}>
-          {e.deliveries.map((d) => <DeliveryRow key={d.id} slug={slug} delivery={d} />)}
+          {e.deliveries.map((d) => (
+            <DeliveryRow key={d.id} slug={slug} delivery={d} />
+          ))}
         </ul>
       )}
     </li>
@@ -119,20 +163,27 @@ function DeliveryRow({ slug, delivery: d }: { slug: string; delivery: DeliveryVi
         <span>
           <span className="font-mono text-xs">{d.eventType}</span> <Badge tone={tone[d.status as keyof typeof tone] ?? "neutral"}>{d.status}</Badge>
           <span className="ml-2 text-xs text-slate-500" data-testid="delivery-response">
-            {last ? (last.status ? `HTTP ${last.status}` : last.error) : "not sent yet"} · {d.attempts} {d.attempts === 1 ? "attempt" : "attempts"} · {when(d.createdAt)}
+            {last ? (last.status ? `HTTP ${last.status}` : last.error) : "not sent yet"} · {d.attempts} {d.attempts === 1 ? "attempt" : "attempts"} ·{" "}
+            {when(d.createdAt)}
           </span>
         </span>
         <form action={resend}>
           <input type="hidden" name="communitySlug" value={slug} />
           <input type="hidden" name="deliveryId" value={d.id} />
-          <SubmitButton size="sm" variant="ghost" pendingLabel="Resending…">Resend</SubmitButton>
+          <SubmitButton size="sm" variant="ghost" pendingLabel="Resending…">
+            Resend
+          </SubmitButton>
         </form>
       </div>
       {d.attemptLog.length > 1 && (
         <details className="mt-1 text-xs text-slate-500">
           <summary>All attempts</summary>
           <ol className="ml-4 list-decimal">
-            {d.attemptLog.map((a) => <li key={a.at}>{when(a.at)}: {a.status ? `HTTP ${a.status}` : a.error} ({a.ms} ms)</li>)}
+            {d.attemptLog.map((a) => (
+              <li key={a.at}>
+                {when(a.at)}: {a.status ? `HTTP ${a.status}` : a.error} ({a.ms} ms)
+              </li>
+            ))}
           </ol>
         </details>
       )}

@@ -15,7 +15,8 @@ const csvInput = z.object({
 async function csvText(input: z.output<typeof csvInput>): Promise<string> {
   if (input.csv) return input.csv;
   if (!input.file || input.file.size === 0) throw new ActionError("Please correct the highlighted fields.", { file: ["Choose a CSV file."] });
-  if (input.file.size > MAX_BYTES) throw new ActionError("Please correct the highlighted fields.", { file: [`The file is over ${MAX_BYTES / 1_000_000} MB; split it.`] });
+  if (input.file.size > MAX_BYTES)
+    throw new ActionError("Please correct the highlighted fields.", { file: [`The file is over ${MAX_BYTES / 1_000_000} MB; split it.`] });
   return input.file.text();
 }
 
@@ -61,6 +62,13 @@ export async function startStripeImportAction(prev: ActionState<{ runId: string 
   return result;
 }
 
-export const resumeStripeImportAction = communityAction(resumeImportSchema, "manage", (input, { community, tx }) => resumeStripeImport(tx, community.id, input.runId), (input) => ({
-  action: "import.stripe_resumed", objectType: "stripe_import", objectId: input.runId,
-}));
+export const resumeStripeImportAction = communityAction(
+  resumeImportSchema,
+  "manage",
+  (input, { community, tx }) => resumeStripeImport(tx, community.id, input.runId),
+  (input) => ({
+    action: "import.stripe_resumed",
+    objectType: "stripe_import",
+    objectId: input.runId,
+  }),
+);

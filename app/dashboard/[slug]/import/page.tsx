@@ -29,7 +29,23 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
     inTurn(
       () => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { id: true, name: true, stripePriceId: true, interval: true } }),
       () => tx.stripeImport.findMany({ orderBy: { startedAt: "desc" }, take: 5 }),
-      () => tx.memberImport.findMany({ where: { claimedAt: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: page * PENDING_PAGE, take: PENDING_PAGE, select: { id: true, source: true, email: true, discordUserId: true, claimCode: true, claimMailedAt: true, createdAt: true, tier: { select: { name: true } } } }),
+      () =>
+        tx.memberImport.findMany({
+          where: { claimedAt: null },
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          skip: page * PENDING_PAGE,
+          take: PENDING_PAGE,
+          select: {
+            id: true,
+            source: true,
+            email: true,
+            discordUserId: true,
+            claimCode: true,
+            claimMailedAt: true,
+            createdAt: true,
+            tier: { select: { name: true } },
+          },
+        }),
       () => tx.memberImport.count({ where: { claimedAt: null } }),
     ),
   );
@@ -37,7 +53,12 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
   let catalog: CatalogPrice[] | null = null;
   if (community.stripeAccountId) {
     try {
-      catalog = await stripeCatalog(stripe(), community.stripeAccountId, new Set(tiers.map((t) => t.stripePriceId).filter((p): p is string => !!p)), community.id);
+      catalog = await stripeCatalog(
+        stripe(),
+        community.stripeAccountId,
+        new Set(tiers.map((t) => t.stripePriceId).filter((p): p is string => !!p)),
+        community.id,
+      );
     } catch (error) {
       log.warn({ err: error }, "stripe catalog unavailable");
     }
@@ -51,28 +72,60 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
         <Card>
           <h2 className="text-lg font-semibold">From your Stripe account</h2>
           <p className="mt-1 text-sm text-slate-600">
-            Subscriptions you already sell on the Stripe account connected to {community.name} (another platform&apos;s, or your own). Map each price to a tier; each live subscription becomes a membership waiting for its Discord account, claimed by its member with a link. Nobody is charged again, and our webhooks follow the subscriptions from then on.
+            Subscriptions you already sell on the Stripe account connected to {community.name} (another platform&apos;s, or your own). Map each price to a tier;
+            each live subscription becomes a membership waiting for its Discord account, claimed by its member with a link. Nobody is charged again, and our
+            webhooks follow the subscriptions from then on.
           </p>
           {!community.stripeAccountId ? (
-            <Alert tone="info" className="mt-4">Connect Stripe on the Payouts tab first.</Alert>
+            <Alert tone="info" className="mt-4">
+              Connect Stripe on the Payouts tab first.
+            </Alert>
           ) : catalog === null ? (
-            <Alert tone="error" className="mt-4">Stripe can&apos;t be reached right now, so your prices can&apos;t be listed. Try again in a moment.</Alert>
+            <Alert tone="error" className="mt-4">
+              Stripe can&apos;t be reached right now, so your prices can&apos;t be listed. Try again in a moment.
+            </Alert>
           ) : (
             <StripeMapping slug={community.slug} prices={catalog} tiers={recurringTiers} />
           )}
-          <ImportRuns slug={community.slug} runs={runs.map((r) => ({ id: r.id, status: r.status, seen: r.seen, imported: r.imported, skipped: r.skipped, error: r.error, startedAt: r.startedAt.toISOString() }))} />
+          <ImportRuns
+            slug={community.slug}
+            runs={runs.map((r) => ({
+              id: r.id,
+              status: r.status,
+              seen: r.seen,
+              imported: r.imported,
+              skipped: r.skipped,
+              error: r.error,
+              startedAt: r.startedAt.toISOString(),
+            }))}
+          />
         </Card>
         <Card>
           <h2 className="text-lg font-semibold">From a CSV file</h2>
-          <p className="mt-1 text-sm text-slate-600">Members and free access from a spreadsheet or another platform&apos;s export. Each row: a Discord id or an e-mail, a tier, and optionally a last day. The file is checked first; nothing is written unless every row is right.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            Members and free access from a spreadsheet or another platform&apos;s export. Each row: a Discord id or an e-mail, a tier, and optionally a last
+            day. The file is checked first; nothing is written unless every row is right.
+          </p>
           <details className="mt-3 text-sm">
             <summary className="cursor-pointer font-medium">Columns we read, and exports of LaunchPass, Memberful and Patreon</summary>
             <ul className="mt-2 space-y-1 text-slate-600">
-              <li><strong>Who</strong>: {COLUMN_NAMES.discordUserId.map((c) => `“${c}”`).join(", ")}; or {COLUMN_NAMES.email.map((c) => `“${c}”`).join(", ")}.</li>
-              <li><strong>Tier</strong> (a tier&apos;s name here, any case): {COLUMN_NAMES.tier.map((c) => `“${c}”`).join(", ")}.</li>
-              <li><strong>Last day</strong> (optional, YYYY-MM-DD; empty: for good): {COLUMN_NAMES.until.map((c) => `“${c}”`).join(", ")}.</li>
-              <li><strong>Status</strong> (optional; former, cancelled, expired… rows are skipped): {COLUMN_NAMES.status.map((c) => `“${c}”`).join(", ")}.</li>
-              <li><strong>LaunchPass</strong> member export: “Discord ID”, “Email”, “Plan”, “Status”, “Expiration Date”. <strong>Memberful</strong> members export: “Email”, “Plan”, “Expiration date”. <strong>Patreon</strong> members CSV: “Email”, “Tier”, “Patron Status”, “Next Charge Date” (Patreon gives Discord names, not ids: members claim by e-mail). Rename a tier column&apos;s values or your tiers so they match.</li>
+              <li>
+                <strong>Who</strong>: {COLUMN_NAMES.discordUserId.map((c) => `“${c}”`).join(", ")}; or {COLUMN_NAMES.email.map((c) => `“${c}”`).join(", ")}.
+              </li>
+              <li>
+                <strong>Tier</strong> (a tier&apos;s name here, any case): {COLUMN_NAMES.tier.map((c) => `“${c}”`).join(", ")}.
+              </li>
+              <li>
+                <strong>Last day</strong> (optional, YYYY-MM-DD; empty: for good): {COLUMN_NAMES.until.map((c) => `“${c}”`).join(", ")}.
+              </li>
+              <li>
+                <strong>Status</strong> (optional; former, cancelled, expired… rows are skipped): {COLUMN_NAMES.status.map((c) => `“${c}”`).join(", ")}.
+              </li>
+              <li>
+                <strong>LaunchPass</strong> member export: “Discord ID”, “Email”, “Plan”, “Status”, “Expiration Date”. <strong>Memberful</strong> members
+                export: “Email”, “Plan”, “Expiration date”. <strong>Patreon</strong> members CSV: “Email”, “Tier”, “Patron Status”, “Next Charge Date” (Patreon
+                gives Discord names, not ids: members claim by e-mail). Rename a tier column&apos;s values or your tiers so they match.
+              </li>
             </ul>
           </details>
           <CsvImport slug={community.slug} />
@@ -80,24 +133,48 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
         <Card>
           <h2 className="text-lg font-semibold">Waiting to be claimed</h2>
           {pendingCount === 0 ? (
-            <p className="mt-2 text-sm text-slate-500">Nobody. Imported members who have not linked their Discord account yet show here, with their claim link.</p>
+            <p className="mt-2 text-sm text-slate-500">
+              Nobody. Imported members who have not linked their Discord account yet show here, with their claim link.
+            </p>
           ) : (
             <>
-              <p className="mt-1 text-sm text-slate-600">{pendingCount.toLocaleString("en-US")} imported {pendingCount === 1 ? "membership" : "memberships"} not claimed yet. Send each member their link (we e-mailed those with an address).</p>
+              <p className="mt-1 text-sm text-slate-600">
+                {pendingCount.toLocaleString("en-US")} imported {pendingCount === 1 ? "membership" : "memberships"} not claimed yet. Send each member their link
+                (we e-mailed those with an address).
+              </p>
               <ul className="mt-3 divide-y divide-slate-100 text-sm" aria-label="Waiting to be claimed">
                 {pending.map((p) => (
                   <li key={p.id} className="py-2" data-testid="pending-claim">
                     <div className="flex flex-wrap items-center justify-between gap-2">
-                      <span>{p.email ?? p.discordUserId} · {p.tier.name} · from {p.source === "stripe" ? "Stripe" : "CSV"}</span>
+                      <span>
+                        {p.email ?? p.discordUserId} · {p.tier.name} · from {p.source === "stripe" ? "Stripe" : "CSV"}
+                      </span>
                       <span className="text-xs text-slate-500">{p.claimMailedAt ? `e-mailed ${day.format(p.claimMailedAt)}` : "not e-mailed"}</span>
                     </div>
-                    <input readOnly aria-label={`Claim link for ${p.email ?? p.discordUserId}`} className="mt-1 w-full rounded bg-slate-50 px-2 py-1 font-mono text-xs ring-1 ring-slate-200" value={`${origin}${claimPath(community.slug, p.claimCode)}`} />
+                    <input
+                      readOnly
+                      aria-label={`Claim link for ${p.email ?? p.discordUserId}`}
+                      className="mt-1 w-full rounded bg-slate-50 px-2 py-1 font-mono text-xs ring-1 ring-slate-200"
+                      value={`${origin}${claimPath(community.slug, p.claimCode)}`}
+                    />
                   </li>
                 ))}
               </ul>
               <nav aria-label="Pages" className="mt-3 flex justify-between text-sm">
-                {page > 0 ? <a className="text-brand-700 hover:underline" href={`?page=${page - 1}`}>← Newer</a> : <span />}
-                {(page + 1) * PENDING_PAGE < pendingCount ? <a className="text-brand-700 hover:underline" href={`?page=${page + 1}`}>Older →</a> : <span />}
+                {page > 0 ? (
+                  <a className="text-brand-700 hover:underline" href={`?page=${page - 1}`}>
+                    ← Newer
+                  </a>
+                ) : (
+                  <span />
+                )}
+                {(page + 1) * PENDING_PAGE < pendingCount ? (
+                  <a className="text-brand-700 hover:underline" href={`?page=${page + 1}`}>
+                    Older →
+                  </a>
+                ) : (
+                  <span />
+                )}
               </nav>
             </>
           )}

@@ -14,7 +14,9 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const user = await requireUser(`/dashboard/${slug}/members`);
   const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
-  const tiers = await withCommunity(community.id, (tx) => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { id: true, name: true, currency: true } }));
+  const tiers = await withCommunity(community.id, (tx) =>
+    tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { id: true, name: true, currency: true } }),
+  );
   const currency = mainCurrency(tiers);
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">

@@ -16,7 +16,6 @@ import { RefundForm } from "./refund-form";
 
 export const metadata: Metadata = { title: "Payments" };
 
-
 type Props = { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> };
 
 export default async function PaymentsPage({ params, searchParams }: Props) {
@@ -29,24 +28,41 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
   const query = parsed.success ? parsed.data : paymentsQuerySchema.parse({});
   const { rows, next, totals } = await withCommunity(community.id, (tx) => listPayments(tx, query));
   const base = `/dashboard/${community.slug}/payments`;
-  const link = (changes: Record<string, string>) => `${base}?${new URLSearchParams({ ...(query.status ? { status: query.status } : {}), days: query.days, ...changes })}`;
+  const link = (changes: Record<string, string>) =>
+    `${base}?${new URLSearchParams({ ...(query.status ? { status: query.status } : {}), days: query.days, ...changes })}`;
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="payments" />
-      {!parsed.success && <Alert tone="error" className="mt-6">Those filters were not valid; showing the last 90 days.</Alert>}
+      {!parsed.success && (
+        <Alert tone="error" className="mt-6">
+          Those filters were not valid; showing the last 90 days.
+        </Alert>
+      )}
       {/* A code, not text from the URL: a crafted link cannot put words on this page. */}
-      {notice === "refund_sent" && <Alert tone="success" className="mt-6">Refund sent to Stripe. The payment&apos;s status changes once Stripe confirms it.</Alert>}
+      {notice === "refund_sent" && (
+        <Alert tone="success" className="mt-6">
+          Refund sent to Stripe. The payment&apos;s status changes once Stripe confirms it.
+        </Alert>
+      )}
       <form className="mt-8 flex flex-wrap items-end gap-3" action={base}>
         <div>
-          <label htmlFor="status" className="block text-sm font-medium">Status</label>
+          <label htmlFor="status" className="block text-sm font-medium">
+            Status
+          </label>
           <select id="status" name="status" defaultValue={query.status} className="mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">
             <option value="">All</option>
-            {PAYMENT_STATUSES.map((s) => <option key={s} value={s}>{s.replace("_", " ")}</option>)}
+            {PAYMENT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace("_", " ")}
+              </option>
+            ))}
           </select>
         </div>
         <div>
-          <label htmlFor="days" className="block text-sm font-medium">Period</label>
+          <label htmlFor="days" className="block text-sm font-medium">
+            Period
+          </label>
           <select id="days" name="days" defaultValue={query.days} className="mt-1 rounded-lg px-3 py-2 text-sm ring-1 ring-slate-300">
             <option value="30">Last 30 days</option>
             <option value="90">Last 90 days</option>
@@ -60,9 +76,15 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
         {totals.length === 0 && <p className="text-sm text-slate-600">No payments in this period.</p>}
         {totals.map((t) => (
           <Card key={t.currency} className="min-w-56">
-            <dt className="text-sm text-slate-600">{t.count} payments ({t.currency})</dt>
-            <dd className="mt-1 text-xl font-semibold tabular-nums" data-testid={`total-${t.currency}`}>{formatMoney(Number(t.gross) - Number(t.refunded), t.currency)}</dd>
-            <dd className="text-xs text-slate-500">{formatMoney(t.gross, t.currency)} gross · {formatMoney(t.refunded, t.currency)} refunded</dd>
+            <dt className="text-sm text-slate-600">
+              {t.count} payments ({t.currency})
+            </dt>
+            <dd className="mt-1 text-xl font-semibold tabular-nums" data-testid={`total-${t.currency}`}>
+              {formatMoney(Number(t.gross) - Number(t.refunded), t.currency)}
+            </dd>
+            <dd className="text-xs text-slate-500">
+              {formatMoney(t.gross, t.currency)} gross · {formatMoney(t.refunded, t.currency)} refunded
+            </dd>
           </Card>
         ))}
       </dl>
@@ -71,12 +93,24 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
           <table className="w-full text-left text-sm" aria-label="Payments">
             <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
               <tr>
-                <th scope="col" className="px-4 py-3 font-medium">Date</th>
-                <th scope="col" className="px-4 py-3 font-medium">Member</th>
-                <th scope="col" className="px-4 py-3 font-medium">Description</th>
-                <th scope="col" className="px-4 py-3 text-right font-medium">Amount</th>
-                <th scope="col" className="px-4 py-3 font-medium">Status</th>
-                <th scope="col" className="px-4 py-3"><span className="sr-only">Refund</span></th>
+                <th scope="col" className="px-4 py-3 font-medium">
+                  Date
+                </th>
+                <th scope="col" className="px-4 py-3 font-medium">
+                  Member
+                </th>
+                <th scope="col" className="px-4 py-3 font-medium">
+                  Description
+                </th>
+                <th scope="col" className="px-4 py-3 text-right font-medium">
+                  Amount
+                </th>
+                <th scope="col" className="px-4 py-3 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  <span className="sr-only">Refund</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -91,13 +125,27 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
                     <td className="px-4 py-3 text-right tabular-nums">
                       {formatMoney(p.amount.toFixed(2), p.currency)}
                       {Number(p.taxAmount) > 0 && <div className="text-xs text-slate-500">incl. {formatMoney(p.taxAmount.toFixed(2), p.currency)} tax</div>}
-                      {Number(p.amountRefunded) > 0 && <div className="text-xs text-slate-500">−{formatMoney(p.amountRefunded.toFixed(2), p.currency)} refunded</div>}
-                    </td>
-                    <td className="px-4 py-3"><Badge tone={paymentStatus(p.status).tone}>{paymentStatus(p.status).label}</Badge></td>
-                    <td className="px-4 py-3 text-right">
-                      {can(community.role, "manage") && (p.status === "succeeded" || p.status === "partially_refunded") && p.stripePaymentIntentId && remaining > 0 && (
-                        <RefundForm slug={community.slug} paymentId={p.id} remaining={remaining.toFixed(2)} currency={p.currency} who={who} filters={{ status: query.status, days: query.days }} />
+                      {Number(p.amountRefunded) > 0 && (
+                        <div className="text-xs text-slate-500">−{formatMoney(p.amountRefunded.toFixed(2), p.currency)} refunded</div>
                       )}
+                    </td>
+                    <td className="px-4 py-3">
+                      <Badge tone={paymentStatus(p.status).tone}>{paymentStatus(p.status).label}</Badge>
+                    </td>
+                    <td className="px-4 py-3 text-right">
+                      {can(community.role, "manage") &&
+                        (p.status === "succeeded" || p.status === "partially_refunded") &&
+                        p.stripePaymentIntentId &&
+                        remaining > 0 && (
+                          <RefundForm
+                            slug={community.slug}
+                            paymentId={p.id}
+                            remaining={remaining.toFixed(2)}
+                            currency={p.currency}
+                            who={who}
+                            filters={{ status: query.status, days: query.days }}
+                          />
+                        )}
                     </td>
                   </tr>
                 );
@@ -107,8 +155,18 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
         </div>
       )}
       <div className="mt-4 flex justify-between text-sm">
-        {query.before ? <Link href={link({})} className="font-medium text-brand-700 hover:underline">← Newest</Link> : <span />}
-        {next && <Link href={link({ before: next })} className="font-medium text-brand-700 hover:underline">Older →</Link>}
+        {query.before ? (
+          <Link href={link({})} className="font-medium text-brand-700 hover:underline">
+            ← Newest
+          </Link>
+        ) : (
+          <span />
+        )}
+        {next && (
+          <Link href={link({ before: next })} className="font-medium text-brand-700 hover:underline">
+            Older →
+          </Link>
+        )}
       </div>
     </div>
   );

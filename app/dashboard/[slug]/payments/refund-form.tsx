@@ -12,7 +12,12 @@ export function RefundForm({ slug, paymentId, remaining, currency, who, filters 
   const [open, setOpen] = useState(false);
   // Success redirects to the list with a page-level notice (see actions.ts).
   const [state, formAction] = useActionState(refundAction, null);
-  if (!open) return <Button size="sm" variant="secondary" onClick={() => setOpen(true)} aria-label={`Refund ${who}'s payment`}>Refund</Button>;
+  if (!open)
+    return (
+      <Button size="sm" variant="secondary" onClick={() => setOpen(true)} aria-label={`Refund ${who}'s payment`}>
+        Refund
+      </Button>
+    );
   const error = state && !state.ok ? (state.fieldErrors?.amount?.join("; ") ?? state.error) : null;
   return (
     <form action={formAction} className="flex flex-col items-end gap-1">
@@ -21,12 +26,30 @@ export function RefundForm({ slug, paymentId, remaining, currency, who, filters 
       <input type="hidden" name="returnStatus" value={filters.status} />
       <input type="hidden" name="returnDays" value={filters.days} />
       <div className="flex items-center gap-2">
-        <label htmlFor={`refund-${paymentId}`} className="sr-only">Amount to refund ({currency})</label>
-        <Input id={`refund-${paymentId}`} name="amount" placeholder={remaining} inputMode="decimal" className="h-8 w-24" aria-describedby={`refund-${paymentId}-hint`} aria-invalid={error ? true : undefined} />
-        <SubmitButton size="sm" pendingLabel="Refunding…">Confirm refund</SubmitButton>
+        <label htmlFor={`refund-${paymentId}`} className="sr-only">
+          Amount to refund ({currency})
+        </label>
+        <Input
+          id={`refund-${paymentId}`}
+          name="amount"
+          placeholder={remaining}
+          inputMode="decimal"
+          className="h-8 w-24"
+          aria-describedby={`refund-${paymentId}-hint`}
+          aria-invalid={error ? true : undefined}
+        />
+        <SubmitButton size="sm" pendingLabel="Refunding…">
+          Confirm refund
+        </SubmitButton>
       </div>
-      <p id={`refund-${paymentId}-hint`} className="text-xs text-slate-500">Empty refunds all {remaining} {currency}.</p>
-      {error && <p role="alert" className="max-w-xs text-right text-xs text-rose-700">{error}</p>}
+      <p id={`refund-${paymentId}-hint`} className="text-xs text-slate-500">
+        Empty refunds all {remaining} {currency}.
+      </p>
+      {error && (
+        <p role="alert" className="max-w-xs text-right text-xs text-rose-700">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

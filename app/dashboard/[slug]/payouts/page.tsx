@@ -15,7 +15,11 @@ import { ConnectForm } from "./connect-form";
 export const metadata: Metadata = { title: "Payouts" };
 
 const STATES: Record<ConnectState, { label: string; tone: "neutral" | "warning" | "success"; body: string }> = {
-  not_connected: { label: "Not connected", tone: "neutral", body: "Connect a Stripe account to receive your members' payments. Members can subscribe once charges are enabled." },
+  not_connected: {
+    label: "Not connected",
+    tone: "neutral",
+    body: "Connect a Stripe account to receive your members' payments. Members can subscribe once charges are enabled.",
+  },
   onboarding: { label: "Onboarding", tone: "warning", body: "Stripe needs a few more details before you can take payments." },
   charges_enabled: { label: "Charges enabled", tone: "success", body: "Members can subscribe. Payouts go straight to your Stripe account." },
 };
@@ -51,15 +55,17 @@ export default async function PayoutsPage({ params, searchParams }: Props) {
       <Card className="mt-8 max-w-2xl space-y-4">
         <div className="flex items-center justify-between gap-4">
           <h2 className="text-lg font-semibold">Stripe account</h2>
-          <Badge tone={info.tone} data-testid="connect-state">{info.label}</Badge>
+          <Badge tone={info.tone} data-testid="connect-state">
+            {info.label}
+          </Badge>
         </div>
         <p className="text-sm text-slate-600">{info.body}</p>
         {problem && <Alert tone="error">{problem}</Alert>}
-        {tiersSynced > 0 && <Alert tone="success">Your {tiersSynced === 1 ? "tier is" : `${tiersSynced} tiers are`} now on Stripe: members can subscribe.</Alert>}
-        {returned === "refresh" && <Alert tone="info">The Stripe link expired. Continue to get a fresh one.</Alert>}
-        {state !== "charges_enabled" && (
-          <ConnectForm slug={community.slug} label={state === "not_connected" ? "Connect Stripe" : "Continue Stripe setup"} />
+        {tiersSynced > 0 && (
+          <Alert tone="success">Your {tiersSynced === 1 ? "tier is" : `${tiersSynced} tiers are`} now on Stripe: members can subscribe.</Alert>
         )}
+        {returned === "refresh" && <Alert tone="info">The Stripe link expired. Continue to get a fresh one.</Alert>}
+        {state !== "charges_enabled" && <ConnectForm slug={community.slug} label={state === "not_connected" ? "Connect Stripe" : "Continue Stripe setup"} />}
         <p className="border-t border-slate-100 pt-4 text-xs text-slate-500">
           Your plan: {plan}. CommunityOS keeps {applicationFeePercent(community.subscriptionTier)}% of each member payment; Stripe&apos;s own fees apply.
         </p>

@@ -14,7 +14,12 @@ const create = communityWorkflow(
     const tiers = await ctx.inScope((tx) => tx.subscriptionTier.findMany({ select: { currency: true } }));
     return createPromotion(input, { ...ctx, currency: mainCurrency(tiers) }, stripe());
   },
-  (input, r) => ({ action: "promotion.created", objectType: "promotion_code", objectId: r.code, details: { kind: input.kind, value: input.value, duration: input.duration, tiers: input.tierIds.length } }),
+  (input, r) => ({
+    action: "promotion.created",
+    objectType: "promotion_code",
+    objectId: r.code,
+    details: { kind: input.kind, value: input.value, duration: input.duration, tiers: input.tierIds.length },
+  }),
 );
 
 export async function createPromotionAction(prev: ActionState<{ code: string; link: string }>, formData: FormData) {

@@ -38,9 +38,15 @@ export default async function PromotionsPage({ params }: { params: Promise<{ slu
       <div className="mt-8 grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Card>
           <h2 className="text-lg font-semibold">Codes</h2>
-          {codes.length > 0 && !redeemed && <Alert tone="info" className="mt-3">Stripe can&apos;t be asked for redemptions right now; try again shortly.</Alert>}
+          {codes.length > 0 && !redeemed && (
+            <Alert tone="info" className="mt-3">
+              Stripe can&apos;t be asked for redemptions right now; try again shortly.
+            </Alert>
+          )}
           {codes.length === 0 ? (
-            <p className="mt-2 text-sm text-slate-600">No codes yet. Make one on the right, then share its link: the code is applied when a member subscribes from it.</p>
+            <p className="mt-2 text-sm text-slate-600">
+              No codes yet. Make one on the right, then share its link: the code is applied when a member subscribes from it.
+            </p>
           ) : (
             <ul className="mt-4 divide-y divide-slate-100" aria-label="Promotion codes">
               {codes.map((c) => {
@@ -62,7 +68,9 @@ export default async function PromotionsPage({ params }: { params: Promise<{ slu
                       {c.firstTimeOnly ? " · first-time members only" : ""}
                       {c.expiresAt ? ` · until ${day.format(c.expiresAt)}` : ""}
                     </p>
-                    <p className="mt-1 break-all text-xs text-slate-500">{origin}/c/{community.slug}?promo={c.code}</p>
+                    <p className="mt-1 break-all text-xs text-slate-500">
+                      {origin}/c/{community.slug}?promo={c.code}
+                    </p>
                   </li>
                 );
               })}

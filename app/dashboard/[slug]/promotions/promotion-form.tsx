@@ -19,7 +19,11 @@ export function PromotionForm({ slug, tiers, currency, origin }: { slug: string;
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       {state?.ok && (
         <Alert tone="success">
-          {state.message} Share it: <span className="break-all font-medium" data-testid="promo-link">{origin}{state.data.link}</span>
+          {state.message} Share it:{" "}
+          <span className="break-all font-medium" data-testid="promo-link">
+            {origin}
+            {state.data.link}
+          </span>
         </Alert>
       )}
       <Field id="promo-code" label="Code" hint="What members type, or what your link carries: letters, digits, - and _." errors={errors?.code}>

@@ -25,20 +25,30 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
       <Card className="mt-8 max-w-2xl">
         <SettingsForm
           key={community.slug}
-          values={{ slug: community.slug, name: community.name, description: community.description, status: community.status, ...readSettings(community.settings) }}
+          values={{
+            slug: community.slug,
+            name: community.name,
+            description: community.description,
+            status: community.status,
+            ...readSettings(community.settings),
+          }}
         />
       </Card>
       <Card className="mt-6 max-w-2xl">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 className="text-lg font-semibold">Team</h2>
-          <Link href={`/dashboard/${community.slug}/team`} className="text-sm font-medium text-brand-700 hover:underline">{community.role === "owner" ? "Invite or change →" : "See the team →"}</Link>
+          <Link href={`/dashboard/${community.slug}/team`} className="text-sm font-medium text-brand-700 hover:underline">
+            {community.role === "owner" ? "Invite or change →" : "See the team →"}
+          </Link>
         </div>
         {staff.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">Only you run this community. Invite admins, moderators or viewers by their Discord account.</p>
         ) : (
           <ul className="mt-3 space-y-1 text-sm" aria-label="Staff">
             {staff.map((s) => (
-              <li key={s.id}>{s.name ?? s.discordUserId} · {ROLE_LABELS[s.role as StaffRole].name}</li>
+              <li key={s.id}>
+                {s.name ?? s.discordUserId} · {ROLE_LABELS[s.role as StaffRole].name}
+              </li>
             ))}
           </ul>
         )}

@@ -24,7 +24,12 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
     staff: await listStaff(tx),
     // Suggestions for the invite: people already in the community.
     members: isOwner
-      ? await tx.communityMember.findMany({ where: { isActive: true, erasedAt: null }, orderBy: { joinedAt: "desc" }, take: 200, select: { discordUserId: true, user: { select: { username: true } } } })
+      ? await tx.communityMember.findMany({
+          where: { isActive: true, erasedAt: null },
+          orderBy: { joinedAt: "desc" },
+          take: 200,
+          select: { discordUserId: true, user: { select: { username: true } } },
+        })
       : [],
   }));
   return (
@@ -33,7 +38,9 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
       <div className="mt-8 grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Card>
           <h2 className="text-lg font-semibold">Team</h2>
-          <p className="mt-1 text-sm text-slate-600">People who help run {community.name}. They sign in with the Discord account you invited and find the community on their dashboard.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            People who help run {community.name}. They sign in with the Discord account you invited and find the community on their dashboard.
+          </p>
           <ul className="mt-4 divide-y divide-slate-100" aria-label="Team">
             <li className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
               <span className="font-medium">The owner{isOwner ? " (you)" : ""}</span>
@@ -41,11 +48,17 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
             </li>
             {staff.map((s) => (
               <li key={s.id} className="py-3 text-sm" data-testid={`staff-${s.discordUserId}`}>
-                <StaffRow slug={community.slug} staff={{ id: s.id, name: s.name, discordUserId: s.discordUserId, role: s.role, since: day.format(s.createdAt) }} editable={isOwner} />
+                <StaffRow
+                  slug={community.slug}
+                  staff={{ id: s.id, name: s.name, discordUserId: s.discordUserId, role: s.role, since: day.format(s.createdAt) }}
+                  editable={isOwner}
+                />
               </li>
             ))}
           </ul>
-          {staff.length === 0 && <p className="mt-2 text-sm text-slate-500">No one else yet. {isOwner ? "Invite a moderator or an admin on the right." : ""}</p>}
+          {staff.length === 0 && (
+            <p className="mt-2 text-sm text-slate-500">No one else yet. {isOwner ? "Invite a moderator or an admin on the right." : ""}</p>
+          )}
         </Card>
         <Card>
           <h2 className="text-lg font-semibold">{isOwner ? "Invite someone" : "Roles"}</h2>

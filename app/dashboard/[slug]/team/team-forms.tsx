@@ -22,11 +22,22 @@ export function InviteForm({ slug, suggestions }: { slug: string; suggestions: {
       <input type="hidden" name="communitySlug" value={slug} />
       {state && !state.ok && !errors && <Alert tone="error">{state.error}</Alert>}
       {state?.ok && <Alert tone="success">Invited. They can open this community from their dashboard once they sign in with that Discord account.</Alert>}
-      <Field id="staff-discord-id" label="Discord user ID" hint="Developer Mode in Discord, then right-click the person → Copy User ID. Members of your community are suggested." errors={errors?.discordUserId}>
-        {(aria) => <Input {...aria} name="discordUserId" inputMode="numeric" list="staff-suggestions" autoComplete="off" defaultValue={echoed?.discordUserId ?? ""} />}
+      <Field
+        id="staff-discord-id"
+        label="Discord user ID"
+        hint="Developer Mode in Discord, then right-click the person → Copy User ID. Members of your community are suggested."
+        errors={errors?.discordUserId}
+      >
+        {(aria) => (
+          <Input {...aria} name="discordUserId" inputMode="numeric" list="staff-suggestions" autoComplete="off" defaultValue={echoed?.discordUserId ?? ""} />
+        )}
       </Field>
       <datalist id="staff-suggestions">
-        {suggestions.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+        {suggestions.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
       </datalist>
       <Field id="staff-label" label="Name (optional)" hint="How you know them, until they sign in." errors={errors?.label}>
         {(aria) => <Input {...aria} name="label" maxLength={100} defaultValue={echoed?.label ?? ""} />}
@@ -34,7 +45,11 @@ export function InviteForm({ slug, suggestions }: { slug: string; suggestions: {
       <Field id="staff-role" label="Role" errors={errors?.role}>
         {(aria) => (
           <Select {...aria} name="role" defaultValue={echoed?.role ?? "moderator"}>
-            {ROLE_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+            {ROLE_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
           </Select>
         )}
       </Field>
@@ -66,15 +81,23 @@ export function StaffRow({ slug, staff, editable }: { slug: string; staff: Staff
             <label className="text-xs text-slate-600">
               <span className="sr-only">Role of {staff.name ?? staff.discordUserId}</span>
               <Select name="role" defaultValue={staff.role} aria-label={`Role of ${staff.name ?? staff.discordUserId}`}>
-                {ROLE_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+                {ROLE_OPTIONS.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
               </Select>
             </label>
-            <SubmitButton size="sm" variant="secondary" pendingLabel="Saving…">Change role</SubmitButton>
+            <SubmitButton size="sm" variant="secondary" pendingLabel="Saving…">
+              Change role
+            </SubmitButton>
           </form>
           <form action={removeAction}>
             <input type="hidden" name="communitySlug" value={slug} />
             <input type="hidden" name="staffId" value={staff.id} />
-            <SubmitButton size="sm" variant="ghost" pendingLabel="Removing…">Remove</SubmitButton>
+            <SubmitButton size="sm" variant="ghost" pendingLabel="Removing…">
+              Remove
+            </SubmitButton>
           </form>
         </div>
       )}

@@ -12,12 +12,20 @@ import { moveTierSchema, setTierActiveSchema, tierInputSchema, tierRefSchema } f
 
 type Saved = { tierId: string } & SyncOutcome;
 
-const create = communityWorkflow(tierInputSchema, "manage", async (input, { community, inScope }) => {
-  await checkTierRoles(community.id, input);
-  return createTier(input, community, inScope);
-}, (input, r) => ({
-  action: "tier.created", objectType: "tier", objectId: r.tierId, details: { name: input.name, price: input.price, currency: input.currency, interval: input.interval },
-}));
+const create = communityWorkflow(
+  tierInputSchema,
+  "manage",
+  async (input, { community, inScope }) => {
+    await checkTierRoles(community.id, input);
+    return createTier(input, community, inScope);
+  },
+  (input, r) => ({
+    action: "tier.created",
+    objectType: "tier",
+    objectId: r.tierId,
+    details: { name: input.name, price: input.price, currency: input.currency, interval: input.interval },
+  }),
+);
 const update = communityWorkflow(
   tierInputSchema.and(tierRefSchema),
   "manage",
@@ -25,20 +33,40 @@ const update = communityWorkflow(
     await checkTierRoles(community.id, input);
     return updateTier(tierId, input, community, inScope);
   },
-  (input, r) => ({ action: "tier.updated", objectType: "tier", objectId: r.tierId, details: { name: input.name, price: input.price, currency: input.currency, interval: input.interval } }),
+  (input, r) => ({
+    action: "tier.updated",
+    objectType: "tier",
+    objectId: r.tierId,
+    details: { name: input.name, price: input.price, currency: input.currency, interval: input.interval },
+  }),
 );
-const move = communityAction(moveTierSchema, "manage", ({ tierId, direction }, { tx }) => moveTier(tierId, direction, tx), ({ tierId, direction }) => ({
-  action: "tier.reordered", objectType: "tier", objectId: tierId, details: { direction },
-}));
+const move = communityAction(
+  moveTierSchema,
+  "manage",
+  ({ tierId, direction }, { tx }) => moveTier(tierId, direction, tx),
+  ({ tierId, direction }) => ({
+    action: "tier.reordered",
+    objectType: "tier",
+    objectId: tierId,
+    details: { direction },
+  }),
+);
 const activate = communityWorkflow(
   setTierActiveSchema,
   "manage",
   ({ tierId, active }, { community, inScope }) => setTierActive(tierId, active, community, inScope),
   ({ tierId, active }) => ({ action: active ? "tier.activated" : "tier.deactivated", objectType: "tier", objectId: tierId }),
 );
-const sync = communityWorkflow(tierRefSchema, "manage", ({ tierId }, { community, inScope }) => syncTier(tierId, community, inScope), ({ tierId }) => ({
-  action: "tier.synced", objectType: "tier", objectId: tierId,
-}));
+const sync = communityWorkflow(
+  tierRefSchema,
+  "manage",
+  ({ tierId }, { community, inScope }) => syncTier(tierId, community, inScope),
+  ({ tierId }) => ({
+    action: "tier.synced",
+    objectType: "tier",
+    objectId: tierId,
+  }),
+);
 
 /** "Create a role for this tier": made by the bot in the server, below its own role; the form selects it. */
 export const createTierRoleAction = communityWorkflow(

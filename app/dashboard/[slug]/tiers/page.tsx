@@ -22,13 +22,31 @@ export const metadata: Metadata = { title: "Tiers" };
 type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ notice?: string; error?: string }> };
 
 /** A row's button; `icon` is what sighted users see, `label` what it is called (and announced). */
-function RowButton({ slug, tierId, kind, extra, label, icon, variant = "ghost" }: { slug: string; tierId: string; kind: string; extra?: Record<string, string>; label: string; icon?: string; variant?: "ghost" | "secondary" }) {
+function RowButton({
+  slug,
+  tierId,
+  kind,
+  extra,
+  label,
+  icon,
+  variant = "ghost",
+}: {
+  slug: string;
+  tierId: string;
+  kind: string;
+  extra?: Record<string, string>;
+  label: string;
+  icon?: string;
+  variant?: "ghost" | "secondary";
+}) {
   return (
     <form action={tierRowAction}>
       <input type="hidden" name="communitySlug" value={slug} />
       <input type="hidden" name="tierId" value={tierId} />
       <input type="hidden" name="kind" value={kind} />
-      {Object.entries(extra ?? {}).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+      {Object.entries(extra ?? {}).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
       <Button type="submit" size="sm" variant={variant} aria-label={icon ? label : undefined} title={icon ? label : undefined}>
         {icon ? <span aria-hidden="true">{icon}</span> : label}
       </Button>
@@ -53,13 +71,19 @@ export default async function TiersPage({ params, searchParams }: Props) {
         {tierErrorMessage(error) && <Alert tone="error">{tierErrorMessage(error)}</Alert>}
         {!community.stripeAccountId && (
           <Alert tone="info">
-            Tiers are mirrored to your Stripe account once you <Link href={`/dashboard/${slug}/payouts`} className="font-medium underline">connect Stripe</Link>.
+            Tiers are mirrored to your Stripe account once you{" "}
+            <Link href={`/dashboard/${slug}/payouts`} className="font-medium underline">
+              connect Stripe
+            </Link>
+            .
           </Alert>
         )}
       </div>
 
       <section aria-labelledby="tiers-heading" className="mt-8">
-        <h2 id="tiers-heading" className="text-lg font-semibold">Your tiers</h2>
+        <h2 id="tiers-heading" className="text-lg font-semibold">
+          Your tiers
+        </h2>
         {tiers.length === 0 ? (
           <Card className="mt-4 text-center text-sm text-slate-600">No tiers yet. Create your first one below.</Card>
         ) : (
@@ -77,19 +101,41 @@ export default async function TiersPage({ params, searchParams }: Props) {
                     <p className="mt-1 text-sm text-slate-600">
                       {tier.payWhatYouWant ? "from " : ""}
                       {formatMoney(tier.price, tier.currency)}
-                      {tier.interval === "once" ? ` once · ${tier.accessDays ? `${tier.accessDays} days` : "lifetime"}` : ` / ${tier.interval === "yearly" ? "year" : "month"}`} · {tier.paying}
+                      {tier.interval === "once"
+                        ? ` once · ${tier.accessDays ? `${tier.accessDays} days` : "lifetime"}`
+                        : ` / ${tier.interval === "yearly" ? "year" : "month"}`}{" "}
+                      · {tier.paying}
                       {tier.maxMembers ? ` of ${tier.maxMembers}` : ""} {tier.interval === "once" ? "holders" : "paying members"}
                       {tier.trialDays > 0 ? ` · ${tier.trialDays}-day trial${tier.trialWithoutCard ? ", no card" : ""}` : ""}
                     </p>
                   </div>
-                  {can(community.role, "manage") && <div className="flex flex-wrap items-center gap-1">
-                    {index > 0 && <RowButton slug={slug} tierId={tier.id} kind="move" extra={{ direction: "up" }} label={`Move ${tier.name} up`} icon="↑" />}
-                    {index < tiers.length - 1 && <RowButton slug={slug} tierId={tier.id} kind="move" extra={{ direction: "down" }} label={`Move ${tier.name} down`} icon="↓" />}
-                    <RowButton slug={slug} tierId={tier.id} kind="activate" extra={{ active: String(!tier.isActive) }} label={tier.isActive ? "Deactivate" : "Activate"} />
-                    {community.stripeAccountId && !tier.stripePriceId && <RowButton slug={slug} tierId={tier.id} kind="sync" label="Sync to Stripe" variant="secondary" />}
-                    <Link href={`/dashboard/${slug}/tiers/${tier.id}`} className="rounded-lg px-3 py-1.5 text-sm font-medium text-brand-700 hover:bg-brand-50">Edit</Link>
-                    <span className="sr-only">position {index + 1} of {tiers.length}</span>
-                  </div>}
+                  {can(community.role, "manage") && (
+                    <div className="flex flex-wrap items-center gap-1">
+                      {index > 0 && <RowButton slug={slug} tierId={tier.id} kind="move" extra={{ direction: "up" }} label={`Move ${tier.name} up`} icon="↑" />}
+                      {index < tiers.length - 1 && (
+                        <RowButton slug={slug} tierId={tier.id} kind="move" extra={{ direction: "down" }} label={`Move ${tier.name} down`} icon="↓" />
+                      )}
+                      <RowButton
+                        slug={slug}
+                        tierId={tier.id}
+                        kind="activate"
+                        extra={{ active: String(!tier.isActive) }}
+                        label={tier.isActive ? "Deactivate" : "Activate"}
+                      />
+                      {community.stripeAccountId && !tier.stripePriceId && (
+                        <RowButton slug={slug} tierId={tier.id} kind="sync" label="Sync to Stripe" variant="secondary" />
+                      )}
+                      <Link
+                        href={`/dashboard/${slug}/tiers/${tier.id}`}
+                        className="rounded-lg px-3 py-1.5 text-sm font-medium text-brand-700 hover:bg-brand-50"
+                      >
+                        Edit
+                      </Link>
+                      <span className="sr-only">
+                        position {index + 1} of {tiers.length}
+                      </span>
+                    </div>
+                  )}
                 </Card>
               </li>
             ))}
@@ -97,12 +143,16 @@ export default async function TiersPage({ params, searchParams }: Props) {
         )}
       </section>
 
-      {can(community.role, "manage") && <section aria-labelledby="new-tier-heading" className="mt-10">
-        <h2 id="new-tier-heading" className="text-lg font-semibold">New tier</h2>
-        <Card className="mt-4 max-w-3xl">
-          <TierForm slug={slug} values={EMPTY_TIER} roles={roles} />
-        </Card>
-      </section>}
+      {can(community.role, "manage") && (
+        <section aria-labelledby="new-tier-heading" className="mt-10">
+          <h2 id="new-tier-heading" className="text-lg font-semibold">
+            New tier
+          </h2>
+          <Card className="mt-4 max-w-3xl">
+            <TierForm slug={slug} values={EMPTY_TIER} roles={roles} />
+          </Card>
+        </section>
+      )}
     </div>
   );
 }

@@ -21,7 +21,8 @@ export const accountUpdated = defineHandler({
       select: { id: true },
     });
     // Charges just became possible: the tiers go to Stripe by themselves.
-    if (account.charges_enabled && !before.stripeChargesEnabled) await enqueueJob(tx, JOB_KINDS.syncTiers, { communityId: ctx.communityId }, { key: `sync_tiers:${ctx.communityId}` });
+    if (account.charges_enabled && !before.stripeChargesEnabled)
+      await enqueueJob(tx, JOB_KINDS.syncTiers, { communityId: ctx.communityId }, { key: `sync_tiers:${ctx.communityId}` });
     return "processed";
   },
 });

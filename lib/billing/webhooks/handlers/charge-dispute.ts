@@ -28,7 +28,13 @@ async function applyDispute(tx: TenantTx, dispute: StripeDispute, ctx: SyncConte
   const metadata = payment.metadata as Record<string, unknown>;
   const firstSeen = metadata.stripe_dispute_id !== dispute.id;
   const open = OPEN.has(dispute.status);
-  const status = open ? "disputed" : WON.has(dispute.status) ? settledStatus(payment.amount, payment.amountRefunded) : dispute.status === "lost" ? "dispute_lost" : payment.status;
+  const status = open
+    ? "disputed"
+    : WON.has(dispute.status)
+      ? settledStatus(payment.amount, payment.amountRefunded)
+      : dispute.status === "lost"
+        ? "dispute_lost"
+        : payment.status;
   if (!firstSeen && status === payment.status) return "processed";
 
   await tx.payment.update({
@@ -57,7 +63,8 @@ async function applyDispute(tx: TenantTx, dispute: StripeDispute, ctx: SyncConte
       dedupeKey: alertKey,
     });
     // The admin channel hears of disputes still open; a settled one is history.
-    if (open) await enqueueJob(tx, JOB_KINDS.disputeOpened, { communityId: ctx.communityId, memberId: payment.memberId, paymentId: payment.id, disputeId: dispute.id });
+    if (open)
+      await enqueueJob(tx, JOB_KINDS.disputeOpened, { communityId: ctx.communityId, memberId: payment.memberId, paymentId: payment.id, disputeId: dispute.id });
   }
   if (!open) await resolveAlert(tx, ctx.communityId, alertKey, ctx.now);
   if (refresh.changed) await requestRoleSync(tx, ctx.communityId, payment.memberId, `dispute ${dispute.status}`);

@@ -13,7 +13,9 @@ import { chargeSchema, type StripeCharge } from "../../stripe-objects";
 export const chargeRefunded = defineHandler({
   async prepare(object, ctx) {
     const copy = parseObject(chargeSchema, object);
-    const { object: charge, fresh } = await readBack(chargeSchema, copy, () => ctx.stripe.charges.retrieve(copy.id, { expand: ["refunds"] }, { stripeAccount: ctx.stripeAccount }));
+    const { object: charge, fresh } = await readBack(chargeSchema, copy, () =>
+      ctx.stripe.charges.retrieve(copy.id, { expand: ["refunds"] }, { stripeAccount: ctx.stripeAccount }),
+    );
     return { charge, fresh };
   },
   async apply(tx, { charge, fresh }, ctx) {
@@ -30,7 +32,12 @@ export const chargeRefunded = defineHandler({
     const status = DISPUTE_STATUSES.includes(payment.status) ? payment.status : settledStatus(payment.amount, refunded);
     await tx.payment.update({
       where: { id: payment.id },
-      data: { amountRefunded: refunded, status, stripeChargeId: charge.id, metadata: { ...metadata, stripe_refund_ids: [...recorded, ...newRefunds.map((r) => r.id)] } },
+      data: {
+        amountRefunded: refunded,
+        status,
+        stripeChargeId: charge.id,
+        metadata: { ...metadata, stripe_refund_ids: [...recorded, ...newRefunds.map((r) => r.id)] },
+      },
       select: { id: true },
     });
     const refresh = await refreshMember(tx, payment.memberId, ctx.now);

@@ -13,7 +13,9 @@ export const checkoutSessionCompleted = defineHandler({
   async prepare(object, ctx): Promise<Prepared | null> {
     const session = parseObject(checkoutSessionSchema, object);
     if (session.mode === "payment") {
-      const { object: current } = await readBack(checkoutSessionSchema, session, () => ctx.stripe.checkout.sessions.retrieve(session.id, {}, { stripeAccount: ctx.stripeAccount }));
+      const { object: current } = await readBack(checkoutSessionSchema, session, () =>
+        ctx.stripe.checkout.sessions.retrieve(session.id, {}, { stripeAccount: ctx.stripeAccount }),
+      );
       return current.payment_status === "paid" ? { pass: current } : null;
     }
     if (session.mode !== "subscription" || !session.subscription) return null;

@@ -22,7 +22,10 @@ async function recordPaid(tx: SqlTx, ids: Held, invoice: StripeInvoice, ctx: Syn
   if (!payment.newlyRecorded) return "processed";
   const { member, pendingUpdate } = await refreshMember(tx, ids.memberId, ctx.now, { locked, deferUpdate: true });
   const properties = { payment_id: payment.id, amount: payment.amount, currency: payment.currency, stripe_invoice_id: invoice.id };
-  const alsoAs = [...(invoice.billingReason === "subscription_cycle" ? (["subscription_renewed"] as const) : []), ...(payment.recovered ? (["payment_recovered"] as const) : [])];
+  const alsoAs = [
+    ...(invoice.billingReason === "subscription_cycle" ? (["subscription_renewed"] as const) : []),
+    ...(payment.recovered ? (["payment_recovered"] as const) : []),
+  ];
   await recordBillingEvent(
     tx,
     { communityId: ctx.communityId, at: ctx.now, userId: member.userId, discordUserId: member.discordUserId, name: "payment_succeeded", properties },

@@ -16,7 +16,13 @@ export const invoicePaymentFailed = defineHandler({
   },
   async apply(tx, { invoice, subscription }, ctx) {
     const synced = await syncSubscription(tx, ctx, subscription);
-    const payment = await recordInvoicePayment(tx, { communityId: ctx.communityId, memberId: synced.memberId, subscriptionId: synced.subscriptionId }, invoice, "failed", ctx.now);
+    const payment = await recordInvoicePayment(
+      tx,
+      { communityId: ctx.communityId, memberId: synced.memberId, subscriptionId: synced.subscriptionId },
+      invoice,
+      "failed",
+      ctx.now,
+    );
     if (!payment.newlyRecorded) return "processed";
     const { member, after } = synced.refresh;
     await recordBillingEvent(tx, {
@@ -27,13 +33,19 @@ export const invoicePaymentFailed = defineHandler({
       name: "payment_failed",
       properties: { payment_id: payment.id, amount: payment.amount, currency: payment.currency, stripe_invoice_id: invoice.id },
     });
-    await enqueueJob(tx, JOB_KINDS.paymentFailed, { communityId: ctx.communityId, 
+    await enqueueJob(tx, JOB_KINDS.paymentFailed, {
+      communityId: ctx.communityId,
       memberId: member.id,
       paymentId: payment.id,
       accessUntil: after.expiresAt?.toISOString() ?? null,
     });
     // The member is reminded now, then on the community's schedule until they pay (lib/billing/dunning.ts).
-    await enqueueJob(tx, JOB_KINDS.dunning, { communityId: ctx.communityId, subscriptionId: synced.subscriptionId, attempt: 1 }, { key: `dunning:${synced.subscriptionId}` });
+    await enqueueJob(
+      tx,
+      JOB_KINDS.dunning,
+      { communityId: ctx.communityId, subscriptionId: synced.subscriptionId, attempt: 1 },
+      { key: `dunning:${synced.subscriptionId}` },
+    );
     return "processed";
   },
 });

@@ -22,6 +22,15 @@ export const GET = route(async (request: Request) => {
   if (!bot) return Response.redirect(`${origin}/dashboard/${community.slug}/bot?error=no_platform_bot`, 303);
   // The state ties Discord's answer to this browser and this community (no one else's install can land here).
   const nonce = randomBytes(18).toString("base64url");
-  (await cookies()).set(INSTALL_COOKIE, `${community.slug}.${nonce}`, { httpOnly: true, sameSite: "lax", secure: origin.startsWith("https:"), maxAge: 600, path: "/api/discord/bot" });
-  return Response.redirect(botAuthorizeUrl({ applicationId: bot.applicationId, guildId: community.discordGuildId, state: nonce, redirectUri: `${origin}/api/discord/bot/callback` }), 303);
+  (await cookies()).set(INSTALL_COOKIE, `${community.slug}.${nonce}`, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: origin.startsWith("https:"),
+    maxAge: 600,
+    path: "/api/discord/bot",
+  });
+  return Response.redirect(
+    botAuthorizeUrl({ applicationId: bot.applicationId, guildId: community.discordGuildId, state: nonce, redirectUri: `${origin}/api/discord/bot/callback` }),
+    303,
+  );
 });

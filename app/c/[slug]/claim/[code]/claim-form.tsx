@@ -16,7 +16,12 @@ export function ClaimForm({ slug, code, claimed, otherAccount }: { slug: string;
       </div>
     );
   }
-  if (otherAccount) return <Alert tone="error" className="mt-5">This membership belongs to another Discord account. Sign out and sign in with the account the community&apos;s owner named.</Alert>;
+  if (otherAccount)
+    return (
+      <Alert tone="error" className="mt-5">
+        This membership belongs to another Discord account. Sign out and sign in with the account the community&apos;s owner named.
+      </Alert>
+    );
   return (
     <form action={action} className="mt-5 space-y-3">
       <input type="hidden" name="slug" value={slug} />

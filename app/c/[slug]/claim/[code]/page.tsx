@@ -26,7 +26,9 @@ export default async function ClaimPage({ params }: { params: Promise<{ slug: st
             ? "Your subscription moved to CommunityOS. You keep paying exactly as before; link your Discord account so the bot gives you your roles."
             : `You have ${claim.tier.name} ${claim.until ? `until ${day.format(claim.until)}` : "for good"}. Link your Discord account so the bot gives you its roles.`}
         </p>
-        <p className="mt-2 text-sm text-slate-600">Signed in as <strong>{user.name ?? user.username}</strong> on Discord.</p>
+        <p className="mt-2 text-sm text-slate-600">
+          Signed in as <strong>{user.name ?? user.username}</strong> on Discord.
+        </p>
         <ClaimForm slug={community.slug} code={code} claimed={!!claim.claimedAt} otherAccount={otherAccount} />
       </Card>
     </div>

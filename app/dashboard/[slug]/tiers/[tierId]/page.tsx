@@ -23,7 +23,9 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="tiers" />
-      <Link href={`/dashboard/${slug}/tiers`} className="mt-6 inline-block text-sm text-slate-600 hover:text-slate-900">← All tiers</Link>
+      <Link href={`/dashboard/${slug}/tiers`} className="mt-6 inline-block text-sm text-slate-600 hover:text-slate-900">
+        ← All tiers
+      </Link>
       <Card className="mt-4 max-w-3xl">
         <h2 className="mb-6 text-lg font-semibold">Edit {tier.name}</h2>
         <TierForm
@@ -45,7 +47,9 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
             accessDays: tier.accessDays?.toString() ?? "",
             payWhatYouWant: tier.payWhatYouWant,
             suggestedPrice: tier.suggestedPrice?.toFixed(2) ?? "",
-            currencyPrices: Object.entries((tier.currencyPrices ?? {}) as Record<string, string>).map(([code, price]) => `${code} ${price}`).join("\n"),
+            currencyPrices: Object.entries((tier.currencyPrices ?? {}) as Record<string, string>)
+              .map(([code, price]) => `${code} ${price}`)
+              .join("\n"),
           }}
         />
       </Card>
