@@ -109,7 +109,8 @@ describe("CSV import", () => {
     const byMail = pending.find((p) => p.email === "new@example.com")!;
     // The row names a Discord account: only that account may claim it.
     const other = await createUser("csv_other");
-    await expect(claimMembership(t.community.slug, forStranger.claimCode, other, h.client)).rejects.toThrow(CLAIM_ERRORS.otherAccount);
+    // Refused with the message and, for callers to branch on, its code.
+    await expect(claimMembership(t.community.slug, forStranger.claimCode, other, h.client)).rejects.toMatchObject({ message: CLAIM_ERRORS.otherAccount, code: "otherAccount" });
     expect(await claimMembership(t.community.slug, forStranger.claimCode, stranger, h.client)).toEqual({ slug: t.community.slug, already: false });
     expect(await claimMembership(t.community.slug, forStranger.claimCode, stranger, h.client)).toEqual({ slug: t.community.slug, already: true });
     // An e-mailed link: whoever signs in with it first, once.

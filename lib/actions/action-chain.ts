@@ -104,16 +104,16 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
   async function enter(need: Role, formData: FormData): Promise<{ who: Actor; community: CommunityRef; role: CommunityRole | null }> {
     const who = await actor();
     const slug = slugSchema.safeParse(formData.get("communitySlug"));
-    if (!slug.success) throw new ActionError(NOT_FOUND);
+    if (!slug.success) throw new ActionError(NOT_FOUND, undefined, "not_found");
     const community = await db.community.findUnique({
       where: { slug: slug.data },
       select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
     });
-    if (!community) throw new ActionError(NOT_FOUND);
+    if (!community) throw new ActionError(NOT_FOUND, undefined, "not_found");
     const role = await communityRoleOf(community, who);
     if (need === "signed-in") return { who, community, role };
     // Someone else's community looks exactly like a missing one; staff learn their role is short.
-    if (!role) throw new ActionError(NOT_FOUND);
+    if (!role) throw new ActionError(NOT_FOUND, undefined, "not_found");
     if (!can(role, need)) throw new ActionError(NOT_ALLOWED, undefined, "not_allowed");
     return { who, community, role };
   }

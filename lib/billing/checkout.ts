@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { ActionError } from "../core/errors";
+import { ActionError, refusal } from "../core/errors";
 import { type Actor, type CommunityRef } from "../core/actors";
 import { db } from "../db/client";
 import { readInCommunity, type TenantTx } from "../db/scopes";
@@ -49,8 +49,8 @@ export async function startCheckout(
     select: { status: true, stripeChargesEnabled: true, stripeAccountId: true, settings: true },
   });
   const { taxMode } = readSettings(settings.settings);
-  if (settings.status !== "active") throw new ActionError(CHECKOUT_ERRORS.closed);
-  if (!settings.stripeChargesEnabled || !settings.stripeAccountId) throw new ActionError(CHECKOUT_ERRORS.paymentsOff);
+  if (settings.status !== "active") throw refusal(CHECKOUT_ERRORS, "closed");
+  if (!settings.stripeChargesEnabled || !settings.stripeAccountId) throw refusal(CHECKOUT_ERRORS, "paymentsOff");
   const stripeAccount = settings.stripeAccountId;
 
   const { tier, member, promotion } = await inScope(async (tx) => {
@@ -70,7 +70,7 @@ export async function startCheckout(
         currencyPrices: true,
       },
     });
-    if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(CHECKOUT_ERRORS.unknownTier);
+    if (!tier || !tier.isActive || !tier.stripePriceId) throw refusal(CHECKOUT_ERRORS, "unknownTier");
     // Subscribing makes you a member; the subscription itself arrives by webhook.
     const member = await tx.communityMember.upsert({
       where: { communityId_userId: { communityId: community.id, userId: actor.id } },
@@ -84,10 +84,10 @@ export async function startCheckout(
     const live = tier.interval === "once" ? null : await liveSubscriptionOf(tx, member.id);
     if (live?.tierId === tier.id || live?.tierName === tier.name) throw new ActionError(CHECKOUT_ERRORS.already, undefined, CHECKOUT_CODES.alreadyThisTier);
     if (live) throw new ActionError(CHECKOUT_ERRORS.otherTier, undefined, CHECKOUT_CODES.alreadyOtherTier);
-    if (!(await hasFreeSeat(tx, tier))) throw new ActionError(CHECKOUT_ERRORS.soldOut);
+    if (!(await hasFreeSeat(tx, tier))) throw refusal(CHECKOUT_ERRORS, "soldOut");
     // A shared link's code (/c/<slug>?promo=CODE); Stripe checks its limits when the session is made.
     const promotion = ctx.promo ? await usablePromotion(tx, ctx.promo, tier.id) : null;
-    if (ctx.promo && !promotion) throw new ActionError(CHECKOUT_ERRORS.promoInvalid);
+    if (ctx.promo && !promotion) throw refusal(CHECKOUT_ERRORS, "promoInvalid");
     return { tier, member, promotion };
   });
 
@@ -107,7 +107,7 @@ export async function startCheckout(
   // The currency the member chose (or the page picked for them), if the tier is sold in it.
   const chosen = ctx.currency?.toUpperCase();
   const presentIn = chosen && chosen !== tier.currency && chosen.toLowerCase() in currencyOptions(tier) ? chosen.toLowerCase() : null;
-  if (chosen && chosen !== tier.currency && !presentIn) throw new ActionError(CHECKOUT_ERRORS.currency);
+  if (chosen && chosen !== tier.currency && !presentIn) throw refusal(CHECKOUT_ERRORS, "currency");
   const once = tier.interval === "once";
   // A pass is one payment (the fee as an amount: the tier's price, or its minimum for pay what you want).
   const purchase = once

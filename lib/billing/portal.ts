@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { ActionError } from "../core/errors";
+import { refusal } from "../core/errors";
 import { db } from "../db/client";
 import { withCommunity, withUser } from "../db/scopes";
 import { fromMinorUnits } from "./money";
@@ -26,9 +26,9 @@ export async function ownSubscription(userId: string, subscriptionId: string) {
       select: { id: true, communityId: true, memberId: true, stripeSubscriptionId: true, stripeCustomerId: true, tierName: true },
     }),
   );
-  if (!subscription?.stripeSubscriptionId) throw new ActionError(PORTAL_ERRORS.notFound);
+  if (!subscription?.stripeSubscriptionId) throw refusal(PORTAL_ERRORS, "notFound");
   const community = await db.community.findUniqueOrThrow({ where: { id: subscription.communityId }, select: { stripeAccountId: true } });
-  if (!community.stripeAccountId) throw new ActionError(PORTAL_ERRORS.notFound);
+  if (!community.stripeAccountId) throw refusal(PORTAL_ERRORS, "notFound");
   return { ...subscription, stripeSubscriptionId: subscription.stripeSubscriptionId, stripeAccount: community.stripeAccountId };
 }
 
@@ -37,7 +37,7 @@ export async function onStripe<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (isMissingAtStripe(error)) throw new ActionError(PORTAL_ERRORS.unknownToStripe);
+    if (isMissingAtStripe(error)) throw refusal(PORTAL_ERRORS, "unknownToStripe");
     throw error;
   }
 }
@@ -84,16 +84,16 @@ async function switchTarget(sub: { communityId: string; tierName: string }, tier
     });
     return found ? { ...found, seatFree: await hasFreeSeat(tx, found) } : null;
   });
-  if (!tier || !tier.isActive || !tier.stripePriceId) throw new ActionError(PORTAL_ERRORS.unknownTier);
-  if (tier.name === sub.tierName) throw new ActionError(PORTAL_ERRORS.sameTier);
-  if (!tier.seatFree) throw new ActionError(PORTAL_ERRORS.soldOut);
+  if (!tier || !tier.isActive || !tier.stripePriceId) throw refusal(PORTAL_ERRORS, "unknownTier");
+  if (tier.name === sub.tierName) throw refusal(PORTAL_ERRORS, "sameTier");
+  if (!tier.seatFree) throw refusal(PORTAL_ERRORS, "soldOut");
   return { ...tier, stripePriceId: tier.stripePriceId };
 }
 
 async function currentItem(client: Stripe, sub: { stripeSubscriptionId: string; stripeAccount: string }) {
   const live = await onStripe(() => client.subscriptions.retrieve(sub.stripeSubscriptionId, {}, { stripeAccount: sub.stripeAccount }));
   const item = live.items.data[0];
-  if (!item) throw new ActionError(PORTAL_ERRORS.unknownToStripe);
+  if (!item) throw refusal(PORTAL_ERRORS, "unknownToStripe");
   return item;
 }
 

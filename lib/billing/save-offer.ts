@@ -3,7 +3,7 @@
 // subscription), once per member. The claim is written before Stripe is asked,
 // so two clicks cannot both win; a Stripe failure releases it.
 import type Stripe from "stripe";
-import { ActionError } from "../core/errors";
+import { refusal } from "../core/errors";
 import { recordAudit } from "../audit/record";
 import { readSettings } from "../communities/validation";
 import { db } from "../db/client";
@@ -28,11 +28,11 @@ export async function acceptSaveOffer(userId: string, subscriptionId: string, cl
   const sub = await ownSubscription(userId, subscriptionId);
   const community = await db.community.findUniqueOrThrow({ where: { id: sub.communityId }, select: { settings: true } });
   const offer = saveOfferOf(community.settings);
-  if (!offer) throw new ActionError(SAVE_OFFER_ERRORS.none);
+  if (!offer) throw refusal(SAVE_OFFER_ERRORS, "none");
   const claimed = await withCommunity(sub.communityId, (tx) =>
     tx.communityMember.updateMany({ where: { id: sub.memberId, saveOfferRedeemedAt: null }, data: { saveOfferRedeemedAt: new Date() } }),
   );
-  if (claimed.count === 0) throw new ActionError(SAVE_OFFER_ERRORS.used);
+  if (claimed.count === 0) throw refusal(SAVE_OFFER_ERRORS, "used");
   try {
     const coupon = await onStripe(() =>
       client.coupons.create(

@@ -21,3 +21,8 @@ export class ActionError extends Error {
 
 export const NOT_FOUND = "We couldn't find that community.";
 export const SIGN_IN_REQUIRED = "Please sign in to continue.";
+
+/** A refusal from a domain's list of messages: its key is the error's code, for callers to branch on. */
+export function refusal<M extends Record<string, string>>(messages: M, code: keyof M & string, fieldErrors?: FieldErrors): ActionError {
+  return new ActionError(messages[code]!, fieldErrors, code);
+}

@@ -4,7 +4,7 @@
 // a job, which then scrubs the last Discord id it needed to do so.
 import { randomBytes } from "node:crypto";
 import type Stripe from "stripe";
-import { ActionError } from "../core/errors";
+import { refusal } from "../core/errors";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/client";
 import { withCommunity, withUser, type TenantTx } from "../db/scopes";
@@ -26,9 +26,9 @@ function stripEvents(tx: TenantTx, userId: string, discordUserId: string | null)
 export async function eraseAccount(userId: string, options: { now?: Date; client?: () => Stripe } = {}) {
   const now = options.now ?? new Date();
   const user = await db.user.findUnique({ where: { id: userId }, select: { erasedAt: true } });
-  if (!user || user.erasedAt) throw new ActionError(ERASURE_ERRORS.alreadyErased);
+  if (!user || user.erasedAt) throw refusal(ERASURE_ERRORS, "alreadyErased");
   const owned = await db.community.count({ where: { ownerId: userId, status: { not: "archived" } } });
-  if (owned > 0) throw new ActionError(ERASURE_ERRORS.ownsCommunities);
+  if (owned > 0) throw refusal(ERASURE_ERRORS, "ownsCommunities");
 
   const memberships = await withUser(userId, (tx) =>
     tx.communityMember.findMany({ where: { erasedAt: null }, select: { id: true, communityId: true, discordUserId: true, stripeCustomerId: true } }),

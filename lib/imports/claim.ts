@@ -4,7 +4,7 @@
 // read back through the same sync as every webhook, so later events apply to
 // it as to any other. Nothing is charged.
 import type Stripe from "stripe";
-import { ActionError } from "../core/errors";
+import { refusal } from "../core/errors";
 import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
 import { slugSchema } from "../communities/slug";
@@ -42,10 +42,10 @@ export async function findClaim(slug: string, code: string) {
 
 export async function claimMembership(slug: string, code: string, person: Person, client: Stripe, now = new Date()) {
   const community = await communityOf(slug);
-  if (!community || !/^[A-Za-z0-9_-]{20,64}$/.test(code)) throw new ActionError(CLAIM_ERRORS.unknown);
+  if (!community || !/^[A-Za-z0-9_-]{20,64}$/.test(code)) throw refusal(CLAIM_ERRORS, "unknown");
   const claim = await withCommunity(community.id, (tx) => tx.memberImport.findUnique({ where: { claimCode: code } }));
-  if (!claim) throw new ActionError(CLAIM_ERRORS.unknown);
-  if (claim.discordUserId && claim.discordUserId !== person.discordId) throw new ActionError(CLAIM_ERRORS.otherAccount);
+  if (!claim) throw refusal(CLAIM_ERRORS, "unknown");
+  if (claim.discordUserId && claim.discordUserId !== person.discordId) throw refusal(CLAIM_ERRORS, "otherAccount");
   const mine = async () =>
     (
       await withCommunity(community.id, (tx) =>
@@ -54,14 +54,14 @@ export async function claimMembership(slug: string, code: string, person: Person
     )?.id;
   if (claim.claimedAt) {
     if (claim.memberId && claim.memberId === (await mine())) return { slug: community.slug, already: true };
-    throw new ActionError(CLAIM_ERRORS.taken);
+    throw refusal(CLAIM_ERRORS, "taken");
   }
 
   if (claim.source === "csv") {
     await withCommunity(community.id, async (tx) => {
       // Claimed once, even when two tabs press at once.
       const { count } = await tx.memberImport.updateMany({ where: { id: claim.id, claimedAt: null }, data: { claimedAt: now } });
-      if (!count) throw new ActionError(CLAIM_ERRORS.taken);
+      if (!count) throw refusal(CLAIM_ERRORS, "taken");
       const memberId = await grantImported(tx, community.id, {
         userId: person.id,
         discordUserId: person.discordId,
@@ -76,7 +76,7 @@ export async function claimMembership(slug: string, code: string, person: Person
   }
 
   // A Stripe subscription: the member first (so Stripe can be told its id), then Stripe, then the sync.
-  if (!community.stripeAccountId || !claim.stripeSubscriptionId || !claim.stripeCustomerId) throw new ActionError(CLAIM_ERRORS.unknown);
+  if (!community.stripeAccountId || !claim.stripeSubscriptionId || !claim.stripeCustomerId) throw refusal(CLAIM_ERRORS, "unknown");
   const tier = await withCommunity(community.id, (tx) =>
     tx.subscriptionTier.findUniqueOrThrow({ where: { id: claim.tierId }, select: { id: true, name: true } }),
   );
@@ -98,7 +98,7 @@ export async function claimMembership(slug: string, code: string, person: Person
   const { gracePeriodDays, restrictedDays } = readSettings(community.settings);
   await withCommunity(community.id, async (tx) => {
     const { count } = await tx.memberImport.updateMany({ where: { id: claim.id, claimedAt: null }, data: { claimedAt: now, memberId } });
-    if (!count) throw new ActionError(CLAIM_ERRORS.taken);
+    if (!count) throw refusal(CLAIM_ERRORS, "taken");
     await syncSubscription(tx, { communityId: community.id, now, gracePeriodDays, restrictedDays }, sub);
   });
   return { slug: community.slug, already: false };

@@ -4,7 +4,7 @@
 // tier's roles, the portal and members list show it, and it ends by itself on
 // its date (the sweep in lapse-sweep.ts).
 import { z } from "zod";
-import { ActionError } from "../core/errors";
+import { ActionError, refusal } from "../core/errors";
 import { type Actor } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { refreshMember } from "../billing/member-refresh";
@@ -40,7 +40,7 @@ export async function grantComp(tx: TenantTx, communityId: string, by: Pick<Acto
     await tx.communityMember.findUnique({ where: { id: input.memberId.toLowerCase() }, select: { id: true, isActive: true, erasedAt: true } }),
     await tx.subscriptionTier.findUnique({ where: { id: input.tierId.toLowerCase() }, select: { id: true, name: true } }),
   ];
-  if (!member || !member.isActive || member.erasedAt) throw new ActionError(COMP_ERRORS.memberGone);
+  if (!member || !member.isActive || member.erasedAt) throw refusal(COMP_ERRORS, "memberGone");
   if (!tier) throw new ActionError("Please correct the highlighted fields.", { tierId: [COMP_ERRORS.tierGone] });
   const grant = await tx.accessGrant.create({
     data: { communityId, memberId: member.id, tierId: tier.id, until: input.until, note: input.note, grantedBy: by?.id ?? null },
@@ -56,7 +56,7 @@ export async function revokeComp(tx: TenantTx, communityId: string, by: Pick<Act
     where: { id: input.grantId.toLowerCase(), memberId: input.memberId.toLowerCase(), revokedAt: null },
     data: { revokedAt: now, revokedBy: by?.id ?? null },
   });
-  if (revoked.count === 0) throw new ActionError(COMP_ERRORS.notFound);
+  if (revoked.count === 0) throw refusal(COMP_ERRORS, "notFound");
   const refresh = await refreshMember(tx, input.memberId.toLowerCase(), now);
   await requestRoleSync(tx, communityId, input.memberId.toLowerCase(), "free access revoked");
   return { status: refresh.after.status };

@@ -3,7 +3,7 @@
 // separate, deliberate action), the member goes inactive and loses their roles.
 // They may join or subscribe again later.
 import type Stripe from "stripe";
-import { ActionError } from "../core/errors";
+import { refusal } from "../core/errors";
 import { type CommunityRef } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { cancelAtStripe, endMembership, liveSubscriptions } from "../gdpr/membership-exit";
@@ -23,8 +23,8 @@ export async function removeMember(community: CommunityRef, memberId: string, in
     });
     return member ? { member, live: await liveSubscriptions(tx, memberId) } : null;
   });
-  if (!found || found.member.erasedAt) throw new ActionError(REMOVE_ERRORS.notFound);
-  if (!found.member.isActive && found.live.length === 0) throw new ActionError(REMOVE_ERRORS.alreadyRemoved);
+  if (!found || found.member.erasedAt) throw refusal(REMOVE_ERRORS, "notFound");
+  if (!found.member.isActive && found.live.length === 0) throw refusal(REMOVE_ERRORS, "alreadyRemoved");
   if (found.live.some((s) => s.stripeSubscriptionId)) await cancelAtStripe(client(), community.stripeAccountId, found.live, community.name);
   await inScope((tx) => endMembership(tx, community.id, memberId, { erase: false, now }));
   return { memberId, username: found.member.user.username, cancelled: found.live.map((s) => s.tierName) };

@@ -7,7 +7,7 @@ import type { TenantTx } from "../db/scopes";
 import { syncTierToStripe, taxBehavior, type TierForStripe } from "./stripe-sync";
 import { db } from "../db/client";
 import { readSettings } from "../communities/validation";
-import { CONNECT_FIRST, STRIPE_DOWN, TIER_GONE } from "./messages";
+import { tierError } from "./errors";
 import type { TierInput } from "./validation";
 import { SEAT_HOLDING } from "../billing/member-standing";
 import { log } from "../observability/log";
@@ -83,7 +83,7 @@ export async function updateTier(tierId: string, input: TierInput, community: Co
   const tier = await inScope(async (tx) => {
     try {
       const { count } = await tx.subscriptionTier.updateMany({ where: { id: tierId }, data: toColumns(input) });
-      if (count === 0) throw new ActionError(TIER_GONE);
+      if (count === 0) throw tierError("gone");
       return await tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: tierForStripe });
     } catch (error) {
       if (nameTaken(error)) throw new ActionError(NAME_TAKEN, { name: ["is already used by another tier"] });
@@ -96,18 +96,18 @@ export async function updateTier(tierId: string, input: TierInput, community: Co
 export async function setTierActive(tierId: string, active: boolean, community: CommunityRef, inScope: InScope, client?: Stripe) {
   const tier = await inScope(async (tx) => {
     const { count } = await tx.subscriptionTier.updateMany({ where: { id: tierId }, data: { isActive: active } });
-    if (count === 0) throw new ActionError(TIER_GONE);
+    if (count === 0) throw tierError("gone");
     return tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: tierForStripe });
   });
   return { tierId, ...(await mirror(community, tier, inScope, client)) };
 }
 
 export async function syncTier(tierId: string, community: CommunityRef, inScope: InScope, client?: Stripe) {
-  if (!community.stripeAccountId) throw new ActionError(CONNECT_FIRST);
+  if (!community.stripeAccountId) throw tierError("connect_first");
   const tier = await inScope((tx) => tx.subscriptionTier.findUnique({ where: { id: tierId }, select: tierForStripe }));
-  if (!tier) throw new ActionError(TIER_GONE);
+  if (!tier) throw tierError("gone");
   const outcome = await mirror(community, tier, inScope, client);
-  if (!outcome.synced) throw new ActionError(STRIPE_DOWN);
+  if (!outcome.synced) throw tierError("stripe_down");
   return outcome;
 }
 
@@ -133,7 +133,7 @@ export async function syncAllTiers(
 export async function moveTier(tierId: string, direction: "up" | "down", tx: TenantTx) {
   const tiers = await tx.subscriptionTier.findMany({ orderBy: [{ sortOrder: "asc" }, { createdAt: "asc" }], select: { id: true } });
   const from = tiers.findIndex((t) => t.id === tierId);
-  if (from === -1) throw new ActionError(TIER_GONE);
+  if (from === -1) throw tierError("gone");
   const to = direction === "up" ? from - 1 : from + 1;
   if (to < 0 || to >= tiers.length) return { moved: false };
   [tiers[from], tiers[to]] = [tiers[to]!, tiers[from]!];
