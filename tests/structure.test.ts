@@ -27,6 +27,14 @@ function imports(file: string): string[] {
 const lib = files(path.join(root, "lib")).map((file) => ({ file: path.relative(root, file), deps: imports(file) }));
 
 describe("layers", () => {
+  it("no page, action or route handler under app/ queries the database itself", () => {
+    const prismaCall = /\b(?:tx|db)\.(?:\$queryRaw|\$executeRaw|[a-zA-Z]+\.(?:find\w*|count|create\w*|update\w*|delete\w*|upsert|aggregate|groupBy))\b/;
+    const inline = files(path.join(root, "app"))
+      .filter((file) => prismaCall.test(readFileSync(file, "utf8")))
+      .map((file) => path.relative(root, file));
+    expect(inline).toEqual([]);
+  });
+
   it("no file in lib/ imports the action chain or app/", () => {
     const upward = lib
       .filter((f) => !f.file.startsWith("lib/actions/"))

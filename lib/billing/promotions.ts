@@ -166,3 +166,8 @@ export async function usablePromotion(tx: TenantTx, code: string, tierId: string
   if (!row || (tierId && row.tierIds.length > 0 && !row.tierIds.includes(tierId))) return null;
   return row;
 }
+
+/** The community's codes, newest first, for the Promotions page. */
+export function listPromotionCodes(tx: TenantTx) {
+  return tx.promotionCode.findMany({ orderBy: { createdAt: "desc" } });
+}

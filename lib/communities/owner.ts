@@ -116,6 +116,8 @@ export async function updateCommunity(input: z.output<typeof updateCommunitySche
 
 /** Free membership: a community_members row with the user's Discord id. Joining twice is a no-op. */
 export async function joinCommunity(community: CommunityRef, actor: Actor, tx: TenantTx) {
+  const { status } = await tx.community.findUniqueOrThrow({ where: { id: community.id }, select: { status: true } });
+  if (status !== "active") throw new ActionError("This community isn't taking new members right now.");
   const member = await tx.communityMember.upsert({
     where: { communityId_userId: { communityId: community.id, userId: actor.id } },
     create: { communityId: community.id, userId: actor.id, discordUserId: actor.discordId },

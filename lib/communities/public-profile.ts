@@ -1,6 +1,7 @@
 import { db } from "../db/client";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { readSettings } from "./validation";
+import { slugSchema } from "./slug";
 import { SEAT_HOLDING } from "../billing/member-standing";
 import { liveSubscriptionOf } from "../billing/checkout";
 
@@ -9,6 +10,12 @@ export type ViewerMembership = {
   /** The tier the viewer pays for here (their one live subscription), if any. */
   held: { subscriptionId: string; tierId: string | null; tierName: string } | null;
 };
+
+/** A community's id and Discord server by its address (null: no such community). */
+export async function communityGuildBySlug(rawSlug: string) {
+  const slug = slugSchema.safeParse(rawSlug);
+  return slug.success ? db.community.findUnique({ where: { slug: slug.data }, select: { id: true, discordGuildId: true } }) : null;
+}
 
 /** The signed-in viewer's place in a community: a member or not, and the tier they hold. */
 export async function viewerMembership(communityId: string, userId: string): Promise<ViewerMembership> {

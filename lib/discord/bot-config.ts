@@ -2,6 +2,7 @@ import type { TenantTx } from "../db/scopes";
 import { serverEnv } from "../env";
 import { decryptToken, encryptToken, parseKeyRing, type KeyRing } from "../crypto/token-box";
 import { platformBot } from "./platform-bot";
+import { withoutBotProblem } from "./bot-problem";
 
 export class BotNotConfiguredError extends Error {
   override name = "BotNotConfiguredError";
@@ -32,8 +33,7 @@ type BotConnection = {
  */
 export async function connectBot(tx: TenantTx, communityId: string, connection: BotConnection): Promise<void> {
   const existing = await tx.discordBotConfig.findUnique({ where: { communityId }, select: { settings: true } });
-  const { botProblem: _lifted, ...settings } = (existing?.settings ?? {}) as Record<string, unknown>;
-  const data = { ...connection, settings: settings as object };
+  const data = { ...connection, settings: withoutBotProblem(existing?.settings) as object };
   if (existing) await tx.discordBotConfig.update({ where: { communityId }, data, select: { id: true } });
   else
     await tx.discordBotConfig.create({
@@ -76,4 +76,9 @@ export async function activeBot(tx: TenantTx, communityId: string) {
     return { ...rest, token: platform.token };
   }
   return { ...rest, token: decryptToken(botTokenEncrypted!, communityId, keyRing()) };
+}
+
+/** The Discord server the community is connected to. */
+export async function guildOf(tx: TenantTx, communityId: string): Promise<string> {
+  return (await tx.community.findUniqueOrThrow({ where: { id: communityId }, select: { discordGuildId: true } })).discordGuildId;
 }

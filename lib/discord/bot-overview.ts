@@ -1,8 +1,8 @@
 // What the owner's Discord bot tab shows, read in the community's scope: the
 // bot's connection and settings (never its token), recent role changes, and
 // the members whose roles disagree with what they pay for.
+import { botProblemOf } from "./bot-problem";
 import { withCommunity } from "../db/scopes";
-import type { PermanentProblem } from "./bot-rest";
 
 const WEEK = 7 * 86_400_000;
 
@@ -55,7 +55,7 @@ export async function botOverview(communityId: string, now = new Date()) {
         member: { select: { user: { select: { username: true } } } },
       },
     });
-    const problem = (config?.settings as { botProblem?: PermanentProblem } | null)?.botProblem ?? null;
+    const problem = botProblemOf(config?.settings);
     return { config, tiers, drift, syncs, problem };
   });
 }

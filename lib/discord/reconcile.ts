@@ -1,5 +1,5 @@
 import type { REST } from "@discordjs/rest";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, type TenantTx } from "../db/scopes";
 import { activeBot } from "./bot-config";
 import { syncMemberRoles, type RoleSyncResult } from "./role-sync";
 
@@ -49,4 +49,9 @@ export async function reconcileCommunity(
     }
     after = page.at(-1)!.id;
   }
+}
+
+/** Whether the member's roles are recorded as drifting and not yet fixed. */
+export async function hasOpenDrift(tx: TenantTx, memberId: string): Promise<boolean> {
+  return !!(await tx.discordRoleDrift.findFirst({ where: { memberId, resolvedAt: null }, select: { id: true } }));
 }

@@ -8,6 +8,7 @@ import { withCommunity } from "../db/scopes";
 import { JOB_KINDS, enqueueJob } from "../jobs/enqueue";
 import { activeBot } from "./bot-config";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
+import { botProblemOf, setBotProblem } from "./bot-problem";
 import { managedRoles, rolePlan, type RolePlan } from "./desired-roles";
 import { addToGuild, type GuildStatus } from "./guild-join";
 import { GUILD_STATUS_TEXT } from "./guild-status-text";
@@ -38,7 +39,7 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
   const skip = (outcome: SyncOutcome, error?: string) =>
     record(communityId, memberId, options, { outcome, added: [], removed: [], roles: null, desired, error });
   if (!bot) return skip("no_bot");
-  const paused = (bot.settings as { botProblem?: PermanentProblem } | null)?.botProblem;
+  const paused = botProblemOf(bot.settings);
   if (paused && BOT_WIDE.includes(paused)) return skip("paused", PROBLEM_HINTS[paused]);
 
   const rest = (options.rest ?? botRest)(bot.token);
@@ -183,14 +184,7 @@ async function record(
         select: { id: true },
       });
     }
-    if (BOT_WIDE.includes(result.outcome as PermanentProblem)) {
-      const config = await tx.discordBotConfig.findUniqueOrThrow({ where: { communityId }, select: { settings: true } });
-      await tx.discordBotConfig.update({
-        where: { communityId },
-        data: { settings: { ...(config.settings as object), botProblem: result.outcome } },
-        select: { id: true },
-      });
-    }
+    if (BOT_WIDE.includes(result.outcome as PermanentProblem)) await setBotProblem(tx, communityId, result.outcome as PermanentProblem);
     if (result.removed.length > 0 && result.desired.length === 0) {
       await enqueueJob(tx, JOB_KINDS.farewell, { communityId, memberId }, { key: `farewell:${memberId}` });
     }

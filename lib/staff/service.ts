@@ -62,3 +62,14 @@ export async function listStaff(tx: TenantTx) {
   const names = new Map(members.map((m) => [m.discordUserId, m.user.globalName ?? m.user.username]));
   return staff.map((s) => ({ ...s, name: names.get(s.discordUserId) ?? s.label }));
 }
+
+/** People already in the community, newest first: who the owner is likely to invite. */
+export async function inviteSuggestions(tx: TenantTx, take = 200): Promise<{ id: string; name: string }[]> {
+  const members = await tx.communityMember.findMany({
+    where: { isActive: true, erasedAt: null },
+    orderBy: { joinedAt: "desc" },
+    take,
+    select: { discordUserId: true, user: { select: { username: true } } },
+  });
+  return members.map((m) => ({ id: m.discordUserId, name: m.user.username }));
+}

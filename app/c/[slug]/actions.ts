@@ -7,14 +7,9 @@ import { ActionError, communityAction, communityWorkflow, type ActionState } fro
 import { startCheckout } from "@/lib/billing/checkout";
 import { appOrigin } from "@/lib/http/origin";
 import { joinCommunity } from "@/lib/communities/owner";
-import { db } from "@/lib/db/client";
 import { consume, RATE_LIMITED } from "@/lib/security/rate-limit";
 
-const join = communityAction(z.object({}), "signed-in", async (_input, { actor, community, tx }) => {
-  const { status } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { status: true } });
-  if (status !== "active") throw new ActionError("This community isn't taking new members right now.");
-  return joinCommunity(community, actor, tx);
-});
+const join = communityAction(z.object({}), "signed-in", (_input, { actor, community, tx }) => joinCommunity(community, actor, tx));
 
 export async function joinCommunityAction(prev: ActionState<{ memberId: string }>, formData: FormData) {
   const result = await join(prev, formData);

@@ -11,6 +11,7 @@ import { withCommunity } from "@/lib/db/scopes";
 import { formatMoney } from "@/lib/utils/money";
 import { onboardingChecklist } from "@/lib/communities/onboarding";
 import { CANCELLATION_REASON_LABELS, type CancellationReason } from "@/lib/billing/cancellation-reasons";
+import { openAlerts } from "@/lib/alerts/read";
 import { CommunityHeader } from "./community-nav";
 
 export const metadata: Metadata = { title: "Community overview" };
@@ -46,14 +47,7 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
   const { created } = await searchParams;
   const [o, alerts, checklist] = await Promise.all([
     overview(community.id, (fn) => withCommunity(community.id, fn)),
-    withCommunity(community.id, (tx) =>
-      tx.communityAlert.findMany({
-        where: { resolvedAt: null },
-        orderBy: { createdAt: "desc" },
-        take: 5,
-        select: { id: true, title: true, detail: true, severity: true },
-      }),
-    ),
+    withCommunity(community.id, (tx) => openAlerts(tx)),
     onboardingChecklist(community),
   ]);
   const toDo = checklist.filter((step) => !step.done).length;

@@ -6,6 +6,7 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
+import { auditPage } from "@/lib/audit/read";
 import { CommunityHeader } from "../community-nav";
 
 export const metadata: Metadata = { title: "Activity" };
@@ -50,22 +51,7 @@ export default async function ActivityPage({ params, searchParams }: { params: P
   if (!community) notFound();
   const parsed = beforeSchema.safeParse((await searchParams).before);
   const before = parsed.success && parsed.data ? { at: new Date(parsed.data.split("_")[0]!), id: parsed.data.split("_")[1]! } : null;
-  const rows = await withCommunity(community.id, (tx) =>
-    tx.auditLog.findMany({
-      where: before ? { createdAt: { lte: before.at }, OR: [{ createdAt: { lt: before.at } }, { id: { lt: before.id } }] } : {},
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: PAGE + 1,
-      select: {
-        id: true,
-        action: true,
-        objectType: true,
-        objectId: true,
-        details: true,
-        createdAt: true,
-        actor: { select: { username: true, globalName: true } },
-      },
-    }),
-  );
+  const rows = await withCommunity(community.id, (tx) => auditPage(tx, before, PAGE + 1));
   const visible = rows.slice(0, PAGE);
   const last = visible.at(-1);
   return (

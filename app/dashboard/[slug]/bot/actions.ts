@@ -4,7 +4,10 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { communityAction, communityWorkflow, type ActionState } from "@/lib/actions";
 import { ActionError } from "@/lib/actions/action-chain";
-import { activeBot } from "@/lib/discord/bot-config";
+import { activeBot, guildOf } from "@/lib/discord/bot-config";
+import { setBotProblem } from "@/lib/discord/bot-problem";
+import { hasOpenDrift } from "@/lib/discord/reconcile";
+import { activeTierRoles } from "@/lib/tiers/read";
 import { checkBot, type BotCheck } from "@/lib/discord/check-bot";
 import { botSettingsSchema, checkChannels, NO_BOT, ownBotSchema, picksFromServer, saveBotSettings, saveOwnBot } from "@/lib/discord/bot-settings";
 import { communityGuildCatalog } from "@/lib/discord/guild-catalog";
@@ -72,26 +75,13 @@ export const checkBotAction = communityWorkflow(
   async (_input, { community, inScope }): Promise<BotCheck> => {
     const found = await inScope(async (tx) => ({
       bot: await activeBot(tx, community.id),
-      tiers: await tx.subscriptionTier.findMany({ where: { isActive: true }, select: { name: true, discordRoleId: true, extraRoleIds: true } }),
-      guild: await tx.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } }),
+      tierRoles: await activeTierRoles(tx),
+      guildId: await guildOf(tx, community.id),
     }));
     if (!found.bot) throw new ActionError(NO_BOT);
-    const tierRoles = found.tiers.flatMap((t) =>
-      [t.discordRoleId, ...t.extraRoleIds].filter((r): r is string => !!r).map((roleId) => ({ tier: t.name, roleId })),
-    );
-    const check = await checkBot(found.bot.token, found.guild.discordGuildId, tierRoles);
-    if (check.ok) {
-      // A healthy bot resumes syncing that a bad token or missing server had paused.
-      await inScope(async (tx) => {
-        const config = await tx.discordBotConfig.findUniqueOrThrow({ where: { communityId: community.id }, select: { settings: true } });
-        const { botProblem: _cleared, ...settings } = config.settings as Record<string, unknown>;
-        await tx.discordBotConfig.update({
-          where: { communityId: community.id },
-          data: { settings: settings as object, lastOnline: new Date() },
-          select: { id: true },
-        });
-      });
-    }
+    const check = await checkBot(found.bot.token, found.guildId, found.tierRoles);
+    // A healthy bot resumes syncing that a bad token or missing server had paused.
+    if (check.ok) await inScope((tx) => setBotProblem(tx, community.id, null));
     return check;
   },
   (_input, check) => ({ action: "bot.checked", objectType: "bot", details: { ok: check.ok } }),
@@ -102,8 +92,7 @@ export const fixDriftAction = communityWorkflow(
   z.object({ memberId: z.uuid() }),
   "moderate",
   async ({ memberId }, { community, inScope }) => {
-    const open = await inScope((tx) => tx.discordRoleDrift.findFirst({ where: { memberId, resolvedAt: null }, select: { id: true } }));
-    if (!open) throw new ActionError("That member's roles are already in order.");
+    if (!(await inScope((tx) => hasOpenDrift(tx, memberId)))) throw new ActionError("That member's roles are already in order.");
     const result = await syncMemberRoles(community.id, memberId, { reason: "fixed from the dashboard" });
     revalidatePath(`/dashboard/${community.slug}/bot`);
     if (result.outcome !== "synced" && result.outcome !== "unchanged")

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ActionError, communityAction, communityWorkflow, type ActionState } from "@/lib/actions";
 import { stripe } from "@/lib/billing/stripe";
+import { tierSummaries } from "@/lib/tiers/read";
 import { importCsv, MAX_BYTES, previewCsv, type CsvPreview } from "@/lib/imports/csv";
 import { resolveMapping, resumeImportSchema, resumeStripeImport, startImportSchema, startStripeImport } from "@/lib/imports/stripe-import";
 
@@ -23,8 +24,7 @@ async function csvText(input: z.output<typeof csvInput>): Promise<string> {
 /** Checks the file and shows what would be imported; writes nothing. */
 export const previewCsvAction = communityAction(csvInput, "manage", async (input, { tx }): Promise<CsvPreview & { csv: string }> => {
   const text = await csvText(input);
-  const tiers = await tx.subscriptionTier.findMany({ select: { id: true, name: true } });
-  return { ...previewCsv(text, tiers), csv: text };
+  return { ...previewCsv(text, await tierSummaries(tx)), csv: text };
 });
 
 const applyCsv = communityAction(
@@ -33,7 +33,7 @@ const applyCsv = communityAction(
   async (input, { actor, community, tx }) => {
     const text = await csvText(input);
     // Checked again: the tiers may have changed since the preview.
-    const preview = previewCsv(text, await tx.subscriptionTier.findMany({ select: { id: true, name: true } }));
+    const preview = previewCsv(text, await tierSummaries(tx));
     return importCsv(tx, community.id, actor, preview);
   },
   (_input, r) => ({ action: "import.csv", objectType: "community", details: r }),

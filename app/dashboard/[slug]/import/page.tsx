@@ -5,7 +5,8 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { stripe } from "@/lib/billing/stripe";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
-import { inTurn, withCommunity } from "@/lib/db/scopes";
+import { withCommunity } from "@/lib/db/scopes";
+import { importOverview } from "@/lib/imports/read";
 import { appOrigin } from "@/lib/http/origin";
 import { claimPath } from "@/lib/imports/claim-code";
 import { COLUMN_NAMES } from "@/lib/imports/csv";
@@ -25,30 +26,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
   const community = await findManagedCommunity(slug, user, "manage");
   if (!community) notFound();
   const page = Math.max(0, Math.min(10_000, Number.parseInt((await searchParams).page ?? "0", 10) || 0));
-  const [tiers, runs, pending, pendingCount] = await withCommunity(community.id, (tx) =>
-    inTurn(
-      () => tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { id: true, name: true, stripePriceId: true, interval: true } }),
-      () => tx.stripeImport.findMany({ orderBy: { startedAt: "desc" }, take: 5 }),
-      () =>
-        tx.memberImport.findMany({
-          where: { claimedAt: null },
-          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-          skip: page * PENDING_PAGE,
-          take: PENDING_PAGE,
-          select: {
-            id: true,
-            source: true,
-            email: true,
-            discordUserId: true,
-            claimCode: true,
-            claimMailedAt: true,
-            createdAt: true,
-            tier: { select: { name: true } },
-          },
-        }),
-      () => tx.memberImport.count({ where: { claimedAt: null } }),
-    ),
-  );
+  const { tiers, runs, pending, pendingCount } = await withCommunity(community.id, (tx) => importOverview(tx, page, PENDING_PAGE));
   // The account's catalog (outside the transaction); the page still shows without it.
   let catalog: CatalogPrice[] | null = null;
   if (community.stripeAccountId) {

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/require-user";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
+import { tierSummaries } from "@/lib/tiers/read";
 import { mainCurrency } from "@/lib/utils/money";
 import { CommunityHeader } from "../community-nav";
 import { MembersTable } from "./members-table";
@@ -14,9 +15,7 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const user = await requireUser(`/dashboard/${slug}/members`);
   const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
-  const tiers = await withCommunity(community.id, (tx) =>
-    tx.subscriptionTier.findMany({ orderBy: { sortOrder: "asc" }, select: { id: true, name: true, currency: true } }),
-  );
+  const tiers = await withCommunity(community.id, (tx) => tierSummaries(tx));
   const currency = mainCurrency(tiers);
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { communityWorkflow, type ActionState } from "@/lib/actions";
 import { createPromotion, promotionInputSchema } from "@/lib/billing/promotions";
 import { stripe } from "@/lib/billing/stripe";
+import { tierSummaries } from "@/lib/tiers/read";
 import { mainCurrency } from "@/lib/utils/money";
 
 // Stripe is asked outside any transaction (the coupon, then the code); the row is saved after.
@@ -11,7 +12,7 @@ const create = communityWorkflow(
   promotionInputSchema,
   "manage",
   async (input, ctx) => {
-    const tiers = await ctx.inScope((tx) => tx.subscriptionTier.findMany({ select: { currency: true } }));
+    const tiers = await ctx.inScope((tx) => tierSummaries(tx));
     return createPromotion(input, { ...ctx, currency: mainCurrency(tiers) }, stripe());
   },
   (input, r) => ({

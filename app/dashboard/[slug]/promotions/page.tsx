@@ -4,7 +4,8 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Alert } from "@/components/ui/alert";
 import { requireUser } from "@/lib/auth/require-user";
-import { describeDuration, describeOff, redemptionCounts } from "@/lib/billing/promotions";
+import { describeDuration, describeOff, listPromotionCodes, redemptionCounts } from "@/lib/billing/promotions";
+import { tierSummaries } from "@/lib/tiers/read";
 import { stripe } from "@/lib/billing/stripe";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
@@ -24,8 +25,8 @@ export default async function PromotionsPage({ params }: { params: Promise<{ slu
   const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   const { codes, tiers } = await withCommunity(community.id, async (tx) => ({
-    codes: await tx.promotionCode.findMany({ orderBy: { createdAt: "desc" } }),
-    tiers: await tx.subscriptionTier.findMany({ where: { isActive: true }, orderBy: { sortOrder: "asc" }, select: { id: true, name: true, currency: true } }),
+    codes: await listPromotionCodes(tx),
+    tiers: await tierSummaries(tx, { activeOnly: true }),
   }));
   // Redemptions as Stripe counts them (outside the transaction); the page still shows without them.
   const redeemed = community.stripeAccountId && codes.length ? await redemptionCounts(stripe(), community.stripeAccountId) : null;

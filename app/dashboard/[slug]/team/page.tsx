@@ -5,7 +5,7 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
-import { listStaff } from "@/lib/staff/service";
+import { inviteSuggestions, listStaff } from "@/lib/staff/service";
 import { ROLE_LABELS, STAFF_ROLES } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { InviteForm, StaffRow } from "./team-forms";
@@ -23,14 +23,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
   const { staff, members } = await withCommunity(community.id, async (tx) => ({
     staff: await listStaff(tx),
     // Suggestions for the invite: people already in the community.
-    members: isOwner
-      ? await tx.communityMember.findMany({
-          where: { isActive: true, erasedAt: null },
-          orderBy: { joinedAt: "desc" },
-          take: 200,
-          select: { discordUserId: true, user: { select: { username: true } } },
-        })
-      : [],
+    members: isOwner ? await inviteSuggestions(tx) : [],
   }));
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
@@ -72,7 +65,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           </dl>
           {isOwner ? (
             <div className="mt-5">
-              <InviteForm slug={community.slug} suggestions={members.map((m) => ({ id: m.discordUserId, name: m.user.username }))} />
+              <InviteForm slug={community.slug} suggestions={members} />
             </div>
           ) : (
             <p className="mt-4 text-sm text-slate-600">You are {ROLE_LABELS[community.role].name.toLowerCase()} here. Only the owner changes the team.</p>

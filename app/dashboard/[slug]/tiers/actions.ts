@@ -104,5 +104,5 @@ export async function tierRowAction(formData: FormData) {
   const slug = String(formData.get("communitySlug"));
   revalidatePath(`/c/${slug}`);
   // A code, not the message: the page must not display text a crafted link supplies.
-  redirect(`/dashboard/${slug}/tiers${result.ok ? "" : `?error=${tierErrorCode(result.error)}`}`);
+  redirect(`/dashboard/${slug}/tiers${result.ok ? "" : `?error=${tierErrorCode(result)}`}`);
 }

@@ -6,6 +6,7 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
+import { tierForEdit } from "@/lib/tiers/read";
 import { CommunityHeader } from "../../community-nav";
 import { TierForm } from "../tier-form";
 import { tierRoleChoices } from "@/lib/tiers/discord-roles";
@@ -17,7 +18,7 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
   const user = await requireUser(`/dashboard/${slug}/tiers/${tierId}`);
   const community = await findManagedCommunity(slug, user);
   if (!community || !z.uuid().safeParse(tierId).success) notFound();
-  const tier = await withCommunity(community.id, (tx) => tx.subscriptionTier.findUnique({ where: { id: tierId } }));
+  const tier = await withCommunity(community.id, (tx) => tierForEdit(tx, tierId));
   if (!tier) notFound();
   const roles = await tierRoleChoices(community.id);
   return (
