@@ -4,7 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { listFeaturedCommunities, type PublicCommunity } from "@/lib/communities/public-profile";
-import { formatMoney } from "@/lib/utils/money";
+import { formatMoney } from "@/lib/billing/money";
 
 export const dynamic = "force-dynamic";
 

@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { memberStatus } from "@/lib/billing/status-display";
 import { portalMemberships } from "@/lib/billing/portal-read";
-import { formatMoney } from "@/lib/utils/money";
+import { formatMoney } from "@/lib/billing/money";
 import { Alert } from "@/components/ui/alert";
 import { DiscordAccess } from "@/components/discord-access";
 import { EraseAccount } from "./erase-account";

@@ -10,7 +10,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import type { PortalSubscription } from "@/lib/billing/portal-read";
 import { CANCELLATION_REASON_LABELS } from "@/lib/billing/cancellation-reasons";
 import { memberStatus } from "@/lib/billing/status-display";
-import { formatMoney } from "@/lib/utils/money";
+import { formatMoney } from "@/lib/billing/money";
 import { acceptSaveOfferAction, cancelAtPeriodEndAction, manageBillingAction, previewSwitchAction, switchTierAction } from "./actions";
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });

@@ -4,7 +4,7 @@ import { type Actor, type CommunityRef } from "../core/actors";
 import { db } from "../db/client";
 import { readInCommunity, type TenantTx } from "../db/scopes";
 import { Prisma } from "../generated/prisma/client";
-import { LIVE_SUBSCRIPTION } from "./member-standing";
+import { LIVE_SUBSCRIPTION, FULL_ACCESS } from "./member-standing";
 import { applicationFeeAmount, applicationFeePercent } from "./plans";
 import { toMinorUnits } from "./money";
 import { currencyOptions } from "../tiers/stripe-sync";
@@ -202,7 +202,7 @@ export async function membershipStatus(communityId: string, userId: string) {
     memberId: member?.id ?? null,
     status: member?.status ?? "none",
     tier: member?.tier ?? null,
-    active: !!member && ["active", "trialing", "pass", "comp"].includes(member.status),
+    active: !!member && FULL_ACCESS.includes(member.status),
     // Whether the bot has put them into the server yet (and if not, why).
     guildStatus: member?.guild_status ?? "unknown",
   };

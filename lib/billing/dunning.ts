@@ -13,7 +13,7 @@ import { dunningMail } from "../mail/templates";
 import { portalUrl } from "../mail/links";
 import { sendMail } from "../mail/transport";
 import { sendOnce } from "../members/notices";
-import { formatMoney } from "../utils/money";
+import { formatMoney } from "./money";
 import { lapseStage, stageEnds } from "./lapse";
 
 export type ReminderOutcome = { sent: ("email" | "discord")[]; next: Date | null; stopped?: string };

@@ -1,6 +1,6 @@
 import { Prisma } from "../generated/prisma/client";
 import type { SqlTx } from "../db/scopes";
-import { memberStanding, type Standing } from "./member-standing";
+import { LAPSE_STAGES, memberStanding, type Standing } from "./member-standing";
 import { recordAudit } from "../audit/record";
 import { emitOwnerEvent, memberEventFor } from "../webhooks/events";
 
@@ -122,7 +122,7 @@ export async function refreshMember(tx: SqlTx, memberId: string, now: Date, opti
   return { member: { id: member.id, userId: member.userId, discordUserId: member.discordUserId }, before, after, changed, pendingUpdate };
 }
 
-const LAPSING = ["past_due", "restricted", "unpaid"];
+const LAPSING = Object.keys(LAPSE_STAGES);
 
 /** Changes of standing no owner action explains, in the community's audit trail: a failed payment's stages and recovery, a comp's end. */
 function standingAuditAction(from: string, to: string): string | null {

@@ -26,6 +26,12 @@ export type GrantFacts = { tierName: string; until: Date | null; kind: "comp" | 
 export const ACCESS_GIVING = ["active", "trialing", "past_due", "comp", "pass"] as const;
 export const SEAT_HOLDING: string[] = [...ACCESS_GIVING];
 
+/** Access in good standing: everything access-giving but a failed payment's grace. */
+export const FULL_ACCESS: string[] = ACCESS_GIVING.filter((s) => s !== "past_due");
+
+/** A failed payment's stages, by the member status each one is. */
+export const LAPSE_STAGES: Record<string, "grace" | "restricted" | "removed"> = { past_due: "grace", restricted: "restricted", unpaid: "removed" };
+
 /**
  * Subscription statuses Stripe may still charge or revive. A member holds at
  * most one such subscription per community: a second tier is a switch, not a

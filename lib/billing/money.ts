@@ -1,5 +1,6 @@
-// The one place money changes form: DECIMAL(10,2) strings in the database,
-// integer minor units at the Stripe boundary. No floating point on the way.
+// Money, in one module: DECIMAL(10,2) strings in the database, integer minor
+// units at the Stripe boundary (no floating point on the way), and how an amount
+// reads to people. No server imports: client components use it too.
 
 // Stripe's zero-decimal currencies: an amount of 500 JPY is sent as 500.
 const ZERO_DECIMAL = new Set(["BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]);
@@ -29,4 +30,17 @@ export function fromMinorUnits(minor: number, currency: string): string {
   const sign = minor < 0 ? "-" : "";
   const abs = Math.abs(minor);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+}
+
+/** Formats a DECIMAL(10,2) amount (as string or number) in its currency. */
+export function formatMoney(amount: string | number | { toString(): string }, currency: string, locale = "en-US"): string {
+  const value = typeof amount === "number" ? amount : Number(amount.toString());
+  return new Intl.NumberFormat(locale, { style: "currency", currency: currency.toUpperCase() }).format(value);
+}
+
+/** A community's currency for totals that carry none: the one most of its tiers use. */
+export function mainCurrency(tiers: { currency: string }[], fallback = "USD"): string {
+  const counts = new Map<string, number>();
+  for (const t of tiers) counts.set(t.currency, (counts.get(t.currency) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? fallback;
 }

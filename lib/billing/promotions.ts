@@ -9,7 +9,7 @@ import { ActionError } from "../core/errors";
 import { type Actor, type CommunityRef } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { checkbox } from "../utils/checkbox";
-import { formatMoney } from "../utils/money";
+import { formatMoney } from "./money";
 import { toMinorUnits } from "./money";
 
 const FIELDS_ERROR = "Please correct the highlighted fields.";

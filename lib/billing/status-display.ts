@@ -4,6 +4,22 @@
 
 export type Tone = "success" | "warning" | "danger" | "neutral";
 
+/** Every status a member can have (lib/billing/member-standing.ts decides which). */
+export const MEMBER_STATUSES = [
+  "none",
+  "active",
+  "trialing",
+  "pass",
+  "comp",
+  "past_due",
+  "restricted",
+  "unpaid",
+  "suspended",
+  "canceled",
+  "incomplete",
+  "paused",
+] as const;
+
 const MEMBER: Record<string, { label: string; tone: Tone }> = {
   active: { label: "active", tone: "success" },
   trialing: { label: "trial", tone: "success" },

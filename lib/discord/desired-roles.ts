@@ -1,8 +1,7 @@
 import { inTurn, type TenantTx } from "../db/scopes";
 import { lapseStage } from "../billing/lapse";
 import { grantInForce } from "../billing/grants";
-
-const ACCESS = new Set(["active", "trialing"]);
+import { FULL_ACCESS } from "../billing/member-standing";
 
 export type RolePlan = {
   discordUserId: string;
@@ -60,7 +59,7 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
     for (const sub of subscriptions) {
       const stage = lapseStage(sub, now);
       if (stage === "restricted") restricted = true;
-      if (!ACCESS.has(sub.status) && stage !== "grace") continue;
+      if (!FULL_ACCESS.includes(sub.status) && stage !== "grace") continue;
       const tier = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
       if (tier) for (const role of tierRoles(tier)) desired.add(role);
     }

@@ -11,12 +11,12 @@ import { type Actor, type CommunityRef } from "../core/actors";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import { fromMinorUnits } from "../billing/money";
+import { givesAccess } from "../billing/member-standing";
 import { createTier } from "../tiers/service";
 import { tierInputSchema } from "../tiers/validation";
 import { newClaimCode } from "./claim-code";
 
 export const PAGE = 100;
-const LIVE = ["active", "trialing", "past_due"];
 
 export type CatalogPrice = { id: string; product: string; amount: string | null; currency: string; interval: "monthly" | "yearly" | null; active: boolean };
 
@@ -149,7 +149,7 @@ export async function importStripePage({ client, communityId, runId }: Ctx): Pro
       const tierId = priceId ? mapping[priceId] : undefined;
       const customer = typeof sub.customer === "string" ? null : (sub.customer as Stripe.Customer | Stripe.DeletedCustomer);
       // Ours already (made by our Checkout), not live, or on a price the owner left out.
-      if (!tierId || !LIVE.includes(sub.status) || sub.metadata?.community_id) {
+      if (!tierId || !givesAccess(sub.status) || sub.metadata?.community_id) {
         skipped++;
         continue;
       }

@@ -11,7 +11,7 @@ import { LIVE_SUBSCRIPTION } from "../billing/member-standing";
 import { communityUrl, discordServerUrl, portalUrl, unsubscribeUrl } from "../mail/links";
 import { receiptMail, welcomeMail, winbackMail } from "../mail/templates";
 import { sendMail } from "../mail/transport";
-import { formatMoney } from "../utils/money";
+import { formatMoney } from "../billing/money";
 import { sendOnce } from "./notices";
 
 async function emailOf(userId: string): Promise<string | null> {

@@ -6,20 +6,8 @@ import { Prisma } from "../generated/prisma/client";
 import { inTurn, type TenantTx } from "../db/scopes";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 
-export const MEMBER_STATUSES = [
-  "none",
-  "active",
-  "trialing",
-  "pass",
-  "comp",
-  "past_due",
-  "restricted",
-  "unpaid",
-  "suspended",
-  "canceled",
-  "incomplete",
-  "paused",
-] as const;
+export { MEMBER_STATUSES } from "../billing/status-display";
+import { MEMBER_STATUSES } from "../billing/status-display";
 export const PAGE_SIZE = 50;
 
 const cursorSchema = z.object({ k: z.string().max(64), id: z.uuid() });
@@ -188,3 +176,17 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
   const { userId: _userId, ...visible } = member;
   return { member: visible, subscriptions, payments, roleSyncs, events, notices, accessGrants };
 }
+
+/** A value as a JSON answer carries it: dates and decimals become strings. */
+export type AsJson<T> = T extends Date
+  ? string
+  : T extends Prisma.Decimal
+    ? string
+    : T extends (infer U)[]
+      ? AsJson<U>[]
+      : T extends object
+        ? { [K in keyof T]: AsJson<T[K]> }
+        : T;
+
+/** One row of the members list as its route answers it (the table's shape). */
+export type MemberRowJson = AsJson<Row>;

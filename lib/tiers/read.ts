@@ -1,6 +1,7 @@
 // Reads of a community's tiers for pages and actions, in the caller's scope,
 // each with only the columns its callers use.
 import type { TenantTx } from "../db/scopes";
+import { tierRoles } from "../discord/desired-roles";
 
 /** Every tier (active or not), in the owner's order: for pickers, CSV tier names and currencies. */
 export function tierSummaries(tx: TenantTx, options: { activeOnly?: boolean } = {}) {
@@ -19,5 +20,5 @@ export function tierForEdit(tx: TenantTx, tierId: string) {
 /** The Discord roles each active tier grants, named by tier: what "Check bot" checks. */
 export async function activeTierRoles(tx: TenantTx): Promise<{ tier: string; roleId: string }[]> {
   const tiers = await tx.subscriptionTier.findMany({ where: { isActive: true }, select: { name: true, discordRoleId: true, extraRoleIds: true } });
-  return tiers.flatMap((t) => [t.discordRoleId, ...t.extraRoleIds].filter((r): r is string => !!r).map((roleId) => ({ tier: t.name, roleId })));
+  return tiers.flatMap((t) => tierRoles(t).map((roleId) => ({ tier: t.name, roleId })));
 }

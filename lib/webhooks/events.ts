@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "../generated/prisma/client";
 import type { SqlTx } from "../db/scopes";
+import { FULL_ACCESS, LAPSE_STAGES } from "../billing/member-standing";
 
 export const OWNER_EVENTS = {
   "member.joined": "A member gained paid or free access (first time, or back after it ended).",
@@ -35,9 +36,6 @@ export async function emitOwnerEvent(tx: SqlTx, event: OwnerEvent): Promise<void
   await tx.$executeRaw(ownerEventSql(event));
 }
 
-const ACCESS = ["active", "trialing", "pass", "comp"];
-const LAPSING: Record<string, string> = { past_due: "grace", restricted: "restricted", unpaid: "removed" };
-
 type Standing = { status: string; tier: string | null };
 
 /**
@@ -45,8 +43,8 @@ type Standing = { status: string; tier: string | null };
  * from down by the tiers' monthly price.
  */
 export async function memberEventFor(tx: SqlTx, before: Standing, after: Standing): Promise<{ type: OwnerEventType; extra: Record<string, unknown> } | null> {
-  const had = ACCESS.includes(before.status) || before.status in LAPSING;
-  if (ACCESS.includes(after.status)) {
+  const had = FULL_ACCESS.includes(before.status) || before.status in LAPSE_STAGES;
+  if (FULL_ACCESS.includes(after.status)) {
     if (!had || before.status === "unpaid") return { type: "member.joined", extra: {} };
     if (before.tier && after.tier && before.tier !== after.tier) {
       const up = (await monthlyPrice(tx, after.tier)) >= (await monthlyPrice(tx, before.tier));
@@ -54,9 +52,9 @@ export async function memberEventFor(tx: SqlTx, before: Standing, after: Standin
     }
     return null;
   }
-  if (after.status in LAPSING && before.status !== after.status) return { type: "member.lapsed", extra: { stage: LAPSING[after.status] } };
+  if (after.status in LAPSE_STAGES && before.status !== after.status) return { type: "member.lapsed", extra: { stage: LAPSE_STAGES[after.status] } };
   // Removed for non-payment was its own event (lapsed, stage removed).
-  if (ACCESS.includes(before.status) || before.status === "past_due" || before.status === "restricted")
+  if (FULL_ACCESS.includes(before.status) || before.status === "past_due" || before.status === "restricted")
     return { type: "member.cancelled", extra: { from_tier: before.tier, status: after.status } };
   return null;
 }

@@ -15,7 +15,7 @@ import { withCommunity } from "@/lib/db/scopes";
 import { headers } from "next/headers";
 import { currencyForLocale } from "@/lib/utils/locale-currency";
 import { slugSchema } from "@/lib/communities/slug";
-import { formatMoney } from "@/lib/utils/money";
+import { formatMoney } from "@/lib/billing/money";
 import { recordPageView } from "@/lib/analytics/page-view";
 
 export const dynamic = "force-dynamic";

@@ -8,7 +8,7 @@ import { overview, type Money } from "@/lib/analytics/metrics";
 import { requireUser } from "@/lib/auth/require-user";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
-import { formatMoney } from "@/lib/utils/money";
+import { formatMoney } from "@/lib/billing/money";
 import { onboardingChecklist } from "@/lib/communities/onboarding";
 import { CANCELLATION_REASON_LABELS, type CancellationReason } from "@/lib/billing/cancellation-reasons";
 import { openAlerts } from "@/lib/alerts/read";

@@ -12,6 +12,7 @@ import { botOverview } from "@/lib/discord/bot-overview";
 import { FAKE_OWN_BOT_HINT } from "@/lib/discord/demo";
 import { communityGuildCatalog } from "@/lib/discord/guild-catalog";
 import { platformBot } from "@/lib/discord/platform-bot";
+import { tierRoles } from "@/lib/discord/desired-roles";
 import { CommunityHeader } from "../community-nav";
 import { BotForm, OwnBotForm } from "./bot-form";
 import { CheckBot, FixDrift, ScanDrift } from "./bot-tools";
@@ -42,7 +43,7 @@ export default async function BotPage({ params, searchParams }: Props) {
   const catalog = config ? await communityGuildCatalog(community.id) : null;
   const roleNames = new Map([
     ...(catalog?.ok ? catalog.roles.map((r) => [r.id, r.name] as const) : []),
-    ...tiers.flatMap((t) => [t.discordRoleId, ...t.extraRoleIds].filter((r): r is string => !!r).map((r) => [r, `${t.name} role`] as const)),
+    ...tiers.flatMap((t) => tierRoles(t).map((r) => [r, `${t.name} role`] as const)),
   ]);
   const open = drift.filter((d) => !d.resolvedAt);
   const demo = signInMode() === "demo";

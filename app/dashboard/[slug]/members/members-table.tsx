@@ -6,29 +6,19 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { CANCELLATION_REASON_LABELS, type CancellationReason } from "@/lib/billing/cancellation-reasons";
-import { memberStatus, paymentStatus } from "@/lib/billing/status-display";
-import { formatMoney } from "@/lib/utils/money";
+import { MEMBER_STATUSES, memberStatus, paymentStatus } from "@/lib/billing/status-display";
+import { formatMoney } from "@/lib/billing/money";
+import type { MemberRowJson } from "@/lib/members/query";
 import { removeMemberAction } from "./actions";
 
-type Member = {
-  id: string;
-  discordUserId: string;
-  nickname: string | null;
-  subscriptionStatus: string;
-  subscriptionTier: string | null;
-  subscriptionExpiresAt: string | null;
-  totalSpent: string;
-  joinedAt: string;
-  roles: string[];
-  user: { username: string; globalName: string | null };
-};
+type Member = MemberRowJson;
 type Page = { rows: Member[]; nextCursor: string | null; total: number | null };
 
-const STATUSES = ["active", "trialing", "past_due", "unpaid", "suspended", "canceled", "none"];
 const date = (iso: string | null) =>
   iso ? new Date(iso).toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "—";
 
@@ -107,7 +97,7 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
         </label>
         <Select id="member-status" value={filters.status} onChange={(e) => setFilter({ status: e.target.value })}>
           <option value="">All statuses</option>
-          {STATUSES.map((s) => (
+          {MEMBER_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s.replace("_", " ")}
             </option>
@@ -142,45 +132,35 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
         </Alert>
       )}
       <div className="relative overflow-x-auto rounded-2xl bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="w-full text-left text-sm" aria-label="Members" aria-busy={members.isFetching}>
-          <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
+        <Table aria-label="Members" aria-busy={members.isFetching}>
+          <TableHead>
             <tr>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Member
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Status
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Tier
-              </th>
-              <th scope="col" className="px-4 py-3 text-right font-medium">
-                Total spent
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Joined
-              </th>
+              <Th>Member</Th>
+              <Th>Status</Th>
+              <Th>Tier</Th>
+              <Th align="right">Total spent</Th>
+              <Th>Joined</Th>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+          </TableHead>
+          <TableBody>
             {members.isPending &&
               Array.from({ length: 5 }, (_, i) => (
                 <tr key={i} aria-hidden="true">
-                  <td colSpan={5} className="px-4 py-4">
+                  <Td colSpan={5} className="py-4">
                     <div className="h-4 animate-pulse rounded bg-slate-100" />
-                  </td>
+                  </Td>
                 </tr>
               ))}
             {!members.isPending && rows.length === 0 && (
               <tr>
-                <td colSpan={5} className="px-4 py-10 text-center text-slate-600">
+                <Td colSpan={5} className="py-10 text-center text-slate-600">
                   {queryString ? "No member matches these filters." : "No members yet. Share your community page to get your first ones."}
-                </td>
+                </Td>
               </tr>
             )}
             {rows.map((m) => (
               <tr key={m.id} className="hover:bg-slate-50">
-                <td className="px-4 py-3">
+                <Td>
                   <button type="button" className="text-left font-medium text-slate-900 hover:underline" onClick={() => setOpen(m.id)}>
                     {m.user.globalName ?? m.user.username}
                   </button>
@@ -188,17 +168,17 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
                     @{m.user.username}
                     {m.nickname ? ` · ${m.nickname}` : ""}
                   </div>
-                </td>
-                <td className="px-4 py-3">
+                </Td>
+                <Td>
                   <Badge tone={memberStatus(m.subscriptionStatus).tone}>{memberStatus(m.subscriptionStatus).label}</Badge>
-                </td>
-                <td className="px-4 py-3">{m.subscriptionTier ?? "—"}</td>
-                <td className="px-4 py-3 text-right tabular-nums">{formatMoney(m.totalSpent, currency)}</td>
-                <td className="px-4 py-3 text-slate-600">{date(m.joinedAt)}</td>
+                </Td>
+                <Td>{m.subscriptionTier ?? "—"}</Td>
+                <Td className="text-right tabular-nums">{formatMoney(m.totalSpent, currency)}</Td>
+                <Td className="text-slate-600">{date(m.joinedAt)}</Td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </TableBody>
+        </Table>
       </div>
       {members.hasNextPage && (
         <div className="text-center">

@@ -4,7 +4,7 @@ import { requireUser } from "@/lib/auth/require-user";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { tierSummaries } from "@/lib/tiers/read";
-import { mainCurrency } from "@/lib/utils/money";
+import { mainCurrency } from "@/lib/billing/money";
 import { CommunityHeader } from "../community-nav";
 import { MembersTable } from "./members-table";
 

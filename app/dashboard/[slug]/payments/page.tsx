@@ -4,8 +4,9 @@ import { notFound } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { paymentStatus } from "@/lib/billing/status-display";
-import { formatMoney } from "@/lib/utils/money";
+import { formatMoney } from "@/lib/billing/money";
 import { Card } from "@/components/ui/card";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/require-user";
 import { listPayments, PAYMENT_STATUSES, paymentsQuerySchema } from "@/lib/billing/payments-query";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
@@ -90,49 +91,39 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
       </dl>
       {rows.length > 0 && (
         <div className="relative mt-6 overflow-x-auto rounded-2xl bg-white shadow-sm ring-1 ring-slate-200">
-          <table className="w-full text-left text-sm" aria-label="Payments">
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
+          <Table aria-label="Payments">
+            <TableHead>
               <tr>
-                <th scope="col" className="px-4 py-3 font-medium">
-                  Date
-                </th>
-                <th scope="col" className="px-4 py-3 font-medium">
-                  Member
-                </th>
-                <th scope="col" className="px-4 py-3 font-medium">
-                  Description
-                </th>
-                <th scope="col" className="px-4 py-3 text-right font-medium">
-                  Amount
-                </th>
-                <th scope="col" className="px-4 py-3 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="px-4 py-3">
+                <Th>Date</Th>
+                <Th>Member</Th>
+                <Th>Description</Th>
+                <Th align="right">Amount</Th>
+                <Th>Status</Th>
+                <Th>
                   <span className="sr-only">Refund</span>
-                </th>
+                </Th>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+            </TableHead>
+            <TableBody>
               {rows.map((p) => {
                 const who = p.member.user.globalName ?? p.member.user.username;
                 const remaining = Number(p.amount) - Number(p.amountRefunded);
                 return (
                   <tr key={p.id} data-testid={`payment-${p.id}`}>
-                    <td className="px-4 py-3 text-slate-600">{(p.processedAt ?? p.createdAt).toISOString().slice(0, 10)}</td>
-                    <td className="px-4 py-3">{who}</td>
-                    <td className="px-4 py-3 text-slate-600">{p.description ?? "—"}</td>
-                    <td className="px-4 py-3 text-right tabular-nums">
+                    <Td className="text-slate-600">{(p.processedAt ?? p.createdAt).toISOString().slice(0, 10)}</Td>
+                    <Td>{who}</Td>
+                    <Td className="text-slate-600">{p.description ?? "—"}</Td>
+                    <Td className="text-right tabular-nums">
                       {formatMoney(p.amount.toFixed(2), p.currency)}
                       {Number(p.taxAmount) > 0 && <div className="text-xs text-slate-500">incl. {formatMoney(p.taxAmount.toFixed(2), p.currency)} tax</div>}
                       {Number(p.amountRefunded) > 0 && (
                         <div className="text-xs text-slate-500">−{formatMoney(p.amountRefunded.toFixed(2), p.currency)} refunded</div>
                       )}
-                    </td>
-                    <td className="px-4 py-3">
+                    </Td>
+                    <Td>
                       <Badge tone={paymentStatus(p.status).tone}>{paymentStatus(p.status).label}</Badge>
-                    </td>
-                    <td className="px-4 py-3 text-right">
+                    </Td>
+                    <Td className="text-right">
                       {can(community.role, "manage") &&
                         (p.status === "succeeded" || p.status === "partially_refunded") &&
                         p.stripePaymentIntentId &&
@@ -146,12 +137,12 @@ export default async function PaymentsPage({ params, searchParams }: Props) {
                             filters={{ status: query.status, days: query.days }}
                           />
                         )}
-                    </td>
+                    </Td>
                   </tr>
                 );
               })}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         </div>
       )}
       <div className="mt-4 flex justify-between text-sm">

@@ -5,7 +5,7 @@ import { communityWorkflow, type ActionState } from "@/lib/actions";
 import { createPromotion, promotionInputSchema } from "@/lib/billing/promotions";
 import { stripe } from "@/lib/billing/stripe";
 import { tierSummaries } from "@/lib/tiers/read";
-import { mainCurrency } from "@/lib/utils/money";
+import { mainCurrency } from "@/lib/billing/money";
 
 // Stripe is asked outside any transaction (the coupon, then the code); the row is saved after.
 const create = communityWorkflow(

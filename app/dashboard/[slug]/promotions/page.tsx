@@ -10,7 +10,7 @@ import { stripe } from "@/lib/billing/stripe";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { appOrigin } from "@/lib/http/origin";
-import { mainCurrency } from "@/lib/utils/money";
+import { mainCurrency } from "@/lib/billing/money";
 import { can } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { PromotionForm } from "./promotion-form";

@@ -10,7 +10,7 @@ import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { tierErrorMessage } from "@/lib/tiers/errors";
 import { listTiersForOwner } from "@/lib/tiers/service";
-import { formatMoney } from "@/lib/utils/money";
+import { formatMoney } from "@/lib/billing/money";
 import { can } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { tierRowAction } from "./actions";
