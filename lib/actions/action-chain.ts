@@ -1,13 +1,12 @@
 import { z } from "zod";
-import { db } from "../db/client";
 import { parseId } from "../db/ids";
 import { withCommunity, type TenantTx } from "../db/scopes";
-import { slugSchema } from "../communities/slug";
 import { recordAudit, type AuditEntry } from "../audit/record";
 import { log } from "../observability/log";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 import { withRequestId } from "../observability/request-context";
 import { communityRoleOf } from "../staff/access";
+import { communityRefBySlug } from "../communities/owner-access";
 import { can, NOT_ALLOWED, type CommunityRole, type Permission } from "../staff/roles";
 
 import { ActionError, NOT_FOUND, SIGN_IN_REQUIRED, type FieldErrors } from "../core/errors";
@@ -103,12 +102,7 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
   /** Who acts on which community: the form's `communitySlug`, checked against the actor's role. */
   async function enter(need: Role, formData: FormData): Promise<{ who: Actor; community: CommunityRef; role: CommunityRole | null }> {
     const who = await actor();
-    const slug = slugSchema.safeParse(formData.get("communitySlug"));
-    if (!slug.success) throw new ActionError(NOT_FOUND, undefined, "not_found");
-    const community = await db.community.findUnique({
-      where: { slug: slug.data },
-      select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
-    });
+    const community = await communityRefBySlug(formData.get("communitySlug"));
     if (!community) throw new ActionError(NOT_FOUND, undefined, "not_found");
     const role = await communityRoleOf(community, who);
     if (need === "signed-in") return { who, community, role };

@@ -2,8 +2,19 @@ import { db } from "../db/client";
 import { communityRoleOf } from "../staff/access";
 import { can, type Permission } from "../staff/roles";
 import { slugSchema } from "./slug";
+import type { CommunityRef } from "../core/actors";
 
 type Person = { id: string; discordId: string };
+
+/** The community an action names (the form's slug), as the action chain hands it to domains; null if none. */
+export async function communityRefBySlug(rawSlug: unknown): Promise<CommunityRef | null> {
+  const slug = slugSchema.safeParse(rawSlug);
+  if (!slug.success) return null;
+  return db.community.findUnique({
+    where: { slug: slug.data },
+    select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
+  });
+}
 
 /**
  * The community behind a dashboard URL with the person's role in it, if that

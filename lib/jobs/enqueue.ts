@@ -44,6 +44,18 @@ export const JOB_KINDS = {
 } as const;
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 
+/** Jobs the worker runs on a schedule, not on a change: their names and when (cron, UTC). */
+export const SCHEDULED_JOBS = {
+  expireGracePeriods: { name: "billing:expire_grace_periods", cron: "*/15 * * * *" },
+  reconcileAll: { name: "discord:reconcile_all", cron: "7 */6 * * *" },
+  heartbeat: { name: "discord:heartbeat", cron: "*/5 * * * *" },
+  ensurePartitions: { name: "analytics:ensure_partitions", cron: "13 3 * * *" },
+  monthlyStats: { name: "analytics:monthly_stats", cron: "23 2 * * *" },
+  applyRetention: { name: JOB_KINDS.applyRetention, cron: "37 3 * * *" },
+  purgeRateLimits: { name: "security:purge_rate_limits", cron: "41 * * * *" },
+  winbacks: { name: "mail:winbacks", cron: "17 * * * *" },
+} as const;
+
 export type JobPayload = Record<string, string | number | boolean | null>;
 
 export type JobOptions = { key?: string; runAt?: Date };

@@ -18,7 +18,7 @@ import { reconcileCommunity } from "../discord/reconcile";
 import { revokeManagedRoles, syncMemberRoles } from "../discord/role-sync";
 import { applyRetentionPolicies } from "../gdpr/retention";
 import { purgeExpiredLimits } from "../security/rate-limit";
-import { JOB_KINDS, enqueueJob } from "../jobs/enqueue";
+import { JOB_KINDS, SCHEDULED_JOBS, enqueueJob } from "../jobs/enqueue";
 import { deliverWebhook } from "../webhooks/deliver";
 import { sendClaimMail } from "../imports/claim-mail";
 import { failStripeImport, importStripePage } from "../imports/stripe-import";
@@ -55,7 +55,7 @@ export const taskList: TaskList = {
     const report = await reconcileCommunity(communityId);
     helpers.logger.info(`reconciled ${communityId}: ${JSON.stringify(report)}`);
   },
-  "discord:reconcile_all": async () => {
+  [SCHEDULED_JOBS.reconcileAll.name]: async () => {
     await forEachCommunity((communityId) =>
       withCommunity(communityId, (tx) => enqueueJob(tx, JOB_KINDS.reconcile, { communityId }, { key: `reconcile:${communityId}` })),
     );
@@ -115,7 +115,7 @@ export const taskList: TaskList = {
       ),
     );
   },
-  "mail:winbacks": async (_payload, helpers) => {
+  [SCHEDULED_JOBS.winbacks.name]: async (_payload, helpers) => {
     await forEachCommunity(async (communityId) => {
       const sent = await sendWinbacks(communityId);
       if (sent) helpers.logger.info(`win-back e-mails sent for ${communityId}: ${sent}`);
@@ -138,14 +138,14 @@ export const taskList: TaskList = {
     await bestEffort(helpers, () => notify(job.communityId, { kind: "farewell", memberId: job.memberId }));
   },
   /** Members whose grace period (then restricted stage) ran out move on: their roles follow. */
-  "billing:expire_grace_periods": async () => {
+  [SCHEDULED_JOBS.expireGracePeriods.name]: async () => {
     const now = new Date();
     await forEachCommunity(async (communityId) => {
       await advanceLapses(communityId, now);
     });
   },
   /** The bot is reachable with its token: stamps last_online. */
-  "discord:heartbeat": async () => {
+  [SCHEDULED_JOBS.heartbeat.name]: async () => {
     await forEachCommunity(async (communityId) => {
       const bot = await withCommunity(communityId, (tx) => activeBot(tx, communityId)).catch(() => null);
       if (!bot) return;
@@ -160,7 +160,7 @@ export const taskList: TaskList = {
     });
   },
   /** Recomputes the closed months of the overview's charts (late refunds included). */
-  "analytics:monthly_stats": async () => {
+  [SCHEDULED_JOBS.monthlyStats.name]: async () => {
     const now = new Date();
     const months = monthsBetween(
       new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1)),
@@ -209,21 +209,14 @@ export const taskList: TaskList = {
     // The others are done; a retry re-applies only what is still past retention.
     if (failures.length) throw new Error(`retention failed for ${failures.map((f) => `${f.table} (${f.error})`).join(", ")}`);
   },
-  "security:purge_rate_limits": async () => {
+  [SCHEDULED_JOBS.purgeRateLimits.name]: async () => {
     await purgeExpiredLimits();
   },
-  "analytics:ensure_partitions": async () => {
+  [SCHEDULED_JOBS.ensurePartitions.name]: async () => {
     await db.$queryRaw`SELECT ensure_analytics_partitions(date_trunc('month', now())::date, 3)`;
   },
 };
 
-export const crontab = [
-  "*/15 * * * * billing:expire_grace_periods",
-  "7 */6 * * * discord:reconcile_all",
-  "*/5 * * * * discord:heartbeat",
-  "13 3 * * * analytics:ensure_partitions",
-  "23 2 * * * analytics:monthly_stats",
-  "37 3 * * * gdpr:apply_retention",
-  "41 * * * * security:purge_rate_limits",
-  "17 * * * * mail:winbacks",
-].join("\n");
+export const crontab = Object.values(SCHEDULED_JOBS)
+  .map((job) => `${job.cron} ${job.name}`)
+  .join("\n");
