@@ -6,10 +6,9 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { listOwnedCommunities, listStaffedCommunities } from "@/lib/communities/owner";
 import { ROLE_LABELS } from "@/lib/staff/roles";
+import { communityStatus } from "@/lib/billing/status-display";
 
 export const metadata: Metadata = { title: "Your communities" };
-
-const statusTone = { active: "success", paused: "warning", archived: "neutral" } as const;
 
 export default async function DashboardPage() {
   const user = await requireUser("/dashboard");
@@ -34,7 +33,7 @@ export default async function DashboardPage() {
                 <CommunityCard href={`/dashboard/${c.slug}`} community={c} subtitle={`/c/${c.slug}`} headingLevel="h3">
                   <div className="mt-4 flex items-center justify-between text-sm">
                     <span className="text-slate-600">{ROLE_LABELS[c.role].name}</span>
-                    <Badge tone={statusTone[c.status as keyof typeof statusTone] ?? "neutral"}>{c.status}</Badge>
+                    <Badge tone={communityStatus(c.status).tone}>{communityStatus(c.status).label}</Badge>
                   </div>
                 </CommunityCard>
               </li>
@@ -57,7 +56,7 @@ export default async function DashboardPage() {
               <CommunityCard href={`/dashboard/${c.slug}`} community={c} subtitle={`/c/${c.slug}`} headingLevel="h2">
                 <div className="mt-4 flex items-center justify-between text-sm">
                   <span className="text-slate-600">{c.memberCount.toLocaleString("en-US")} members</span>
-                  <Badge tone={statusTone[c.status as keyof typeof statusTone] ?? "neutral"}>{c.status}</Badge>
+                  <Badge tone={communityStatus(c.status).tone}>{communityStatus(c.status).label}</Badge>
                 </div>
               </CommunityCard>
             </li>

@@ -54,3 +54,25 @@ export function memberStatus(status: string): { label: string; tone: Tone } {
 export function paymentStatus(status: string): { label: string; tone: Tone } {
   return PAYMENT[status] ?? fallback(status);
 }
+
+const COMMUNITY: Record<string, { label: string; tone: Tone }> = {
+  active: { label: "active", tone: "success" },
+  paused: { label: "paused", tone: "warning" },
+  archived: { label: "archived", tone: "neutral" },
+};
+
+const DELIVERY: Record<string, { label: string; tone: Tone }> = {
+  succeeded: { label: "succeeded", tone: "success" },
+  pending: { label: "pending", tone: "warning" },
+  failed: { label: "failed", tone: "danger" },
+};
+
+/** A community's own status (settings), as a badge. */
+export function communityStatus(status: string): { label: string; tone: Tone } {
+  return COMMUNITY[status] ?? fallback(status);
+}
+
+/** An owner webhook delivery's status, as a badge. */
+export function deliveryStatus(status: string): { label: string; tone: Tone } {
+  return DELIVERY[status] ?? fallback(status);
+}

@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Field, Input } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { deliveryStatus } from "@/lib/billing/status-display";
 import { addEndpointAction, deleteEndpointAction, resendDeliveryAction, revealSecretAction, sendTestEventAction, setEndpointActiveAction } from "./actions";
 
 type Attempt = { at: string; status: number | null; error: string | null; ms: number };
@@ -21,7 +22,6 @@ type DeliveryView = {
 type EndpointView = { id: string; url: string; description: string | null; events: string[]; active: boolean; createdAt: string; deliveries: DeliveryView[] };
 
 const when = (iso: string) => new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" }).format(new Date(iso)) + " UTC";
-const tone = { succeeded: "success", pending: "warning", failed: "danger" } as const;
 
 export function Webhooks({ slug, endpoints, eventTypes }: { slug: string; endpoints: EndpointView[]; eventTypes: { type: string; does: string }[] }) {
   const [added, add] = useActionState(addEndpointAction, null);
@@ -161,7 +161,7 @@ function DeliveryRow({ slug, delivery: d }: { slug: string; delivery: DeliveryVi
     <li className="py-2" data-testid="webhook-delivery">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <span>
-          <span className="font-mono text-xs">{d.eventType}</span> <Badge tone={tone[d.status as keyof typeof tone] ?? "neutral"}>{d.status}</Badge>
+          <span className="font-mono text-xs">{d.eventType}</span> <Badge tone={deliveryStatus(d.status).tone}>{deliveryStatus(d.status).label}</Badge>
           <span className="ml-2 text-xs text-slate-500" data-testid="delivery-response">
             {last ? (last.status ? `HTTP ${last.status}` : last.error) : "not sent yet"} · {d.attempts} {d.attempts === 1 ? "attempt" : "attempts"} ·{" "}
             {when(d.createdAt)}
