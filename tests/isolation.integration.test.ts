@@ -213,6 +213,18 @@ const tables: TableCase[] = [
     change: { status: "failed" },
   },
   {
+    table: "community_analytics_months",
+    delegate: "communityAnalyticsMonth",
+    id: (r) => r.analyticsMonthId,
+    newRow: async (t) => ({
+      communityId: t.communityId,
+      month: new Date(Date.UTC(2000 + Math.floor(Math.random() * 500), 0, 1)),
+      currency: "EUR",
+      payload: {},
+    }),
+    change: { currency: "GBP" },
+  },
+  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,

@@ -110,7 +110,10 @@ describe("CSV import", () => {
     // The row names a Discord account: only that account may claim it.
     const other = await createUser("csv_other");
     // Refused with the message and, for callers to branch on, its code.
-    await expect(claimMembership(t.community.slug, forStranger.claimCode, other, h.client)).rejects.toMatchObject({ message: CLAIM_ERRORS.otherAccount, code: "otherAccount" });
+    await expect(claimMembership(t.community.slug, forStranger.claimCode, other, h.client)).rejects.toMatchObject({
+      message: CLAIM_ERRORS.otherAccount,
+      code: "otherAccount",
+    });
     expect(await claimMembership(t.community.slug, forStranger.claimCode, stranger, h.client)).toEqual({ slug: t.community.slug, already: false });
     expect(await claimMembership(t.community.slug, forStranger.claimCode, stranger, h.client)).toEqual({ slug: t.community.slug, already: true });
     // An e-mailed link: whoever signs in with it first, once.

@@ -76,7 +76,11 @@ describe("what each role may do", () => {
   });
 
   it("a stranger, or staff of another community, sees no community at all", async () => {
-    expect(await probe(people.stranger, "view")(null, form({ communitySlug: tenant.community.slug }))).toMatchObject({ ok: false, error: NOT_FOUND, code: "not_found" });
+    expect(await probe(people.stranger, "view")(null, form({ communitySlug: tenant.community.slug }))).toMatchObject({
+      ok: false,
+      error: NOT_FOUND,
+      code: "not_found",
+    });
     expect(await probe(people.admin, "view")(null, form({ communitySlug: other.community.slug }))).toMatchObject({ ok: false, error: NOT_FOUND });
     expect(await findManagedCommunity(other.community.slug, people.admin)).toBeNull();
   });

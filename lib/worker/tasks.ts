@@ -4,7 +4,7 @@
 import type { JobHelpers, TaskList } from "graphile-worker";
 import { z } from "zod";
 import { db } from "../db/client";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, type TenantTx } from "../db/scopes";
 import { advanceLapses } from "../billing/lapse-sweep";
 import { sendPaymentReminder } from "../billing/dunning";
 import { sendReceipt, sendWelcomeMail, sendWinbacks } from "../members/member-mail";
@@ -20,6 +20,8 @@ import { applyRetentionPolicies } from "../gdpr/retention";
 import { purgeExpiredLimits } from "../security/rate-limit";
 import { JOB_KINDS, SCHEDULED_JOBS, enqueueJob } from "../jobs/enqueue";
 import { deliverWebhook } from "../webhooks/deliver";
+import { refreshClosedMonths } from "../analytics/insights";
+import { mainCurrency } from "../billing/money";
 import { sendClaimMail } from "../imports/claim-mail";
 import { failStripeImport, importStripePage } from "../imports/stripe-import";
 import { stripe } from "../billing/stripe";
@@ -176,6 +178,13 @@ export const taskList: TaskList = {
         { timeout: 120_000 },
       ),
     );
+    // The Analytics tab's closed months, in the community's main currency, computed again
+    // (a refund or a late payment since changes them).
+    await forEachCommunity(async (communityId) => {
+      const inScope = <T>(fn: (tx: TenantTx) => Promise<T>) => withCommunity(communityId, fn, { timeout: 120_000 });
+      const tiers = await inScope((tx) => tx.subscriptionTier.findMany({ select: { currency: true } }));
+      if (tiers.length) await refreshClosedMonths(inScope, communityId, mainCurrency(tiers), now);
+    });
   },
   /** After an erasure or a removal: roles off first, then the Discord id an erased member no longer needs. */
   [JOB_KINDS.finishMemberExit]: async (payload, helpers) => {

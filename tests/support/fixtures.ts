@@ -86,6 +86,7 @@ export type TenantRows = {
   webhookDeliveryId: string;
   memberImportId: string;
   stripeImportId: string;
+  analyticsMonthId: string;
 };
 
 /** One row in every tenant table, written through the community's scope. */
@@ -176,7 +177,12 @@ export async function createTenantRows(communityId: string, userId: string, disc
       select: { id: true },
     });
     const stripeImport = await tx.stripeImport.create({ data: { communityId, mapping: {}, status: "done" }, select: { id: true } });
+    const analyticsMonth = await tx.communityAnalyticsMonth.create({
+      data: { communityId, month: new Date("2026-01-01"), currency: "USD", payload: {} },
+      select: { id: true },
+    });
     return {
+      analyticsMonthId: analyticsMonth.id,
       staffId: staff.id,
       apiKeyId: apiKey.id,
       webhookEndpointId: endpoint.id,

@@ -5,7 +5,8 @@ import { Badge } from "@/components/ui/badge";
 import { cn } from "@/lib/utils/cn";
 import { can, ROLE_LABELS, type CommunityRole, type Permission } from "@/lib/staff/roles";
 
-type Tab = "overview" | "members" | "payments" | "tiers" | "promotions" | "payouts" | "bot" | "activity" | "team" | "developers" | "import" | "settings";
+type Tab =
+  "overview" | "analytics" | "members" | "payments" | "tiers" | "promotions" | "payouts" | "bot" | "activity" | "team" | "developers" | "import" | "settings";
 
 /** What changing things on a tab takes; a role below it sees the page read-only. */
 const EDITS: Partial<Record<Tab, Permission>> = {
@@ -31,6 +32,7 @@ export function CommunityHeader({
   const { role } = community;
   const all = [
     { key: "overview", label: "Overview", href: `/dashboard/${community.slug}` },
+    { key: "analytics", label: "Analytics", href: `/dashboard/${community.slug}/analytics` },
     { key: "members", label: "Members", href: `/dashboard/${community.slug}/members` },
     { key: "payments", label: "Payments", href: `/dashboard/${community.slug}/payments` },
     { key: "tiers", label: "Tiers", href: `/dashboard/${community.slug}/tiers` },
