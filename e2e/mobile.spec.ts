@@ -9,6 +9,7 @@ const PAGES: Record<Exclude<DemoUser, "Erin Newcomer" | "Erin (second account)">
   "Alice Owner": [
     "/dashboard",
     "/dashboard/pixel-guild",
+    "/dashboard/pixel-guild/analytics",
     "/dashboard/pixel-guild/members",
     "/dashboard/pixel-guild/payments",
     "/dashboard/pixel-guild/tiers",
