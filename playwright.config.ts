@@ -44,7 +44,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `node node_modules/next/dist/bin/next start --port ${port}`,
+    // The standalone server, as the container image runs it (npm test builds it so).
+    command: `node scripts/serve-standalone.mjs`,
     url: `http://localhost:${port}/api/health`,
     timeout: 60_000,
     reuseExistingServer: false,
@@ -52,6 +53,7 @@ export default defineConfig({
     stderr: "pipe",
     // A production build, declared a test stage so it may use the fake Discord.
     env: {
+      PORT: String(port),
       APP_DATABASE_URL: appUrl,
       NODE_ENV: "production",
       COMMUNITYOS_ENV: "test",

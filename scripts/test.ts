@@ -146,7 +146,8 @@ try {
   }
   if (runE2e) {
     console.log("▸ next build");
-    steps.build = seeded === 0 ? await run(node, ["node_modules/next/dist/bin/next", "build"], e2eEnv) : 1;
+    // The standalone output the container image ships; the end-to-end server runs it.
+    steps.build = seeded === 0 ? await run(node, ["node_modules/next/dist/bin/next", "build"], { ...e2eEnv, NEXT_OUTPUT: "standalone" }) : 1;
     console.log("▸ playwright: end-to-end tests against the production build");
     steps.playwright = steps.build === 0 ? await run(node, ["node_modules/@playwright/test/cli.js", "test", ...filters], e2eEnv) : 1;
     reports.push(await playwrightCounts("test-results/e2e-results.json").catch(() => null));
