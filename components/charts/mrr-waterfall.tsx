@@ -34,7 +34,8 @@ export function MrrWaterfall({ previous, movement, currency }: { previous: numbe
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-            <XAxis dataKey="name" tickLine={false} axisLine={false} fontSize={11} interval={0} />
+            {/* Slanted, so seven labels fit a phone's width. */}
+            <XAxis dataKey="name" tickLine={false} axisLine={false} fontSize={11} interval={0} angle={-30} textAnchor="end" height={56} />
             <YAxis tickFormatter={format} tickLine={false} axisLine={false} fontSize={12} width={64} />
             <Tooltip formatter={(_v, _key, item) => format((item.payload as { amount: number }).amount)} cursor={{ fill: "#f1f5f9" }} />
             <Bar dataKey="range" name="MRR" isAnimationActive={false} radius={[3, 3, 0, 0]}>
