@@ -71,7 +71,9 @@ export function scopesFor(database: Database) {
         $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rowCount ?? 0,
       };
       try {
-        const started = await client.query([begin, ...opening.map((sql) => inlined(sql, client))].join("; "));
+        // Prisma's interactive transactions time out; this one bounds each statement instead,
+        // so a lock that never comes frees the connection (and Stripe retries the event).
+        const started = await client.query([begin, "SET LOCAL statement_timeout = 15000", ...opening.map((sql) => inlined(sql, client))].join("; "));
         const opened = opening.length ? (started as unknown as pg.QueryResult[]).slice(-opening.length).map((r) => r.rows) : [];
         const result = await fn(tx, opened);
         await client.query("COMMIT");
