@@ -152,6 +152,25 @@ describe("Stripe import", () => {
     return outcomes;
   };
 
+  it("the fake lists as Stripe does, refusals included", async () => {
+    const { paid } = await setUp("refuse", 3);
+    const opts = { stripeAccount: paid.account };
+    const page1 = await h.client.subscriptions.list({ limit: 2, status: "all" }, opts);
+    expect(page1).toMatchObject({ object: "list", has_more: true });
+    const page2 = await h.client.subscriptions.list({ limit: 2, status: "all", starting_after: page1.data.at(-1)!.id }, opts);
+    expect(new Set([...page1.data, ...page2.data].map((s) => s.id)).size).toBe(page1.data.length + page2.data.length);
+    // Stripe's limit is 1 to 100; a cursor must be an object of the list; status is one of its values.
+    await expect(h.client.prices.list({ limit: 101 }, opts)).rejects.toMatchObject({ type: "StripeInvalidRequestError", param: "limit" });
+    await expect(h.client.subscriptions.list({ starting_after: "sub_nope" }, opts)).rejects.toMatchObject({
+      code: "resource_missing",
+      param: "starting_after",
+    });
+    await expect(h.client.subscriptions.list({ status: "sleeping" as "all" }, opts)).rejects.toMatchObject({ param: "status" });
+    // Without status, canceled subscriptions are left out, as at Stripe.
+    const live = await h.client.subscriptions.list({ limit: 100 }, opts);
+    expect(live.data.every((s) => s.status !== "canceled")).toBe(true);
+  });
+
   it("lists the account's prices but not the tiers' own", async () => {
     const { paid } = await setUp("cat", 1);
     const ours = await paid.inScope((tx) => tx.subscriptionTier.findMany({ select: { stripePriceId: true } }));

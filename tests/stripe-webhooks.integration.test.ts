@@ -334,7 +334,7 @@ describe("faults", () => {
     const events = await h.take();
     const down = createDatabase(inject("appUrl").replace(/:(\d+)\//, ":1/"), 1);
     try {
-      const answers = await Promise.all(events.map((e) => h.deliver(e, { db: down, withCommunity: scopesFor(down).withCommunity })));
+      const answers = await Promise.all(events.map((e) => h.deliver(e, { db: down, ...scopesFor(down) })));
       expect(answers.map((a) => a.status)).toEqual(events.map(() => 500));
     } finally {
       await down.$disconnect();

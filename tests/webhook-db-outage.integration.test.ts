@@ -53,8 +53,8 @@ afterAll(async () => {
 describe("a database outage during a webhook burst", () => {
   it("loses nothing and applies nothing twice once Stripe's retries get through", async () => {
     expect(deliveries.length).toBeGreaterThanOrEqual(BUYERS * 3);
-    const { withCommunity } = scopesFor(clone);
-    const deps = { db: clone, withCommunity };
+    const { withCommunity, sqlInCommunity } = scopesFor(clone);
+    const deps = { db: clone, withCommunity, sqlInCommunity };
     const statuses = new Map<string, number>();
     const deliver = async (d: Delivery) => {
       const answer = await h.deliver(d, deps).catch(() => ({ status: 599 }));

@@ -3,6 +3,7 @@ import { ActionError, refusal } from "../core/errors";
 import { type Actor, type CommunityRef } from "../core/actors";
 import { db } from "../db/client";
 import { readInCommunity, type TenantTx } from "../db/scopes";
+import { enterCommunity } from "../members/membership";
 import { Prisma } from "../generated/prisma/client";
 import { LIVE_SUBSCRIPTION, FULL_ACCESS } from "./member-standing";
 import { applicationFeeAmount, applicationFeePercent } from "./plans";
@@ -72,13 +73,8 @@ export async function startCheckout(
     });
     if (!tier || !tier.isActive || !tier.stripePriceId) throw refusal(CHECKOUT_ERRORS, "unknownTier");
     // Subscribing makes you a member; the subscription itself arrives by webhook.
-    const member = await tx.communityMember.upsert({
-      where: { communityId_userId: { communityId: community.id, userId: actor.id } },
-      create: { communityId: community.id, userId: actor.id, discordUserId: actor.discordId },
-      // Subscribing again after the owner removed you makes you a member again.
-      update: { isActive: true, removedAt: null },
-      select: { id: true, stripeCustomerId: true },
-    });
+    // Subscribing again after the owner removed you makes you a member again.
+    const member = await enterCommunity(tx, community.id, { userId: actor.id, discordUserId: actor.discordId });
     if (tier.interval === "once" && (await heldPass(tx, member.id))) throw new ActionError(CHECKOUT_ERRORS.passHeld, undefined, CHECKOUT_CODES.alreadyThisTier);
     // One live subscription per member and community: another tier is a switch (prorated), not a second bill.
     const live = tier.interval === "once" ? null : await liveSubscriptionOf(tx, member.id);

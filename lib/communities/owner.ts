@@ -8,6 +8,7 @@ import { readSettings, type createCommunitySchema, type updateCommunitySchema } 
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import type { z } from "zod";
 import { staffedCommunityRoles } from "../staff/access";
+import { enterCommunity } from "../members/membership";
 
 /** Which unique key a Prisma P2002 error hit, as the form field it belongs to. */
 function uniqueViolation(error: unknown): string | null {
@@ -118,11 +119,6 @@ export async function updateCommunity(input: z.output<typeof updateCommunitySche
 export async function joinCommunity(community: CommunityRef, actor: Actor, tx: TenantTx) {
   const { status } = await tx.community.findUniqueOrThrow({ where: { id: community.id }, select: { status: true } });
   if (status !== "active") throw new ActionError("This community isn't taking new members right now.");
-  const member = await tx.communityMember.upsert({
-    where: { communityId_userId: { communityId: community.id, userId: actor.id } },
-    create: { communityId: community.id, userId: actor.id, discordUserId: actor.discordId },
-    update: { isActive: true, removedAt: null },
-    select: { id: true },
-  });
+  const member = await enterCommunity(tx, community.id, { userId: actor.id, discordUserId: actor.discordId });
   return { memberId: member.id };
 }

@@ -12,6 +12,7 @@ import { readSettings } from "../communities/validation";
 import { syncSubscription } from "../billing/subscription-sync";
 import { subscriptionSchema } from "../billing/stripe-objects";
 import { grantImported } from "./csv";
+import { enterCommunity } from "../members/membership";
 
 export const CLAIM_ERRORS = {
   unknown: "This claim link is not valid. Ask the community's owner for a new one.",
@@ -80,15 +81,9 @@ export async function claimMembership(slug: string, code: string, person: Person
   const tier = await withCommunity(community.id, (tx) =>
     tx.subscriptionTier.findUniqueOrThrow({ where: { id: claim.tierId }, select: { id: true, name: true } }),
   );
-  const memberId = await withCommunity(community.id, async (tx) => {
-    const member = await tx.communityMember.upsert({
-      where: { communityId_userId: { communityId: community.id, userId: person.id } },
-      create: { communityId: community.id, userId: person.id, discordUserId: person.discordId, stripeCustomerId: claim.stripeCustomerId },
-      update: { isActive: true, removedAt: null },
-      select: { id: true },
-    });
-    return member.id;
-  });
+  const { id: memberId } = await withCommunity(community.id, (tx) =>
+    enterCommunity(tx, community.id, { userId: person.id, discordUserId: person.discordId }, { stripeCustomerId: claim.stripeCustomerId }),
+  );
   const updated = await client.subscriptions.update(
     claim.stripeSubscriptionId,
     { metadata: { community_id: community.id, member_id: memberId, tier_id: tier.id, tier_name: tier.name } },

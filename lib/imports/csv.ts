@@ -10,6 +10,7 @@ import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { refreshMember } from "../billing/member-refresh";
 import { newClaimCode } from "./claim-code";
+import { enterCommunity } from "../members/membership";
 
 export const MAX_ROWS = 5000;
 export const MAX_BYTES = 2_000_000;
@@ -180,12 +181,7 @@ export async function grantImported(
   communityId: string,
   who: { userId: string; discordUserId: string; tierId: string; until: Date | null; by: string | null; now: Date },
 ) {
-  const member = await tx.communityMember.upsert({
-    where: { communityId_userId: { communityId, userId: who.userId } },
-    create: { communityId, userId: who.userId, discordUserId: who.discordUserId },
-    update: { isActive: true, removedAt: null },
-    select: { id: true },
-  });
+  const member = await enterCommunity(tx, communityId, who);
   await tx.accessGrant.create({
     data: { communityId, memberId: member.id, tierId: who.tierId, until: who.until, note: "imported", grantedBy: who.by },
     select: { id: true },

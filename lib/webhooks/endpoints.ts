@@ -1,15 +1,15 @@
 // Owners' webhook endpoints: add (the signing secret is made here and sealed),
 // pause or resume, delete, reveal the secret, see the deliveries, resend one,
 // send a test event.
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import type { Prisma } from "../generated/prisma/client";
 import { ActionError } from "../core/errors";
 import { type Actor } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { decryptToken, encryptToken } from "../crypto/token-box";
 import { keyRing } from "../discord/bot-config";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
-import { OWNER_EVENT_TYPES, type OwnerEventType } from "./events";
+import { OWNER_EVENT_TYPES, ownerEventPayload, type OwnerEventType } from "./events";
 import { webhookUrlSchema } from "./destination";
 import { newSigningSecret } from "./signature";
 
@@ -94,15 +94,9 @@ export async function resendDelivery(tx: TenantTx, communityId: string, input: z
 /** A `ping` to one endpoint: shows the owner their receiver works. */
 export async function sendTestEvent(tx: TenantTx, communityId: string, input: z.output<typeof endpointRefSchema>) {
   const endpoint = await endpointOrFail(tx, input.endpointId);
-  const id = randomUUID();
+  const payload = ownerEventPayload({ communityId, type: "ping", data: {} });
   await tx.webhookDelivery.create({
-    data: {
-      communityId,
-      endpointId: endpoint.id,
-      eventId: id,
-      eventType: "ping",
-      payload: { id, type: "ping", created: Math.floor(Date.now() / 1000), community_id: communityId, data: {} },
-    },
+    data: { communityId, endpointId: endpoint.id, eventId: payload.id, eventType: "ping", payload: payload as Prisma.InputJsonObject },
     select: { id: true },
   });
   return { url: endpoint.url };

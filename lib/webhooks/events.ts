@@ -23,9 +23,15 @@ export const OWNER_EVENT_TYPES = Object.keys(OWNER_EVENTS) as OwnerEventType[];
 export type OwnerEvent = { communityId: string; type: OwnerEventType; data: Record<string, unknown>; at?: Date };
 
 /** The statement recording the event for every endpoint that wants it (none: nothing happens). */
-export function ownerEventSql(event: OwnerEvent): Prisma.Sql {
+/** The JSON an endpoint receives: the same shape for every event, the test ping included. */
+export function ownerEventPayload(event: { communityId: string; type: string; data: Record<string, unknown>; at?: Date }) {
   const id = randomUUID();
-  const payload = { id, type: event.type, created: Math.floor((event.at ?? new Date()).getTime() / 1000), community_id: event.communityId, data: event.data };
+  return { id, type: event.type, created: Math.floor((event.at ?? new Date()).getTime() / 1000), community_id: event.communityId, data: event.data };
+}
+
+export function ownerEventSql(event: OwnerEvent): Prisma.Sql {
+  const payload = ownerEventPayload(event);
+  const id = payload.id;
   return Prisma.sql`INSERT INTO webhook_deliveries (community_id, endpoint_id, event_id, event_type, payload)
     SELECT e.community_id, e.id, ${id}::uuid, ${event.type}, ${JSON.stringify(payload)}::jsonb
       FROM webhook_endpoints e

@@ -17,7 +17,7 @@ export type WebhookDeps = {
   stripe: () => Stripe;
   db?: Pick<Database, "community">;
   withCommunity?: <T>(communityId: string, fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
-  /** The fast path's plain-SQL transaction (defaults to sqlInCommunity). */
+  /** The fast path's plain-SQL transaction (defaults to sqlInCommunity; give it with withCommunity, from the same database). */
   sqlInCommunity?: <T>(communityId: string, fn: (tx: SqlTx, opened: Record<string, unknown>[][]) => Promise<T>, opening?: Prisma.Sql[]) => Promise<T>;
   now?: () => Date;
 };
@@ -106,19 +106,8 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   try {
     // The common case first: one transaction from our own rows (claim, effects, ledger).
     if (handler?.fast) {
-      // The claim rides in the BEGIN's message. A caller that brings its own scope
-      // (another database, in tests) has the fast path use it, claim first.
-      const sqlScope: NonNullable<WebhookDeps["sqlInCommunity"]> =
-        deps.sqlInCommunity ??
-        (deps.withCommunity
-          ? (id, fn, opening = []) =>
-              deps.withCommunity!(id, async (tx) => {
-                const opened: Record<string, unknown>[][] = [];
-                for (const sql of opening) opened.push(await tx.$queryRaw<Record<string, unknown>[]>(sql));
-                return fn(tx, opened);
-              })
-          : appSqlInCommunity);
-      const fast = await sqlScope(
+      // The claim rides in the BEGIN's message.
+      const fast = await (deps.sqlInCommunity ?? appSqlInCommunity)(
         community.id,
         async (tx, [claimed, ...opened]) => {
           if (claimed?.length !== 1) return "duplicate";
