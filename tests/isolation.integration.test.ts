@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDatabase, db } from "../lib/db/client";
 import { Prisma } from "../lib/generated/prisma/client";
 import { readRoleFacts } from "../lib/db/runtime-role";
-import { scopesFor, withCommunity, withUser, type TenantTx } from "../lib/db/scopes";
+import { inOrder, lastWrite, scopesFor, withCommunity, withUser, type TenantTx } from "../lib/db/scopes";
 import { asOwner, createTenant, createUser, type TenantRows } from "./support/fixtures";
 
 type Delegate = {
@@ -400,6 +400,57 @@ describe("scoped transactions", () => {
       ).rejects.toThrow("boom");
       expect(await withCommunity(a.community.id, (tx) => tx.auditLog.count({ where: { action: marker } }))).toBe(0);
       // The connection that served A sees nothing unscoped afterwards.
+      expect(await single.communityMember.count()).toBe(0);
+    } finally {
+      await single.$disconnect();
+    }
+  });
+
+  it("sqlInCommunity's batched statements (inOrder) and its last write (sent with the COMMIT) hold the same isolation and roll back together", async () => {
+    const single = createDatabase(inject("appUrl"), 1);
+    const scopes = scopesFor(single);
+    try {
+      // Every tenant table in one message, each statement in A's scope.
+      const batches = await scopes.sqlInCommunity(a.community.id, (tx) =>
+        inOrder(
+          tx,
+          tables.map((t) => Prisma.sql([`SELECT community_id FROM ${t.table}`])),
+        ),
+      );
+      batches.forEach((rows, i) => {
+        expect(rows.length, tables[i]!.table).toBeGreaterThan(0);
+        expect(new Set(rows.map((r) => r.community_id)), tables[i]!.table).toEqual(new Set([a.community.id]));
+      });
+      const intrude = Prisma.sql`INSERT INTO audit_log (community_id, action, object_type) VALUES (${b.community.id}::uuid, 'intruder', 'x')`;
+      await expect(scopes.sqlInCommunity(a.community.id, (tx) => inOrder(tx, [Prisma.sql`SELECT 1`, intrude]))).rejects.toThrow(/row-level security/);
+
+      // A later statement sees an earlier one's write; a failing last write takes every write of the transaction with it.
+      const marker = `batched-${randomUUID()}`;
+      const insert = (action: string) =>
+        Prisma.sql`INSERT INTO audit_log (community_id, action, object_type) VALUES (${a.community.id}::uuid, ${action}, ${"x"}) RETURNING id`;
+      const [, seen] = await scopes.sqlInCommunity(a.community.id, (tx) =>
+        inOrder(tx, [insert(marker), Prisma.sql`SELECT count(*)::int AS n FROM audit_log WHERE action = ${marker}`]),
+      );
+      expect(seen).toEqual([{ n: 1 }]);
+      const doomed = `doomed-${randomUUID()}`;
+      await expect(
+        scopes.sqlInCommunity(a.community.id, async (tx) => {
+          await inOrder(tx, [insert(doomed), insert(doomed)]);
+          await lastWrite(tx, intrude);
+        }),
+      ).rejects.toThrow(/row-level security/);
+      expect(await withCommunity(a.community.id, (tx) => tx.auditLog.count({ where: { action: doomed } }))).toBe(0);
+      // Nothing may be sent after the last write: it would run before it.
+      await expect(
+        scopes.sqlInCommunity(a.community.id, async (tx) => {
+          await lastWrite(tx, insert(doomed));
+          await tx.$executeRaw(insert(doomed));
+        }),
+      ).rejects.toThrow(/after the transaction's last write/);
+      expect(await withCommunity(a.community.id, (tx) => tx.auditLog.count({ where: { action: doomed } }))).toBe(0);
+      // A last write that succeeds commits.
+      await scopes.sqlInCommunity(a.community.id, (tx) => lastWrite(tx, insert(doomed)));
+      expect(await withCommunity(a.community.id, (tx) => tx.auditLog.count({ where: { action: doomed } }))).toBe(1);
       expect(await single.communityMember.count()).toBe(0);
     } finally {
       await single.$disconnect();

@@ -29,14 +29,18 @@ export type FollowUpJob = { kind: JobKind; payload: JobPayload; options?: JobOpt
  * transaction; `alsoAs` records the same change under more names, and
  * `thenEnqueue` adds a job, all in one statement (this runs for every payment).
  */
-export async function recordBillingEvent(
-  tx: SqlTx,
+export async function recordBillingEvent(tx: SqlTx, ...args: Parameters<typeof billingEventSql>): Promise<void> {
+  await tx.$executeRaw(billingEventSql(...args));
+}
+
+/** recordBillingEvent's statement, for a caller that sends it as its transaction's last write (lastWrite). */
+export function billingEventSql(
   event: { communityId: string; name: BillingEventName; at: Date; userId?: string | null; discordUserId?: string | null; properties: Prisma.InputJsonObject },
   alsoAs: BillingEventName[] = [],
   thenEnqueue?: FollowUpJob,
   /** Another write of the same change (a member's deferred update), run in this statement. */
   alongside: Prisma.Sql | null = null,
-): Promise<void> {
+): Prisma.Sql {
   const names = [event.name, ...alsoAs];
   const insert = Prisma.sql`INSERT INTO analytics_events (community_id, event_type, event_name, user_id, discord_user_id, properties, "timestamp")
     SELECT ${event.communityId}::uuid, 'billing', name, ${event.userId ?? null}::uuid, ${event.discordUserId ?? null}, ${JSON.stringify(event.properties)}::jsonb, ${event.at}::timestamptz
@@ -49,6 +53,6 @@ export async function recordBillingEvent(
     : Prisma.empty;
   const also = alongside ? Prisma.sql`alongside AS (${alongside}), ` : Prisma.empty;
   const tail = thenEnqueue ? addJobSql(thenEnqueue.kind, thenEnqueue.payload, thenEnqueue.options) : Prisma.sql`SELECT 1`;
-  if (!ownerType && !alongside && !thenEnqueue) await tx.$executeRaw(insert);
-  else await tx.$executeRaw`WITH ${also}${owner}recorded AS (${insert} RETURNING 1) ${tail}`;
+  if (!ownerType && !alongside && !thenEnqueue) return insert;
+  return Prisma.sql`WITH ${also}${owner}recorded AS (${insert} RETURNING 1) ${tail}`;
 }

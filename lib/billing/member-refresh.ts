@@ -1,5 +1,5 @@
 import { Prisma } from "../generated/prisma/client";
-import type { SqlTx } from "../db/scopes";
+import { inOrder, type SqlTx } from "../db/scopes";
 import { LAPSE_STAGES, memberStanding, type Standing } from "./member-standing";
 import { recordAudit } from "../audit/record";
 import { emitOwnerEvent, memberEventFor } from "../webhooks/events";
@@ -42,16 +42,11 @@ export type MemberRefresh = {
 /** The advisory lock that serialises every change to one member's standing. */
 export const memberLockKey = (memberId: string) => `member:${memberId}`;
 
-/**
- * Recomputes the member's status, tier, expiry and total spent from their
- * subscriptions and payments, and writes what changed. Serialised per member so
- * two events for the same member cannot each miss the other's write.
- */
-export async function refreshMember(tx: SqlTx, memberId: string, now: Date, options: { locked?: boolean; deferUpdate?: boolean } = {}): Promise<MemberRefresh> {
-  // The caller may hold the member's lock already (taken with its own first read: one round trip less).
-  if (!options.locked) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${memberLockKey(memberId)}))`;
-  // One round trip: this runs for every billing event.
-  const [member] = await tx.$queryRaw<MemberFacts[]>`
+/** Takes the member's lock (memberLockKey) for the rest of the transaction. */
+export const memberLockSql = (memberId: string) => Prisma.sql`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${memberLockKey(memberId)}))`;
+
+/** Everything the standing rule reads of a member, in one statement: this runs for every billing event. */
+export const memberFactsSql = (memberId: string) => Prisma.sql`
     SELECT m.id, m.community_id AS "communityId", m.user_id AS "userId", m.discord_user_id AS "discordUserId",
            m.subscription_status AS "subscriptionStatus", m.subscription_tier AS "subscriptionTier",
            m.subscription_expires_at AS "subscriptionExpiresAt", m.total_spent AS "totalSpent",
@@ -67,6 +62,25 @@ export async function refreshMember(tx: SqlTx, memberId: string, now: Date, opti
            (SELECT coalesce(sum(p.amount - p.amount_refunded), 0) FROM payments p
              WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = ANY(${SPENT_STATUSES})) AS spent
       FROM community_members m WHERE m.id = ${memberId}::uuid`;
+
+/**
+ * Recomputes the member's status, tier, expiry and total spent from their
+ * subscriptions and payments, and writes what changed. Serialised per member so
+ * two events for the same member cannot each miss the other's write.
+ */
+export async function refreshMember(
+  tx: SqlTx,
+  memberId: string,
+  now: Date,
+  options: {
+    locked?: boolean;
+    deferUpdate?: boolean;
+    /** memberFactsSql's rows, read under the lock with the caller's own statements. */ facts?: unknown[];
+  } = {},
+): Promise<MemberRefresh> {
+  // The caller may hold the member's lock already (taken with its own first read: one round trip less).
+  const facts = options.facts ?? (await inOrder(tx, [...(options.locked ? [] : [memberLockSql(memberId)]), memberFactsSql(memberId)])).at(-1)!;
+  const member = facts[0] as MemberFacts | undefined;
   if (!member) throw new Error(`member ${memberId} is not in this community's scope`);
   const subscriptions = member.subscriptions.map((sub) => ({
     status: sub.status,

@@ -15,13 +15,18 @@ export type RecordedPayment = { newlyRecorded: false } | { newlyRecorded: true; 
  * statement (this runs for every renewal). A settled payment is never turned
  * back into a failure; a failed one paid after all is marked recovered.
  */
-export async function recordInvoicePayment(
-  tx: SqlTx,
+export async function recordInvoicePayment(tx: SqlTx, ...args: Parameters<typeof invoicePaymentStatement>): Promise<RecordedPayment> {
+  const statement = invoicePaymentStatement(...args);
+  return statement.recorded(await tx.$queryRaw(statement.sql));
+}
+
+/** recordInvoicePayment as a statement and the reading of its rows, for a caller that sends it with others (inOrder). */
+export function invoicePaymentStatement(
   ids: { communityId: string; memberId: string; subscriptionId: string },
   invoice: StripeInvoice,
   outcome: "succeeded" | "failed",
   now: Date,
-): Promise<RecordedPayment> {
+): { sql: Prisma.Sql; recorded(rows: unknown[]): RecordedPayment } {
   const amount = fromMinorUnits(outcome === "succeeded" ? invoice.amountPaid : invoice.amountDue, invoice.currency);
   const processedAt = outcome === "succeeded" ? new Date((invoice.paidAt ?? invoice.created) * 1000) : now;
   const metadata = JSON.stringify({
@@ -30,7 +35,7 @@ export async function recordInvoicePayment(
     ...(invoice.number ? { invoice_number: invoice.number } : {}),
   });
   // The update applies only to a row in another, unsettled status: a failed one (the only such status).
-  const [row] = await tx.$queryRaw<{ id: string; inserted: boolean }[]>`
+  const sql = Prisma.sql`
     INSERT INTO payments (community_id, member_id, subscription_id, stripe_invoice_id, amount, currency, status, description,
                           stripe_payment_intent_id, stripe_charge_id, processed_at, metadata, hosted_invoice_url, failed_at, tax_amount)
     VALUES (${ids.communityId}::uuid, ${ids.memberId}::uuid, ${ids.subscriptionId}::uuid, ${invoice.id}, ${amount}::numeric, ${invoice.currency}, ${outcome},
@@ -45,8 +50,14 @@ export async function recordInvoicePayment(
            updated_at = now()
      WHERE payments.status <> EXCLUDED.status AND payments.status <> ALL(${SETTLED}::text[])
     RETURNING id, (xmax = 0) AS inserted`;
-  if (!row) return { newlyRecorded: false };
-  return { newlyRecorded: true, id: row.id, amount, currency: invoice.currency, recovered: !row.inserted && outcome === "succeeded" };
+  return {
+    sql,
+    recorded(rows) {
+      const row = rows[0] as { id: string; inserted: boolean } | undefined;
+      if (!row) return { newlyRecorded: false };
+      return { newlyRecorded: true, id: row.id, amount, currency: invoice.currency, recovered: !row.inserted && outcome === "succeeded" };
+    },
+  };
 }
 
 /** Statuses a dispute sets; while one stands, refunds do not change the status. */

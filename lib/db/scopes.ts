@@ -66,9 +66,27 @@ export function scopesFor(database: Database) {
         const sql = query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
         return client.query({ name: statementName(sql.text), text: sql.text, values: sql.values as unknown[] });
       };
-      const tx: SqlTx = {
-        $queryRaw: async <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rows as R,
-        $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rowCount ?? 0,
+      let last: Prisma.Sql | null = null;
+      const send = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
+        if (last) throw new Error("a statement after the transaction's last write (lastWrite) would run before it");
+        return run(query, values);
+      };
+      const tx: BatchingTx = {
+        $queryRaw: async <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await send(query, values)).rows as R,
+        $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await send(query, values)).rowCount ?? 0,
+        [BATCHES]: {
+          // One simple-protocol message: one socket write and one wait, whatever the count.
+          inOrder: async (statements) => {
+            if (last) throw new Error("a statement after the transaction's last write (lastWrite) would run before it");
+            if (statements.length < 2) return statements.length ? [(await run(statements[0]!, [])).rows] : [];
+            const results = (await client.query(statements.map((sql) => inlined(sql, client)).join(";\n"))) as unknown as pg.QueryResult[];
+            return results.map((r) => r.rows as Record<string, unknown>[]);
+          },
+          lastWrite: (statement) => {
+            if (last) throw new Error("a transaction has one last write");
+            last = statement;
+          },
+        },
       };
       try {
         // Prisma's interactive transactions time out; this one bounds each statement instead,
@@ -76,7 +94,9 @@ export function scopesFor(database: Database) {
         const started = await client.query([begin, "SET LOCAL statement_timeout = 15000", ...opening.map((sql) => inlined(sql, client))].join("; "));
         const opened = opening.length ? (started as unknown as pg.QueryResult[]).slice(-opening.length).map((r) => r.rows) : [];
         const result = await fn(tx, opened);
-        await client.query("COMMIT");
+        // The last write and the COMMIT in one message: should the write fail, PostgreSQL
+        // skips the rest of the message, and the ROLLBACK below ends the transaction.
+        await client.query(last ? `${inlined(last, client)};\nCOMMIT` : "COMMIT");
         client.release();
         return result;
       } catch (error) {
@@ -106,10 +126,41 @@ export function scopesFor(database: Database) {
 
 export const { withCommunity, withUser, readInCommunity, sqlInCommunity } = scopesFor(db);
 
+const BATCHES = Symbol("batches");
+/** sqlInCommunity's transaction: it sends several statements in one message. */
+type BatchingTx = SqlTx & {
+  [BATCHES]: { inOrder(statements: Prisma.Sql[]): Promise<Record<string, unknown>[][]>; lastWrite(statement: Prisma.Sql): void };
+};
+const batchesOf = (tx: SqlTx) => (BATCHES in tx ? (tx as BatchingTx)[BATCHES] : null);
+
+/**
+ * Statements of one transaction, run in the order given (each sees the writes
+ * of those before it), their rows in the same order. sqlInCommunity's
+ * transaction sends them together, one round trip; others run them in turn.
+ */
+export async function inOrder(tx: SqlTx, statements: Prisma.Sql[]): Promise<Record<string, unknown>[][]> {
+  const batches = batchesOf(tx);
+  if (batches) return batches.inOrder(statements);
+  const rows: Record<string, unknown>[][] = [];
+  for (const statement of statements) rows.push(await tx.$queryRaw<Record<string, unknown>[]>(statement));
+  return rows;
+}
+
+/**
+ * The transaction's last write, whose result nobody reads: sqlInCommunity's
+ * transaction sends it with its COMMIT (one round trip less) and refuses any
+ * statement after it; others run it now. Its failure rolls everything back.
+ */
+export async function lastWrite(tx: SqlTx, statement: Prisma.Sql): Promise<void> {
+  const batches = batchesOf(tx);
+  if (batches) batches.lastWrite(statement);
+  else await tx.$executeRaw(statement);
+}
+
 /**
  * A statement with its values written in as literals, for the simple protocol
  * (which takes no parameters): strings through the driver's escaping, dates as
- * ISO strings, numbers and booleans as themselves.
+ * ISO strings, numbers and booleans as themselves, arrays of strings as ARRAY[…].
  */
 function inlined(sql: Prisma.Sql, client: pg.PoolClient): string {
   return sql.text.replace(/\$(\d+)/g, (_, n: string) => {
@@ -119,6 +170,9 @@ function inlined(sql: Prisma.Sql, client: pg.PoolClient): string {
     if (typeof value === "boolean") return value ? "true" : "false";
     if (value instanceof Date) return client.escapeLiteral(value.toISOString());
     if (typeof value === "string") return client.escapeLiteral(value);
+    if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
+      return value.length ? `ARRAY[${value.map((item) => client.escapeLiteral(item)).join(", ")}]` : "'{}'";
+    }
     throw new Error(`cannot inline a ${typeof value} into SQL`);
   });
 }

@@ -5,10 +5,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { PROJECT_ROOT } from "../lib/database-setup";
 import { summarize, ms } from "./stats";
+import { cpuPerRequest, processTree, rssMb } from "./processes";
 
 const SUBSCRIPTIONS = 40;
 const DURATION_S = 15;
@@ -18,38 +19,10 @@ const TARGET_EVENTS_PER_S = 300;
 const TARGET_HEALTH_RATIO = 1.0;
 const TARGET_RSS_MB = 400;
 
-/** Resident memory of a process and its descendants (next start runs its server in a child), in MB. */
-function treeRssMb(pid: number): number {
-  const kids = (id: number): number[] => {
-    try {
-      const children = readdirSync(`/proc/${id}/task`).flatMap((t) =>
-        readFileSync(`/proc/${id}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number),
-      );
-      return [id, ...children.flatMap(kids)];
-    } catch {
-      return [];
-    }
-  };
-  let kb = 0;
-  for (const id of kids(pid)) {
-    const line = (() => {
-      try {
-        return readFileSync(`/proc/${id}/status`, "utf8")
-          .split("\n")
-          .find((l) => l.startsWith("VmRSS:"));
-      } catch {
-        return undefined;
-      }
-    })();
-    kb += line ? Number(line.replace(/\D+/g, "")) : 0;
-  }
-  return kb / 1024;
-}
-
 /** GET /api/health (the database and the job queue) at the same concurrency: what this server answers when a request does nearly nothing. */
-async function healthRate(url: string): Promise<number> {
+async function healthRate(url: string): Promise<{ requests: number; result: number }> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: 8 });
-  return result.requests.total / 8;
+  return { requests: result.requests.total, result: result.requests.total / 8 };
 }
 
 function run(args: string[], env: Record<string, string>): ChildProcess {
@@ -110,10 +83,12 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
   server.stderr!.on("data", (chunk) => (serverLog += chunk));
   try {
     await waitFor(`http://localhost:${port}/api/health`, 60_000);
-    const idleRssMb = treeRssMb(server.pid!);
-    const healthPerSecond = await healthRate(`http://localhost:${port}/api/health`);
-    let peakRssMb = treeRssMb(server.pid!);
-    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, treeRssMb(server.pid!))), 250);
+    const serverRssMb = () => rssMb(processTree(server.pid!));
+    const idleRssMb = serverRssMb();
+    const health = await cpuPerRequest(server.pid!, () => healthRate(`http://localhost:${port}/api/health`));
+    const healthPerSecond = health.result;
+    let peakRssMb = serverRssMb();
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, serverRssMb())), 250);
 
     // Renewal invoices in the current API's shape, one per event, for the bench's subscriptions.
     const sent: string[] = [];
@@ -181,7 +156,11 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
       latencies.push(responseTime);
       statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
     });
-    const result = await finished;
+    const renewals = await cpuPerRequest(server.pid!, async () => {
+      const result = await finished;
+      return { requests: latencies.length, result };
+    });
+    const result = renewals.result;
     clearInterval(sampler);
 
     const owner = new pg.Client({ connectionString: ownerUrl });
@@ -216,6 +195,10 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
     console.log(
       `| latency median | ${ms(latency.median)} | |\n| latency p95 | ${ms(latency.p95)} | |\n| autocannon errors/timeouts | ${result.errors}/${result.timeouts} | |`,
     );
+    const cpu = (label: string, { ms: c }: { ms: { server: number; postgres: number; loadGenerator: number } }) =>
+      `| CPU per request, ${label}: server / PostgreSQL / load generator | ${c.server.toFixed(2)} / ${c.postgres.toFixed(2)} / ${c.loadGenerator.toFixed(2)} ms | |`;
+    console.log(cpu("GET /api/health", health));
+    console.log(cpu("renewal", renewals));
     console.log(`| next start RSS, idle after start | ${idleRssMb.toFixed(0)} MB | |`);
     console.log(`| next start RSS, peak during the run | ${peakRssMb.toFixed(0)} MB | < ${TARGET_RSS_MB} MB: ${verdict(peakRssMb < TARGET_RSS_MB)} |`);
     // Every unique event that was answered is applied once; duplicates add nothing.

@@ -1,10 +1,10 @@
 // invoice.paid / invoice.payment_succeeded: the same payment, recorded once.
 import { Prisma } from "../../../generated/prisma/client";
-import type { SqlTx } from "../../../db/scopes";
-import { recordBillingEvent } from "../../../analytics/record";
+import { inOrder, lastWrite, type SqlTx } from "../../../db/scopes";
+import { billingEventSql } from "../../../analytics/record";
 import { JOB_KINDS } from "../../../jobs/enqueue";
-import { recordInvoicePayment } from "../../payment-records";
-import { refreshMember } from "../../member-refresh";
+import { invoicePaymentStatement } from "../../payment-records";
+import { memberFactsSql, memberLockSql, refreshMember } from "../../member-refresh";
 import { syncSubscription, type SyncContext } from "../../subscription-sync";
 import { currentSubscription, defineHandler, parseObject, type Outcome } from "../handler";
 import { invoiceSchema, type StripeInvoice } from "../../stripe-objects";
@@ -16,22 +16,33 @@ const heldSubscriptionSql = (stripeSubscriptionId: string) => Prisma.sql`
 
 type Held = { subscriptionId: string; memberId: string };
 
-/** The payment, once; the member's total; the analytics events and the receipt job in one statement. */
+/**
+ * The payment, once; the member's total; the analytics events and the receipt
+ * job in one statement. Three round trips on the fast path: the payment with
+ * the member's facts, then that statement with the COMMIT.
+ */
 async function recordPaid(tx: SqlTx, ids: Held, invoice: StripeInvoice, ctx: SyncContext, locked: boolean): Promise<Outcome> {
-  const payment = await recordInvoicePayment(tx, { communityId: ctx.communityId, ...ids }, invoice, "succeeded", ctx.now);
+  const paymentStatement = invoicePaymentStatement({ communityId: ctx.communityId, ...ids }, invoice, "succeeded", ctx.now);
+  // The facts are read after the payment's write, which they see, under the member's lock.
+  const [paymentRows, facts] = (
+    await inOrder(tx, [...(locked ? [] : [memberLockSql(ids.memberId)]), paymentStatement.sql, memberFactsSql(ids.memberId)])
+  ).slice(-2) as [unknown[], unknown[]];
+  const payment = paymentStatement.recorded(paymentRows);
   if (!payment.newlyRecorded) return "processed";
-  const { member, pendingUpdate } = await refreshMember(tx, ids.memberId, ctx.now, { locked, deferUpdate: true });
+  const { member, pendingUpdate } = await refreshMember(tx, ids.memberId, ctx.now, { locked: true, deferUpdate: true, facts });
   const properties = { payment_id: payment.id, amount: payment.amount, currency: payment.currency, stripe_invoice_id: invoice.id };
   const alsoAs = [
     ...(invoice.billingReason === "subscription_cycle" ? (["subscription_renewed"] as const) : []),
     ...(payment.recovered ? (["payment_recovered"] as const) : []),
   ];
-  await recordBillingEvent(
+  await lastWrite(
     tx,
-    { communityId: ctx.communityId, at: ctx.now, userId: member.userId, discordUserId: member.discordUserId, name: "payment_succeeded", properties },
-    alsoAs,
-    { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id }, options: { key: `receipt:${payment.id}` } },
-    pendingUpdate,
+    billingEventSql(
+      { communityId: ctx.communityId, at: ctx.now, userId: member.userId, discordUserId: member.discordUserId, name: "payment_succeeded", properties },
+      alsoAs,
+      { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id }, options: { key: `receipt:${payment.id}` } },
+      pendingUpdate,
+    ),
   );
   return "processed";
 }
