@@ -4,6 +4,7 @@ import { appDatabaseUrl, serverEnv } from "../env";
 import { crontab, taskList } from "./tasks";
 import { log } from "../observability/log";
 import { watchGateways } from "../discord/gateway-watch";
+import { watchLiveness } from "./liveness";
 
 const globalForWorker = globalThis as unknown as { communityosWorker?: Promise<Runner> };
 
@@ -19,7 +20,7 @@ const logger = new Logger((scope) => (level, message, meta) => {
 /**
  * Starts the job worker once per process: inside `next dev`, or as `npm run
  * worker` in production. Several workers may run at once; each job is locked
- * by one of them (SKIP LOCKED).
+ * by one of them (SKIP LOCKED), and freed for the others if that one dies.
  */
 export function startWorker(options: { concurrency?: number } = {}): Promise<Runner> {
   globalForWorker.communityosWorker ??= (async () => {
@@ -27,13 +28,25 @@ export function startWorker(options: { concurrency?: number } = {}): Promise<Run
     const pgPool = new pg.Pool({ connectionString: appDatabaseUrl(env), max: (options.concurrency ?? 4) + 2, application_name: "communityos-worker" });
     // An idle connection dropped by a database restart must not take the process down; the pool reconnects.
     pgPool.on("error", (err) => log.warn({ err, scope: "worker" }, "worker database connection lost"));
-    const runner = await run({ pgPool, taskList, crontab, concurrency: options.concurrency ?? 4, logger, noHandleSignals: true, pollInterval: 2000 });
+    // A killed worker's jobs go to the others within a few heartbeats, not graphile-worker's four hours.
+    const liveness = watchLiveness(pgPool);
+    const runner = await run({
+      pgPool,
+      taskList,
+      crontab,
+      concurrency: options.concurrency ?? 4,
+      logger,
+      noHandleSignals: true,
+      pollInterval: 2000,
+      events: liveness.events,
+    });
     // Joins and departures come over the gateway; the worker holds its connections.
     const gateways = process.env.COMMUNITYOS_GATEWAY !== "off" ? watchGateways({ databaseUrl: appDatabaseUrl(env) }) : null;
     void runner.promise
       .catch((err) => log.error({ err, scope: "worker" }, "worker stopped"))
       .finally(async () => {
         await gateways?.stop();
+        await liveness.stop();
         await pgPool.end();
       });
     return runner;
