@@ -6,6 +6,7 @@ import { benchWebhookIngest } from "./bench/webhook-ingest";
 import { benchDashboardScale } from "./bench/dashboard-scale";
 import { benchTimeToRole } from "./bench/time-to-role";
 import { benchDevFirstVisit } from "./bench/dev-first-visit";
+import { benchCluster } from "./bench/cluster";
 
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 console.log("# CommunityOS benchmarks");
@@ -18,6 +19,7 @@ try {
   if (!only || only === "rls") results.push(await benchRlsRead(database.ownerUrl, database.appUrl));
   if (!only || only === "webhooks") results.push(await benchWebhookIngest(database.ownerUrl, database.appUrl));
   if (!only || only === "dashboard") results.push(await benchDashboardScale(database.ownerUrl, database.appUrl));
+  if (!only || only === "cluster") results.push(await benchCluster(database.ownerUrl, database.appUrl));
   if (!only || only === "dev") results.push(await benchDevFirstVisit());
   const met = results.every(Boolean);
   console.log(`\n${met ? "all targets met" : "some targets missed (see above)"}`);

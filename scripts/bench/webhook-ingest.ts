@@ -2,12 +2,10 @@
 // invoice.paid renewals for many subscriptions, 20% of them re-deliveries of
 // events already sent. Reports events/s and latency, then proves by counting
 // rows that no duplicate had an effect.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
-import { readFileSync } from "node:fs";
 import pg from "pg";
-import { PROJECT_ROOT } from "../lib/database-setup";
+import { buildNext, startNext } from "./next-server";
 import { summarize, ms } from "./stats";
 import { cpuPerRequest, processTree, rssMb } from "./processes";
 
@@ -25,25 +23,6 @@ async function healthRate(url: string): Promise<{ requests: number; result: numb
   return { requests: result.requests.total, result: result.requests.total / 8 };
 }
 
-function run(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-}
-
-async function waitFor(url: string, timeoutMs: number) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
 export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Promise<boolean> {
   console.log(`\n## Stripe webhook ingestion over HTTP (next start, ${CONNECTIONS} connections, ${DURATION_S} s, ${DUPLICATE_SHARE * 100}% duplicates)`);
   process.env.APP_DATABASE_URL = appUrl;
@@ -55,37 +34,15 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
   // The checkouts' own events first, so the run measures renewals of known subscriptions.
   for (const delivery of await h.take()) await h.deliver(delivery);
 
-  {
-    // Always the current code: a build left over from an earlier change would measure that one.
-    console.log("(next build)");
-    const build = run(["node_modules/next/dist/bin/next", "build"], {});
-    const code = await new Promise<number>((resolve) => build.on("exit", (c) => resolve(c ?? 1)));
-    if (code !== 0) throw new Error("next build failed");
-  }
-  const port = 3200 + Math.floor(Math.random() * 500);
+  await buildNext();
   const secret = `whsec_${randomBytes(24).toString("hex")}`;
-  // The server as `npm start` runs it (its node flags: a heap cap that keeps RSS bounded),
-  // without npm's own process in the measured tree.
-  const [node, ...startArgs] = (JSON.parse(readFileSync(`${PROJECT_ROOT}/package.json`, "utf8")) as { scripts: { start: string } }).scripts.start.split(/\s+/);
-  if (node !== "node") throw new Error("package.json's start script should run node directly");
   // BENCH_CPU_PROF=<dir> writes a CPU profile of the server (node --cpu-prof) for the README's findings.
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const server = run([...profile, ...startArgs, "--port", String(port)], {
-    APP_DATABASE_URL: appUrl,
-    NODE_ENV: "production",
-    COMMUNITYOS_ENV: "test",
-    AUTH_URL: `http://localhost:${port}`,
-    AUTH_SECRET: randomBytes(32).toString("base64url"),
-    STRIPE_FAKE_URL: h.fake.url,
-    STRIPE_WEBHOOK_SECRET: secret,
-  });
-  let serverLog = "";
-  server.stderr!.on("data", (chunk) => (serverLog += chunk));
+  const server = await startNext({ APP_DATABASE_URL: appUrl, STRIPE_FAKE_URL: h.fake.url, STRIPE_WEBHOOK_SECRET: secret }, profile);
   try {
-    await waitFor(`http://localhost:${port}/api/health`, 60_000);
-    const serverRssMb = () => rssMb(processTree(server.pid!));
+    const serverRssMb = () => rssMb(processTree(server.pid));
     const idleRssMb = serverRssMb();
-    const health = await cpuPerRequest(server.pid!, () => healthRate(`http://localhost:${port}/api/health`));
+    const health = await cpuPerRequest(server.pid, () => healthRate(`${server.url}/api/health`));
     const healthPerSecond = health.result;
     let peakRssMb = serverRssMb();
     const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, serverRssMb())), 250);
@@ -136,7 +93,7 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
     const finished = new Promise<autocannon.Result>((resolve, reject) => {
       instance = autocannon(
         {
-          url: `http://localhost:${port}/api/webhooks/stripe`,
+          url: `${server.url}/api/webhooks/stripe`,
           connections: CONNECTIONS,
           duration: DURATION_S,
           requests: [
@@ -156,7 +113,7 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
       latencies.push(responseTime);
       statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
     });
-    const renewals = await cpuPerRequest(server.pid!, async () => {
+    const renewals = await cpuPerRequest(server.pid, async () => {
       const result = await finished;
       return { requests: latencies.length, result };
     });
@@ -211,9 +168,8 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
     console.log(`zero duplicate effects: ${verdict(exactlyOnce && ok === total)}`);
     return met;
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.once("exit", resolve));
+    await server.stop();
     await h.close();
-    if (process.env.BENCH_VERBOSE) console.log(serverLog);
+    if (process.env.BENCH_VERBOSE) console.log(server.log());
   }
 }
