@@ -9,7 +9,7 @@
 import { pathToFileURL } from "node:url";
 import { db } from "../lib/db/client";
 import type { Prisma } from "../lib/generated/prisma/client";
-import { withCommunity, type TenantTx } from "../lib/db/scopes";
+import { withCommunity, type TenantTx, rowKey } from "../lib/db/scopes";
 import { serverEnv } from "../lib/env";
 import { DEMO_BOT } from "../lib/discord/demo";
 import { BOT_PERMISSIONS } from "../lib/discord/platform-bot";
@@ -346,7 +346,7 @@ async function seedTenantRows(tx: TenantTx, communityId: string, spec: Community
       });
 
     await tx.communityMember.update({
-      where: { id: member.id },
+      where: rowKey(member.id),
       data: {
         subscriptionStatus: lifecycle,
         subscriptionTier: tier.name,

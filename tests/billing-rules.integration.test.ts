@@ -17,6 +17,7 @@ import { tierInputSchema } from "../lib/tiers/validation";
 import { asOwner, createUser } from "./support/fixtures";
 import { paidCommunity, payCheckout, startStripeHarness, type Delivery, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
 
+import { rowKey } from "../lib/db/scopes";
 let h: StripeHarness;
 
 async function queuedKinds(communityId: string): Promise<string[]> {
@@ -165,7 +166,7 @@ describe("the seat rule applies to switching too", () => {
     const paid = await paidCommunity(h);
     const solo = await addTier(paid, "Solo", "15.00", { maxMembers: "1" });
     const soloPrice = await paid.inScope(
-      async (tx) => (await tx.subscriptionTier.findUniqueOrThrow({ where: { id: solo }, select: { stripePriceId: true } })).stripePriceId!,
+      async (tx) => (await tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(solo), select: { stripePriceId: true } })).stripePriceId!,
     );
     const occupant = await createUser("occupant2");
     await fetch(

@@ -6,7 +6,7 @@ import { CHECKOUT_ERRORS, startCheckout } from "../lib/billing/checkout";
 import { refreshConnectState, startOnboarding } from "../lib/billing/connect";
 import { createStripe } from "../lib/billing/stripe";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { createTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createCommunity, createUser } from "./support/fixtures";
@@ -95,7 +95,7 @@ describe("starting a checkout", () => {
 
   it("refuses a tier that is inactive, unknown, of another community, sold out or already held, creating nothing", async () => {
     const inactive = (await createTier(tierInput("Retired"), community, inScope, client)).tierId;
-    await inScope((tx) => tx.subscriptionTier.update({ where: { id: inactive }, data: { isActive: false } }));
+    await inScope((tx) => tx.subscriptionTier.update({ where: rowKey(inactive), data: { isActive: false } }));
     const capped = (await createTier(tierInput("Capped", { maxMembers: "1" }), community, inScope, client)).tierId;
     const holder = await createUser("holder");
     await inScope(async (tx) => {

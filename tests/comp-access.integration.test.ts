@@ -6,7 +6,7 @@ import { advanceLapses } from "../lib/billing/lapse-sweep";
 import { refreshMember } from "../lib/billing/member-refresh";
 import { seatsTaken } from "../lib/billing/seats";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { rolePlan } from "../lib/discord/desired-roles";
 import { COMP_ERRORS, grantComp, grantCompSchema, revokeComp } from "../lib/members/comp-access";
 import { createCommunity, createUser } from "./support/fixtures";
@@ -56,7 +56,7 @@ async function community() {
   const standing = (memberId: string) =>
     inScope((tx) =>
       tx.communityMember.findUniqueOrThrow({
-        where: { id: memberId },
+        where: rowKey(memberId),
         select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true },
       }),
     );

@@ -9,7 +9,7 @@ import { FAKE_APPLICATIONS } from "../e2e/fakes/discord/data";
 import { startFakeDiscord, type FakeDiscord } from "../e2e/fakes/discord/server";
 import { refreshMember } from "../lib/billing/member-refresh";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { confirmBotInstall } from "../lib/discord/bot-install";
 import { botRest } from "../lib/discord/bot-rest";
 import { createRoleForTier, readGuildCatalog } from "../lib/discord/guild-catalog";
@@ -120,7 +120,7 @@ async function paying(options: { grant?: { scope?: string; expiresIn?: number } 
     });
   }
   const status = async () =>
-    await withCommunity(community.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { guildStatus: true, roles: true } }));
+    await withCommunity(community.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(memberId), select: { guildStatus: true, roles: true } }));
   return { communityId: community.id, guildId, roleId, memberId, user, status };
 }
 
@@ -236,7 +236,7 @@ describe("the member's own way back", () => {
 
     const moved = await withCommunity(s.communityId, (tx) =>
       tx.communityMember.findUniqueOrThrow({
-        where: { id: s.memberId },
+        where: rowKey(s.memberId),
         select: { userId: true, discordUserId: true, subscriptionStatus: true, _count: { select: { subscriptions: true } } },
       }),
     );

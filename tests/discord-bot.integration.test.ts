@@ -7,7 +7,7 @@ import { FAKE_APPLICATIONS } from "../e2e/fakes/discord/data";
 import { refreshMember } from "../lib/billing/member-refresh";
 import { decryptToken, encryptToken, keyIdOf, newKeyEntry, parseKeyRing } from "../lib/crypto/token-box";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { sealToken } from "../lib/discord/bot-config";
 import { botRest } from "../lib/discord/bot-rest";
 import { checkBot } from "../lib/discord/check-bot";
@@ -108,7 +108,7 @@ describe("role sync", () => {
     expect(result).toMatchObject({ outcome: "synced", added: [s.roleId], removed: [] });
     expect((await guildState(s.guildId)).members[s.discordUserId]).toEqual([s.roleId]);
     const [member, audit] = await withCommunity(s.communityId, async (tx) => [
-      await tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { roles: true } }),
+      await tx.communityMember.findUniqueOrThrow({ where: rowKey(s.memberId), select: { roles: true } }),
       await tx.discordRoleSync.findMany({ select: { outcome: true, added: true, reason: true } }),
     ]);
     expect(member).toEqual({ roles: [s.roleId] });
@@ -120,7 +120,7 @@ describe("role sync", () => {
     const s = await setup();
     await control(`guilds/${s.guildId}/members/${s.discordUserId}`, { roles: [s.roleId, UNMANAGED] });
     await withCommunity(s.communityId, (tx) =>
-      tx.communityMember.update({ where: { id: s.memberId }, data: { isActive: false, removedAt: new Date() }, select: { id: true } }),
+      tx.communityMember.update({ where: rowKey(s.memberId), data: { isActive: false, removedAt: new Date() }, select: { id: true } }),
     );
     const result = await syncMemberRoles(s.communityId, s.memberId, { reason: "membership ended", rest });
     expect(result).toMatchObject({ outcome: "synced", added: [], removed: [s.roleId] });
@@ -193,7 +193,7 @@ describe("role sync", () => {
     expect(result.outcome).toBe("not_in_guild");
     expect((await guildState(s.guildId)).requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 404"]);
     const member = await withCommunity(s.communityId, (tx) =>
-      tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { guildStatus: true } }),
+      tx.communityMember.findUniqueOrThrow({ where: rowKey(s.memberId), select: { guildStatus: true } }),
     );
     expect(member.guildStatus).toBe("invite_needed");
   });

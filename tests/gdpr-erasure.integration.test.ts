@@ -10,7 +10,7 @@ import { ActionError } from "../lib/actions/action-chain";
 import { createStripe } from "../lib/billing/stripe";
 import { joinCommunity } from "../lib/communities/owner";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { eraseAccount, ERASURE_ERRORS } from "../lib/gdpr/erasure";
 import { exportMemberData } from "../lib/gdpr/export";
 import { JOB_KINDS } from "../lib/jobs/enqueue";
@@ -148,7 +148,7 @@ describe("erasing an account", () => {
     expect(await db.account.count({ where: { userId: erased.user.id } })).toBe(0);
 
     const member = await inScope((tx) =>
-      tx.communityMember.findUniqueOrThrow({ where: { id: erased.memberId }, include: { payments: true, subscriptions: true } }),
+      tx.communityMember.findUniqueOrThrow({ where: rowKey(erased.memberId), include: { payments: true, subscriptions: true } }),
     );
     expect(member).toMatchObject({ isActive: false, nickname: null, subscriptionStatus: "canceled" });
     expect(member.erasedAt).toBeInstanceOf(Date);
@@ -184,13 +184,13 @@ describe("erasing an account", () => {
 
     // The job: no bot in this community, so no roles to remove; the last Discord id is scrubbed.
     await taskList[JOB_KINDS.finishMemberExit]!({ communityId: community.id, memberId: erased.memberId }, helpers);
-    const scrubbed = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: erased.memberId }, select: { discordUserId: true } }));
+    const scrubbed = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(erased.memberId), select: { discordUserId: true } }));
     expect(scrubbed.discordUserId).toBe("");
     const exported = await exportMemberData(community.id, erased.memberId);
     expect(JSON.stringify(exported)).not.toContain(erased.user.discordId);
     expect(exported!.membership.payments).toHaveLength(1);
 
-    const other = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: bystander.memberId } }));
+    const other = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(bystander.memberId) }));
     expect(other).toMatchObject({ isActive: true, subscriptionStatus: "active", nickname: "erase_bystander nick", erasedAt: null });
   });
 
@@ -210,7 +210,7 @@ describe("erasing an account", () => {
     await expect(eraseAccount(m.user.id, { client: () => broken })).rejects.toBeInstanceOf(ActionError);
     expect((await db.user.findUniqueOrThrow({ where: { id: m.user.id } })).erasedAt).toBeNull();
     expect(await db.session.count({ where: { userId: m.user.id } })).toBe(1);
-    const member = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: m.memberId } }));
+    const member = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(m.memberId) }));
     expect(member).toMatchObject({ isActive: true, erasedAt: null, subscriptionStatus: "active" });
   }, 60_000);
 });
@@ -221,7 +221,7 @@ describe("an owner removing a member", () => {
     const result = await removeMember(community, m.memberId, inScope, () => client);
     expect(result.cancelled).toEqual(["Gold"]);
     expect(h.fake.objects.get(m.stripeSubscriptionId)!.status).toBe("canceled");
-    const member = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: m.memberId } }));
+    const member = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(m.memberId) }));
     expect(member).toMatchObject({ isActive: false, subscriptionStatus: "canceled", discordUserId: m.user.discordId });
     expect(member.removedAt).toBeInstanceOf(Date);
     expect(await queuedJobs(m.memberId)).toContain(JOB_KINDS.finishMemberExit);
@@ -229,7 +229,7 @@ describe("an owner removing a member", () => {
     await expect(removeMember(community, m.memberId, inScope, () => client)).rejects.toThrow(REMOVE_ERRORS.alreadyRemoved);
 
     await inScope((tx) => joinCommunity(community, m.actor, tx));
-    const back = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: m.memberId } }));
+    const back = await inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(m.memberId) }));
     expect(back).toMatchObject({ isActive: true, removedAt: null });
   });
 
@@ -243,7 +243,7 @@ describe("an owner removing a member", () => {
     );
     await expect(removeMember(community, memberId, inScope, () => client)).rejects.toThrow(REMOVE_ERRORS.notFound);
     expect(await exportMemberData(community.id, memberId)).toBeNull();
-    const untouched = await withCommunity(other.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId } }));
+    const untouched = await withCommunity(other.id, (tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(memberId) }));
     expect(untouched.isActive).toBe(true);
   });
 });

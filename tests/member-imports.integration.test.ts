@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { legacySubscriptions } from "../prisma/seed-fakes";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { claimMembership, CLAIM_ERRORS } from "../lib/imports/claim";
 import { sendClaimMail } from "../lib/imports/claim-mail";
 import { importCsv, previewCsv } from "../lib/imports/csv";
@@ -183,7 +183,7 @@ describe("Stripe import", () => {
     const mapping = await resolveMapping({ price_newtier_guildpass: "new", price_unknown: "" }, paid.community, paid.inScope, h.client);
     const tier = await paid.inScope((tx) =>
       tx.subscriptionTier.findUniqueOrThrow({
-        where: { id: mapping.price_newtier_guildpass! },
+        where: rowKey(mapping.price_newtier_guildpass!),
         select: { name: true, price: true, interval: true, stripePriceId: true },
       }),
     );
@@ -197,7 +197,7 @@ describe("Stripe import", () => {
     const { paid, actor } = await setUp("many", 230);
     const { runId } = await paid.inScope((tx) => startStripeImport(tx, paid.community, actor, { price_many_guildpass: paid.tierId }, false));
     expect(await runAll(paid.community.id, runId)).toEqual(["more", "more", "done"]);
-    const run = await paid.inScope((tx) => tx.stripeImport.findUniqueOrThrow({ where: { id: runId } }));
+    const run = await paid.inScope((tx) => tx.stripeImport.findUniqueOrThrow({ where: rowKey(runId) }));
     expect(run).toMatchObject({ status: "done", seen: 231, imported: 230, skipped: 1 });
     expect(await paid.inScope((tx) => tx.memberImport.count({ where: { source: "stripe" } }))).toBe(230);
     // One run at a time; then a second run finds them all imported already.
@@ -206,7 +206,7 @@ describe("Stripe import", () => {
       /already running/,
     );
     await runAll(paid.community.id, again.runId);
-    expect(await paid.inScope((tx) => tx.stripeImport.findUniqueOrThrow({ where: { id: again.runId }, select: { imported: true, skipped: true } }))).toEqual({
+    expect(await paid.inScope((tx) => tx.stripeImport.findUniqueOrThrow({ where: rowKey(again.runId), select: { imported: true, skipped: true } }))).toEqual({
       imported: 0,
       skipped: 231,
     });
@@ -218,12 +218,12 @@ describe("Stripe import", () => {
     const { runId } = await paid.inScope((tx) => startStripeImport(tx, paid.community, actor, { price_resume_guildpass: paid.tierId }, false));
     expect(await importStripePage({ client: h.client, communityId: paid.community.id, runId })).toBe("more");
     // The worker gave up (Stripe down for hours): the run is stopped where it was.
-    await paid.inScope((tx) => tx.stripeImport.update({ where: { id: runId }, data: { status: "failed", error: "Stripe unavailable" } }));
+    await paid.inScope((tx) => tx.stripeImport.update({ where: rowKey(runId), data: { status: "failed", error: "Stripe unavailable" } }));
     expect(await importStripePage({ client: h.client, communityId: paid.community.id, runId })).toBe("stopped");
     await paid.inScope((tx) => resumeStripeImport(tx, paid.community.id, runId));
     expect(await runAll(paid.community.id, runId)).toEqual(["done"]);
     expect(
-      await paid.inScope((tx) => tx.stripeImport.findUniqueOrThrow({ where: { id: runId }, select: { status: true, imported: true, seen: true } })),
+      await paid.inScope((tx) => tx.stripeImport.findUniqueOrThrow({ where: rowKey(runId), select: { status: true, imported: true, seen: true } })),
     ).toEqual({ status: "done", imported: 150, seen: 151 });
     expect(await paid.inScope((tx) => tx.memberImport.count())).toBe(150);
   });
@@ -247,7 +247,7 @@ describe("Stripe import", () => {
     expect(member).toMatchObject({ subscriptionStatus: "active", subscriptionTier: "Gold", stripeCustomerId: "cus_claim_0001" });
     expect(
       await paid.inScope((tx) =>
-        tx.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: "sub_claim_0001" }, select: { memberId: true, tierId: true, status: true } }),
+        tx.subscription.findFirstOrThrow({ where: { stripeSubscriptionId: "sub_claim_0001" }, select: { memberId: true, tierId: true, status: true } }),
       ),
     ).toEqual({ memberId: member.id, tierId: paid.tierId, status: "active" });
     // Stripe now names our member, as our own Checkout would have; no invoice or charge was made.
@@ -258,7 +258,7 @@ describe("Stripe import", () => {
       expect(["processed", "ignored"]).toContain((await receiveStripeWebhook(delivery.raw, delivery.signature, h.deps)).body.outcome);
     await h.client.subscriptions.cancel("sub_claim_0001", {}, { stripeAccount: paid.account });
     for (const delivery of await h.take()) await receiveStripeWebhook(delivery.raw, delivery.signature, h.deps);
-    expect(await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: member.id }, select: { subscriptionStatus: true } }))).toEqual({
+    expect(await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(member.id), select: { subscriptionStatus: true } }))).toEqual({
       subscriptionStatus: "canceled",
     });
   });

@@ -10,7 +10,7 @@ import { recordBillingEvent } from "../lib/analytics/record";
 import { applyPolicy } from "../lib/gdpr/retention";
 import { refreshMember } from "../lib/billing/member-refresh";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { grantComp, grantCompSchema } from "../lib/members/comp-access";
 import { deliverWebhook, DeliveryFailed } from "../lib/webhooks/deliver";
 import { destinationProblem, webhookUrlSchema } from "../lib/webhooks/destination";
@@ -156,11 +156,11 @@ describe("events", () => {
       return created.id;
     });
     await withCommunity(c.community.id, async (tx) => {
-      await tx.subscription.update({ where: { id: sub }, data: { status: "past_due", gracePeriodEndsAt: new Date(Date.now() + 86_400_000) } });
+      await tx.subscription.update({ where: rowKey(sub), data: { status: "past_due", gracePeriodEndsAt: new Date(Date.now() + 86_400_000) } });
       await refreshMember(tx, m.id, new Date());
     });
     await withCommunity(c.community.id, async (tx) => {
-      await tx.subscription.update({ where: { id: sub }, data: { status: "canceled", canceledAt: new Date(), currentPeriodEnd: new Date(Date.now() - 1000) } });
+      await tx.subscription.update({ where: rowKey(sub), data: { status: "canceled", canceledAt: new Date(), currentPeriodEnd: new Date(Date.now() - 1000) } });
       await refreshMember(tx, m.id, new Date());
     });
     const deliveries = await c.deliveries();
@@ -215,7 +215,7 @@ describe("deliveries", () => {
 
   it("an unreachable receiver is an attempt with the reason, not a crash", async () => {
     const c = await community();
-    await withCommunity(c.community.id, (tx) => tx.webhookEndpoint.update({ where: { id: c.endpoint.id }, data: { url: "http://127.0.0.1:9/closed" } }));
+    await withCommunity(c.community.id, (tx) => tx.webhookEndpoint.update({ where: rowKey(c.endpoint.id), data: { url: "http://127.0.0.1:9/closed" } }));
     await withCommunity(c.community.id, (tx) =>
       recordBillingEvent(tx, { communityId: c.community.id, name: "payment_failed", at: new Date(), properties: {} }),
     );
@@ -264,7 +264,7 @@ describe("the delivery log", () => {
     );
     const [old] = await c.deliveries();
     await withCommunity(c.community.id, (tx) =>
-      tx.webhookDelivery.update({ where: { id: old!.id }, data: { createdAt: new Date(Date.now() - 100 * 86_400_000) } }),
+      tx.webhookDelivery.update({ where: rowKey(old!.id), data: { createdAt: new Date(Date.now() - 100 * 86_400_000) } }),
     );
     const policy = await db.dataRetentionPolicy.findFirstOrThrow({ where: { tableName: "webhook_deliveries" } });
     expect(policy.retentionDays).toBe(90);

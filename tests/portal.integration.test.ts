@@ -7,7 +7,7 @@ import { refreshConnectState, startOnboarding } from "../lib/billing/connect";
 import { billingPortalUrl, PORTAL_ERRORS, previewTierSwitch, setCancelAtPeriodEnd, switchTier } from "../lib/billing/portal";
 import { createStripe } from "../lib/billing/stripe";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { createTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createCommunity, createUser } from "./support/fixtures";
@@ -94,7 +94,7 @@ describe("the member portal's billing actions", () => {
     expect(canceled.cancelAtPeriodEnd).toBe(true);
     expect(new Date(canceled.endsAt!).getTime()).toBeGreaterThan(Date.now());
     expect(live().cancel_at_period_end).toBe(true);
-    expect((await inScope((tx) => tx.subscription.findUniqueOrThrow({ where: { id: subscriptionId } }))).cancelAtPeriodEnd).toBe(false);
+    expect((await inScope((tx) => tx.subscription.findUniqueOrThrow({ where: rowKey(subscriptionId) }))).cancelAtPeriodEnd).toBe(false);
     await setCancelAtPeriodEnd(member.id, subscriptionId, false, client);
     expect(live().cancel_at_period_end).toBe(false);
   });
@@ -107,7 +107,7 @@ describe("the member portal's billing actions", () => {
     expect(preview.lines).toHaveLength(2);
     await switchTier(member.id, subscriptionId, tiers.Gold!, client);
     const item = (live().items as { data: { price: { id: string } }[] }).data[0]!;
-    const gold = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: tiers.Gold! } }));
+    const gold = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tiers.Gold!) }));
     expect(item.price.id).toBe(gold.stripePriceId);
   });
 

@@ -17,7 +17,7 @@ import { sendReceipt } from "../lib/members/member-mail";
 import { overview } from "../lib/analytics/metrics";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { asOwner, createUser } from "./support/fixtures";
 import { paidCommunity, signedEvent, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
 
@@ -60,7 +60,7 @@ describe("promotion codes", () => {
     });
     expect(made).toEqual({ code: "SPRING20", link: `/c/${paid.community.slug}?promo=SPRING20` });
     const row = await paid.inScope((tx) => tx.promotionCode.findFirstOrThrow({ where: { code: "SPRING20" } }));
-    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripeProductId: true } }));
+    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(paid.tierId), select: { stripeProductId: true } }));
     expect(h.fake.objects.get(row.stripeCouponId)).toMatchObject({
       percent_off: 20,
       duration: "repeating",
@@ -179,7 +179,7 @@ describe("trials without a card", () => {
 describe("Stripe Tax", () => {
   async function taxed(taxMode: "exclusive" | "inclusive") {
     const paid = await paidCommunity(h);
-    const before = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } }));
+    const before = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(paid.tierId), select: { stripePriceId: true } }));
     // The owner turns taxes on: the settings save queues a new price for every tier.
     const community = await db.community.findUniqueOrThrow({
       where: { id: paid.community.id },
@@ -205,7 +205,7 @@ describe("Stripe Tax", () => {
     );
     expect(queued).toEqual([{ payload: { communityId: paid.community.id, all: true } }]);
     await syncAllTiers(paid.community, paid.inScope, h.client, { all: true });
-    const after = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } }));
+    const after = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(paid.tierId), select: { stripePriceId: true } }));
     expect(after.stripePriceId).not.toBe(before.stripePriceId);
     expect(h.fake.objects.get(after.stripePriceId!)).toMatchObject({ tax_behavior: taxMode, unit_amount: 1000, active: true });
     expect(h.fake.objects.get(before.stripePriceId!)).toMatchObject({ active: false });
@@ -271,7 +271,7 @@ describe("passes (one payment)", () => {
   const standing = (paid: PaidCommunity, memberId: string) =>
     paid.inScope((tx) =>
       tx.communityMember.findUniqueOrThrow({
-        where: { id: memberId },
+        where: rowKey(memberId),
         select: { subscriptionStatus: true, subscriptionTier: true, subscriptionExpiresAt: true },
       }),
     );
@@ -279,7 +279,7 @@ describe("passes (one payment)", () => {
   it("a lifetime pass: one payment in payment mode, access for good, roles, once per session however often the webhook comes", async () => {
     const paid = await paidCommunity(h);
     const { tierId } = await createTier(passTier({ name: "Lifetime" }), paid.community, paid.inScope, h.client);
-    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: { stripePriceId: true } }));
+    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tierId), select: { stripePriceId: true } }));
     expect(h.fake.objects.get(tier.stripePriceId!)).toMatchObject({ type: "one_time", recurring: null, unit_amount: 5000 });
     const { url, answer, deliveries, memberId } = await buy(paid, tierId);
     expect(answer.status).toBe(303);
@@ -294,7 +294,7 @@ describe("passes (one payment)", () => {
     expect(payments.map((p) => p.amount.toFixed(2))).toEqual(["50.00"]);
     expect(payments[0]!.stripePaymentIntentId).toMatch(/^pi_/);
     // A second pass while holding one is refused.
-    const holder = await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: memberId }, select: { userId: true, discordUserId: true } }));
+    const holder = await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(memberId), select: { userId: true, discordUserId: true } }));
     await expect(
       startCheckout(
         tierId,
@@ -342,7 +342,7 @@ describe("passes (one payment)", () => {
       paid.inScope,
       h.client,
     );
-    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: { stripePriceId: true } }));
+    const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tierId), select: { stripePriceId: true } }));
     expect(h.fake.objects.get(tier.stripePriceId!)).toMatchObject({ unit_amount: null, custom_unit_amount: { minimum: 500, preset: 1200 } });
     const low = await buy(paid, tierId, "3.00");
     expect(low.answer.status).toBe(400);
@@ -368,7 +368,7 @@ describe("several currencies", () => {
   it("one Stripe price with currency_options; the member pays in the currency they chose; MRR counts it in that currency", async () => {
     const paid = await paidCommunity(h, { currencyPrices: "eur 9.00\nGBP 8.50" });
     const tier = await paid.inScope((tx) =>
-      tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true, currencyPrices: true } }),
+      tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(paid.tierId), select: { stripePriceId: true, currencyPrices: true } }),
     );
     expect(tier.currencyPrices).toEqual({ EUR: "9.00", GBP: "8.50" });
     expect(h.fake.objects.get(tier.stripePriceId!)).toMatchObject({
@@ -403,7 +403,7 @@ describe("several currencies", () => {
 
   it("a changed price in another currency makes a new Stripe price; bad lines are refused with the line named", async () => {
     const paid = await paidCommunity(h, { currencyPrices: "EUR 9.00" });
-    const before = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } })))
+    const before = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(paid.tierId), select: { stripePriceId: true } })))
       .stripePriceId;
     const { updateTier } = await import("../lib/tiers/service");
     const raw = {
@@ -421,7 +421,7 @@ describe("several currencies", () => {
     };
     const input = tierInputSchema.parse(raw);
     await updateTier(paid.tierId, input, paid.community, paid.inScope, h.client);
-    const after = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } })))
+    const after = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(paid.tierId), select: { stripePriceId: true } })))
       .stripePriceId;
     expect(after).not.toBe(before);
     expect(h.fake.objects.get(after!)).toMatchObject({ currency_options: { eur: { unit_amount: 950 } } });

@@ -14,7 +14,7 @@ import { createApiKey, revokeApiKey } from "../lib/api/keys";
 import { openApiDocument } from "../lib/api/openapi";
 import * as schemas from "../lib/api/resources";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { createTenant, createUser } from "./support/fixtures";
 
 afterAll(() => db.$disconnect());
@@ -72,7 +72,7 @@ describe("API keys", () => {
   it("are shown once and kept only as a hash", async () => {
     const created = await withCommunity(a.community.id, (tx) => createApiKey(tx, a.community.id, actorOf(a), { name: "hash check", scope: "read" }));
     expect(created.key).toMatch(/^cos_[0-9a-f]{32}_[A-Za-z0-9_-]{32}$/);
-    const row = await withCommunity(a.community.id, (tx) => tx.apiKey.findUniqueOrThrow({ where: { id: created.id } }));
+    const row = await withCommunity(a.community.id, (tx) => tx.apiKey.findUniqueOrThrow({ where: rowKey(created.id) }));
     expect(row.secretHash).toBe(createHash("sha256").update(created.key).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(created.key.slice(-32));
     expect(row.hint).toBe(created.key.slice(-4));
@@ -92,7 +92,7 @@ describe("API keys", () => {
   it("records when a key was last used", async () => {
     const fresh = await withCommunity(a.community.id, (tx) => createApiKey(tx, a.community.id, actorOf(a), { name: "touch", scope: "read" }));
     await call("/tiers", { key: fresh.key });
-    const row = await withCommunity(a.community.id, (tx) => tx.apiKey.findUniqueOrThrow({ where: { id: fresh.id }, select: { lastUsedAt: true } }));
+    const row = await withCommunity(a.community.id, (tx) => tx.apiKey.findUniqueOrThrow({ where: rowKey(fresh.id), select: { lastUsedAt: true } }));
     expect(row.lastUsedAt).not.toBeNull();
   });
 });
@@ -179,7 +179,7 @@ describe("writes", () => {
     expect((await call(`/comp-access/${b.rows.accessGrantId}`, { method: "DELETE", key: writeKey })).status).toBe(404);
     expect(await withCommunity(b.community.id, (tx) => tx.accessGrant.count())).toBe(before);
     const bGrant = await withCommunity(b.community.id, (tx) =>
-      tx.accessGrant.findUniqueOrThrow({ where: { id: b.rows.accessGrantId }, select: { revokedAt: true } }),
+      tx.accessGrant.findUniqueOrThrow({ where: rowKey(b.rows.accessGrantId), select: { revokedAt: true } }),
     );
     expect(bGrant.revokedAt).toBeNull();
   });

@@ -13,7 +13,7 @@ import { overview } from "../lib/analytics/metrics";
 import { sendPaymentReminder } from "../lib/billing/dunning";
 import { advanceLapses } from "../lib/billing/lapse-sweep";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { syncMemberRoles } from "../lib/discord/role-sync";
 import { sendReceipt, sendWelcomeMail, sendWinbacks } from "../lib/members/member-mail";
 import { unsubscribeMember } from "../lib/members/unsubscribe";
@@ -126,7 +126,7 @@ async function failRenewal(s: Setup) {
 
 const status = (s: Setup) =>
   s.paid.inScope((tx) =>
-    tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { subscriptionStatus: true, subscriptionExpiresAt: true } }),
+    tx.communityMember.findUniqueOrThrow({ where: rowKey(s.memberId), select: { subscriptionStatus: true, subscriptionExpiresAt: true } }),
   );
 
 describe("a declined renewal", () => {
@@ -345,7 +345,7 @@ describe("receipts, welcome and win-back", () => {
 describe("the save offer", () => {
   it("a member about to cancel takes the community's discount instead, once", async () => {
     const s = await payingMember({ settings: { saveOfferPercent: 20, saveOfferMonths: 3 } });
-    const userId = (await s.paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { userId: true } }))).userId;
+    const userId = (await s.paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(s.memberId), select: { userId: true } }))).userId;
     await setCancelAtPeriodEnd(userId, s.localSubscriptionId, true, h.client, { reason: "too_expensive" });
     expect(await acceptSaveOffer(userId, s.localSubscriptionId, h.client)).toEqual({ percent: 20, months: 3 });
 
@@ -355,7 +355,7 @@ describe("the save offer", () => {
     const coupon = (subscription.discount as { coupon: Record<string, unknown> }).coupon;
     expect(coupon).toMatchObject({ percent_off: 20, duration: "repeating", duration_in_months: 3, max_redemptions: 1, times_redeemed: 1 });
     await deliverPending();
-    const row = await s.paid.inScope((tx) => tx.subscription.findUniqueOrThrow({ where: { id: s.localSubscriptionId }, select: { cancelAtPeriodEnd: true } }));
+    const row = await s.paid.inScope((tx) => tx.subscription.findUniqueOrThrow({ where: rowKey(s.localSubscriptionId), select: { cancelAtPeriodEnd: true } }));
     expect(row.cancelAtPeriodEnd).toBe(false);
     const audit = await s.paid.inScope((tx) => tx.auditLog.count({ where: { action: "membership.save_offer_accepted", actorUserId: userId } }));
     expect(audit).toBe(1);
@@ -368,7 +368,7 @@ describe("the save offer", () => {
 
   it("is refused where the community makes no offer, and nobody else's subscription can take it", async () => {
     const s = await payingMember();
-    const userId = (await s.paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: { id: s.memberId }, select: { userId: true } }))).userId;
+    const userId = (await s.paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(s.memberId), select: { userId: true } }))).userId;
     await expect(acceptSaveOffer(userId, s.localSubscriptionId, h.client)).rejects.toThrow(SAVE_OFFER_ERRORS.none);
     const other = await payingMember({ settings: { saveOfferPercent: 50 } });
     await expect(acceptSaveOffer(userId, other.localSubscriptionId, h.client)).rejects.toThrow("We couldn't find that membership.");

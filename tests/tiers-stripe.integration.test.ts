@@ -5,7 +5,7 @@ import type { CommunityRef } from "../lib/actions/action-chain";
 import { connectState, refreshConnectState, startOnboarding } from "../lib/billing/connect";
 import { createStripe } from "../lib/billing/stripe";
 import { db } from "../lib/db/client";
-import { withCommunity } from "../lib/db/scopes";
+import { withCommunity, rowKey } from "../lib/db/scopes";
 import { createTier, moveTier, syncTier, updateTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createCommunity, createUser } from "./support/fixtures";
@@ -73,7 +73,7 @@ describe("tiers mirrored to Stripe", () => {
   it("creates a Product and a monthly Price on the connected account", async () => {
     const { tierId, synced } = await createTier(input(), community, inScope, client);
     expect(synced).toBe(true);
-    const tier = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId } }));
+    const tier = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tierId) }));
     const product = fake.objects.get(tier.stripeProductId!);
     const price = fake.objects.get(tier.stripePriceId!);
     expect(product).toMatchObject({ name: "Gold", metadata: { tier_id: tierId, community_id: community.id } });
@@ -83,7 +83,7 @@ describe("tiers mirrored to Stripe", () => {
 
   it("makes a new Price for a new amount and archives the old one, across any history", async () => {
     const { tierId } = await createTier(input({ name: "History", price: "5.00" }), community, inScope, client);
-    const priceOf = async () => (await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId } }))).stripePriceId!;
+    const priceOf = async () => (await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tierId) }))).stripePriceId!;
     const a = await priceOf();
     await updateTier(tierId, input({ name: "History", price: "7.00" }), community, inScope, client);
     const b = await priceOf();
@@ -100,10 +100,10 @@ describe("tiers mirrored to Stripe", () => {
     const down = createStripe({ mode: "demo", url: "http://127.0.0.1:1" });
     const result = await createTier(input({ name: "Offline" }), community, inScope, down);
     expect(result).toMatchObject({ synced: false, warning: expect.stringContaining("Sync to Stripe") });
-    const saved = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: result.tierId } }));
+    const saved = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(result.tierId) }));
     expect(saved.stripePriceId).toBeNull();
     await syncTier(result.tierId, community, inScope, client);
-    const synced = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: { id: result.tierId } }));
+    const synced = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(result.tierId) }));
     expect(fake.objects.get(synced.stripePriceId!)).toMatchObject({ unit_amount: 999, active: true });
   }, 60_000);
 

@@ -6,6 +6,7 @@ import { grantComp, revokeComp } from "../members/comp-access";
 import { endpoint, InvalidInput, NotFound } from "./endpoint";
 import * as r from "./resources";
 
+import { rowKey } from "../db/scopes";
 const memberParams = z.object({ id: z.uuid() });
 const compParams = z.object({ id: z.uuid() });
 
@@ -85,7 +86,7 @@ export const endpoints = {
         objectId: body.member_id,
         details: { tier: granted.tier, until: granted.until, via: "api", apiKeyId: caller.keyId },
       });
-      return r.compOut(await tx.accessGrant.findUniqueOrThrow({ where: { id: granted.grantId } }));
+      return r.compOut(await tx.accessGrant.findUniqueOrThrow({ where: rowKey(granted.grantId) }));
     },
   }),
   revokeCompAccess: endpoint({
@@ -106,7 +107,7 @@ export const endpoints = {
         objectId: grant.memberId,
         details: { grantId: params.id, via: "api", apiKeyId: caller.keyId },
       });
-      return r.compOut(await tx.accessGrant.findUniqueOrThrow({ where: { id: params.id.toLowerCase() } }));
+      return r.compOut(await tx.accessGrant.findUniqueOrThrow({ where: rowKey(params.id.toLowerCase()) }));
     },
   }),
 };

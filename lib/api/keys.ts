@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Actor } from "../core/actors";
-import { withCommunity, type TenantTx } from "../db/scopes";
+import { withCommunity, type TenantTx, rowKey } from "../db/scopes";
 
 export const API_SCOPES = ["read", "write"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -54,12 +54,12 @@ export async function authenticateKey(authorization: string | null, now = new Da
   const communityId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   return withCommunity(communityId, async (tx) => {
     const found = await tx.apiKey.findUnique({
-      where: { secretHash: hashOf(key) },
+      where: { communityId_secretHash: { communityId, secretHash: hashOf(key) } },
       select: { id: true, communityId: true, scope: true, createdBy: true, lastUsedAt: true, revokedAt: true },
     });
     if (!found || found.revokedAt || found.communityId !== communityId) return null;
     if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-      await tx.apiKey.update({ where: { id: found.id }, data: { lastUsedAt: now }, select: { id: true } });
+      await tx.apiKey.update({ where: rowKey(found.id), data: { lastUsedAt: now }, select: { id: true } });
     }
     return { keyId: found.id, communityId, scope: found.scope as ApiScope, createdBy: found.createdBy };
   });

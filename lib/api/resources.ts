@@ -6,6 +6,7 @@ import type { Prisma } from "../generated/prisma/client";
 import type { TenantTx } from "../db/scopes";
 import { MEMBER_STATUSES } from "../members/query";
 
+import { rowKey } from "../db/scopes";
 const id = z.uuid();
 const when = z.iso.datetime({ offset: true });
 const money = z
@@ -132,7 +133,7 @@ const cursorSelect = { id: true, createdAt: true } as const;
 export async function listMembers(tx: TenantTx, query: z.output<typeof memberListQuery>) {
   const found = await keyset(
     query,
-    (id) => tx.communityMember.findUnique({ where: { id }, select: cursorSelect }),
+    (id) => tx.communityMember.findUnique({ where: rowKey(id), select: cursorSelect }),
     (where, take) =>
       tx.communityMember.findMany({
         where: { AND: [where, query.status ? { subscriptionStatus: query.status } : {}] },
@@ -185,7 +186,7 @@ function memberOut(m: MemberRow): z.output<typeof Member> {
 
 export async function getMember(tx: TenantTx, memberId: string) {
   const m = await tx.communityMember.findUnique({
-    where: { id: memberId },
+    where: rowKey(memberId),
     select: {
       id: true,
       discordUserId: true,
@@ -205,7 +206,7 @@ export async function getMember(tx: TenantTx, memberId: string) {
 export async function listSubscriptions(tx: TenantTx, query: z.output<typeof listQuery>) {
   const found = await keyset(
     query,
-    (id) => tx.subscription.findUnique({ where: { id }, select: cursorSelect }),
+    (id) => tx.subscription.findUnique({ where: rowKey(id), select: cursorSelect }),
     (where, take) => tx.subscription.findMany({ where, orderBy: newest, take }),
   );
   return pageOut(found, (s) => ({
@@ -226,7 +227,7 @@ export async function listSubscriptions(tx: TenantTx, query: z.output<typeof lis
 export async function listPayments(tx: TenantTx, query: z.output<typeof listQuery>) {
   const found = await keyset(
     query,
-    (id) => tx.payment.findUnique({ where: { id }, select: cursorSelect }),
+    (id) => tx.payment.findUnique({ where: rowKey(id), select: cursorSelect }),
     (where, take) => tx.payment.findMany({ where, orderBy: newest, take }),
   );
   return pageOut(found, (p) => ({

@@ -2,7 +2,7 @@ import Stripe from "stripe";
 import { ActionError, refusal } from "../core/errors";
 import { type Actor, type CommunityRef } from "../core/actors";
 import { db } from "../db/client";
-import { readInCommunity, type TenantTx } from "../db/scopes";
+import { readInCommunity, type TenantTx, rowKey } from "../db/scopes";
 import { enterCommunity } from "../members/membership";
 import { Prisma } from "../generated/prisma/client";
 import { LIVE_SUBSCRIPTION, FULL_ACCESS } from "./member-standing";
@@ -56,7 +56,7 @@ export async function startCheckout(
 
   const { tier, member, promotion } = await inScope(async (tx) => {
     const tier = await tx.subscriptionTier.findUnique({
-      where: { id: tierId },
+      where: rowKey(tierId),
       select: {
         id: true,
         name: true,
@@ -96,7 +96,7 @@ export async function startCheckout(
       { stripeAccount, idempotencyKey: `member-${member.id}-customer` },
     );
     customerId = customer.id;
-    await inScope((tx) => tx.communityMember.update({ where: { id: member.id }, data: { stripeCustomerId: customer.id } }));
+    await inScope((tx) => tx.communityMember.update({ where: rowKey(member.id), data: { stripeCustomerId: customer.id } }));
   }
 
   const page = `${origin}/c/${community.slug}`;

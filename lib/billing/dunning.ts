@@ -5,7 +5,7 @@
 // invoice is paid or access is removed. Each reminder is sent once per channel
 // however often its job runs (member_notices).
 import { db } from "../db/client";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, rowKey } from "../db/scopes";
 import { readSettings } from "../communities/validation";
 import { notify } from "../discord/notifications";
 import { permanentProblem } from "../discord/bot-rest";
@@ -23,7 +23,7 @@ export const formatDay = (date: Date) => date.toLocaleDateString("en-US", { mont
 async function reminderFacts(communityId: string, subscriptionId: string) {
   return withCommunity(communityId, async (tx) => {
     const sub = await tx.subscription.findUnique({
-      where: { id: subscriptionId },
+      where: rowKey(subscriptionId),
       select: { memberId: true, status: true, tierName: true, gracePeriodEndsAt: true, restrictedUntil: true, currentPeriodEnd: true },
     });
     if (!sub) return null;
@@ -32,7 +32,7 @@ async function reminderFacts(communityId: string, subscriptionId: string) {
       orderBy: { failedAt: { sort: "desc", nulls: "last" } },
       select: { id: true, amount: true, currency: true, hostedInvoiceUrl: true, stripeInvoiceId: true },
     });
-    const member = await tx.communityMember.findUnique({ where: { id: sub.memberId }, select: { userId: true, isActive: true, erasedAt: true } });
+    const member = await tx.communityMember.findUnique({ where: rowKey(sub.memberId), select: { userId: true, isActive: true, erasedAt: true } });
     // Where the last Discord reminder went: a private thread is used again, not opened anew each time.
     const last = await tx.memberNotice.findFirst({
       where: { memberId: sub.memberId, kind: "dunning", channel: "discord", status: "sent" },

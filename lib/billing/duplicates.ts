@@ -4,7 +4,7 @@
 // asked for the truth each time, so a retried job never refunds twice.
 import type Stripe from "stripe";
 import { db } from "../db/client";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, rowKey } from "../db/scopes";
 import { isMissingAtStripe, stripe } from "./stripe";
 
 export type DuplicateOutcome = { canceled: boolean; refunded: string[] } | { skipped: string };
@@ -14,7 +14,7 @@ const ENDED = new Set(["canceled", "incomplete_expired"]);
 export async function cancelDuplicateSubscription(communityId: string, subscriptionId: string, client: Stripe = stripe()): Promise<DuplicateOutcome> {
   const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { stripeAccountId: true } });
   const row = await withCommunity(communityId, (tx) =>
-    tx.subscription.findUnique({ where: { id: subscriptionId }, select: { stripeSubscriptionId: true, duplicateOf: true } }),
+    tx.subscription.findUnique({ where: rowKey(subscriptionId), select: { stripeSubscriptionId: true, duplicateOf: true } }),
   );
   if (!row?.duplicateOf) return { skipped: "not a duplicate" };
   if (!row.stripeSubscriptionId || !community.stripeAccountId) return { skipped: "not at Stripe" };

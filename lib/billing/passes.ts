@@ -13,6 +13,7 @@ import type { SyncContext } from "./subscription-sync";
 import { WebhookRejection } from "./errors";
 import type { StripeCheckoutSession } from "./stripe-objects";
 
+import { rowKey } from "../db/scopes";
 const DAY = 86_400_000;
 
 /** Records a paid pass once per Checkout Session: the payment, the grant, the member's standing, the roles. */
@@ -24,10 +25,10 @@ export async function recordPassPurchase(tx: TenantTx, ctx: SyncContext, session
   if (session.amount_total == null || !session.currency) throw new WebhookRejection(`checkout session ${session.id} has no amount`);
   // Serialised with every other change to this member; a second delivery finds the grant.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${memberLockKey(memberId!.toLowerCase())}))`;
-  if (await tx.accessGrant.findUnique({ where: { stripeCheckoutSessionId: session.id }, select: { id: true } })) return "processed";
+  if (await tx.accessGrant.findFirst({ where: { stripeCheckoutSessionId: session.id }, select: { id: true } })) return "processed";
   // Both read in the community's scope: another community's member or tier is not found.
-  const member = await tx.communityMember.findUnique({ where: { id: memberId!.toLowerCase() }, select: { id: true, userId: true, discordUserId: true } });
-  const tier = await tx.subscriptionTier.findUnique({ where: { id: tierId!.toLowerCase() }, select: { id: true, name: true, accessDays: true } });
+  const member = await tx.communityMember.findUnique({ where: rowKey(memberId!.toLowerCase()), select: { id: true, userId: true, discordUserId: true } });
+  const tier = await tx.subscriptionTier.findUnique({ where: rowKey(tierId!.toLowerCase()), select: { id: true, name: true, accessDays: true } });
   if (!member || !tier) throw new WebhookRejection(`checkout session ${session.id}: no such member or tier in this community`);
 
   const paidAt = session.created ? new Date(session.created * 1000) : ctx.now;

@@ -41,7 +41,7 @@ export function invoicePaymentStatement(
     VALUES (${ids.communityId}::uuid, ${ids.memberId}::uuid, ${ids.subscriptionId}::uuid, ${invoice.id}, ${amount}::numeric, ${invoice.currency}, ${outcome},
             ${invoice.description}, ${invoice.paymentIntentId}, ${invoice.chargeId}, ${processedAt}, ${metadata}::jsonb, ${invoice.hostedInvoiceUrl},
             ${outcome === "failed" ? now : null}::timestamptz, ${fromMinorUnits(invoice.tax, invoice.currency)}::numeric)
-    ON CONFLICT (stripe_invoice_id) DO UPDATE
+    ON CONFLICT (community_id, stripe_invoice_id) DO UPDATE
        SET amount = EXCLUDED.amount, currency = EXCLUDED.currency, status = EXCLUDED.status, description = EXCLUDED.description,
            stripe_payment_intent_id = EXCLUDED.stripe_payment_intent_id, stripe_charge_id = EXCLUDED.stripe_charge_id,
            processed_at = EXCLUDED.processed_at, metadata = EXCLUDED.metadata, hosted_invoice_url = EXCLUDED.hosted_invoice_url, tax_amount = EXCLUDED.tax_amount,

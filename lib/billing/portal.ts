@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { refusal } from "../core/errors";
 import { db } from "../db/client";
-import { withCommunity, withUser } from "../db/scopes";
+import { withCommunity, withUser, rowKey } from "../db/scopes";
 import { fromMinorUnits } from "./money";
 import { hasFreeSeat } from "./seats";
 import type { CancellationReason } from "./cancellation-reasons";
@@ -21,7 +21,7 @@ export const PORTAL_ERRORS = {
  */
 export async function ownSubscription(userId: string, subscriptionId: string) {
   const subscription = await withUser(userId, (tx) =>
-    tx.subscription.findUnique({
+    tx.subscription.findFirst({
       where: { id: subscriptionId },
       select: { id: true, communityId: true, memberId: true, stripeSubscriptionId: true, stripeCustomerId: true, tierName: true },
     }),
@@ -79,7 +79,7 @@ export async function setCancelAtPeriodEnd(
 async function switchTarget(sub: { communityId: string; tierName: string }, tierId: string) {
   const tier = await withCommunity(sub.communityId, async (tx) => {
     const found = await tx.subscriptionTier.findUnique({
-      where: { id: tierId },
+      where: rowKey(tierId),
       select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true },
     });
     return found ? { ...found, seatFree: await hasFreeSeat(tx, found) } : null;

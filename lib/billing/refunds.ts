@@ -6,6 +6,7 @@ import type { TenantTx } from "../db/scopes";
 import { fromMinorUnits, toMinorUnits } from "./money";
 import { isMissingAtStripe, stripe } from "./stripe";
 
+import { rowKey } from "../db/scopes";
 export const refundSchema = z.object({
   paymentId: z.uuid({ message: "is not a payment" }),
   // Empty: refund what is left.
@@ -29,7 +30,7 @@ export async function requestRefund(
 ): Promise<{ amount: string; currency: string }> {
   const payment = await ctx.inScope((tx) =>
     tx.payment.findUnique({
-      where: { id: input.paymentId },
+      where: rowKey(input.paymentId),
       select: { status: true, amount: true, amountRefunded: true, currency: true, stripePaymentIntentId: true, stripeChargeId: true },
     }),
   );

@@ -10,6 +10,7 @@ import { memberLockSql, refreshMember, type MemberRefresh } from "./member-refre
 import { WebhookRejection } from "./errors";
 import type { StripeSubscription } from "./stripe-objects";
 
+import { rowKey } from "../db/scopes";
 export type SyncContext = { communityId: string; now: Date; gracePeriodDays: number; restrictedDays?: number };
 export type SyncedSubscription = { subscriptionId: string; memberId: string; refresh: MemberRefresh };
 
@@ -24,7 +25,7 @@ async function memberFor(tx: TenantTx, ctx: SyncContext, sub: StripeSubscription
   if (memberId !== undefined) {
     if (!idSchema.safeParse(memberId).success) throw new WebhookRejection(`subscription ${sub.id} has a malformed member_id`);
     // The scope hides other communities' members, so this also proves the member is ours.
-    const member = await tx.communityMember.findUnique({ where: { id: memberId.toLowerCase() }, select: { id: true } });
+    const member = await tx.communityMember.findUnique({ where: rowKey(memberId.toLowerCase()), select: { id: true } });
     if (member) return member.id;
   }
   const byCustomer = await tx.communityMember.findFirst({ where: { stripeCustomerId: sub.customer }, select: { id: true } });
@@ -35,10 +36,10 @@ async function memberFor(tx: TenantTx, ctx: SyncContext, sub: StripeSubscription
 /** The tier by its current Stripe price, else by our checkout's metadata (a price archived since). */
 async function tierFor(tx: TenantTx, sub: StripeSubscription) {
   const select = { id: true, name: true, maxMembers: true } as const;
-  const byPrice = await tx.subscriptionTier.findUnique({ where: { stripePriceId: sub.price.id }, select });
+  const byPrice = await tx.subscriptionTier.findFirst({ where: { stripePriceId: sub.price.id }, select });
   if (byPrice) return byPrice;
   const tierId = sub.metadata.tier_id;
-  if (tierId && idSchema.safeParse(tierId).success) return tx.subscriptionTier.findUnique({ where: { id: tierId.toLowerCase() }, select });
+  if (tierId && idSchema.safeParse(tierId).success) return tx.subscriptionTier.findUnique({ where: rowKey(tierId.toLowerCase()), select });
   return null;
 }
 
@@ -52,7 +53,7 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   // Two events for one subscription at once would both see "no row yet".
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`subscription:${sub.id}`}))`;
   const existing = await tx.subscription.findUnique({
-    where: { stripeSubscriptionId: sub.id },
+    where: { communityId_stripeSubscriptionId: { communityId: ctx.communityId, stripeSubscriptionId: sub.id } },
     select: { id: true, memberId: true, status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, restrictedUntil: true, duplicateOf: true },
   });
   const memberId = existing?.memberId ?? (await memberFor(tx, ctx, sub));
@@ -87,7 +88,7 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
     duplicateOf,
   };
   const row = existing
-    ? await tx.subscription.update({ where: { id: existing.id }, data: fields, select: { id: true } })
+    ? await tx.subscription.update({ where: rowKey(existing.id), data: fields, select: { id: true } })
     : await tx.subscription.create({ data: { ...fields, communityId: ctx.communityId, memberId, stripeSubscriptionId: sub.id }, select: { id: true } });
 
   const refresh = await refreshMember(tx, memberId, ctx.now);

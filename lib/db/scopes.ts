@@ -198,3 +198,14 @@ export async function inTurn<T extends readonly unknown[]>(...reads: { [K in key
   for (const read of reads) results.push(await read());
   return results as unknown as T;
 }
+
+/**
+ * A tenant row's unique key, (community_id, id), in the community whose scope
+ * this runs in (withCommunity). Tenant tables are keyed by community so they can
+ * be distributed by it (docs/scaling.md); RLS already limits a read to the scope.
+ */
+export function rowKey(id: string): { communityId_id: { communityId: string; id: string } } {
+  const communityId = scopeStorage.getStore()?.communityId;
+  if (!communityId) throw new Error("a row is found by its key only in a community's scope (withCommunity)");
+  return { communityId_id: { communityId, id } };
+}

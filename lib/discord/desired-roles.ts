@@ -1,4 +1,4 @@
-import { inTurn, type TenantTx } from "../db/scopes";
+import { inTurn, type TenantTx, rowKey } from "../db/scopes";
 import { lapseStage } from "../billing/lapse";
 import { grantInForce } from "../billing/grants";
 import { FULL_ACCESS } from "../billing/member-standing";
@@ -32,7 +32,7 @@ export function managedRoles(tiers: TierRoles[]): Set<string> {
  */
 export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promise<RolePlan | null> {
   const [member, tiers, subscriptions, bot, comps] = await inTurn(
-    () => tx.communityMember.findUnique({ where: { id: memberId }, select: { discordUserId: true, userId: true, subscriptionStatus: true, isActive: true } }),
+    () => tx.communityMember.findUnique({ where: rowKey(memberId), select: { discordUserId: true, userId: true, subscriptionStatus: true, isActive: true } }),
     () => tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true } }),
     () =>
       tx.subscription.findMany({

@@ -10,7 +10,7 @@ import { GatewayDispatchEvents, GatewayIntentBits, type GatewayDispatchPayload }
 import { WebSocketManager, WebSocketShardEvents } from "@discordjs/ws";
 import pg from "pg";
 import { db } from "../db/client";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, rowKey } from "../db/scopes";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { log } from "../observability/log";
 import { givesAccess } from "../billing/member-standing";
@@ -36,7 +36,7 @@ export async function onGuildMember(
     if (!member) return "ignored";
     const paying = givesAccess(member.subscriptionStatus);
     await tx.communityMember.update({
-      where: { id: member.id },
+      where: rowKey(member.id),
       data: { guildStatus: kind === "add" ? "joined" : "left", guildStatusAt: now },
       select: { id: true },
     });

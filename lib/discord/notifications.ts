@@ -2,7 +2,7 @@
 // welcome/farewell messages to the member (a DM if they allow it, else the channel).
 import { ChannelType, Routes } from "discord-api-types/v10";
 import type { REST } from "@discordjs/rest";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, rowKey } from "../db/scopes";
 import { db } from "../db/client";
 import { activeBot } from "./bot-config";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
@@ -25,7 +25,7 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
   const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { name: true } });
   const context = await withCommunity(communityId, async (tx) => ({
     bot: await activeBot(tx, communityId),
-    member: await tx.communityMember.findUnique({ where: { id: notice.memberId }, select: { discordUserId: true, subscriptionTier: true } }),
+    member: await tx.communityMember.findUnique({ where: rowKey(notice.memberId), select: { discordUserId: true, subscriptionTier: true } }),
   }));
   const { bot, member } = context;
   if (!bot || !member) return [];

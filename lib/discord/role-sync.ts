@@ -4,7 +4,7 @@
 import { Routes, type RESTGetAPIGuildMemberResult } from "discord-api-types/v10";
 import type { REST } from "@discordjs/rest";
 import { db } from "../db/client";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, rowKey } from "../db/scopes";
 import { JOB_KINDS, enqueueJob } from "../jobs/enqueue";
 import { activeBot } from "./bot-config";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
@@ -148,7 +148,7 @@ async function record(
   await withCommunity(communityId, async (tx) => {
     if (result.roles || guildStatus) {
       await tx.communityMember.update({
-        where: { id: memberId },
+        where: rowKey(memberId),
         data: { ...(result.roles ? { roles: result.roles } : {}), ...(guildStatus ? { guildStatus, guildStatusAt: now } : {}) },
         select: { id: true },
       });
@@ -173,10 +173,10 @@ async function record(
     const disagree = drift && (drift.missing.length > 0 || drift.unpaid.length > 0);
     if (disagree) {
       const data = { missingRoles: drift.missing, unpaidRoles: drift.unpaid, lastError: result.error ?? null };
-      if (open) await tx.discordRoleDrift.update({ where: { id: open.id }, data, select: { id: true } });
+      if (open) await tx.discordRoleDrift.update({ where: rowKey(open.id), data, select: { id: true } });
       else await tx.discordRoleDrift.create({ data: { communityId, memberId, ...data }, select: { id: true } });
     } else if (open && (result.outcome === "synced" || result.outcome === "unchanged")) {
-      await tx.discordRoleDrift.update({ where: { id: open.id }, data: { resolvedAt: now, lastError: null }, select: { id: true } });
+      await tx.discordRoleDrift.update({ where: rowKey(open.id), data: { resolvedAt: now, lastError: null }, select: { id: true } });
     } else if (!open && changed && options.reason.startsWith("reconcile")) {
       // Drift a sweep found and fixed at once: kept as history.
       await tx.discordRoleDrift.create({

@@ -3,7 +3,7 @@
 // theirs. The user's own rows come through the user scope, events included:
 // page views of communities they never joined name them too.
 import { db } from "../db/client";
-import { withCommunity, withUser, type TenantTx } from "../db/scopes";
+import { withCommunity, withUser, type TenantTx, rowKey } from "../db/scopes";
 import type { Prisma } from "../generated/prisma/client";
 
 const membershipSelect = {
@@ -95,7 +95,7 @@ export async function exportUserData(userId: string) {
 export async function exportMemberData(communityId: string, memberId: string) {
   return withCommunity(communityId, async (tx) => {
     const member = await tx.communityMember.findUnique({
-      where: { id: memberId },
+      where: rowKey(memberId),
       select: {
         ...membershipSelect,
         userId: true,

@@ -10,6 +10,7 @@ import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import { log } from "../observability/log";
 import { isMissingAtStripe } from "../billing/stripe";
 
+import { rowKey } from "../db/scopes";
 /** Subscription statuses after which Stripe will never charge again. */
 const ENDED = ["canceled", "incomplete_expired"];
 
@@ -56,7 +57,7 @@ export async function endMembership(tx: TenantTx, communityId: string, memberId:
     data: { status: "canceled", canceledAt: how.now, cancelAtPeriodEnd: false },
   });
   await tx.communityMember.update({
-    where: { id: memberId },
+    where: rowKey(memberId),
     data: how.erase ? { isActive: false, erasedAt: how.now, nickname: null } : { isActive: false, removedAt: how.now },
     select: { id: true },
   });

@@ -1,5 +1,5 @@
 import { db } from "../db/client";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, rowKey } from "../db/scopes";
 import { publicOrigin } from "../mail/links";
 import { claimMail } from "../mail/templates";
 import { sendMail } from "../mail/transport";
@@ -9,7 +9,7 @@ import { claimPath } from "./claim-code";
 export async function sendClaimMail(communityId: string, importId: string): Promise<"sent" | "skipped"> {
   const found = await withCommunity(communityId, (tx) =>
     tx.memberImport.findUnique({
-      where: { id: importId },
+      where: rowKey(importId),
       select: { email: true, claimCode: true, claimMailedAt: true, claimedAt: true, source: true, tier: { select: { name: true } } },
     }),
   );
@@ -23,6 +23,6 @@ export async function sendClaimMail(communityId: string, importId: string): Prom
   });
   const sent = await sendMail({ to: found.email, ...mail });
   if (!sent) return "skipped";
-  await withCommunity(communityId, (tx) => tx.memberImport.update({ where: { id: importId }, data: { claimMailedAt: new Date() }, select: { id: true } }));
+  await withCommunity(communityId, (tx) => tx.memberImport.update({ where: rowKey(importId), data: { claimMailedAt: new Date() }, select: { id: true } }));
   return "sent";
 }

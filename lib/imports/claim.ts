@@ -6,7 +6,7 @@
 import type Stripe from "stripe";
 import { refusal } from "../core/errors";
 import { db } from "../db/client";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, rowKey } from "../db/scopes";
 import { slugSchema } from "../communities/slug";
 import { readSettings } from "../communities/validation";
 import { syncSubscription } from "../billing/subscription-sync";
@@ -34,7 +34,7 @@ export async function findClaim(slug: string, code: string) {
   if (!community || !/^[A-Za-z0-9_-]{20,64}$/.test(code)) return null;
   const claim = await withCommunity(community.id, (tx) =>
     tx.memberImport.findUnique({
-      where: { claimCode: code },
+      where: { communityId_claimCode: { communityId: community.id, claimCode: code } },
       select: { id: true, source: true, discordUserId: true, until: true, claimedAt: true, memberId: true, tier: { select: { name: true } } },
     }),
   );
@@ -44,7 +44,9 @@ export async function findClaim(slug: string, code: string) {
 export async function claimMembership(slug: string, code: string, person: Person, client: Stripe, now = new Date()) {
   const community = await communityOf(slug);
   if (!community || !/^[A-Za-z0-9_-]{20,64}$/.test(code)) throw refusal(CLAIM_ERRORS, "unknown");
-  const claim = await withCommunity(community.id, (tx) => tx.memberImport.findUnique({ where: { claimCode: code } }));
+  const claim = await withCommunity(community.id, (tx) =>
+    tx.memberImport.findUnique({ where: { communityId_claimCode: { communityId: community.id, claimCode: code } } }),
+  );
   if (!claim) throw refusal(CLAIM_ERRORS, "unknown");
   if (claim.discordUserId && claim.discordUserId !== person.discordId) throw refusal(CLAIM_ERRORS, "otherAccount");
   const mine = async () =>
@@ -71,7 +73,7 @@ export async function claimMembership(slug: string, code: string, person: Person
         by: null,
         now,
       });
-      await tx.memberImport.update({ where: { id: claim.id }, data: { memberId } });
+      await tx.memberImport.update({ where: rowKey(claim.id), data: { memberId } });
     });
     return { slug: community.slug, already: false };
   }
@@ -79,7 +81,7 @@ export async function claimMembership(slug: string, code: string, person: Person
   // A Stripe subscription: the member first (so Stripe can be told its id), then Stripe, then the sync.
   if (!community.stripeAccountId || !claim.stripeSubscriptionId || !claim.stripeCustomerId) throw refusal(CLAIM_ERRORS, "unknown");
   const tier = await withCommunity(community.id, (tx) =>
-    tx.subscriptionTier.findUniqueOrThrow({ where: { id: claim.tierId }, select: { id: true, name: true } }),
+    tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(claim.tierId), select: { id: true, name: true } }),
   );
   const { id: memberId } = await withCommunity(community.id, (tx) =>
     enterCommunity(tx, community.id, { userId: person.id, discordUserId: person.discordId }, { stripeCustomerId: claim.stripeCustomerId }),

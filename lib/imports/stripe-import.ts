@@ -8,7 +8,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { ActionError } from "../core/errors";
 import { type Actor, type CommunityRef } from "../core/actors";
-import { withCommunity, type TenantTx } from "../db/scopes";
+import { withCommunity, type TenantTx, rowKey } from "../db/scopes";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import { fromMinorUnits } from "../billing/money";
 import { givesAccess } from "../billing/member-standing";
@@ -126,13 +126,13 @@ type Ctx = { client: Stripe; communityId: string; runId: string };
  */
 export async function importStripePage({ client, communityId, runId }: Ctx): Promise<"more" | "done" | "stopped"> {
   const run = await withCommunity(communityId, (tx) =>
-    tx.stripeImport.findUnique({ where: { id: runId }, include: { community: { select: { stripeAccountId: true } } } }),
+    tx.stripeImport.findUnique({ where: rowKey(runId), include: { community: { select: { stripeAccountId: true } } } }),
   );
   if (!run || run.status !== "running") return "stopped";
   const stripeAccount = run.community.stripeAccountId;
   if (!stripeAccount) {
     await withCommunity(communityId, (tx) =>
-      tx.stripeImport.update({ where: { id: runId }, data: { status: "failed", error: "Stripe was disconnected.", finishedAt: new Date() } }),
+      tx.stripeImport.update({ where: rowKey(runId), data: { status: "failed", error: "Stripe was disconnected.", finishedAt: new Date() } }),
     );
     return "stopped";
   }
@@ -168,7 +168,7 @@ export async function importStripePage({ client, communityId, runId }: Ctx): Pro
     const last = page.data.at(-1)?.id ?? run.cursor;
     const more = page.has_more && !!last;
     await tx.stripeImport.update({
-      where: { id: runId },
+      where: rowKey(runId),
       data: {
         cursor: last,
         seen: { increment: page.data.length },

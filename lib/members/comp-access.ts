@@ -10,6 +10,7 @@ import type { TenantTx } from "../db/scopes";
 import { refreshMember } from "../billing/member-refresh";
 import { requestRoleSync } from "../jobs/enqueue";
 
+import { rowKey } from "../db/scopes";
 const day = z.iso.date({ message: "must be a date (YYYY-MM-DD)" });
 
 export const grantCompSchema = z.object({
@@ -37,8 +38,8 @@ export async function grantComp(tx: TenantTx, communityId: string, by: Pick<Acto
   if (input.until && input.until <= now) throw new ActionError("Please correct the highlighted fields.", { until: [COMP_ERRORS.past] });
   // Both read in the community's scope: another community's member or tier is simply not found.
   const [member, tier] = [
-    await tx.communityMember.findUnique({ where: { id: input.memberId.toLowerCase() }, select: { id: true, isActive: true, erasedAt: true } }),
-    await tx.subscriptionTier.findUnique({ where: { id: input.tierId.toLowerCase() }, select: { id: true, name: true } }),
+    await tx.communityMember.findUnique({ where: rowKey(input.memberId.toLowerCase()), select: { id: true, isActive: true, erasedAt: true } }),
+    await tx.subscriptionTier.findUnique({ where: rowKey(input.tierId.toLowerCase()), select: { id: true, name: true } }),
   ];
   if (!member || !member.isActive || member.erasedAt) throw refusal(COMP_ERRORS, "memberGone");
   if (!tier) throw new ActionError("Please correct the highlighted fields.", { tierId: [COMP_ERRORS.tierGone] });

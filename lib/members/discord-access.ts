@@ -6,7 +6,7 @@ import { z } from "zod";
 import { ActionError } from "../core/errors";
 import { recordAudit } from "../audit/record";
 import { db } from "../db/client";
-import { withCommunity, withUser } from "../db/scopes";
+import { withCommunity, withUser, rowKey } from "../db/scopes";
 import { serverEnv } from "../env";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { syncMemberRoles } from "../discord/role-sync";
@@ -26,7 +26,7 @@ const refuse = (code: AccessErrorCode) => new ActionError(ACCESS_ERRORS[code], u
 /** The actor's own membership (proven through the user scope). */
 async function ownMembership(userId: string, memberId: string) {
   const member = await withUser(userId, (tx) =>
-    tx.communityMember.findUnique({ where: { id: memberId }, select: { id: true, communityId: true, erasedAt: true } }),
+    tx.communityMember.findFirst({ where: { id: memberId }, select: { id: true, communityId: true, erasedAt: true } }),
   );
   if (!member || member.erasedAt) throw refuse("notYours");
   return member;
@@ -37,7 +37,7 @@ export async function regainAccess(userId: string, memberId: string): Promise<{ 
   const member = await ownMembership(userId, memberId);
   const result = await syncMemberRoles(member.communityId, member.id, { reason: "member asked to regain access" });
   const { guildStatus } = await withCommunity(member.communityId, (tx) =>
-    tx.communityMember.findUniqueOrThrow({ where: { id: member.id }, select: { guildStatus: true } }),
+    tx.communityMember.findUniqueOrThrow({ where: rowKey(member.id), select: { guildStatus: true } }),
   );
   const status = guildStatus as GuildStatus;
   const message =
@@ -81,12 +81,12 @@ export async function finishAccountSwitch(ticket: string, to: { id: string; disc
   if (!note) throw refuse("expired");
   if (note.fromUserId === to.id) throw refuse("sameAccount");
   const membership = await withUser(note.fromUserId, (tx) =>
-    tx.communityMember.findUnique({ where: { id: note.memberId }, select: { id: true, communityId: true, erasedAt: true } }),
+    tx.communityMember.findFirst({ where: { id: note.memberId }, select: { id: true, communityId: true, erasedAt: true } }),
   );
   if (!membership || membership.erasedAt) throw refuse("notYours");
   const community = await db.community.findUniqueOrThrow({ where: { id: membership.communityId }, select: { id: true, slug: true, name: true } });
   await withCommunity(community.id, async (tx) => {
-    const moving = await tx.communityMember.findUniqueOrThrow({ where: { id: membership.id }, select: { discordUserId: true, userId: true } });
+    const moving = await tx.communityMember.findUniqueOrThrow({ where: rowKey(membership.id), select: { discordUserId: true, userId: true } });
     if (moving.userId !== note.fromUserId) throw refuse("notYours");
     const theirs = await tx.communityMember.findUnique({
       where: { communityId_userId: { communityId: community.id, userId: to.id } },
@@ -94,9 +94,9 @@ export async function finishAccountSwitch(ticket: string, to: { id: string; disc
     });
     if (theirs && (theirs._count.subscriptions > 0 || theirs._count.payments > 0)) throw refuse("taken");
     // A free membership of the other account (no money behind it) gives way to the paid one.
-    if (theirs) await tx.communityMember.delete({ where: { id: theirs.id } });
+    if (theirs) await tx.communityMember.delete({ where: rowKey(theirs.id) });
     await tx.communityMember.update({
-      where: { id: membership.id },
+      where: rowKey(membership.id),
       data: { userId: to.id, discordUserId: to.discordId, roles: [], guildStatus: "unknown", guildStatusAt: now },
       select: { id: true },
     });

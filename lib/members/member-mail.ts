@@ -4,7 +4,7 @@
 // the owner turned it on, never to who unsubscribed). Members without an
 // e-mail on Discord get none of these; each is sent once (member_notices).
 import { db } from "../db/client";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, rowKey } from "../db/scopes";
 import { readSettings } from "../communities/validation";
 import { formatDay } from "../billing/dunning";
 import { LIVE_SUBSCRIPTION } from "../billing/member-standing";
@@ -27,7 +27,7 @@ export async function sendReceipt(communityId: string, paymentId: string) {
   if (readSettings(c.settings).receipts !== "communityos") return "skipped" as const;
   const payment = await withCommunity(communityId, (tx) =>
     tx.payment.findUnique({
-      where: { id: paymentId },
+      where: rowKey(paymentId),
       select: {
         memberId: true,
         amount: true,
@@ -65,7 +65,7 @@ export async function sendWelcomeMail(communityId: string, memberId: string) {
   const c = await community(communityId);
   const member = await withCommunity(communityId, (tx) =>
     tx.communityMember.findUnique({
-      where: { id: memberId },
+      where: rowKey(memberId),
       select: {
         userId: true,
         subscriptionTier: true,

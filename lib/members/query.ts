@@ -3,7 +3,7 @@
 // fast on page 2,000 as on page 1, on the (community_id, sort key, id) indexes.
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client";
-import { inTurn, type TenantTx } from "../db/scopes";
+import { inTurn, type TenantTx, rowKey } from "../db/scopes";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 
 export { MEMBER_STATUSES } from "../billing/status-display";
@@ -113,7 +113,7 @@ export async function countMembers(tx: TenantTx, query: MembersQuery): Promise<n
 /** Everything about one member the owner may see: subscriptions, payments, role changes and recent events. */
 export async function memberDetail(tx: TenantTx, memberId: string, now = new Date()) {
   const member = await tx.communityMember.findUnique({
-    where: { id: memberId },
+    where: rowKey(memberId),
     select: { ...memberRowSelect, userId: true, stripeCustomerId: true, isActive: true, removedAt: true, erasedAt: true },
   });
   if (!member) return null;

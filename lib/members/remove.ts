@@ -8,6 +8,7 @@ import { type CommunityRef } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { cancelAtStripe, endMembership, liveSubscriptions } from "../gdpr/membership-exit";
 
+import { rowKey } from "../db/scopes";
 export const REMOVE_ERRORS = {
   notFound: "No such member in this community.",
   alreadyRemoved: "This member was already removed.",
@@ -18,7 +19,7 @@ type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 export async function removeMember(community: CommunityRef, memberId: string, inScope: InScope, client: () => Stripe, now = new Date()) {
   const found = await inScope(async (tx) => {
     const member = await tx.communityMember.findUnique({
-      where: { id: memberId },
+      where: rowKey(memberId),
       select: { id: true, isActive: true, erasedAt: true, user: { select: { username: true } } },
     });
     return member ? { member, live: await liveSubscriptions(tx, memberId) } : null;

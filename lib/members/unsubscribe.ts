@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "../db/client";
-import { withCommunity } from "../db/scopes";
+import { withCommunity, rowKey } from "../db/scopes";
 import { verifyUnsubscribe } from "../mail/links";
 
 /** The parameters of an unsubscribe link (lib/mail/links.ts). */
@@ -16,7 +16,7 @@ export async function unsubscribeTarget(params: UnsubscribeParams) {
   if (!verifyUnsubscribe(params.c, params.m, params.s)) return null;
   const community = await db.community.findUnique({ where: { id: params.c }, select: { name: true } });
   if (!community) return null;
-  const member = await withCommunity(params.c, (tx) => tx.communityMember.findUnique({ where: { id: params.m }, select: { emailOptOutAt: true } }));
+  const member = await withCommunity(params.c, (tx) => tx.communityMember.findUnique({ where: rowKey(params.m), select: { emailOptOutAt: true } }));
   return member ? { community: community.name, optedOut: member.emailOptOutAt !== null } : null;
 }
 

@@ -3,6 +3,7 @@
 import type { TenantTx } from "../db/scopes";
 import { tierRoles } from "../discord/desired-roles";
 
+import { rowKey } from "../db/scopes";
 /** Every tier (active or not), in the owner's order: for pickers, CSV tier names and currencies. */
 export function tierSummaries(tx: TenantTx, options: { activeOnly?: boolean } = {}) {
   return tx.subscriptionTier.findMany({
@@ -14,7 +15,7 @@ export function tierSummaries(tx: TenantTx, options: { activeOnly?: boolean } = 
 
 /** One tier, whole, for its edit page (null: not in this community). */
 export function tierForEdit(tx: TenantTx, tierId: string) {
-  return tx.subscriptionTier.findUnique({ where: { id: tierId } });
+  return tx.subscriptionTier.findUnique({ where: rowKey(tierId) });
 }
 
 /** The Discord roles each active tier grants, named by tier: what "Check bot" checks. */

@@ -12,6 +12,7 @@ import type { TierInput } from "./validation";
 import { SEAT_HOLDING } from "../billing/member-standing";
 import { log } from "../observability/log";
 
+import { rowKey } from "../db/scopes";
 type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 
 const tierForStripe = {
@@ -55,7 +56,7 @@ async function mirror(community: Pick<CommunityRef, "stripeAccountId">, tier: Ti
     // Whether Stripe Tax adds to the price or is in it is part of the Price (a change makes a new one).
     const { settings } = await db.community.findUniqueOrThrow({ where: { id: tier.communityId }, select: { settings: true } });
     const ids = await syncTierToStripe(client ?? stripe(), community.stripeAccountId, tier, taxBehavior(readSettings(settings).taxMode));
-    await inScope((tx) => tx.subscriptionTier.update({ where: { id: tier.id }, data: { stripeProductId: ids.productId, stripePriceId: ids.priceId } }));
+    await inScope((tx) => tx.subscriptionTier.update({ where: rowKey(tier.id), data: { stripeProductId: ids.productId, stripePriceId: ids.priceId } }));
     return { synced: true };
   } catch (error) {
     log.error({ err: error, tierId: tier.id }, "tier sync to Stripe failed");
@@ -84,7 +85,7 @@ export async function updateTier(tierId: string, input: TierInput, community: Co
     try {
       const { count } = await tx.subscriptionTier.updateMany({ where: { id: tierId }, data: toColumns(input) });
       if (count === 0) throw tierError("gone");
-      return await tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: tierForStripe });
+      return await tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tierId), select: tierForStripe });
     } catch (error) {
       if (nameTaken(error)) throw new ActionError(NAME_TAKEN, { name: ["is already used by another tier"] });
       throw error;
@@ -97,14 +98,14 @@ export async function setTierActive(tierId: string, active: boolean, community: 
   const tier = await inScope(async (tx) => {
     const { count } = await tx.subscriptionTier.updateMany({ where: { id: tierId }, data: { isActive: active } });
     if (count === 0) throw tierError("gone");
-    return tx.subscriptionTier.findUniqueOrThrow({ where: { id: tierId }, select: tierForStripe });
+    return tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tierId), select: tierForStripe });
   });
   return { tierId, ...(await mirror(community, tier, inScope, client)) };
 }
 
 export async function syncTier(tierId: string, community: CommunityRef, inScope: InScope, client?: Stripe) {
   if (!community.stripeAccountId) throw tierError("connect_first");
-  const tier = await inScope((tx) => tx.subscriptionTier.findUnique({ where: { id: tierId }, select: tierForStripe }));
+  const tier = await inScope((tx) => tx.subscriptionTier.findUnique({ where: rowKey(tierId), select: tierForStripe }));
   if (!tier) throw tierError("gone");
   const outcome = await mirror(community, tier, inScope, client);
   if (!outcome.synced) throw tierError("stripe_down");
@@ -138,7 +139,7 @@ export async function moveTier(tierId: string, direction: "up" | "down", tx: Ten
   if (to < 0 || to >= tiers.length) return { moved: false };
   [tiers[from], tiers[to]] = [tiers[to]!, tiers[from]!];
   // Renumber all: sort orders stay dense and unique whatever they were before.
-  for (const [index, t] of tiers.entries()) await tx.subscriptionTier.update({ where: { id: t.id }, data: { sortOrder: index } });
+  for (const [index, t] of tiers.entries()) await tx.subscriptionTier.update({ where: rowKey(t.id), data: { sortOrder: index } });
   return { moved: true };
 }
 

@@ -1,7 +1,7 @@
 // One attempt to send one delivery (the worker's `webhooks:deliver` job). A
 // failure is recorded and thrown, so graphile-worker retries with its
 // exponential backoff until the job's attempts run out (about three days).
-import { withCommunity } from "../db/scopes";
+import { withCommunity, rowKey } from "../db/scopes";
 import { destinationProblem } from "./destination";
 import { secretOf } from "./endpoints";
 import { SIGNATURE_HEADER, signPayload } from "./signature";
@@ -22,7 +22,7 @@ export async function deliverWebhook(
 ): Promise<"succeeded" | "skipped"> {
   const delivery = await withCommunity(communityId, (tx) =>
     tx.webhookDelivery.findUnique({
-      where: { id: deliveryId },
+      where: rowKey(deliveryId),
       select: {
         id: true,
         status: true,

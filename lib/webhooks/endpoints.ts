@@ -13,6 +13,7 @@ import { OWNER_EVENT_TYPES, ownerEventPayload, type OwnerEventType } from "./eve
 import { webhookUrlSchema } from "./destination";
 import { newSigningSecret } from "./signature";
 
+import { rowKey } from "../db/scopes";
 export const MAX_ENDPOINTS = 10;
 
 export const addEndpointSchema = z.object({
@@ -53,7 +54,7 @@ export async function addEndpoint(tx: TenantTx, communityId: string, actor: Acto
 
 async function endpointOrFail(tx: TenantTx, endpointId: string) {
   const endpoint = await tx.webhookEndpoint.findUnique({
-    where: { id: endpointId },
+    where: rowKey(endpointId),
     select: { id: true, communityId: true, secretEncrypted: true, url: true },
   });
   if (!endpoint) throw new ActionError("That endpoint was deleted.");
@@ -62,13 +63,13 @@ async function endpointOrFail(tx: TenantTx, endpointId: string) {
 
 export async function setEndpointActive(tx: TenantTx, input: z.output<typeof setEndpointActiveSchema>) {
   await endpointOrFail(tx, input.endpointId);
-  await tx.webhookEndpoint.update({ where: { id: input.endpointId }, data: { active: input.active }, select: { id: true } });
+  await tx.webhookEndpoint.update({ where: rowKey(input.endpointId), data: { active: input.active }, select: { id: true } });
   return input;
 }
 
 export async function deleteEndpoint(tx: TenantTx, input: z.output<typeof endpointRefSchema>) {
   const endpoint = await endpointOrFail(tx, input.endpointId);
-  await tx.webhookEndpoint.delete({ where: { id: endpoint.id }, select: { id: true } });
+  await tx.webhookEndpoint.delete({ where: rowKey(endpoint.id), select: { id: true } });
   return { url: endpoint.url };
 }
 
@@ -84,9 +85,9 @@ export function secretOf(endpoint: { secretEncrypted: string; communityId: strin
 
 /** Sends the delivery again now, whatever became of it (a new attempt in its log). */
 export async function resendDelivery(tx: TenantTx, communityId: string, input: z.output<typeof resendSchema>) {
-  const delivery = await tx.webhookDelivery.findUnique({ where: { id: input.deliveryId }, select: { id: true, eventType: true } });
+  const delivery = await tx.webhookDelivery.findUnique({ where: rowKey(input.deliveryId), select: { id: true, eventType: true } });
   if (!delivery) throw new ActionError("That delivery is no longer in the log.");
-  await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { status: "pending" }, select: { id: true } });
+  await tx.webhookDelivery.update({ where: rowKey(delivery.id), data: { status: "pending" }, select: { id: true } });
   await enqueueJob(tx, JOB_KINDS.deliverWebhook, { communityId, deliveryId: delivery.id }, { key: `webhook_delivery:${delivery.id}` });
   return { eventType: delivery.eventType };
 }

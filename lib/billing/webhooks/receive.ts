@@ -3,7 +3,7 @@
 import Stripe from "stripe";
 import { Prisma } from "../../generated/prisma/client";
 import { db as appDb, type Database } from "../../db/client";
-import { inTurn, sqlInCommunity as appSqlInCommunity, withCommunity as appWithCommunity, type SqlTx, type TenantTx } from "../../db/scopes";
+import { inTurn, sqlInCommunity as appSqlInCommunity, withCommunity as appWithCommunity, type SqlTx, type TenantTx, rowKey } from "../../db/scopes";
 import { readSettings } from "../../communities/validation";
 import { log } from "../../observability/log";
 import { RetryLater, WebhookRejection } from "../errors";
@@ -94,7 +94,7 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
   const row = ledgerRow(event, community.id, receivedAt, "processed");
   const claimSql = Prisma.sql`INSERT INTO stripe_events (id, community_id, type, stripe_account_id, object_id, livemode, stripe_created_at, received_at, outcome)
       VALUES (${row.id}, ${row.communityId}::uuid, ${row.type}, ${row.stripeAccountId}, ${row.objectId}, ${row.livemode}, ${row.stripeCreatedAt}::timestamptz, ${row.receivedAt}::timestamptz, ${row.outcome})
-      ON CONFLICT (id) DO NOTHING RETURNING 1 AS claimed`;
+      ON CONFLICT (community_id, id) DO NOTHING RETURNING 1 AS claimed`;
   const claim = async (tx: SqlTx) => (await tx.$queryRaw<unknown[]>(claimSql)).length === 1;
   const settle = async (tx: SqlTx, result: string) => {
     if (result !== "processed") await tx.$executeRaw`UPDATE stripe_events SET outcome = ${result} WHERE id = ${event.id}`;
@@ -125,7 +125,7 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
     // guarantees once), with what the handler wants to know of our rows.
     const [seen, peeked] = await inScope((tx) =>
       inTurn(
-        () => tx.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } }),
+        () => tx.stripeEvent.findUnique({ where: rowKey(event.id), select: { outcome: true } }),
         async () => handler?.peek?.(tx, event.data.object),
       ),
     );

@@ -14,6 +14,7 @@ import { disputeSchema, type StripeDispute } from "../../stripe-objects";
 import type { TenantTx } from "../../../db/scopes";
 import type { SyncContext } from "../../subscription-sync";
 
+import { rowKey } from "../../../db/scopes";
 /** Stripe's dispute statuses while the outcome is still open. */
 const OPEN = new Set(["warning_needs_response", "warning_under_review", "needs_response", "under_review"]);
 const WON = new Set(["won", "warning_closed"]);
@@ -38,7 +39,7 @@ async function applyDispute(tx: TenantTx, dispute: StripeDispute, ctx: SyncConte
   if (!firstSeen && status === payment.status) return "processed";
 
   await tx.payment.update({
-    where: { id: payment.id },
+    where: rowKey(payment.id),
     data: { status, metadata: { ...metadata, stripe_dispute_id: dispute.id, stripe_dispute_status: dispute.status } },
     select: { id: true },
   });

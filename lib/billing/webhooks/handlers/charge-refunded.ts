@@ -6,6 +6,7 @@ import { refreshMember } from "../../member-refresh";
 import { defineHandler, parseObject, readBack } from "../handler";
 import { chargeSchema, type StripeCharge } from "../../stripe-objects";
 
+import { rowKey } from "../../../db/scopes";
 // Refund events arrive in any order (a partial refund's after the full one's):
 // the charge is read back from Stripe with its refunds, so its cumulative
 // amount_refunded is the truth now, however late the event that prompted the
@@ -31,7 +32,7 @@ export const chargeRefunded = defineHandler({
     // A refund during a dispute leaves the dispute in charge of the status.
     const status = DISPUTE_STATUSES.includes(payment.status) ? payment.status : settledStatus(payment.amount, refunded);
     await tx.payment.update({
-      where: { id: payment.id },
+      where: rowKey(payment.id),
       data: {
         amountRefunded: refunded,
         status,
