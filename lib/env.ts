@@ -26,6 +26,19 @@ const serverEnvSchema = z
     APP_DATABASE_URL: postgresUrl.optional(),
     APP_DATABASE_PASSWORD: z.string().min(1).optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * "false" behind a transaction-mode pooler that keeps no prepared statements (PgBouncer
+     * before 1.21, or max_prepared_statements = 0): the webhook fast path then sends its
+     * statements unnamed (docs/scaling.md).
+     */
+    DATABASE_NAMED_STATEMENTS: z
+      .enum(["true", "false", "1", "0"])
+      .default("true")
+      .transform((v) => v === "true" || v === "1"),
+    /** Jobs one `npm run worker` process runs at once. */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** How often a worker process says its workers are alive (lib/worker/liveness.ts). */
+    WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
     SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
     API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
     /** Production refuses owner webhook URLs on private addresses unless this is set (receivers on the operator's own network). */

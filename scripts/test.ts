@@ -17,7 +17,7 @@ import { startFakeMail } from "../e2e/fakes/mail/server";
 import { provisionTestDatabases } from "../tests/support/test-database";
 import { newKeyEntry } from "../lib/crypto/token-box";
 import { PROJECT_ROOT } from "./lib/database-setup";
-import { ensureChromium, MissingPackageError } from "./lib/debian-packages";
+import { ensureDebianTools, MissingPackageError } from "./lib/debian-packages";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const args = process.argv.slice(2);
@@ -52,8 +52,9 @@ async function playwrightCounts(file: string): Promise<Counts> {
 
 const node = process.execPath;
 let chromium: string;
+let pgbouncer: string;
 try {
-  chromium = ensureChromium();
+  ({ chromium, pgbouncer } = ensureDebianTools(["chromium", "pgbouncer"], "tests (Playwright drives Chromium; the pooling test runs PgBouncer)"));
 } catch (error) {
   if (!(error instanceof MissingPackageError)) throw error;
   console.error(`✗ ${error.message}`);
@@ -87,6 +88,7 @@ const base: NodeJS.ProcessEnv = {
   BOT_TOKEN_KEYS: newKeyEntry("test"),
   AUTH_SECRET: randomBytes(32).toString("base64url"),
   CHROMIUM_PATH: chromium,
+  PGBOUNCER_PATH: pgbouncer,
   // Expected failures (a database stopped on purpose, a refused webhook) log errors; shown with --verbose.
   LOG_LEVEL: process.env.LOG_LEVEL ?? (verbose ? "info" : "silent"),
   // Quiet by default; one known warning would otherwise print in every run: Prisma's query

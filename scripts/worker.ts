@@ -1,11 +1,12 @@
 // npm run worker — the job worker as its own process (production). It needs the
 // same environment as the web server: APP_DATABASE_URL, BOT_TOKEN_KEYS, …
 import { verifyRuntimeOrExit } from "../lib/startup/verify-runtime";
+import { serverEnv } from "../lib/env";
 import { startWorker } from "../lib/worker/worker";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 await verifyRuntimeOrExit();
-const runner = await startWorker({ concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4) });
+const runner = await startWorker({ concurrency: serverEnv().WORKER_CONCURRENCY });
 console.log("▸ worker started");
 const stop = async () => {
   await runner.stop();

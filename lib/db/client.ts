@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { appDatabaseUrl, serverEnv } from "../env";
+import { log } from "../observability/log";
 import { ScopedPgClient } from "./scoped-pg-client";
 
 export type Database = PrismaClient;
@@ -10,21 +11,29 @@ export type Database = PrismaClient;
 // pages as separate module graphs, and each must find the pool of the one
 // shared client (a module-level map would exist once per graph).
 const POOL = Symbol.for("communityos.db.pool");
-type WithPool = Database & { [POOL]?: pg.Pool };
+type PoolOptions = { namedStatements: boolean };
+type WithPool = Database & { [POOL]?: { pool: pg.Pool } & PoolOptions };
 
-/** A Prisma client over a pool of scope-aware pg connections. */
-export function createDatabase(connectionString: string, maxConnections: number): Database {
+/**
+ * A Prisma client over a pool of scope-aware pg connections. `namedStatements`:
+ * whether the plain-pg paths (scopes.ts) may prepare named statements; not
+ * through a pooler that forgets them between transactions.
+ */
+export function createDatabase(connectionString: string, maxConnections: number, options: PoolOptions = { namedStatements: true }): Database {
   const pool = new pg.Pool({ connectionString, max: maxConnections, Client: ScopedPgClient, application_name: "communityos" });
+  // An idle connection dropped (a database restart, a pooler going away) must not take the process
+  // down; Prisma's adapter listens too, but only once Prisma has run a query on this pool.
+  pool.on("error", (err) => log.warn({ err, scope: "db" }, "idle database connection lost"));
   const client: WithPool = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  Object.defineProperty(client, POOL, { value: pool });
+  Object.defineProperty(client, POOL, { value: { pool, ...options } });
   return client;
 }
 
-/** The pg pool behind a client made by createDatabase (for scopes.ts's single-statement reads). */
-export function poolOf(database: Database): pg.Pool {
-  const pool = (database === db ? (sharedDatabase() as WithPool) : (database as WithPool))[POOL];
-  if (!pool) throw new Error("not a client made by createDatabase");
-  return pool;
+/** The pg pool behind a client made by createDatabase, and how it may be used (for scopes.ts's plain-pg paths). */
+export function poolOf(database: Database): { pool: pg.Pool } & PoolOptions {
+  const found = (database === db ? (sharedDatabase() as WithPool) : (database as WithPool))[POOL];
+  if (!found) throw new Error("not a client made by createDatabase");
+  return found;
 }
 
 const globalForDb = globalThis as unknown as { communityosDb?: Database };
@@ -32,7 +41,7 @@ const globalForDb = globalThis as unknown as { communityosDb?: Database };
 function sharedDatabase(): Database {
   if (!globalForDb.communityosDb) {
     const env = serverEnv();
-    globalForDb.communityosDb = createDatabase(appDatabaseUrl(env), env.DATABASE_POOL_MAX);
+    globalForDb.communityosDb = createDatabase(appDatabaseUrl(env), env.DATABASE_POOL_MAX, { namedStatements: env.DATABASE_NAMED_STATEMENTS });
   }
   return globalForDb.communityosDb;
 }

@@ -37,7 +37,7 @@ export function scopesFor(database: Database) {
      */
     async readInCommunity<T>(communityId: string, query: Prisma.Sql): Promise<T[]> {
       const begin = scopedBegin({ communityId: parseId(communityId, "communityId") });
-      const client = await poolOf(database).connect();
+      const client = await poolOf(database).pool.connect();
       try {
         await client.query(begin);
         const { rows } = await client.query<T & pg.QueryResultRow>({ text: query.text, values: query.values as unknown[] });
@@ -54,17 +54,19 @@ export function scopesFor(database: Database) {
      * A transaction in a community's scope over plain pg, for the hottest write
      * path (a webhook renewal): the same scoped BEGIN as withCommunity, then
      * raw statements, each a named prepared statement (parsed and planned once
-     * per connection), without Prisma's per-query work. RLS holds exactly as in
+     * per connection; unnamed where DATABASE_NAMED_STATEMENTS is false), without
+     * Prisma's per-query work. RLS holds exactly as in
      * withCommunity (the isolation suite runs it). `opening` statements travel
      * in the BEGIN's own message (their values inlined as escaped literals):
      * their rows, in order, are fn's second argument, round trips saved.
      */
     async sqlInCommunity<T>(communityId: string, fn: (tx: SqlTx, opened: Record<string, unknown>[][]) => Promise<T>, opening: Prisma.Sql[] = []): Promise<T> {
       const begin = scopedBegin({ communityId: parseId(communityId, "communityId") });
-      const client = await poolOf(database).connect();
+      const { pool, namedStatements } = poolOf(database);
+      const client = await pool.connect();
       const run = async (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
         const sql = query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
-        return client.query({ name: statementName(sql.text), text: sql.text, values: sql.values as unknown[] });
+        return client.query({ name: namedStatements ? statementName(sql.text) : undefined, text: sql.text, values: sql.values as unknown[] });
       };
       let last: Prisma.Sql | null = null;
       const send = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {

@@ -8,6 +8,7 @@ import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import type { WorkerEvents } from "graphile-worker";
 import type pg from "pg";
+import { serverEnv } from "../env";
 import { log } from "../observability/log";
 
 export type LivenessOptions = {
@@ -17,8 +18,8 @@ export type LivenessOptions = {
   deadAfterMs: number;
 };
 
-export function livenessOptions(env: NodeJS.ProcessEnv = process.env): LivenessOptions {
-  const beatMs = Math.max(1, Number(env.WORKER_HEARTBEAT_SECONDS ?? 10)) * 1000;
+export function livenessOptions(): LivenessOptions {
+  const beatMs = serverEnv().WORKER_HEARTBEAT_SECONDS * 1000;
   return { beatMs, deadAfterMs: beatMs * 3 };
 }
 
