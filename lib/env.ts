@@ -16,6 +16,33 @@ const postgresUrl = z
 /** The login role the app runs as when APP_DATABASE_URL does not name one (development only). */
 export const DEFAULT_APP_ROLE = "app_user";
 
+/** What a paid CommunityOS plan may unlock for an owner (lib/billing/plans.ts). */
+export const PLAN_FEATURES = ["analytics"] as const;
+
+const plan = z.object({
+  name: z.string().trim().min(1).max(40),
+  /** The part of each member payment CommunityOS keeps, in percent. */
+  feePercent: z.number().min(0).max(50),
+});
+/**
+ * The operator's plans for owners: Free, and optionally Pro, bought through Checkout on
+ * the platform's own Stripe account at `priceId` (a recurring price there), unlocking
+ * `unlocks` (which Free then lacks). Unset: Free at 0% with everything (a self-hosted install).
+ */
+export const platformPlansSchema = z
+  .object({
+    free: plan.extend({ name: plan.shape.name.default("Free") }),
+    pro: plan
+      .extend({
+        name: plan.shape.name.default("Pro"),
+        priceId: z.string().regex(/^price_\w+$/, "must be a Stripe price id (price_…) on the platform's account"),
+        unlocks: z.array(z.enum(PLAN_FEATURES)).default([]),
+      })
+      .optional(),
+  })
+  .strict();
+export type PlatformPlans = z.output<typeof platformPlansSchema>;
+
 const serverEnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -39,6 +66,24 @@ const serverEnvSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** How often a worker process says its workers are alive (lib/worker/liveness.ts). */
     WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+    PLATFORM_PLANS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value.trim() === "") return { free: { name: "Free", feePercent: 0 } };
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          ctx.addIssue({
+            code: "custom",
+            message: 'must be JSON, e.g. {"free":{"feePercent":5},"pro":{"priceId":"price_…","feePercent":1,"unlocks":["analytics"]}}',
+          });
+          return z.NEVER;
+        }
+      })
+      .pipe(platformPlansSchema),
+    /** The platform endpoint's signing secret (owners' plan events); defaults to STRIPE_WEBHOOK_SECRET. */
+    STRIPE_PLATFORM_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must be a Stripe webhook signing secret (whsec_…)").optional(),
     SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
     API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
     /** Production refuses owner webhook URLs on private addresses unless this is set (receivers on the operator's own network). */

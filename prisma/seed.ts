@@ -13,6 +13,7 @@ import { withCommunity, type TenantTx, rowKey } from "../lib/db/scopes";
 import { serverEnv } from "../lib/env";
 import { DEMO_BOT } from "../lib/discord/demo";
 import { BOT_PERMISSIONS } from "../lib/discord/platform-bot";
+import { demoPlanIds, mirrorPlatformPlans } from "../e2e/fakes/stripe/platform-plans";
 import { mirrorToFakeDiscord, mirrorToFakeStripe, type SeededCommunity } from "./seed-fakes";
 
 export const DEMO_USERS = {
@@ -36,6 +37,8 @@ type CommunitySeed = {
   tiers: TierSeed[];
   /** Subscriptions sold on the connected Stripe account before CommunityOS (the Import tab's demo). */
   legacyStripe?: { product: string; price: string; count: number };
+  /** The owner's CommunityOS plan (Free unless said), held on the platform's Stripe account. */
+  plan?: "pro";
 };
 
 // Roles and channels are those of the fake Discord's servers (e2e/fakes/discord/data.ts).
@@ -50,6 +53,8 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     bot: { announceChannel: "400000000000000001", adminChannel: "410000000000000001" },
     // Moved from another platform: its members still pay on Stripe, waiting to be imported.
     legacyStripe: { product: "Guild Pass (old platform)", price: "10.00", count: 120 },
+    // Its owner pays for CommunityOS Pro (Analytics); Study Hall is on Free.
+    plan: "pro",
     tiers: [
       { name: "Supporter", price: "5.00", interval: "monthly", features: ["Supporter role", "Devlog channel"], roleId: "300000000000000001" },
       {
@@ -139,6 +144,15 @@ async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => n
       ownerId,
       description: spec.description,
       settings: { gracePeriodDays: 3, ...spec.settings },
+      ...(spec.plan === "pro"
+        ? {
+            subscriptionTier: "pro",
+            planStatus: "active",
+            planCustomerId: demoPlanIds(spec.slug).customer,
+            planSubscriptionId: demoPlanIds(spec.slug).subscription,
+            planPeriodEnd: new Date(now.getTime() + 25 * DAY),
+          }
+        : {}),
     },
     select: { id: true, slug: true, name: true, ownerId: true, stripeAccountId: true, subscriptionTier: true },
   });
@@ -390,13 +404,16 @@ export async function seedDemoData(log: (line: string) => void = console.log): P
   await db.user.update({ where: { id: owners.owner!.id }, data: { isAdmin: true }, select: { id: true } });
   const rand = random(20261125);
   const env = serverEnv();
+  const onPro: { id: string; slug: string; name: string }[] = [];
   for (const spec of DEMO_COMMUNITIES) {
     const seeded = await seedCommunity(spec, owners[spec.owner]!.id, rand, now);
+    if (spec.plan === "pro") onPro.push(seeded.community);
     // The same history at the local fakes, so Stripe and Discord agree with our rows.
     if (env.STRIPE_FAKE_URL) await mirrorToFakeStripe(seeded, env.STRIPE_FAKE_URL, spec.legacyStripe);
     if (env.DISCORD_FAKE_URL) await mirrorToFakeDiscord(seeded, env.DISCORD_FAKE_URL);
     log(`seeded ${spec.name}`);
   }
+  if (env.STRIPE_FAKE_URL) await mirrorPlatformPlans(env.STRIPE_FAKE_URL, onPro);
   return true;
 }
 

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { DEMO_PLATFORM_PLANS } from "../e2e/fakes/stripe/platform-plans";
 import { newKeyEntry } from "../lib/crypto/token-box";
 import { ConfigError, parseServerEnv } from "../lib/env";
 import { DEV_DATA_DIR, PROJECT_ROOT, prepareDevDatabase } from "./lib/database-setup";
@@ -60,9 +61,13 @@ if (!env.STRIPE_SECRET_KEY && env.stage !== "production") {
   fakeStripe = await startFakeStripe({
     port: Number(process.env.FAKE_STRIPE_PORT ?? 54331),
     webhook: { url: `${origin}/api/webhooks/stripe`, secret: process.env.STRIPE_WEBHOOK_SECRET },
+    // The platform's own events (owners' CommunityOS plans) go to their endpoint, as a second endpoint in Stripe would.
+    platformWebhook: { url: `${origin}/api/webhooks/stripe/platform`, secret: process.env.STRIPE_WEBHOOK_SECRET },
     stateFile: path.join(DATA, "fake-stripe.json"),
   });
   process.env.STRIPE_FAKE_URL = fakeStripe.url;
+  // The demo's operator offers Pro (its price lives on the fake's platform account, put there by the seed).
+  process.env.PLATFORM_PLANS ??= DEMO_PLATFORM_PLANS;
 }
 
 // Without a mail server of your own, mail goes to a local catcher: every message is visible at /dev/mail.

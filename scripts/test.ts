@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { startFakeDiscord } from "../e2e/fakes/discord/server";
+import { DEMO_PLATFORM_PLANS, mirrorPlatformPlans } from "../e2e/fakes/stripe/platform-plans";
 import { startFakeStripe } from "../e2e/fakes/stripe/server";
 import { startFakeMail } from "../e2e/fakes/mail/server";
 import { provisionTestDatabases } from "../tests/support/test-database";
@@ -78,13 +79,18 @@ const unitMail = await startFakeMail();
 const e2eMail = await startFakeMail();
 // The fake delivers signed webhooks to the production build the e2e suite serves.
 const webhookSecret = `whsec_${randomBytes(24).toString("hex")}`;
+const e2eOrigin = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
 const e2eStripe = await startFakeStripe({
-  webhook: { url: `http://localhost:${process.env.E2E_PORT ?? 3100}/api/webhooks/stripe`, secret: webhookSecret },
+  webhook: { url: `${e2eOrigin}/api/webhooks/stripe`, secret: webhookSecret },
+  platformWebhook: { url: `${e2eOrigin}/api/webhooks/stripe/platform`, secret: webhookSecret },
 });
+// Both fakes hold the operator's Pro price (the e2e seed adds its communities' plans).
+await mirrorPlatformPlans(unitStripe.url);
 
 const base: NodeJS.ProcessEnv = {
   ...process.env,
   STRIPE_WEBHOOK_SECRET: webhookSecret,
+  PLATFORM_PLANS: DEMO_PLATFORM_PLANS,
   BOT_TOKEN_KEYS: newKeyEntry("test"),
   AUTH_SECRET: randomBytes(32).toString("base64url"),
   CHROMIUM_PATH: chromium,
@@ -96,7 +102,16 @@ const base: NodeJS.ProcessEnv = {
   // pg 8.19+ reports as deprecated (pg still queues them correctly). --verbose shows it.
   ...(verbose ? { TEST_VERBOSE: "1" } : { NODE_OPTIONS: [process.env.NODE_OPTIONS, "--no-deprecation"].filter(Boolean).join(" ") }),
 };
-for (const key of ["AUTH_DISCORD_ID", "AUTH_DISCORD_SECRET", "STRIPE_SECRET_KEY", "DATABASE_URL", "DISCORD_BOT_TOKEN", "SMTP_URL", "MAIL_INBOX_URL"])
+for (const key of [
+  "AUTH_DISCORD_ID",
+  "AUTH_DISCORD_SECRET",
+  "STRIPE_SECRET_KEY",
+  "STRIPE_PLATFORM_WEBHOOK_SECRET",
+  "DATABASE_URL",
+  "DISCORD_BOT_TOKEN",
+  "SMTP_URL",
+  "MAIL_INBOX_URL",
+])
   delete base[key];
 
 const unitEnv: NodeJS.ProcessEnv = {

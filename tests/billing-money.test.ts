@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fromMinorUnits, toMinorUnits } from "../lib/billing/money";
-import { applicationFeeAmount, applicationFeePercent, PLATFORM_PLANS } from "../lib/billing/plans";
+import { applicationFeeAmount, applicationFeePercent, planAllows, planOf } from "../lib/billing/plans";
+import { platformPlansSchema } from "../lib/env";
 
 describe("money at the Stripe boundary", () => {
   it("converts DECIMAL strings to minor units without floating point", () => {
@@ -34,16 +35,38 @@ describe("money at the Stripe boundary", () => {
   });
 });
 
-describe("platform fees", () => {
-  it("depend on the community's plan", () => {
-    expect(applicationFeePercent("free")).toBe(PLATFORM_PLANS.free.applicationFeePercent);
-    expect(applicationFeePercent("scale")).toBe(1);
-    expect(applicationFeePercent("unknown-plan")).toBe(PLATFORM_PLANS.free.applicationFeePercent);
+describe("platform fees and plans", () => {
+  const selfHosted = { free: { name: "Free", feePercent: 0 } };
+  const offered = {
+    free: { name: "Free", feePercent: 5 },
+    pro: { name: "Pro", feePercent: 1, priceId: "price_pro", unlocks: ["analytics" as const] },
+  };
+
+  it("depend on the community's plan; Pro counts only while the operator offers it", () => {
+    expect(applicationFeePercent("free", offered)).toBe(5);
+    expect(applicationFeePercent("pro", offered)).toBe(1);
+    expect(applicationFeePercent("unknown-plan", offered)).toBe(5);
+    expect(applicationFeePercent("pro", selfHosted)).toBe(0);
+    expect(planOf("pro", selfHosted)).toBe("free");
   });
 
   it("are computed in minor units, rounded", () => {
-    expect(applicationFeeAmount(1999, "free")).toBe(100); // 5% of 19.99 = 0.9995
-    expect(applicationFeeAmount(1200, "growth")).toBe(30);
-    expect(applicationFeeAmount(0, "scale")).toBe(0);
+    expect(applicationFeeAmount(1999, "free", offered)).toBe(100); // 5% of 19.99 = 0.9995
+    expect(applicationFeeAmount(1250, "pro", offered)).toBe(13); // 1% of 12.50 = 0.125
+    expect(applicationFeeAmount(1999, "free", selfHosted)).toBe(0);
+  });
+
+  it("lock what Pro unlocks away from Free, and nothing on a self-hosted install", () => {
+    expect(planAllows("free", "analytics", offered)).toBe(false);
+    expect(planAllows("pro", "analytics", offered)).toBe(true);
+    expect(planAllows("free", "analytics", selfHosted)).toBe(true);
+    expect(planAllows("free", "analytics", { ...offered, pro: { ...offered.pro, unlocks: [] } })).toBe(true);
+  });
+
+  it("are read from PLATFORM_PLANS, checked like every setting", () => {
+    expect(platformPlansSchema.parse({ free: { feePercent: 0 } })).toEqual({ free: { name: "Free", feePercent: 0 } });
+    expect(platformPlansSchema.safeParse({ free: { feePercent: 0 }, pro: { feePercent: 1, priceId: "prod_x" } }).success).toBe(false);
+    expect(platformPlansSchema.safeParse({ free: { feePercent: 80 } }).success).toBe(false);
+    expect(platformPlansSchema.safeParse({ free: { feePercent: 0 }, enterprise: {} }).success).toBe(false);
   });
 });

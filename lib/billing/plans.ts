@@ -1,23 +1,37 @@
-// The platform's own plans (communities.subscription_tier) and the application
-// fee CommunityOS takes on each member payment. One table, one place.
-export const PLATFORM_PLANS = {
-  free: { name: "Free", applicationFeePercent: 5 },
-  growth: { name: "Growth", applicationFeePercent: 2.5 },
-  scale: { name: "Scale", applicationFeePercent: 1 },
-} as const;
+// The operator's plans for owners (communities.subscription_tier: "free" or "pro",
+// PLATFORM_PLANS) and the application fee CommunityOS takes on each member payment.
+// One table, one place. A self-hosted install, unconfigured: Free, 0%, everything.
+import { serverEnv, type PLAN_FEATURES, type PlatformPlans } from "../env";
 
-export type PlatformPlan = keyof typeof PLATFORM_PLANS;
+export type PlanKey = "free" | "pro";
+export type PlanFeature = (typeof PLAN_FEATURES)[number];
 
-export function isPlatformPlan(value: string): value is PlatformPlan {
-  return Object.hasOwn(PLATFORM_PLANS, value);
+export function platformPlans(): PlatformPlans {
+  return serverEnv().PLATFORM_PLANS;
 }
 
-/** The fee percentage for a community's plan; an unknown plan is charged as Free. */
-export function applicationFeePercent(plan: string): number {
-  return isPlatformPlan(plan) ? PLATFORM_PLANS[plan].applicationFeePercent : PLATFORM_PLANS.free.applicationFeePercent;
+/** The plan a community is on: Pro only while the operator offers it. */
+export function planOf(subscriptionTier: string, plans: PlatformPlans = platformPlans()): PlanKey {
+  return subscriptionTier === "pro" && plans.pro ? "pro" : "free";
+}
+
+export function planName(subscriptionTier: string, plans: PlatformPlans = platformPlans()): string {
+  const key = planOf(subscriptionTier, plans);
+  return key === "pro" ? plans.pro!.name : plans.free.name;
+}
+
+/** The fee percentage for a community's plan. */
+export function applicationFeePercent(subscriptionTier: string, plans: PlatformPlans = platformPlans()): number {
+  return planOf(subscriptionTier, plans) === "pro" ? plans.pro!.feePercent : plans.free.feePercent;
 }
 
 /** The fee on one payment, in minor units, rounded half up as Stripe does. */
-export function applicationFeeAmount(amountMinor: number, plan: string): number {
-  return Math.round((amountMinor * applicationFeePercent(plan)) / 100);
+export function applicationFeeAmount(amountMinor: number, subscriptionTier: string, plans: PlatformPlans = platformPlans()): number {
+  return Math.round((amountMinor * applicationFeePercent(subscriptionTier, plans)) / 100);
+}
+
+/** Whether a community's plan has a feature: everyone has it unless Pro is what unlocks it. */
+export function planAllows(subscriptionTier: string, feature: PlanFeature, plans: PlatformPlans = platformPlans()): boolean {
+  if (!plans.pro?.unlocks.includes(feature)) return true;
+  return planOf(subscriptionTier, plans) === "pro";
 }

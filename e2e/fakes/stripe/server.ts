@@ -108,7 +108,14 @@ function discounted(unitAmount: number, coupon: Obj): number {
   return Math.max(0, unitAmount - Number(coupon.amount_off));
 }
 
-export async function startFakeStripe(options: { port?: number; webhook?: WebhookEndpoint; stateFile?: string } = {}): Promise<FakeStripe> {
+/**
+ * `webhook` receives connected accounts' events (a Connect endpoint); `platformWebhook`
+ * the platform account's own (a second endpoint with its own secret, as in Stripe).
+ * Without `platformWebhook`, platform events go to `webhook` too.
+ */
+export async function startFakeStripe(
+  options: { port?: number; webhook?: WebhookEndpoint; platformWebhook?: WebhookEndpoint; stateFile?: string } = {},
+): Promise<FakeStripe> {
   // The dev server keeps Stripe's objects between runs (as Stripe would); tests start empty.
   const saved = readStateFile<Saved>(options.stateFile);
   const objects = new Map<string, Obj>(saved?.objects ?? []);
@@ -123,13 +130,14 @@ export async function startFakeStripe(options: { port?: number; webhook?: Webhoo
   /** Sends one event like Stripe: signed raw body, retried with backoff on failure. */
   function emit(type: string, object: Obj, account: string) {
     persist();
-    if (!options.webhook) return;
+    const endpoint = account === "platform" ? (options.platformWebhook ?? options.webhook) : options.webhook;
+    if (!endpoint) return;
     if (paused) {
       const snapshot = structuredClone(object);
       held.push(() => emit(type, snapshot, account));
       return;
     }
-    const { url, secret } = options.webhook;
+    const { url, secret } = endpoint;
     const event = {
       id: id("evt"),
       object: "event",
@@ -1158,7 +1166,7 @@ ${done ? `<p role="status">Renewal of <code>${done.replace(/[^\w]/g, "")}</code>
           `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe (demo) — Billing</title></head><body style="font-family:system-ui,sans-serif;padding:40px"><h1>Demo Stripe customer portal</h1><p>Invoices and payment methods would be managed here.</p><a href="${back}">Return to CommunityOS</a></body></html>`,
         );
       }
-      const checkout = /^\/checkout\/(acct_\w+)\/(cs_test_\w+)$/.exec(url.pathname);
+      const checkout = /^\/checkout\/(acct_\w+|platform)\/(cs_test_\w+)$/.exec(url.pathname);
       if (checkout) return hostedCheckout(req, res, checkout[1]!, checkout[2]!);
       const hostedInvoicePage = /^\/invoice\/(acct_\w+)\/(in_\w+)$/.exec(url.pathname);
       if (hostedInvoicePage) return hostedInvoice(req, res, hostedInvoicePage[1]!, hostedInvoicePage[2]!);

@@ -22,7 +22,7 @@ export type WebhookDeps = {
   now?: () => Date;
 };
 
-const answer = (status: number, body: WebhookAnswer["body"]): WebhookAnswer => ({ status, body });
+export const answer = (status: number, body: WebhookAnswer["body"]): WebhookAnswer => ({ status, body });
 
 type AccountCommunity = { id: string; settings: unknown };
 // Events come in bursts per account; the mapping changes only when an owner
@@ -55,20 +55,27 @@ function ledgerRow(event: StripeEventEnvelope, communityId: string, receivedAt: 
   };
 }
 
-export async function receiveStripeWebhook(rawBody: string, signature: string | null, deps: WebhookDeps): Promise<WebhookAnswer> {
-  const receivedAt = (deps.now ?? (() => new Date()))();
-
+/** The event a request carries, if Stripe signed it with this endpoint's secret; else the 400 to answer. */
+export function readSignedEvent(rawBody: string, signature: string | null, secret: string): { event: StripeEventEnvelope } | WebhookAnswer {
   if (!signature) return answer(400, { received: false, error: "Missing Stripe-Signature header." });
   try {
     // Verified over the raw bytes as received, with Stripe's default 300 s tolerance
     // (constructEvent would also parse the body, which is parsed once below).
-    Stripe.webhooks.signature!.verifyHeader(rawBody, signature, deps.secret, Stripe.webhooks.DEFAULT_TOLERANCE);
+    Stripe.webhooks.signature!.verifyHeader(rawBody, signature, secret, Stripe.webhooks.DEFAULT_TOLERANCE);
   } catch {
     return answer(400, { received: false, error: "Invalid Stripe signature." });
   }
   const parsed = eventSchema.safeParse(JSON.parse(rawBody)); // valid JSON: the signature covered it
   if (!parsed.success) return answer(400, { received: false, error: "Not a Stripe event." });
-  const event = parsed.data;
+  return { event: parsed.data };
+}
+
+export async function receiveStripeWebhook(rawBody: string, signature: string | null, deps: WebhookDeps): Promise<WebhookAnswer> {
+  const receivedAt = (deps.now ?? (() => new Date()))();
+
+  const signed = readSignedEvent(rawBody, signature, deps.secret);
+  if ("status" in signed) return signed;
+  const { event } = signed;
 
   try {
     return await dispatch(event, receivedAt, deps);

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { MrrWaterfall } from "@/components/charts/mrr-waterfall";
+import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 import { insights } from "@/lib/analytics/insights";
 import { overview } from "@/lib/analytics/metrics";
 import { requireUser } from "@/lib/auth/require-user";
 import { formatMoney } from "@/lib/billing/money";
+import { planAllows, platformPlans } from "@/lib/billing/plans";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { CommunityHeader } from "../community-nav";
@@ -21,6 +23,26 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ slug
   const user = await requireUser(`/dashboard/${slug}/analytics`);
   const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
+  if (!planAllows(community.subscriptionTier, "analytics")) {
+    const pro = platformPlans().pro!;
+    return (
+      <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
+        <CommunityHeader community={community} current="analytics" />
+        <Card className="mt-8 max-w-2xl space-y-3" data-testid="plan-upsell">
+          <h2 className="text-lg font-semibold">Analytics come with {pro.name}</h2>
+          <p className="text-sm text-slate-600">
+            MRR movements with a waterfall, voluntary and involuntary churn, revenue per member and lifetime value, cohorts by month of first payment and the
+            funnel from your page to paying members 30 days in.
+          </p>
+          {community.role === "owner" ? (
+            <ButtonLink href={`/dashboard/${community.slug}/payouts`}>See plans</ButtonLink>
+          ) : (
+            <p className="text-sm text-slate-500">The community&apos;s owner can upgrade its plan.</p>
+          )}
+        </Card>
+      </div>
+    );
+  }
   const inScope = <T,>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
   const o = await overview(community.id, inScope);
   const revenue30 = Number(o.revenueLast30Days.find((m) => m.currency === o.currency)?.amount ?? 0);

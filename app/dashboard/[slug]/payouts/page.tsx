@@ -5,12 +5,13 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { connectState, refreshConnectState, type ConnectState } from "@/lib/billing/connect";
-import { applicationFeePercent, PLATFORM_PLANS, isPlatformPlan } from "@/lib/billing/plans";
+import { readPlan } from "@/lib/billing/owner-plan";
+import { applicationFeePercent, planName, planOf, platformPlans } from "@/lib/billing/plans";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { syncAllTiers } from "@/lib/tiers/service";
 import { CommunityHeader } from "../community-nav";
-import { ConnectForm } from "./connect-form";
+import { ConnectForm, ManagePlanForm, UpgradePlanForm } from "./connect-form";
 
 export const metadata: Metadata = { title: "Payouts" };
 
@@ -24,14 +25,17 @@ const STATES: Record<ConnectState, { label: string; tone: "neutral" | "warning" 
   charges_enabled: { label: "Charges enabled", tone: "success", body: "Members can subscribe. Payouts go straight to your Stripe account." },
 };
 
-type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ stripe?: string }> };
+type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ stripe?: string; plan?: string }> };
+
+/** What each of the operator's plans unlocks, in words. */
+const FEATURE_NAMES = { analytics: "Analytics (MRR movements, churn, cohorts, funnel)" } as const;
 
 export default async function PayoutsPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const user = await requireUser(`/dashboard/${slug}/payouts`);
   const community = await findManagedCommunity(slug, user, "own");
   if (!community) notFound();
-  const { stripe: returned } = await searchParams;
+  const { stripe: returned, plan: planReturn } = await searchParams;
 
   let state = connectState(community);
   let problem: string | null = null;
@@ -47,7 +51,9 @@ export default async function PayoutsPage({ params, searchParams }: Props) {
     }
   }
   const info = STATES[state];
-  const plan = isPlatformPlan(community.subscriptionTier) ? PLATFORM_PLANS[community.subscriptionTier].name : "Free";
+  const plans = platformPlans();
+  const plan = await readPlan(community.id);
+  const onPro = planOf(plan.subscriptionTier, plans) === "pro";
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
@@ -66,9 +72,40 @@ export default async function PayoutsPage({ params, searchParams }: Props) {
         )}
         {returned === "refresh" && <Alert tone="info">The Stripe link expired. Continue to get a fresh one.</Alert>}
         {state !== "charges_enabled" && <ConnectForm slug={community.slug} label={state === "not_connected" ? "Connect Stripe" : "Continue Stripe setup"} />}
-        <p className="border-t border-slate-100 pt-4 text-xs text-slate-500">
-          Your plan: {plan}. CommunityOS keeps {applicationFeePercent(community.subscriptionTier)}% of each member payment; Stripe&apos;s own fees apply.
+      </Card>
+      <Card className="mt-6 max-w-2xl space-y-4" data-testid="plan">
+        <div className="flex items-center justify-between gap-4">
+          <h2 className="text-lg font-semibold">Your CommunityOS plan</h2>
+          <Badge tone={onPro ? "success" : "neutral"} data-testid="plan-name">
+            {planName(plan.subscriptionTier, plans)}
+          </Badge>
+        </div>
+        {planReturn === "started" && !onPro && (
+          <Alert tone="info">
+            Payment received by Stripe. Your plan switches to {plans.pro?.name ?? "Pro"} as soon as Stripe confirms it; reload in a moment.
+          </Alert>
+        )}
+        {onPro && plan.planStatus === "past_due" && (
+          <Alert tone="error">Stripe couldn&apos;t renew your plan. Update your card: Stripe retries for a while before the plan ends.</Alert>
+        )}
+        <p className="text-sm text-slate-600">
+          CommunityOS keeps {applicationFeePercent(plan.subscriptionTier, plans)}% of each member payment; Stripe&apos;s own fees apply.
+          {onPro && plan.planPeriodEnd && <> Renews {plan.planPeriodEnd.toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })}.</>}
         </p>
+        {plans.pro && !onPro && (
+          <div className="space-y-3 rounded-lg border border-slate-200 p-4">
+            <p className="text-sm font-medium">
+              {plans.pro.name}: {plans.pro.feePercent}% per member payment
+              {plans.pro.unlocks.length > 0 && <>, and {plans.pro.unlocks.map((feature) => FEATURE_NAMES[feature]).join(", ")}</>}.
+            </p>
+            <p className="text-xs text-slate-500">
+              Billed by CommunityOS through Stripe, separately from your members&apos; payments. Your members keep their access whatever your plan.
+            </p>
+            <UpgradePlanForm slug={community.slug} label={`Upgrade to ${plans.pro.name}`} />
+          </div>
+        )}
+        {plan.planCustomerId && <ManagePlanForm slug={community.slug} />}
+        {!plans.pro && <p className="text-xs text-slate-500">This installation offers one plan: everything is included.</p>}
       </Card>
     </div>
   );
