@@ -34,6 +34,8 @@ const LABELS: Record<string, string> = {
   "payment.refund_requested": "refunded a payment",
   "member.removed": "removed a member",
   "member.erased": "erased their account (GDPR)",
+  "plan.upgraded": "upgraded the community's CommunityOS plan",
+  "plan.lapsed": "saw the community's CommunityOS plan end (back to Free)",
 };
 
 function summary(details: unknown): string {
