@@ -34,8 +34,8 @@ const LABELS: Record<string, string> = {
   "payment.refund_requested": "refunded a payment",
   "member.removed": "removed a member",
   "member.erased": "erased their account (GDPR)",
-  "plan.upgraded": "upgraded the community's CommunityOS plan",
-  "plan.lapsed": "saw the community's CommunityOS plan end (back to Free)",
+  "plan.upgraded": "moved the community to its paid plan (Stripe confirmed the payment)",
+  "plan.lapsed": "moved the community back to Free (its paid plan ended)",
 };
 
 function summary(details: unknown): string {
