@@ -135,7 +135,7 @@ const FIELDS = [
 
 // Actions whose only input is the community (their slug is fuzzed): with a valid
 // slug they legitimately run, so only the nasty-slug round applies to them.
-const ONLY_SLUG = new Set(["joinCommunityAction", "checkBotAction", "scanDriftAction", "startOnboardingAction"]);
+const ONLY_SLUG = new Set(["joinCommunityAction", "checkBotAction", "scanDriftAction", "startOnboardingAction", "upgradePlanAction", "managePlanAction"]);
 // Forms whose every field is optional: all of them empty is a legitimate answer (the bot's
 // settings cleared, the bot switched off), so that one round is not a refusal to look for.
 const ALL_OPTIONAL = new Set(["saveBotAction"]);
