@@ -10,7 +10,8 @@ import { benchCluster } from "./bench/cluster";
 
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 console.log("# CommunityOS benchmarks");
-const database = await provisionTestDatabase();
+// BENCH_PG_STATS=1: the database records its statements' time (pg_stat_statements) for the webhook run's top list.
+const database = await provisionTestDatabase({ statementStats: Boolean(process.env.BENCH_PG_STATS) });
 try {
   const only = process.argv[2];
   const results: boolean[] = [];

@@ -17,6 +17,35 @@ const TARGET_EVENTS_PER_S = 300;
 const TARGET_HEALTH_RATIO = 1.0;
 const TARGET_RSS_MB = 400;
 
+/** PostgreSQL's time per statement over the renewals (pg_stat_statements), to print the top ten. */
+async function startStatementStats(ownerUrl: string) {
+  const owner = async <T>(fn: (client: pg.Client) => Promise<T>) => {
+    const client = new pg.Client({ connectionString: ownerUrl });
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  };
+  await owner(async (client) => {
+    await client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    await client.query("SELECT pg_stat_statements_reset()");
+  });
+  return {
+    print: () =>
+      owner(async (client) => {
+        const { rows } = await client.query<{ calls: string; ms: string; statement: string }>(
+          `SELECT calls, round((total_exec_time / calls)::numeric, 3) AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS statement
+             FROM pg_stat_statements WHERE calls > 100 ORDER BY total_exec_time DESC LIMIT 10`,
+        );
+        console.log("PostgreSQL's time per statement during the renewals (pg_stat_statements; nested statements counted inside their caller too):");
+        console.log("| calls | ms each | statement |\n|---|---|---|");
+        for (const r of rows) console.log(`| ${r.calls} | ${r.ms} | \`${r.statement.replace(/\|/g, "\\|")}\` |`);
+      }),
+  };
+}
+
 /** GET /api/health (the database and the job queue) at the same concurrency: what this server answers when a request does nearly nothing. */
 async function healthRate(url: string): Promise<{ requests: number; result: number }> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: 8 });
@@ -113,6 +142,7 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
       latencies.push(responseTime);
       statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
     });
+    const statementStats = process.env.BENCH_PG_STATS ? await startStatementStats(ownerUrl) : null;
     const renewals = await cpuPerRequest(server.pid, async () => {
       const result = await finished;
       return { requests: latencies.length, result };
@@ -136,6 +166,7 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
       await owner.end();
     }
 
+    if (statementStats) await statementStats.print();
     const total = latencies.length;
     const perSecond = total / DURATION_S;
     const latency = summarize(latencies);

@@ -51,7 +51,8 @@ export type TestDatabases = { urls: Record<string, { ownerUrl: string; appUrl: s
  * DATABASE_URL (local only). The application role is unique to the run and
  * dropped afterwards.
  */
-export async function provisionTestDatabases(names: string[]): Promise<TestDatabases> {
+/** `statementStats`: the embedded server loads pg_stat_statements (the bench's BENCH_PG_STATS). */
+export async function provisionTestDatabases(names: string[], options: { statementStats?: boolean } = {}): Promise<TestDatabases> {
   const suffix = randomBytes(4).toString("hex");
   const appRole = `cos_test_app_${suffix}`;
   const appPassword = randomBytes(12).toString("hex");
@@ -64,7 +65,13 @@ export async function provisionTestDatabases(names: string[]): Promise<TestDatab
     adminUrl = given;
   } else {
     const dataDir = await mkdtemp(path.join(tmpdir(), "communityos-test-"));
-    const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "communityos_test", persistent: false });
+    const server = await startEmbeddedPostgres({
+      dataDir,
+      port: await freePort(),
+      database: "communityos_test",
+      persistent: false,
+      ...(options.statementStats ? { settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } } : {}),
+    });
     adminUrl = server.ownerUrl;
     stopServer = server.stop;
   }
@@ -98,7 +105,7 @@ export async function provisionTestDatabases(names: string[]): Promise<TestDatab
 }
 
 /** One fresh database (a bare `vitest run`). */
-export async function provisionTestDatabase(): Promise<TestDatabase> {
-  const { urls, appRole, teardown } = await provisionTestDatabases(["unit"]);
+export async function provisionTestDatabase(options: { statementStats?: boolean } = {}): Promise<TestDatabase> {
+  const { urls, appRole, teardown } = await provisionTestDatabases(["unit"], options);
   return { ...urls.unit!, appRole, teardown };
 }

@@ -40,7 +40,9 @@ async function recordPaid(tx: SqlTx, ids: Held, invoice: StripeInvoice, ctx: Syn
     billingEventSql(
       { communityId: ctx.communityId, at: ctx.now, userId: member.userId, discordUserId: member.discordUserId, name: "payment_succeeded", properties },
       alsoAs,
-      { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id }, options: { key: `receipt:${payment.id}` } },
+      // No job key: the payment is recorded once, and the receipt is sent once (its notice's
+      // dedupe key); a key would make graphile-worker look for a job to replace on every renewal.
+      { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id } },
       pendingUpdate,
     ),
   );
