@@ -129,11 +129,13 @@ export async function applyPlanSubscription(event: { id: string; type: string; c
   } catch {
     return "ignored";
   }
-  const community = await db.community.findUnique({ where: { id }, select: { id: true, subscriptionTier: true, planSubscriptionId: true } });
-  if (!community) return "ignored";
-  // A second plan subscription (bought twice) does not end the one in force.
-  if (!LIVE.has(sub.status) && community.planSubscriptionId && community.planSubscriptionId !== sub.id) return "ignored";
   return withCommunity(id, async (tx) => {
+    // Locked: the session's and the subscription's events arrive together, and each must see the other's change.
+    const [community] = await tx.$queryRaw<{ tier: string; subscriptionId: string | null }[]>`
+      SELECT subscription_tier AS tier, plan_subscription_id AS "subscriptionId" FROM communities WHERE id = ${id}::uuid FOR UPDATE`;
+    if (!community) return "ignored";
+    // A second plan subscription (bought twice) does not end the one in force.
+    if (!LIVE.has(sub.status) && community.subscriptionId && community.subscriptionId !== sub.id) return "ignored";
     const claimed = await tx.stripeEvent.createMany({
       data: [
         {
@@ -164,7 +166,7 @@ export async function applyPlanSubscription(event: { id: string; type: string; c
       },
       select: { id: true },
     });
-    const change: PlanChange = tier === community.subscriptionTier ? "updated" : live ? "upgraded" : "lapsed";
+    const change: PlanChange = tier === community.tier ? "updated" : live ? "upgraded" : "lapsed";
     if (change !== "updated") {
       await recordAudit(tx, id, null, {
         action: change === "upgraded" ? "plan.upgraded" : "plan.lapsed",
