@@ -9,13 +9,14 @@ import { ActionError, refusal } from "../core/errors";
 import { db } from "../db/client";
 import { parseId } from "../db/ids";
 import { withCommunity } from "../db/scopes";
+import { log } from "../observability/log";
 import { checkoutSessionSchema, subscriptionSchema, type StripeSubscription } from "./stripe-objects";
 import { isMissingAtStripe } from "./stripe";
 import { platformPlans } from "./plans";
 
 export const PLAN_ERRORS = {
   notOffered: "This installation offers no paid plan.",
-  alreadyPro: "You're on Pro already. Manage it from here.",
+  alreadyPro: "You're on the paid plan already. Manage it from here.",
   noCustomer: "There's no plan to manage yet.",
   stripe: "Stripe didn't answer. Nothing was charged; try again in a moment.",
 } as const;
@@ -71,6 +72,7 @@ export async function startPlanCheckout(communityId: string, ownerId: string, cl
     return session.url;
   } catch (error) {
     if (error instanceof ActionError) throw error;
+    log.warn({ err: error, communityId }, "plan checkout failed at Stripe");
     throw refusal(PLAN_ERRORS, "stripe");
   }
 }
@@ -85,7 +87,8 @@ export async function openPlanPortal(communityId: string, client: Stripe, origin
       return_url: `${origin}/dashboard/${community.slug}/payouts`,
     });
     return session.url;
-  } catch {
+  } catch (error) {
+    log.warn({ err: error, communityId }, "plan portal failed at Stripe");
     throw refusal(PLAN_ERRORS, "stripe");
   }
 }
