@@ -16,6 +16,7 @@ import { createTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { asOwner, createUser } from "./support/fixtures";
 import { paidCommunity, payCheckout, startStripeHarness, type Delivery, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+import { tierForm } from "./support/tier-form";
 
 import { rowKey } from "../lib/db/scopes";
 let h: StripeHarness;
@@ -44,19 +45,7 @@ async function deliverAll(deliveries: Delivery[]) {
 }
 
 async function addTier(paid: PaidCommunity, name: string, price: string, extra: Record<string, string> = {}) {
-  const input = tierInputSchema.parse({
-    name,
-    description: "",
-    price,
-    currency: "USD",
-    interval: "monthly",
-    features: "",
-    discordRoleId: "",
-    extraRoleIds: "",
-    maxMembers: "",
-    trialDays: "0",
-    ...extra,
-  });
+  const input = tierInputSchema.parse(tierForm({ name, price, ...extra }));
   return (await createTier(input, paid.community, paid.inScope, h.client)).tierId;
 }
 

@@ -10,6 +10,7 @@ import { withCommunity, rowKey } from "../lib/db/scopes";
 import { createTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createCommunity, createUser } from "./support/fixtures";
+import { tierForm } from "./support/tier-form";
 
 let fake: FakeStripe;
 let client: Stripe;
@@ -17,20 +18,7 @@ let community: CommunityRef;
 let buyer: Actor;
 let gold: string;
 
-const tierInput = (name: string, extra: Record<string, string> = {}) =>
-  tierInputSchema.parse({
-    name,
-    description: "",
-    price: "12.00",
-    currency: "USD",
-    interval: "monthly",
-    features: "",
-    discordRoleId: "",
-    extraRoleIds: "",
-    maxMembers: "",
-    trialDays: "0",
-    ...extra,
-  });
+const tierInput = (name: string, extra: Record<string, string> = {}) => tierInputSchema.parse(tierForm({ name, price: "12.00", ...extra }));
 
 const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
 const ctx = () => ({ actor: buyer, community, inScope, origin: "http://localhost:3000" });

@@ -9,6 +9,7 @@ import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
 import { asOwner, createCommunity, createTenantRows, createUser } from "./support/fixtures";
 import { FORMULA_CELLS, OPEN_REDIRECTS } from "./support/attacks";
+import { tierForm } from "./support/tier-form";
 
 const session = vi.hoisted(() => ({
   user: null as null | { id: string; discordId: string; username: string; name: string; image: null; isAdmin: boolean },
@@ -299,18 +300,7 @@ describe("fuzzing one field at a time in otherwise valid forms", () => {
       isActive: "on",
       autoRoleAssignment: "on",
     },
-    createTierAction: {
-      name: "Fuzz tier",
-      description: "",
-      price: "5.00",
-      currency: "USD",
-      interval: "monthly",
-      features: "",
-      discordRoleId: "",
-      extraRoleIds: "",
-      maxMembers: "",
-      trialDays: "0",
-    },
+    createTierAction: tierForm({ name: "Fuzz tier", price: "5.00" }),
   });
   // Wrong for every field there is: refused, whatever the field.
   const ALWAYS_BAD: [string, string | string[] | Blob][] = [

@@ -11,6 +11,7 @@ import { withCommunity, rowKey } from "../lib/db/scopes";
 import { createTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createCommunity, createUser } from "./support/fixtures";
+import { tierForm } from "./support/tier-form";
 
 let fake: FakeStripe;
 let client: Stripe;
@@ -20,19 +21,7 @@ let subscriptionId: string;
 let stripeSubscriptionId: string;
 const tiers: Record<string, string> = {};
 
-const tierInput = (name: string, price: string) =>
-  tierInputSchema.parse({
-    name,
-    description: "",
-    price,
-    currency: "USD",
-    interval: "monthly",
-    features: "",
-    discordRoleId: "",
-    extraRoleIds: "",
-    maxMembers: "",
-    trialDays: "0",
-  });
+const tierInput = (name: string, price: string) => tierInputSchema.parse(tierForm({ name, price }));
 const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
 
 beforeAll(async () => {

@@ -20,6 +20,7 @@ import { db } from "../lib/db/client";
 import { withCommunity, rowKey } from "../lib/db/scopes";
 import { asOwner, createUser } from "./support/fixtures";
 import { paidCommunity, signedEvent, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+import { tierForm } from "./support/tier-form";
 
 let h: StripeHarness;
 beforeAll(async () => {
@@ -94,23 +95,7 @@ describe("promotion codes", () => {
 
   it("refuses a code for another tier, an unknown code, and one Stripe says is used up", async () => {
     const paid = await paidCommunity(h);
-    const other = await createTier(
-      tierInputSchema.parse({
-        name: "Silver",
-        description: "",
-        price: "4.00",
-        currency: "USD",
-        interval: "monthly",
-        features: "",
-        discordRoleId: "",
-        extraRoleIds: "",
-        maxMembers: "",
-        trialDays: "0",
-      }),
-      paid.community,
-      paid.inScope,
-      h.client,
-    );
+    const other = await createTier(tierInputSchema.parse(tierForm({ name: "Silver", price: "4.00" })), paid.community, paid.inScope, h.client);
     await promotion(paid, { code: "GOLDONLY", tierIds: [paid.tierId] });
     await expect(checkout(paid, other.tierId, "GOLDONLY")).rejects.toThrow(CHECKOUT_ERRORS.promoInvalid);
     await expect(checkout(paid, paid.tierId, "NOSUCH")).rejects.toThrow(CHECKOUT_ERRORS.promoInvalid);
@@ -158,19 +143,7 @@ describe("trials without a card", () => {
 
   it("needs a trial: the option alone is refused", async () => {
     const { tierInputSchema: schema } = await import("../lib/tiers/validation");
-    const parsed = schema.safeParse({
-      name: "No trial",
-      description: "",
-      price: "3.00",
-      currency: "USD",
-      interval: "monthly",
-      features: "",
-      discordRoleId: "",
-      extraRoleIds: "",
-      maxMembers: "",
-      trialDays: "0",
-      trialWithoutCard: "on",
-    });
+    const parsed = schema.safeParse(tierForm({ name: "No trial", price: "3.00", trialWithoutCard: "on" }));
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((i) => i.path.join("."))).toEqual(["trialWithoutCard"]);
   });
@@ -245,19 +218,9 @@ describe("Stripe Tax", () => {
 
 describe("passes (one payment)", () => {
   const passTier = (fields: Record<string, string>) =>
-    tierInputSchema.parse({
-      name: `Pass ${Math.random().toString(36).slice(2, 8)}`,
-      description: "",
-      price: "50.00",
-      currency: "USD",
-      interval: "once",
-      features: "",
-      discordRoleId: "123456789012345679",
-      extraRoleIds: "",
-      maxMembers: "",
-      trialDays: "0",
-      ...fields,
-    });
+    tierInputSchema.parse(
+      tierForm({ name: `Pass ${Math.random().toString(36).slice(2, 8)}`, price: "50.00", interval: "once", discordRoleId: "123456789012345679", ...fields }),
+    );
 
   async function buy(paid: PaidCommunity, tierId: string, amount?: string) {
     const actor = await actorOf("pass_buyer");
@@ -354,9 +317,8 @@ describe("passes (one payment)", () => {
   });
 
   it("only a pass has days, a chosen price or no trial", () => {
-    const base = { name: "X", description: "", price: "5.00", currency: "USD", features: "", discordRoleId: "", extraRoleIds: "", maxMembers: "" };
     const issues = (fields: Record<string, string>) =>
-      tierInputSchema.safeParse({ ...base, trialDays: "0", ...fields }).error?.issues.map((i) => i.path.join(".")) ?? [];
+      tierInputSchema.safeParse(tierForm({ name: "X", price: "5.00", ...fields })).error?.issues.map((i) => i.path.join(".")) ?? [];
     expect(issues({ interval: "monthly", accessDays: "30" })).toEqual(["accessDays"]);
     expect(issues({ interval: "monthly", payWhatYouWant: "on" })).toEqual(["payWhatYouWant"]);
     expect(issues({ interval: "once", trialDays: "7" })).toEqual(["trialDays"]);
@@ -406,19 +368,7 @@ describe("several currencies", () => {
     const before = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(paid.tierId), select: { stripePriceId: true } })))
       .stripePriceId;
     const { updateTier } = await import("../lib/tiers/service");
-    const raw = {
-      name: "Gold",
-      description: "",
-      price: "10.00",
-      currency: "USD",
-      interval: "monthly",
-      features: "",
-      discordRoleId: "123456789012345678",
-      extraRoleIds: "",
-      maxMembers: "",
-      trialDays: "0",
-      currencyPrices: "EUR 9.50",
-    };
+    const raw = tierForm({ discordRoleId: "123456789012345678", currencyPrices: "EUR 9.50" });
     const input = tierInputSchema.parse(raw);
     await updateTier(paid.tierId, input, paid.community, paid.inScope, h.client);
     const after = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(paid.tierId), select: { stripePriceId: true } })))

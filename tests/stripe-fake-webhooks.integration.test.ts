@@ -13,6 +13,7 @@ import { withCommunity } from "../lib/db/scopes";
 import { createTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createCommunity, createUser } from "./support/fixtures";
+import { tierForm } from "./support/tier-form";
 
 const secret = `whsec_test_${Date.now()}`;
 const received: { raw: string; signature: string }[] = [];
@@ -55,18 +56,7 @@ describe("the Stripe fake's webhooks", () => {
     });
     await refreshConnectState(community, client);
     const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
-    const input = tierInputSchema.parse({
-      name: "Hooked",
-      description: "",
-      price: "3.50",
-      currency: "EUR",
-      interval: "monthly",
-      features: "",
-      discordRoleId: "",
-      extraRoleIds: "",
-      maxMembers: "",
-      trialDays: "0",
-    });
+    const input = tierInputSchema.parse(tierForm({ name: "Hooked", price: "3.50", currency: "EUR" }));
     const { tierId } = await createTier(input, community, inScope, client);
     const buyer = await createUser("hook_buyer");
     const { url } = await startCheckout(

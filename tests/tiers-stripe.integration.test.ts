@@ -9,25 +9,14 @@ import { withCommunity, rowKey } from "../lib/db/scopes";
 import { createTier, moveTier, syncTier, updateTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createCommunity, createUser } from "./support/fixtures";
+import { tierForm } from "./support/tier-form";
 
 let fake: FakeStripe;
 let client: Stripe;
 let community: CommunityRef;
 
 const input = (overrides: Record<string, string> = {}) =>
-  tierInputSchema.parse({
-    name: "Gold",
-    description: "",
-    price: "9.99",
-    currency: "usd",
-    interval: "monthly",
-    features: "Role\nChannel",
-    discordRoleId: "",
-    extraRoleIds: "",
-    maxMembers: "",
-    trialDays: "0",
-    ...overrides,
-  });
+  tierInputSchema.parse(tierForm({ price: "9.99", currency: "usd", features: "Role\nChannel", ...overrides }));
 
 const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
 

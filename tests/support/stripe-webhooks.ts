@@ -14,6 +14,7 @@ import { withCommunity } from "../../lib/db/scopes";
 import { createTier } from "../../lib/tiers/service";
 import { tierInputSchema } from "../../lib/tiers/validation";
 import { createCommunity, createUser } from "./fixtures";
+import { tierForm } from "./tier-form";
 
 export type Delivery = { raw: string; signature: string; type: string; id: string };
 
@@ -107,19 +108,7 @@ export async function paidCommunity(h: StripeHarness, tier: Record<string, strin
   await refreshConnectState(await db.community.findUniqueOrThrow({ where: { id: c.id }, select }), h.client);
   const community = await db.community.findUniqueOrThrow({ where: { id: c.id }, select });
   const inScope = <T>(fn: Parameters<typeof withCommunity<T>>[1]) => withCommunity(community.id, fn);
-  const input = tierInputSchema.parse({
-    name: "Gold",
-    description: "",
-    price: "10.00",
-    currency: "USD",
-    interval: "monthly",
-    features: "",
-    discordRoleId: "123456789012345678",
-    extraRoleIds: "",
-    maxMembers: "",
-    trialDays: "0",
-    ...tier,
-  });
+  const input = tierInputSchema.parse(tierForm({ discordRoleId: "123456789012345678", ...tier }));
   const { tierId } = await createTier(input, community, inScope, h.client);
   return { community, account: community.stripeAccountId!, tierId, inScope };
 }
