@@ -5,6 +5,7 @@
 // members in the Discord server with the roles they pay for. Demo only.
 import type Stripe from "stripe";
 import { refreshConnectState, startOnboarding } from "../lib/billing/connect";
+import { productWithMonthlyPrice, unix } from "../e2e/fakes/stripe/stored-objects";
 import { toMinorUnits } from "../lib/billing/money";
 import { createStripe } from "../lib/billing/stripe";
 import { db } from "../lib/db/client";
@@ -36,8 +37,6 @@ export type SeededCommunity = {
     };
   }[];
 };
-
-const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
 export async function mirrorToFakeStripe(seeded: SeededCommunity, fakeUrl: string, legacy?: { product: string; price: string; count: number }): Promise<void> {
   const client = createStripe({ mode: "demo", url: fakeUrl });
@@ -145,23 +144,12 @@ export async function mirrorToFakeStripe(seeded: SeededCommunity, fakeUrl: strin
 export function legacySubscriptions(legacy: { product: string; price: string; count: number }, prefix = "legacy"): Record<string, unknown>[] {
   const created = unix(new Date(Date.UTC(2026, 5, 1)));
   const periodStart = unix(new Date()) - 10 * 86_400;
-  const product = { id: `prod_${prefix}_guildpass`, object: "product", active: true, name: legacy.product, description: null, metadata: {}, created };
-  const amount = toMinorUnits(legacy.price, "usd");
-  const price = {
-    id: `price_${prefix}_guildpass`,
-    object: "price",
-    active: true,
-    product: product.id,
-    currency: "usd",
-    unit_amount: amount,
-    currency_options: { usd: { unit_amount: amount, tax_behavior: "unspecified" } },
-    custom_unit_amount: null,
-    recurring: { interval: "month", interval_count: 1 },
-    type: "recurring",
-    tax_behavior: "unspecified",
-    metadata: {},
+  const { product, price } = productWithMonthlyPrice(
+    { product: `prod_${prefix}_guildpass`, price: `price_${prefix}_guildpass` },
+    legacy.product,
+    toMinorUnits(legacy.price, "usd"),
     created,
-  };
+  );
   const objects: Record<string, unknown>[] = [product, price];
   for (let i = 1; i <= legacy.count + 1; i++) {
     const n = String(i).padStart(4, "0");

@@ -1,7 +1,7 @@
 // The operator's plans for owners in the keyless demo and the tests: PLATFORM_PLANS,
 // and Pro's product and price on the fake Stripe's platform account (with the plan
 // subscriptions of communities seeded on Pro).
-const unix = (date: Date) => Math.floor(date.getTime() / 1000);
+import { productWithMonthlyPrice, unix } from "./stored-objects";
 
 /** The operator's plans in the demo and the tests (PLATFORM_PLANS): Free at 5%, Pro at $29 a month and 1%, with Analytics. */
 export const DEMO_PLATFORM_PLANS = JSON.stringify({
@@ -19,22 +19,7 @@ export const demoPlanIds = (slug: string) => ({ customer: `cus_plan_${slug.repla
  */
 export async function mirrorPlatformPlans(fakeUrl: string, proCommunities: { id: string; slug: string; name: string }[] = []): Promise<void> {
   const created = unix(new Date(Date.UTC(2026, 0, 1)));
-  const product = { id: "prod_communityos_pro", object: "product", active: true, name: "CommunityOS Pro", description: null, metadata: {}, created };
-  const price = {
-    id: "price_communityos_pro",
-    object: "price",
-    active: true,
-    product: product.id,
-    currency: "usd",
-    unit_amount: 2900,
-    currency_options: { usd: { unit_amount: 2900, tax_behavior: "unspecified" } },
-    custom_unit_amount: null,
-    recurring: { interval: "month", interval_count: 1 },
-    type: "recurring",
-    tax_behavior: "unspecified",
-    metadata: {},
-    created,
-  };
+  const { product, price } = productWithMonthlyPrice({ product: "prod_communityos_pro", price: "price_communityos_pro" }, "CommunityOS Pro", 2900, created);
   const objects: Record<string, unknown>[] = [product, price];
   const start = unix(new Date()) - 5 * 86_400;
   for (const community of proCommunities) {
