@@ -10,7 +10,8 @@ import { db } from "../db/client";
 import { parseId } from "../db/ids";
 import { withCommunity } from "../db/scopes";
 import { log } from "../observability/log";
-import { checkoutSessionSchema, subscriptionSchema, type StripeSubscription } from "./stripe-objects";
+import { ledgerRow } from "./stripe-ledger";
+import { checkoutSessionSchema, subscriptionSchema, type StripeEventEnvelope, type StripeSubscription } from "./stripe-objects";
 import { isMissingAtStripe } from "./stripe";
 import { platformPlans } from "./plans";
 
@@ -124,7 +125,7 @@ export type PlanChange = "upgraded" | "lapsed" | "updated" | "duplicate" | "igno
  * community's Stripe ledger), audited. Live: Pro. Ended: Free, and members keep
  * exactly the access they had.
  */
-export async function applyPlanSubscription(event: { id: string; type: string; created: number }, sub: StripeSubscription, now: Date): Promise<PlanChange> {
+export async function applyPlanSubscription(event: StripeEventEnvelope, sub: StripeSubscription, now: Date): Promise<PlanChange> {
   const communityId = sub.metadata.community_id;
   let id: string;
   try {
@@ -139,22 +140,7 @@ export async function applyPlanSubscription(event: { id: string; type: string; c
     if (!community) return "ignored";
     // A second plan subscription (bought twice) does not end the one in force.
     if (!LIVE.has(sub.status) && community.subscriptionId && community.subscriptionId !== sub.id) return "ignored";
-    const claimed = await tx.stripeEvent.createMany({
-      data: [
-        {
-          id: event.id,
-          communityId: id,
-          type: event.type,
-          stripeAccountId: null,
-          objectId: sub.id,
-          livemode: false,
-          stripeCreatedAt: new Date(event.created * 1000),
-          receivedAt: now,
-          outcome: "processed",
-        },
-      ],
-      skipDuplicates: true,
-    });
+    const claimed = await tx.stripeEvent.createMany({ data: [ledgerRow(event, id, now, "processed")], skipDuplicates: true });
     if (claimed.count === 0) return "duplicate";
     const live = LIVE.has(sub.status);
     const tier = live ? "pro" : "free";

@@ -7,6 +7,7 @@ import { inTurn, sqlInCommunity as appSqlInCommunity, withCommunity as appWithCo
 import { readSettings } from "../../communities/validation";
 import { log } from "../../observability/log";
 import { RetryLater, WebhookRejection } from "../errors";
+import { ledgerRow } from "../stripe-ledger";
 import { HANDLERS } from "./handlers";
 import { eventSchema, type StripeEventEnvelope } from "../stripe-objects";
 
@@ -38,21 +39,6 @@ async function communityForAccount(database: Pick<Database, "community">, stripe
   if (community) accountCache.set(stripeAccountId, { community, until: Date.now() + ACCOUNT_CACHE_MS });
   if (accountCache.size > 10_000) accountCache.clear();
   return community;
-}
-
-function ledgerRow(event: StripeEventEnvelope, communityId: string, receivedAt: Date, outcome: string, error?: string) {
-  return {
-    id: event.id,
-    communityId,
-    type: event.type,
-    stripeAccountId: event.account ?? null,
-    objectId: event.data.object.id ?? null,
-    livemode: event.livemode,
-    stripeCreatedAt: new Date(event.created * 1000),
-    receivedAt,
-    outcome,
-    error: error?.slice(0, 2000) ?? null,
-  };
 }
 
 /** The event a request carries, if Stripe signed it with this endpoint's secret; else the 400 to answer. */
