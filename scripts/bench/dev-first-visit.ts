@@ -12,6 +12,7 @@ import { chromium } from "@playwright/test";
 import { freePort } from "../../tests/support/test-database";
 import { ensureChromium } from "../lib/debian-packages";
 import { PROJECT_ROOT } from "../lib/database-setup";
+import { CHROMIUM_ARGS } from "../../e2e/support/chromium";
 
 const TARGET_MS = 5000;
 const PAGES = [
@@ -56,15 +57,7 @@ export async function benchDevFirstVisit(): Promise<boolean> {
   dev.stderr!.on("data", (chunk: Buffer) => (output += chunk));
   const browser = await chromium.launch({
     executablePath: ensureChromium(),
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     await new Promise<void>((resolve, reject) => {
