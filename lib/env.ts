@@ -17,7 +17,7 @@ const postgresUrl = z
 export const DEFAULT_APP_ROLE = "app_user";
 
 /** What a paid CommunityOS plan may unlock for an owner (lib/billing/plans.ts). */
-export const PLAN_FEATURES = ["analytics"] as const;
+export const PLAN_FEATURES = ["analytics", "servers"] as const;
 
 const plan = z.object({
   name: z.string().trim().min(1).max(40),

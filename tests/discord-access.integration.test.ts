@@ -18,21 +18,13 @@ import { revokeManagedRoles, syncMemberRoles } from "../lib/discord/role-sync";
 import { checkTierRoles } from "../lib/tiers/discord-roles";
 import { ACCESS_ERRORS, finishAccountSwitch, regainAccess, startAccountSwitch } from "../lib/members/discord-access";
 import { asOwner, createCommunity, createUser } from "./support/fixtures";
+import { fakeDiscordControl } from "./support/fake-discord-control";
 
 let discord: FakeDiscord;
 const PLATFORM = FAKE_APPLICATIONS[0]!;
 const rest = (token: string) => botRest(token, `${discord.url}/api`);
 
-async function control<T = Record<string, unknown>>(path: string, body?: object): Promise<T> {
-  const response = await fetch(`${discord.url}/_control/${path}`, { method: body ? "POST" : "GET", body: body ? JSON.stringify(body) : undefined });
-  return response.json() as Promise<T>;
-}
-type GuildState = {
-  members: Record<string, string[]>;
-  roles: { id: string; name: string; position: number }[];
-  requests: { method: string; path: string; status: number }[];
-};
-const guildState = (guildId: string) => control<GuildState>(`guilds/${guildId}`);
+const { control, guildState } = fakeDiscordControl(() => discord.url);
 
 beforeAll(async () => {
   discord = await startFakeDiscord();

@@ -225,6 +225,17 @@ const tables: TableCase[] = [
     change: { currency: "GBP" },
   },
   {
+    table: "community_servers",
+    delegate: "communityServer",
+    id: (r) => r.serverId,
+    newRow: async (t) => ({
+      communityId: t.communityId,
+      guildId: String(100_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e15))),
+      name: "Intruder's server",
+    }),
+    change: { name: "changed" },
+  },
+  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,

@@ -12,6 +12,8 @@ import { serverEnv } from "../env";
 import { connectBot } from "./bot-config";
 import { botRest, permanentProblem } from "./bot-rest";
 import { BOT_PERMISSIONS, platformBot } from "./platform-bot";
+import { linkServer } from "./linked-servers";
+import { ActionError } from "../core/errors";
 
 export const INSTALL_COOKIE = "cos_bot_install";
 
@@ -63,7 +65,47 @@ export async function confirmBotInstall(
   return { ok: true };
 }
 
+/**
+ * The platform's bot added to one of the owner's other servers, to link it:
+ * Discord only lets someone who may manage a server add a bot to it, so its
+ * word stands for the owner's. The server must be the one the owner picked.
+ */
+export async function confirmServerInstall(
+  community: { id: string; subscriptionTier: string },
+  actorId: string,
+  expected: string,
+  returned: { guildId: string | null },
+  rest: (token: string) => REST = botRest,
+): Promise<InstallOutcome | { ok: false; code: "link_refused"; reason: string }> {
+  if (returned.guildId !== expected) return { ok: false, code: "other_server" };
+  try {
+    const server = await linkServer(community, { id: actorId }, expected, { rest, manages: async () => true });
+    await withCommunity(community.id, (tx) =>
+      recordAudit(tx, community.id, actorId, { action: "server.linked", objectType: "server", objectId: expected, details: { name: server.name } }),
+    );
+    return { ok: true };
+  } catch (error) {
+    // The refusal's code (SERVER_ERRORS) travels in the URL; the page says it in words.
+    if (error instanceof ActionError) return { ok: false, code: "link_refused", reason: error.code ?? "unknown" };
+    throw error;
+  }
+}
+
+/** An owner's own bot, invited to a server of theirs (no redirect: they come back and link it). */
+export function botInviteUrl(applicationId: string, guildId: string): string {
+  const settings = discordSettings(serverEnv());
+  const url = new URL(`${settings.mode === "off" ? "https://discord.com" : settings.oauthBase}/oauth2/authorize`);
+  url.search = new URLSearchParams({
+    client_id: applicationId,
+    scope: "bot",
+    permissions: BOT_PERMISSIONS.toString(),
+    guild_id: guildId,
+    disable_guild_select: "true",
+  }).toString();
+  return url.toString();
+}
+
 /** The owner's community for an install, by slug. */
 export function communityForInstall(slug: string, ownerId: string) {
-  return db.community.findFirst({ where: { slug, ownerId }, select: { id: true, slug: true, discordGuildId: true } });
+  return db.community.findFirst({ where: { slug, ownerId }, select: { id: true, slug: true, discordGuildId: true, subscriptionTier: true } });
 }

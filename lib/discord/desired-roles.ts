@@ -2,6 +2,7 @@ import { inTurn, type TenantTx, rowKey } from "../db/scopes";
 import { lapseStage } from "../billing/lapse";
 import { grantInForce } from "../billing/grants";
 import { FULL_ACCESS } from "../billing/member-standing";
+import { linkedServers, tierServerRoles } from "./linked-servers";
 
 export type RolePlan = {
   discordUserId: string;
@@ -11,7 +12,10 @@ export type RolePlan = {
   desired: Set<string>;
   /** Every role any tier grants, and the lapsed role: the only roles we ever add or remove. */
   managed: Set<string>;
+  /** The same for each linked server the bot can reach (lib/discord/linked-servers.ts). */
+  servers: ServerPlan[];
 };
+export type ServerPlan = { guildId: string; name: string; desired: Set<string>; managed: Set<string> };
 
 type TierRoles = { discordRoleId: string | null; extraRoleIds: string[] };
 /** The roles one tier grants: its role and its extra roles. */
@@ -31,9 +35,9 @@ export function managedRoles(tiers: TierRoles[]): Set<string> {
  * the member was removed or erased.
  */
 export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promise<RolePlan | null> {
-  const [member, tiers, subscriptions, bot, comps] = await inTurn(
+  const [member, tiers, subscriptions, bot, comps, servers] = await inTurn(
     () => tx.communityMember.findUnique({ where: rowKey(memberId), select: { discordUserId: true, userId: true, subscriptionStatus: true, isActive: true } }),
-    () => tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true } }),
+    () => tx.subscriptionTier.findMany({ select: { id: true, name: true, discordRoleId: true, extraRoleIds: true, serverRoles: true } }),
     () =>
       tx.subscription.findMany({
         where: { memberId, duplicateOf: null },
@@ -46,6 +50,7 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
         where: { memberId, ...grantInForce(now) },
         select: { tierId: true },
       }),
+    () => linkedServers(tx),
   );
   // An erased member's Discord id is gone once their roles were removed.
   if (!member || !member.discordUserId) return null;
@@ -53,6 +58,7 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
   const lapsedRole = bot?.lapsedRoleId ?? null;
   if (lapsedRole) managed.add(lapsedRole);
   const desired = new Set<string>();
+  const paidTiers: typeof tiers = [];
   // A removed or erased member holds no paid role, whatever their rows say.
   if (member.subscriptionStatus !== "suspended" && member.isActive) {
     let restricted = false;
@@ -61,14 +67,35 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
       if (stage === "restricted") restricted = true;
       if (!FULL_ACCESS.includes(sub.status) && stage !== "grace") continue;
       const tier = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
-      if (tier) for (const role of tierRoles(tier)) desired.add(role);
+      if (tier) paidTiers.push(tier);
     }
     for (const comp of comps) {
       const tier = tiers.find((t) => t.id === comp.tierId);
-      if (tier) for (const role of tierRoles(tier)) desired.add(role);
+      if (tier) paidTiers.push(tier);
     }
+    for (const tier of paidTiers) for (const role of tierRoles(tier)) desired.add(role);
     // The lapsed role only while no paid role is due (a member may pay again on another subscription).
     if (restricted && lapsedRole && desired.size === 0) desired.add(lapsedRole);
   }
-  return { discordUserId: member.discordUserId, userId: member.userId, desired, managed };
+  return { discordUserId: member.discordUserId, userId: member.userId, desired, managed, servers: serverPlans(servers, tiers, paidTiers) };
+}
+
+/** Per linked server the bot can reach: the roles any tier grants there, and those the member's paid tiers do. */
+function serverPlans(
+  servers: { guildId: string; name: string; problem: string | null }[],
+  tiers: { serverRoles: unknown }[],
+  paid: { serverRoles: unknown }[],
+): ServerPlan[] {
+  const rolesIn = (guildId: string, of: { serverRoles: unknown }[]) =>
+    new Set(
+      of.flatMap((t) =>
+        tierServerRoles(t)
+          .filter((r) => r.guildId === guildId)
+          .map((r) => r.roleId),
+      ),
+    );
+  return servers
+    .filter((s) => !s.problem)
+    .map((s) => ({ guildId: s.guildId, name: s.name, desired: rolesIn(s.guildId, paid), managed: rolesIn(s.guildId, tiers) }))
+    .filter((s) => s.managed.size > 0);
 }

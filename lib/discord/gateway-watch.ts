@@ -16,19 +16,34 @@ import { log } from "../observability/log";
 import { givesAccess } from "../billing/member-standing";
 import { activeBot } from "./bot-config";
 import { botRest, discordApiBase } from "./bot-rest";
+import { communitiesLinking, setServerStatus } from "./linked-servers";
 
 type Watch = { manager: WebSocketManager; lock: pg.Client };
 
-/** A member arrived in or left a server: what it changes for the community that server belongs to. */
+/**
+ * A member arrived in or left a server: what it changes for the community that
+ * server belongs to, and for every community that links it (their roles there
+ * come back on return; welcome and farewell are the own server's alone).
+ */
 export async function onGuildMember(
   kind: "add" | "remove",
   guildId: string,
   discordUserId: string,
   now = new Date(),
 ): Promise<"ignored" | "restored" | "marked"> {
-  const community = await db.community.findFirst({ where: { discordGuildId: guildId, status: { not: "archived" } }, select: { id: true } });
-  if (!community) return "ignored";
-  return withCommunity(community.id, async (tx) => {
+  const [community, linking] = await Promise.all([
+    db.community.findFirst({ where: { discordGuildId: guildId, status: { not: "archived" } }, select: { id: true } }),
+    communitiesLinking(guildId),
+  ]);
+  const outcomes = [
+    ...(community ? [await inOwnServer(community.id, kind, discordUserId, now)] : []),
+    ...(await Promise.all(linking.map((c) => inLinkedServer(c.id, guildId, kind, discordUserId)))),
+  ];
+  return outcomes.find((o) => o !== "ignored") ?? "ignored";
+}
+
+function inOwnServer(communityId: string, kind: "add" | "remove", discordUserId: string, now: Date): Promise<"ignored" | "restored" | "marked"> {
+  return withCommunity(communityId, async (tx) => {
     const member = await tx.communityMember.findFirst({
       where: { discordUserId, erasedAt: null },
       select: { id: true, subscriptionStatus: true, guildStatus: true },
@@ -42,18 +57,24 @@ export async function onGuildMember(
     });
     if (kind === "add") {
       // Back in the server: their roles come back at once, and they are welcomed.
-      await requestRoleSync(tx, community.id, member.id, "joined the server");
+      await requestRoleSync(tx, communityId, member.id, "joined the server");
       if (paying)
-        await enqueueJob(
-          tx,
-          JOB_KINDS.welcome,
-          { communityId: community.id, memberId: member.id },
-          { key: `welcome:${member.id}`, runAt: new Date(now.getTime() + 3000) },
-        );
+        await enqueueJob(tx, JOB_KINDS.welcome, { communityId, memberId: member.id }, { key: `welcome:${member.id}`, runAt: new Date(now.getTime() + 3000) });
       return "restored";
     }
-    if (paying) await enqueueJob(tx, JOB_KINDS.farewell, { communityId: community.id, memberId: member.id }, { key: `farewell:${member.id}` });
+    if (paying) await enqueueJob(tx, JOB_KINDS.farewell, { communityId, memberId: member.id }, { key: `farewell:${member.id}` });
     return "marked";
+  });
+}
+
+function inLinkedServer(communityId: string, guildId: string, kind: "add" | "remove", discordUserId: string): Promise<"ignored" | "restored" | "marked"> {
+  return withCommunity(communityId, async (tx) => {
+    const member = await tx.communityMember.findFirst({ where: { discordUserId, erasedAt: null }, select: { id: true } });
+    if (!member) return "ignored";
+    await setServerStatus(tx, communityId, member.id, { [guildId]: kind === "add" ? "joined" : "left" });
+    if (kind === "remove") return "marked";
+    await requestRoleSync(tx, communityId, member.id, "joined a linked server");
+    return "restored";
   });
 }
 

@@ -9,6 +9,7 @@ import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
 import { TokenDecryptionError } from "../crypto/token-box";
 import { activeBot, PlatformBotUnavailableError } from "./bot-config";
+import { linkedServers } from "./linked-servers";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
 
 export type GuildRole = {
@@ -89,6 +90,23 @@ async function botOfCommunity(communityId: string): Promise<{ token: string; gui
   }
 }
 
+/** Each linked server as the community's bot sees it (lib/discord/linked-servers.ts), one catalog per server. */
+export async function linkedServerCatalogs(
+  communityId: string,
+  rest?: (token: string) => REST,
+): Promise<{ guildId: string; name: string; catalog: GuildCatalog }[]> {
+  const servers = await withCommunity(communityId, (tx) => linkedServers(tx));
+  if (servers.length === 0) return [];
+  const bot = await botOfCommunity(communityId);
+  return Promise.all(
+    servers.map(async (s) => ({
+      guildId: s.guildId,
+      name: s.name,
+      catalog: "problem" in bot ? ({ ok: false, ...bot } as const) : await readGuildCatalog(bot.token, s.guildId, rest),
+    })),
+  );
+}
+
 /** The community's server through its active bot, or why it cannot be read. */
 export async function communityGuildCatalog(communityId: string, rest?: (token: string) => REST): Promise<GuildCatalog> {
   const bot = await botOfCommunity(communityId);
@@ -106,13 +124,20 @@ export async function communityRoleNames(
 ): Promise<Record<string, { name: string; color: string | null }>> {
   const bot = await botOfCommunity(communityId);
   if ("problem" in bot) return {};
-  try {
-    const roles = (await rest(bot.token).get(Routes.guildRoles(bot.guildId))) as APIRole[];
-    return Object.fromEntries(roles.map((r) => [r.id, { name: r.name, color: roleColor(r) }]));
-  } catch (error) {
-    if (permanentProblem(error)) return {};
-    throw error;
-  }
+  const servers = await withCommunity(communityId, (tx) => linkedServers(tx));
+  const named = await Promise.all(
+    [{ guildId: bot.guildId, name: null }, ...servers.filter((s) => !s.problem)].map(async (server) => {
+      try {
+        const roles = (await rest(bot.token).get(Routes.guildRoles(server.guildId))) as APIRole[];
+        // A linked server's role says where it is: two servers may both have a "Supporter".
+        return roles.map((r) => [r.id, { name: server.name ? `${r.name} (${server.name})` : r.name, color: roleColor(r) }] as const);
+      } catch (error) {
+        if (permanentProblem(error)) return [];
+        throw error;
+      }
+    }),
+  );
+  return Object.fromEntries(named.flat());
 }
 
 /** Why a role a tier names cannot be saved, or null when it is fine. */

@@ -42,7 +42,8 @@ export async function reconcileCommunity(
       if (result.outcome !== "synced" && result.outcome !== "unchanged") report.drifting++;
       // The same cause would fail every member after this one: each a 401/403/404 that counts
       // towards Discord's 10,000-invalid-requests limit. Stop and let the owner fix it.
-      if (["unauthorized", "unknown_guild", "paused", "missing_permissions", "unknown_role"].includes(result.outcome)) {
+      // A linked server's trouble does not stop the sweep: the own server's roles still need their check.
+      if (!result.server && ["unauthorized", "unknown_guild", "paused", "missing_permissions", "unknown_role"].includes(result.outcome)) {
         report.stoppedBy = result.outcome;
         return report;
       }

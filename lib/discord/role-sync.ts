@@ -12,9 +12,19 @@ import { botProblemOf, setBotProblem } from "./bot-problem";
 import { managedRoles, rolePlan, type RolePlan } from "./desired-roles";
 import { addToGuild, type GuildStatus } from "./guild-join";
 import { GUILD_STATUS_TEXT } from "./guild-status-text";
+import { linkedServers, markServerProblem, SERVER_WIDE, setServerStatus, tierServerRoles } from "./linked-servers";
 
 export type SyncOutcome = "synced" | "unchanged" | "no_bot" | "disabled" | "paused" | "not_a_member" | "not_in_guild" | PermanentProblem;
-export type RoleSyncResult = { outcome: SyncOutcome; added: string[]; removed: string[]; roles: string[] | null; desired: string[]; error?: string };
+export type RoleSyncResult = {
+  outcome: SyncOutcome;
+  added: string[];
+  removed: string[];
+  roles: string[] | null;
+  desired: string[];
+  error?: string;
+  /** The linked server the outcome is about, when it is not the community's own. */
+  server?: string;
+};
 
 /** Problems that concern the whole bot, not one member: further syncs wait for the owner. */
 const BOT_WIDE: PermanentProblem[] = ["unauthorized", "unknown_guild", "missing_access"];
@@ -35,78 +45,133 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
   const prepared = await withCommunity(communityId, async (tx) => ({ bot: await activeBot(tx, communityId), plan: await rolePlan(tx, memberId, now) }));
   const { bot, plan } = prepared;
   if (!plan) return { outcome: "not_a_member", added: [], removed: [], roles: null, desired: [] };
-  const desired = [...plan.desired];
-  const skip = (outcome: SyncOutcome, error?: string) =>
-    record(communityId, memberId, options, { outcome, added: [], removed: [], roles: null, desired, error });
-  if (!bot) return skip("no_bot");
+  const desired = [...plan.desired, ...plan.servers.flatMap((s) => [...s.desired])];
+  if (!bot) return record(communityId, memberId, options, { outcome: "no_bot", added: [], removed: [], roles: null, desired });
   const paused = botProblemOf(bot.settings);
-  if (paused && BOT_WIDE.includes(paused)) return skip("paused", PROBLEM_HINTS[paused]);
+  if (paused && BOT_WIDE.includes(paused))
+    return record(communityId, memberId, options, { outcome: "paused", added: [], removed: [], roles: null, desired, error: PROBLEM_HINTS[paused] });
 
   const rest = (options.rest ?? botRest)(bot.token);
+  const how = {
+    reason: `CommunityOS: ${options.reason}`.slice(0, 200),
+    detectOnly: !!options.detectOnly || !bot.autoRoleAssignment,
+    mayJoin: bot.usesPlatformBot,
+    now,
+  };
+  const own = await syncInServer(rest, community.discordGuildId, plan, plan, how);
+  const servers: { guildId: string; name: string; result: ServerSync }[] = [];
+  // A bad token fails everywhere alike: the own server's answer stands for all.
+  if (own.outcome !== "unauthorized") {
+    for (const server of plan.servers) servers.push({ ...server, result: await syncInServer(rest, server.guildId, server, plan, how) });
+  }
+  const all = [own, ...servers.map((s) => s.result)];
+  // A server the bot lost is marked and skipped from now on (shown on the Discord bot tab), not failed once per member.
+  const problem = servers.find((s) => !FINE.includes(s.result.outcome) && !SERVER_WIDE.includes(s.result.outcome as PermanentProblem));
+  // The own server's outcome, unless it went well and a linked server's did not.
+  const outcome: SyncOutcome =
+    !FINE.includes(own.outcome) || !problem
+      ? own.outcome === "unchanged" && all.some((r) => r.added.length || r.removed.length)
+        ? "synced"
+        : own.outcome
+      : problem.result.outcome;
+  const error = !FINE.includes(own.outcome) || !problem ? own.error : `In ${problem.name}: ${problem.result.error ?? problem.result.outcome}`;
+  const drift = { missing: all.flatMap((r) => r.missing), unpaid: all.flatMap((r) => r.unpaid) };
+  return record(
+    communityId,
+    memberId,
+    options,
+    {
+      outcome,
+      added: all.flatMap((r) => r.added),
+      removed: all.flatMap((r) => r.removed),
+      // Every role we know the member holds, in any of the servers (role ids are unique across Discord).
+      roles: own.roles || servers.some((s) => s.result.roles) ? all.flatMap((r) => r.roles ?? []) : null,
+      desired,
+      ...(error ? { error } : {}),
+      ...(FINE.includes(own.outcome) && problem ? { server: problem.guildId } : {}),
+    },
+    {
+      drift: own.checked || servers.some((s) => s.result.checked) ? drift : undefined,
+      guildStatus: own.status,
+      serverStatus: Object.fromEntries(servers.filter((s) => s.result.status).map((s) => [s.guildId, s.result.status!])),
+      unreachable: servers
+        .filter((s) => SERVER_WIDE.includes(s.result.outcome as PermanentProblem))
+        .map((s) => ({ guildId: s.guildId, problem: s.result.outcome as PermanentProblem })),
+    },
+  );
+}
+
+/** Outcomes that leave nothing for the owner to fix. */
+const FINE: SyncOutcome[] = ["synced", "unchanged", "disabled", "no_bot", "not_a_member", "not_in_guild"];
+
+type ServerSync = {
+  outcome: SyncOutcome;
+  added: string[];
+  removed: string[];
+  roles: string[] | null;
+  missing: string[];
+  unpaid: string[];
+  /** Whether Discord was asked which roles the member holds (drift can be told). */
+  checked: boolean;
+  status?: GuildStatus;
+  error?: string;
+};
+
+/**
+ * One server: the member as Discord has them there (added with their own grant
+ * when the platform's bot may), then the missing roles granted and the unpaid
+ * ones taken. Problems Discord answers for good come back as the outcome;
+ * anything transient throws, and the job is retried.
+ */
+async function syncInServer(
+  rest: REST,
+  guildId: string,
+  roles: { desired: Set<string>; managed: Set<string> },
+  plan: RolePlan,
+  how: { reason: string; detectOnly: boolean; mayJoin: boolean; now: Date },
+): Promise<ServerSync> {
+  const desired = [...roles.desired];
   const added: string[] = [];
   const removed: string[] = [];
-  let roles: string[] | null = null;
-  let guildStatus: GuildStatus | undefined;
+  let held: string[] | null = null;
+  let status: GuildStatus | undefined;
   try {
-    const member = await guildMemberOrJoin(rest, community.discordGuildId, plan, { mayJoin: desired.length > 0 && bot.usesPlatformBot, now });
-    guildStatus = member.status;
-    if (!member.roles) {
-      // Not in the server, and not added: nothing to grant now; the member's status says why.
-      return record(
-        communityId,
-        memberId,
-        options,
-        { outcome: "not_in_guild", added: [], removed: [], roles: null, desired, error: GUILD_STATUS_TEXT[member.status] },
-        undefined,
-        member.status,
-      );
+    const member = await guildMemberOrJoin(rest, guildId, plan, roles.desired, { mayJoin: desired.length > 0 && how.mayJoin, now: how.now });
+    status = member.status;
+    // Not in the server, and not added: nothing to grant now; the member's status says why.
+    if (!member.roles)
+      return { outcome: "not_in_guild", added, removed, roles: null, missing: [], unpaid: [], checked: false, status, error: GUILD_STATUS_TEXT[member.status] };
+    held = [...member.roles];
+    const missing = desired.filter((r) => !held!.includes(r));
+    const unpaid = held.filter((r) => roles.managed.has(r) && !roles.desired.has(r));
+    if (how.detectOnly) {
+      return { outcome: missing.length || unpaid.length ? "disabled" : "unchanged", added, removed, roles: held, missing, unpaid, checked: true, status };
     }
-    roles = [...member.roles];
-    const missing = desired.filter((r) => !roles!.includes(r));
-    const unpaid = roles.filter((r) => plan.managed.has(r) && !plan.desired.has(r));
-    if (options.detectOnly || !bot.autoRoleAssignment) {
-      return record(
-        communityId,
-        memberId,
-        options,
-        { outcome: missing.length || unpaid.length ? "disabled" : "unchanged", added: [], removed: [], roles, desired },
-        { missing, unpaid },
-        guildStatus,
-      );
-    }
-    const reason = `CommunityOS: ${options.reason}`.slice(0, 200);
     for (const role of missing) {
-      await rest.put(Routes.guildMemberRole(community.discordGuildId, plan.discordUserId, role), { reason });
+      await rest.put(Routes.guildMemberRole(guildId, plan.discordUserId, role), { reason: how.reason });
       added.push(role);
     }
     for (const role of unpaid) {
-      await rest.delete(Routes.guildMemberRole(community.discordGuildId, plan.discordUserId, role), { reason });
+      await rest.delete(Routes.guildMemberRole(guildId, plan.discordUserId, role), { reason: how.reason });
       removed.push(role);
     }
-    roles = [...roles.filter((r) => !removed.includes(r)), ...added];
-    return record(
-      communityId,
-      memberId,
-      options,
-      { outcome: added.length || removed.length ? "synced" : "unchanged", added, removed, roles, desired },
-      undefined,
-      guildStatus,
-    );
+    const now = [...held.filter((r) => !removed.includes(r)), ...added];
+    return { outcome: added.length || removed.length ? "synced" : "unchanged", added, removed, roles: now, missing: [], unpaid: [], checked: true, status };
   } catch (error) {
     const problem = permanentProblem(error);
-    // Transient (5xx after retries, network): the job fails and the queue retries it with backoff.
     if (!problem) throw error;
-    const current = roles ? [...roles.filter((r) => !removed.includes(r)), ...added] : null;
-    const missing = current ? desired.filter((r) => !current.includes(r)) : desired;
-    const unpaid = current ? current.filter((r) => plan.managed.has(r) && !plan.desired.has(r)) : [];
-    return record(
-      communityId,
-      memberId,
-      options,
-      { outcome: problem, added, removed, roles: current, desired, error: PROBLEM_HINTS[problem] },
-      { missing, unpaid },
-      problem === "unknown_member" ? "left" : guildStatus,
-    );
+    const current = held ? [...held.filter((r) => !removed.includes(r)), ...added] : null;
+    return {
+      outcome: problem,
+      added,
+      removed,
+      roles: current,
+      missing: current ? desired.filter((r) => !current.includes(r)) : desired,
+      unpaid: current ? current.filter((r) => roles.managed.has(r) && !roles.desired.has(r)) : [],
+      checked: true,
+      status: problem === "unknown_member" ? "left" : status,
+      error: PROBLEM_HINTS[problem],
+    };
   }
 }
 
@@ -120,13 +185,14 @@ async function guildMemberOrJoin(
   rest: REST,
   guildId: string,
   plan: RolePlan,
+  desired: Set<string>,
   how: { mayJoin: boolean; now: Date },
 ): Promise<{ roles: string[] | null; status: GuildStatus }> {
   try {
     const member = (await rest.get(Routes.guildMember(guildId, plan.discordUserId))) as RESTGetAPIGuildMemberResult;
     return { roles: [...member.roles], status: "joined" };
   } catch (error) {
-    if (permanentProblem(error) !== "unknown_member" || plan.desired.size === 0) throw error;
+    if (permanentProblem(error) !== "unknown_member" || desired.size === 0) throw error;
   }
   if (!how.mayJoin) return { roles: null, status: "invite_needed" };
   const status = await addToGuild(rest, guildId, { userId: plan.userId, discordUserId: plan.discordUserId }, how.now.getTime());
@@ -139,12 +205,19 @@ async function record(
   memberId: string,
   options: SyncOptions,
   result: RoleSyncResult,
-  drift?: { missing: string[]; unpaid: string[] },
-  guildStatus?: GuildStatus,
+  found: {
+    drift?: { missing: string[]; unpaid: string[] };
+    guildStatus?: GuildStatus;
+    /** Where the member stands in each linked server Discord was asked about. */
+    serverStatus?: Record<string, GuildStatus>;
+    /** Linked servers the bot can no longer reach: skipped until the owner checks them. */
+    unreachable?: { guildId: string; problem: PermanentProblem }[];
+  } = {},
 ): Promise<RoleSyncResult> {
+  const { drift, guildStatus, serverStatus = {}, unreachable = [] } = found;
   const now = options.now ?? new Date();
   const changed = result.added.length > 0 || result.removed.length > 0;
-  const failed = !["synced", "unchanged", "disabled", "no_bot", "not_a_member", "not_in_guild"].includes(result.outcome);
+  const failed = !FINE.includes(result.outcome);
   await withCommunity(communityId, async (tx) => {
     if (result.roles || guildStatus) {
       await tx.communityMember.update({
@@ -153,6 +226,8 @@ async function record(
         select: { id: true },
       });
     }
+    if (Object.keys(serverStatus).length > 0) await setServerStatus(tx, communityId, memberId, serverStatus);
+    for (const server of unreachable) await markServerProblem(tx, server.guildId, server.problem);
     if (changed || failed || options.auditUnchanged !== false) {
       await tx.discordRoleSync.create({
         data: {
@@ -184,7 +259,7 @@ async function record(
         select: { id: true },
       });
     }
-    if (BOT_WIDE.includes(result.outcome as PermanentProblem)) await setBotProblem(tx, communityId, result.outcome as PermanentProblem);
+    if (!result.server && BOT_WIDE.includes(result.outcome as PermanentProblem)) await setBotProblem(tx, communityId, result.outcome as PermanentProblem);
     if (result.removed.length > 0 && result.desired.length === 0) {
       await enqueueJob(tx, JOB_KINDS.farewell, { communityId, memberId }, { key: `farewell:${memberId}` });
     }
@@ -202,27 +277,44 @@ async function record(
  */
 export async function revokeManagedRoles(communityId: string, discordUserId: string, options: { rest?: (token: string) => REST } = {}): Promise<string[]> {
   const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { discordGuildId: true } });
-  const { bot, tiers } = await withCommunity(communityId, async (tx) => ({
+  const { bot, tiers, servers } = await withCommunity(communityId, async (tx) => ({
     bot: await activeBot(tx, communityId),
-    tiers: await tx.subscriptionTier.findMany({ select: { discordRoleId: true, extraRoleIds: true } }),
+    tiers: await tx.subscriptionTier.findMany({ select: { discordRoleId: true, extraRoleIds: true, serverRoles: true } }),
+    servers: await linkedServers(tx),
   }));
   if (!bot) return [];
   const managed = managedRoles(tiers);
   if (bot.lapsedRoleId) managed.add(bot.lapsedRoleId);
+  const everywhere = [
+    { guildId: community.discordGuildId, managed },
+    ...servers
+      .filter((s) => !s.problem)
+      .map((s) => ({
+        guildId: s.guildId,
+        managed: new Set(
+          tiers.flatMap((t) =>
+            tierServerRoles(t)
+              .filter((r) => r.guildId === s.guildId)
+              .map((r) => r.roleId),
+          ),
+        ),
+      })),
+  ];
   const rest = (options.rest ?? botRest)(bot.token);
-  let roles: string[];
-  try {
-    roles = ((await rest.get(Routes.guildMember(community.discordGuildId, discordUserId))) as RESTGetAPIGuildMemberResult).roles;
-  } catch (error) {
-    if (permanentProblem(error) === "unknown_member") return [];
-    throw error;
-  }
   const removed: string[] = [];
-  for (const role of roles.filter((r) => managed.has(r))) {
-    await rest.delete(Routes.guildMemberRole(community.discordGuildId, discordUserId, role), {
-      reason: "CommunityOS: the membership moved to another Discord account",
-    });
-    removed.push(role);
+  for (const { guildId, managed: ours } of everywhere) {
+    if (ours.size === 0) continue;
+    let roles: string[];
+    try {
+      roles = ((await rest.get(Routes.guildMember(guildId, discordUserId))) as RESTGetAPIGuildMemberResult).roles;
+    } catch (error) {
+      if (permanentProblem(error) === "unknown_member") continue;
+      throw error;
+    }
+    for (const role of roles.filter((r) => ours.has(r))) {
+      await rest.delete(Routes.guildMemberRole(guildId, discordUserId, role), { reason: "CommunityOS: the membership moved to another Discord account" });
+      removed.push(role);
+    }
   }
   return removed;
 }

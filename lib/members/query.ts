@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client";
 import { inTurn, type TenantTx, rowKey } from "../db/scopes";
+import { linkedServers } from "../discord/linked-servers";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 
 export { MEMBER_STATUSES } from "../billing/status-display";
@@ -114,11 +115,11 @@ export async function countMembers(tx: TenantTx, query: MembersQuery): Promise<n
 export async function memberDetail(tx: TenantTx, memberId: string, now = new Date()) {
   const member = await tx.communityMember.findUnique({
     where: rowKey(memberId),
-    select: { ...memberRowSelect, userId: true, stripeCustomerId: true, isActive: true, removedAt: true, erasedAt: true },
+    select: { ...memberRowSelect, userId: true, stripeCustomerId: true, isActive: true, removedAt: true, erasedAt: true, serverStatus: true },
   });
   if (!member) return null;
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
-  const [subscriptions, payments, roleSyncs, events, notices, accessGrants] = await inTurn(
+  const [subscriptions, payments, roleSyncs, events, notices, accessGrants, linked] = await inTurn(
     () =>
       tx.subscription.findMany({
         where: { memberId },
@@ -172,9 +173,13 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
         take: 20,
         select: { id: true, until: true, note: true, createdAt: true, revokedAt: true, tier: { select: { name: true } } },
       }),
+    () => linkedServers(tx),
   );
-  const { userId: _userId, ...visible } = member;
-  return { member: visible, subscriptions, payments, roleSyncs, events, notices, accessGrants };
+  const { userId: _userId, serverStatus, ...visible } = member;
+  // Where they stand in each linked server ("unknown" until the bot first looked).
+  const known = (serverStatus ?? {}) as Record<string, string>;
+  const servers = linked.map((s) => ({ name: s.name, status: known[s.guildId] ?? "unknown" }));
+  return { member: visible, subscriptions, payments, roleSyncs, events, notices, accessGrants, servers };
 }
 
 /** A value as a JSON answer carries it: dates and decimals become strings. */

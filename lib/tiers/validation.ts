@@ -30,6 +30,18 @@ const roleIds = z
   .transform((v) => (Array.isArray(v) ? v : v.trim() === "" ? [] : v.trim().split(/[\s,]+/)))
   .pipe(z.array(z.string().regex(snowflake, "must be roles of your server")).max(10, "at most 10 extra roles"));
 
+// One picker per linked server, each "<server id>:<role id>", or empty for none.
+const serverRoles = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]).filter((entry) => entry !== ""))
+  .pipe(
+    z
+      .array(z.string().regex(/^\d{17,20}:\d{17,20}$/, "must be roles of your linked servers"))
+      .max(10, "at most 10 linked servers")
+      .transform((entries) => entries.map((entry) => ({ guildId: entry.split(":")[0]!, roleId: entry.split(":")[1]! })))
+      .refine((roles) => new Set(roles.map((r) => r.guildId)).size === roles.length, "one role per linked server"),
+  );
+
 export const tierInputSchema = z
   .object({
     name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
@@ -52,6 +64,7 @@ export const tierInputSchema = z
       .refine((v) => v === "" || snowflake.test(v), "must be a role of your server")
       .transform((v) => (v === "" ? null : v)),
     extraRoleIds: roleIds.optional().default([]),
+    serverRoles: serverRoles.optional().default([]),
     maxMembers: z
       .string()
       .trim()

@@ -46,7 +46,7 @@ export async function ownerIsSuperuser(): Promise<boolean> {
   return asOwner(async (client) => (await client.query<{ s: boolean }>("SELECT rolsuper AS s FROM pg_roles WHERE rolname = current_user")).rows[0]!.s);
 }
 
-function snowflake(): string {
+export function snowflake(): string {
   return (BigInt("0x" + randomBytes(7).toString("hex")) + 100_000_000_000_000_000n).toString().slice(0, 19);
 }
 
@@ -87,6 +87,7 @@ export type TenantRows = {
   memberImportId: string;
   stripeImportId: string;
   analyticsMonthId: string;
+  serverId: string;
 };
 
 /** One row in every tenant table, written through the community's scope. */
@@ -181,7 +182,9 @@ export async function createTenantRows(communityId: string, userId: string, disc
       data: { communityId, month: new Date("2026-01-01"), currency: "USD", payload: {} },
       select: { id: true },
     });
+    const server = await tx.communityServer.create({ data: { communityId, guildId: snowflake(), name: "Fixture server" }, select: { id: true } });
     return {
+      serverId: server.id,
       analyticsMonthId: analyticsMonth.id,
       staffId: staff.id,
       apiKeyId: apiKey.id,

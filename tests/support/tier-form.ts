@@ -1,9 +1,10 @@
 /**
  * A tier form as the owner's browser sends it: every field a string, the optional
- * ones blank. A test names only the fields it is about.
+ * ones blank (a field sent several times, e.g. one role picker per linked server,
+ * as a list). A test names only the fields it is about.
  */
-export function tierForm(fields: Record<string, string> = {}): Record<string, string> {
-  return {
+export function tierForm<F extends Record<string, string | string[]>>(fields: F = {} as F): Record<string, string> & F {
+  return <Record<string, string> & F>{
     name: "Gold",
     description: "",
     price: "10.00",
