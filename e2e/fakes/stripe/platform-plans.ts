@@ -6,7 +6,7 @@ import { productWithMonthlyPrice, unix } from "./stored-objects";
 /** The operator's plans in the demo and the tests (PLATFORM_PLANS): Free at 5%, Pro at $29 a month and 1%, with Analytics. */
 export const DEMO_PLATFORM_PLANS = JSON.stringify({
   free: { name: "Free", feePercent: 5 },
-  pro: { name: "Pro", priceId: "price_communityos_pro", feePercent: 1, unlocks: ["analytics"] },
+  pro: { name: "Pro", priceId: "price_communityos_pro", feePercent: 1, unlocks: ["analytics", "servers"] },
 });
 
 /** The plan a seeded Pro community holds on the platform's account. */

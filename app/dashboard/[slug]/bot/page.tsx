@@ -16,6 +16,16 @@ import { tierRoles } from "@/lib/discord/desired-roles";
 import { CommunityHeader } from "../community-nav";
 import { BotForm, OwnBotForm } from "./bot-form";
 import { CheckBot, FixDrift, ScanDrift } from "./bot-tools";
+import { LinkedServerRow, LinkServerForm } from "./servers";
+import { linkedServerCatalogs } from "@/lib/discord/guild-catalog";
+import { SERVER_ERRORS } from "@/lib/discord/linked-servers";
+import { listManageableGuilds, DiscordUnavailableError } from "@/lib/discord/user-guilds";
+import { botInviteUrl } from "@/lib/discord/bot-install";
+import { planAllows } from "@/lib/billing/plans";
+import { withCommunity } from "@/lib/db/scopes";
+import { linkedServers } from "@/lib/discord/linked-servers";
+import type { PermanentProblem } from "@/lib/discord/bot-rest";
+import Link from "next/link";
 
 export const metadata: Metadata = { title: "Discord bot" };
 
@@ -46,6 +56,8 @@ export default async function BotPage({ params, searchParams }: Props) {
     ...tiers.flatMap((t) => tierRoles(t).map((r) => [r, `${t.name} role`] as const)),
   ]);
   const open = drift.filter((d) => !d.resolvedAt);
+  const servers = config ? await otherServers(community, user.id, config) : null;
+  for (const server of servers?.catalogs ?? []) if (server.catalog.ok) for (const r of server.catalog.roles) roleNames.set(r.id, `${r.name} (${server.name})`);
   const demo = signInMode() === "demo";
   const platform = platformBot();
   const installHref = `/api/discord/bot/install?community=${encodeURIComponent(community.slug)}`;
@@ -57,7 +69,13 @@ export default async function BotPage({ params, searchParams }: Props) {
         {notice === "bot_added" && (
           <Alert tone="success">The bot is in your server. Pick its channels below, then give each tier a role on the Tiers tab.</Alert>
         )}
+        {notice === "server_linked" && (
+          <Alert tone="success">The bot is in your other server and it is linked. Give tiers a role there on the Tiers tab.</Alert>
+        )}
         {error && INSTALL_ERRORS[error] && <Alert tone="error">{INSTALL_ERRORS[error]}</Alert>}
+        {error?.startsWith("server_") && error.slice(7) in SERVER_ERRORS && (
+          <Alert tone="error">{SERVER_ERRORS[error.slice(7) as keyof typeof SERVER_ERRORS]}</Alert>
+        )}
         {problem && <Alert tone="error">Role sync is paused: {PROBLEM_HINTS[problem]}</Alert>}
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
@@ -161,6 +179,44 @@ export default async function BotPage({ params, searchParams }: Props) {
             <p className="text-sm text-slate-600">Checks the token, that the bot is in your server, can manage roles and sits above every tier role.</p>
             {config ? <CheckBot slug={community.slug} /> : <p className="text-sm text-slate-500">Save a token first.</p>}
           </Card>
+          {servers && (
+            <Card className="space-y-3" data-testid="other-servers">
+              <h2 className="text-lg font-semibold">Your other servers</h2>
+              <p className="text-sm text-slate-600">
+                A tier can grant roles in more of your servers: link them here, then pick a role in each on the Tiers tab. The bot must be in each server.
+              </p>
+              {!servers.allowed ? (
+                <Alert tone="info">
+                  {SERVER_ERRORS.plan}{" "}
+                  <Link href={`/dashboard/${community.slug}/payouts`} className="font-medium underline">
+                    See plans
+                  </Link>
+                </Alert>
+              ) : (
+                <>
+                  {servers.linked.length > 0 && (
+                    <ul className="divide-y divide-slate-100 text-sm">
+                      {servers.linked.map((s) => (
+                        <LinkedServerRow
+                          key={s.id}
+                          slug={community.slug}
+                          server={s}
+                          problemText={s.problem && s.problem in PROBLEM_HINTS ? PROBLEM_HINTS[s.problem as PermanentProblem] : null}
+                        />
+                      ))}
+                    </ul>
+                  )}
+                  {"unavailable" in servers.candidates ? (
+                    <Alert tone="info">{servers.candidates.unavailable}</Alert>
+                  ) : servers.candidates.length === 0 ? (
+                    <p className="text-sm text-slate-500">No other server of yours to link: you manage no other Discord server.</p>
+                  ) : (
+                    <LinkServerForm slug={community.slug} candidates={servers.candidates} />
+                  )}
+                </>
+              )}
+            </Card>
+          )}
           <Card className="space-y-3">
             <h2 className="text-lg font-semibold">Recent role changes</h2>
             {syncs.length === 0 ? (
@@ -247,4 +303,33 @@ export default async function BotPage({ params, searchParams }: Props) {
       </Card>
     </div>
   );
+}
+
+/** The linked servers (with their roles, for names) and the owner's servers that could be linked, with where to add the bot to each. */
+async function otherServers(
+  community: { id: string; slug: string; discordGuildId: string; subscriptionTier: string },
+  userId: string,
+  bot: { usesPlatformBot: boolean; clientId: string },
+) {
+  const allowed = planAllows(community.subscriptionTier, "servers");
+  const linked = await withCommunity(community.id, linkedServers);
+  const catalogs = linked.length > 0 ? await linkedServerCatalogs(community.id) : [];
+  let candidates: { id: string; name: string; addBotHref: string }[] | { unavailable: string } = [];
+  if (allowed) {
+    try {
+      candidates = (await listManageableGuilds(userId))
+        .filter((g) => g.id !== community.discordGuildId && !linked.some((s) => s.guildId === g.id))
+        .map((g) => ({
+          id: g.id,
+          name: g.name,
+          addBotHref: bot.usesPlatformBot
+            ? `/api/discord/bot/install?community=${encodeURIComponent(community.slug)}&server=${g.id}`
+            : botInviteUrl(bot.clientId, g.id),
+        }));
+    } catch (error) {
+      if (!(error instanceof DiscordUnavailableError)) throw error;
+      candidates = { unavailable: error.message };
+    }
+  }
+  return { allowed, linked, catalogs, candidates };
 }

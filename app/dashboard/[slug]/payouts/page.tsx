@@ -28,7 +28,7 @@ const STATES: Record<ConnectState, { label: string; tone: "neutral" | "warning" 
 type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ stripe?: string; plan?: string }> };
 
 /** What each of the operator's plans unlocks, in words. */
-const FEATURE_NAMES = { analytics: "Analytics (MRR movements, churn, cohorts, funnel)" } as const;
+const FEATURE_NAMES = { analytics: "Analytics (MRR movements, churn, cohorts, funnel)", servers: "Tiers that grant roles in several of your servers" } as const;
 
 export default async function PayoutsPage({ params, searchParams }: Props) {
   const { slug } = await params;

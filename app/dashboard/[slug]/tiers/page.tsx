@@ -15,7 +15,7 @@ import { can } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { tierRowAction } from "./actions";
 import { EMPTY_TIER, TierForm } from "./tier-form";
-import { tierRoleChoices } from "@/lib/tiers/discord-roles";
+import { serverRoleChoices, tierRoleChoices } from "@/lib/tiers/discord-roles";
 
 export const metadata: Metadata = { title: "Tiers" };
 
@@ -60,7 +60,11 @@ export default async function TiersPage({ params, searchParams }: Props) {
   const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   const { notice, error } = await searchParams;
-  const [tiers, roles] = await Promise.all([withCommunity(community.id, listTiersForOwner), tierRoleChoices(community.id)]);
+  const [tiers, roles, servers] = await Promise.all([
+    withCommunity(community.id, listTiersForOwner),
+    tierRoleChoices(community.id),
+    serverRoleChoices(community.id),
+  ]);
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
@@ -149,7 +153,7 @@ export default async function TiersPage({ params, searchParams }: Props) {
             New tier
           </h2>
           <Card className="mt-4 max-w-3xl">
-            <TierForm slug={slug} values={EMPTY_TIER} roles={roles} />
+            <TierForm slug={slug} values={EMPTY_TIER} roles={roles} servers={servers} />
           </Card>
         </section>
       )}

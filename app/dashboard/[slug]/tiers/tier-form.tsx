@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { GuildRole } from "@/lib/discord/guild-catalog";
+import type { ServerRoleChoices } from "@/lib/tiers/discord-roles";
 import { createTierAction, createTierRoleAction, updateTierAction } from "./actions";
 
 export type TierValues = {
@@ -18,6 +19,8 @@ export type TierValues = {
   features: string;
   discordRoleId: string;
   extraRoleIds: string[];
+  /** "<server id>:<role id>" per linked server with a role. */
+  serverRoles: string[];
   maxMembers: string;
   trialDays: string;
   trialWithoutCard: boolean;
@@ -36,6 +39,7 @@ export const EMPTY_TIER: TierValues = {
   features: "",
   discordRoleId: "",
   extraRoleIds: [],
+  serverRoles: [],
   maxMembers: "",
   trialDays: "0",
   trialWithoutCard: false,
@@ -186,11 +190,57 @@ function RolePicker({
   );
 }
 
-export function TierForm({ slug, values, roles }: { slug: string; values: TierValues; roles: RoleChoices }) {
+/** A role in each linked server (Pro): members of the tier get it there too. */
+function ServerRolePickers({ servers, values, errors }: { servers: ServerRoleChoices; values: string[]; errors?: string[] }) {
+  if (servers.length === 0) return null;
+  return (
+    <fieldset className="space-y-4 rounded-xl p-4 ring-1 ring-slate-200">
+      <legend className="px-1 text-sm font-medium">Roles in your other servers</legend>
+      {servers.map((server) => {
+        const saved = values.find((v) => v.startsWith(`${server.guildId}:`)) ?? "";
+        const id = `serverRole-${server.guildId}`;
+        if ("unavailable" in server) {
+          return (
+            <div key={server.guildId} className="space-y-1">
+              <p className="text-sm font-medium text-slate-900">{server.name}</p>
+              <Alert tone="info">{server.unavailable}</Alert>
+              {saved && <input type="hidden" name="serverRoles" value={saved} />}
+            </div>
+          );
+        }
+        return (
+          <div key={server.guildId}>
+            <label htmlFor={id} className="block text-sm font-medium text-slate-900">
+              Role in {server.name}
+            </label>
+            <Select id={id} name="serverRoles" defaultValue={saved} className="mt-1.5">
+              <option value="">No role</option>
+              {saved && !server.roles.some((r) => `${server.guildId}:${r.id}` === saved) && (
+                <option value={saved}>A role that is no longer in {server.name}</option>
+              )}
+              {server.roles.map((r) => (
+                <option key={r.id} value={`${server.guildId}:${r.id}`} disabled={!r.assignable && `${server.guildId}:${r.id}` !== saved}>
+                  {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
+                </option>
+              ))}
+            </Select>
+          </div>
+        );
+      })}
+      {errors && (
+        <p className="text-sm text-rose-600" role="alert">
+          Roles in your other servers: {errors.join("; ")}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+export function TierForm({ slug, values, roles, servers = [] }: { slug: string; values: TierValues; roles: RoleChoices; servers?: ServerRoleChoices }) {
   const [state, formAction] = useActionState(values.tierId ? updateTierAction : createTierAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const echoed = state && !state.ok ? state.values : undefined;
-  const v = (name: Exclude<keyof TierValues, "extraRoleIds" | "trialWithoutCard" | "payWhatYouWant">) => echoed?.[name] ?? values[name] ?? "";
+  const v = (name: Exclude<keyof TierValues, "extraRoleIds" | "serverRoles" | "trialWithoutCard" | "payWhatYouWant">) => echoed?.[name] ?? values[name] ?? "";
   // A pass (one payment) asks how long it lasts and whether members name their price.
   const [billing, setBilling] = useState(v("interval"));
   const nameRef = useRef<HTMLInputElement>(null);
@@ -244,6 +294,7 @@ export function TierForm({ slug, values, roles }: { slug: string; values: TierVa
         tierName={() => nameRef.current?.value ?? ""}
         errors={{ main: errors?.discordRoleId, extra: errors?.extraRoleIds }}
       />
+      <ServerRolePickers servers={servers} values={values.serverRoles} errors={errors?.serverRoles} />
       <div className="grid gap-6 sm:grid-cols-2">
         <Field id="maxMembers" label="Member cap" hint="Optional. At the cap the tier shows “sold out”." errors={errors?.maxMembers}>
           {(aria) => <Input {...aria} name="maxMembers" type="number" min={1} defaultValue={v("maxMembers")} />}

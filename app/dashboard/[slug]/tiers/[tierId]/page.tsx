@@ -9,7 +9,8 @@ import { withCommunity } from "@/lib/db/scopes";
 import { tierForEdit } from "@/lib/tiers/read";
 import { CommunityHeader } from "../../community-nav";
 import { TierForm } from "../tier-form";
-import { tierRoleChoices } from "@/lib/tiers/discord-roles";
+import { serverRoleChoices, tierRoleChoices } from "@/lib/tiers/discord-roles";
+import { tierServerRoles } from "@/lib/discord/linked-servers";
 
 export const metadata: Metadata = { title: "Edit tier" };
 
@@ -20,7 +21,7 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
   if (!community || !z.uuid().safeParse(tierId).success) notFound();
   const tier = await withCommunity(community.id, (tx) => tierForEdit(tx, tierId));
   if (!tier) notFound();
-  const roles = await tierRoleChoices(community.id);
+  const [roles, servers] = await Promise.all([tierRoleChoices(community.id), serverRoleChoices(community.id)]);
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
       <CommunityHeader community={community} current="tiers" />
@@ -32,6 +33,7 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
         <TierForm
           slug={slug}
           roles={roles}
+          servers={servers}
           values={{
             tierId: tier.id,
             name: tier.name,
@@ -42,6 +44,7 @@ export default async function EditTierPage({ params }: { params: Promise<{ slug:
             features: Array.isArray(tier.features) ? tier.features.filter((f) => typeof f === "string").join("\n") : "",
             discordRoleId: tier.discordRoleId ?? "",
             extraRoleIds: tier.extraRoleIds,
+            serverRoles: tierServerRoles(tier).map((r) => `${r.guildId}:${r.roleId}`),
             maxMembers: tier.maxMembers?.toString() ?? "",
             trialDays: String(tier.trialDays),
             trialWithoutCard: tier.trialWithoutCard,
