@@ -56,8 +56,8 @@ export default async function BotPage({ params, searchParams }: Props) {
     ...tiers.flatMap((t) => tierRoles(t).map((r) => [r, `${t.name} role`] as const)),
   ]);
   const open = drift.filter((d) => !d.resolvedAt);
-  const servers = config ? await otherServers(community, user.id, config) : null;
-  for (const server of servers?.catalogs ?? []) if (server.catalog.ok) for (const r of server.catalog.roles) roleNames.set(r.id, `${r.name} (${server.name})`);
+  const servers = await otherServers(community, user.id, config);
+  for (const server of servers.catalogs) if (server.catalog.ok) for (const r of server.catalog.roles) roleNames.set(r.id, `${r.name} (${server.name})`);
   const demo = signInMode() === "demo";
   const platform = platformBot();
   const installHref = `/api/discord/bot/install?community=${encodeURIComponent(community.slug)}`;
@@ -179,44 +179,42 @@ export default async function BotPage({ params, searchParams }: Props) {
             <p className="text-sm text-slate-600">Checks the token, that the bot is in your server, can manage roles and sits above every tier role.</p>
             {config ? <CheckBot slug={community.slug} /> : <p className="text-sm text-slate-500">Save a token first.</p>}
           </Card>
-          {servers && (
-            <Card className="space-y-3" data-testid="other-servers">
-              <h2 className="text-lg font-semibold">Your other servers</h2>
-              <p className="text-sm text-slate-600">
-                A tier can grant roles in more of your servers: link them here, then pick a role in each on the Tiers tab. The bot must be in each server.
-              </p>
-              {!servers.allowed ? (
-                <Alert tone="info">
-                  {SERVER_ERRORS.plan}{" "}
-                  <Link href={`/dashboard/${community.slug}/payouts`} className="font-medium underline">
-                    See plans
-                  </Link>
-                </Alert>
-              ) : (
-                <>
-                  {servers.linked.length > 0 && (
-                    <ul className="divide-y divide-slate-100 text-sm">
-                      {servers.linked.map((s) => (
-                        <LinkedServerRow
-                          key={s.id}
-                          slug={community.slug}
-                          server={s}
-                          problemText={s.problem && s.problem in PROBLEM_HINTS ? PROBLEM_HINTS[s.problem as PermanentProblem] : null}
-                        />
-                      ))}
-                    </ul>
-                  )}
-                  {"unavailable" in servers.candidates ? (
-                    <Alert tone="info">{servers.candidates.unavailable}</Alert>
-                  ) : servers.candidates.length === 0 ? (
-                    <p className="text-sm text-slate-500">No other server of yours to link: you manage no other Discord server.</p>
-                  ) : (
-                    <LinkServerForm slug={community.slug} candidates={servers.candidates} />
-                  )}
-                </>
-              )}
-            </Card>
-          )}
+          <Card className="space-y-3" data-testid="other-servers">
+            <h2 className="text-lg font-semibold">Your other servers</h2>
+            <p className="text-sm text-slate-600">
+              A tier can grant roles in more of your servers: link them here, then pick a role in each on the Tiers tab. The bot must be in each server.
+            </p>
+            {!servers.allowed ? (
+              <Alert tone="info">
+                {SERVER_ERRORS.plan}{" "}
+                <Link href={`/dashboard/${community.slug}/payouts`} className="font-medium underline">
+                  See plans
+                </Link>
+              </Alert>
+            ) : (
+              <>
+                {servers.linked.length > 0 && (
+                  <ul className="divide-y divide-slate-100 text-sm">
+                    {servers.linked.map((s) => (
+                      <LinkedServerRow
+                        key={s.id}
+                        slug={community.slug}
+                        server={s}
+                        problemText={s.problem && s.problem in PROBLEM_HINTS ? PROBLEM_HINTS[s.problem as PermanentProblem] : null}
+                      />
+                    ))}
+                  </ul>
+                )}
+                {"unavailable" in servers.candidates ? (
+                  <Alert tone="info">{servers.candidates.unavailable}</Alert>
+                ) : servers.candidates.length === 0 ? (
+                  <p className="text-sm text-slate-500">No other server of yours to link: you manage no other Discord server.</p>
+                ) : (
+                  <LinkServerForm slug={community.slug} candidates={servers.candidates} />
+                )}
+              </>
+            )}
+          </Card>
           <Card className="space-y-3">
             <h2 className="text-lg font-semibold">Recent role changes</h2>
             {syncs.length === 0 ? (
@@ -309,13 +307,14 @@ export default async function BotPage({ params, searchParams }: Props) {
 async function otherServers(
   community: { id: string; slug: string; discordGuildId: string; subscriptionTier: string },
   userId: string,
-  bot: { usesPlatformBot: boolean; clientId: string },
+  bot: { usesPlatformBot: boolean; clientId: string } | null,
 ) {
   const allowed = planAllows(community.subscriptionTier, "servers");
   const linked = await withCommunity(community.id, linkedServers);
   const catalogs = linked.length > 0 ? await linkedServerCatalogs(community.id) : [];
   let candidates: { id: string; name: string; addBotHref: string }[] | { unavailable: string } = [];
-  if (allowed) {
+  if (!bot) candidates = { unavailable: SERVER_ERRORS.no_bot };
+  else if (allowed) {
     try {
       candidates = (await listManageableGuilds(userId))
         .filter((g) => g.id !== community.discordGuildId && !linked.some((s) => s.guildId === g.id))

@@ -211,6 +211,20 @@ type Detail = {
   notices: { id: string; kind: string; channel: string; sentAt: string | null }[];
   accessGrants: GrantView[];
   roleNames: Record<string, { name: string; color: string | null }>;
+  /** Where they stand in each linked server. */
+  servers: { name: string; status: string }[];
+};
+
+/** A member's standing in a linked server, as the owner reads it. */
+const SERVER_STANDING: Record<string, string> = {
+  unknown: "not checked yet",
+  joined: "in it",
+  left: "left",
+  banned: "banned",
+  guild_limit: "in too many servers",
+  needs_sign_in: "must sign in again",
+  bot_missing: "bot can't add them",
+  invite_needed: "needs an invite",
 };
 
 function RoleName({ id, names }: { id: string; names: Detail["roleNames"] }) {
@@ -368,6 +382,11 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
               <p className="text-slate-600" data-testid="member-roles">
                 {d.member.roles.length ? <RoleList ids={d.member.roles} names={d.roleNames} /> : "None recorded."}
               </p>
+              {d.servers.length > 0 && (
+                <p className="text-slate-600" data-testid="member-servers">
+                  Other servers: {d.servers.map((s) => `${s.name} (${SERVER_STANDING[s.status] ?? s.status.replaceAll("_", " ")})`).join(", ")}
+                </p>
+              )}
               {d.roleSyncs.length > 0 && (
                 <ul className="mt-1 space-y-1 text-slate-600">
                   {d.roleSyncs.map((r) => (

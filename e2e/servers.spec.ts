@@ -1,0 +1,68 @@
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./support/auth";
+import { query } from "./support/db";
+import { fakeDiscord } from "./support/fake-discord";
+
+const SANDBOX = "200000000000000011";
+const REGULARS = "300000000000000111";
+
+const tierServerRoles = async () =>
+  (
+    await query<{ roles: unknown }>(
+      "SELECT t.server_roles AS roles FROM subscription_tiers t JOIN communities c ON c.id = t.community_id WHERE c.slug = 'pixel-guild' AND t.name = 'Pro'",
+    )
+  )[0]!.roles;
+
+test("an owner on Pro links another of their servers (adding the bot there first), a tier grants a role in it, and unlinking takes it off the tier", async ({
+  page,
+}) => {
+  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/bot");
+  const card = page.getByTestId("other-servers");
+  await expect(card.getByRole("heading", { name: "Your other servers" })).toBeVisible();
+
+  // The bot is not in Alice's Sandbox yet: linking says so and offers to add it.
+  await card.getByLabel("Link another of your servers").selectOption({ label: "Alice's Sandbox" });
+  await card.getByRole("button", { name: "Link server" }).click();
+  await expect(card.getByRole("alert")).toContainText("The bot is not in that server yet.");
+  await card.getByRole("link", { name: "Add the bot to Alice's Sandbox" }).click();
+
+  // Discord's bot authorization for that server; back on the Bot tab with it linked.
+  await expect(page.getByRole("heading", { name: "Add CommunityOS Demo Bot to Alice's Sandbox" })).toBeVisible();
+  await page.getByRole("button", { name: /Alice Owner/ }).click();
+  await expect(page).toHaveURL(/\/dashboard\/pixel-guild\/bot\?notice=server_linked$/);
+  await expect(page.getByText("The bot is in your other server and it is linked.")).toBeVisible();
+  await expect(page.getByTestId(`linked-server-${SANDBOX}`)).toContainText("Alice's Sandbox");
+  await expect(page.getByTestId(`linked-server-${SANDBOX}`)).toContainText("Linked");
+  expect(await query("SELECT linked_guild_ids AS ids FROM communities WHERE slug = 'pixel-guild'")).toEqual([{ ids: [SANDBOX] }]);
+  // Already linked: no longer offered.
+  await expect(card.getByLabel("Link another of your servers").locator("option", { hasText: "Alice's Sandbox" })).toHaveCount(0);
+
+  // Discord put the bot's role at the bottom; the owner drags it up, as they would in Server Settings → Roles.
+  await fakeDiscord(`guilds/${SANDBOX}/bot`, { position: 5 });
+
+  // The Pro tier also grants "Regulars" in the Sandbox, picked by name.
+  await page.goto("/dashboard/pixel-guild/tiers");
+  await page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: /^Pro/ }).getByRole("link", { name: "Edit" }).click();
+  await expect(page.getByRole("heading", { name: "Edit Pro" })).toBeVisible();
+  await page.getByLabel("Role in Alice's Sandbox").selectOption({ label: "Regulars" });
+  await page.getByRole("button", { name: "Save tier" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/pixel-guild\/tiers\?notice=/);
+  expect(await tierServerRoles()).toEqual([{ guildId: SANDBOX, roleId: REGULARS }]);
+
+  // Bob pays for Pro: his detail lists where he stands in the linked server.
+  await page.goto("/dashboard/pixel-guild/members");
+  await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Bob Member" }).click();
+  await expect(page.getByRole("dialog", { name: "Bob Member" }).getByTestId("member-servers")).toHaveText(/Other servers: Alice's Sandbox \(.+\)/);
+
+  // Unlinked: gone from the tab and from the tier.
+  await page.goto("/dashboard/pixel-guild/bot");
+  await page.getByRole("button", { name: "Unlink Alice's Sandbox" }).click();
+  await expect(page.getByTestId(`linked-server-${SANDBOX}`)).toHaveCount(0);
+  expect(await tierServerRoles()).toEqual([]);
+});
+
+test("on Free, linking servers is offered as part of Pro", async ({ page }) => {
+  await signInAs(page, "Carol Owner", "/dashboard/trading-desk/bot");
+  await expect(page.getByTestId("other-servers")).toContainText("Granting roles in several servers is part of the Pro plan.");
+  await expect(page.getByTestId("other-servers").getByRole("link", { name: "See plans" })).toHaveAttribute("href", "/dashboard/trading-desk/payouts");
+});
