@@ -12,6 +12,7 @@ import { botRest } from "../lib/discord/bot-rest";
 import { botProblemOf } from "../lib/discord/bot-problem";
 import { onGuildMember } from "../lib/discord/gateway-watch";
 import { checkServer, linkServer, SERVER_ERRORS, unlinkServer } from "../lib/discord/linked-servers";
+import { confirmServerInstall } from "../lib/discord/bot-install";
 import { reconcileCommunity } from "../lib/discord/reconcile";
 import { syncMemberRoles } from "../lib/discord/role-sync";
 import { checkTierRoles } from "../lib/tiers/discord-roles";
@@ -127,6 +128,32 @@ describe("linking another server", () => {
     expect(server).toMatchObject({ guildId: s.otherGuild, name: "Second Server", problem: null });
     await expect(linkServer(s.community, s.owner, s.otherGuild, { rest, manages })).rejects.toThrow(SERVER_ERRORS.already);
     expect((await db.community.findUniqueOrThrow({ where: { id: s.communityId }, select: { linkedGuildIds: true } })).linkedGuildIds).toEqual([s.otherGuild]);
+  });
+
+  it("through the bot's authorization, the server must still be one the owner manages (the callback's guild_id is the browser's word)", async () => {
+    const s = await setup();
+    const stranger = snowflake();
+    // Someone else's server where the platform's bot already serves another community.
+    await control("guilds", { id: stranger, name: "Not Yours" });
+    expect(await confirmServerInstall(s.community, s.owner.id, stranger, { guildId: stranger }, rest, async () => false)).toEqual({
+      ok: false,
+      code: "link_refused",
+      reason: "not_yours",
+    });
+    // Without a Discord grant to list their servers, nothing is assumed.
+    expect(await confirmServerInstall(s.community, s.owner.id, stranger, { guildId: stranger }, rest)).toEqual({
+      ok: false,
+      code: "link_refused",
+      reason: "unlisted",
+    });
+    expect(await confirmServerInstall(s.community, s.owner.id, s.otherGuild, { guildId: stranger }, rest, manages)).toEqual({
+      ok: false,
+      code: "other_server",
+    });
+    expect(await withCommunity(s.communityId, (tx) => tx.communityServer.count())).toBe(0);
+    expect(await confirmServerInstall(s.community, s.owner.id, s.otherGuild, { guildId: s.otherGuild }, rest, manages)).toEqual({ ok: true });
+    const audit = await withCommunity(s.communityId, (tx) => tx.auditLog.findFirstOrThrow({ where: { action: "server.linked" } }));
+    expect(audit).toMatchObject({ actorUserId: s.owner.id, objectId: s.otherGuild });
   });
 
   it("is a Pro feature when the operator's plans say so", async () => {

@@ -66,9 +66,10 @@ export async function confirmBotInstall(
 }
 
 /**
- * The platform's bot added to one of the owner's other servers, to link it:
- * Discord only lets someone who may manage a server add a bot to it, so its
- * word stands for the owner's. The server must be the one the owner picked.
+ * The platform's bot added to one of the owner's other servers, to link it.
+ * The callback's guild_id is only what the browser brought back, so the owner
+ * must still manage that server by their own Discord token (else anyone could
+ * link a server where the platform's bot already serves someone else).
  */
 export async function confirmServerInstall(
   community: { id: string; subscriptionTier: string },
@@ -76,10 +77,11 @@ export async function confirmServerInstall(
   expected: string,
   returned: { guildId: string | null },
   rest: (token: string) => REST = botRest,
+  manages?: (userId: string, guildId: string) => Promise<boolean>,
 ): Promise<InstallOutcome | { ok: false; code: "link_refused"; reason: string }> {
   if (returned.guildId !== expected) return { ok: false, code: "other_server" };
   try {
-    const server = await linkServer(community, { id: actorId }, expected, { rest, manages: async () => true });
+    const server = await linkServer(community, { id: actorId }, expected, { rest, manages });
     await withCommunity(community.id, (tx) =>
       recordAudit(tx, community.id, actorId, { action: "server.linked", objectType: "server", objectId: expected, details: { name: server.name } }),
     );

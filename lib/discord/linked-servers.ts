@@ -14,7 +14,7 @@ import { db } from "../db/client";
 import { JOB_KINDS, enqueueJob } from "../jobs/enqueue";
 import { activeBot } from "./bot-config";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
-import { listManageableGuilds } from "./user-guilds";
+import { DiscordUnavailableError, listManageableGuilds } from "./user-guilds";
 
 /** At most this many servers besides the community's own. */
 export const MAX_LINKED_SERVERS = 10;
@@ -42,6 +42,7 @@ export const SERVER_ERRORS = {
   plan: "Granting roles in several servers is part of the Pro plan. Upgrade on the Payouts tab.",
   own_server: "That is this community's own server.",
   not_yours: "You can only link servers you manage on Discord (Manage Server).",
+  unlisted: "Discord didn't say which servers you manage. Sign out, sign in with Discord again, and retry.",
   already: "That server is already linked.",
   too_many: `A community can link at most ${MAX_LINKED_SERVERS} servers.`,
   no_bot: "Set up this community's bot first (Discord bot tab).",
@@ -82,7 +83,11 @@ export async function linkServer(
   const { discordGuildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
   if (guildId === discordGuildId) throw refusal(SERVER_ERRORS, "own_server");
   const manages = options.manages ?? (async (userId, id) => (await listManageableGuilds(userId)).some((g) => g.id === id));
-  if (!(await manages(actor.id, guildId))) throw refusal(SERVER_ERRORS, "not_yours");
+  const managed = await manages(actor.id, guildId).catch((error: unknown) => {
+    if (error instanceof DiscordUnavailableError) throw refusal(SERVER_ERRORS, "unlisted");
+    throw error;
+  });
+  if (!managed) throw refusal(SERVER_ERRORS, "not_yours");
   const { bot, linked } = await withCommunity(community.id, async (tx) => ({ bot: await activeBot(tx, community.id), linked: await linkedServers(tx) }));
   if (!bot) throw refusal(SERVER_ERRORS, "no_bot");
   if (linked.some((s) => s.guildId === guildId)) throw refusal(SERVER_ERRORS, "already");

@@ -75,7 +75,9 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
         : own.outcome
       : problem.result.outcome;
   const error = !FINE.includes(own.outcome) || !problem ? own.error : `In ${problem.name}: ${problem.result.error ?? problem.result.outcome}`;
-  const drift = { missing: all.flatMap((r) => r.missing), unpaid: all.flatMap((r) => r.unpaid) };
+  // A server the bot lost is the server's problem (marked below), not the member's drift.
+  const counted = [own, ...servers.filter((s) => !SERVER_WIDE.includes(s.result.outcome as PermanentProblem)).map((s) => s.result)];
+  const drift = { missing: counted.flatMap((r) => r.missing), unpaid: counted.flatMap((r) => r.unpaid) };
   return record(
     communityId,
     memberId,
