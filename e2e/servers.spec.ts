@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
+import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
 import { fakeDiscord } from "./support/fake-discord";
 
@@ -54,8 +54,20 @@ test("an owner on Pro links another of their servers (adding the bot there first
   await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Bob Member" }).click();
   await expect(page.getByRole("dialog", { name: "Bob Member" }).getByTestId("member-servers")).toHaveText(/Other servers: Alice's Sandbox \(.+\)/);
 
+  // Bob's portal says his membership gives him roles there too.
+  await page.goto("/dashboard");
+  await signOut(page);
+  await signInAs(page, "Bob Member", "/portal");
+  const pixel = page.getByRole("list", { name: "Your memberships" }).getByRole("listitem").filter({ hasText: "Pixel Guild" }).first();
+  await expect(pixel.getByTestId("linked-servers")).toContainText("Your membership also gives you roles in:");
+  await expect(pixel.getByTestId("linked-servers").getByRole("link", { name: "Alice's Sandbox" })).toHaveAttribute(
+    "href",
+    `https://discord.com/channels/${SANDBOX}`,
+  );
+  await signOut(page);
+
   // Unlinked: gone from the tab and from the tier.
-  await page.goto("/dashboard/pixel-guild/bot");
+  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/bot");
   await page.getByRole("button", { name: "Unlink Alice's Sandbox" }).click();
   await expect(page.getByTestId(`linked-server-${SANDBOX}`)).toHaveCount(0);
   expect(await tierServerRoles()).toEqual([]);

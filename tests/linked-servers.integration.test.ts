@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_APPLICATIONS } from "../e2e/fakes/discord/data";
 import { startFakeDiscord, type FakeDiscord } from "../e2e/fakes/discord/server";
 import { refreshMember } from "../lib/billing/member-refresh";
+import { portalMemberships } from "../lib/billing/portal-read";
 import { db } from "../lib/db/client";
 import { rowKey, withCommunity } from "../lib/db/scopes";
 import { botRest } from "../lib/discord/bot-rest";
@@ -201,6 +202,9 @@ describe("role sync across servers", () => {
     expect((await s.member()).roles.sort()).toEqual([s.ownRole, s.otherRole].sort());
     // Synced again: nothing to do anywhere.
     expect(await s.sync()).toMatchObject({ outcome: "unchanged", added: [], removed: [] });
+    // The member's portal names the other server and where they stand in it.
+    const [membership] = await portalMemberships(s.user.id);
+    expect(membership!.servers).toEqual([{ guildId: s.otherGuild, name: "Second Server", status: "joined" }]);
 
     await lapse(s);
     const taken = await s.sync("lapsed");

@@ -10,6 +10,7 @@ import { portalMemberships } from "@/lib/billing/portal-read";
 import { formatMoney } from "@/lib/billing/money";
 import { Alert } from "@/components/ui/alert";
 import { DiscordAccess } from "@/components/discord-access";
+import { LINKED_SERVER_TEXT } from "@/lib/discord/guild-status-text";
 import { EraseAccount } from "./erase-account";
 import { SubscriptionCard } from "./subscription-card";
 
@@ -99,6 +100,26 @@ export default async function PortalPage({ searchParams }: Props) {
                   {sub && (
                     <div className="w-full">
                       <DiscordAccess memberId={m.id} guildId={m.community.discordGuildId} status={m.guildStatus} returnTo="/portal" />
+                      {m.servers.length > 0 && (
+                        <div className="mt-3 text-sm text-slate-600" data-testid="linked-servers">
+                          <p>Your membership also gives you roles in:</p>
+                          <ul className="mt-1 space-y-1">
+                            {m.servers.map((s) => (
+                              <li key={s.guildId}>
+                                <a
+                                  href={`https://discord.com/channels/${s.guildId}`}
+                                  target="_blank"
+                                  rel="noreferrer"
+                                  className="font-medium text-brand-700 underline"
+                                >
+                                  {s.name}
+                                </a>{" "}
+                                · {LINKED_SERVER_TEXT[s.status as keyof typeof LINKED_SERVER_TEXT] ?? s.status.replaceAll("_", " ")}
+                              </li>
+                            ))}
+                          </ul>
+                        </div>
+                      )}
                     </div>
                   )}
                   {m.subscriptions.length > 0 && (

@@ -5,6 +5,7 @@ import { withCommunity, withUser } from "../db/scopes";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { hasFreeSeat } from "./seats";
 import { saveOfferOf, type SaveOffer } from "./save-offer";
+import { linkedServers, tierServerRoles } from "../discord/linked-servers";
 
 export type SwitchableTier = { id: string; name: string; price: string; currency: string; interval: string; soldOut: boolean };
 
@@ -32,6 +33,8 @@ export type PortalMembership = {
   community: { id: string; slug: string; name: string; avatarUrl: string | null; discordGuildId: string };
   /** Whether the member is in the community's Discord server (see lib/discord/guild-join.ts). */
   guildStatus: string;
+  /** The community's other servers where their tiers grant roles, and where they stand in each. */
+  servers: { guildId: string; name: string; status: string }[];
   subscriptions: PortalSubscription[];
   /** A failed payment the member can still pay (grace or restricted stage), with Stripe's page for it. */
   openInvoice: { amount: string; currency: string; payUrl: string } | null;
@@ -48,6 +51,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         subscriptionTier: true,
         totalSpent: true,
         guildStatus: true,
+        serverStatus: true,
         saveOfferRedeemedAt: true,
         community: { select: { id: true, slug: true, name: true, avatarUrl: true, discordGuildId: true, settings: true } },
         payments: { orderBy: { createdAt: "desc" }, take: 1, select: { currency: true } },
@@ -70,15 +74,15 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
   return Promise.all(
     memberships.map(async (m) => {
       // Tiers are the community's public data, read in its scope.
-      const tiers = await withCommunity(m.community.id, async (tx) => {
+      const { tiers, linked } = await withCommunity(m.community.id, async (tx) => {
         const rows = await tx.subscriptionTier.findMany({
           where: { isActive: true },
           orderBy: { sortOrder: "asc" },
-          select: { id: true, name: true, price: true, currency: true, interval: true, stripePriceId: true, maxMembers: true },
+          select: { id: true, name: true, price: true, currency: true, interval: true, stripePriceId: true, maxMembers: true, serverRoles: true },
         });
         const withSeats = [];
         for (const t of rows) withSeats.push({ ...t, soldOut: !(await hasFreeSeat(tx, t)) });
-        return withSeats;
+        return { tiers: withSeats, linked: await linkedServers(tx) };
       });
       const subscriptions = m.subscriptions.map((sub) => {
         const current = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
@@ -99,6 +103,13 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
             .map((t) => ({ id: t.id, name: t.name, price: t.price.toFixed(2), currency: t.currency, interval: t.interval, soldOut: t.soldOut })),
         };
       });
+      // The linked servers the member's tiers grant a role in: where they should find themselves too.
+      const theirs = new Set(
+        m.subscriptions.flatMap((sub) =>
+          tiers.filter((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName)).flatMap((t) => tierServerRoles(t).map((r) => r.guildId)),
+        ),
+      );
+      const standing = (m.serverStatus ?? {}) as Record<string, string>;
       return {
         id: m.id,
         status: m.subscriptionStatus,
@@ -113,6 +124,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
           discordGuildId: m.community.discordGuildId,
         },
         guildStatus: m.guildStatus,
+        servers: linked.filter((l) => theirs.has(l.guildId)).map((l) => ({ guildId: l.guildId, name: l.name, status: standing[l.guildId] ?? "unknown" })),
         subscriptions,
         openInvoice: ((p) => (p ? { amount: p.amount.toFixed(2), currency: p.currency, payUrl: p.hostedInvoiceUrl! } : null))(
           open.find((p) => p.memberId === m.id),

@@ -12,3 +12,27 @@ export const GUILD_STATUS_TEXT = {
   bot_missing: "The community's bot can't add people right now. The owner has been told; try “Regain access” later.",
   invite_needed: "This community adds members by invite. Ask its owner for an invite link.",
 } as const satisfies Record<GuildStatus, string>;
+
+/** A member's standing in one of the community's linked servers, as they read it in the portal. */
+export const LINKED_SERVER_TEXT = {
+  unknown: "being added",
+  joined: "you're in it",
+  left: "you left it (“Regain access” adds you back)",
+  banned: "this account is banned there",
+  guild_limit: "your account is in too many servers",
+  needs_sign_in: "sign in with Discord again to be added",
+  bot_missing: "the bot can't add you right now",
+  invite_needed: "ask the owner for an invite",
+} as const satisfies Record<GuildStatus, string>;
+
+/** The same, as the owner reads it in a member's detail. */
+export const LINKED_SERVER_STANDING = {
+  unknown: "not checked yet",
+  joined: "in it",
+  left: "left",
+  banned: "banned",
+  guild_limit: "in too many servers",
+  needs_sign_in: "must sign in again",
+  bot_missing: "bot can't add them",
+  invite_needed: "needs an invite",
+} as const satisfies Record<GuildStatus, string>;

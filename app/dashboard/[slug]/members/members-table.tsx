@@ -1,6 +1,7 @@
 "use client";
 
 import { CompAccess, type GrantView } from "./comp-access";
+import { LINKED_SERVER_STANDING } from "@/lib/discord/guild-status-text";
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
@@ -215,18 +216,6 @@ type Detail = {
   servers: { name: string; status: string }[];
 };
 
-/** A member's standing in a linked server, as the owner reads it. */
-const SERVER_STANDING: Record<string, string> = {
-  unknown: "not checked yet",
-  joined: "in it",
-  left: "left",
-  banned: "banned",
-  guild_limit: "in too many servers",
-  needs_sign_in: "must sign in again",
-  bot_missing: "bot can't add them",
-  invite_needed: "needs an invite",
-};
-
 function RoleName({ id, names }: { id: string; names: Detail["roleNames"] }) {
   const role = names[id];
   if (!role) return <span title={id}>a role no longer in the server</span>;
@@ -384,7 +373,10 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
               </p>
               {d.servers.length > 0 && (
                 <p className="text-slate-600" data-testid="member-servers">
-                  Other servers: {d.servers.map((s) => `${s.name} (${SERVER_STANDING[s.status] ?? s.status.replaceAll("_", " ")})`).join(", ")}
+                  Other servers:{" "}
+                  {d.servers
+                    .map((s) => `${s.name} (${LINKED_SERVER_STANDING[s.status as keyof typeof LINKED_SERVER_STANDING] ?? s.status.replaceAll("_", " ")})`)
+                    .join(", ")}
                 </p>
               )}
               {d.roleSyncs.length > 0 && (
