@@ -8,7 +8,8 @@ import { startFakeDiscord, type FakeDiscord } from "../e2e/fakes/discord/server"
 import { refreshMember } from "../lib/billing/member-refresh";
 import { portalMemberships } from "../lib/billing/portal-read";
 import { db } from "../lib/db/client";
-import { rowKey, withCommunity } from "../lib/db/scopes";
+import { rowKey, withCommunity, type TenantTx } from "../lib/db/scopes";
+import { updateTier } from "../lib/tiers/service";
 import { botRest } from "../lib/discord/bot-rest";
 import { botProblemOf } from "../lib/discord/bot-problem";
 import { onGuildMember } from "../lib/discord/gateway-watch";
@@ -155,6 +156,20 @@ describe("linking another server", () => {
     expect(await confirmServerInstall(s.community, s.owner.id, s.otherGuild, { guildId: s.otherGuild }, rest, manages)).toEqual({ ok: true });
     const audit = await withCommunity(s.communityId, (tx) => tx.auditLog.findFirstOrThrow({ where: { action: "server.linked" } }));
     expect(audit).toMatchObject({ actorUserId: s.owner.id, objectId: s.otherGuild });
+  });
+
+  it("a tier whose roles change has its members swept at once; a save that changes no role queues nothing", async () => {
+    const s = await setup();
+    await linkServer(s.community, s.owner, s.otherGuild, { rest, manages });
+    const ref = { id: s.communityId, slug: s.slug, name: "c", ownerId: s.owner.id, stripeAccountId: null, subscriptionTier: "pro" };
+    const inScope = <T>(fn: (tx: TenantTx) => Promise<T>) => withCommunity(s.communityId, fn);
+    const save = (serverRoles: string[]) =>
+      updateTier(s.tierId, tierInputSchema.parse(tierForm({ name: "Gold", price: "5.00", discordRoleId: s.ownRole, serverRoles })), ref, inScope);
+    const reconciles = async () => (await queuedKinds(s.communityId)).filter((k) => k === "discord:reconcile").length;
+    await save([]);
+    expect(await reconciles()).toBe(0);
+    await save([`${s.otherGuild}:${s.otherRole}`]);
+    expect(await reconciles()).toBe(1);
   });
 
   it("is a Pro feature when the operator's plans say so", async () => {

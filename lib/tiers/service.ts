@@ -13,6 +13,9 @@ import { SEAT_HOLDING } from "../billing/member-standing";
 import { log } from "../observability/log";
 
 import { rowKey } from "../db/scopes";
+import { tierRoles } from "../discord/desired-roles";
+import { tierServerRoles } from "../discord/linked-servers";
+import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 
 const tierForStripe = {
@@ -83,8 +86,11 @@ export async function createTier(input: TierInput, community: CommunityRef, inSc
 export async function updateTier(tierId: string, input: TierInput, community: CommunityRef, inScope: InScope, client?: Stripe) {
   const tier = await inScope(async (tx) => {
     try {
+      const before = await tx.subscriptionTier.findUnique({ where: rowKey(tierId), select: { discordRoleId: true, extraRoleIds: true, serverRoles: true } });
       const { count } = await tx.subscriptionTier.updateMany({ where: { id: tierId }, data: toColumns(input) });
-      if (count === 0) throw tierError("gone");
+      if (count === 0 || !before) throw tierError("gone");
+      // The tier's members hold the old roles: a sweep gives them the new ones now, not at the next scheduled one.
+      if (rolesKey(before) !== rolesKey(input)) await enqueueJob(tx, JOB_KINDS.reconcile, { communityId: community.id }, { key: `reconcile:${community.id}` });
       return await tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tierId), select: tierForStripe });
     } catch (error) {
       if (nameTaken(error)) throw new ActionError(NAME_TAKEN, { name: ["is already used by another tier"] });
@@ -92,6 +98,15 @@ export async function updateTier(tierId: string, input: TierInput, community: Co
     }
   });
   return { tierId, ...(await mirror(community, tier, inScope, client)) };
+}
+
+/** Every role a tier grants, in any server, as one comparable value. */
+function rolesKey(tier: { discordRoleId: string | null; extraRoleIds: string[]; serverRoles: unknown }): string {
+  const own = tierRoles(tier).sort();
+  const others = tierServerRoles(tier)
+    .map((r) => `${r.guildId}:${r.roleId}`)
+    .sort();
+  return JSON.stringify([own, others]);
 }
 
 export async function setTierActive(tierId: string, active: boolean, community: CommunityRef, inScope: InScope, client?: Stripe) {
