@@ -79,6 +79,22 @@ describe("the Stripe fake's webhooks", () => {
     expect(() => verifier.webhooks.constructEvent(received[0]!.raw, received[0]!.signature, "whsec_wrong")).toThrow();
   });
 
+  it("takes a Checkout session without a customer as Stripe does: subscription mode makes one when paid; an unknown one, or customer_creation outside payment mode, is refused", async () => {
+    const client = createStripe({ mode: "demo", url: fake.url });
+    const product = await client.products.create({ name: "Plan" });
+    const price = await client.prices.create({ product: product.id, unit_amount: 900, currency: "usd", recurring: { interval: "month" } });
+    const base = { mode: "subscription" as const, line_items: [{ price: price.id, quantity: 1 }], success_url: "http://x/ok", cancel_url: "http://x/no" };
+    const session = await client.checkout.sessions.create(base);
+    expect(session.customer).toBeNull();
+    await fetch(session.url!, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
+    const paid = await client.checkout.sessions.retrieve(session.id);
+    expect(paid.customer).toMatch(/^cus_/);
+    const subscription = await client.subscriptions.retrieve(String(paid.subscription));
+    expect(subscription.customer).toBe(paid.customer);
+    await expect(client.checkout.sessions.create({ ...base, customer: "cus_missing" })).rejects.toMatchObject({ param: "customer" });
+    await expect(client.checkout.sessions.create({ ...base, customer_creation: "always" })).rejects.toMatchObject({ param: "customer_creation" });
+  });
+
   it("retries a failed delivery, as Stripe does", async () => {
     answer = 500;
     const before = fake.deliveries.length;

@@ -367,7 +367,17 @@ export async function startFakeStripe(
         );
       if (form.mode === "subscription" && !price.recurring)
         return stripeError(res, 400, "You specified `subscription` mode but passed a one-time price; use mode=payment.", "mode");
-      if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
+      // As Stripe: a customer is optional; one named must exist. Without one, subscription mode
+      // makes a customer when the session completes (customer_creation is for payment mode only).
+      if (form.customer !== undefined && !find(String(form.customer), account, "customer"))
+        return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
+      if (form.customer_creation !== undefined) {
+        if (form.mode !== "payment") return stripeError(res, 400, "`customer_creation` can only be used in `payment` mode.", "customer_creation");
+        if (form.customer !== undefined)
+          return stripeError(res, 400, "You may only specify one of these parameters: customer, customer_creation.", "customer_creation");
+        if (!["always", "if_required"].includes(String(form.customer_creation)))
+          return stripeError(res, 400, "Invalid customer_creation: must be one of always or if_required", "customer_creation");
+      }
       for (const key of ["success_url", "cancel_url"]) if (typeof form[key] !== "string") return stripeError(res, 400, `Missing required param: ${key}.`, key);
       if (form.payment_method_collection !== undefined && !["always", "if_required"].includes(String(form.payment_method_collection))) {
         return stripeError(res, 400, "Invalid payment_method_collection: must be one of always or if_required", "payment_method_collection");
@@ -411,7 +421,8 @@ export async function startFakeStripe(
           mode: form.mode,
           status: "open",
           payment_status: "unpaid",
-          customer: form.customer,
+          customer: form.customer ?? null,
+          customer_creation: form.customer === undefined ? (form.mode === "subscription" ? "always" : (form.customer_creation ?? "if_required")) : null,
           client_reference_id: form.client_reference_id ?? null,
           allow_promotion_codes: form.allow_promotion_codes === "true",
           payment_method_collection: form.payment_method_collection ?? "always",
@@ -624,7 +635,17 @@ export async function startFakeStripe(
       return send(res, 200, refundCharge(charge, account, amount, { reason: form.reason ?? null, metadata: form.metadata ?? {} }));
     }
     if (resource === "billing_portal" && objectId === "sessions" && post) {
-      if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
+      // As Stripe: a customer is optional; one named must exist. Without one, subscription mode
+      // makes a customer when the session completes (customer_creation is for payment mode only).
+      if (form.customer !== undefined && !find(String(form.customer), account, "customer"))
+        return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
+      if (form.customer_creation !== undefined) {
+        if (form.mode !== "payment") return stripeError(res, 400, "`customer_creation` can only be used in `payment` mode.", "customer_creation");
+        if (form.customer !== undefined)
+          return stripeError(res, 400, "You may only specify one of these parameters: customer, customer_creation.", "customer_creation");
+        if (!["always", "if_required"].includes(String(form.customer_creation)))
+          return stripeError(res, 400, "Invalid customer_creation: must be one of always or if_required", "customer_creation");
+      }
       const session = store(
         { id: id("bps"), object: "billing_portal.session", customer: form.customer, return_url: form.return_url ?? null, created: now() },
         account,
@@ -691,6 +712,12 @@ export async function startFakeStripe(
     return stripeError(res, 404, `Unrecognized request URL (${req.method}: ${path}). The CommunityOS Stripe fake does not implement it.`);
   }
 
+  /** A session opened without a customer gets one as it completes, when its customer_creation says so. */
+  function completeCustomer(session: Obj, account: string) {
+    if (session.customer || session.customer_creation !== "always") return;
+    session.customer = store({ id: id("cus"), object: "customer", name: null, email: null, metadata: {}, created: now() }, account).id;
+  }
+
   /** Stripe's hosted Checkout page: "Pay" completes the session and creates the subscription. */
   /**
    * Checkout in payment mode (a one-time price): "Pay" takes the payment, at the
@@ -716,6 +743,7 @@ export async function startFakeStripe(
         if (coupon) redeem(discount);
         const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(chosen, String(price.tax_behavior)) : null;
         const total = taxed ? taxed.total : chosen;
+        completeCustomer(session, account);
         const intentData = session.payment_intent_data as { metadata?: Record<string, string>; application_fee_amount?: string };
         const intentId = id("pi");
         const charge = store(
@@ -807,6 +835,7 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
         const cardless = trialDays > 0 && session.payment_method_collection === "if_required";
         const start = now();
         redeem(discount);
+        completeCustomer(session, account);
         const subscription = store(
           {
             id: id("sub"),
