@@ -305,6 +305,11 @@ describe("role sync across servers", () => {
     expect(botProblemOf(bot.settings)).toBeNull();
     const drift = await withCommunity(s.communityId, (tx) => tx.discordRoleDrift.findFirstOrThrow({ where: { memberId: s.memberId, resolvedAt: null } }));
     expect(drift.missingRoles).toEqual([s.otherRole]);
+    // "Check again" on that server says what to fix there, as "Check bot" does for the own server.
+    const server = await withCommunity(s.communityId, (tx) => tx.communityServer.findFirstOrThrow());
+    const checked = await checkServer(s.communityId, server.id, rest);
+    expect(checked.ok).toBe(false);
+    expect(checked.message).toMatch(/^In Second Server: The bot's role sits below “Gold there” \(tier “Gold”\)/);
   });
 
   it("unlinking drops the server's roles from every tier and the mirror; its members are left alone", async () => {

@@ -13,6 +13,7 @@ import { planAllows } from "../billing/plans";
 import { db } from "../db/client";
 import { JOB_KINDS, enqueueJob } from "../jobs/enqueue";
 import { activeBot } from "./bot-config";
+import { checkBot } from "./check-bot";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
 import { DiscordUnavailableError, listManageableGuilds } from "./user-guilds";
 
@@ -119,11 +120,17 @@ export async function unlinkServer(tx: TenantTx, serverId: string): Promise<{ gu
   return server;
 }
 
-/** "Check again": asks Discord whether the bot can reach the server, clears or sets its problem, and sweeps the members when it works. */
+/**
+ * "Check again": asks Discord whether the bot can reach the server (clearing or
+ * setting its mark, and sweeping the members when it can), then checks there
+ * what role sync needs, as "Check bot" does for the own server: Manage Roles,
+ * and the bot's role above every tier role of that server.
+ */
 export async function checkServer(communityId: string, serverId: string, rest?: (token: string) => REST): Promise<{ ok: boolean; message: string }> {
-  const { bot, server } = await withCommunity(communityId, async (tx) => ({
+  const { bot, server, tiers } = await withCommunity(communityId, async (tx) => ({
     bot: await activeBot(tx, communityId),
     server: await tx.communityServer.findUnique({ where: rowKey(serverId), select: { guildId: true, name: true } }),
+    tiers: await tx.subscriptionTier.findMany({ where: { isActive: true }, select: { name: true, serverRoles: true } }),
   }));
   if (!server) throw refusal(SERVER_ERRORS, "unknown");
   if (!bot) throw refusal(SERVER_ERRORS, "no_bot");
@@ -136,9 +143,16 @@ export async function checkServer(communityId: string, serverId: string, rest?: 
     });
     if (seen.ok) await enqueueJob(tx, JOB_KINDS.reconcile, { communityId }, { key: `reconcile:${communityId}` });
   });
-  return seen.ok
+  if (!seen.ok) return { ok: false, message: PROBLEM_HINTS[seen.problem] };
+  const rolesThere = tiers.flatMap((t) =>
+    tierServerRoles(t)
+      .filter((r) => r.guildId === server.guildId)
+      .map((r) => ({ tier: t.name, roleId: r.roleId })),
+  );
+  const check = await checkBot(bot.token, server.guildId, rolesThere, rest);
+  return check.ok
     ? { ok: true, message: `The bot can act in ${seen.name}. Members' roles there are being brought up to date.` }
-    : { ok: false, message: PROBLEM_HINTS[seen.problem] };
+    : { ok: false, message: `In ${seen.name}: ${check.problems.join(" ")}` };
 }
 
 /** Where a member stands in linked servers, merged into what we knew: { "<guild id>": status }. */
