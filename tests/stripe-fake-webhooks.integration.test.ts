@@ -93,6 +93,9 @@ describe("the Stripe fake's webhooks", () => {
     expect(subscription.customer).toBe(paid.customer);
     await expect(client.checkout.sessions.create({ ...base, customer: "cus_missing" })).rejects.toMatchObject({ param: "customer" });
     await expect(client.checkout.sessions.create({ ...base, customer_creation: "always" })).rejects.toMatchObject({ param: "customer_creation" });
+    // The customer portal, unlike Checkout, always needs a customer that exists.
+    await expect(client.billingPortal.sessions.create({ customer: "cus_missing" })).rejects.toMatchObject({ param: "customer" });
+    expect((await client.billingPortal.sessions.create({ customer: String(paid.customer) })).customer).toBe(paid.customer);
   });
 
   it("retries a failed delivery, as Stripe does", async () => {

@@ -635,17 +635,7 @@ export async function startFakeStripe(
       return send(res, 200, refundCharge(charge, account, amount, { reason: form.reason ?? null, metadata: form.metadata ?? {} }));
     }
     if (resource === "billing_portal" && objectId === "sessions" && post) {
-      // As Stripe: a customer is optional; one named must exist. Without one, subscription mode
-      // makes a customer when the session completes (customer_creation is for payment mode only).
-      if (form.customer !== undefined && !find(String(form.customer), account, "customer"))
-        return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
-      if (form.customer_creation !== undefined) {
-        if (form.mode !== "payment") return stripeError(res, 400, "`customer_creation` can only be used in `payment` mode.", "customer_creation");
-        if (form.customer !== undefined)
-          return stripeError(res, 400, "You may only specify one of these parameters: customer, customer_creation.", "customer_creation");
-        if (!["always", "if_required"].includes(String(form.customer_creation)))
-          return stripeError(res, 400, "Invalid customer_creation: must be one of always or if_required", "customer_creation");
-      }
+      if (!find(String(form.customer), account, "customer")) return stripeError(res, 400, `No such customer: '${String(form.customer)}'`, "customer");
       const session = store(
         { id: id("bps"), object: "billing_portal.session", customer: form.customer, return_url: form.return_url ?? null, created: now() },
         account,
