@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_APPLICATIONS } from "../e2e/fakes/discord/data";
 import { startFakeDiscord, type FakeDiscord } from "../e2e/fakes/discord/server";
-import { refreshMember } from "../lib/billing/member-refresh";
 import { db } from "../lib/db/client";
 import { withCommunity, rowKey } from "../lib/db/scopes";
 import { confirmBotInstall } from "../lib/discord/bot-install";
@@ -19,6 +18,7 @@ import { checkTierRoles } from "../lib/tiers/discord-roles";
 import { ACCESS_ERRORS, finishAccountSwitch, regainAccess, startAccountSwitch } from "../lib/members/discord-access";
 import { asOwner, createCommunity, createUser } from "./support/fixtures";
 import { fakeDiscordControl } from "./support/fake-discord-control";
+import { payingMemberRows } from "./support/paying-member";
 
 let discord: FakeDiscord;
 const PLATFORM = FAKE_APPLICATIONS[0]!;
@@ -55,43 +55,7 @@ async function paying(options: { grant?: { scope?: string; expiresIn?: number } 
   const roleId = `${guildId.slice(0, -2)}51`;
   await control("guilds", { id: guildId, roles: [{ id: roleId, name: "Gold" }], channels: [{ id: `${guildId.slice(0, -2)}61`, name: "general" }] });
   const user = await createUser("access_member");
-  const memberId = await withCommunity(community.id, async (tx) => {
-    await tx.discordBotConfig.create({
-      data:
-        options.bot === "own"
-          ? {
-              communityId: community.id,
-              usesPlatformBot: false,
-              botTokenEncrypted: (await import("../lib/discord/bot-config")).sealToken(PLATFORM.token, community.id),
-              clientId: PLATFORM.id,
-              permissions: 0n,
-            }
-          : { communityId: community.id, usesPlatformBot: true, clientId: PLATFORM.id, permissions: 0n },
-    });
-    const tier = await tx.subscriptionTier.create({
-      data: { communityId: community.id, name: "Gold", price: "5.00", interval: "monthly", discordRoleId: roleId },
-      select: { id: true },
-    });
-    const member = await tx.communityMember.create({
-      data: { communityId: community.id, userId: user.id, discordUserId: user.discordId },
-      select: { id: true },
-    });
-    await tx.subscription.create({
-      data: {
-        communityId: community.id,
-        memberId: member.id,
-        tierId: tier.id,
-        stripeSubscriptionId: `sub_access_${member.id}`,
-        stripeCustomerId: "cus_access",
-        tierName: "Gold",
-        status: "active",
-        currentPeriodStart: new Date(),
-        currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
-      },
-    });
-    await refreshMember(tx, member.id, new Date());
-    return member.id;
-  });
+  const { memberId } = await payingMemberRows(community.id, user, { roleId, bot: options.bot });
   if (options.grant !== null) {
     const grant = await control<{ access_token: string; refresh_token: string; expires_at: number; scope: string }>("oauth/grant", {
       userId: user.discordId,

@@ -3,7 +3,6 @@
 // tier grants a role there too, and role sync, drift and rejoin work per server.
 // A server the bot loses is marked and skipped without pausing the own server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAKE_APPLICATIONS } from "../e2e/fakes/discord/data";
 import { startFakeDiscord, type FakeDiscord } from "../e2e/fakes/discord/server";
 import { refreshMember } from "../lib/billing/member-refresh";
 import { portalMemberships } from "../lib/billing/portal-read";
@@ -22,9 +21,9 @@ import { tierInputSchema } from "../lib/tiers/validation";
 import { asOwner, createCommunity, createUser, snowflake } from "./support/fixtures";
 import { fakeDiscordControl } from "./support/fake-discord-control";
 import { tierForm } from "./support/tier-form";
+import { payingMemberRows } from "./support/paying-member";
 
 let discord: FakeDiscord;
-const PLATFORM = FAKE_APPLICATIONS[0]!;
 const rest = (token: string) => botRest(token, `${discord.url}/api`);
 const { control, guildState } = fakeDiscordControl(() => discord.url);
 const manages = async () => true;
@@ -55,29 +54,7 @@ async function setup(options: { plan?: "pro" | "free" } = {}) {
     scope: "identify email guilds guilds.join",
   });
   await db.account.create({ data: { userId: user.id, type: "oidc", provider: "discord", providerAccountId: user.discordId, ...grant } });
-  const { memberId, tierId } = await withCommunity(communityId, async (tx) => {
-    await tx.discordBotConfig.create({ data: { communityId, usesPlatformBot: true, clientId: PLATFORM.id, permissions: 0n } });
-    const tier = await tx.subscriptionTier.create({
-      data: { communityId, name: "Gold", price: "5.00", interval: "monthly", discordRoleId: ownRole },
-      select: { id: true },
-    });
-    const member = await tx.communityMember.create({ data: { communityId, userId: user.id, discordUserId: user.discordId }, select: { id: true } });
-    await tx.subscription.create({
-      data: {
-        communityId,
-        memberId: member.id,
-        tierId: tier.id,
-        stripeSubscriptionId: `sub_servers_${member.id}`,
-        stripeCustomerId: "cus_servers",
-        tierName: "Gold",
-        status: "active",
-        currentPeriodStart: new Date(),
-        currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
-      },
-    });
-    await refreshMember(tx, member.id, new Date());
-    return { memberId: member.id, tierId: tier.id };
-  });
+  const { memberId, tierId } = await payingMemberRows(communityId, user, { roleId: ownRole });
   const community = { id: communityId, subscriptionTier: options.plan ?? "pro" };
   /** Links the second server and has the tier grant its role there. */
   async function linkAndGrant() {
