@@ -251,7 +251,8 @@ describe("reconciliation", () => {
   it("check bot reports a role above the bot's in plain words", async () => {
     const s = await setup();
     expect(await checkBot(FAKE_BOT.token, s.guildId, [{ tier: "Gold", roleId: s.roleId }], rest)).toMatchObject({ ok: true, problems: [] });
-    await control(`guilds/${s.guildId}/roles`, { id: s.roleId, name: "Gold role", position: 50 });
+    // Dragged to the top, above the bot's role (Gold, Moderator, the bot: three roles above @everyone).
+    expect(await control(`guilds/${s.guildId}/roles`, { id: s.roleId, name: "Gold role", position: 50 })).toMatchObject({ id: s.roleId, position: 3 });
     const check = await checkBot(
       FAKE_BOT.token,
       s.guildId,
