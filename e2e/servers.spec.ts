@@ -69,6 +69,8 @@ test("an owner on Pro links another of their servers (adding the bot there first
   // Unlinked: gone from the tab and from the tier.
   await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/bot");
   await page.getByRole("button", { name: "Unlink Alice's Sandbox" }).click();
+  await expect(page.getByText("Its roles leave every tier; roles already given there stay.")).toBeVisible();
+  await page.getByRole("button", { name: "Unlink Alice's Sandbox" }).click();
   await expect(page.getByTestId(`linked-server-${SANDBOX}`)).toHaveCount(0);
   expect(await tierServerRoles()).toEqual([]);
 });

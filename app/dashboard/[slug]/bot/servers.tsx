@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
+import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Select } from "@/components/ui/field";
@@ -14,6 +15,8 @@ export type Candidate = { id: string; name: string; addBotHref: string };
 export function LinkedServerRow({ slug, server, problemText }: { slug: string; server: ServerRow; problemText: string | null }) {
   const [checked, checkAction] = useActionState(checkServerAction, null);
   const [unlinked, unlinkAction] = useActionState(unlinkServerAction, null);
+  // Unlinking takes the server's roles off every tier: asked twice.
+  const [confirming, setConfirming] = useState(false);
   return (
     <li className="space-y-2 py-3" data-testid={`linked-server-${server.guildId}`}>
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -29,15 +32,26 @@ export function LinkedServerRow({ slug, server, problemText }: { slug: string; s
               Check again
             </SubmitButton>
           </form>
-          <form action={unlinkAction}>
-            <input type="hidden" name="communitySlug" value={slug} />
-            <input type="hidden" name="serverId" value={server.id} />
-            <SubmitButton size="sm" variant="secondary" pendingLabel="Unlinking…" aria-label={`Unlink ${server.name}`}>
+          {!confirming && (
+            <Button type="button" size="sm" variant="secondary" onClick={() => setConfirming(true)} aria-label={`Unlink ${server.name}`}>
               Unlink
-            </SubmitButton>
-          </form>
+            </Button>
+          )}
         </div>
       </div>
+      {confirming && (
+        <form action={unlinkAction} className="flex flex-wrap items-center gap-2 rounded-lg bg-amber-50 p-3 text-sm text-amber-900">
+          <input type="hidden" name="communitySlug" value={slug} />
+          <input type="hidden" name="serverId" value={server.id} />
+          <span>Unlink {server.name}? Its roles leave every tier; roles already given there stay.</span>
+          <SubmitButton size="sm" pendingLabel="Unlinking…">
+            Unlink {server.name}
+          </SubmitButton>
+          <Button type="button" size="sm" variant="ghost" onClick={() => setConfirming(false)}>
+            Keep it
+          </Button>
+        </form>
+      )}
       {server.problem && problemText && <p className="text-xs text-amber-800">{problemText} Roles there are not synced until “Check again” succeeds.</p>}
       {checked?.ok && (
         <p role="status" className={`text-sm ${checked.data.ok ? "text-emerald-700" : "text-rose-700"}`}>
