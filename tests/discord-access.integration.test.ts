@@ -4,48 +4,29 @@
 // bot is added through its authorization and confirmed, tiers name only roles
 // the bot can hand out, and the gateway brings a member who left and came back
 // their roles.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { FAKE_APPLICATIONS } from "../e2e/fakes/discord/data";
-import { startFakeDiscord, type FakeDiscord } from "../e2e/fakes/discord/server";
 import { db } from "../lib/db/client";
 import { withCommunity, rowKey } from "../lib/db/scopes";
 import { confirmBotInstall } from "../lib/discord/bot-install";
-import { botRest } from "../lib/discord/bot-rest";
 import { createRoleForTier, readGuildCatalog } from "../lib/discord/guild-catalog";
 import { onGuildMember, watchGateways } from "../lib/discord/gateway-watch";
 import { revokeManagedRoles, syncMemberRoles } from "../lib/discord/role-sync";
 import { checkTierRoles } from "../lib/tiers/discord-roles";
 import { ACCESS_ERRORS, finishAccountSwitch, regainAccess, startAccountSwitch } from "../lib/members/discord-access";
-import { asOwner, createCommunity, createUser } from "./support/fixtures";
-import { fakeDiscordControl } from "./support/fake-discord-control";
+import { createCommunity, createUser, queuedJobs } from "./support/fixtures";
+import { withFakeDiscord } from "./support/fake-discord-control";
 import { payingMemberRows } from "./support/paying-member";
 
-let discord: FakeDiscord;
 const PLATFORM = FAKE_APPLICATIONS[0]!;
-const rest = (token: string) => botRest(token, `${discord.url}/api`);
+const discord = withFakeDiscord();
+const { rest, control, guildState } = discord;
 
-const { control, guildState } = fakeDiscordControl(() => discord.url);
-
-beforeAll(async () => {
-  discord = await startFakeDiscord();
-  // The platform's bot, the sign-in client and token refreshes all go to this fake.
-  process.env.DISCORD_FAKE_URL = discord.url;
-});
 afterAll(async () => {
-  await discord.close();
   await db.$disconnect();
 });
 
-async function queued(communityId: string) {
-  return asOwner(async (c) =>
-    (
-      await c.query<{ kind: string }>(
-        "SELECT t.identifier AS kind FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1",
-        [communityId],
-      )
-    ).rows.map((r) => r.kind),
-  );
-}
+const queued = async (communityId: string) => (await queuedJobs(communityId)).map((j) => j.kind);
 
 /** A community served by the platform's bot, a tier with a role, and a paying member who is not in the server yet. */
 async function paying(options: { grant?: { scope?: string; expiresIn?: number } | null; bot?: "platform" | "own" } = {}) {
@@ -327,9 +308,9 @@ describe("adding the platform's bot", () => {
         state: "s1",
         user,
       });
-    const bob = await fetch(`${discord.url}/oauth2/authorize`, { method: "POST", body: form("100000000000000002"), redirect: "manual" });
+    const bob = await fetch(`${discord.url()}/oauth2/authorize`, { method: "POST", body: form("100000000000000002"), redirect: "manual" });
     expect(bob.status).toBe(403);
-    const alice = await fetch(`${discord.url}/oauth2/authorize`, { method: "POST", body: form("100000000000000001"), redirect: "manual" });
+    const alice = await fetch(`${discord.url()}/oauth2/authorize`, { method: "POST", body: form("100000000000000001"), redirect: "manual" });
     const back = new URL(alice.headers.get("location")!);
     expect(Object.fromEntries(back.searchParams)).toMatchObject({ guild_id: discordGuildId, state: "s1", permissions: "268435457" });
     expect(

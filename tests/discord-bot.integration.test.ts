@@ -14,7 +14,7 @@ import { checkBot } from "../lib/discord/check-bot";
 import { answerInteraction, verifyInteraction } from "../lib/discord/interactions";
 import { reconcileCommunity } from "../lib/discord/reconcile";
 import { syncMemberRoles } from "../lib/discord/role-sync";
-import { asOwner, createCommunity, createUser } from "./support/fixtures";
+import { createCommunity, createUser, queuedJobs } from "./support/fixtures";
 
 let discord: FakeDiscord;
 const FAKE_BOT = { token: FAKE_APPLICATIONS[0]!.token, applicationId: FAKE_APPLICATIONS[0]!.id };
@@ -164,16 +164,7 @@ describe("role sync", () => {
       tx.discordRoleDrift.findMany({ select: { missingRoles: true, resolvedAt: true, lastError: true } }),
     );
     expect(drift).toEqual([{ missingRoles: [s.roleId], resolvedAt: null, lastError: expect.stringMatching(/Manage Roles/) }]);
-    const jobs = await asOwner(
-      async (c) =>
-        (
-          await c.query(
-            "SELECT t.identifier FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1",
-            [s.communityId],
-          )
-        ).rows,
-    );
-    expect(jobs).toContainEqual({ identifier: "notify:sync_failed" });
+    expect((await queuedJobs(s.communityId)).map((j) => j.kind)).toContain("notify:sync_failed");
   });
 
   it("backs off and retries a 5xx from Discord", async () => {

@@ -2,14 +2,12 @@
 // Discord: an owner links another server of theirs (the bot must be in it), a
 // tier grants a role there too, and role sync, drift and rejoin work per server.
 // A server the bot loses is marked and skipped without pausing the own server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeDiscord, type FakeDiscord } from "../e2e/fakes/discord/server";
+import { afterAll, describe, expect, it } from "vitest";
 import { refreshMember } from "../lib/billing/member-refresh";
 import { portalMemberships } from "../lib/billing/portal-read";
 import { db } from "../lib/db/client";
 import { rowKey, withCommunity, type TenantTx } from "../lib/db/scopes";
 import { updateTier } from "../lib/tiers/service";
-import { botRest } from "../lib/discord/bot-rest";
 import { botProblemOf } from "../lib/discord/bot-problem";
 import { onGuildMember } from "../lib/discord/gateway-watch";
 import { checkServer, linkServer, SERVER_ERRORS, unlinkServer } from "../lib/discord/linked-servers";
@@ -18,22 +16,15 @@ import { reconcileCommunity } from "../lib/discord/reconcile";
 import { syncMemberRoles } from "../lib/discord/role-sync";
 import { checkTierRoles } from "../lib/tiers/discord-roles";
 import { tierInputSchema } from "../lib/tiers/validation";
-import { asOwner, createCommunity, createUser, snowflake } from "./support/fixtures";
-import { fakeDiscordControl } from "./support/fake-discord-control";
+import { createCommunity, createUser, snowflake, queuedJobs } from "./support/fixtures";
+import { withFakeDiscord } from "./support/fake-discord-control";
 import { tierForm } from "./support/tier-form";
 import { payingMemberRows } from "./support/paying-member";
 
-let discord: FakeDiscord;
-const rest = (token: string) => botRest(token, `${discord.url}/api`);
-const { control, guildState } = fakeDiscordControl(() => discord.url);
+const { rest, control, guildState } = withFakeDiscord();
 const manages = async () => true;
 
-beforeAll(async () => {
-  discord = await startFakeDiscord();
-  process.env.DISCORD_FAKE_URL = discord.url;
-});
 afterAll(async () => {
-  await discord.close();
   await db.$disconnect();
 });
 
@@ -82,16 +73,7 @@ async function lapse(s: Setup) {
   });
 }
 
-async function queuedKinds(communityId: string): Promise<string[]> {
-  return asOwner(async (c) =>
-    (
-      await c.query<{ kind: string }>(
-        "SELECT t.identifier AS kind FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1",
-        [communityId],
-      )
-    ).rows.map((r) => r.kind),
-  );
-}
+const queuedKinds = async (communityId: string) => (await queuedJobs(communityId)).map((j) => j.kind);
 
 describe("linking another server", () => {
   it("needs the bot in it, a server the actor manages, not the own one, once; the registry mirrors the link for the gateway", async () => {

@@ -8,7 +8,7 @@ import { openPlanPortal, PLAN_ERRORS, readPlan, startPlanCheckout } from "../lib
 import { applicationFeePercent, planAllows } from "../lib/billing/plans";
 import { receivePlatformWebhook } from "../lib/billing/webhooks/platform-receive";
 import { withCommunity } from "../lib/db/scopes";
-import { asOwner, createTenant } from "./support/fixtures";
+import { asOwner, createTenant, queuedJobs } from "./support/fixtures";
 import { sign, signedEvent, startStripeHarness, WEBHOOK_SECRET, type Delivery, type StripeHarness } from "./support/stripe-webhooks";
 
 let h: StripeHarness;
@@ -32,15 +32,7 @@ async function memberState(communityId: string) {
   );
 }
 
-async function roleJobs(communityId: string): Promise<number> {
-  return asOwner(async (client) => {
-    const { rows } = await client.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1 AND t.identifier LIKE 'discord:%'",
-      [communityId],
-    );
-    return rows[0]!.n;
-  });
-}
+const roleJobs = async (communityId: string) => (await queuedJobs(communityId)).filter((j) => j.kind.startsWith("discord:")).length;
 
 beforeAll(async () => {
   h = await startStripeHarness();

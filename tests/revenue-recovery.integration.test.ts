@@ -21,7 +21,7 @@ import { unsubscribeUrl } from "../lib/mail/links";
 import { setCancelAtPeriodEnd } from "../lib/billing/portal";
 import { acceptSaveOffer, SAVE_OFFER_ERRORS } from "../lib/billing/save-offer";
 import type { CaughtMail } from "../e2e/fakes/mail/server";
-import { asOwner } from "./support/fixtures";
+import { asOwner, queuedJobs } from "./support/fixtures";
 import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
 
 const DAY = 86_400_000;
@@ -133,15 +133,7 @@ describe("a declined renewal", () => {
   it("reminds the member by e-mail and Discord with the invoice's pay link, once per reminder, on the owner's schedule", async () => {
     const s = await payingMember();
     await failRenewal(s);
-    const jobs = await asOwner(
-      async (c) =>
-        (
-          await c.query<{ kind: string; payload: { attempt: number } }>(
-            "SELECT t.identifier AS kind, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1",
-            [s.paid.community.id],
-          )
-        ).rows,
-    );
+    const jobs = await queuedJobs<{ attempt: number }>(s.paid.community.id);
     expect(jobs.filter((j) => j.kind === "billing:dunning").map((j) => j.payload.attempt)).toEqual([1]);
 
     const now = new Date();

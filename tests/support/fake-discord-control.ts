@@ -1,5 +1,11 @@
-// The fake Discord's control endpoints, as tests drive them: set up servers,
-// act as people (join, leave, be banned), and read a server's state back.
+// The fake Discord as tests drive it: started for a test file (the platform's
+// bot, sign-in and token refreshes all pointed at it), its control endpoints to
+// set up servers and act as people (join, leave, be banned), and a server's
+// state read back.
+import { afterAll, beforeAll } from "vitest";
+import { startFakeDiscord, type FakeDiscord } from "../../e2e/fakes/discord/server";
+import { botRest } from "../../lib/discord/bot-rest";
+
 export type GuildState = {
   members: Record<string, string[]>;
   roles: { id: string; name: string; position: number }[];
@@ -13,4 +19,18 @@ export function fakeDiscordControl(url: () => string) {
     return response.json() as Promise<T>;
   }
   return { control, guildState: (guildId: string) => control<GuildState>(`guilds/${guildId}`) };
+}
+
+/** A fake Discord for this test file, with a bot client and the control endpoints bound to it. */
+export function withFakeDiscord() {
+  let discord: FakeDiscord | undefined;
+  beforeAll(async () => {
+    discord = await startFakeDiscord();
+    process.env.DISCORD_FAKE_URL = discord.url;
+  });
+  afterAll(async () => {
+    await discord?.close();
+  });
+  const url = () => discord!.url;
+  return { url, rest: (token: string) => botRest(token, `${url()}/api`), ...fakeDiscordControl(url) };
 }

@@ -15,6 +15,19 @@ export async function asOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise
   }
 }
 
+/** The jobs queued for a community (graphile-worker's own tables, read as the owner), oldest first. */
+export async function queuedJobs<P = Record<string, unknown>>(communityId: string): Promise<{ kind: string; payload: P }[]> {
+  return asOwner(
+    async (client) =>
+      (
+        await client.query<{ kind: string; payload: P }>(
+          "SELECT t.identifier AS kind, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'communityId' = $1 ORDER BY j.id",
+          [communityId],
+        )
+      ).rows,
+  );
+}
+
 /**
  * The owner's query inside one community's scope. A non-superuser owner is
  * held by FORCE ROW LEVEL SECURITY like everyone else (a superuser is not).
