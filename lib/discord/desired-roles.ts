@@ -2,7 +2,7 @@ import { inTurn, type TenantTx, rowKey } from "../db/scopes";
 import { lapseStage } from "../billing/lapse";
 import { grantInForce } from "../billing/grants";
 import { FULL_ACCESS } from "../billing/member-standing";
-import { linkedServers, tierServerRoles } from "./linked-servers";
+import { linkedServers, tierRolesIn } from "./linked-servers";
 
 export type RolePlan = {
   discordUserId: string;
@@ -81,19 +81,12 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
 }
 
 /** Per linked server the bot can reach: the roles any tier grants there, and those the member's paid tiers do. */
-function serverPlans(
+export function serverPlans(
   servers: { guildId: string; name: string; problem: string | null }[],
   tiers: { serverRoles: unknown }[],
   paid: { serverRoles: unknown }[],
 ): ServerPlan[] {
-  const rolesIn = (guildId: string, of: { serverRoles: unknown }[]) =>
-    new Set(
-      of.flatMap((t) =>
-        tierServerRoles(t)
-          .filter((r) => r.guildId === guildId)
-          .map((r) => r.roleId),
-      ),
-    );
+  const rolesIn = (guildId: string, of: { serverRoles: unknown }[]) => new Set(of.flatMap((t) => tierRolesIn(t, guildId)));
   return servers
     .filter((s) => !s.problem)
     .map((s) => ({ guildId: s.guildId, name: s.name, desired: rolesIn(s.guildId, paid), managed: rolesIn(s.guildId, tiers) }))

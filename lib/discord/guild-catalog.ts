@@ -9,7 +9,7 @@ import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
 import { TokenDecryptionError } from "../crypto/token-box";
 import { activeBot, PlatformBotUnavailableError } from "./bot-config";
-import { linkedServers } from "./linked-servers";
+import { linkedServers, type LinkedServer } from "./linked-servers";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
 
 export type GuildRole = {
@@ -91,17 +91,13 @@ async function botOfCommunity(communityId: string): Promise<{ token: string; gui
 }
 
 /** Each linked server as the community's bot sees it (lib/discord/linked-servers.ts), one catalog per server. */
-export async function linkedServerCatalogs(
-  communityId: string,
-  rest?: (token: string) => REST,
-): Promise<{ guildId: string; name: string; catalog: GuildCatalog }[]> {
+export async function linkedServerCatalogs(communityId: string, rest?: (token: string) => REST): Promise<(LinkedServer & { catalog: GuildCatalog })[]> {
   const servers = await withCommunity(communityId, (tx) => linkedServers(tx));
   if (servers.length === 0) return [];
   const bot = await botOfCommunity(communityId);
   return Promise.all(
     servers.map(async (s) => ({
-      guildId: s.guildId,
-      name: s.name,
+      ...s,
       catalog: "problem" in bot ? ({ ok: false, ...bot } as const) : await readGuildCatalog(bot.token, s.guildId, rest),
     })),
   );

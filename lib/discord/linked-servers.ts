@@ -30,6 +30,12 @@ export function tierServerRoles(tier: { serverRoles: unknown }): ServerRole[] {
   return parsed.success ? parsed.data : [];
 }
 
+/** The roles a tier grants in one linked server. */
+export const tierRolesIn = (tier: { serverRoles: unknown }, guildId: string) =>
+  tierServerRoles(tier)
+    .filter((r) => r.guildId === guildId)
+    .map((r) => r.roleId);
+
 export type LinkedServer = { id: string; guildId: string; name: string; problem: string | null };
 
 export function linkedServers(tx: TenantTx): Promise<LinkedServer[]> {
@@ -144,11 +150,7 @@ export async function checkServer(communityId: string, serverId: string, rest?: 
     if (seen.ok) await enqueueJob(tx, JOB_KINDS.reconcile, { communityId }, { key: `reconcile:${communityId}` });
   });
   if (!seen.ok) return { ok: false, message: PROBLEM_HINTS[seen.problem] };
-  const rolesThere = tiers.flatMap((t) =>
-    tierServerRoles(t)
-      .filter((r) => r.guildId === server.guildId)
-      .map((r) => ({ tier: t.name, roleId: r.roleId })),
-  );
+  const rolesThere = tiers.flatMap((t) => tierRolesIn(t, server.guildId).map((roleId) => ({ tier: t.name, roleId })));
   const check = await checkBot(bot.token, server.guildId, rolesThere, rest);
   return check.ok
     ? { ok: true, message: `The bot can act in ${seen.name}. Members' roles there are being brought up to date.` }

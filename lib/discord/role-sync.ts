@@ -9,10 +9,10 @@ import { JOB_KINDS, enqueueJob } from "../jobs/enqueue";
 import { activeBot } from "./bot-config";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
 import { botProblemOf, setBotProblem } from "./bot-problem";
-import { managedRoles, rolePlan, type RolePlan } from "./desired-roles";
+import { managedRoles, rolePlan, serverPlans, type RolePlan } from "./desired-roles";
 import { addToGuild, type GuildStatus } from "./guild-join";
 import { GUILD_STATUS_TEXT } from "./guild-status-text";
-import { linkedServers, markServerProblem, SERVER_WIDE, setServerStatus, tierServerRoles } from "./linked-servers";
+import { linkedServers, markServerProblem, SERVER_WIDE, setServerStatus } from "./linked-servers";
 
 export type SyncOutcome = "synced" | "unchanged" | "no_bot" | "disabled" | "paused" | "not_a_member" | "not_in_guild" | PermanentProblem;
 export type RoleSyncResult = {
@@ -65,19 +65,16 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
     for (const server of plan.servers) servers.push({ ...server, result: await syncInServer(rest, server.guildId, server, plan, how) });
   }
   const all = [own, ...servers.map((s) => s.result)];
-  // A server the bot lost is marked and skipped from now on (shown on the Discord bot tab), not failed once per member.
-  const problem = servers.find((s) => !FINE.includes(s.result.outcome) && !SERVER_WIDE.includes(s.result.outcome as PermanentProblem));
-  // The own server's outcome, unless it went well and a linked server's did not.
-  const outcome: SyncOutcome =
-    !FINE.includes(own.outcome) || !problem
-      ? own.outcome === "unchanged" && all.some((r) => r.added.length || r.removed.length)
-        ? "synced"
-        : own.outcome
-      : problem.result.outcome;
-  const error = !FINE.includes(own.outcome) || !problem ? own.error : `In ${problem.name}: ${problem.result.error ?? problem.result.outcome}`;
-  // A server the bot lost is the server's problem (marked below), not the member's drift.
-  const counted = [own, ...servers.filter((s) => !SERVER_WIDE.includes(s.result.outcome as PermanentProblem)).map((s) => s.result)];
-  const drift = { missing: counted.flatMap((r) => r.missing), unpaid: counted.flatMap((r) => r.unpaid) };
+  // A server the bot lost is the server's problem, marked and skipped from now on (shown on
+  // the Discord bot tab): not a failure, nor drift, once per member.
+  const lost = servers.filter((s) => SERVER_WIDE.includes(s.result.outcome as PermanentProblem));
+  const reached = [own, ...servers.filter((s) => !lost.includes(s)).map((s) => s.result)];
+  // The own server's outcome stands, unless it went well and a linked server's did not.
+  const blamed = FINE.includes(own.outcome) ? servers.find((s) => !lost.includes(s) && !FINE.includes(s.result.outcome)) : undefined;
+  const changed = all.some((r) => r.added.length || r.removed.length);
+  const outcome: SyncOutcome = blamed ? blamed.result.outcome : own.outcome === "unchanged" && changed ? "synced" : own.outcome;
+  const error = blamed ? `In ${blamed.name}: ${blamed.result.error ?? blamed.result.outcome}` : own.error;
+  const drift = { missing: reached.flatMap((r) => r.missing), unpaid: reached.flatMap((r) => r.unpaid) };
   return record(
     communityId,
     memberId,
@@ -90,15 +87,13 @@ export async function syncMemberRoles(communityId: string, memberId: string, opt
       roles: own.roles || servers.some((s) => s.result.roles) ? all.flatMap((r) => r.roles ?? []) : null,
       desired,
       ...(error ? { error } : {}),
-      ...(FINE.includes(own.outcome) && problem ? { server: problem.guildId } : {}),
+      ...(blamed ? { server: blamed.guildId } : {}),
     },
     {
       drift: own.checked || servers.some((s) => s.result.checked) ? drift : undefined,
       guildStatus: own.status,
       serverStatus: Object.fromEntries(servers.filter((s) => s.result.status).map((s) => [s.guildId, s.result.status!])),
-      unreachable: servers
-        .filter((s) => SERVER_WIDE.includes(s.result.outcome as PermanentProblem))
-        .map((s) => ({ guildId: s.guildId, problem: s.result.outcome as PermanentProblem })),
+      unreachable: lost.map((s) => ({ guildId: s.guildId, problem: s.result.outcome as PermanentProblem })),
     },
   );
 }
@@ -287,21 +282,8 @@ export async function revokeManagedRoles(communityId: string, discordUserId: str
   if (!bot) return [];
   const managed = managedRoles(tiers);
   if (bot.lapsedRoleId) managed.add(bot.lapsedRoleId);
-  const everywhere = [
-    { guildId: community.discordGuildId, managed },
-    ...servers
-      .filter((s) => !s.problem)
-      .map((s) => ({
-        guildId: s.guildId,
-        managed: new Set(
-          tiers.flatMap((t) =>
-            tierServerRoles(t)
-              .filter((r) => r.guildId === s.guildId)
-              .map((r) => r.roleId),
-          ),
-        ),
-      })),
-  ];
+  // Nothing is paid for any more: every role any tier grants, in every server the bot reaches.
+  const everywhere = [{ guildId: community.discordGuildId, managed }, ...serverPlans(servers, tiers, [])];
   const rest = (options.rest ?? botRest)(bot.token);
   const removed: string[] = [];
   for (const { guildId, managed: ours } of everywhere) {

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -7,25 +8,20 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { signInMode } from "@/lib/auth/mode";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
-import { PROBLEM_HINTS } from "@/lib/discord/bot-rest";
+import { PROBLEM_HINTS, type PermanentProblem } from "@/lib/discord/bot-rest";
 import { botOverview } from "@/lib/discord/bot-overview";
 import { FAKE_OWN_BOT_HINT } from "@/lib/discord/demo";
-import { communityGuildCatalog } from "@/lib/discord/guild-catalog";
+import { communityGuildCatalog, linkedServerCatalogs } from "@/lib/discord/guild-catalog";
 import { platformBot } from "@/lib/discord/platform-bot";
 import { tierRoles } from "@/lib/discord/desired-roles";
 import { CommunityHeader } from "../community-nav";
 import { BotForm, OwnBotForm } from "./bot-form";
 import { CheckBot, FixDrift, ScanDrift } from "./bot-tools";
 import { LinkedServerRow, LinkServerForm } from "./servers";
-import { linkedServerCatalogs } from "@/lib/discord/guild-catalog";
 import { SERVER_ERRORS } from "@/lib/discord/linked-servers";
 import { listManageableGuilds, DiscordUnavailableError } from "@/lib/discord/user-guilds";
 import { botInviteUrl } from "@/lib/discord/bot-install";
 import { planAllows } from "@/lib/billing/plans";
-import { withCommunity } from "@/lib/db/scopes";
-import { linkedServers } from "@/lib/discord/linked-servers";
-import type { PermanentProblem } from "@/lib/discord/bot-rest";
-import Link from "next/link";
 
 export const metadata: Metadata = { title: "Discord bot" };
 
@@ -310,8 +306,9 @@ async function otherServers(
   bot: { usesPlatformBot: boolean; clientId: string } | null,
 ) {
   const allowed = planAllows(community.subscriptionTier, "servers");
-  const linked = await withCommunity(community.id, linkedServers);
-  const catalogs = linked.length > 0 ? await linkedServerCatalogs(community.id) : [];
+  // The linked servers with their roles (for names), read once.
+  const catalogs = await linkedServerCatalogs(community.id);
+  const linked = catalogs.map(({ id, guildId, name, problem }) => ({ id, guildId, name, problem }));
   let candidates: { id: string; name: string; addBotHref: string }[] | { unavailable: string } = [];
   if (!bot) candidates = { unavailable: SERVER_ERRORS.no_bot };
   else if (allowed) {

@@ -56,6 +56,36 @@ function Swatch({ color }: { color: string | null }) {
   return <span aria-hidden="true" className="inline-block h-3 w-3 shrink-0 rounded-full ring-1 ring-slate-300" style={{ background: color ?? "#99aab5" }} />;
 }
 
+/**
+ * A server's roles as a select's options: "No role", the saved role even when it is gone or
+ * the bot can't hand it out (so the form shows what is saved), the others only when it can.
+ */
+function RoleOptions({
+  roles,
+  picked,
+  saved,
+  server,
+  optionValue = (id) => id,
+}: {
+  roles: GuildRole[];
+  picked: string;
+  saved: string;
+  server: string;
+  optionValue?: (roleId: string) => string;
+}) {
+  return (
+    <>
+      <option value="">No role</option>
+      {picked && !roles.some((r) => optionValue(r.id) === picked) && <option value={picked}>A role that is no longer in {server}</option>}
+      {roles.map((r) => (
+        <option key={r.id} value={optionValue(r.id)} disabled={!r.assignable && optionValue(r.id) !== saved}>
+          {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
+        </option>
+      ))}
+    </>
+  );
+}
+
 function RolePicker({
   slug,
   choices,
@@ -109,14 +139,7 @@ function RolePicker({
       >
         {(aria) => (
           <Select {...aria} name="discordRoleId" value={selected} onChange={(e) => setSelected(e.target.value)}>
-            <option value="">No role</option>
-            {!current && selected && <option value={selected}>A role that is no longer in your server</option>}
-            {roles.map((r) => (
-              // The tier's saved role stays selectable even when the bot can't hand it out, so the form shows what is saved.
-              <option key={r.id} value={r.id} disabled={!r.assignable && r.id !== value}>
-                {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
-              </option>
-            ))}
+            <RoleOptions roles={roles} picked={selected} saved={value} server="your server" />
           </Select>
         )}
       </Field>
@@ -214,15 +237,7 @@ function ServerRolePickers({ servers, values, errors }: { servers: ServerRoleCho
               Role in {server.name}
             </label>
             <Select id={id} name="serverRoles" defaultValue={saved} className="mt-1.5">
-              <option value="">No role</option>
-              {saved && !server.roles.some((r) => `${server.guildId}:${r.id}` === saved) && (
-                <option value={saved}>A role that is no longer in {server.name}</option>
-              )}
-              {server.roles.map((r) => (
-                <option key={r.id} value={`${server.guildId}:${r.id}`} disabled={!r.assignable && `${server.guildId}:${r.id}` !== saved}>
-                  {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
-                </option>
-              ))}
+              <RoleOptions roles={server.roles} picked={saved} saved={saved} server={server.name} optionValue={(id) => `${server.guildId}:${id}`} />
             </Select>
           </div>
         );
