@@ -13,6 +13,7 @@ const SUBSCRIPTIONS = 40;
 const DURATION_S = 15;
 const CONNECTIONS = 16;
 const DUPLICATE_SHARE = 0.2;
+const REDELIVERY_S = 8;
 const TARGET_EVENTS_PER_S = 300;
 const TARGET_HEALTH_RATIO = 1.0;
 const TARGET_RSS_MB = 400;
@@ -50,6 +51,68 @@ async function startStatementStats(ownerUrl: string) {
 async function healthRate(url: string): Promise<{ requests: number; result: number }> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: 8 });
   return { requests: result.requests.total, result: result.requests.total / 8 };
+}
+
+type Load = { latencies: number[]; statuses: Map<number, number>; result: autocannon.Result };
+
+/** POSTs of the bodies nextBody gives, each with its Stripe signature, at the bench's concurrency, for `seconds`. */
+function signedLoad(url: string, signature: (body: string) => string, nextBody: () => string, seconds: number): Promise<{ requests: number; result: Load }> {
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (request) => {
+              const body = nextBody();
+              return { ...request, body, headers: { "content-type": "application/json", "stripe-signature": signature(body) } };
+            },
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve({ requests: latencies.length, result: { latencies, statuses, result } })),
+    );
+    instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime);
+      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
+    });
+  });
+}
+
+/** The counts once the events still in flight when the load stopped have been applied: two equal reads in a row. */
+async function settledCounts(ownerUrl: string, communityId: string): Promise<EffectCounts> {
+  let before = await effectCounts(ownerUrl, communityId);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = await effectCounts(ownerUrl, communityId);
+    if (JSON.stringify(now) === JSON.stringify(before)) return now;
+    before = now;
+  }
+}
+
+type EffectCounts = { ledger: number; payments: number; analytics: number };
+
+/** The bench's rows in the ledger, payments and renewal events, read as the owner inside the community's scope. */
+async function effectCounts(ownerUrl: string, communityId: string): Promise<EffectCounts> {
+  const owner = new pg.Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    await owner.query("BEGIN");
+    await owner.query("SELECT set_config('app.current_community_id', $1, true)", [communityId]);
+    const { rows } = await owner.query<EffectCounts>(`
+        SELECT (SELECT count(*)::int FROM stripe_events WHERE id LIKE 'evt_bench_%') AS ledger,
+               (SELECT count(*)::int FROM payments WHERE stripe_invoice_id LIKE 'in_bench_%') AS payments,
+               (SELECT count(*)::int FROM analytics_events WHERE event_name = 'subscription_renewed') AS analytics`);
+    await owner.query("COMMIT");
+    return rows[0]!;
+  } finally {
+    await owner.end();
+  }
 }
 
 export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Promise<boolean> {
@@ -116,57 +179,24 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
       return raw;
     };
 
-    const latencies: number[] = [];
-    const statuses = new Map<number, number>();
-    let instance!: autocannon.Instance;
-    const finished = new Promise<autocannon.Result>((resolve, reject) => {
-      instance = autocannon(
-        {
-          url: `${server.url}/api/webhooks/stripe`,
-          connections: CONNECTIONS,
-          duration: DURATION_S,
-          requests: [
-            {
-              method: "POST",
-              setupRequest: (request) => {
-                const body = nextBody();
-                return { ...request, body, headers: { "content-type": "application/json", "stripe-signature": sign(body, { secret }) } };
-              },
-            },
-          ],
-        },
-        (error, result) => (error ? reject(error) : resolve(result)),
-      );
-    });
-    instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-      latencies.push(responseTime);
-      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
-    });
+    const webhookUrl = `${server.url}/api/webhooks/stripe`;
+    const signature = (body: string) => sign(body, { secret });
     const statementStats = process.env.BENCH_PG_STATS ? await startStatementStats(ownerUrl) : null;
-    const renewals = await cpuPerRequest(server.pid, async () => {
-      const result = await finished;
-      return { requests: latencies.length, result };
-    });
-    const result = renewals.result;
+    const renewals = await cpuPerRequest(server.pid, () => signedLoad(webhookUrl, signature, nextBody, DURATION_S));
+    const { latencies, statuses, result } = renewals.result;
     clearInterval(sampler);
 
-    const owner = new pg.Client({ connectionString: ownerUrl });
-    await owner.connect();
-    let counts: { ledger: number; payments: number; analytics: number };
-    try {
-      await owner.query("BEGIN");
-      await owner.query("SELECT set_config('app.current_community_id', $1, true)", [paid.community.id]);
-      const { rows } = await owner.query<{ ledger: number; payments: number; analytics: number }>(`
-        SELECT (SELECT count(*)::int FROM stripe_events WHERE id LIKE 'evt_bench_%') AS ledger,
-               (SELECT count(*)::int FROM payments WHERE stripe_invoice_id LIKE 'in_bench_%') AS payments,
-               (SELECT count(*)::int FROM analytics_events WHERE event_name = 'subscription_renewed') AS analytics`);
-      counts = rows[0]!;
-      await owner.query("COMMIT");
-    } finally {
-      await owner.end();
-    }
-
+    const counts = await settledCounts(ownerUrl, paid.community.id);
     if (statementStats) await statementStats.print();
+
+    // What receiving costs without applying: only re-deliveries of events answered
+    // long before the run ended, so the ledger says "seen" and nothing is written.
+    const answered = sent.slice(0, -4 * CONNECTIONS);
+    const redeliveries = await cpuPerRequest(server.pid, () =>
+      signedLoad(webhookUrl, signature, () => answered[Math.floor(Math.random() * answered.length)]!, REDELIVERY_S),
+    );
+    const countsAfterRedeliveries = await effectCounts(ownerUrl, paid.community.id);
+    const redeliveriesOk = redeliveries.result.statuses.get(200) ?? 0;
     const total = latencies.length;
     const perSecond = total / DURATION_S;
     const latency = summarize(latencies);
@@ -187,13 +217,24 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
       `| CPU per request, ${label}: server / PostgreSQL / load generator | ${c.server.toFixed(2)} / ${c.postgres.toFixed(2)} / ${c.loadGenerator.toFixed(2)} ms | |`;
     console.log(cpu("GET /api/health", health));
     console.log(cpu("renewal", renewals));
+    const redeliveriesPerSecond = redeliveries.result.latencies.length / REDELIVERY_S;
+    console.log(
+      `| re-deliveries only (signature, ledger says seen, no effects) requests/s, ÷ health | ${redeliveriesPerSecond.toFixed(0)}, ${(redeliveriesPerSecond / healthPerSecond).toFixed(2)}x | |`,
+    );
+    console.log(cpu("re-delivery only", redeliveries));
     console.log(`| next start RSS, idle after start | ${idleRssMb.toFixed(0)} MB | |`);
     console.log(`| next start RSS, peak during the run | ${peakRssMb.toFixed(0)} MB | < ${TARGET_RSS_MB} MB: ${verdict(peakRssMb < TARGET_RSS_MB)} |`);
     // Every unique event that was answered is applied once; duplicates add nothing.
     const exactlyOnce =
-      counts.ledger === counts.payments && counts.payments === counts.analytics && counts.ledger <= unique && counts.ledger >= unique - CONNECTIONS;
+      counts.ledger === counts.payments &&
+      counts.payments === counts.analytics &&
+      counts.ledger <= unique &&
+      counts.ledger >= unique - CONNECTIONS &&
+      JSON.stringify(countsAfterRedeliveries) === JSON.stringify(counts) &&
+      redeliveriesOk === redeliveries.result.latencies.length;
     console.log(
-      `rows after the run: ${counts.ledger} ledger, ${counts.payments} payments, ${counts.analytics} renewals for ${unique} unique events -> ${exactlyOnce ? "no duplicate effects" : "MISMATCH"}`,
+      `rows after the run: ${counts.ledger} ledger, ${counts.payments} payments, ${counts.analytics} renewals for ${unique} unique events; ` +
+        `after ${redeliveries.result.latencies.length} more re-deliveries (${redeliveriesOk} answered 200): ${countsAfterRedeliveries.ledger} / ${countsAfterRedeliveries.payments} / ${countsAfterRedeliveries.analytics} -> ${exactlyOnce ? "no duplicate effects" : "MISMATCH"}`,
     );
     const met = perSecond >= TARGET_EVENTS_PER_S && ratio >= TARGET_HEALTH_RATIO && peakRssMb < TARGET_RSS_MB && exactlyOnce && ok === total;
     console.log(`zero duplicate effects: ${verdict(exactlyOnce && ok === total)}`);
