@@ -32,11 +32,10 @@ export function HeaderMenu({ summary, children }: { summary: ReactNode; children
   }, []);
   return (
     <details ref={ref} className="group relative sm:hidden">
-      <summary
-        className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-2 py-1.5 ring-1 ring-slate-200 [&::-webkit-details-marker]:hidden"
-        aria-label="Menu"
-      >
+      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-2 py-1.5 ring-1 ring-slate-200 [&::-webkit-details-marker]:hidden">
         {summary}
+        {/* Named by its text, not aria-label: a label would hide what the summary shows (WCAG 2.5.3). */}
+        <span className="sr-only">Menu</span>
         <span aria-hidden="true" className="text-slate-600 group-open:hidden">
           ☰
         </span>

@@ -48,11 +48,13 @@ for (const [who, paths] of Object.entries(PAGES) as [keyof typeof PAGES, string[
     }
     const header = page.getByRole("banner");
     await expect(header.getByRole("button", { name: "Sign out" })).toBeHidden();
-    await header.getByLabel("Menu").click();
+    // A <summary> has no ARIA role for getByRole; it is named by its text "Menu".
+    const menu = header.locator("summary").filter({ hasText: "Menu" });
+    await menu.click();
     await expect(header.getByTestId("signed-in-user-menu")).toHaveText(who);
     await header.getByRole("link", { name: "Memberships" }).click();
     await expect(page).toHaveURL(/\/portal$/);
-    await header.getByLabel("Menu").click();
+    await menu.click();
     await header.getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByRole("link", { name: "Sign in with Discord" })).toBeVisible();
   });

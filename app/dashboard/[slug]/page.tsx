@@ -20,22 +20,24 @@ type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ create
 
 const formatAmounts = (values: Money[]) => (values.length === 0 ? "—" : values.map((m) => formatMoney(m.amount, m.currency)).join(" + "));
 
+/** A figure of the overview; with href, the whole card opens what it counts (the label is the link, stretched over the card). */
 function Stat({ label, value, hint, href, testId }: { label: string; value: string; hint?: string; href?: string; testId: string }) {
-  const body = (
-    <Card className="h-full">
-      <dt className="text-sm text-slate-600">{label}</dt>
+  return (
+    <Card className={href ? "relative h-full focus-within:ring-2 focus-within:ring-brand-600 hover:ring-slate-300" : "h-full"}>
+      <dt className="text-sm text-slate-600">
+        {href ? (
+          <Link href={href} className="after:absolute after:inset-0 after:rounded-2xl focus:outline-none">
+            {label}
+          </Link>
+        ) : (
+          label
+        )}
+      </dt>
       <dd className="mt-2 text-2xl font-semibold tabular-nums" data-testid={testId}>
         {value}
       </dd>
-      {hint && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
+      {hint && <dd className="mt-1 text-xs text-slate-500">{hint}</dd>}
     </Card>
-  );
-  return href ? (
-    <Link href={href} className="block rounded-2xl focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
-      {body}
-    </Link>
-  ) : (
-    body
   );
 }
 

@@ -120,8 +120,11 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ slug
         </Card>
       </div>
 
-      <Card className="mt-6 overflow-x-auto">
-        <h2 className="text-lg font-semibold">Month by month</h2>
+      {/* Wide tables scroll sideways on small screens: the region takes focus so arrow keys can scroll it. */}
+      <Card className="mt-6 overflow-x-auto" role="region" aria-labelledby="months-title" tabIndex={0}>
+        <h2 id="months-title" className="text-lg font-semibold">
+          Month by month
+        </h2>
         <Table className="mt-3" aria-label="MRR movements by month">
           <TableHead>
             <tr>
@@ -159,8 +162,10 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ slug
         </p>
       </Card>
 
-      <Card className="mt-6 overflow-x-auto">
-        <h2 className="text-lg font-semibold">Cohorts: still paying, by month of first payment</h2>
+      <Card className="mt-6 overflow-x-auto" role="region" aria-labelledby="cohorts-title" tabIndex={0}>
+        <h2 id="cohorts-title" className="text-lg font-semibold">
+          Cohorts: still paying, by month of first payment
+        </h2>
         {data.cohorts.length === 0 ? (
           <p className="mt-2 text-sm text-slate-500">No payments in the last year yet.</p>
         ) : (

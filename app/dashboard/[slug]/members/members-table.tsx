@@ -299,7 +299,7 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
   const d = detail.data;
   return (
     <div className="fixed inset-0 z-40 flex justify-end bg-slate-900/30" onClick={onClose}>
-      <aside
+      <div
         role="dialog"
         aria-modal="true"
         aria-labelledby="member-drawer-title"
@@ -447,7 +447,7 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
             </section>
           </div>
         )}
-      </aside>
+      </div>
     </div>
   );
 }
