@@ -1,0 +1,73 @@
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./support/auth";
+import { expectAccessible } from "./support/axe";
+
+// Every main page, on a desktop and on a phone, passes axe-core's WCAG 2.1 AA
+// checks, and so do the states people reach by using them: a form with errors,
+// the member drawer, the phone's header menu.
+
+const OWNER_PAGES = [
+  "/dashboard",
+  "/dashboard/pixel-guild",
+  "/dashboard/pixel-guild/analytics",
+  "/dashboard/pixel-guild/members",
+  "/dashboard/pixel-guild/payments",
+  "/dashboard/pixel-guild/tiers",
+  "/dashboard/pixel-guild/promotions",
+  "/dashboard/pixel-guild/bot",
+  "/dashboard/pixel-guild/payouts",
+  "/dashboard/pixel-guild/settings",
+  "/dashboard/pixel-guild/activity",
+  "/dashboard/pixel-guild/team",
+  "/dashboard/pixel-guild/import",
+  "/dashboard/pixel-guild/developers",
+  "/dashboard/new",
+];
+
+for (const viewport of [
+  { width: 1280, height: 900 },
+  { width: 390, height: 844 },
+]) {
+  test.describe(`${viewport.width} px wide`, () => {
+    test.use({ viewport });
+
+    test("public pages, the sign-in page and a missing page", async ({ page }) => {
+      for (const path of ["/", "/c/pixel-guild", "/signin", "/c/no-such-community"]) {
+        await page.goto(path);
+        await expectAccessible(page, path);
+      }
+    });
+
+    test("the owner's pages, the phone's menu, a tier form with errors and the member drawer", async ({ page }) => {
+      await signInAs(page, "Alice Owner", OWNER_PAGES[0]);
+      for (const path of OWNER_PAGES) {
+        expect((await page.goto(path))?.status(), path).toBe(200);
+        await expectAccessible(page, path);
+      }
+
+      if (viewport.width < 640) {
+        await page.getByRole("banner").locator("summary").filter({ hasText: "Menu" }).click();
+        await expect(page.getByRole("banner").getByRole("navigation", { name: "Main" })).toBeVisible();
+        await expectAccessible(page, "the header menu, open");
+      }
+
+      await page.goto("/dashboard/pixel-guild/tiers");
+      await page.getByRole("button", { name: "Create tier" }).click();
+      await expect(page.getByLabel("Tier name")).toHaveAttribute("aria-invalid", "true");
+      await expectAccessible(page, "the tier form with errors");
+
+      await page.goto("/dashboard/pixel-guild/members");
+      await page.getByRole("table", { name: "Members" }).getByRole("button").first().click();
+      await expect(page.getByRole("dialog")).toBeVisible();
+      await expectAccessible(page, "the member drawer");
+    });
+
+    test("a member's portal and community page", async ({ page }) => {
+      await signInAs(page, "Bob Member", "/portal");
+      for (const path of ["/portal", "/c/pixel-guild"]) {
+        await page.goto(path);
+        await expectAccessible(page, path);
+      }
+    });
+  });
+}
