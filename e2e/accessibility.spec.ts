@@ -4,7 +4,7 @@ import { expectAccessible } from "./support/axe";
 
 // Every main page, on a desktop and on a phone, passes axe-core's WCAG 2.1 AA
 // checks, and so do the states people reach by using them: a form with errors,
-// the member drawer, the phone's header menu.
+// the member drawer (also used by keyboard alone), the phone's header menu.
 
 const OWNER_PAGES = [
   "/dashboard",
@@ -56,10 +56,20 @@ for (const viewport of [
       await expect(page.getByLabel("Tier name")).toHaveAttribute("aria-invalid", "true");
       await expectAccessible(page, "the tier form with errors");
 
+      // The member drawer by keyboard: opened with Enter, focus kept inside, Escape gives it back.
       await page.goto("/dashboard/pixel-guild/members");
-      await page.getByRole("table", { name: "Members" }).getByRole("button").first().click();
-      await expect(page.getByRole("dialog")).toBeVisible();
+      const name = page.getByRole("table", { name: "Members" }).getByRole("button").first();
+      await name.focus();
+      await page.keyboard.press("Enter");
+      const drawer = page.getByRole("dialog");
+      await expect(drawer.getByRole("heading", { name: "Payments" })).toBeVisible();
+      await expect(drawer.getByRole("button", { name: "Close" })).toBeFocused();
       await expectAccessible(page, "the member drawer");
+      for (let i = 0; i < 40; i++) await page.keyboard.press("Tab");
+      expect(await drawer.evaluate((dialog) => dialog.contains(document.activeElement))).toBe(true);
+      await page.keyboard.press("Escape");
+      await expect(drawer).toBeHidden();
+      await expect(name).toBeFocused();
     });
 
     test("a member's portal and community page", async ({ page }) => {

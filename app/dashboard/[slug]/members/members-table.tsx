@@ -289,23 +289,32 @@ function RemoveMember({ slug, memberId, active, name, onRemoved }: { slug: strin
 
 function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; memberId: string; tiers: { id: string; name: string }[]; onClose: () => void }) {
   const detail = useQuery({ queryKey: ["member", slug, memberId], queryFn: () => getJson<Detail>(`/api/dashboard/${slug}/members/${memberId}`) });
+  const drawerRef = useRef<HTMLDialogElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
+  // A native modal <dialog>: focus stays inside while it is open (the page behind is
+  // inert), Escape closes it, and closing gives focus back to what opened it.
   useEffect(() => {
+    const drawer = drawerRef.current!;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    drawer.showModal();
     closeRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
+    return () => {
+      drawer.close();
+      // The drawer leaves the page as it closes, so the browser would not give focus back itself.
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
   const d = detail.data;
   return (
-    <div className="fixed inset-0 z-40 flex justify-end bg-slate-900/30" onClick={onClose}>
-      <div
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="member-drawer-title"
-        className="h-full w-full max-w-md overflow-y-auto bg-white p-6 shadow-xl"
-        onClick={(e) => e.stopPropagation()}
-      >
+    <dialog
+      ref={drawerRef}
+      aria-labelledby="member-drawer-title"
+      // The close event comes a moment later; React's strict mode reopens the drawer in between.
+      onClose={() => !drawerRef.current?.open && onClose()}
+      onClick={(event) => event.target === drawerRef.current && onClose()}
+      className="m-0 ml-auto h-full max-h-none w-full max-w-md bg-white p-0 shadow-xl backdrop:bg-slate-900/30"
+    >
+      <div className="h-full overflow-y-auto p-6">
         <div className="flex items-start justify-between gap-4">
           <h2 id="member-drawer-title" className="text-lg font-semibold">
             {d ? (d.member.user.globalName ?? d.member.user.username) : "Member"}
@@ -448,6 +457,6 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
           </div>
         )}
       </div>
-    </div>
+    </dialog>
   );
 }
