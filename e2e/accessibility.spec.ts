@@ -1,28 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/auth";
 import { expectAccessible } from "./support/axe";
+import { OWNER_PAGES } from "./support/pages";
 
 // Every main page, on a desktop and on a phone, passes axe-core's WCAG 2.1 AA
 // checks, and so do the states people reach by using them: a form with errors,
 // the member drawer (also used by keyboard alone), the phone's header menu.
-
-const OWNER_PAGES = [
-  "/dashboard",
-  "/dashboard/pixel-guild",
-  "/dashboard/pixel-guild/analytics",
-  "/dashboard/pixel-guild/members",
-  "/dashboard/pixel-guild/payments",
-  "/dashboard/pixel-guild/tiers",
-  "/dashboard/pixel-guild/promotions",
-  "/dashboard/pixel-guild/bot",
-  "/dashboard/pixel-guild/payouts",
-  "/dashboard/pixel-guild/settings",
-  "/dashboard/pixel-guild/activity",
-  "/dashboard/pixel-guild/team",
-  "/dashboard/pixel-guild/import",
-  "/dashboard/pixel-guild/developers",
-  "/dashboard/new",
-];
 
 for (const viewport of [
   { width: 1280, height: 900 },

@@ -1,28 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signInAs, type DemoUser } from "./support/auth";
+import { OWNER_PAGES } from "./support/pages";
 
 // A phone (390 px): every page each demo user reaches fits its width (tables
 // scroll inside their own box), and the header's links fold into a menu.
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
 const PAGES: Record<Exclude<DemoUser, "Erin Newcomer" | "Erin (second account)">, string[]> = {
-  "Alice Owner": [
-    "/dashboard",
-    "/dashboard/pixel-guild",
-    "/dashboard/pixel-guild/analytics",
-    "/dashboard/pixel-guild/members",
-    "/dashboard/pixel-guild/payments",
-    "/dashboard/pixel-guild/tiers",
-    "/dashboard/pixel-guild/promotions",
-    "/dashboard/pixel-guild/bot",
-    "/dashboard/pixel-guild/payouts",
-    "/dashboard/pixel-guild/settings",
-    "/dashboard/pixel-guild/activity",
-    "/dashboard/pixel-guild/team",
-    "/dashboard/pixel-guild/import",
-    "/dashboard/pixel-guild/developers",
-    "/dashboard/new",
-  ],
+  "Alice Owner": OWNER_PAGES,
   "Bob Member": ["/portal", "/c/pixel-guild", "/c/trading-desk"],
   "Carol Owner": ["/dashboard/trading-desk", "/dashboard/trading-desk/members", "/dashboard/trading-desk/tiers"],
 };
