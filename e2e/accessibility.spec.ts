@@ -29,9 +29,15 @@ for (const viewport of [
       }
 
       if (viewport.width < 640) {
-        await page.getByRole("banner").locator("summary").filter({ hasText: "Menu" }).click();
-        await expect(page.getByRole("banner").getByRole("navigation", { name: "Main" })).toBeVisible();
+        // The phone's menu: opened, checked, and closed with Escape back to its button.
+        const header = page.getByRole("banner");
+        const menu = header.locator("summary").filter({ hasText: "Menu" });
+        await menu.click();
+        await expect(header.getByRole("navigation", { name: "Main" })).toBeVisible();
         await expectAccessible(page, "the header menu, open");
+        await page.keyboard.press("Escape");
+        await expect(header.getByRole("navigation", { name: "Main" })).toBeHidden();
+        await expect(menu).toBeFocused();
       }
 
       await page.goto("/dashboard/pixel-guild/tiers");
