@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { MembersChart, RevenueChart } from "@/components/charts/dashboard-charts";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
+import { cn } from "@/lib/utils/cn";
 import { overview, type Money } from "@/lib/analytics/metrics";
 import { requireUser } from "@/lib/auth/require-user";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
@@ -23,7 +24,7 @@ const formatAmounts = (values: Money[]) => (values.length === 0 ? "—" : values
 /** A figure of the overview; with href, the whole card opens what it counts (the label is the link, stretched over the card). */
 function Stat({ label, value, hint, href, testId }: { label: string; value: string; hint?: string; href?: string; testId: string }) {
   return (
-    <Card className={href ? "relative h-full focus-within:ring-2 focus-within:ring-brand-600 hover:ring-slate-300" : "h-full"}>
+    <Card className={cn("h-full p-4 sm:p-6", href && "relative focus-within:ring-2 focus-within:ring-brand-600 hover:ring-slate-300")}>
       <dt className="text-sm text-slate-600">
         {href ? (
           <Link href={href} className="after:absolute after:inset-0 after:rounded-2xl focus:outline-none">
@@ -33,7 +34,7 @@ function Stat({ label, value, hint, href, testId }: { label: string; value: stri
           label
         )}
       </dt>
-      <dd className="mt-2 text-2xl font-semibold tabular-nums" data-testid={testId}>
+      <dd className="mt-2 text-xl font-semibold break-words tabular-nums sm:text-2xl" data-testid={testId}>
         {value}
       </dd>
       {hint && <dd className="mt-1 text-xs text-slate-500">{hint}</dd>}
@@ -109,7 +110,7 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
           ))}
         </div>
       )}
-      <dl className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <dl className="mt-8 grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4">
         <Stat
           label="Monthly recurring revenue"
           value={formatAmounts(o.mrr)}
