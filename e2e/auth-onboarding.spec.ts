@@ -131,6 +131,30 @@ test("a member without an e-mail on Discord signs in and sees their memberships"
   expect(bob).toEqual({ email: null, locale: "en-GB", avatar_url: expect.stringMatching(/^https:\/\/cdn\.discordapp\.com\/embed\/avatars\/\d\.png$/) });
 });
 
+test("the header shows the Discord avatar once it has loaded, and the initial until then or when it never does", async ({ page }) => {
+  // Discord's CDN, answered here: unreachable (as offline), then slow, then with an image.
+  const cdn = "https://cdn.discordapp.com/**";
+  await page.route(cdn, (route) => route.abort("namenotresolved"));
+  await signInAs(page, "Bob Member", "/portal");
+  const user = page.getByTestId("signed-in-user");
+  await expect(user.getByText("B", { exact: true })).toBeVisible();
+  await expect(user.locator("img")).toBeHidden();
+
+  await page.unroute(cdn);
+  let answer!: () => void;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+  await page.route(cdn, async (route) => {
+    await answered;
+    await route.fulfill({ contentType: "image/png", body: png });
+  });
+  await page.reload({ waitUntil: "domcontentloaded" });
+  await expect(user.getByText("B", { exact: true })).toBeVisible();
+  await expect(user.locator("img")).toBeHidden();
+  answer();
+  await expect(user.locator("img")).toBeVisible();
+});
+
 test("a signed-in user joins a community for free from its public page", async ({ page }) => {
   await signInAs(page, "Carol Owner", "/c/study-hall");
   await expect(page).toHaveURL(/\/c\/study-hall$/);
