@@ -24,7 +24,7 @@ const formatAmounts = (values: Money[]) => (values.length === 0 ? "—" : values
 /** A figure of the overview; with href, the whole card opens what it counts (the label is the link, stretched over the card). */
 function Stat({ label, value, hint, href, testId }: { label: string; value: string; hint?: string; href?: string; testId: string }) {
   return (
-    <Card className={cn("h-full p-4 sm:p-6", href && "relative focus-within:ring-2 focus-within:ring-brand-600 hover:ring-slate-300")}>
+    <Card className={cn("h-full p-4 sm:p-6", href && "relative has-[a:focus-visible]:ring-2 has-[a:focus-visible]:ring-brand-600 hover:ring-slate-300")}>
       <dt className="text-sm text-slate-600">
         {href ? (
           <Link href={href} className="after:absolute after:inset-0 after:rounded-2xl focus:outline-none">
