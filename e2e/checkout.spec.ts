@@ -3,6 +3,7 @@ import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
 import { fakeDiscord, type GuildState } from "./support/fake-discord";
 import { stripeGet, stripeWebhooks } from "./support/fake-stripe";
+import { expectAccessible } from "./support/axe";
 
 const STUDY_HALL_GUILD = "200000000000000002";
 const FOCUS_ROLE = "300000000000000011";
@@ -66,6 +67,7 @@ test("a newcomer pays through Stripe Checkout, the webhook grants access, and th
   await expect(page.getByText("You're in! Your Focus membership of Study Hall is active.")).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId("guild-status")).toHaveText("You're in the server.", { timeout: 20_000 });
   await expect(page.getByRole("link", { name: "Open Discord" })).toHaveAttribute("href", `https://discord.com/channels/${STUDY_HALL_GUILD}`);
+  await expectAccessible(page, "the welcome page, membership active");
   await expect.poll(erinsRoles, { timeout: 20_000 }).toEqual([FOCUS_ROLE]);
   await expect
     .poll(async () => (await fakeDiscord<GuildState>(`guilds/${STUDY_HALL_GUILD}`)).messages.map((m) => m.content), { timeout: 20_000 })
@@ -106,6 +108,8 @@ test("a newcomer pays through Stripe Checkout, the webhook grants access, and th
   await expect(card).toContainText("$4.00 / month");
   await card.getByRole("button", { name: "Cancel membership" }).click();
   const dialog = page.getByRole("dialog", { name: "Cancel your Focus membership?" });
+  await expect(dialog).toBeVisible();
+  await expectAccessible(page, "the cancel dialog");
   await dialog.getByLabel("Why are you leaving? (optional)").selectOption({ label: "I found an alternative" });
   await dialog.getByLabel("Anything the community should know? (optional)").fill("Moving to a study group at school");
   await dialog.getByRole("button", { name: "Cancel at period end" }).click();
