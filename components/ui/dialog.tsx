@@ -1,12 +1,47 @@
 "use client";
 
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, type MouseEvent, type ReactNode } from "react";
 import { cn } from "@/lib/utils/cn";
 
 /**
- * A modal built on the native <dialog>: focus moves into it and back, Escape
- * and the backdrop close it, and the page behind is inert while it is open.
+ * A native modal <dialog> for a component: focus moves into it and back, the
+ * page behind is inert, Escape and the backdrop close it. Spread the result on
+ * the <dialog>. A dialog unmounted while open (a drawer shown only while a
+ * member is picked) is closed and gives focus back too.
  */
+export function useModalDialog(open: boolean, onClose: () => void) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      dialog.showModal();
+    }
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  useEffect(() => {
+    const dialog = ref.current;
+    return () => {
+      if (!dialog?.open) return;
+      dialog.close();
+      // A dialog leaving the page does not give focus back by itself.
+      if (opener.current?.isConnected) opener.current.focus();
+    };
+  }, []);
+  return {
+    ref,
+    // The close event comes a moment later; by then React's strict mode may have reopened the dialog.
+    onClose: () => {
+      if (!ref.current?.open) onClose();
+    },
+    onClick: (event: MouseEvent<HTMLDialogElement>) => {
+      if (event.target === ref.current) onClose();
+    },
+  };
+}
+
 export function Dialog({
   open,
   onClose,
@@ -20,23 +55,9 @@ export function Dialog({
   children: ReactNode;
   className?: string;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const modal = useModalDialog(open, onClose);
   return (
-    <dialog
-      ref={ref}
-      aria-label={title}
-      onClose={onClose}
-      onClick={(event) => {
-        if (event.target === ref.current) onClose();
-      }}
-      className={cn("w-[min(28rem,calc(100vw-2rem))] rounded-2xl p-0 shadow-xl backdrop:bg-slate-900/40", className)}
-    >
+    <dialog {...modal} aria-label={title} className={cn("w-[min(28rem,calc(100vw-2rem))] rounded-2xl p-0 shadow-xl backdrop:bg-slate-900/40", className)}>
       <div className="p-6">
         <h2 className="text-lg font-semibold">{title}</h2>
         <div className="mt-3">{children}</div>

@@ -6,6 +6,7 @@ import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@t
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
+import { useModalDialog } from "@/components/ui/dialog";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 import { Button, ButtonLink } from "@/components/ui/button";
@@ -289,29 +290,14 @@ function RemoveMember({ slug, memberId, active, name, onRemoved }: { slug: strin
 
 function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; memberId: string; tiers: { id: string; name: string }[]; onClose: () => void }) {
   const detail = useQuery({ queryKey: ["member", slug, memberId], queryFn: () => getJson<Detail>(`/api/dashboard/${slug}/members/${memberId}`) });
-  const drawerRef = useRef<HTMLDialogElement>(null);
+  const modal = useModalDialog(true, onClose);
   const closeRef = useRef<HTMLButtonElement>(null);
-  // A native modal <dialog>: focus stays inside while it is open (the page behind is
-  // inert), Escape closes it, and closing gives focus back to what opened it.
-  useEffect(() => {
-    const drawer = drawerRef.current!;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    drawer.showModal();
-    closeRef.current?.focus();
-    return () => {
-      drawer.close();
-      // The drawer leaves the page as it closes, so the browser would not give focus back itself.
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
+  useEffect(() => closeRef.current?.focus(), []);
   const d = detail.data;
   return (
     <dialog
-      ref={drawerRef}
+      {...modal}
       aria-labelledby="member-drawer-title"
-      // The close event comes a moment later; React's strict mode reopens the drawer in between.
-      onClose={() => !drawerRef.current?.open && onClose()}
-      onClick={(event) => event.target === drawerRef.current && onClose()}
       className="m-0 ml-auto h-full max-h-none w-full max-w-md bg-white p-0 shadow-xl backdrop:bg-slate-900/30"
     >
       <div className="h-full overflow-y-auto p-6">
