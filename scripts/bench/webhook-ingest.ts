@@ -9,6 +9,7 @@ import pg from "pg";
 import { buildNext, startNext } from "./next-server";
 import { summarize, ms } from "./stats";
 import { cpuPerRequest, processTree, rssMb } from "./processes";
+import { withClient } from "../../tests/support/test-database";
 
 const SUBSCRIPTIONS = 40;
 const DURATION_S = 15;
@@ -21,15 +22,7 @@ const TARGET_RSS_MB = 400;
 
 /** PostgreSQL's time per statement over the renewals (pg_stat_statements), to print the top ten. */
 async function startStatementStats(ownerUrl: string) {
-  const owner = async <T>(fn: (client: pg.Client) => Promise<T>) => {
-    const client = new pg.Client({ connectionString: ownerUrl });
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.end();
-    }
-  };
+  const owner = <T>(fn: (client: pg.Client) => Promise<T>) => withClient(ownerUrl, fn);
   await owner(async (client) => {
     await client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     await client.query("SELECT pg_stat_statements_reset()");
@@ -101,9 +94,7 @@ type EffectCounts = { ledger: number; payments: number; analytics: number };
 
 /** The bench's rows in the ledger, payments and renewal events, read as the owner inside the community's scope. */
 async function effectCounts(ownerUrl: string, communityId: string): Promise<EffectCounts> {
-  const owner = new pg.Client({ connectionString: ownerUrl });
-  await owner.connect();
-  try {
+  return withClient(ownerUrl, async (owner) => {
     await owner.query("BEGIN");
     await owner.query("SELECT set_config('app.current_community_id', $1, true)", [communityId]);
     const { rows } = await owner.query<EffectCounts>(`
@@ -112,9 +103,7 @@ async function effectCounts(ownerUrl: string, communityId: string): Promise<Effe
                (SELECT count(*)::int FROM analytics_events WHERE event_name = 'subscription_renewed') AS analytics`);
     await owner.query("COMMIT");
     return rows[0]!;
-  } finally {
-    await owner.end();
-  }
+  });
 }
 
 export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Promise<boolean> {

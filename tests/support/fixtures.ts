@@ -3,16 +3,11 @@ import pg from "pg";
 import { inject } from "vitest";
 import { db } from "../../lib/db/client";
 import { withCommunity, type TenantTx } from "../../lib/db/scopes";
+import { withClient } from "./test-database";
 
 /** The migration owner's connection, for facts the application role may not see. */
-export async function asOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: inject("ownerUrl") });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
+export function asOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(inject("ownerUrl"), fn);
 }
 
 /** The jobs queued for a community (graphile-worker's own tables, read as the owner), oldest first. */
