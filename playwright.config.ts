@@ -12,6 +12,8 @@ const verbose = process.env.TEST_VERBOSE === "1";
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
+  // The longest user journeys take ~17 s here; CI's machine has run twice as slow.
+  timeout: 60_000,
   fullyParallel: false,
   workers: 1,
   retries: 0,
