@@ -130,6 +130,18 @@ describe("reads", () => {
     expect(payments.data[0]).toMatchObject({ id: a.rows.paymentId, amount: "9.99", currency: "USD" });
   });
 
+  it("a tier shows every role it grants: its own server's and each linked server's", async () => {
+    const linked = { guildId: "298000000000000077", roleId: "398000000000000077" };
+    await withCommunity(a.community.id, (tx) =>
+      tx.subscriptionTier.update({ where: rowKey(a.rows.tierId), data: { extraRoleIds: ["398000000000000076"], serverRoles: [linked] } }),
+    );
+    const tiers = z.object({ data: z.array(schemas.Tier) }).parse((await call("/tiers")).body);
+    expect(tiers.data.find((t) => t.id === a.rows.tierId)).toMatchObject({
+      extra_role_ids: ["398000000000000076"],
+      server_roles: [{ guild_id: linked.guildId, role_id: linked.roleId }],
+    });
+  });
+
   it("a key of A never reads B: B's member is not found, B's rows never listed", async () => {
     expect((await call(`/members/${b.rows.memberId}`)).status).toBe(404);
     const lists = await Promise.all(

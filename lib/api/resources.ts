@@ -7,6 +7,7 @@ import type { TenantTx } from "../db/scopes";
 import { MEMBER_STATUSES } from "../members/query";
 
 import { rowKey } from "../db/scopes";
+import { tierServerRoles } from "../tiers/server-roles";
 const id = z.uuid();
 const when = z.iso.datetime({ offset: true });
 const money = z
@@ -68,6 +69,10 @@ export const Tier = z
     currency: z.string(),
     interval: z.enum(["monthly", "yearly", "once"]),
     discord_role_id: z.string().nullable(),
+    extra_role_ids: z.array(z.string()).meta({ description: "Further roles the tier grants in the community's own server." }),
+    server_roles: z
+      .array(z.object({ guild_id: z.string(), role_id: z.string() }))
+      .meta({ description: "Roles the tier grants in the community's linked servers, one per server." }),
     max_members: z.number().int().nullable(),
     active: z.boolean(),
   })
@@ -254,6 +259,8 @@ export async function listTiers(tx: TenantTx) {
     currency: t.currency,
     interval: t.interval as "monthly" | "yearly" | "once",
     discord_role_id: t.discordRoleId,
+    extra_role_ids: t.extraRoleIds,
+    server_roles: tierServerRoles(t).map((r) => ({ guild_id: r.guildId, role_id: r.roleId })),
     max_members: t.maxMembers,
     active: t.isActive,
   }));

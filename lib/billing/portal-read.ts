@@ -5,7 +5,8 @@ import { withCommunity, withUser } from "../db/scopes";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { hasFreeSeat } from "./seats";
 import { saveOfferOf, type SaveOffer } from "./save-offer";
-import { linkedServers, tierServerRoles } from "../discord/linked-servers";
+import { linkedServers } from "../discord/linked-servers";
+import { tierServerRoles } from "../tiers/server-roles";
 
 export type SwitchableTier = { id: string; name: string; price: string; currency: string; interval: string; soldOut: boolean };
 

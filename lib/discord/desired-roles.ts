@@ -2,7 +2,8 @@ import { inTurn, type TenantTx, rowKey } from "../db/scopes";
 import { lapseStage } from "../billing/lapse";
 import { grantInForce } from "../billing/grants";
 import { FULL_ACCESS } from "../billing/member-standing";
-import { linkedServers, tierRolesIn } from "./linked-servers";
+import { linkedServers } from "./linked-servers";
+import { tierRolesIn } from "../tiers/server-roles";
 
 export type RolePlan = {
   discordUserId: string;

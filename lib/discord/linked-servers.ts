@@ -6,7 +6,6 @@
 // so one lost server does not pause the community's own.
 import { Routes, type RESTGetAPIGuildResult } from "discord-api-types/v10";
 import type { REST } from "@discordjs/rest";
-import { z } from "zod";
 import { refusal } from "../core/errors";
 import { withCommunity, rowKey, type TenantTx } from "../db/scopes";
 import { planAllows } from "../billing/plans";
@@ -16,25 +15,10 @@ import { activeBot } from "./bot-config";
 import { checkBot } from "./check-bot";
 import { botRest, permanentProblem, PROBLEM_HINTS, type PermanentProblem } from "./bot-rest";
 import { DiscordUnavailableError, listManageableGuilds } from "./user-guilds";
+import { tierRolesIn } from "../tiers/server-roles";
 
 /** At most this many servers besides the community's own. */
 export const MAX_LINKED_SERVERS = 10;
-
-const snowflake = z.string().regex(/^\d{17,20}$/);
-export const serverRoleSchema = z.object({ guildId: snowflake, roleId: snowflake });
-export type ServerRole = z.output<typeof serverRoleSchema>;
-
-/** A tier's roles in linked servers, as stored (a malformed value grants nothing rather than failing every sync). */
-export function tierServerRoles(tier: { serverRoles: unknown }): ServerRole[] {
-  const parsed = z.array(serverRoleSchema).safeParse(tier.serverRoles);
-  return parsed.success ? parsed.data : [];
-}
-
-/** The roles a tier grants in one linked server. */
-export const tierRolesIn = (tier: { serverRoles: unknown }, guildId: string) =>
-  tierServerRoles(tier)
-    .filter((r) => r.guildId === guildId)
-    .map((r) => r.roleId);
 
 export type LinkedServer = { id: string; guildId: string; name: string; problem: string | null };
 

@@ -14,7 +14,7 @@ import { log } from "../observability/log";
 
 import { rowKey } from "../db/scopes";
 import { tierRoles } from "../discord/desired-roles";
-import { tierServerRoles } from "../discord/linked-servers";
+import { tierServerRoles } from "./server-roles";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 

@@ -10,7 +10,7 @@ import { tierForEdit } from "@/lib/tiers/read";
 import { CommunityHeader } from "../../community-nav";
 import { TierForm } from "../tier-form";
 import { serverRoleChoices, tierRoleChoices } from "@/lib/tiers/discord-roles";
-import { tierServerRoles } from "@/lib/discord/linked-servers";
+import { tierServerRoles } from "@/lib/tiers/server-roles";
 
 export const metadata: Metadata = { title: "Edit tier" };
 
