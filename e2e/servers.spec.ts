@@ -1,10 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
-import { fakeDiscord } from "./support/fake-discord";
+import { fakeDiscord, type GuildState } from "./support/fake-discord";
 
 const SANDBOX = "200000000000000011";
 const REGULARS = "300000000000000111";
+const SUPPORTERS = "300000000000000112";
+const BOB = "100000000000000002";
 
 const tierServerRoles = async () =>
   (
@@ -13,7 +15,7 @@ const tierServerRoles = async () =>
     )
   )[0]!.roles;
 
-test("an owner on Pro links another of their servers (adding the bot there first), a tier grants a role in it, and unlinking takes it off the tier", async ({
+test("an owner on Pro links another of their servers (adding the bot there first), a tier grants roles in it, and unlinking takes it off the tier", async ({
   page,
 }) => {
   await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/bot");
@@ -40,14 +42,21 @@ test("an owner on Pro links another of their servers (adding the bot there first
   // Discord put the bot's role at the bottom; the owner drags it up, as they would in Server Settings → Roles.
   await fakeDiscord(`guilds/${SANDBOX}/bot`, { position: 5 });
 
-  // The Pro tier also grants "Regulars" in the Sandbox, picked by name.
+  // The Pro tier also grants "Regulars" and "Supporters" in the Sandbox, picked by name.
   await page.goto("/dashboard/pixel-guild/tiers");
   await page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: /^Pro/ }).getByRole("link", { name: "Edit" }).click();
   await expect(page.getByRole("heading", { name: "Edit Pro" })).toBeVisible();
-  await page.getByLabel("Role in Alice's Sandbox").selectOption({ label: "Regulars" });
+  const sandboxRoles = page.getByRole("group", { name: "Roles in Alice's Sandbox" });
+  await sandboxRoles.getByLabel("Regulars").check();
+  await sandboxRoles.getByLabel("Supporters").check();
   await page.getByRole("button", { name: "Save tier" }).click();
   await expect(page).toHaveURL(/\/dashboard\/pixel-guild\/tiers\?notice=/);
-  expect(await tierServerRoles()).toEqual([{ guildId: SANDBOX, roleId: REGULARS }]);
+  const picked = [
+    { guildId: SANDBOX, roleId: REGULARS },
+    { guildId: SANDBOX, roleId: SUPPORTERS },
+  ];
+  expect(await tierServerRoles()).toEqual(expect.arrayContaining(picked));
+  expect(await tierServerRoles()).toHaveLength(picked.length);
 
   // Bob pays for Pro: his detail lists where he stands in the linked server.
   await page.goto("/dashboard/pixel-guild/members");
@@ -64,6 +73,11 @@ test("an owner on Pro links another of their servers (adding the bot there first
     "href",
     `https://discord.com/channels/${SANDBOX}`,
   );
+  // Signed in (Discord's guilds.join granted), "Regain access" brings him into the Sandbox with both roles.
+  await pixel.getByRole("button", { name: "Regain access" }).click();
+  await expect(pixel.getByTestId("guild-status")).not.toBeEmpty();
+  const bobsSandboxRoles = async () => ((await fakeDiscord<GuildState>(`guilds/${SANDBOX}`)).members[BOB] ?? []).sort();
+  await expect.poll(bobsSandboxRoles, { timeout: 20_000 }).toEqual([REGULARS, SUPPORTERS]);
   await signOut(page);
 
   // Unlinked: gone from the tab and from the tier.

@@ -155,10 +155,20 @@ describe("linking another server", () => {
     await expect(checkTierRoles(s.communityId, input([`${s.otherGuild}:${high}`]))).rejects.toMatchObject({
       fieldErrors: { serverRoles: [expect.stringMatching(/sits above the bot's role/)] },
     });
-    // Two roles for one server, or a malformed pair, never reach Discord.
-    expect(
-      tierInputSchema.safeParse(tierForm({ name: "G", price: "5.00", serverRoles: [`${s.otherGuild}:${s.otherRole}`, `${s.otherGuild}:${high}`] })).success,
-    ).toBe(false);
+    // Several roles in one server are one list (a role sent twice counts once); more than the
+    // own server allows (11), or a malformed pair, never reach Discord.
+    const pairs = (count: number) => Array.from({ length: count }, () => `${s.otherGuild}:${snowflake()}`);
+    const two = tierInputSchema.parse(
+      tierForm({ name: "G", price: "5.00", serverRoles: [`${s.otherGuild}:${s.otherRole}`, `${s.otherGuild}:${s.otherRole}`, `${s.otherGuild}:${high}`] }),
+    );
+    expect(two.serverRoles).toEqual([
+      { guildId: s.otherGuild, roleId: s.otherRole },
+      { guildId: s.otherGuild, roleId: high },
+    ]);
+    expect(tierInputSchema.safeParse(tierForm({ name: "G", price: "5.00", serverRoles: pairs(11) })).success).toBe(true);
+    expect(tierInputSchema.safeParse(tierForm({ name: "G", price: "5.00", serverRoles: pairs(12) })).error?.issues[0]?.message).toBe(
+      "at most 11 roles in each server",
+    );
     expect(tierInputSchema.safeParse(tierForm({ name: "G", price: "5.00", serverRoles: ["not-a-pair"] })).success).toBe(false);
   });
 });
@@ -185,6 +195,22 @@ describe("role sync across servers", () => {
     expect(taken.outcome).toBe("synced");
     expect(taken.removed.sort()).toEqual([s.ownRole, s.otherRole].sort());
     expect(await rolesIn(s, s.ownGuild)).toEqual([]);
+    expect(await rolesIn(s, s.otherGuild)).toEqual([]);
+  });
+
+  it("a tier with several roles in a linked server gives each there, and a lapse takes each", async () => {
+    const s = await setup();
+    await s.linkAndGrant();
+    const silver = snowflake();
+    await control(`guilds/${s.otherGuild}/roles`, { id: silver, name: "Silver there" });
+    const both = [s.otherRole, silver].sort();
+    await withCommunity(s.communityId, (tx) =>
+      tx.subscriptionTier.update({ where: rowKey(s.tierId), data: { serverRoles: both.map((roleId) => ({ guildId: s.otherGuild, roleId })) } }),
+    );
+    expect((await s.sync()).added.sort()).toEqual([s.ownRole, ...both].sort());
+    expect((await rolesIn(s, s.otherGuild))?.sort()).toEqual(both);
+    await lapse(s);
+    expect((await s.sync("lapsed")).removed.sort()).toEqual([s.ownRole, ...both].sort());
     expect(await rolesIn(s, s.otherGuild)).toEqual([]);
   });
 

@@ -30,16 +30,22 @@ const roleIds = z
   .transform((v) => (Array.isArray(v) ? v : v.trim() === "" ? [] : v.trim().split(/[\s,]+/)))
   .pipe(z.array(z.string().regex(snowflake, "must be roles of your server")).max(10, "at most 10 extra roles"));
 
-// One picker per linked server, each "<server id>:<role id>", or empty for none.
+// Checkboxes per linked server, each "<server id>:<role id>"; up to as many roles in each
+// as in the own server (a role and 10 more).
+const MAX_ROLES_PER_SERVER = 11;
 const serverRoles = z
   .union([z.string(), z.array(z.string())])
-  .transform((v) => (Array.isArray(v) ? v : [v]).filter((entry) => entry !== ""))
+  .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).filter((entry) => entry !== ""))])
   .pipe(
     z
       .array(z.string().regex(/^\d{17,20}:\d{17,20}$/, "must be roles of your linked servers"))
-      .max(10, "at most 10 linked servers")
+      // Ten linked servers at most (MAX_LINKED_SERVERS).
+      .max(10 * MAX_ROLES_PER_SERVER, "too many roles")
       .transform((entries) => entries.map((entry) => ({ guildId: entry.split(":")[0]!, roleId: entry.split(":")[1]! })))
-      .refine((roles) => new Set(roles.map((r) => r.guildId)).size === roles.length, "one role per linked server"),
+      .refine(
+        (roles) => roles.every(({ guildId }) => roles.filter((r) => r.guildId === guildId).length <= MAX_ROLES_PER_SERVER),
+        `at most ${MAX_ROLES_PER_SERVER} roles in each server`,
+      ),
   );
 
 export const tierInputSchema = z

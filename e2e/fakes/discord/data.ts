@@ -174,7 +174,10 @@ export const FAKE_GUILDS: GuildSpec[] = [
     name: "Alice's Sandbox",
     ownerId: "100000000000000001",
     managers: ["100000000000000003"],
-    roles: [{ id: "300000000000000111", name: "Regulars", position: 1, color: 0x95a5a6 }],
+    roles: [
+      { id: "300000000000000111", name: "Regulars", position: 1, color: 0x95a5a6 },
+      { id: "300000000000000112", name: "Supporters", position: 2, color: 0xe67e22 },
+    ],
     channels: [text("400000000000001101", "general", 0), text("400000000000001102", "announcements", 1)],
   },
   {

@@ -60,25 +60,13 @@ function Swatch({ color }: { color: string | null }) {
  * A server's roles as a select's options: "No role", the saved role even when it is gone or
  * the bot can't hand it out (so the form shows what is saved), the others only when it can.
  */
-function RoleOptions({
-  roles,
-  picked,
-  saved,
-  server,
-  optionValue = (id) => id,
-}: {
-  roles: GuildRole[];
-  picked: string;
-  saved: string;
-  server: string;
-  optionValue?: (roleId: string) => string;
-}) {
+function RoleOptions({ roles, picked, saved, server }: { roles: GuildRole[]; picked: string; saved: string; server: string }) {
   return (
     <>
       <option value="">No role</option>
-      {picked && !roles.some((r) => optionValue(r.id) === picked) && <option value={picked}>A role that is no longer in {server}</option>}
+      {picked && !roles.some((r) => r.id === picked) && <option value={picked}>A role that is no longer in {server}</option>}
       {roles.map((r) => (
-        <option key={r.id} value={optionValue(r.id)} disabled={!r.assignable && optionValue(r.id) !== saved}>
+        <option key={r.id} value={r.id} disabled={!r.assignable && r.id !== saved}>
           {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
         </option>
       ))}
@@ -213,33 +201,60 @@ function RolePicker({
   );
 }
 
-/** A role in each linked server (Pro): members of the tier get it there too. */
+/**
+ * Roles in each linked server (Pro): members of the tier get them there too. The
+ * saved ones stay listed even when gone or out of the bot's reach, so the form
+ * shows what is saved (saving then says what to fix).
+ */
 function ServerRolePickers({ servers, values, errors }: { servers: ServerRoleChoices; values: string[]; errors?: string[] }) {
   if (servers.length === 0) return null;
   return (
     <fieldset className="space-y-4 rounded-xl p-4 ring-1 ring-slate-200">
       <legend className="px-1 text-sm font-medium">Roles in your other servers</legend>
       {servers.map((server) => {
-        const saved = values.find((v) => v.startsWith(`${server.guildId}:`)) ?? "";
-        const id = `serverRole-${server.guildId}`;
+        const value = (roleId: string) => `${server.guildId}:${roleId}`;
+        const saved = values.filter((v) => v.startsWith(`${server.guildId}:`));
         if ("unavailable" in server) {
           return (
             <div key={server.guildId} className="space-y-1">
               <p className="text-sm font-medium text-slate-900">{server.name}</p>
               <Alert tone="info">{server.unavailable}</Alert>
-              {saved && <input type="hidden" name="serverRoles" value={saved} />}
+              {saved.map((v) => (
+                <input key={v} type="hidden" name="serverRoles" value={v} />
+              ))}
             </div>
           );
         }
+        const listed = server.roles.filter((r) => r.assignable || saved.includes(value(r.id)));
+        const gone = saved.filter((v) => !server.roles.some((r) => value(r.id) === v));
         return (
-          <div key={server.guildId}>
-            <label htmlFor={id} className="block text-sm font-medium text-slate-900">
-              Role in {server.name}
-            </label>
-            <Select id={id} name="serverRoles" defaultValue={saved} className="mt-1.5">
-              <RoleOptions roles={server.roles} picked={saved} saved={saved} server={server.name} optionValue={(id) => `${server.guildId}:${id}`} />
-            </Select>
-          </div>
+          <fieldset key={server.guildId}>
+            <legend className="text-sm font-medium text-slate-900">Roles in {server.name}</legend>
+            {listed.length === 0 && gone.length === 0 ? (
+              <p className="mt-1 text-sm text-slate-500">The bot can&apos;t hand out any role there yet: drag its role above the ones to give.</p>
+            ) : (
+              <div className="mt-2 grid gap-1 sm:grid-cols-2">
+                {listed.map((r) => (
+                  <label key={r.id} className="flex items-center gap-2 text-sm">
+                    <input
+                      type="checkbox"
+                      name="serverRoles"
+                      value={value(r.id)}
+                      defaultChecked={saved.includes(value(r.id))}
+                      className="h-4 w-4 rounded border-slate-300"
+                    />
+                    <Swatch color={r.color} /> {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
+                  </label>
+                ))}
+                {gone.map((v) => (
+                  <label key={v} className="flex items-center gap-2 text-sm">
+                    <input type="checkbox" name="serverRoles" value={v} defaultChecked className="h-4 w-4 rounded border-slate-300" />
+                    <Swatch color={null} /> A role that is no longer in {server.name}
+                  </label>
+                ))}
+              </div>
+            )}
+          </fieldset>
         );
       })}
       {errors && (
