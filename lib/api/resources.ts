@@ -72,7 +72,7 @@ export const Tier = z
     extra_role_ids: z.array(z.string()).meta({ description: "Further roles the tier grants in the community's own server." }),
     server_roles: z
       .array(z.object({ guild_id: z.string(), role_id: z.string() }))
-      .meta({ description: "Roles the tier grants in the community's linked servers, one per server." }),
+      .meta({ description: "Roles the tier grants in the community's linked servers." }),
     max_members: z.number().int().nullable(),
     active: z.boolean(),
   })
