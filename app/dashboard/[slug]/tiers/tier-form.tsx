@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useActionState, useRef, useState } from "react";
+import { startTransition, useActionState, useRef, useState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
@@ -54,6 +54,15 @@ export type RoleChoices = { roles: GuildRole[] } | { unavailable: string };
 
 function Swatch({ color }: { color: string | null }) {
   return <span aria-hidden="true" className="inline-block h-3 w-3 shrink-0 rounded-full ring-1 ring-slate-300" style={{ background: color ?? "#99aab5" }} />;
+}
+
+function RoleCheckbox({ name, value, checked, color, children }: { name: string; value: string; checked: boolean; color: string | null; children: ReactNode }) {
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <input type="checkbox" name={name} value={value} defaultChecked={checked} className="h-4 w-4 rounded border-slate-300" />
+      <Swatch color={color} /> {children}
+    </label>
+  );
 }
 
 /**
@@ -188,10 +197,9 @@ function RolePicker({
             {roles
               .filter((r) => r.assignable && r.id !== selected)
               .map((r) => (
-                <label key={r.id} className="flex items-center gap-2 text-sm">
-                  <input type="checkbox" name="extraRoleIds" value={r.id} defaultChecked={extra.includes(r.id)} className="h-4 w-4 rounded border-slate-300" />
-                  <Swatch color={r.color} /> {r.name}
-                </label>
+                <RoleCheckbox key={r.id} name="extraRoleIds" value={r.id} checked={extra.includes(r.id)} color={r.color}>
+                  {r.name}
+                </RoleCheckbox>
               ))}
           </div>
           {errors?.extra && <p className="mt-1.5 text-sm text-rose-600">More roles {errors.extra.join("; ")}</p>}
@@ -235,22 +243,14 @@ function ServerRolePickers({ servers, values, errors }: { servers: ServerRoleCho
             ) : (
               <div className="mt-2 grid gap-1 sm:grid-cols-2">
                 {listed.map((r) => (
-                  <label key={r.id} className="flex items-center gap-2 text-sm">
-                    <input
-                      type="checkbox"
-                      name="serverRoles"
-                      value={value(r.id)}
-                      defaultChecked={saved.includes(value(r.id))}
-                      className="h-4 w-4 rounded border-slate-300"
-                    />
-                    <Swatch color={r.color} /> {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
-                  </label>
+                  <RoleCheckbox key={r.id} name="serverRoles" value={value(r.id)} checked={saved.includes(value(r.id))} color={r.color}>
+                    {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
+                  </RoleCheckbox>
                 ))}
                 {gone.map((v) => (
-                  <label key={v} className="flex items-center gap-2 text-sm">
-                    <input type="checkbox" name="serverRoles" value={v} defaultChecked className="h-4 w-4 rounded border-slate-300" />
-                    <Swatch color={null} /> A role that is no longer in {server.name}
-                  </label>
+                  <RoleCheckbox key={v} name="serverRoles" value={v} checked color={null}>
+                    A role that is no longer in {server.name}
+                  </RoleCheckbox>
                 ))}
               </div>
             )}
