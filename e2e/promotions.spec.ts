@@ -16,11 +16,17 @@ test("the owner makes a promotion code for one tier; a member opens its link and
   await expect(listed).toContainText("25% off for the first payment · Patron");
   await expect(listed.getByTestId("promo-redeemed")).toHaveText("0 uses");
 
-  // The same code twice is refused, with the field named.
+  // The same code twice is refused, with the field named; nothing typed or ticked is lost.
   await form.getByLabel("Code").fill("PATRON25");
   await form.getByLabel("Percent").fill("10");
+  await form.getByRole("checkbox", { name: "Patron" }).check();
+  await form.getByRole("checkbox", { name: "Pro" }).check();
   await form.getByRole("button", { name: "Create code" }).click();
   await expect(form.getByText("you already have a code with this name")).toBeVisible();
+  await expect(form.getByLabel("Percent")).toHaveValue("10");
+  await expect(form.getByRole("checkbox", { name: "Patron" })).toBeChecked();
+  await expect(form.getByRole("checkbox", { name: "Pro" })).toBeChecked();
+  await expect(form.getByRole("checkbox", { name: "Supporter" })).not.toBeChecked();
   await signOut(page);
 
   // Erin follows the link: the page says what the code gives, on the tier it is for.

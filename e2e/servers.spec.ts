@@ -49,6 +49,15 @@ test("an owner on Pro links another of their servers (adding the bot there first
   const sandboxRoles = page.getByRole("group", { name: "Roles in Alice's Sandbox" });
   await sandboxRoles.getByLabel("Regulars").check();
   await sandboxRoles.getByLabel("Supporters").check();
+  // A refused save keeps the picks.
+  const price = page.getByLabel("Price");
+  const savedPrice = await price.inputValue();
+  await price.fill("0");
+  await page.getByRole("button", { name: "Save tier" }).click();
+  await expect(page.getByText("must be more than 0")).toBeVisible();
+  await expect(sandboxRoles.getByLabel("Regulars")).toBeChecked();
+  await expect(sandboxRoles.getByLabel("Supporters")).toBeChecked();
+  await price.fill(savedPrice);
   await page.getByRole("button", { name: "Save tier" }).click();
   await expect(page).toHaveURL(/\/dashboard\/pixel-guild\/tiers\?notice=/);
   const picked = [

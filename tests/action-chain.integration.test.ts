@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { ActionError, createActionChain, NOT_FOUND, SIGN_IN_REQUIRED, type Actor } from "../lib/actions/action-chain";
+import { echoedList } from "../lib/actions/echoed";
 import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
 import { createTenant, createUser } from "./support/fixtures";
@@ -131,6 +132,30 @@ describe("the action chain", () => {
       fieldErrors: { name: ["is reserved"] },
       values: { name: "Admin" },
     });
+  });
+
+  it("echoes every value of a field sent more than once (checkboxes), so a refused form keeps its picks", async () => {
+    const action = chainFor(owner).userAction(z.object({ name: z.string(), tierIds: z.array(z.string()) }), async () => {
+      throw new ActionError("Please correct the highlighted fields.", { name: ["is taken"] });
+    });
+    const data = form({ name: "Spring", botToken: "never-echoed" });
+    for (const id of ["t1", "t2"]) data.append("tierIds", id);
+    for (const token of ["a", "b"]) data.append("apiSecret", token);
+    const refused = await action(null, data);
+    expect(refused).toEqual({
+      ok: false,
+      error: "Please correct the highlighted fields.",
+      fieldErrors: { name: ["is taken"] },
+      values: { name: "Spring" },
+      lists: { tierIds: ["t1", "t2"] },
+    });
+    expect(echoedList(refused, "tierIds")).toEqual(["t1", "t2"]);
+    // One box ticked arrives as a single value; none ticked, not at all.
+    expect(echoedList({ ok: false, error: "x", values: { tierIds: "t1" } }, "tierIds")).toEqual(["t1"]);
+    expect(echoedList(refused, "events")).toEqual([]);
+    // Nothing echoed: the form shows what is saved.
+    expect(echoedList(null, "tierIds")).toBeUndefined();
+    expect(echoedList({ ok: true, data: null }, "tierIds")).toBeUndefined();
   });
 
   it("hides unexpected errors and rolls back what the handler wrote", async () => {

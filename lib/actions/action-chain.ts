@@ -13,9 +13,14 @@ import { ActionError, NOT_FOUND, SIGN_IN_REQUIRED, type FieldErrors } from "../c
 import type { Actor, CommunityRef } from "../core/actors";
 
 export { ActionError, NOT_FOUND, SIGN_IN_REQUIRED, type FieldErrors, type Actor, type CommunityRef };
-/** On failure, `values` echoes what was submitted so the form can show it again (React resets forms after an action). */
+/**
+ * On failure, `values` echoes what was submitted so the form can show it again (React resets
+ * forms after an action); `lists` holds every value of a field submitted more than once
+ * (checkboxes of one name). Forms read a field's picks with echoedList (./echoed).
+ */
 export type ActionResult<T> =
-  { ok: true; data: T; message?: string } | { ok: false; error: string; code?: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; code?: string; fieldErrors?: FieldErrors; values?: Record<string, string>; lists?: Record<string, string[]> };
 export type ActionState<T> = ActionResult<T> | null;
 
 /** The actor's role in the community the action is about (null: a signed-in user who is neither owner nor staff). */
@@ -41,12 +46,15 @@ export type Audit<I, R> = (input: I, result: R) => AuditEntry;
 // Never sent back to the browser, even to the person who typed it.
 const SECRET_FIELD = /token|secret|password/i;
 
-function echo(formData: FormData): Record<string, string> {
+function echo(formData: FormData): { values: Record<string, string>; lists?: Record<string, string[]> } {
   const values: Record<string, string> = {};
+  const lists: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(formInput(formData))) {
-    if (typeof value === "string" && !SECRET_FIELD.test(key)) values[key] = value;
+    if (SECRET_FIELD.test(key)) continue;
+    if (typeof value === "string") values[key] = value;
+    else if (Array.isArray(value)) lists[key] = value.filter((v): v is string => typeof v === "string");
   }
-  return values;
+  return Object.keys(lists).length ? { values, lists } : { values };
 }
 
 /**
@@ -62,9 +70,9 @@ export function createActionChain(deps: { getActor: () => Promise<Actor | null>;
         return { ok: true, data: await work() };
       } catch (error) {
         if (error instanceof ActionError)
-          return { ok: false, error: error.message, fieldErrors: error.fieldErrors, ...(error.code ? { code: error.code } : {}), values: echo(formData) };
+          return { ok: false, error: error.message, fieldErrors: error.fieldErrors, ...(error.code ? { code: error.code } : {}), ...echo(formData) };
         log.error({ err: error }, "server action failed");
-        return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again.", values: echo(formData) };
+        return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again.", ...echo(formData) };
       }
     };
     return deps.requestId ? withRequestId(await deps.requestId(), attempt) : attempt();

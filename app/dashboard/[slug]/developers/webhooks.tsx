@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { echoedList } from "@/lib/actions/echoed";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Field, Input } from "@/components/ui/field";
@@ -63,7 +64,7 @@ export function Webhooks({ slug, endpoints, eventTypes }: { slug: string; endpoi
           <div className="mt-2 grid gap-2 sm:grid-cols-2">
             {eventTypes.map((t) => (
               <label key={t.type} className="flex items-start gap-2 text-sm">
-                <input type="checkbox" name="events" value={t.type} className="mt-1" />
+                <input type="checkbox" name="events" value={t.type} defaultChecked={echoedList(added, "events")?.includes(t.type)} className="mt-1" />
                 <span>
                   <span className="font-mono text-xs">{t.type}</span>
                   <span className="block text-xs text-slate-500">{t.does}</span>

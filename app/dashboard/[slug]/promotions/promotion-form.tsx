@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { echoedList } from "@/lib/actions/echoed";
 import { Alert } from "@/components/ui/alert";
 import { Field, Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -71,7 +72,13 @@ export function PromotionForm({ slug, tiers, currency, origin }: { slug: string;
           <legend className="text-sm font-medium">Tiers (none ticked: every tier)</legend>
           {tiers.map((t) => (
             <label key={t.id} className="flex items-center gap-2 text-sm">
-              <input type="checkbox" name="tierIds" value={t.id} className="h-4 w-4 rounded border-slate-300" />
+              <input
+                type="checkbox"
+                name="tierIds"
+                value={t.id}
+                defaultChecked={echoedList(state, "tierIds")?.includes(t.id)}
+                className="h-4 w-4 rounded border-slate-300"
+              />
               {t.name}
             </label>
           ))}

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { GuildRole } from "@/lib/discord/guild-catalog";
+import { echoedList } from "@/lib/actions/echoed";
 import type { ServerRoleChoices } from "@/lib/tiers/discord-roles";
 import { createTierAction, createTierRoleAction, updateTierAction } from "./actions";
 
@@ -320,11 +321,11 @@ export function TierForm({ slug, values, roles, servers = [] }: { slug: string; 
         slug={slug}
         choices={roles}
         value={v("discordRoleId")}
-        extra={values.extraRoleIds}
+        extra={echoedList(state, "extraRoleIds") ?? values.extraRoleIds}
         tierName={() => nameRef.current?.value ?? ""}
         errors={{ main: errors?.discordRoleId, extra: errors?.extraRoleIds }}
       />
-      <ServerRolePickers servers={servers} values={values.serverRoles} errors={errors?.serverRoles} />
+      <ServerRolePickers servers={servers} values={echoedList(state, "serverRoles") ?? values.serverRoles} errors={errors?.serverRoles} />
       <div className="grid gap-6 sm:grid-cols-2">
         <Field id="maxMembers" label="Member cap" hint="Optional. At the cap the tier shows “sold out”." errors={errors?.maxMembers}>
           {(aria) => <Input {...aria} name="maxMembers" type="number" min={1} defaultValue={v("maxMembers")} />}
