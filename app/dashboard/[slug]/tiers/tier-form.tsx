@@ -218,51 +218,53 @@ function RolePicker({
 function ServerRolePickers({ servers, values, errors }: { servers: ServerRoleChoices; values: string[]; errors?: string[] }) {
   if (servers.length === 0) return null;
   return (
-    <fieldset className="space-y-4 rounded-xl p-4 ring-1 ring-slate-200">
+    <fieldset className="rounded-xl p-4 ring-1 ring-slate-200">
       <legend className="px-1 text-sm font-medium">Roles in your other servers</legend>
-      {servers.map((server) => {
-        const value = (roleId: string) => `${server.guildId}:${roleId}`;
-        const saved = values.filter((v) => v.startsWith(`${server.guildId}:`));
-        if ("unavailable" in server) {
-          return (
-            <div key={server.guildId} className="space-y-1">
-              <p className="text-sm font-medium text-slate-900">{server.name}</p>
-              <Alert tone="info">{server.unavailable}</Alert>
-              {saved.map((v) => (
-                <input key={v} type="hidden" name="serverRoles" value={v} />
-              ))}
-            </div>
-          );
-        }
-        const listed = server.roles.filter((r) => r.assignable || saved.includes(value(r.id)));
-        const gone = saved.filter((v) => !server.roles.some((r) => value(r.id) === v));
-        return (
-          <fieldset key={server.guildId}>
-            <legend className="text-sm font-medium text-slate-900">Roles in {server.name}</legend>
-            {listed.length === 0 && gone.length === 0 ? (
-              <p className="mt-1 text-sm text-slate-500">The bot can&apos;t hand out any role there yet: drag its role above the ones to give.</p>
-            ) : (
-              <div className="mt-2 grid gap-1 sm:grid-cols-2">
-                {listed.map((r) => (
-                  <RoleCheckbox key={r.id} name="serverRoles" value={value(r.id)} checked={saved.includes(value(r.id))} color={r.color}>
-                    {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
-                  </RoleCheckbox>
-                ))}
-                {gone.map((v) => (
-                  <RoleCheckbox key={v} name="serverRoles" value={v} checked color={null}>
-                    A role that is no longer in {server.name}
-                  </RoleCheckbox>
+      <div className="space-y-4">
+        {servers.map((server) => {
+          const value = (roleId: string) => `${server.guildId}:${roleId}`;
+          const saved = values.filter((v) => v.startsWith(`${server.guildId}:`));
+          if ("unavailable" in server) {
+            return (
+              <div key={server.guildId} className="space-y-1">
+                <p className="text-sm font-medium text-slate-900">{server.name}</p>
+                <Alert tone="info">{server.unavailable}</Alert>
+                {saved.map((v) => (
+                  <input key={v} type="hidden" name="serverRoles" value={v} />
                 ))}
               </div>
-            )}
-          </fieldset>
-        );
-      })}
-      {errors && (
-        <p className="text-sm text-rose-600" role="alert">
-          Roles in your other servers: {errors.join("; ")}
-        </p>
-      )}
+            );
+          }
+          const listed = server.roles.filter((r) => r.assignable || saved.includes(value(r.id)));
+          const gone = saved.filter((v) => !server.roles.some((r) => value(r.id) === v));
+          return (
+            <fieldset key={server.guildId}>
+              <legend className="text-sm font-medium text-slate-900">Roles in {server.name}</legend>
+              {listed.length === 0 && gone.length === 0 ? (
+                <p className="mt-1 text-sm text-slate-500">The bot can&apos;t hand out any role there yet: drag its role above the ones to give.</p>
+              ) : (
+                <div className="mt-2 grid gap-1 sm:grid-cols-2">
+                  {listed.map((r) => (
+                    <RoleCheckbox key={r.id} name="serverRoles" value={value(r.id)} checked={saved.includes(value(r.id))} color={r.color}>
+                      {r.assignable ? r.name : `${r.name} — can't be handed out by the bot`}
+                    </RoleCheckbox>
+                  ))}
+                  {gone.map((v) => (
+                    <RoleCheckbox key={v} name="serverRoles" value={v} checked color={null}>
+                      A role that is no longer in {server.name}
+                    </RoleCheckbox>
+                  ))}
+                </div>
+              )}
+            </fieldset>
+          );
+        })}
+        {errors && (
+          <p className="text-sm text-rose-600" role="alert">
+            Roles in your other servers: {errors.join("; ")}
+          </p>
+        )}
+      </div>
     </fieldset>
   );
 }
