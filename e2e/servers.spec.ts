@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signInAs, signOut } from "./support/auth";
+import { expectAccessible } from "./support/axe";
 import { query } from "./support/db";
 import { fakeDiscord, type GuildState } from "./support/fake-discord";
 
@@ -57,6 +58,7 @@ test("an owner on Pro links another of their servers (adding the bot there first
   await expect(page.getByText("must be more than 0")).toBeVisible();
   await expect(sandboxRoles.getByLabel("Regulars")).toBeChecked();
   await expect(sandboxRoles.getByLabel("Supporters")).toBeChecked();
+  await expectAccessible(page, "the tier form with a linked server's roles, refused");
   await price.fill(savedPrice);
   await page.getByRole("button", { name: "Save tier" }).click();
   await expect(page).toHaveURL(/\/dashboard\/pixel-guild\/tiers\?notice=/);
