@@ -5,6 +5,7 @@ import { createDatabase } from "../../lib/db/client";
 import { scopesFor } from "../../lib/db/scopes";
 import { Prisma } from "../../lib/generated/prisma/client";
 import { compare, ms } from "./stats";
+import { inCommunityScope } from "../../tests/support/test-database";
 
 const MEMBERS_PER_COMMUNITY = 20_000;
 const COMMUNITIES = 5;
@@ -34,17 +35,15 @@ async function seed(owner: pg.Client): Promise<string> {
       [c],
     );
     const id = rows[0]!.id;
-    // As the owner in the community's scope: FORCE RLS holds a non-superuser owner too.
-    await owner.query("BEGIN");
-    await owner.query("SELECT set_config('app.current_community_id', $1, true)", [id]);
-    await owner.query(
-      `INSERT INTO community_members (community_id, user_id, discord_user_id, joined_at, subscription_status, total_spent)
+    await inCommunityScope(owner, id, () =>
+      owner.query(
+        `INSERT INTO community_members (community_id, user_id, discord_user_id, joined_at, subscription_status, total_spent)
        SELECT $1, u.id, u.discord_id, now() - (random() * interval '720 days'),
               (ARRAY['active','canceled','past_due','none'])[1 + floor(random() * 4)::int], round((random() * 500)::numeric, 2)
          FROM users u WHERE u.username LIKE 'bench\\_%'`,
-      [id],
+        [id],
+      ),
     );
-    await owner.query("COMMIT");
     ids.push(id);
   }
   await owner.query("ANALYZE users; ANALYZE communities; ANALYZE community_members");

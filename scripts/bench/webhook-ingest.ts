@@ -9,7 +9,7 @@ import pg from "pg";
 import { buildNext, startNext } from "./next-server";
 import { summarize, ms } from "./stats";
 import { cpuPerRequest, processTree, rssMb } from "./processes";
-import { withClient } from "../../tests/support/test-database";
+import { inCommunityScope, withClient } from "../../tests/support/test-database";
 
 const SUBSCRIPTIONS = 40;
 const DURATION_S = 15;
@@ -94,16 +94,15 @@ type EffectCounts = { ledger: number; payments: number; analytics: number };
 
 /** The bench's rows in the ledger, payments and renewal events, read as the owner inside the community's scope. */
 async function effectCounts(ownerUrl: string, communityId: string): Promise<EffectCounts> {
-  return withClient(ownerUrl, async (owner) => {
-    await owner.query("BEGIN");
-    await owner.query("SELECT set_config('app.current_community_id', $1, true)", [communityId]);
-    const { rows } = await owner.query<EffectCounts>(`
+  return withClient(ownerUrl, (owner) =>
+    inCommunityScope(owner, communityId, async () => {
+      const { rows } = await owner.query<EffectCounts>(`
         SELECT (SELECT count(*)::int FROM stripe_events WHERE id LIKE 'evt_bench_%') AS ledger,
                (SELECT count(*)::int FROM payments WHERE stripe_invoice_id LIKE 'in_bench_%') AS payments,
                (SELECT count(*)::int FROM analytics_events WHERE event_name = 'subscription_renewed') AS analytics`);
-    await owner.query("COMMIT");
-    return rows[0]!;
-  });
+      return rows[0]!;
+    }),
+  );
 }
 
 export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Promise<boolean> {

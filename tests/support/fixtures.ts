@@ -3,7 +3,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import { db } from "../../lib/db/client";
 import { withCommunity, type TenantTx } from "../../lib/db/scopes";
-import { withClient } from "./test-database";
+import { inCommunityScope, withClient } from "./test-database";
 
 /** The migration owner's connection, for facts the application role may not see. */
 export function asOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -28,15 +28,7 @@ export async function queuedJobs<P = Record<string, unknown>>(communityId: strin
  * held by FORCE ROW LEVEL SECURITY like everyone else (a superuser is not).
  */
 export async function asOwnerInScope<T extends pg.QueryResultRow>(communityId: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  return asOwner(async (client) => {
-    await client.query("BEGIN");
-    try {
-      await client.query("SELECT set_config('app.current_community_id', $1, true)", [communityId]);
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.query("COMMIT");
-    }
-  });
+  return asOwner((client) => inCommunityScope(client, communityId, async () => (await client.query<T>(sql, params)).rows));
 }
 
 /** Drops a role a test created, with what a non-superuser owner may do. */

@@ -6,6 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../lib/db/embedded";
 import { migrateDatabase } from "../../lib/db/migrate";
+import { scopedBegin } from "../../lib/db/scope-context";
 import { withCredentials } from "../../lib/env";
 
 export type TestDatabase = { ownerUrl: string; appUrl: string; appRole: string; teardown: () => Promise<void> };
@@ -39,6 +40,22 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
     return await fn(client);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * fn on an owner's connection inside one community's scope, opened as the app opens it
+ * (FORCE ROW LEVEL SECURITY holds a non-superuser owner too); committed if fn succeeds.
+ */
+export async function inCommunityScope<T>(client: pg.Client, communityId: string, fn: () => Promise<T>): Promise<T> {
+  await client.query(scopedBegin({ communityId }));
+  try {
+    const result = await fn();
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
   }
 }
 
