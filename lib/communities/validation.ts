@@ -73,10 +73,13 @@ export const updateCommunitySchema = z
   })
   .extend(communitySettingsSchema.shape);
 
+// Built once: zod compiles a schema on its first parse, and settings are read on every webhook and page.
+const storedSettingsSchema = communitySettingsSchema.partial();
+
 /** Stored settings, read leniently: unknown or invalid keys fall back to defaults. */
 export function readSettings(raw: unknown): CommunitySettings {
   const value = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
-  const parsed = communitySettingsSchema.partial().safeParse({
+  const parsed = storedSettingsSchema.safeParse({
     gracePeriodDays: value.gracePeriodDays,
     restrictedDays: value.restrictedDays,
     dunningIntervalHours: value.dunningIntervalHours,
