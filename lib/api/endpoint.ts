@@ -43,6 +43,8 @@ export class InvalidInput extends Error {
   }
 }
 
+// An endpoint without path parameters or a query takes none (an empty object's schema, built once).
+const NOTHING = z.object({});
 const json = (body: unknown, status = 200, headers?: HeadersInit) => Response.json(body, { status, headers });
 const invalid = (error: z.ZodError) => json({ error: "The request is invalid.", details: z.flattenError(error).fieldErrors }, 400);
 
@@ -67,9 +69,9 @@ export async function serveEndpoint(e: Endpoint, request: Request, rawParams: Re
   if (!limited.ok) return tooManyRequests(limited, "Rate limit reached for this API key. Retry after the number of seconds in Retry-After.");
   if (e.scope === "write" && caller.scope !== "write") return json({ error: "This API key is read-only. Create a read-write key to make changes." }, 403);
 
-  const params = (e.params ?? z.object({})).safeParse(rawParams);
+  const params = (e.params ?? NOTHING).safeParse(rawParams);
   if (!params.success) return json({ error: "Not found." }, 404);
-  const query = (e.query ?? z.object({})).safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = (e.query ?? NOTHING).safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) return invalid(query.error);
   let body: unknown = undefined;
   if (e.body) {

@@ -30,6 +30,21 @@ import { Routes } from "discord-api-types/v10";
 const uuid = z.uuid();
 const memberJob = z.object({ communityId: uuid, memberId: uuid, reason: z.string().max(100).optional() });
 const communityJob = z.object({ communityId: uuid });
+const discordUserId = z.string().regex(/^\d{17,20}$/);
+// Built once: zod compiles a schema on its first parse (the receipt job runs on every renewal).
+const payloads = {
+  newPaidMember: memberJob.extend({ tier: z.string().max(100) }),
+  delivery: z.object({ communityId: uuid, deliveryId: uuid }),
+  claimMail: z.object({ communityId: uuid, importId: uuid }),
+  stripeImport: z.object({ communityId: uuid, runId: uuid }),
+  receipt: z.object({ communityId: uuid, paymentId: uuid }),
+  dunning: z.object({ communityId: uuid, subscriptionId: uuid, attempt: z.number().int().min(1).max(1000) }),
+  paymentFailed: memberJob.extend({ accessUntil: z.string().nullable().optional() }),
+  syncFailed: memberJob.extend({ problem: z.enum(PERMANENT_PROBLEMS) }),
+  syncTiers: communityJob.extend({ all: z.boolean().optional() }),
+  revokeRoles: z.object({ communityId: uuid, discordUserId }),
+  subscription: z.object({ communityId: uuid, subscriptionId: uuid }),
+};
 
 /** Runs the job for each community (the platform's scheduled sweeps fan out this way). */
 async function forEachCommunity(fn: (communityId: string) => Promise<void>) {
@@ -63,7 +78,7 @@ export const taskList: TaskList = {
     );
   },
   [JOB_KINDS.newPaidMember]: async (payload, helpers) => {
-    const job = memberJob.extend({ tier: z.string().max(100) }).parse(payload);
+    const job = payloads.newPaidMember.parse(payload);
     await bestEffort(helpers, () => notify(job.communityId, { kind: "new_paid_member", memberId: job.memberId, tier: job.tier }));
     // The welcome waits a moment: the member's arrival in the server asks for it too, and the two are one.
     await withCommunity(job.communityId, (tx) =>
@@ -81,15 +96,15 @@ export const taskList: TaskList = {
     await sendWelcomeMail(job.communityId, job.memberId);
   },
   [JOB_KINDS.deliverWebhook]: async (payload, helpers) => {
-    const job = z.object({ communityId: uuid, deliveryId: uuid }).parse(payload);
+    const job = payloads.delivery.parse(payload);
     await deliverWebhook(job.communityId, job.deliveryId, { final: helpers.job.attempts >= helpers.job.max_attempts });
   },
   [JOB_KINDS.claimMail]: async (payload) => {
-    const job = z.object({ communityId: uuid, importId: uuid }).parse(payload);
+    const job = payloads.claimMail.parse(payload);
     await sendClaimMail(job.communityId, job.importId);
   },
   [JOB_KINDS.stripeImport]: async (payload, helpers) => {
-    const job = z.object({ communityId: uuid, runId: uuid }).parse(payload);
+    const job = payloads.stripeImport.parse(payload);
     try {
       const outcome = await importStripePage({ client: stripe(), communityId: job.communityId, runId: job.runId });
       helpers.logger.info(`stripe import ${job.runId}: ${outcome}`);
@@ -100,11 +115,11 @@ export const taskList: TaskList = {
     }
   },
   [JOB_KINDS.receipt]: async (payload) => {
-    const job = z.object({ communityId: uuid, paymentId: uuid }).parse(payload);
+    const job = payloads.receipt.parse(payload);
     await sendReceipt(job.communityId, job.paymentId);
   },
   [JOB_KINDS.dunning]: async (payload, helpers) => {
-    const job = z.object({ communityId: uuid, subscriptionId: uuid, attempt: z.number().int().min(1).max(1000) }).parse(payload);
+    const job = payloads.dunning.parse(payload);
     const outcome = await sendPaymentReminder(job.communityId, job.subscriptionId, job.attempt);
     helpers.logger.info(`payment reminder ${job.attempt} for ${job.subscriptionId}: ${outcome.sent.join(", ") || outcome.stopped || "nothing sent"}`);
     if (!outcome.next) return;
@@ -124,7 +139,7 @@ export const taskList: TaskList = {
     });
   },
   [JOB_KINDS.paymentFailed]: async (payload, helpers) => {
-    const job = memberJob.extend({ accessUntil: z.string().nullable().optional() }).parse(payload);
+    const job = payloads.paymentFailed.parse(payload);
     await bestEffort(helpers, () => notify(job.communityId, { kind: "payment_failed", memberId: job.memberId, accessUntil: job.accessUntil ?? null }));
   },
   [JOB_KINDS.disputeOpened]: async (payload, helpers) => {
@@ -132,7 +147,7 @@ export const taskList: TaskList = {
     await bestEffort(helpers, () => notify(job.communityId, { kind: "dispute_opened", memberId: job.memberId }));
   },
   [JOB_KINDS.syncFailed]: async (payload, helpers) => {
-    const job = memberJob.extend({ problem: z.enum(PERMANENT_PROBLEMS) }).parse(payload);
+    const job = payloads.syncFailed.parse(payload);
     await bestEffort(helpers, () => notify(job.communityId, { kind: "sync_failed", memberId: job.memberId, problem: job.problem }));
   },
   [JOB_KINDS.farewell]: async (payload, helpers) => {
@@ -194,7 +209,7 @@ export const taskList: TaskList = {
     await withCommunity(communityId, (tx) => tx.communityMember.updateMany({ where: { id: memberId, erasedAt: { not: null } }, data: { discordUserId: "" } }));
   },
   [JOB_KINDS.syncTiers]: async (payload, helpers) => {
-    const { communityId, all } = communityJob.extend({ all: z.boolean().optional() }).parse(payload);
+    const { communityId, all } = payloads.syncTiers.parse(payload);
     const community = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, stripeAccountId: true } });
     const result = await syncAllTiers(community, (fn) => withCommunity(communityId, fn), undefined, { all });
     helpers.logger.info(`tiers mirrored to Stripe: ${result.synced} (${result.failed} failed)`);
@@ -202,12 +217,12 @@ export const taskList: TaskList = {
     if (result.failed > 0) throw new Error(`${result.failed} tiers could not be mirrored to Stripe`);
   },
   [JOB_KINDS.revokeRoles]: async (payload, helpers) => {
-    const job = z.object({ communityId: uuid, discordUserId: z.string().regex(/^\d{17,20}$/) }).parse(payload);
+    const job = payloads.revokeRoles.parse(payload);
     const removed = await revokeManagedRoles(job.communityId, job.discordUserId);
     helpers.logger.info(`roles taken from a previous Discord account: ${removed.join(", ") || "none"}`);
   },
   [JOB_KINDS.cancelDuplicate]: async (payload, helpers) => {
-    const job = z.object({ communityId: uuid, subscriptionId: uuid }).parse(payload);
+    const job = payloads.subscription.parse(payload);
     const outcome = await cancelDuplicateSubscription(job.communityId, job.subscriptionId);
     helpers.logger.info(`duplicate subscription ${job.subscriptionId}: ${JSON.stringify(outcome)}`);
   },
