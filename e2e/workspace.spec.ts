@@ -150,6 +150,13 @@ test("a webhook endpoint receives signed events, its failures are logged with th
 
 test("the owner imports Stripe subscriptions and a CSV file; a member claims theirs with Discord", async ({ page }, testInfo) => {
   await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/import");
+  // Refused with no price mapped: the owner's other choice (no e-mails) stays as it was.
+  const sendEmails = page.getByLabel(/E-mail each member their claim link/);
+  await sendEmails.uncheck();
+  await page.getByRole("button", { name: "Import subscriptions" }).click();
+  await expect(page.getByText("Pick a tier for at least one price")).toBeVisible();
+  await expect(sendEmails).not.toBeChecked();
+  await sendEmails.check();
   await page.getByLabel(/Tier for Guild Pass/).selectOption({ label: "Pro" });
   await page.getByRole("button", { name: "Import subscriptions" }).click();
   await expect(page.getByText("Import started")).toBeVisible();

@@ -12,6 +12,8 @@ type Price = { id: string; product: string; amount: string | null; currency: str
 
 export function StripeMapping({ slug, prices, tiers }: { slug: string; prices: Price[]; tiers: { id: string; name: string }[] }) {
   const [state, action] = useActionState(startStripeImportAction, null);
+  // A refused start shows the owner's picks again (React resets the form after an action).
+  const echoed = state && !state.ok ? state.values : undefined;
   if (prices.length === 0)
     return (
       <p className="mt-4 text-sm text-slate-500">
@@ -35,7 +37,7 @@ export function StripeMapping({ slug, prices, tiers }: { slug: string; prices: P
               {p.amount ? `${p.amount} ${p.currency}` : "varies"}
               {p.interval ? ` / ${p.interval === "monthly" ? "month" : "year"}` : ""}
             </span>
-            <Select name={`map[${p.id}]`} aria-label={`Tier for ${p.product} ${p.amount ?? ""} ${p.currency}`} defaultValue="">
+            <Select name={`map[${p.id}]`} aria-label={`Tier for ${p.product} ${p.amount ?? ""} ${p.currency}`} defaultValue={echoed?.[`map[${p.id}]`] ?? ""}>
               <option value="">Skip</option>
               {tiers.map((t) => (
                 <option key={t.id} value={t.id}>
@@ -48,8 +50,8 @@ export function StripeMapping({ slug, prices, tiers }: { slug: string; prices: P
         ))}
       </ul>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="sendEmails" defaultChecked /> E-mail each member their claim link (members without an e-mail at Stripe are listed below for
-        you to send)
+        <input type="checkbox" name="sendEmails" defaultChecked={echoed ? echoed.sendEmails === "on" : true} /> E-mail each member their claim link (members
+        without an e-mail at Stripe are listed below for you to send)
       </label>
       <SubmitButton pendingLabel="Starting…">Import subscriptions</SubmitButton>
     </form>
