@@ -87,7 +87,9 @@ export async function provisionTestDatabases(names: string[], options: { stateme
       port: await freePort(),
       database: "communityos_test",
       persistent: false,
-      ...(options.statementStats ? { settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } } : {}),
+      ...(options.statementStats
+        ? { settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all", "pg_stat_statements.track_planning": "on" } }
+        : {}),
     });
     adminUrl = server.ownerUrl;
     stopServer = server.stop;
