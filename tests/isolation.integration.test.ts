@@ -421,19 +421,25 @@ describe("scoped transactions", () => {
     const single = createDatabase(inject("appUrl"), 1);
     const scopes = scopesFor(single);
     try {
-      // Every tenant table in one message, each statement in A's scope.
-      const batches = await scopes.sqlInCommunity(a.community.id, (tx) =>
-        inOrder(
-          tx,
-          tables.map((t) => Prisma.sql([`SELECT community_id FROM ${t.table}`])),
-        ),
-      );
-      batches.forEach((rows, i) => {
-        expect(rows.length, tables[i]!.table).toBeGreaterThan(0);
-        expect(new Set(rows.map((r) => r.community_id)), tables[i]!.table).toEqual(new Set([a.community.id]));
-      });
+      // Every tenant table in one message, each statement in A's scope; twice: the second
+      // message executes the statements the first prepared on the pool's one connection.
+      for (let i = 0; i < 2; i++) {
+        const batches = await scopes.sqlInCommunity(a.community.id, (tx) =>
+          inOrder(
+            tx,
+            tables.map((t) => Prisma.sql([`SELECT community_id FROM ${t.table}`])),
+          ),
+        );
+        batches.forEach((rows, i) => {
+          expect(rows.length, tables[i]!.table).toBeGreaterThan(0);
+          expect(new Set(rows.map((r) => r.community_id)), tables[i]!.table).toEqual(new Set([a.community.id]));
+        });
+      }
       const intrude = Prisma.sql`INSERT INTO audit_log (community_id, action, object_type) VALUES (${b.community.id}::uuid, 'intruder', 'x')`;
-      await expect(scopes.sqlInCommunity(a.community.id, (tx) => inOrder(tx, [Prisma.sql`SELECT 1`, intrude]))).rejects.toThrow(/row-level security/);
+      const probe = Prisma.sql`SELECT 1 AS probe`;
+      await expect(scopes.sqlInCommunity(a.community.id, (tx) => inOrder(tx, [probe, intrude]))).rejects.toThrow(/row-level security/);
+      // That message prepared the probe before it failed: the connection that knew it is gone, and the next one prepares it again.
+      expect(await scopes.sqlInCommunity(a.community.id, (tx) => inOrder(tx, [probe, probe]))).toEqual([[{ probe: 1 }], [{ probe: 1 }]]);
 
       // A later statement sees an earlier one's write; a failing last write takes every write of the transaction with it.
       const marker = `batched-${randomUUID()}`;
@@ -443,6 +449,18 @@ describe("scoped transactions", () => {
         inOrder(tx, [insert(marker), Prisma.sql`SELECT count(*)::int AS n FROM audit_log WHERE action = ${marker}`]),
       );
       expect(seen).toEqual([{ n: 1 }]);
+      // Values of every kind the statements take, as an executed statement's arguments: an array
+      // of strings takes the column's type (an enum's here), quotes and backslashes intact.
+      const odd = `it's "odd" \\ ${randomUUID()}`;
+      const [, [found], [spent]] = await scopes.sqlInCommunity(a.community.id, (tx) =>
+        inOrder(tx, [
+          insert(odd),
+          Prisma.sql`SELECT count(*)::int AS n FROM audit_log WHERE action = ANY(${[odd, "none"]}) AND created_at <= ${new Date(Date.now() + 60_000)}::timestamptz`,
+          Prisma.sql`SELECT count(*)::int AS n FROM payments WHERE status = ANY(${["succeeded", "refunded"]}) AND amount >= ${0} AND ${true}`,
+        ]),
+      );
+      expect(found).toEqual({ n: 1 });
+      expect((spent as { n: number }).n).toBeGreaterThan(0);
       const doomed = `doomed-${randomUUID()}`;
       await expect(
         scopes.sqlInCommunity(a.community.id, async (tx) => {
