@@ -7,6 +7,7 @@ import pg from "pg";
 import { createDatabase } from "../../lib/db/client";
 import { scopesFor } from "../../lib/db/scopes";
 import { ms, summarize } from "./stats";
+import { inCommunityScope } from "../../tests/support/test-database";
 
 const MEMBERS = 100_000;
 const EXTRA_SUBSCRIPTIONS = 20_000;
@@ -43,26 +44,25 @@ export async function generate(owner: pg.Client): Promise<string> {
   await owner.query("UPDATE data_retention_policies SET retention_days = 800 WHERE table_name = 'analytics_events'");
   await owner.query("SELECT ensure_analytics_partitions((date_trunc('month', now()) - interval '24 months')::date, 3)");
   // The owner writes as the community (FORCE RLS holds a non-superuser owner too).
-  await owner.query("BEGIN");
-  await owner.query("SELECT set_config('app.current_community_id', $1, true)", [communityId]);
-  await owner.query(
-    `INSERT INTO subscription_tiers (community_id, name, price, interval, sort_order) VALUES
+  await inCommunityScope(owner, communityId, async () => {
+    await owner.query(
+      `INSERT INTO subscription_tiers (community_id, name, price, interval, sort_order) VALUES
        ($1, 'Basic', 5.00, 'monthly', 0), ($1, 'Pro', 15.00, 'monthly', 1), ($1, 'Annual', 120.00, 'yearly', 2)`,
-    [communityId],
-  );
-  await timed("members", () =>
-    owner.query(
-      `INSERT INTO community_members (community_id, user_id, discord_user_id, joined_at, subscription_status, subscription_tier, total_spent)
+      [communityId],
+    );
+    await timed("members", () =>
+      owner.query(
+        `INSERT INTO community_members (community_id, user_id, discord_user_id, joined_at, subscription_status, subscription_tier, total_spent)
        SELECT $1, u.id, u.discord_id, now() - random() * interval '730 days',
               (ARRAY['active','active','active','past_due','canceled','none','trialing'])[1 + floor(random() * 7)::int],
               (ARRAY['Basic','Pro','Annual'])[1 + floor(random() * 3)::int], round((random() * 400)::numeric, 2)
          FROM users u WHERE u.username LIKE 'scale\\_%'`,
-      [communityId],
-    ),
-  );
-  await timed("subscriptions", () =>
-    owner.query(
-      `INSERT INTO subscriptions (community_id, member_id, stripe_customer_id, tier_id, tier_name, status, current_period_start, current_period_end, canceled_at, created_at)
+        [communityId],
+      ),
+    );
+    await timed("subscriptions", () =>
+      owner.query(
+        `INSERT INTO subscriptions (community_id, member_id, stripe_customer_id, tier_id, tier_name, status, current_period_start, current_period_end, canceled_at, created_at)
        SELECT m.community_id, m.id, 'cus_' || m.discord_user_id, t.id, t.name,
               CASE WHEN m.subscription_status = 'none' THEN 'canceled' ELSE m.subscription_status END,
               now() - interval '10 days', now() + interval '20 days',
@@ -74,36 +74,35 @@ export async function generate(owner: pg.Client): Promise<string> {
               m.joined_at + interval '1 month', m.joined_at
          FROM (SELECT * FROM community_members WHERE community_id = $1 ORDER BY id LIMIT $2) m
          JOIN subscription_tiers t ON t.community_id = m.community_id AND t.name = 'Basic'`,
-      [communityId, EXTRA_SUBSCRIPTIONS],
-    ),
-  );
-  await timed("payments", () =>
-    owner.query(
-      `WITH s AS (SELECT id, member_id, row_number() OVER (ORDER BY id) - 1 AS n FROM subscriptions WHERE community_id = $1),
+        [communityId, EXTRA_SUBSCRIPTIONS],
+      ),
+    );
+    await timed("payments", () =>
+      owner.query(
+        `WITH s AS (SELECT id, member_id, row_number() OVER (ORDER BY id) - 1 AS n FROM subscriptions WHERE community_id = $1),
             c AS (SELECT count(*) AS total FROM s)
        INSERT INTO payments (community_id, member_id, subscription_id, amount, amount_refunded, currency, status, processed_at, created_at)
        SELECT $1, s.member_id, s.id, 15.00, CASE WHEN g % 50 = 0 THEN 5.00 ELSE 0 END, 'USD',
               CASE WHEN g % 50 = 0 THEN 'partially_refunded' WHEN g % 40 = 0 THEN 'failed' ELSE 'succeeded' END,
               now() - (g % 730) * interval '1 day', now() - (g % 730) * interval '1 day'
          FROM generate_series(0, $2 - 1) g CROSS JOIN c JOIN s ON s.n = g % c.total`,
-      [communityId, PAYMENTS],
-    ),
-  );
-  await owner.query("COMMIT");
+        [communityId, PAYMENTS],
+      ),
+    );
+  });
   // Events in batches of a million (each its own transaction, as a loader would).
   await timed("analytics events", async () => {
     for (let batch = 0; batch < Math.ceil(EVENTS / 1_000_000); batch++) {
-      await owner.query("BEGIN");
-      await owner.query("SELECT set_config('app.current_community_id', $1, true)", [communityId]);
-      await owner.query(
-        `INSERT INTO analytics_events (community_id, event_type, event_name, discord_user_id, properties, "timestamp", session_id, ip_address, user_agent)
+      await inCommunityScope(owner, communityId, () =>
+        owner.query(
+          `INSERT INTO analytics_events (community_id, event_type, event_name, discord_user_id, properties, "timestamp", session_id, ip_address, user_agent)
          SELECT $1, 'page', (ARRAY['community_page_viewed','checkout_started','payment_succeeded','subscription_started'])[1 + g % 4],
                 (700000000000000000 + 1 + g % $2)::text, '{}', now() - (random() * 730) * interval '1 day', 's' || (g % 50000),
                 ('10.' || (g % 250) || '.' || (g % 200) || '.1')::inet, 'bench'
            FROM generate_series(1, $3) g`,
-        [communityId, MEMBERS, Math.min(1_000_000, EVENTS - batch * 1_000_000)],
+          [communityId, MEMBERS, Math.min(1_000_000, EVENTS - batch * 1_000_000)],
+        ),
       );
-      await owner.query("COMMIT");
     }
   });
   await timed("ANALYZE", () =>
