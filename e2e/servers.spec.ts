@@ -91,8 +91,28 @@ test("an owner on Pro links another of their servers (adding the bot there first
   await expect.poll(bobsSandboxRoles, { timeout: 20_000 }).toEqual([REGULARS, SUPPORTERS]);
   await signOut(page);
 
+  // In the Sandbox's settings "Supporters" is deleted and "Regulars" dragged above the bot's role:
+  // the tier still lists both as ticked, each saying why, so the owner sees and unticks them.
+  await fakeDiscord(`guilds/${SANDBOX}/roles`, { id: SUPPORTERS, deleted: true });
+  await fakeDiscord(`guilds/${SANDBOX}/roles`, { id: REGULARS, position: 9 });
+  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/tiers");
+  await page.getByRole("list", { name: "Tiers" }).getByRole("listitem").filter({ hasText: /^Pro/ }).getByRole("link", { name: "Edit" }).click();
+  await expect(sandboxRoles.getByLabel("Regulars — can't be handed out by the bot")).toBeChecked();
+  await expect(sandboxRoles.getByLabel("A role that is no longer in Alice's Sandbox")).toBeChecked();
+  // Saved as it is, the role the bot can't hand out is refused. The owner unticks the deleted one and
+  // drags the bot's role back above "Regulars" in Discord: the tier keeps "Regulars" there.
+  await page.getByRole("button", { name: "Save tier" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Roles in your other servers" })).toBeVisible();
+  await sandboxRoles.getByLabel("A role that is no longer in Alice's Sandbox").uncheck();
+  await fakeDiscord(`guilds/${SANDBOX}/roles`, { id: REGULARS, position: 1 });
+  await page.getByRole("button", { name: "Save tier" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/pixel-guild\/tiers\?notice=/);
+  expect(await tierServerRoles()).toEqual([{ guildId: SANDBOX, roleId: REGULARS }]);
+  // The Sandbox's "Supporters" back as the seed made it, for whoever runs next.
+  await fakeDiscord(`guilds/${SANDBOX}/roles`, { id: SUPPORTERS, name: "Supporters", position: 2 });
+
   // Unlinked: gone from the tab and from the tier.
-  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/bot");
+  await page.goto("/dashboard/pixel-guild/bot");
   await page.getByRole("button", { name: "Unlink Alice's Sandbox" }).click();
   await expect(page.getByText("Its roles leave every tier; roles already given there stay.")).toBeVisible();
   await page.getByRole("button", { name: "Unlink Alice's Sandbox" }).click();

@@ -326,6 +326,14 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
     if (m && !guild) return send(res, 404, { message: "no such server" });
     if (guild && (m = /^\/_control\/guilds\/\d+\/roles$/.exec(route)) && post) {
       const existing = guild.roles.find((r) => r.id === String(input.id));
+      // Deleted in the server's settings, as on Discord: gone from the list and from every member.
+      if (input.deleted === true) {
+        if (!existing) return send(res, 404, { message: "no such role" });
+        guild.roles = guild.roles.filter((r) => r !== existing);
+        for (const member of Object.values(guild.members)) member.roles = member.roles.filter((id) => id !== existing.id);
+        changed();
+        return send(res, 200, { deleted: existing.id });
+      }
       const role = existing ?? {
         id: String(input.id),
         name: String(input.name ?? "Role"),
