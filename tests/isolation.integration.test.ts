@@ -461,6 +461,16 @@ describe("scoped transactions", () => {
       );
       expect(found).toEqual([{ n: 1 }]);
       expect((spent?.[0] as { n: number }).n).toBeGreaterThan(0);
+      // Statements of ever new texts: a connection keeps at most 100 prepared, and runs the rest unprepared.
+      for (let i = 0; i < 120; i += 2) {
+        const pair = [Prisma.sql([`SELECT ${i} AS n`]), Prisma.sql([`SELECT ${i + 1} AS n`])];
+        expect(await scopes.sqlInCommunity(a.community.id, (tx) => inOrder(tx, pair))).toEqual([[{ n: i }], [{ n: i + 1 }]]);
+      }
+      const [kept] = await scopes.sqlInCommunity(
+        a.community.id,
+        (tx) => tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'cosp_%'`,
+      );
+      expect(kept!.n).toBe(100);
       const doomed = `doomed-${randomUUID()}`;
       await expect(
         scopes.sqlInCommunity(a.community.id, async (tx) => {

@@ -202,6 +202,9 @@ function statementName(text: string, prefix = "cos_"): string {
 
 /** The statements each connection has PREPAREd (not transactional: they outlive a rollback). */
 const preparedByConnection = new WeakMap<pg.PoolClient, Set<string>>();
+// Statements built with a varying number of values would each be a new text: past this many a
+// connection plans the rest each time rather than keep an ever-growing set in its backend.
+const MAX_PREPARED_PER_CONNECTION = 100;
 
 /**
  * sqlInCommunity's multi-statement messages (simple protocol). Planning its
@@ -226,7 +229,10 @@ function messageOn(client: pg.PoolClient, namedStatements: boolean) {
       const preparing = new Map<string, string>();
       const executes = statements.map((sql) => {
         const name = statementName(sql.text, "cosp_");
-        if (!prepared.has(name)) preparing.set(name, `PREPARE ${name} AS ${sql.text}`);
+        if (!prepared.has(name) && !preparing.has(name)) {
+          if (prepared.size + preparing.size >= MAX_PREPARED_PER_CONNECTION) return inlined(sql, client);
+          preparing.set(name, `PREPARE ${name} AS ${sql.text}`);
+        }
         return sql.values.length ? `EXECUTE ${name}(${sql.values.map((value) => literal(value, client, "argument")).join(", ")})` : `EXECUTE ${name}`;
       });
       try {
