@@ -126,6 +126,9 @@ describe("a paid checkout", () => {
     expect(state.members[0]!.totalSpent.toFixed(2)).toBe("10.00");
     expect(state.payments).toEqual([expect.objectContaining({ status: "succeeded" })]);
     expect(state.payments[0]!.amount.toFixed(2)).toBe("10.00");
+    // The invoice line's wording, as Stripe's, is what the owner's payments list shows.
+    const descriptions = await paid.inScope((tx) => tx.payment.findMany({ select: { description: true } }));
+    expect(descriptions).toEqual([{ description: "1 × Gold (at $10.00 / month)" }]);
     expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
     expect(state.jobs).toEqual(["discord:role_sync", "mail:receipt", "notify:new_paid_member"]);
     const ledger = await paid.inScope((tx) =>

@@ -917,6 +917,16 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
     }
   }
 
+  /** A subscription invoice line as Stripe words it: "1 × Pro (at $12.00 / month)". */
+  function lineDescription(price: Obj): string {
+    const name = String(objects.get(String(price.product))?.name ?? "membership");
+    const currency = String(price.currency).toUpperCase();
+    const format = new Intl.NumberFormat("en-US", { style: "currency", currency });
+    const amount = format.format(Number(price.unit_amount) / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+    const interval = (price.recurring as { interval?: string } | null | undefined)?.interval;
+    return interval ? `1 × ${name} (at ${amount} / ${interval})` : `1 × ${name}`;
+  }
+
   /** An invoice in the current API's shape (parent.subscription_details, payments), with its charge. */
   function createInvoice(subscription: Obj, account: string, billingReason: string, outcome: "paid" | "failed"): Obj {
     const item0 = (subscription.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] }).data[0]!;
@@ -987,7 +997,7 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
           ],
         },
         status_transitions: { paid_at: outcome === "paid" ? now() : null },
-        lines: { data: [{ amount, description: "1 × membership", period: { start: item.current_period_start, end: item.current_period_end } }] },
+        lines: { data: [{ amount, description: lineDescription(item.price), period: { start: item.current_period_start, end: item.current_period_end } }] },
         created: now(),
       },
       account,
