@@ -54,8 +54,9 @@ const serverEnvSchema = z
     APP_DATABASE_PASSWORD: z.string().min(1).optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     /**
-     * "false" behind a pooler in transaction mode (PgBouncer, any version: it does not follow
-     * SQL's PREPARE): the webhook fast path then sends its statements unprepared (docs/scaling.md).
+     * "false" behind a transaction-mode pooler that keeps no prepared statements (PgBouncer
+     * before 1.21, or max_prepared_statements = 0): the webhook fast path then sends its
+     * statements unnamed (docs/scaling.md).
      */
     DATABASE_NAMED_STATEMENTS: z
       .enum(["true", "false", "1", "0"])

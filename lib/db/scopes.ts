@@ -53,12 +53,12 @@ export function scopesFor(database: Database) {
     /**
      * A transaction in a community's scope over plain pg, for the hottest write
      * path (a webhook renewal): the same scoped BEGIN as withCommunity, then
-     * raw statements, each prepared (parsed and planned once per connection;
-     * planned every time where DATABASE_NAMED_STATEMENTS is false), without
-     * Prisma's per-query work. RLS holds exactly as in withCommunity (the
-     * isolation suite runs it). `opening` statements travel in the BEGIN's own
-     * message (messageOn): their rows, in order, are fn's second argument,
-     * round trips saved.
+     * raw statements, each a named prepared statement (parsed and planned once
+     * per connection; unnamed where DATABASE_NAMED_STATEMENTS is false), without
+     * Prisma's per-query work. RLS holds exactly as in
+     * withCommunity (the isolation suite runs it). `opening` statements travel
+     * in the BEGIN's own message (their values inlined as escaped literals):
+     * their rows, in order, are fn's second argument, round trips saved.
      */
     async sqlInCommunity<T>(communityId: string, fn: (tx: SqlTx, opened: Record<string, unknown>[][]) => Promise<T>, opening: Prisma.Sql[] = []): Promise<T> {
       const begin = scopedBegin({ communityId: parseId(communityId, "communityId") });
@@ -73,7 +73,6 @@ export function scopesFor(database: Database) {
         if (last) throw new Error("a statement after the transaction's last write (lastWrite) would run before it");
         return run(query, values);
       };
-      const message = messageOn(client, namedStatements);
       const tx: BatchingTx = {
         $queryRaw: async <R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await send(query, values)).rows as R,
         $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await send(query, values)).rowCount ?? 0,
@@ -82,7 +81,8 @@ export function scopesFor(database: Database) {
           inOrder: async (statements) => {
             if (last) throw new Error("a statement after the transaction's last write (lastWrite) would run before it");
             if (statements.length < 2) return statements.length ? [(await run(statements[0]!, [])).rows] : [];
-            return (await message.send([], statements)).map((r) => r.rows as Record<string, unknown>[]);
+            const results = (await client.query(statements.map((sql) => inlined(sql, client)).join(";\n"))) as unknown as pg.QueryResult[];
+            return results.map((r) => r.rows as Record<string, unknown>[]);
           },
           lastWrite: (statement) => {
             if (last) throw new Error("a transaction has one last write");
@@ -93,21 +93,18 @@ export function scopesFor(database: Database) {
       try {
         // Prisma's interactive transactions time out; this one bounds each statement instead,
         // so a lock that never comes frees the connection (and Stripe retries the event).
-        const started = await message.send([begin, "SET LOCAL statement_timeout = 15000"], opening);
-        const opened = opening.length ? started.slice(-opening.length).map((r) => r.rows) : [];
+        const started = await client.query([begin, "SET LOCAL statement_timeout = 15000", ...opening.map((sql) => inlined(sql, client))].join("; "));
+        const opened = opening.length ? (started as unknown as pg.QueryResult[]).slice(-opening.length).map((r) => r.rows) : [];
         const result = await fn(tx, opened);
         // The last write and the COMMIT in one message: should the write fail, PostgreSQL
         // skips the rest of the message, and the ROLLBACK below ends the transaction.
-        if (last) await message.send([], [last], ["COMMIT"]);
-        else await client.query("COMMIT");
+        await client.query(last ? `${inlined(last, client)};\nCOMMIT` : "COMMIT");
         client.release();
         return result;
       } catch (error) {
-        // Rolled back, and the connection given back only if that worked and it is
-        // known which statements it has prepared.
+        // Rolled back, and the connection given back only if that worked.
         try {
           await client.query("ROLLBACK");
-          if (message.uncertain) throw error;
           client.release();
         } catch (rollbackError) {
           client.release(rollbackError as Error);
@@ -168,84 +165,29 @@ export async function lastWrite(tx: SqlTx, statement: Prisma.Sql): Promise<void>
  * ISO strings, numbers and booleans as themselves, arrays of strings as ARRAY[…].
  */
 function inlined(sql: Prisma.Sql, client: pg.PoolClient): string {
-  return sql.text.replace(/\$(\d+)/g, (_, n: string) => literal(sql.values[Number(n) - 1], client, "inline"));
-}
-
-/**
- * A value as an SQL literal. An array of strings is ARRAY[…] written into a
- * statement, and an array literal ('{…}', of no type yet) as an EXECUTE's
- * argument, so that it takes the parameter's array type (an enum's, say).
- */
-function literal(value: unknown, client: pg.PoolClient, use: "inline" | "argument"): string {
-  if (value === null || value === undefined) return "NULL";
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  if (typeof value === "boolean") return value ? "true" : "false";
-  if (value instanceof Date) return client.escapeLiteral(value.toISOString());
-  if (typeof value === "string") return client.escapeLiteral(value);
-  if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
-    if (use === "argument") return client.escapeLiteral(`{${value.map((item) => `"${item.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`);
-    return value.length ? `ARRAY[${value.map((item) => client.escapeLiteral(item)).join(", ")}]` : "'{}'";
-  }
-  throw new Error(`cannot inline a ${typeof value} into SQL`);
+  return sql.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = sql.values[Number(n) - 1];
+    if (value === null || value === undefined) return "NULL";
+    if (typeof value === "number" && Number.isFinite(value)) return String(value);
+    if (typeof value === "boolean") return value ? "true" : "false";
+    if (value instanceof Date) return client.escapeLiteral(value.toISOString());
+    if (typeof value === "string") return client.escapeLiteral(value);
+    if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
+      return value.length ? `ARRAY[${value.map((item) => client.escapeLiteral(item)).join(", ")}]` : "'{}'";
+    }
+    throw new Error(`cannot inline a ${typeof value} into SQL`);
+  });
 }
 
 /** A prepared statement's name from its text: the same SQL shares one plan per connection. */
 const statementNames = new Map<string, string>();
-function statementName(text: string, prefix = "cos_"): string {
-  let name = statementNames.get(prefix + text);
+function statementName(text: string): string {
+  let name = statementNames.get(text);
   if (!name) {
-    name = `${prefix}${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
-    if (statementNames.size < 2000) statementNames.set(prefix + text, name);
+    name = `cos_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    if (statementNames.size < 1000) statementNames.set(text, name);
   }
   return name;
-}
-
-/** The statements each connection has PREPAREd (not transactional: they outlive a rollback). */
-const preparedByConnection = new WeakMap<pg.PoolClient, Set<string>>();
-// Statements built with a varying number of values would each be a new text: past this many a
-// connection plans the rest each time rather than keep an ever-growing set in its backend.
-const MAX_PREPARED_PER_CONNECTION = 100;
-
-/**
- * sqlInCommunity's multi-statement messages (simple protocol). Planning its
- * statements (RLS on every table they read) cost PostgreSQL about as much as
- * running them, and the simple protocol plans every time: with named statements
- * on, each statement is PREPAREd once per connection, in the message that first
- * needs it, and EXECUTEd with its values as literals, so its plan is cached and
- * the round trips stay as they were. A failed message leaves unknown which of its
- * PREPAREs ran: `uncertain`, and the connection is not given back to the pool.
- */
-function messageOn(client: pg.PoolClient, namedStatements: boolean) {
-  const prepared = namedStatements ? (preparedByConnection.get(client) ?? new Set<string>()) : null;
-  if (prepared) preparedByConnection.set(client, prepared);
-  const state = {
-    uncertain: false,
-    /** `before` and `after` sent as they are, `statements` prepared where they can be; the statements' results (and theirs), in order. */
-    async send(before: string[], statements: Prisma.Sql[], after: string[] = []): Promise<pg.QueryResult[]> {
-      if (!prepared) {
-        const results = await client.query([...before, ...statements.map((sql) => inlined(sql, client)), ...after].join(";\n"));
-        return [results as unknown as pg.QueryResult | pg.QueryResult[]].flat();
-      }
-      const preparing = new Map<string, string>();
-      const executes = statements.map((sql) => {
-        const name = statementName(sql.text, "cosp_");
-        if (!prepared.has(name) && !preparing.has(name)) {
-          if (prepared.size + preparing.size >= MAX_PREPARED_PER_CONNECTION) return inlined(sql, client);
-          preparing.set(name, `PREPARE ${name} AS ${sql.text}`);
-        }
-        return sql.values.length ? `EXECUTE ${name}(${sql.values.map((value) => literal(value, client, "argument")).join(", ")})` : `EXECUTE ${name}`;
-      });
-      try {
-        const results = await client.query([...preparing.values(), ...before, ...executes, ...after].join(";\n"));
-        for (const name of preparing.keys()) prepared.add(name);
-        return [results as unknown as pg.QueryResult | pg.QueryResult[]].flat().slice(preparing.size);
-      } catch (error) {
-        if (preparing.size) state.uncertain = true;
-        throw error;
-      }
-    },
-  };
-  return state;
 }
 
 /**
