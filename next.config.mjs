@@ -23,6 +23,9 @@ const nextConfig = {
   ...(process.env.NEXT_OUTPUT === "standalone" ? { output: "standalone" } : {}),
   reactStrictMode: true,
   poweredByHeader: false,
+  // The demo runs under `next dev`: its route badge sat on the pages (a tier card's title on a phone).
+  // Build and runtime errors still show in Next's overlay.
+  devIndicators: false,
   // A CSV import posts its file (up to 2 MB, lib/imports/csv.ts) to a server action.
   experimental: { serverActions: { bodySizeLimit: "5mb" } },
   // Native-ish server deps stay out of the bundle (@discordjs/ws has an optional native inflater);
