@@ -139,6 +139,18 @@ describe("a paid checkout", () => {
   });
 });
 
+describe("receipts", () => {
+  it("where the owner lets Stripe send receipts, a payment queues no receipt job", async () => {
+    const paid = await paidCommunity(h);
+    await asOwner((c) => c.query(`UPDATE communities SET settings = settings || '{"receipts": "stripe"}'::jsonb WHERE id = $1`, [paid.community.id]));
+    await payCheckout(h, paid);
+    expect((await deliverAll(await h.take())).map((a) => a.status)).toEqual([200, 200, 200]);
+    const state = await snapshot(paid);
+    expect(state.payments).toEqual([expect.objectContaining({ status: "succeeded" })]);
+    expect(state.jobs).toEqual(["discord:role_sync", "notify:new_paid_member"]);
+  });
+});
+
 describe("exactly once", () => {
   it("the same event twice has one effect; the second is answered 200 as a duplicate", async () => {
     const paid = await paidCommunity(h);

@@ -75,7 +75,9 @@ export async function recordPassPurchase(tx: TenantTx, ctx: SyncContext, session
       properties: { payment_id: payment.id, amount, currency: session.currency, pass: tier.name },
     },
     [],
-    { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id }, options: { key: `receipt:${payment.id}` } },
+    ctx.sendsReceipts === false
+      ? undefined
+      : { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id }, options: { key: `receipt:${payment.id}` } },
   );
   return "processed";
 }

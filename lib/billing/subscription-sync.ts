@@ -11,7 +11,14 @@ import { WebhookRejection } from "./errors";
 import type { StripeSubscription } from "./stripe-objects";
 
 import { rowKey } from "../db/scopes";
-export type SyncContext = { communityId: string; now: Date; gracePeriodDays: number; restrictedDays?: number };
+export type SyncContext = {
+  communityId: string;
+  now: Date;
+  gracePeriodDays: number;
+  restrictedDays?: number;
+  /** False where the owner lets Stripe send receipts: no receipt job is queued for a payment. */
+  sendsReceipts?: boolean;
+};
 export type SyncedSubscription = { subscriptionId: string; memberId: string; refresh: MemberRefresh };
 
 const at = (seconds: number | null | undefined) => (seconds == null ? null : new Date(seconds * 1000));

@@ -27,7 +27,8 @@ export const answer = (status: number, body: WebhookAnswer["body"]): WebhookAnsw
 
 type AccountCommunity = { id: string; settings: unknown };
 // Events come in bursts per account; the mapping changes only when an owner
-// connects an account, so a few seconds of memory saves a query per event.
+// connects an account, so a few seconds of memory saves a query per event
+// (a change of the community's settings reaches its events within those seconds).
 const accountCache = new Map<string, { community: AccountCommunity; until: number }>();
 const ACCOUNT_CACHE_MS = 10_000;
 
@@ -81,8 +82,8 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
 
   const inScope = <T>(fn: (tx: TenantTx) => Promise<T>) => withCommunity(community.id, fn);
   const handler = HANDLERS[event.type];
-  const { gracePeriodDays, restrictedDays } = readSettings(community.settings);
-  const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays, restrictedDays };
+  const { gracePeriodDays, restrictedDays, receipts } = readSettings(community.settings);
+  const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays, restrictedDays, sendsReceipts: receipts === "communityos" };
   /** The ledger claim: concurrent copies of this event wait on it until the first commits, then find it taken. */
   const row = ledgerRow(event, community.id, receivedAt, "processed");
   const claimSql = Prisma.sql`INSERT INTO stripe_events (id, community_id, type, stripe_account_id, object_id, livemode, stripe_created_at, received_at, outcome)

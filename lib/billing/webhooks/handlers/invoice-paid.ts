@@ -42,7 +42,7 @@ async function recordPaid(tx: SqlTx, ids: Held, invoice: StripeInvoice, ctx: Syn
       alsoAs,
       // No job key: the payment is recorded once, and the receipt is sent once (its notice's
       // dedupe key); a key would make graphile-worker look for a job to replace on every renewal.
-      { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id } },
+      ctx.sendsReceipts === false ? undefined : { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id } },
       pendingUpdate,
     ),
   );
