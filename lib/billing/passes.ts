@@ -10,6 +10,7 @@ import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { fromMinorUnits } from "./money";
 import { memberLockKey, refreshMember } from "./member-refresh";
 import type { SyncContext } from "./subscription-sync";
+import { receiptJob } from "./receipt-job";
 import { WebhookRejection } from "./errors";
 import type { StripeCheckoutSession } from "./stripe-objects";
 
@@ -75,9 +76,7 @@ export async function recordPassPurchase(tx: TenantTx, ctx: SyncContext, session
       properties: { payment_id: payment.id, amount, currency: session.currency, pass: tier.name },
     },
     [],
-    ctx.sendsReceipts === false
-      ? undefined
-      : { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id }, options: { key: `receipt:${payment.id}` } },
+    receiptJob(ctx, payment.id, { key: `receipt:${payment.id}` }),
   );
   return "processed";
 }

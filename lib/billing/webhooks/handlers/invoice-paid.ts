@@ -2,7 +2,7 @@
 import { Prisma } from "../../../generated/prisma/client";
 import { inOrder, lastWrite, type SqlTx } from "../../../db/scopes";
 import { billingEventSql } from "../../../analytics/record";
-import { JOB_KINDS } from "../../../jobs/enqueue";
+import { receiptJob } from "../../receipt-job";
 import { invoicePaymentStatement } from "../../payment-records";
 import { memberFactsSql, memberLockSql, refreshMember } from "../../member-refresh";
 import { syncSubscription, type SyncContext } from "../../subscription-sync";
@@ -42,7 +42,7 @@ async function recordPaid(tx: SqlTx, ids: Held, invoice: StripeInvoice, ctx: Syn
       alsoAs,
       // No job key: the payment is recorded once, and the receipt is sent once (its notice's
       // dedupe key); a key would make graphile-worker look for a job to replace on every renewal.
-      ctx.sendsReceipts === false ? undefined : { kind: JOB_KINDS.receipt, payload: { communityId: ctx.communityId, paymentId: payment.id } },
+      receiptJob(ctx, payment.id),
       pendingUpdate,
     ),
   );
