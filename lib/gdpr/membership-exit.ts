@@ -4,7 +4,7 @@
 // local rows follow, and a job takes the Discord roles away.
 import type Stripe from "stripe";
 import { ActionError } from "../core/errors";
-import { refreshMember } from "../billing/member-refresh";
+import { memberLockSql, refreshMember } from "../billing/member-refresh";
 import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import { log } from "../observability/log";
@@ -52,6 +52,9 @@ export async function deleteStripeCustomer(client: Stripe, stripeAccount: string
  * recomputed, and the job that removes roles queued in this same transaction.
  */
 export async function endMembership(tx: TenantTx, communityId: string, memberId: string, how: { erase: boolean; now: Date }) {
+  // The member's lock before any of their rows, in the order a subscription's webhook takes them:
+  // the cancellation just made at Stripe sends one at once, and the other order deadlocked with it.
+  await tx.$executeRaw(memberLockSql(memberId));
   await tx.subscription.updateMany({
     where: { memberId, status: { notIn: ENDED } },
     data: { status: "canceled", canceledAt: how.now, cancelAtPeriodEnd: false },
@@ -64,6 +67,6 @@ export async function endMembership(tx: TenantTx, communityId: string, memberId:
   // Free access ends with the membership; an erased member's notes about them go too.
   await tx.accessGrant.updateMany({ where: { memberId, revokedAt: null }, data: { revokedAt: how.now } });
   if (how.erase) await tx.accessGrant.updateMany({ where: { memberId }, data: { note: null } });
-  await refreshMember(tx, memberId, how.now);
+  await refreshMember(tx, memberId, how.now, { locked: true });
   await enqueueJob(tx, JOB_KINDS.finishMemberExit, { communityId, memberId }, { key: `member_exit:${memberId}` });
 }
