@@ -2,8 +2,7 @@
 // subscriptions end at Stripe before anything local changes, personal fields go,
 // payments stay as anonymous records, sessions end, roles are removed by a job.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type Stripe from "stripe";
 import type { JobHelpers } from "graphile-worker";
 import type { CommunityRef } from "../lib/actions/action-chain";
@@ -19,7 +18,7 @@ import { taskList } from "../lib/worker/tasks";
 import { removeMember, REMOVE_ERRORS } from "../lib/members/remove";
 import { asOwner, createCommunity, createUser } from "./support/fixtures";
 import { inCommunityScope } from "./support/test-database";
-import { memberLockKey } from "../lib/billing/member-refresh";
+import { holdMemberLock } from "./support/locks";
 import { endMembership } from "../lib/gdpr/membership-exit";
 import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
 
@@ -240,23 +239,19 @@ describe("an owner removing a member", () => {
   it("takes the member's lock before touching their rows, as a subscription's webhook does, so the two cannot deadlock", async () => {
     const { memberId } = await payingMember("lock_order");
     // Another transaction holds the member's lock, as the webhook of the cancellation just made at Stripe would.
-    const holder = new pg.Client({ connectionString: inject("ownerUrl") });
-    await holder.connect();
+    const lock = await holdMemberLock(memberId);
+    const ending = inScope((tx) => endMembership(tx, community.id, memberId, { erase: false, now: new Date() }));
     try {
-      await holder.query("BEGIN");
-      await holder.query("SELECT pg_advisory_xact_lock(hashtext($1))", [memberLockKey(memberId)]);
-      const ending = inScope((tx) => endMembership(tx, community.id, memberId, { erase: false, now: new Date() }));
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      // Ending the membership waits for the lock before it touches the subscription, which stays free for the holder.
+      await lock.waitForWaiter();
+      // Ending the membership waits for the lock before it touches the subscription, which stays free meanwhile.
       const free = await asOwner((c) =>
         inCommunityScope(c, community.id, () => c.query("SELECT status FROM subscriptions WHERE member_id = $1 FOR UPDATE NOWAIT", [memberId])),
       );
       expect(free.rows).toEqual([{ status: "active" }]);
-      await holder.query("COMMIT");
-      await ending;
     } finally {
-      await holder.end();
+      await lock.release();
     }
+    await ending;
     const [sub] = await inScope((tx) => tx.subscription.findMany({ where: { memberId }, select: { status: true } }));
     expect(sub).toEqual({ status: "canceled" });
   });

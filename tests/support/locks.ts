@@ -1,0 +1,34 @@
+import pg from "pg";
+import { inject } from "vitest";
+import { memberLockKey } from "../../lib/billing/member-refresh";
+import { asOwner } from "./fixtures";
+
+/**
+ * Holds a member's lock (memberLockKey) in a transaction of its own, as a
+ * concurrent billing event would, until release(); waitForWaiter() resolves
+ * once another transaction queues behind it.
+ */
+export async function holdMemberLock(memberId: string) {
+  const holder = new pg.Client({ connectionString: inject("ownerUrl") });
+  await holder.connect();
+  await holder.query("BEGIN");
+  await holder.query("SELECT pg_advisory_xact_lock(hashtext($1))", [memberLockKey(memberId)]);
+  return {
+    async waitForWaiter() {
+      for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 50))) {
+        // An advisory lock's key shows as its low 32 bits in objid.
+        const { rows } = await asOwner((c) =>
+          c.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid::bigint = (hashtext($1)::bigint & 4294967295)", [
+            memberLockKey(memberId),
+          ]),
+        );
+        if (rows.length) return;
+      }
+      throw new Error("nothing queued behind the member's lock within 10 s");
+    },
+    async release() {
+      await holder.query("COMMIT");
+      await holder.end();
+    },
+  };
+}
