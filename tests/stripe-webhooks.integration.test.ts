@@ -8,6 +8,8 @@ import { BILLING_EVENTS } from "../lib/analytics/record";
 import { createDatabase, db } from "../lib/db/client";
 import { scopesFor } from "../lib/db/scopes";
 import { asOwner, ownerIsSuperuser } from "./support/fixtures";
+import { holdMemberLock } from "./support/locks";
+import { inCommunityScope } from "./support/test-database";
 import {
   payCheckout,
   paidCommunity,
@@ -148,6 +150,32 @@ describe("receipts", () => {
     const state = await snapshot(paid);
     expect(state.payments).toEqual([expect.objectContaining({ status: "succeeded" })]);
     expect(state.jobs).toEqual(["discord:role_sync", "notify:new_paid_member"]);
+  });
+});
+
+describe("lock order", () => {
+  it("a refund takes the member's lock before the payment's row, as a payment's event does, so the two cannot deadlock", async () => {
+    const paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    await deliverAll(await h.take());
+    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, memberId: true, stripePaymentIntentId: true } }));
+    await h.client.refunds.create({ payment_intent: payment.stripePaymentIntentId! }, { stripeAccount: paid.account });
+    const refunded = (await h.take()).find((d) => d.type === "charge.refunded")!;
+
+    const lock = await holdMemberLock(payment.memberId);
+    const delivering = h.deliver(refunded);
+    try {
+      await lock.waitForWaiter();
+      // The refund waits for the member's lock before it writes the payment, whose row stays free meanwhile.
+      const free = await asOwner((c) =>
+        inCommunityScope(c, paid.community.id, () => c.query("SELECT status FROM payments WHERE id = $1 FOR UPDATE NOWAIT", [payment.id])),
+      );
+      expect(free.rows).toEqual([{ status: "succeeded" }]);
+    } finally {
+      await lock.release();
+    }
+    expect((await delivering).status).toBe(200);
+    expect((await snapshot(paid)).payments).toEqual([expect.objectContaining({ status: "refunded" })]);
   });
 });
 

@@ -2,7 +2,7 @@ import { recordBillingEvent } from "../../../analytics/record";
 import { requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
 import { DISPUTE_STATUSES, paymentForCharge, settledStatus } from "../../payment-records";
-import { refreshMember } from "../../member-refresh";
+import { memberLockSql, refreshMember } from "../../member-refresh";
 import { defineHandler, parseObject, readBack } from "../handler";
 import { chargeSchema, type StripeCharge } from "../../stripe-objects";
 
@@ -29,6 +29,8 @@ export const chargeRefunded = defineHandler({
     const newRefunds = refundsOf(charge, refunded).filter((r) => !recorded.has(r.id));
     if (payment.amountRefunded.equals(refunded) && newRefunds.length === 0) return "processed";
 
+    // The member's lock before their payment's row, in the order a payment's event takes them.
+    await tx.$executeRaw(memberLockSql(payment.memberId));
     // A refund during a dispute leaves the dispute in charge of the status.
     const status = DISPUTE_STATUSES.includes(payment.status) ? payment.status : settledStatus(payment.amount, refunded);
     await tx.payment.update({
@@ -41,7 +43,7 @@ export const chargeRefunded = defineHandler({
       },
       select: { id: true },
     });
-    const refresh = await refreshMember(tx, payment.memberId, ctx.now);
+    const refresh = await refreshMember(tx, payment.memberId, ctx.now, { locked: true });
     const full = payment.amount.lessThanOrEqualTo(refunded);
     for (const refund of newRefunds) {
       await recordBillingEvent(tx, {
