@@ -14,7 +14,7 @@ import { onGuildMember, watchGateways } from "../lib/discord/gateway-watch";
 import { revokeManagedRoles, syncMemberRoles } from "../lib/discord/role-sync";
 import { checkTierRoles } from "../lib/tiers/discord-roles";
 import { ACCESS_ERRORS, finishAccountSwitch, regainAccess, startAccountSwitch } from "../lib/members/discord-access";
-import { createCommunity, createUser, queuedJobs } from "./support/fixtures";
+import { createCommunity, createUser, queuedJobs, snowflake } from "./support/fixtures";
 import { withFakeDiscord } from "./support/fake-discord-control";
 import { payingMemberRows } from "./support/paying-member";
 
@@ -33,8 +33,9 @@ async function paying(options: { grant?: { scope?: string; expiresIn?: number } 
   const owner = await createUser("access_owner");
   const community = await createCommunity(owner.id);
   const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
-  const roleId = `${guildId.slice(0, -2)}51`;
-  await control("guilds", { id: guildId, roles: [{ id: roleId, name: "Gold" }], channels: [{ id: `${guildId.slice(0, -2)}61`, name: "general" }] });
+  // Ids of their own: one made from the server's id by changing its last digits was, one run in a hundred, the server's id itself (its @everyone).
+  const roleId = snowflake();
+  await control("guilds", { id: guildId, roles: [{ id: roleId, name: "Gold" }], channels: [{ id: snowflake(), name: "general" }] });
   const user = await createUser("access_member");
   const { memberId } = await payingMemberRows(community.id, user, { roleId, bot: options.bot });
   if (options.grant !== null) {
@@ -329,19 +330,15 @@ describe("roles picked by name", () => {
     const owner = await createUser("roles_owner");
     const community = await createCommunity(owner.id);
     const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
+    const [members, staff, welcome] = [snowflake(), snowflake(), snowflake()];
     // Roles below the bot, then the bot is added (its role lands at the bottom, as Discord does), then one role above it all.
-    await control("guilds", {
-      id: guildId,
-      bot: false,
-      roles: [{ id: `${guildId.slice(0, -2)}71`, name: "Members" }],
-      channels: [{ id: `${guildId.slice(0, -2)}81`, name: "welcome" }],
-    });
+    await control("guilds", { id: guildId, bot: false, roles: [{ id: members, name: "Members" }], channels: [{ id: welcome, name: "welcome" }] });
     await control(`guilds/${guildId}/bot`, { inGuild: true });
-    await control(`guilds/${guildId}/roles`, { id: `${guildId.slice(0, -2)}72`, name: "Staff", position: 99 });
+    await control(`guilds/${guildId}/roles`, { id: staff, name: "Staff", position: 99 });
     await withCommunity(community.id, (tx) =>
       tx.discordBotConfig.create({ data: { communityId: community.id, usesPlatformBot: true, clientId: PLATFORM.id, permissions: 0n } }),
     );
-    return { communityId: community.id, guildId, members: `${guildId.slice(0, -2)}71`, staff: `${guildId.slice(0, -2)}72` };
+    return { communityId: community.id, guildId, members, staff, welcome };
   }
 
   it("lists the server's roles with what the bot may hand out, and its text channels", async () => {
@@ -354,7 +351,7 @@ describe("roles picked by name", () => {
     expect(byName.Members).toMatchObject({ assignable: false, reason: expect.stringMatching(/drag the bot's role above it/) });
     expect(byName.Staff).toMatchObject({ assignable: false });
     expect(byName["CommunityOS Demo Bot"]).toMatchObject({ assignable: false, reason: expect.stringMatching(/integration/) });
-    expect(catalog.channels).toEqual([{ id: `${s.guildId.slice(0, -2)}81`, name: "welcome" }]);
+    expect(catalog.channels).toEqual([{ id: s.welcome, name: "welcome" }]);
   });
 
   it("refuses a tier role that is missing or above the bot, and accepts one the bot made", async () => {

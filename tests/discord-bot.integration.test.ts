@@ -14,7 +14,7 @@ import { checkBot } from "../lib/discord/check-bot";
 import { answerInteraction, verifyInteraction } from "../lib/discord/interactions";
 import { reconcileCommunity } from "../lib/discord/reconcile";
 import { syncMemberRoles } from "../lib/discord/role-sync";
-import { createCommunity, createUser, queuedJobs } from "./support/fixtures";
+import { createCommunity, createUser, queuedJobs, snowflake } from "./support/fixtures";
 
 let discord: FakeDiscord;
 const FAKE_BOT = { token: FAKE_APPLICATIONS[0]!.token, applicationId: FAKE_APPLICATIONS[0]!.id };
@@ -40,7 +40,8 @@ async function setup(status = "active") {
   const owner = await createUser("bot_owner");
   const community = await createCommunity(owner.id);
   const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
-  const roleId = `${guildId.slice(0, -2)}41`;
+  // Ids of their own: one made from the server's id by changing its last digits was, one run in a hundred, the server's id itself (its @everyone).
+  const roleId = snowflake();
   // The server, with the bot's role above the tier's (the owner dragged it there).
   await control("guilds", {
     id: guildId,

@@ -21,7 +21,7 @@ import { unsubscribeUrl } from "../lib/mail/links";
 import { setCancelAtPeriodEnd } from "../lib/billing/portal";
 import { acceptSaveOffer, SAVE_OFFER_ERRORS } from "../lib/billing/save-offer";
 import type { CaughtMail } from "../e2e/fakes/mail/server";
-import { asOwner, queuedJobs } from "./support/fixtures";
+import { asOwner, queuedJobs, snowflake } from "./support/fixtures";
 import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
 
 const DAY = 86_400_000;
@@ -75,8 +75,8 @@ type Setup = {
 async function payingMember(options: { settings?: Record<string, unknown>; email?: boolean } = {}): Promise<Setup> {
   const paid = await paidCommunity(h);
   const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: paid.community.id }, select: { discordGuildId: true } });
-  const lapsedRole = `${guildId.slice(0, -2)}52`;
-  const payChannel = `${guildId.slice(0, -2)}62`;
+  // Ids of their own: one made from the server's id by changing its last digits was, one run in a hundred, the server's id itself (its @everyone).
+  const [lapsedRole, payChannel] = [snowflake(), snowflake()];
   await control("guilds", {
     id: guildId,
     roles: [
