@@ -16,8 +16,7 @@ import { exportMemberData } from "../lib/gdpr/export";
 import { JOB_KINDS } from "../lib/jobs/enqueue";
 import { taskList } from "../lib/worker/tasks";
 import { removeMember, REMOVE_ERRORS } from "../lib/members/remove";
-import { asOwner, createCommunity, createUser } from "./support/fixtures";
-import { inCommunityScope } from "./support/test-database";
+import { asOwner, asOwnerInScope, createCommunity, createUser } from "./support/fixtures";
 import { holdMemberLock } from "./support/locks";
 import { endMembership } from "../lib/gdpr/membership-exit";
 import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
@@ -244,10 +243,8 @@ describe("an owner removing a member", () => {
     try {
       await lock.waitForWaiter();
       // Ending the membership waits for the lock before it touches the subscription, which stays free meanwhile.
-      const free = await asOwner((c) =>
-        inCommunityScope(c, community.id, () => c.query("SELECT status FROM subscriptions WHERE member_id = $1 FOR UPDATE NOWAIT", [memberId])),
-      );
-      expect(free.rows).toEqual([{ status: "active" }]);
+      const free = await asOwnerInScope(community.id, "SELECT status FROM subscriptions WHERE member_id = $1 FOR UPDATE NOWAIT", [memberId]);
+      expect(free).toEqual([{ status: "active" }]);
     } finally {
       await lock.release();
     }

@@ -7,9 +7,8 @@ import { inject } from "vitest";
 import { BILLING_EVENTS } from "../lib/analytics/record";
 import { createDatabase, db } from "../lib/db/client";
 import { scopesFor } from "../lib/db/scopes";
-import { asOwner, ownerIsSuperuser } from "./support/fixtures";
+import { asOwner, asOwnerInScope, ownerIsSuperuser } from "./support/fixtures";
 import { holdMemberLock } from "./support/locks";
-import { inCommunityScope } from "./support/test-database";
 import {
   payCheckout,
   paidCommunity,
@@ -167,10 +166,8 @@ describe("lock order", () => {
     try {
       await lock.waitForWaiter();
       // The refund waits for the member's lock before it writes the payment, whose row stays free meanwhile.
-      const free = await asOwner((c) =>
-        inCommunityScope(c, paid.community.id, () => c.query("SELECT status FROM payments WHERE id = $1 FOR UPDATE NOWAIT", [payment.id])),
-      );
-      expect(free.rows).toEqual([{ status: "succeeded" }]);
+      const free = await asOwnerInScope(paid.community.id, "SELECT status FROM payments WHERE id = $1 FOR UPDATE NOWAIT", [payment.id]);
+      expect(free).toEqual([{ status: "succeeded" }]);
     } finally {
       await lock.release();
     }
