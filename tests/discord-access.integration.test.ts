@@ -352,6 +352,11 @@ describe("roles picked by name", () => {
     expect(byName.Staff).toMatchObject({ assignable: false });
     expect(byName["CommunityOS Demo Bot"]).toMatchObject({ assignable: false, reason: expect.stringMatching(/integration/) });
     expect(catalog.channels).toEqual([{ id: s.welcome, name: "welcome" }]);
+    // The fake refuses what Discord's settings refuse: @everyone is not renamed or deleted, nor the bot's own role.
+    expect(await control(`guilds/${s.guildId}/roles`, { id: s.guildId, name: "Staff" })).toEqual({ message: "that is the server's @everyone role" });
+    const botRole = Object.values((await guildState(s.guildId)).bots)[0]!;
+    expect(await control(`guilds/${s.guildId}/roles`, { id: botRole, deleted: true })).toEqual({ message: "an integration's role cannot be deleted" });
+    expect((await guildState(s.guildId)).roles.map((r) => r.id)).toEqual(expect.arrayContaining([s.guildId, botRole]));
   });
 
   it("refuses a tier role that is missing or above the bot, and accepts one the bot made", async () => {

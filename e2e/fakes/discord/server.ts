@@ -326,6 +326,11 @@ export async function startFakeDiscord(options: { port?: number; host?: string; 
     if (m && !guild) return send(res, 404, { message: "no such server" });
     if (guild && (m = /^\/_control\/guilds\/\d+\/roles$/.exec(route)) && post) {
       const existing = guild.roles.find((r) => r.id === String(input.id));
+      // As in Discord's settings: @everyone (the server's own id) is neither made, renamed nor deleted there,
+      // and an integration's role goes only with its integration.
+      if (existing && (existing.id === guild.id || (input.deleted === true && existing.managed))) {
+        return send(res, 400, { message: existing.id === guild.id ? "that is the server's @everyone role" : "an integration's role cannot be deleted" });
+      }
       // Deleted in the server's settings, as on Discord: gone from the list and from every member.
       if (input.deleted === true) {
         if (!existing) return send(res, 404, { message: "no such role" });
