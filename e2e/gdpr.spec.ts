@@ -110,6 +110,8 @@ test("a user erases their account: signed out everywhere, personal data gone, me
   await page.getByRole("button", { name: "Erase my account" }).click();
   await expect(page).toHaveURL(/\/\?notice=account-erased$/);
   await expect(page.getByText("Your account was erased and you were signed out everywhere.")).toBeVisible();
+  // The header says so too, without a reload.
+  await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toHaveCount(0);
 
   expect(await query("SELECT 1 FROM users WHERE discord_id = '100000000000000004'")).toEqual([]);
   const [erased] = await query<{ username: string; email: string | null; sessions: number; active: boolean }>(

@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
@@ -54,7 +55,11 @@ const erase = userAction(z.object({ confirm: z.literal("erase", { error: 'Type "
 
 export async function eraseAccountAction(prev: ActionState<{ communities: number }>, formData: FormData) {
   const result = await erase(prev, formData);
-  if (result.ok) redirect("/?notice=account-erased");
+  if (result.ok) {
+    // The layout's header was rendered signed in: render it again, signed out, with the page.
+    revalidatePath("/", "layout");
+    redirect("/?notice=account-erased");
+  }
   return result;
 }
 
