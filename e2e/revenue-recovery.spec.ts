@@ -118,7 +118,20 @@ test("the owner sets an offer to stay; a member about to cancel takes it instead
     .filter({ hasText: "Study Hall" })
     .first()
     .getByTestId("subscription-Focus");
-  await focus.getByRole("button", { name: "Cancel membership" }).click();
+  // The button opens its dialog by script: until the page's script runs it says it isn't ready, rather than drop a click.
+  let runScripts!: () => void;
+  const scriptsHeld = new Promise<void>((resolve) => (runScripts = resolve));
+  await page.route("**/_next/static/chunks/**/*.js", async (route) => {
+    await scriptsHeld;
+    await route.continue();
+  });
+  await page.reload({ waitUntil: "commit" });
+  const cancel = focus.getByRole("button", { name: "Cancel membership" });
+  await expect(cancel).toHaveAttribute("aria-disabled", "true");
+  runScripts();
+  await expect(cancel).not.toHaveAttribute("aria-disabled");
+  await page.unrouteAll();
+  await cancel.click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByText("Before you go: stay for 25% off your next 2 months.")).toBeVisible();
   await dialog.getByRole("button", { name: "Stay with 25% off" }).click();

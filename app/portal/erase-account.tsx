@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { ScriptButton } from "@/components/ui/script-button";
 import { Field, Input } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { eraseAccountAction } from "./actions";
@@ -13,9 +14,9 @@ export function EraseAccount() {
   const [open, setOpen] = useState(false);
   if (!open) {
     return (
-      <Button variant="secondary" size="sm" onClick={() => setOpen(true)}>
+      <ScriptButton variant="secondary" size="sm" onClick={() => setOpen(true)}>
         Erase my account…
-      </Button>
+      </ScriptButton>
     );
   }
   const errors = state && !state.ok ? state.fieldErrors : undefined;

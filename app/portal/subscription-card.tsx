@@ -4,6 +4,7 @@ import { useActionState, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ScriptButton } from "@/components/ui/script-button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Select, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -101,9 +102,9 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
             </SubmitButton>
           </form>
         ) : (
-          <Button type="button" variant="ghost" size="sm" onClick={() => setConfirming(true)}>
+          <ScriptButton variant="ghost" size="sm" onClick={() => setConfirming(true)}>
             Cancel membership
-          </Button>
+          </ScriptButton>
         )}
       </div>
 

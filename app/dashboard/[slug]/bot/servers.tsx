@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { ScriptButton } from "@/components/ui/script-button";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Select } from "@/components/ui/field";
@@ -33,9 +34,9 @@ export function LinkedServerRow({ slug, server, problemText }: { slug: string; s
             </SubmitButton>
           </form>
           {!confirming && (
-            <Button type="button" size="sm" variant="secondary" onClick={() => setConfirming(true)} aria-label={`Unlink ${server.name}`}>
+            <ScriptButton size="sm" variant="secondary" onClick={() => setConfirming(true)} aria-label={`Unlink ${server.name}`}>
               Unlink
-            </Button>
+            </ScriptButton>
           )}
         </div>
       </div>

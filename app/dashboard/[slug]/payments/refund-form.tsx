@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { Button } from "@/components/ui/button";
+import { ScriptButton } from "@/components/ui/script-button";
 import { Input } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { refundAction } from "./actions";
@@ -14,9 +14,9 @@ export function RefundForm({ slug, paymentId, remaining, currency, who, filters 
   const [state, formAction] = useActionState(refundAction, null);
   if (!open)
     return (
-      <Button size="sm" variant="secondary" onClick={() => setOpen(true)} aria-label={`Refund ${who}'s payment`}>
+      <ScriptButton size="sm" variant="secondary" onClick={() => setOpen(true)} aria-label={`Refund ${who}'s payment`}>
         Refund
-      </Button>
+      </ScriptButton>
     );
   const error = state && !state.ok ? (state.fieldErrors?.amount?.join("; ") ?? state.error) : null;
   return (

@@ -2,7 +2,7 @@
 
 import { startTransition, useActionState, useRef, useState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { ScriptButton } from "@/components/ui/script-button";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { GuildRole } from "@/lib/discord/guild-catalog";
@@ -154,8 +154,7 @@ function RolePicker({
       )}
       <div className="flex flex-wrap items-center gap-3">
         {/* Not a submit: the tier form keeps what was typed while the role is made. */}
-        <Button
-          type="button"
+        <ScriptButton
           variant="secondary"
           size="sm"
           disabled={creating}
@@ -167,7 +166,7 @@ function RolePicker({
           }}
         >
           {creating ? "Creating…" : "Create a role for this tier"}
-        </Button>
+        </ScriptButton>
         {created && !created.ok && (
           <span role="alert" className="text-sm text-rose-700">
             {created.error}
