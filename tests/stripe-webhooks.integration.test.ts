@@ -153,11 +153,16 @@ describe("receipts", () => {
 });
 
 describe("lock order", () => {
-  it("a refund takes the member's lock before the payment's row, as a payment's event does, so the two cannot deadlock", async () => {
+  async function paidPayment() {
     const paid = await paidCommunity(h);
     await payCheckout(h, paid);
     await deliverAll(await h.take());
     const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, memberId: true, stripePaymentIntentId: true } }));
+    return { paid, payment };
+  }
+
+  it("a refund takes the member's lock before the payment's row, as a payment's event does, so the two cannot deadlock", async () => {
+    const { paid, payment } = await paidPayment();
     await h.client.refunds.create({ payment_intent: payment.stripePaymentIntentId! }, { stripeAccount: paid.account });
     const refunded = (await h.take()).find((d) => d.type === "charge.refunded")!;
 
@@ -173,6 +178,26 @@ describe("lock order", () => {
     }
     expect((await delivering).status).toBe(200);
     expect((await snapshot(paid)).payments).toEqual([expect.objectContaining({ status: "refunded" })]);
+  });
+
+  it("so does a dispute", async () => {
+    const { paid, payment } = await paidPayment();
+    const charge = [...h.fake.objects.values()].find((o) => o.object === "charge" && o.payment_intent === payment.stripePaymentIntentId)!;
+    h.fake.simulate.dispute(charge.id);
+    const [opened] = await h.take();
+    expect(opened!.type).toBe("charge.dispute.created");
+
+    const lock = await holdMemberLock(payment.memberId);
+    const delivering = h.deliver(opened!);
+    try {
+      await lock.waitForWaiter();
+      const free = await asOwnerInScope(paid.community.id, "SELECT status FROM payments WHERE id = $1 FOR UPDATE NOWAIT", [payment.id]);
+      expect(free).toEqual([{ status: "succeeded" }]);
+    } finally {
+      await lock.release();
+    }
+    expect((await delivering).status).toBe(200);
+    expect((await snapshot(paid)).payments).toEqual([expect.objectContaining({ status: "disputed" })]);
   });
 });
 
