@@ -9,10 +9,11 @@ import { db } from "../lib/db/client";
 import { withCommunity, rowKey } from "../lib/db/scopes";
 import { claimMembership, CLAIM_ERRORS } from "../lib/imports/claim";
 import { sendClaimMail } from "../lib/imports/claim-mail";
-import { importCsv, previewCsv } from "../lib/imports/csv";
+import { grantImported, importCsv, previewCsv } from "../lib/imports/csv";
 import { importStripePage, resolveMapping, resumeStripeImport, startStripeImport, stripeCatalog } from "../lib/imports/stripe-import";
 import { receiveStripeWebhook } from "../lib/billing/webhooks/receive";
-import { createTenant, createUser } from "./support/fixtures";
+import { asOwnerInScope, createTenant, createUser } from "./support/fixtures";
+import { holdMemberLock } from "./support/locks";
 import { paidCommunity, startStripeHarness, type StripeHarness } from "./support/stripe-webhooks";
 
 let h: StripeHarness;
@@ -128,6 +129,45 @@ describe("CSV import", () => {
     // A claim link of this community is nothing in another.
     const elsewhere = await createTenant("csv_elsewhere");
     await expect(claimMembership(elsewhere.community.slug, byMail.claimCode, other, h.client)).rejects.toThrow(CLAIM_ERRORS.unknown);
+  });
+});
+
+describe("lock order", () => {
+  it("an import for a returning member takes the member's lock before their row, as a billing event does, so the two cannot deadlock", async () => {
+    const t = await createTenant("csv_lock");
+    const returning = await createUser("csv_returning");
+    const tier = await withCommunity(t.community.id, (tx) => tx.subscriptionTier.findFirstOrThrow({ select: { id: true } }));
+    const member = await withCommunity(t.community.id, (tx) =>
+      tx.communityMember.create({
+        data: { communityId: t.community.id, userId: returning.id, discordUserId: returning.discordId, isActive: false, removedAt: new Date() },
+        select: { id: true },
+      }),
+    );
+
+    const lock = await holdMemberLock(member.id);
+    const importing = withCommunity(t.community.id, (tx) =>
+      grantImported(tx, t.community.id, {
+        userId: returning.id,
+        discordUserId: returning.discordId,
+        tierId: tier.id,
+        until: null,
+        by: t.owner.id,
+        now: new Date(),
+      }),
+    );
+    try {
+      await lock.waitForWaiter();
+      // The import waits for the member's lock before it makes them active again; their row stays free meanwhile.
+      const free = await asOwnerInScope(t.community.id, "SELECT is_active FROM community_members WHERE id = $1 FOR UPDATE NOWAIT", [member.id]);
+      expect(free).toEqual([{ is_active: false }]);
+    } finally {
+      await lock.release();
+    }
+    expect(await importing).toBe(member.id);
+    const after = await withCommunity(t.community.id, (tx) =>
+      tx.communityMember.findUniqueOrThrow({ where: rowKey(member.id), select: { isActive: true, subscriptionStatus: true } }),
+    );
+    expect(after).toEqual({ isActive: true, subscriptionStatus: "comp" });
   });
 });
 

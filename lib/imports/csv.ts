@@ -10,7 +10,7 @@ import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { refreshMember } from "../billing/member-refresh";
 import { newClaimCode } from "./claim-code";
-import { enterCommunity } from "../members/membership";
+import { enterCommunityLocked } from "../members/membership";
 
 export const MAX_ROWS = 5000;
 export const MAX_BYTES = 2_000_000;
@@ -181,12 +181,12 @@ export async function grantImported(
   communityId: string,
   who: { userId: string; discordUserId: string; tierId: string; until: Date | null; by: string | null; now: Date },
 ) {
-  const member = await enterCommunity(tx, communityId, who);
+  const member = await enterCommunityLocked(tx, communityId, who);
   await tx.accessGrant.create({
     data: { communityId, memberId: member.id, tierId: who.tierId, until: who.until, note: "imported", grantedBy: who.by },
     select: { id: true },
   });
-  await refreshMember(tx, member.id, who.now);
+  await refreshMember(tx, member.id, who.now, { locked: true });
   await requestRoleSync(tx, communityId, member.id, "imported");
   return member.id;
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ActionError, refusal } from "../core/errors";
 import { type Actor } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
-import { refreshMember } from "../billing/member-refresh";
+import { memberLockSql, refreshMember } from "../billing/member-refresh";
 import { requestRoleSync } from "../jobs/enqueue";
 
 import { rowKey } from "../db/scopes";
@@ -43,22 +43,25 @@ export async function grantComp(tx: TenantTx, communityId: string, by: Pick<Acto
   ];
   if (!member || !member.isActive || member.erasedAt) throw refusal(COMP_ERRORS, "memberGone");
   if (!tier) throw new ActionError("Please correct the highlighted fields.", { tierId: [COMP_ERRORS.tierGone] });
+  // The member's lock before any of their rows, as every billing event takes them.
+  await tx.$queryRaw(memberLockSql(member.id));
   const grant = await tx.accessGrant.create({
     data: { communityId, memberId: member.id, tierId: tier.id, until: input.until, note: input.note, grantedBy: by?.id ?? null },
     select: { id: true },
   });
-  const refresh = await refreshMember(tx, member.id, now);
+  const refresh = await refreshMember(tx, member.id, now, { locked: true });
   await requestRoleSync(tx, communityId, member.id, `free access to ${tier.name}`);
   return { grantId: grant.id, tier: tier.name, until: input.until?.toISOString() ?? null, status: refresh.after.status };
 }
 
 export async function revokeComp(tx: TenantTx, communityId: string, by: Pick<Actor, "id"> | null, input: z.output<typeof revokeCompSchema>, now = new Date()) {
+  await tx.$queryRaw(memberLockSql(input.memberId.toLowerCase()));
   const revoked = await tx.accessGrant.updateMany({
     where: { id: input.grantId.toLowerCase(), memberId: input.memberId.toLowerCase(), revokedAt: null },
     data: { revokedAt: now, revokedBy: by?.id ?? null },
   });
   if (revoked.count === 0) throw refusal(COMP_ERRORS, "notFound");
-  const refresh = await refreshMember(tx, input.memberId.toLowerCase(), now);
+  const refresh = await refreshMember(tx, input.memberId.toLowerCase(), now, { locked: true });
   await requestRoleSync(tx, communityId, input.memberId.toLowerCase(), "free access revoked");
   return { status: refresh.after.status };
 }

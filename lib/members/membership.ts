@@ -1,4 +1,5 @@
 import type { TenantTx } from "../db/scopes";
+import { memberLockSql } from "../billing/member-refresh";
 
 /**
  * The person's membership of the community, made if missing and active again if
@@ -17,4 +18,18 @@ export function enterCommunity(
     update: { isActive: true, removedAt: null },
     select: { id: true, stripeCustomerId: true },
   });
+}
+
+/**
+ * enterCommunity for a caller that goes on to change the member's standing (an
+ * import's access): it takes the member's lock before their row, in the order
+ * every billing event takes them, so the two cannot deadlock on a returning member.
+ */
+export async function enterCommunityLocked(tx: TenantTx, communityId: string, person: { userId: string; discordUserId: string }) {
+  const known = await tx.communityMember.findUnique({ where: { communityId_userId: { communityId, userId: person.userId } }, select: { id: true } });
+  if (known) await tx.$queryRaw(memberLockSql(known.id));
+  const member = await enterCommunity(tx, communityId, person);
+  // A member made just now is nobody else's to lock until this commits.
+  if (!known) await tx.$queryRaw(memberLockSql(member.id));
+  return member;
 }
