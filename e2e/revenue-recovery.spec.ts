@@ -3,6 +3,7 @@ import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
 import { fakeDiscord, type GuildState } from "./support/fake-discord";
 import { stripeGet } from "./support/fake-stripe";
+import { holdScripts } from "./support/scripts";
 
 const STUDY_HALL_GUILD = "200000000000000002";
 const FOCUS_ROLE = "300000000000000011";
@@ -119,18 +120,12 @@ test("the owner sets an offer to stay; a member about to cancel takes it instead
     .first()
     .getByTestId("subscription-Focus");
   // The button opens its dialog by script: until the page's script runs it says it isn't ready, rather than drop a click.
-  let runScripts!: () => void;
-  const scriptsHeld = new Promise<void>((resolve) => (runScripts = resolve));
-  await page.route("**/_next/static/chunks/**/*.js", async (route) => {
-    await scriptsHeld;
-    await route.continue();
-  });
+  const scripts = await holdScripts(page);
   await page.reload({ waitUntil: "commit" });
   const cancel = focus.getByRole("button", { name: "Cancel membership" });
   await expect(cancel).toHaveAttribute("aria-disabled", "true");
-  runScripts();
+  scripts.release();
   await expect(cancel).not.toHaveAttribute("aria-disabled");
-  await page.unrouteAll();
   await cancel.click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByText("Before you go: stay for 25% off your next 2 months.")).toBeVisible();
