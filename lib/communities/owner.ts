@@ -9,6 +9,7 @@ import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import type { z } from "zod";
 import { staffedCommunityRoles } from "../staff/access";
 import { enterCommunity } from "../members/membership";
+import { slugFrom, slugSchema } from "./slug";
 
 /** Which unique key a Prisma P2002 error hit, as the form field it belongs to. */
 function uniqueViolation(error: unknown): string | null {
@@ -20,6 +21,7 @@ function uniqueViolation(error: unknown): string | null {
 }
 
 const SLUG_TAKEN = "is already taken by another community";
+const SLUG_NEEDED = "can't be made from the server's name: type one (lower-case letters, digits and hyphens)";
 const GUILD_TAKEN = "This Discord server is already connected to CommunityOS by another owner.";
 
 export async function listOwnedCommunities(ownerId: string) {
@@ -73,11 +75,14 @@ export async function createCommunity(input: z.output<typeof createCommunitySche
   // Never trust the posted guild: it must be one the user manages right now.
   const guild = guilds.find((g) => g.id === input.guildId);
   if (!guild) throw new ActionError("Please correct the highlighted fields.", { guildId: ["You need Manage Server on that Discord server."] });
+  const name = input.name ?? guild.name;
+  const slug = input.slug ?? slugSchema.safeParse(slugFrom(name)).data;
+  if (!slug) throw new ActionError("Please correct the highlighted fields.", { slug: [SLUG_NEEDED] });
   try {
     return await db.community.create({
       data: {
-        name: input.name,
-        slug: input.slug,
+        name,
+        slug,
         description: input.description,
         discordGuildId: guild.id,
         avatarUrl: guild.iconUrl,

@@ -9,10 +9,13 @@ const description = z
   .max(2000, "must be at most 2,000 characters")
   .transform((v) => (v === "" ? null : v));
 
+/** Empty is left out: the server's name, and an address made from it (a server picked before the page's script ran fills neither). */
+const orFromServer = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
 export const createCommunitySchema = z.object({
   guildId: z.string().regex(/^\d{17,20}$/, "pick one of your Discord servers"),
-  name,
-  slug: slugSchema,
+  name: orFromServer(name),
+  slug: orFromServer(slugSchema),
   description: description.optional().default(""),
 });
 

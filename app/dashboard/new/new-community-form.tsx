@@ -6,19 +6,11 @@ import { CommunityAvatar } from "@/components/community-avatar";
 import { Alert } from "@/components/ui/alert";
 import { Field, Input, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { slugFrom } from "@/lib/communities/slug";
 import { cn } from "@/lib/utils/cn";
 import { createCommunityAction } from "./actions";
 
 export type GuildChoice = { id: string; name: string; iconUrl: string | null; connectedSlug: string | null; connectedByOther: boolean };
-
-function slugify(name: string) {
-  return name
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 100);
-}
 
 export function NewCommunityForm({ guilds }: { guilds: GuildChoice[] }) {
   const [state, formAction] = useActionState(createCommunityAction, null);
@@ -31,7 +23,7 @@ export function NewCommunityForm({ guilds }: { guilds: GuildChoice[] }) {
   function pick(guild: GuildChoice) {
     setGuildId(guild.id);
     setName(guild.name);
-    if (!slugEdited) setSlug(slugify(guild.name));
+    if (!slugEdited) setSlug(slugFrom(guild.name));
   }
 
   return (
@@ -87,7 +79,7 @@ export function NewCommunityForm({ guilds }: { guilds: GuildChoice[] }) {
       </fieldset>
 
       <Field id="name" label="Community name" errors={errors?.name}>
-        {(aria) => <Input {...aria} name="name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />}
+        {(aria) => <Input {...aria} name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />}
       </Field>
       <Field id="slug" label="Page address" hint={<>Your public page: /c/{slug || "your-community"}</>} errors={errors?.slug}>
         {(aria) => (
@@ -99,7 +91,6 @@ export function NewCommunityForm({ guilds }: { guilds: GuildChoice[] }) {
               setSlugEdited(true);
               setSlug(e.target.value);
             }}
-            required
             maxLength={100}
             pattern="[a-z0-9]+(-[a-z0-9]+)*"
           />
