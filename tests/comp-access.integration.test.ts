@@ -10,7 +10,7 @@ import { withCommunity, rowKey } from "../lib/db/scopes";
 import { rolePlan } from "../lib/discord/desired-roles";
 import { COMP_ERRORS, grantComp, grantCompSchema, revokeComp } from "../lib/members/comp-access";
 import { asOwnerInScope, createCommunity, createUser } from "./support/fixtures";
-import { holdMemberLock } from "./support/locks";
+import { behindMemberLock } from "./support/locks";
 
 afterAll(() => db.$disconnect());
 
@@ -120,26 +120,19 @@ describe("comp access", () => {
   it("takes the member's lock before any of their rows, as a billing event does, so the two cannot deadlock", async () => {
     const c = await community();
     const m = await c.member();
-    const lock = await holdMemberLock(m);
-    const granting = c.grant(m);
-    try {
-      await lock.waitForWaiter();
+    const { grantId } = await behindMemberLock(
+      m,
+      () => c.grant(m),
       // No grant written yet: its insert would share-lock the member's row, which stays free meanwhile.
-      expect(await asOwnerInScope(c.id, "SELECT 1 AS free FROM community_members WHERE id = $1 FOR UPDATE NOWAIT", [m])).toEqual([{ free: 1 }]);
-    } finally {
-      await lock.release();
-    }
-    const { grantId } = await granting;
-
-    const again = await holdMemberLock(m);
-    const revoking = c.inScope((tx) => revokeComp(tx, c.id, c.actor, { memberId: m, grantId }));
-    try {
-      await again.waitForWaiter();
-      expect(await asOwnerInScope(c.id, "SELECT revoked_at FROM access_grants WHERE id = $1 FOR UPDATE NOWAIT", [grantId])).toEqual([{ revoked_at: null }]);
-    } finally {
-      await again.release();
-    }
-    expect(await revoking).toEqual({ status: "none" });
+      async () => expect(await asOwnerInScope(c.id, "SELECT 1 AS free FROM community_members WHERE id = $1 FOR UPDATE NOWAIT", [m])).toEqual([{ free: 1 }]),
+    );
+    const revoked = await behindMemberLock(
+      m,
+      () => c.inScope((tx) => revokeComp(tx, c.id, c.actor, { memberId: m, grantId })),
+      async () =>
+        expect(await asOwnerInScope(c.id, "SELECT revoked_at FROM access_grants WHERE id = $1 FOR UPDATE NOWAIT", [grantId])).toEqual([{ revoked_at: null }]),
+    );
+    expect(revoked).toEqual({ status: "none" });
   });
 
   it("refuses a date in the past, and another community's member or tier", async () => {

@@ -17,7 +17,7 @@ import { JOB_KINDS } from "../lib/jobs/enqueue";
 import { taskList } from "../lib/worker/tasks";
 import { removeMember, REMOVE_ERRORS } from "../lib/members/remove";
 import { asOwner, asOwnerInScope, createCommunity, createUser } from "./support/fixtures";
-import { holdMemberLock } from "./support/locks";
+import { behindMemberLock } from "./support/locks";
 import { endMembership } from "../lib/gdpr/membership-exit";
 import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
 
@@ -238,17 +238,15 @@ describe("an owner removing a member", () => {
   it("takes the member's lock before touching their rows, as a subscription's webhook does, so the two cannot deadlock", async () => {
     const { memberId } = await payingMember("lock_order");
     // Another transaction holds the member's lock, as the webhook of the cancellation just made at Stripe would.
-    const lock = await holdMemberLock(memberId);
-    const ending = inScope((tx) => endMembership(tx, community.id, memberId, { erase: false, now: new Date() }));
-    try {
-      await lock.waitForWaiter();
+    await behindMemberLock(
+      memberId,
+      () => inScope((tx) => endMembership(tx, community.id, memberId, { erase: false, now: new Date() })),
       // Ending the membership waits for the lock before it touches the subscription, which stays free meanwhile.
-      const free = await asOwnerInScope(community.id, "SELECT status FROM subscriptions WHERE member_id = $1 FOR UPDATE NOWAIT", [memberId]);
-      expect(free).toEqual([{ status: "active" }]);
-    } finally {
-      await lock.release();
-    }
-    await ending;
+      async () =>
+        expect(await asOwnerInScope(community.id, "SELECT status FROM subscriptions WHERE member_id = $1 FOR UPDATE NOWAIT", [memberId])).toEqual([
+          { status: "active" },
+        ]),
+    );
     const [sub] = await inScope((tx) => tx.subscription.findMany({ where: { memberId }, select: { status: true } }));
     expect(sub).toEqual({ status: "canceled" });
   });

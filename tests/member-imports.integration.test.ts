@@ -13,7 +13,7 @@ import { grantImported, importCsv, previewCsv } from "../lib/imports/csv";
 import { importStripePage, resolveMapping, resumeStripeImport, startStripeImport, stripeCatalog } from "../lib/imports/stripe-import";
 import { receiveStripeWebhook } from "../lib/billing/webhooks/receive";
 import { asOwnerInScope, createTenant, createUser } from "./support/fixtures";
-import { holdMemberLock } from "./support/locks";
+import { behindMemberLock } from "./support/locks";
 import { paidCommunity, startStripeHarness, type StripeHarness } from "./support/stripe-webhooks";
 
 let h: StripeHarness;
@@ -144,26 +144,17 @@ describe("lock order", () => {
       }),
     );
 
-    const lock = await holdMemberLock(member.id);
-    const importing = withCommunity(t.community.id, (tx) =>
-      grantImported(tx, t.community.id, {
-        userId: returning.id,
-        discordUserId: returning.discordId,
-        tierId: tier.id,
-        until: null,
-        by: t.owner.id,
-        now: new Date(),
-      }),
-    );
-    try {
-      await lock.waitForWaiter();
+    const who = { userId: returning.id, discordUserId: returning.discordId, tierId: tier.id, until: null, by: t.owner.id, now: new Date() };
+    const imported = await behindMemberLock(
+      member.id,
+      () => withCommunity(t.community.id, (tx) => grantImported(tx, t.community.id, who)),
       // The import waits for the member's lock before it makes them active again; their row stays free meanwhile.
-      const free = await asOwnerInScope(t.community.id, "SELECT is_active FROM community_members WHERE id = $1 FOR UPDATE NOWAIT", [member.id]);
-      expect(free).toEqual([{ is_active: false }]);
-    } finally {
-      await lock.release();
-    }
-    expect(await importing).toBe(member.id);
+      async () =>
+        expect(await asOwnerInScope(t.community.id, "SELECT is_active FROM community_members WHERE id = $1 FOR UPDATE NOWAIT", [member.id])).toEqual([
+          { is_active: false },
+        ]),
+    );
+    expect(imported).toBe(member.id);
     const after = await withCommunity(t.community.id, (tx) =>
       tx.communityMember.findUniqueOrThrow({ where: rowKey(member.id), select: { isActive: true, subscriptionStatus: true } }),
     );

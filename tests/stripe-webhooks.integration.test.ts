@@ -8,7 +8,7 @@ import { BILLING_EVENTS } from "../lib/analytics/record";
 import { createDatabase, db } from "../lib/db/client";
 import { scopesFor } from "../lib/db/scopes";
 import { asOwner, asOwnerInScope, ownerIsSuperuser } from "./support/fixtures";
-import { holdMemberLock } from "./support/locks";
+import { behindMemberLock } from "./support/locks";
 import {
   payCheckout,
   paidCommunity,
@@ -160,23 +160,23 @@ describe("lock order", () => {
     const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, memberId: true, stripePaymentIntentId: true } }));
     return { paid, payment };
   }
+  async function paymentRowIsFree(paid: PaidCommunity, paymentId: string) {
+    const free = await asOwnerInScope(paid.community.id, "SELECT status FROM payments WHERE id = $1 FOR UPDATE NOWAIT", [paymentId]);
+    expect(free).toEqual([{ status: "succeeded" }]);
+  }
 
   it("a refund takes the member's lock before the payment's row, as a payment's event does, so the two cannot deadlock", async () => {
     const { paid, payment } = await paidPayment();
     await h.client.refunds.create({ payment_intent: payment.stripePaymentIntentId! }, { stripeAccount: paid.account });
     const refunded = (await h.take()).find((d) => d.type === "charge.refunded")!;
 
-    const lock = await holdMemberLock(payment.memberId);
-    const delivering = h.deliver(refunded);
-    try {
-      await lock.waitForWaiter();
-      // The refund waits for the member's lock before it writes the payment, whose row stays free meanwhile.
-      const free = await asOwnerInScope(paid.community.id, "SELECT status FROM payments WHERE id = $1 FOR UPDATE NOWAIT", [payment.id]);
-      expect(free).toEqual([{ status: "succeeded" }]);
-    } finally {
-      await lock.release();
-    }
-    expect((await delivering).status).toBe(200);
+    // The refund waits for the member's lock before it writes the payment, whose row stays free meanwhile.
+    const answer = await behindMemberLock(
+      payment.memberId,
+      () => h.deliver(refunded),
+      () => paymentRowIsFree(paid, payment.id),
+    );
+    expect(answer.status).toBe(200);
     expect((await snapshot(paid)).payments).toEqual([expect.objectContaining({ status: "refunded" })]);
   });
 
@@ -187,16 +187,12 @@ describe("lock order", () => {
     const [opened] = await h.take();
     expect(opened!.type).toBe("charge.dispute.created");
 
-    const lock = await holdMemberLock(payment.memberId);
-    const delivering = h.deliver(opened!);
-    try {
-      await lock.waitForWaiter();
-      const free = await asOwnerInScope(paid.community.id, "SELECT status FROM payments WHERE id = $1 FOR UPDATE NOWAIT", [payment.id]);
-      expect(free).toEqual([{ status: "succeeded" }]);
-    } finally {
-      await lock.release();
-    }
-    expect((await delivering).status).toBe(200);
+    const answer = await behindMemberLock(
+      payment.memberId,
+      () => h.deliver(opened!),
+      () => paymentRowIsFree(paid, payment.id),
+    );
+    expect(answer.status).toBe(200);
     expect((await snapshot(paid)).payments).toEqual([expect.objectContaining({ status: "disputed" })]);
   });
 });

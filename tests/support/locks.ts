@@ -32,3 +32,22 @@ export async function holdMemberLock(memberId: string) {
     },
   };
 }
+
+/**
+ * Starts work while another transaction holds the member's lock, runs
+ * whileQueued once work waits behind it (work's rows are to be free then),
+ * lets it through, and returns what work returns.
+ */
+export async function behindMemberLock<T>(memberId: string, work: () => Promise<T>, whileQueued: () => Promise<void>): Promise<T> {
+  const lock = await holdMemberLock(memberId);
+  const working = work();
+  // Awaited below; a failure before then must not count as unhandled.
+  working.catch(() => {});
+  try {
+    await lock.waitForWaiter();
+    await whileQueued();
+  } finally {
+    await lock.release();
+  }
+  return working;
+}
