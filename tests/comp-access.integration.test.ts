@@ -6,7 +6,7 @@ import { advanceLapses } from "../lib/billing/lapse-sweep";
 import { refreshMember } from "../lib/billing/member-refresh";
 import { seatsTaken } from "../lib/billing/seats";
 import { db } from "../lib/db/client";
-import { withCommunity, rowKey } from "../lib/db/scopes";
+import { sqlInCommunity, withCommunity, rowKey } from "../lib/db/scopes";
 import { rolePlan } from "../lib/discord/desired-roles";
 import { COMP_ERRORS, grantComp, grantCompSchema, revokeComp } from "../lib/members/comp-access";
 import { asOwnerInScope, createCommunity, createUser } from "./support/fixtures";
@@ -133,6 +133,15 @@ describe("comp access", () => {
         expect(await asOwnerInScope(c.id, "SELECT revoked_at FROM access_grants WHERE id = $1 FOR UPDATE NOWAIT", [grantId])).toEqual([{ revoked_at: null }]),
     );
     expect(revoked).toEqual({ status: "none" });
+  });
+
+  it("counts the same in the webhooks' plain-pg transaction as in Prisma's", async () => {
+    const c = await community();
+    const m = await c.member();
+    const until = isoDay(new Date(Date.now() + 5 * DAY));
+    await c.grant(m, { until });
+    const refreshed = await sqlInCommunity(c.id, (tx) => refreshMember(tx, m, new Date()));
+    expect(refreshed.after).toEqual({ status: "comp", tier: "Gold", expiresAt: new Date(`${until}T23:59:59.999Z`) });
   });
 
   it("refuses a date in the past, and another community's member or tier", async () => {
