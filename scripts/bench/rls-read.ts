@@ -111,5 +111,6 @@ export async function benchRlsRead(ownerUrl: string, appUrl: string): Promise<bo
   console.log(`policy answered from the community_id index: ${usesIndex ? "yes" : "NO"}`);
 
   await Promise.all([owner.end(), rawApp.end(), ownerPrisma.$disconnect(), appPrisma.$disconnect()]);
-  return singleVsRaw <= 1.5 && vsPrisma <= 2 && usesIndex;
+  // withCommunity's own ratio counts too: the summary must not say "all met" over a line that says MISSED.
+  return singleVsRaw <= 1.5 && vsRaw <= 1.5 && vsPrisma <= 2 && usesIndex;
 }
