@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
+import { holdScripts } from "./support/scripts";
 
 test("an owner signs in with Discord, creates a community from a guild, edits its settings and signs out", async ({ page }) => {
   await signInAs(page, "Alice Owner");
@@ -96,6 +97,18 @@ test("a guild or slug that is taken gets a clear error and creates nothing", asy
   await page.getByRole("button", { name: "Create community" }).click();
   await expect(page.getByText("Page address may use lower-case letters, digits and single hyphens")).toBeVisible();
   expect(await query<{ n: number }>("SELECT count(*)::int AS n FROM communities")).toEqual(before);
+});
+
+test("what an owner types before the page's script runs is kept when the page comes alive", async ({ page }) => {
+  await signInAs(page, "Carol Owner", "/dashboard/new");
+  const scripts = await holdScripts(page);
+  await page.reload({ waitUntil: "commit" });
+  await page.getByLabel("Community name").fill("Early Club");
+  scripts.release();
+  await page.getByLabel("Page address").fill("early-club");
+  // The hint follows the address only once the script runs.
+  await expect(page.getByText("Your public page: /c/early-club")).toBeVisible();
+  await expect(page.getByLabel("Community name")).toHaveValue("Early Club");
 });
 
 test("another owner cannot open or act on a community's dashboard, even by posting the action directly", async ({ page }) => {

@@ -3,7 +3,7 @@
 import { useActionState, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { ScriptButton } from "@/components/ui/script-button";
+import { ScriptButton } from "@/components/ui/hydration";
 import { Field, Input } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { eraseAccountAction } from "./actions";

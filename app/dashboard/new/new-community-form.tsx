@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState } from "react";
+import { useActionState, useRef, useState } from "react";
+import { useTypedBeforeHydration } from "@/components/ui/hydration";
 import { CommunityAvatar } from "@/components/community-avatar";
 import { Alert } from "@/components/ui/alert";
 import { Field, Input, Textarea } from "@/components/ui/field";
@@ -18,6 +19,13 @@ export function NewCommunityForm({ guilds }: { guilds: GuildChoice[] }) {
   const [name, setName] = useState("");
   const [slug, setSlug] = useState("");
   const [slugEdited, setSlugEdited] = useState(false);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const slugRef = useRef<HTMLInputElement>(null);
+  useTypedBeforeHydration(nameRef, setName);
+  useTypedBeforeHydration(slugRef, (typed) => {
+    setSlugEdited(true);
+    setSlug(typed);
+  });
   const errors = state && !state.ok ? state.fieldErrors : undefined;
 
   function pick(guild: GuildChoice) {
@@ -79,12 +87,13 @@ export function NewCommunityForm({ guilds }: { guilds: GuildChoice[] }) {
       </fieldset>
 
       <Field id="name" label="Community name" errors={errors?.name}>
-        {(aria) => <Input {...aria} name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />}
+        {(aria) => <Input {...aria} ref={nameRef} name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />}
       </Field>
       <Field id="slug" label="Page address" hint={<>Your public page: /c/{slug || "your-community"}</>} errors={errors?.slug}>
         {(aria) => (
           <Input
             {...aria}
+            ref={slugRef}
             name="slug"
             value={slug}
             onChange={(e) => {

@@ -2,7 +2,7 @@
 
 import { startTransition, useActionState, useRef, useState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
-import { ScriptButton } from "@/components/ui/script-button";
+import { ScriptButton } from "@/components/ui/hydration";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { GuildRole } from "@/lib/discord/guild-catalog";
