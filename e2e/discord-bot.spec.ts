@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { DEMO_OWN_BOT } from "../lib/discord/demo";
 import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
+import { holdScripts } from "./support/scripts";
 import { fakeDiscord, type GuildState } from "./support/fake-discord";
 
 const TRADING_DESK_GUILD = "200000000000000003";
@@ -28,6 +29,13 @@ test("an owner adds the bot in one click, picks channels and roles by name, and 
       "SELECT uses_platform_bot, bot_token_encrypted FROM discord_bot_configs c JOIN communities m ON m.id = c.community_id WHERE m.slug = 'trading-desk'",
     ),
   ).toEqual([{ uses_platform_bot: true, bot_token_encrypted: null }]);
+
+  // Before the page's script runs, the welcome message (which has text) waits rather than lose what is typed.
+  const scripts = await holdScripts(page);
+  await page.reload({ waitUntil: "commit" });
+  await expect(page.getByLabel("Welcome message")).not.toBeEditable();
+  scripts.release();
+  await expect(page.getByLabel("Welcome message")).toBeEditable();
 
   // Channels by name, never an id.
   await page.getByLabel("Announce new members in").selectOption({ label: "#payments" });

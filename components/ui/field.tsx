@@ -1,6 +1,7 @@
 import type { ComponentProps, ReactNode } from "react";
 import { cn } from "@/lib/utils/cn";
 import { Select as KeptSelect } from "./select";
+import { Textarea as HydratedTextarea } from "./textarea";
 
 const control =
   "block w-full rounded-lg border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-brand-600 aria-[invalid=true]:ring-rose-500";
@@ -41,7 +42,7 @@ export function Input({ className, ...props }: ComponentProps<"input">) {
 }
 
 export function Textarea({ className, ...props }: ComponentProps<"textarea">) {
-  return <textarea className={cn(control, "min-h-24", className)} {...props} />;
+  return <HydratedTextarea className={cn(control, "min-h-24", className)} {...props} />;
 }
 
 export function Select({ className, ...props }: ComponentProps<"select">) {
