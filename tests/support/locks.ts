@@ -8,7 +8,7 @@ import { asOwner } from "./fixtures";
  * concurrent billing event would, until release(); waitForWaiter() resolves
  * once another transaction queues behind it.
  */
-export async function holdMemberLock(memberId: string) {
+async function holdMemberLock(memberId: string) {
   const holder = new pg.Client({ connectionString: inject("ownerUrl") });
   await holder.connect();
   await holder.query("BEGIN");
