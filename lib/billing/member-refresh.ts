@@ -46,6 +46,14 @@ export const memberLockKey = (memberId: string) => `member:${memberId}`;
 export const memberLockSql = (memberId: string) => Prisma.sql`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${memberLockKey(memberId)}))`;
 
 /**
+ * Takes the member's lock now: before any of the member's rows is written or
+ * locked, in every path (docs/architecture.md, "Pitfalls"), so two cannot deadlock.
+ */
+export async function lockMember(tx: SqlTx, memberId: string): Promise<void> {
+  await tx.$executeRaw(memberLockSql(memberId));
+}
+
+/**
  * Everything the standing rule reads of a member, in one statement: this runs
  * for every billing event. Free access and passes are only asked whether there
  * are any: most members have none, and their three-table read (memberGrantsSql)

@@ -8,7 +8,7 @@ import { idSchema } from "../db/ids";
 import { recordBillingEvent } from "../analytics/record";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { fromMinorUnits } from "./money";
-import { memberLockSql, refreshMember } from "./member-refresh";
+import { lockMember, refreshMember } from "./member-refresh";
 import type { SyncContext } from "./subscription-sync";
 import { receiptJob } from "./receipt-job";
 import { WebhookRejection } from "./errors";
@@ -25,7 +25,7 @@ export async function recordPassPurchase(tx: TenantTx, ctx: SyncContext, session
     throw new WebhookRejection(`checkout session ${session.id} has no member or tier in its metadata`);
   if (session.amount_total == null || !session.currency) throw new WebhookRejection(`checkout session ${session.id} has no amount`);
   // Serialised with every other change to this member; a second delivery finds the grant.
-  await tx.$queryRaw(memberLockSql(memberId!.toLowerCase()));
+  await lockMember(tx, memberId!.toLowerCase());
   if (await tx.accessGrant.findFirst({ where: { stripeCheckoutSessionId: session.id }, select: { id: true } })) return "processed";
   // Both read in the community's scope: another community's member or tier is not found.
   const member = await tx.communityMember.findUnique({ where: rowKey(memberId!.toLowerCase()), select: { id: true, userId: true, discordUserId: true } });

@@ -6,7 +6,7 @@ import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { givesAccess, isLive, LIVE_SUBSCRIPTION } from "./member-standing";
 import { seatsTaken } from "./seats";
 import { lapseDates } from "./lapse";
-import { memberLockSql, refreshMember, type MemberRefresh } from "./member-refresh";
+import { lockMember, refreshMember, type MemberRefresh } from "./member-refresh";
 import { WebhookRejection } from "./errors";
 import type { StripeSubscription } from "./stripe-objects";
 
@@ -65,7 +65,7 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   });
   const memberId = existing?.memberId ?? (await memberFor(tx, ctx, sub));
   // Serialised per member too: two subscriptions of one member racing in must see each other.
-  await tx.$executeRaw(memberLockSql(memberId));
+  await lockMember(tx, memberId);
   const tier = await tierFor(tx, sub);
   const duplicateOf = existing?.duplicateOf ?? (isLive(sub.status) ? await otherLiveSubscription(tx, memberId, sub.id) : null);
 

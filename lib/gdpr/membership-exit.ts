@@ -4,7 +4,7 @@
 // local rows follow, and a job takes the Discord roles away.
 import type Stripe from "stripe";
 import { ActionError } from "../core/errors";
-import { memberLockSql, refreshMember } from "../billing/member-refresh";
+import { lockMember, refreshMember } from "../billing/member-refresh";
 import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import { log } from "../observability/log";
@@ -54,7 +54,7 @@ export async function deleteStripeCustomer(client: Stripe, stripeAccount: string
 export async function endMembership(tx: TenantTx, communityId: string, memberId: string, how: { erase: boolean; now: Date }) {
   // The member's lock before any of their rows, in the order a subscription's webhook takes them:
   // the cancellation just made at Stripe sends one at once, and the other order deadlocked with it.
-  await tx.$executeRaw(memberLockSql(memberId));
+  await lockMember(tx, memberId);
   await tx.subscription.updateMany({
     where: { memberId, status: { notIn: ENDED } },
     data: { status: "canceled", canceledAt: how.now, cancelAtPeriodEnd: false },

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ActionError, refusal } from "../core/errors";
 import { type Actor } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
-import { memberLockSql, refreshMember } from "../billing/member-refresh";
+import { lockMember, refreshMember } from "../billing/member-refresh";
 import { requestRoleSync } from "../jobs/enqueue";
 
 import { rowKey } from "../db/scopes";
@@ -44,7 +44,7 @@ export async function grantComp(tx: TenantTx, communityId: string, by: Pick<Acto
   if (!member || !member.isActive || member.erasedAt) throw refusal(COMP_ERRORS, "memberGone");
   if (!tier) throw new ActionError("Please correct the highlighted fields.", { tierId: [COMP_ERRORS.tierGone] });
   // The member's lock before any of their rows, as every billing event takes them.
-  await tx.$queryRaw(memberLockSql(member.id));
+  await lockMember(tx, member.id);
   const grant = await tx.accessGrant.create({
     data: { communityId, memberId: member.id, tierId: tier.id, until: input.until, note: input.note, grantedBy: by?.id ?? null },
     select: { id: true },
@@ -55,7 +55,7 @@ export async function grantComp(tx: TenantTx, communityId: string, by: Pick<Acto
 }
 
 export async function revokeComp(tx: TenantTx, communityId: string, by: Pick<Actor, "id"> | null, input: z.output<typeof revokeCompSchema>, now = new Date()) {
-  await tx.$queryRaw(memberLockSql(input.memberId.toLowerCase()));
+  await lockMember(tx, input.memberId.toLowerCase());
   const revoked = await tx.accessGrant.updateMany({
     where: { id: input.grantId.toLowerCase(), memberId: input.memberId.toLowerCase(), revokedAt: null },
     data: { revokedAt: now, revokedBy: by?.id ?? null },

@@ -1,5 +1,5 @@
 import type { TenantTx } from "../db/scopes";
-import { memberLockSql } from "../billing/member-refresh";
+import { lockMember } from "../billing/member-refresh";
 
 /**
  * The person's membership of the community, made if missing and active again if
@@ -27,9 +27,9 @@ export function enterCommunity(
  */
 export async function enterCommunityLocked(tx: TenantTx, communityId: string, person: { userId: string; discordUserId: string }) {
   const known = await tx.communityMember.findUnique({ where: { communityId_userId: { communityId, userId: person.userId } }, select: { id: true } });
-  if (known) await tx.$queryRaw(memberLockSql(known.id));
+  if (known) await lockMember(tx, known.id);
   const member = await enterCommunity(tx, communityId, person);
   // A member made just now is nobody else's to lock until this commits.
-  if (!known) await tx.$queryRaw(memberLockSql(member.id));
+  if (!known) await lockMember(tx, member.id);
   return member;
 }

@@ -8,7 +8,7 @@ import { recordBillingEvent } from "../../../analytics/record";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
 import { paymentForCharge, settledStatus } from "../../payment-records";
-import { memberLockSql, refreshMember } from "../../member-refresh";
+import { lockMember, refreshMember } from "../../member-refresh";
 import { defineHandler, parseObject, readBack, type Outcome, type PrepareContext } from "../handler";
 import { disputeSchema, type StripeDispute } from "../../stripe-objects";
 import type { TenantTx } from "../../../db/scopes";
@@ -39,7 +39,7 @@ async function applyDispute(tx: TenantTx, dispute: StripeDispute, ctx: SyncConte
   if (!firstSeen && status === payment.status) return "processed";
 
   // The member's lock before their payment's row, in the order a payment's event takes them.
-  await tx.$executeRaw(memberLockSql(payment.memberId));
+  await lockMember(tx, payment.memberId);
   await tx.payment.update({
     where: rowKey(payment.id),
     data: { status, metadata: { ...metadata, stripe_dispute_id: dispute.id, stripe_dispute_status: dispute.status } },

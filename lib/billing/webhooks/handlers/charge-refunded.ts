@@ -2,7 +2,7 @@ import { recordBillingEvent } from "../../../analytics/record";
 import { requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
 import { DISPUTE_STATUSES, paymentForCharge, settledStatus } from "../../payment-records";
-import { memberLockSql, refreshMember } from "../../member-refresh";
+import { lockMember, refreshMember } from "../../member-refresh";
 import { defineHandler, parseObject, readBack } from "../handler";
 import { chargeSchema, type StripeCharge } from "../../stripe-objects";
 
@@ -30,7 +30,7 @@ export const chargeRefunded = defineHandler({
     if (payment.amountRefunded.equals(refunded) && newRefunds.length === 0) return "processed";
 
     // The member's lock before their payment's row, in the order a payment's event takes them.
-    await tx.$executeRaw(memberLockSql(payment.memberId));
+    await lockMember(tx, payment.memberId);
     // A refund during a dispute leaves the dispute in charge of the status.
     const status = DISPUTE_STATUSES.includes(payment.status) ? payment.status : settledStatus(payment.amount, refunded);
     await tx.payment.update({
