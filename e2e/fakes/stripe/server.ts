@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { readStateFile, stateFileWriter } from "../state-file";
+import { inputStep, shown, typedToMinor, unchargeable } from "./amounts";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
 export type WebhookDelivery = { eventId: string; type: string; status: number | "failed"; attempts: number };
@@ -387,6 +388,15 @@ export async function startFakeStripe(
       const options = (price.currency_options ?? {}) as Record<string, { unit_amount: number }>;
       if (sessionCurrency !== price.currency && !options[sessionCurrency])
         return stripeError(res, 400, `The price ${price.id} has no currency_options for ${sessionCurrency}.`, "currency");
+      const charged = inCurrency(price, sessionCurrency);
+      const fee = (form.payment_intent_data as { application_fee_amount?: string } | undefined)?.application_fee_amount;
+      for (const [amount, param] of [
+        [charged.unit_amount ?? (price.custom_unit_amount as { minimum: number | null } | null)?.minimum, "line_items[0][price]"],
+        [fee === undefined ? null : Number(fee), "payment_intent_data[application_fee_amount]"],
+      ] as const) {
+        const refusal = typeof amount === "number" ? unchargeable(amount, sessionCurrency) : null;
+        if (refusal) return stripeError(res, 400, refusal, param);
+      }
       const automaticTax = (form.automatic_tax as { enabled?: string } | undefined)?.enabled === "true";
       if (automaticTax) {
         // As Stripe: the tax needs the customer's address (or leave to save the one typed at Checkout), and a taxed price says how.
@@ -630,6 +640,8 @@ export async function startFakeStripe(
       const amount = form.amount === undefined ? remaining : Number(form.amount);
       if (!Number.isSafeInteger(amount) || amount <= 0) return stripeError(res, 400, "Invalid positive integer", "amount");
       if (amount > remaining) return stripeError(res, 400, `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, "amount");
+      const unrefundable = unchargeable(amount, String(charge.currency));
+      if (unrefundable) return stripeError(res, 400, unrefundable, "amount");
       if (form.reason !== undefined && !["duplicate", "fraudulent", "requested_by_customer"].includes(String(form.reason)))
         return stripeError(res, 400, `Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer`, "reason");
       return send(res, 200, refundCharge(charge, account, amount, { reason: form.reason ?? null, metadata: form.metadata ?? {} }));
@@ -714,21 +726,26 @@ export async function startFakeStripe(
    * member's own amount for a custom-amount price, and completes the session.
    */
   async function hostedPayment(req: IncomingMessage, res: ServerResponse, account: string, session: Obj) {
-    const price = (session.line_items as { data: { price: Obj }[] }).data[0]!.price;
+    // Charged in the session's currency: the price's own, or one of its currency_options.
+    const price = inCurrency((session.line_items as { data: { price: Obj }[] }).data[0]!.price, String(session.currency));
     const custom = price.custom_unit_amount as { minimum: number | null; preset: number | null } | null;
-    const currencyLabel = String(price.currency).toUpperCase();
+    const currency = String(price.currency);
+    const minimum = custom?.minimum ?? 50;
+    const typed = (minor: number) => shown(minor, currency).split(" ")[0]!;
     let problem: string | null = null;
     if (req.method === "POST" && session.status === "open") {
       const form = new URLSearchParams(await readBody(req));
       const discount = sessionDiscount(session, account);
       const coupon = custom ? null : (discount?.coupon ?? null);
       const chosen = custom
-        ? Math.round(Number(form.get("amount")) * 100)
+        ? typedToMinor(form.get("amount") ?? "", currency)
         : coupon
           ? discounted(price.unit_amount as number, coupon)
           : (price.unit_amount as number);
-      if (custom && (!Number.isFinite(chosen) || chosen < (custom.minimum ?? 50))) {
-        problem = `Enter at least ${((custom.minimum ?? 50) / 100).toFixed(2)} ${currencyLabel}.`;
+      if (custom && (!Number.isFinite(chosen) || chosen < minimum)) {
+        problem = `Enter at least ${shown(minimum, currency)}.`;
+      } else if (custom && unchargeable(chosen, currency)) {
+        problem = unchargeable(chosen, currency);
       } else {
         if (coupon) redeem(discount);
         const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(chosen, String(price.tax_behavior)) : null;
@@ -779,9 +796,9 @@ export async function startFakeStripe(
         return res.end();
       }
     }
-    const fixed = `${((price.unit_amount as number) / 100).toFixed(2)} ${currencyLabel}, one payment`;
+    const fixed = `${shown(price.unit_amount as number, currency)}, one payment`;
     const form = custom
-      ? `<form method="post"><label for="amount">Your price (${currencyLabel}, at least ${((custom.minimum ?? 50) / 100).toFixed(2)})</label><input id="amount" name="amount" type="number" step="0.01" min="${((custom.minimum ?? 50) / 100).toFixed(2)}" value="${((custom.preset ?? custom.minimum ?? 50) / 100).toFixed(2)}" style="width:100%;padding:10px;margin:8px 0;font-size:16px"><button name="outcome" value="pay">Pay</button></form>`
+      ? `<form method="post"><label for="amount">Your price (${currency.toUpperCase()}, at least ${typed(minimum)})</label><input id="amount" name="amount" type="number" step="${inputStep(currency)}" min="${typed(minimum)}" value="${typed(custom.preset ?? minimum)}" style="width:100%;padding:10px;margin:8px 0;font-size:16px"><button name="outcome" value="pay">Pay</button></form>`
       : `<form method="post"><button name="outcome" value="pay">Pay</button></form>`;
     return send(
       res,
@@ -808,7 +825,8 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
       ? withTax(coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number), String(price.tax_behavior))
       : null;
     const due = taxed ? taxed.total : coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number);
-    const amount = `${(due / 100).toFixed(2)} ${String(price.currency).toUpperCase()}${coupon ? ` (code ${promotionCode!.code}: was ${((price.unit_amount as number) / 100).toFixed(2)})` : ""} / ${(price.recurring as { interval: string }).interval}`;
+    const currency = String(price.currency);
+    const amount = `${shown(due, currency)}${coupon ? ` (code ${promotionCode!.code}: was ${shown(price.unit_amount as number, currency).split(" ")[0]})` : ""} / ${(price.recurring as { interval: string }).interval}`;
     let declined = false;
     if (req.method === "POST" && session.status === "open") {
       const form = new URLSearchParams(await readBody(req));
@@ -865,7 +883,7 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
       declined ? 402 : 200,
       stripeCard(
         `Checkout`,
-        `<h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>${taxed ? `<p class="tax">Tax (demo ${DEMO_TAX_RATE * 100}% ${price.tax_behavior === "inclusive" ? "included" : "added"}): ${(taxed.tax / 100).toFixed(2)} ${String(price.currency).toUpperCase()}</p>` : ""}
+        `<h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>${taxed ? `<p class="tax">Tax (demo ${DEMO_TAX_RATE * 100}% ${price.tax_behavior === "inclusive" ? "included" : "added"}): ${shown(taxed.tax, currency)}</p>` : ""}
 ${declined ? '<p class="error" role="alert">Your card was declined. Try again or use another card.</p>' : ""}
 ${done ? "<p>This checkout is complete.</p>" : startsCardless ? `<form method="post"><p>No card needed for the ${trial}-day trial.</p><button name="outcome" value="pay">Start free trial</button></form>` : `<form method="post"><button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
 <a href="${session.cancel_url}">← Back to the community</a>`,
@@ -888,7 +906,7 @@ ${done ? "<p>This checkout is complete.</p>" : startsCardless ? `<form method="p
       res.writeHead(303, { location: `${base}/invoice/${account}/${invoiceId}` });
       return res.end();
     }
-    const amount = `${((invoice.amount_due as number) / 100).toFixed(2)} ${String(invoice.currency).toUpperCase()}`;
+    const amount = shown(invoice.amount_due as number, String(invoice.currency));
     return send(
       res,
       200,
