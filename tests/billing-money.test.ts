@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromMinorUnits, toMinorUnits } from "../lib/billing/money";
+import { chargeableMinorUnits, fromMinorUnits, toMinorUnits } from "../lib/billing/money";
 import { applicationFeeAmount, applicationFeePercent, planAllows, planOf } from "../lib/billing/plans";
 import { platformPlansSchema } from "../lib/env";
 
@@ -15,8 +15,34 @@ describe("money at the Stripe boundary", () => {
   it("knows zero-decimal currencies", () => {
     expect(toMinorUnits("500", "JPY")).toBe(500);
     expect(toMinorUnits("500.00", "jpy")).toBe(500);
-    expect(() => toMinorUnits("500.50", "JPY")).toThrow(/no minor units/);
+    expect(() => toMinorUnits("500.50", "JPY")).toThrow(/whole units/);
     expect(fromMinorUnits(500, "JPY")).toBe("500.00");
+  });
+
+  it("counts three-decimal currencies in thousandths, as Stripe does (sent in hundredths, a member would pay a tenth)", () => {
+    expect(toMinorUnits("9.99", "KWD")).toBe(9990);
+    expect(toMinorUnits("18.6", "bhd")).toBe(18600);
+    expect(toMinorUnits("0.05", "JOD")).toBe(50);
+    expect(fromMinorUnits(9990, "KWD")).toBe("9.99");
+    expect(fromMinorUnits(-18600, "BHD")).toBe("-18.60");
+    for (const amount of ["0.01", "7.50", "120.00"]) expect(fromMinorUnits(toMinorUnits(amount, "OMR"), "OMR")).toBe(amount);
+    // A thousandth Stripe computed itself goes, towards zero: a refund made from the record never exceeds the charge.
+    expect(fromMinorUnits(1235, "TND")).toBe("1.23");
+    expect(fromMinorUnits(-1235, "TND")).toBe("-1.23");
+  });
+
+  it("charges ISK in whole krónur, though Stripe counts it in hundredths", () => {
+    expect(toMinorUnits("1500", "ISK")).toBe(150000);
+    expect(() => toMinorUnits("1500.50", "ISK")).toThrow(/whole units/);
+    expect(fromMinorUnits(150000, "ISK")).toBe("1500.00");
+  });
+
+  it("rounds to what Stripe takes in a charge", () => {
+    expect(chargeableMinorUnits(1999, "USD")).toBe(1999);
+    expect(chargeableMinorUnits(499, "KWD")).toBe(500);
+    expect(chargeableMinorUnits(494, "KWD")).toBe(490);
+    expect(chargeableMinorUnits(7549, "ISK")).toBe(7500);
+    expect(chargeableMinorUnits(75, "JPY")).toBe(75);
   });
 
   it("refuses what is not an amount", () => {
@@ -51,9 +77,11 @@ describe("platform fees and plans", () => {
   });
 
   it("are computed in minor units, rounded", () => {
-    expect(applicationFeeAmount(1999, "free", offered)).toBe(100); // 5% of 19.99 = 0.9995
-    expect(applicationFeeAmount(1250, "pro", offered)).toBe(13); // 1% of 12.50 = 0.125
-    expect(applicationFeeAmount(1999, "free", selfHosted)).toBe(0);
+    expect(applicationFeeAmount(1999, "USD", "free", offered)).toBe(100); // 5% of 19.99 = 0.9995
+    expect(applicationFeeAmount(1250, "EUR", "pro", offered)).toBe(13); // 1% of 12.50 = 0.125
+    expect(applicationFeeAmount(1999, "USD", "free", selfHosted)).toBe(0);
+    expect(applicationFeeAmount(1500, "JPY", "free", offered)).toBe(75); // 5% of ¥1,500
+    expect(applicationFeeAmount(12340, "KWD", "free", offered)).toBe(620); // 5% of 12.340 KWD = 0.617, charged in tens
   });
 
   it("lock what Pro unlocks away from Free, and nothing on a self-hosted install", () => {

@@ -105,13 +105,16 @@ export async function startCheckout(
   const presentIn = chosen && chosen !== tier.currency && chosen.toLowerCase() in currencyOptions(tier) ? chosen.toLowerCase() : null;
   if (chosen && chosen !== tier.currency && !presentIn) throw refusal(CHECKOUT_ERRORS, "currency");
   const once = tier.interval === "once";
-  // A pass is one payment (the fee as an amount: the tier's price, or its minimum for pay what you want).
+  // A pass is one payment (the fee as an amount, in the currency paid: the tier's price
+  // there, or its minimum for pay what you want).
+  const paidIn = presentIn ?? tier.currency;
+  const passPrice = presentIn ? currencyOptions(tier)[presentIn]!.unit_amount : toMinorUnits(tier.price.toFixed(2), tier.currency);
   const purchase = once
     ? {
         mode: "payment" as const,
         payment_intent_data: {
           metadata,
-          application_fee_amount: applicationFeeAmount(toMinorUnits(tier.price.toFixed(2), tier.currency), community.subscriptionTier),
+          application_fee_amount: applicationFeeAmount(passPrice, paidIn, community.subscriptionTier),
         },
       }
     : {

@@ -2,34 +2,64 @@
 // units at the Stripe boundary (no floating point on the way), and how an amount
 // reads to people. No server imports: client components use it too.
 
-// Stripe's zero-decimal currencies: an amount of 500 JPY is sent as 500.
+// How Stripe counts each currency's amounts (https://docs.stripe.com/currencies):
+// zero-decimal currencies in whole units (500 JPY is 500); three-decimal ones in
+// thousandths, charged in tens only (9.99 KWD is 9990: sent as 999 it would charge
+// 0.999 KWD); the rest in hundredths. ISK counts hundredths but is charged in whole
+// krónur only (Stripe refuses an amount not divisible by 100).
 const ZERO_DECIMAL = new Set(["BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]);
+const THREE_DECIMAL = new Set(["BHD", "JOD", "KWD", "OMR", "TND"]);
+const WHOLE_UNITS_ONLY = new Set(["ISK"]);
 
-export function minorUnitDigits(currency: string): 0 | 2 {
-  return ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;
+export function minorUnitDigits(currency: string): 0 | 2 | 3 {
+  const code = currency.toUpperCase();
+  return ZERO_DECIMAL.has(code) ? 0 : THREE_DECIMAL.has(code) ? 3 : 2;
 }
+
+/** Whether Stripe charges the currency in whole units only, whatever it counts in. */
+const wholeUnitsOnly = (currency: string) => minorUnitDigits(currency) === 0 || WHOLE_UNITS_ONLY.has(currency.toUpperCase());
 
 const AMOUNT = /^(\d{1,8})(?:\.(\d{1,2}))?$/;
 
-/** "12.34" USD -> 1234; "500" or "500.00" JPY -> 500. Refuses what a DECIMAL(10,2) cannot hold. */
+/**
+ * "12.34" USD -> 1234; "500" JPY -> 500; "9.99" KWD -> 9990. Refuses what a
+ * DECIMAL(10,2) cannot hold, and fractions where Stripe charges whole units only.
+ */
 export function toMinorUnits(amount: string | { toString(): string }, currency: string): number {
   const match = AMOUNT.exec(amount.toString().trim());
   if (!match) throw new RangeError(`not an amount: ${amount.toString()}`);
   const [, whole, fraction = ""] = match;
-  if (minorUnitDigits(currency) === 0) {
-    if (/[1-9]/.test(fraction)) throw new RangeError(`${currency.toUpperCase()} has no minor units: ${amount.toString()}`);
-    return Number(whole);
+  if (wholeUnitsOnly(currency) && /[1-9]/.test(fraction)) throw new RangeError(`${currency.toUpperCase()} is charged in whole units: ${amount.toString()}`);
+  const hundredths = Number(fraction.padEnd(2, "0"));
+  switch (minorUnitDigits(currency)) {
+    case 0:
+      return Number(whole);
+    case 3:
+      return Number(whole) * 1000 + hundredths * 10;
+    default:
+      return Number(whole) * 100 + hundredths;
   }
-  return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
 }
 
-/** 1234 USD -> "12.34"; 500 JPY -> "500.00" (the database's DECIMAL(10,2) form). */
+/**
+ * 1234 USD -> "12.34"; 500 JPY -> "500.00"; 9990 KWD -> "9.99" (the database's
+ * DECIMAL(10,2) form). Stripe charges three-decimal currencies in tens; a
+ * thousandth it computed itself (a prorated line, say) is dropped, towards zero,
+ * so that a refund made from our record never exceeds what was charged.
+ */
 export function fromMinorUnits(minor: number, currency: string): string {
   if (!Number.isSafeInteger(minor)) throw new RangeError(`not a whole number of minor units: ${minor}`);
-  if (minorUnitDigits(currency) === 0) return `${minor}.00`;
+  const digits = minorUnitDigits(currency);
+  if (digits === 0) return `${minor}.00`;
   const sign = minor < 0 ? "-" : "";
-  const abs = Math.abs(minor);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+  const hundredths = digits === 3 ? Math.trunc(Math.abs(minor) / 10) : Math.abs(minor);
+  return `${sign}${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")}`;
+}
+
+/** Rounds minor units to what Stripe takes in a charge of this currency (tens for three-decimal ones, whole ISK). */
+export function chargeableMinorUnits(minor: number, currency: string): number {
+  const step = minorUnitDigits(currency) === 3 ? 10 : WHOLE_UNITS_ONLY.has(currency.toUpperCase()) ? 100 : 1;
+  return Math.round(minor / step) * step;
 }
 
 /** Formats a DECIMAL(10,2) amount (as string or number) in its currency. */

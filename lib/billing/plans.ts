@@ -2,6 +2,7 @@
 // PLATFORM_PLANS) and the application fee CommunityOS takes on each member payment.
 // One table, one place. A self-hosted install, unconfigured: Free, 0%, everything.
 import { serverEnv, type PLAN_FEATURES, type PlatformPlans } from "../env";
+import { chargeableMinorUnits } from "./money";
 
 export type PlanKey = "free" | "pro";
 export type PlanFeature = (typeof PLAN_FEATURES)[number];
@@ -25,9 +26,12 @@ export function applicationFeePercent(subscriptionTier: string, plans: PlatformP
   return planOf(subscriptionTier, plans) === "pro" ? plans.pro!.feePercent : plans.free.feePercent;
 }
 
-/** The fee on one payment, in minor units, rounded half up as Stripe does. */
-export function applicationFeeAmount(amountMinor: number, subscriptionTier: string, plans: PlatformPlans = platformPlans()): number {
-  return Math.round((amountMinor * applicationFeePercent(subscriptionTier, plans)) / 100);
+/**
+ * The fee on one payment, in the payment's minor units, rounded half up as Stripe
+ * does, to an amount Stripe takes in that currency (tens of a three-decimal one).
+ */
+export function applicationFeeAmount(amountMinor: number, currency: string, subscriptionTier: string, plans: PlatformPlans = platformPlans()): number {
+  return chargeableMinorUnits(Math.round((amountMinor * applicationFeePercent(subscriptionTier, plans)) / 100), currency);
 }
 
 /** Whether a community's plan has a feature: everyone has it unless Pro is what unlocks it. */

@@ -1,0 +1,120 @@
+// Amounts in currencies Stripe does not count in hundredths, through the whole
+// path against the fake Stripe (which reads amounts with its own tables): a tier's
+// price at Stripe, the member's Checkout, the payment recorded by the webhook, a
+// refund, and a pass's fee in the currency the member pays in.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCheckout } from "../lib/billing/checkout";
+import { requestRefund } from "../lib/billing/refunds";
+import { db } from "../lib/db/client";
+import { rowKey } from "../lib/db/scopes";
+import { tierInputSchema } from "../lib/tiers/validation";
+import { createUser } from "./support/fixtures";
+import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+import { tierForm } from "./support/tier-form";
+
+let h: StripeHarness;
+beforeAll(async () => {
+  h = await startStripeHarness();
+});
+afterAll(async () => {
+  await h.close();
+  await db.$disconnect();
+});
+
+const deliverAll = async () => {
+  for (const d of await h.take()) expect((await h.deliver(d)).status).toBe(200);
+};
+const stripePriceOf = async (paid: PaidCommunity) => {
+  const tier = await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(paid.tierId), select: { stripePriceId: true } }));
+  return h.fake.objects.get(tier.stripePriceId!)!;
+};
+const sessionOf = (url: string) => h.fake.objects.get(new URL(url).pathname.split("/").pop()!)!;
+
+describe("a three-decimal currency (KWD: Stripe counts thousandths)", () => {
+  it("charges the member the tier's price, records it, and refunds what the owner types", async () => {
+    const paid = await paidCommunity(h, { price: "9.99", currency: "KWD" });
+    // Sent in hundredths (999), Stripe would charge 0.999 KWD.
+    expect(await stripePriceOf(paid)).toMatchObject({ unit_amount: 9990, currency: "kwd" });
+
+    const buyer = await createUser("kwd_buyer");
+    const { url } = await startCheckout(
+      paid.tierId,
+      { actor: { id: buyer.id, discordId: buyer.discordId, username: "kwd_buyer" }, community: paid.community, inScope: paid.inScope, origin: "http://x" },
+      h.client,
+    );
+    expect(await (await fetch(url)).text()).toContain("9.990 KWD / month");
+    expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
+    await deliverAll();
+
+    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, amount: true, currency: true } }));
+    expect([payment.amount.toFixed(2), payment.currency.toUpperCase()]).toEqual(["9.99", "KWD"]);
+    const member = await paid.inScope((tx) => tx.communityMember.findFirstOrThrow({ where: { userId: buyer.id }, select: { totalSpent: true } }));
+    expect(member.totalSpent.toFixed(2)).toBe("9.99");
+
+    const refund = await requestRefund({ paymentId: payment.id, amount: "2.50" }, { community: paid.community, inScope: paid.inScope }, h.client);
+    expect(refund).toEqual({ amount: "2.50", currency: expect.stringMatching(/^kwd$/i) });
+    const refunds = [...h.fake.objects.values()].filter((o) => o.object === "refund");
+    expect(refunds.map((r) => r.amount)).toEqual([2500]);
+    await deliverAll();
+    const after = await paid.inScope((tx) => tx.payment.findUniqueOrThrow({ where: rowKey(payment.id), select: { amountRefunded: true, status: true } }));
+    expect([after.amountRefunded.toFixed(2), after.status]).toEqual(["2.50", "partially_refunded"]);
+  });
+
+  it("is refused by (fake) Stripe when an amount does not end in 0, as Stripe's card partners require", async () => {
+    const paid = await paidCommunity(h);
+    const price = await h.client.prices.create(
+      { product: String((await stripePriceOf(paid)).product), currency: "kwd", unit_amount: 9999, recurring: { interval: "month" } },
+      { stripeAccount: paid.account },
+    );
+    const attempt = h.client.checkout.sessions.create(
+      { mode: "subscription", line_items: [{ price: price.id, quantity: 1 }], success_url: "http://x/s", cancel_url: "http://x/c" },
+      { stripeAccount: paid.account },
+    );
+    await expect(attempt).rejects.toThrow(/must end in 0/);
+  });
+});
+
+describe("ISK (Stripe counts hundredths, charges whole krónur)", () => {
+  it("is priced in whole krónur: a fraction is refused on the form, a whole amount reaches Stripe as hundredths", async () => {
+    const fraction = tierInputSchema.safeParse(tierForm({ price: "1500.50", currency: "ISK" }));
+    expect(fraction.success).toBe(false);
+    expect(fraction.error!.flatten().fieldErrors.price).toEqual(["must be a whole amount in ISK"]);
+
+    const paid = await paidCommunity(h, { price: "1500", currency: "ISK" });
+    expect(await stripePriceOf(paid)).toMatchObject({ unit_amount: 150000, currency: "isk" });
+    await payCheckout(h, paid, "isk_buyer");
+    await deliverAll();
+    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, amount: true } }));
+    expect(payment.amount.toFixed(2)).toBe("1500.00");
+    await expect(
+      requestRefund({ paymentId: payment.id, amount: "10.50" }, { community: paid.community, inScope: paid.inScope }, h.client),
+    ).rejects.toMatchObject({
+      fieldErrors: { amount: [expect.stringContaining("whole units")] },
+    });
+  });
+});
+
+describe("a pass paid in another of its currencies", () => {
+  it("carries CommunityOS's fee in that currency (5% of ¥1,500 is ¥75, not 5% of $10.00 read as yen)", async () => {
+    const paid = await paidCommunity(h, { price: "10.00", currency: "USD", interval: "once", currencyPrices: "JPY 1500" });
+    const buyer = await createUser("yen_buyer");
+    const actor = { id: buyer.id, discordId: buyer.discordId, username: "yen_buyer" };
+    const inYen = await startCheckout(paid.tierId, { actor, community: paid.community, inScope: paid.inScope, origin: "http://x", currency: "JPY" }, h.client);
+    expect(sessionOf(inYen.url)).toMatchObject({ currency: "jpy", payment_intent_data: { application_fee_amount: "75" } });
+    expect(await (await fetch(inYen.url)).text()).toContain("1500 JPY, one payment");
+
+    const other = await createUser("dollar_buyer");
+    const inDollars = await startCheckout(
+      paid.tierId,
+      { actor: { id: other.id, discordId: other.discordId, username: "dollar_buyer" }, community: paid.community, inScope: paid.inScope, origin: "http://x" },
+      h.client,
+    );
+    expect(sessionOf(inDollars.url)).toMatchObject({ currency: "usd", payment_intent_data: { application_fee_amount: "50" } });
+
+    // Paid in yen, it is recorded in yen.
+    expect((await fetch(inYen.url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
+    await deliverAll();
+    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { amount: true, currency: true } }));
+    expect([payment.amount.toFixed(2), payment.currency.toUpperCase()]).toEqual(["1500.00", "JPY"]);
+  });
+});
