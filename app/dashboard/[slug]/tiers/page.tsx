@@ -109,7 +109,8 @@ export default async function TiersPage({ params, searchParams }: Props) {
                         ? ` once · ${tier.accessDays ? `${tier.accessDays} days` : "lifetime"}`
                         : ` / ${tier.interval === "yearly" ? "year" : "month"}`}{" "}
                       · {tier.paying}
-                      {tier.maxMembers ? ` of ${tier.maxMembers}` : ""} {tier.interval === "once" ? "holders" : "paying members"}
+                      {tier.maxMembers ? ` of ${tier.maxMembers}` : ""} {tier.interval === "once" ? "holder" : "paying member"}
+                      {(tier.maxMembers ?? tier.paying) === 1 ? "" : "s"}
                       {tier.trialDays > 0 ? ` · ${tier.trialDays}-day trial${tier.trialWithoutCard ? ", no card" : ""}` : ""}
                     </p>
                   </div>
