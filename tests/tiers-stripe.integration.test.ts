@@ -113,6 +113,17 @@ describe("tiers mirrored to Stripe", () => {
 });
 
 describe("tier input", () => {
+  it("refuses an amount over Stripe's largest charge (eight digits of minor units), in each currency's units", () => {
+    const fieldErrors = (fields: Record<string, string>) => tierInputSchema.safeParse(tierForm(fields)).error?.flatten().fieldErrors;
+    expect(fieldErrors({ price: "1000000.00" })?.price).toEqual(["must be at most 999999.99 USD, Stripe's largest charge"]);
+    expect(fieldErrors({ price: "999999.99" })).toBeUndefined();
+    expect(fieldErrors({ price: "99999999", currency: "JPY" })).toBeUndefined();
+    expect(fieldErrors({ price: "100000", currency: "KWD" })?.price).toEqual(["must be at most 99999.99 KWD, Stripe's largest charge"]);
+    expect(fieldErrors({ currencyPrices: "EUR 9.00\nGBP 2000000" })?.currencyPrices).toEqual([
+      "GBP 2000000.00: must be at most 999999.99 GBP, Stripe's largest charge",
+    ]);
+  });
+
   it("refuses what Stripe or the database would", () => {
     const bad = tierInputSchema.safeParse({
       name: "",

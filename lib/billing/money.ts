@@ -56,6 +56,9 @@ export function fromMinorUnits(minor: number, currency: string): string {
   return `${sign}${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")}`;
 }
 
+/** Stripe takes amounts of up to eight digits in minor units: 999,999.99 USD, 99,999,999 JPY. */
+export const STRIPE_MAX_MINOR_UNITS = 99_999_999;
+
 /** Rounds minor units to what Stripe takes in a charge of this currency (tens for three-decimal ones, whole ISK). */
 export function chargeableMinorUnits(minor: number, currency: string): number {
   const step = minorUnitDigits(currency) === 3 ? 10 : WHOLE_UNITS_ONLY.has(currency.toUpperCase()) ? 100 : 1;

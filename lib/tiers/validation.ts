@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { toMinorUnits } from "../billing/money";
+import { fromMinorUnits, STRIPE_MAX_MINOR_UNITS, toMinorUnits } from "../billing/money";
 import { checkbox } from "../utils/checkbox";
 
 const snowflake = /^\d{17,20}$/;
@@ -125,11 +125,8 @@ export const tierInputSchema = z
     if (tier.payWhatYouWant && Object.keys(others).length)
       ctx.addIssue({ code: "custom", path: ["currencyPrices"], message: "pay what you want is in the tier's own currency only" });
     for (const [code, price] of Object.entries(others)) {
-      try {
-        toMinorUnits(price, code);
-      } catch {
-        ctx.addIssue({ code: "custom", path: ["currencyPrices"], message: `must be a whole amount in ${code}` });
-      }
+      const problem = stripeAmountProblem(price, code);
+      if (problem) ctx.addIssue({ code: "custom", path: ["currencyPrices"], message: `${code} ${price}: ${problem}` });
     }
     if (tier.interval === "once") {
       if (tier.trialDays > 0) ctx.addIssue({ code: "custom", path: ["trialDays"], message: "a pass has no trial" });
@@ -140,12 +137,25 @@ export const tierInputSchema = z
       if (tier.accessDays !== null) ctx.addIssue({ code: "custom", path: ["accessDays"], message: "is for one-payment passes" });
       if (tier.payWhatYouWant) ctx.addIssue({ code: "custom", path: ["payWhatYouWant"], message: "is for one-payment passes" });
     }
-    try {
-      toMinorUnits(tier.price, tier.currency);
-    } catch {
-      ctx.addIssue({ code: "custom", path: ["price"], message: `must be a whole amount in ${tier.currency}` });
+    for (const [path, amount] of [
+      ["price", tier.price],
+      ["suggestedPrice", tier.suggestedPrice],
+    ] as const) {
+      const problem = amount === null ? null : stripeAmountProblem(amount, tier.currency);
+      if (problem) ctx.addIssue({ code: "custom", path: [path], message: problem });
     }
   });
+
+/** Why Stripe could not charge this amount in this currency, or null. */
+function stripeAmountProblem(amount: string, currency: string): string | null {
+  let minor: number;
+  try {
+    minor = toMinorUnits(amount, currency);
+  } catch {
+    return `must be a whole amount in ${currency}`;
+  }
+  return minor > STRIPE_MAX_MINOR_UNITS ? `must be at most ${fromMinorUnits(STRIPE_MAX_MINOR_UNITS, currency)} ${currency}, Stripe's largest charge` : null;
+}
 
 export type TierInput = z.output<typeof tierInputSchema>;
 
