@@ -36,3 +36,13 @@ export function unchargeable(minor: number, currency: string): string | null {
     return `Invalid amount. Amounts in ${code.toUpperCase()} must end in 0: three-decimal currencies are charged in tens of their minor unit. See https://stripe.com/docs/currencies#three-decimal for more information.`;
   return null;
 }
+
+// ISO codes Stripe charges in none of its accounts (sanctioned, or units of account
+// rather than money). Stripe's real list is an allowlist of some 135 currencies;
+// these are the ones the fake can refuse without guessing.
+const NEVER_CHARGED = "cup irr kpw syp xdr xsu".split(" ");
+
+/** Stripe's refusal of a currency it does not charge in, or null. */
+export function unsupportedCurrency(currency: string): string | null {
+  return NEVER_CHARGED.includes(currency.toLowerCase()) ? `Invalid currency: ${currency.toLowerCase()}.` : null;
+}

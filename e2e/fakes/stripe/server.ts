@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { readStateFile, stateFileWriter } from "../state-file";
-import { inputStep, shown, typedToMinor, unchargeable } from "./amounts";
+import { inputStep, shown, typedToMinor, unchargeable, unsupportedCurrency } from "./amounts";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
 export type WebhookDelivery = { eventId: string; type: string; status: number | "failed"; attempts: number };
@@ -294,6 +294,13 @@ export async function startFakeStripe(
         return stripeError(res, 400, "Pass either unit_amount or custom_unit_amount[enabled]=true, not both.", "custom_unit_amount");
       if (custom && form.recurring) return stripeError(res, 400, "custom_unit_amount is not supported for recurring prices.", "custom_unit_amount");
       if (amount !== null && (!Number.isSafeInteger(amount) || amount < 0)) return stripeError(res, 400, "Invalid integer: unit_amount", "unit_amount");
+      for (const [code, param] of [
+        [String(form.currency), "currency"],
+        ...Object.keys((form.currency_options ?? {}) as object).map((c) => [c, `currency_options[${c}]`]),
+      ]) {
+        const refusal = unsupportedCurrency(code!);
+        if (refusal) return stripeError(res, 400, refusal, param);
+      }
       const recurring = form.recurring as { interval?: string; interval_count?: string } | undefined;
       const taxBehavior = String(form.tax_behavior ?? "unspecified");
       if (!["inclusive", "exclusive", "unspecified"].includes(taxBehavior))
