@@ -6,6 +6,8 @@ import { connectState, refreshConnectState, startOnboarding } from "../lib/billi
 import { createStripe } from "../lib/billing/stripe";
 import { db } from "../lib/db/client";
 import { withCommunity, rowKey } from "../lib/db/scopes";
+import { CHECKOUT_ERRORS, startCheckout } from "../lib/billing/checkout";
+import { TIER_ERRORS } from "../lib/tiers/errors";
 import { createTier, moveTier, syncTier, updateTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createCommunity, createUser } from "./support/fixtures";
@@ -88,13 +90,37 @@ describe("tiers mirrored to Stripe", () => {
   it("keeps the tier when Stripe is down, and finishes with Sync to Stripe", async () => {
     const down = createStripe({ mode: "demo", url: "http://127.0.0.1:1" });
     const result = await createTier(input({ name: "Offline" }), community, inScope, down);
-    expect(result).toMatchObject({ synced: false, warning: expect.stringContaining("Sync to Stripe") });
+    expect(result).toMatchObject({ synced: false, warning: "unanswered" });
     const saved = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(result.tierId) }));
-    expect(saved.stripePriceId).toBeNull();
+    expect([saved.stripePriceId, saved.stripeProblem]).toEqual([null, "Stripe didn't answer."]);
     await syncTier(result.tierId, community, inScope, client);
     const synced = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(result.tierId) }));
     expect(fake.objects.get(synced.stripePriceId!)).toMatchObject({ unit_amount: 999, active: true });
+    expect(synced.stripeProblem).toBeNull();
   }, 60_000);
+
+  it("keeps Stripe's refusal on the tier, sells the tier only once Stripe has it as saved, and clears the refusal when it does", async () => {
+    const tier = await createTier(input({ name: "Dinar club", price: "5.00" }), community, inScope, client);
+    const priceBefore = (await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tier.tierId) }))).stripePriceId;
+
+    // A currency Stripe does not charge in: saved here, refused there, the old Price left as it was.
+    const refused = await updateTier(tier.tierId, input({ name: "Dinar club", price: "5.00", currency: "XDR" }), community, inScope, client);
+    expect(refused).toMatchObject({ synced: false, warning: "refused" });
+    const saved = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tier.tierId) }));
+    expect(saved.stripeProblem).toBe("Stripe refused it: Invalid currency: xdr.");
+    expect(saved.stripePriceId).toBe(priceBefore);
+    await expect(syncTier(tier.tierId, community, inScope, client)).rejects.toThrow(TIER_ERRORS.stripe_refused);
+
+    // Meanwhile nobody can pay the old Price for what the page now shows.
+    const buyer = await createUser("refused_tier_buyer");
+    const actor = { id: buyer.id, discordId: buyer.discordId, username: "refused_tier_buyer" };
+    await expect(startCheckout(tier.tierId, { actor, community, inScope, origin: "http://x" }, client)).rejects.toThrow(CHECKOUT_ERRORS.unknownTier);
+
+    await updateTier(tier.tierId, input({ name: "Dinar club", price: "5.00", currency: "EUR" }), community, inScope, client);
+    const fixed = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(tier.tierId) }));
+    expect(fixed.stripeProblem).toBeNull();
+    expect(fake.objects.get(fixed.stripePriceId!)).toMatchObject({ unit_amount: 500, currency: "eur", active: true });
+  });
 
   it("refuses a duplicate name without calling Stripe", async () => {
     const before = fake.objects.size;

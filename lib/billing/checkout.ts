@@ -69,9 +69,11 @@ export async function startCheckout(
         price: true,
         currency: true,
         currencyPrices: true,
+        stripeProblem: true,
       },
     });
-    if (!tier || !tier.isActive || !tier.stripePriceId) throw refusal(CHECKOUT_ERRORS, "unknownTier");
+    // A tier whose last save did not reach Stripe may have an older Price there: not sold until it does.
+    if (!tier || !tier.isActive || !tier.stripePriceId || tier.stripeProblem) throw refusal(CHECKOUT_ERRORS, "unknownTier");
     // Subscribing makes you a member; the subscription itself arrives by webhook.
     // Subscribing again after the owner removed you makes you a member again.
     const member = await enterCommunity(tx, community.id, { userId: actor.id, discordUserId: actor.discordId });

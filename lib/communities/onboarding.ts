@@ -10,7 +10,7 @@ export async function onboardingChecklist(community: { id: string; slug: string 
   const { stripeChargesEnabled } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { stripeChargesEnabled: true } });
   const facts = await withCommunity(community.id, async (tx) => ({
     bot: await tx.discordBotConfig.findUnique({ where: { communityId: community.id }, select: { isActive: true } }),
-    tiers: await tx.subscriptionTier.findMany({ where: { isActive: true }, select: { stripePriceId: true, discordRoleId: true } }),
+    tiers: await tx.subscriptionTier.findMany({ where: { isActive: true }, select: { stripePriceId: true, stripeProblem: true, discordRoleId: true } }),
     paying: await tx.communityMember.count({ where: { subscriptionStatus: { in: ["active", "trialing", "past_due"] } } }),
   }));
   const base = `/dashboard/${community.slug}`;
@@ -33,7 +33,7 @@ export async function onboardingChecklist(community: { id: string; slug: string 
       key: "tier",
       title: "Create a tier with a Discord role",
       detail: "A price, what members get, and the role that unlocks it.",
-      done: facts.tiers.some((t) => t.discordRoleId) && facts.tiers.every((t) => t.stripePriceId || !stripeChargesEnabled),
+      done: facts.tiers.some((t) => t.discordRoleId) && facts.tiers.every((t) => (t.stripePriceId && !t.stripeProblem) || !stripeChargesEnabled),
       href: `${base}/tiers`,
     },
     {

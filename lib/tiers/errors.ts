@@ -7,6 +7,7 @@ export const TIER_ERRORS = {
   gone: "That tier no longer exists.",
   connect_first: "Connect Stripe first: tiers are mirrored to your Stripe account.",
   stripe_down: "Stripe didn't answer. Please try again.",
+  stripe_refused: "Stripe refused the tier: its reason is on the tier below. Change the tier and save it.",
   not_found: NOT_FOUND,
 } as const;
 export type TierErrorCode = keyof typeof TIER_ERRORS;

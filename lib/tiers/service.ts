@@ -45,25 +45,32 @@ function toColumns(input: TierInput) {
   return { ...rest, features };
 }
 
-export type SyncOutcome = { synced: boolean; warning?: string };
+/** A save not mirrored says why: Stripe refused the tier (its words), or did not answer. */
+export type SyncOutcome = { synced: boolean; warning?: "refused" | "unanswered" };
 
 /**
  * Mirrors the tier to Stripe when the community has a connected account, then
  * records the ids. The tier itself is already saved: if Stripe fails, nothing
- * is lost and "Sync to Stripe" (or the next save) finishes the job with the
- * same idempotency keys.
+ * is lost; the tier keeps why (stripe_problem, shown on the Tiers tab, and
+ * checkout refuses the tier meanwhile: its Stripe Price may be an older one),
+ * and "Sync to Stripe" (or the next save) finishes with the same idempotency keys.
  */
 async function mirror(community: Pick<CommunityRef, "stripeAccountId">, tier: TierForStripe, inScope: InScope, client?: Stripe): Promise<SyncOutcome> {
   if (!community.stripeAccountId) return { synced: false };
+  const record = (data: { stripeProductId?: string; stripePriceId?: string; stripeProblem: string | null }) =>
+    inScope((tx) => tx.subscriptionTier.update({ where: rowKey(tier.id), data }));
   try {
     // Whether Stripe Tax adds to the price or is in it is part of the Price (a change makes a new one).
     const { settings } = await db.community.findUniqueOrThrow({ where: { id: tier.communityId }, select: { settings: true } });
     const ids = await syncTierToStripe(client ?? stripe(), community.stripeAccountId, tier, taxBehavior(readSettings(settings).taxMode));
-    await inScope((tx) => tx.subscriptionTier.update({ where: rowKey(tier.id), data: { stripeProductId: ids.productId, stripePriceId: ids.priceId } }));
+    await record({ stripeProductId: ids.productId, stripePriceId: ids.priceId, stripeProblem: null });
     return { synced: true };
   } catch (error) {
-    log.error({ err: error, tierId: tier.id }, "tier sync to Stripe failed");
-    return { synced: false, warning: "Saved, but Stripe didn't answer. Use “Sync to Stripe” to finish." };
+    // A 400 is Stripe's refusal of what was asked (a currency the account cannot charge in, say): trying again will not help.
+    const refusal = (error as { statusCode?: number }).statusCode === 400 ? ((error as Error).message || "invalid request").slice(0, 400) : null;
+    log.error({ err: error, tierId: tier.id }, refusal ? "Stripe refused the tier" : "tier sync to Stripe failed");
+    await record({ stripeProblem: refusal ? `Stripe refused it: ${refusal}` : "Stripe didn't answer." });
+    return { synced: false, warning: refusal ? "refused" : "unanswered" };
   }
 }
 
@@ -123,12 +130,12 @@ export async function syncTier(tierId: string, community: CommunityRef, inScope:
   const tier = await inScope((tx) => tx.subscriptionTier.findUnique({ where: rowKey(tierId), select: tierForStripe }));
   if (!tier) throw tierError("gone");
   const outcome = await mirror(community, tier, inScope, client);
-  if (!outcome.synced) throw tierError("stripe_down");
+  if (!outcome.synced) throw tierError(outcome.warning === "refused" ? "stripe_refused" : "stripe_down");
   return outcome;
 }
 
 /**
- * Every tier not yet on Stripe, mirrored now: what connecting Stripe does by
+ * Every tier not yet on Stripe as saved, mirrored now: what connecting Stripe does by
  * itself (on return from onboarding, and when Stripe says charges are enabled),
  * so no owner has to click "Sync to Stripe" tier by tier.
  */
@@ -139,7 +146,9 @@ export async function syncAllTiers(
   options: { all?: boolean } = {},
 ): Promise<{ synced: number; failed: number }> {
   if (!community.stripeAccountId) return { synced: 0, failed: 0 };
-  const pending = await inScope((tx) => tx.subscriptionTier.findMany({ where: options.all ? {} : { stripePriceId: null }, select: tierForStripe }));
+  const pending = await inScope((tx) =>
+    tx.subscriptionTier.findMany({ where: options.all ? {} : { OR: [{ stripePriceId: null }, { stripeProblem: { not: null } }] }, select: tierForStripe }),
+  );
   let synced = 0;
   for (const tier of pending) if ((await mirror(community, tier, inScope, client)).synced) synced++;
   return { synced, failed: pending.length - synced };

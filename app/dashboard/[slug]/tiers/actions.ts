@@ -85,7 +85,7 @@ function afterSave(formData: FormData, result: ActionResult<Saved>): ActionResul
   const slug = String(formData.get("communitySlug"));
   revalidatePath(`/dashboard/${slug}/tiers`);
   revalidatePath(`/c/${slug}`);
-  const notice = result.data.warning ? "sync-warning" : "saved";
+  const notice = result.data.warning === "refused" ? "sync-refused" : result.data.warning ? "sync-warning" : "saved";
   redirect(`/dashboard/${slug}/tiers?notice=${notice}`);
 }
 

@@ -72,6 +72,11 @@ export default async function TiersPage({ params, searchParams }: Props) {
       <div className="mt-6 space-y-3">
         {notice === "saved" && <Alert tone="success">Tier saved.</Alert>}
         {notice === "sync-warning" && <Alert tone="error">Tier saved, but Stripe didn&apos;t answer. Use “Sync to Stripe” to finish.</Alert>}
+        {notice === "sync-refused" && (
+          <Alert tone="error">
+            Tier saved, but Stripe refused it: members can&apos;t subscribe to it until you change it. Stripe&apos;s reason is on the tier below.
+          </Alert>
+        )}
         {tierErrorMessage(error) && <Alert tone="error">{tierErrorMessage(error)}</Alert>}
         {!community.stripeAccountId && (
           <Alert tone="info">
@@ -100,7 +105,9 @@ export default async function TiersPage({ params, searchParams }: Props) {
                       <h3 className="font-semibold">{tier.name}</h3>
                       {!tier.isActive && <Badge>inactive</Badge>}
                       {tier.soldOut && <Badge tone="warning">sold out</Badge>}
-                      {community.stripeAccountId && !tier.stripePriceId && <Badge tone="danger">not on Stripe</Badge>}
+                      {community.stripeAccountId && (!tier.stripePriceId || tier.stripeProblem) && (
+                        <Badge tone="danger">{tier.stripePriceId ? "not up to date on Stripe" : "not on Stripe"}</Badge>
+                      )}
                     </div>
                     <p className="mt-1 text-sm text-slate-600">
                       {tier.payWhatYouWant ? "from " : ""}
@@ -113,6 +120,9 @@ export default async function TiersPage({ params, searchParams }: Props) {
                       {(tier.maxMembers ?? tier.paying) === 1 ? "" : "s"}
                       {tier.trialDays > 0 ? ` · ${tier.trialDays}-day trial${tier.trialWithoutCard ? ", no card" : ""}` : ""}
                     </p>
+                    {community.stripeAccountId && tier.stripeProblem && (
+                      <p className="mt-1 text-sm text-red-700">{tier.stripeProblem} Members can&apos;t subscribe to this tier until Stripe has it.</p>
+                    )}
                   </div>
                   {can(community.role, "manage") && (
                     <div className="flex flex-wrap items-center gap-1">
@@ -127,7 +137,7 @@ export default async function TiersPage({ params, searchParams }: Props) {
                         extra={{ active: String(!tier.isActive) }}
                         label={tier.isActive ? "Deactivate" : "Activate"}
                       />
-                      {community.stripeAccountId && !tier.stripePriceId && (
+                      {community.stripeAccountId && (!tier.stripePriceId || tier.stripeProblem) && (
                         <RowButton slug={slug} tierId={tier.id} kind="sync" label="Sync to Stripe" variant="secondary" />
                       )}
                       <Link
