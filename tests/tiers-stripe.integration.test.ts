@@ -10,7 +10,7 @@ import { CHECKOUT_ERRORS, startCheckout } from "../lib/billing/checkout";
 import { TIER_ERRORS } from "../lib/tiers/errors";
 import { createTier, moveTier, syncTier, updateTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
-import { createCommunity, createUser } from "./support/fixtures";
+import { createCommunity, createUser, queuedJobs } from "./support/fixtures";
 import { tierForm } from "./support/tier-form";
 
 let fake: FakeStripe;
@@ -93,6 +93,8 @@ describe("tiers mirrored to Stripe", () => {
     expect(result).toMatchObject({ synced: false, warning: "unanswered" });
     const saved = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(result.tierId) }));
     expect([saved.stripePriceId, saved.stripeProblem]).toEqual([null, "Stripe didn't answer."]);
+    // The worker tries again by itself, with backoff, until Stripe answers.
+    expect(await queuedJobs(community.id)).toContainEqual({ kind: "billing:sync_tiers", payload: { communityId: community.id } });
     await syncTier(result.tierId, community, inScope, client);
     const synced = await inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(result.tierId) }));
     expect(fake.objects.get(synced.stripePriceId!)).toMatchObject({ unit_amount: 999, active: true });

@@ -57,8 +57,12 @@ export type SyncOutcome = { synced: boolean; warning?: "refused" | "unanswered" 
  */
 async function mirror(community: Pick<CommunityRef, "stripeAccountId">, tier: TierForStripe, inScope: InScope, client?: Stripe): Promise<SyncOutcome> {
   if (!community.stripeAccountId) return { synced: false };
-  const record = (data: { stripeProductId?: string; stripePriceId?: string; stripeProblem: string | null }) =>
-    inScope((tx) => tx.subscriptionTier.update({ where: rowKey(tier.id), data }));
+  const record = (data: { stripeProductId?: string; stripePriceId?: string; stripeProblem: string | null }, retry = false) =>
+    inScope(async (tx) => {
+      await tx.subscriptionTier.update({ where: rowKey(tier.id), data });
+      // No answer: the worker tries again (with backoff) and the tier goes on sale once Stripe answers.
+      if (retry) await enqueueJob(tx, JOB_KINDS.syncTiers, { communityId: tier.communityId }, { key: `sync_tiers:${tier.communityId}` });
+    });
   try {
     // Whether Stripe Tax adds to the price or is in it is part of the Price (a change makes a new one).
     const { settings } = await db.community.findUniqueOrThrow({ where: { id: tier.communityId }, select: { settings: true } });
@@ -69,7 +73,7 @@ async function mirror(community: Pick<CommunityRef, "stripeAccountId">, tier: Ti
     // A 400 is Stripe's refusal of what was asked (a currency the account cannot charge in, say): trying again will not help.
     const refusal = (error as { statusCode?: number }).statusCode === 400 ? ((error as Error).message || "invalid request").slice(0, 400) : null;
     log.error({ err: error, tierId: tier.id }, refusal ? "Stripe refused the tier" : "tier sync to Stripe failed");
-    await record({ stripeProblem: refusal ? `Stripe refused it: ${refusal}` : "Stripe didn't answer." });
+    await record({ stripeProblem: refusal ? `Stripe refused it: ${refusal}` : "Stripe didn't answer." }, !refusal);
     return { synced: false, warning: refusal ? "refused" : "unanswered" };
   }
 }
@@ -144,14 +148,15 @@ export async function syncAllTiers(
   inScope: InScope,
   client?: Stripe,
   options: { all?: boolean } = {},
-): Promise<{ synced: number; failed: number }> {
-  if (!community.stripeAccountId) return { synced: 0, failed: 0 };
+): Promise<{ synced: number; failed: number; refused: number }> {
+  if (!community.stripeAccountId) return { synced: 0, failed: 0, refused: 0 };
   const pending = await inScope((tx) =>
     tx.subscriptionTier.findMany({ where: options.all ? {} : { OR: [{ stripePriceId: null }, { stripeProblem: { not: null } }] }, select: tierForStripe }),
   );
-  let synced = 0;
-  for (const tier of pending) if ((await mirror(community, tier, inScope, client)).synced) synced++;
-  return { synced, failed: pending.length - synced };
+  const outcomes: SyncOutcome[] = [];
+  for (const tier of pending) outcomes.push(await mirror(community, tier, inScope, client));
+  const count = (test: (o: SyncOutcome) => boolean) => outcomes.filter(test).length;
+  return { synced: count((o) => o.synced), failed: count((o) => !o.synced), refused: count((o) => o.warning === "refused") };
 }
 
 /** Swaps a tier with its neighbour in the display order. */

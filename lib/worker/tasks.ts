@@ -214,7 +214,9 @@ export const taskList: TaskList = {
     const result = await syncAllTiers(community, (fn) => withCommunity(communityId, fn), undefined, { all });
     helpers.logger.info(`tiers mirrored to Stripe: ${result.synced} (${result.failed} failed)`);
     // Stripe not answering: the job is retried; the tiers page also offers "Sync to Stripe".
-    if (result.failed > 0) throw new Error(`${result.failed} tiers could not be mirrored to Stripe`);
+    // A refusal waits for the owner's change (the tier says why): retrying would not help.
+    const unanswered = result.failed - result.refused;
+    if (unanswered > 0) throw new Error(`${unanswered} tiers could not be mirrored to Stripe`);
   },
   [JOB_KINDS.revokeRoles]: async (payload, helpers) => {
     const job = payloads.revokeRoles.parse(payload);
