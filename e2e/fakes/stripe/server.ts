@@ -97,6 +97,9 @@ function withTax(amount: number, behavior: string): { total: number; tax: number
   return { total: amount + tax, tax };
 }
 
+/** What Checkout says once a session is no longer open. */
+const closedCheckout = (session: Obj) => (session.status === "expired" ? "<p>This checkout has expired.</p>" : "<p>This checkout is complete.</p>");
+
 /** The price as charged in one of its currencies (its own, or a currency_options entry). */
 function inCurrency(price: Obj, currency: string): Obj {
   const option = (price.currency_options as Record<string, { unit_amount: number }> | undefined)?.[currency];
@@ -205,6 +208,17 @@ export async function startFakeStripe(
     );
     if (restrictions.first_time_transaction && paidBefore)
       return "This promotion code cannot be redeemed because the associated customer has prior transactions.";
+    return null;
+  }
+
+  /** The currency a customer is billed in now: its live subscriptions' and open subscription Checkouts', if any. */
+  function billingCurrencyOf(customer: string, account: string): string | null {
+    for (const o of objects.values()) {
+      if (owners.get(o.id) !== account || o.customer !== customer) continue;
+      const live = o.object === "subscription" && !["canceled", "incomplete_expired"].includes(String(o.status));
+      const openCheckout = o.object === "checkout.session" && o.mode === "subscription" && o.status === "open";
+      if (live || openCheckout) return String(o.currency);
+    }
     return null;
   }
 
@@ -395,6 +409,15 @@ export async function startFakeStripe(
       const options = (price.currency_options ?? {}) as Record<string, { unit_amount: number }>;
       if (sessionCurrency !== price.currency && !options[sessionCurrency])
         return stripeError(res, 400, `The price ${price.id} has no currency_options for ${sessionCurrency}.`, "currency");
+      // As Stripe: a customer is billed in one currency at a time (rallly's PR #3307 quotes this refusal).
+      const customerCurrency = form.mode === "subscription" && form.customer !== undefined ? billingCurrencyOf(String(form.customer), account) : null;
+      if (customerCurrency && customerCurrency !== sessionCurrency)
+        return stripeError(
+          res,
+          400,
+          `You cannot combine currencies on a single customer. This customer has an active subscription, subscription schedule, discount, quote, invoice item or active subscription mode checkout session with currency ${customerCurrency}.`,
+          "currency",
+        );
       const charged = inCurrency(price, sessionCurrency);
       const fee = (form.payment_intent_data as { application_fee_amount?: string } | undefined)?.application_fee_amount;
       for (const [amount, param] of [
@@ -460,6 +483,29 @@ export async function startFakeStripe(
         account,
       );
       session.url = `${base}/checkout/${account}/${session.id}`;
+      return send(res, 200, session);
+    }
+    if (resource === "checkout" && objectId === "sessions" && !sub && !post) {
+      const list = [...objects.values()].filter(
+        (o) =>
+          o.object === "checkout.session" &&
+          owners.get(o.id) === account &&
+          (form.customer === undefined || o.customer === form.customer) &&
+          (form.status === undefined || o.status === form.status),
+      );
+      return send(res, 200, { object: "list", url: "/v1/checkout/sessions", has_more: false, data: list.reverse().slice(0, Number(form.limit ?? 10)) });
+    }
+    if (resource === "checkout" && objectId === "sessions" && sub && post && parts[4] === "expire") {
+      const session = find(sub, account, "checkout.session");
+      if (!session) return stripeError(res, 404, `No such checkout.session: '${sub}'`, "session");
+      if (session.status !== "open")
+        return stripeError(
+          res,
+          400,
+          `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${String(session.status)}".`,
+        );
+      Object.assign(session, { status: "expired" });
+      emit("checkout.session.expired", session, account);
       return send(res, 200, session);
     }
     if (resource === "checkout" && objectId === "sessions" && sub && !post) {
@@ -814,7 +860,7 @@ export async function startFakeStripe(
         `Checkout`,
         `<h1>Demo Stripe Checkout</h1><p class="amount">${custom ? "Pay what you want" : fixed}</p>
 ${problem ? `<p class="error" role="alert">${problem}</p>` : ""}
-${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
+${session.status !== "open" ? closedCheckout(session) : form}
 <a href="${session.cancel_url}">← Back to the community</a>`,
       ),
     );
@@ -892,7 +938,7 @@ ${session.status !== "open" ? "<p>This checkout is complete.</p>" : form}
         `Checkout`,
         `<h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>${taxed ? `<p class="tax">Tax (demo ${DEMO_TAX_RATE * 100}% ${price.tax_behavior === "inclusive" ? "included" : "added"}): ${shown(taxed.tax, currency)}</p>` : ""}
 ${declined ? '<p class="error" role="alert">Your card was declined. Try again or use another card.</p>' : ""}
-${done ? "<p>This checkout is complete.</p>" : startsCardless ? `<form method="post"><p>No card needed for the ${trial}-day trial.</p><button name="outcome" value="pay">Start free trial</button></form>` : `<form method="post"><button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
+${done ? closedCheckout(session) : startsCardless ? `<form method="post"><p>No card needed for the ${trial}-day trial.</p><button name="outcome" value="pay">Start free trial</button></form>` : `<form method="post"><button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
 <a href="${session.cancel_url}">← Back to the community</a>`,
       ),
     );
