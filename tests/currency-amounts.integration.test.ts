@@ -118,3 +118,26 @@ describe("a pass paid in another of its currencies", () => {
     expect([payment.amount.toFixed(2), payment.currency.toUpperCase()]).toEqual(["1500.00", "JPY"]);
   });
 });
+
+describe("a member who goes back and picks another currency", () => {
+  it("gets a Checkout in it: the one left open in the first currency is closed, as Stripe bills a customer in one currency at a time", async () => {
+    const paid = await paidCommunity(h, { price: "10.00", currency: "USD", currencyPrices: "EUR 9.00" });
+    const buyer = await createUser("currency_switcher");
+    const ctx = {
+      actor: { id: buyer.id, discordId: buyer.discordId, username: "currency_switcher" },
+      community: paid.community,
+      inScope: paid.inScope,
+      origin: "http://x",
+    };
+    const inDollars = await startCheckout(paid.tierId, ctx, h.client);
+    const inEuros = await startCheckout(paid.tierId, { ...ctx, currency: "EUR" }, h.client);
+
+    expect(sessionOf(inDollars.url).status).toBe("expired");
+    expect(await (await fetch(inDollars.url)).text()).toContain("This checkout has expired.");
+    expect(sessionOf(inEuros.url)).toMatchObject({ status: "open", currency: "eur" });
+    expect((await fetch(inEuros.url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
+    await deliverAll();
+    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { amount: true, currency: true } }));
+    expect([payment.amount.toFixed(2), payment.currency.toUpperCase()]).toEqual(["9.00", "EUR"]);
+  });
+});

@@ -130,6 +130,10 @@ export async function startCheckout(
         },
         ...(tier.trialDays > 0 && tier.trialWithoutCard ? { payment_method_collection: "if_required" as const } : {}),
       };
+  // Stripe bills a customer in one currency at a time and refuses a subscription Checkout in
+  // another while one is open (the member went back and picked another currency): those
+  // abandoned Checkouts are closed first. A customer made just now has none.
+  if (!once && member.stripeCustomerId) await closeCheckoutsInOtherCurrencies(client, stripeAccount, customerId, (presentIn ?? tier.currency).toLowerCase());
   const session = await client.checkout.sessions
     .create(
       {
@@ -169,6 +173,18 @@ export async function startCheckout(
     }),
   );
   return { url: session.url };
+}
+
+/** Expires the customer's open subscription Checkouts in a currency other than this one. */
+async function closeCheckoutsInOtherCurrencies(client: Stripe, stripeAccount: string, customer: string, currency: string) {
+  const open = await client.checkout.sessions.list({ customer, status: "open", limit: 100 }, { stripeAccount });
+  for (const session of open.data) {
+    if (session.mode !== "subscription" || session.currency === currency) continue;
+    // Completed meanwhile: nothing to close (Stripe says so with a 400).
+    await client.checkout.sessions.expire(session.id, {}, { stripeAccount }).catch((error: unknown) => {
+      if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+    });
+  }
 }
 
 /** A pass the member holds now (not expired, its payment not refunded), if any. */
