@@ -14,7 +14,7 @@ test("the owner sells a lifetime pass at a price the member chooses; a member bu
   await form.getByLabel("Billing").selectOption("once");
   scripts.release();
   await form.getByLabel("Tier name").fill("Founder pass");
-  await form.getByLabel("Price").fill("10.00");
+  await form.getByLabel("Price", { exact: true }).fill("10.00");
   await form.getByLabel("Pay what you want (the price above is the minimum)").check();
   await form.getByLabel("Suggested price (optional)").fill("25.00");
   await form.getByRole("button", { name: "Create tier" }).click();
