@@ -73,6 +73,7 @@ export async function mirrorToFakeStripe(seeded: SeededCommunity, fakeUrl: strin
       object: "subscription",
       status: sub.status,
       customer: sub.customerId,
+      currency: price.currency,
       metadata,
       items: {
         object: "list",

@@ -97,6 +97,20 @@ function withTax(amount: number, behavior: string): { total: number; tax: number
   return { total: amount + tax, tax };
 }
 
+/** The currency a subscription bills in (objects imported without one: their item's price's). */
+const billedIn = (subscription: Obj) =>
+  String(subscription.currency ?? (subscription.items as { data: { price: Obj }[] }).data[0]!.price.currency).toLowerCase();
+
+/** Stripe's refusal of a price for a subscription's item: one-time, or not sold in the currency it bills in. */
+function itemPriceRefusal(price: Obj, subscription: Obj): string | null {
+  if (!price.recurring) return "The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.";
+  const currency = billedIn(subscription);
+  const supported = Object.keys((price.currency_options ?? { [String(price.currency)]: {} }) as object);
+  return supported.includes(currency)
+    ? null
+    : `The price specified supports currencies of \`${supported.join(", ")}\` which doesn't include the expected currency of \`${currency}\`.`;
+}
+
 /** What Checkout says once a session is no longer open. */
 const closedCheckout = (session: Obj) => (session.status === "expired" ? "<p>This checkout has expired.</p>" : "<p>This checkout is complete.</p>");
 
@@ -562,8 +576,10 @@ export async function startFakeStripe(
       if (change?.price) {
         const price = find(change.price, account, "price");
         if (!price || !price.active) return stripeError(res, 400, `No such price: '${change.price}'`, "items[0][price]");
+        const refusal = itemPriceRefusal(price, subscription);
+        if (refusal) return stripeError(res, 400, refusal, "items[0][price]");
         const item = (subscription.items as { data: { id?: string; price: Obj }[] }).data[0]!;
-        item.price = price;
+        item.price = inCurrency(price, billedIn(subscription));
         subscription.proration_behavior = form.proration_behavior ?? "create_prorations";
       }
       emit("customer.subscription.updated", subscription, account);
@@ -714,8 +730,11 @@ export async function startFakeStripe(
       const subscription = find(String(form.subscription), account, "subscription");
       if (!subscription) return stripeError(res, 400, `No such subscription: '${String(form.subscription)}'`, "subscription");
       const details = form.subscription_details as { items?: Record<string, { price?: string }> } | undefined;
-      const next = find(String(details?.items?.["0"]?.price), account, "price");
-      if (!next) return stripeError(res, 400, "No such price", "subscription_details[items][0][price]");
+      const nextPrice = find(String(details?.items?.["0"]?.price), account, "price");
+      if (!nextPrice) return stripeError(res, 400, "No such price", "subscription_details[items][0][price]");
+      const refusal = itemPriceRefusal(nextPrice, subscription);
+      if (refusal) return stripeError(res, 400, refusal, "subscription_details[items][0][price]");
+      const next = inCurrency(nextPrice, billedIn(subscription));
       const item = (subscription.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] }).data[0]!;
       const remaining = Math.max(0, item.current_period_end - now()) / Math.max(1, item.current_period_end - item.current_period_start);
       const credit = -Math.round((item.price.unit_amount as number) * remaining);
