@@ -4,6 +4,7 @@ import { readSettings } from "./validation";
 import { slugSchema } from "./slug";
 import { SEAT_HOLDING } from "../billing/member-standing";
 import { liveSubscriptionOf } from "../billing/checkout";
+import { otherCurrencyPrices } from "../tiers/prices";
 
 export type ViewerMembership = {
   member: boolean;
@@ -95,10 +96,7 @@ async function readPublicTenantData(tx: TenantTx) {
       soldOut: tier.maxMembers !== null && (payingByTier.get(tier.name) ?? 0) >= tier.maxMembers,
       price: tier.price.toFixed(2),
       suggestedPrice: tier.suggestedPrice?.toFixed(2) ?? null,
-      currencyPrices:
-        typeof tier.currencyPrices === "object" && tier.currencyPrices !== null && !Array.isArray(tier.currencyPrices)
-          ? (tier.currencyPrices as Record<string, string>)
-          : {},
+      currencyPrices: otherCurrencyPrices(tier),
       features: Array.isArray(tier.features) ? tier.features.filter((f): f is string => typeof f === "string") : [],
     })),
   };

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { toMinorUnits } from "../billing/money";
+import { otherCurrencyPrices } from "./prices";
 
 export type TierForStripe = {
   id: string;
@@ -20,9 +21,8 @@ export type TierForStripe = {
 
 /** A tier's other currencies as Stripe's currency_options (lower-case codes, minor units), sorted. */
 export function currencyOptions(tier: Pick<TierForStripe, "currencyPrices" | "currency">): Record<string, { unit_amount: number }> {
-  const prices = typeof tier.currencyPrices === "object" && tier.currencyPrices !== null ? (tier.currencyPrices as Record<string, string>) : {};
   return Object.fromEntries(
-    Object.entries(prices)
+    Object.entries(otherCurrencyPrices(tier))
       .filter(([code]) => code !== tier.currency)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([code, price]) => [code.toLowerCase(), { unit_amount: toMinorUnits(price, code) }]),

@@ -16,6 +16,7 @@ import { headers } from "next/headers";
 import { currencyForLocale } from "@/lib/utils/locale-currency";
 import { slugSchema } from "@/lib/communities/slug";
 import { formatMoney } from "@/lib/billing/money";
+import { tierPriceIn } from "@/lib/tiers/prices";
 import { recordPageView } from "@/lib/analytics/page-view";
 
 export const dynamic = "force-dynamic";
@@ -40,10 +41,10 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   const offered = new Set(community.tiers.flatMap((t) => [t.currency, ...Object.keys(t.currencyPrices)]));
   const picked = typeof currencyParam === "string" && offered.has(currencyParam.toUpperCase()) ? currencyParam.toUpperCase() : null;
   const shownCurrency = offered.size > 1 ? (picked ?? currencyForLocale((await headers()).get("accept-language"), offered)) : null;
-  const priceOf = (tier: PublicTier) =>
-    shownCurrency && tier.currencyPrices[shownCurrency]
-      ? { price: tier.currencyPrices[shownCurrency]!, currency: shownCurrency }
-      : { price: tier.price, currency: tier.currency };
+  const priceOf = (tier: PublicTier) => {
+    const shown = shownCurrency ? tierPriceIn(tier, shownCurrency) : null;
+    return shown ? { price: shown, currency: shownCurrency! } : { price: tier.price, currency: tier.currency };
+  };
   // A shared link's promotion code: checked here so the page can say what it gives (or that it can't be used).
   const promoCode = typeof promoParam === "string" && promoParam.trim() ? promoParam.trim().slice(0, 40) : null;
   const promo = promoCode ? await withCommunity(community.id, (tx) => usablePromotion(tx, promoCode, null)) : null;
