@@ -4,7 +4,10 @@
 // refund, and a pass's fee in the currency the member pays in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCheckout } from "../lib/billing/checkout";
+import { PORTAL_ERRORS, previewTierSwitch, switchTier } from "../lib/billing/portal";
+import { portalMemberships } from "../lib/billing/portal-read";
 import { requestRefund } from "../lib/billing/refunds";
+import { createTier } from "../lib/tiers/service";
 import { db } from "../lib/db/client";
 import { rowKey } from "../lib/db/scopes";
 import { tierInputSchema } from "../lib/tiers/validation";
@@ -139,5 +142,42 @@ describe("a member who goes back and picks another currency", () => {
     await deliverAll();
     const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { amount: true, currency: true } }));
     expect([payment.amount.toFixed(2), payment.currency.toUpperCase()]).toEqual(["9.00", "EUR"]);
+  });
+});
+
+describe("a member who pays in another of the tier's currencies, in their portal", () => {
+  it("sees what they pay (9.00 EUR, not the tier's $10.00), may switch only to tiers sold in EUR, at their EUR price", async () => {
+    const paid = await paidCommunity(h, { name: "Silver", price: "10.00", currencyPrices: "EUR 9.00" });
+    const tier = async (fields: Record<string, string>) =>
+      (await createTier(tierInputSchema.parse(tierForm(fields)), paid.community, paid.inScope, h.client)).tierId;
+    const gold = await tier({ name: "Gold", price: "20.00", currencyPrices: "EUR 18.00" });
+    const dollarsOnly = await tier({ name: "Dollars only", price: "15.00" });
+    const buyer = await createUser("euro_member");
+    const actor = { id: buyer.id, discordId: buyer.discordId, username: "euro_member" };
+    const { url } = await startCheckout(
+      paid.tierId,
+      { actor, community: paid.community, inScope: paid.inScope, origin: "http://x", currency: "EUR" },
+      h.client,
+    );
+    expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
+    await deliverAll();
+
+    const [membership] = (await portalMemberships(buyer.id)).filter((m) => m.community.id === paid.community.id);
+    const [subscription] = membership!.subscriptions;
+    expect(subscription).toMatchObject({ tierName: "Silver", price: "9.00", currency: "EUR" });
+    expect(subscription!.switchable).toEqual([{ id: gold, name: "Gold", price: "18.00", currency: "EUR", interval: "monthly", soldOut: false }]);
+
+    // The preview and the switch are in euros at Stripe; a tier not sold in euros is refused before Stripe is asked.
+    const preview = await previewTierSwitch(buyer.id, subscription!.id, gold, h.client);
+    expect(preview.currency).toBe("EUR");
+    expect(Number(preview.amountDue)).toBeGreaterThan(0);
+    expect(Number(preview.amountDue)).toBeLessThanOrEqual(9);
+    await expect(switchTier(buyer.id, subscription!.id, dollarsOnly, h.client)).rejects.toThrow(PORTAL_ERRORS.otherCurrency);
+    await switchTier(buyer.id, subscription!.id, gold, h.client);
+    const stripeSub = [...h.fake.objects.values()].find((o) => o.object === "subscription" && o.customer === sessionOf(url).customer)!;
+    expect((stripeSub.items as { data: { price: { currency: string; unit_amount: number } }[] }).data[0]!.price).toMatchObject({
+      currency: "eur",
+      unit_amount: 1800,
+    });
   });
 });

@@ -7,6 +7,8 @@ import { hasFreeSeat } from "./seats";
 import { saveOfferOf, type SaveOffer } from "./save-offer";
 import { linkedServers } from "../discord/linked-servers";
 import { tierServerRoles } from "../tiers/server-roles";
+import { tierPriceIn } from "../tiers/prices";
+import { switchableTier } from "./portal";
 
 export type SwitchableTier = { id: string; name: string; price: string; currency: string; interval: string; soldOut: boolean };
 
@@ -60,7 +62,16 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
           // The one live subscription; a duplicate being refunded is not the member's to manage.
           where: { status: { in: LIVE_SUBSCRIPTION }, duplicateOf: null },
           orderBy: { createdAt: "desc" },
-          select: { id: true, tierId: true, tierName: true, status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, cancellationFeedback: true },
+          select: {
+            id: true,
+            tierId: true,
+            tierName: true,
+            status: true,
+            currentPeriodEnd: true,
+            cancelAtPeriodEnd: true,
+            cancellationFeedback: true,
+            currency: true,
+          },
         },
       },
     }),
@@ -79,7 +90,18 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         const rows = await tx.subscriptionTier.findMany({
           where: { isActive: true },
           orderBy: { sortOrder: "asc" },
-          select: { id: true, name: true, price: true, currency: true, interval: true, stripePriceId: true, maxMembers: true, serverRoles: true },
+          select: {
+            id: true,
+            name: true,
+            price: true,
+            currency: true,
+            currencyPrices: true,
+            interval: true,
+            stripePriceId: true,
+            stripeProblem: true,
+            maxMembers: true,
+            serverRoles: true,
+          },
         });
         const withSeats = [];
         for (const t of rows) withSeats.push({ ...t, soldOut: !(await hasFreeSeat(tx, t)) });
@@ -87,6 +109,8 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
       });
       const subscriptions = m.subscriptions.map((sub) => {
         const current = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
+        // What the member pays in: the subscription's currency at Stripe (a tier may be sold in several).
+        const currency = sub.currency ?? current?.currency ?? "USD";
         return {
           id: sub.id,
           tierName: sub.tierName,
@@ -94,14 +118,16 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
           renewsAt: sub.currentPeriodEnd.toISOString(),
           cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
           cancellationFeedback: sub.cancellationFeedback,
-          price: current ? current.price.toFixed(2) : null,
-          currency: current?.currency ?? "USD",
+          price: current ? tierPriceIn(current, currency) : null,
+          currency,
           interval: current?.interval ?? null,
           saveOffer: m.saveOfferRedeemedAt ? null : saveOfferOf(m.community.settings),
-          switchable: tiers
-            // A pass is bought on the community's page, not switched to.
-            .filter((t) => t.id !== current?.id && t.name !== sub.tierName && t.stripePriceId && t.interval !== "once")
-            .map((t) => ({ id: t.id, name: t.name, price: t.price.toFixed(2), currency: t.currency, interval: t.interval, soldOut: t.soldOut })),
+          // A pass is bought on the community's page, not switched to; Stripe bills a subscription in one currency.
+          switchable: tiers.flatMap((t) => {
+            const price = tierPriceIn(t, currency);
+            const offered = t.id !== current?.id && t.name !== sub.tierName && switchableTier(t) && price !== null;
+            return offered ? [{ id: t.id, name: t.name, price, currency, interval: t.interval, soldOut: t.soldOut }] : [];
+          }),
         };
       });
       // The linked servers the member's tiers grant a role in: where they should find themselves too.

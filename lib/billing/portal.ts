@@ -4,12 +4,14 @@ import { db } from "../db/client";
 import { withCommunity, withUser, rowKey } from "../db/scopes";
 import { fromMinorUnits } from "./money";
 import { hasFreeSeat } from "./seats";
+import { tierPriceIn } from "../tiers/prices";
 import type { CancellationReason } from "./cancellation-reasons";
 import { isMissingAtStripe, stripe } from "./stripe";
 
 export const PORTAL_ERRORS = {
   notFound: "We couldn't find that membership.",
   unknownTier: "That tier isn't available to switch to.",
+  otherCurrency: "That tier isn't sold in the currency you pay in. Cancel and subscribe to it from the community's page instead.",
   sameTier: "You're already on that tier.",
   soldOut: "That tier is sold out. You keep your current tier.",
   unknownToStripe: "Stripe doesn't know this subscription (demo data, or it was removed). Nothing was changed.",
@@ -23,7 +25,7 @@ export async function ownSubscription(userId: string, subscriptionId: string) {
   const subscription = await withUser(userId, (tx) =>
     tx.subscription.findFirst({
       where: { id: subscriptionId },
-      select: { id: true, communityId: true, memberId: true, stripeSubscriptionId: true, stripeCustomerId: true, tierName: true },
+      select: { id: true, communityId: true, memberId: true, stripeSubscriptionId: true, stripeCustomerId: true, tierName: true, currency: true },
     }),
   );
   if (!subscription?.stripeSubscriptionId) throw refusal(PORTAL_ERRORS, "notFound");
@@ -75,19 +77,41 @@ export async function setCancelAtPeriodEnd(
   return { cancelAtPeriodEnd: updated.cancel_at_period_end, endsAt: periodEnd ? new Date(periodEnd * 1000).toISOString() : null };
 }
 
-/** The tier to switch to, under the same seat rule as checkout: a tier at its cap takes nobody new. */
-async function switchTarget(sub: { communityId: string; tierName: string }, tierId: string) {
+/**
+ * Whether a subscription may move to the tier: a recurring tier on sale at Stripe as
+ * saved (not a pass, which is bought on the community's page).
+ */
+export const switchableTier = (tier: { isActive?: boolean; stripePriceId: string | null; stripeProblem: string | null; interval: string }) =>
+  tier.isActive !== false && !!tier.stripePriceId && !tier.stripeProblem && tier.interval !== "once";
+
+/**
+ * The tier to switch to, under the same rules as checkout: a tier at its cap takes
+ * nobody new, and it must be sold in the currency the subscription is billed in.
+ */
+async function switchTarget(sub: { communityId: string; tierName: string; currency: string | null }, tierId: string) {
   const tier = await withCommunity(sub.communityId, async (tx) => {
     const found = await tx.subscriptionTier.findUnique({
       where: rowKey(tierId),
-      select: { id: true, name: true, isActive: true, stripePriceId: true, maxMembers: true },
+      select: {
+        id: true,
+        name: true,
+        isActive: true,
+        stripePriceId: true,
+        stripeProblem: true,
+        interval: true,
+        maxMembers: true,
+        price: true,
+        currency: true,
+        currencyPrices: true,
+      },
     });
     return found ? { ...found, seatFree: await hasFreeSeat(tx, found) } : null;
   });
-  if (!tier || !tier.isActive || !tier.stripePriceId) throw refusal(PORTAL_ERRORS, "unknownTier");
+  if (!tier || !switchableTier(tier)) throw refusal(PORTAL_ERRORS, "unknownTier");
   if (tier.name === sub.tierName) throw refusal(PORTAL_ERRORS, "sameTier");
+  if (sub.currency && tierPriceIn(tier, sub.currency) === null) throw refusal(PORTAL_ERRORS, "otherCurrency");
   if (!tier.seatFree) throw refusal(PORTAL_ERRORS, "soldOut");
-  return { ...tier, stripePriceId: tier.stripePriceId };
+  return { ...tier, stripePriceId: tier.stripePriceId! };
 }
 
 async function currentItem(client: Stripe, sub: { stripeSubscriptionId: string; stripeAccount: string }) {
