@@ -208,7 +208,7 @@ export async function startFakeStripe(
   }
 
   /** Why Stripe would refuse a promotion code at checkout, or null. */
-  function promotionRefusal(code: Obj, account: string, customer: string, price: Obj): string | null {
+  function promotionRefusal(code: Obj, account: string, customer: string, price: Obj, currency: string): string | null {
     if (!code.active) return "This promotion code is inactive.";
     if (code.expires_at != null && (code.expires_at as number) <= now()) return "This promotion code has expired.";
     if (code.max_redemptions != null && (code.times_redeemed as number) >= (code.max_redemptions as number))
@@ -216,6 +216,9 @@ export async function startFakeStripe(
     const coupon = find(String((code.promotion as { coupon: string }).coupon), account, "coupon");
     const products = (coupon?.applies_to as { products?: string[] } | undefined)?.products;
     if (products && !products.includes(String(price.product))) return "This promotion code cannot be applied to any items in this session.";
+    // An amount off is in one currency (a coupon without currency_options for others).
+    if (coupon?.amount_off != null && coupon.currency !== currency)
+      return `This promotion code's amount off is in ${String(coupon.currency)} and cannot be applied to a session in ${currency}.`;
     const restrictions = code.restrictions as { first_time_transaction?: boolean };
     const paidBefore = [...objects.values()].some(
       (o) => o.object === "invoice" && owners.get(o.id) === account && o.customer === customer && o.status === "paid",
@@ -465,7 +468,7 @@ export async function startFakeStripe(
         const codeId = discounts["0"]?.promotion_code ?? "";
         promotionCode = find(codeId, account, "promotion_code");
         if (!promotionCode) return stripeError(res, 400, `No such promotion code: '${codeId}'`, "discounts[0][promotion_code]");
-        const refusal = promotionRefusal(promotionCode, account, String(form.customer), price);
+        const refusal = promotionRefusal(promotionCode, account, String(form.customer), price, sessionCurrency);
         if (refusal) return stripeError(res, 400, refusal, "discounts[0][promotion_code]");
       }
       const session = store(
