@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCheckout } from "../lib/billing/checkout";
 import { PORTAL_ERRORS, previewTierSwitch, switchTier } from "../lib/billing/portal";
 import { portalMemberships } from "../lib/billing/portal-read";
+import { createPromotion, promotionInputSchema } from "../lib/billing/promotions";
 import { requestRefund } from "../lib/billing/refunds";
 import { createTier } from "../lib/tiers/service";
 import { db } from "../lib/db/client";
@@ -179,5 +180,49 @@ describe("a member who pays in another of the tier's currencies, in their portal
       currency: "eur",
       unit_amount: 1800,
     });
+  });
+});
+
+describe("an amount-off code", () => {
+  it("is in one currency: used on prices in it, refused with its reason on prices in another (before Stripe is asked)", async () => {
+    const paid = await paidCommunity(h, { price: "10.00", currencyPrices: "EUR 9.00" });
+    const owner = await createUser("amount_code_owner");
+    const input = promotionInputSchema.parse({ kind: "amount", value: "5", duration: "once", code: "FIVEOFF", firstTimeOnly: undefined });
+    await createPromotion(
+      input,
+      { actor: { id: owner.id, discordId: owner.discordId, username: "o" }, community: paid.community, inScope: paid.inScope, currency: "USD" },
+      h.client,
+    );
+    const buyer = await createUser("amount_code_buyer");
+    const ctx = {
+      actor: { id: buyer.id, discordId: buyer.discordId, username: "b" },
+      community: paid.community,
+      inScope: paid.inScope,
+      origin: "http://x",
+      promo: "fiveoff",
+    };
+
+    const sessions = () => [...h.fake.objects.values()].filter((o) => o.object === "checkout.session").length;
+    const before = sessions();
+    await expect(startCheckout(paid.tierId, { ...ctx, currency: "EUR" }, h.client)).rejects.toThrow("That code takes an amount off in USD");
+    expect(sessions()).toBe(before);
+    const inDollars = await startCheckout(paid.tierId, ctx, h.client);
+    expect(sessionOf(inDollars.url)).toMatchObject({ currency: "usd", discounts: [{ promotion_code: expect.stringMatching(/^promo_/) }] });
+
+    // (Fake) Stripe refuses it too, asked directly.
+    const priceId = String((await stripePriceOf(paid)).id);
+    const code = (sessionOf(inDollars.url).discounts as { promotion_code: string }[])[0]!.promotion_code;
+    const direct = h.client.checkout.sessions.create(
+      {
+        mode: "subscription",
+        currency: "eur",
+        line_items: [{ price: priceId, quantity: 1 }],
+        discounts: [{ promotion_code: code }],
+        success_url: "http://x/s",
+        cancel_url: "http://x/c",
+      },
+      { stripeAccount: paid.account },
+    );
+    await expect(direct).rejects.toThrow(/amount off is in usd/);
   });
 });

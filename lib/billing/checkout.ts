@@ -10,7 +10,7 @@ import { applicationFeeAmount, applicationFeePercent } from "./plans";
 import { toMinorUnits } from "./money";
 import { currencyOptions } from "../tiers/stripe-sync";
 import { hasFreeSeat } from "./seats";
-import { usablePromotion } from "./promotions";
+import { promotionAppliesIn, usablePromotion } from "./promotions";
 import { grantInForce } from "./grants";
 import { readSettings } from "../communities/validation";
 import { CHECKOUT_CODES } from "./checkout-codes";
@@ -86,6 +86,8 @@ export async function startCheckout(
     // A shared link's code (/c/<slug>?promo=CODE); Stripe checks its limits when the session is made.
     const promotion = ctx.promo ? await usablePromotion(tx, ctx.promo, tier.id) : null;
     if (ctx.promo && !promotion) throw refusal(CHECKOUT_ERRORS, "promoInvalid");
+    if (promotion && !promotionAppliesIn(promotion, ctx.currency ?? tier.currency))
+      throw new ActionError(`That code takes an amount off in ${promotion.currency}: pick prices in ${promotion.currency} to use it, or subscribe without it.`);
     return { tier, member, promotion };
   });
 

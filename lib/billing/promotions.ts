@@ -43,6 +43,10 @@ export type PromotionInput = z.output<typeof promotionInputSchema>;
 export const describeOff = (p: { percentOff: { toString(): string } | null; amountOff: { toString(): string } | null; currency: string | null }) =>
   p.percentOff !== null ? `${Number(p.percentOff.toString())}% off` : `${formatMoney(p.amountOff!.toString(), p.currency ?? "USD")} off`;
 
+/** Whether a code can be used on a payment in this currency: an amount off is in one currency only (Stripe refuses it in another). */
+export const promotionAppliesIn = (p: { amountOff: unknown; currency: string | null }, currency: string) =>
+  p.amountOff === null || (p.currency ?? "").toUpperCase() === currency.toUpperCase();
+
 export const describeDuration = (p: { duration: string; durationInMonths: number | null }) =>
   p.duration === "once" ? "the first payment" : p.duration === "forever" ? "every payment" : `${p.durationInMonths} months`;
 

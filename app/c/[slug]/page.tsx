@@ -10,7 +10,7 @@ import { getPublicCommunity, viewerMembership, type PublicTier, type ViewerMembe
 import { Alert } from "@/components/ui/alert";
 import { JoinForm } from "./join-form";
 import { SubscribeForm } from "./subscribe-form";
-import { describeDuration, describeOff, usablePromotion } from "@/lib/billing/promotions";
+import { describeDuration, describeOff, promotionAppliesIn, usablePromotion } from "@/lib/billing/promotions";
 import { withCommunity } from "@/lib/db/scopes";
 import { headers } from "next/headers";
 import { currencyForLocale } from "@/lib/utils/locale-currency";
@@ -48,7 +48,9 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   // A shared link's promotion code: checked here so the page can say what it gives (or that it can't be used).
   const promoCode = typeof promoParam === "string" && promoParam.trim() ? promoParam.trim().slice(0, 40) : null;
   const promo = promoCode ? await withCommunity(community.id, (tx) => usablePromotion(tx, promoCode, null)) : null;
-  const promoFor = (tier: PublicTier) => (promo && (promo.tierIds.length === 0 || promo.tierIds.includes(tier.id)) ? promo.code : null);
+  const promoFor = (tier: PublicTier) =>
+    promo && (promo.tierIds.length === 0 || promo.tierIds.includes(tier.id)) && promotionAppliesIn(promo, priceOf(tier).currency) ? promo.code : null;
+  const promoOnSome = community.tiers.some((tier) => !promoFor(tier));
   const user = await getSessionUser();
   const [viewer] = await Promise.all([
     user ? viewerMembership(community.id, user.id) : ({ member: false, held: null } satisfies ViewerMembership),
@@ -77,7 +79,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
       {promoCode && promo && (
         <Alert tone="success" className="mt-8">
           Code <strong>{promo.code}</strong>: {describeOff(promo)} {promo.duration === "forever" ? "every payment" : `for ${describeDuration(promo)}`}
-          {promo.tierIds.length > 0 ? " on the tiers marked below" : ""}. It is applied when you subscribe.
+          {promoOnSome ? " on the tiers marked below" : ""}. It is applied when you subscribe.
         </Alert>
       )}
       {promoCode && !promo && (
