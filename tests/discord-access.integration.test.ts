@@ -29,7 +29,7 @@ afterAll(async () => {
 const queued = async (communityId: string) => (await queuedJobs(communityId)).map((j) => j.kind);
 
 /** A community served by the platform's bot, a tier with a role, and a paying member who is not in the server yet. */
-async function paying(options: { grant?: { scope?: string; expiresIn?: number } | null; bot?: "platform" | "own" } = {}) {
+async function paying(options: { grant?: { scope?: string; expiresIn?: number } | null; bot?: "platform" | "own"; tierRole?: boolean } = {}) {
   const owner = await createUser("access_owner");
   const community = await createCommunity(owner.id);
   const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: community.id }, select: { discordGuildId: true } });
@@ -37,7 +37,7 @@ async function paying(options: { grant?: { scope?: string; expiresIn?: number } 
   const roleId = snowflake();
   await control("guilds", { id: guildId, roles: [{ id: roleId, name: "Gold" }], channels: [{ id: snowflake(), name: "general" }] });
   const user = await createUser("access_member");
-  const { memberId } = await payingMemberRows(community.id, user, { roleId, bot: options.bot });
+  const { memberId } = await payingMemberRows(community.id, user, { roleId: options.tierRole === false ? null : roleId, bot: options.bot });
   if (options.grant !== null) {
     const grant = await control<{ access_token: string; refresh_token: string; expires_at: number; scope: string }>("oauth/grant", {
       userId: user.discordId,
@@ -84,6 +84,14 @@ describe("a paying member is put into the server", () => {
     expect(await s.status()).toEqual({ guildStatus: "joined", roles: [s.roleId] });
     const calls = (await guildState(s.guildId)).requests.filter((r) => r.path.includes(s.user.discordId)).map((r) => `${r.method} ${r.status}`);
     expect(calls).toEqual(["GET 404", "PUT 201", "PUT 204"]);
+  });
+
+  it("even when their tier grants no role: added, and said to be in the server (not to have left it)", async () => {
+    const s = await paying({ tierRole: false });
+    const result = await syncMemberRoles(s.communityId, s.memberId, { reason: "paid", rest });
+    expect(result).toMatchObject({ outcome: "unchanged", added: [] });
+    expect((await guildState(s.guildId)).members[s.user.discordId]).toEqual([]);
+    expect(await s.status()).toEqual({ guildStatus: "joined", roles: [] });
   });
 
   it("refreshes an expired grant first, and keeps the new one", async () => {

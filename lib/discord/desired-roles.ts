@@ -13,6 +13,8 @@ export type RolePlan = {
   desired: Set<string>;
   /** Every role any tier grants, and the lapsed role: the only roles we ever add or remove. */
   managed: Set<string>;
+  /** Whether the member has paid access now (a tier may grant no role: they belong in the server all the same). */
+  entitled: boolean;
   /** The same for each linked server the bot can reach (lib/discord/linked-servers.ts). */
   servers: ServerPlan[];
 };
@@ -78,7 +80,14 @@ export async function rolePlan(tx: TenantTx, memberId: string, now: Date): Promi
     // The lapsed role only while no paid role is due (a member may pay again on another subscription).
     if (restricted && lapsedRole && desired.size === 0) desired.add(lapsedRole);
   }
-  return { discordUserId: member.discordUserId, userId: member.userId, desired, managed, servers: serverPlans(servers, tiers, paidTiers) };
+  return {
+    discordUserId: member.discordUserId,
+    userId: member.userId,
+    desired,
+    managed,
+    entitled: paidTiers.length > 0,
+    servers: serverPlans(servers, tiers, paidTiers),
+  };
 }
 
 /** Per linked server the bot can reach: the roles any tier grants there, and those the member's paid tiers do. */

@@ -123,17 +123,19 @@ type ServerSync = {
 async function syncInServer(
   rest: REST,
   guildId: string,
-  roles: { desired: Set<string>; managed: Set<string> },
+  roles: { desired: Set<string>; managed: Set<string>; entitled?: boolean },
   plan: RolePlan,
   how: { reason: string; detectOnly: boolean; mayJoin: boolean; now: Date },
 ): Promise<ServerSync> {
   const desired = [...roles.desired];
+  // Roles due here, or (the own server) paid access through a tier that grants no role.
+  const belongs = desired.length > 0 || !!roles.entitled;
   const added: string[] = [];
   const removed: string[] = [];
   let held: string[] | null = null;
   let status: GuildStatus | undefined;
   try {
-    const member = await guildMemberOrJoin(rest, guildId, plan, roles.desired, { mayJoin: desired.length > 0 && how.mayJoin, now: how.now });
+    const member = await guildMemberOrJoin(rest, guildId, plan, belongs, { mayJoin: belongs && how.mayJoin, now: how.now });
     status = member.status;
     // Not in the server, and not added: nothing to grant now; the member's status says why.
     if (!member.roles)
@@ -173,23 +175,23 @@ async function syncInServer(
 }
 
 /**
- * The member as Discord has them in the server; someone who should have roles
- * but is not in it is added with their own grant when the platform's bot
- * serves the community (an owner's own bot cannot: Discord lets only the
- * application the member authorized add them).
+ * The member as Discord has them in the server; someone who belongs there but
+ * is not in it is added with their own grant when the platform's bot serves
+ * the community (an owner's own bot cannot: Discord lets only the application
+ * the member authorized add them).
  */
 async function guildMemberOrJoin(
   rest: REST,
   guildId: string,
   plan: RolePlan,
-  desired: Set<string>,
+  belongs: boolean,
   how: { mayJoin: boolean; now: Date },
 ): Promise<{ roles: string[] | null; status: GuildStatus }> {
   try {
     const member = (await rest.get(Routes.guildMember(guildId, plan.discordUserId))) as RESTGetAPIGuildMemberResult;
     return { roles: [...member.roles], status: "joined" };
   } catch (error) {
-    if (permanentProblem(error) !== "unknown_member" || desired.size === 0) throw error;
+    if (permanentProblem(error) !== "unknown_member" || !belongs) throw error;
   }
   if (!how.mayJoin) return { roles: null, status: "invite_needed" };
   const status = await addToGuild(rest, guildId, { userId: plan.userId, discordUserId: plan.discordUserId }, how.now.getTime());

@@ -1,4 +1,4 @@
-// A community whose bot serves it, a "Gold" tier granting a role, and a member
+// A community whose bot serves it, a "Gold" tier granting a role (or none), and a member
 // paying for it (an active subscription, the member's standing refreshed): what
 // the Discord tests start from.
 import { FAKE_APPLICATIONS } from "../../e2e/fakes/discord/data";
@@ -11,7 +11,7 @@ const PLATFORM = FAKE_APPLICATIONS[0]!;
 export async function payingMemberRows(
   communityId: string,
   user: { id: string; discordId: string },
-  options: { roleId: string; bot?: "platform" | "own" },
+  options: { roleId: string | null; bot?: "platform" | "own" },
 ): Promise<{ memberId: string; tierId: string }> {
   return withCommunity(communityId, async (tx) => {
     await tx.discordBotConfig.create({
