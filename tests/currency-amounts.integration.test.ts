@@ -33,6 +33,17 @@ const stripePriceOf = async (paid: PaidCommunity) => {
   return h.fake.objects.get(tier.stripePriceId!)!;
 };
 const sessionOf = (url: string) => h.fake.objects.get(new URL(url).pathname.split("/").pop()!)!;
+/** A new signed-in user's context in the community (a buyer's checkout, an owner's code). */
+const actorIn = async (paid: PaidCommunity, name: string) => {
+  const user = await createUser(name);
+  return { actor: { id: user.id, discordId: user.discordId, username: name }, community: paid.community, inScope: paid.inScope, origin: "http://x" };
+};
+/** "Pay" on the fake's hosted Checkout, then every webhook it sent. */
+const payAndDeliver = async (url: string) => {
+  expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
+  await deliverAll();
+};
+const onlyPayment = (paid: PaidCommunity) => paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, amount: true, currency: true } }));
 
 describe("a three-decimal currency (KWD: Stripe counts thousandths)", () => {
   it("charges the member the tier's price, records it, and refunds what the owner types", async () => {
@@ -40,19 +51,14 @@ describe("a three-decimal currency (KWD: Stripe counts thousandths)", () => {
     // Sent in hundredths (999), Stripe would charge 0.999 KWD.
     expect(await stripePriceOf(paid)).toMatchObject({ unit_amount: 9990, currency: "kwd" });
 
-    const buyer = await createUser("kwd_buyer");
-    const { url } = await startCheckout(
-      paid.tierId,
-      { actor: { id: buyer.id, discordId: buyer.discordId, username: "kwd_buyer" }, community: paid.community, inScope: paid.inScope, origin: "http://x" },
-      h.client,
-    );
+    const buyer = await actorIn(paid, "kwd_buyer");
+    const { url } = await startCheckout(paid.tierId, buyer, h.client);
     expect(await (await fetch(url)).text()).toContain("9.990 KWD / month");
-    expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
-    await deliverAll();
+    await payAndDeliver(url);
 
-    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, amount: true, currency: true } }));
+    const payment = await onlyPayment(paid);
     expect([payment.amount.toFixed(2), payment.currency.toUpperCase()]).toEqual(["9.99", "KWD"]);
-    const member = await paid.inScope((tx) => tx.communityMember.findFirstOrThrow({ where: { userId: buyer.id }, select: { totalSpent: true } }));
+    const member = await paid.inScope((tx) => tx.communityMember.findFirstOrThrow({ where: { userId: buyer.actor.id }, select: { totalSpent: true } }));
     expect(member.totalSpent.toFixed(2)).toBe("9.99");
 
     const refund = await requestRefund({ paymentId: payment.id, amount: "2.50" }, { community: paid.community, inScope: paid.inScope }, h.client);
@@ -88,7 +94,7 @@ describe("ISK (Stripe counts hundredths, charges whole krónur)", () => {
     expect(await stripePriceOf(paid)).toMatchObject({ unit_amount: 150000, currency: "isk" });
     await payCheckout(h, paid, "isk_buyer");
     await deliverAll();
-    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { id: true, amount: true } }));
+    const payment = await onlyPayment(paid);
     expect(payment.amount.toFixed(2)).toBe("1500.00");
     await expect(
       requestRefund({ paymentId: payment.id, amount: "10.50" }, { community: paid.community, inScope: paid.inScope }, h.client),
@@ -101,24 +107,16 @@ describe("ISK (Stripe counts hundredths, charges whole krónur)", () => {
 describe("a pass paid in another of its currencies", () => {
   it("carries CommunityOS's fee in that currency (5% of ¥1,500 is ¥75, not 5% of $10.00 read as yen)", async () => {
     const paid = await paidCommunity(h, { price: "10.00", currency: "USD", interval: "once", currencyPrices: "JPY 1500" });
-    const buyer = await createUser("yen_buyer");
-    const actor = { id: buyer.id, discordId: buyer.discordId, username: "yen_buyer" };
-    const inYen = await startCheckout(paid.tierId, { actor, community: paid.community, inScope: paid.inScope, origin: "http://x", currency: "JPY" }, h.client);
+    const inYen = await startCheckout(paid.tierId, { ...(await actorIn(paid, "yen_buyer")), currency: "JPY" }, h.client);
     expect(sessionOf(inYen.url)).toMatchObject({ currency: "jpy", payment_intent_data: { application_fee_amount: "75" } });
     expect(await (await fetch(inYen.url)).text()).toContain("1500 JPY, one payment");
 
-    const other = await createUser("dollar_buyer");
-    const inDollars = await startCheckout(
-      paid.tierId,
-      { actor: { id: other.id, discordId: other.discordId, username: "dollar_buyer" }, community: paid.community, inScope: paid.inScope, origin: "http://x" },
-      h.client,
-    );
+    const inDollars = await startCheckout(paid.tierId, await actorIn(paid, "dollar_buyer"), h.client);
     expect(sessionOf(inDollars.url)).toMatchObject({ currency: "usd", payment_intent_data: { application_fee_amount: "50" } });
 
     // Paid in yen, it is recorded in yen.
-    expect((await fetch(inYen.url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
-    await deliverAll();
-    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { amount: true, currency: true } }));
+    await payAndDeliver(inYen.url);
+    const payment = await onlyPayment(paid);
     expect([payment.amount.toFixed(2), payment.currency.toUpperCase()]).toEqual(["1500.00", "JPY"]);
   });
 });
@@ -126,22 +124,15 @@ describe("a pass paid in another of its currencies", () => {
 describe("a member who goes back and picks another currency", () => {
   it("gets a Checkout in it: the one left open in the first currency is closed, as Stripe bills a customer in one currency at a time", async () => {
     const paid = await paidCommunity(h, { price: "10.00", currency: "USD", currencyPrices: "EUR 9.00" });
-    const buyer = await createUser("currency_switcher");
-    const ctx = {
-      actor: { id: buyer.id, discordId: buyer.discordId, username: "currency_switcher" },
-      community: paid.community,
-      inScope: paid.inScope,
-      origin: "http://x",
-    };
+    const ctx = await actorIn(paid, "currency_switcher");
     const inDollars = await startCheckout(paid.tierId, ctx, h.client);
     const inEuros = await startCheckout(paid.tierId, { ...ctx, currency: "EUR" }, h.client);
 
     expect(sessionOf(inDollars.url).status).toBe("expired");
     expect(await (await fetch(inDollars.url)).text()).toContain("This checkout has expired.");
     expect(sessionOf(inEuros.url)).toMatchObject({ status: "open", currency: "eur" });
-    expect((await fetch(inEuros.url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
-    await deliverAll();
-    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ select: { amount: true, currency: true } }));
+    await payAndDeliver(inEuros.url);
+    const payment = await onlyPayment(paid);
     expect([payment.amount.toFixed(2), payment.currency.toUpperCase()]).toEqual(["9.00", "EUR"]);
   });
 });
@@ -153,15 +144,9 @@ describe("a member who pays in another of the tier's currencies, in their portal
       (await createTier(tierInputSchema.parse(tierForm(fields)), paid.community, paid.inScope, h.client)).tierId;
     const gold = await tier({ name: "Gold", price: "20.00", currencyPrices: "EUR 18.00" });
     const dollarsOnly = await tier({ name: "Dollars only", price: "15.00" });
-    const buyer = await createUser("euro_member");
-    const actor = { id: buyer.id, discordId: buyer.discordId, username: "euro_member" };
-    const { url } = await startCheckout(
-      paid.tierId,
-      { actor, community: paid.community, inScope: paid.inScope, origin: "http://x", currency: "EUR" },
-      h.client,
-    );
-    expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
-    await deliverAll();
+    const { actor: buyer, ...ctx } = await actorIn(paid, "euro_member");
+    const { url } = await startCheckout(paid.tierId, { actor: buyer, ...ctx, currency: "EUR" }, h.client);
+    await payAndDeliver(url);
 
     const [membership] = (await portalMemberships(buyer.id)).filter((m) => m.community.id === paid.community.id);
     const [subscription] = membership!.subscriptions;
@@ -186,21 +171,9 @@ describe("a member who pays in another of the tier's currencies, in their portal
 describe("an amount-off code", () => {
   it("is in one currency: used on prices in it, refused with its reason on prices in another (before Stripe is asked)", async () => {
     const paid = await paidCommunity(h, { price: "10.00", currencyPrices: "EUR 9.00" });
-    const owner = await createUser("amount_code_owner");
     const input = promotionInputSchema.parse({ kind: "amount", value: "5", duration: "once", code: "FIVEOFF", firstTimeOnly: undefined });
-    await createPromotion(
-      input,
-      { actor: { id: owner.id, discordId: owner.discordId, username: "o" }, community: paid.community, inScope: paid.inScope, currency: "USD" },
-      h.client,
-    );
-    const buyer = await createUser("amount_code_buyer");
-    const ctx = {
-      actor: { id: buyer.id, discordId: buyer.discordId, username: "b" },
-      community: paid.community,
-      inScope: paid.inScope,
-      origin: "http://x",
-      promo: "fiveoff",
-    };
+    await createPromotion(input, { ...(await actorIn(paid, "amount_code_owner")), currency: "USD" }, h.client);
+    const ctx = { ...(await actorIn(paid, "amount_code_buyer")), promo: "fiveoff" };
 
     const sessions = () => [...h.fake.objects.values()].filter((o) => o.object === "checkout.session").length;
     const before = sessions();
