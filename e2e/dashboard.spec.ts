@@ -67,6 +67,18 @@ test("the owner searches and filters members, opens one, and exports them as CSV
   await bob.getByRole("button", { name: "Close" }).click();
   await page.getByRole("searchbox", { name: "Search members" }).fill("");
 
+  // Who is not in the Discord server (Fan 007 left it; the gateway would have said so).
+  await query("UPDATE community_members SET guild_status = 'left' WHERE discord_user_id = (SELECT discord_id FROM users WHERE username = 'pixel_fan_007')");
+  await page.getByLabel("In the Discord server").selectOption("out");
+  await expect(page).toHaveURL(/place=out/);
+  const [{ n: out } = { n: 0 }] = await query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM community_members m JOIN communities c ON c.id = m.community_id WHERE c.slug = 'pixel-guild' AND m.guild_status NOT IN ('joined', 'unknown')",
+  );
+  expect(out).toBeGreaterThanOrEqual(1);
+  await expect(page.getByTestId("members-count")).toHaveText(`${out} ${out === 1 ? "member" : "members"}`);
+  await expect(page.getByRole("row").filter({ hasText: "Fan 007" })).toContainText("Not in the server: left");
+  await page.getByLabel("In the Discord server").selectOption("");
+
   const [{ n: active } = { n: 0 }] = await query<{ n: number }>(
     "SELECT count(*)::int AS n FROM community_members m JOIN communities c ON c.id = m.community_id WHERE c.slug = 'pixel-guild' AND m.subscription_status = 'active'",
   );

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
-import { listMembers, membersQuerySchema } from "../lib/members/query";
+import { countMembers, listMembers, membersQuerySchema } from "../lib/members/query";
 import { createCommunity, createUser } from "./support/fixtures";
 
 afterAll(() => db.$disconnect());
@@ -24,6 +24,8 @@ async function communityWithMembers(n: number) {
           totalSpent: String((i % 4) * 5),
           subscriptionStatus: i % 2 ? "active" : "none",
           subscriptionTier: i % 2 ? "Gold" : null,
+          // In the server, left it, not added (no grant), never checked.
+          guildStatus: (["joined", "left", "needs_sign_in", "unknown"] as const)[i % 4],
         },
       }),
     );
@@ -63,6 +65,20 @@ describe("the members list", () => {
     expect((await page({ status: "active" })).rows).toHaveLength(5);
     expect((await page({ status: "active", tier: "Gold" })).rows).toHaveLength(5);
     expect((await page({ tier: "Nope" })).rows).toHaveLength(0);
+  });
+
+  it("filters by where members stand in the Discord server, in the count and the CSV's query too", async () => {
+    const communityId = await communityWithMembers(10);
+    const standing = async (place: string) => {
+      const query = membersQuerySchema.parse({ place });
+      const [page, count] = await withCommunity(communityId, async (tx) => [await listMembers(tx, query), await countMembers(tx, query)] as const);
+      expect(page.rows).toHaveLength(count);
+      return page.rows.map((r) => r.guildStatus).sort();
+    };
+    expect(await standing("in")).toEqual(["joined", "joined", "joined"]);
+    expect(await standing("out")).toEqual(["left", "left", "left", "needs_sign_in", "needs_sign_in"]);
+    expect(await standing("")).toHaveLength(10);
+    expect(membersQuerySchema.safeParse({ place: "moon" }).success).toBe(false);
   });
 
   it("refuses a forged cursor or an unknown sort", () => {

@@ -5,11 +5,14 @@ import { z } from "zod";
 import { Prisma } from "../generated/prisma/client";
 import { inTurn, type TenantTx, rowKey } from "../db/scopes";
 import { linkedServers } from "../discord/linked-servers";
+import { GUILD_STATUSES } from "../discord/guild-join";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 
 export { MEMBER_STATUSES } from "../billing/status-display";
 import { MEMBER_STATUSES } from "../billing/status-display";
 export const PAGE_SIZE = 50;
+/** Every standing but "in the server" and "not checked yet". */
+const NOT_IN_SERVER = GUILD_STATUSES.filter((s) => s !== "joined" && s !== "unknown");
 
 const cursorSchema = z.object({ k: z.string().max(64), id: z.uuid() });
 
@@ -29,6 +32,8 @@ export const membersQuerySchema = z.object({
     .refine((v) => !CONTROL_CHARACTERS.test(v), NO_CONTROL_CHARACTERS)
     .optional()
     .default(""),
+  // Where they stand in the community's own Discord server: in it, or not (left, banned, not added: the reason shows per member).
+  place: z.enum(["in", "out"]).or(z.literal("")).optional().default(""),
   sort: z.enum(["joined", "spent"]).optional().default("joined"),
   cursor: z
     .string()
@@ -56,6 +61,7 @@ export const memberRowSelect = {
   totalSpent: true,
   joinedAt: true,
   roles: true,
+  guildStatus: true,
   user: { select: { username: true, globalName: true, avatarUrl: true } },
 } as const;
 
@@ -63,6 +69,8 @@ function filters(query: MembersQuery): Prisma.CommunityMemberWhereInput {
   const where: Prisma.CommunityMemberWhereInput[] = [];
   if (query.status) where.push({ subscriptionStatus: query.status });
   if (query.tier) where.push({ subscriptionTier: query.tier });
+  if (query.place === "in") where.push({ guildStatus: "joined" });
+  if (query.place === "out") where.push({ guildStatus: { in: NOT_IN_SERVER } });
   if (query.q) {
     where.push(
       /^\d{17,20}$/.test(query.q)

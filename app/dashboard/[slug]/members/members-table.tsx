@@ -35,7 +35,13 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const filters = { q: params.get("q") ?? "", status: params.get("status") ?? "", tier: params.get("tier") ?? "", sort: params.get("sort") ?? "joined" };
+  const filters = {
+    q: params.get("q") ?? "",
+    status: params.get("status") ?? "",
+    tier: params.get("tier") ?? "",
+    place: params.get("place") ?? "",
+    sort: params.get("sort") ?? "joined",
+  };
   const [search, setSearch] = useState(filters.q);
   const [open, setOpen] = useState<string | null>(null);
 
@@ -82,7 +88,7 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
           Export CSV
         </ButtonLink>
       </div>
-      <form role="search" className="grid gap-3 sm:grid-cols-[2fr_1fr_1fr_1fr]" onSubmit={(e) => e.preventDefault()}>
+      <form role="search" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_1fr]" onSubmit={(e) => e.preventDefault()}>
         <label className="sr-only" htmlFor="member-search">
           Search members
         </label>
@@ -115,6 +121,14 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
               {t.name}
             </option>
           ))}
+        </Select>
+        <label className="sr-only" htmlFor="member-place">
+          In the Discord server
+        </label>
+        <Select id="member-place" value={filters.place} onChange={(e) => setFilter({ place: e.target.value })}>
+          <option value="">In the server or not</option>
+          <option value="in">In the server</option>
+          <option value="out">Not in the server</option>
         </Select>
         <label className="sr-only" htmlFor="member-sort">
           Sort
@@ -170,6 +184,11 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
                     @{m.user.username}
                     {m.nickname ? ` · ${m.nickname}` : ""}
                   </div>
+                  {m.guildStatus !== "joined" && m.guildStatus !== "unknown" && (
+                    <div className="text-xs text-amber-700">
+                      Not in the server: {LINKED_SERVER_STANDING[m.guildStatus as keyof typeof LINKED_SERVER_STANDING] ?? m.guildStatus.replaceAll("_", " ")}
+                    </div>
+                  )}
                 </Td>
                 <Td>
                   <Badge tone={memberStatus(m.subscriptionStatus).tone}>{memberStatus(m.subscriptionStatus).label}</Badge>
