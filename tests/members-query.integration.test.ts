@@ -81,6 +81,21 @@ describe("the members list", () => {
     expect(membersQuerySchema.safeParse({ place: "moon" }).success).toBe(false);
   });
 
+  it("says which currency each member's total is in: the one they last paid in", async () => {
+    const communityId = await communityWithMembers(3);
+    const page = () => withCommunity(communityId, (tx) => listMembers(tx, membersQuerySchema.parse({})));
+    const [euro, dollar, none] = (await page()).rows;
+    await withCommunity(communityId, async (tx) => {
+      const pay = (memberId: string, currency: string, createdAt: Date) =>
+        tx.payment.create({ data: { communityId, memberId, amount: "9.00", currency, status: "succeeded", createdAt } });
+      await pay(euro!.id, "USD", new Date("2026-01-01T00:00:00Z"));
+      await pay(euro!.id, "EUR", new Date("2026-02-01T00:00:00Z"));
+      await pay(dollar!.id, "USD", new Date("2026-02-01T00:00:00Z"));
+    });
+    const currencies = Object.fromEntries((await page()).rows.map((r) => [r.id, r.currency]));
+    expect(currencies).toEqual({ [euro!.id]: "EUR", [dollar!.id]: "USD", [none!.id]: null });
+  });
+
   it("refuses a forged cursor or an unknown sort", () => {
     expect(membersQuerySchema.safeParse({ cursor: "not-base64-json" }).success).toBe(false);
     expect(membersQuerySchema.safeParse({ sort: "sideways" }).success).toBe(false);

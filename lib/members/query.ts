@@ -99,7 +99,10 @@ function after(query: MembersQuery): Prisma.CommunityMemberWhereInput {
   return { joinedAt: { lte: joined }, OR: [{ joinedAt: { lt: joined } }, { id: { lt: c.id } }] };
 }
 
-type Row = Prisma.CommunityMemberGetPayload<{ select: typeof memberRowSelect }>;
+type Row = Prisma.CommunityMemberGetPayload<{ select: typeof memberRowSelect }> & {
+  /** The currency they last paid in, which their total is in (Stripe bills a customer in one at a time); null before any payment. */
+  currency: string | null;
+};
 
 export function encodeCursor(query: MembersQuery, row: Pick<Row, "id" | "joinedAt" | "totalSpent">): string {
   const k = query.sort === "spent" ? row.totalSpent.toFixed(2) : row.joinedAt.toISOString();
@@ -111,8 +114,22 @@ export async function listMembers(tx: TenantTx, query: MembersQuery, limit = PAG
   const orderBy: Prisma.CommunityMemberOrderByWithRelationInput[] =
     query.sort === "spent" ? [{ totalSpent: "desc" }, { id: "desc" }] : [{ joinedAt: "desc" }, { id: "desc" }];
   const rows = await tx.communityMember.findMany({ where: { AND: [filters(query), after(query)] }, orderBy, take: limit + 1, select: memberRowSelect });
-  const page = rows.slice(0, limit);
+  const currencies = await lastPaidCurrencies(
+    tx,
+    rows.slice(0, limit).map((r) => r.id),
+  );
+  const page = rows.slice(0, limit).map((r) => ({ ...r, currency: currencies.get(r.id) ?? null }));
   return { rows: page, nextCursor: rows.length > limit ? encodeCursor(query, page.at(-1)!) : null };
+}
+
+/** The currency each member last paid in, for one page of members (one statement, on the member index). */
+async function lastPaidCurrencies(tx: TenantTx, memberIds: string[]): Promise<Map<string, string>> {
+  if (memberIds.length === 0) return new Map();
+  const rows = await tx.$queryRaw<{ memberId: string; currency: string }[]>`
+    SELECT DISTINCT ON (member_id) member_id::text AS "memberId", currency
+      FROM payments WHERE member_id = ANY(${memberIds}::uuid[])
+     ORDER BY member_id, created_at DESC`;
+  return new Map(rows.map((r) => [r.memberId, r.currency]));
 }
 
 export async function countMembers(tx: TenantTx, query: MembersQuery): Promise<number> {

@@ -194,7 +194,7 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
                   <Badge tone={memberStatus(m.subscriptionStatus).tone}>{memberStatus(m.subscriptionStatus).label}</Badge>
                 </Td>
                 <Td>{m.subscriptionTier ?? "—"}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(m.totalSpent, currency)}</Td>
+                <Td className="text-right tabular-nums">{formatMoney(m.totalSpent, m.currency ?? currency)}</Td>
                 <Td className="text-slate-600">{date(m.joinedAt)}</Td>
               </tr>
             ))}
