@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
-import { countMembers, listMembers, membersQuerySchema } from "../lib/members/query";
+import { countMembers, listMembers, membersQuerySchema, membersTablePage } from "../lib/members/query";
 import { createCommunity, createUser } from "./support/fixtures";
 
 afterAll(() => db.$disconnect());
@@ -83,7 +83,7 @@ describe("the members list", () => {
 
   it("says which currency each member's total is in: the one they last paid in", async () => {
     const communityId = await communityWithMembers(3);
-    const page = () => withCommunity(communityId, (tx) => listMembers(tx, membersQuerySchema.parse({})));
+    const page = () => withCommunity(communityId, (tx) => membersTablePage(tx, membersQuerySchema.parse({})));
     const [euro, dollar, none] = (await page()).rows;
     await withCommunity(communityId, async (tx) => {
       const pay = (memberId: string, currency: string, createdAt: Date) =>

@@ -99,10 +99,7 @@ function after(query: MembersQuery): Prisma.CommunityMemberWhereInput {
   return { joinedAt: { lte: joined }, OR: [{ joinedAt: { lt: joined } }, { id: { lt: c.id } }] };
 }
 
-type Row = Prisma.CommunityMemberGetPayload<{ select: typeof memberRowSelect }> & {
-  /** The currency they last paid in, which their total is in (Stripe bills a customer in one at a time); null before any payment. */
-  currency: string | null;
-};
+type Row = Prisma.CommunityMemberGetPayload<{ select: typeof memberRowSelect }>;
 
 export function encodeCursor(query: MembersQuery, row: Pick<Row, "id" | "joinedAt" | "totalSpent">): string {
   const k = query.sort === "spent" ? row.totalSpent.toFixed(2) : row.joinedAt.toISOString();
@@ -114,22 +111,30 @@ export async function listMembers(tx: TenantTx, query: MembersQuery, limit = PAG
   const orderBy: Prisma.CommunityMemberOrderByWithRelationInput[] =
     query.sort === "spent" ? [{ totalSpent: "desc" }, { id: "desc" }] : [{ joinedAt: "desc" }, { id: "desc" }];
   const rows = await tx.communityMember.findMany({ where: { AND: [filters(query), after(query)] }, orderBy, take: limit + 1, select: memberRowSelect });
-  const currencies = await lastPaidCurrencies(
-    tx,
-    rows.slice(0, limit).map((r) => r.id),
-  );
-  const page = rows.slice(0, limit).map((r) => ({ ...r, currency: currencies.get(r.id) ?? null }));
+  const page = rows.slice(0, limit);
   return { rows: page, nextCursor: rows.length > limit ? encodeCursor(query, page.at(-1)!) : null };
 }
 
-/** The currency each member last paid in, for one page of members (one statement, on the member index). */
-async function lastPaidCurrencies(tx: TenantTx, memberIds: string[]): Promise<Map<string, string>> {
-  if (memberIds.length === 0) return new Map();
-  const rows = await tx.$queryRaw<{ memberId: string; currency: string }[]>`
+/** One page of the members table: listMembers' rows, each with the currency its total is in. */
+export async function membersTablePage(tx: TenantTx, query: MembersQuery, limit = PAGE_SIZE) {
+  const { rows, nextCursor } = await listMembers(tx, query, limit);
+  return { rows: await withPaidCurrency(tx, rows), nextCursor };
+}
+
+/**
+ * Rows with the currency each member last paid in, which their total is in
+ * (Stripe bills a customer in one currency at a time); null before any payment.
+ * One statement for the page, on the payments' member index. (The CSV export
+ * does without: its total_spent column is as stored.)
+ */
+export async function withPaidCurrency<R extends { id: string }>(tx: TenantTx, rows: R[]): Promise<(R & { currency: string | null })[]> {
+  if (rows.length === 0) return [];
+  const found = await tx.$queryRaw<{ memberId: string; currency: string }[]>`
     SELECT DISTINCT ON (member_id) member_id::text AS "memberId", currency
-      FROM payments WHERE member_id = ANY(${memberIds}::uuid[])
+      FROM payments WHERE member_id = ANY(${rows.map((r) => r.id)}::uuid[])
      ORDER BY member_id, created_at DESC`;
-  return new Map(rows.map((r) => [r.memberId, r.currency]));
+  const currencies = new Map(found.map((r) => [r.memberId, r.currency]));
+  return rows.map((r) => ({ ...r, currency: currencies.get(r.id) ?? null }));
 }
 
 export async function countMembers(tx: TenantTx, query: MembersQuery): Promise<number> {
@@ -219,4 +224,4 @@ export type AsJson<T> = T extends Date
         : T;
 
 /** One row of the members list as its route answers it (the table's shape). */
-export type MemberRowJson = AsJson<Row>;
+export type MemberRowJson = AsJson<Row & { currency: string | null }>;

@@ -121,7 +121,7 @@ export async function benchDashboardScale(ownerUrl: string, appUrl: string): Pro
   try {
     const communityId = await generate(owner);
     const { overview } = await import("../../lib/analytics/metrics");
-    const { listMembers, membersQuerySchema } = await import("../../lib/members/query");
+    const { membersQuerySchema, membersTablePage } = await import("../../lib/members/query");
     const { membersCsvStream } = await import("../../lib/members/csv");
 
     const sample = async (n: number, fn: () => Promise<unknown>) => {
@@ -160,7 +160,7 @@ export async function benchDashboardScale(ownerUrl: string, appUrl: string): Pro
         await sample(20, () => insights(inScope, communityId, "USD", { revenueLast30: 1, payingMembers: 1 }, now)),
       ],
     ] as const;
-    const first = await sample(100, () => withCommunity(communityId, (tx) => listMembers(tx, membersQuerySchema.parse({}))));
+    const first = await sample(100, () => withCommunity(communityId, (tx) => membersTablePage(tx, membersQuerySchema.parse({}))));
     // A page deep in the list (the 40,000th member): keyset, not OFFSET.
     const deepCursor = await withCommunity(communityId, async (tx) => {
       const rows = await tx.communityMember.findMany({
@@ -171,9 +171,9 @@ export async function benchDashboardScale(ownerUrl: string, appUrl: string): Pro
       });
       return Buffer.from(JSON.stringify({ k: rows[0]!.joinedAt.toISOString(), id: rows[0]!.id })).toString("base64url");
     });
-    const deep = await sample(100, () => withCommunity(communityId, (tx) => listMembers(tx, membersQuerySchema.parse({ cursor: deepCursor }))));
+    const deep = await sample(100, () => withCommunity(communityId, (tx) => membersTablePage(tx, membersQuerySchema.parse({ cursor: deepCursor }))));
     const filtered = await sample(50, () =>
-      withCommunity(communityId, (tx) => listMembers(tx, membersQuerySchema.parse({ status: "past_due", sort: "spent" }))),
+      withCommunity(communityId, (tx) => membersTablePage(tx, membersQuerySchema.parse({ status: "past_due", sort: "spent" }))),
     );
 
     // CSV export of every member, memory sampled while it streams.

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { communityOfRoute } from "@/lib/communities/owner-route";
 import { withCommunity } from "@/lib/db/scopes";
-import { countMembers, listMembers, membersQuerySchema } from "@/lib/members/query";
+import { countMembers, membersQuerySchema, membersTablePage } from "@/lib/members/query";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ export const GET = route(async (request: Request, { params }: { params: Promise<
   if (!parsed.success) return Response.json({ error: "Invalid filters.", fieldErrors: z.flattenError(parsed.error).fieldErrors }, { status: 400 });
   const query = parsed.data;
   const { page, total } = await withCommunity(gate.community.id, async (tx) => ({
-    page: await listMembers(tx, query),
+    page: await membersTablePage(tx, query),
     // Counting is for the first page only; later pages keep the number they were given.
     total: query.cursor ? null : await countMembers(tx, query),
   }));
