@@ -2,7 +2,7 @@
 // path against the fake Stripe (which reads amounts with its own tables): a tier's
 // price at Stripe, the member's Checkout, the payment recorded by the webhook, a
 // refund, and a pass's fee in the currency the member pays in.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startCheckout } from "../lib/billing/checkout";
 import { PORTAL_ERRORS, previewTierSwitch, switchTier } from "../lib/billing/portal";
 import { portalMemberships } from "../lib/billing/portal-read";
@@ -134,6 +134,26 @@ describe("a member who goes back and picks another currency", () => {
     await payAndDeliver(inEuros.url);
     const payment = await onlyPayment(paid);
     expect([payment.amount.toFixed(2), payment.currency.toUpperCase()]).toEqual(["9.00", "EUR"]);
+  });
+
+  it("costs a Stripe call only where the community sells in several currencies", async () => {
+    const lists = vi.spyOn(h.client.checkout.sessions, "list");
+    try {
+      const single = await paidCommunity(h, { price: "10.00" });
+      const ctx = await actorIn(single, "one_currency_buyer");
+      await startCheckout(single.tierId, ctx, h.client);
+      await startCheckout(single.tierId, ctx, h.client);
+      expect(lists).not.toHaveBeenCalled();
+
+      const several = await paidCommunity(h, { price: "10.00", currencyPrices: "EUR 9.00" });
+      const returning = await actorIn(several, "several_currencies_buyer");
+      await startCheckout(several.tierId, returning, h.client);
+      expect(lists).not.toHaveBeenCalled(); // a new customer has nothing open
+      await startCheckout(several.tierId, { ...returning, currency: "EUR" }, h.client);
+      expect(lists).toHaveBeenCalledTimes(1);
+    } finally {
+      lists.mockRestore();
+    }
   });
 });
 

@@ -54,7 +54,7 @@ export async function startCheckout(
   if (!settings.stripeChargesEnabled || !settings.stripeAccountId) throw refusal(CHECKOUT_ERRORS, "paymentsOff");
   const stripeAccount = settings.stripeAccountId;
 
-  const { tier, member, promotion } = await inScope(async (tx) => {
+  const { tier, member, promotion, severalCurrencies } = await inScope(async (tx) => {
     const tier = await tx.subscriptionTier.findUnique({
       where: rowKey(tierId),
       select: {
@@ -88,7 +88,9 @@ export async function startCheckout(
     if (ctx.promo && !promotion) throw refusal(CHECKOUT_ERRORS, "promoInvalid");
     if (promotion && !promotionAppliesIn(promotion, ctx.currency ?? tier.currency))
       throw new ActionError(`That code takes an amount off in ${promotion.currency}: pick prices in ${promotion.currency} to use it, or subscribe without it.`);
-    return { tier, member, promotion };
+    // Only a returning customer's subscription Checkouts can clash in currency (see below).
+    const severalCurrencies = tier.interval !== "once" && !!member.stripeCustomerId && (await sellsInSeveralCurrencies(tx, tier.currency));
+    return { tier, member, promotion, severalCurrencies };
   });
 
   const metadata = { community_id: community.id, member_id: member.id, tier_id: tier.id, ...(promotion ? { promotion_code: promotion.code } : {}) };
@@ -134,8 +136,9 @@ export async function startCheckout(
       };
   // Stripe bills a customer in one currency at a time and refuses a subscription Checkout in
   // another while one is open (the member went back and picked another currency): those
-  // abandoned Checkouts are closed first. A customer made just now has none.
-  if (!once && member.stripeCustomerId) await closeCheckoutsInOtherCurrencies(client, stripeAccount, customerId, (presentIn ?? tier.currency).toLowerCase());
+  // abandoned Checkouts are closed first: one Stripe call, made only where the community
+  // sells in several currencies and the customer existed before.
+  if (severalCurrencies) await closeCheckoutsInOtherCurrencies(client, stripeAccount, customerId, (presentIn ?? tier.currency).toLowerCase());
   const session = await client.checkout.sessions
     .create(
       {
@@ -175,6 +178,13 @@ export async function startCheckout(
     }),
   );
   return { url: session.url };
+}
+
+/** Whether the community sells in another currency than this one (only then can a member's Checkouts differ in currency). */
+async function sellsInSeveralCurrencies(tx: TenantTx, currency: string): Promise<boolean> {
+  const [row] = await tx.$queryRaw<{ several: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM subscription_tiers WHERE is_active AND (currency <> ${currency} OR currency_prices <> '{}'::jsonb)) AS several`;
+  return row?.several ?? false;
 }
 
 /** Expires the customer's open subscription Checkouts in a currency other than this one. */
