@@ -90,8 +90,9 @@ test("a new owner prices tiers before Stripe, connects payouts, and the tiers go
   expect(changed!.stripe_price_id).toMatch(/^price_/);
   expect(changed!.stripe_price_id).not.toBe(pro!.stripe_price_id);
 
-  // A currency Stripe refuses: saved, but the tier says why (checkout refuses it meanwhile:
-  // tests/tiers-stripe.integration.test.ts), and a save Stripe takes clears it.
+  // A currency Stripe refuses: saved, but the tier says why and its page says it can't be
+  // bought (checkout refuses it too: tests/tiers-stripe.integration.test.ts), until a save
+  // Stripe takes clears it.
   const proRow = tiers.getByRole("listitem").filter({ hasText: "Pro Desk" });
   await proRow.getByRole("link", { name: "Edit" }).click();
   await expect(page.getByRole("heading", { name: "Edit Pro Desk" })).toBeVisible();
@@ -100,12 +101,19 @@ test("a new owner prices tiers before Stripe, connects payouts, and the tiers go
   await expect(page.getByText("Tier saved, but Stripe refused it")).toBeVisible();
   await expect(proRow.getByText("Stripe refused it: Invalid currency: xdr.")).toBeVisible();
   await expect(proRow.getByText("not up to date on Stripe")).toBeVisible();
+  await page.goto("/c/carol-s-workshop");
+  const proOnPage = publicTiers.getByRole("listitem").filter({ hasText: "Pro Desk" });
+  await expect(proOnPage.getByRole("button", { name: "Not available right now" })).toBeDisabled();
+  await page.goto("/dashboard/carol-s-workshop/tiers");
   await proRow.getByRole("link", { name: "Edit" }).click();
   await expect(page.getByRole("heading", { name: "Edit Pro Desk" })).toBeVisible();
   await page.getByLabel("Currency").fill("USD");
   await page.getByRole("button", { name: "Save tier" }).click();
   await expect(page.getByText("Tier saved.")).toBeVisible();
   await expect(proRow.getByText(/Stripe refused it/)).toHaveCount(0);
+  await page.goto("/c/carol-s-workshop");
+  await expect(proOnPage.getByRole("button", { name: "Not available right now" })).toHaveCount(0);
+  await page.goto("/dashboard/carol-s-workshop/tiers");
 
   await tiers.getByRole("button", { name: "Move Basics up" }).click();
   await expect(tiers.getByRole("heading", { level: 3 })).toHaveText(["Basics", "Pro Desk"]);

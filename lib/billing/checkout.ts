@@ -9,6 +9,8 @@ import { LIVE_SUBSCRIPTION, FULL_ACCESS } from "./member-standing";
 import { applicationFeeAmount, applicationFeePercent } from "./plans";
 import { toMinorUnits } from "./money";
 import { currencyOptions } from "../tiers/stripe-sync";
+import { onSaleAtStripe } from "../tiers/on-sale";
+import { tierPriceIn } from "../tiers/prices";
 import { hasFreeSeat } from "./seats";
 import { promotionAppliesIn, usablePromotion } from "./promotions";
 import { grantInForce } from "./grants";
@@ -72,8 +74,7 @@ export async function startCheckout(
         stripeProblem: true,
       },
     });
-    // A tier whose last save did not reach Stripe may have an older Price there: not sold until it does.
-    if (!tier || !tier.isActive || !tier.stripePriceId || tier.stripeProblem) throw refusal(CHECKOUT_ERRORS, "unknownTier");
+    if (!tier || !onSaleAtStripe(tier)) throw refusal(CHECKOUT_ERRORS, "unknownTier");
     // Subscribing makes you a member; the subscription itself arrives by webhook.
     // Subscribing again after the owner removed you makes you a member again.
     const member = await enterCommunity(tx, community.id, { userId: actor.id, discordUserId: actor.discordId });
@@ -114,7 +115,7 @@ export async function startCheckout(
   // A pass is one payment (the fee as an amount, in the currency paid: the tier's price
   // there, or its minimum for pay what you want).
   const paidIn = presentIn ?? tier.currency;
-  const passPrice = presentIn ? currencyOptions(tier)[presentIn]!.unit_amount : toMinorUnits(tier.price.toFixed(2), tier.currency);
+  const passPrice = toMinorUnits(tierPriceIn(tier, paidIn)!, paidIn);
   const purchase = once
     ? {
         mode: "payment" as const,

@@ -5,6 +5,7 @@ import { withCommunity, withUser, rowKey } from "../db/scopes";
 import { fromMinorUnits } from "./money";
 import { hasFreeSeat } from "./seats";
 import { tierPriceIn } from "../tiers/prices";
+import { onSaleAtStripe } from "../tiers/on-sale";
 import type { CancellationReason } from "./cancellation-reasons";
 import { isMissingAtStripe, stripe } from "./stripe";
 
@@ -77,12 +78,8 @@ export async function setCancelAtPeriodEnd(
   return { cancelAtPeriodEnd: updated.cancel_at_period_end, endsAt: periodEnd ? new Date(periodEnd * 1000).toISOString() : null };
 }
 
-/**
- * Whether a subscription may move to the tier: a recurring tier on sale at Stripe as
- * saved (not a pass, which is bought on the community's page).
- */
-export const switchableTier = (tier: { isActive?: boolean; stripePriceId: string | null; stripeProblem: string | null; interval: string }) =>
-  tier.isActive !== false && !!tier.stripePriceId && !tier.stripeProblem && tier.interval !== "once";
+/** Whether a subscription may move to the tier: one on sale, recurring (a pass is bought on the community's page). */
+export const switchableTier = (tier: Parameters<typeof onSaleAtStripe>[0] & { interval: string }) => onSaleAtStripe(tier) && tier.interval !== "once";
 
 /**
  * The tier to switch to, under the same rules as checkout: a tier at its cap takes

@@ -3,6 +3,7 @@
 // sharing the page. Each step's state is read from the community itself.
 import { db } from "../db/client";
 import { withCommunity } from "../db/scopes";
+import { onSaleAtStripe } from "../tiers/on-sale";
 
 export type ChecklistStep = { key: "payouts" | "bot" | "tier" | "share"; title: string; detail: string; done: boolean; href: string };
 
@@ -33,7 +34,7 @@ export async function onboardingChecklist(community: { id: string; slug: string 
       key: "tier",
       title: "Create a tier with a Discord role",
       detail: "A price, what members get, and the role that unlocks it.",
-      done: facts.tiers.some((t) => t.discordRoleId) && facts.tiers.every((t) => (t.stripePriceId && !t.stripeProblem) || !stripeChargesEnabled),
+      done: facts.tiers.some((t) => t.discordRoleId) && facts.tiers.every((t) => onSaleAtStripe(t) || !stripeChargesEnabled),
       href: `${base}/tiers`,
     },
     {

@@ -5,6 +5,7 @@ import { slugSchema } from "./slug";
 import { SEAT_HOLDING } from "../billing/member-standing";
 import { liveSubscriptionOf } from "../billing/checkout";
 import { otherCurrencyPrices } from "../tiers/prices";
+import { onSaleAtStripe } from "../tiers/on-sale";
 
 export type ViewerMembership = {
   member: boolean;
@@ -46,6 +47,8 @@ export type PublicTier = {
   features: string[];
   maxMembers: number | null;
   soldOut: boolean;
+  /** Whether it can be bought now (lib/tiers/on-sale.ts); why not is the owner's to see. */
+  onSale: boolean;
 };
 
 export type PublicCommunity = {
@@ -84,6 +87,8 @@ async function readPublicTenantData(tx: TenantTx) {
       currencyPrices: true,
       features: true,
       maxMembers: true,
+      stripePriceId: true,
+      stripeProblem: true,
     },
   });
   const memberCount = await tx.communityMember.count({ where: { isActive: true } });
@@ -91,8 +96,9 @@ async function readPublicTenantData(tx: TenantTx) {
   const payingByTier = new Map(paying.map((p) => [p.subscriptionTier, p._count]));
   return {
     memberCount,
-    tiers: tiers.map((tier) => ({
+    tiers: tiers.map(({ stripePriceId, stripeProblem, ...tier }) => ({
       ...tier,
+      onSale: onSaleAtStripe({ stripePriceId, stripeProblem }),
       soldOut: tier.maxMembers !== null && (payingByTier.get(tier.name) ?? 0) >= tier.maxMembers,
       price: tier.price.toFixed(2),
       suggestedPrice: tier.suggestedPrice?.toFixed(2) ?? null,

@@ -182,6 +182,10 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                       <Button disabled className="w-full">
                         Sold out
                       </Button>
+                    ) : community.paymentsEnabled && !tier.onSale ? (
+                      <Button disabled className="w-full">
+                        Not available right now
+                      </Button>
                     ) : viewer.held ? (
                       <>
                         <ButtonLink href={`/portal?switchTo=${tier.id}`} className="w-full">
