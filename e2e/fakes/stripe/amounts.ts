@@ -10,11 +10,14 @@ function digits(currency: string): number {
   return ZERO_DECIMAL.includes(code) ? 0 : THREE_DECIMAL.includes(code) ? 3 : 2;
 }
 
-/** 999 usd -> "9.99 USD"; 500 jpy -> "500 JPY"; 9990 kwd -> "9.990 KWD", as Checkout shows them. */
-export function shown(minor: number, currency: string): string {
+/** 999 usd -> "9.99"; 500 jpy -> "500"; 9990 kwd -> "9.990": the amount as a buyer reads and types it. */
+export function decimal(minor: number, currency: string): string {
   const d = digits(currency);
-  return `${(minor / 10 ** d).toFixed(d)} ${currency.toUpperCase()}`;
+  return (minor / 10 ** d).toFixed(d);
 }
+
+/** "9.99 USD", "500 JPY", "9.990 KWD", as Checkout shows amounts. */
+export const shown = (minor: number, currency: string) => `${decimal(minor, currency)} ${currency.toUpperCase()}`;
 
 /** A decimal amount a buyer types (pay what you want) in minor units. */
 export function typedToMinor(typed: string, currency: string): number {

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { readStateFile, stateFileWriter } from "../state-file";
-import { inputStep, shown, typedToMinor, unchargeable, unsupportedCurrency } from "./amounts";
+import { decimal, inputStep, shown, typedToMinor, unchargeable, unsupportedCurrency } from "./amounts";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
 export type WebhookDelivery = { eventId: string; type: string; status: number | "failed"; attempts: number };
@@ -806,7 +806,6 @@ export async function startFakeStripe(
     const custom = price.custom_unit_amount as { minimum: number | null; preset: number | null } | null;
     const currency = String(price.currency);
     const minimum = custom?.minimum ?? 50;
-    const typed = (minor: number) => shown(minor, currency).split(" ")[0]!;
     let problem: string | null = null;
     if (req.method === "POST" && session.status === "open") {
       const form = new URLSearchParams(await readBody(req));
@@ -817,11 +816,9 @@ export async function startFakeStripe(
         : coupon
           ? discounted(price.unit_amount as number, coupon)
           : (price.unit_amount as number);
-      if (custom && (!Number.isFinite(chosen) || chosen < minimum)) {
-        problem = `Enter at least ${shown(minimum, currency)}.`;
-      } else if (custom && unchargeable(chosen, currency)) {
-        problem = unchargeable(chosen, currency);
-      } else {
+      if (custom && (!Number.isFinite(chosen) || chosen < minimum)) problem = `Enter at least ${shown(minimum, currency)}.`;
+      else if (custom) problem = unchargeable(chosen, currency);
+      if (!problem) {
         if (coupon) redeem(discount);
         const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(chosen, String(price.tax_behavior)) : null;
         const total = taxed ? taxed.total : chosen;
@@ -873,7 +870,7 @@ export async function startFakeStripe(
     }
     const fixed = `${shown(price.unit_amount as number, currency)}, one payment`;
     const form = custom
-      ? `<form method="post"><label for="amount">Your price (${currency.toUpperCase()}, at least ${typed(minimum)})</label><input id="amount" name="amount" type="number" step="${inputStep(currency)}" min="${typed(minimum)}" value="${typed(custom.preset ?? minimum)}" style="width:100%;padding:10px;margin:8px 0;font-size:16px"><button name="outcome" value="pay">Pay</button></form>`
+      ? `<form method="post"><label for="amount">Your price (${currency.toUpperCase()}, at least ${decimal(minimum, currency)})</label><input id="amount" name="amount" type="number" step="${inputStep(currency)}" min="${decimal(minimum, currency)}" value="${decimal(custom.preset ?? minimum, currency)}" style="width:100%;padding:10px;margin:8px 0;font-size:16px"><button name="outcome" value="pay">Pay</button></form>`
       : `<form method="post"><button name="outcome" value="pay">Pay</button></form>`;
     return send(
       res,
@@ -901,7 +898,7 @@ ${session.status !== "open" ? closedCheckout(session) : form}
       : null;
     const due = taxed ? taxed.total : coupon ? discounted(price.unit_amount as number, coupon) : (price.unit_amount as number);
     const currency = String(price.currency);
-    const amount = `${shown(due, currency)}${coupon ? ` (code ${promotionCode!.code}: was ${shown(price.unit_amount as number, currency).split(" ")[0]})` : ""} / ${(price.recurring as { interval: string }).interval}`;
+    const amount = `${shown(due, currency)}${coupon ? ` (code ${promotionCode!.code}: was ${decimal(price.unit_amount as number, currency)})` : ""} / ${(price.recurring as { interval: string }).interval}`;
     let declined = false;
     if (req.method === "POST" && session.status === "open") {
       const form = new URLSearchParams(await readBody(req));
