@@ -127,7 +127,7 @@ export async function membersTablePage(tx: TenantTx, query: MembersQuery, limit 
  * One statement for the page, on the payments' member index. (The CSV export
  * does without: its total_spent column is as stored.)
  */
-export async function withPaidCurrency<R extends { id: string }>(tx: TenantTx, rows: R[]): Promise<(R & { currency: string | null })[]> {
+async function withPaidCurrency<R extends { id: string }>(tx: TenantTx, rows: R[]): Promise<(R & { currency: string | null })[]> {
   if (rows.length === 0) return [];
   const found = await tx.$queryRaw<{ memberId: string; currency: string }[]>`
     SELECT DISTINCT ON (member_id) member_id::text AS "memberId", currency
