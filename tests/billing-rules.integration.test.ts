@@ -3,23 +3,22 @@
 // produces two ends with one, the other cancelled and refunded), and one seat
 // rule for checkout and switching alike, with the owner told when a change
 // made elsewhere lands a tier over its cap.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Actor } from "../lib/actions/action-chain";
 import { startCheckout } from "../lib/billing/checkout";
 import { CHECKOUT_CODES } from "../lib/billing/checkout-codes";
 import { PORTAL_ERRORS, previewTierSwitch, switchTier } from "../lib/billing/portal";
-import { db } from "../lib/db/client";
 import { rolePlan } from "../lib/discord/desired-roles";
 import { JOB_KINDS } from "../lib/jobs/enqueue";
 import { cancelDuplicateSubscription } from "../lib/billing/duplicates";
 import { createTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { asOwner, createUser } from "./support/fixtures";
-import { paidCommunity, payCheckout, startStripeHarness, type Delivery, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+import { paidCommunity, payCheckout, stripeHarnessForFile, type Delivery, type PaidCommunity } from "./support/stripe-webhooks";
 import { tierForm } from "./support/tier-form";
 
 import { rowKey } from "../lib/db/scopes";
-let h: StripeHarness;
+const h = stripeHarnessForFile();
 
 async function queuedKinds(communityId: string): Promise<string[]> {
   return asOwner(async (client) =>
@@ -31,14 +30,6 @@ async function queuedKinds(communityId: string): Promise<string[]> {
     ).rows.map((r) => r.kind),
   );
 }
-
-beforeAll(async () => {
-  h = await startStripeHarness();
-});
-afterAll(async () => {
-  await h.close();
-  await db.$disconnect();
-});
 
 async function deliverAll(deliveries: Delivery[]) {
   for (const d of deliveries) expect((await h.deliver(d)).status, d.type).toBe(200);

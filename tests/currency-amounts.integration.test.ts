@@ -2,28 +2,20 @@
 // path against the fake Stripe (which reads amounts with its own tables): a tier's
 // price at Stripe, the member's Checkout, the payment recorded by the webhook, a
 // refund, and a pass's fee in the currency the member pays in.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { startCheckout } from "../lib/billing/checkout";
 import { PORTAL_ERRORS, previewTierSwitch, switchTier } from "../lib/billing/portal";
 import { portalMemberships } from "../lib/billing/portal-read";
 import { createPromotion, promotionInputSchema } from "../lib/billing/promotions";
 import { requestRefund } from "../lib/billing/refunds";
 import { createTier } from "../lib/tiers/service";
-import { db } from "../lib/db/client";
 import { rowKey } from "../lib/db/scopes";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createUser } from "./support/fixtures";
-import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+import { paidCommunity, payCheckout, stripeHarnessForFile, type PaidCommunity } from "./support/stripe-webhooks";
 import { tierForm } from "./support/tier-form";
 
-let h: StripeHarness;
-beforeAll(async () => {
-  h = await startStripeHarness();
-});
-afterAll(async () => {
-  await h.close();
-  await db.$disconnect();
-});
+const h = stripeHarnessForFile();
 
 const deliverAll = async () => {
   for (const d of await h.take()) expect((await h.deliver(d)).status).toBe(200);

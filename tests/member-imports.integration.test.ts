@@ -3,7 +3,7 @@
 // resumable, never twice), each becoming a membership when its person claims
 // it with their Discord account. Claiming a Stripe subscription charges
 // nothing and hands it to our webhooks.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { legacySubscriptions } from "../prisma/seed-fakes";
 import { db } from "../lib/db/client";
 import { withCommunity, rowKey } from "../lib/db/scopes";
@@ -14,16 +14,9 @@ import { importStripePage, resolveMapping, resumeStripeImport, startStripeImport
 import { receiveStripeWebhook } from "../lib/billing/webhooks/receive";
 import { asOwnerInScope, createTenant, createUser } from "./support/fixtures";
 import { behindMemberLock } from "./support/locks";
-import { paidCommunity, startStripeHarness, type StripeHarness } from "./support/stripe-webhooks";
+import { paidCommunity, stripeHarnessForFile } from "./support/stripe-webhooks";
 
-let h: StripeHarness;
-beforeAll(async () => {
-  h = await startStripeHarness();
-});
-afterAll(async () => {
-  await h.close();
-  await db.$disconnect();
-});
+const h = stripeHarnessForFile();
 
 const tiers = [
   { id: "00000000-0000-4000-8000-000000000001", name: "Gold" },

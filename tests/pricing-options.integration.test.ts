@@ -6,7 +6,7 @@
 // message. Trials without a card: started at Checkout with no card, cancelled
 // with the member's access if none was added. Stripe Tax: prices taxed as the
 // owner chose, the tax charged and recorded, on the receipt too.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ActionError } from "../lib/actions/action-chain";
 import { CHECKOUT_ERRORS, startCheckout } from "../lib/billing/checkout";
 import { createPromotion, promotionInputSchema, usablePromotion } from "../lib/billing/promotions";
@@ -19,17 +19,10 @@ import { tierInputSchema } from "../lib/tiers/validation";
 import { db } from "../lib/db/client";
 import { withCommunity, rowKey } from "../lib/db/scopes";
 import { asOwner, createUser } from "./support/fixtures";
-import { paidCommunity, signedEvent, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+import { paidCommunity, signedEvent, stripeHarnessForFile, type PaidCommunity } from "./support/stripe-webhooks";
 import { tierForm } from "./support/tier-form";
 
-let h: StripeHarness;
-beforeAll(async () => {
-  h = await startStripeHarness();
-});
-afterAll(async () => {
-  await h.close();
-  await db.$disconnect();
-});
+const h = stripeHarnessForFile();
 
 const actorOf = async (name: string) => {
   const user = await createUser(name);

@@ -4,19 +4,11 @@
 // delivered in order as it happens, once delivered late in a seeded random
 // order, with repeats, several at once, and Stripe-style retries of anything
 // not answered 2xx. Both must end in the same state.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BILLING_EVENTS } from "../lib/analytics/record";
-import { db } from "../lib/db/client";
-import { paidCommunity, payCheckout, startStripeHarness, type Delivery, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
+import { paidCommunity, payCheckout, stripeHarnessForFile, type Delivery, type PaidCommunity } from "./support/stripe-webhooks";
 
-let h: StripeHarness;
-beforeAll(async () => {
-  h = await startStripeHarness();
-});
-afterAll(async () => {
-  await h.close();
-  await db.$disconnect();
-});
+const h = stripeHarnessForFile();
 
 /** A small seeded PRNG (mulberry32): a failing order can be replayed from its seed. */
 function rng(seed: number) {

@@ -1,35 +1,18 @@
 // POST /api/webhooks/stripe's state machine against a real PostgreSQL and the
 // Stripe fake: signatures, exactly-once effects, order-independence, refunds,
 // disputes, faults and tenant isolation. Events are signed as Stripe signs them.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { inject } from "vitest";
 import { BILLING_EVENTS } from "../lib/analytics/record";
-import { createDatabase, db } from "../lib/db/client";
+import { createDatabase } from "../lib/db/client";
 import { scopesFor } from "../lib/db/scopes";
 import { asOwner, asOwnerInScope, ownerIsSuperuser } from "./support/fixtures";
 import { behindMemberLock } from "./support/locks";
-import {
-  payCheckout,
-  paidCommunity,
-  sign,
-  signedEvent,
-  startStripeHarness,
-  type Delivery,
-  type PaidCommunity,
-  type StripeHarness,
-} from "./support/stripe-webhooks";
+import { payCheckout, paidCommunity, sign, signedEvent, stripeHarnessForFile, type Delivery, type PaidCommunity } from "./support/stripe-webhooks";
 
-let h: StripeHarness;
+const h = stripeHarnessForFile();
 const ownerIsSuper = await ownerIsSuperuser();
-
-beforeAll(async () => {
-  h = await startStripeHarness();
-});
-afterAll(async () => {
-  await h.close();
-  await db.$disconnect();
-});
 
 /** The kinds of the jobs waiting in the queue for a community (a coalesced key counts once). */
 async function queuedJobs(communityId: string): Promise<string[]> {

@@ -3,6 +3,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
+import { afterAll, beforeAll } from "vitest";
 import { startFakeStripe, type FakeStripe } from "../../e2e/fakes/stripe/server";
 import type { Actor, CommunityRef } from "../../lib/actions/action-chain";
 import { startCheckout } from "../../lib/billing/checkout";
@@ -53,6 +54,22 @@ export type StripeHarness = {
   deliver: (d: Delivery, deps?: Partial<WebhookDeps>) => ReturnType<typeof receiveStripeWebhook>;
   close: () => Promise<void>;
 };
+
+/**
+ * The test file's harness: started before its tests, closed after them (with the
+ * database client). Filled in place, so the file can hold it from the start.
+ */
+export function stripeHarnessForFile(): StripeHarness {
+  const h = {} as StripeHarness;
+  beforeAll(async () => {
+    Object.assign(h, await startStripeHarness());
+  });
+  afterAll(async () => {
+    await h.close();
+    await db.$disconnect();
+  });
+  return h;
+}
 
 export async function startStripeHarness(): Promise<StripeHarness> {
   let caught: Delivery[] = [];
