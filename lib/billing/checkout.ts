@@ -15,6 +15,7 @@ import { hasFreeSeat } from "./seats";
 import { promotionAppliesIn, usablePromotion } from "./promotions";
 import { grantInForce } from "./grants";
 import { readSettings } from "../communities/validation";
+import { readCheckoutQuestions, stripeCustomFields } from "../communities/checkout-questions";
 import { CHECKOUT_CODES } from "./checkout-codes";
 
 import { stripe } from "./stripe";
@@ -52,6 +53,7 @@ export async function startCheckout(
     select: { status: true, stripeChargesEnabled: true, stripeAccountId: true, settings: true },
   });
   const { taxMode } = readSettings(settings.settings);
+  const questions = readCheckoutQuestions(settings.settings);
   if (settings.status !== "active") throw refusal(CHECKOUT_ERRORS, "closed");
   if (!settings.stripeChargesEnabled || !settings.stripeAccountId) throw refusal(CHECKOUT_ERRORS, "paymentsOff");
   const stripeAccount = settings.stripeAccountId;
@@ -151,6 +153,8 @@ export async function startCheckout(
         // A code from the link is applied; otherwise the member may type one (Stripe takes one or the other).
         ...(promotion ? { discounts: [{ promotion_code: promotion.stripePromotionCodeId }] } : { allow_promotion_codes: true }),
         metadata,
+        // The community's questions, asked by Checkout; the answers come back with checkout.session.completed.
+        ...(questions.length > 0 ? { custom_fields: stripeCustomFields(questions) } : {}),
         // Stripe Tax, the community's own account liable; Checkout asks for the address it needs and saves it on the customer.
         ...(taxMode !== "off" ? { automatic_tax: { enabled: true, liability: { type: "self" as const } }, customer_update: { address: "auto" as const } } : {}),
         success_url: `${page}/welcome?session_id={CHECKOUT_SESSION_ID}`,
@@ -217,7 +221,6 @@ export function liveSubscriptionOf(tx: TenantTx, memberId: string) {
   });
 }
 
-/** What the welcome page polls: the member's subscription state, as the webhooks left it. */
 /**
  * The user's membership state in one community, which the welcome page polls
  * every second or two while a payment is confirmed: one statement in the

@@ -78,6 +78,22 @@ export const subscriptionSchema = z
   });
 export type StripeSubscription = z.output<typeof subscriptionSchema>;
 
+/** A Checkout Session's custom fields (the community's questions), with what the customer entered. Stripe allows three, 200 choices each. */
+const sessionCustomFieldsSchema = z
+  .array(
+    z.object({
+      key: z.string().max(200),
+      label: z.object({ custom: z.string().max(100).nullish() }),
+      type: z.string(),
+      dropdown: z
+        .object({ value: z.string().max(100).nullish(), options: z.array(z.object({ label: z.string().max(100), value: z.string().max(100) })).max(200) })
+        .nullish(),
+      numeric: z.object({ value: z.string().max(255).nullish() }).nullish(),
+      text: z.object({ value: z.string().max(255).nullish() }).nullish(),
+    }),
+  )
+  .max(3);
+
 export const checkoutSessionSchema = z.object({
   id: stripeId,
   object: z.literal("checkout.session"),
@@ -92,6 +108,8 @@ export const checkoutSessionSchema = z.object({
   customer: ref.nullish(),
   total_details: z.object({ amount_tax: amount.nullish() }).nullish(),
   created: unixTime.optional(),
+  // The community's checkout questions, with the member's answers.
+  custom_fields: sessionCustomFieldsSchema.nullish(),
 });
 export type StripeCheckoutSession = z.output<typeof checkoutSessionSchema>;
 

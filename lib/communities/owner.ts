@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { staffedCommunityRoles } from "../staff/access";
 import { enterCommunity } from "../members/membership";
 import { slugFrom, slugSchema } from "./slug";
+import type { CheckoutQuestion } from "./checkout-questions";
 
 /** Which unique key a Prisma P2002 error hit, as the form field it belongs to. */
 function uniqueViolation(error: unknown): string | null {
@@ -101,14 +102,9 @@ export async function createCommunity(input: z.output<typeof createCommunitySche
 export async function updateCommunity(input: z.output<typeof updateCommunitySchema>, community: CommunityRef, tx: TenantTx) {
   const { name, slug, description, status, ...settings } = input;
   const current = await tx.community.findUniqueOrThrow({ where: { id: community.id }, select: { settings: true } });
-  // Keys other features keep in settings survive an edit of the typed ones.
-  const kept = typeof current.settings === "object" && current.settings !== null && !Array.isArray(current.settings) ? current.settings : {};
   try {
-    const saved = await tx.community.update({
-      where: { id: community.id },
-      data: { name, slug, description, status, settings: { ...kept, ...settings } },
-      select: { slug: true },
-    });
+    const saved = await tx.community.update({ where: { id: community.id }, data: { name, slug, description, status }, select: { slug: true } });
+    await mergeSettings(tx, community.id, settings);
     // Taxes on or off change how every tier's Stripe price is taxed: each gets a new price.
     if (readSettings(current.settings).taxMode !== settings.taxMode) {
       await enqueueJob(tx, JOB_KINDS.syncTiers, { communityId: community.id, all: true }, { key: `sync_tiers:${community.id}` });
@@ -126,4 +122,17 @@ export async function joinCommunity(community: CommunityRef, actor: Actor, tx: T
   if (status !== "active") throw new ActionError("This community isn't taking new members right now.");
   const member = await enterCommunity(tx, community.id, { userId: actor.id, discordUserId: actor.discordId });
   return { memberId: member.id };
+}
+
+/** Saves the questions into the community's settings (checkout asks them from the next session on). */
+export function saveCheckoutQuestions(tx: TenantTx, communityId: string, questions: CheckoutQuestion[]) {
+  return mergeSettings(tx, communityId, { checkoutQuestions: questions });
+}
+
+/**
+ * Sets these keys of the community's settings in place: keys other features keep
+ * there survive, even when another save of other keys commits at the same moment.
+ */
+async function mergeSettings(tx: TenantTx, communityId: string, keys: Record<string, unknown>) {
+  await tx.$executeRaw`UPDATE communities SET settings = COALESCE(settings, '{}'::jsonb) || ${JSON.stringify(keys)}::jsonb WHERE id = ${communityId}::uuid`;
 }

@@ -16,6 +16,7 @@ const membershipSelect = {
   subscriptionTier: true,
   subscriptionExpiresAt: true,
   totalSpent: true,
+  checkoutAnswers: true,
   isActive: true,
   removedAt: true,
   community: { select: { name: true, slug: true } },

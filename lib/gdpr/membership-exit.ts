@@ -6,6 +6,7 @@ import type Stripe from "stripe";
 import { ActionError } from "../core/errors";
 import { lockMember, refreshMember } from "../billing/member-refresh";
 import type { TenantTx } from "../db/scopes";
+import { Prisma } from "../generated/prisma/client";
 import { enqueueJob, JOB_KINDS } from "../jobs/enqueue";
 import { log } from "../observability/log";
 import { isMissingAtStripe } from "../billing/stripe";
@@ -61,7 +62,7 @@ export async function endMembership(tx: TenantTx, communityId: string, memberId:
   });
   await tx.communityMember.update({
     where: rowKey(memberId),
-    data: how.erase ? { isActive: false, erasedAt: how.now, nickname: null } : { isActive: false, removedAt: how.now },
+    data: how.erase ? { isActive: false, erasedAt: how.now, nickname: null, checkoutAnswers: Prisma.DbNull } : { isActive: false, removedAt: how.now },
     select: { id: true },
   });
   // Free access ends with the membership; an erased member's notes about them go too.

@@ -1,5 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { withCommunity } from "../db/scopes";
+import { readCheckoutAnswers, readCheckoutQuestions } from "../communities/checkout-questions";
 import { listMembers, type MembersQuery } from "./query";
 
 const BATCH = 1000;
@@ -21,13 +22,20 @@ export const MEMBER_CSV_COLUMNS = [
  * read in its own short transaction, pulled only as fast as the reader reads,
  * so 100k members never sit in memory and no transaction waits on a download.
  * Names are the members' own text: a cell a spreadsheet would run as a formula
- * (=, +, -, @, tab, CR) is written with a leading apostrophe.
+ * (=, +, -, @, tab, CR) is written with a leading apostrophe. After the fixed
+ * columns, one per checkout question asked now (headed by its question), and
+ * `other_answers` for answers to questions since renamed or removed.
  */
 export function membersCsvStream(communityId: string, filters: MembersQuery): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let query: MembersQuery = { ...filters, cursor: null };
+  let asked: string[] = [];
   let first = true;
   return new ReadableStream<Uint8Array>({
+    async start() {
+      const { settings } = await withCommunity(communityId, (tx) => tx.community.findUniqueOrThrow({ where: { id: communityId }, select: { settings: true } }));
+      asked = readCheckoutQuestions(settings).map((q) => q.label);
+    },
     async pull(controller) {
       const page = await withCommunity(communityId, (tx) => listMembers(tx, query, BATCH));
       const records = page.rows.map((m) => [
@@ -41,11 +49,20 @@ export function membersCsvStream(communityId: string, filters: MembersQuery): Re
         m.totalSpent.toFixed(2),
         m.joinedAt.toISOString(),
         m.roles.join(" "),
+        ...answerColumns(asked, m.checkoutAnswers),
       ]);
-      controller.enqueue(encoder.encode(stringify(records, { header: first, columns: MEMBER_CSV_COLUMNS, escape_formulas: true })));
+      const columns = [...MEMBER_CSV_COLUMNS, ...asked, "other_answers"];
+      controller.enqueue(encoder.encode(stringify(records, { header: first, columns, escape_formulas: true })));
       first = false;
       if (!page.nextCursor) return controller.close();
       query = { ...query, cursor: JSON.parse(Buffer.from(page.nextCursor, "base64url").toString("utf8")) };
     },
   });
+}
+
+/** A member's answers under the questions asked now, then the rest as "question: answer" pairs. */
+function answerColumns(asked: string[], stored: unknown): string[] {
+  const answers = readCheckoutAnswers(stored)?.answers ?? [];
+  const other = answers.filter((a) => !asked.includes(a.question)).map((a) => `${a.question}: ${a.answer}`);
+  return [...asked.map((question) => answers.find((a) => a.question === question)?.answer ?? ""), other.join("; ")];
 }

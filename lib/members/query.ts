@@ -7,6 +7,7 @@ import { inTurn, type TenantTx, rowKey } from "../db/scopes";
 import { linkedServers } from "../discord/linked-servers";
 import { GUILD_STATUSES } from "../discord/guild-join";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
+import { readCheckoutAnswers } from "../communities/checkout-questions";
 
 export { MEMBER_STATUSES } from "../billing/status-display";
 import { MEMBER_STATUSES } from "../billing/status-display";
@@ -62,6 +63,7 @@ export const memberRowSelect = {
   joinedAt: true,
   roles: true,
   guildStatus: true,
+  checkoutAnswers: true,
   user: { select: { username: true, globalName: true, avatarUrl: true } },
 } as const;
 
@@ -205,11 +207,11 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
       }),
     () => linkedServers(tx),
   );
-  const { userId: _userId, serverStatus, ...visible } = member;
+  const { userId: _userId, serverStatus, checkoutAnswers, ...visible } = member;
   // Where they stand in each linked server ("unknown" until the bot first looked).
   const known = (serverStatus ?? {}) as Record<string, string>;
   const servers = linked.map((s) => ({ name: s.name, status: known[s.guildId] ?? "unknown" }));
-  return { member: visible, subscriptions, payments, roleSyncs, events, notices, accessGrants, servers };
+  return { member: visible, answers: readCheckoutAnswers(checkoutAnswers), subscriptions, payments, roleSyncs, events, notices, accessGrants, servers };
 }
 
 /** A value as a JSON answer carries it: dates and decimals become strings. */

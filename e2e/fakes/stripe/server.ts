@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { readStateFile, stateFileWriter } from "../state-file";
 import { decimal, inputStep, shown, typedToMinor, unchargeable, unsupportedCurrency } from "./amounts";
+import { answerCustomFields, customFieldsHtml, readCustomFields } from "./custom-fields";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
 export type WebhookDelivery = { eventId: string; type: string; status: number | "failed"; attempts: number };
@@ -110,6 +111,9 @@ function itemPriceRefusal(price: Obj, subscription: Obj): string | null {
     ? null
     : `The price specified supports currencies of \`${supported.join(", ")}\` which doesn't include the expected currency of \`${currency}\`.`;
 }
+
+/** The session's custom fields (sessions stored before the fake knew them have none). */
+const questionsOf = (session: Obj) => (session.custom_fields ?? []) as Parameters<typeof customFieldsHtml>[0];
 
 /** What Checkout says once a session is no longer open. */
 const closedCheckout = (session: Obj) => (session.status === "expired" ? "<p>This checkout has expired.</p>" : "<p>This checkout is complete.</p>");
@@ -460,6 +464,8 @@ export async function startFakeStripe(
         if (price.tax_behavior === "unspecified")
           return stripeError(res, 400, `Price ${price.id} has no tax_behavior; automatic tax needs inclusive or exclusive.`, "line_items[0][price]");
       }
+      const custom = readCustomFields(form.custom_fields, form.mode);
+      if ("refusal" in custom) return stripeError(res, 400, custom.refusal, custom.param);
       const discounts = form.discounts as Record<string, { promotion_code?: string }> | undefined;
       let promotionCode: Obj | null = null;
       if (discounts) {
@@ -486,6 +492,7 @@ export async function startFakeStripe(
           automatic_tax: { enabled: automaticTax, liability: automaticTax ? { type: "self" } : null, status: automaticTax ? "complete" : null },
           discounts: promotionCode ? [{ promotion_code: promotionCode.id, coupon: null }] : [],
           metadata: form.metadata ?? {},
+          custom_fields: custom.fields,
           subscription_data: form.subscription_data ?? {},
           payment_intent_data: form.payment_intent_data ?? {},
           payment_intent: null,
@@ -807,8 +814,10 @@ export async function startFakeStripe(
     const currency = String(price.currency);
     const minimum = custom?.minimum ?? 50;
     let problem: string | null = null;
+    let typed: URLSearchParams | undefined;
     if (req.method === "POST" && session.status === "open") {
       const form = new URLSearchParams(await readBody(req));
+      typed = form;
       const discount = sessionDiscount(session, account);
       const coupon = custom ? null : (discount?.coupon ?? null);
       const chosen = custom
@@ -816,8 +825,10 @@ export async function startFakeStripe(
         : coupon
           ? discounted(price.unit_amount as number, coupon)
           : (price.unit_amount as number);
-      if (custom && (!Number.isFinite(chosen) || chosen < minimum)) problem = `Enter at least ${shown(minimum, currency)}.`;
-      else if (custom) problem = unchargeable(chosen, currency);
+      const amountProblem = () =>
+        !custom ? null : !Number.isFinite(chosen) || chosen < minimum ? `Enter at least ${shown(minimum, currency)}.` : unchargeable(chosen, currency);
+      // Checkout checks the answers first, and asks again keeping what was typed.
+      problem = answerCustomFields(questionsOf(session), form) ?? amountProblem();
       if (!problem) {
         if (coupon) redeem(discount);
         const taxed = (session.automatic_tax as { enabled?: boolean } | undefined)?.enabled ? withTax(chosen, String(price.tax_behavior)) : null;
@@ -869,9 +880,10 @@ export async function startFakeStripe(
       }
     }
     const fixed = `${shown(price.unit_amount as number, currency)}, one payment`;
+    const questions = customFieldsHtml(questionsOf(session), typed);
     const form = custom
-      ? `<form method="post"><label for="amount">Your price (${currency.toUpperCase()}, at least ${decimal(minimum, currency)})</label><input id="amount" name="amount" type="number" step="${inputStep(currency)}" min="${decimal(minimum, currency)}" value="${decimal(custom.preset ?? minimum, currency)}" style="width:100%;padding:10px;margin:8px 0;font-size:16px"><button name="outcome" value="pay">Pay</button></form>`
-      : `<form method="post"><button name="outcome" value="pay">Pay</button></form>`;
+      ? `<form method="post">${questions}<label for="amount">Your price (${currency.toUpperCase()}, at least ${decimal(minimum, currency)})</label><input id="amount" name="amount" type="number" step="${inputStep(currency)}" min="${decimal(minimum, currency)}" value="${decimal(custom.preset ?? minimum, currency)}" style="width:100%;padding:10px;margin:8px 0;font-size:16px"><button name="outcome" value="pay">Pay</button></form>`
+      : `<form method="post">${questions}<button name="outcome" value="pay">Pay</button></form>`;
     return send(
       res,
       problem ? 400 : 200,
@@ -900,11 +912,16 @@ ${session.status !== "open" ? closedCheckout(session) : form}
     const currency = String(price.currency);
     const amount = `${shown(due, currency)}${coupon ? ` (code ${promotionCode!.code}: was ${decimal(price.unit_amount as number, currency)})` : ""} / ${(price.recurring as { interval: string }).interval}`;
     let declined = false;
+    let problem: string | null = null;
+    let typed: URLSearchParams | undefined;
     if (req.method === "POST" && session.status === "open") {
       const form = new URLSearchParams(await readBody(req));
-      if (form.get("outcome") === "decline") {
+      typed = form;
+      // Checkout checks the answers before the card, and asks again keeping what was typed.
+      problem = answerCustomFields(questionsOf(session), form);
+      if (!problem && form.get("outcome") === "decline") {
         declined = true;
-      } else {
+      } else if (!problem) {
         const data = session.subscription_data as {
           metadata?: Record<string, string>;
           trial_period_days?: string;
@@ -950,14 +967,16 @@ ${session.status !== "open" ? closedCheckout(session) : form}
     const done = session.status !== "open";
     const trial = Number((session.subscription_data as { trial_period_days?: string }).trial_period_days ?? 0);
     const startsCardless = trial > 0 && session.payment_method_collection === "if_required";
+    const questions = customFieldsHtml(questionsOf(session), typed);
     return send(
       res,
-      declined ? 402 : 200,
+      problem ? 400 : declined ? 402 : 200,
       stripeCard(
         `Checkout`,
         `<h1>Demo Stripe Checkout</h1><p class="amount">${amount}</p>${taxed ? `<p class="tax">Tax (demo ${DEMO_TAX_RATE * 100}% ${price.tax_behavior === "inclusive" ? "included" : "added"}): ${shown(taxed.tax, currency)}</p>` : ""}
 ${declined ? '<p class="error" role="alert">Your card was declined. Try again or use another card.</p>' : ""}
-${done ? closedCheckout(session) : startsCardless ? `<form method="post"><p>No card needed for the ${trial}-day trial.</p><button name="outcome" value="pay">Start free trial</button></form>` : `<form method="post"><button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
+${problem ? `<p class="error" role="alert">${problem}</p>` : ""}
+${done ? closedCheckout(session) : startsCardless ? `<form method="post">${questions}<p>No card needed for the ${trial}-day trial.</p><button name="outcome" value="pay">Start free trial</button></form>` : `<form method="post">${questions}<button name="outcome" value="pay">Pay</button><button class="decline" name="outcome" value="decline">Pay with a card that is declined</button></form>`}
 <a href="${session.cancel_url}">← Back to the community</a>`,
       ),
     );

@@ -1,5 +1,6 @@
 "use client";
 
+import type { CheckoutAnswers } from "@/lib/communities/checkout-questions";
 import { CompAccess, type GrantView } from "./comp-access";
 import { LINKED_SERVER_STANDING } from "@/lib/discord/guild-status-text";
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -234,6 +235,7 @@ type Detail = {
   roleNames: Record<string, { name: string; color: string | null }>;
   /** Where they stand in each linked server. */
   servers: { name: string; status: string }[];
+  answers: CheckoutAnswers | null;
 };
 
 function RoleName({ id, names }: { id: string; names: Detail["roleNames"] }) {
@@ -344,6 +346,22 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
               <Alert tone="info">This member erased their account on {date(d.member.erasedAt)}. Their payments are kept as anonymous records.</Alert>
             )}
             {d.member.removedAt && !d.member.isActive && <Alert tone="info">Removed on {date(d.member.removedAt)}.</Alert>}
+            {d.answers && (
+              <section aria-labelledby="member-answers">
+                <h3 id="member-answers" className="font-medium">
+                  Answers at checkout
+                </h3>
+                <dl className="mt-1 space-y-1">
+                  {d.answers.answers.map((a) => (
+                    <div key={a.question}>
+                      <dt className="text-slate-500">{a.question}</dt>
+                      <dd className="break-words">{a.answer}</dd>
+                    </div>
+                  ))}
+                </dl>
+                <p className="mt-1 text-xs text-slate-500">Answered {date(d.answers.answeredAt)}</p>
+              </section>
+            )}
             <section>
               <h3 className="font-medium">Subscriptions</h3>
               {d.subscriptions.length === 0 ? (

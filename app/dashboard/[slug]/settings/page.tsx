@@ -10,6 +10,8 @@ import { ROLE_LABELS, type StaffRole } from "@/lib/staff/roles";
 import Link from "next/link";
 import { CommunityHeader } from "../community-nav";
 import { SettingsForm } from "./settings-form";
+import { CheckoutQuestionsForm } from "./questions-form";
+import { readCheckoutQuestions } from "@/lib/communities/checkout-questions";
 
 export const metadata: Metadata = { title: "Community settings" };
 
@@ -33,6 +35,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
             ...readSettings(community.settings),
           }}
         />
+      </Card>
+      <Card className="mt-6 max-w-2xl">
+        <CheckoutQuestionsForm key={community.slug} slug={community.slug} questions={readCheckoutQuestions(community.settings)} />
       </Card>
       <Card className="mt-6 max-w-2xl">
         <div className="flex flex-wrap items-center justify-between gap-2">
