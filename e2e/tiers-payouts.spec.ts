@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
+import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
 import { holdScripts } from "./support/scripts";
 
@@ -158,4 +158,48 @@ test("another owner cannot change a community's tiers by posting the action", as
   await form.getByRole("button", { name: "Create tier" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "We couldn't find that community." })).toBeVisible();
   expect(await query("SELECT count(*)::int AS n FROM subscription_tiers")).toEqual(before);
+});
+
+test("the owner asks a question at checkout; Stripe Checkout asks the member, and the owner reads the answer", async ({ page }) => {
+  // Carol's Workshop, as the first test left it: Pro Desk on sale.
+  await signInAs(page, "Carol Owner", "/dashboard/carol-s-workshop/settings");
+  const questions = page.getByRole("form", { name: "Checkout questions" });
+  const first = questions.getByRole("group", { name: "Question 1" });
+  const second = questions.getByRole("group", { name: "Question 2" });
+  await first.getByLabel("Question", { exact: true }).fill("Your TradingView username");
+  await expect(first.getByLabel("An answer is required")).toBeChecked();
+  await second.getByLabel("Question", { exact: true }).fill("How did you find us?");
+  await second.getByLabel("An answer is required").uncheck();
+  await expect(second.getByLabel("Choices")).toHaveCount(0);
+  await second.getByLabel("Answer", { exact: true }).selectOption("dropdown");
+  await second.getByLabel("Choices").fill("YouTube");
+  await questions.getByRole("button", { name: "Save questions" }).click();
+  await expect(second.getByText("Choices need at least two, one per line")).toBeVisible();
+  await expect(first.getByLabel("Question", { exact: true })).toHaveValue("Your TradingView username");
+  await second.getByLabel("Choices").fill("YouTube\nA friend");
+  await questions.getByRole("button", { name: "Save questions" }).click();
+  await expect(questions.getByText("Saved. Checkout asks these 2 questions from the next payment on.")).toBeVisible();
+  await page.reload();
+  await expect(second.getByLabel("Choices")).toHaveValue("YouTube\nA friend");
+  await expect(second.getByLabel("An answer is required")).not.toBeChecked();
+
+  await signOut(page);
+  await signInAs(page, "Bob Member", "/c/carol-s-workshop");
+  await page.getByRole("button", { name: "Subscribe to Pro Desk" }).click();
+  await expect(page.getByRole("heading", { name: "Demo Stripe Checkout" })).toBeVisible();
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByRole("alert")).toHaveText("Your TradingView username is required.");
+  await page.getByLabel("Your TradingView username").fill("bob_trades");
+  await page.getByLabel("How did you find us? (optional)").selectOption({ label: "A friend" });
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page).toHaveURL(/\/c\/carol-s-workshop\/welcome\?session_id=cs_test_\w+$/);
+  await expect(page.getByText(/You're in!/)).toBeVisible({ timeout: 15_000 });
+
+  await signOut(page);
+  await signInAs(page, "Carol Owner", "/dashboard/carol-s-workshop/members");
+  await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Bob Member" }).click();
+  const bob = page.getByRole("dialog", { name: "Bob Member" });
+  const answers = bob.getByRole("region", { name: "Answers at checkout" });
+  await expect(answers.getByRole("definition")).toHaveText(["bob_trades", "A friend"]);
+  await expect(answers.getByRole("term")).toHaveText(["Your TradingView username", "How did you find us?"]);
 });

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { db } from "../lib/db/client";
 import type { Prisma } from "../lib/generated/prisma/client";
 import { withCommunity, type TenantTx, rowKey } from "../lib/db/scopes";
+import type { CheckoutAnswers, CheckoutQuestion } from "../lib/communities/checkout-questions";
 import { serverEnv } from "../lib/env";
 import { DEMO_BOT } from "../lib/discord/demo";
 import { BOT_PERMISSIONS } from "../lib/discord/platform-bot";
@@ -34,6 +35,8 @@ type CommunitySeed = {
   bot?: { announceChannel: string; adminChannel: string; lapsedRoleId?: string; payChannelId?: string };
   /** Owner settings beyond the defaults (lib/communities/validation.ts). */
   settings?: Record<string, unknown>;
+  /** Questions Stripe Checkout asks paying members (optional ones: the e2e journeys pay without answering); seeded payers have answered them. */
+  questions?: CheckoutQuestion[];
   tiers: TierSeed[];
   /** Subscriptions sold on the connected Stripe account before CommunityOS (the Import tab's demo). */
   legacyStripe?: { product: string; price: string; count: number };
@@ -94,6 +97,10 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     owner: "secondOwner",
     description: "Market commentary, trade journals and live sessions with working traders.",
     memberCount: 27,
+    questions: [
+      { label: "Your TradingView username (for the indicator invites)", type: "text", choices: [], optional: true },
+      { label: "Your trading experience", type: "dropdown", choices: ["Beginner", "Intermediate", "Professional"], optional: true },
+    ],
     tiers: [
       { name: "Analyst", price: "19.00", interval: "monthly", features: ["Daily notes", "Trade journal reviews"], roleId: "300000000000000021" },
       { name: "Desk", price: "290.00", interval: "yearly", features: ["Everything in Analyst", "Live sessions"], roleId: "300000000000000022" },
@@ -126,6 +133,15 @@ function addMonths(date: Date, months: number): Date {
 type Lifecycle = "active" | "trialing" | "past_due" | "canceled" | "none";
 const LIFECYCLES: Lifecycle[] = ["active", "active", "active", "active", "active", "active", "trialing", "past_due", "canceled", "canceled", "none"];
 
+/** What a seeded payer answered at checkout: their name for a text question, a choice by their position for a list (no draw from the PRNG, so the rest of the demo is unchanged). */
+function demoAnswers(questions: CheckoutQuestion[], username: string, index: number, at: Date): CheckoutAnswers {
+  const answers = questions.map((q) => ({
+    question: q.label,
+    answer: q.type === "dropdown" ? q.choices[index % q.choices.length]! : `${username.replace(/\W/g, "")}_tv`,
+  }));
+  return { answeredAt: at.toISOString(), answers };
+}
+
 async function upsertUser(discordId: string, username: string, globalName: string) {
   return db.user.upsert({
     where: { discordId },
@@ -143,7 +159,7 @@ async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => n
       discordGuildId: spec.guildId,
       ownerId,
       description: spec.description,
-      settings: { gracePeriodDays: 3, ...spec.settings },
+      settings: { gracePeriodDays: 3, ...spec.settings, ...(spec.questions ? { checkoutQuestions: spec.questions } : {}) },
       ...(spec.plan === "pro"
         ? {
             subscriptionTier: "pro",
@@ -230,6 +246,7 @@ async function seedTenantRows(tx: TenantTx, communityId: string, spec: Community
         joinedAt,
         roles: hasAccess ? [tier.discordRoleId!] : [],
         stripeCustomerId: lifecycle === "none" ? null : customerId,
+        ...(spec.questions && lifecycle !== "none" ? { checkoutAnswers: demoAnswers(spec.questions, person.username, index, joinedAt) } : {}),
         guildStatus: "joined",
         guildStatusAt: joinedAt,
       },

@@ -5,6 +5,7 @@
 // CSV) and in the member's own data; erased with the member.
 import { describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
+import { getMember } from "../lib/api/resources";
 import { startCheckout } from "../lib/billing/checkout";
 import { checkoutQuestionsFormSchema, type CheckoutQuestion } from "../lib/communities/checkout-questions";
 import { saveCheckoutQuestions, updateCommunity } from "../lib/communities/owner";
@@ -83,6 +84,11 @@ describe("checkout questions", () => {
     expect(detail?.answers?.answers.map((a) => a.answer)).toEqual(["trader_jo", "A friend"]);
     const exported = await exportMemberData(paid.community.id, member.id);
     expect(JSON.stringify(exported)).toContain("trader_jo");
+    // The owner's integrations read them from the REST API's member.
+    expect((await paid.inScope((tx) => getMember(tx, member.id)))?.checkout_answers).toEqual([
+      { question: "Your TradingView username", answer: "trader_jo" },
+      { question: "How did you find us?", answer: "A friend" },
+    ]);
 
     // The CSV: a column per question asked now; answers to a question since renamed are kept apart.
     await ask(paid, [{ ...QUESTIONS[0]!, label: "TradingView name" }, QUESTIONS[1]!]);

@@ -8,6 +8,7 @@ import { MEMBER_STATUSES } from "../members/query";
 
 import { rowKey } from "../db/scopes";
 import { tierServerRoles } from "../tiers/server-roles";
+import { readCheckoutAnswers } from "../communities/checkout-questions";
 const id = z.uuid();
 const when = z.iso.datetime({ offset: true });
 const money = z
@@ -26,6 +27,9 @@ export const Member = z
     total_spent: money,
     active: z.boolean(),
     joined_at: when,
+    checkout_answers: z
+      .array(z.object({ question: z.string(), answer: z.string() }))
+      .meta({ description: "What the member answered to the community's checkout questions at their last Checkout, each with the question as asked." }),
   })
   .meta({ id: "Member" });
 
@@ -144,36 +148,26 @@ export async function listMembers(tx: TenantTx, query: z.output<typeof memberLis
         where: { AND: [where, query.status ? { subscriptionStatus: query.status } : {}] },
         orderBy: newest,
         take,
-        select: {
-          id: true,
-          createdAt: true,
-          discordUserId: true,
-          subscriptionStatus: true,
-          subscriptionTier: true,
-          subscriptionExpiresAt: true,
-          totalSpent: true,
-          isActive: true,
-          joinedAt: true,
-          erasedAt: true,
-          user: { select: { username: true } },
-        },
+        select: { ...memberSelect, createdAt: true },
       }),
   );
   return pageOut(found, memberOut);
 }
 
-type MemberRow = {
-  id: string;
-  discordUserId: string;
-  subscriptionStatus: string;
-  subscriptionTier: string | null;
-  subscriptionExpiresAt: Date | null;
-  totalSpent: Prisma.Decimal;
-  isActive: boolean;
-  joinedAt: Date;
-  erasedAt: Date | null;
-  user: { username: string };
-};
+const memberSelect = {
+  id: true,
+  discordUserId: true,
+  subscriptionStatus: true,
+  subscriptionTier: true,
+  subscriptionExpiresAt: true,
+  totalSpent: true,
+  isActive: true,
+  joinedAt: true,
+  erasedAt: true,
+  checkoutAnswers: true,
+  user: { select: { username: true } },
+} as const satisfies Prisma.CommunityMemberSelect;
+type MemberRow = Prisma.CommunityMemberGetPayload<{ select: typeof memberSelect }>;
 
 function memberOut(m: MemberRow): z.output<typeof Member> {
   return {
@@ -186,25 +180,12 @@ function memberOut(m: MemberRow): z.output<typeof Member> {
     total_spent: decimal(m.totalSpent),
     active: m.isActive,
     joined_at: m.joinedAt.toISOString(),
+    checkout_answers: readCheckoutAnswers(m.checkoutAnswers)?.answers ?? [],
   };
 }
 
 export async function getMember(tx: TenantTx, memberId: string) {
-  const m = await tx.communityMember.findUnique({
-    where: rowKey(memberId),
-    select: {
-      id: true,
-      discordUserId: true,
-      subscriptionStatus: true,
-      subscriptionTier: true,
-      subscriptionExpiresAt: true,
-      totalSpent: true,
-      isActive: true,
-      joinedAt: true,
-      erasedAt: true,
-      user: { select: { username: true } },
-    },
-  });
+  const m = await tx.communityMember.findUnique({ where: rowKey(memberId), select: memberSelect });
   return m && memberOut(m);
 }
 
