@@ -163,6 +163,7 @@ describe("a member who pays in another of the tier's currencies, in their portal
     const [membership] = (await portalMemberships(buyer.id)).filter((m) => m.community.id === paid.community.id);
     const [subscription] = membership!.subscriptions;
     expect(subscription).toMatchObject({ tierName: "Silver", price: "9.00", currency: "EUR" });
+    expect(membership!.totals).toEqual([{ currency: "EUR", amount: "9.00" }]);
     expect(subscription!.switchable).toEqual([{ id: gold, name: "Gold", price: "18.00", currency: "EUR", interval: "monthly", soldOut: false }]);
 
     // The preview and the switch are in euros at Stripe; a tier not sold in euros is refused before Stripe is asked.

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../lib/db/client";
 import { withCommunity } from "../lib/db/scopes";
 import { countMembers, listMembers, membersQuerySchema, membersTablePage } from "../lib/members/query";
+import { formatTotals } from "../lib/billing/money";
 import { createCommunity, createUser } from "./support/fixtures";
 
 afterAll(() => db.$disconnect());
@@ -81,7 +82,7 @@ describe("the members list", () => {
     expect(membersQuerySchema.safeParse({ place: "moon" }).success).toBe(false);
   });
 
-  it("says which currency each member's total is in: the one they last paid in", async () => {
+  it("totals what each member paid per currency, the one paid in last first (their stored total adds currencies)", async () => {
     const communityId = await communityWithMembers(3);
     const page = () => withCommunity(communityId, (tx) => membersTablePage(tx, membersQuerySchema.parse({})));
     const [euro, dollar, none] = (await page()).rows;
@@ -90,10 +91,23 @@ describe("the members list", () => {
         tx.payment.create({ data: { communityId, memberId, amount: "9.00", currency, status: "succeeded", createdAt } });
       await pay(euro!.id, "USD", new Date("2026-01-01T00:00:00Z"));
       await pay(euro!.id, "EUR", new Date("2026-02-01T00:00:00Z"));
+      await pay(euro!.id, "EUR", new Date("2026-03-01T00:00:00Z"));
       await pay(dollar!.id, "USD", new Date("2026-02-01T00:00:00Z"));
+      // Refunded in full, and a failed payment: neither counts.
+      await tx.payment.create({ data: { communityId, memberId: dollar!.id, amount: "5.00", amountRefunded: "5.00", currency: "GBP", status: "refunded" } });
+      await tx.payment.create({ data: { communityId, memberId: none!.id, amount: "9.00", currency: "USD", status: "failed" } });
     });
-    const currencies = Object.fromEntries((await page()).rows.map((r) => [r.id, r.currency]));
-    expect(currencies).toEqual({ [euro!.id]: "EUR", [dollar!.id]: "USD", [none!.id]: null });
+    const totals = Object.fromEntries((await page()).rows.map((r) => [r.id, r.totals]));
+    expect(totals).toEqual({
+      [euro!.id]: [
+        { currency: "EUR", amount: "18.00" },
+        { currency: "USD", amount: "9.00" },
+      ],
+      [dollar!.id]: [{ currency: "USD", amount: "9.00" }],
+      [none!.id]: [],
+    });
+    expect(formatTotals(totals[euro!.id]!, "USD")).toBe("€18.00 + $9.00");
+    expect(formatTotals(totals[none!.id]!, "USD")).toBe("$0.00");
   });
 
   it("refuses a forged cursor or an unknown sort", () => {

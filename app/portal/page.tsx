@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { memberStatus } from "@/lib/billing/status-display";
 import { portalMemberships } from "@/lib/billing/portal-read";
-import { formatMoney } from "@/lib/billing/money";
+import { formatMoney, formatTotals } from "@/lib/billing/money";
 import { Alert } from "@/components/ui/alert";
 import { DiscordAccess } from "@/components/discord-access";
 import { LINKED_SERVER_TEXT } from "@/lib/discord/guild-status-text";
@@ -78,7 +78,7 @@ export default async function PortalPage({ searchParams }: Props) {
                   </div>
                   <div className="flex items-center gap-3 text-sm">
                     <span className="text-slate-600" data-testid="total-spent">
-                      {formatMoney(m.totalSpent, m.currency)} spent
+                      {formatTotals(m.totals, m.currency)} spent
                     </span>
                     {sub?.cancelAtPeriodEnd ? (
                       <Badge tone="warning">cancels {dateFormat.format(new Date(sub.renewsAt))}</Badge>

@@ -71,6 +71,11 @@ export function formatMoney(amount: string | number | { toString(): string }, cu
   return new Intl.NumberFormat(locale, { style: "currency", currency: currency.toUpperCase() }).format(value);
 }
 
+/** A total paid in one or more currencies ("€9.00 + $10.00"); nothing paid reads as zero in the fallback currency. */
+export function formatTotals(totals: { currency: string; amount: string }[], fallbackCurrency: string): string {
+  return totals.length === 0 ? formatMoney(0, fallbackCurrency) : totals.map((t) => formatMoney(t.amount, t.currency)).join(" + ");
+}
+
 /** A community's currency for totals that carry none: the one most of its tiers use. */
 export function mainCurrency(tiers: { currency: string }[], fallback = "USD"): string {
   const counts = new Map<string, number>();

@@ -1,6 +1,7 @@
 // What the member portal shows: the signed-in user's memberships across
 // communities (the user scope), each live subscription with its price in its
 // own currency and the tiers it may switch to.
+import { paidTotals, type PaidTotal } from "./paid-totals";
 import { withCommunity, withUser } from "../db/scopes";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { hasFreeSeat } from "./seats";
@@ -31,7 +32,9 @@ export type PortalMembership = {
   id: string;
   status: string;
   tier: string | null;
-  totalSpent: string;
+  /** What they paid here, per currency (the currency paid in last first). */
+  totals: PaidTotal[];
+  /** The currency they pay in now (their subscription's), or the community's. */
   currency: string;
   community: { id: string; slug: string; name: string; avatarUrl: string | null; discordGuildId: string };
   /** Whether the member is in the community's Discord server (see lib/discord/guild-join.ts). */
@@ -52,12 +55,10 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         id: true,
         subscriptionStatus: true,
         subscriptionTier: true,
-        totalSpent: true,
         guildStatus: true,
         serverStatus: true,
         saveOfferRedeemedAt: true,
         community: { select: { id: true, slug: true, name: true, avatarUrl: true, discordGuildId: true, settings: true } },
-        payments: { orderBy: { createdAt: "desc" }, take: 1, select: { currency: true } },
         subscriptions: {
           // The one live subscription; a duplicate being refunded is not the member's to manage.
           where: { status: { in: LIVE_SUBSCRIPTION }, duplicateOf: null },
@@ -75,6 +76,12 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         },
       },
     }),
+  );
+  const totals = await withUser(userId, (tx) =>
+    paidTotals(
+      tx,
+      memberships.map((m) => m.id),
+    ),
   );
   const open = await withUser(userId, (tx) =>
     tx.payment.findMany({
@@ -141,8 +148,8 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         id: m.id,
         status: m.subscriptionStatus,
         tier: m.subscriptionTier,
-        totalSpent: m.totalSpent.toFixed(2),
-        currency: m.payments[0]?.currency ?? subscriptions[0]?.currency ?? tiers[0]?.currency ?? "USD",
+        totals: totals.get(m.id) ?? [],
+        currency: subscriptions[0]?.currency ?? tiers[0]?.currency ?? "USD",
         community: {
           id: m.community.id,
           slug: m.community.slug,

@@ -8,6 +8,7 @@ import { linkedServers } from "../discord/linked-servers";
 import { GUILD_STATUSES } from "../discord/guild-join";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 import { readCheckoutAnswers } from "../communities/checkout-questions";
+import { paidTotals, type PaidTotal } from "../billing/paid-totals";
 
 export { MEMBER_STATUSES } from "../billing/status-display";
 import { MEMBER_STATUSES } from "../billing/status-display";
@@ -117,26 +118,15 @@ export async function listMembers(tx: TenantTx, query: MembersQuery, limit = PAG
   return { rows: page, nextCursor: rows.length > limit ? encodeCursor(query, page.at(-1)!) : null };
 }
 
-/** One page of the members table: listMembers' rows, each with the currency its total is in. */
+/** One page of the members table: listMembers' rows, each with what the member paid per currency (their stored total adds currencies). */
 export async function membersTablePage(tx: TenantTx, query: MembersQuery, limit = PAGE_SIZE) {
   const { rows, nextCursor } = await listMembers(tx, query, limit);
-  return { rows: await withPaidCurrency(tx, rows), nextCursor };
-}
-
-/**
- * Rows with the currency each member last paid in, which their total is in
- * (Stripe bills a customer in one currency at a time); null before any payment.
- * One statement for the page, on the payments' member index. (The CSV export
- * does without: its total_spent column is as stored.)
- */
-async function withPaidCurrency<R extends { id: string }>(tx: TenantTx, rows: R[]): Promise<(R & { currency: string | null })[]> {
-  if (rows.length === 0) return [];
-  const found = await tx.$queryRaw<{ memberId: string; currency: string }[]>`
-    SELECT DISTINCT ON (member_id) member_id::text AS "memberId", currency
-      FROM payments WHERE member_id = ANY(${rows.map((r) => r.id)}::uuid[])
-     ORDER BY member_id, created_at DESC`;
-  const currencies = new Map(found.map((r) => [r.memberId, r.currency]));
-  return rows.map((r) => ({ ...r, currency: currencies.get(r.id) ?? null }));
+  // One statement for the page, on the payments' member index. (The CSV export does without: its total_spent column is as stored.)
+  const totals = await paidTotals(
+    tx,
+    rows.map((r) => r.id),
+  );
+  return { rows: rows.map((r) => ({ ...r, totals: totals.get(r.id) ?? [] })), nextCursor };
 }
 
 export async function countMembers(tx: TenantTx, query: MembersQuery): Promise<number> {
@@ -226,4 +216,4 @@ export type AsJson<T> = T extends Date
         : T;
 
 /** One row of the members list as its route answers it (the table's shape). */
-export type MemberRowJson = AsJson<Row & { currency: string | null }>;
+export type MemberRowJson = AsJson<Row & { totals: PaidTotal[] }>;

@@ -15,7 +15,7 @@ import { Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { CANCELLATION_REASON_LABELS, type CancellationReason } from "@/lib/billing/cancellation-reasons";
 import { MEMBER_STATUSES, memberStatus, paymentStatus } from "@/lib/billing/status-display";
-import { formatMoney } from "@/lib/billing/money";
+import { formatMoney, formatTotals } from "@/lib/billing/money";
 import type { MemberRowJson } from "@/lib/members/query";
 import { removeMemberAction } from "./actions";
 
@@ -195,7 +195,7 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
                   <Badge tone={memberStatus(m.subscriptionStatus).tone}>{memberStatus(m.subscriptionStatus).label}</Badge>
                 </Td>
                 <Td>{m.subscriptionTier ?? "—"}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(m.totalSpent, m.currency ?? currency)}</Td>
+                <Td className="text-right tabular-nums">{formatTotals(m.totals, currency)}</Td>
                 <Td className="text-slate-600">{date(m.joinedAt)}</Td>
               </tr>
             ))}
