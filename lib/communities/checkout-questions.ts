@@ -35,6 +35,9 @@ const storedQuestion = z.object({
   optional: z.boolean(),
 });
 
+// Built once: zod compiles a schema on its first parse, and checkout reads the questions on every session.
+const storedQuestions = z.array(storedQuestion).max(MAX_QUESTIONS);
+
 /** The settings form: three slots (q1…q3), an empty label leaves a slot unused. */
 export const checkoutQuestionsFormSchema = z
   .object(
@@ -83,10 +86,7 @@ export const checkoutQuestionsFormSchema = z
 /** The community's questions as stored in its settings; anything unreadable asks nothing. */
 export function readCheckoutQuestions(settings: unknown): CheckoutQuestion[] {
   const raw = typeof settings === "object" && settings !== null ? (settings as Record<string, unknown>).checkoutQuestions : undefined;
-  const parsed = z
-    .array(storedQuestion)
-    .max(MAX_QUESTIONS)
-    .safeParse(raw ?? []);
+  const parsed = storedQuestions.safeParse(raw ?? []);
   return parsed.success ? parsed.data : [];
 }
 
