@@ -152,6 +152,23 @@ describe("tier input", () => {
     ]);
   });
 
+  it("refuses a price under Stripe's smallest charge where Stripe publishes one, in that currency (Stripe would carry it over unpaid)", () => {
+    const fieldErrors = (fields: Record<string, string>) => tierInputSchema.safeParse(tierForm(fields)).error?.flatten().fieldErrors;
+    expect(fieldErrors({ price: "0.49" })?.price).toEqual([
+      "must be at least $0.50, Stripe's smallest charge (it carries a smaller one over to the member's next bill)",
+    ]);
+    expect(fieldErrors({ price: "0.50" })).toBeUndefined();
+    expect(fieldErrors({ price: "0.29", currency: "GBP" })?.price).toHaveLength(1);
+    expect(fieldErrors({ price: "0.30", currency: "GBP" })).toBeUndefined();
+    expect(fieldErrors({ price: "49", currency: "JPY" })?.price?.[0]).toMatch(/^must be at least ¥50,/);
+    // Other currencies and a pass's minimum are held to it too; a currency without a published minimum is not.
+    expect(fieldErrors({ currencyPrices: "EUR 0.40" })?.currencyPrices).toEqual([
+      "EUR 0.40: must be at least €0.50, Stripe's smallest charge (it carries a smaller one over to the member's next bill)",
+    ]);
+    expect(fieldErrors({ interval: "once", price: "0.20", payWhatYouWant: "on" })?.price).toHaveLength(1);
+    expect(fieldErrors({ price: "0.10", currency: "KWD" })).toBeUndefined();
+  });
+
   it("refuses what Stripe or the database would", () => {
     const bad = tierInputSchema.safeParse({
       name: "",

@@ -59,6 +59,46 @@ export function fromMinorUnits(minor: number, currency: string): string {
 /** Stripe takes amounts of up to eight digits in minor units: 999,999.99 USD, 99,999,999 JPY. */
 export const STRIPE_MAX_MINOR_UNITS = 99_999_999;
 
+/**
+ * Stripe's smallest charge where it is published, as amounts (docs.stripe.com/currencies,
+ * "Minimum and maximum charge amounts"). It holds in the account's settlement currency;
+ * for a price in that same currency (the usual case) this is exact, for another it is
+ * close (Stripe converts first). Below it Stripe charges nothing and carries the amount
+ * over to the customer's next bill, so a tier priced under it is never paid on time.
+ */
+const STRIPE_MINIMUM_CHARGE: Record<string, string> = {
+  USD: "0.50",
+  AED: "2.00",
+  AUD: "0.50",
+  BGN: "1.00",
+  BRL: "0.50",
+  CAD: "0.50",
+  CHF: "0.50",
+  CZK: "15.00",
+  DKK: "2.50",
+  EUR: "0.50",
+  GBP: "0.30",
+  HKD: "4.00",
+  HUF: "175.00",
+  INR: "0.50",
+  JPY: "50",
+  MXN: "10.00",
+  MYR: "2.00",
+  NOK: "3.00",
+  NZD: "0.50",
+  PLN: "2.00",
+  RON: "2.00",
+  SEK: "3.00",
+  SGD: "0.50",
+  THB: "10.00",
+};
+
+/** Stripe's smallest charge in this currency, in minor units, where it is published (null elsewhere). */
+export function stripeMinimumCharge(currency: string): number | null {
+  const minimum = STRIPE_MINIMUM_CHARGE[currency.toUpperCase()];
+  return minimum === undefined ? null : toMinorUnits(minimum, currency);
+}
+
 /** Rounds minor units to what Stripe takes in a charge of this currency (tens for three-decimal ones, whole ISK). */
 export function chargeableMinorUnits(minor: number, currency: string): number {
   const step = minorUnitDigits(currency) === 3 ? 10 : WHOLE_UNITS_ONLY.has(currency.toUpperCase()) ? 100 : 1;

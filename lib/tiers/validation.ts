@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fromMinorUnits, STRIPE_MAX_MINOR_UNITS, toMinorUnits } from "../billing/money";
+import { formatMoney, fromMinorUnits, STRIPE_MAX_MINOR_UNITS, stripeMinimumCharge, toMinorUnits } from "../billing/money";
 import { checkbox } from "../utils/checkbox";
 
 const snowflake = /^\d{17,20}$/;
@@ -154,7 +154,12 @@ function stripeAmountProblem(amount: string, currency: string): string | null {
   } catch {
     return `must be a whole amount in ${currency}`;
   }
-  return minor > STRIPE_MAX_MINOR_UNITS ? `must be at most ${fromMinorUnits(STRIPE_MAX_MINOR_UNITS, currency)} ${currency}, Stripe's largest charge` : null;
+  if (minor > STRIPE_MAX_MINOR_UNITS) return `must be at most ${fromMinorUnits(STRIPE_MAX_MINOR_UNITS, currency)} ${currency}, Stripe's largest charge`;
+  const minimum = stripeMinimumCharge(currency);
+  // Zero or less is refused on its own ("must be more than 0").
+  return minimum !== null && minor > 0 && minor < minimum
+    ? `must be at least ${formatMoney(fromMinorUnits(minimum, currency), currency)}, Stripe's smallest charge (it carries a smaller one over to the member's next bill)`
+    : null;
 }
 
 export type TierInput = z.output<typeof tierInputSchema>;
