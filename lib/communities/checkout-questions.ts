@@ -122,6 +122,8 @@ const storedAnswers = z.object({
 
 /** A member's stored answers, or none. */
 export function readCheckoutAnswers(raw: unknown): CheckoutAnswers | null {
+  // Most members have none: no parse (a failed one builds an error), as the CSV export reads every member.
+  if (raw === null || raw === undefined) return null;
   const parsed = storedAnswers.safeParse(raw);
   return parsed.success && parsed.data.answers.length > 0 ? parsed.data : null;
 }
