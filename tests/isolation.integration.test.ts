@@ -236,6 +236,14 @@ const tables: TableCase[] = [
     change: { name: "changed" },
   },
   {
+    table: "affiliate_payouts",
+    delegate: "affiliatePayout",
+    id: (r) => r.affiliatePayoutId,
+    newRow: async (t) => ({ communityId: t.communityId, referrerMemberId: t.memberId, amount: "2.00", currency: "USD" }),
+    change: { note: "changed" },
+    appendOnly: true,
+  },
+  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,

@@ -13,6 +13,9 @@ import { DiscordAccess } from "@/components/discord-access";
 import { LINKED_SERVER_TEXT } from "@/lib/discord/guild-status-text";
 import { EraseAccount } from "./erase-account";
 import { SubscriptionCard } from "./subscription-card";
+import { CopyField } from "@/components/ui/copy-field";
+import { appOrigin } from "@/lib/http/origin";
+import { referralLink } from "@/lib/referrals/program";
 
 export const metadata: Metadata = { title: "Your memberships" };
 
@@ -35,6 +38,7 @@ export default async function PortalPage({ searchParams }: Props) {
   const user = await requireUser("/portal");
   const { switchTo, notice, error } = await searchParams;
   const memberships = await portalMemberships(user.id);
+  const origin = await appOrigin();
   return (
     <div className="mx-auto max-w-4xl px-4 py-10 sm:px-6">
       <h1 className="text-2xl font-semibold tracking-tight">Your memberships</h1>
@@ -121,6 +125,23 @@ export default async function PortalPage({ searchParams }: Props) {
                         </div>
                       )}
                     </div>
+                  )}
+                  {m.referral && (
+                    <section className="w-full rounded-lg bg-slate-50 p-3 text-sm" aria-label={`Invite friends to ${m.community.name}`}>
+                      <p className="font-medium">Invite friends</p>
+                      <p className="mt-1 text-slate-600">
+                        You earn {m.referral.percent}% of what a friend who joins through your link pays for {m.referral.months}{" "}
+                        {m.referral.months === 1 ? "month" : "months"}. {m.community.name} pays you.
+                      </p>
+                      <div className="mt-2">
+                        <CopyField value={referralLink(origin, m.community.slug, m.referral.code)} label="Your invite link" />
+                      </div>
+                      <p className="mt-2 text-slate-600" data-testid="referral-stats">
+                        {m.referral.referred === 0
+                          ? "No one has joined through your link yet."
+                          : `${m.referral.referred} joined through your link${m.referral.amounts.length ? `: earned ${m.referral.amounts.map((a) => formatMoney(a.earned, a.currency)).join(" + ")}, paid to you ${m.referral.amounts.map((a) => formatMoney(a.paidOut, a.currency)).join(" + ")}` : ""}.`}
+                      </p>
+                    </section>
                   )}
                   {m.subscriptions.length > 0 && (
                     <div className="w-full space-y-3">

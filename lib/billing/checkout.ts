@@ -16,6 +16,8 @@ import { promotionAppliesIn, usablePromotion } from "./promotions";
 import { grantInForce } from "./grants";
 import { readSettings } from "../communities/validation";
 import { readCheckoutQuestions, stripeCustomFields } from "../communities/checkout-questions";
+import { readReferralProgram } from "../referrals/program";
+import { referrerForCode } from "../referrals/referrals";
 import { CHECKOUT_CODES } from "./checkout-codes";
 
 import { stripe } from "./stripe";
@@ -44,7 +46,16 @@ export const CHECKOUT_ERRORS = {
  */
 export async function startCheckout(
   tierId: string,
-  ctx: { actor: Actor; community: CommunityRef; inScope: InScope; origin: string; promo?: string | null; currency?: string | null },
+  ctx: {
+    actor: Actor;
+    community: CommunityRef;
+    inScope: InScope;
+    origin: string;
+    promo?: string | null;
+    currency?: string | null;
+    /** A referrer's share code from the link the member came by (an unknown one is ignored, never a reason to refuse). */
+    ref?: string | null;
+  },
   client: Stripe = stripe(),
 ): Promise<{ url: string }> {
   const { actor, community, inScope, origin } = ctx;
@@ -54,11 +65,12 @@ export async function startCheckout(
   });
   const { taxMode } = readSettings(settings.settings);
   const questions = readCheckoutQuestions(settings.settings);
+  const program = readReferralProgram(settings.settings);
   if (settings.status !== "active") throw refusal(CHECKOUT_ERRORS, "closed");
   if (!settings.stripeChargesEnabled || !settings.stripeAccountId) throw refusal(CHECKOUT_ERRORS, "paymentsOff");
   const stripeAccount = settings.stripeAccountId;
 
-  const { tier, member, promotion, severalCurrencies } = await inScope(async (tx) => {
+  const { tier, member, promotion, severalCurrencies, referrer } = await inScope(async (tx) => {
     const tier = await tx.subscriptionTier.findUnique({
       where: rowKey(tierId),
       select: {
@@ -93,10 +105,18 @@ export async function startCheckout(
       throw new ActionError(`That code takes an amount off in ${promotion.currency}: pick prices in ${promotion.currency} to use it, or subscribe without it.`);
     // Only a returning customer's subscription Checkouts can clash in currency (see below).
     const severalCurrencies = tier.interval !== "once" && !!member.stripeCustomerId && (await sellsInSeveralCurrencies(tx, tier.currency));
-    return { tier, member, promotion, severalCurrencies };
+    const referrer = program && ctx.ref ? await referrerForCode(tx, ctx.ref, member.id) : null;
+    return { tier, member, promotion, severalCurrencies, referrer };
   });
 
-  const metadata = { community_id: community.id, member_id: member.id, tier_id: tier.id, ...(promotion ? { promotion_code: promotion.code } : {}) };
+  const metadata = {
+    community_id: community.id,
+    member_id: member.id,
+    tier_id: tier.id,
+    ...(promotion ? { promotion_code: promotion.code } : {}),
+    // The referral and the program's terms now: the webhook keeps them with the member once they pay.
+    ...(referrer && program ? { referrer_member_id: referrer, referral_percent: String(program.percent), referral_months: String(program.months) } : {}),
+  };
   let customerId = member.stripeCustomerId;
   if (!customerId) {
     const user = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { email: true, globalName: true, username: true } });

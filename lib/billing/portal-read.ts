@@ -1,6 +1,8 @@
 // What the member portal shows: the signed-in user's memberships across
 // communities (the user scope), each live subscription with its price in its
 // own currency and the tiers it may switch to.
+import { readReferralProgram, type ReferralProgram } from "../referrals/program";
+import { affiliates, type AffiliateAmount } from "../referrals/referrals";
 import { paidTotals, type PaidTotal } from "./paid-totals";
 import { withCommunity, withUser } from "../db/scopes";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
@@ -32,6 +34,8 @@ export type PortalMembership = {
   id: string;
   status: string;
   tier: string | null;
+  /** The community's referral program as it stands for them: their code, its terms, whom they brought and what they earned. */
+  referral: (ReferralProgram & { code: string; referred: number; active: number; amounts: AffiliateAmount[] }) | null;
   /** What they paid here, per currency (the currency paid in last first). */
   totals: PaidTotal[];
   /** The currency they pay in now (their subscription's), or the community's. */
@@ -57,6 +61,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         subscriptionTier: true,
         guildStatus: true,
         serverStatus: true,
+        referralCode: true,
         saveOfferRedeemedAt: true,
         community: { select: { id: true, slug: true, name: true, avatarUrl: true, discordGuildId: true, settings: true } },
         subscriptions: {
@@ -93,7 +98,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
   return Promise.all(
     memberships.map(async (m) => {
       // Tiers are the community's public data, read in its scope.
-      const { tiers, linked } = await withCommunity(m.community.id, async (tx) => {
+      const { tiers, linked, referral } = await withCommunity(m.community.id, async (tx) => {
         const rows = await tx.subscriptionTier.findMany({
           where: { isActive: true },
           orderBy: { sortOrder: "asc" },
@@ -112,7 +117,10 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         });
         const withSeats = [];
         for (const t of rows) withSeats.push({ ...t, soldOut: !(await hasFreeSeat(tx, t)) });
-        return { tiers: withSeats, linked: await linkedServers(tx) };
+        // The member's share link earns them a commission while the community runs a program.
+        const program = readReferralProgram(m.community.settings);
+        const referred = program ? ((await affiliates(tx, m.id))[0] ?? { referred: 0, active: 0, amounts: [] }) : null;
+        return { tiers: withSeats, linked: await linkedServers(tx), referral: program && referred ? { ...program, ...referred, code: m.referralCode } : null };
       });
       const subscriptions = m.subscriptions.map((sub) => {
         const current = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
@@ -149,6 +157,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         status: m.subscriptionStatus,
         tier: m.subscriptionTier,
         totals: totals.get(m.id) ?? [],
+        referral,
         currency: subscriptions[0]?.currency ?? tiers[0]?.currency ?? "USD",
         community: {
           id: m.community.id,

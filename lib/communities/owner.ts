@@ -11,6 +11,7 @@ import { staffedCommunityRoles } from "../staff/access";
 import { enterCommunity } from "../members/membership";
 import { slugFrom, slugSchema } from "./slug";
 import type { CheckoutQuestion } from "./checkout-questions";
+import type { ReferralProgram } from "../referrals/program";
 
 /** Which unique key a Prisma P2002 error hit, as the form field it belongs to. */
 function uniqueViolation(error: unknown): string | null {
@@ -127,6 +128,11 @@ export async function joinCommunity(community: CommunityRef, actor: Actor, tx: T
 /** Saves the questions into the community's settings (checkout asks them from the next session on). */
 export function saveCheckoutQuestions(tx: TenantTx, communityId: string, questions: CheckoutQuestion[]) {
   return mergeSettings(tx, communityId, { checkoutQuestions: questions });
+}
+
+/** Saves the referral program into the community's settings (0 percent turns it off; referrals made stay on their terms). */
+export function saveReferralProgram(tx: TenantTx, communityId: string, program: ReferralProgram) {
+  return mergeSettings(tx, communityId, { referrals: program.percent > 0 ? program : null });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { db } from "../db/client";
+import { readReferralProgram } from "../referrals/program";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { readSettings } from "./validation";
 import { slugSchema } from "./slug";
@@ -58,6 +59,8 @@ export type PublicCommunity = {
   showMemberCount: boolean;
   /** How Stripe Tax touches the prices shown: added at checkout, already in them, or not at all. */
   taxMode: "off" | "exclusive" | "inclusive";
+  /** Members' share links earn them a commission (lib/referrals/program.ts). */
+  referralsOn: boolean;
   slug: string;
   name: string;
   description: string | null;
@@ -117,7 +120,7 @@ export async function getPublicCommunity(slug: string): Promise<PublicCommunity 
   const tenant = await withCommunity(community.id, readPublicTenantData);
   const { settings, stripeChargesEnabled, ...profile } = community;
   const { showMemberCount, taxMode } = readSettings(settings);
-  return { ...profile, paymentsEnabled: stripeChargesEnabled, showMemberCount, taxMode, ...tenant };
+  return { ...profile, paymentsEnabled: stripeChargesEnabled, showMemberCount, taxMode, referralsOn: readReferralProgram(settings) !== null, ...tenant };
 }
 
 export async function listFeaturedCommunities(limit = 6): Promise<PublicCommunity[]> {
@@ -133,6 +136,7 @@ export async function listFeaturedCommunities(limit = 6): Promise<PublicCommunit
       paymentsEnabled: stripeChargesEnabled,
       showMemberCount: readSettings(settings).showMemberCount,
       taxMode: readSettings(settings).taxMode,
+      referralsOn: readReferralProgram(settings) !== null,
       ...(await withCommunity(community.id, readPublicTenantData)),
     })),
   );

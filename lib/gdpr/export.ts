@@ -17,6 +17,8 @@ const membershipSelect = {
   subscriptionExpiresAt: true,
   totalSpent: true,
   checkoutAnswers: true,
+  referralCode: true,
+  referredAt: true,
   isActive: true,
   removedAt: true,
   community: { select: { name: true, slug: true } },

@@ -88,6 +88,7 @@ export type TenantRows = {
   stripeImportId: string;
   analyticsMonthId: string;
   serverId: string;
+  affiliatePayoutId: string;
 };
 
 /** One row in every tenant table, written through the community's scope. */
@@ -183,7 +184,12 @@ export async function createTenantRows(communityId: string, userId: string, disc
       select: { id: true },
     });
     const server = await tx.communityServer.create({ data: { communityId, guildId: snowflake(), name: "Fixture server" }, select: { id: true } });
+    const payout = await tx.affiliatePayout.create({
+      data: { communityId, referrerMemberId: member.id, amount: "1.00", currency: "USD", note: "Fixture payout" },
+      select: { id: true },
+    });
     return {
+      affiliatePayoutId: payout.id,
       serverId: server.id,
       analyticsMonthId: analyticsMonth.id,
       staffId: staff.id,

@@ -32,13 +32,20 @@ const checkout = communityWorkflow(
       .regex(/^[A-Za-z]{3}$/, "not a currency")
       .optional()
       .transform((v) => v || null),
+    // A referrer's share code from the link (its shape is checked where it is looked up; an unknown one is ignored).
+    ref: z
+      .string()
+      .trim()
+      .max(40)
+      .optional()
+      .transform((v) => v || null),
   }),
   "signed-in",
-  async ({ tierId, promo, currency }, ctx) => {
+  async ({ tierId, promo, currency, ref }, ctx) => {
     // Each attempt creates a Stripe session: a script must not mint thousands.
     const allowed = await consume("checkout", ctx.actor.id);
     if (!allowed.ok) throw new ActionError(RATE_LIMITED(allowed.retryAfterSeconds));
-    return startCheckout(tierId, { ...ctx, origin: await appOrigin(), promo, currency });
+    return startCheckout(tierId, { ...ctx, origin: await appOrigin(), promo, currency, ref });
   },
 );
 

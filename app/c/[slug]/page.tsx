@@ -18,10 +18,14 @@ import { slugSchema } from "@/lib/communities/slug";
 import { formatMoney } from "@/lib/billing/money";
 import { tierPriceIn } from "@/lib/tiers/prices";
 import { recordPageView } from "@/lib/analytics/page-view";
+import { inviterForCode } from "@/lib/referrals/referrals";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ checkout?: string; promo?: string | string[]; currency?: string | string[] }> };
+type Props = {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ checkout?: string; promo?: string | string[]; currency?: string | string[]; ref?: string | string[] }>;
+};
 
 const loadCommunity = cache(async (rawSlug: string) => {
   const slug = slugSchema.safeParse(rawSlug);
@@ -34,7 +38,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function CommunityPage({ params, searchParams }: Props) {
-  const { checkout, promo: promoParam, currency: currencyParam } = await searchParams;
+  const { checkout, promo: promoParam, currency: currencyParam, ref: refParam } = await searchParams;
   const community = await loadCommunity((await params).slug);
   if (!community) notFound();
   // Tiers sold in several currencies: the visitor's choice (?currency=), else their browser's region.
@@ -51,6 +55,12 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   const promoFor = (tier: PublicTier) =>
     promo && (promo.tierIds.length === 0 || promo.tierIds.includes(tier.id)) && promotionAppliesIn(promo, priceOf(tier).currency) ? promo.code : null;
   const promoOnSome = community.tiers.some((tier) => !promoFor(tier));
+  // A member's share link (?ref=): who invited the visitor, while the community runs a referral program.
+  const refCode = typeof refParam === "string" && community.referralsOn ? refParam.trim().toLowerCase() : null;
+  const inviter = refCode ? await withCommunity(community.id, (tx) => inviterForCode(tx, refCode)) : null;
+  const referral = inviter ? refCode : null;
+  // What the link carried, kept through sign-in and a change of currency.
+  const kept = { ...(promoCode ? { promo: promoCode } : {}), ...(referral ? { ref: referral } : {}) };
   const user = await getSessionUser();
   const [viewer] = await Promise.all([
     user ? viewerMembership(community.id, user.id) : ({ member: false, held: null } satisfies ViewerMembership),
@@ -58,7 +68,9 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   ]);
   const member = viewer.member;
   const holds = (tier: PublicTier) => !!viewer.held && (viewer.held.tierId === tier.id || viewer.held.tierName === tier.name);
-  const signInHref = `/signin?callbackUrl=${encodeURIComponent(`/c/${community.slug}`)}`;
+  const query = new URLSearchParams({ ...kept, ...(picked ? { currency: picked } : {}) }).toString();
+  const here = `/c/${community.slug}${query ? `?${query}` : ""}`;
+  const signInHref = `/signin?callbackUrl=${encodeURIComponent(here)}`;
 
   return (
     <div className="mx-auto max-w-5xl px-4 py-12 sm:px-6">
@@ -80,6 +92,11 @@ export default async function CommunityPage({ params, searchParams }: Props) {
         <Alert tone="success" className="mt-8">
           Code <strong>{promo.code}</strong>: {describeOff(promo)} {promo.duration === "forever" ? "every payment" : `for ${describeDuration(promo)}`}
           {promoOnSome ? " on the tiers marked below" : ""}. It is applied when you subscribe.
+        </Alert>
+      )}
+      {inviter && (
+        <Alert tone="success" className="mt-8">
+          {inviter} invited you to {community.name}.
         </Alert>
       )}
       {promoCode && !promo && (
@@ -111,7 +128,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
               {[...offered].sort().map((code) => (
                 <a
                   key={code}
-                  href={`?${new URLSearchParams({ ...(promoCode ? { promo: promoCode } : {}), currency: code })}`}
+                  href={`?${new URLSearchParams({ ...kept, currency: code })}`}
                   aria-current={(shownCurrency ?? "") === code ? "true" : undefined}
                   className="rounded px-2 py-0.5 text-slate-600 hover:bg-slate-100 aria-[current=true]:bg-brand-50 aria-[current=true]:font-semibold aria-[current=true]:text-brand-700"
                 >
@@ -208,6 +225,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                         promo={promoFor(tier)}
                         once={tier.interval === "once"}
                         currency={priceOf(tier).currency !== tier.currency ? priceOf(tier).currency : null}
+                        referral={referral}
                       />
                     ) : (
                       <ButtonLink href={signInHref} className="w-full">

@@ -14,6 +14,7 @@ export function SubscribeForm({
   promo,
   once,
   currency,
+  referral,
 }: {
   slug: string;
   tierId: string;
@@ -21,6 +22,8 @@ export function SubscribeForm({
   promo?: string | null;
   once?: boolean;
   currency?: string | null;
+  /** The share code of the member whose link the visitor came by. */
+  referral?: string | null;
 }) {
   const [state, formAction] = useActionState(checkoutAction, null);
   const failure = state && !state.ok ? state : null;
@@ -30,6 +33,7 @@ export function SubscribeForm({
       <input type="hidden" name="tierId" value={tierId} />
       {promo && <input type="hidden" name="promo" value={promo} />}
       {currency && <input type="hidden" name="currency" value={currency} />}
+      {referral && <input type="hidden" name="ref" value={referral} />}
       {failure && (
         <Alert tone="error">
           {failure.error}

@@ -1,7 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { communityWorkflow, type ActionState } from "@/lib/actions";
+import { communityAction, communityWorkflow, type ActionState } from "@/lib/actions";
+import { saveReferralProgram } from "@/lib/communities/owner";
+import { referralProgramSchema, type ReferralProgram } from "@/lib/referrals/program";
+import { payoutInputSchema, recordPayout } from "@/lib/referrals/referrals";
 import { createPromotion, promotionInputSchema } from "@/lib/billing/promotions";
 import { stripe } from "@/lib/billing/stripe";
 import { tierSummaries } from "@/lib/tiers/read";
@@ -30,4 +33,39 @@ export async function createPromotionAction(prev: ActionState<{ code: string; li
     return { ...result, message: `Code ${result.data.code} is live.` };
   }
   return result;
+}
+
+const saveProgram = communityAction(
+  referralProgramSchema,
+  "manage",
+  (program, { community, tx }) => saveReferralProgram(tx, community.id, program).then(() => program),
+  (program) => ({ action: "referrals.program_updated", objectType: "community", details: program }),
+);
+
+export async function saveReferralProgramAction(prev: ActionState<ReferralProgram>, formData: FormData) {
+  const result = await saveProgram(prev, formData);
+  if (!result.ok) return result;
+  revalidatePath(`/dashboard/${formData.get("communitySlug")}/promotions`);
+  const { percent, months } = result.data;
+  return {
+    ...result,
+    message:
+      percent === 0
+        ? "Referrals are off. Links shared before no longer earn; what was earned stays."
+        : `Saved. A member's link earns them ${percent}% of a new member's payments for ${months} ${months === 1 ? "month" : "months"}.`,
+  };
+}
+
+const payout = communityAction(
+  payoutInputSchema,
+  "manage",
+  (input, { community, actor, tx }) => recordPayout(tx, community.id, input, actor.id),
+  (input, r) => ({ action: "referrals.payout_recorded", objectType: "member", objectId: input.memberId, details: { amount: r.amount, currency: r.currency } }),
+);
+
+export async function recordPayoutAction(prev: ActionState<{ name: string; amount: string; currency: string }>, formData: FormData) {
+  const result = await payout(prev, formData);
+  if (!result.ok) return result;
+  revalidatePath(`/dashboard/${formData.get("communitySlug")}/promotions`);
+  return { ...result, message: `Recorded: ${result.data.amount} ${result.data.currency} paid to ${result.data.name}.` };
 }

@@ -10,12 +10,15 @@ import { stripe } from "@/lib/billing/stripe";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { appOrigin } from "@/lib/http/origin";
-import { mainCurrency } from "@/lib/billing/money";
+import { formatMoney, mainCurrency } from "@/lib/billing/money";
+import { readReferralProgram } from "@/lib/referrals/program";
+import { affiliates } from "@/lib/referrals/referrals";
 import { can } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { PromotionForm } from "./promotion-form";
+import { PayoutForm, ReferralProgramForm } from "./referral-forms";
 
-export const metadata: Metadata = { title: "Promotion codes" };
+export const metadata: Metadata = { title: "Promotions and referrals" };
 
 const day = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 
@@ -24,10 +27,13 @@ export default async function PromotionsPage({ params }: { params: Promise<{ slu
   const user = await requireUser(`/dashboard/${slug}/promotions`);
   const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
-  const { codes, tiers } = await withCommunity(community.id, async (tx) => ({
+  const { codes, tiers, referrers } = await withCommunity(community.id, async (tx) => ({
     codes: await listPromotionCodes(tx),
     tiers: await tierSummaries(tx, { activeOnly: true }),
+    referrers: await affiliates(tx),
   }));
+  const program = readReferralProgram(community.settings);
+  const manages = can(community.role, "manage");
   // Redemptions as Stripe counts them (outside the transaction); the page still shows without them.
   const redeemed = community.stripeAccountId && codes.length ? await redemptionCounts(stripe(), community.stripeAccountId) : null;
   const tierName = new Map(tiers.map((t) => [t.id, t.name]));
@@ -80,7 +86,7 @@ export default async function PromotionsPage({ params }: { params: Promise<{ slu
         </Card>
         <Card>
           <h2 className="text-lg font-semibold">New code</h2>
-          {!can(community.role, "manage") ? (
+          {!manages ? (
             <p className="mt-2 text-sm text-slate-600">The owner and admins make codes.</p>
           ) : !community.stripeAccountId ? (
             <p className="mt-2 text-sm text-slate-600">Connect Stripe on the Payouts tab first: codes live on your Stripe account.</p>
@@ -91,6 +97,50 @@ export default async function PromotionsPage({ params }: { params: Promise<{ slu
           )}
         </Card>
       </div>
+      <Card className="mt-6">
+        <h2 className="text-lg font-semibold">Referrals</h2>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">
+          Every member has an invite link in their portal. A new member who pays after arriving through it earns the member who shared it a commission on their
+          payments, on the terms in force when they joined. You pay referrers yourself (PayPal, bank, a free month) and record it here.
+        </p>
+        {manages && (
+          <div className="mt-4 max-w-xl">
+            <ReferralProgramForm slug={community.slug} program={program} />
+          </div>
+        )}
+        {referrers.length === 0 ? (
+          <p className="mt-6 text-sm text-slate-600">{program ? "No one has joined through a member's link yet." : "No referrals yet."}</p>
+        ) : (
+          <ul className="mt-6 divide-y divide-slate-100" aria-label="Referrers">
+            {referrers.map((r) => {
+              const owed = r.amounts.filter((a) => Number(a.owed) > 0);
+              return (
+                <li key={r.memberId} className="py-3 text-sm" data-testid="referrer">
+                  <div className="flex flex-wrap items-baseline justify-between gap-2">
+                    <span className="font-medium">{r.name}</span>
+                    <span className="text-slate-600">
+                      {r.referred} referred · {r.active} with access now
+                    </span>
+                  </div>
+                  {r.amounts.length === 0 ? (
+                    <p className="mt-1 text-slate-500">Nothing earned yet (trials and unpaid checkouts earn nothing).</p>
+                  ) : (
+                    <p className="mt-1 text-slate-700">
+                      {r.amounts
+                        .map(
+                          (a) =>
+                            `earned ${formatMoney(a.earned, a.currency)}, paid ${formatMoney(a.paidOut, a.currency)}, owed ${formatMoney(a.owed, a.currency)}`,
+                        )
+                        .join(" · ")}
+                    </p>
+                  )}
+                  {manages && owed.length > 0 && <PayoutForm slug={community.slug} memberId={r.memberId} name={r.name} owed={owed} />}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Card>
     </div>
   );
 }

@@ -1,12 +1,18 @@
 import { z } from "zod";
 import { answersFromSession, type CheckoutAnswer } from "../../../communities/checkout-questions";
 import { recordCheckoutAnswers } from "../../../members/checkout-answers";
+import { recordReferral } from "../../../referrals/referrals";
 import { recordPassPurchase } from "../../passes";
 import { syncSubscription } from "../../subscription-sync";
 import { currentSubscription, defineHandler, parseObject, readBack, type Outcome } from "../handler";
 import { checkoutSessionSchema, type StripeCheckoutSession, type StripeSubscription } from "../../stripe-objects";
 
-type Answered = { memberId: string | null; answers: CheckoutAnswer[] };
+type Answered = {
+  memberId: string | null;
+  answers: CheckoutAnswer[];
+  /** The member came by a referrer's link: who, on what terms, from when (the session's start, before any of its payments). */
+  referral: { referrerId: string; percent: number; months: number; startedAt: Date } | null;
+};
 type Prepared = ({ subscription: StripeSubscription } | { pass: StripeCheckoutSession }) & Answered;
 
 // A subscription checkout says little we trust beyond its subscription id: the
@@ -32,13 +38,34 @@ export const checkoutSessionCompleted = defineHandler({
     else await syncSubscription(tx, ctx, prepared.subscription);
     // Our own Checkouts name the member (in the community's scope: another community's member is not found).
     if (prepared.memberId) await recordCheckoutAnswers(tx, prepared.memberId, prepared.answers, ctx.now);
+    if (prepared.memberId && prepared.referral) {
+      const { referrerId, percent, months, startedAt } = prepared.referral;
+      await recordReferral(tx, prepared.memberId, referrerId, { percent, months }, startedAt);
+    }
     return outcome;
   },
 });
 
 const memberId = z.uuid().transform((id) => id.toLowerCase());
+const referralTerms = z.object({
+  referrer_member_id: memberId,
+  referral_percent: z.coerce.number().int().min(1).max(50),
+  referral_months: z.coerce.number().int().min(1).max(24),
+});
 
 function answered(session: StripeCheckoutSession): Answered {
   const member = memberId.safeParse(session.metadata.member_id);
-  return { memberId: member.success ? member.data : null, answers: answersFromSession(session.custom_fields) };
+  const terms = referralTerms.safeParse(session.metadata);
+  return {
+    memberId: member.success ? member.data : null,
+    answers: answersFromSession(session.custom_fields),
+    referral: terms.success
+      ? {
+          referrerId: terms.data.referrer_member_id,
+          percent: terms.data.referral_percent,
+          months: terms.data.referral_months,
+          startedAt: session.created ? new Date(session.created * 1000) : new Date(),
+        }
+      : null,
+  };
 }
