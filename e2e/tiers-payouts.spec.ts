@@ -203,3 +203,48 @@ test("the owner asks a question at checkout; Stripe Checkout asks the member, an
   await expect(answers.getByRole("definition")).toHaveText(["bob_trades", "A friend"]);
   await expect(answers.getByRole("term")).toHaveText(["Your TradingView username", "How did you find us?"]);
 });
+
+test("a member's invite link: the friend who pays through it is theirs, and the owner sees what they earned", async ({ page }) => {
+  // Carol's Workshop, as the tests above left it: Bob is a member, Pro Desk has a 7-day trial.
+  await signInAs(page, "Carol Owner", "/dashboard/carol-s-workshop/promotions");
+  const referrals = page.getByRole("region", { name: "Referrals" });
+  await page.getByLabel("Commission (%)").fill("60");
+  await page.getByRole("button", { name: "Save referral program" }).click();
+  await expect(page.getByText("Commission (%) must be 50 or fewer")).toBeVisible();
+  await page.getByLabel("Commission (%)").fill("20");
+  await page.getByLabel("For (months)").fill("3");
+  await page.getByRole("button", { name: "Save referral program" }).click();
+  await expect(page.getByText("Saved. A member's link earns them 20% of a new member's payments for 3 months.")).toBeVisible();
+  await expect(referrals.getByText("No one has joined through a member's link yet.")).toBeVisible();
+  await signOut(page);
+
+  await signInAs(page, "Bob Member", "/portal");
+  const invite = page.getByRole("region", { name: "Invite friends to Carol's Workshop" });
+  await expect(invite).toContainText("You earn 20% of what a friend who joins through your link pays for 3 months.");
+  await expect(invite.getByTestId("referral-stats")).toHaveText("No one has joined through your link yet.");
+  const link = await invite.getByLabel("Your invite link").inputValue();
+  expect(link).toMatch(/\/c\/carol-s-workshop\?ref=[0-9a-f]{10}$/);
+  await signOut(page);
+
+  // Erin, signed out, follows the link; signing in keeps it.
+  await page.goto(new URL(link).pathname + new URL(link).search);
+  await expect(page.getByText("Bob Member invited you to Carol's Workshop.")).toBeVisible();
+  await page.getByRole("link", { name: "Sign in to subscribe" }).first().click();
+  await page.getByRole("button", { name: "Sign in with Discord" }).click();
+  await page.getByRole("button", { name: /Erin Newcomer/ }).click();
+  await expect(page).toHaveURL(/\/c\/carol-s-workshop\?ref=[0-9a-f]{10}$/);
+  await expect(page.getByText("Bob Member invited you to Carol's Workshop.")).toBeVisible();
+  await page.getByRole("button", { name: "Subscribe to Pro Desk" }).click();
+  await page.getByLabel("Your TradingView username").fill("erin_tv");
+  await page.getByRole("button", { name: "Pay", exact: true }).click();
+  await expect(page.getByText(/You're in!/)).toBeVisible({ timeout: 15_000 });
+  await signOut(page);
+
+  await signInAs(page, "Carol Owner", "/dashboard/carol-s-workshop/promotions");
+  const bob = page.getByRole("list", { name: "Referrers" }).getByTestId("referrer");
+  await expect(bob).toHaveCount(1);
+  await expect(bob).toContainText("Bob Member");
+  await expect(bob).toContainText("1 referred · 1 with access now");
+  // A trial pays nothing yet, so nothing is owed (tests/referrals.integration.test.ts counts the money).
+  await expect(bob).toContainText("Nothing earned yet");
+});

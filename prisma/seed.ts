@@ -35,6 +35,8 @@ type CommunitySeed = {
   bot?: { announceChannel: string; adminChannel: string; lapsedRoleId?: string; payChannelId?: string };
   /** Owner settings beyond the defaults (lib/communities/validation.ts). */
   settings?: Record<string, unknown>;
+  /** A referral program, and which seeded members (by position) came through Bob's link (Bob is the first member). */
+  referrals?: { percent: number; months: number; referred: number[] };
   /** Questions Stripe Checkout asks paying members (optional ones: the e2e journeys pay without answering); seeded payers have answered them. */
   questions?: CheckoutQuestion[];
   tiers: TierSeed[];
@@ -58,6 +60,7 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     legacyStripe: { product: "Guild Pass (old platform)", price: "10.00", count: 120 },
     // Its owner pays for CommunityOS Pro (Analytics); Study Hall is on Free.
     plan: "pro",
+    referrals: { percent: 20, months: 3, referred: [3, 8, 13] },
     tiers: [
       { name: "Supporter", price: "5.00", interval: "monthly", features: ["Supporter role", "Devlog channel"], roleId: "300000000000000001" },
       {
@@ -159,7 +162,12 @@ async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => n
       discordGuildId: spec.guildId,
       ownerId,
       description: spec.description,
-      settings: { gracePeriodDays: 3, ...spec.settings, ...(spec.questions ? { checkoutQuestions: spec.questions } : {}) },
+      settings: {
+        gracePeriodDays: 3,
+        ...spec.settings,
+        ...(spec.questions ? { checkoutQuestions: spec.questions } : {}),
+        ...(spec.referrals ? { referrals: { percent: spec.referrals.percent, months: spec.referrals.months } } : {}),
+      },
       ...(spec.plan === "pro"
         ? {
             subscriptionTier: "pro",
@@ -247,6 +255,14 @@ async function seedTenantRows(tx: TenantTx, communityId: string, spec: Community
         roles: hasAccess ? [tier.discordRoleId!] : [],
         stripeCustomerId: lifecycle === "none" ? null : customerId,
         ...(spec.questions && lifecycle !== "none" ? { checkoutAnswers: demoAnswers(spec.questions, person.username, index, joinedAt) } : {}),
+        ...(spec.referrals?.referred.includes(index) && members[0]
+          ? {
+              referredByMemberId: members[0].memberId,
+              referredAt: joinedAt,
+              referralPercent: spec.referrals.percent,
+              referralMonths: spec.referrals.months,
+            }
+          : {}),
         guildStatus: "joined",
         guildStatusAt: joinedAt,
       },

@@ -97,8 +97,10 @@ export default async function PromotionsPage({ params }: { params: Promise<{ slu
           )}
         </Card>
       </div>
-      <Card className="mt-6">
-        <h2 className="text-lg font-semibold">Referrals</h2>
+      <Card className="mt-6" role="region" aria-labelledby="referrals-title">
+        <h2 id="referrals-title" className="text-lg font-semibold">
+          Referrals
+        </h2>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
           Every member has an invite link in their portal. A new member who pays after arriving through it earns the member who shared it a commission on their
           payments, on the terms in force when they joined. You pay referrers yourself (PayPal, bank, a free month) and record it here.
