@@ -117,16 +117,28 @@ test("another owner cannot open or act on a community's dashboard, even by posti
     const response = await page.goto(path);
     expect(response?.status()).toBe(404);
   }
-  const [before] = await query<{ name: string; updated_at: Date }>("SELECT name, updated_at FROM communities WHERE slug = 'pixel-guild'");
+  const [before] = await query<{ name: string; updated_at: Date; settings: unknown }>(
+    "SELECT name, updated_at, settings FROM communities WHERE slug = 'pixel-guild'",
+  );
 
   // Carol's own settings form, pointed at Alice's community: the server must refuse it.
   await page.goto("/dashboard/trading-desk/settings");
-  await page.locator('input[name="communitySlug"]').evaluate((input: HTMLInputElement) => (input.value = "pixel-guild"));
+  const pointAtAlice = (form: string) =>
+    page.locator(`form:has(button:text("${form}")) input[name="communitySlug"]`).evaluate((input: HTMLInputElement) => (input.value = "pixel-guild"));
+  await pointAtAlice("Save settings");
   await page.getByLabel("Name", { exact: true }).fill("Hijacked");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "We couldn't find that community." })).toBeVisible();
+  // The checkout questions form too.
+  const questions = page.getByRole("form", { name: "Checkout questions" });
+  await pointAtAlice("Save questions");
+  await questions.getByRole("group", { name: "Question 3" }).getByLabel("Question", { exact: true }).fill("Hijacked?");
+  await questions.getByRole("button", { name: "Save questions" }).click();
+  await expect(questions.getByRole("alert").filter({ hasText: "We couldn't find that community." })).toBeVisible();
 
-  const [after] = await query<{ name: string; updated_at: Date }>("SELECT name, updated_at FROM communities WHERE slug = 'pixel-guild'");
+  const [after] = await query<{ name: string; updated_at: Date; settings: unknown }>(
+    "SELECT name, updated_at, settings FROM communities WHERE slug = 'pixel-guild'",
+  );
   expect(after).toEqual(before);
   const [trading] = await query<{ name: string }>("SELECT name FROM communities WHERE slug = 'trading-desk'");
   expect(trading?.name).toBe("Trading Desk");

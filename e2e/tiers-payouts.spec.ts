@@ -223,7 +223,7 @@ test("a member's invite link: the friend who pays through it is theirs, and the 
   await expect(invite).toContainText("You earn 20% of what a friend who joins through your link pays for 3 months.");
   await expect(invite.getByTestId("referral-stats")).toHaveText("No one has joined through your link yet.");
   const link = await invite.getByLabel("Your invite link").inputValue();
-  expect(link).toMatch(/\/c\/carol-s-workshop\?ref=[0-9a-f]{10}$/);
+  expect(link).toMatch(/\/c\/carol-s-workshop\?ref=[0-9a-f]{16}$/);
   await signOut(page);
 
   // Erin, signed out, follows the link; signing in keeps it.
@@ -232,7 +232,7 @@ test("a member's invite link: the friend who pays through it is theirs, and the 
   await page.getByRole("link", { name: "Sign in to subscribe" }).first().click();
   await page.getByRole("button", { name: "Sign in with Discord" }).click();
   await page.getByRole("button", { name: /Erin Newcomer/ }).click();
-  await expect(page).toHaveURL(/\/c\/carol-s-workshop\?ref=[0-9a-f]{10}$/);
+  await expect(page).toHaveURL(/\/c\/carol-s-workshop\?ref=[0-9a-f]{16}$/);
   await expect(page.getByText("Bob Member invited you to Carol's Workshop.")).toBeVisible();
   await page.getByRole("button", { name: "Subscribe to Pro Desk" }).click();
   await page.getByLabel("Your TradingView username").fill("erin_tv");

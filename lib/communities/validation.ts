@@ -19,7 +19,8 @@ export const createCommunitySchema = z.object({
   description: description.optional().default(""),
 });
 
-const wholeNumber = (min: number, max: number) =>
+/** A whole number typed into a form field, within bounds. */
+export const wholeNumber = (min: number, max: number) =>
   z.coerce.number().int("must be a whole number").min(min, `must be ${min} or more`).max(max, `must be ${max} or fewer`);
 
 export const RECEIPT_SENDERS = ["communityos", "stripe"] as const;

@@ -3,11 +3,9 @@
 // community's settings; 0 percent is off. The owner pays referrers outside
 // CommunityOS (the Promotions tab says what is owed): no money moves here.
 import { z } from "zod";
+import { wholeNumber } from "../communities/validation";
 
 export type ReferralProgram = { percent: number; months: number };
-
-const wholeNumber = (min: number, max: number) =>
-  z.coerce.number().int("must be a whole number").min(min, `must be ${min} or more`).max(max, `must be ${max} or fewer`);
 
 /** The owner's form: 0 percent turns the program off. */
 export const referralProgramSchema = z.object({ percent: wholeNumber(0, 50), months: wholeNumber(1, 24) });
@@ -22,12 +20,12 @@ export function readReferralProgram(settings: unknown): ReferralProgram | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** A share code as the link carries it (the database makes 10 hex characters). */
+/** A share code as the link carries it (the database makes 16 hex characters). */
 export const referralCodeSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[0-9a-f]{10}$/);
+  .regex(/^[0-9a-f]{16}$/);
 
 /** The member's share link. */
 export const referralLink = (origin: string, slug: string, code: string) => `${origin}/c/${slug}?ref=${code}`;

@@ -6,9 +6,10 @@
 -- owner's later change does not rewrite what was earned.
 
 -- The member's share code: random, public (it is in their link), one per member
--- and community. Filled for existing rows by the ADD COLUMN itself.
+-- and community; 64 bits, so a clash within a community (which would refuse the
+-- member's row) is not to be expected. Filled for existing rows by the ADD COLUMN itself.
 ALTER TABLE community_members
-  ADD COLUMN referral_code VARCHAR(12) NOT NULL DEFAULT substr(md5(random()::text || clock_timestamp()::text), 1, 10),
+  ADD COLUMN referral_code VARCHAR(16) NOT NULL DEFAULT substr(md5(random()::text || clock_timestamp()::text), 1, 16),
   ADD COLUMN referred_by_member_id UUID,
   ADD COLUMN referred_at TIMESTAMPTZ,
   ADD COLUMN referral_percent INTEGER CHECK (referral_percent BETWEEN 1 AND 50),
