@@ -20,15 +20,15 @@ export async function referrerForCode(tx: TenantTx, code: string, buyerMemberId:
   return referrer && referrer.id !== buyerMemberId ? referrer.id : null;
 }
 
-/** The name a visitor's link was shared by, for the community page ("Bob invited you"). */
-export async function inviterForCode(tx: TenantTx, code: string): Promise<string | null> {
+/** Who shared a visitor's link, for the community page ("Bob invited you"): their name, and their user (the link's owner is not invited by it). */
+export async function inviterForCode(tx: TenantTx, code: string): Promise<{ name: string; userId: string } | null> {
   const parsed = referralCodeSchema.safeParse(code);
   if (!parsed.success) return null;
   const member = await tx.communityMember.findFirst({
     where: { referralCode: parsed.data, erasedAt: null, isActive: true },
-    select: { user: { select: { username: true, globalName: true } } },
+    select: { userId: true, user: { select: { username: true, globalName: true } } },
   });
-  return member ? (member.user.globalName ?? member.user.username) : null;
+  return member ? { name: member.user.globalName ?? member.user.username, userId: member.userId } : null;
 }
 
 /**

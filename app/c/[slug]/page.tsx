@@ -57,16 +57,18 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   const promoOnSome = community.tiers.some((tier) => !promoFor(tier));
   // A member's share link (?ref=): who invited the visitor, while the community runs a referral program.
   const refCode = typeof refParam === "string" && community.referralsOn ? refParam.trim().toLowerCase() : null;
-  const inviter = refCode ? await withCommunity(community.id, (tx) => inviterForCode(tx, refCode)) : null;
-  const referral = inviter ? refCode : null;
+  const sharedBy = refCode ? await withCommunity(community.id, (tx) => inviterForCode(tx, refCode)) : null;
   // What the link carried, kept through sign-in and a change of currency.
-  const kept = { ...(promoCode ? { promo: promoCode } : {}), ...(referral ? { ref: referral } : {}) };
+  const kept = { ...(promoCode ? { promo: promoCode } : {}), ...(sharedBy ? { ref: refCode! } : {}) };
   const user = await getSessionUser();
   const [viewer] = await Promise.all([
     user ? viewerMembership(community.id, user.id) : ({ member: false, held: null } satisfies ViewerMembership),
     recordPageView(community.id, `/c/${community.slug}`, user?.id ?? null),
   ]);
   const member = viewer.member;
+  // The link's owner following it is not invited by it (checkout ignores it too).
+  const inviter = sharedBy && sharedBy.userId !== user?.id ? sharedBy.name : null;
+  const referral = inviter ? refCode : null;
   const holds = (tier: PublicTier) => !!viewer.held && (viewer.held.tierId === tier.id || viewer.held.tierName === tier.name);
   const query = new URLSearchParams({ ...kept, ...(picked ? { currency: picked } : {}) }).toString();
   const here = `/c/${community.slug}${query ? `?${query}` : ""}`;
