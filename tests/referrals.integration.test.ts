@@ -99,9 +99,16 @@ describe("referrals", () => {
       paid.inScope((tx) => recordPayout(tx, paid.community.id, { memberId: bob.memberId, amount: "1.00", currency: "EUR", note: "" }, owner)),
     ).rejects.toThrow("That's more than the 0.00 EUR owed.");
 
+    // Two payouts recorded at the same moment cannot both fit under what is owed.
+    const both = await Promise.allSettled(
+      [1, 2].map(() => paid.inScope((tx) => recordPayout(tx, paid.community.id, { memberId: bob.memberId, amount: "0.40", currency: "USD", note: "" }, owner))),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect((await ledger(paid))[0]!.amounts[0]).toMatchObject({ paidOut: "1.00", owed: "0.00" });
+
     // The referrer sees it in their portal.
     const [membership] = (await portalMemberships(bob.user.id)).filter((m) => m.community.id === paid.community.id);
-    expect(membership!.referral).toMatchObject({ code: bob.code, percent: 50, months: 24, referred: 1, amounts: [{ earned: "1.00", paidOut: "0.60" }] });
+    expect(membership!.referral).toMatchObject({ code: bob.code, percent: 50, months: 24, referred: 1, amounts: [{ earned: "1.00", paidOut: "1.00" }] });
   });
 
   it("ignore a link that is the buyer's own, unknown, or shared while the program is off, and never refuse the purchase for it", async () => {

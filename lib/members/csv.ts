@@ -4,6 +4,20 @@ import { readCheckoutAnswers, readCheckoutQuestions } from "../communities/check
 import { listMembers, type MembersQuery } from "./query";
 
 const BATCH = 1000;
+// Only the columns written: the export reads every member, and each field read is memory to collect.
+const csvRowSelect = {
+  id: true,
+  discordUserId: true,
+  nickname: true,
+  subscriptionStatus: true,
+  subscriptionTier: true,
+  subscriptionExpiresAt: true,
+  totalSpent: true,
+  joinedAt: true,
+  roles: true,
+  checkoutAnswers: true,
+  user: { select: { username: true, globalName: true } },
+} as const;
 export const MEMBER_CSV_COLUMNS = [
   "discord_user_id",
   "username",
@@ -37,7 +51,7 @@ export function membersCsvStream(communityId: string, filters: MembersQuery): Re
       asked = readCheckoutQuestions(settings).map((q) => q.label);
     },
     async pull(controller) {
-      const page = await withCommunity(communityId, (tx) => listMembers(tx, query, BATCH));
+      const page = await withCommunity(communityId, (tx) => listMembers(tx, query, BATCH, csvRowSelect));
       const records = page.rows.map((m) => [
         m.discordUserId,
         m.user.username,

@@ -64,9 +64,11 @@ export const memberRowSelect = {
   joinedAt: true,
   roles: true,
   guildStatus: true,
-  checkoutAnswers: true,
   user: { select: { username: true, globalName: true, avatarUrl: true } },
 } as const;
+
+/** What a keyset page needs of each row, whatever else a caller selects. */
+type KeysetSelect = { id: true; joinedAt: true; totalSpent: true };
 
 function filters(query: MembersQuery): Prisma.CommunityMemberWhereInput {
   const where: Prisma.CommunityMemberWhereInput[] = [];
@@ -104,18 +106,35 @@ function after(query: MembersQuery): Prisma.CommunityMemberWhereInput {
 
 type Row = Prisma.CommunityMemberGetPayload<{ select: typeof memberRowSelect }>;
 
-export function encodeCursor(query: MembersQuery, row: Pick<Row, "id" | "joinedAt" | "totalSpent">): string {
+export function encodeCursor(query: MembersQuery, row: { id: string; joinedAt: Date; totalSpent: Prisma.Decimal }): string {
   const k = query.sort === "spent" ? row.totalSpent.toFixed(2) : row.joinedAt.toISOString();
   return Buffer.from(JSON.stringify({ k, id: row.id })).toString("base64url");
 }
 
-/** One page of members, newest (or biggest spenders) first, and the cursor of the next page. */
-export async function listMembers(tx: TenantTx, query: MembersQuery, limit = PAGE_SIZE): Promise<{ rows: Row[]; nextCursor: string | null }> {
+/**
+ * One page of members, newest (or biggest spenders) first, and the cursor of the
+ * next page: the table's columns, or what a caller selects (the CSV export reads
+ * only its own, as it reads every member).
+ */
+export async function listMembers<S extends KeysetSelect & Prisma.CommunityMemberSelect = typeof memberRowSelect>(
+  tx: TenantTx,
+  query: MembersQuery,
+  limit = PAGE_SIZE,
+  select: S = memberRowSelect as unknown as S,
+): Promise<{ rows: Prisma.CommunityMemberGetPayload<{ select: S }>[]; nextCursor: string | null }> {
   const orderBy: Prisma.CommunityMemberOrderByWithRelationInput[] =
     query.sort === "spent" ? [{ totalSpent: "desc" }, { id: "desc" }] : [{ joinedAt: "desc" }, { id: "desc" }];
-  const rows = await tx.communityMember.findMany({ where: { AND: [filters(query), after(query)] }, orderBy, take: limit + 1, select: memberRowSelect });
+  const rows = (await tx.communityMember.findMany({
+    where: { AND: [filters(query), after(query)] },
+    orderBy,
+    take: limit + 1,
+    select,
+  })) as Prisma.CommunityMemberGetPayload<{
+    select: S;
+  }>[];
   const page = rows.slice(0, limit);
-  return { rows: page, nextCursor: rows.length > limit ? encodeCursor(query, page.at(-1)!) : null };
+  const last = page.at(-1) as unknown as { id: string; joinedAt: Date; totalSpent: Prisma.Decimal } | undefined;
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(query, last) : null };
 }
 
 /** One page of the members table: listMembers' rows, each with what the member paid per currency (their stored total adds currencies). */
@@ -137,7 +156,16 @@ export async function countMembers(tx: TenantTx, query: MembersQuery): Promise<n
 export async function memberDetail(tx: TenantTx, memberId: string, now = new Date()) {
   const member = await tx.communityMember.findUnique({
     where: rowKey(memberId),
-    select: { ...memberRowSelect, userId: true, stripeCustomerId: true, isActive: true, removedAt: true, erasedAt: true, serverStatus: true },
+    select: {
+      ...memberRowSelect,
+      userId: true,
+      stripeCustomerId: true,
+      isActive: true,
+      removedAt: true,
+      erasedAt: true,
+      serverStatus: true,
+      checkoutAnswers: true,
+    },
   });
   if (!member) return null;
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);

@@ -110,6 +110,8 @@ export const payoutInputSchema = z.object({
 
 /** Records what the owner paid a referrer (outside CommunityOS); never more than they are owed in that currency. */
 export async function recordPayout(tx: TenantTx, communityId: string, input: z.output<typeof payoutInputSchema>, createdBy: string) {
+  // Two payouts recorded at once must not both fit under what is owed.
+  await lockMember(tx, input.memberId);
   const [referrer] = await affiliates(tx, input.memberId);
   const owed = new Prisma.Decimal(referrer?.amounts.find((a) => a.currency === input.currency)?.owed ?? 0);
   if (owed.lessThan(input.amount))
