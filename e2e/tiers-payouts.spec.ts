@@ -247,4 +247,8 @@ test("a member's invite link: the friend who pays through it is theirs, and the 
   await expect(bob).toContainText("1 referred · 1 with access now");
   // A trial pays nothing yet, so nothing is owed (tests/referrals.integration.test.ts counts the money).
   await expect(bob).toContainText("Nothing earned yet");
+
+  await page.goto("/dashboard/carol-s-workshop/members");
+  await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Erin Newcomer" }).click();
+  await expect(page.getByRole("dialog", { name: "Erin Newcomer" }).getByTestId("member-referrals")).toHaveText("Joined through Bob Member's invite link.");
 });

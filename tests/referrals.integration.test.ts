@@ -10,6 +10,7 @@ import { requestRefund } from "../lib/billing/refunds";
 import { saveReferralProgram } from "../lib/communities/owner";
 import { rowKey, withCommunity } from "../lib/db/scopes";
 import { enterCommunity } from "../lib/members/membership";
+import { memberDetail } from "../lib/members/query";
 import { affiliates, recordPayout, recordReferral, referrerForCode } from "../lib/referrals/referrals";
 import { createTenant, createUser } from "./support/fixtures";
 import { paidCommunity, stripeHarnessForFile, type PaidCommunity } from "./support/stripe-webhooks";
@@ -65,6 +66,10 @@ describe("referrals", () => {
         amounts: [{ currency: "USD", earned: "2.00", paidOut: "0.00", owed: "2.00" }],
       },
     ]);
+
+    // The owner's member details say who brought whom.
+    expect((await paid.inScope((tx) => memberDetail(tx, buyer.member.id)))?.referrals).toEqual({ referredBy: expect.stringMatching(/^ref_bob_/), brought: 0 });
+    expect((await paid.inScope((tx) => memberDetail(tx, bob.memberId)))?.referrals).toEqual({ referredBy: null, brought: 1 });
 
     // A partial refund takes its share back; a payment after the months earns nothing.
     const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { memberId: buyer.member.id }, select: { id: true } }));

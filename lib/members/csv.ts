@@ -3,7 +3,7 @@ import { withCommunity } from "../db/scopes";
 import { readCheckoutAnswers, readCheckoutQuestions } from "../communities/checkout-questions";
 import { listMembers, type MembersQuery } from "./query";
 
-const BATCH = 1000;
+const BATCH = 500;
 // Only the columns written: the export reads every member, and each field read is memory to collect.
 const csvRowSelect = {
   id: true,

@@ -165,11 +165,12 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
       erasedAt: true,
       serverStatus: true,
       checkoutAnswers: true,
+      referredByMemberId: true,
     },
   });
   if (!member) return null;
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
-  const [subscriptions, payments, roleSyncs, events, notices, accessGrants, linked] = await inTurn(
+  const [subscriptions, payments, roleSyncs, events, notices, accessGrants, linked, referral] = await inTurn(
     () =>
       tx.subscription.findMany({
         where: { memberId },
@@ -224,12 +225,31 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
         select: { id: true, until: true, note: true, createdAt: true, revokedAt: true, tier: { select: { name: true } } },
       }),
     () => linkedServers(tx),
+    // Who brought them (an invite link), and whom they brought.
+    async () => ({
+      by: member.referredByMemberId
+        ? await tx.communityMember.findUnique({ where: rowKey(member.referredByMemberId), select: { user: { select: { username: true, globalName: true } } } })
+        : null,
+      brought: await tx.communityMember.count({ where: { referredByMemberId: memberId } }),
+    }),
   );
-  const { userId: _userId, serverStatus, checkoutAnswers, ...visible } = member;
+  const { userId: _userId, serverStatus, checkoutAnswers, referredByMemberId: _by, ...visible } = member;
+  const referredBy = referral.by ? (referral.by.user.globalName ?? referral.by.user.username) : null;
   // Where they stand in each linked server ("unknown" until the bot first looked).
   const known = (serverStatus ?? {}) as Record<string, string>;
   const servers = linked.map((s) => ({ name: s.name, status: known[s.guildId] ?? "unknown" }));
-  return { member: visible, answers: readCheckoutAnswers(checkoutAnswers), subscriptions, payments, roleSyncs, events, notices, accessGrants, servers };
+  return {
+    member: visible,
+    answers: readCheckoutAnswers(checkoutAnswers),
+    referrals: { referredBy, brought: referral.brought },
+    subscriptions,
+    payments,
+    roleSyncs,
+    events,
+    notices,
+    accessGrants,
+    servers,
+  };
 }
 
 /** A value as a JSON answer carries it: dates and decimals become strings. */

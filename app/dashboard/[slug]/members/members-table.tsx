@@ -236,6 +236,8 @@ type Detail = {
   /** Where they stand in each linked server. */
   servers: { name: string; status: string }[];
   answers: CheckoutAnswers | null;
+  /** Who brought them through an invite link, and how many they brought. */
+  referrals: { referredBy: string | null; brought: number };
 };
 
 function RoleName({ id, names }: { id: string; names: Detail["roleNames"] }) {
@@ -346,6 +348,13 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
               <Alert tone="info">This member erased their account on {date(d.member.erasedAt)}. Their payments are kept as anonymous records.</Alert>
             )}
             {d.member.removedAt && !d.member.isActive && <Alert tone="info">Removed on {date(d.member.removedAt)}.</Alert>}
+            {(d.referrals.referredBy || d.referrals.brought > 0) && (
+              <p className="text-slate-600" data-testid="member-referrals">
+                {d.referrals.referredBy ? `Joined through ${d.referrals.referredBy}'s invite link.` : ""}
+                {d.referrals.referredBy && d.referrals.brought > 0 ? " " : ""}
+                {d.referrals.brought > 0 ? `Brought ${d.referrals.brought} ${d.referrals.brought === 1 ? "member" : "members"} through their own.` : ""}
+              </p>
+            )}
             {d.answers && (
               <section aria-labelledby="member-answers">
                 <h3 id="member-answers" className="font-medium">
