@@ -51,8 +51,8 @@ export type PortalMembership = {
 };
 
 export async function portalMemberships(userId: string): Promise<PortalMembership[]> {
-  const memberships = await withUser(userId, (tx) =>
-    tx.communityMember.findMany({
+  const { memberships, totals } = await withUser(userId, async (tx) => {
+    const memberships = await tx.communityMember.findMany({
       where: { isActive: true },
       orderBy: { joinedAt: "desc" },
       select: {
@@ -80,14 +80,16 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
           },
         },
       },
-    }),
-  );
-  const totals = await withUser(userId, (tx) =>
-    paidTotals(
-      tx,
-      memberships.map((m) => m.id),
-    ),
-  );
+    });
+    // What each paid, per currency: the member's own payments, in the same user scope.
+    return {
+      memberships,
+      totals: await paidTotals(
+        tx,
+        memberships.map((m) => m.id),
+      ),
+    };
+  });
   const open = await withUser(userId, (tx) =>
     tx.payment.findMany({
       where: { status: "failed", hostedInvoiceUrl: { not: null }, member: { subscriptionStatus: { in: ["past_due", "restricted"] } } },

@@ -1,23 +1,11 @@
 import { stringify } from "csv-stringify/sync";
 import { withCommunity } from "../db/scopes";
 import { readCheckoutAnswers, readCheckoutQuestions } from "../communities/checkout-questions";
-import { listMembers, type MembersQuery } from "./query";
+import { listMembers, memberStandingSelect, type MembersQuery } from "./query";
 
 const BATCH = 500;
 // Only the columns written: the export reads every member, and each field read is memory to collect.
-const csvRowSelect = {
-  id: true,
-  discordUserId: true,
-  nickname: true,
-  subscriptionStatus: true,
-  subscriptionTier: true,
-  subscriptionExpiresAt: true,
-  totalSpent: true,
-  joinedAt: true,
-  roles: true,
-  checkoutAnswers: true,
-  user: { select: { username: true, globalName: true } },
-} as const;
+const csvRowSelect = { ...memberStandingSelect, checkoutAnswers: true, user: { select: { username: true, globalName: true } } } as const;
 export const MEMBER_CSV_COLUMNS = [
   "discord_user_id",
   "username",

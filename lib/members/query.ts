@@ -53,7 +53,8 @@ export const membersQuerySchema = z.object({
 });
 export type MembersQuery = z.output<typeof membersQuerySchema>;
 
-export const memberRowSelect = {
+/** A member's standing as every list of members shows it (the table, the CSV export). */
+export const memberStandingSelect = {
   id: true,
   discordUserId: true,
   nickname: true,
@@ -63,6 +64,10 @@ export const memberRowSelect = {
   totalSpent: true,
   joinedAt: true,
   roles: true,
+} as const;
+
+export const memberRowSelect = {
+  ...memberStandingSelect,
   guildStatus: true,
   user: { select: { username: true, globalName: true, avatarUrl: true } },
 } as const;
