@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
+import { expectAccessible } from "./support/axe";
 
 test("the owner makes a promotion code for one tier; a member opens its link and pays the discounted price; the owner sees it used", async ({ page }) => {
   await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/promotions");
@@ -52,4 +53,41 @@ test("the owner makes a promotion code for one tier; a member opens its link and
 
   await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/promotions");
   await expect(page.getByTestId("promo-PATRON25").getByTestId("promo-redeemed")).toHaveText("1 use");
+});
+
+test("the owner records what they paid a referrer: never more than is owed, and the referrer sees it", async ({ page }) => {
+  // Pixel Guild runs a referral program in the demo data: Bob brought three members.
+  const owedBefore = async () => {
+    const [row] = await query<{ earned: string; paid: string }>(
+      `SELECT (SELECT coalesce(sum(round((p.amount - p.amount_refunded) * m.referral_percent / 100.0, 2)), 0)
+                 FROM community_members m JOIN payments p ON p.member_id = m.id
+                WHERE m.referred_by_member_id = b.id AND p.status IN ('succeeded', 'partially_refunded')
+                  AND p.created_at >= m.referred_at AND p.created_at < m.referred_at + make_interval(months => m.referral_months))::text AS earned,
+              (SELECT coalesce(sum(amount), 0) FROM affiliate_payouts WHERE referrer_member_id = b.id)::text AS paid
+         FROM community_members b JOIN users u ON u.id = b.user_id JOIN communities c ON c.id = b.community_id
+        WHERE c.slug = 'pixel-guild' AND u.username = 'bob'`,
+    );
+    return Number(row!.earned) - Number(row!.paid);
+  };
+  const owed = await owedBefore();
+  expect(owed).toBeGreaterThan(1);
+
+  await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/promotions");
+  const bob = page.getByRole("list", { name: "Referrers" }).getByTestId("referrer").filter({ hasText: "Bob Member" });
+  await expect(bob).toContainText(`owed $${owed.toFixed(2)}`);
+  const payout = bob.getByRole("form", { name: "Record a payout to Bob Member" });
+  await payout.getByLabel("Amount paid").fill((owed + 1).toFixed(2));
+  await payout.getByRole("button", { name: "Record payout" }).click();
+  await expect(payout.getByRole("alert")).toHaveText(`That's more than the ${owed.toFixed(2)} USD owed.`);
+  await payout.getByLabel("Amount paid").fill("1.00");
+  await payout.getByLabel("Note (optional)").fill("PayPal");
+  await payout.getByRole("button", { name: "Record payout" }).click();
+  await expect(payout.getByText("Recorded: 1.00 USD paid to Bob Member.")).toBeVisible();
+  await expect(bob).toContainText(`owed $${(owed - 1).toFixed(2)}`);
+  await expectAccessible(page, "promotions, after a payout");
+  expect(await owedBefore()).toBeCloseTo(owed - 1, 2);
+  await signOut(page);
+
+  await signInAs(page, "Bob Member", "/portal");
+  await expect(page.getByRole("region", { name: "Invite friends to Pixel Guild" }).getByTestId("referral-stats")).toContainText("paid to you $1.00");
 });

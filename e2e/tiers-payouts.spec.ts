@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { signInAs, signOut } from "./support/auth";
 import { query } from "./support/db";
 import { holdScripts } from "./support/scripts";
+import { expectAccessible } from "./support/axe";
 
 const tierRow = (slug: string, name: string) =>
   query<{ stripe_product_id: string | null; stripe_price_id: string | null; trial_days: number }>(
@@ -182,6 +183,7 @@ test("the owner asks a question at checkout; Stripe Checkout asks the member, an
   await page.reload();
   await expect(second.getByLabel("Choices")).toHaveValue("YouTube\nA friend");
   await expect(second.getByLabel("An answer is required")).not.toBeChecked();
+  await expectAccessible(page, "settings, with checkout questions");
 
   await signOut(page);
   await signInAs(page, "Bob Member", "/c/carol-s-workshop");
@@ -202,6 +204,7 @@ test("the owner asks a question at checkout; Stripe Checkout asks the member, an
   const answers = bob.getByRole("region", { name: "Answers at checkout" });
   await expect(answers.getByRole("definition")).toHaveText(["bob_trades", "A friend"]);
   await expect(answers.getByRole("term")).toHaveText(["Your TradingView username", "How did you find us?"]);
+  await expectAccessible(page, "a member's details, with answers at checkout");
 });
 
 test("a member's invite link: the friend who pays through it is theirs, and the owner sees what they earned", async ({ page }) => {
@@ -216,6 +219,7 @@ test("a member's invite link: the friend who pays through it is theirs, and the 
   await page.getByRole("button", { name: "Save referral program" }).click();
   await expect(page.getByText("Saved. A member's link earns them 20% of a new member's payments for 3 months.")).toBeVisible();
   await expect(referrals.getByText("No one has joined through a member's link yet.")).toBeVisible();
+  await expectAccessible(page, "promotions, with the referral program");
   await signOut(page);
 
   await signInAs(page, "Bob Member", "/portal");
@@ -224,6 +228,7 @@ test("a member's invite link: the friend who pays through it is theirs, and the 
   await expect(invite.getByTestId("referral-stats")).toHaveText("No one has joined through your link yet.");
   const link = await invite.getByLabel("Your invite link").inputValue();
   expect(link).toMatch(/\/c\/carol-s-workshop\?ref=[0-9a-f]{16}$/);
+  await expectAccessible(page, "the portal, with an invite link");
   await signOut(page);
 
   // Erin, signed out, follows the link; signing in keeps it.
@@ -247,6 +252,7 @@ test("a member's invite link: the friend who pays through it is theirs, and the 
   await expect(bob).toContainText("1 referred · 1 with access now");
   // A trial pays nothing yet, so nothing is owed (tests/referrals.integration.test.ts counts the money).
   await expect(bob).toContainText("Nothing earned yet");
+  await expectAccessible(page, "promotions, with a referrer");
 
   await page.goto("/dashboard/carol-s-workshop/members");
   await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Erin Newcomer" }).click();
