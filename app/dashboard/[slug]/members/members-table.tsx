@@ -127,7 +127,7 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
           In the Discord server
         </label>
         <Select id="member-place" value={filters.place} onChange={(e) => setFilter({ place: e.target.value })}>
-          <option value="">In the server or not</option>
+          <option value="">Everyone</option>
           <option value="in">In the server</option>
           <option value="out">Not in the server</option>
         </Select>
