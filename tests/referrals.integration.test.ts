@@ -12,7 +12,7 @@ import { rowKey, withCommunity } from "../lib/db/scopes";
 import { enterCommunity } from "../lib/members/membership";
 import { memberDetail } from "../lib/members/query";
 import { affiliates, recordPayout, recordReferral, referrerForCode } from "../lib/referrals/referrals";
-import { createTenant, createUser } from "./support/fixtures";
+import { asOwner, createTenant, createUser } from "./support/fixtures";
 import { paidCommunity, stripeHarnessForFile, type PaidCommunity } from "./support/stripe-webhooks";
 
 const h = stripeHarnessForFile();
@@ -149,5 +149,23 @@ describe("referrals", () => {
     await paid.inScope((tx) => recordReferral(tx, buyer.member.id, first.memberId, terms, new Date()));
     await paid.inScope((tx) => recordReferral(tx, buyer.member.id, second.memberId, terms, new Date()));
     expect((await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(buyer.member.id) }))).referredByMemberId).toBe(first.memberId);
+  });
+
+  it("outlive their referrer's row, and do not hold up deleting a community", async () => {
+    const paid = await paidCommunity(h);
+    const [first, second] = [await aMember(paid, "ref_gone"), await aMember(paid, "ref_kept")];
+    await paid.inScope((tx) => recordReferral(tx, second.memberId, first.memberId, { percent: 10, months: 1 }, new Date()));
+    await asOwner((client) => client.query("DELETE FROM community_members WHERE id = $1", [first.memberId]));
+    const kept = await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(second.memberId), select: { referredByMemberId: true } }));
+    expect(kept.referredByMemberId).toBeNull();
+
+    const third = await aMember(paid, "ref_third");
+    await paid.inScope((tx) => recordReferral(tx, third.memberId, second.memberId, { percent: 10, months: 1 }, new Date()));
+    await asOwner((client) => client.query("DELETE FROM communities WHERE id = $1", [paid.community.id]));
+    expect(
+      await asOwner(
+        async (client) => (await client.query("SELECT count(*)::int AS n FROM community_members WHERE community_id = $1", [paid.community.id])).rows[0].n,
+      ),
+    ).toBe(0);
   });
 });

@@ -17,8 +17,7 @@ ALTER TABLE community_members
   -- A referrer of the same community; a member never refers themselves.
   ADD CONSTRAINT community_members_referred_by_fkey FOREIGN KEY (community_id, referred_by_member_id)
     REFERENCES community_members (community_id, id) ON DELETE SET NULL (referred_by_member_id),
-  ADD CONSTRAINT community_members_not_self_referred CHECK (referred_by_member_id IS NULL OR referred_by_member_id <> id),
-  ADD CONSTRAINT community_members_referral_terms CHECK ((referred_by_member_id IS NULL) = (referred_at IS NULL));
+  ADD CONSTRAINT community_members_not_self_referred CHECK (referred_by_member_id IS NULL OR referred_by_member_id <> id);
 CREATE UNIQUE INDEX idx_community_members_referral_code ON community_members (community_id, referral_code);
 CREATE INDEX idx_community_members_referred_by ON community_members (community_id, referred_by_member_id) WHERE referred_by_member_id IS NOT NULL;
 
