@@ -4,6 +4,7 @@ import { ActionError } from "../core/errors";
 import { type CommunityRef } from "../core/actors";
 import type { TenantTx } from "../db/scopes";
 import { fromMinorUnits, toMinorUnits } from "./money";
+import { AMOUNT_PATTERN } from "./amount-input";
 import { isMissingAtStripe, stripe } from "./stripe";
 
 import { rowKey } from "../db/scopes";
@@ -13,7 +14,7 @@ export const refundSchema = z.object({
   amount: z
     .string()
     .trim()
-    .refine((v) => v === "" || /^\d{1,8}(\.\d{1,2})?$/.test(v), "must be an amount like 5 or 4.50")
+    .refine((v) => v === "" || AMOUNT_PATTERN.test(v), "must be an amount like 5 or 4.50")
     .transform((v) => (v === "" ? null : v)),
 });
 

@@ -8,6 +8,7 @@ import { FULL_ACCESS } from "../billing/member-standing";
 import { ActionError } from "../core/errors";
 import { type TenantTx, rowKey } from "../db/scopes";
 import { referralCodeSchema, type ReferralProgram } from "./program";
+import { currencyCode, positiveAmount } from "../billing/amount-input";
 
 /** Payments that earn a commission: paid, net of any refund (a refunded one nets to nothing; a disputed one is not counted). */
 const EARNING_STATUSES = ["succeeded", "partially_refunded"];
@@ -95,16 +96,8 @@ export async function affiliates(tx: TenantTx, only?: string): Promise<Affiliate
 
 export const payoutInputSchema = z.object({
   memberId: z.uuid("unknown referrer"),
-  amount: z
-    .string()
-    .trim()
-    .regex(/^\d{1,8}(\.\d{1,2})?$/, "must be an amount like 12.50")
-    .refine((v) => Number(v) > 0, "must be more than 0"),
-  currency: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{3}$/, "must be a currency code like USD"),
+  amount: positiveAmount("12.50"),
+  currency: currencyCode,
   note: z.string().trim().max(200, "must be at most 200 characters").optional().default(""),
 });
 

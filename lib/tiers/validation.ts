@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { formatMoney, fromMinorUnits, STRIPE_MAX_MINOR_UNITS, stripeMinimumCharge, toMinorUnits } from "../billing/money";
 import { checkbox } from "../utils/checkbox";
+import { AMOUNT_PATTERN, currencyCode, isCurrencyCode, positiveAmount } from "../billing/amount-input";
 
 const snowflake = /^\d{17,20}$/;
-const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
 const optionalText = (max: number) =>
   z
@@ -52,16 +52,8 @@ export const tierInputSchema = z
   .object({
     name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
     description: optionalText(1000),
-    price: z
-      .string()
-      .trim()
-      .regex(/^\d{1,8}(\.\d{1,2})?$/, "must be an amount like 9.99")
-      .refine((v) => Number(v) > 0, "must be more than 0"),
-    currency: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .refine((c) => CURRENCIES.has(c), "must be an ISO currency code, e.g. USD"),
+    price: positiveAmount("9.99"),
+    currency: currencyCode,
     interval: z.enum(["monthly", "yearly", "once"], { message: "must be monthly, yearly or one payment" }),
     features,
     discordRoleId: z
@@ -97,7 +89,7 @@ export const tierInputSchema = z
           .filter(Boolean)) {
           const match = /^([A-Za-z]{3})\s+(\d{1,8}(?:\.\d{1,2})?)$/.exec(line);
           const code = match?.[1]?.toUpperCase();
-          if (!match || !code || !CURRENCIES.has(code) || Number(match[2]) <= 0) {
+          if (!match || !code || !isCurrencyCode(code) || Number(match[2]) <= 0) {
             ctx.addIssue({ code: "custom", message: `“${line.slice(0, 30)}” should look like EUR 9.00` });
             return z.NEVER;
           }
@@ -107,13 +99,7 @@ export const tierInputSchema = z
         return prices;
       }),
     suggestedPrice: z
-      .union([
-        z.literal(""),
-        z
-          .string()
-          .trim()
-          .regex(/^\d{1,8}(\.\d{1,2})?$/, "must be an amount like 9.99"),
-      ])
+      .union([z.literal(""), z.string().trim().regex(AMOUNT_PATTERN, "must be an amount like 9.99")])
       .optional()
       .transform((v) => (v === "" || v === undefined ? null : v)),
   })
