@@ -55,11 +55,12 @@ const referralTerms = z.object({
 
 function answered(session: StripeCheckoutSession): Answered {
   const member = memberId.safeParse(session.metadata.member_id);
-  const terms = referralTerms.safeParse(session.metadata);
+  // Most checkouts carry no referral: no parse then (a failed one builds an error).
+  const terms = session.metadata.referrer_member_id ? referralTerms.safeParse(session.metadata) : null;
   return {
     memberId: member.success ? member.data : null,
     answers: answersFromSession(session.custom_fields),
-    referral: terms.success
+    referral: terms?.success
       ? {
           referrerId: terms.data.referrer_member_id,
           percent: terms.data.referral_percent,
