@@ -26,6 +26,8 @@ type TableCase = {
   change: Record<string, unknown>;
   /** Insert-only for the application role: updates and deletes are refused outright. */
   appendOnly?: boolean;
+  /** Updated but never deleted by the application role: deletes are refused outright. */
+  kept?: boolean;
 };
 
 const tables: TableCase[] = [
@@ -244,6 +246,14 @@ const tables: TableCase[] = [
     appendOnly: true,
   },
   {
+    table: "gifts",
+    delegate: "gift",
+    id: (r) => r.giftId,
+    newRow: async (t) => ({ communityId: t.communityId, tierId: t.tierId, months: 1, paymentId: t.paymentId, stripeCheckoutSessionId: `cs_${randomUUID()}` }),
+    change: { message: "changed" },
+    kept: true,
+  },
+  {
     table: "community_alerts",
     delegate: "communityAlert",
     id: (r) => r.alertId,
@@ -284,7 +294,7 @@ describe.each(tables)("$table", (t) => {
 
   it("community A cannot delete B's rows", async () => {
     const remove = withCommunity(a.community.id, (tx) => delegate(tx, t.delegate).deleteMany({ where: { id: t.id(b.rows) } }));
-    if (t.appendOnly) await expect(remove).rejects.toThrow(/permission denied/);
+    if (t.appendOnly || t.kept) await expect(remove).rejects.toThrow(/permission denied/);
     else expect((await remove).count).toBe(0);
     expect(await withCommunity(b.community.id, (tx) => delegate(tx, t.delegate).count({ where: { id: t.id(b.rows) } }))).toBe(1);
   });

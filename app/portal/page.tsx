@@ -16,10 +16,12 @@ import { SubscriptionCard } from "./subscription-card";
 import { CopyField } from "@/components/ui/copy-field";
 import { appOrigin } from "@/lib/http/origin";
 import { referralLink } from "@/lib/referrals/program";
+import { describeGiftLength, giftLink } from "@/lib/gifts/offer";
+import { RefreshWhilePending } from "@/components/refresh-while-pending";
 
 export const metadata: Metadata = { title: "Your memberships" };
 
-type Props = { searchParams: Promise<{ switchTo?: string | string[]; notice?: string; error?: string }> };
+type Props = { searchParams: Promise<{ switchTo?: string | string[]; notice?: string; error?: string; gift?: string | string[] }> };
 
 // Codes from our own redirects, never text from the URL.
 const NOTICES: Record<string, string> = {
@@ -36,9 +38,12 @@ const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZ
 
 export default async function PortalPage({ searchParams }: Props) {
   const user = await requireUser("/portal");
-  const { switchTo, notice, error } = await searchParams;
+  const { switchTo, notice, error, gift } = await searchParams;
   const memberships = await portalMemberships(user.id);
   const origin = await appOrigin();
+  // Back from a gift's Checkout: its link shows once the webhook has recorded it.
+  const giftSession = typeof gift === "string" ? gift : null;
+  const giftReady = giftSession !== null && memberships.some((m) => m.gifts.some((g) => g.stripeCheckoutSessionId === giftSession));
   return (
     <div className="mx-auto max-w-4xl px-4 py-10 sm:px-6">
       <h1 className="text-2xl font-semibold tracking-tight">Your memberships</h1>
@@ -48,6 +53,17 @@ export default async function PortalPage({ searchParams }: Props) {
           {NOTICES[notice]}
         </Alert>
       )}
+      {giftSession &&
+        (giftReady ? (
+          <Alert tone="success" className="mt-6">
+            Thank you! Your gift is ready: copy its link below and pass it on.
+          </Alert>
+        ) : (
+          <Alert tone="info" className="mt-6">
+            <span role="status">Confirming your payment… your gift&apos;s link appears here in a moment.</span>
+            <RefreshWhilePending />
+          </Alert>
+        ))}
       {error && ERRORS[error] && (
         <Alert tone="error" className="mt-6">
           {ERRORS[error]}
@@ -101,7 +117,7 @@ export default async function PortalPage({ searchParams }: Props) {
                       </p>
                     </Alert>
                   )}
-                  {sub && (
+                  {(sub || m.status === "pass" || m.status === "comp") && (
                     <div className="w-full">
                       <DiscordAccess memberId={m.id} guildId={m.community.discordGuildId} status={m.guildStatus} returnTo="/portal" />
                       {m.servers.length > 0 && (
@@ -141,6 +157,35 @@ export default async function PortalPage({ searchParams }: Props) {
                           ? "No one has joined through your link yet."
                           : `${m.referral.referred} joined through your link${m.referral.amounts.length ? `: earned ${m.referral.amounts.map((a) => formatMoney(a.earned, a.currency)).join(" + ")}, paid to you ${m.referral.amounts.map((a) => formatMoney(a.paidOut, a.currency)).join(" + ")}` : ""}.`}
                       </p>
+                    </section>
+                  )}
+                  {m.gifts.length > 0 && (
+                    <section className="w-full rounded-lg bg-slate-50 p-3 text-sm" aria-label={`Gifts you bought in ${m.community.name}`}>
+                      <p className="font-medium">Gifts you bought</p>
+                      <ul className="mt-2 space-y-3">
+                        {m.gifts.map((g) => (
+                          <li key={g.id} data-testid="bought-gift">
+                            <p>
+                              {describeGiftLength(g.months)} of {g.tierName} · {formatMoney(g.amount, g.currency)} ·{" "}
+                              <span className="text-slate-600">
+                                {g.state === "claimed"
+                                  ? `claimed by ${g.recipient ?? "a former member"} on ${dateFormat.format(g.claimedAt!)}`
+                                  : g.state === "refunded"
+                                    ? "refunded"
+                                    : "waiting to be claimed"}
+                              </span>
+                            </p>
+                            {g.state === "waiting" && (
+                              <div className="mt-1">
+                                <CopyField
+                                  value={giftLink(origin, m.community.slug, g.code)}
+                                  label={`Gift link: ${describeGiftLength(g.months)} of ${g.tierName}`}
+                                />
+                              </div>
+                            )}
+                          </li>
+                        ))}
+                      </ul>
                     </section>
                   )}
                   {m.subscriptions.length > 0 && (

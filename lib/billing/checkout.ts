@@ -22,7 +22,7 @@ import { CHECKOUT_CODES } from "./checkout-codes";
 
 import { stripe } from "./stripe";
 
-type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
+export type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 
 export { SEAT_HOLDING } from "./member-standing";
 
@@ -117,16 +117,7 @@ export async function startCheckout(
     // The referral and the program's terms now: the webhook keeps them with the member once they pay.
     ...(referrer && program ? { referrer_member_id: referrer, referral_percent: String(program.percent), referral_months: String(program.months) } : {}),
   };
-  let customerId = member.stripeCustomerId;
-  if (!customerId) {
-    const user = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { email: true, globalName: true, username: true } });
-    const customer = await client.customers.create(
-      { name: user.globalName ?? user.username, ...(user.email ? { email: user.email } : {}), metadata: { ...metadata, user_id: actor.id } },
-      { stripeAccount, idempotencyKey: `member-${member.id}-customer` },
-    );
-    customerId = customer.id;
-    await inScope((tx) => tx.communityMember.update({ where: rowKey(member.id), data: { stripeCustomerId: customer.id } }));
-  }
+  const customerId = await memberCustomer(client, stripeAccount, { member, actor, metadata, inScope });
 
   const page = `${origin}/c/${community.slug}`;
   // The currency the member chose (or the page picked for them), if the tier is sold in it.
@@ -203,6 +194,27 @@ export async function startCheckout(
     }),
   );
   return { url: session.url };
+}
+
+/** The member's Stripe customer on the connected account: theirs, or made now (once, by its idempotency key) and kept on the member. */
+export async function memberCustomer(
+  client: Stripe,
+  stripeAccount: string,
+  {
+    member,
+    actor,
+    metadata,
+    inScope,
+  }: { member: { id: string; stripeCustomerId: string | null }; actor: Actor; metadata: Record<string, string>; inScope: InScope },
+): Promise<string> {
+  if (member.stripeCustomerId) return member.stripeCustomerId;
+  const user = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { email: true, globalName: true, username: true } });
+  const customer = await client.customers.create(
+    { name: user.globalName ?? user.username, ...(user.email ? { email: user.email } : {}), metadata: { ...metadata, user_id: actor.id } },
+    { stripeAccount, idempotencyKey: `member-${member.id}-customer` },
+  );
+  await inScope((tx) => tx.communityMember.update({ where: rowKey(member.id), data: { stripeCustomerId: customer.id } }));
+  return customer.id;
 }
 
 /** Whether the community sells in another currency than this one (only then can a member's Checkouts differ in currency). */

@@ -1,4 +1,5 @@
 import type { Prisma } from "../generated/prisma/client";
+import type { TenantTx } from "../db/scopes";
 
 /**
  * Access grants (passes and comps) in force at `now`: not revoked, not past
@@ -9,3 +10,9 @@ export const grantInForce = (now: Date): Prisma.AccessGrantWhereInput => ({
   revokedAt: null,
   AND: [{ OR: [{ until: null }, { until: { gt: now } }] }, { OR: [{ paymentId: null }, { payment: { status: { not: "refunded" } } }] }],
 });
+
+/** Members besides the payer whose access this payment paid for (a gift's recipient): a refund ends theirs too. */
+export async function otherHoldersOf(tx: TenantTx, paymentId: string, payerId: string): Promise<string[]> {
+  const grants = await tx.accessGrant.findMany({ where: { paymentId, memberId: { not: payerId } }, select: { memberId: true }, distinct: ["memberId"] });
+  return grants.map((g) => g.memberId);
+}

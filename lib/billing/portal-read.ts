@@ -12,6 +12,7 @@ import { linkedServers } from "../discord/linked-servers";
 import { tierServerRoles } from "../tiers/server-roles";
 import { tierPriceIn } from "../tiers/prices";
 import { switchableTier } from "./portal";
+import { giftsBoughtBy, type GiftRow } from "../gifts/read";
 
 export type SwitchableTier = { id: string; name: string; price: string; currency: string; interval: string; soldOut: boolean };
 
@@ -46,6 +47,8 @@ export type PortalMembership = {
   /** The community's other servers where their tiers grant roles, and where they stand in each. */
   servers: { guildId: string; name: string; status: string }[];
   subscriptions: PortalSubscription[];
+  /** Gifts they bought here, with their links while unclaimed. */
+  gifts: GiftRow[];
   /** A failed payment the member can still pay (grace or restricted stage), with Stripe's page for it. */
   openInvoice: { amount: string; currency: string; payUrl: string } | null;
 };
@@ -100,7 +103,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
   return Promise.all(
     memberships.map(async (m) => {
       // Tiers are the community's public data, read in its scope.
-      const { tiers, linked, referral } = await withCommunity(m.community.id, async (tx) => {
+      const { tiers, linked, referral, gifts } = await withCommunity(m.community.id, async (tx) => {
         const rows = await tx.subscriptionTier.findMany({
           where: { isActive: true },
           orderBy: { sortOrder: "asc" },
@@ -122,7 +125,12 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         // The member's share link earns them a commission while the community runs a program.
         const program = readReferralProgram(m.community.settings);
         const referred = program ? ((await affiliates(tx, m.id))[0] ?? { referred: 0, active: 0, amounts: [] }) : null;
-        return { tiers: withSeats, linked: await linkedServers(tx), referral: program && referred ? { ...program, ...referred, code: m.referralCode } : null };
+        return {
+          tiers: withSeats,
+          linked: await linkedServers(tx),
+          referral: program && referred ? { ...program, ...referred, code: m.referralCode } : null,
+          gifts: await giftsBoughtBy(tx, m.id),
+        };
       });
       const subscriptions = m.subscriptions.map((sub) => {
         const current = tiers.find((t) => (sub.tierId ? t.id === sub.tierId : t.name === sub.tierName));
@@ -160,6 +168,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         tier: m.subscriptionTier,
         totals: totals.get(m.id) ?? [],
         referral,
+        gifts,
         currency: subscriptions[0]?.currency ?? tiers[0]?.currency ?? "USD",
         community: {
           id: m.community.id,

@@ -135,6 +135,11 @@ export function saveReferralProgram(tx: TenantTx, communityId: string, program: 
   return mergeSettings(tx, communityId, { referrals: program.percent > 0 ? program : null });
 }
 
+/** Turns gift memberships on or off (gifts sold before stay claimable). */
+export function saveGiftsSetting(tx: TenantTx, communityId: string, on: boolean) {
+  return mergeSettings(tx, communityId, { gifts: on });
+}
+
 /**
  * Sets these keys of the community's settings in place: keys other features keep
  * there survive, even when another save of other keys commits at the same moment.

@@ -1,4 +1,5 @@
 import { db } from "../db/client";
+import { readGiftsOn } from "../gifts/offer";
 import { readReferralProgram } from "../referrals/program";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { readSettings } from "./validation";
@@ -61,6 +62,8 @@ export type PublicCommunity = {
   taxMode: "off" | "exclusive" | "inclusive";
   /** Members' share links earn them a commission (lib/referrals/program.ts). */
   referralsOn: boolean;
+  /** Tiers may be bought as gifts (lib/gifts/offer.ts). */
+  giftsOn: boolean;
   slug: string;
   name: string;
   description: string | null;
@@ -120,7 +123,15 @@ export async function getPublicCommunity(slug: string): Promise<PublicCommunity 
   const tenant = await withCommunity(community.id, readPublicTenantData);
   const { settings, stripeChargesEnabled, ...profile } = community;
   const { showMemberCount, taxMode } = readSettings(settings);
-  return { ...profile, paymentsEnabled: stripeChargesEnabled, showMemberCount, taxMode, referralsOn: readReferralProgram(settings) !== null, ...tenant };
+  return {
+    ...profile,
+    paymentsEnabled: stripeChargesEnabled,
+    showMemberCount,
+    taxMode,
+    referralsOn: readReferralProgram(settings) !== null,
+    giftsOn: readGiftsOn(settings),
+    ...tenant,
+  };
 }
 
 export async function listFeaturedCommunities(limit = 6): Promise<PublicCommunity[]> {
@@ -137,6 +148,7 @@ export async function listFeaturedCommunities(limit = 6): Promise<PublicCommunit
       showMemberCount: readSettings(settings).showMemberCount,
       taxMode: readSettings(settings).taxMode,
       referralsOn: readReferralProgram(settings) !== null,
+      giftsOn: readGiftsOn(settings),
       ...(await withCommunity(community.id, readPublicTenantData)),
     })),
   );

@@ -67,7 +67,11 @@ export async function endMembership(tx: TenantTx, communityId: string, memberId:
   });
   // Free access ends with the membership; an erased member's notes about them go too.
   await tx.accessGrant.updateMany({ where: { memberId, revokedAt: null }, data: { revokedAt: how.now } });
-  if (how.erase) await tx.accessGrant.updateMany({ where: { memberId }, data: { note: null } });
+  if (how.erase) {
+    await tx.accessGrant.updateMany({ where: { memberId }, data: { note: null } });
+    // Their words to whoever they gave a gift (the gift itself stays claimable: it was paid for).
+    await tx.gift.updateMany({ where: { buyerMemberId: memberId, message: { not: null } }, data: { message: null } });
+  }
   await refreshMember(tx, memberId, how.now, { locked: true });
   await enqueueJob(tx, JOB_KINDS.finishMemberExit, { communityId, memberId }, { key: `member_exit:${memberId}` });
 }

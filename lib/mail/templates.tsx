@@ -76,6 +76,8 @@ export async function receiptMail(v: {
   paidOn: string;
   invoice: string;
   portalUrl: string;
+  /** For a gift: the link its buyer passes on. */
+  giftUrl?: string | null;
 }): Promise<RenderedMail> {
   const subject = `Receipt from ${v.community}: ${v.amount}`;
   return {
@@ -111,6 +113,13 @@ export async function receiptMail(v: {
             </tr>
           </tbody>
         </table>
+        {v.giftUrl && (
+          <p style={{ fontSize: "14px" }}>
+            Your gift&apos;s link, to pass on: whoever opens it and signs in with Discord gets the membership.
+            <br />
+            <a href={v.giftUrl}>{v.giftUrl}</a>
+          </p>
+        )}
         <Button href={v.portalUrl}>Manage your membership</Button>
       </Layout>,
     ),
@@ -122,6 +131,8 @@ export async function receiptMail(v: {
       v.tax && `Of which tax: ${v.tax}`,
       `Paid on: ${v.paidOn}`,
       `Invoice: ${v.invoice}`,
+      v.giftUrl && "",
+      v.giftUrl && `Your gift's link, to pass on: ${v.giftUrl}`,
       "",
       `Manage your membership: ${v.portalUrl}`,
     ),

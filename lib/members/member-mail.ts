@@ -8,7 +8,8 @@ import { withCommunity, rowKey } from "../db/scopes";
 import { readSettings } from "../communities/validation";
 import { formatDay } from "../billing/dunning";
 import { LIVE_SUBSCRIPTION } from "../billing/member-standing";
-import { communityUrl, discordServerUrl, portalUrl, unsubscribeUrl } from "../mail/links";
+import { communityUrl, discordServerUrl, portalUrl, publicOrigin, unsubscribeUrl } from "../mail/links";
+import { giftLink } from "../gifts/offer";
 import { receiptMail, welcomeMail, winbackMail } from "../mail/templates";
 import { sendMail } from "../mail/transport";
 import { formatMoney } from "../billing/money";
@@ -37,8 +38,10 @@ export async function sendReceipt(communityId: string, paymentId: string) {
         processedAt: true,
         stripeInvoiceId: true,
         metadata: true,
+        description: true,
         subscription: { select: { tierName: true } },
         member: { select: { userId: true } },
+        gifts: { select: { code: true } },
       },
     }),
   );
@@ -49,12 +52,14 @@ export async function sendReceipt(communityId: string, paymentId: string) {
     const number = (payment.metadata as { invoice_number?: string } | null)?.invoice_number ?? payment.stripeInvoiceId ?? paymentId;
     const mail = await receiptMail({
       community: c.name,
-      tier: payment.subscription?.tierName ?? "Membership",
+      tier: payment.subscription?.tierName ?? payment.description ?? "Membership",
       amount: formatMoney(payment.amount, payment.currency),
       tax: payment.taxAmount.isZero() ? null : formatMoney(payment.taxAmount, payment.currency),
       paidOn: formatDay(payment.processedAt ?? new Date()),
       invoice: number,
       portalUrl: portalUrl(),
+      // A gift's receipt carries its link, for the buyer to pass on.
+      giftUrl: payment.gifts[0] ? giftLink(publicOrigin(), c.slug, payment.gifts[0].code) : null,
     });
     const sent = await sendMail({ to, ...mail });
     return sent ? { messageId: sent.messageId } : null;

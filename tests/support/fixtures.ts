@@ -89,6 +89,7 @@ export type TenantRows = {
   analyticsMonthId: string;
   serverId: string;
   affiliatePayoutId: string;
+  giftId: string;
 };
 
 /** One row in every tenant table, written through the community's scope. */
@@ -188,7 +189,12 @@ export async function createTenantRows(communityId: string, userId: string, disc
       data: { communityId, referrerMemberId: member.id, amount: "1.00", currency: "USD", note: "Fixture payout" },
       select: { id: true },
     });
+    const gift = await tx.gift.create({
+      data: { communityId, tierId: tier.id, months: 3, buyerMemberId: member.id, paymentId: payment.id, stripeCheckoutSessionId: `cs_${snowflake()}` },
+      select: { id: true },
+    });
     return {
+      giftId: gift.id,
       affiliatePayoutId: payout.id,
       serverId: server.id,
       analyticsMonthId: analyticsMonth.id,

@@ -8,6 +8,9 @@ import { startCheckout } from "@/lib/billing/checkout";
 import { appOrigin } from "@/lib/http/origin";
 import { joinCommunity } from "@/lib/communities/owner";
 import { consume, RATE_LIMITED } from "@/lib/security/rate-limit";
+import { startGiftCheckout } from "@/lib/gifts/checkout";
+import { giftInputSchema } from "@/lib/gifts/offer";
+import { stripe } from "@/lib/billing/stripe";
 
 const join = communityAction(z.object({}), "signed-in", (_input, { actor, community, tx }) => joinCommunity(community, actor, tx));
 
@@ -52,6 +55,19 @@ const checkout = communityWorkflow(
 /** Takes only the tier id; everything that costs money is read on the server. */
 export async function checkoutAction(prev: ActionState<{ url: string }>, formData: FormData) {
   const result = await checkout(prev, formData);
+  if (result.ok) redirect(result.data.url);
+  return result;
+}
+
+const giftCheckout = communityWorkflow(giftInputSchema, "signed-in", async (input, ctx) => {
+  const allowed = await consume("checkout", ctx.actor.id);
+  if (!allowed.ok) throw new ActionError(RATE_LIMITED(allowed.retryAfterSeconds));
+  return startGiftCheckout(input, { ...ctx, origin: await appOrigin() }, stripe());
+});
+
+/** A gift's Checkout: the tier, the length and a note; its price is read on the server. */
+export async function giftCheckoutAction(prev: ActionState<{ url: string }>, formData: FormData) {
+  const result = await giftCheckout(prev, formData);
   if (result.ok) redirect(result.data.url);
   return result;
 }

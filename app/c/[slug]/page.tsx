@@ -19,6 +19,9 @@ import { formatMoney } from "@/lib/billing/money";
 import { tierPriceIn } from "@/lib/tiers/prices";
 import { recordPageView } from "@/lib/analytics/page-view";
 import { inviterForCode } from "@/lib/referrals/referrals";
+import { describeGiftLength, giftCharge, giftLengths } from "@/lib/gifts/offer";
+import { fromMinorUnits } from "@/lib/billing/money";
+import { GiftForm } from "./gift-form";
 
 export const dynamic = "force-dynamic";
 
@@ -73,6 +76,15 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   const query = new URLSearchParams({ ...kept, ...(picked ? { currency: picked } : {}) }).toString();
   const here = `/c/${community.slug}${query ? `?${query}` : ""}`;
   const signInHref = `/signin?callbackUrl=${encodeURIComponent(here)}`;
+  // A tier given as a gift: each length offered, with what it costs in the currency shown.
+  const giftOptions = (tier: PublicTier) => {
+    if (!community.giftsOn || !community.paymentsEnabled || community.status !== "active" || !tier.onSale || tier.soldOut) return [];
+    const { currency } = priceOf(tier);
+    return giftLengths(tier.interval).flatMap((months) => {
+      const charge = giftCharge(tier, currency, months);
+      return charge ? [{ months, label: `${describeGiftLength(months)} · ${formatMoney(fromMinorUnits(charge.totalMinor, currency), currency)}` }] : [];
+    });
+  };
 
   return (
     <div className="mx-auto max-w-5xl px-4 py-12 sm:px-6">
@@ -233,6 +245,24 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                       <ButtonLink href={signInHref} className="w-full">
                         Sign in to subscribe
                       </ButtonLink>
+                    )}
+                    {giftOptions(tier).length > 0 && (
+                      <details className="mt-3 rounded-md border border-slate-200 px-3 py-2 text-sm">
+                        <summary className="cursor-pointer font-medium text-brand-700">Give {tier.name} as a gift</summary>
+                        {user ? (
+                          <GiftForm
+                            slug={community.slug}
+                            tierId={tier.id}
+                            tierName={tier.name}
+                            currency={priceOf(tier).currency !== tier.currency ? priceOf(tier).currency : null}
+                            lengths={giftOptions(tier)}
+                          />
+                        ) : (
+                          <ButtonLink href={signInHref} variant="secondary" className="mt-3 w-full">
+                            Sign in to buy a gift
+                          </ButtonLink>
+                        )}
+                      </details>
                     )}
                   </div>
                 </Card>

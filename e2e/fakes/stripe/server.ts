@@ -395,10 +395,16 @@ export async function startFakeStripe(
       return send(res, 200, customer);
     }
     if (resource === "checkout" && objectId === "sessions" && post && !sub) {
-      const items = form.line_items as Record<string, { price?: string; quantity?: string }> | undefined;
+      const items = form.line_items as Record<string, { price?: string; price_data?: Obj; quantity?: string }> | undefined;
       const priceId = items?.["0"]?.price;
-      const price = priceId ? find(priceId, account, "price") : null;
-      if (!price || !price.active) return stripeError(res, 400, `No such price: '${priceId}'`, "line_items[0][price]");
+      const adHoc = items?.["0"]?.price_data ? adHocPrice(items["0"].price_data, account) : null;
+      if (priceId && adHoc) return stripeError(res, 400, "You may only specify one of these parameters: price, price_data.", "line_items[0][price]");
+      if (adHoc && "refusal" in adHoc) return stripeError(res, 400, adHoc.refusal, adHoc.param);
+      const price = adHoc ? adHoc.price : priceId ? find(priceId, account, "price") : null;
+      if (!price || (!adHoc && !price.active)) return stripeError(res, 400, `No such price: '${priceId}'`, "line_items[0][price]");
+      const quantity = Number(items?.["0"]?.quantity ?? 1);
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 999_999)
+        return stripeError(res, 400, "Invalid integer: quantity must be between 1 and 999999.", "line_items[0][quantity]");
       if (form.mode !== "subscription" && form.mode !== "payment")
         return stripeError(res, 400, "This fake supports mode=subscription and mode=payment.", "mode");
       if (form.mode === "payment" && price.recurring)
@@ -442,7 +448,10 @@ export async function startFakeStripe(
       const charged = inCurrency(price, sessionCurrency);
       const fee = (form.payment_intent_data as { application_fee_amount?: string } | undefined)?.application_fee_amount;
       for (const [amount, param] of [
-        [charged.unit_amount ?? (price.custom_unit_amount as { minimum: number | null } | null)?.minimum, "line_items[0][price]"],
+        [
+          typeof charged.unit_amount === "number" ? charged.unit_amount * quantity : (price.custom_unit_amount as { minimum: number | null } | null)?.minimum,
+          "line_items[0][price]",
+        ],
         [fee === undefined ? null : Number(fee), "payment_intent_data[application_fee_amount]"],
       ] as const) {
         const refusal = typeof amount === "number" ? unchargeable(amount, sessionCurrency) : null;
@@ -498,7 +507,7 @@ export async function startFakeStripe(
           payment_intent: null,
           amount_total: null,
           currency: sessionCurrency,
-          line_items: { data: [{ price, quantity: Number(items?.["0"]?.quantity ?? 1) }] },
+          line_items: { data: [{ price, quantity }] },
           success_url: form.success_url,
           cancel_url: form.cancel_url,
           subscription: null,
@@ -796,6 +805,59 @@ export async function startFakeStripe(
     return stripeError(res, 404, `Unrecognized request URL (${req.method}: ${path}). The CommunityOS Stripe fake does not implement it.`);
   }
 
+  /**
+   * A Checkout line's price_data: an ad-hoc one-time price (inactive, as Stripe
+   * makes it: no one can reuse it), with Stripe's refusals of its fields.
+   */
+  function adHocPrice(data: Obj, account: string): { price: Obj } | { refusal: string; param: string } {
+    const param = (field: string) => `line_items[0][price_data][${field}]`;
+    if (typeof data.currency !== "string") return { refusal: `Missing required param: ${param("currency")}.`, param: param("currency") };
+    const badCurrency = unsupportedCurrency(data.currency);
+    if (badCurrency) return { refusal: badCurrency, param: param("currency") };
+    const amount = Number(data.unit_amount);
+    if (data.unit_amount === undefined || !Number.isSafeInteger(amount) || amount < 0)
+      return { refusal: "Invalid integer: unit_amount", param: param("unit_amount") };
+    const productData = data.product_data as { name?: string } | undefined;
+    if (data.product === undefined && !productData)
+      return { refusal: "You must specify either `product` or `product_data` when creating a price.", param: param("product_data") };
+    if (productData && !productData.name) return { refusal: `Missing required param: ${param("product_data")}[name].`, param: param("product_data") };
+    if (data.product !== undefined && !find(String(data.product), account, "product"))
+      return { refusal: `No such product: '${String(data.product)}'`, param: param("product") };
+    if (data.recurring) return { refusal: "This fake supports one-time price_data only.", param: param("recurring") };
+    const taxBehavior = String(data.tax_behavior ?? "unspecified");
+    if (!["inclusive", "exclusive", "unspecified"].includes(taxBehavior))
+      return { refusal: "Invalid tax_behavior: must be one of inclusive, exclusive, or unspecified", param: param("tax_behavior") };
+    const currency = data.currency.toLowerCase();
+    const product = productData
+      ? store({ id: id("prod"), object: "product", name: productData.name, active: true, metadata: {}, created: now() }, account).id
+      : data.product;
+    const price = store(
+      {
+        id: id("price"),
+        object: "price",
+        active: false,
+        product,
+        currency,
+        unit_amount: amount,
+        currency_options: { [currency]: { unit_amount: amount, tax_behavior: taxBehavior } },
+        custom_unit_amount: null,
+        recurring: null,
+        type: "one_time",
+        tax_behavior: taxBehavior,
+        metadata: {},
+        created: now(),
+      },
+      account,
+    );
+    return { price };
+  }
+
+  /** " · <name>" of the price's product, as Checkout shows what is bought. */
+  function productName(price: Obj, account: string): string {
+    const product = find(String(price.product), account, "product");
+    return product?.name ? ` · ${String(product.name)}` : "";
+  }
+
   /** A session opened without a customer gets one as it completes, when its customer_creation says so. */
   function completeCustomer(session: Obj, account: string) {
     if (session.customer || session.customer_creation !== "always") return;
@@ -809,7 +871,9 @@ export async function startFakeStripe(
    */
   async function hostedPayment(req: IncomingMessage, res: ServerResponse, account: string, session: Obj) {
     // Charged in the session's currency: the price's own, or one of its currency_options.
-    const price = inCurrency((session.line_items as { data: { price: Obj }[] }).data[0]!.price, String(session.currency));
+    const line = (session.line_items as { data: { price: Obj; quantity: number }[] }).data[0]!;
+    const price = inCurrency(line.price, String(session.currency));
+    const quantity = line.quantity;
     const custom = price.custom_unit_amount as { minimum: number | null; preset: number | null } | null;
     const currency = String(price.currency);
     const minimum = custom?.minimum ?? 50;
@@ -823,8 +887,8 @@ export async function startFakeStripe(
       const chosen = custom
         ? typedToMinor(form.get("amount") ?? "", currency)
         : coupon
-          ? discounted(price.unit_amount as number, coupon)
-          : (price.unit_amount as number);
+          ? discounted((price.unit_amount as number) * quantity, coupon)
+          : (price.unit_amount as number) * quantity;
       const amountProblem = () =>
         !custom ? null : !Number.isFinite(chosen) || chosen < minimum ? `Enter at least ${shown(minimum, currency)}.` : unchargeable(chosen, currency);
       // Checkout checks the answers first, and asks again keeping what was typed.
@@ -879,7 +943,7 @@ export async function startFakeStripe(
         return res.end();
       }
     }
-    const fixed = `${shown(price.unit_amount as number, currency)}, one payment`;
+    const fixed = `${quantity > 1 ? `${quantity} × ${shown(price.unit_amount as number, currency)} = ${shown((price.unit_amount as number) * quantity, currency)}` : shown(price.unit_amount as number, currency)}, one payment${productName(price, account)}`;
     const questions = customFieldsHtml(questionsOf(session), typed);
     const form = custom
       ? `<form method="post">${questions}<label for="amount">Your price (${currency.toUpperCase()}, at least ${decimal(minimum, currency)})</label><input id="amount" name="amount" type="number" step="${inputStep(currency)}" min="${decimal(minimum, currency)}" value="${decimal(custom.preset ?? minimum, currency)}" style="width:100%;padding:10px;margin:8px 0;font-size:16px"><button name="outcome" value="pay">Pay</button></form>`

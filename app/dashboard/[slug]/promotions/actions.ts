@@ -2,7 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { communityAction, communityWorkflow, type ActionState } from "@/lib/actions";
-import { saveReferralProgram } from "@/lib/communities/owner";
+import { saveGiftsSetting, saveReferralProgram } from "@/lib/communities/owner";
+import { z } from "zod";
+import { checkbox } from "@/lib/utils/checkbox";
 import { referralProgramSchema, type ReferralProgram } from "@/lib/referrals/program";
 import { payoutInputSchema, recordPayout } from "@/lib/referrals/referrals";
 import { createPromotion, promotionInputSchema } from "@/lib/billing/promotions";
@@ -68,4 +70,23 @@ export async function recordPayoutAction(prev: ActionState<{ name: string; amoun
   if (!result.ok) return result;
   revalidatePath(`/dashboard/${formData.get("communitySlug")}/promotions`);
   return { ...result, message: `Recorded: ${result.data.amount} ${result.data.currency} paid to ${result.data.name}.` };
+}
+
+const saveGifts = communityAction(
+  z.object({ gifts: checkbox }),
+  "manage",
+  ({ gifts }, { community, tx }) => saveGiftsSetting(tx, community.id, gifts).then(() => gifts),
+  (gifts) => ({ action: "gifts.setting_updated", objectType: "community", details: { on: gifts } }),
+);
+
+export async function saveGiftsAction(prev: ActionState<boolean>, formData: FormData) {
+  const result = await saveGifts(prev, formData);
+  if (!result.ok) return result;
+  revalidatePath(`/dashboard/${formData.get("communitySlug")}/promotions`);
+  return {
+    ...result,
+    message: result.data
+      ? "Gifts are on: every monthly and yearly tier on your page can be given as a gift."
+      : "Gifts are off. Gifts already bought can still be claimed.",
+  };
 }

@@ -17,20 +17,31 @@ import { can } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { PromotionForm } from "./promotion-form";
 import { PayoutForm, ReferralProgramForm } from "./referral-forms";
+import { GiftsForm } from "./gifts-form";
+import { giftPageParam, giftsPage, type GiftRow } from "@/lib/gifts/read";
+import { describeGiftLength, readGiftsOn } from "@/lib/gifts/offer";
 
 export const metadata: Metadata = { title: "Promotions and referrals" };
 
 const day = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 
-export default async function PromotionsPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function PromotionsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ gifts?: string | string[] }>;
+}) {
   const { slug } = await params;
+  const giftPage = giftPageParam.parse((await searchParams).gifts);
   const user = await requireUser(`/dashboard/${slug}/promotions`);
   const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
-  const { codes, tiers, referrers } = await withCommunity(community.id, async (tx) => ({
+  const { codes, tiers, referrers, gifts } = await withCommunity(community.id, async (tx) => ({
     codes: await listPromotionCodes(tx),
     tiers: await tierSummaries(tx, { activeOnly: true }),
     referrers: await affiliates(tx),
+    gifts: await giftsPage(tx, giftPage),
   }));
   const program = readReferralProgram(community.settings);
   const manages = can(community.role, "manage");
@@ -143,6 +154,70 @@ export default async function PromotionsPage({ params }: { params: Promise<{ slu
           </ul>
         )}
       </Card>
+      <Card className="mt-6" role="region" aria-labelledby="gifts-title">
+        <h2 id="gifts-title" className="text-lg font-semibold">
+          Gifts
+        </h2>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">
+          A gift is months of a tier, paid once by its buyer. Whoever opens its link and signs in gets the tier&apos;s roles until the months run out; nothing
+          renews. Refund a gift from Payments: a gift not yet claimed can then no longer be, and a claimed one ends.
+        </p>
+        {manages && (
+          <div className="mt-4 max-w-xl">
+            <GiftsForm slug={community.slug} on={readGiftsOn(community.settings)} />
+          </div>
+        )}
+        <GiftList gifts={gifts.gifts} total={gifts.total} page={giftPage} more={gifts.more} slug={community.slug} />
+      </Card>
     </div>
+  );
+}
+
+function GiftList({ gifts, total, page, more, slug }: { gifts: GiftRow[]; total: number; page: number; more: boolean; slug: string }) {
+  if (total === 0) return <p className="mt-6 text-sm text-slate-600">No gifts bought yet.</p>;
+  return (
+    <>
+      <p className="mt-6 text-sm text-slate-600">
+        {total} {total === 1 ? "gift" : "gifts"} bought · {gifts.filter((g) => g.state === "waiting").length} on this page waiting to be claimed
+      </p>
+      <ul className="mt-2 divide-y divide-slate-100" aria-label="Gifts bought">
+        {gifts.map((g) => (
+          <li key={g.id} className="flex flex-wrap items-baseline justify-between gap-2 py-3 text-sm" data-testid="gift">
+            <span>
+              <span className="font-medium">
+                {describeGiftLength(g.months)} of {g.tierName}
+              </span>
+              <span className="text-slate-600">
+                {" "}
+                · {formatMoney(g.amount, g.currency)} from {g.buyer ?? "a former member"} on {day.format(g.createdAt)}
+              </span>
+            </span>
+            {g.state === "claimed" ? (
+              <Badge tone="success">
+                claimed by {g.recipient ?? "a former member"} on {day.format(g.claimedAt!)}
+              </Badge>
+            ) : g.state === "refunded" ? (
+              <Badge tone="neutral">refunded</Badge>
+            ) : (
+              <Badge tone="warning">waiting to be claimed</Badge>
+            )}
+          </li>
+        ))}
+      </ul>
+      {(page > 1 || more) && (
+        <nav aria-label="Gift pages" className="mt-3 flex gap-4 text-sm">
+          {page > 1 && (
+            <a href={`/dashboard/${slug}/promotions?gifts=${page - 1}#gifts-title`} className="text-brand-700 underline">
+              Newer gifts
+            </a>
+          )}
+          {more && (
+            <a href={`/dashboard/${slug}/promotions?gifts=${page + 1}#gifts-title`} className="text-brand-700 underline">
+              Older gifts
+            </a>
+          )}
+        </nav>
+      )}
+    </>
   );
 }

@@ -3,6 +3,7 @@ import { answersFromSession, type CheckoutAnswer } from "../../../communities/ch
 import { recordCheckoutAnswers } from "../../../members/checkout-answers";
 import { recordReferral } from "../../../referrals/referrals";
 import { recordPassPurchase } from "../../passes";
+import { isGiftSession, recordGiftPurchase } from "../../../gifts/purchase";
 import { syncSubscription } from "../../subscription-sync";
 import { currentSubscription, defineHandler, parseObject, readBack, type Outcome } from "../handler";
 import { checkoutSessionSchema, type StripeCheckoutSession, type StripeSubscription } from "../../stripe-objects";
@@ -18,7 +19,8 @@ type Prepared = ({ subscription: StripeSubscription } | { pass: StripeCheckoutSe
 // A subscription checkout says little we trust beyond its subscription id: the
 // subscription itself is fetched, so this and customer.subscription.created
 // (in whichever order) produce the same row. A pass (one payment) is read back
-// from Stripe and recorded once it is paid. Either way the member's answers to
+// from Stripe and recorded once it is paid, and so is a gift (a payment whose
+// months someone claims later: lib/gifts). Either way the member's answers to
 // the checkout questions are kept: a completed session's answers never change.
 export const checkoutSessionCompleted = defineHandler({
   async prepare(object, ctx): Promise<Prepared | null> {
@@ -34,7 +36,8 @@ export const checkoutSessionCompleted = defineHandler({
   },
   async apply(tx, prepared: Prepared, ctx) {
     let outcome: Outcome = "processed";
-    if ("pass" in prepared) outcome = await recordPassPurchase(tx, ctx, prepared.pass);
+    if ("pass" in prepared)
+      outcome = isGiftSession(prepared.pass) ? await recordGiftPurchase(tx, ctx, prepared.pass) : await recordPassPurchase(tx, ctx, prepared.pass);
     else await syncSubscription(tx, ctx, prepared.subscription);
     // Our own Checkouts name the member (in the community's scope: another community's member is not found).
     if (prepared.memberId) await recordCheckoutAnswers(tx, prepared.memberId, prepared.answers, ctx.now);

@@ -1,0 +1,107 @@
+import Stripe from "stripe";
+import { ActionError, refusal } from "../core/errors";
+import type { Actor, CommunityRef } from "../core/actors";
+import { db } from "../db/client";
+import { rowKey } from "../db/scopes";
+import { enterCommunity } from "../members/membership";
+import { CHECKOUT_ERRORS, memberCustomer, type InScope } from "../billing/checkout";
+import { applicationFeeAmount } from "../billing/plans";
+import { hasFreeSeat } from "../billing/seats";
+import { readSettings } from "../communities/validation";
+import { onSaleAtStripe } from "../tiers/on-sale";
+import { giftCharge, giftLengths, overStripeMaximum, readGiftsOn, type GiftInput } from "./offer";
+
+export const GIFT_CHECKOUT_ERRORS = {
+  off: "This community doesn't sell gift memberships.",
+  length: "Pick one of the lengths offered for this tier.",
+  tooDear: "That gift is more than Stripe takes in one payment. Pick a shorter one.",
+} as const;
+
+/**
+ * Starts a Stripe Checkout (payment mode) for a gift: the tier's price for each
+ * period of the length picked, in the currency picked. As with any checkout,
+ * only ids come from the client and nothing is made on the redirect: the gift
+ * and its link follow checkout.session.completed (lib/gifts/purchase.ts).
+ */
+export async function startGiftCheckout(
+  input: GiftInput,
+  ctx: { actor: Actor; community: CommunityRef; inScope: InScope; origin: string },
+  client: Stripe,
+): Promise<{ url: string }> {
+  const { actor, community, inScope, origin } = ctx;
+  const settings = await db.community.findUniqueOrThrow({
+    where: { id: community.id },
+    select: { status: true, stripeChargesEnabled: true, stripeAccountId: true, settings: true },
+  });
+  if (!readGiftsOn(settings.settings)) throw refusal(GIFT_CHECKOUT_ERRORS, "off");
+  if (settings.status !== "active") throw refusal(CHECKOUT_ERRORS, "closed");
+  if (!settings.stripeChargesEnabled || !settings.stripeAccountId) throw refusal(CHECKOUT_ERRORS, "paymentsOff");
+  const stripeAccount = settings.stripeAccountId;
+  const { taxMode } = readSettings(settings.settings);
+
+  const { tier, member } = await inScope(async (tx) => {
+    const tier = await tx.subscriptionTier.findUnique({
+      where: rowKey(input.tierId),
+      select: {
+        id: true,
+        name: true,
+        isActive: true,
+        stripePriceId: true,
+        stripeProblem: true,
+        interval: true,
+        price: true,
+        currency: true,
+        currencyPrices: true,
+        maxMembers: true,
+      },
+    });
+    if (!tier || !onSaleAtStripe(tier) || tier.interval === "once") throw refusal(CHECKOUT_ERRORS, "unknownTier");
+    // A gift is claimed into a seat: a full tier sells none.
+    if (!(await hasFreeSeat(tx, tier))) throw refusal(CHECKOUT_ERRORS, "soldOut");
+    // The buyer's payment is theirs: buying makes them a member, as subscribing does.
+    const member = await enterCommunity(tx, community.id, { userId: actor.id, discordUserId: actor.discordId });
+    return { tier, member };
+  });
+  const currency = input.currency ?? tier.currency;
+  if (!giftLengths(tier.interval).includes(input.months)) throw refusal(GIFT_CHECKOUT_ERRORS, "length");
+  const charge = giftCharge(tier, currency, input.months);
+  if (!charge) throw refusal(CHECKOUT_ERRORS, "currency");
+  if (overStripeMaximum(charge.totalMinor)) throw refusal(GIFT_CHECKOUT_ERRORS, "tooDear");
+
+  const metadata = {
+    community_id: community.id,
+    member_id: member.id,
+    tier_id: tier.id,
+    kind: "gift",
+    gift_months: String(input.months),
+    ...(input.message ? { gift_message: input.message } : {}),
+  };
+  const customerId = await memberCustomer(client, stripeAccount, { member, actor, metadata, inScope });
+  const session = await client.checkout.sessions.create(
+    {
+      mode: "payment",
+      customer: customerId,
+      client_reference_id: member.id,
+      // One period of the tier as an ad-hoc one-time price, times the periods given.
+      line_items: [
+        {
+          price_data: {
+            currency: currency.toLowerCase(),
+            unit_amount: charge.unitMinor,
+            product_data: { name: `Gift: ${tier.name}, ${tier.interval === "yearly" ? "1 year" : "1 month"}` },
+            ...(taxMode !== "off" ? { tax_behavior: taxMode } : {}),
+          },
+          quantity: charge.quantity,
+        },
+      ],
+      payment_intent_data: { metadata, application_fee_amount: applicationFeeAmount(charge.totalMinor, currency, community.subscriptionTier) },
+      metadata,
+      ...(taxMode !== "off" ? { automatic_tax: { enabled: true, liability: { type: "self" as const } }, customer_update: { address: "auto" as const } } : {}),
+      success_url: `${origin}/portal?gift={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${origin}/c/${community.slug}?checkout=canceled`,
+    },
+    { stripeAccount },
+  );
+  if (!session.url) throw new ActionError("Stripe returned a Checkout Session without a URL");
+  return { url: session.url };
+}
