@@ -16,6 +16,7 @@ import { DEMO_BOT } from "../lib/discord/demo";
 import { BOT_PERMISSIONS } from "../lib/discord/platform-bot";
 import { demoPlanIds, mirrorPlatformPlans } from "../e2e/fakes/stripe/platform-plans";
 import { mirrorToFakeDiscord, mirrorToFakeStripe, type SeededCommunity } from "./seed-fakes";
+import { describeGiftLength } from "../lib/gifts/offer";
 
 export const DEMO_USERS = {
   owner: { discordId: "100000000000000001", username: "alice", globalName: "Alice Owner" },
@@ -37,6 +38,8 @@ type CommunitySeed = {
   settings?: Record<string, unknown>;
   /** A referral program, and which seeded members (by position) came through Bob's link (Bob is the first member). */
   referrals?: { percent: number; months: number; referred: number[] };
+  /** Gift memberships on, and gifts seeded members (by position) bought: one waiting with a known link, others refunded. */
+  gifts?: { buyer: number; tier: string; months: number; message?: string; code?: string; refunded?: boolean }[];
   /** Questions Stripe Checkout asks paying members (optional ones: the e2e journeys pay without answering); seeded payers have answered them. */
   questions?: CheckoutQuestion[];
   tiers: TierSeed[];
@@ -47,6 +50,9 @@ type CommunitySeed = {
 };
 
 // Roles and channels are those of the fake Discord's servers (e2e/fakes/discord/data.ts).
+/** The demo's waiting gift (Bob's three months of Pro in Pixel Guild): /c/pixel-guild/gift/<this>. */
+export const DEMO_GIFT_CODE = "6f1c2e7a4b6d8f0a1c3e5a7b9d0f2468";
+
 export const DEMO_COMMUNITIES: CommunitySeed[] = [
   {
     slug: "pixel-guild",
@@ -61,6 +67,10 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     // Its owner pays for CommunityOS Pro (Analytics); Study Hall is on Free.
     plan: "pro",
     referrals: { percent: 20, months: 3, referred: [3, 8, 13] },
+    gifts: [
+      { buyer: 0, tier: "Pro", months: 3, message: "Happy holidays! See you at the playtests.", code: DEMO_GIFT_CODE },
+      { buyer: 2, tier: "Supporter", months: 12, refunded: true },
+    ],
     tiers: [
       { name: "Supporter", price: "5.00", interval: "monthly", features: ["Supporter role", "Devlog channel"], roleId: "300000000000000001" },
       {
@@ -167,6 +177,7 @@ async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => n
         ...spec.settings,
         ...(spec.questions ? { checkoutQuestions: spec.questions } : {}),
         ...(spec.referrals ? { referrals: { percent: spec.referrals.percent, months: spec.referrals.months } } : {}),
+        ...(spec.gifts ? { gifts: true } : {}),
       },
       ...(spec.plan === "pro"
         ? {
@@ -190,6 +201,7 @@ async function seedCommunity(spec: CommunitySeed, ownerId: string, rand: () => n
   }
 
   const rows = await withCommunity(community.id, (tx) => seedTenantRows(tx, community.id, spec, people, rand, now), { timeout: 60_000 });
+  if (spec.gifts) await withCommunity(community.id, (tx) => seedGifts(tx, community.id, spec.gifts!, rows, now));
   if (spec.bot) {
     await withCommunity(community.id, (tx) =>
       tx.discordBotConfig.create({
@@ -420,6 +432,51 @@ async function seedTenantRows(tx: TenantTx, communityId: string, spec: Community
   await tx.payment.createMany({ data: payments });
   await tx.analyticsEvent.createMany({ data: events });
   return { members, tiers: tiers.map((t) => ({ id: t.id, name: t.name })) };
+}
+
+/** Gifts bought by seeded members: the buyer's payment (and its refund), the gift, the buyer's total spent. */
+async function seedGifts(
+  tx: TenantTx,
+  communityId: string,
+  gifts: NonNullable<CommunitySeed["gifts"]>,
+  rows: Awaited<ReturnType<typeof seedTenantRows>>,
+  now: Date,
+) {
+  for (const [index, gift] of gifts.entries()) {
+    const tier = await tx.subscriptionTier.findFirstOrThrow({ where: { name: gift.tier }, select: { id: true, price: true, interval: true } });
+    const buyer = rows.members[gift.buyer]!;
+    const amount = tier.price.times(tier.interval === "yearly" ? gift.months / 12 : gift.months);
+    const at = new Date(now.getTime() - (index + 1) * 2 * DAY);
+    const payment = await tx.payment.create({
+      data: {
+        communityId,
+        memberId: buyer.memberId,
+        amount,
+        amountRefunded: gift.refunded ? amount : 0,
+        currency: "USD",
+        status: gift.refunded ? "refunded" : "succeeded",
+        description: `${gift.tier} (gift, ${describeGiftLength(gift.months)})`,
+        processedAt: at,
+        createdAt: at,
+        metadata: { kind: "gift" },
+      },
+      select: { id: true },
+    });
+    await tx.gift.create({
+      data: {
+        communityId,
+        tierId: tier.id,
+        months: gift.months,
+        buyerMemberId: buyer.memberId,
+        paymentId: payment.id,
+        stripeCheckoutSessionId: `cs_demo_gift_${index}`,
+        message: gift.message ?? null,
+        createdAt: at,
+        ...(gift.code ? { code: gift.code } : {}),
+      },
+    });
+    if (!gift.refunded) await tx.communityMember.update({ where: rowKey(buyer.memberId), data: { totalSpent: { increment: amount } }, select: { id: true } });
+  }
 }
 
 /** Seeds the demo once: does nothing if the first demo community exists. */

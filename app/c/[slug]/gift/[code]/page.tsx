@@ -38,7 +38,7 @@ export default async function GiftPage({ params }: { params: Promise<{ slug: str
           {length} of {gift.tierName}, a gift{gift.from ? ` from ${gift.from}` : ""}
         </h1>
         {gift.message && (
-          <blockquote className="mt-4 border-l-4 border-brand-200 pl-3 text-slate-700" aria-label="Their message">
+          <blockquote className="mt-4 border-l-4 border-slate-300 pl-3 text-slate-700" aria-label="Their message">
             {gift.message}
           </blockquote>
         )}
