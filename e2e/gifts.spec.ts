@@ -84,6 +84,15 @@ test("a member buys a month of a tier as a gift and passes the link on; the frie
   await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/promotions");
   const claimed = page.getByRole("list", { name: "Gifts bought" }).getByTestId("gift").filter({ hasText: "1 month of Supporter · $5.00 from Bob Member" });
   await expect(claimed).toContainText("claimed by Carol Owner");
+  // Carol's details: paid access, not the owner's to revoke as free access.
+  await page.goto("/dashboard/pixel-guild/members");
+  await page.getByRole("searchbox", { name: "Search members" }).fill("carol");
+  await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Carol Owner" }).click();
+  const drawer = page.getByRole("dialog", { name: "Carol Owner" });
+  await expect(drawer.getByRole("region", { name: "Paid access" })).toContainText(/Supporter · until .* · a gift they claimed/);
+  await expect(drawer.getByRole("region", { name: "Free access" }).getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  await page.keyboard.press("Escape");
+  await expect(drawer).toBeHidden();
   await signOut(page);
   await signInAs(page, "Bob Member", "/portal");
   await expect(page.getByRole("region", { name: "Gifts you bought in Pixel Guild" })).toContainText("1 month of Supporter · $5.00 · claimed by Carol Owner");

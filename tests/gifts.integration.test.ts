@@ -12,6 +12,7 @@ import { giftsBoughtBy, giftsPage } from "../lib/gifts/read";
 import { giftCharge } from "../lib/gifts/offer";
 import { JOB_KINDS } from "../lib/jobs/enqueue";
 import { exportUserData } from "../lib/gdpr/export";
+import { COMP_ERRORS, revokeComp } from "../lib/members/comp-access";
 import { endMembership } from "../lib/gdpr/membership-exit";
 import { saveGiftsSetting } from "../lib/communities/owner";
 import { CHECKOUT_ERRORS } from "../lib/billing/checkout";
@@ -139,6 +140,12 @@ describe("gift memberships", () => {
     const member = await standingOf(paid, friend.id);
     expect(await roleSyncFor(paid, member.id)).toBe("gift of Gold");
     expect((await paid.inScope((tx) => giftsBoughtBy(tx, buyerId)))[0]).toMatchObject({ state: "claimed", recipient: expect.stringMatching(/^gift_friend/) });
+
+    // Paid for: the owner's "revoke free access" does not reach it (a refund does, below).
+    const grant = await paid.inScope((tx) => tx.accessGrant.findFirstOrThrow({ where: { memberId: member.id }, select: { id: true } }));
+    await expect(paid.inScope((tx) => revokeComp(tx, paid.community.id, null, { memberId: member.id, grantId: grant.id }))).rejects.toThrow(
+      COMP_ERRORS.notFound,
+    );
 
     // One claim wins: the same link again, by anyone, is refused.
     await expect(claim(paid, gift.code, await person("gift_late"))).rejects.toThrow(GIFT_ERRORS.claimed);

@@ -12,6 +12,7 @@ import { refreshMember } from "../billing/member-refresh";
 import { hasFreeSeat } from "../billing/seats";
 import { enterCommunityLocked } from "../members/membership";
 import { recordAudit } from "../audit/record";
+import { GIFT_GRANT_NOTE } from "./offer";
 
 export const GIFT_ERRORS = {
   unknown: "This gift link isn't valid. Check that you copied all of it.",
@@ -102,7 +103,7 @@ export async function claimGift(
   const until = addMonths(from, gift.months);
 
   const grant = await tx.accessGrant.create({
-    data: { communityId, memberId: member.id, tierId: tier.id, kind: "pass", until, paymentId: gift.paymentId, note: "gift" },
+    data: { communityId, memberId: member.id, tierId: tier.id, kind: "pass", until, paymentId: gift.paymentId, note: GIFT_GRANT_NOTE },
     select: { id: true },
   });
   await tx.gift.update({

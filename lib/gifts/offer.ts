@@ -60,6 +60,9 @@ export const giftInputSchema = z.object({
 });
 export type GiftInput = z.infer<typeof giftInputSchema>;
 
+/** The note on the access grant a claimed gift makes (the member's details say "a gift they claimed"). */
+export const GIFT_GRANT_NOTE = "gift";
+
 /** A gift's link: whoever opens it and signs in may claim the months. */
 export const giftLink = (origin: string, slug: string, code: string) => `${origin}/c/${slug}/gift/${code}`;
 

@@ -57,7 +57,8 @@ export async function grantComp(tx: TenantTx, communityId: string, by: Pick<Acto
 export async function revokeComp(tx: TenantTx, communityId: string, by: Pick<Actor, "id"> | null, input: z.output<typeof revokeCompSchema>, now = new Date()) {
   await lockMember(tx, input.memberId.toLowerCase());
   const revoked = await tx.accessGrant.updateMany({
-    where: { id: input.grantId.toLowerCase(), memberId: input.memberId.toLowerCase(), revokedAt: null },
+    // Only what the owner gave: a pass or a gift was paid for, and ends early by its refund.
+    where: { id: input.grantId.toLowerCase(), memberId: input.memberId.toLowerCase(), kind: "comp", revokedAt: null },
     data: { revokedAt: now, revokedBy: by?.id ?? null },
   });
   if (revoked.count === 0) throw refusal(COMP_ERRORS, "notFound");

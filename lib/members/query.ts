@@ -227,7 +227,7 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
         where: { memberId },
         orderBy: { createdAt: "desc" },
         take: 20,
-        select: { id: true, until: true, note: true, createdAt: true, revokedAt: true, tier: { select: { name: true } } },
+        select: { id: true, kind: true, until: true, note: true, createdAt: true, revokedAt: true, tier: { select: { name: true } } },
       }),
     () => linkedServers(tx),
     // Who brought them (an invite link), and whom they brought.
