@@ -8,6 +8,8 @@ const CAROL = "100000000000000003";
 test("a member buys a month of a tier as a gift and passes the link on; the friend claims it and gets the tier; the owner sees it claimed", async ({
   page,
 }) => {
+  // Four sign-ins, a Checkout and its webhook: about 45 s here, near the default minute.
+  test.slow();
   // The owner turns gifts off: the community page no longer offers them. Then on again.
   await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/promotions");
   const gifts = page.getByRole("region", { name: "Gifts" });
