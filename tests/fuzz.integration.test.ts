@@ -132,6 +132,9 @@ const FIELDS = [
   "until",
   "note",
   "grantId",
+  "message",
+  "gifts",
+  "ref",
   ...[1, 2, 3].flatMap((n) => [`q${n}Label`, `q${n}Type`, `q${n}Choices`, `q${n}Required`]),
 ];
 
@@ -139,8 +142,8 @@ const FIELDS = [
 // slug they legitimately run, so only the nasty-slug round applies to them.
 const ONLY_SLUG = new Set(["joinCommunityAction", "checkBotAction", "scanDriftAction", "startOnboardingAction", "upgradePlanAction", "managePlanAction"]);
 // Forms whose every field is optional: all of them empty is a legitimate answer (the bot's
-// settings cleared, the bot switched off; no checkout questions asked), so that one round is not a refusal to look for.
-const ALL_OPTIONAL = new Set(["saveBotAction", "saveCheckoutQuestionsAction"]);
+// settings cleared, the bot switched off; no checkout questions asked; gifts off), so that one round is not a refusal to look for.
+const ALL_OPTIONAL = new Set(["saveBotAction", "saveCheckoutQuestionsAction", "saveGiftsAction"]);
 // Auth.js's own flows (no input but a callback URL, tested in e2e and auth-config).
 const NOT_ACTIONS = new Set(["signInWithDiscord", "signOutAction"]);
 
