@@ -1,5 +1,6 @@
 import pg from "pg";
 import { scopeStorage, scopedBegin } from "./scope-context";
+import { log } from "../observability/log";
 
 /**
  * The pg client behind Prisma's pool. Prisma's pg adapter opens every
@@ -15,6 +16,15 @@ import { scopeStorage, scopedBegin } from "./scope-context";
  */
 export class ScopedPgClient extends pg.Client {
   private previous: Promise<unknown> = Promise.resolve();
+
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // A connection lost while a transaction holds it (the database restarting between two
+    // statements) emits "error" with no pool listener attached, and Node would throw it,
+    // ending the process. The statement in flight, or the next, fails on its own; the
+    // caller rolls back and the pool drops the connection.
+    this.on("error", (err) => log.warn({ err, scope: "db" }, "database connection lost while in use"));
+  }
 
   // pg's query() has many overloads; only the object form Prisma uses is rewritten.
   override query(...args: unknown[]): never {
