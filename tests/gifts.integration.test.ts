@@ -15,7 +15,7 @@ import { exportUserData } from "../lib/gdpr/export";
 import { COMP_ERRORS, revokeComp } from "../lib/members/comp-access";
 import { endMembership } from "../lib/gdpr/membership-exit";
 import { saveGiftsSetting } from "../lib/communities/owner";
-import { CHECKOUT_ERRORS } from "../lib/billing/checkout";
+import { CHECKOUT_ERRORS, startCheckout } from "../lib/billing/checkout";
 import { createTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createUser, queuedJobs } from "./support/fixtures";
@@ -176,6 +176,51 @@ describe("gift memberships", () => {
     await expect(claim(paid, third.gift.code, { id: subscriber.actor.id, discordId: subscriber.actor.discordId })).rejects.toThrow(GIFT_ERRORS.subscribed);
     // The refusal wrote nothing: the gift is still there for someone else.
     expect(await paid.inScope((tx) => giftForCode(tx, third.gift.code))).toMatchObject({ claimedAt: null });
+  });
+
+  it("the recipient keeps the tier after the gift: subscribing now bills from the gift's end (Stripe's trial end), not twice", async () => {
+    const paid = await paidCommunity(h);
+    await giftsOn(paid);
+    const { gift } = await buyGift(paid, "gift_keep_buyer", { months: 3 });
+    const friend = await person("gift_keep_friend");
+    const { until } = await claim(paid, gift.code, friend);
+    const ctx = { actor: friend, community: paid.community, inScope: paid.inScope, origin: "http://localhost" };
+    const { url } = await startCheckout(paid.tierId, ctx, h.client);
+    const session = h.fake.objects.get(new URL(url).pathname.split("/").pop()!)!;
+    expect(session.subscription_data).toMatchObject({ trial_end: String(Math.floor(until.getTime() / 1000)) });
+    expect(session.subscription_data).not.toHaveProperty("trial_period_days");
+    expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
+    const deliveries = await h.take();
+    // Nothing is charged now: no invoice until the gift's end.
+    expect(deliveries.map((d) => d.type)).not.toContain("invoice.paid");
+    for (const d of deliveries) expect((await h.deliver(d)).status).toBe(200);
+    const subscription = await paid.inScope((tx) =>
+      tx.subscription.findFirstOrThrow({ where: { member: { userId: friend.id } }, select: { status: true, currentPeriodEnd: true } }),
+    );
+    expect(subscription.status).toBe("trialing");
+    expect(Math.abs(subscription.currentPeriodEnd.getTime() - until.getTime())).toBeLessThan(1000);
+    expect((await standingOf(paid, friend.id)).subscriptionStatus).toBe("trialing");
+  });
+
+  it("the fake refuses a trial end Stripe refuses: nearer than 48 hours, or with trial days", async () => {
+    const paid = await paidCommunity(h);
+    const customer = await h.client.customers.create({}, { stripeAccount: paid.account });
+    const price = (await paid.inScope((tx) => tx.subscriptionTier.findFirstOrThrow({ where: { id: paid.tierId }, select: { stripePriceId: true } })))
+      .stripePriceId!;
+    const base = {
+      mode: "subscription" as const,
+      customer: customer.id,
+      line_items: [{ price, quantity: 1 }],
+      success_url: "http://x/s",
+      cancel_url: "http://x/c",
+    };
+    const soon = Math.floor(Date.now() / 1000) + 47 * 3600;
+    await expect(h.client.checkout.sessions.create({ ...base, subscription_data: { trial_end: soon } }, { stripeAccount: paid.account })).rejects.toThrow(
+      /48 hours/,
+    );
+    await expect(
+      h.client.checkout.sessions.create({ ...base, subscription_data: { trial_end: soon + 7200, trial_period_days: 7 } }, { stripeAccount: paid.account }),
+    ).rejects.toThrow(/only specify one/);
   });
 
   it("a refunded gift can't be claimed, and a refund of a claimed one ends the recipient's months", async () => {

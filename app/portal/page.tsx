@@ -159,6 +159,15 @@ export default async function PortalPage({ searchParams }: Props) {
                       </p>
                     </section>
                   )}
+                  {m.keep && (
+                    <p className="w-full text-sm text-slate-600" data-testid="keep-tier">
+                      You have {m.keep.tierName} until {dateFormat.format(new Date(m.keep.until))}.{" "}
+                      <Link href={`/c/${m.community.slug}`} className="font-medium text-brand-700 underline">
+                        Keep {m.keep.tierName} after that
+                      </Link>
+                      : subscribe now, and your first payment is on that day.
+                    </p>
+                  )}
                   {m.gifts.length > 0 && (
                     <section className="w-full rounded-lg bg-slate-50 p-3 text-sm" aria-label={`Gifts you bought in ${m.community.name}`}>
                       <p className="font-medium">Gifts you bought</p>

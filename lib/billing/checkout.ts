@@ -13,7 +13,7 @@ import { onSaleAtStripe } from "../tiers/on-sale";
 import { tierPriceIn } from "../tiers/prices";
 import { hasFreeSeat } from "./seats";
 import { promotionAppliesIn, usablePromotion } from "./promotions";
-import { grantInForce } from "./grants";
+import { grantInForce, paidAccessUntil } from "./grants";
 import { readSettings } from "../communities/validation";
 import { readCheckoutQuestions, stripeCustomFields } from "../communities/checkout-questions";
 import { readReferralProgram } from "../referrals/program";
@@ -25,6 +25,9 @@ import { stripe } from "./stripe";
 export type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
 
 export { SEAT_HOLDING } from "./member-standing";
+
+/** Stripe refuses a Checkout's subscription_data.trial_end nearer than 48 hours. */
+export const MIN_TRIAL_END_MS = 48 * 3_600_000;
 
 export const CHECKOUT_ERRORS = {
   paymentsOff: "This community isn't taking payments yet.",
@@ -70,7 +73,7 @@ export async function startCheckout(
   if (!settings.stripeChargesEnabled || !settings.stripeAccountId) throw refusal(CHECKOUT_ERRORS, "paymentsOff");
   const stripeAccount = settings.stripeAccountId;
 
-  const { tier, member, promotion, severalCurrencies, referrer } = await inScope(async (tx) => {
+  const { tier, member, promotion, severalCurrencies, referrer, paidUntil } = await inScope(async (tx) => {
     const tier = await tx.subscriptionTier.findUnique({
       where: rowKey(tierId),
       select: {
@@ -106,7 +109,9 @@ export async function startCheckout(
     // Only a returning customer's subscription Checkouts can clash in currency (see below).
     const severalCurrencies = tier.interval !== "once" && !!member.stripeCustomerId && (await sellsInSeveralCurrencies(tx, tier.currency));
     const referrer = program && ctx.ref ? await referrerForCode(tx, ctx.ref, member.id) : null;
-    return { tier, member, promotion, severalCurrencies, referrer };
+    // The tier already paid for by a pass or a gift: the subscription bills from its end.
+    const paidUntil = tier.interval === "once" ? null : await paidAccessUntil(tx, member.id, tier.id);
+    return { tier, member, promotion, severalCurrencies, referrer, paidUntil };
   });
 
   const metadata = {
@@ -125,6 +130,9 @@ export async function startCheckout(
   const presentIn = chosen && chosen !== tier.currency && chosen.toLowerCase() in currencyOptions(tier) ? chosen.toLowerCase() : null;
   if (chosen && chosen !== tier.currency && !presentIn) throw refusal(CHECKOUT_ERRORS, "currency");
   const once = tier.interval === "once";
+  // Stripe takes a trial end at least 48 hours ahead; a gift ending sooner overlaps the first period by those hours.
+  const billFrom = paidUntil && paidUntil.getTime() - Date.now() > MIN_TRIAL_END_MS ? Math.floor(paidUntil.getTime() / 1000) : null;
+  const trialDays = billFrom ? 0 : tier.trialDays;
   // A pass is one payment (the fee as an amount, in the currency paid: the tier's price
   // there, or its minimum for pay what you want).
   const paidIn = presentIn ?? tier.currency;
@@ -142,11 +150,12 @@ export async function startCheckout(
         subscription_data: {
           metadata,
           application_fee_percent: applicationFeePercent(community.subscriptionTier),
-          ...(tier.trialDays > 0 ? { trial_period_days: tier.trialDays } : {}),
+          ...(billFrom ? { trial_end: billFrom } : {}),
+          ...(trialDays > 0 ? { trial_period_days: trialDays } : {}),
           // A trial started without a card ends in cancellation if none was added (access ends with it).
-          ...(tier.trialDays > 0 && tier.trialWithoutCard ? { trial_settings: { end_behavior: { missing_payment_method: "cancel" as const } } } : {}),
+          ...(trialDays > 0 && tier.trialWithoutCard ? { trial_settings: { end_behavior: { missing_payment_method: "cancel" as const } } } : {}),
         },
-        ...(tier.trialDays > 0 && tier.trialWithoutCard ? { payment_method_collection: "if_required" as const } : {}),
+        ...(trialDays > 0 && tier.trialWithoutCard ? { payment_method_collection: "if_required" as const } : {}),
       };
   // Stripe bills a customer in one currency at a time and refuses a subscription Checkout in
   // another while one is open (the member went back and picked another currency): those

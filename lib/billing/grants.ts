@@ -16,3 +16,13 @@ export async function otherHoldersOf(tx: TenantTx, paymentId: string, payerId: s
   const grants = await tx.accessGrant.findMany({ where: { paymentId, memberId: { not: payerId } }, select: { memberId: true }, distinct: ["memberId"] });
   return grants.map((g) => g.memberId);
 }
+
+/**
+ * Until when the member already has this tier paid for by a pass or a claimed
+ * gift (the latest end of those in force), or null: none, or one for good.
+ */
+export async function paidAccessUntil(tx: TenantTx, memberId: string, tierId: string, now = new Date()): Promise<Date | null> {
+  const grants = await tx.accessGrant.findMany({ where: { memberId, tierId, kind: "pass", ...grantInForce(now) }, select: { until: true } });
+  if (grants.length === 0 || grants.some((g) => g.until === null)) return null;
+  return new Date(Math.max(...grants.map((g) => g.until!.getTime())));
+}

@@ -47,6 +47,8 @@ export type PortalMembership = {
   /** The community's other servers where their tiers grant roles, and where they stand in each. */
   servers: { guildId: string; name: string; status: string }[];
   subscriptions: PortalSubscription[];
+  /** A monthly or yearly tier they hold by a pass or a claimed gift, until a date: they may subscribe to keep it (billed from then). */
+  keep: { tierName: string; until: string } | null;
   /** Gifts they bought here, with their links while unclaimed. */
   gifts: GiftRow[];
   /** A failed payment the member can still pay (grace or restricted stage), with Stripe's page for it. */
@@ -62,6 +64,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         id: true,
         subscriptionStatus: true,
         subscriptionTier: true,
+        subscriptionExpiresAt: true,
         guildStatus: true,
         serverStatus: true,
         referralCode: true,
@@ -169,6 +172,13 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         totals: totals.get(m.id) ?? [],
         referral,
         gifts,
+        keep:
+          m.subscriptionStatus === "pass" &&
+          m.subscriptionExpiresAt &&
+          subscriptions.length === 0 &&
+          tiers.some((t) => t.name === m.subscriptionTier && switchableTier(t))
+            ? { tierName: m.subscriptionTier!, until: m.subscriptionExpiresAt.toISOString() }
+            : null,
         currency: subscriptions[0]?.currency ?? tiers[0]?.currency ?? "USD",
         community: {
           id: m.community.id,

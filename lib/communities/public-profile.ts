@@ -8,11 +8,14 @@ import { SEAT_HOLDING } from "../billing/member-standing";
 import { liveSubscriptionOf } from "../billing/checkout";
 import { otherCurrencyPrices } from "../tiers/prices";
 import { onSaleAtStripe } from "../tiers/on-sale";
+import { grantInForce } from "../billing/grants";
 
 export type ViewerMembership = {
   member: boolean;
   /** The tier the viewer pays for here (their one live subscription), if any. */
   held: { subscriptionId: string; tierId: string | null; tierName: string } | null;
+  /** Tiers the viewer has paid for by a pass or a claimed gift, and until when (a subscription to one bills from then). */
+  paidUntil: Record<string, Date>;
 };
 
 /** A community's id and Discord server by its address (null: no such community). */
@@ -26,7 +29,13 @@ export async function viewerMembership(communityId: string, userId: string): Pro
   return withCommunity(communityId, async (tx) => {
     const row = await tx.communityMember.findUnique({ where: { communityId_userId: { communityId, userId } }, select: { id: true, isActive: true } });
     const live = row ? await liveSubscriptionOf(tx, row.id) : null;
-    return { member: !!row?.isActive, held: live ? { subscriptionId: live.id, tierId: live.tierId, tierName: live.tierName } : null };
+    const now = new Date();
+    const grants = row
+      ? await tx.accessGrant.findMany({ where: { memberId: row.id, kind: "pass", ...grantInForce(now) }, select: { tierId: true, until: true } })
+      : [];
+    const paidUntil: Record<string, Date> = {};
+    for (const g of grants) if (g.until && !(paidUntil[g.tierId]! > g.until)) paidUntil[g.tierId] = g.until;
+    return { member: !!row?.isActive, held: live ? { subscriptionId: live.id, tierId: live.tierId, tierName: live.tierName } : null, paidUntil };
   });
 }
 

@@ -25,6 +25,8 @@ import { GiftForm } from "./gift-form";
 
 export const dynamic = "force-dynamic";
 
+const longDay = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" });
+
 type Props = {
   params: Promise<{ slug: string }>;
   searchParams: Promise<{ checkout?: string; promo?: string | string[]; currency?: string | string[]; ref?: string | string[] }>;
@@ -64,8 +66,9 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   // What the link carried, kept through sign-in and a change of currency.
   const kept = { ...(promoCode ? { promo: promoCode } : {}), ...(sharedBy ? { ref: refCode! } : {}) };
   const user = await getSessionUser();
+  const signedOut: ViewerMembership = { member: false, held: null, paidUntil: {} };
   const [viewer] = await Promise.all([
-    user ? viewerMembership(community.id, user.id) : ({ member: false, held: null } satisfies ViewerMembership),
+    user ? viewerMembership(community.id, user.id) : signedOut,
     recordPageView(community.id, `/c/${community.slug}`, user?.id ?? null),
   ]);
   const member = viewer.member;
@@ -240,6 +243,11 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                         once={tier.interval === "once"}
                         currency={priceOf(tier).currency !== tier.currency ? priceOf(tier).currency : null}
                         referral={referral}
+                        note={
+                          viewer.paidUntil[tier.id] && tier.interval !== "once"
+                            ? `You have ${tier.name} until ${longDay.format(viewer.paidUntil[tier.id])}. Subscribe now to keep it: your first payment is then.`
+                            : null
+                        }
                       />
                     ) : (
                       <ButtonLink href={signInHref} className="w-full">

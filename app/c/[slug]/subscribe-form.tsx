@@ -15,6 +15,7 @@ export function SubscribeForm({
   once,
   currency,
   referral,
+  note,
 }: {
   slug: string;
   tierId: string;
@@ -24,6 +25,8 @@ export function SubscribeForm({
   currency?: string | null;
   /** The share code of the member whose link the visitor came by. */
   referral?: string | null;
+  /** What subscribing means for this viewer (a gift or pass they hold: billing starts when it ends). */
+  note?: string | null;
 }) {
   const [state, formAction] = useActionState(checkoutAction, null);
   const failure = state && !state.ok ? state : null;
@@ -53,6 +56,7 @@ export function SubscribeForm({
         {once ? `Buy ${tierName}` : `Subscribe to ${tierName}`}
       </SubmitButton>
       {promo && <p className="text-center text-xs text-emerald-700">Code {promo} applies</p>}
+      {note && <p className="text-center text-xs text-slate-600">{note}</p>}
     </form>
   );
 }

@@ -428,6 +428,14 @@ export async function startFakeStripe(
           return stripeError(res, 400, "Invalid customer_creation: must be one of always or if_required", "customer_creation");
       }
       for (const key of ["success_url", "cancel_url"]) if (typeof form[key] !== "string") return stripeError(res, 400, `Missing required param: ${key}.`, key);
+      const subscriptionData = (form.subscription_data ?? {}) as { trial_end?: string; trial_period_days?: string };
+      if (subscriptionData.trial_end !== undefined) {
+        if (subscriptionData.trial_period_days !== undefined)
+          return stripeError(res, 400, "You may only specify one of these parameters: trial_end, trial_period_days.", "subscription_data[trial_end]");
+        const end = Number(subscriptionData.trial_end);
+        if (!Number.isSafeInteger(end) || end < now() + 48 * 3600)
+          return stripeError(res, 400, "`subscription_data[trial_end]` has to be at least 48 hours in the future.", "subscription_data[trial_end]");
+      }
       if (form.payment_method_collection !== undefined && !["always", "if_required"].includes(String(form.payment_method_collection))) {
         return stripeError(res, 400, "Invalid payment_method_collection: must be one of always or if_required", "payment_method_collection");
       }
@@ -989,12 +997,19 @@ ${session.status !== "open" ? closedCheckout(session) : form}
         const data = session.subscription_data as {
           metadata?: Record<string, string>;
           trial_period_days?: string;
+          trial_end?: string;
           application_fee_percent?: string;
           trial_settings?: Obj;
         };
-        const trialDays = Number(data.trial_period_days ?? 0);
-        const cardless = trialDays > 0 && session.payment_method_collection === "if_required";
         const start = now();
+        // A trial by days, or up to a given moment (the session's creation checked it is 48 h ahead).
+        const trialEnd = data.trial_end
+          ? Number(data.trial_end)
+          : Number(data.trial_period_days ?? 0) > 0
+            ? start + Number(data.trial_period_days) * 86_400
+            : null;
+        const trialDays = trialEnd ? Math.ceil((trialEnd - start) / 86_400) : 0;
+        const cardless = trialDays > 0 && session.payment_method_collection === "if_required";
         redeem(discount);
         completeCustomer(session, account);
         const subscription = store(
@@ -1011,9 +1026,9 @@ ${session.status !== "open" ? closedCheckout(session) : form}
             customer: session.customer,
             metadata: data.metadata ?? {},
             application_fee_percent: data.application_fee_percent ? Number(data.application_fee_percent) : null,
-            items: { data: [{ id: id("si"), price, quantity: 1, current_period_start: start, current_period_end: start + (trialDays || 30) * 86_400 }] },
-            trial_start: trialDays > 0 ? start : null,
-            trial_end: trialDays > 0 ? start + trialDays * 86_400 : null,
+            items: { data: [{ id: id("si"), price, quantity: 1, current_period_start: start, current_period_end: trialEnd ?? start + 30 * 86_400 }] },
+            trial_start: trialEnd ? start : null,
+            trial_end: trialEnd,
             cancel_at_period_end: false,
             created: start,
           },
