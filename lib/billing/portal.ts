@@ -5,7 +5,7 @@ import { withCommunity, withUser, rowKey } from "../db/scopes";
 import { fromMinorUnits } from "./money";
 import { hasFreeSeat } from "./seats";
 import { tierPriceIn } from "../tiers/prices";
-import { onSaleAtStripe } from "../tiers/on-sale";
+import { onSaleAtStripe, sellableTierSelect } from "../tiers/on-sale";
 import type { CancellationReason } from "./cancellation-reasons";
 import { isMissingAtStripe, stripe } from "./stripe";
 
@@ -89,18 +89,7 @@ async function switchTarget(sub: { communityId: string; tierName: string; curren
   const tier = await withCommunity(sub.communityId, async (tx) => {
     const found = await tx.subscriptionTier.findUnique({
       where: rowKey(tierId),
-      select: {
-        id: true,
-        name: true,
-        isActive: true,
-        stripePriceId: true,
-        stripeProblem: true,
-        interval: true,
-        maxMembers: true,
-        price: true,
-        currency: true,
-        currencyPrices: true,
-      },
+      select: sellableTierSelect,
     });
     return found ? { ...found, seatFree: await hasFreeSeat(tx, found) } : null;
   });

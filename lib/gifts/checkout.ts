@@ -8,7 +8,7 @@ import { CHECKOUT_ERRORS, memberCustomer, type InScope } from "../billing/checko
 import { applicationFeeAmount } from "../billing/plans";
 import { hasFreeSeat } from "../billing/seats";
 import { readSettings } from "../communities/validation";
-import { onSaleAtStripe } from "../tiers/on-sale";
+import { onSaleAtStripe, sellableTierSelect } from "../tiers/on-sale";
 import { giftCharge, giftLengths, overStripeMaximum, readGiftsOn, type GiftInput } from "./offer";
 
 export const GIFT_CHECKOUT_ERRORS = {
@@ -42,18 +42,7 @@ export async function startGiftCheckout(
   const { tier, member } = await inScope(async (tx) => {
     const tier = await tx.subscriptionTier.findUnique({
       where: rowKey(input.tierId),
-      select: {
-        id: true,
-        name: true,
-        isActive: true,
-        stripePriceId: true,
-        stripeProblem: true,
-        interval: true,
-        price: true,
-        currency: true,
-        currencyPrices: true,
-        maxMembers: true,
-      },
+      select: sellableTierSelect,
     });
     if (!tier || !onSaleAtStripe(tier) || tier.interval === "once") throw refusal(CHECKOUT_ERRORS, "unknownTier");
     // A gift is claimed into a seat: a full tier sells none.

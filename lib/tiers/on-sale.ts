@@ -4,3 +4,17 @@
 // there, so it is not sold until Stripe has it.
 export const onSaleAtStripe = (tier: { isActive?: boolean; stripePriceId: string | null; stripeProblem: string | null }) =>
   tier.isActive !== false && tier.stripePriceId !== null && tier.stripeProblem === null;
+
+/** What selling a tier reads (whether it is on sale, its price in each currency, its cap): a gift's Checkout and a switch. */
+export const sellableTierSelect = {
+  id: true,
+  name: true,
+  isActive: true,
+  stripePriceId: true,
+  stripeProblem: true,
+  interval: true,
+  maxMembers: true,
+  price: true,
+  currency: true,
+  currencyPrices: true,
+} as const;
