@@ -156,10 +156,28 @@ try {
     const reporters = verbose ? ["--reporter=default"] : ["--reporter=dot"];
     steps.vitest = await run(
       node,
-      ["node_modules/vitest/vitest.mjs", "run", ...reporters, "--reporter=json", "--outputFile.json=test-results/vitest-results.json", ...filters],
+      [
+        "node_modules/vitest/vitest.mjs",
+        "run",
+        ...reporters,
+        "--reporter=json",
+        "--outputFile.json=test-results/vitest-results.json",
+        "--reporter=./tests/support/unhandled-errors-reporter.ts",
+        ...filters,
+      ],
       unitEnv,
     );
     reports.push(await vitestCounts("test-results/vitest-results.json").catch(() => null));
+    // Errors outside any test fail the run too (Vitest reports them, and exits 0).
+    const unhandled = await readFile("test-results/vitest-unhandled.json", "utf8")
+      .then((text) => (JSON.parse(text) as { count: number }).count)
+      .catch(() => -1);
+    if (unhandled !== 0) {
+      console.error(
+        unhandled > 0 ? `✗ ${unhandled} unhandled error(s) during the Vitest run (see "Unhandled Errors" above)` : "✗ no unhandled-error report from Vitest",
+      );
+      steps.vitestUnhandled = 1;
+    }
   }
   if (runE2e) {
     console.log("▸ next build");
