@@ -13,7 +13,7 @@ import { onSaleAtStripe } from "../tiers/on-sale";
 import { tierPriceIn } from "../tiers/prices";
 import { hasFreeSeat } from "./seats";
 import { promotionAppliesIn, usablePromotion } from "./promotions";
-import { grantInForce, paidAccessUntil } from "./grants";
+import { grantInForce, paidAccessTo } from "./grants";
 import { readSettings } from "../communities/validation";
 import { readCheckoutQuestions, stripeCustomFields } from "../communities/checkout-questions";
 import { readReferralProgram } from "../referrals/program";
@@ -110,7 +110,7 @@ export async function startCheckout(
     const severalCurrencies = tier.interval !== "once" && !!member.stripeCustomerId && (await sellsInSeveralCurrencies(tx, tier.currency));
     const referrer = program && ctx.ref ? await referrerForCode(tx, ctx.ref, member.id) : null;
     // The tier already paid for by a pass or a gift: the subscription bills from its end.
-    const paidUntil = tier.interval === "once" ? null : await paidAccessUntil(tx, member.id, tier.id);
+    const paidUntil = tier.interval === "once" ? null : ((await paidAccessTo(tx, member.id, tier.id))?.until ?? null);
     return { tier, member, promotion, severalCurrencies, referrer, paidUntil };
   });
 

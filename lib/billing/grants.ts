@@ -18,11 +18,12 @@ export async function otherHoldersOf(tx: TenantTx, paymentId: string, payerId: s
 }
 
 /**
- * Until when the member already has this tier paid for by a pass or a claimed
- * gift (the latest end of those in force), or null: none, or one for good.
+ * The member's access to this tier paid for by a pass or a claimed gift, as it
+ * stands now: null for none, `until: null` for good, else until the latest end.
  */
-export async function paidAccessUntil(tx: TenantTx, memberId: string, tierId: string, now = new Date()): Promise<Date | null> {
+export async function paidAccessTo(tx: TenantTx, memberId: string, tierId: string, now = new Date()): Promise<{ until: Date | null } | null> {
   const grants = await tx.accessGrant.findMany({ where: { memberId, tierId, kind: "pass", ...grantInForce(now) }, select: { until: true } });
-  if (grants.length === 0 || grants.some((g) => g.until === null)) return null;
-  return new Date(Math.max(...grants.map((g) => g.until!.getTime())));
+  if (grants.length === 0) return null;
+  if (grants.some((g) => g.until === null)) return { until: null };
+  return { until: new Date(Math.max(...grants.map((g) => g.until!.getTime()))) };
 }

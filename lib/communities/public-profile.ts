@@ -33,8 +33,14 @@ export async function viewerMembership(communityId: string, userId: string): Pro
     const grants = row
       ? await tx.accessGrant.findMany({ where: { memberId: row.id, kind: "pass", ...grantInForce(now) }, select: { tierId: true, until: true } })
       : [];
-    const paidUntil: Record<string, Date> = {};
-    for (const g of grants) if (g.until && !(paidUntil[g.tierId]! > g.until)) paidUntil[g.tierId] = g.until;
+    // As checkout reads it (paidAccessTo): the latest end per tier; a tier held for good has none.
+    const ends = new Map<string, Date | null>();
+    for (const g of grants) {
+      const known = ends.get(g.tierId);
+      if (known === null) continue;
+      ends.set(g.tierId, g.until === null ? null : known && known > g.until ? known : g.until);
+    }
+    const paidUntil = Object.fromEntries([...ends].filter((e): e is [string, Date] => e[1] !== null));
     return { member: !!row?.isActive, held: live ? { subscriptionId: live.id, tierId: live.tierId, tierName: live.tierName } : null, paidUntil };
   });
 }

@@ -7,12 +7,12 @@ import { refusal } from "../core/errors";
 import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
 import { liveSubscriptionOf } from "../billing/checkout";
-import { grantInForce } from "../billing/grants";
+import { paidAccessTo } from "../billing/grants";
 import { refreshMember } from "../billing/member-refresh";
 import { hasFreeSeat } from "../billing/seats";
 import { enterCommunityLocked } from "../members/membership";
 import { recordAudit } from "../audit/record";
-import { GIFT_GRANT_NOTE } from "./offer";
+import { GIFT_GRANT_NOTE, GIFT_VOIDING_STATUSES } from "./offer";
 
 export const GIFT_ERRORS = {
   unknown: "This gift link isn't valid. Check that you copied all of it.",
@@ -22,9 +22,6 @@ export const GIFT_ERRORS = {
   lifetime: "You already have lifetime access to this tier. Pass the link on to a friend instead.",
   soldOut: "This tier is full right now. The gift stays yours to claim once a place frees up.",
 } as const;
-
-/** Payment statuses after which a gift is no longer worth anything. */
-const VOID = ["refunded", "disputed", "dispute_lost"];
 
 export type GiftView = {
   id: string;
@@ -65,7 +62,7 @@ export async function giftForCode(tx: TenantTx, code: string): Promise<GiftView 
     from: gift.buyer && !gift.buyer.erasedAt ? (gift.buyer.user.globalName ?? gift.buyer.user.username) : null,
     claimedAt: gift.claimedAt,
     claimedByUserId: gift.claimedBy?.userId ?? null,
-    void: VOID.includes(gift.payment.status),
+    void: GIFT_VOIDING_STATUSES.includes(gift.payment.status),
     until: grant?.until ?? null,
   };
 }
@@ -82,7 +79,8 @@ export async function claimGift(
   person: { userId: string; discordUserId: string },
   now: Date,
 ): Promise<{ tierName: string; until: Date }> {
-  // The person's lock first, then the gift's row: the order a refund of the gift takes them in is its buyer, then holders.
+  // The claimant's lock first, as every change to a member's standing takes it; then the
+  // gift's row, which serialises two claims of one gift (one wins, the other finds it claimed).
   const member = await enterCommunityLocked(tx, communityId, person);
   const [gift] = await tx.$queryRaw<{ id: string; tierId: string; months: number; paymentId: string; claimedAt: Date | null; paymentStatus: string }[]>`
     SELECT g.id, g.tier_id AS "tierId", g.months, g.payment_id AS "paymentId", g.claimed_at AS "claimedAt", p.status AS "paymentStatus"
@@ -91,16 +89,15 @@ export async function claimGift(
        FOR UPDATE OF g`;
   if (!gift) throw refusal(GIFT_ERRORS, "unknown");
   if (gift.claimedAt) throw refusal(GIFT_ERRORS, "claimed");
-  if (VOID.includes(gift.paymentStatus)) throw refusal(GIFT_ERRORS, "refunded");
+  if (GIFT_VOIDING_STATUSES.includes(gift.paymentStatus)) throw refusal(GIFT_ERRORS, "refunded");
   if (await liveSubscriptionOf(tx, member.id)) throw refusal(GIFT_ERRORS, "subscribed");
   const tier = await tx.subscriptionTier.findFirstOrThrow({ where: { id: gift.tierId }, select: { id: true, name: true, maxMembers: true } });
 
-  // Months already held of the same tier (a pass, an earlier gift): the new ones follow them.
-  const held = await tx.accessGrant.findMany({ where: { memberId: member.id, tierId: tier.id, kind: "pass", ...grantInForce(now) }, select: { until: true } });
-  if (held.some((g) => g.until === null)) throw refusal(GIFT_ERRORS, "lifetime");
-  if (held.length === 0 && !(await hasFreeSeat(tx, tier))) throw refusal(GIFT_ERRORS, "soldOut");
-  const from = held.reduce((latest, g) => (g.until! > latest ? g.until! : latest), now);
-  const until = addMonths(from, gift.months);
+  // Months already held of the same tier (a pass, an earlier gift): the new ones follow them, in the seat they hold.
+  const held = await paidAccessTo(tx, member.id, tier.id, now);
+  if (held && held.until === null) throw refusal(GIFT_ERRORS, "lifetime");
+  if (!held && !(await hasFreeSeat(tx, tier))) throw refusal(GIFT_ERRORS, "soldOut");
+  const until = addMonths(held?.until ?? now, gift.months);
 
   const grant = await tx.accessGrant.create({
     data: { communityId, memberId: member.id, tierId: tier.id, kind: "pass", until, paymentId: gift.paymentId, note: GIFT_GRANT_NOTE },

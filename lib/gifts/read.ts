@@ -1,6 +1,7 @@
 // Gifts as the owner (Promotions tab) and their buyer (the portal) see them.
 import { z } from "zod";
 import type { TenantTx } from "../db/scopes";
+import { GIFT_VOIDING_STATUSES } from "./offer";
 
 export type GiftState = "waiting" | "claimed" | "refunded";
 
@@ -18,8 +19,6 @@ export type GiftRow = {
   state: GiftState;
   stripeCheckoutSessionId: string;
 };
-
-const VOID = new Set(["refunded", "disputed", "dispute_lost"]);
 
 const giftSelect = {
   id: true,
@@ -61,7 +60,7 @@ function row(g: {
     recipient: nameOf(g.claimedBy),
     claimedAt: g.claimedAt,
     // Claimed months stay claimed whatever happens to the payment after (a refund ends the grant itself).
-    state: g.claimedAt ? "claimed" : VOID.has(g.payment.status) ? "refunded" : "waiting",
+    state: g.claimedAt ? "claimed" : GIFT_VOIDING_STATUSES.includes(g.payment.status) ? "refunded" : "waiting",
     stripeCheckoutSessionId: g.stripeCheckoutSessionId,
   };
 }

@@ -15,12 +15,11 @@ import { withCommunity } from "@/lib/db/scopes";
 import { headers } from "next/headers";
 import { currencyForLocale } from "@/lib/utils/locale-currency";
 import { slugSchema } from "@/lib/communities/slug";
-import { formatMoney } from "@/lib/billing/money";
+import { formatMoney, fromMinorUnits } from "@/lib/billing/money";
 import { tierPriceIn } from "@/lib/tiers/prices";
 import { recordPageView } from "@/lib/analytics/page-view";
 import { inviterForCode } from "@/lib/referrals/referrals";
 import { describeGiftLength, giftCharge, giftLengths } from "@/lib/gifts/offer";
-import { fromMinorUnits } from "@/lib/billing/money";
 import { GiftForm } from "./gift-form";
 
 export const dynamic = "force-dynamic";
