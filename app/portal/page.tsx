@@ -142,6 +142,15 @@ export default async function PortalPage({ searchParams }: Props) {
                       )}
                     </div>
                   )}
+                  {m.keep && (
+                    <p className="w-full text-sm text-slate-600" data-testid="keep-tier">
+                      You have {m.keep.tierName} until {dateFormat.format(new Date(m.keep.until))}.{" "}
+                      <Link href={`/c/${m.community.slug}`} className="font-medium text-brand-700 underline">
+                        Keep {m.keep.tierName} after that
+                      </Link>
+                      : subscribe now, and your first payment is on that day.
+                    </p>
+                  )}
                   {m.referral && (
                     <section className="w-full rounded-lg bg-slate-50 p-3 text-sm" aria-label={`Invite friends to ${m.community.name}`}>
                       <p className="font-medium">Invite friends</p>
@@ -158,15 +167,6 @@ export default async function PortalPage({ searchParams }: Props) {
                           : `${m.referral.referred} joined through your link${m.referral.amounts.length ? `: earned ${m.referral.amounts.map((a) => formatMoney(a.earned, a.currency)).join(" + ")}, paid to you ${m.referral.amounts.map((a) => formatMoney(a.paidOut, a.currency)).join(" + ")}` : ""}.`}
                       </p>
                     </section>
-                  )}
-                  {m.keep && (
-                    <p className="w-full text-sm text-slate-600" data-testid="keep-tier">
-                      You have {m.keep.tierName} until {dateFormat.format(new Date(m.keep.until))}.{" "}
-                      <Link href={`/c/${m.community.slug}`} className="font-medium text-brand-700 underline">
-                        Keep {m.keep.tierName} after that
-                      </Link>
-                      : subscribe now, and your first payment is on that day.
-                    </p>
                   )}
                   {m.gifts.length > 0 && (
                     <section className="w-full rounded-lg bg-slate-50 p-3 text-sm" aria-label={`Gifts you bought in ${m.community.name}`}>
