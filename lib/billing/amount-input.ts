@@ -20,3 +20,11 @@ export const positiveAmount = (example: string) =>
 
 /** An ISO 4217 currency code, upper-cased. */
 export const currencyCode = z.string().trim().toUpperCase().refine(isCurrencyCode, "must be an ISO currency code, e.g. USD");
+
+/** A buyer's pick among a tier's currencies (a hidden field; absent or empty: the tier's own). Whether the tier is sold in it is checked where it is used. */
+export const chosenCurrency = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{3}$/, "not a currency")
+  .optional()
+  .transform((v) => (v ? v.toUpperCase() : null));

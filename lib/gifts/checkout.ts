@@ -9,7 +9,8 @@ import { applicationFeeAmount } from "../billing/plans";
 import { hasFreeSeat } from "../billing/seats";
 import { readSettings } from "../communities/validation";
 import { onSaleAtStripe, sellableTierSelect } from "../tiers/on-sale";
-import { giftCharge, giftLengths, overStripeMaximum, readGiftsOn, type GiftInput } from "./offer";
+import { STRIPE_MAX_MINOR_UNITS } from "../billing/money";
+import { giftCharge, giftLengths, readGiftsOn, type GiftInput } from "./offer";
 
 export const GIFT_CHECKOUT_ERRORS = {
   off: "This community doesn't sell gift memberships.",
@@ -55,7 +56,8 @@ export async function startGiftCheckout(
   if (!giftLengths(tier.interval).includes(input.months)) throw refusal(GIFT_CHECKOUT_ERRORS, "length");
   const charge = giftCharge(tier, currency, input.months);
   if (!charge) throw refusal(CHECKOUT_ERRORS, "currency");
-  if (overStripeMaximum(charge.totalMinor)) throw refusal(GIFT_CHECKOUT_ERRORS, "tooDear");
+  // A long gift of a dear tier can pass Stripe's largest charge.
+  if (charge.totalMinor > STRIPE_MAX_MINOR_UNITS) throw refusal(GIFT_CHECKOUT_ERRORS, "tooDear");
 
   const metadata = {
     community_id: community.id,

@@ -2,7 +2,8 @@
 // paid once, at the tier's price for each period in the currency chosen. The
 // owner turns gifts on in the community's settings (`settings.gifts`).
 import { z } from "zod";
-import { STRIPE_MAX_MINOR_UNITS, toMinorUnits } from "../billing/money";
+import { chosenCurrency } from "../billing/amount-input";
+import { toMinorUnits } from "../billing/money";
 import { tierPriceIn } from "../tiers/prices";
 
 /** The lengths a buyer may pick, in months, by the tier's billing interval. */
@@ -38,19 +39,11 @@ export function giftCharge(tier: GiftableTier, currency: string, months: number)
   return { unitMinor, quantity, totalMinor: unitMinor * quantity };
 }
 
-/** Stripe's largest charge: a long gift of a dear tier can pass it. */
-export const overStripeMaximum = (totalMinor: number) => totalMinor > STRIPE_MAX_MINOR_UNITS;
-
 /** The buyer's form: the tier, how long, and an optional note to the recipient. */
 export const giftInputSchema = z.object({
   tierId: z.uuid("unknown tier"),
   months: z.coerce.number({ message: "pick how long" }).int("pick how long").min(1, "pick how long").max(24, "pick how long"),
-  currency: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{3}$/, "not a currency")
-    .optional()
-    .transform((v) => (v ? v.toUpperCase() : null)),
+  currency: chosenCurrency,
   message: z
     .string()
     .trim()

@@ -10,6 +10,7 @@ import { joinCommunity } from "@/lib/communities/owner";
 import { consume, RATE_LIMITED } from "@/lib/security/rate-limit";
 import { startGiftCheckout } from "@/lib/gifts/checkout";
 import { giftInputSchema } from "@/lib/gifts/offer";
+import { chosenCurrency } from "@/lib/billing/amount-input";
 import { stripe } from "@/lib/billing/stripe";
 
 const join = communityAction(z.object({}), "signed-in", (_input, { actor, community, tx }) => joinCommunity(community, actor, tx));
@@ -29,12 +30,7 @@ const checkout = communityWorkflow(
       .max(40)
       .optional()
       .transform((v) => v || null),
-    currency: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z]{3}$/, "not a currency")
-      .optional()
-      .transform((v) => v || null),
+    currency: chosenCurrency,
     // A referrer's share code from the link (its shape is checked where it is looked up; an unknown one is ignored).
     ref: z
       .string()

@@ -78,15 +78,21 @@ export default async function CommunityPage({ params, searchParams }: Props) {
   const query = new URLSearchParams({ ...kept, ...(picked ? { currency: picked } : {}) }).toString();
   const here = `/c/${community.slug}${query ? `?${query}` : ""}`;
   const signInHref = `/signin?callbackUrl=${encodeURIComponent(here)}`;
-  // A tier given as a gift: each length offered, with what it costs in the currency shown.
-  const giftOptions = (tier: PublicTier) => {
-    if (!community.giftsOn || !community.paymentsEnabled || community.status !== "active" || !tier.onSale || tier.soldOut) return [];
-    const { currency } = priceOf(tier);
-    return giftLengths(tier.interval).flatMap((months) => {
-      const charge = giftCharge(tier, currency, months);
-      return charge ? [{ months, label: `${describeGiftLength(months)} · ${formatMoney(fromMinorUnits(charge.totalMinor, currency), currency)}` }] : [];
-    });
-  };
+  // Each tier as a gift: the lengths offered, with what they cost in the currency shown (none where gifts are not sold).
+  const giftsOnSale = community.giftsOn && community.paymentsEnabled && community.status === "active";
+  const giftOptions = new Map(
+    community.tiers.map((tier) => {
+      const { currency } = priceOf(tier);
+      const lengths =
+        giftsOnSale && tier.onSale && !tier.soldOut
+          ? giftLengths(tier.interval).flatMap((months) => {
+              const charge = giftCharge(tier, currency, months);
+              return charge ? [{ months, label: `${describeGiftLength(months)} · ${formatMoney(fromMinorUnits(charge.totalMinor, currency), currency)}` }] : [];
+            })
+          : [];
+      return [tier.id, lengths];
+    }),
+  );
 
   return (
     <div className="mx-auto max-w-5xl px-4 py-12 sm:px-6">
@@ -253,7 +259,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                         Sign in to subscribe
                       </ButtonLink>
                     )}
-                    {giftOptions(tier).length > 0 && (
+                    {giftOptions.get(tier.id)!.length > 0 && (
                       <details className="mt-3 rounded-md border border-slate-200 px-3 py-2 text-sm">
                         <summary className="cursor-pointer font-medium text-brand-700">Give {tier.name} as a gift</summary>
                         {user ? (
@@ -262,7 +268,7 @@ export default async function CommunityPage({ params, searchParams }: Props) {
                             tierId={tier.id}
                             tierName={tier.name}
                             currency={priceOf(tier).currency !== tier.currency ? priceOf(tier).currency : null}
-                            lengths={giftOptions(tier)}
+                            lengths={giftOptions.get(tier.id)!}
                           />
                         ) : (
                           <ButtonLink href={signInHref} variant="secondary" className="mt-3 w-full">
