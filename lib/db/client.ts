@@ -3,7 +3,8 @@ import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { appDatabaseUrl, serverEnv } from "../env";
 import { log } from "../observability/log";
-import { ScopedPgClient } from "./scoped-pg-client";
+import { SerialPgClient } from "./serial-pg-client";
+import { createScopedClient } from "./scoped-transaction";
 
 export type Database = PrismaClient;
 
@@ -12,7 +13,7 @@ export type Database = PrismaClient;
 // shared client (a module-level map would exist once per graph).
 const POOL = Symbol.for("communityos.db.pool");
 type PoolOptions = { namedStatements: boolean };
-type WithPool = Database & { [POOL]?: { pool: pg.Pool } & PoolOptions };
+type WithPool = Database & { [POOL]?: { pool: pg.Pool; scoped?: Database } & PoolOptions };
 
 /**
  * A Prisma client over a pool of scope-aware pg connections. `namedStatements`:
@@ -20,7 +21,7 @@ type WithPool = Database & { [POOL]?: { pool: pg.Pool } & PoolOptions };
  * through a pooler that forgets them between transactions.
  */
 export function createDatabase(connectionString: string, maxConnections: number, options: PoolOptions = { namedStatements: true }): Database {
-  const pool = new pg.Pool({ connectionString, max: maxConnections, Client: ScopedPgClient, application_name: "communityos" });
+  const pool = new pg.Pool({ connectionString, max: maxConnections, Client: SerialPgClient, application_name: "communityos" });
   // An idle connection dropped (a database restart, a pooler going away) must not take the process
   // down; Prisma's adapter listens too, but only once Prisma has run a query on this pool.
   pool.on("error", (err) => log.warn({ err, scope: "db" }, "idle database connection lost"));
@@ -29,11 +30,16 @@ export function createDatabase(connectionString: string, maxConnections: number,
   return client;
 }
 
-/** The pg pool behind a client made by createDatabase, and how it may be used (for scopes.ts's plain-pg paths). */
-export function poolOf(database: Database): { pool: pg.Pool } & PoolOptions {
+/**
+ * The pg pool behind a client made by createDatabase, how it may be used, and
+ * the Prisma client whose queries run in scoped transactions on it (scopes.ts).
+ */
+export function poolOf(database: Database): { pool: pg.Pool; scoped: Database } & PoolOptions {
   const found = (database === db ? (sharedDatabase() as WithPool) : (database as WithPool))[POOL];
   if (!found) throw new Error("not a client made by createDatabase");
-  return found;
+  // Made on first use: a process that never opens a scope (a migration, a script) needs none.
+  found.scoped ??= createScopedClient();
+  return found as typeof found & { scoped: Database };
 }
 
 const globalForDb = globalThis as unknown as { communityosDb?: Database };

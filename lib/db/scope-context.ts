@@ -3,11 +3,14 @@ import { AsyncLocalStorage } from "node:async_hooks";
 /** The tenant a transaction serves. Ids are validated UUIDs (see ids.ts). */
 export type Scope = { communityId?: string; userId?: string };
 
+/** A scope as its callback runs in it: with the transaction its queries go to (scoped-transaction.ts). */
+export type OpenScope = Scope & { transaction?: import("./scoped-transaction").ScopedTransaction };
+
 // One store per process, like the pooled client it pairs with (client.ts): Next
 // bundles route handlers and pages as separate module graphs, and a pool created
 // by one must see the scope opened by another.
-const globalForScope = globalThis as unknown as { communityosScope?: AsyncLocalStorage<Scope> };
-export const scopeStorage: AsyncLocalStorage<Scope> = (globalForScope.communityosScope ??= new AsyncLocalStorage<Scope>());
+const globalForScope = globalThis as unknown as { communityosScope?: AsyncLocalStorage<OpenScope> };
+export const scopeStorage: AsyncLocalStorage<OpenScope> = (globalForScope.communityosScope ??= new AsyncLocalStorage<OpenScope>());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

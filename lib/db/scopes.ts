@@ -4,6 +4,7 @@ import type pg from "pg";
 import { db, poolOf, type Database } from "./client";
 import { parseId } from "./ids";
 import { scopeStorage, scopedBegin, type Scope } from "./scope-context";
+import { ScopedTransaction } from "./scoped-transaction";
 
 export type TenantTx = Prisma.TransactionClient;
 
@@ -26,7 +27,8 @@ export type ScopeOptions = {
 
 export function scopesFor(database: Database) {
   function runScoped<T>(scope: Scope, fn: (tx: TenantTx) => Promise<T>, options?: ScopeOptions): Promise<T> {
-    return scopeStorage.run(scope, () => database.$transaction(fn, options));
+    const { pool, scoped } = poolOf(database);
+    return ScopedTransaction.run(pool, scope, () => fn(scoped), options);
   }
   return {
     /**

@@ -1,20 +1,15 @@
 import pg from "pg";
-import { scopeStorage, scopedBegin } from "./scope-context";
 import { log } from "../observability/log";
 
 /**
- * The pg client behind Prisma's pool. Prisma's pg adapter opens every
- * interactive transaction with a plain `BEGIN`; inside withCommunity/withUser
- * that BEGIN also sets the scope, transaction-locally. Outside a scope nothing
- * changes, and RLS then shows nothing (fail closed).
- *
- * It also hands pg one query at a time. Inside a transaction Prisma 7 loads an
- * include's relations with Promise.all on the transaction's one connection;
+ * The pg client behind the pool. It hands pg one query at a time: inside a
+ * transaction Prisma 7 loads an include's relations with Promise.all on the
+ * transaction's one connection;
  * pg 8 queues them (and warns), pg 9 will refuse them
  * (https://github.com/prisma/orm/pull/29979). Queries in the promise form wait
  * here for the one before to settle instead.
  */
-export class ScopedPgClient extends pg.Client {
+export class SerialPgClient extends pg.Client {
   private previous: Promise<unknown> = Promise.resolve();
 
   constructor(config?: string | pg.ClientConfig) {
@@ -29,10 +24,6 @@ export class ScopedPgClient extends pg.Client {
   // pg's query() has many overloads; only the object form Prisma uses is rewritten.
   override query(...args: unknown[]): never {
     const [config] = args;
-    const scope = scopeStorage.getStore();
-    if (scope && isBegin(config)) {
-      args[0] = { ...config, text: scopedBegin(scope) };
-    }
     const send = () => (super.query as (...a: unknown[]) => unknown)(...args);
     // Callbacks and submittables (pg-pool's own queries, cursors) keep pg's behaviour.
     if (typeof args.at(-1) === "function" || isSubmittable(config)) return send() as never;
@@ -40,10 +31,6 @@ export class ScopedPgClient extends pg.Client {
     this.previous = result.catch(() => undefined);
     return result as never;
   }
-}
-
-function isBegin(config: unknown): config is { text: string } {
-  return typeof config === "object" && config !== null && (config as { text?: unknown }).text === "BEGIN";
 }
 
 function isSubmittable(config: unknown): boolean {

@@ -1,11 +1,11 @@
 // pg will refuse a query sent while another is still waiting on the same
 // connection (pg 9; pg 8 queues it and warns). Prisma 7 sends an include's
-// relations at once on a transaction's one connection: ScopedPgClient hands
+// relations at once on a transaction's one connection: SerialPgClient hands
 // them to pg one at a time.
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { withCommunity } from "../lib/db/scopes";
-import { ScopedPgClient } from "../lib/db/scoped-pg-client";
+import { SerialPgClient } from "../lib/db/serial-pg-client";
 import { createCommunity, createTenantRows, createUser } from "./support/fixtures";
 
 /** The most promise-form queries pg held at once on any one client while fn ran. */
@@ -50,9 +50,9 @@ describe("one query at a time on a connection", () => {
     expect(await mostAtOnce(async () => void (await Promise.all([1, 2, 3].map((n) => client.query("SELECT pg_sleep(0.02), $1::int AS n", [n])))))).toBe(3);
   });
 
-  it("ScopedPgClient hands them over one after another, each answered in order, a failure not blocking the next", async () => {
+  it("SerialPgClient hands them over one after another, each answered in order, a failure not blocking the next", async () => {
     // Typed as the pg client it is (its query() override takes pg's overloads untyped).
-    const client: pg.Client = await connected(new ScopedPgClient({ connectionString: inject("appUrl") }));
+    const client: pg.Client = await connected(new SerialPgClient({ connectionString: inject("appUrl") }));
     let answers: unknown[] = [];
     const most = await mostAtOnce(async () => {
       answers = await Promise.all([

@@ -1,0 +1,191 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "../generated/prisma/client";
+import { scopeStorage, scopedBegin, type Scope } from "./scope-context";
+
+/** Prisma's own defaults for an interactive transaction, which withCommunity keeps. */
+const DEFAULT_MAX_WAIT_MS = 2_000;
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+type QueryConfig = { text: string; values?: unknown[] } & Record<string, unknown>;
+type SavepointConnection = {
+  query(config: QueryConfig): Promise<pg.QueryResult>;
+  on(): SavepointConnection;
+  removeListener(): SavepointConnection;
+  release(): void;
+};
+
+/**
+ * One scoped transaction on one pooled connection of the application role:
+ * the scoped BEGIN (scope-context.ts), the caller's statements, COMMIT. It is
+ * what withCommunity and withUser run in, in place of Prisma's interactive
+ * transaction, whose own bookkeeping cost more than the read it wraps (the
+ * README's benchmark).
+ *
+ * The BEGIN is sent at once and not waited for: Prisma prepares the first
+ * statement meanwhile, and every statement is sent only after the BEGIN
+ * succeeded (it fails with the BEGIN's error otherwise), so none runs outside
+ * the scope. A transaction that outlives its timeout is rolled back and
+ * refuses further statements, as Prisma's would.
+ */
+export class ScopedTransaction {
+  private closed: Error | null = null;
+  private savepointTurn: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly connection: pg.PoolClient,
+    private readonly opened: Promise<unknown>,
+  ) {
+    // Whoever sends the first statement sees the BEGIN's failure; this only keeps it from going unheard.
+    opened.catch(() => undefined);
+  }
+
+  /** Runs fn in a transaction in this scope, on a connection of the pool, and commits if fn succeeds. */
+  static async run<T>(pool: pg.Pool, scope: Scope, fn: () => Promise<T>, options: { timeout?: number; maxWait?: number } = {}): Promise<T> {
+    const begin = scopedBegin(scope);
+    const connection = await connectWithin(pool, options.maxWait ?? DEFAULT_MAX_WAIT_MS);
+    const transaction = new ScopedTransaction(connection, connection.query(begin));
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    const timer = setTimeout(() => transaction.expire(timeout), timeout);
+    try {
+      // Awaited inside the scope: Prisma's queries are lazy and run when awaited.
+      const result = await scopeStorage.run({ ...scope, transaction }, async () => await fn());
+      transaction.refuseIfClosed();
+      await transaction.opened;
+      transaction.closed = new Error("this transaction has committed");
+      await connection.query("COMMIT");
+      connection.release();
+      return result;
+    } catch (error) {
+      await transaction.rollBack();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A statement of this transaction, sent once the scoped BEGIN has succeeded. */
+  query(config: QueryConfig): Promise<pg.QueryResult> {
+    return this.opened.then(() => {
+      this.refuseIfClosed();
+      return this.connection.query(config);
+    });
+  }
+
+  /**
+   * Prisma runs a write of several statements (a nested create, an upsert) in
+   * a transaction of its own; inside ours that is a savepoint, one at a time.
+   * It is handed something shaped like a pooled pg connection.
+   */
+  async savepoint(): Promise<SavepointConnection> {
+    const previous = this.savepointTurn;
+    let done!: () => void;
+    this.savepointTurn = new Promise<void>((resolve) => (done = resolve));
+    await previous;
+    const savepoint: SavepointConnection = {
+      query: (config) => this.query({ ...config, text: SAVEPOINT_STATEMENTS[config.text] ?? config.text }),
+      on: () => savepoint,
+      removeListener: () => savepoint,
+      release: done,
+    };
+    return savepoint;
+  }
+
+  private refuseIfClosed(): void {
+    if (this.closed) throw this.closed;
+  }
+
+  private expire(timeout: number): void {
+    if (this.closed) return;
+    this.closed = new Error(`the scoped transaction passed its ${timeout} ms timeout and was rolled back`);
+    // Queued behind any statement still running; frees the row locks without waiting for the caller.
+    this.connection.query("ROLLBACK").catch(() => undefined);
+  }
+
+  /** Rolled back, and the connection given back only if that worked. */
+  private async rollBack(): Promise<void> {
+    this.closed ??= new Error("this transaction has rolled back");
+    try {
+      await this.connection.query("ROLLBACK");
+      this.connection.release();
+    } catch (rollbackError) {
+      this.connection.release(rollbackError as Error);
+    }
+  }
+}
+
+/** Prisma's own transaction statements, as a savepoint inside ours. */
+const SAVEPOINT_STATEMENTS: Record<string, string> = {
+  BEGIN: "SAVEPOINT prisma_write",
+  COMMIT: "RELEASE SAVEPOINT prisma_write",
+  ROLLBACK: "ROLLBACK TO SAVEPOINT prisma_write",
+};
+
+async function connectWithin(pool: pg.Pool, maxWait: number): Promise<pg.PoolClient> {
+  let timer: NodeJS.Timeout | undefined;
+  const connecting = pool.connect();
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no database connection came within ${maxWait} ms to start a scoped transaction`)), maxWait);
+  });
+  try {
+    return await Promise.race([connecting, late]);
+  } catch (error) {
+    // A connection that comes after all goes straight back.
+    connecting.then(
+      (connection) => connection.release(),
+      () => undefined,
+    );
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function currentTransaction(): ScopedTransaction {
+  const transaction = scopeStorage.getStore()?.transaction;
+  if (!transaction) throw new Error("a scoped client's query ran outside withCommunity/withUser");
+  return transaction;
+}
+
+/**
+ * The pool Prisma's scoped client is given. It holds no connection: each
+ * query runs in the scoped transaction it was issued in (found through the
+ * scope's async context), and outside one it is refused.
+ */
+class ScopedTransactionPool extends pg.Pool {
+  // pg's query() has many overloads; Prisma's adapter uses the promise form with a config object.
+  override query(...args: unknown[]): never {
+    try {
+      return currentTransaction().query(args[0] as QueryConfig) as never;
+    } catch (error) {
+      return Promise.reject(error) as never;
+    }
+  }
+
+  override connect(): never {
+    try {
+      return currentTransaction().savepoint() as never;
+    } catch (error) {
+      return Promise.reject(error) as never;
+    }
+  }
+
+  override end(): never {
+    return Promise.resolve() as never;
+  }
+}
+
+/**
+ * The Prisma client withCommunity and withUser hand their callers: its
+ * queries run in the caller's scoped transaction. Prisma batches findUnique
+ * calls made in the same tick into one request, which would run them all in
+ * the transaction of the first caller; batching is turned off so each call
+ * runs in its own.
+ */
+export function createScopedClient(): PrismaClient {
+  const client = new PrismaClient({ adapter: new PrismaPg(new ScopedTransactionPool({ max: 1 })) });
+  const loader = (client as unknown as { _requestHandler?: { dataloader?: { options?: { batchBy?: unknown } } } })._requestHandler?.dataloader?.options;
+  if (typeof loader?.batchBy !== "function") throw new Error("Prisma's request batching is not where this client expects it; see createScopedClient");
+  loader.batchBy = () => undefined;
+  return client;
+}
