@@ -177,7 +177,10 @@ class ScopedTransactionPool extends pg.Pool {
 
 /**
  * The Prisma client withCommunity and withUser hand their callers: its
- * queries run in the caller's scoped transaction. Prisma batches findUnique
+ * queries run in the caller's scoped transaction, the innermost where one
+ * callback opens another (an outer transaction's client used inside an inner
+ * callback runs in the inner scope, where RLS shows it only the inner
+ * community). Prisma batches findUnique
  * calls made in the same tick into one request, which would run them all in
  * the transaction of the first caller; batching is turned off so each call
  * runs in its own.

@@ -21,7 +21,7 @@ export class SerialPgClient extends pg.Client {
     this.on("error", (err) => log.warn({ err, scope: "db" }, "database connection lost while in use"));
   }
 
-  // pg's query() has many overloads; only the object form Prisma uses is rewritten.
+  // pg's query() has many overloads; the promise forms are queued here, the others passed through.
   override query(...args: unknown[]): never {
     const [config] = args;
     const send = () => (super.query as (...a: unknown[]) => unknown)(...args);
