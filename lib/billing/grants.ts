@@ -22,7 +22,11 @@ export async function otherHoldersOf(tx: TenantTx, paymentId: string, payerId: s
  * stands now: null for none, `until: null` for good, else until the latest end.
  */
 export async function paidAccessTo(tx: TenantTx, memberId: string, tierId: string, now = new Date()): Promise<{ until: Date | null } | null> {
-  const grants = await tx.accessGrant.findMany({ where: { memberId, tierId, kind: "pass", ...grantInForce(now) }, select: { until: true } });
+  return accessReach(await tx.accessGrant.findMany({ where: { memberId, tierId, kind: "pass", ...grantInForce(now) }, select: { until: true } }));
+}
+
+/** How far grants in force reach together: null for none, `until: null` for good, else until the latest end. */
+export function accessReach(grants: { until: Date | null }[]): { until: Date | null } | null {
   if (grants.length === 0) return null;
   if (grants.some((g) => g.until === null)) return { until: null };
   return { until: new Date(Math.max(...grants.map((g) => g.until!.getTime()))) };

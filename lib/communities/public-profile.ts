@@ -8,7 +8,7 @@ import { SEAT_HOLDING } from "../billing/member-standing";
 import { liveSubscriptionOf } from "../billing/checkout";
 import { otherCurrencyPrices } from "../tiers/prices";
 import { onSaleAtStripe } from "../tiers/on-sale";
-import { grantInForce } from "../billing/grants";
+import { accessReach, grantInForce } from "../billing/grants";
 
 export type ViewerMembership = {
   member: boolean;
@@ -33,14 +33,12 @@ export async function viewerMembership(communityId: string, userId: string): Pro
     const grants = row
       ? await tx.accessGrant.findMany({ where: { memberId: row.id, kind: "pass", ...grantInForce(now) }, select: { tierId: true, until: true } })
       : [];
-    // As checkout reads it (paidAccessTo): the latest end per tier; a tier held for good has none.
-    const ends = new Map<string, Date | null>();
-    for (const g of grants) {
-      const known = ends.get(g.tierId);
-      if (known === null) continue;
-      ends.set(g.tierId, g.until === null ? null : known && known > g.until ? known : g.until);
+    // As checkout reads it (paidAccessTo): per tier, the grants' reach; a tier held for good bills from no date.
+    const paidUntil: Record<string, Date> = {};
+    for (const tierId of new Set(grants.map((g) => g.tierId))) {
+      const until = accessReach(grants.filter((g) => g.tierId === tierId))?.until;
+      if (until) paidUntil[tierId] = until;
     }
-    const paidUntil = Object.fromEntries([...ends].filter((e): e is [string, Date] => e[1] !== null));
     return { member: !!row?.isActive, held: live ? { subscriptionId: live.id, tierId: live.tierId, tierName: live.tierName } : null, paidUntil };
   });
 }

@@ -30,16 +30,21 @@ export function createDatabase(connectionString: string, maxConnections: number,
   return client;
 }
 
-/**
- * The pg pool behind a client made by createDatabase, how it may be used, and
- * the Prisma client whose queries run in scoped transactions on it (scopes.ts).
- */
-export function poolOf(database: Database): { pool: pg.Pool; scoped: Database } & PoolOptions {
+/** The pg pool behind a client made by createDatabase, and how it may be used (for scopes.ts's plain-pg paths). */
+export function poolOf(database: Database): { pool: pg.Pool } & PoolOptions {
   const found = (database === db ? (sharedDatabase() as WithPool) : (database as WithPool))[POOL];
   if (!found) throw new Error("not a client made by createDatabase");
-  // Made on first use: a process that never opens a scope (a migration, a script) needs none.
-  found.scoped ??= createScopedClient();
-  return found as typeof found & { scoped: Database };
+  return found;
+}
+
+/**
+ * The Prisma client whose queries run in the scoped transactions on a
+ * database's pool (withCommunity/withUser). Made on first use: the plain-pg
+ * paths and a process that never opens a scope need none.
+ */
+export function scopedClientOf(database: Database): Database {
+  const found = poolOf(database) as { scoped?: Database };
+  return (found.scoped ??= createScopedClient());
 }
 
 const globalForDb = globalThis as unknown as { communityosDb?: Database };

@@ -141,10 +141,10 @@ async function connectWithin(pool: pg.Pool, maxWait: number): Promise<pg.PoolCli
   }
 }
 
-function currentTransaction(): ScopedTransaction {
+/** fn with the scoped transaction the caller runs in; refused (a rejection) outside one. */
+function inCurrentTransaction<T>(fn: (transaction: ScopedTransaction) => Promise<T>): Promise<T> {
   const transaction = scopeStorage.getStore()?.transaction;
-  if (!transaction) throw new Error("a scoped client's query ran outside withCommunity/withUser");
-  return transaction;
+  return transaction ? fn(transaction) : Promise.reject(new Error("a scoped client's query ran outside withCommunity/withUser"));
 }
 
 /**
@@ -155,19 +155,11 @@ function currentTransaction(): ScopedTransaction {
 class ScopedTransactionPool extends pg.Pool {
   // pg's query() has many overloads; Prisma's adapter uses the promise form with a config object.
   override query(...args: unknown[]): never {
-    try {
-      return currentTransaction().query(args[0] as QueryConfig) as never;
-    } catch (error) {
-      return Promise.reject(error) as never;
-    }
+    return inCurrentTransaction((transaction) => transaction.query(args[0] as QueryConfig)) as never;
   }
 
   override connect(): never {
-    try {
-      return currentTransaction().savepoint() as never;
-    } catch (error) {
-      return Promise.reject(error) as never;
-    }
+    return inCurrentTransaction((transaction) => transaction.savepoint()) as never;
   }
 
   override end(): never {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Prisma } from "../generated/prisma/client";
 import type pg from "pg";
-import { db, poolOf, type Database } from "./client";
+import { db, poolOf, scopedClientOf, type Database } from "./client";
 import { parseId } from "./ids";
 import { scopeStorage, scopedBegin, type Scope } from "./scope-context";
 import { ScopedTransaction } from "./scoped-transaction";
@@ -27,8 +27,8 @@ export type ScopeOptions = {
 
 export function scopesFor(database: Database) {
   function runScoped<T>(scope: Scope, fn: (tx: TenantTx) => Promise<T>, options?: ScopeOptions): Promise<T> {
-    const { pool, scoped } = poolOf(database);
-    return ScopedTransaction.run(pool, scope, () => fn(scoped), options);
+    const scoped = scopedClientOf(database);
+    return ScopedTransaction.run(poolOf(database).pool, scope, () => fn(scoped), options);
   }
   return {
     /**
