@@ -152,11 +152,15 @@ test("a cap at the paying count sells a tier out, on the dashboard and the publi
 test("another owner cannot change a community's tiers by posting the action", async ({ page }) => {
   await signInAs(page, "Alice Owner", "/dashboard/pixel-guild/tiers");
   const before = await query("SELECT count(*)::int AS n FROM subscription_tiers");
-  await page.locator('form:has(button:text("Create tier")) input[name="communitySlug"]').evaluate((input: HTMLInputElement) => (input.value = "trading-desk"));
   const form = page.getByRole("region", { name: "New tier" });
   await form.getByLabel("Tier name").fill("Injected");
   await form.getByLabel("Price").fill("1.00");
-  await form.getByRole("button", { name: "Create tier" }).click();
+  // The hidden field is rendered from React state: a re-render (hydration finishing, say) puts its value back.
+  // So it is changed and the form submitted in one step, with nothing rendered in between.
+  await page.locator('form:has(button:text("Create tier"))').evaluate((element: HTMLFormElement) => {
+    (element.elements.namedItem("communitySlug") as HTMLInputElement).value = "trading-desk";
+    element.requestSubmit([...element.querySelectorAll("button")].find((button) => button.textContent?.trim() === "Create tier"));
+  });
   await expect(page.getByRole("alert").filter({ hasText: "We couldn't find that community." })).toBeVisible();
   expect(await query("SELECT count(*)::int AS n FROM subscription_tiers")).toEqual(before);
 });
