@@ -5,7 +5,8 @@
 import pg from "pg";
 import { describe, expect, inject, it, vi } from "vitest";
 import { createDatabase } from "../lib/db/client";
-import { rowKey, scopesFor, withCommunity } from "../lib/db/scopes";
+import { Prisma } from "../lib/generated/prisma/client";
+import { readInCommunity, rowKey, scopesFor, withCommunity } from "../lib/db/scopes";
 import { asOwnerInScope, createTenant } from "./support/fixtures";
 
 const audit = (communityId: string, action: string) => ({ data: { communityId, action, objectType: "test" }, select: { id: true } });
@@ -30,7 +31,7 @@ describe("a scoped transaction", () => {
     expect(await audited(community.id, "undone")).toBe(0);
   });
 
-  it("runs no statement when its scoped BEGIN fails: each fails with the BEGIN's error, and the connection serves the next transaction", async () => {
+  it("writes nothing when its scoped BEGIN fails: the statements sent behind it fail, each with the BEGIN's error, and the connection serves the next transaction", async () => {
     const { community } = await createTenant("scoped_tx_begin");
     const original = pg.Client.prototype.query;
     const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
@@ -46,12 +47,37 @@ describe("a scoped transaction", () => {
           await tx.auditLog.create(audit(community.id, "after_failed_begin"));
         }),
       ).rejects.toThrow(/division by zero/);
+      // The one-statement read sends BEGIN, statement and COMMIT together; it too reports the BEGIN.
+      await expect(readInCommunity(community.id, Prisma.sql`SELECT id FROM audit_log`)).rejects.toThrow(/division by zero/);
     } finally {
       spy.mockRestore();
     }
     expect(errors).toEqual([expect.stringMatching(/division by zero/)]);
     expect(await audited(community.id, "after_failed_begin")).toBe(0);
     expect(await withCommunity(community.id, (tx) => tx.auditLog.count({ where: { action: "after_failed_begin" } }))).toBe(0);
+  });
+
+  it("fails, keeping nothing, when the callback catches a failed statement and goes on (PostgreSQL aborted the transaction)", async () => {
+    const { community } = await createTenant("scoped_tx_caught");
+    await expect(
+      withCommunity(community.id, async (tx) => {
+        await tx.auditLog.create(audit(community.id, "before_caught_failure"));
+        await tx.$executeRawUnsafe("SELECT 1 / 0").catch(() => undefined);
+        return "done";
+      }),
+    ).rejects.toThrow(/rolled back: a statement in it failed/);
+    expect(await audited(community.id, "before_caught_failure")).toBe(0);
+  });
+
+  it("sends nothing to the database for a callback that runs no statement", async () => {
+    const { community } = await createTenant("scoped_tx_empty");
+    const spy = vi.spyOn(pg.Client.prototype, "query");
+    try {
+      expect(await withCommunity(community.id, async () => "nothing to read")).toBe("nothing to read");
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("is rolled back when it outlives its timeout, freeing its locks before the callback returns, and refuses statements after", async () => {

@@ -3,7 +3,7 @@ import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { appDatabaseUrl, serverEnv } from "../env";
 import { log } from "../observability/log";
-import { SerialPgClient } from "./serial-pg-client";
+import { PipelinedPgClient } from "./pipelined-pg-client";
 import { createScopedClient } from "./scoped-transaction";
 
 export type Database = PrismaClient;
@@ -21,7 +21,7 @@ type WithPool = Database & { [POOL]?: { pool: pg.Pool; scoped?: Database } & Poo
  * through a pooler that forgets them between transactions.
  */
 export function createDatabase(connectionString: string, maxConnections: number, options: PoolOptions = { namedStatements: true }): Database {
-  const pool = new pg.Pool({ connectionString, max: maxConnections, Client: SerialPgClient, application_name: "communityos" });
+  const pool = new pg.Pool({ connectionString, max: maxConnections, Client: PipelinedPgClient, application_name: "communityos" });
   // An idle connection dropped (a database restart, a pooler going away) must not take the process
   // down; Prisma's adapter listens too, but only once Prisma has run a query on this pool.
   pool.on("error", (err) => log.warn({ err, scope: "db" }, "idle database connection lost"));

@@ -22,38 +22,38 @@ type SavepointConnection = {
  * transaction, whose own bookkeeping cost more than the read it wraps (the
  * README's benchmark).
  *
- * The BEGIN is sent at once and not waited for: Prisma prepares the first
- * statement meanwhile, and every statement is sent only after the BEGIN
- * succeeded (it fails with the BEGIN's error otherwise), so none runs outside
- * the scope. A transaction that outlives its timeout is rolled back and
+ * The BEGIN travels with the first statement, in one write, and statements
+ * are not held back for its answer: the connection is pipelined
+ * (pipelined-pg-client.ts), a round trip saved. PostgreSQL runs them in
+ * order, so a statement runs inside the scoped transaction; should the
+ * scope's settings fail after BEGIN, the transaction is aborted and the
+ * statements behind fail with it. Either way the caller sees the BEGIN's
+ * error, not the statement's. A callback that runs no statement costs no
+ * round trip. A transaction that outlives its timeout is rolled back and
  * refuses further statements, as Prisma's would.
  */
 export class ScopedTransaction {
   private closed: Error | null = null;
   private savepointTurn: Promise<void> = Promise.resolve();
+  /** The scoped BEGIN's answer, once it was sent with the first statement. */
+  private opened: Promise<unknown> | null = null;
 
   private constructor(
     private readonly connection: pg.PoolClient,
-    private readonly opened: Promise<unknown>,
-  ) {
-    // Whoever sends the first statement sees the BEGIN's failure; this only keeps it from going unheard.
-    opened.catch(() => undefined);
-  }
+    private readonly begin: string,
+  ) {}
 
   /** Runs fn in a transaction in this scope, on a connection of the pool, and commits if fn succeeds. */
   static async run<T>(pool: pg.Pool, scope: Scope, fn: () => Promise<T>, options: { timeout?: number; maxWait?: number } = {}): Promise<T> {
-    const begin = scopedBegin(scope);
     const connection = await connectWithin(pool, options.maxWait ?? DEFAULT_MAX_WAIT_MS);
-    const transaction = new ScopedTransaction(connection, connection.query(begin));
+    const transaction = new ScopedTransaction(connection, scopedBegin(scope));
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     const timer = setTimeout(() => transaction.expire(timeout), timeout);
     try {
       // Awaited inside the scope: Prisma's queries are lazy and run when awaited.
       const result = await scopeStorage.run({ ...scope, transaction }, async () => await fn());
       transaction.refuseIfClosed();
-      await transaction.opened;
-      transaction.closed = new Error("this transaction has committed");
-      await connection.query("COMMIT");
+      await transaction.commit();
       connection.release();
       return result;
     } catch (error) {
@@ -64,12 +64,37 @@ export class ScopedTransaction {
     }
   }
 
-  /** A statement of this transaction, sent once the scoped BEGIN has succeeded. */
+  /** A statement of this transaction, sent at once; its answer counts only once the scoped BEGIN has succeeded. */
   query(config: QueryConfig): Promise<pg.QueryResult> {
-    return this.opened.then(() => {
-      this.refuseIfClosed();
+    if (this.closed) return Promise.reject(this.closed);
+    const answer = this.opened ? this.connection.query(config) : this.openWith(config);
+    // Heard here should the BEGIN fail first; the caller then gets the BEGIN's error.
+    answer.catch(() => undefined);
+    return this.opened!.then(() => answer);
+  }
+
+  /** The BEGIN and the first statement, in one write to the connection. */
+  private openWith(config: QueryConfig): Promise<pg.QueryResult> {
+    const stream = (this.connection as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+    stream?.cork?.();
+    try {
+      this.opened = this.connection.query(this.begin);
+      this.opened.catch(() => undefined);
       return this.connection.query(config);
-    });
+    } finally {
+      stream?.uncork?.();
+    }
+  }
+
+  private async commit(): Promise<void> {
+    // A callback that ran no statement opened no transaction: nothing to commit.
+    if (!this.opened) return void (this.closed = new Error("this transaction has ended"));
+    await this.opened;
+    this.closed = new Error("this transaction has committed");
+    const { command } = await this.connection.query("COMMIT");
+    // PostgreSQL answers ROLLBACK to the COMMIT of a transaction a failed statement aborted:
+    // the callback caught that failure, but nothing it wrote was kept.
+    if (command === "ROLLBACK") throw new Error("the scoped transaction was rolled back: a statement in it failed, and the callback went on");
   }
 
   /**
@@ -105,6 +130,7 @@ export class ScopedTransaction {
   /** Rolled back, and the connection given back only if that worked. */
   private async rollBack(): Promise<void> {
     this.closed ??= new Error("this transaction has rolled back");
+    if (!this.opened) return this.connection.release();
     try {
       await this.connection.query("ROLLBACK");
       this.connection.release();

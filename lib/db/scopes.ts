@@ -34,16 +34,20 @@ export function scopesFor(database: Database) {
     /**
      * One SQL statement in a community's scope, for hot reads: the same scoped
      * BEGIN as withCommunity, the statement, COMMIT, on one pooled connection of
-     * the application role, without Prisma's interactive transaction around it.
-     * RLS holds exactly as in withCommunity (the isolation suite runs it).
+     * the application role, sent together (the connection is pipelined: one
+     * round trip). RLS holds exactly as in withCommunity (the isolation suite
+     * runs it); should the scope's settings fail, the read fails with them.
      */
     async readInCommunity<T>(communityId: string, query: Prisma.Sql): Promise<T[]> {
       const begin = scopedBegin({ communityId: parseId(communityId, "communityId") });
       const client = await poolOf(database).pool.connect();
       try {
-        await client.query(begin);
-        const { rows } = await client.query<T & pg.QueryResultRow>({ text: query.text, values: query.values as unknown[] });
-        await client.query("COMMIT");
+        // Answered in the order sent, so a failed BEGIN is the error reported.
+        const [, { rows }] = await Promise.all([
+          client.query(begin),
+          client.query<T & pg.QueryResultRow>({ text: query.text, values: query.values as unknown[] }),
+          client.query("COMMIT"),
+        ]);
         client.release();
         return rows;
       } catch (error) {

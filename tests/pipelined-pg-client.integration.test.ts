@@ -1,11 +1,12 @@
 // pg will refuse a query sent while another is still waiting on the same
-// connection (pg 9; pg 8 queues it and warns). Prisma 7 sends an include's
-// relations at once on a transaction's one connection: SerialPgClient hands
-// them to pg one at a time.
+// connection (pg 9; pg 8 queues it and warns), unless the client is in pipeline
+// mode. Prisma 7 sends an include's relations at once on a transaction's one
+// connection, and a scoped transaction sends its first statement behind its
+// BEGIN: the pool's PipelinedPgClient sends them all at once, answered in order.
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { withCommunity } from "../lib/db/scopes";
-import { SerialPgClient } from "../lib/db/serial-pg-client";
+import { PipelinedPgClient } from "../lib/db/pipelined-pg-client";
 import { createCommunity, createTenantRows, createUser } from "./support/fixtures";
 
 /** The most promise-form queries pg held at once on any one client while fn ran. */
@@ -39,7 +40,7 @@ async function connected<C extends pg.Client>(client: C): Promise<C> {
   return client;
 }
 
-describe("one query at a time on a connection", () => {
+describe("several queries at once on a connection", () => {
   beforeEach(() => void clients.splice(0));
   afterEach(async () => {
     await Promise.all(clients.map((c) => c.end()));
@@ -50,9 +51,12 @@ describe("one query at a time on a connection", () => {
     expect(await mostAtOnce(async () => void (await Promise.all([1, 2, 3].map((n) => client.query("SELECT pg_sleep(0.02), $1::int AS n", [n])))))).toBe(3);
   });
 
-  it("SerialPgClient hands them over one after another, each answered in order, a failure not blocking the next", async () => {
-    // Typed as the pg client it is (its query() override takes pg's overloads untyped).
-    const client: pg.Client = await connected(new SerialPgClient({ connectionString: inject("appUrl") }));
+  it("PipelinedPgClient sends them together, each answered in order, a failure not blocking the next, without pg's warning", async () => {
+    // Typed as the pg client it is.
+    const client: pg.Client = await connected(new PipelinedPgClient({ connectionString: inject("appUrl") }));
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
     let answers: unknown[] = [];
     const most = await mostAtOnce(async () => {
       answers = await Promise.all([
@@ -64,11 +68,28 @@ describe("one query at a time on a connection", () => {
         client.query("SELECT $1::int AS n", [3]).then((r) => r.rows[0].n),
       ]);
     });
-    expect(most).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("warning", onWarning);
+    expect(client.pipeline).toBe(true);
+    expect(most).toBe(3);
     expect(answers).toEqual([1, "division by zero", 3]);
+    expect(warnings.filter((w) => /already executing a query/.test(w))).toEqual([]);
   });
 
-  it("Prisma's include of several relations inside a community's transaction reaches pg one query at a time", async () => {
+  it("inside a transaction, a failed statement aborts it and the statements sent behind it fail, as they would in turn", async () => {
+    const client: pg.Client = await connected(new PipelinedPgClient({ connectionString: inject("appUrl") }));
+    const answers = await Promise.all(
+      ["BEGIN", "SELECT 1 AS n", "SELECT 1 / 0", "SELECT 3 AS n", "COMMIT"].map((sql) =>
+        client.query(sql).then(
+          (r) => r.command + (r.rows[0] ? `:${r.rows[0].n}` : ""),
+          (error: Error) => error.message,
+        ),
+      ),
+    );
+    expect(answers).toEqual(["BEGIN", "SELECT:1", "division by zero", expect.stringMatching(/current transaction is aborted/), "ROLLBACK"]);
+  });
+
+  it("Prisma's include of several relations inside a community's transaction is sent at once and answered whole", async () => {
     const owner = await createUser("owner");
     const community = await createCommunity(owner.id);
     const member = await createUser("member");
@@ -82,7 +103,8 @@ describe("one query at a time on a connection", () => {
         }),
       );
     });
-    expect(most).toBe(1);
+    // The scoped BEGIN, the member and its four relations: more than one on the wire at once.
+    expect(most).toBeGreaterThan(1);
     expect(found).toMatchObject({
       subscriptions: [expect.anything()],
       payments: [expect.anything()],
