@@ -3,10 +3,13 @@
 import { verifyRuntimeOrExit } from "../lib/startup/verify-runtime";
 import { serverEnv } from "../lib/env";
 import { startWorker } from "../lib/worker/worker";
+import { warmUp } from "../lib/worker/warm-up";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 await verifyRuntimeOrExit();
-const runner = await startWorker({ concurrency: serverEnv().WORKER_CONCURRENCY });
+const concurrency = serverEnv().WORKER_CONCURRENCY;
+await warmUp(concurrency);
+const runner = await startWorker({ concurrency });
 console.log("▸ worker started");
 const stop = async () => {
   await runner.stop();

@@ -56,6 +56,14 @@ export const SCHEDULED_JOBS = {
   winbacks: { name: "mail:winbacks", cron: "17 * * * *" },
 } as const;
 
+/**
+ * graphile-worker takes the lowest priority first (0 unless set here). A role
+ * is what a member paid for: in a burst of checkouts (a launch, a worker
+ * started at a deploy) its sync runs ahead of the notices, mail and owner
+ * webhooks the same payments queued.
+ */
+const JOB_PRIORITY: Partial<Record<JobKind, number>> = { [JOB_KINDS.roleSync]: -10 };
+
 export type JobPayload = Record<string, string | number | boolean | null>;
 
 export type JobOptions = { key?: string; runAt?: Date };
@@ -64,7 +72,8 @@ export type JobOptions = { key?: string; runAt?: Date };
 export function addJobSql(kind: JobKind, payload: JobPayload, options: JobOptions = {}): Prisma.Sql {
   // A job key coalesces requests: ten changes to one member in a burst are one sync.
   return Prisma.sql`SELECT graphile_worker.add_job(${kind}, ${JSON.stringify(payload)}::json,
-    max_attempts => 12, job_key => ${options.key ?? null}::text, run_at => ${options.runAt ?? null}::timestamptz)`;
+    max_attempts => 12, job_key => ${options.key ?? null}::text, run_at => ${options.runAt ?? null}::timestamptz,
+    priority => ${JOB_PRIORITY[kind] ?? 0}::int)`;
 }
 
 export async function enqueueJob(tx: TenantTx, kind: JobKind, payload: JobPayload, options: JobOptions = {}): Promise<void> {
