@@ -124,7 +124,7 @@ export class ScopedTransaction {
     if (this.closed) return;
     this.closed = new Error(`the scoped transaction passed its ${timeout} ms timeout and was rolled back`);
     // Queued behind any statement still running; frees the row locks without waiting for the caller.
-    this.connection.query("ROLLBACK").catch(() => undefined);
+    if (this.opened) this.connection.query("ROLLBACK").catch(() => undefined);
   }
 
   /** Rolled back, and the connection given back only if that worked. */
