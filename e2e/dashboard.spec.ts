@@ -90,7 +90,7 @@ test("the owner searches and filters members, opens one, and exports them as CSV
   const file = await (await download).path();
   const lines = (await readFile(file, "utf8")).trim().split("\n");
   // Pixel Guild asks no checkout questions: no column per question, and the answers to any it asked before.
-  expect(lines[0]).toBe("discord_user_id,username,display_name,nickname,status,tier,access_until,total_spent,joined_at,roles,other_answers");
+  expect(lines[0]).toBe("discord_user_id,username,display_name,nickname,status,tier,access_until,total_spent,currency,joined_at,roles,other_answers");
   expect(lines).toHaveLength(active + 1);
   expect(lines.slice(1).every((line) => line.split(",")[4] === "active")).toBe(true);
 });

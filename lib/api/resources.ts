@@ -9,6 +9,7 @@ import { MEMBER_STATUSES } from "../members/query";
 import { rowKey } from "../db/scopes";
 import { tierServerRoles } from "../tiers/server-roles";
 import { readCheckoutAnswers } from "../communities/checkout-questions";
+import { paidTotals, type PaidTotal } from "../billing/paid-totals";
 const id = z.uuid();
 const when = z.iso.datetime({ offset: true });
 const money = z
@@ -24,7 +25,12 @@ export const Member = z
     status: z.enum(MEMBER_STATUSES),
     tier: z.string().nullable(),
     access_until: when.nullable(),
-    total_spent: money,
+    total_spent: money.meta({
+      description: "Every payment net of refunds, added as one number whatever its currency (kept for sorting and compatibility); `spent` has it per currency.",
+    }),
+    spent: z.array(z.object({ currency: z.string().length(3), amount: money })).meta({
+      description: "What the member paid, net of refunds, per currency: the currency paid in last first; none if nothing was paid or all was refunded.",
+    }),
     active: z.boolean(),
     joined_at: when,
     checkout_answers: z
@@ -151,7 +157,8 @@ export async function listMembers(tx: TenantTx, query: z.output<typeof memberLis
         select: { ...memberSelect, createdAt: true },
       }),
   );
-  return pageOut(found, memberOut);
+  const totals = await paidTotals(tx, found?.rows.map((m) => m.id) ?? []);
+  return pageOut(found, (m) => memberOut(m, totals.get(m.id) ?? []));
 }
 
 const memberSelect = {
@@ -169,7 +176,7 @@ const memberSelect = {
 } as const satisfies Prisma.CommunityMemberSelect;
 type MemberRow = Prisma.CommunityMemberGetPayload<{ select: typeof memberSelect }>;
 
-function memberOut(m: MemberRow): z.output<typeof Member> {
+function memberOut(m: MemberRow, spent: PaidTotal[]): z.output<typeof Member> {
   return {
     id: m.id,
     discord_user_id: m.erasedAt ? null : m.discordUserId,
@@ -178,6 +185,7 @@ function memberOut(m: MemberRow): z.output<typeof Member> {
     tier: m.subscriptionTier,
     access_until: iso(m.subscriptionExpiresAt),
     total_spent: decimal(m.totalSpent),
+    spent,
     active: m.isActive,
     joined_at: m.joinedAt.toISOString(),
     checkout_answers: readCheckoutAnswers(m.checkoutAnswers)?.answers ?? [],
@@ -186,7 +194,7 @@ function memberOut(m: MemberRow): z.output<typeof Member> {
 
 export async function getMember(tx: TenantTx, memberId: string) {
   const m = await tx.communityMember.findUnique({ where: rowKey(memberId), select: memberSelect });
-  return m && memberOut(m);
+  return m && memberOut(m, (await paidTotals(tx, [m.id])).get(m.id) ?? []);
 }
 
 export async function listSubscriptions(tx: TenantTx, query: z.output<typeof listQuery>) {

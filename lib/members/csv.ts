@@ -1,5 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { withCommunity } from "../db/scopes";
+import { paidTotals, type PaidTotal } from "../billing/paid-totals";
 import { readCheckoutAnswers, readCheckoutQuestions } from "../communities/checkout-questions";
 import { listMembers, memberStandingSelect, type MembersQuery } from "./query";
 
@@ -15,6 +16,7 @@ export const MEMBER_CSV_COLUMNS = [
   "tier",
   "access_until",
   "total_spent",
+  "currency",
   "joined_at",
   "roles",
 ];
@@ -27,6 +29,9 @@ export const MEMBER_CSV_COLUMNS = [
  * (=, +, -, @, tab, CR) is written with a leading apostrophe. After the fixed
  * columns, one per checkout question asked now (headed by its question), and
  * `other_answers` for answers to questions since renamed or removed.
+ * `total_spent` is net of refunds in `currency`; a member who paid in several
+ * currencies has an amount per currency, "; "-separated in both cells (the
+ * currency paid in last first): amounts of different currencies are never added.
  */
 export function membersCsvStream(communityId: string, filters: MembersQuery): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -39,7 +44,16 @@ export function membersCsvStream(communityId: string, filters: MembersQuery): Re
       asked = readCheckoutQuestions(settings).map((q) => q.label);
     },
     async pull(controller) {
-      const page = await withCommunity(communityId, (tx) => listMembers(tx, query, BATCH, csvRowSelect));
+      const { page, totals } = await withCommunity(communityId, async (tx) => {
+        const page = await listMembers(tx, query, BATCH, csvRowSelect);
+        return {
+          page,
+          totals: await paidTotals(
+            tx,
+            page.rows.map((m) => m.id),
+          ),
+        };
+      });
       const records = page.rows.map((m) => [
         m.discordUserId,
         m.user.username,
@@ -48,7 +62,7 @@ export function membersCsvStream(communityId: string, filters: MembersQuery): Re
         m.subscriptionStatus,
         m.subscriptionTier ?? "",
         m.subscriptionExpiresAt?.toISOString() ?? "",
-        m.totalSpent.toFixed(2),
+        ...spentColumns(totals.get(m.id) ?? []),
         m.joinedAt.toISOString(),
         m.roles.join(" "),
         ...answerColumns(asked, m.checkoutAnswers),
@@ -60,6 +74,12 @@ export function membersCsvStream(communityId: string, filters: MembersQuery): Re
       query = { ...query, cursor: JSON.parse(Buffer.from(page.nextCursor, "base64url").toString("utf8")) };
     },
   });
+}
+
+/** total_spent and currency: nothing paid (or all refunded) is 0.00 in no currency. */
+function spentColumns(totals: PaidTotal[]): [string, string] {
+  if (totals.length === 0) return ["0.00", ""];
+  return [totals.map((t) => t.amount).join("; "), totals.map((t) => t.currency).join("; ")];
 }
 
 /** A member's answers under the questions asked now, then the rest as "question: answer" pairs. */
