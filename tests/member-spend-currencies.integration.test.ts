@@ -3,6 +3,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { getMember, listMembers, memberListQuery } from "../lib/api/resources";
+import { refreshMember } from "../lib/billing/member-refresh";
 import { withCommunity } from "../lib/db/scopes";
 import { membersCsvStream } from "../lib/members/csv";
 import { membersQuerySchema } from "../lib/members/query";
@@ -29,8 +30,8 @@ describe("what a member paid, per currency", () => {
         createdAt: new Date(Date.now() - daysAgo * 86_400_000),
       });
       await tx.payment.createMany({ data: [paid("10.00", "USD", 60), paid("10.00", "USD", 40, "1.00"), paid("18.00", "EUR", 5)] });
-      // The stored total (kept for sorting) is the sum whatever the currency: what the export must not write.
-      await tx.communityMember.update({ where: { communityId_id: { communityId: community.id, id: member.id } }, data: { totalSpent: "37.00" } });
+      // The stored total (kept for sorting), as every payment leaves it: one sum whatever the currency, which the export must not write.
+      await refreshMember(tx, member.id, new Date());
       return member.id;
     });
 
@@ -41,6 +42,15 @@ describe("what a member paid, per currency", () => {
     expect(row(traveller.discordId)).toMatchObject({ total_spent: "18.00; 19.00", currency: "EUR; USD" });
     expect(row(owner.discordId)).toMatchObject({ total_spent: "9.99", currency: "USD" });
     expect(row(newcomer.discordId)).toMatchObject({ total_spent: "0.00", currency: "" });
+
+    // A community paid in one currency only: its stored totals, with the currency.
+    const single = await createTenant("csv_one_currency");
+    await withCommunity(single.community.id, (tx) => refreshMember(tx, single.rows.memberId, new Date()));
+    const [only] = parse(await new Response(membersCsvStream(single.community.id, membersQuerySchema.parse({}))).text(), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(only).toMatchObject({ discord_user_id: single.owner.discordId, total_spent: "9.99", currency: "USD" });
 
     // The REST API's member: the same, per currency, beside the stored one-number total.
     const spent = [

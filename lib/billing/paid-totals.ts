@@ -21,3 +21,11 @@ export async function paidTotals(tx: Reader, memberIds: string[]): Promise<Map<s
   for (const { memberId, currency, amount } of rows) totals.set(memberId, [...(totals.get(memberId) ?? []), { currency, amount }]);
   return totals;
 }
+
+/** The currencies the scope's community was paid in (counted as total_spent is). One statement. */
+export async function paidCurrencies(tx: Reader): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ currency: string }[]>(
+    Prisma.sql`SELECT DISTINCT currency FROM payments WHERE status = ANY(${SPENT_STATUSES}) ORDER BY currency`,
+  );
+  return rows.map((r) => r.currency);
+}

@@ -1,6 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import { withCommunity } from "../db/scopes";
-import { paidTotals, type PaidTotal } from "../billing/paid-totals";
+import { paidCurrencies, paidTotals, type PaidTotal } from "../billing/paid-totals";
+import type { Prisma } from "../generated/prisma/client";
 import { readCheckoutAnswers, readCheckoutQuestions } from "../communities/checkout-questions";
 import { listMembers, memberStandingSelect, type MembersQuery } from "./query";
 
@@ -37,21 +38,29 @@ export function membersCsvStream(communityId: string, filters: MembersQuery): Re
   const encoder = new TextEncoder();
   let query: MembersQuery = { ...filters, cursor: null };
   let asked: string[] = [];
+  let currencies: string[] = [];
   let first = true;
   return new ReadableStream<Uint8Array>({
     async start() {
-      const { settings } = await withCommunity(communityId, (tx) => tx.community.findUniqueOrThrow({ where: { id: communityId }, select: { settings: true } }));
+      const { settings } = await withCommunity(communityId, async (tx) => {
+        currencies = await paidCurrencies(tx);
+        return tx.community.findUniqueOrThrow({ where: { id: communityId }, select: { settings: true } });
+      });
       asked = readCheckoutQuestions(settings).map((q) => q.label);
     },
     async pull(controller) {
       const { page, totals } = await withCommunity(communityId, async (tx) => {
         const page = await listMembers(tx, query, BATCH, csvRowSelect);
+        // Paid in one currency (the usual case), the stored total is already right: no read of the payments.
         return {
           page,
-          totals: await paidTotals(
-            tx,
-            page.rows.map((m) => m.id),
-          ),
+          totals:
+            currencies.length > 1
+              ? await paidTotals(
+                  tx,
+                  page.rows.map((m) => m.id),
+                )
+              : null,
         };
       });
       const records = page.rows.map((m) => [
@@ -62,7 +71,7 @@ export function membersCsvStream(communityId: string, filters: MembersQuery): Re
         m.subscriptionStatus,
         m.subscriptionTier ?? "",
         m.subscriptionExpiresAt?.toISOString() ?? "",
-        ...spentColumns(totals.get(m.id) ?? []),
+        ...spentColumns(totals ? (totals.get(m.id) ?? []) : storedTotal(m.totalSpent, currencies[0])),
         m.joinedAt.toISOString(),
         m.roles.join(" "),
         ...answerColumns(asked, m.checkoutAnswers),
@@ -74,6 +83,11 @@ export function membersCsvStream(communityId: string, filters: MembersQuery): Re
       query = { ...query, cursor: JSON.parse(Buffer.from(page.nextCursor, "base64url").toString("utf8")) };
     },
   });
+}
+
+/** A member's stored total as their one currency's total (where the community was paid in one currency only). */
+function storedTotal(totalSpent: Prisma.Decimal, currency: string | undefined): PaidTotal[] {
+  return currency && !totalSpent.isZero() ? [{ currency, amount: totalSpent.toFixed(2) }] : [];
 }
 
 /** total_spent and currency: nothing paid (or all refunded) is 0.00 in no currency. */
