@@ -51,17 +51,9 @@ export function membersCsvStream(communityId: string, filters: MembersQuery): Re
     async pull(controller) {
       const { page, totals } = await withCommunity(communityId, async (tx) => {
         const page = await listMembers(tx, query, BATCH, csvRowSelect);
+        const ids = page.rows.map((m) => m.id);
         // Paid in one currency (the usual case), the stored total is already right: no read of the payments.
-        return {
-          page,
-          totals:
-            currencies.length > 1
-              ? await paidTotals(
-                  tx,
-                  page.rows.map((m) => m.id),
-                )
-              : null,
-        };
+        return { page, totals: currencies.length > 1 ? await paidTotals(tx, ids) : null };
       });
       const records = page.rows.map((m) => [
         m.discordUserId,
