@@ -6,7 +6,7 @@ import pg from "pg";
 import { describe, expect, inject, it, vi } from "vitest";
 import { createDatabase } from "../lib/db/client";
 import { Prisma } from "../lib/generated/prisma/client";
-import { readInCommunity, rowKey, scopesFor, withCommunity } from "../lib/db/scopes";
+import { readInCommunity, rowKey, scopesFor, sqlInCommunity, withCommunity } from "../lib/db/scopes";
 import { asOwnerInScope, createTenant } from "./support/fixtures";
 
 const audit = (communityId: string, action: string) => ({ data: { communityId, action, objectType: "test" }, select: { id: true } });
@@ -63,6 +63,14 @@ describe("a scoped transaction", () => {
       withCommunity(community.id, async (tx) => {
         await tx.auditLog.create(audit(community.id, "before_caught_failure"));
         await tx.$executeRawUnsafe("SELECT 1 / 0").catch(() => undefined);
+        return "done";
+      }),
+    ).rejects.toThrow(/rolled back: a statement in it failed/);
+    // The webhook path's plain-pg transaction, the same.
+    await expect(
+      sqlInCommunity(community.id, async (tx) => {
+        await tx.$executeRaw`INSERT INTO audit_log (community_id, action, object_type) VALUES (${community.id}::uuid, 'before_caught_failure', 'test')`;
+        await tx.$executeRaw`SELECT 1 / 0`.catch(() => undefined);
         return "done";
       }),
     ).rejects.toThrow(/rolled back: a statement in it failed/);

@@ -91,10 +91,7 @@ export class ScopedTransaction {
     if (!this.opened) return void (this.closed = new Error("this transaction has ended"));
     await this.opened;
     this.closed = new Error("this transaction has committed");
-    const { command } = await this.connection.query("COMMIT");
-    // PostgreSQL answers ROLLBACK to the COMMIT of a transaction a failed statement aborted:
-    // the callback caught that failure, but nothing it wrote was kept.
-    if (command === "ROLLBACK") throw new Error("the scoped transaction was rolled back: a statement in it failed, and the callback went on");
+    refuseRolledBack(await this.connection.query("COMMIT"));
   }
 
   /**
@@ -138,6 +135,17 @@ export class ScopedTransaction {
       this.connection.release(rollbackError as Error);
     }
   }
+}
+
+/**
+ * PostgreSQL answers ROLLBACK to the COMMIT of a transaction a failed statement
+ * aborted: the callback caught that failure and went on, but nothing it wrote
+ * was kept. That is an error, not a commit. Takes the COMMIT's result (the last
+ * of a message's results).
+ */
+export function refuseRolledBack(answer: pg.QueryResult | pg.QueryResult[]): void {
+  const commit = Array.isArray(answer) ? answer.at(-1) : answer;
+  if (commit?.command === "ROLLBACK") throw new Error("the scoped transaction was rolled back: a statement in it failed, and the callback went on");
 }
 
 /** Prisma's own transaction statements, as a savepoint inside ours. */

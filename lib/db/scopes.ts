@@ -4,7 +4,7 @@ import type pg from "pg";
 import { db, poolOf, scopedClientOf, type Database } from "./client";
 import { parseId } from "./ids";
 import { scopeStorage, scopedBegin, type Scope } from "./scope-context";
-import { ScopedTransaction } from "./scoped-transaction";
+import { ScopedTransaction, refuseRolledBack } from "./scoped-transaction";
 
 export type TenantTx = Prisma.TransactionClient;
 
@@ -104,7 +104,7 @@ export function scopesFor(database: Database) {
         const result = await fn(tx, opened);
         // The last write and the COMMIT in one message: should the write fail, PostgreSQL
         // skips the rest of the message, and the ROLLBACK below ends the transaction.
-        await client.query(last ? `${inlined(last, client)};\nCOMMIT` : "COMMIT");
+        refuseRolledBack((await client.query(last ? `${inlined(last, client)};\nCOMMIT` : "COMMIT")) as pg.QueryResult | pg.QueryResult[]);
         client.release();
         return result;
       } catch (error) {
