@@ -5,6 +5,7 @@ import { appDatabaseUrl, serverEnv } from "../env";
 import { log } from "../observability/log";
 import { PipelinedPgClient } from "./pipelined-pg-client";
 import { createScopedClient } from "./scoped-transaction";
+import { prismaStatementNames } from "./statement-names";
 
 export type Database = PrismaClient;
 
@@ -25,7 +26,7 @@ export function createDatabase(connectionString: string, maxConnections: number,
   // An idle connection dropped (a database restart, a pooler going away) must not take the process
   // down; Prisma's adapter listens too, but only once Prisma has run a query on this pool.
   pool.on("error", (err) => log.warn({ err, scope: "db" }, "idle database connection lost"));
-  const client: WithPool = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const client: WithPool = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true, ...prismaStatementNames(options.namedStatements) }) });
   Object.defineProperty(client, POOL, { value: { pool, ...options } });
   return client;
 }
@@ -43,8 +44,8 @@ export function poolOf(database: Database): { pool: pg.Pool } & PoolOptions {
  * paths and a process that never opens a scope need none.
  */
 export function scopedClientOf(database: Database): Database {
-  const found = poolOf(database) as { scoped?: Database };
-  return (found.scoped ??= createScopedClient());
+  const found = poolOf(database) as { scoped?: Database } & PoolOptions;
+  return (found.scoped ??= createScopedClient(found.namedStatements));
 }
 
 const globalForDb = globalThis as unknown as { communityosDb?: Database };

@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { scopeStorage, scopedBegin, type Scope } from "./scope-context";
+import { prismaStatementNames } from "./statement-names";
 
 /** Prisma's own defaults for an interactive transaction, which withCommunity keeps. */
 const DEFAULT_MAX_WAIT_MS = 2_000;
@@ -211,8 +212,8 @@ class ScopedTransactionPool extends pg.Pool {
  * the transaction of the first caller; batching is turned off so each call
  * runs in its own.
  */
-export function createScopedClient(): PrismaClient {
-  const client = new PrismaClient({ adapter: new PrismaPg(new ScopedTransactionPool({ max: 1 })) });
+export function createScopedClient(namedStatements: boolean): PrismaClient {
+  const client = new PrismaClient({ adapter: new PrismaPg(new ScopedTransactionPool({ max: 1 }), prismaStatementNames(namedStatements)) });
   const loader = (client as unknown as { _requestHandler?: { dataloader?: { options?: { batchBy?: unknown } } } })._requestHandler?.dataloader?.options;
   if (typeof loader?.batchBy !== "function") throw new Error("Prisma's request batching is not where this client expects it; see createScopedClient");
   loader.batchBy = () => undefined;

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { Prisma } from "../generated/prisma/client";
 import type pg from "pg";
 import { db, poolOf, scopedClientOf, type Database } from "./client";
 import { parseId } from "./ids";
 import { scopeStorage, scopedBegin, type Scope } from "./scope-context";
 import { ScopedTransaction, refuseRolledBack } from "./scoped-transaction";
+import { statementName } from "./statement-names";
 
 export type TenantTx = Prisma.TransactionClient;
 
@@ -183,17 +183,6 @@ function inlined(sql: Prisma.Sql, client: pg.PoolClient): string {
     }
     throw new Error(`cannot inline a ${typeof value} into SQL`);
   });
-}
-
-/** A prepared statement's name from its text: the same SQL shares one plan per connection. */
-const statementNames = new Map<string, string>();
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `cos_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
-    if (statementNames.size < 1000) statementNames.set(text, name);
-  }
-  return name;
 }
 
 /**
