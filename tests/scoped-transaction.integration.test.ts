@@ -180,3 +180,91 @@ describe("a scoped transaction", () => {
     expect(sent.at(-1)).toBe("COMMIT");
   });
 });
+
+/** What the pg clients were sent and when each was answered, in order, while fn ran. */
+async function wireLog<T>(fn: () => Promise<T>): Promise<{ result: T; log: string[] }> {
+  const log: string[] = [];
+  const original = pg.Client.prototype.query;
+  const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const text = typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string }).text ?? "");
+    const short = text.startsWith("BEGIN;") ? "BEGIN" : text.split(" ")[0]!;
+    log.push(`sent ${short}`);
+    const answer = (original as (...a: unknown[]) => unknown).apply(this, args);
+    if (answer instanceof Promise)
+      answer.then(
+        () => log.push(`answered ${short}`),
+        () => log.push(`failed ${short}`),
+      );
+    return answer as never;
+  });
+  try {
+    return { result: await fn(), log };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe("a callback that hands back one query, unawaited", () => {
+  it("sends the BEGIN, its read and the COMMIT in one write; an async callback's COMMIT waits for the read's answer", async () => {
+    const { community, rows } = await createTenant("scoped_tx_one_write");
+    const read = (tx: Prisma.TransactionClient) => tx.communityMember.findMany({ select: { id: true } });
+    const handedBack = await wireLog(() => withCommunity(community.id, read));
+    expect(handedBack.result).toEqual([{ id: rows.memberId }]);
+    expect(handedBack.log.slice(0, 4)).toEqual(["sent BEGIN", "sent SELECT", "sent COMMIT", "answered BEGIN"]);
+    const awaited = await wireLog(() => withCommunity(community.id, async (tx) => await read(tx)));
+    expect(awaited.result).toEqual([{ id: rows.memberId }]);
+    expect(awaited.log).toEqual(["sent BEGIN", "sent SELECT", "answered BEGIN", "answered SELECT", "sent COMMIT", "answered COMMIT"]);
+  });
+
+  it("reads an include's relations in a second transaction of the same scope: each community and user sees only its own", async () => {
+    const a = await createTenant("scoped_tx_include_a");
+    const b = await createTenant("scoped_tx_include_b");
+    const withRelations = (tx: Prisma.TransactionClient) =>
+      tx.communityMember.findMany({
+        select: { communityId: true, payments: { select: { communityId: true } }, subscriptions: { select: { communityId: true } } },
+      });
+    for (const tenant of [a, b]) {
+      const { result, log } = await wireLog(() => withCommunity(tenant.community.id, withRelations));
+      const own = { communityId: tenant.community.id };
+      expect(result).toEqual([{ ...own, payments: [own], subscriptions: [own] }]);
+      expect(log.filter((entry) => entry === "sent BEGIN")).toHaveLength(2);
+      expect(log.filter((entry) => entry === "answered COMMIT")).toHaveLength(2);
+    }
+    const { withUser } = await import("../lib/db/scopes");
+    const own = { communityId: b.community.id };
+    expect(await withUser(b.owner.id, withRelations)).toEqual([{ ...own, payments: [own], subscriptions: [own] }]);
+  });
+
+  it("fails alone when its read fails, and the connection serves the next transaction", async () => {
+    const { community } = await createTenant("scoped_tx_one_write_fails");
+    const database = createDatabase(inject("appUrl"), 1);
+    const { withCommunity: within } = scopesFor(database);
+    try {
+      await expect(within(community.id, (tx) => tx.$queryRawUnsafe("SELECT 1 / 0"))).rejects.toThrow(/division by zero/);
+      expect(await within(community.id, (tx) => tx.auditLog.count({ where: { action: "none" } }))).toBe(0);
+    } finally {
+      await database.$disconnect();
+    }
+  });
+
+  it("still waits for the COMMIT's answer: a failed COMMIT fails the callback", async () => {
+    const { community } = await createTenant("scoped_tx_one_write_commit");
+    const original = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      if (args[0] === "COMMIT") args[0] = "COMMIT; SELECT 1 / 0";
+      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+    });
+    try {
+      await expect(withCommunity(community.id, (tx) => tx.auditLog.count())).rejects.toThrow(/division by zero/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("commits a write handed back alone only after the write's answer", async () => {
+    const { community } = await createTenant("scoped_tx_one_write_insert");
+    const { log } = await wireLog(() => withCommunity(community.id, (tx) => tx.auditLog.create(audit(community.id, "handed_back"))));
+    expect(log).toEqual(["sent BEGIN", "sent INSERT", "answered BEGIN", "answered INSERT", "sent COMMIT", "answered COMMIT"]);
+    expect(await audited(community.id, "handed_back")).toBe(1);
+  });
+});

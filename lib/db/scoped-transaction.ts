@@ -32,12 +32,25 @@ type SavepointConnection = {
  * error, not the statement's. A callback that runs no statement costs no
  * round trip. A transaction that outlives its timeout is rolled back and
  * refuses further statements, as Prisma's would.
+ *
+ * A callback that hands back one unawaited query (`(tx) => tx.x.findMany()`:
+ * Prisma's queries are lazy, so it has run nothing yet and can run nothing
+ * more) is done once that query is: if the query's first statement is a
+ * read, the COMMIT travels in the same write, one round trip in all. Should
+ * the query need more statements (an include's relations, read with the
+ * parents' ids), they run in a second transaction of the same scope. Reads
+ * see nothing different: under READ COMMITTED each statement takes its own
+ * snapshot either way, and nothing was written before.
  */
 export class ScopedTransaction {
   private closed: Error | null = null;
   private savepointTurn: Promise<void> = Promise.resolve();
-  /** The scoped BEGIN's answer, once it was sent with the first statement. */
+  /** The scoped BEGIN's answer while a transaction is open on the connection (sent with its first statement). */
   private opened: Promise<unknown> | null = null;
+  /** The callback is done but for the one query it handed back: its first read may carry the COMMIT. */
+  private lastQueryPending = false;
+  /** The answer of a COMMIT sent with the callback's last read. */
+  private committedWithRead: Promise<pg.QueryResult> | null = null;
 
   private constructor(
     private readonly connection: pg.PoolClient,
@@ -52,7 +65,7 @@ export class ScopedTransaction {
     const timer = setTimeout(() => transaction.expire(timeout), timeout);
     try {
       // Awaited inside the scope: Prisma's queries are lazy and run when awaited.
-      const result = await scopeStorage.run({ ...scope, transaction }, async () => await fn());
+      const result = await scopeStorage.run({ ...scope, transaction }, () => transaction.awaitCallback(fn));
       transaction.refuseIfClosed();
       await transaction.commit();
       connection.release();
@@ -65,30 +78,49 @@ export class ScopedTransaction {
     }
   }
 
+  private async awaitCallback<T>(fn: () => Promise<T>): Promise<T> {
+    const returned = fn();
+    // Prisma's own mark (its PrismaPromise type): not an async callback still running, which returns a native promise.
+    this.lastQueryPending = !this.opened && (returned as { [Symbol.toStringTag]?: string })?.[Symbol.toStringTag] === "PrismaPromise";
+    return await returned;
+  }
+
   /** A statement of this transaction, sent at once; its answer counts only once the scoped BEGIN has succeeded. */
   query(config: QueryConfig): Promise<pg.QueryResult> {
     if (this.closed) return Promise.reject(this.closed);
-    const answer = this.opened ? this.connection.query(config) : this.openWith(config);
+    const [opened, answer] = this.opened ? [this.opened, this.connection.query(config)] : this.openWith(config);
     // Heard here should the BEGIN fail first; the caller then gets the BEGIN's error.
     answer.catch(() => undefined);
-    return this.opened!.then(() => answer);
+    return opened.then(() => answer);
   }
 
-  /** The BEGIN and the first statement, in one write to the connection. */
-  private openWith(config: QueryConfig): Promise<pg.QueryResult> {
+  /** The BEGIN and the first statement (and the COMMIT, after the callback's last read), in one write to the connection. */
+  private openWith(config: QueryConfig): [opened: Promise<unknown>, answer: Promise<pg.QueryResult>] {
+    const commitsToo = this.lastQueryPending && READ.test(config.text);
+    this.lastQueryPending = false;
     const stream = (this.connection as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
     stream?.cork?.();
     try {
-      this.opened = this.connection.query(this.begin);
-      this.opened.catch(() => undefined);
-      return this.connection.query(config);
+      const opened = this.connection.query(this.begin);
+      opened.catch(() => undefined);
+      const answer = this.connection.query(config);
+      if (commitsToo) {
+        const commit = this.connection.query("COMMIT");
+        this.committedWithRead = opened.then(() => commit);
+        this.committedWithRead.catch(() => undefined);
+        // Closed on the wire: a further statement opens another transaction.
+      } else {
+        this.opened = opened;
+      }
+      return [opened, answer];
     } finally {
       stream?.uncork?.();
     }
   }
 
   private async commit(): Promise<void> {
-    // A callback that ran no statement opened no transaction: nothing to commit.
+    if (this.committedWithRead) refuseRolledBack(await this.committedWithRead);
+    // A callback that ran no statement (or only a read sent with its COMMIT) has no transaction open.
     if (!this.opened) return void (this.closed = new Error("this transaction has ended"));
     await this.opened;
     this.closed = new Error("this transaction has committed");
@@ -128,9 +160,10 @@ export class ScopedTransaction {
   /** Rolled back, and the connection given back only if that worked. */
   private async rollBack(): Promise<void> {
     this.closed ??= new Error("this transaction has rolled back");
-    if (!this.opened) return this.connection.release();
+    if (!this.opened && !this.committedWithRead) return this.connection.release();
     try {
-      await this.connection.query("ROLLBACK");
+      await this.committedWithRead;
+      if (this.opened) await this.connection.query("ROLLBACK");
       this.connection.release();
     } catch (rollbackError) {
       this.connection.release(rollbackError as Error);
@@ -148,6 +181,9 @@ export function refuseRolledBack(answer: pg.QueryResult | pg.QueryResult[]): voi
   const commit = Array.isArray(answer) ? answer.at(-1) : answer;
   if (commit?.command === "ROLLBACK") throw new Error("the scoped transaction was rolled back: a statement in it failed, and the callback went on");
 }
+
+/** A statement that reads (Prisma's reads, or one raw SELECT handed back alone, whose COMMIT is still awaited). */
+const READ = /^\s*SELECT\b/i;
 
 /** Prisma's own transaction statements, as a savepoint inside ours. */
 const SAVEPOINT_STATEMENTS: Record<string, string> = {
