@@ -3,7 +3,8 @@
 // times the periods); checkout.session.completed records the buyer's payment
 // and the gift with its link, once however often it comes; whoever claims the
 // link gets the months as a pass, with roles; a second claim, a refunded gift,
-// a paying member and a full tier are refused; a refund ends claimed months.
+// a paying member and a full tier are refused; a refund ends claimed months,
+// and a dispute holds them back (for good if it is lost).
 import { describe, expect, it } from "vitest";
 import { addMonths } from "date-fns";
 import { startGiftCheckout, GIFT_CHECKOUT_ERRORS } from "../lib/gifts/checkout";
@@ -246,6 +247,34 @@ describe("gift memberships", () => {
     expect((await standingOf(paid, friend.id)).subscriptionStatus).toBe("none");
     // The bot is asked to take the role back.
     expect(await roleSyncFor(paid, friendId)).toBe("gift refunded");
+  });
+
+  it("a dispute of a claimed gift holds the recipient's months back while open: given back when won, gone when lost", async () => {
+    const paid = await paidCommunity(h);
+    await giftsOn(paid);
+    const chargeOf = async (buyerId: string) => {
+      const { stripePaymentIntentId } = await paid.inScope((tx) =>
+        tx.payment.findFirstOrThrow({ where: { memberId: buyerId }, select: { stripePaymentIntentId: true } }),
+      );
+      return [...h.fake.objects.values()].find((o) => o.object === "charge" && o.payment_intent === stripePaymentIntentId)!;
+    };
+    for (const outcome of ["won", "lost"] as const) {
+      const bought = await buyGift(paid, `gift_dispute_${outcome}`, { months: 3 });
+      const friend = await person(`gift_dispute_friend_${outcome}`);
+      await claim(paid, bought.gift.code, friend);
+      const friendId = (await standingOf(paid, friend.id)).id;
+      expect((await standingOf(paid, friend.id)).subscriptionStatus).toBe("pass");
+
+      const dispute = h.fake.simulate.dispute((await chargeOf(bought.buyerId)).id);
+      await deliverAll();
+      expect((await standingOf(paid, friend.id)).subscriptionStatus).toBe("none");
+      expect(await roleSyncFor(paid, friendId)).toBe("gift dispute needs_response");
+
+      h.fake.simulate.closeDispute(dispute.id, outcome);
+      await deliverAll();
+      expect((await standingOf(paid, friend.id)).subscriptionStatus).toBe(outcome === "won" ? "pass" : "none");
+      expect(await roleSyncFor(paid, friendId)).toBe(outcome === "won" ? "gift dispute won" : "gift dispute needs_response");
+    }
   });
 
   it("a full tier sells no gift and takes no claim; yearly tiers are given in years; lengths not offered are refused", async () => {

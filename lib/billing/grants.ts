@@ -1,20 +1,39 @@
 import type { Prisma } from "../generated/prisma/client";
 import type { TenantTx } from "../db/scopes";
+import { requestRoleSync } from "../jobs/enqueue";
+import { lockMember, refreshMember } from "./member-refresh";
+import { VOIDED_PAYMENT_STATUSES } from "./payment-records";
 
 /**
  * Access grants (passes and comps) in force at `now`: not revoked, not past
- * their day, and for a pass, its payment not refunded. The same rule is the
+ * their day, and for a pass, its payment not voided. The same rule is the
  * `grants` part of refreshMember's query (member-refresh.ts), which reads it in SQL.
  */
 export const grantInForce = (now: Date): Prisma.AccessGrantWhereInput => ({
   revokedAt: null,
-  AND: [{ OR: [{ until: null }, { until: { gt: now } }] }, { OR: [{ paymentId: null }, { payment: { status: { not: "refunded" } } }] }],
+  AND: [{ OR: [{ until: null }, { until: { gt: now } }] }, { OR: [{ paymentId: null }, { payment: { status: { notIn: [...VOIDED_PAYMENT_STATUSES] } } }] }],
 });
 
-/** Members besides the payer whose access this payment paid for (a gift's recipient): a refund ends theirs too. */
-export async function otherHoldersOf(tx: TenantTx, paymentId: string, payerId: string): Promise<string[]> {
-  const grants = await tx.accessGrant.findMany({ where: { paymentId, memberId: { not: payerId } }, select: { memberId: true }, distinct: ["memberId"] });
-  return grants.map((g) => g.memberId);
+/**
+ * A refund or a dispute changed what this payment pays for: the members besides
+ * the payer who hold access through it (a gift's recipient) are refreshed too,
+ * each under their lock (taken after the payer's), and their roles synced.
+ */
+export async function refreshOtherHolders(
+  tx: TenantTx,
+  payment: { id: string; memberId: string },
+  ctx: { communityId: string; now: Date },
+  reason: string,
+): Promise<void> {
+  const grants = await tx.accessGrant.findMany({
+    where: { paymentId: payment.id, memberId: { not: payment.memberId } },
+    select: { memberId: true },
+    distinct: ["memberId"],
+  });
+  for (const { memberId } of grants) {
+    await lockMember(tx, memberId);
+    if ((await refreshMember(tx, memberId, ctx.now, { locked: true })).changed) await requestRoleSync(tx, ctx.communityId, memberId, reason);
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Prisma } from "../generated/prisma/client";
 import { inOrder, type SqlTx } from "../db/scopes";
 import { LAPSE_STAGES, memberStanding, type Standing } from "./member-standing";
+import { VOIDED_PAYMENT_STATUSES } from "./payment-records";
 import { recordAudit } from "../audit/record";
 import { emitOwnerEvent, memberEventFor } from "../webhooks/events";
 
@@ -72,12 +73,12 @@ export const memberFactsSql = (memberId: string) => Prisma.sql`
              WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = ANY(${SPENT_STATUSES})) AS spent
       FROM community_members m WHERE m.id = ${memberId}::uuid`;
 
-/** The member's free access and passes that count: not revoked, and not bought with a payment since refunded. */
+/** The member's free access and passes that count: not revoked, and not bought with a payment since voided (grants.ts's rule). */
 const memberGrantsSql = (memberId: string) => Prisma.sql`
     SELECT t.name AS "tierName", g.until, g.kind
       FROM access_grants g JOIN subscription_tiers t ON t.community_id = g.community_id AND t.id = g.tier_id
       LEFT JOIN payments gp ON gp.community_id = g.community_id AND gp.id = g.payment_id
-     WHERE g.member_id = ${memberId}::uuid AND g.revoked_at IS NULL AND (gp.id IS NULL OR gp.status <> 'refunded')`;
+     WHERE g.member_id = ${memberId}::uuid AND g.revoked_at IS NULL AND (gp.id IS NULL OR NOT gp.status = ANY(${VOIDED_PAYMENT_STATUSES}))`;
 
 /**
  * Recomputes the member's status, tier, expiry and total spent from their

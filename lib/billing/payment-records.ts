@@ -60,6 +60,13 @@ export function invoicePaymentStatement(
   };
 }
 
+/**
+ * Statuses of a payment whose money is gone or held back: refunded, or taken
+ * back by a dispute (while it is open, and for good when it is lost). A pass or
+ * a gift bought with it grants nothing meanwhile; a dispute won restores it.
+ */
+export const VOIDED_PAYMENT_STATUSES: readonly string[] = ["refunded", "disputed", "dispute_lost"];
+
 /** Statuses a dispute sets; while one stands, refunds do not change the status. */
 export const DISPUTE_STATUSES = ["disputed", "dispute_lost"];
 

@@ -53,9 +53,6 @@ export const giftInputSchema = z.object({
 });
 export type GiftInput = z.infer<typeof giftInputSchema>;
 
-/** Payment statuses after which a gift is worth nothing: refunded, or taken back by a dispute (claimable again if it is won). */
-export const GIFT_VOIDING_STATUSES: readonly string[] = ["refunded", "disputed", "dispute_lost"];
-
 /** The note on the access grant a claimed gift makes (the member's details say "a gift they claimed"). */
 export const GIFT_GRANT_NOTE = "gift";
 

@@ -9,6 +9,7 @@ import { enqueueJob, JOB_KINDS, requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
 import { paymentForCharge, settledStatus } from "../../payment-records";
 import { lockMember, refreshMember } from "../../member-refresh";
+import { refreshOtherHolders } from "../../grants";
 import { defineHandler, parseObject, readBack, type Outcome, type PrepareContext } from "../handler";
 import { disputeSchema, type StripeDispute } from "../../stripe-objects";
 import type { TenantTx } from "../../../db/scopes";
@@ -71,6 +72,8 @@ async function applyDispute(tx: TenantTx, dispute: StripeDispute, ctx: SyncConte
   }
   if (!open) await resolveAlert(tx, ctx.communityId, alertKey, ctx.now);
   if (refresh.changed) await requestRoleSync(tx, ctx.communityId, payment.memberId, `dispute ${dispute.status}`);
+  // A disputed gift's months are held back from its recipient too, and given back if the dispute is won.
+  await refreshOtherHolders(tx, payment, ctx, `gift dispute ${dispute.status}`);
   return "processed";
 }
 

@@ -3,7 +3,7 @@ import { requestRoleSync } from "../../../jobs/enqueue";
 import { fromMinorUnits } from "../../money";
 import { DISPUTE_STATUSES, paymentForCharge, settledStatus } from "../../payment-records";
 import { lockMember, refreshMember } from "../../member-refresh";
-import { otherHoldersOf } from "../../grants";
+import { refreshOtherHolders } from "../../grants";
 import { defineHandler, parseObject, readBack } from "../handler";
 import { chargeSchema, type StripeCharge } from "../../stripe-objects";
 
@@ -57,11 +57,8 @@ export const chargeRefunded = defineHandler({
       });
     }
     if (refresh.changed) await requestRoleSync(tx, ctx.communityId, payment.memberId, "payment refunded");
-    // A gift's months are its recipient's: a full refund ends them too (their lock after the payer's).
-    for (const holder of await otherHoldersOf(tx, payment.id, payment.memberId)) {
-      await lockMember(tx, holder);
-      if ((await refreshMember(tx, holder, ctx.now, { locked: true })).changed) await requestRoleSync(tx, ctx.communityId, holder, "gift refunded");
-    }
+    // A gift's months are its recipient's: a full refund ends them too.
+    await refreshOtherHolders(tx, payment, ctx, "gift refunded");
     return "processed";
   },
 });
