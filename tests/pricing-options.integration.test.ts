@@ -290,6 +290,20 @@ describe("passes (one payment)", () => {
     expect(sessionOf(url).mode).toBe("payment");
   });
 
+  it("a lifetime pass is suspended while its charge is disputed, and gone once the dispute is lost", async () => {
+    const paid = await paidCommunity(h);
+    const { tierId } = await createTier(passTier({ name: "Disputed pass" }), paid.community, paid.inScope, h.client);
+    const { memberId } = await buy(paid, tierId);
+    const { stripePaymentIntentId } = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { memberId }, select: { stripePaymentIntentId: true } }));
+    const charge = [...h.fake.objects.values()].find((o) => o.object === "charge" && o.payment_intent === stripePaymentIntentId)!;
+    const dispute = h.fake.simulate.dispute(charge.id as string);
+    for (const d of await h.take()) await h.deliver(d);
+    expect((await standing(paid, memberId)).subscriptionStatus).toBe("suspended");
+    h.fake.simulate.closeDispute(dispute.id as string, "lost");
+    for (const d of await h.take()) await h.deliver(d);
+    expect(await standing(paid, memberId)).toMatchObject({ subscriptionStatus: "none" });
+  });
+
   it("pay what you want: the member's amount, at least the minimum", async () => {
     const paid = await paidCommunity(h);
     const { tierId } = await createTier(

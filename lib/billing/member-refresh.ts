@@ -73,12 +73,18 @@ export const memberFactsSql = (memberId: string) => Prisma.sql`
              WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = ANY(${SPENT_STATUSES})) AS spent
       FROM community_members m WHERE m.id = ${memberId}::uuid`;
 
-/** The member's free access and passes that count: not revoked, and not bought with a payment since voided (grants.ts's rule). */
+/**
+ * The member's free access and passes that count: not revoked, and not bought
+ * with a payment since voided (grants.ts's rule). One exception: a pass whose
+ * own buyer disputes it still counts here, so that the open dispute shows as
+ * their standing, "suspended" (memberStanding), not as no access at all.
+ */
 const memberGrantsSql = (memberId: string) => Prisma.sql`
     SELECT t.name AS "tierName", g.until, g.kind
       FROM access_grants g JOIN subscription_tiers t ON t.community_id = g.community_id AND t.id = g.tier_id
       LEFT JOIN payments gp ON gp.community_id = g.community_id AND gp.id = g.payment_id
-     WHERE g.member_id = ${memberId}::uuid AND g.revoked_at IS NULL AND (gp.id IS NULL OR NOT gp.status = ANY(${VOIDED_PAYMENT_STATUSES}))`;
+     WHERE g.member_id = ${memberId}::uuid AND g.revoked_at IS NULL
+       AND (gp.id IS NULL OR NOT gp.status = ANY(${VOIDED_PAYMENT_STATUSES}) OR (gp.status = 'disputed' AND gp.member_id = g.member_id))`;
 
 /**
  * Recomputes the member's status, tier, expiry and total spent from their
