@@ -56,7 +56,7 @@ describe("Prisma's statements, prepared once per connection", () => {
     expect(Number(prepared[0]!.generic_plans) + Number(prepared[0]!.custom_plans)).toBe(3);
   });
 
-  it("past the bound a new text goes unnamed, and a named one keeps its name", async () => {
+  it("past the bound a new text of Prisma's goes unnamed, a named one keeps its name, and the webhook path's are still named", async () => {
     vi.resetModules();
     const { statementName } = await import("../lib/db/statement-names");
     const first = statementName("SELECT 0");
@@ -64,5 +64,8 @@ describe("Prisma's statements, prepared once per connection", () => {
     for (let i = 1; i < 500; i++) expect(statementName(`SELECT ${i}`)).toMatch(/^cos_/);
     expect(statementName("SELECT 500")).toBeUndefined();
     expect(statementName("SELECT 0")).toBe(first);
+    // The webhook path's own statements, a fixed set, are named whatever Prisma's filled.
+    expect(statementName("SELECT 501", { always: true })).toMatch(/^cos_/);
+    expect(statementName("SELECT 501")).toBe(statementName("SELECT 501", { always: true }));
   });
 });

@@ -72,7 +72,7 @@ export function scopesFor(database: Database) {
       const client = await pool.connect();
       const run = async (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
         const sql = query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
-        return client.query({ name: namedStatements ? statementName(sql.text) : undefined, text: sql.text, values: sql.values as unknown[] });
+        return client.query({ name: namedStatements ? statementName(sql.text, { always: true }) : undefined, text: sql.text, values: sql.values as unknown[] });
       };
       let last: Prisma.Sql | null = null;
       const send = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
