@@ -6,7 +6,8 @@ import { VOIDED_PAYMENT_STATUSES } from "./payment-records";
 
 /**
  * Access grants (passes and comps) in force at `now`: not revoked, not past
- * their day, and for a pass, its payment not voided. The same rule is the
+ * their day, and for a pass, its payment not voided (an open dispute suspends
+ * the holder instead: their standing says so). The same rule is the
  * `grants` part of refreshMember's query (member-refresh.ts), which reads it in SQL.
  */
 export const grantInForce = (now: Date): Prisma.AccessGrantWhereInput => ({

@@ -75,16 +75,14 @@ export const memberFactsSql = (memberId: string) => Prisma.sql`
 
 /**
  * The member's free access and passes that count: not revoked, and not bought
- * with a payment since voided (grants.ts's rule). One exception: a pass whose
- * own buyer disputes it still counts here, so that the open dispute shows as
- * their standing, "suspended" (memberStanding), not as no access at all.
+ * with a payment since voided (grants.ts's rule); whether an open dispute of
+ * that payment holds it back (a gift's recipient is suspended, as its payer is).
  */
 const memberGrantsSql = (memberId: string) => Prisma.sql`
-    SELECT t.name AS "tierName", g.until, g.kind
+    SELECT t.name AS "tierName", g.until, g.kind, coalesce(gp.status = 'disputed', false) AS disputed
       FROM access_grants g JOIN subscription_tiers t ON t.community_id = g.community_id AND t.id = g.tier_id
       LEFT JOIN payments gp ON gp.community_id = g.community_id AND gp.id = g.payment_id
-     WHERE g.member_id = ${memberId}::uuid AND g.revoked_at IS NULL
-       AND (gp.id IS NULL OR NOT gp.status = ANY(${VOIDED_PAYMENT_STATUSES}) OR (gp.status = 'disputed' AND gp.member_id = g.member_id))`;
+     WHERE g.member_id = ${memberId}::uuid AND g.revoked_at IS NULL AND (gp.id IS NULL OR NOT gp.status = ANY(${VOIDED_PAYMENT_STATUSES}))`;
 
 /**
  * Recomputes the member's status, tier, expiry and total spent from their
@@ -113,10 +111,13 @@ export async function refreshMember(
     restrictedUntil: sub.restrictedUntil ? new Date(sub.restrictedUntil) : null,
     canceledAt: sub.canceledAt ? new Date(sub.canceledAt) : null,
   }));
-  const openDisputes = member.openDisputes;
   const totalSpent = new Prisma.Decimal(member.spent);
   const before: Standing = { status: member.subscriptionStatus, tier: member.subscriptionTier, expiresAt: member.subscriptionExpiresAt };
-  const grants = member.hasGrants ? await tx.$queryRaw<{ tierName: string; until: Date | null; kind: "comp" | "pass" }[]>(memberGrantsSql(memberId)) : [];
+  const grants = member.hasGrants
+    ? await tx.$queryRaw<{ tierName: string; until: Date | null; kind: "comp" | "pass"; disputed: boolean }[]>(memberGrantsSql(memberId))
+    : [];
+  // The member's own disputed payments, and those that paid for what they hold (a gift's recipient).
+  const openDisputes = member.openDisputes + grants.filter((g) => g.disputed).length;
   const after = memberStanding(subscriptions, { openDisputes, now, grants });
 
   const changed = before.status !== after.status || before.tier !== after.tier;

@@ -61,11 +61,15 @@ export function invoicePaymentStatement(
 }
 
 /**
- * Statuses of a payment whose money is gone or held back: refunded, or taken
- * back by a dispute (while it is open, and for good when it is lost). A pass or
- * a gift bought with it grants nothing meanwhile; a dispute won restores it.
+ * Statuses of a payment whose money is gone for good: refunded, or lost to a
+ * dispute. A pass or a gift bought with it grants nothing. While a dispute is
+ * open, the payment suspends whoever holds access through it instead (its
+ * payer, and a gift's recipient: member-refresh.ts); a dispute won ends that.
  */
-export const VOIDED_PAYMENT_STATUSES: readonly string[] = ["refunded", "disputed", "dispute_lost"];
+export const VOIDED_PAYMENT_STATUSES: readonly string[] = ["refunded", "dispute_lost"];
+
+/** A payment voided or held back by an open dispute: the gift it paid for can't be claimed (it can again if the dispute is won). */
+export const VOIDED_OR_DISPUTED_STATUSES: readonly string[] = [...VOIDED_PAYMENT_STATUSES, "disputed"];
 
 /** Statuses a dispute sets; while one stands, refunds do not change the status. */
 export const DISPUTE_STATUSES = ["disputed", "dispute_lost"];

@@ -13,7 +13,7 @@ import { hasFreeSeat } from "../billing/seats";
 import { enterCommunityLocked } from "../members/membership";
 import { recordAudit } from "../audit/record";
 import { GIFT_GRANT_NOTE } from "./offer";
-import { VOIDED_PAYMENT_STATUSES } from "../billing/payment-records";
+import { VOIDED_OR_DISPUTED_STATUSES } from "../billing/payment-records";
 
 export const GIFT_ERRORS = {
   unknown: "This gift link isn't valid. Check that you copied all of it.",
@@ -63,7 +63,7 @@ export async function giftForCode(tx: TenantTx, code: string): Promise<GiftView 
     from: gift.buyer && !gift.buyer.erasedAt ? (gift.buyer.user.globalName ?? gift.buyer.user.username) : null,
     claimedAt: gift.claimedAt,
     claimedByUserId: gift.claimedBy?.userId ?? null,
-    void: VOIDED_PAYMENT_STATUSES.includes(gift.payment.status),
+    void: VOIDED_OR_DISPUTED_STATUSES.includes(gift.payment.status),
     until: grant?.until ?? null,
   };
 }
@@ -90,7 +90,7 @@ export async function claimGift(
        FOR UPDATE OF g`;
   if (!gift) throw refusal(GIFT_ERRORS, "unknown");
   if (gift.claimedAt) throw refusal(GIFT_ERRORS, "claimed");
-  if (VOIDED_PAYMENT_STATUSES.includes(gift.paymentStatus)) throw refusal(GIFT_ERRORS, "refunded");
+  if (VOIDED_OR_DISPUTED_STATUSES.includes(gift.paymentStatus)) throw refusal(GIFT_ERRORS, "refunded");
   if (await liveSubscriptionOf(tx, member.id)) throw refusal(GIFT_ERRORS, "subscribed");
   const tier = await tx.subscriptionTier.findFirstOrThrow({ where: { id: gift.tierId }, select: { id: true, name: true, maxMembers: true } });
 

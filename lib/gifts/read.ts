@@ -1,7 +1,7 @@
 // Gifts as the owner (Promotions tab) and their buyer (the portal) see them.
 import { z } from "zod";
 import type { TenantTx } from "../db/scopes";
-import { VOIDED_PAYMENT_STATUSES } from "../billing/payment-records";
+import { VOIDED_OR_DISPUTED_STATUSES } from "../billing/payment-records";
 
 export type GiftState = "waiting" | "claimed" | "refunded";
 
@@ -60,7 +60,7 @@ function row(g: {
     recipient: nameOf(g.claimedBy),
     claimedAt: g.claimedAt,
     // Claimed months stay claimed whatever happens to the payment after (a refund ends the grant itself).
-    state: g.claimedAt ? "claimed" : VOIDED_PAYMENT_STATUSES.includes(g.payment.status) ? "refunded" : "waiting",
+    state: g.claimedAt ? "claimed" : VOIDED_OR_DISPUTED_STATUSES.includes(g.payment.status) ? "refunded" : "waiting",
     stripeCheckoutSessionId: g.stripeCheckoutSessionId,
   };
 }

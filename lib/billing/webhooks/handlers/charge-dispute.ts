@@ -72,7 +72,7 @@ async function applyDispute(tx: TenantTx, dispute: StripeDispute, ctx: SyncConte
   }
   if (!open) await resolveAlert(tx, ctx.communityId, alertKey, ctx.now);
   if (refresh.changed) await requestRoleSync(tx, ctx.communityId, payment.memberId, `dispute ${dispute.status}`);
-  // A disputed gift's months are held back from its recipient too, and given back if the dispute is won.
+  // A disputed gift's recipient is suspended too while it is open, and loses the months if it is lost.
   await refreshOtherHolders(tx, payment, ctx, `gift dispute ${dispute.status}`);
   return "processed";
 }
