@@ -21,7 +21,7 @@ import { createTier } from "../lib/tiers/service";
 import { tierInputSchema } from "../lib/tiers/validation";
 import { createUser, queuedJobs } from "./support/fixtures";
 import { tierForm } from "./support/tier-form";
-import { paidCommunity, payCheckout, stripeHarnessForFile, type PaidCommunity } from "./support/stripe-webhooks";
+import { chargeOfIntent, paidCommunity, payCheckout, stripeHarnessForFile, type PaidCommunity } from "./support/stripe-webhooks";
 
 const h = stripeHarnessForFile();
 
@@ -256,7 +256,7 @@ describe("gift memberships", () => {
       const { stripePaymentIntentId } = await paid.inScope((tx) =>
         tx.payment.findFirstOrThrow({ where: { memberId: buyerId }, select: { stripePaymentIntentId: true } }),
       );
-      return [...h.fake.objects.values()].find((o) => o.object === "charge" && o.payment_intent === stripePaymentIntentId)!;
+      return chargeOfIntent(h, stripePaymentIntentId!);
     };
     for (const outcome of ["won", "lost"] as const) {
       const bought = await buyGift(paid, `gift_dispute_${outcome}`, { months: 3 });

@@ -19,7 +19,7 @@ import { tierInputSchema } from "../lib/tiers/validation";
 import { db } from "../lib/db/client";
 import { withCommunity, rowKey } from "../lib/db/scopes";
 import { asOwner, createUser } from "./support/fixtures";
-import { paidCommunity, signedEvent, stripeHarnessForFile, type PaidCommunity } from "./support/stripe-webhooks";
+import { chargeOfIntent, paidCommunity, signedEvent, stripeHarnessForFile, type PaidCommunity } from "./support/stripe-webhooks";
 import { tierForm } from "./support/tier-form";
 
 const h = stripeHarnessForFile();
@@ -295,11 +295,10 @@ describe("passes (one payment)", () => {
     const { tierId } = await createTier(passTier({ name: "Disputed pass" }), paid.community, paid.inScope, h.client);
     const { memberId } = await buy(paid, tierId);
     const { stripePaymentIntentId } = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { memberId }, select: { stripePaymentIntentId: true } }));
-    const charge = [...h.fake.objects.values()].find((o) => o.object === "charge" && o.payment_intent === stripePaymentIntentId)!;
-    const dispute = h.fake.simulate.dispute(charge.id as string);
+    const dispute = h.fake.simulate.dispute(chargeOfIntent(h, stripePaymentIntentId!).id);
     for (const d of await h.take()) await h.deliver(d);
     expect((await standing(paid, memberId)).subscriptionStatus).toBe("suspended");
-    h.fake.simulate.closeDispute(dispute.id as string, "lost");
+    h.fake.simulate.closeDispute(dispute.id, "lost");
     for (const d of await h.take()) await h.deliver(d);
     expect(await standing(paid, memberId)).toMatchObject({ subscriptionStatus: "none" });
   });

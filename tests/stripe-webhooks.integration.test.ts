@@ -9,7 +9,16 @@ import { createDatabase } from "../lib/db/client";
 import { scopesFor } from "../lib/db/scopes";
 import { asOwner, asOwnerInScope, ownerIsSuperuser } from "./support/fixtures";
 import { behindMemberLock } from "./support/locks";
-import { payCheckout, paidCommunity, sign, signedEvent, stripeHarnessForFile, type Delivery, type PaidCommunity } from "./support/stripe-webhooks";
+import {
+  chargeOfIntent,
+  payCheckout,
+  paidCommunity,
+  sign,
+  signedEvent,
+  stripeHarnessForFile,
+  type Delivery,
+  type PaidCommunity,
+} from "./support/stripe-webhooks";
 
 const h = stripeHarnessForFile();
 const ownerIsSuper = await ownerIsSuperuser();
@@ -165,7 +174,7 @@ describe("lock order", () => {
 
   it("so does a dispute", async () => {
     const { paid, payment } = await paidPayment();
-    const charge = [...h.fake.objects.values()].find((o) => o.object === "charge" && o.payment_intent === payment.stripePaymentIntentId)!;
+    const charge = chargeOfIntent(h, payment.stripePaymentIntentId!);
     h.fake.simulate.dispute(charge.id);
     const [opened] = await h.take();
     expect(opened!.type).toBe("charge.dispute.created");
@@ -309,7 +318,7 @@ describe("refunds and disputes", () => {
 
   async function chargeOf(paid: PaidCommunity) {
     const intent = await paid.inScope(async (tx) => (await tx.payment.findFirstOrThrow({ select: { stripePaymentIntentId: true } })).stripePaymentIntentId!);
-    return [...h.fake.objects.values()].find((o) => o.object === "charge" && o.payment_intent === intent)!;
+    return chargeOfIntent(h, intent);
   }
 
   it("a partial then a full refund update the payment and reduce total_spent", async () => {

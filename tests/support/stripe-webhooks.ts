@@ -55,6 +55,13 @@ export type StripeHarness = {
   close: () => Promise<void>;
 };
 
+/** The fake Stripe's charge of a payment intent, to refund or dispute. */
+export function chargeOfIntent(h: StripeHarness, paymentIntentId: string) {
+  const charge = [...h.fake.objects.values()].find((o) => o.object === "charge" && o.payment_intent === paymentIntentId);
+  if (!charge) throw new Error(`the fake Stripe holds no charge of ${paymentIntentId}`);
+  return charge;
+}
+
 /**
  * The test file's harness: started before its tests, closed after them (with the
  * database client). Filled in place, so the file can hold it from the start.
