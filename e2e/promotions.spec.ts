@@ -91,3 +91,41 @@ test("the owner records what they paid a referrer: never more than is owed, and 
   await signInAs(page, "Bob Member", "/portal");
   await expect(page.getByRole("region", { name: "Invite friends to Pixel Guild" }).getByTestId("referral-stats")).toContainText("paid to you $1.00");
 });
+
+test("the owner pages through the referrers, those who brought the most first", async ({ page }) => {
+  // Trading Desk has no referrals in the demo data: each of its members is made the referrer of the next.
+  const desk = "(SELECT id FROM communities WHERE slug = 'trading-desk')";
+  const [marked] = await query<{ referrers: number }>(
+    `WITH chain AS (SELECT id, lag(id) OVER (ORDER BY joined_at, id) AS referrer, joined_at FROM community_members WHERE community_id = ${desk}),
+          marked AS (UPDATE community_members m SET referred_by_member_id = chain.referrer, referred_at = chain.joined_at, referral_percent = 10, referral_months = 3
+                       FROM chain WHERE m.id = chain.id AND chain.referrer IS NOT NULL RETURNING 1)
+     SELECT count(*)::int AS referrers FROM marked`,
+  );
+  const referrers = marked!.referrers;
+  expect(referrers).toBeGreaterThan(25);
+  try {
+    await signInAs(page, "Carol Owner", "/dashboard/trading-desk/promotions");
+    const region = page.getByRole("region", { name: "Referrals" });
+    await expect(region.getByText(`${referrers} referrers, those who brought the most first`)).toBeVisible();
+    const listed = region.getByRole("list", { name: "Referrers" }).getByTestId("referrer");
+    await expect(listed).toHaveCount(25);
+    const firstPage = await listed.allTextContents();
+    await expect(region.getByRole("link", { name: "Previous referrers" })).toHaveCount(0);
+
+    await region.getByRole("link", { name: "More referrers" }).click();
+    await expect(page).toHaveURL(/\/dashboard\/trading-desk\/promotions\?referrers=2#referrals-title$/);
+    await expect(listed).toHaveCount(referrers - 25);
+    // Nobody is on both pages.
+    for (const text of await listed.allTextContents()) expect(firstPage).not.toContain(text);
+    await expect(region.getByRole("link", { name: "More referrers" })).toHaveCount(0);
+    await expectAccessible(page, "promotions, the referrers' second page");
+
+    await region.getByRole("link", { name: "Previous referrers" }).click();
+    await expect(listed).toHaveCount(25);
+    expect(await listed.allTextContents()).toEqual(firstPage);
+  } finally {
+    await query(
+      `UPDATE community_members SET referred_by_member_id = NULL, referred_at = NULL, referral_percent = NULL, referral_months = NULL WHERE community_id = ${desk}`,
+    );
+  }
+});

@@ -11,7 +11,7 @@ import { saveReferralProgram } from "../lib/communities/owner";
 import { rowKey, withCommunity } from "../lib/db/scopes";
 import { enterCommunity } from "../lib/members/membership";
 import { memberDetail } from "../lib/members/query";
-import { affiliates, recordPayout, recordReferral, referrerForCode } from "../lib/referrals/referrals";
+import { affiliatesPage, REFERRERS_PER_PAGE, recordPayout, recordReferral, referrerForCode } from "../lib/referrals/referrals";
 import { asOwner, createTenant, createUser } from "./support/fixtures";
 import { paidCommunity, stripeHarnessForFile, type PaidCommunity } from "./support/stripe-webhooks";
 
@@ -46,7 +46,7 @@ async function buyThrough(paid: PaidCommunity, name: string, ref: string | null)
   return { user, member, metadata: session.metadata as Record<string, string> };
 }
 
-const ledger = (paid: PaidCommunity) => paid.inScope((tx) => affiliates(tx));
+const ledger = (paid: PaidCommunity) => paid.inScope(async (tx) => (await affiliatesPage(tx, 1)).referrers);
 
 describe("referrals", () => {
   it("earn the referrer the program's percent of the buyer's payments, net of refunds, within its months", async () => {
@@ -149,6 +149,39 @@ describe("referrals", () => {
     await paid.inScope((tx) => recordReferral(tx, buyer.member.id, first.memberId, terms, new Date()));
     await paid.inScope((tx) => recordReferral(tx, buyer.member.id, second.memberId, terms, new Date()));
     expect((await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(buyer.member.id) }))).referredByMemberId).toBe(first.memberId);
+  });
+
+  it("are listed a page at a time, those who brought the most first, each referrer on exactly one page, and only this community's", async () => {
+    const paid = await paidCommunity(h);
+    const terms = { percent: 10, months: 1 };
+    const referrers = [];
+    for (let i = 0; i < REFERRERS_PER_PAGE + 1; i++) referrers.push(await aMember(paid, `ref_page_${String(i).padStart(2, "0")}`));
+    // The last referrer brings three, the one before two; every other one.
+    const brought = (i: number) => (i === referrers.length - 1 ? 3 : i === referrers.length - 2 ? 2 : 1);
+    for (const [i, referrer] of referrers.entries()) {
+      for (let n = 0; n < brought(i); n++) {
+        const buyer = await aMember(paid, `ref_page_buyer_${i}_${n}`);
+        await paid.inScope((tx) => recordReferral(tx, buyer.memberId, referrer.memberId, terms, new Date()));
+      }
+    }
+
+    const first = await paid.inScope((tx) => affiliatesPage(tx, 1));
+    const second = await paid.inScope((tx) => affiliatesPage(tx, 2));
+    expect({ total: first.total, more: first.more, rows: first.referrers.length }).toEqual({
+      total: REFERRERS_PER_PAGE + 1,
+      more: true,
+      rows: REFERRERS_PER_PAGE,
+    });
+    expect({ total: second.total, more: second.more, rows: second.referrers.length }).toEqual({ total: REFERRERS_PER_PAGE + 1, more: false, rows: 1 });
+    expect(first.referrers.slice(0, 3).map((r) => r.referred)).toEqual([3, 2, 1]);
+    expect(first.referrers[0]!.memberId).toBe(referrers.at(-1)!.memberId);
+    const listed = [...first.referrers, ...second.referrers].map((r) => r.memberId);
+    expect(new Set(listed).size).toBe(listed.length);
+    expect(new Set(listed)).toEqual(new Set(referrers.map((r) => r.memberId)));
+    expect((await paid.inScope((tx) => affiliatesPage(tx, 3))).referrers).toEqual([]);
+
+    const other = await createTenant("ref_page_other");
+    expect(await withCommunity(other.community.id, (tx) => affiliatesPage(tx, 1))).toEqual({ referrers: [], total: 0, more: false });
   });
 
   it("outlive their referrer's row, and do not hold up deleting a community", async () => {

@@ -2,7 +2,7 @@
 // communities (the user scope), each live subscription with its price in its
 // own currency and the tiers it may switch to.
 import { readReferralProgram, type ReferralProgram } from "../referrals/program";
-import { affiliates, type AffiliateAmount } from "../referrals/referrals";
+import { affiliate, type AffiliateAmount } from "../referrals/referrals";
 import { paidTotals, type PaidTotal } from "./paid-totals";
 import { withCommunity, withUser } from "../db/scopes";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
@@ -127,7 +127,7 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
         for (const t of rows) withSeats.push({ ...t, soldOut: !(await hasFreeSeat(tx, t)) });
         // The member's share link earns them a commission while the community runs a program.
         const program = readReferralProgram(m.community.settings);
-        const referred = program ? ((await affiliates(tx, m.id))[0] ?? { referred: 0, active: 0, amounts: [] }) : null;
+        const referred = program ? ((await affiliate(tx, m.id)) ?? { referred: 0, active: 0, amounts: [] }) : null;
         return {
           tiers: withSeats,
           linked: await linkedServers(tx),

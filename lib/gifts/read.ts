@@ -1,5 +1,4 @@
 // Gifts as the owner (Promotions tab) and their buyer (the portal) see them.
-import { z } from "zod";
 import type { TenantTx } from "../db/scopes";
 import { VOIDED_OR_DISPUTED_STATUSES } from "../billing/payment-records";
 
@@ -66,9 +65,6 @@ function row(g: {
 }
 
 export const GIFTS_PER_PAGE = 25;
-
-/** The page asked for in the URL (?gifts=2); anything else is the first. */
-export const giftPageParam = z.coerce.number().int().min(1).max(100_000).catch(1);
 
 /** One page of the community's gifts, newest first, and whether there are more. */
 export async function giftsPage(tx: TenantTx, page: number): Promise<{ gifts: GiftRow[]; more: boolean; total: number }> {

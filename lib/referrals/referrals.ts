@@ -50,13 +50,32 @@ export async function recordReferral(tx: TenantTx, memberId: string, referrerId:
 export type AffiliateAmount = { currency: string; earned: string; paidOut: string; owed: string };
 export type Affiliate = { memberId: string; name: string; referred: number; active: number; amounts: AffiliateAmount[] };
 
+export const REFERRERS_PER_PAGE = 25;
+
 /**
- * Every referrer (or one), with how many members they brought, how many of those
+ * One page of the community's referrers, those who brought the most first, with
+ * how many there are and whether there are more.
+ */
+export async function affiliatesPage(tx: TenantTx, page: number): Promise<{ referrers: Affiliate[]; total: number; more: boolean }> {
+  const rows = await affiliates(tx, { offset: (page - 1) * REFERRERS_PER_PAGE, limit: REFERRERS_PER_PAGE + 1 });
+  const [{ total }] = await tx.$queryRaw<[{ total: number }]>`
+    SELECT count(DISTINCT referred_by_member_id)::int AS total FROM community_members WHERE referred_by_member_id IS NOT NULL`;
+  return { referrers: rows.slice(0, REFERRERS_PER_PAGE), total, more: rows.length > REFERRERS_PER_PAGE };
+}
+
+/** One referrer's figures (none: they have referred no one). */
+export async function affiliate(tx: TenantTx, memberId: string): Promise<Affiliate | undefined> {
+  const [one] = await affiliates(tx, { only: memberId, offset: 0, limit: 1 });
+  return one;
+}
+
+/**
+ * Referrers (or one), with how many members they brought, how many of those
  * have access now, and per currency what they earned, were paid and are owed.
  * A commission is rounded to the cent per payment; only payments made within
  * the months the buyer was referred for count.
  */
-export async function affiliates(tx: TenantTx, only?: string): Promise<Affiliate[]> {
+async function affiliates(tx: TenantTx, { only, offset, limit }: { only?: string; offset: number; limit: number }): Promise<Affiliate[]> {
   const one = only ? Prisma.sql`AND m.referred_by_member_id = ${only}::uuid` : Prisma.empty;
   const referrers = await tx.$queryRaw<{ memberId: string; name: string; referred: number; active: number }[]>`
     SELECT r.id::text AS "memberId", coalesce(u.global_name, u.username) AS name,
@@ -66,8 +85,8 @@ export async function affiliates(tx: TenantTx, only?: string): Promise<Affiliate
       JOIN users u ON u.id = r.user_id
      WHERE m.referred_by_member_id IS NOT NULL ${one}
      GROUP BY r.id, u.global_name, u.username
-     ORDER BY referred DESC, name
-     LIMIT 500`;
+     ORDER BY referred DESC, name, r.id
+     LIMIT ${limit} OFFSET ${offset}`;
   if (referrers.length === 0) return [];
   const ids = referrers.map((r) => r.memberId);
   const earned = await tx.$queryRaw<{ memberId: string; currency: string; amount: string }[]>`
@@ -105,7 +124,7 @@ export const payoutInputSchema = z.object({
 export async function recordPayout(tx: TenantTx, communityId: string, input: z.output<typeof payoutInputSchema>, createdBy: string) {
   // Two payouts recorded at once must not both fit under what is owed.
   await lockMember(tx, input.memberId);
-  const [referrer] = await affiliates(tx, input.memberId);
+  const referrer = await affiliate(tx, input.memberId);
   const owed = new Prisma.Decimal(referrer?.amounts.find((a) => a.currency === input.currency)?.owed ?? 0);
   if (owed.lessThan(input.amount))
     throw new ActionError(`That's more than the ${owed.toFixed(2)} ${input.currency} owed.`, { amount: [`must be at most ${owed.toFixed(2)}`] });

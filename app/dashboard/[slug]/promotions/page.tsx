@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -12,13 +13,14 @@ import { withCommunity } from "@/lib/db/scopes";
 import { appOrigin } from "@/lib/http/origin";
 import { formatMoney, mainCurrency } from "@/lib/billing/money";
 import { readReferralProgram } from "@/lib/referrals/program";
-import { affiliates } from "@/lib/referrals/referrals";
+import { affiliatesPage, type Affiliate } from "@/lib/referrals/referrals";
+import { pageParam } from "@/lib/http/page-param";
 import { can } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { PromotionForm } from "./promotion-form";
 import { PayoutForm, ReferralProgramForm } from "./referral-forms";
 import { GiftsForm } from "./gifts-form";
-import { giftPageParam, giftsPage, type GiftRow } from "@/lib/gifts/read";
+import { giftsPage, type GiftRow } from "@/lib/gifts/read";
 import { describeGiftLength, readGiftsOn } from "@/lib/gifts/offer";
 
 export const metadata: Metadata = { title: "Promotions and referrals" };
@@ -30,18 +32,19 @@ export default async function PromotionsPage({
   searchParams,
 }: {
   params: Promise<{ slug: string }>;
-  searchParams: Promise<{ gifts?: string | string[] }>;
+  searchParams: Promise<{ gifts?: string | string[]; referrers?: string | string[] }>;
 }) {
   const { slug } = await params;
-  const giftPage = giftPageParam.parse((await searchParams).gifts);
+  const query = await searchParams;
+  const pages = { gifts: pageParam.parse(query.gifts), referrers: pageParam.parse(query.referrers) };
   const user = await requireUser(`/dashboard/${slug}/promotions`);
   const community = await findManagedCommunity(slug, user);
   if (!community) notFound();
   const { codes, tiers, referrers, gifts } = await withCommunity(community.id, async (tx) => ({
     codes: await listPromotionCodes(tx),
     tiers: await tierSummaries(tx, { activeOnly: true }),
-    referrers: await affiliates(tx),
-    gifts: await giftsPage(tx, giftPage),
+    referrers: await affiliatesPage(tx, pages.referrers),
+    gifts: await giftsPage(tx, pages.gifts),
   }));
   const program = readReferralProgram(community.settings);
   const manages = can(community.role, "manage");
@@ -121,38 +124,15 @@ export default async function PromotionsPage({
             <ReferralProgramForm slug={community.slug} program={program} />
           </div>
         )}
-        {referrers.length === 0 ? (
-          <p className="mt-6 text-sm text-slate-600">{program ? "No one has joined through a member's link yet." : "No referrals yet."}</p>
-        ) : (
-          <ul className="mt-6 divide-y divide-slate-100" aria-label="Referrers">
-            {referrers.map((r) => {
-              const owed = r.amounts.filter((a) => Number(a.owed) > 0);
-              return (
-                <li key={r.memberId} className="py-3 text-sm" data-testid="referrer">
-                  <div className="flex flex-wrap items-baseline justify-between gap-2">
-                    <span className="font-medium">{r.name}</span>
-                    <span className="text-slate-600">
-                      {r.referred} referred · {r.active} with access now
-                    </span>
-                  </div>
-                  {r.amounts.length === 0 ? (
-                    <p className="mt-1 text-slate-500">Nothing earned yet (trials and unpaid checkouts earn nothing).</p>
-                  ) : (
-                    <p className="mt-1 text-slate-700">
-                      {r.amounts
-                        .map(
-                          (a) =>
-                            `earned ${formatMoney(a.earned, a.currency)}, paid ${formatMoney(a.paidOut, a.currency)}, owed ${formatMoney(a.owed, a.currency)}`,
-                        )
-                        .join(" · ")}
-                    </p>
-                  )}
-                  {manages && owed.length > 0 && <PayoutForm slug={community.slug} memberId={r.memberId} name={r.name} owed={owed} />}
-                </li>
-              );
-            })}
-          </ul>
-        )}
+        <ReferrerList
+          {...referrers}
+          page={pages.referrers}
+          empty={program ? "No one has joined through a member's link yet." : "No referrals yet."}
+          payout={
+            manages ? (r) => <PayoutForm slug={community.slug} memberId={r.memberId} name={r.name} owed={r.amounts.filter((a) => Number(a.owed) > 0)} /> : null
+          }
+          pageHref={(n) => promotionsHref(community.slug, { ...pages, referrers: n }, "referrals-title")}
+        />
       </Card>
       <Card className="mt-6" role="region" aria-labelledby="gifts-title">
         <h2 id="gifts-title" className="text-lg font-semibold">
@@ -167,13 +147,85 @@ export default async function PromotionsPage({
             <GiftsForm slug={community.slug} on={readGiftsOn(community.settings)} />
           </div>
         )}
-        <GiftList gifts={gifts.gifts} total={gifts.total} page={giftPage} more={gifts.more} slug={community.slug} />
+        <GiftList {...gifts} page={pages.gifts} pageHref={(n) => promotionsHref(community.slug, { ...pages, gifts: n }, "gifts-title")} />
       </Card>
     </div>
   );
 }
 
-function GiftList({ gifts, total, page, more, slug }: { gifts: GiftRow[]; total: number; page: number; more: boolean; slug: string }) {
+/** The tab's URL with both lists' pages (each list keeps its page while the other moves), at one list's heading. */
+function promotionsHref(slug: string, pages: { gifts: number; referrers: number }, at: string) {
+  const query = new URLSearchParams(Object.entries(pages).flatMap(([list, n]) => (n > 1 ? [[list, String(n)]] : [])));
+  return `/dashboard/${slug}/promotions${query.size ? `?${query}` : ""}#${at}`;
+}
+
+type Paged = { page: number; more: boolean; pageHref: (page: number) => string };
+
+function PageLinks({ label, newer, older, page, more, pageHref }: Paged & { label: string; newer: string; older: string }) {
+  if (page === 1 && !more) return null;
+  return (
+    <nav aria-label={label} className="mt-3 flex gap-4 text-sm">
+      {page > 1 && (
+        <a href={pageHref(page - 1)} className="text-brand-700 underline">
+          {newer}
+        </a>
+      )}
+      {more && (
+        <a href={pageHref(page + 1)} className="text-brand-700 underline">
+          {older}
+        </a>
+      )}
+    </nav>
+  );
+}
+
+function ReferrerList({
+  referrers,
+  total,
+  empty,
+  payout,
+  ...paged
+}: Paged & { referrers: Affiliate[]; total: number; empty: string; payout: ((r: Affiliate) => ReactNode) | null }) {
+  if (total === 0) return <p className="mt-6 text-sm text-slate-600">{empty}</p>;
+  return (
+    <>
+      <p className="mt-6 text-sm text-slate-600">
+        {total} {total === 1 ? "referrer" : "referrers"}, those who brought the most first
+      </p>
+      {referrers.length === 0 ? (
+        <p className="mt-2 text-sm text-slate-600">No referrers on this page.</p>
+      ) : (
+        <ul className="mt-2 divide-y divide-slate-100" aria-label="Referrers">
+          {referrers.map((r) => (
+            <li key={r.memberId} className="py-3 text-sm" data-testid="referrer">
+              <div className="flex flex-wrap items-baseline justify-between gap-2">
+                <span className="font-medium">{r.name}</span>
+                <span className="text-slate-600">
+                  {r.referred} referred · {r.active} with access now
+                </span>
+              </div>
+              {r.amounts.length === 0 ? (
+                <p className="mt-1 text-slate-500">Nothing earned yet (trials and unpaid checkouts earn nothing).</p>
+              ) : (
+                <p className="mt-1 text-slate-700">
+                  {r.amounts
+                    .map(
+                      (a) => `earned ${formatMoney(a.earned, a.currency)}, paid ${formatMoney(a.paidOut, a.currency)}, owed ${formatMoney(a.owed, a.currency)}`,
+                    )
+                    .join(" · ")}
+                </p>
+              )}
+              {payout && r.amounts.some((a) => Number(a.owed) > 0) && payout(r)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <PageLinks label="Referrer pages" newer="Previous referrers" older="More referrers" {...paged} />
+    </>
+  );
+}
+
+function GiftList({ gifts, total, ...paged }: Paged & { gifts: GiftRow[]; total: number }) {
   if (total === 0) return <p className="mt-6 text-sm text-slate-600">No gifts bought yet.</p>;
   return (
     <>
@@ -204,20 +256,7 @@ function GiftList({ gifts, total, page, more, slug }: { gifts: GiftRow[]; total:
           </li>
         ))}
       </ul>
-      {(page > 1 || more) && (
-        <nav aria-label="Gift pages" className="mt-3 flex gap-4 text-sm">
-          {page > 1 && (
-            <a href={`/dashboard/${slug}/promotions?gifts=${page - 1}#gifts-title`} className="text-brand-700 underline">
-              Newer gifts
-            </a>
-          )}
-          {more && (
-            <a href={`/dashboard/${slug}/promotions?gifts=${page + 1}#gifts-title`} className="text-brand-700 underline">
-              Older gifts
-            </a>
-          )}
-        </nav>
-      )}
+      <PageLinks label="Gift pages" newer="Newer gifts" older="Older gifts" {...paged} />
     </>
   );
 }
