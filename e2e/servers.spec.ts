@@ -73,6 +73,30 @@ test("an owner on Pro links another of their servers (adding the bot there first
   await page.goto("/dashboard/pixel-guild/members");
   await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Bob Member" }).click();
   await expect(page.getByRole("dialog", { name: "Bob Member" }).getByTestId("member-servers")).toHaveText(/Other servers: Alice's Sandbox \(.+\)/);
+  await page.getByRole("dialog", { name: "Bob Member" }).getByRole("button", { name: "Close" }).click();
+
+  // The table filters on where members stand in the linked server, as the bot last found them: Bob is not in it yet.
+  const bobInSandbox = async () =>
+    (
+      await query<{ status: string | null }>(
+        `SELECT m.server_status ->> $1 AS status FROM community_members m JOIN communities c ON c.id = m.community_id
+        WHERE c.slug = 'pixel-guild' AND m.discord_user_id = $2`,
+        [SANDBOX, BOB],
+      )
+    )[0]?.status;
+  await expect.poll(bobInSandbox, { timeout: 20_000 }).not.toBeNull();
+  const [{ n: outOfSandbox } = { n: 0 }] = await query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM community_members m JOIN communities c ON c.id = m.community_id
+      WHERE c.slug = 'pixel-guild' AND m.server_status ->> $1 NOT IN ('joined', 'unknown')`,
+    [SANDBOX],
+  );
+  expect(outOfSandbox).toBeGreaterThanOrEqual(1);
+  await page.getByLabel("In the Discord server").selectOption({ label: "Not in Alice's Sandbox" });
+  await expect(page).toHaveURL(new RegExp(`place=out%3A${SANDBOX}`));
+  await expect(page.getByTestId("members-count")).toHaveText(`${outOfSandbox} ${outOfSandbox === 1 ? "member" : "members"}`);
+  await expect(page.getByRole("row").filter({ hasText: "Bob Member" })).toContainText("Not in Alice's Sandbox:");
+  await page.getByLabel("In the Discord server").selectOption({ label: "In Alice's Sandbox" });
+  await expect(page.getByRole("row").filter({ hasText: "Bob Member" })).toHaveCount(0);
 
   // Bob's portal says his membership gives him roles there too.
   await page.goto("/dashboard");

@@ -82,6 +82,35 @@ describe("the members list", () => {
     expect(membersQuerySchema.safeParse({ place: "moon" }).success).toBe(false);
   });
 
+  it("filters by where members stand in a linked server, by its guild id, and refuses a standing it does not know", async () => {
+    const communityId = await communityWithMembers(8);
+    const [linked, other] = ["700000000000000001", "700000000000000002"];
+    // The bot's last look in the linked server (another server's standings must not count).
+    await withCommunity(communityId, async (tx) => {
+      const members = await tx.communityMember.findMany({ orderBy: { id: "asc" }, select: { id: true } });
+      const standings = ["joined", "left", "banned", "joined", "needs_sign_in", null, "left", null];
+      for (const [i, { id }] of members.entries()) {
+        const status = standings[i];
+        await tx.communityMember.update({
+          where: { communityId_id: { communityId, id } },
+          data: { serverStatus: status ? { [linked]: status, [other]: "joined" } : { [other]: "left" } },
+        });
+      }
+    });
+    const standing = async (place: string) => {
+      const query = membersQuerySchema.parse({ place });
+      const [page, count] = await withCommunity(communityId, async (tx) => [await listMembers(tx, query), await countMembers(tx, query)] as const);
+      expect(page.rows).toHaveLength(count);
+      return page.rows.map((r) => (r.serverStatus as Record<string, string> | null)?.[place.split(":")[1]!] ?? "unknown").sort();
+    };
+    expect(await standing(`in:${linked}`)).toEqual(["joined", "joined"]);
+    expect(await standing(`out:${linked}`)).toEqual(["banned", "left", "left", "needs_sign_in"]);
+    expect(await standing(`out:${other}`)).toEqual(["left", "left"]);
+    expect(await standing("in:700000000000000009")).toEqual([]);
+    for (const place of ["in:", "out:abc", "in:1", "sideways:700000000000000001", "in:700000000000000001:x"])
+      expect(membersQuerySchema.safeParse({ place }).success, place).toBe(false);
+  });
+
   it("totals what each member paid per currency, the one paid in last first (their stored total adds currencies)", async () => {
     const communityId = await communityWithMembers(3);
     const page = () => withCommunity(communityId, (tx) => membersTablePage(tx, membersQuerySchema.parse({})));

@@ -34,8 +34,14 @@ export const membersQuerySchema = z.object({
     .refine((v) => !CONTROL_CHARACTERS.test(v), NO_CONTROL_CHARACTERS)
     .optional()
     .default(""),
-  // Where they stand in the community's own Discord server: in it, or not (left, banned, not added: the reason shows per member).
-  place: z.enum(["in", "out"]).or(z.literal("")).optional().default(""),
+  // Where they stand in the community's own Discord server (in, out), or in one of its linked servers
+  // (in:<guild id>, out:<guild id>): in it, or not (left, banned, not added: the reason shows per member).
+  place: z
+    .string()
+    .regex(/^(in|out)(:\d{17,20})?$/, "is not a server standing")
+    .or(z.literal(""))
+    .optional()
+    .default(""),
   sort: z.enum(["joined", "spent"]).optional().default("joined"),
   cursor: z
     .string()
@@ -69,6 +75,7 @@ export const memberStandingSelect = {
 export const memberRowSelect = {
   ...memberStandingSelect,
   guildStatus: true,
+  serverStatus: true,
   user: { select: { username: true, globalName: true, avatarUrl: true } },
 } as const;
 
@@ -79,8 +86,7 @@ function filters(query: MembersQuery): Prisma.CommunityMemberWhereInput {
   const where: Prisma.CommunityMemberWhereInput[] = [];
   if (query.status) where.push({ subscriptionStatus: query.status });
   if (query.tier) where.push({ subscriptionTier: query.tier });
-  if (query.place === "in") where.push({ guildStatus: "joined" });
-  if (query.place === "out") where.push({ guildStatus: { in: NOT_IN_SERVER } });
+  if (query.place) where.push(placeFilter(query.place));
   if (query.q) {
     where.push(
       /^\d{17,20}$/.test(query.q)
@@ -95,6 +101,14 @@ function filters(query: MembersQuery): Prisma.CommunityMemberWhereInput {
     );
   }
   return { AND: where };
+}
+
+/** In a server, or not in it: the community's own (its column), or a linked one (the member's standings by server). */
+function placeFilter(place: string): Prisma.CommunityMemberWhereInput {
+  const [side, guildId] = place.split(":");
+  const statuses = side === "in" ? ["joined"] : NOT_IN_SERVER;
+  if (!guildId) return { guildStatus: { in: statuses } };
+  return { OR: statuses.map((status) => ({ serverStatus: { path: [guildId], equals: status } })) };
 }
 
 function after(query: MembersQuery): Prisma.CommunityMemberWhereInput {

@@ -32,7 +32,22 @@ async function getJson<T>(url: string): Promise<T> {
   return response.json() as Promise<T>;
 }
 
-export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: { id: string; name: string }[]; currency: string }) {
+type LinkedServer = { guildId: string; name: string };
+
+/** Why a member is not in a server, as the table says it. */
+const standingText = (status: string) => LINKED_SERVER_STANDING[status as keyof typeof LINKED_SERVER_STANDING] ?? status.replaceAll("_", " ");
+
+export function MembersTable({
+  slug,
+  tiers,
+  servers,
+  currency,
+}: {
+  slug: string;
+  tiers: { id: string; name: string }[];
+  servers: LinkedServer[];
+  currency: string;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -72,6 +87,8 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
     placeholderData: keepPreviousData,
   });
   const rows = members.data?.pages.flatMap((p) => p.rows) ?? [];
+  // Filtered on a linked server: each row says where the member stands in it.
+  const filteredServer = servers.find((s) => filters.place.endsWith(`:${s.guildId}`)) ?? null;
   const total = members.data?.pages[0]?.total ?? null;
 
   return (
@@ -130,6 +147,12 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
           <option value="">Everyone</option>
           <option value="in">In the server</option>
           <option value="out">Not in the server</option>
+          {servers.map((s) => (
+            <optgroup key={s.guildId} label={s.name}>
+              <option value={`in:${s.guildId}`}>In {s.name}</option>
+              <option value={`out:${s.guildId}`}>Not in {s.name}</option>
+            </optgroup>
+          ))}
         </Select>
         <label className="sr-only" htmlFor="member-sort">
           Sort
@@ -186,10 +209,9 @@ export function MembersTable({ slug, tiers, currency }: { slug: string; tiers: {
                     {m.nickname ? ` · ${m.nickname}` : ""}
                   </div>
                   {m.guildStatus !== "joined" && m.guildStatus !== "unknown" && (
-                    <div className="text-xs text-amber-700">
-                      Not in the server: {LINKED_SERVER_STANDING[m.guildStatus as keyof typeof LINKED_SERVER_STANDING] ?? m.guildStatus.replaceAll("_", " ")}
-                    </div>
+                    <div className="text-xs text-amber-700">Not in the server: {standingText(m.guildStatus)}</div>
                   )}
+                  {filteredServer && <LinkedStanding server={filteredServer} standings={m.serverStatus} />}
                 </Td>
                 <Td>
                   <Badge tone={memberStatus(m.subscriptionStatus).tone}>{memberStatus(m.subscriptionStatus).label}</Badge>
@@ -414,10 +436,7 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
               </p>
               {d.servers.length > 0 && (
                 <p className="text-slate-600" data-testid="member-servers">
-                  Other servers:{" "}
-                  {d.servers
-                    .map((s) => `${s.name} (${LINKED_SERVER_STANDING[s.status as keyof typeof LINKED_SERVER_STANDING] ?? s.status.replaceAll("_", " ")})`)
-                    .join(", ")}
+                  Other servers: {d.servers.map((s) => `${s.name} (${standingText(s.status)})`).join(", ")}
                 </p>
               )}
               {d.roleSyncs.length > 0 && (
@@ -490,5 +509,13 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
         )}
       </div>
     </dialog>
+  );
+}
+
+function LinkedStanding({ server, standings }: { server: LinkedServer; standings: Member["serverStatus"] }) {
+  const status = (standings as Record<string, string> | null)?.[server.guildId] ?? "unknown";
+  if (status === "joined") return null;
+  return (
+    <div className="text-xs text-amber-700">{status === "unknown" ? `${server.name}: not checked yet` : `Not in ${server.name}: ${standingText(status)}`}</div>
   );
 }
