@@ -125,3 +125,50 @@ test("the friend keeps the tier after the gift: she subscribes now and Stripe bi
   // Trialing until the gift's last day, and nothing charged yet.
   expect(row).toEqual({ status: "trialing", billed_from_gift_end: true, payments: 0 });
 });
+
+test("a member gives lifetime access to a pass tier; the friend who claims it holds the tier for life", async ({ page }) => {
+  // Two sign-ins, a new tier, a Checkout and its webhook.
+  test.slow();
+  await query(`UPDATE communities SET settings = settings || '{"gifts": true}'::jsonb WHERE slug = 'trading-desk'`);
+  await signInAs(page, "Carol Owner", "/dashboard/trading-desk/tiers");
+  const newTier = page.getByRole("region", { name: "New tier" });
+  await newTier.getByLabel("Billing").selectOption("once");
+  await newTier.getByLabel("Tier name").fill("Desk for life");
+  await newTier.getByLabel("Price", { exact: true }).fill("99.00");
+  await newTier.getByRole("button", { name: "Create tier" }).click();
+  await expect(page.getByText("Tier saved.")).toBeVisible();
+  await signOut(page);
+
+  await signInAs(page, "Bob Member", "/c/trading-desk");
+  const pass = page
+    .getByRole("region", { name: "Membership tiers" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { name: "Desk for life" }) });
+  await pass.getByText("Give Desk for life as a gift").click();
+  const form = pass.getByRole("form", { name: "Give Desk for life as a gift" });
+  // Nothing to pick: the gift is the pass.
+  await expect(form.getByTestId("gift-pass")).toHaveText("Lifetime access · $99.00");
+  await expect(form.getByLabel("How long")).toHaveCount(0);
+  await form.getByRole("button", { name: "Buy as a gift" }).click();
+  await expect(page.getByText("99.00 USD, one payment · Gift: Desk for life, lifetime access")).toBeVisible();
+  await page.getByRole("button", { name: "Pay" }).click();
+  const bought = page.getByRole("region", { name: "Gifts you bought in Trading Desk" });
+  await expect(bought).toContainText("Lifetime access to Desk for life · $99.00 · waiting to be claimed", { timeout: 15_000 });
+  const link = await bought.getByLabel("Gift link: Lifetime access to Desk for life").inputValue();
+  await signOut(page);
+
+  await signInAs(page, "Erin Newcomer", new URL(link).pathname);
+  await expect(page.getByRole("heading", { name: "Lifetime access to Desk for life, a gift from Bob Member" })).toBeVisible();
+  await expect(page.getByText(/roles in Trading Desk's server for life, with nothing to pay/)).toBeVisible();
+  await page.getByRole("button", { name: "Claim Desk for life" }).click();
+  await expect(page.getByText("You're in! Your Desk for life membership of Trading Desk is active.")).toBeVisible({ timeout: 15_000 });
+  const [erin] = await query<{ status: string; tier: string; expires: Date | null }>(
+    `SELECT m.subscription_status AS status, m.subscription_tier AS tier, m.subscription_expires_at AS expires
+       FROM community_members m JOIN communities c ON c.id = m.community_id JOIN users u ON u.id = m.user_id
+      WHERE c.slug = 'trading-desk' AND u.global_name = 'Erin Newcomer'`,
+  );
+  expect(erin).toEqual({ status: "pass", tier: "Desk for life", expires: null });
+  await page.goto(new URL(link).pathname);
+  await expect(page.getByText(/You claimed this gift on .*\. Desk for life is yours for life\./)).toBeVisible();
+  await expectAccessible(page, "a claimed lifetime gift's page");
+});

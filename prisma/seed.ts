@@ -455,7 +455,7 @@ async function seedGifts(
         amountRefunded: gift.refunded ? amount : 0,
         currency: "USD",
         status: gift.refunded ? "refunded" : "succeeded",
-        description: `${gift.tier} (gift, ${describeGiftLength(gift.months)})`,
+        description: `${gift.tier} (gift, ${describeGiftLength({ months: gift.months })})`,
         processedAt: at,
         createdAt: at,
         metadata: { kind: "gift" },

@@ -6,11 +6,11 @@
 // a paying member and a full tier are refused; a refund ends claimed months,
 // and a dispute suspends the recipient (the months gone if it is lost).
 import { describe, expect, it } from "vitest";
-import { addMonths } from "date-fns";
+import { addDays, addMonths } from "date-fns";
 import { startGiftCheckout, GIFT_CHECKOUT_ERRORS } from "../lib/gifts/checkout";
 import { claimGift, giftForCode, GIFT_ERRORS } from "../lib/gifts/claim";
 import { giftsBoughtBy, giftsPage } from "../lib/gifts/read";
-import { giftCharge } from "../lib/gifts/offer";
+import { describeGift, giftCharge, giftLengths, pickGiftLength } from "../lib/gifts/offer";
 import { JOB_KINDS } from "../lib/jobs/enqueue";
 import { exportUserData } from "../lib/gdpr/export";
 import { COMP_ERRORS, revokeComp } from "../lib/members/comp-access";
@@ -39,7 +39,7 @@ async function person(name: string) {
 }
 
 /** A buyer pays for a gift on the fake's hosted Checkout; the webhooks are delivered. */
-async function buyGift(paid: PaidCommunity, name: string, input: { months: number; tierId?: string; message?: string | null; currency?: string | null }) {
+async function buyGift(paid: PaidCommunity, name: string, input: { months?: number; tierId?: string; message?: string | null; currency?: string | null }) {
   const actor = await person(name);
   const { url } = await startGiftCheckout(
     { tierId: input.tierId ?? paid.tierId, months: input.months, message: input.message ?? null, currency: input.currency ?? null },
@@ -99,7 +99,7 @@ describe("gift memberships", () => {
     // The buyer's payment and the gift; nothing granted to the buyer.
     expect(gift).toMatchObject({
       tierName: "Gold",
-      months: 3,
+      length: { months: 3 },
       amount: "30.00",
       currency: "USD",
       state: "waiting",
@@ -125,7 +125,7 @@ describe("gift memberships", () => {
     // The link's page, before the claim.
     expect(await paid.inScope((tx) => giftForCode(tx, gift.code))).toMatchObject({
       tierName: "Gold",
-      months: 3,
+      length: { months: 3 },
       from: expect.stringMatching(/^gift_buyer/),
       message: "Happy holidays!",
       claimedAt: null,
@@ -167,8 +167,8 @@ describe("gift memberships", () => {
     const now = new Date();
     const one = await claim(paid, first.gift.code, friend, now);
     const two = await claim(paid, second.gift.code, friend, now);
-    expect(two.until).toEqual(addMonths(one.until, 6));
-    expect((await standingOf(paid, friend.id)).subscriptionExpiresAt).toEqual(addMonths(one.until, 6));
+    expect(two.until).toEqual(addMonths(one.until!, 6));
+    expect((await standingOf(paid, friend.id)).subscriptionExpiresAt).toEqual(addMonths(one.until!, 6));
 
     // Someone who pays for a subscription here would run the gift unused alongside it.
     const subscriber = await payCheckout(h, paid, "gift_subscriber");
@@ -188,7 +188,7 @@ describe("gift memberships", () => {
     const ctx = { actor: friend, community: paid.community, inScope: paid.inScope, origin: "http://localhost" };
     const { url } = await startCheckout(paid.tierId, ctx, h.client);
     const session = h.fake.objects.get(new URL(url).pathname.split("/").pop()!)!;
-    expect(session.subscription_data).toMatchObject({ trial_end: String(Math.floor(until.getTime() / 1000)) });
+    expect(session.subscription_data).toMatchObject({ trial_end: String(Math.floor(until!.getTime() / 1000)) });
     expect(session.subscription_data).not.toHaveProperty("trial_period_days");
     expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
     const deliveries = await h.take();
@@ -199,7 +199,7 @@ describe("gift memberships", () => {
       tx.subscription.findFirstOrThrow({ where: { member: { userId: friend.id } }, select: { status: true, currentPeriodEnd: true } }),
     );
     expect(subscription.status).toBe("trialing");
-    expect(Math.abs(subscription.currentPeriodEnd.getTime() - until.getTime())).toBeLessThan(1000);
+    expect(Math.abs(subscription.currentPeriodEnd.getTime() - until!.getTime())).toBeLessThan(1000);
     expect((await standingOf(paid, friend.id)).subscriptionStatus).toBe("trialing");
   });
 
@@ -298,7 +298,64 @@ describe("gift memberships", () => {
     const annual = await buyGift(paid, "gift_annual", { months: 24, tierId: yearly });
     expect(annual.session.amount_total).toBe(20000);
     expect((annual.session.line_items as { data: { quantity: number }[] }).data[0]!.quantity).toBe(2);
-    expect(annual.gift).toMatchObject({ tierName: "Annual", months: 24, amount: "200.00" });
+    expect(annual.gift).toMatchObject({ tierName: "Annual", length: { months: 24 }, amount: "200.00" });
+  });
+
+  it("of a pass tier give the pass: its days as they were when bought, or for life; a pass whose buyer names the price is not sold as a gift", async () => {
+    const paid = await paidCommunity(h);
+    await giftsOn(paid);
+    const pass = async (fields: Record<string, string>) =>
+      (
+        await createTier(
+          tierInputSchema.parse(tierForm({ price: "9.00", interval: "once", discordRoleId: "123456789012345679", ...fields })),
+          paid.community,
+          paid.inScope,
+          h.client,
+        )
+      ).tierId;
+    const monthPass = await pass({ name: "Month pass", accessDays: "30" });
+    const founder = await pass({ name: "Founder pass", price: "50.00" });
+    const chosen = await pass({ name: "Supporter pass", price: "5.00", payWhatYouWant: "on" });
+
+    const { session, gift, buyerId } = await buyGift(paid, "gift_pass_buyer", { tierId: monthPass });
+    const line = (session.line_items as { data: { price: { unit_amount: number; product_data?: { name: string } }; quantity: number }[] }).data[0]!;
+    expect({ quantity: line.quantity, unit: line.price.unit_amount, total: session.amount_total }).toEqual({ quantity: 1, unit: 900, total: 900 });
+    expect(session.metadata).toMatchObject({ kind: "gift", gift_pass_days: "30" });
+    expect(session.metadata).not.toHaveProperty("gift_months");
+    expect(gift).toMatchObject({ tierName: "Month pass", length: { passDays: 30 }, amount: "9.00", state: "waiting" });
+    const payment = await paid.inScope((tx) => tx.payment.findFirstOrThrow({ where: { memberId: buyerId }, select: { description: true } }));
+    expect(payment.description).toBe("Month pass (gift, 30 days)");
+
+    // The owner lengthens the pass before the gift is claimed: the gift keeps the 30 days it was bought with.
+    await paid.inScope((tx) =>
+      tx.subscriptionTier.update({ where: { communityId_id: { communityId: paid.community.id, id: monthPass } }, data: { accessDays: 90 } }),
+    );
+    const friend = await person("gift_pass_friend");
+    const now = new Date();
+    expect(await claim(paid, gift.code, friend, now)).toEqual({ tierName: "Month pass", until: addDays(now, 30) });
+    expect(await standingOf(paid, friend.id)).toMatchObject({
+      subscriptionStatus: "pass",
+      subscriptionTier: "Month pass",
+      subscriptionExpiresAt: addDays(now, 30),
+    });
+
+    const lifetime = await buyGift(paid, "gift_founder_buyer", { tierId: founder, months: 3 });
+    expect(lifetime.session.metadata).toMatchObject({ gift_pass_days: "lifetime" });
+    expect(lifetime.gift).toMatchObject({ tierName: "Founder pass", length: { passDays: null }, amount: "50.00" });
+    const fan = await person("gift_founder_friend");
+    expect(await claim(paid, lifetime.gift.code, fan)).toEqual({ tierName: "Founder pass", until: null });
+    expect(await paid.inScope((tx) => giftForCode(tx, lifetime.gift.code))).toMatchObject({
+      length: { passDays: null },
+      until: null,
+      claimedAt: expect.any(Date),
+    });
+    expect(await standingOf(paid, fan.id)).toMatchObject({ subscriptionStatus: "pass", subscriptionTier: "Founder pass", subscriptionExpiresAt: null });
+    // A second lifetime gift of the same tier would give nothing more.
+    const again = await buyGift(paid, "gift_founder_again", { tierId: founder });
+    await expect(claim(paid, again.gift.code, fan)).rejects.toThrow(GIFT_ERRORS.lifetime);
+
+    const ctx = { actor: await person("gift_chosen_buyer"), community: paid.community, inScope: paid.inScope, origin: "http://x" };
+    await expect(startGiftCheckout({ tierId: chosen, message: null, currency: null }, ctx, h.client)).rejects.toThrow(GIFT_CHECKOUT_ERRORS.priceChosen);
   });
 
   it("are in their buyer's and recipient's own data exports, no one else's; erasing the buyer removes their message, not the gift", async () => {
@@ -319,13 +376,35 @@ describe("gift memberships", () => {
     expect(await paid.inScope((tx) => giftForCode(tx, gift.code))).toMatchObject({ message: null, from: null, claimedAt: expect.any(Date) });
   });
 
-  it("charge the tier's price in the currency picked, in that currency's own units", () => {
-    const tier = { interval: "monthly", price: "10.00", currency: "USD", currencyPrices: { JPY: "1500", KWD: "3.25" } };
-    expect(giftCharge(tier, "USD", 3)).toEqual({ unitMinor: 1000, quantity: 3, totalMinor: 3000 });
-    expect(giftCharge(tier, "JPY", 6)).toEqual({ unitMinor: 1500, quantity: 6, totalMinor: 9000 });
-    expect(giftCharge(tier, "KWD", 12)).toEqual({ unitMinor: 3250, quantity: 12, totalMinor: 39000 });
-    expect(giftCharge(tier, "EUR", 3)).toBeNull();
-    expect(giftCharge(tier, "USD", 2)).toBeNull();
-    expect(giftCharge({ ...tier, interval: "once" }, "USD", 1)).toBeNull();
+  it("charge the tier's price in the currency picked, in that currency's own units, for a length the tier offers", () => {
+    const tier = {
+      interval: "monthly",
+      accessDays: null,
+      payWhatYouWant: false,
+      price: "10.00",
+      currency: "USD",
+      currencyPrices: { JPY: "1500", KWD: "3.25" },
+    };
+    expect(giftCharge(tier, "USD", { months: 3 })).toEqual({ unitMinor: 1000, quantity: 3, totalMinor: 3000 });
+    expect(giftCharge(tier, "JPY", { months: 6 })).toEqual({ unitMinor: 1500, quantity: 6, totalMinor: 9000 });
+    expect(giftCharge(tier, "KWD", { months: 12 })).toEqual({ unitMinor: 3250, quantity: 12, totalMinor: 39000 });
+    expect(giftCharge(tier, "EUR", { months: 3 })).toBeNull();
+    expect(pickGiftLength(tier, 2)).toBeNull();
+    expect(pickGiftLength(tier, undefined)).toBeNull();
+    expect(pickGiftLength({ ...tier, interval: "yearly" }, 24)).toEqual({ months: 24 });
+    // A pass tier has one length, its pass, whatever months say; once, at its price.
+    const pass = { ...tier, interval: "once", accessDays: 30 };
+    expect(pickGiftLength(pass, undefined)).toEqual({ passDays: 30 });
+    expect(pickGiftLength(pass, 3)).toEqual({ passDays: 30 });
+    expect(giftCharge(pass, "JPY", { passDays: 30 })).toEqual({ unitMinor: 1500, quantity: 1, totalMinor: 1500 });
+    expect(giftLengths({ ...pass, accessDays: null })).toEqual([{ passDays: null }]);
+    expect(giftLengths({ ...pass, payWhatYouWant: true })).toEqual([]);
+    expect([{ months: 1 }, { months: 24 }, { passDays: 1 }, { passDays: 30 }, { passDays: null }].map((l) => describeGift(l, "Gold"))).toEqual([
+      "1 month of Gold",
+      "2 years of Gold",
+      "1 day of Gold",
+      "30 days of Gold",
+      "Lifetime access to Gold",
+    ]);
   });
 });

@@ -16,7 +16,7 @@ import { SubscriptionCard } from "./subscription-card";
 import { CopyField } from "@/components/ui/copy-field";
 import { appOrigin } from "@/lib/http/origin";
 import { referralLink } from "@/lib/referrals/program";
-import { describeGiftLength, giftLink } from "@/lib/gifts/offer";
+import { describeGift, giftLink } from "@/lib/gifts/offer";
 import { RefreshWhilePending } from "@/components/refresh-while-pending";
 
 export const metadata: Metadata = { title: "Your memberships" };
@@ -175,7 +175,7 @@ export default async function PortalPage({ searchParams }: Props) {
                         {m.gifts.map((g) => (
                           <li key={g.id} data-testid="bought-gift">
                             <p>
-                              {describeGiftLength(g.months)} of {g.tierName} · {formatMoney(g.amount, g.currency)} ·{" "}
+                              {describeGift(g.length, g.tierName)} · {formatMoney(g.amount, g.currency)} ·{" "}
                               <span className="text-slate-600">
                                 {g.state === "claimed"
                                   ? `claimed by ${g.recipient ?? "a former member"} on ${dateFormat.format(g.claimedAt!)}`
@@ -186,10 +186,7 @@ export default async function PortalPage({ searchParams }: Props) {
                             </p>
                             {g.state === "waiting" && (
                               <div className="mt-1">
-                                <CopyField
-                                  value={giftLink(origin, m.community.slug, g.code)}
-                                  label={`Gift link: ${describeGiftLength(g.months)} of ${g.tierName}`}
-                                />
+                                <CopyField value={giftLink(origin, m.community.slug, g.code)} label={`Gift link: ${describeGift(g.length, g.tierName)}`} />
                               </div>
                             )}
                           </li>

@@ -37,8 +37,8 @@ const membershipSelect = {
   },
   payments: { select: { amount: true, amountRefunded: true, currency: true, status: true, description: true, processedAt: true, createdAt: true } },
   notices: { where: { status: "sent" }, orderBy: { createdAt: "asc" }, select: { kind: true, channel: true, sentAt: true } },
-  giftsBought: { orderBy: { createdAt: "asc" }, select: { months: true, message: true, createdAt: true, claimedAt: true } },
-  giftsClaimed: { orderBy: { claimedAt: "asc" }, select: { months: true, claimedAt: true } },
+  giftsBought: { orderBy: { createdAt: "asc" }, select: { months: true, accessDays: true, message: true, createdAt: true, claimedAt: true } },
+  giftsClaimed: { orderBy: { claimedAt: "asc" }, select: { months: true, accessDays: true, claimedAt: true } },
 } satisfies Prisma.CommunityMemberSelect;
 
 type Membership = Prisma.CommunityMemberGetPayload<{ select: typeof membershipSelect }>;

@@ -10,17 +10,18 @@ import { hasFreeSeat } from "../billing/seats";
 import { readSettings } from "../communities/validation";
 import { onSaleAtStripe, sellableTierSelect } from "../tiers/on-sale";
 import { STRIPE_MAX_MINOR_UNITS } from "../billing/money";
-import { giftCharge, giftLengths, readGiftsOn, type GiftInput } from "./offer";
+import { describeGiftLength, giftCharge, pickGiftLength, readGiftsOn, type GiftInput } from "./offer";
 
 export const GIFT_CHECKOUT_ERRORS = {
   off: "This community doesn't sell gift memberships.",
   length: "Pick one of the lengths offered for this tier.",
+  priceChosen: "A pass whose price its buyer chooses can't be bought as a gift.",
   tooDear: "That gift is more than Stripe takes in one payment. Pick a shorter one.",
 } as const;
 
 /**
  * Starts a Stripe Checkout (payment mode) for a gift: the tier's price for each
- * period of the length picked, in the currency picked. As with any checkout,
+ * period of the length picked (a pass tier's: its pass, once), in the currency picked. As with any checkout,
  * only ids come from the client and nothing is made on the redirect: the gift
  * and its link follow checkout.session.completed (lib/gifts/purchase.ts).
  */
@@ -45,7 +46,7 @@ export async function startGiftCheckout(
       where: rowKey(input.tierId),
       select: sellableTierSelect,
     });
-    if (!tier || !onSaleAtStripe(tier) || tier.interval === "once") throw refusal(CHECKOUT_ERRORS, "unknownTier");
+    if (!tier || !onSaleAtStripe(tier)) throw refusal(CHECKOUT_ERRORS, "unknownTier");
     // A gift is claimed into a seat: a full tier sells none.
     if (!(await hasFreeSeat(tx, tier))) throw refusal(CHECKOUT_ERRORS, "soldOut");
     // The buyer's payment is theirs: buying makes them a member, as subscribing does.
@@ -53,8 +54,10 @@ export async function startGiftCheckout(
     return { tier, member };
   });
   const currency = input.currency ?? tier.currency;
-  if (!giftLengths(tier.interval).includes(input.months)) throw refusal(GIFT_CHECKOUT_ERRORS, "length");
-  const charge = giftCharge(tier, currency, input.months);
+  if (tier.interval === "once" && tier.payWhatYouWant) throw refusal(GIFT_CHECKOUT_ERRORS, "priceChosen");
+  const length = pickGiftLength(tier, input.months);
+  if (!length) throw refusal(GIFT_CHECKOUT_ERRORS, "length");
+  const charge = giftCharge(tier, currency, length);
   if (!charge) throw refusal(CHECKOUT_ERRORS, "currency");
   // A long gift of a dear tier can pass Stripe's largest charge.
   if (charge.totalMinor > STRIPE_MAX_MINOR_UNITS) throw refusal(GIFT_CHECKOUT_ERRORS, "tooDear");
@@ -64,7 +67,8 @@ export async function startGiftCheckout(
     member_id: member.id,
     tier_id: tier.id,
     kind: "gift",
-    gift_months: String(input.months),
+    // The length is fixed now: a pass tier's days may change before the gift is claimed.
+    ...("months" in length ? { gift_months: String(length.months) } : { gift_pass_days: String(length.passDays ?? "lifetime") }),
     ...(input.message ? { gift_message: input.message } : {}),
   };
   const customerId = await memberCustomer(client, stripeAccount, { member, actor, metadata, inScope });
@@ -79,7 +83,10 @@ export async function startGiftCheckout(
           price_data: {
             currency: currency.toLowerCase(),
             unit_amount: charge.unitMinor,
-            product_data: { name: `Gift: ${tier.name}, ${tier.interval === "yearly" ? "1 year" : "1 month"}` },
+            // One unit: a period of the tier, or the pass.
+            product_data: {
+              name: `Gift: ${tier.name}, ${"months" in length ? (tier.interval === "yearly" ? "1 year" : "1 month") : describeGiftLength(length).toLowerCase()}`,
+            },
             ...(taxMode !== "off" ? { tax_behavior: taxMode } : {}),
           },
           quantity: charge.quantity,

@@ -1,8 +1,7 @@
 // Claiming a gift: whoever signs in through its link gets its months of the tier
-// as an access grant paid by the gift's payment. The grant is a pass in all but
+// (or the pass) as an access grant paid by the gift's payment. The grant is a pass in all but
 // who paid: the member's standing, roles, the sweep at its end and a full refund
 // of the payment treat it as one (lib/billing/passes.ts, member-refresh.ts).
-import { addMonths } from "date-fns";
 import { refusal } from "../core/errors";
 import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
@@ -12,7 +11,7 @@ import { refreshMember } from "../billing/member-refresh";
 import { hasFreeSeat } from "../billing/seats";
 import { enterCommunityLocked } from "../members/membership";
 import { recordAudit } from "../audit/record";
-import { GIFT_GRANT_NOTE } from "./offer";
+import { GIFT_GRANT_NOTE, giftEnds, giftLengthOf, type GiftLength } from "./offer";
 import { VOIDED_OR_DISPUTED_STATUSES } from "../billing/payment-records";
 
 export const GIFT_ERRORS = {
@@ -26,14 +25,14 @@ export const GIFT_ERRORS = {
 
 export type GiftView = {
   id: string;
-  months: number;
+  length: GiftLength;
   message: string | null;
   tierName: string;
   from: string | null;
   claimedAt: Date | null;
   claimedByUserId: string | null;
   void: boolean;
-  /** The claimed months' end, for the one who claimed them. */
+  /** The claimed months' end, for the one who claimed them (null once claimed: for life). */
   until: Date | null;
 };
 
@@ -44,6 +43,7 @@ export async function giftForCode(tx: TenantTx, code: string): Promise<GiftView 
     select: {
       id: true,
       months: true,
+      accessDays: true,
       message: true,
       claimedAt: true,
       grantId: true,
@@ -57,7 +57,7 @@ export async function giftForCode(tx: TenantTx, code: string): Promise<GiftView 
   const grant = gift.grantId ? await tx.accessGrant.findFirst({ where: { id: gift.grantId }, select: { until: true } }) : null;
   return {
     id: gift.id,
-    months: gift.months,
+    length: giftLengthOf(gift),
     message: gift.message,
     tierName: gift.tier.name,
     from: gift.buyer && !gift.buyer.erasedAt ? (gift.buyer.user.globalName ?? gift.buyer.user.username) : null,
@@ -70,8 +70,8 @@ export async function giftForCode(tx: TenantTx, code: string): Promise<GiftView 
 
 /**
  * Claims the gift for this person: their membership (made if need be), a grant
- * of the months from today, or from the end of the same tier's pass or gift they
- * hold now, and their roles. Serialised on the gift's row: one claim wins.
+ * of the months (or the pass's days, or for life) from today, or from the end of
+ * the same tier's pass or gift they hold now, and their roles. Serialised on the gift's row: one claim wins.
  */
 export async function claimGift(
   tx: TenantTx,
@@ -79,12 +79,14 @@ export async function claimGift(
   code: string,
   person: { userId: string; discordUserId: string },
   now: Date,
-): Promise<{ tierName: string; until: Date }> {
+): Promise<{ tierName: string; until: Date | null }> {
   // The claimant's lock first, as every change to a member's standing takes it; then the
   // gift's row, which serialises two claims of one gift (one wins, the other finds it claimed).
   const member = await enterCommunityLocked(tx, communityId, person);
-  const [gift] = await tx.$queryRaw<{ id: string; tierId: string; months: number; paymentId: string; claimedAt: Date | null; paymentStatus: string }[]>`
-    SELECT g.id, g.tier_id AS "tierId", g.months, g.payment_id AS "paymentId", g.claimed_at AS "claimedAt", p.status AS "paymentStatus"
+  const [gift] = await tx.$queryRaw<
+    { id: string; tierId: string; months: number | null; accessDays: number | null; paymentId: string; claimedAt: Date | null; paymentStatus: string }[]
+  >`
+    SELECT g.id, g.tier_id AS "tierId", g.months, g.access_days AS "accessDays", g.payment_id AS "paymentId", g.claimed_at AS "claimedAt", p.status AS "paymentStatus"
       FROM gifts g JOIN payments p ON p.community_id = g.community_id AND p.id = g.payment_id
      WHERE g.code = ${code}
        FOR UPDATE OF g`;
@@ -98,7 +100,8 @@ export async function claimGift(
   const held = await paidAccessTo(tx, member.id, tier.id, now);
   if (held && held.until === null) throw refusal(GIFT_ERRORS, "lifetime");
   if (!held && !(await hasFreeSeat(tx, tier))) throw refusal(GIFT_ERRORS, "soldOut");
-  const until = addMonths(held?.until ?? now, gift.months);
+  const length = giftLengthOf(gift);
+  const until = giftEnds(held?.until ?? now, length);
 
   const grant = await tx.accessGrant.create({
     data: { communityId, memberId: member.id, tierId: tier.id, kind: "pass", until, paymentId: gift.paymentId, note: GIFT_GRANT_NOTE },
@@ -116,7 +119,7 @@ export async function claimGift(
     action: "gift.claimed",
     objectType: "member",
     objectId: member.id,
-    details: { gift_id: gift.id, tier: tier.name, months: gift.months, until: until.toISOString() },
+    details: { gift_id: gift.id, tier: tier.name, ...length, until: until?.toISOString() ?? null },
   });
   return { tierName: tier.name, until };
 }

@@ -1,6 +1,6 @@
 // checkout.session.completed for a gift: the buyer's payment and the gift with
-// its link, once per Checkout Session. Nothing is granted yet: the months are
-// the recipient's when they claim them (lib/gifts/claim.ts).
+// its link, once per Checkout Session. Nothing is granted yet: the months (or
+// the pass) are the recipient's when they claim them (lib/gifts/claim.ts).
 import { z } from "zod";
 import { rowKey, type TenantTx } from "../db/scopes";
 import { WebhookRejection } from "../billing/errors";
@@ -8,23 +8,32 @@ import { lockMember, refreshMember } from "../billing/member-refresh";
 import { recordPaymentEvent, recordSessionPayment } from "../billing/passes";
 import type { StripeCheckoutSession } from "../billing/stripe-objects";
 import type { SyncContext } from "../billing/subscription-sync";
-import { describeGiftLength } from "./offer";
+import { describeGiftLength, type GiftLength } from "./offer";
 
 const giftMetadata = z.object({
   community_id: z.uuid(),
   member_id: z.uuid().transform((id) => id.toLowerCase()),
   tier_id: z.uuid().transform((id) => id.toLowerCase()),
-  gift_months: z.coerce.number().int().min(1).max(24),
+  gift_months: z.coerce.number().int().min(1).max(24).optional(),
+  // A pass tier's gift: its days, or "lifetime".
+  gift_pass_days: z.literal("lifetime").or(z.coerce.number().int().min(1).max(3650)).optional(),
   gift_message: z.string().max(200).optional(),
 });
+
+function lengthIn(metadata: z.output<typeof giftMetadata>): GiftLength | null {
+  const { gift_months: months, gift_pass_days: passDays } = metadata;
+  if ((months === undefined) === (passDays === undefined)) return null;
+  return months !== undefined ? { months } : { passDays: passDays === "lifetime" ? null : passDays! };
+}
 
 /** Whether a paid Checkout Session is one of our gifts (else it is a pass). */
 export const isGiftSession = (session: StripeCheckoutSession) => session.metadata.kind === "gift";
 
 export async function recordGiftPurchase(tx: TenantTx, ctx: SyncContext, session: StripeCheckoutSession): Promise<"processed"> {
   const parsed = giftMetadata.safeParse(session.metadata);
-  if (!parsed.success) throw new WebhookRejection(`checkout session ${session.id} has no gift in its metadata`);
-  const { community_id: communityId, member_id: memberId, tier_id: tierId, gift_months: months, gift_message: message } = parsed.data;
+  const length = parsed.success ? lengthIn(parsed.data) : null;
+  if (!parsed.success || !length) throw new WebhookRejection(`checkout session ${session.id} has no gift in its metadata`);
+  const { community_id: communityId, member_id: memberId, tier_id: tierId, gift_message: message } = parsed.data;
   if (communityId !== ctx.communityId) throw new WebhookRejection(`checkout session ${session.id} names another community`);
   // Serialised with the buyer's other payments; a second delivery finds the gift.
   await lockMember(tx, memberId);
@@ -35,17 +44,17 @@ export async function recordGiftPurchase(tx: TenantTx, ctx: SyncContext, session
   const tier = await tx.subscriptionTier.findUnique({ where: rowKey(tierId), select: { id: true, name: true } });
   if (!member || !tier) throw new WebhookRejection(`checkout session ${session.id}: no such member or tier in this community`);
 
-  const length = describeGiftLength(months);
+  const described = describeGiftLength(length);
   const { payment, amount, currency, paidAt } = await recordSessionPayment(tx, ctx, session, {
     memberId: member.id,
-    description: `${tier.name} (gift, ${length})`,
+    description: `${tier.name} (gift, ${described.toLowerCase()})`,
     kind: "gift",
   });
   await tx.gift.create({
     data: {
       communityId,
       tierId: tier.id,
-      months,
+      ...("months" in length ? { months: length.months } : { months: null, accessDays: length.passDays }),
       buyerMemberId: member.id,
       paymentId: payment.id,
       stripeCheckoutSessionId: session.id,
@@ -61,7 +70,10 @@ export async function recordGiftPurchase(tx: TenantTx, ctx: SyncContext, session
     amount,
     currency,
     at: paidAt,
-    properties: { gift: tier.name, gift_months: String(months) },
+    properties: {
+      gift: tier.name,
+      ...("months" in length ? { gift_months: String(length.months) } : { gift_pass_days: String(length.passDays ?? "lifetime") }),
+    },
   });
   return "processed";
 }

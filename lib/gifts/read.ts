@@ -1,6 +1,7 @@
 // Gifts as the owner (Promotions tab) and their buyer (the portal) see them.
 import type { TenantTx } from "../db/scopes";
 import { VOIDED_OR_DISPUTED_STATUSES } from "../billing/payment-records";
+import { giftLengthOf, type GiftLength } from "./offer";
 
 export type GiftState = "waiting" | "claimed" | "refunded";
 
@@ -8,7 +9,7 @@ export type GiftRow = {
   id: string;
   code: string;
   tierName: string;
-  months: number;
+  length: GiftLength;
   amount: string;
   currency: string;
   createdAt: Date;
@@ -23,6 +24,7 @@ const giftSelect = {
   id: true,
   code: true,
   months: true,
+  accessDays: true,
   createdAt: true,
   claimedAt: true,
   stripeCheckoutSessionId: true,
@@ -38,7 +40,8 @@ const nameOf = (p: Person) => (!p ? null : p.erasedAt ? "an erased member" : (p.
 function row(g: {
   id: string;
   code: string;
-  months: number;
+  months: number | null;
+  accessDays: number | null;
   createdAt: Date;
   claimedAt: Date | null;
   stripeCheckoutSessionId: string;
@@ -51,7 +54,7 @@ function row(g: {
     id: g.id,
     code: g.code,
     tierName: g.tier.name,
-    months: g.months,
+    length: giftLengthOf(g),
     amount: g.payment.amount.toFixed(2),
     currency: g.payment.currency,
     createdAt: g.createdAt,

@@ -13,6 +13,8 @@ export const sellableTierSelect = {
   stripePriceId: true,
   stripeProblem: true,
   interval: true,
+  accessDays: true,
+  payWhatYouWant: true,
   maxMembers: true,
   price: true,
   currency: true,

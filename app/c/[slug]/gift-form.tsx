@@ -18,7 +18,8 @@ export function GiftForm({
   tierId: string;
   tierName: string;
   currency: string | null;
-  lengths: { months: number; label: string }[];
+  /** The lengths to pick from, with their prices; a pass tier's one, its pass (months null). */
+  lengths: { months: number | null; label: string }[];
 }) {
   const [state, formAction] = useActionState(giftCheckoutAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
@@ -30,17 +31,23 @@ export function GiftForm({
       <input type="hidden" name="tierId" value={tierId} />
       {currency && <input type="hidden" name="currency" value={currency} />}
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
-      <Field id={id("months")} label="How long" errors={errors?.months}>
-        {(aria) => (
-          <Select {...aria} name="months" defaultValue={echoed?.months ?? String(lengths[0]?.months ?? "")}>
-            {lengths.map((l) => (
-              <option key={l.months} value={l.months}>
-                {l.label}
-              </option>
-            ))}
-          </Select>
-        )}
-      </Field>
+      {lengths[0]?.months === null ? (
+        <p className="text-sm text-slate-700" data-testid="gift-pass">
+          {lengths[0].label}
+        </p>
+      ) : (
+        <Field id={id("months")} label="How long" errors={errors?.months}>
+          {(aria) => (
+            <Select {...aria} name="months" defaultValue={echoed?.months ?? String(lengths[0]?.months ?? "")}>
+              {lengths.map((l) => (
+                <option key={l.months} value={l.months ?? ""}>
+                  {l.label}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+      )}
       <Field id={id("message")} label="Message (optional)" hint="Shown to whoever opens the gift's link." errors={errors?.message}>
         {(aria) => <Textarea {...aria} name="message" rows={2} maxLength={200} defaultValue={echoed?.message ?? ""} />}
       </Field>

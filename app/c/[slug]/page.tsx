@@ -85,9 +85,10 @@ export default async function CommunityPage({ params, searchParams }: Props) {
       const { currency } = priceOf(tier);
       const lengths =
         giftsOnSale && tier.onSale && !tier.soldOut
-          ? giftLengths(tier.interval).flatMap((months) => {
-              const charge = giftCharge(tier, currency, months);
-              return charge ? [{ months, label: `${describeGiftLength(months)} · ${formatMoney(fromMinorUnits(charge.totalMinor, currency), currency)}` }] : [];
+          ? giftLengths(tier).flatMap((length) => {
+              const charge = giftCharge(tier, currency, length);
+              const months = "months" in length ? length.months : null;
+              return charge ? [{ months, label: `${describeGiftLength(length)} · ${formatMoney(fromMinorUnits(charge.totalMinor, currency), currency)}` }] : [];
             })
           : [];
       return [tier.id, lengths];

@@ -21,7 +21,7 @@ import { PromotionForm } from "./promotion-form";
 import { PayoutForm, ReferralProgramForm } from "./referral-forms";
 import { GiftsForm } from "./gifts-form";
 import { giftsPage, type GiftRow } from "@/lib/gifts/read";
-import { describeGiftLength, readGiftsOn } from "@/lib/gifts/offer";
+import { describeGift, readGiftsOn } from "@/lib/gifts/offer";
 
 export const metadata: Metadata = { title: "Promotions and referrals" };
 
@@ -236,9 +236,7 @@ function GiftList({ gifts, total, ...paged }: Paged & { gifts: GiftRow[]; total:
         {gifts.map((g) => (
           <li key={g.id} className="flex flex-wrap items-baseline justify-between gap-2 py-3 text-sm" data-testid="gift">
             <span>
-              <span className="font-medium">
-                {describeGiftLength(g.months)} of {g.tierName}
-              </span>
+              <span className="font-medium">{describeGift(g.length, g.tierName)}</span>
               <span className="text-slate-600">
                 {" "}
                 · {formatMoney(g.amount, g.currency)} from {g.buyer ?? "a former member"} on {day.format(g.createdAt)}

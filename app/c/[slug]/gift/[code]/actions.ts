@@ -12,7 +12,7 @@ const claim = communityAction(z.object({ code: giftCodeSchema }), "signed-in", a
 }));
 
 /** Claimed: on to the welcome page, which follows the bot putting them into the server with the tier's roles. */
-export async function claimGiftAction(prev: ActionState<{ tierName: string; until: Date; slug: string }>, formData: FormData) {
+export async function claimGiftAction(prev: ActionState<{ tierName: string; until: Date | null; slug: string }>, formData: FormData) {
   const result = await claim(prev, formData);
   if (result.ok) redirect(`/c/${result.data.slug}/welcome`);
   return result;

@@ -8,7 +8,7 @@ import { getPublicCommunity } from "@/lib/communities/public-profile";
 import { slugSchema } from "@/lib/communities/slug";
 import { withCommunity } from "@/lib/db/scopes";
 import { giftForCode } from "@/lib/gifts/claim";
-import { describeGiftLength, giftCodeSchema } from "@/lib/gifts/offer";
+import { describeGift, giftCodeSchema, giftTerm } from "@/lib/gifts/offer";
 import { ClaimGiftForm } from "./claim-gift-form";
 
 export const metadata: Metadata = { title: "A gift membership" };
@@ -28,14 +28,14 @@ export default async function GiftPage({ params }: { params: Promise<{ slug: str
   const user = await getSessionUser();
   const here = `/c/${community.slug}/gift/${code.data}`;
   const mine = !!user && gift.claimedByUserId === user.id;
-  const length = describeGiftLength(gift.months);
+  const lifetime = "passDays" in gift.length && gift.length.passDays === null;
 
   return (
     <div className="mx-auto max-w-lg px-4 py-12 sm:px-6">
       <Card>
         <p className="text-sm text-slate-600">{community.name}</p>
         <h1 className="mt-1 text-2xl font-semibold tracking-tight">
-          {length} of {gift.tierName}, a gift{gift.from ? ` from ${gift.from}` : ""}
+          {describeGift(gift.length, gift.tierName)}, a gift{gift.from ? ` from ${gift.from}` : ""}
         </h1>
         {gift.message && (
           <blockquote className="mt-4 border-l-4 border-slate-300 pl-3 text-slate-700" aria-label="Their message">
@@ -45,7 +45,8 @@ export default async function GiftPage({ params }: { params: Promise<{ slug: str
         {mine ? (
           <div className="mt-5 space-y-3">
             <Alert tone="success">
-              You claimed this gift on {day.format(gift.claimedAt!)}.{gift.until ? ` ${gift.tierName} is yours until ${day.format(gift.until)}.` : ""}
+              You claimed this gift on {day.format(gift.claimedAt!)}.
+              {gift.until ? ` ${gift.tierName} is yours until ${day.format(gift.until)}.` : lifetime ? ` ${gift.tierName} is yours for life.` : ""}
             </Alert>
             <ButtonLink href="/portal">See your memberships</ButtonLink>
           </div>
@@ -60,8 +61,8 @@ export default async function GiftPage({ params }: { params: Promise<{ slug: str
         ) : (
           <>
             <p className="mt-4 text-sm text-slate-700">
-              Claim it with your Discord account: you get {gift.tierName} and its roles in {community.name}&apos;s server for {length}, with nothing to pay and
-              nothing renewing after.
+              Claim it with your Discord account: you get {gift.tierName} and its roles in {community.name}&apos;s server {giftTerm(gift.length)}, with nothing
+              to pay and nothing renewing after.
             </p>
             {user ? (
               <>
