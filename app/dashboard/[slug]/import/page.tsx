@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
+import { PageLinks } from "@/components/ui/page-links";
 import { requireUser } from "@/lib/auth/require-user";
 import { stripe } from "@/lib/billing/stripe";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
@@ -138,22 +139,11 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
                   </li>
                 ))}
               </ul>
-              <nav aria-label="Pages" className="mt-3 flex justify-between text-sm">
-                {page > 0 ? (
-                  <a className="text-brand-700 hover:underline" href={`?page=${page - 1}`}>
-                    ← Newer
-                  </a>
-                ) : (
-                  <span />
-                )}
-                {(page + 1) * PENDING_PAGE < pendingCount ? (
-                  <a className="text-brand-700 hover:underline" href={`?page=${page + 1}`}>
-                    Older →
-                  </a>
-                ) : (
-                  <span />
-                )}
-              </nav>
+              <PageLinks
+                label="Pages"
+                previous={page > 0 ? { href: `?page=${page - 1}`, text: "← Newer" } : null}
+                next={(page + 1) * PENDING_PAGE < pendingCount ? { href: `?page=${page + 1}`, text: "Older →" } : null}
+              />
             </>
           )}
         </Card>

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import type { ReactNode } from "react";
 import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -11,17 +10,18 @@ import { stripe } from "@/lib/billing/stripe";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
 import { appOrigin } from "@/lib/http/origin";
-import { formatMoney, mainCurrency } from "@/lib/billing/money";
+import { mainCurrency } from "@/lib/billing/money";
 import { readReferralProgram } from "@/lib/referrals/program";
-import { affiliatesPage, type Affiliate } from "@/lib/referrals/referrals";
+import { affiliatesPage } from "@/lib/referrals/referrals";
 import { pageParam } from "@/lib/http/page-param";
 import { can } from "@/lib/staff/roles";
 import { CommunityHeader } from "../community-nav";
 import { PromotionForm } from "./promotion-form";
 import { PayoutForm, ReferralProgramForm } from "./referral-forms";
 import { GiftsForm } from "./gifts-form";
-import { giftsPage, type GiftRow } from "@/lib/gifts/read";
-import { describeGift, readGiftsOn } from "@/lib/gifts/offer";
+import { giftsPage } from "@/lib/gifts/read";
+import { readGiftsOn } from "@/lib/gifts/offer";
+import { GiftList, ReferrerList } from "./lists";
 
 export const metadata: Metadata = { title: "Promotions and referrals" };
 
@@ -157,104 +157,4 @@ export default async function PromotionsPage({
 function promotionsHref(slug: string, pages: { gifts: number; referrers: number }, at: string) {
   const query = new URLSearchParams(Object.entries(pages).flatMap(([list, n]) => (n > 1 ? [[list, String(n)]] : [])));
   return `/dashboard/${slug}/promotions${query.size ? `?${query}` : ""}#${at}`;
-}
-
-type Paged = { page: number; more: boolean; pageHref: (page: number) => string };
-
-function PageLinks({ label, newer, older, page, more, pageHref }: Paged & { label: string; newer: string; older: string }) {
-  if (page === 1 && !more) return null;
-  return (
-    <nav aria-label={label} className="mt-3 flex gap-4 text-sm">
-      {page > 1 && (
-        <a href={pageHref(page - 1)} className="text-brand-700 underline">
-          {newer}
-        </a>
-      )}
-      {more && (
-        <a href={pageHref(page + 1)} className="text-brand-700 underline">
-          {older}
-        </a>
-      )}
-    </nav>
-  );
-}
-
-function ReferrerList({
-  referrers,
-  total,
-  empty,
-  payout,
-  ...paged
-}: Paged & { referrers: Affiliate[]; total: number; empty: string; payout: ((r: Affiliate) => ReactNode) | null }) {
-  if (total === 0) return <p className="mt-6 text-sm text-slate-600">{empty}</p>;
-  return (
-    <>
-      <p className="mt-6 text-sm text-slate-600">
-        {total} {total === 1 ? "referrer" : "referrers"}, those who brought the most first
-      </p>
-      {referrers.length === 0 ? (
-        <p className="mt-2 text-sm text-slate-600">No referrers on this page.</p>
-      ) : (
-        <ul className="mt-2 divide-y divide-slate-100" aria-label="Referrers">
-          {referrers.map((r) => (
-            <li key={r.memberId} className="py-3 text-sm" data-testid="referrer">
-              <div className="flex flex-wrap items-baseline justify-between gap-2">
-                <span className="font-medium">{r.name}</span>
-                <span className="text-slate-600">
-                  {r.referred} referred · {r.active} with access now
-                </span>
-              </div>
-              {r.amounts.length === 0 ? (
-                <p className="mt-1 text-slate-500">Nothing earned yet (trials and unpaid checkouts earn nothing).</p>
-              ) : (
-                <p className="mt-1 text-slate-700">
-                  {r.amounts
-                    .map(
-                      (a) => `earned ${formatMoney(a.earned, a.currency)}, paid ${formatMoney(a.paidOut, a.currency)}, owed ${formatMoney(a.owed, a.currency)}`,
-                    )
-                    .join(" · ")}
-                </p>
-              )}
-              {payout && r.amounts.some((a) => Number(a.owed) > 0) && payout(r)}
-            </li>
-          ))}
-        </ul>
-      )}
-      <PageLinks label="Referrer pages" newer="Previous referrers" older="More referrers" {...paged} />
-    </>
-  );
-}
-
-function GiftList({ gifts, total, ...paged }: Paged & { gifts: GiftRow[]; total: number }) {
-  if (total === 0) return <p className="mt-6 text-sm text-slate-600">No gifts bought yet.</p>;
-  return (
-    <>
-      <p className="mt-6 text-sm text-slate-600">
-        {total} {total === 1 ? "gift" : "gifts"} bought · {gifts.filter((g) => g.state === "waiting").length} on this page waiting to be claimed
-      </p>
-      <ul className="mt-2 divide-y divide-slate-100" aria-label="Gifts bought">
-        {gifts.map((g) => (
-          <li key={g.id} className="flex flex-wrap items-baseline justify-between gap-2 py-3 text-sm" data-testid="gift">
-            <span>
-              <span className="font-medium">{describeGift(g.length, g.tierName)}</span>
-              <span className="text-slate-600">
-                {" "}
-                · {formatMoney(g.amount, g.currency)} from {g.buyer ?? "a former member"} on {day.format(g.createdAt)}
-              </span>
-            </span>
-            {g.state === "claimed" ? (
-              <Badge tone="success">
-                claimed by {g.recipient ?? "a former member"} on {day.format(g.claimedAt!)}
-              </Badge>
-            ) : g.state === "refunded" ? (
-              <Badge tone="neutral">refunded</Badge>
-            ) : (
-              <Badge tone="warning">waiting to be claimed</Badge>
-            )}
-          </li>
-        ))}
-      </ul>
-      <PageLinks label="Gift pages" newer="Newer gifts" older="Older gifts" {...paged} />
-    </>
-  );
 }
