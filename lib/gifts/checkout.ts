@@ -10,7 +10,7 @@ import { hasFreeSeat } from "../billing/seats";
 import { readSettings } from "../communities/validation";
 import { onSaleAtStripe, sellableTierSelect } from "../tiers/on-sale";
 import { STRIPE_MAX_MINOR_UNITS } from "../billing/money";
-import { describeGiftLength, giftCharge, pickGiftLength, readGiftsOn, type GiftInput } from "./offer";
+import { describeGiftLength, giftCharge, giftLengthMetadata, pickGiftLength, readGiftsOn, type GiftInput } from "./offer";
 
 export const GIFT_CHECKOUT_ERRORS = {
   off: "This community doesn't sell gift memberships.",
@@ -21,9 +21,10 @@ export const GIFT_CHECKOUT_ERRORS = {
 
 /**
  * Starts a Stripe Checkout (payment mode) for a gift: the tier's price for each
- * period of the length picked (a pass tier's: its pass, once), in the currency picked. As with any checkout,
- * only ids come from the client and nothing is made on the redirect: the gift
- * and its link follow checkout.session.completed (lib/gifts/purchase.ts).
+ * period of the length picked (a pass tier's: its pass, once), in the currency
+ * picked. As with any checkout, only ids come from the client and nothing is
+ * made on the redirect: the gift and its link follow checkout.session.completed
+ * (lib/gifts/purchase.ts).
  */
 export async function startGiftCheckout(
   input: GiftInput,
@@ -68,7 +69,7 @@ export async function startGiftCheckout(
     tier_id: tier.id,
     kind: "gift",
     // The length is fixed now: a pass tier's days may change before the gift is claimed.
-    ...("months" in length ? { gift_months: String(length.months) } : { gift_pass_days: String(length.passDays ?? "lifetime") }),
+    ...giftLengthMetadata(length),
     ...(input.message ? { gift_message: input.message } : {}),
   };
   const customerId = await memberCustomer(client, stripeAccount, { member, actor, metadata, inScope });

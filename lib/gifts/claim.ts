@@ -1,7 +1,8 @@
 // Claiming a gift: whoever signs in through its link gets its months of the tier
-// (or the pass) as an access grant paid by the gift's payment. The grant is a pass in all but
-// who paid: the member's standing, roles, the sweep at its end and a full refund
-// of the payment treat it as one (lib/billing/passes.ts, member-refresh.ts).
+// (or the pass) as an access grant paid by the gift's payment. The grant is a
+// pass in all but who paid: the member's standing, roles, the sweep at its end
+// and a full refund of the payment treat it as one (lib/billing/passes.ts,
+// member-refresh.ts).
 import { refusal } from "../core/errors";
 import type { TenantTx } from "../db/scopes";
 import { enqueueJob, JOB_KINDS, requestRoleSync } from "../jobs/enqueue";
@@ -71,7 +72,8 @@ export async function giftForCode(tx: TenantTx, code: string): Promise<GiftView 
 /**
  * Claims the gift for this person: their membership (made if need be), a grant
  * of the months (or the pass's days, or for life) from today, or from the end of
- * the same tier's pass or gift they hold now, and their roles. Serialised on the gift's row: one claim wins.
+ * the same tier's pass or gift they hold now, and their roles. Serialised on the
+ * gift's row: one claim wins.
  */
 export async function claimGift(
   tx: TenantTx,

@@ -31,6 +31,13 @@ export function pickGiftLength(tier: GiftableTier, months: number | undefined): 
   return giftLengths(tier).find((length) => !("months" in length) || length.months === months) ?? null;
 }
 
+/** A gift of lifetime access (a pass tier's pass without an end). */
+export const isLifetime = (length: GiftLength) => "passDays" in length && length.passDays === null;
+
+/** A gift's length as its Checkout Session's metadata (and its payment's analytics event) carry it. */
+export const giftLengthMetadata = (length: GiftLength): Record<string, string> =>
+  "months" in length ? { gift_months: String(length.months) } : { gift_pass_days: String(length.passDays ?? "lifetime") };
+
 /** A gift row's length (months, or a pass's days). */
 export const giftLengthOf = (gift: { months: number | null; accessDays: number | null }): GiftLength =>
   gift.months !== null ? { months: gift.months } : { passDays: gift.accessDays };
@@ -44,11 +51,11 @@ export function describeGiftLength(length: GiftLength): string {
 
 /** The gift as a phrase: "3 months of Pro", "30 days of Event pass", "Lifetime access to Founder pass". */
 export function describeGift(length: GiftLength, tierName: string): string {
-  return "passDays" in length && length.passDays === null ? `Lifetime access to ${tierName}` : `${describeGiftLength(length)} of ${tierName}`;
+  return isLifetime(length) ? `Lifetime access to ${tierName}` : `${describeGiftLength(length)} of ${tierName}`;
 }
 
 /** How long the recipient holds it: "for 3 months", "for life". */
-export const giftTerm = (length: GiftLength) => ("passDays" in length && length.passDays === null ? "for life" : `for ${describeGiftLength(length)}`);
+export const giftTerm = (length: GiftLength) => (isLifetime(length) ? "for life" : `for ${describeGiftLength(length)}`);
 
 /** When a gift claimed now (or following access held until `from`) ends; null: never. */
 export function giftEnds(from: Date, length: GiftLength): Date | null {

@@ -8,14 +8,14 @@ import { lockMember, refreshMember } from "../billing/member-refresh";
 import { recordPaymentEvent, recordSessionPayment } from "../billing/passes";
 import type { StripeCheckoutSession } from "../billing/stripe-objects";
 import type { SyncContext } from "../billing/subscription-sync";
-import { describeGiftLength, type GiftLength } from "./offer";
+import { describeGiftLength, giftLengthMetadata, type GiftLength } from "./offer";
 
 const giftMetadata = z.object({
   community_id: z.uuid(),
   member_id: z.uuid().transform((id) => id.toLowerCase()),
   tier_id: z.uuid().transform((id) => id.toLowerCase()),
   gift_months: z.coerce.number().int().min(1).max(24).optional(),
-  // A pass tier's gift: its days, or "lifetime".
+  // A pass tier's gift: its days, or "lifetime" (giftLengthMetadata).
   gift_pass_days: z.literal("lifetime").or(z.coerce.number().int().min(1).max(3650)).optional(),
   gift_message: z.string().max(200).optional(),
 });
@@ -70,10 +70,7 @@ export async function recordGiftPurchase(tx: TenantTx, ctx: SyncContext, session
     amount,
     currency,
     at: paidAt,
-    properties: {
-      gift: tier.name,
-      ...("months" in length ? { gift_months: String(length.months) } : { gift_pass_days: String(length.passDays ?? "lifetime") }),
-    },
+    properties: { gift: tier.name, ...giftLengthMetadata(length) },
   });
   return "processed";
 }

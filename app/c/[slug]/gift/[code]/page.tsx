@@ -8,7 +8,7 @@ import { getPublicCommunity } from "@/lib/communities/public-profile";
 import { slugSchema } from "@/lib/communities/slug";
 import { withCommunity } from "@/lib/db/scopes";
 import { giftForCode } from "@/lib/gifts/claim";
-import { describeGift, giftCodeSchema, giftTerm } from "@/lib/gifts/offer";
+import { describeGift, giftCodeSchema, giftTerm, isLifetime } from "@/lib/gifts/offer";
 import { ClaimGiftForm } from "./claim-gift-form";
 
 export const metadata: Metadata = { title: "A gift membership" };
@@ -28,7 +28,6 @@ export default async function GiftPage({ params }: { params: Promise<{ slug: str
   const user = await getSessionUser();
   const here = `/c/${community.slug}/gift/${code.data}`;
   const mine = !!user && gift.claimedByUserId === user.id;
-  const lifetime = "passDays" in gift.length && gift.length.passDays === null;
 
   return (
     <div className="mx-auto max-w-lg px-4 py-12 sm:px-6">
@@ -46,7 +45,11 @@ export default async function GiftPage({ params }: { params: Promise<{ slug: str
           <div className="mt-5 space-y-3">
             <Alert tone="success">
               You claimed this gift on {day.format(gift.claimedAt!)}.
-              {gift.until ? ` ${gift.tierName} is yours until ${day.format(gift.until)}.` : lifetime ? ` ${gift.tierName} is yours for life.` : ""}
+              {gift.until
+                ? ` ${gift.tierName} is yours until ${day.format(gift.until)}.`
+                : isLifetime(gift.length)
+                  ? ` ${gift.tierName} is yours for life.`
+                  : ""}
             </Alert>
             <ButtonLink href="/portal">See your memberships</ButtonLink>
           </div>
