@@ -22,6 +22,7 @@ import { tierInputSchema } from "../lib/tiers/validation";
 import { createUser, queuedJobs } from "./support/fixtures";
 import { tierForm } from "./support/tier-form";
 import { chargeOfIntent, paidCommunity, payCheckout, stripeHarnessForFile, type PaidCommunity } from "./support/stripe-webhooks";
+import { rowKey } from "../lib/db/scopes";
 
 const h = stripeHarnessForFile();
 
@@ -39,7 +40,11 @@ async function person(name: string) {
 }
 
 /** A buyer pays for a gift on the fake's hosted Checkout; the webhooks are delivered. */
-async function buyGift(paid: PaidCommunity, name: string, input: { months?: number; tierId?: string; message?: string | null; currency?: string | null }) {
+async function buyGift(
+  paid: PaidCommunity,
+  name: string,
+  input: { months?: number; tierId?: string; message?: string | null; currency?: string | null; amount?: string },
+) {
   const actor = await person(name);
   const { url } = await startGiftCheckout(
     { tierId: input.tierId ?? paid.tierId, months: input.months, message: input.message ?? null, currency: input.currency ?? null },
@@ -47,7 +52,9 @@ async function buyGift(paid: PaidCommunity, name: string, input: { months?: numb
     h.client,
   );
   const session = h.fake.objects.get(new URL(url).pathname.split("/").pop()!)!;
-  expect((await fetch(url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })).status).toBe(303);
+  // A pass whose buyer names the price: the amount typed on Stripe's page.
+  const paying = new URLSearchParams({ outcome: "pay", ...(input.amount ? { amount: input.amount } : {}) });
+  expect((await fetch(url, { method: "POST", body: paying, redirect: "manual" })).status).toBe(303);
   const deliveries = await h.take();
   for (const d of deliveries) expect((await h.deliver(d)).status).toBe(200);
   const buyer = await paid.inScope((tx) => tx.communityMember.findFirstOrThrow({ where: { userId: actor.id }, select: { id: true } }));
@@ -301,7 +308,7 @@ describe("gift memberships", () => {
     expect(annual.gift).toMatchObject({ tierName: "Annual", length: { months: 24 }, amount: "200.00" });
   });
 
-  it("of a pass tier give the pass: its days as they were when bought, or for life; a pass whose buyer names the price is not sold as a gift", async () => {
+  it("of a pass tier give the pass: its days as they were when bought, or for life, at its price or at what the buyer names", async () => {
     const paid = await paidCommunity(h);
     await giftsOn(paid);
     const pass = async (fields: Record<string, string>) =>
@@ -354,8 +361,15 @@ describe("gift memberships", () => {
     const again = await buyGift(paid, "gift_founder_again", { tierId: founder });
     await expect(claim(paid, again.gift.code, fan)).rejects.toThrow(GIFT_ERRORS.lifetime);
 
-    const ctx = { actor: await person("gift_chosen_buyer"), community: paid.community, inScope: paid.inScope, origin: "http://x" };
-    await expect(startGiftCheckout({ tierId: chosen, message: null, currency: null }, ctx, h.client)).rejects.toThrow(GIFT_CHECKOUT_ERRORS.priceChosen);
+    // A pass whose buyer names the price: its own Stripe Price, whose Checkout asks the gift's buyer for the amount.
+    const generous = await buyGift(paid, "gift_chosen_buyer", { tierId: chosen, amount: "20.00" });
+    const chosenPrice = (await paid.inScope((tx) => tx.subscriptionTier.findUniqueOrThrow({ where: rowKey(chosen), select: { stripePriceId: true } })))
+      .stripePriceId;
+    expect((generous.session.line_items as { data: { price: { id: string }; quantity: number }[] }).data[0]).toMatchObject({
+      price: { id: chosenPrice },
+      quantity: 1,
+    });
+    expect(generous.gift).toMatchObject({ tierName: "Supporter pass", length: { passDays: null }, amount: "20.00" });
   });
 
   it("are in their buyer's and recipient's own data exports, no one else's; erasing the buyer removes their message, not the gift", async () => {
@@ -398,7 +412,6 @@ describe("gift memberships", () => {
     expect(pickGiftLength(pass, 3)).toEqual({ passDays: 30 });
     expect(giftCharge(pass, "JPY", { passDays: 30 })).toEqual({ unitMinor: 1500, quantity: 1, totalMinor: 1500 });
     expect(giftLengths({ ...pass, accessDays: null })).toEqual([{ passDays: null }]);
-    expect(giftLengths({ ...pass, payWhatYouWant: true })).toEqual([]);
     expect([{ months: 1 }, { months: 24 }, { passDays: 1 }, { passDays: 30 }, { passDays: null }].map((l) => describeGift(l, "Gold"))).toEqual([
       "1 month of Gold",
       "2 years of Gold",

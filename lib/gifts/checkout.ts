@@ -15,7 +15,6 @@ import { describeGiftLength, giftCharge, giftLengthMetadata, pickGiftLength, rea
 export const GIFT_CHECKOUT_ERRORS = {
   off: "This community doesn't sell gift memberships.",
   length: "Pick one of the lengths offered for this tier.",
-  priceChosen: "A pass whose price its buyer chooses can't be bought as a gift.",
   tooDear: "That gift is more than Stripe takes in one payment. Pick a shorter one.",
 } as const;
 
@@ -55,7 +54,6 @@ export async function startGiftCheckout(
     return { tier, member };
   });
   const currency = input.currency ?? tier.currency;
-  if (tier.interval === "once" && tier.payWhatYouWant) throw refusal(GIFT_CHECKOUT_ERRORS, "priceChosen");
   const length = pickGiftLength(tier, input.months);
   if (!length) throw refusal(GIFT_CHECKOUT_ERRORS, "length");
   const charge = giftCharge(tier, currency, length);
@@ -73,26 +71,31 @@ export async function startGiftCheckout(
     ...(input.message ? { gift_message: input.message } : {}),
   };
   const customerId = await memberCustomer(client, stripeAccount, { member, actor, metadata, inScope });
+  // A pass whose buyer names the price is sold through its own Stripe Price, whose Checkout asks
+  // for the amount (at least its minimum, in the currency picked); any other gift as an ad-hoc
+  // one-time price: one period of the tier (or the pass), times the periods given.
+  const chosenPrice = "passDays" in length && tier.payWhatYouWant;
+  const lineItem = chosenPrice
+    ? { price: tier.stripePriceId!, quantity: 1 }
+    : {
+        price_data: {
+          currency: currency.toLowerCase(),
+          unit_amount: charge.unitMinor,
+          product_data: {
+            name: `Gift: ${tier.name}, ${"months" in length ? (tier.interval === "yearly" ? "1 year" : "1 month") : describeGiftLength(length).toLowerCase()}`,
+          },
+          ...(taxMode !== "off" ? { tax_behavior: taxMode } : {}),
+        },
+        quantity: charge.quantity,
+      };
   const session = await client.checkout.sessions.create(
     {
       mode: "payment",
       customer: customerId,
       client_reference_id: member.id,
-      // One period of the tier as an ad-hoc one-time price, times the periods given.
-      line_items: [
-        {
-          price_data: {
-            currency: currency.toLowerCase(),
-            unit_amount: charge.unitMinor,
-            // One unit: a period of the tier, or the pass.
-            product_data: {
-              name: `Gift: ${tier.name}, ${"months" in length ? (tier.interval === "yearly" ? "1 year" : "1 month") : describeGiftLength(length).toLowerCase()}`,
-            },
-            ...(taxMode !== "off" ? { tax_behavior: taxMode } : {}),
-          },
-          quantity: charge.quantity,
-        },
-      ],
+      line_items: [lineItem],
+      ...(chosenPrice && currency !== tier.currency ? { currency: currency.toLowerCase() } : {}),
+      // The fee on the price (a chosen price's minimum), as for a pass.
       payment_intent_data: { metadata, application_fee_amount: applicationFeeAmount(charge.totalMinor, currency, community.subscriptionTier) },
       metadata,
       ...(taxMode !== "off" ? { automatic_tax: { enabled: true, liability: { type: "self" as const } }, customer_update: { address: "auto" as const } } : {}),

@@ -15,14 +15,11 @@ export type GiftLength = { months: number } | { passDays: number | null };
 const LENGTHS: Record<string, readonly number[]> = { monthly: [1, 3, 6, 12], yearly: [12, 24] };
 
 type PricedTier = { interval: string; price: string | { toFixed(digits: number): string }; currency: string; currencyPrices: unknown };
-type GiftableTier = { interval: string; accessDays: number | null; payWhatYouWant: boolean };
+type GiftableTier = { interval: string; accessDays: number | null };
 
-/**
- * The gifts a tier can be bought as: its lengths in months, or its pass. A pass
- * whose buyer names the price is not sold as a gift (a gift is sold at the tier's price).
- */
+/** The gifts a tier can be bought as: its lengths in months, or its pass. */
 export function giftLengths(tier: GiftableTier): GiftLength[] {
-  if (tier.interval === "once") return tier.payWhatYouWant ? [] : [{ passDays: tier.accessDays }];
+  if (tier.interval === "once") return [{ passDays: tier.accessDays }];
   return (LENGTHS[tier.interval] ?? []).map((months) => ({ months }));
 }
 
@@ -70,8 +67,9 @@ export function readGiftsOn(settings: unknown): boolean {
 
 /**
  * What Stripe charges for the gift: the tier's price for one period (in minor
- * units of the currency) times the periods, or the pass's price once. Null
- * where the tier is not sold in that currency.
+ * units of the currency) times the periods, or the pass's price once (for a
+ * pass whose buyer names the price, its minimum). Null where the tier is not
+ * sold in that currency.
  */
 export function giftCharge(tier: PricedTier, currency: string, length: GiftLength): { unitMinor: number; quantity: number; totalMinor: number } | null {
   const price = tierPriceIn(tier, currency);

@@ -87,8 +87,10 @@ export default async function CommunityPage({ params, searchParams }: Props) {
         giftsOnSale && tier.onSale && !tier.soldOut
           ? giftLengths(tier).flatMap((length) => {
               const charge = giftCharge(tier, currency, length);
-              const months = "months" in length ? length.months : null;
-              return charge ? [{ months, label: `${describeGiftLength(length)} · ${formatMoney(fromMinorUnits(charge.totalMinor, currency), currency)}` }] : [];
+              if (!charge) return [];
+              // A pass whose buyer names the price: at least its minimum.
+              const price = `${tier.payWhatYouWant ? "from " : ""}${formatMoney(fromMinorUnits(charge.totalMinor, currency), currency)}`;
+              return [{ months: "months" in length ? length.months : null, label: `${describeGiftLength(length)} · ${price}` }];
             })
           : [];
       return [tier.id, lengths];
