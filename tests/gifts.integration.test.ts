@@ -10,7 +10,7 @@ import { addDays, addMonths } from "date-fns";
 import { startGiftCheckout, GIFT_CHECKOUT_ERRORS } from "../lib/gifts/checkout";
 import { claimGift, giftForCode, GIFT_ERRORS } from "../lib/gifts/claim";
 import { giftsBoughtBy, giftsPage } from "../lib/gifts/read";
-import { describeGift, giftCharge, giftLengths, pickGiftLength } from "../lib/gifts/offer";
+import { describeGift, giftCharge, giftLengthFromMetadata, giftLengthMetadata, giftLengths, pickGiftLength } from "../lib/gifts/offer";
 import { JOB_KINDS } from "../lib/jobs/enqueue";
 import { exportUserData } from "../lib/gdpr/export";
 import { COMP_ERRORS, revokeComp } from "../lib/members/comp-access";
@@ -412,6 +412,10 @@ describe("gift memberships", () => {
     expect(pickGiftLength(pass, 3)).toEqual({ passDays: 30 });
     expect(giftCharge(pass, "JPY", { passDays: 30 })).toEqual({ unitMinor: 1500, quantity: 1, totalMinor: 1500 });
     expect(giftLengths({ ...pass, accessDays: null })).toEqual([{ passDays: null }]);
+    // The length travels in the Checkout Session's metadata and is read back from the webhook's copy: exactly one, in range.
+    for (const length of [{ months: 3 }, { passDays: 30 }, { passDays: null }]) expect(giftLengthFromMetadata(giftLengthMetadata(length))).toEqual(length);
+    for (const metadata of [{}, { gift_months: "3", gift_pass_days: "30" }, { gift_months: "25" }, { gift_pass_days: "forever" }, { gift_pass_days: "0" }])
+      expect(giftLengthFromMetadata(metadata)).toBeNull();
     expect([{ months: 1 }, { months: 24 }, { passDays: 1 }, { passDays: 30 }, { passDays: null }].map((l) => describeGift(l, "Gold"))).toEqual([
       "1 month of Gold",
       "2 years of Gold",

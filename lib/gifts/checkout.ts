@@ -74,7 +74,7 @@ export async function startGiftCheckout(
   // A pass whose buyer names the price is sold through its own Stripe Price, whose Checkout asks
   // for the amount (at least its minimum, in the currency picked); any other gift as an ad-hoc
   // one-time price: one period of the tier (or the pass), times the periods given.
-  const chosenPrice = "passDays" in length && tier.payWhatYouWant;
+  const chosenPrice = tier.payWhatYouWant; // only a pass has one
   const lineItem = chosenPrice
     ? { price: tier.stripePriceId!, quantity: 1 }
     : {

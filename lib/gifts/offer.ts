@@ -35,6 +35,20 @@ export const isLifetime = (length: GiftLength) => "passDays" in length && length
 export const giftLengthMetadata = (length: GiftLength): Record<string, string> =>
   "months" in length ? { gift_months: String(length.months) } : { gift_pass_days: String(length.passDays ?? "lifetime") };
 
+const lengthMetadataSchema = z.object({
+  gift_months: z.coerce.number().int().min(1).max(24).optional(),
+  gift_pass_days: z.literal("lifetime").or(z.coerce.number().int().min(1).max(3650)).optional(),
+});
+
+/** The length giftLengthMetadata wrote, read back from Stripe's copy; null when there is not exactly one. */
+export function giftLengthFromMetadata(metadata: unknown): GiftLength | null {
+  const parsed = lengthMetadataSchema.safeParse(metadata);
+  if (!parsed.success) return null;
+  const { gift_months: months, gift_pass_days: passDays } = parsed.data;
+  if ((months === undefined) === (passDays === undefined)) return null;
+  return months !== undefined ? { months } : { passDays: passDays === "lifetime" ? null : passDays! };
+}
+
 /** A gift row's length (months, or a pass's days). */
 export const giftLengthOf = (gift: { months: number | null; accessDays: number | null }): GiftLength =>
   gift.months !== null ? { months: gift.months } : { passDays: gift.accessDays };

@@ -8,30 +8,21 @@ import { lockMember, refreshMember } from "../billing/member-refresh";
 import { recordPaymentEvent, recordSessionPayment } from "../billing/passes";
 import type { StripeCheckoutSession } from "../billing/stripe-objects";
 import type { SyncContext } from "../billing/subscription-sync";
-import { describeGiftLength, giftLengthMetadata, type GiftLength } from "./offer";
+import { describeGiftLength, giftLengthFromMetadata, giftLengthMetadata } from "./offer";
 
 const giftMetadata = z.object({
   community_id: z.uuid(),
   member_id: z.uuid().transform((id) => id.toLowerCase()),
   tier_id: z.uuid().transform((id) => id.toLowerCase()),
-  gift_months: z.coerce.number().int().min(1).max(24).optional(),
-  // A pass tier's gift: its days, or "lifetime" (giftLengthMetadata).
-  gift_pass_days: z.literal("lifetime").or(z.coerce.number().int().min(1).max(3650)).optional(),
   gift_message: z.string().max(200).optional(),
 });
-
-function lengthIn(metadata: z.output<typeof giftMetadata>): GiftLength | null {
-  const { gift_months: months, gift_pass_days: passDays } = metadata;
-  if ((months === undefined) === (passDays === undefined)) return null;
-  return months !== undefined ? { months } : { passDays: passDays === "lifetime" ? null : passDays! };
-}
 
 /** Whether a paid Checkout Session is one of our gifts (else it is a pass). */
 export const isGiftSession = (session: StripeCheckoutSession) => session.metadata.kind === "gift";
 
 export async function recordGiftPurchase(tx: TenantTx, ctx: SyncContext, session: StripeCheckoutSession): Promise<"processed"> {
   const parsed = giftMetadata.safeParse(session.metadata);
-  const length = parsed.success ? lengthIn(parsed.data) : null;
+  const length = giftLengthFromMetadata(session.metadata);
   if (!parsed.success || !length) throw new WebhookRejection(`checkout session ${session.id} has no gift in its metadata`);
   const { community_id: communityId, member_id: memberId, tier_id: tierId, gift_message: message } = parsed.data;
   if (communityId !== ctx.communityId) throw new WebhookRejection(`checkout session ${session.id} names another community`);

@@ -516,6 +516,8 @@ function LinkedStanding({ server, standings }: { server: LinkedServer; standings
   const status = (standings as Record<string, string> | null)?.[server.guildId] ?? "unknown";
   if (status === "joined") return null;
   return (
-    <div className="text-xs text-amber-700">{status === "unknown" ? `${server.name}: not checked yet` : `Not in ${server.name}: ${standingText(status)}`}</div>
+    <div className="text-xs text-amber-700">
+      {status === "unknown" ? `${server.name}: ${standingText(status)}` : `Not in ${server.name}: ${standingText(status)}`}
+    </div>
   );
 }
