@@ -185,6 +185,10 @@ describe("events", () => {
         extra: { stage: "removed" },
       });
       expect(await memberEventFor(tx, { status: "unpaid", tier: null }, { status: "canceled", tier: null })).toBeNull();
+      // A pause is not an end: member.paused, then member.resumed (not joined) when it is over; cancelled while paused is an end.
+      expect(await memberEventFor(tx, { status: "active", tier: "Gold" }, { status: "paused", tier: "Gold" })).toEqual({ type: "member.paused", extra: {} });
+      expect(await memberEventFor(tx, { status: "paused", tier: "Gold" }, { status: "active", tier: "Gold" })).toEqual({ type: "member.resumed", extra: {} });
+      expect(await memberEventFor(tx, { status: "paused", tier: "Gold" }, { status: "canceled", tier: "Gold" })).toMatchObject({ type: "member.cancelled" });
     });
   });
 });

@@ -24,6 +24,7 @@ type MemberFacts = {
     gracePeriodEndsAt: string | null;
     restrictedUntil: string | null;
     canceledAt: string | null;
+    resumesAt: string | null;
   }[];
   hasGrants: boolean;
   openDisputes: number;
@@ -65,7 +66,8 @@ export const memberFactsSql = (memberId: string) => Prisma.sql`
            m.subscription_status AS "subscriptionStatus", m.subscription_tier AS "subscriptionTier",
            m.subscription_expires_at AS "subscriptionExpiresAt", m.total_spent AS "totalSpent",
            coalesce((SELECT json_agg(json_build_object('status', s.status, 'tierName', s.tier_name, 'currentPeriodEnd', s.current_period_end,
-                                                       'gracePeriodEndsAt', s.grace_period_ends_at, 'restrictedUntil', s.restricted_until, 'canceledAt', s.canceled_at))
+                                                       'gracePeriodEndsAt', s.grace_period_ends_at, 'restrictedUntil', s.restricted_until, 'canceledAt', s.canceled_at,
+                                                       'resumesAt', s.resumes_at))
                        FROM subscriptions s WHERE s.community_id = m.community_id AND s.member_id = m.id AND s.duplicate_of IS NULL), '[]') AS subscriptions,
            EXISTS (SELECT FROM access_grants g WHERE g.community_id = m.community_id AND g.member_id = m.id AND g.revoked_at IS NULL) AS "hasGrants",
            (SELECT count(*)::int FROM payments p WHERE p.community_id = m.community_id AND p.member_id = m.id AND p.status = 'disputed') AS "openDisputes",
@@ -110,6 +112,7 @@ export async function refreshMember(
     gracePeriodEndsAt: sub.gracePeriodEndsAt ? new Date(sub.gracePeriodEndsAt) : null,
     restrictedUntil: sub.restrictedUntil ? new Date(sub.restrictedUntil) : null,
     canceledAt: sub.canceledAt ? new Date(sub.canceledAt) : null,
+    resumesAt: sub.resumesAt ? new Date(sub.resumesAt) : null,
   }));
   const totalSpent = new Prisma.Decimal(member.spent);
   const before: Standing = { status: member.subscriptionStatus, tier: member.subscriptionTier, expiresAt: member.subscriptionExpiresAt };

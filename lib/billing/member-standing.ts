@@ -12,6 +12,8 @@ export type SubscriptionFacts = {
   gracePeriodEndsAt: Date | null;
   restrictedUntil: Date | null;
   canceledAt: Date | null;
+  /** When a paused subscription's collection resumes (null: when someone resumes it). */
+  resumesAt?: Date | null;
 };
 
 export type Standing = { status: string; tier: string | null; expiresAt: Date | null };
@@ -24,7 +26,8 @@ export type GrantFacts = { tierName: string; until: Date | null; kind: "comp" | 
  * grace period) and so hold a seat against a tier's member cap.
  */
 export const ACCESS_GIVING = ["active", "trialing", "past_due", "comp", "pass"] as const;
-export const SEAT_HOLDING: string[] = [...ACCESS_GIVING];
+/** A paused member keeps their seat: they come back to the tier they left. */
+export const SEAT_HOLDING: string[] = [...ACCESS_GIVING, "paused"];
 
 /** Access in good standing: everything access-giving but a failed payment's grace. */
 export const FULL_ACCESS: string[] = ACCESS_GIVING.filter((s) => s !== "past_due");
@@ -86,6 +89,8 @@ function standingFromHoldings(subscriptions: SubscriptionFacts[], facts: { now: 
       if (stage === "restricted") return { status: "restricted", tier: top.tierName, expiresAt: top.restrictedUntil };
       return { status: "unpaid", tier: top.tierName, expiresAt: top.restrictedUntil ?? graceEnd };
     }
+    case "paused":
+      return { status: "paused", tier: top.tierName, expiresAt: top.resumesAt ?? null };
     case "canceled":
     case "incomplete_expired":
       return { status: "canceled", tier: top.tierName, expiresAt: top.canceledAt ?? top.currentPeriodEnd };

@@ -45,6 +45,8 @@ export const subscriptionSchema = z
     currency: currency.nullish(),
     metadata,
     cancel_at_period_end: z.boolean().default(false),
+    // Set while payment collection is paused (the status stays "active"); resumes_at null: until resumed by hand.
+    pause_collection: z.object({ behavior: z.enum(["keep_as_draft", "mark_uncollectible", "void"]), resumes_at: unixTime.nullish() }).nullish(),
     cancellation_details: z.object({ feedback: z.string().max(40).nullish(), comment: z.string().nullish() }).nullish(),
     canceled_at: unixTime.nullish(),
     ended_at: unixTime.nullish(),

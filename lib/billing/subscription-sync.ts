@@ -23,6 +23,15 @@ export type SyncedSubscription = { subscriptionId: string; memberId: string; ref
 
 const at = (seconds: number | null | undefined) => (seconds == null ? null : new Date(seconds * 1000));
 
+/**
+ * The status we keep: Stripe's, except that Stripe keeps a subscription whose
+ * collection is paused "active" while it charges nothing. We keep it as paused,
+ * so it gives no access and counts as no revenue until collection resumes.
+ */
+export function storedStatus(sub: Pick<StripeSubscription, "status" | "pause_collection">): string {
+  return sub.pause_collection && sub.status === "active" ? "paused" : sub.status;
+}
+
 /** Our member for a Stripe subscription: from our checkout's metadata, else by the Stripe customer. */
 async function memberFor(tx: TenantTx, ctx: SyncContext, sub: StripeSubscription): Promise<string> {
   const { community_id: communityId, member_id: memberId } = sub.metadata;
@@ -76,7 +85,9 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
     restrictedDays: ctx.restrictedDays ?? 0,
   });
   const fields = {
-    status: sub.status,
+    status: storedStatus(sub),
+    collectionPaused: Boolean(sub.pause_collection),
+    resumesAt: at(sub.pause_collection?.resumes_at),
     tierId: tier?.id ?? null,
     tierName: tier?.name ?? existing?.tierName ?? sub.metadata.tier_name ?? "Unknown tier",
     stripeCustomerId: sub.customer,
@@ -100,9 +111,9 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
 
   const refresh = await refreshMember(tx, memberId, ctx.now);
   const { member } = refresh;
-  const isPaying = givesAccess(sub.status);
+  const isPaying = givesAccess(fields.status);
   const base = { communityId: ctx.communityId, at: ctx.now, userId: member.userId, discordUserId: member.discordUserId };
-  const properties = { stripe_subscription_id: sub.id, tier: fields.tierName, status: sub.status };
+  const properties = { stripe_subscription_id: sub.id, tier: fields.tierName, status: fields.status };
 
   // A subscription first seen late (its events replayed out of order) may already be
   // past its start, or over: its history is still recorded, dated from Stripe's object.
@@ -129,7 +140,7 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   if (sub.status === "canceled" && existing?.status !== "canceled" && !duplicateOf) {
     await recordBillingEvent(tx, { ...base, at: fields.canceledAt ?? ctx.now, name: "subscription_canceled", properties });
   }
-  if (refresh.changed) await requestRoleSync(tx, ctx.communityId, memberId, `subscription ${sub.status}`);
+  if (refresh.changed) await requestRoleSync(tx, ctx.communityId, memberId, `subscription ${fields.status}`);
   return { subscriptionId: row.id, memberId, refresh };
 }
 

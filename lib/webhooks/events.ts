@@ -13,6 +13,8 @@ export const OWNER_EVENTS = {
   "member.downgraded": "A member moved to a cheaper tier.",
   "member.lapsed": "A member's payment failed: grace, then restricted, then removed (data.stage).",
   "member.cancelled": "A member's access ended: cancelled, or their last pass or comp ran out.",
+  "member.paused": "A member paused their membership: no charges and no access until it resumes (data.access_until, null: when they resume it).",
+  "member.resumed": "A paused membership resumed: access is back and billing continues.",
   "payment.succeeded": "A payment was received.",
   "payment.failed": "A payment failed (a renewal was declined).",
   "payment.refunded": "A payment was refunded, in full or in part.",
@@ -50,7 +52,9 @@ type Standing = { status: string; tier: string | null };
  */
 export async function memberEventFor(tx: SqlTx, before: Standing, after: Standing): Promise<{ type: OwnerEventType; extra: Record<string, unknown> } | null> {
   const had = FULL_ACCESS.includes(before.status) || before.status in LAPSE_STAGES;
+  if (after.status === "paused" && before.status !== "paused") return { type: "member.paused", extra: {} };
   if (FULL_ACCESS.includes(after.status)) {
+    if (before.status === "paused") return { type: "member.resumed", extra: {} };
     if (!had || before.status === "unpaid") return { type: "member.joined", extra: {} };
     if (before.tier && after.tier && before.tier !== after.tier) {
       const up = (await monthlyPrice(tx, after.tier)) >= (await monthlyPrice(tx, before.tier));
@@ -60,7 +64,7 @@ export async function memberEventFor(tx: SqlTx, before: Standing, after: Standin
   }
   if (after.status in LAPSE_STAGES && before.status !== after.status) return { type: "member.lapsed", extra: { stage: LAPSE_STAGES[after.status] } };
   // Removed for non-payment was its own event (lapsed, stage removed).
-  if (FULL_ACCESS.includes(before.status) || before.status === "past_due" || before.status === "restricted")
+  if (FULL_ACCESS.includes(before.status) || ["past_due", "restricted", "paused"].includes(before.status))
     return { type: "member.cancelled", extra: { from_tier: before.tier, status: after.status } };
   return null;
 }

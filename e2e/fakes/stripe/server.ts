@@ -26,7 +26,7 @@ export type FakeStripe = {
   settled: () => Promise<void>;
   /** What Stripe would do on its own, for tests and the demo: renewals, refunds, disputes. */
   simulate: {
-    /** The next billing date now: the renewal's invoice (paid or declined), or null when a card-less trial ends cancelled instead. */
+    /** The next billing date now: the renewal's invoice (paid, declined, or voided while collection is paused), or null when a card-less trial ends cancelled instead. */
     renewal: (subscriptionId: string, outcome: "paid" | "failed") => Obj | null;
     refund: (chargeId: string, amount?: number) => Obj;
     dispute: (chargeId: string) => Obj;
@@ -585,6 +585,20 @@ export async function startFakeStripe(
           reason: subscription.cancel_at_period_end ? "cancellation_requested" : null,
         };
       }
+      if (form.pause_collection !== undefined) {
+        // Sent empty, it resumes collection; else it pauses it (the status stays as it is).
+        const pause = form.pause_collection as { behavior?: string; resumes_at?: string } | "";
+        if (pause === "") subscription.pause_collection = null;
+        else {
+          const BEHAVIORS = ["keep_as_draft", "mark_uncollectible", "void"];
+          if (!BEHAVIORS.includes(pause.behavior ?? ""))
+            return stripeError(res, 400, `Invalid pause_collection[behavior]: must be one of ${BEHAVIORS.join(", ")}`, "pause_collection[behavior]");
+          const resumesAt = pause.resumes_at === undefined ? null : Number(pause.resumes_at);
+          if (resumesAt !== null && !(Number.isInteger(resumesAt) && resumesAt > now()))
+            return stripeError(res, 400, "Invalid timestamp: must be an integer Unix timestamp in the future.", "pause_collection[resumes_at]");
+          subscription.pause_collection = { behavior: pause.behavior, resumes_at: resumesAt };
+        }
+      }
       const discounts = form.discounts as Record<string, { coupon?: string }> | undefined;
       if (discounts) {
         // A coupon applies once per subscription, and only while it can still be redeemed.
@@ -1030,6 +1044,7 @@ ${session.status !== "open" ? closedCheckout(session) : form}
             trial_start: trialEnd ? start : null,
             trial_end: trialEnd,
             cancel_at_period_end: false,
+            pause_collection: null,
             created: start,
           },
           account,
@@ -1249,6 +1264,27 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
       const item = (subscription.items as { data: { current_period_start: number; current_period_end: number }[] }).data[0]!;
       const length = item.current_period_end - item.current_period_start;
       Object.assign(item, { current_period_start: item.current_period_end, current_period_end: item.current_period_end + length });
+      // While collection is paused (behavior "void"), the period's invoice is made and voided at once: nothing is charged.
+      if (subscription.pause_collection) {
+        const voided = store(
+          {
+            id: id("in"),
+            object: "invoice",
+            status: "void",
+            billing_reason: "subscription_cycle",
+            customer: subscription.customer,
+            currency: subscription.currency,
+            amount_due: 0,
+            amount_paid: 0,
+            parent: { type: "subscription_details", subscription_details: { subscription: subscription.id, metadata: subscription.metadata } },
+            created: now(),
+          },
+          account,
+        );
+        emit("invoice.voided", voided, account);
+        emit("customer.subscription.updated", subscription, account);
+        return voided;
+      }
       subscription.status = outcome === "paid" ? "active" : "past_due";
       const invoice = createInvoice(subscription, account, "subscription_cycle", outcome);
       emit(outcome === "paid" ? "invoice.paid" : "invoice.payment_failed", invoice, account);
@@ -1417,6 +1453,17 @@ ${done ? `<p role="status">Renewal of <code>${done.replace(/[^\w]/g, "")}</code>
     }
   });
 
+  // Stripe resumes a paused collection by itself once resumes_at has passed.
+  const resumer = setInterval(() => {
+    for (const subscription of objects.values()) {
+      const resumesAt = (subscription.pause_collection as { resumes_at?: number | null } | null | undefined)?.resumes_at;
+      if (subscription.object !== "subscription" || resumesAt == null || resumesAt > now()) continue;
+      subscription.pause_collection = null;
+      emit("customer.subscription.updated", subscription, owners.get(String(subscription.id))!);
+    }
+  }, 1000);
+  resumer.unref();
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
@@ -1434,6 +1481,7 @@ ${done ? `<p role="status">Renewal of <code>${done.replace(/[^\w]/g, "")}</code>
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
     close: async () => {
+      clearInterval(resumer);
       await flushed();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
