@@ -145,3 +145,60 @@ test("the owner sets an offer to stay; a member about to cancel takes it instead
   await expect(page.getByRole("dialog").getByRole("heading", { name: "Cancel your Focus membership?" })).toBeVisible();
   await expect(page.getByRole("dialog").getByText(/Before you go/)).toHaveCount(0);
 });
+
+test("the owner lets members pause; a member about to cancel pauses instead, loses her paid role until she resumes", async ({ page }) => {
+  await signInAs(page, "Alice Owner", "/dashboard/study-hall/settings");
+  await page.getByLabel("Let members pause instead").selectOption("2");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  await signOut(page);
+
+  // Carol (a Focus member since the first test) pauses from the cancel dialog.
+  await signInAs(page, "Carol Owner", "/portal");
+  const focus = page
+    .getByRole("list", { name: "Your memberships" })
+    .getByRole("listitem")
+    .filter({ hasText: "Study Hall" })
+    .first()
+    .getByTestId("subscription-Focus");
+  await focus.getByRole("button", { name: "Cancel membership" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByLabel("Pause for")).toHaveText(/1 month\s*2 months/);
+  await dialog.getByLabel("Pause for").selectOption("2");
+  await dialog.getByRole("button", { name: "Pause instead" }).click();
+  await expect(focus.getByText(/^Your membership is paused until /)).toBeVisible();
+  await expect(dialog).toBeHidden();
+
+  // At Stripe: collection paused for two months, invoices voided; here: paused, no paid role.
+  const [sub] = await query<{ stripe_subscription_id: string; account: string }>(
+    "SELECT s.stripe_subscription_id, c.stripe_account_id AS account FROM subscriptions s JOIN community_members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = s.community_id WHERE c.slug = 'study-hall' AND u.discord_id = $1 AND s.duplicate_of IS NULL ORDER BY s.created_at DESC LIMIT 1",
+    [CAROL],
+  );
+  const atStripe = await stripeGet(`subscriptions/${sub!.stripe_subscription_id}`, sub!.account);
+  expect(atStripe).toMatchObject({ status: "active", pause_collection: { behavior: "void" } });
+  const resumesAt = new Date(atStripe.pause_collection.resumes_at * 1000);
+  const inTwoMonths = new Date();
+  inTwoMonths.setUTCMonth(inTwoMonths.getUTCMonth() + 2);
+  expect(Math.abs(resumesAt.getTime() - inTwoMonths.getTime())).toBeLessThan(60_000);
+  await expect.poll(carolsRoles, { timeout: 20_000 }).toEqual([]);
+  const label = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(resumesAt);
+  await page.reload();
+  await expect(focus.getByTestId("subscription-state")).toHaveText(`Paused until ${label}`);
+  await expect(focus.getByText(`Paused · billing resumes ${label}`)).toBeVisible();
+
+  // The owner sees her paused in the members table.
+  await signOut(page);
+  await signInAs(page, "Alice Owner", "/dashboard/study-hall/members?status=paused");
+  await expect(page.getByRole("row").filter({ hasText: "Carol" })).toContainText("paused");
+  await signOut(page);
+
+  // She comes back early: collection resumes, her role returns.
+  await signInAs(page, "Carol Owner", "/portal");
+  await focus.getByRole("button", { name: "Resume now" }).click();
+  await expect(focus.getByText(/^Welcome back!/)).toBeVisible();
+  await expect.poll(carolsRoles, { timeout: 20_000 }).toEqual([FOCUS_ROLE]);
+  expect((await stripeGet(`subscriptions/${sub!.stripe_subscription_id}`, sub!.account)).pause_collection).toBeNull();
+  await page.reload();
+  await expect(focus.getByTestId("subscription-state")).toHaveText("active");
+  await expect(focus.getByRole("button", { name: "Resume now" })).toHaveCount(0);
+});

@@ -20,6 +20,8 @@ import { unsubscribeMember } from "../lib/members/unsubscribe";
 import { unsubscribeUrl } from "../lib/mail/links";
 import { setCancelAtPeriodEnd } from "../lib/billing/portal";
 import { acceptSaveOffer, SAVE_OFFER_ERRORS } from "../lib/billing/save-offer";
+import { PAUSE_ERRORS, pausable, pauseMembership, resumeMembership } from "../lib/billing/pause";
+import { seatsTaken } from "../lib/billing/seats";
 import type { CaughtMail } from "../e2e/fakes/mail/server";
 import { asOwner, queuedJobs, snowflake } from "./support/fixtures";
 import { paidCommunity, payCheckout, startStripeHarness, type PaidCommunity, type StripeHarness } from "./support/stripe-webhooks";
@@ -364,6 +366,98 @@ describe("the save offer", () => {
     await expect(acceptSaveOffer(userId, s.localSubscriptionId, h.client)).rejects.toThrow(SAVE_OFFER_ERRORS.none);
     const other = await payingMember({ settings: { saveOfferPercent: 50 } });
     await expect(acceptSaveOffer(userId, other.localSubscriptionId, h.client)).rejects.toThrow("We couldn't find that membership.");
+  });
+});
+
+describe("pausing instead of cancelling", () => {
+  const userOf = async (s: Setup) =>
+    (await s.paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(s.memberId), select: { userId: true } }))).userId;
+  const subscriptionRow = (s: Setup) =>
+    s.paid.inScope((tx) =>
+      tx.subscription.findUniqueOrThrow({ where: rowKey(s.localSubscriptionId), select: { status: true, collectionPaused: true, resumesAt: true } }),
+    );
+  const payments = (s: Setup) => s.paid.inScope((tx) => tx.payment.count({ where: { memberId: s.memberId } }));
+
+  it("a member pauses for what the community allows: nothing charged, no paid roles, the seat kept; all back when Stripe resumes", async () => {
+    const s = await payingMember({ settings: { pauseMonths: 2 } });
+    const userId = await userOf(s);
+    expect(await rolesOf(s)).toEqual([TIER_ROLE]);
+    await expect(pauseMembership(userId, s.localSubscriptionId, 3, h.client)).rejects.toThrow(PAUSE_ERRORS.tooLong);
+
+    const now = new Date();
+    const { resumesAt } = await pauseMembership(userId, s.localSubscriptionId, 2, h.client, now);
+    const resumesAtSeconds = Math.floor(new Date(resumesAt).getTime() / 1000);
+    expect(new Date(resumesAt).getUTCMonth()).toBe((now.getUTCMonth() + 2) % 12);
+    // At Stripe: collection paused, invoices voided, the subscription still "active".
+    expect(h.fake.objects.get(s.subscriptionId)).toMatchObject({ status: "active", pause_collection: { behavior: "void", resumes_at: resumesAtSeconds } });
+    await deliverPending();
+    expect(await subscriptionRow(s)).toEqual({ status: "paused", collectionPaused: true, resumesAt: new Date(resumesAtSeconds * 1000) });
+    expect(await status(s)).toMatchObject({ subscriptionStatus: "paused", subscriptionExpiresAt: new Date(resumesAtSeconds * 1000) });
+    await syncMemberRoles(s.paid.community.id, s.memberId, { reason: "test" });
+    expect(await rolesOf(s)).toEqual([]);
+    expect(await s.paid.inScope((tx) => seatsTaken(tx, "Gold"))).toBe(1);
+    // Not revenue while paused.
+    expect((await overview(s.paid.community.id, s.paid.inScope)).mrr).toEqual([]);
+    // Paused once is enough.
+    await expect(pauseMembership(userId, s.localSubscriptionId, 1, h.client)).rejects.toThrow(PAUSE_ERRORS.notActive);
+
+    // A billing date inside the pause: Stripe voids the invoice; nothing is paid or granted.
+    const before = await payments(s);
+    expect(h.fake.simulate.renewal(s.subscriptionId, "paid")).toMatchObject({ status: "void", amount_paid: 0 });
+    await deliverPending();
+    expect(await payments(s)).toBe(before);
+    expect((await status(s)).subscriptionStatus).toBe("paused");
+
+    // Stripe resumes by itself once resumes_at has passed (moved to the past here instead of waiting two months).
+    (h.fake.objects.get(s.subscriptionId)!.pause_collection as { resumes_at: number }).resumes_at = Math.floor(Date.now() / 1000) - 1;
+    await expect.poll(() => h.fake.objects.get(s.subscriptionId)!.pause_collection, { timeout: 5000 }).toBeNull();
+    await deliverPending();
+    expect(await subscriptionRow(s)).toEqual({ status: "active", collectionPaused: false, resumesAt: null });
+    expect((await status(s)).subscriptionStatus).toBe("active");
+    await syncMemberRoles(s.paid.community.id, s.memberId, { reason: "test" });
+    expect(await rolesOf(s)).toEqual([TIER_ROLE]);
+    const audit = await s.paid.inScope((tx) => tx.auditLog.findMany({ where: { actorUserId: userId }, select: { action: true, details: true } }));
+    expect(audit).toEqual([{ action: "membership.paused", details: { months: 2, resumesAt } }]);
+  });
+
+  it("is refused where not offered, for a membership set to end, for a yearly one; a member may resume early", async () => {
+    const off = await payingMember();
+    await expect(pauseMembership(await userOf(off), off.localSubscriptionId, 1, h.client)).rejects.toThrow(PAUSE_ERRORS.notOffered);
+    expect(h.fake.objects.get(off.subscriptionId)!.pause_collection).toBeNull();
+
+    const s = await payingMember({ settings: { pauseMonths: 1 } });
+    const userId = await userOf(s);
+    await setCancelAtPeriodEnd(userId, s.localSubscriptionId, true, h.client);
+    await deliverPending();
+    await expect(pauseMembership(userId, s.localSubscriptionId, 1, h.client)).rejects.toThrow(PAUSE_ERRORS.ending);
+    await setCancelAtPeriodEnd(userId, s.localSubscriptionId, false, h.client);
+    await deliverPending();
+    await expect(resumeMembership(userId, s.localSubscriptionId, h.client)).rejects.toThrow(PAUSE_ERRORS.notPaused);
+    // Nobody else's membership.
+    await expect(pauseMembership(await userOf(off), s.localSubscriptionId, 1, h.client)).rejects.toThrow("We couldn't find that membership.");
+    expect(pausable({ status: "active", cancelAtPeriodEnd: false, interval: "yearly" })).toBe("monthlyOnly");
+
+    await pauseMembership(userId, s.localSubscriptionId, 1, h.client);
+    await deliverPending();
+    expect((await status(s)).subscriptionStatus).toBe("paused");
+    await resumeMembership(userId, s.localSubscriptionId, h.client);
+    expect(h.fake.objects.get(s.subscriptionId)!.pause_collection).toBeNull();
+    await deliverPending();
+    expect(await subscriptionRow(s)).toEqual({ status: "active", collectionPaused: false, resumesAt: null });
+    expect((await status(s)).subscriptionStatus).toBe("active");
+    const actions = await s.paid.inScope((tx) =>
+      tx.auditLog.findMany({ where: { actorUserId: userId, action: { startsWith: "membership." } }, select: { action: true } }),
+    );
+    expect(actions.map((a) => a.action).sort()).toEqual(["membership.paused", "membership.resumed"]);
+  });
+
+  it("Stripe's refusals: a resume date in the past, an unknown behavior", async () => {
+    const s = await payingMember({ settings: { pauseMonths: 1 } });
+    const update = (pause: { behavior: "void"; resumes_at: number }) =>
+      h.client.subscriptions.update(s.subscriptionId, { pause_collection: pause }, { stripeAccount: s.paid.account });
+    await expect(update({ behavior: "void", resumes_at: Math.floor(Date.now() / 1000) - 60 })).rejects.toThrow(/in the future/);
+    await expect(update({ behavior: "sleep" as "void", resumes_at: Math.floor(Date.now() / 1000) + 60 })).rejects.toThrow(/pause_collection\[behavior\]/);
+    expect(h.fake.objects.get(s.subscriptionId)!.pause_collection).toBeNull();
   });
 });
 

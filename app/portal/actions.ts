@@ -12,6 +12,8 @@ import { signOut } from "@/lib/auth";
 import { regainAccess, startAccountSwitch, SWITCH_COOKIE } from "@/lib/members/discord-access";
 import { CANCELLATION_REASONS } from "@/lib/billing/cancellation-reasons";
 import { acceptSaveOffer } from "@/lib/billing/save-offer";
+import { pauseMembership, resumeMembership } from "@/lib/billing/pause";
+import { wholeNumber } from "@/lib/communities/validation";
 
 const subscriptionRef = z.object({ subscriptionId: z.uuid("unknown membership") });
 const tierChoice = subscriptionRef.extend({ tierId: z.uuid("pick a tier") });
@@ -45,6 +47,13 @@ export const cancelAtPeriodEndAction = userAction(
 
 /** "Stay with the discount" in the cancel dialog: the community's save offer, once per member. */
 export const acceptSaveOfferAction = userAction(subscriptionRef, ({ subscriptionId }, { actor }) => acceptSaveOffer(actor.id, subscriptionId));
+
+/** "Pause instead" in the cancel dialog, where the community offers it (how long it allows is checked there). */
+export const pauseMembershipAction = userAction(subscriptionRef.extend({ months: wholeNumber(1, 3) }), ({ subscriptionId, months }, { actor }) =>
+  pauseMembership(actor.id, subscriptionId, months),
+);
+
+export const resumeMembershipAction = userAction(subscriptionRef, ({ subscriptionId }, { actor }) => resumeMembership(actor.id, subscriptionId));
 
 export const previewSwitchAction = userAction(tierChoice, ({ subscriptionId, tierId }, { actor }) => previewTierSwitch(actor.id, subscriptionId, tierId));
 

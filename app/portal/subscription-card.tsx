@@ -12,7 +12,15 @@ import type { PortalSubscription } from "@/lib/billing/portal-read";
 import { CANCELLATION_REASON_LABELS } from "@/lib/billing/cancellation-reasons";
 import { memberStatus } from "@/lib/billing/status-display";
 import { formatMoney } from "@/lib/billing/money";
-import { acceptSaveOfferAction, cancelAtPeriodEndAction, manageBillingAction, previewSwitchAction, switchTierAction } from "./actions";
+import {
+  acceptSaveOfferAction,
+  cancelAtPeriodEndAction,
+  manageBillingAction,
+  pauseMembershipAction,
+  previewSwitchAction,
+  resumeMembershipAction,
+  switchTierAction,
+} from "./actions";
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 const per = (interval: string | null) => (interval === "yearly" ? "year" : "month");
@@ -23,6 +31,8 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
   const [preview, previewAction] = useActionState(previewSwitchAction, null);
   const [switched, switchAction] = useActionState(switchTierAction, null);
   const [saved, saveAction] = useActionState(acceptSaveOfferAction, null);
+  const [pausedNow, pauseAction] = useActionState(pauseMembershipAction, null);
+  const [resumed, resumeAction] = useActionState(resumeMembershipAction, null);
   const [tierId, setTierId] = useState(preselect ?? subscription.switchable.find((t) => !t.soldOut)?.id ?? "");
   const [confirming, setConfirming] = useState(false);
   const previewForm = useRef<HTMLFormElement>(null);
@@ -33,17 +43,19 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
     card.current?.scrollIntoView({ block: "center" });
     previewForm.current?.requestSubmit();
   }, [preselect]);
-  // A finished cancel or save closes the confirmation (adjusted while rendering, not in an effect).
-  const [settled, setSettled] = useState({ cancelState, saved });
-  if (settled.cancelState !== cancelState || settled.saved !== saved) {
-    setSettled({ cancelState, saved });
-    if (cancelState?.ok || saved?.ok) setConfirming(false);
+  // A finished cancel, save or pause closes the confirmation (adjusted while rendering, not in an effect).
+  const [settled, setSettled] = useState({ cancelState, saved, pausedNow });
+  if (settled.cancelState !== cancelState || settled.saved !== saved || settled.pausedNow !== pausedNow) {
+    setSettled({ cancelState, saved, pausedNow });
+    if (cancelState?.ok || saved?.ok || pausedNow?.ok) setConfirming(false);
   }
 
   // Stripe's answer shows at once; our own record follows when its webhook arrives.
   const ending = saved?.ok ? false : cancelState?.ok ? cancelState.data.cancelAtPeriodEnd : subscription.cancelAtPeriodEnd;
   const endsAt = cancelState?.ok && cancelState.data.endsAt ? cancelState.data.endsAt : subscription.renewsAt;
-  const errors = [cancelState, billingState, preview, switched].filter((s) => s && !s.ok).map((s) => (s as { error: string }).error);
+  // A pause or resume asked for just now shows before its webhook updates our record.
+  const paused = resumed?.ok ? null : pausedNow?.ok ? { until: pausedNow.data.resumesAt } : subscription.paused;
+  const errors = [cancelState, billingState, preview, switched, resumed].filter((s) => s && !s.ok).map((s) => (s as { error: string }).error);
   const badge = memberStatus(subscription.status);
   const chosen = subscription.switchable.find((t) => t.id === tierId);
 
@@ -54,10 +66,20 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
           <p className="font-medium">{subscription.tierName}</p>
           <p className="text-sm text-slate-600">
             {subscription.price && `${formatMoney(subscription.price, subscription.currency)} / ${per(subscription.interval)} · `}
-            {ending ? `Cancels on ${dateFormat.format(new Date(endsAt))}` : `Renews ${dateFormat.format(new Date(endsAt))}`}
+            {ending
+              ? `Cancels on ${dateFormat.format(new Date(endsAt))}`
+              : paused
+                ? paused.until
+                  ? `Paused · billing resumes ${dateFormat.format(new Date(paused.until))}`
+                  : "Paused · billing resumes when you resume it"
+                : `Renews ${dateFormat.format(new Date(endsAt))}`}
           </p>
         </div>
-        {ending ? (
+        {paused && !ending ? (
+          <Badge tone="warning" data-testid="subscription-state">
+            {paused.until ? `Paused until ${dateFormat.format(new Date(paused.until))}` : "Paused"}
+          </Badge>
+        ) : ending ? (
           <Badge tone="warning" data-testid="subscription-state">
             Cancels {dateFormat.format(new Date(endsAt))}
           </Badge>
@@ -84,6 +106,13 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
           Thanks for staying! {saved.data.percent}% off is applied to your next {saved.data.months === 1 ? "payment" : `${saved.data.months} monthly payments`}.
         </Alert>
       )}
+      {pausedNow?.ok && !resumed?.ok && (
+        <Alert tone="success">
+          Your membership is paused until {dateFormat.format(new Date(pausedNow.data.resumesAt))}. You won&apos;t be charged until then; your paid roles are
+          removed now and come back when it resumes.
+        </Alert>
+      )}
+      {resumed?.ok && <Alert tone="success">Welcome back! Your roles come back in a moment, and billing continues on your usual billing date.</Alert>}
       {switched?.ok && <Alert tone="success">Switched to {switched.data.tierName}. Your roles update as soon as Stripe confirms it.</Alert>}
 
       <div className="flex flex-wrap gap-2">
@@ -93,6 +122,14 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
             Manage billing
           </SubmitButton>
         </form>
+        {paused && (
+          <form action={resumeAction}>
+            <input type="hidden" name="subscriptionId" value={subscription.id} />
+            <SubmitButton variant="secondary" size="sm" pendingLabel="Resuming…">
+              Resume now
+            </SubmitButton>
+          </form>
+        )}
         {ending ? (
           <form action={cancelAction}>
             <input type="hidden" name="subscriptionId" value={subscription.id} />
@@ -120,6 +157,29 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
             <SubmitButton size="sm" pendingLabel="Applying…">
               Stay with {subscription.saveOffer.percent}% off
             </SubmitButton>
+          </form>
+        )}
+        {subscription.pause && !paused && (
+          <form action={pauseAction} className="mb-4 space-y-2 rounded-lg bg-slate-50 p-3 text-sm ring-1 ring-slate-200" aria-label="Pause instead">
+            <input type="hidden" name="subscriptionId" value={subscription.id} />
+            <p className="font-medium">Need a break? Pause instead: no charges, and your paid roles come back when it ends.</p>
+            <div className="flex flex-wrap items-end gap-2">
+              <Field id={`pause-${subscription.id}`} label="Pause for">
+                {(aria) => (
+                  <Select {...aria} name="months" defaultValue="1">
+                    {Array.from({ length: subscription.pause!.maxMonths }, (_, i) => i + 1).map((months) => (
+                      <option key={months} value={months}>
+                        {months === 1 ? "1 month" : `${months} months`}
+                      </option>
+                    ))}
+                  </Select>
+                )}
+              </Field>
+              <SubmitButton variant="secondary" size="sm" pendingLabel="Pausing…">
+                Pause instead
+              </SubmitButton>
+            </div>
+            {pausedNow && !pausedNow.ok && <Alert tone="error">{pausedNow.error}</Alert>}
           </form>
         )}
         <form action={cancelAction} className="space-y-4">

@@ -8,6 +8,7 @@ import { withCommunity, withUser } from "../db/scopes";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { hasFreeSeat } from "./seats";
 import { saveOfferOf, type SaveOffer } from "./save-offer";
+import { pausable, pauseOfferOf, type PauseOffer } from "./pause";
 import { linkedServers } from "../discord/linked-servers";
 import { tierServerRoles } from "../tiers/server-roles";
 import { tierPriceIn } from "../tiers/prices";
@@ -29,6 +30,10 @@ export type PortalSubscription = {
   switchable: SwitchableTier[];
   /** The community's discount for staying, shown when cancelling; null once taken or when there is none. */
   saveOffer: SaveOffer | null;
+  /** How long the member may pause instead of cancelling; null where the community offers no pause or this one can't be. */
+  pause: PauseOffer | null;
+  /** Set while its collection is paused: when Stripe resumes it (null: when the member does). */
+  paused: { until: string | null } | null;
 };
 
 export type PortalMembership = {
@@ -83,6 +88,8 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
             cancelAtPeriodEnd: true,
             cancellationFeedback: true,
             currency: true,
+            collectionPaused: true,
+            resumesAt: true,
           },
         },
       },
@@ -150,6 +157,8 @@ export async function portalMemberships(userId: string): Promise<PortalMembershi
           currency,
           interval: current?.interval ?? null,
           saveOffer: m.saveOfferRedeemedAt ? null : saveOfferOf(m.community.settings),
+          pause: pausable({ ...sub, interval: current?.interval }) ? null : pauseOfferOf(m.community.settings),
+          paused: sub.collectionPaused ? { until: sub.resumesAt?.toISOString() ?? null } : null,
           // A pass is bought on the community's page, not switched to; Stripe bills a subscription in one currency.
           switchable: tiers.flatMap((t) => {
             const price = tierPriceIn(t, currency);

@@ -26,7 +26,18 @@ export async function ownSubscription(userId: string, subscriptionId: string) {
   const subscription = await withUser(userId, (tx) =>
     tx.subscription.findFirst({
       where: { id: subscriptionId },
-      select: { id: true, communityId: true, memberId: true, stripeSubscriptionId: true, stripeCustomerId: true, tierName: true, currency: true },
+      select: {
+        id: true,
+        communityId: true,
+        memberId: true,
+        stripeSubscriptionId: true,
+        stripeCustomerId: true,
+        tierName: true,
+        currency: true,
+        status: true,
+        cancelAtPeriodEnd: true,
+        collectionPaused: true,
+      },
     }),
   );
   if (!subscription?.stripeSubscriptionId) throw refusal(PORTAL_ERRORS, "notFound");

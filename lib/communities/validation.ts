@@ -44,6 +44,8 @@ export const communitySettingsSchema = z.object({
   saveOfferPercent: wholeNumber(0, 90),
   /** ...for this many monthly invoices. */
   saveOfferMonths: wholeNumber(1, 12),
+  /** Offered in the portal to a member about to cancel: pause for up to this many months instead (0: not offered). */
+  pauseMonths: wholeNumber(0, 3),
   taxMode: z.enum(TAX_MODES, { message: "choose how taxes apply" }),
   showMemberCount: checkbox,
   supportUrl: z
@@ -63,6 +65,7 @@ export const DEFAULT_SETTINGS: CommunitySettings = {
   winbackDays: 0,
   saveOfferPercent: 0,
   saveOfferMonths: 3,
+  pauseMonths: 0,
   taxMode: "off",
   showMemberCount: true,
   supportUrl: null,
@@ -91,6 +94,7 @@ export function readSettings(raw: unknown): CommunitySettings {
     winbackDays: value.winbackDays,
     saveOfferPercent: value.saveOfferPercent,
     saveOfferMonths: value.saveOfferMonths,
+    pauseMonths: value.pauseMonths,
     taxMode: value.taxMode,
     showMemberCount: value.showMemberCount === undefined ? undefined : value.showMemberCount === true,
     supportUrl: typeof value.supportUrl === "string" ? value.supportUrl : undefined,

@@ -104,6 +104,21 @@ export function SettingsForm({ values }: { values: Values }) {
           <Field id="saveOfferMonths" label="Offer lasts (months)" hint="How many monthly payments the discount applies to." errors={errors?.saveOfferMonths}>
             {(aria) => <Input {...aria} name="saveOfferMonths" type="number" min={1} max={12} defaultValue={v("saveOfferMonths")} className="w-32" />}
           </Field>
+          <Field
+            id="pauseMonths"
+            label="Let members pause instead"
+            hint="Offered to a member about to cancel: no charges and no paid roles until it ends, then billing resumes."
+            errors={errors?.pauseMonths}
+          >
+            {(aria) => (
+              <Select {...aria} name="pauseMonths" defaultValue={v("pauseMonths")}>
+                <option value="0">Not offered</option>
+                <option value="1">For up to 1 month</option>
+                <option value="2">For up to 2 months</option>
+                <option value="3">For up to 3 months</option>
+              </Select>
+            )}
+          </Field>
         </div>
         <Field
           id="receipts"
