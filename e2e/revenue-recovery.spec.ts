@@ -147,7 +147,9 @@ test("the owner sets an offer to stay; a member about to cancel takes it instead
 });
 
 test("the owner lets members pause; a member about to cancel pauses instead, loses her paid role until she resumes", async ({ page }) => {
+  // The demo lets Study Hall's members pause for a month; the owner allows two.
   await signInAs(page, "Alice Owner", "/dashboard/study-hall/settings");
+  await expect(page.getByLabel("Let members pause instead")).toHaveValue("1");
   await page.getByLabel("Let members pause instead").selectOption("2");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();

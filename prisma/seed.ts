@@ -99,7 +99,8 @@ export const DEMO_COMMUNITIES: CommunitySeed[] = [
     memberCount: 18,
     // A failed payment goes grace (3 days) -> restricted (7 days, only the Lapsed role) -> removed; win-back a week after.
     bot: { announceChannel: "400000000000000002", adminChannel: "410000000000000002", lapsedRoleId: "300000000000000019", payChannelId: "400000000000000002" },
-    settings: { restrictedDays: 7, winbackDays: 7 },
+    // Members may pause for a month instead of cancelling.
+    settings: { restrictedDays: 7, winbackDays: 7, pauseMonths: 1 },
     tiers: [{ name: "Focus", price: "4.00", interval: "monthly", features: ["Quiet rooms", "Accountability pairing"], roleId: "300000000000000011" }],
   },
   {

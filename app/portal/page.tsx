@@ -6,7 +6,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/require-user";
 import { memberStatus } from "@/lib/billing/status-display";
-import { portalMemberships } from "@/lib/billing/portal-read";
+import { portalMemberships, type PortalSubscription } from "@/lib/billing/portal-read";
 import { formatMoney, formatTotals } from "@/lib/billing/money";
 import { Alert } from "@/components/ui/alert";
 import { DiscordAccess } from "@/components/discord-access";
@@ -35,6 +35,12 @@ const ERRORS: Record<string, string> = {
 };
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+
+/** The subscription's next date, as the membership's line tells it. */
+function nextDate(sub: PortalSubscription): string {
+  if (sub.paused) return sub.paused.until ? `paused until ${dateFormat.format(new Date(sub.paused.until))}` : "paused";
+  return `${sub.cancelAtPeriodEnd ? "ends" : "renews"} ${dateFormat.format(new Date(sub.renewsAt))}`;
+}
 
 export default async function PortalPage({ searchParams }: Props) {
   const user = await requireUser("/portal");
@@ -92,7 +98,7 @@ export default async function PortalPage({ searchParams }: Props) {
                       </Link>
                       <p className="text-sm text-slate-500">
                         {m.tier ?? "Free member"}
-                        {sub ? ` · ${sub.cancelAtPeriodEnd ? "ends" : "renews"} ${dateFormat.format(new Date(sub.renewsAt))}` : ""}
+                        {sub ? ` · ${nextDate(sub)}` : ""}
                       </p>
                     </div>
                   </div>

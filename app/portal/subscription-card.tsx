@@ -56,7 +56,7 @@ export function SubscriptionCard({ subscription, preselect }: { subscription: Po
   // A pause or resume asked for just now shows before its webhook updates our record.
   const paused = resumed?.ok ? null : pausedNow?.ok ? { until: pausedNow.data.resumesAt } : subscription.paused;
   const errors = [cancelState, billingState, preview, switched, resumed].filter((s) => s && !s.ok).map((s) => (s as { error: string }).error);
-  const badge = memberStatus(subscription.status);
+  const badge = memberStatus(resumed?.ok ? "active" : subscription.status);
   const chosen = subscription.switchable.find((t) => t.id === tierId);
 
   return (

@@ -56,8 +56,13 @@ export function Dialog({
   className?: string;
 }) {
   const modal = useModalDialog(open, onClose);
+  // m-auto: Tailwind's reset zeroes the margin that centres a modal <dialog>.
   return (
-    <dialog {...modal} aria-label={title} className={cn("w-[min(28rem,calc(100vw-2rem))] rounded-2xl p-0 shadow-xl backdrop:bg-slate-900/40", className)}>
+    <dialog
+      {...modal}
+      aria-label={title}
+      className={cn("m-auto w-[min(28rem,calc(100vw-2rem))] rounded-2xl p-0 shadow-xl backdrop:bg-slate-900/40", className)}
+    >
       <div className="p-6">
         <h2 className="text-lg font-semibold">{title}</h2>
         <div className="mt-3">{children}</div>
