@@ -32,6 +32,7 @@ const membershipSelect = {
       canceledAt: true,
       trialStart: true,
       trialEnd: true,
+      resumesAt: true,
       createdAt: true,
     },
   },
