@@ -281,6 +281,12 @@ describe("the worker's schedule", () => {
     for (const item of items) expect(taskList[item.task]).toBeTypeOf("function");
   });
 
+  it("every job a change enqueues has a task to run it", async () => {
+    const { taskList } = await import("../lib/worker/tasks");
+    const { JOB_KINDS } = await import("../lib/jobs/enqueue");
+    for (const kind of Object.values(JOB_KINDS)) expect(taskList[kind], kind).toBeTypeOf("function");
+  });
+
   it("registers the slash commands in the guild", async () => {
     const s = await setup();
     const { registerCommands } = await import("../lib/discord/interactions");

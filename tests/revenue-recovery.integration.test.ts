@@ -15,7 +15,8 @@ import { advanceLapses } from "../lib/billing/lapse-sweep";
 import { db } from "../lib/db/client";
 import { withCommunity, rowKey } from "../lib/db/scopes";
 import { syncMemberRoles } from "../lib/discord/role-sync";
-import { sendReceipt, sendWelcomeMail, sendWinbacks } from "../lib/members/member-mail";
+import { sendPauseEndingMail, sendReceipt, sendWelcomeMail, sendWinbacks } from "../lib/members/member-mail";
+import { formatDay } from "../lib/billing/dunning";
 import { unsubscribeMember } from "../lib/members/unsubscribe";
 import { unsubscribeUrl } from "../lib/mail/links";
 import { setCancelAtPeriodEnd } from "../lib/billing/portal";
@@ -401,6 +402,26 @@ describe("pausing instead of cancelling", () => {
     // Paused once is enough.
     await expect(pauseMembership(userId, s.localSubscriptionId, 1, h.client)).rejects.toThrow(PAUSE_ERRORS.notActive);
 
+    // Three days before it ends, the member hears that access and billing resume; once.
+    const [notice] = await asOwner(
+      async (c) =>
+        (
+          await c.query<{ run_at: Date; payload: unknown }>(
+            "SELECT j.run_at, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'mail:pause_ending' AND j.payload->>'communityId' = $1",
+            [s.paid.community.id],
+          )
+        ).rows,
+    );
+    expect(notice).toEqual({
+      run_at: new Date(resumesAtSeconds * 1000 - 3 * DAY),
+      payload: { communityId: s.paid.community.id, subscriptionId: s.localSubscriptionId },
+    });
+    expect(await sendPauseEndingMail(s.paid.community.id, s.localSubscriptionId)).toBe("sent");
+    expect(await sendPauseEndingMail(s.paid.community.id, s.localSubscriptionId)).toBe("already_sent");
+    const [mail] = (await inbox(s.email!)).filter((m) => /resumes on/.test(m.subject));
+    expect(mail!.subject).toBe(`Your ${s.paid.community.name} membership resumes on ${formatDay(new Date(resumesAtSeconds * 1000))}`);
+    expect(mail!.text).toContain("your roles come back, and billing continues on your usual billing date");
+
     // A billing date inside the pause: Stripe voids the invoice; nothing is paid or granted.
     const before = await payments(s);
     expect(h.fake.simulate.renewal(s.subscriptionId, "paid")).toMatchObject({ status: "void", amount_paid: 0 });
@@ -416,6 +437,8 @@ describe("pausing instead of cancelling", () => {
     expect((await status(s)).subscriptionStatus).toBe("active");
     await syncMemberRoles(s.paid.community.id, s.memberId, { reason: "test" });
     expect(await rolesOf(s)).toEqual([TIER_ROLE]);
+    // Over: a notice still queued for it sends nothing.
+    expect(await sendPauseEndingMail(s.paid.community.id, s.localSubscriptionId)).toBe("skipped");
     const audit = await s.paid.inScope((tx) => tx.auditLog.findMany({ where: { actorUserId: userId }, select: { action: true, details: true } }));
     expect(audit).toEqual([{ action: "membership.paused", details: { months: 2, resumesAt } }]);
   });

@@ -21,6 +21,9 @@ export type SyncContext = {
 };
 export type SyncedSubscription = { subscriptionId: string; memberId: string; refresh: MemberRefresh };
 
+/** How long before a pause ends the member is told. */
+export const PAUSE_NOTICE_DAYS = 3;
+
 const at = (seconds: number | null | undefined) => (seconds == null ? null : new Date(seconds * 1000));
 
 /**
@@ -70,7 +73,17 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`subscription:${sub.id}`}))`;
   const existing = await tx.subscription.findUnique({
     where: { communityId_stripeSubscriptionId: { communityId: ctx.communityId, stripeSubscriptionId: sub.id } },
-    select: { id: true, memberId: true, status: true, tierId: true, tierName: true, gracePeriodEndsAt: true, restrictedUntil: true, duplicateOf: true },
+    select: {
+      id: true,
+      memberId: true,
+      status: true,
+      tierId: true,
+      tierName: true,
+      gracePeriodEndsAt: true,
+      restrictedUntil: true,
+      duplicateOf: true,
+      resumesAt: true,
+    },
   });
   const memberId = existing?.memberId ?? (await memberFor(tx, ctx, sub));
   // Serialised per member too: two subscriptions of one member racing in must see each other.
@@ -139,6 +152,11 @@ export async function syncSubscription(tx: TenantTx, ctx: SyncContext, sub: Stri
   if (isPaying && !duplicateOf && enteredTier && tier?.maxMembers != null) await flagIfOverCapacity(tx, ctx, { ...tier, maxMembers: tier.maxMembers }, sub.id);
   if (sub.status === "canceled" && existing?.status !== "canceled" && !duplicateOf) {
     await recordBillingEvent(tx, { ...base, at: fields.canceledAt ?? ctx.now, name: "subscription_canceled", properties });
+  }
+  // A pause with an end (new, or moved): the member hears a few days ahead that access and billing resume.
+  if (fields.resumesAt && fields.resumesAt.getTime() !== existing?.resumesAt?.getTime()) {
+    const runAt = new Date(Math.max(ctx.now.getTime(), fields.resumesAt.getTime() - PAUSE_NOTICE_DAYS * 86_400_000));
+    await enqueueJob(tx, JOB_KINDS.pauseEnding, { communityId: ctx.communityId, subscriptionId: row.id }, { key: `pause_ending:${row.id}`, runAt });
   }
   if (refresh.changed) await requestRoleSync(tx, ctx.communityId, memberId, `subscription ${fields.status}`);
   return { subscriptionId: row.id, memberId, refresh };

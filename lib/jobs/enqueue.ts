@@ -35,6 +35,8 @@ export const JOB_KINDS = {
   dunning: "billing:dunning",
   /** E-mail a member the receipt of a payment. */
   receipt: "mail:receipt",
+  /** Tell a member, a few days ahead, that their paused membership resumes (access and billing). */
+  pauseEnding: "mail:pause_ending",
   /** Send one event to one owner endpoint (also added by the webhook_deliveries trigger). */
   deliverWebhook: "webhooks:deliver",
   /** E-mail an imported member the link that claims their membership. */

@@ -231,3 +231,20 @@ export async function claimMail(v: { community: string; tier: string; claimUrl: 
     text: lines(how, "", `Claim it (sign in with Discord): ${v.claimUrl}`, "", "The link is yours alone: whoever uses it first gets the membership."),
   };
 }
+
+export async function pauseEndingMail(v: { community: string; tier: string; resumesOn: string; portalUrl: string }): Promise<RenderedMail> {
+  const what = `Your ${v.tier} membership resumes on ${v.resumesOn}: your roles come back, and billing continues on your usual billing date.`;
+  return {
+    subject: `Your ${v.community} membership resumes on ${v.resumesOn}`,
+    html: await render(
+      <Layout community={v.community}>
+        <h1 style={{ fontSize: "20px", margin: "0 0 12px" }}>Your pause ends soon</h1>
+        <p style={{ fontSize: "14px", lineHeight: 1.5 }}>{what}</p>
+        <p style={{ fontSize: "14px" }}>
+          To cancel instead, or to resume sooner, open <a href={v.portalUrl}>your memberships</a>.
+        </p>
+      </Layout>,
+    ),
+    text: lines(what, "", `To cancel instead, or to resume sooner: ${v.portalUrl}`),
+  };
+}

@@ -10,7 +10,7 @@ import { formatDay } from "../billing/dunning";
 import { LIVE_SUBSCRIPTION } from "../billing/member-standing";
 import { communityUrl, discordServerUrl, portalUrl, publicOrigin, unsubscribeUrl } from "../mail/links";
 import { giftLink } from "../gifts/offer";
-import { receiptMail, welcomeMail, winbackMail } from "../mail/templates";
+import { pauseEndingMail, receiptMail, welcomeMail, winbackMail } from "../mail/templates";
 import { sendMail } from "../mail/transport";
 import { formatMoney } from "../billing/money";
 import { sendOnce } from "./notices";
@@ -90,6 +90,31 @@ export async function sendWelcomeMail(communityId: string, memberId: string) {
       discordUrl: discordServerUrl(c.discordGuildId),
       portalUrl: portalUrl(),
     });
+    const sent = await sendMail({ to, ...mail });
+    return sent ? { messageId: sent.messageId } : null;
+  });
+}
+
+/**
+ * A few days before a paused membership resumes: access and billing come back.
+ * Once per pause (a pause moved to another date is told again); nothing once it
+ * is over or was resumed by hand.
+ */
+export async function sendPauseEndingMail(communityId: string, subscriptionId: string) {
+  const c = await community(communityId);
+  const sub = await withCommunity(communityId, (tx) =>
+    tx.subscription.findUnique({
+      where: rowKey(subscriptionId),
+      select: { memberId: true, tierName: true, collectionPaused: true, resumesAt: true, member: { select: { userId: true } } },
+    }),
+  );
+  if (!sub?.collectionPaused || !sub.resumesAt) return "skipped" as const;
+  const resumesAt = sub.resumesAt;
+  const dedupeKey = `pause_ending:${subscriptionId}:${resumesAt.toISOString()}`;
+  return sendOnce({ communityId, memberId: sub.memberId, kind: "pause_ending", channel: "email", dedupeKey }, async () => {
+    const to = await emailOf(sub.member.userId);
+    if (!to) return null;
+    const mail = await pauseEndingMail({ community: c.name, tier: sub.tierName, resumesOn: formatDay(resumesAt), portalUrl: portalUrl() });
     const sent = await sendMail({ to, ...mail });
     return sent ? { messageId: sent.messageId } : null;
   });

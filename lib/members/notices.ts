@@ -7,7 +7,7 @@
 import type { Prisma } from "../generated/prisma/client";
 import { withCommunity } from "../db/scopes";
 
-export const NOTICE_KINDS = ["receipt", "welcome", "dunning", "lapse_restricted", "lapse_removed", "winback"] as const;
+export const NOTICE_KINDS = ["receipt", "welcome", "dunning", "lapse_restricted", "lapse_removed", "winback", "pause_ending"] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 export type NoticeChannel = "email" | "discord";
 

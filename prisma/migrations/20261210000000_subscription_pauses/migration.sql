@@ -5,3 +5,8 @@
 ALTER TABLE subscriptions
     ADD COLUMN collection_paused BOOLEAN NOT NULL DEFAULT false,
     ADD COLUMN resumes_at TIMESTAMPTZ;
+
+-- A few days before a pause ends the member is told that access and billing resume.
+ALTER TABLE member_notices DROP CONSTRAINT member_notices_kind_check,
+    ADD CONSTRAINT member_notices_kind_check
+        CHECK (kind IN ('receipt', 'welcome', 'dunning', 'lapse_restricted', 'lapse_removed', 'winback', 'pause_ending'));
