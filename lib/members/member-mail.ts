@@ -1,7 +1,8 @@
 // E-mails to members besides payment reminders: a receipt after each payment
 // (unless the community lets Stripe send its own), a welcome when a membership
-// starts, and one win-back message some days after a membership ends (only if
-// the owner turned it on, never to who unsubscribed). Members without an
+// starts, a heads-up before a pause ends, and one win-back message some days
+// after a membership ends (only if the owner turned it on, never to who
+// unsubscribed). Members without an
 // e-mail on Discord get none of these; each is sent once (member_notices).
 import { db } from "../db/client";
 import { withCommunity, rowKey } from "../db/scopes";

@@ -1,5 +1,6 @@
 "use client";
 
+import type { NoticeKind } from "@/lib/members/notices";
 import type { CheckoutAnswers } from "@/lib/communities/checkout-questions";
 import { CompAccess, type GrantView } from "./comp-access";
 import { LINKED_SERVER_STANDING } from "@/lib/discord/guild-status-text";
@@ -236,7 +237,15 @@ export function MembersTable({
   );
 }
 
-const NOTICE_LABELS: Record<string, string> = { receipt: "receipt", welcome: "welcome", dunning: "payment reminder", winback: "win-back" };
+const NOTICE_LABELS: Record<NoticeKind, string> = {
+  receipt: "receipt",
+  welcome: "welcome",
+  dunning: "payment reminder",
+  lapse_restricted: "access restricted",
+  lapse_removed: "access removed",
+  winback: "win-back",
+  pause_ending: "pause ending",
+};
 
 type Detail = {
   member: Member & { stripeCustomerId: string | null; isActive: boolean; removedAt: string | null; erasedAt: string | null };
@@ -470,7 +479,7 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
                 <ul className="mt-1 space-y-1 text-slate-600" data-testid="member-notices">
                   {d.notices.map((n) => (
                     <li key={n.id}>
-                      {date(n.sentAt)} · {NOTICE_LABELS[n.kind] ?? n.kind} · {n.channel === "email" ? "e-mail" : "Discord"}
+                      {date(n.sentAt)} · {NOTICE_LABELS[n.kind as NoticeKind] ?? n.kind} · {n.channel === "email" ? "e-mail" : "Discord"}
                     </li>
                   ))}
                 </ul>
