@@ -192,6 +192,10 @@ test("the owner lets members pause; a member about to cancel pauses instead, los
   await signOut(page);
   await signInAs(page, "Alice Owner", "/dashboard/study-hall/members?status=paused");
   await expect(page.getByRole("row").filter({ hasText: "Carol" })).toContainText("paused");
+  await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Carol Owner" }).click();
+  const drawer = page.getByRole("dialog", { name: "Carol Owner" });
+  await expect(drawer).toContainText(`Focus · paused · resumes ${label}`);
+  await drawer.getByRole("button", { name: "Close" }).click();
   await signOut(page);
 
   // She comes back early: collection resumes, her role returns.

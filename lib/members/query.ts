@@ -204,6 +204,8 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
           createdAt: true,
           cancellationFeedback: true,
           cancellationComment: true,
+          collectionPaused: true,
+          resumesAt: true,
         },
       }),
     () =>

@@ -237,6 +237,13 @@ export function MembersTable({
   );
 }
 
+/** Until when a subscription runs as it is: its period, or the end of its pause. */
+function subscriptionEnd(s: Detail["subscriptions"][number]): string {
+  if (s.cancelAtPeriodEnd) return `until ${date(s.currentPeriodEnd)} (cancels then)`;
+  if (s.collectionPaused) return s.resumesAt ? `resumes ${date(s.resumesAt)}` : "until they resume it";
+  return `until ${date(s.currentPeriodEnd)}`;
+}
+
 const NOTICE_LABELS: Record<NoticeKind, string> = {
   receipt: "receipt",
   welcome: "welcome",
@@ -257,6 +264,8 @@ type Detail = {
     cancelAtPeriodEnd: boolean;
     cancellationFeedback: string | null;
     cancellationComment: string | null;
+    collectionPaused: boolean;
+    resumesAt: string | null;
   }[];
   payments: { id: string; amount: string; amountRefunded: string; currency: string; status: string; processedAt: string | null; description: string | null }[];
   roleSyncs: { id: string; outcome: string; added: string[]; removed: string[]; createdAt: string }[];
@@ -410,8 +419,7 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
                 <ul className="mt-1 space-y-2">
                   {d.subscriptions.map((s) => (
                     <li key={s.id}>
-                      {s.tierName} · {memberStatus(s.status).label} · until {date(s.currentPeriodEnd)}
-                      {s.cancelAtPeriodEnd ? " (cancels then)" : ""}
+                      {s.tierName} · {memberStatus(s.status).label} · {subscriptionEnd(s)}
                       {(s.cancellationFeedback || s.cancellationComment) && (
                         <p className="mt-1 rounded bg-slate-50 px-2 py-1 text-slate-600" data-testid="cancellation-reason">
                           Reason: {CANCELLATION_REASON_LABELS[s.cancellationFeedback as CancellationReason] ?? "not given"}
