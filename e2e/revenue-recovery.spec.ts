@@ -22,6 +22,19 @@ async function subjectsTo(page: Page, address: string) {
     .allTextContents();
 }
 
+/** Carol's Focus subscription (the first test's): its Stripe id and the community's connected account. */
+async function carolsSubscription() {
+  const [sub] = await query<{ stripe_subscription_id: string; account: string }>(
+    "SELECT s.stripe_subscription_id, c.stripe_account_id AS account FROM subscriptions s JOIN community_members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = s.community_id WHERE c.slug = 'study-hall' AND u.discord_id = $1 AND s.duplicate_of IS NULL ORDER BY s.created_at DESC LIMIT 1",
+    [CAROL],
+  );
+  return sub!;
+}
+
+/** The Focus card in Carol's portal. */
+const focusCard = (page: Page) =>
+  page.getByRole("list", { name: "Your memberships" }).getByRole("listitem").filter({ hasText: "Study Hall" }).first().getByTestId("subscription-Focus");
+
 test.describe.configure({ mode: "serial" }); // the second test uses the membership the first one sets up
 
 test("a declined renewal reminds the member by e-mail and DM, she keeps her roles in grace, pays from the link, and the owner sees the money recovered", async ({
@@ -38,12 +51,9 @@ test("a declined renewal reminds the member by e-mail and DM, she keeps her role
     .toEqual(expect.arrayContaining(["Receipt from Study Hall: $4.00", "Welcome to Study Hall"]));
 
   // A month on, her card is declined (the fake Stripe's test clock renews the subscription now).
-  const [sub] = await query<{ stripe_subscription_id: string }>(
-    "SELECT s.stripe_subscription_id FROM subscriptions s JOIN community_members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = s.community_id WHERE c.slug = 'study-hall' AND u.discord_id = $1 AND s.status = 'active'",
-    [CAROL],
-  );
+  const sub = await carolsSubscription();
   await page.goto(`${process.env.STRIPE_FAKE_URL}/test-clock`);
-  await page.getByRole("row").filter({ hasText: sub!.stripe_subscription_id }).getByRole("button", { name: "Renew with a declined card" }).click();
+  await page.getByRole("row").filter({ hasText: sub.stripe_subscription_id }).getByRole("button", { name: "Renew with a declined card" }).click();
   await expect(page.getByRole("status")).toContainText("Renewal of");
 
   // The reminder: an e-mail with the invoice's pay link, and the same link in a DM.
@@ -113,12 +123,7 @@ test("the owner sets an offer to stay; a member about to cancel takes it instead
 
   // Carol (a Focus member since the test above) opens the cancel dialog: the offer comes first.
   await signInAs(page, "Carol Owner", "/portal");
-  const focus = page
-    .getByRole("list", { name: "Your memberships" })
-    .getByRole("listitem")
-    .filter({ hasText: "Study Hall" })
-    .first()
-    .getByTestId("subscription-Focus");
+  const focus = focusCard(page);
   // The button opens its dialog by script: until the page's script runs it says it isn't ready, rather than drop a click.
   const scripts = await holdScripts(page);
   await page.reload({ waitUntil: "commit" });
@@ -132,11 +137,8 @@ test("the owner sets an offer to stay; a member about to cancel takes it instead
   await dialog.getByRole("button", { name: "Stay with 25% off" }).click();
   await expect(focus.getByText("Thanks for staying! 25% off is applied to your next 2 monthly payments.")).toBeVisible();
 
-  const [sub] = await query<{ stripe_subscription_id: string; account: string }>(
-    "SELECT s.stripe_subscription_id, c.stripe_account_id AS account FROM subscriptions s JOIN community_members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = s.community_id WHERE c.slug = 'study-hall' AND u.discord_id = $1 AND s.status = 'active'",
-    [CAROL],
-  );
-  const atStripe = await stripeGet(`subscriptions/${sub!.stripe_subscription_id}`, sub!.account);
+  const sub = await carolsSubscription();
+  const atStripe = await stripeGet(`subscriptions/${sub.stripe_subscription_id}`, sub.account);
   expect(atStripe.discount.coupon).toMatchObject({ percent_off: 25, duration: "repeating", duration_in_months: 2 });
 
   // Once per member: the next time she thinks of leaving, there is no offer.
@@ -157,12 +159,7 @@ test("the owner lets members pause; a member about to cancel pauses instead, los
 
   // Carol (a Focus member since the first test) pauses from the cancel dialog.
   await signInAs(page, "Carol Owner", "/portal");
-  const focus = page
-    .getByRole("list", { name: "Your memberships" })
-    .getByRole("listitem")
-    .filter({ hasText: "Study Hall" })
-    .first()
-    .getByTestId("subscription-Focus");
+  const focus = focusCard(page);
   await focus.getByRole("button", { name: "Cancel membership" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByLabel("Pause for")).toHaveText(/1 month\s*2 months/);
@@ -172,11 +169,8 @@ test("the owner lets members pause; a member about to cancel pauses instead, los
   await expect(dialog).toBeHidden();
 
   // At Stripe: collection paused for two months, invoices voided; here: paused, no paid role.
-  const [sub] = await query<{ stripe_subscription_id: string; account: string }>(
-    "SELECT s.stripe_subscription_id, c.stripe_account_id AS account FROM subscriptions s JOIN community_members m ON m.id = s.member_id JOIN users u ON u.id = m.user_id JOIN communities c ON c.id = s.community_id WHERE c.slug = 'study-hall' AND u.discord_id = $1 AND s.duplicate_of IS NULL ORDER BY s.created_at DESC LIMIT 1",
-    [CAROL],
-  );
-  const atStripe = await stripeGet(`subscriptions/${sub!.stripe_subscription_id}`, sub!.account);
+  const sub = await carolsSubscription();
+  const atStripe = await stripeGet(`subscriptions/${sub.stripe_subscription_id}`, sub.account);
   expect(atStripe).toMatchObject({ status: "active", pause_collection: { behavior: "void" } });
   const resumesAt = new Date(atStripe.pause_collection.resumes_at * 1000);
   const inTwoMonths = new Date();
@@ -203,7 +197,7 @@ test("the owner lets members pause; a member about to cancel pauses instead, los
   await focus.getByRole("button", { name: "Resume now" }).click();
   await expect(focus.getByText(/^Welcome back!/)).toBeVisible();
   await expect.poll(carolsRoles, { timeout: 20_000 }).toEqual([FOCUS_ROLE]);
-  expect((await stripeGet(`subscriptions/${sub!.stripe_subscription_id}`, sub!.account)).pause_collection).toBeNull();
+  expect((await stripeGet(`subscriptions/${sub.stripe_subscription_id}`, sub.account)).pause_collection).toBeNull();
   await page.reload();
   await expect(focus.getByTestId("subscription-state")).toHaveText("active");
   await expect(focus.getByRole("button", { name: "Resume now" })).toHaveCount(0);
