@@ -182,9 +182,11 @@ test("the owner lets members pause; a member about to cancel pauses instead, los
   await expect(focus.getByTestId("subscription-state")).toHaveText(`Paused until ${label}`);
   await expect(focus.getByText(`Paused · billing resumes ${label}`)).toBeVisible();
 
-  // The owner sees her paused in the members table.
+  // The owner sees her on a break: on the overview (not among the paying) and in the members table.
   await signOut(page);
-  await signInAs(page, "Alice Owner", "/dashboard/study-hall/members?status=paused");
+  await signInAs(page, "Alice Owner", "/dashboard/study-hall");
+  await expect(page.getByText(/^Payment up to date; (\d+ past due, )?1 paused not counted$/)).toBeVisible();
+  await page.goto("/dashboard/study-hall/members?status=paused");
   await expect(page.getByRole("row").filter({ hasText: "Carol" })).toContainText("paused");
   await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Carol Owner" }).click();
   const drawer = page.getByRole("dialog", { name: "Carol Owner" });

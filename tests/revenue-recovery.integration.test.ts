@@ -397,8 +397,8 @@ describe("pausing instead of cancelling", () => {
     await syncMemberRoles(s.paid.community.id, s.memberId, { reason: "test" });
     expect(await rolesOf(s)).toEqual([]);
     expect(await s.paid.inScope((tx) => seatsTaken(tx, "Gold"))).toBe(1);
-    // Not revenue while paused.
-    expect((await overview(s.paid.community.id, s.paid.inScope)).mrr).toEqual([]);
+    // Not revenue while paused, not paying, not churned: on a break.
+    expect(await overview(s.paid.community.id, s.paid.inScope)).toMatchObject({ mrr: [], payingMembers: 0, pausedMembers: 1, churnedThisMonth: 0 });
     // Paused once is enough.
     await expect(pauseMembership(userId, s.localSubscriptionId, 1, h.client)).rejects.toThrow(PAUSE_ERRORS.notActive);
 

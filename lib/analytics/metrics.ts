@@ -35,6 +35,8 @@ export type Overview = {
   atRiskMrr: Money[];
   payingMembers: number;
   pastDueMembers: number;
+  /** Members on a break (a paused subscription): not paying now, not churned. */
+  pausedMembers: number;
   newMembersThisMonth: number;
   churnedThisMonth: number;
   churnRate: number;
@@ -100,6 +102,7 @@ export async function overview(communityId: string, inScope: InScope, now = new 
         total: number;
         paying: number;
         pastDue: number;
+        paused: number;
         joined: number;
         churned: number;
         failed: number;
@@ -108,7 +111,7 @@ export async function overview(communityId: string, inScope: InScope, now = new 
         currency: string | null;
       }[]
     >`
-    SELECT m.total, m.paying, m."pastDue", m.joined,
+    SELECT m.total, m.paying, m."pastDue", m.paused, m.joined,
            (SELECT count(DISTINCT member_id)::int FROM subscriptions WHERE status = 'canceled' AND canceled_at >= ${monthStart} AND duplicate_of IS NULL) AS churned,
            (SELECT count(*)::int FROM payments p JOIN community_members cm ON cm.community_id = p.community_id AND cm.id = p.member_id
              WHERE p.status = 'failed' AND p.created_at >= ${since60} AND cm.subscription_status IN ('past_due', 'unpaid')) AS failed,
@@ -119,6 +122,7 @@ export async function overview(communityId: string, inScope: InScope, now = new 
       FROM (SELECT count(*)::int AS total,
                    count(*) FILTER (WHERE subscription_status = 'active')::int AS paying,
                    count(*) FILTER (WHERE subscription_status = 'past_due')::int AS "pastDue",
+                   count(*) FILTER (WHERE subscription_status = 'paused')::int AS paused,
                    count(*) FILTER (WHERE joined_at >= ${monthStart})::int AS joined
               FROM community_members) m`,
   );
@@ -183,6 +187,7 @@ export async function overview(communityId: string, inScope: InScope, now = new 
     atRiskMrr: money(mrr.map((r) => ({ currency: r.currency, amount: r.atRisk }))),
     payingMembers: paying,
     pastDueMembers: pastDue,
+    pausedMembers: members?.paused ?? 0,
     newMembersThisMonth: members?.joined ?? 0,
     churnedThisMonth: churned,
     churnRate: paying + pastDue + churned === 0 ? 0 : churned / (paying + pastDue + churned),

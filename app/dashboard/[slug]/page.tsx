@@ -5,7 +5,7 @@ import { MembersChart, RevenueChart } from "@/components/charts/dashboard-charts
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/lib/utils/cn";
-import { overview, type Money } from "@/lib/analytics/metrics";
+import { overview, type Money, type Overview } from "@/lib/analytics/metrics";
 import { requireUser } from "@/lib/auth/require-user";
 import { findManagedCommunity } from "@/lib/communities/owner-access";
 import { withCommunity } from "@/lib/db/scopes";
@@ -22,6 +22,12 @@ type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ create
 const formatAmounts = (values: Money[]) => (values.length === 0 ? "—" : values.map((m) => formatMoney(m.amount, m.currency)).join(" + "));
 
 /** A figure of the overview; with href, the whole card opens what it counts (the label is the link, stretched over the card). */
+/** Who the paying count leaves out: past due (in their grace period) and paused members. */
+function payingHint(o: Pick<Overview, "pastDueMembers" | "pausedMembers">): string {
+  const left = [o.pastDueMembers > 0 && `${o.pastDueMembers} past due`, o.pausedMembers > 0 && `${o.pausedMembers} paused`].filter(Boolean);
+  return left.length > 0 ? `Payment up to date; ${left.join(", ")} not counted` : "Payment up to date";
+}
+
 function Stat({ label, value, hint, href, testId }: { label: string; value: string; hint?: string; href?: string; testId: string }) {
   return (
     <Card className={cn("h-full p-4 sm:p-6", href && "relative has-[a:focus-visible]:ring-2 has-[a:focus-visible]:ring-brand-600 hover:ring-slate-300")}>
@@ -120,7 +126,7 @@ export default async function CommunityOverviewPage({ params, searchParams }: Pr
         <Stat
           label="Paying members"
           value={o.payingMembers.toLocaleString("en-US")}
-          hint={o.pastDueMembers > 0 ? `Payment up to date; ${o.pastDueMembers} past due not counted` : "Payment up to date"}
+          hint={payingHint(o)}
           href={`${base}/members?status=active`}
           testId="stat-paying"
         />
