@@ -15,10 +15,10 @@ import { advanceLapses } from "../lib/billing/lapse-sweep";
 import { db } from "../lib/db/client";
 import { withCommunity, rowKey } from "../lib/db/scopes";
 import { syncMemberRoles } from "../lib/discord/role-sync";
-import { sendPauseEndingMail, sendReceipt, sendWelcomeMail, sendWinbacks } from "../lib/members/member-mail";
+import { sendPauseEndingNotice, sendReceipt, sendWelcomeMail, sendWinbacks } from "../lib/members/member-mail";
 import { formatDay } from "../lib/billing/dunning";
 import { unsubscribeMember } from "../lib/members/unsubscribe";
-import { unsubscribeUrl } from "../lib/mail/links";
+import { portalUrl, unsubscribeUrl } from "../lib/mail/links";
 import { setCancelAtPeriodEnd } from "../lib/billing/portal";
 import { acceptSaveOffer, SAVE_OFFER_ERRORS } from "../lib/billing/save-offer";
 import { PAUSE_ERRORS, pausable, pauseMembership, resumeMembership } from "../lib/billing/pause";
@@ -416,11 +416,18 @@ describe("pausing instead of cancelling", () => {
       run_at: new Date(resumesAtSeconds * 1000 - 3 * DAY),
       payload: { communityId: s.paid.community.id, subscriptionId: s.localSubscriptionId },
     });
-    expect(await sendPauseEndingMail(s.paid.community.id, s.localSubscriptionId)).toBe("sent");
-    expect(await sendPauseEndingMail(s.paid.community.id, s.localSubscriptionId)).toBe("already_sent");
+    expect(await sendPauseEndingNotice(s.paid.community.id, s.localSubscriptionId)).toEqual({ email: "sent", discord: "sent" });
+    expect(await sendPauseEndingNotice(s.paid.community.id, s.localSubscriptionId)).toEqual({ email: "already_sent", discord: "already_sent" });
     const [mail] = (await inbox(s.email!)).filter((m) => /resumes on/.test(m.subject));
     expect(mail!.subject).toBe(`Your ${s.paid.community.name} membership resumes on ${formatDay(new Date(resumesAtSeconds * 1000))}`);
     expect(mail!.text).toContain("your roles come back, and billing continues on your usual billing date");
+    // And on Discord, where a member without an e-mail hears it too.
+    const dms = (await control<GuildState>(`guilds/${s.guildId}`)).messages.filter(
+      (m) => m.content.includes("membership of") && m.content.includes("resumes on"),
+    );
+    expect(dms.map((m) => m.content)).toEqual([
+      `<@${s.discordId}> your Gold membership of ${s.paid.community.name} resumes on ${formatDay(new Date(resumesAtSeconds * 1000))}: your roles come back, and billing continues on your usual billing date. To cancel instead, or to resume sooner: ${portalUrl()}`,
+    ]);
 
     // A billing date inside the pause: Stripe voids the invoice; nothing is paid or granted.
     const before = await payments(s);
@@ -438,7 +445,7 @@ describe("pausing instead of cancelling", () => {
     await syncMemberRoles(s.paid.community.id, s.memberId, { reason: "test" });
     expect(await rolesOf(s)).toEqual([TIER_ROLE]);
     // Over: a notice still queued for it sends nothing.
-    expect(await sendPauseEndingMail(s.paid.community.id, s.localSubscriptionId)).toBe("skipped");
+    expect(await sendPauseEndingNotice(s.paid.community.id, s.localSubscriptionId)).toBeNull();
     const audit = await s.paid.inScope((tx) => tx.auditLog.findMany({ where: { actorUserId: userId }, select: { action: true, details: true } }));
     expect(audit).toEqual([{ action: "membership.paused", details: { months: 2, resumesAt } }]);
   });

@@ -17,7 +17,9 @@ export type Notice =
   | { kind: "farewell"; memberId: string }
   /** A failed payment's reminder: to the member privately (DM, else a private thread in the pay channel). */
   /** `thread`: the private thread an earlier reminder opened, used again rather than opening another. */
-  | { kind: "payment_reminder"; memberId: string; content: string; thread?: string | null };
+  | { kind: "payment_reminder"; memberId: string; content: string; thread?: string | null }
+  /** To the member alone (a DM); nothing where their DMs are closed. */
+  | { kind: "direct"; memberId: string; content: string };
 
 export type Posted = { channelId: string; content: string; thread?: boolean }[];
 
@@ -98,6 +100,9 @@ export async function notify(communityId: string, notice: Notice, rest: (token: 
       await toMember(content, inPrivateThread(content, notice.thread));
       break;
     }
+    case "direct":
+      await toMember(`${mention} ${notice.content}`, async () => undefined);
+      break;
     case "farewell":
       if (bot.farewellMessage) {
         const content = renderMessage(bot.farewellMessage, values);

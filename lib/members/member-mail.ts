@@ -1,8 +1,8 @@
 // E-mails to members besides payment reminders: a receipt after each payment
 // (unless the community lets Stripe send its own), a welcome when a membership
-// starts, a heads-up before a pause ends, and one win-back message some days
-// after a membership ends (only if the owner turned it on, never to who
-// unsubscribed). Members without an
+// starts, a heads-up before a pause ends (also as a Discord DM, which reaches
+// members without an e-mail), and one win-back message some days after a
+// membership ends (only if the owner turned it on, never to who unsubscribed). Members without an
 // e-mail on Discord get none of these; each is sent once (member_notices).
 import { db } from "../db/client";
 import { withCommunity, rowKey } from "../db/scopes";
@@ -15,6 +15,8 @@ import { pauseEndingMail, receiptMail, welcomeMail, winbackMail } from "../mail/
 import { sendMail } from "../mail/transport";
 import { formatMoney } from "../billing/money";
 import { sendOnce } from "./notices";
+import { notify } from "../discord/notifications";
+import { permanentProblem } from "../discord/bot-rest";
 
 async function emailOf(userId: string): Promise<string | null> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { email: true } });
@@ -98,10 +100,10 @@ export async function sendWelcomeMail(communityId: string, memberId: string) {
 
 /**
  * A few days before a paused membership resumes: access and billing come back.
- * Once per pause (a pause moved to another date is told again); nothing once it
- * is over or was resumed by hand.
+ * By e-mail and Discord DM, each once per pause (a pause moved to another date
+ * is told again); nothing once it is over or was resumed by hand.
  */
-export async function sendPauseEndingMail(communityId: string, subscriptionId: string) {
+export async function sendPauseEndingNotice(communityId: string, subscriptionId: string) {
   const c = await community(communityId);
   const sub = await withCommunity(communityId, (tx) =>
     tx.subscription.findUnique({
@@ -109,16 +111,33 @@ export async function sendPauseEndingMail(communityId: string, subscriptionId: s
       select: { memberId: true, tierName: true, collectionPaused: true, resumesAt: true, member: { select: { userId: true } } },
     }),
   );
-  if (!sub?.collectionPaused || !sub.resumesAt) return "skipped" as const;
-  const resumesAt = sub.resumesAt;
-  const dedupeKey = `pause_ending:${subscriptionId}:${resumesAt.toISOString()}`;
-  return sendOnce({ communityId, memberId: sub.memberId, kind: "pause_ending", channel: "email", dedupeKey }, async () => {
+  if (!sub?.collectionPaused || !sub.resumesAt) return null;
+  const resumesOn = formatDay(sub.resumesAt);
+  const claim = {
+    communityId,
+    memberId: sub.memberId,
+    kind: "pause_ending" as const,
+    dedupeKey: `pause_ending:${subscriptionId}:${sub.resumesAt.toISOString()}`,
+  };
+  const email = await sendOnce({ ...claim, channel: "email" }, async () => {
     const to = await emailOf(sub.member.userId);
     if (!to) return null;
-    const mail = await pauseEndingMail({ community: c.name, tier: sub.tierName, resumesOn: formatDay(resumesAt), portalUrl: portalUrl() });
+    const mail = await pauseEndingMail({ community: c.name, tier: sub.tierName, resumesOn, portalUrl: portalUrl() });
     const sent = await sendMail({ to, ...mail });
     return sent ? { messageId: sent.messageId } : null;
   });
+  const discord = await sendOnce({ ...claim, channel: "discord" }, async () => {
+    try {
+      const content = `your ${sub.tierName} membership of ${c.name} resumes on ${resumesOn}: your roles come back, and billing continues on your usual billing date. To cancel instead, or to resume sooner: ${portalUrl()}`;
+      const [posted] = await notify(communityId, { kind: "direct", memberId: sub.memberId, content });
+      return posted ? { channelId: posted.channelId } : null;
+    } catch (error) {
+      // A member Discord will not let the bot reach has the e-mail; nothing to retry.
+      if (permanentProblem(error)) return null;
+      throw error;
+    }
+  });
+  return { email, discord };
 }
 
 /**

@@ -7,7 +7,7 @@ import { db } from "../db/client";
 import { withCommunity, type TenantTx } from "../db/scopes";
 import { advanceLapses } from "../billing/lapse-sweep";
 import { sendPaymentReminder } from "../billing/dunning";
-import { sendPauseEndingMail, sendReceipt, sendWelcomeMail, sendWinbacks } from "../members/member-mail";
+import { sendPauseEndingNotice, sendReceipt, sendWelcomeMail, sendWinbacks } from "../members/member-mail";
 import { cancelDuplicateSubscription } from "../billing/duplicates";
 import { syncAllTiers } from "../tiers/service";
 import { computeMonthlyStats, monthsBetween, saveMonthlyStats } from "../analytics/monthly-stats";
@@ -120,7 +120,7 @@ export const taskList: TaskList = {
   },
   [JOB_KINDS.pauseEnding]: async (payload) => {
     const job = payloads.subscription.parse(payload);
-    await sendPauseEndingMail(job.communityId, job.subscriptionId);
+    await sendPauseEndingNotice(job.communityId, job.subscriptionId);
   },
   [JOB_KINDS.dunning]: async (payload, helpers) => {
     const job = payloads.dunning.parse(payload);
