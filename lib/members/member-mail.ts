@@ -1,9 +1,9 @@
-// E-mails to members besides payment reminders: a receipt after each payment
-// (unless the community lets Stripe send its own), a welcome when a membership
-// starts, a heads-up before a pause ends (also as a Discord DM, which reaches
-// members without an e-mail), and one win-back message some days after a
-// membership ends (only if the owner turned it on, never to who unsubscribed). Members without an
-// e-mail on Discord get none of these; each is sent once (member_notices).
+// Messages to members besides payment reminders: by e-mail, a receipt after
+// each payment (unless the community lets Stripe send its own), a welcome when
+// a membership starts and one win-back message some days after it ends (only if
+// the owner turned it on, never to who unsubscribed); by e-mail and Discord DM,
+// a heads-up before a pause ends. Members without an e-mail on Discord get only
+// the DM. Each is sent once per channel (member_notices).
 import { db } from "../db/client";
 import { withCommunity, rowKey } from "../db/scopes";
 import { readSettings } from "../communities/validation";

@@ -1264,7 +1264,8 @@ ${invoice.status === "paid" ? '<p class="paid" role="status">Invoice paid. Thank
       const item = (subscription.items as { data: { current_period_start: number; current_period_end: number }[] }).data[0]!;
       const length = item.current_period_end - item.current_period_start;
       Object.assign(item, { current_period_start: item.current_period_end, current_period_end: item.current_period_end + length });
-      // While collection is paused (behavior "void"), the period's invoice is made and voided at once: nothing is charged.
+      // While collection is paused, the period's invoice is made and voided at once, as behavior "void" does (the
+      // only one CommunityOS asks for; the fake treats the others alike): nothing is charged.
       if (subscription.pause_collection) {
         const voided = store(
           {
