@@ -5,7 +5,7 @@
 // reports it as an unhandled error, failing the run).
 import { describe, expect, it } from "vitest";
 import { Prisma } from "../lib/generated/prisma/client";
-import { readInCommunity, sqlInCommunity, withCommunity } from "../lib/db/scopes";
+import { statementInCommunity, sqlInCommunity, withCommunity } from "../lib/db/scopes";
 import { asOwner, createTenant } from "./support/fixtures";
 
 type RawTx = { $queryRaw: <T>(query: TemplateStringsArray, ...values: unknown[]) => Promise<T> };
@@ -26,6 +26,6 @@ describe("a connection lost in the middle of a transaction", () => {
   ])("fails that transaction %s, and the pool goes on serving", async (label, run) => {
     const { community } = await createTenant(`connection_loss_${label.length}`);
     await expect(run(community.id)).rejects.toThrow();
-    expect(await readInCommunity(community.id, Prisma.sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+    expect(await statementInCommunity(community.id, Prisma.sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
   });
 });

@@ -376,25 +376,25 @@ describe("scoped transactions", () => {
     }
   });
 
-  it("readInCommunity (one statement, no interactive transaction) holds the same isolation", async () => {
+  it("statementInCommunity (one statement, no interactive transaction) holds the same isolation", async () => {
     const single = createDatabase(inject("appUrl"), 1);
     const scopes = scopesFor(single);
     try {
       // Every tenant table, read without a WHERE: only the scope's rows come back.
       for (const t of tables) {
-        const rows = await scopes.readInCommunity<{ community_id: string }>(a.community.id, Prisma.sql([`SELECT community_id FROM ${t.table}`]));
+        const rows = await scopes.statementInCommunity<{ community_id: string }>(a.community.id, Prisma.sql([`SELECT community_id FROM ${t.table}`]));
         expect(rows.length, t.table).toBeGreaterThan(0);
         expect(new Set(rows.map((r) => r.community_id)), t.table).toEqual(new Set([a.community.id]));
       }
       // A write through it into B is refused by WITH CHECK, and the connection that served A then sees nothing unscoped.
       await expect(
-        scopes.readInCommunity(
+        scopes.statementInCommunity(
           a.community.id,
           Prisma.sql`INSERT INTO audit_log (community_id, action, object_type) VALUES (${b.community.id}::uuid, 'intruder', 'x') RETURNING id`,
         ),
       ).rejects.toThrow(/row-level security/);
       expect(await single.communityMember.count()).toBe(0);
-      await expect(scopes.readInCommunity("not-a-uuid", Prisma.sql`SELECT 1`)).rejects.toThrow(/UUID/);
+      await expect(scopes.statementInCommunity("not-a-uuid", Prisma.sql`SELECT 1`)).rejects.toThrow(/UUID/);
     } finally {
       await single.$disconnect();
     }

@@ -11,7 +11,6 @@ import { claimMembership, CLAIM_ERRORS } from "../lib/imports/claim";
 import { sendClaimMail } from "../lib/imports/claim-mail";
 import { grantImported, importCsv, previewCsv } from "../lib/imports/csv";
 import { importStripePage, resolveMapping, resumeStripeImport, startStripeImport, stripeCatalog } from "../lib/imports/stripe-import";
-import { receiveStripeWebhook } from "../lib/billing/webhooks/receive";
 import { asOwnerInScope, createTenant, createUser } from "./support/fixtures";
 import { behindMemberLock } from "./support/locks";
 import { paidCommunity, stripeHarnessForFile } from "./support/stripe-webhooks";
@@ -278,10 +277,12 @@ describe("Stripe import", () => {
     expect(h.fake.objects.get("sub_claim_0001")!.metadata).toMatchObject({ community_id: paid.community.id, member_id: member.id, tier_id: paid.tierId });
     expect([...h.fake.objects.values()].filter((o) => o.object === "invoice" || o.object === "charge").length).toBe(invoicesBefore);
     // The update's webhook applies to the member like any other, and a cancellation later ends the membership.
-    for (const delivery of await h.take())
-      expect(["processed", "ignored"]).toContain((await receiveStripeWebhook(delivery.raw, delivery.signature, h.deps)).body.outcome);
+    for (const delivery of await h.take()) {
+      const delivered = await h.deliver(delivery);
+      expect(["processed", "ignored"]).toContain(delivered.applied ?? delivered.body.outcome);
+    }
     await h.client.subscriptions.cancel("sub_claim_0001", {}, { stripeAccount: paid.account });
-    for (const delivery of await h.take()) await receiveStripeWebhook(delivery.raw, delivery.signature, h.deps);
+    for (const delivery of await h.take()) await h.deliver(delivery);
     expect(await paid.inScope((tx) => tx.communityMember.findUniqueOrThrow({ where: rowKey(member.id), select: { subscriptionStatus: true } }))).toEqual({
       subscriptionStatus: "canceled",
     });

@@ -80,7 +80,7 @@ describe("through PgBouncer in transaction mode", () => {
       ),
     );
     writes.forEach((scope, i) => expect(scope).toBe((i % 2 ? a : b).community.id));
-    const [counted] = await scopes.readInCommunity<{ n: number }>(
+    const [counted] = await scopes.statementInCommunity<{ n: number }>(
       a.community.id,
       Prisma.sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'bouncer.test'`,
     );

@@ -6,7 +6,7 @@ import pg from "pg";
 import { describe, expect, inject, it, vi } from "vitest";
 import { createDatabase } from "../lib/db/client";
 import { Prisma } from "../lib/generated/prisma/client";
-import { readInCommunity, rowKey, scopesFor, sqlInCommunity, withCommunity } from "../lib/db/scopes";
+import { statementInCommunity, rowKey, scopesFor, sqlInCommunity, withCommunity } from "../lib/db/scopes";
 import { asOwnerInScope, createTenant } from "./support/fixtures";
 
 const audit = (communityId: string, action: string) => ({ data: { communityId, action, objectType: "test" }, select: { id: true } });
@@ -48,7 +48,7 @@ describe("a scoped transaction", () => {
         }),
       ).rejects.toThrow(/division by zero/);
       // The one-statement read sends BEGIN, statement and COMMIT together; it too reports the BEGIN.
-      await expect(readInCommunity(community.id, Prisma.sql`SELECT id FROM audit_log`)).rejects.toThrow(/division by zero/);
+      await expect(statementInCommunity(community.id, Prisma.sql`SELECT id FROM audit_log`)).rejects.toThrow(/division by zero/);
     } finally {
       spy.mockRestore();
     }

@@ -7,6 +7,7 @@ import { inject } from "vitest";
 import { BILLING_EVENTS } from "../lib/analytics/record";
 import { createDatabase } from "../lib/db/client";
 import { scopesFor } from "../lib/db/scopes";
+import { RetryLater } from "../lib/billing/errors";
 import { asOwner, asOwnerInScope, ownerIsSuperuser } from "./support/fixtures";
 import { behindMemberLock } from "./support/locks";
 import {
@@ -39,7 +40,8 @@ async function queuedJobs(communityId: string): Promise<string[]> {
 async function snapshot(paid: PaidCommunity) {
   return paid
     .inScope(async (tx) => ({
-      ledger: await tx.stripeEvent.count(),
+      ledger: await tx.stripeEvent.count({ where: { outcome: { not: "queued" } } }),
+      queued: await tx.stripeEvent.count({ where: { outcome: "queued" } }),
       subscriptions: await tx.subscription.findMany({
         select: {
           status: true,
@@ -207,7 +209,9 @@ describe("exactly once", () => {
     const invoicePaid = (await h.take()).find((e) => e.type === "invoice.paid")!;
     const answers = await Promise.all(Array.from({ length: 10 }, () => h.deliver(invoicePaid)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    expect(answers.filter((a) => a.body.outcome === "processed")).toHaveLength(1);
+    // One copy is stored and its job applied; the others find it stored.
+    expect(answers.map((a) => a.body.outcome).sort()).toEqual([...Array(9).fill("duplicate"), "queued"]);
+    expect(answers.filter((a) => a.applied === "processed")).toHaveLength(1);
     const state = await snapshot(paid);
     expect(state).toMatchObject({ ledger: 1, payments: [expect.objectContaining({ status: "succeeded" })] });
     expect(state.subscriptions).toHaveLength(1);
@@ -371,12 +375,14 @@ describe("refunds and disputes", () => {
     const chargeId = JSON.parse(invoice.raw).data.object.payments.data[0].payment.charge as string;
     h.fake.simulate.refund(chargeId);
     const [refund] = await h.take();
-    const early = await h.deliver(refund!);
-    expect(early.status).toBe(409);
-    expect((await snapshot(paid)).ledger).toBe(0);
+    // Stored and answered; the worker's first attempt is refused, and the job stays queued.
+    await expect(h.deliver(refund!)).rejects.toThrow(RetryLater);
+    expect(await snapshot(paid)).toMatchObject({ ledger: 0, queued: 1 });
     await deliverAll(purchase);
-    expect((await h.deliver(refund!)).status).toBe(200);
-    expect((await snapshot(paid)).payments[0]).toMatchObject({ status: "refunded" });
+    // Stripe's re-delivery finds it stored; the job's retry applies it.
+    expect((await h.deliver(refund!)).body.outcome).toBe("duplicate");
+    expect(await h.retryQueued()).toEqual([{ eventId: refund!.id, applied: "processed" }]);
+    expect(await snapshot(paid)).toMatchObject({ ledger: 4, queued: 0, payments: [expect.objectContaining({ status: "refunded" })] });
   });
 });
 
@@ -401,42 +407,49 @@ describe("faults", () => {
   });
 
   // Terminating another role's backend takes a superuser (or pg_signal_backend) owner.
-  it.skipIf(!ownerIsSuper)("a connection lost in the middle of the work rolls everything back, ledger row included", async () => {
-    const paid = await paidCommunity(h);
-    await payCheckout(h, paid);
-    const events = await h.take();
-    const invoicePaid = events.find((e) => e.type === "invoice.paid")!;
-    const locker = new pg.Client({ connectionString: inject("ownerUrl") });
-    await locker.connect();
-    let answer;
-    try {
-      await locker.query("BEGIN; LOCK TABLE payments IN ACCESS EXCLUSIVE MODE");
-      const pending = h.deliver(invoicePaid);
-      // Wait until the webhook's transaction (ledger claimed, subscription written) blocks on payments, then cut it.
-      let pid: number | undefined;
-      for (let i = 0; i < 100 && !pid; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        const { rows } = await locker.query<{ pid: number }>(
-          "SELECT pid FROM pg_stat_activity WHERE application_name = 'communityos' AND wait_event_type = 'Lock' AND datname = current_database()",
+  it.skipIf(!ownerIsSuper)(
+    "a connection lost in the middle of applying an event rolls its effects back; the event stays queued and the job's retry applies it once",
+    async () => {
+      const paid = await paidCommunity(h);
+      await payCheckout(h, paid);
+      const events = await h.take();
+      const invoicePaid = events.find((e) => e.type === "invoice.paid")!;
+      const locker = new pg.Client({ connectionString: inject("ownerUrl") });
+      await locker.connect();
+      let failure: unknown;
+      try {
+        await locker.query("BEGIN; LOCK TABLE payments IN ACCESS EXCLUSIVE MODE");
+        const pending = h.deliver(invoicePaid).then(
+          () => null,
+          (error: unknown) => error,
         );
-        pid = rows[0]?.pid;
+        // Wait until the job's transaction (ledger claimed, subscription written) blocks on payments, then cut it.
+        let pid: number | undefined;
+        for (let i = 0; i < 100 && !pid; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          const { rows } = await locker.query<{ pid: number }>(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'communityos' AND wait_event_type = 'Lock' AND datname = current_database()",
+          );
+          pid = rows[0]?.pid;
+        }
+        expect(pid).toBeDefined();
+        await locker.query("SELECT pg_terminate_backend($1)", [pid]);
+        failure = await pending;
+      } finally {
+        await locker.query("ROLLBACK").catch(() => {});
+        await locker.end();
       }
-      expect(pid).toBeDefined();
-      await locker.query("SELECT pg_terminate_backend($1)", [pid]);
-      answer = await pending;
-    } finally {
-      await locker.query("ROLLBACK").catch(() => {});
-      await locker.end();
-    }
-    expect(answer.status).toBe(500);
-    expect(await snapshot(paid)).toMatchObject({ ledger: 0, subscriptions: [], payments: [] });
-    await deliverAll(events);
-    await deliverAll([invoicePaid]);
-    const state = await snapshot(paid);
-    expect(state.ledger).toBe(3);
-    expect(state.payments).toHaveLength(1);
-    expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
-  });
+      expect(failure).toBeInstanceOf(Error);
+      expect(await snapshot(paid)).toMatchObject({ ledger: 0, queued: 1, subscriptions: [], payments: [] });
+      await deliverAll(events);
+      expect(await h.retryQueued()).toEqual([{ eventId: invoicePaid.id, applied: "processed" }]);
+      expect(await h.retryQueued()).toEqual([]);
+      const state = await snapshot(paid);
+      expect(state.ledger).toBe(3);
+      expect(state.payments).toHaveLength(1);
+      expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
+    },
+  );
 });
 
 describe("tenancy and odd events", () => {
@@ -457,7 +470,7 @@ describe("tenancy and odd events", () => {
       a.account,
     );
     const result = await h.deliver(forged);
-    expect(result).toMatchObject({ status: 200, body: { outcome: "rejected" } });
+    expect(result).toMatchObject({ status: 200, body: { outcome: "queued" }, applied: "rejected" });
     expect(await snapshot(b)).toEqual(bBefore);
     const [row] = await a.inScope((tx) => tx.stripeEvent.findMany({ where: { id: forged.id }, select: { outcome: true, error: true } }));
     expect(row).toMatchObject({ outcome: "rejected", error: expect.stringContaining("names community") });
@@ -478,7 +491,7 @@ describe("tenancy and odd events", () => {
     const paid = await paidCommunity(h);
     const bad = signedEvent("invoice.paid", { id: "in_bad", object: "invoice", amount_paid: "lots" }, paid.account);
     const result = await h.deliver(bad);
-    expect(result).toMatchObject({ status: 200, body: { outcome: "rejected" } });
+    expect(result).toMatchObject({ status: 200, body: { outcome: "queued" }, applied: "rejected" });
     const state = await snapshot(paid);
     expect(state).toMatchObject({ ledger: 1, payments: [], subscriptions: [] });
   });

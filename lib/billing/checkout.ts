@@ -2,7 +2,7 @@ import Stripe from "stripe";
 import { ActionError, refusal } from "../core/errors";
 import { type Actor, type CommunityRef } from "../core/actors";
 import { db } from "../db/client";
-import { readInCommunity, type TenantTx, rowKey } from "../db/scopes";
+import { statementInCommunity, type TenantTx, rowKey } from "../db/scopes";
 import { enterCommunity } from "../members/membership";
 import { Prisma } from "../generated/prisma/client";
 import { LIVE_SUBSCRIPTION, FULL_ACCESS } from "./member-standing";
@@ -265,10 +265,10 @@ export function liveSubscriptionOf(tx: TenantTx, memberId: string) {
 /**
  * The user's membership state in one community, which the welcome page polls
  * every second or two while a payment is confirmed: one statement in the
- * community's scope (readInCommunity), no interactive transaction.
+ * community's scope (statementInCommunity), no interactive transaction.
  */
 export async function membershipStatus(communityId: string, userId: string) {
-  const [member] = await readInCommunity<{ id: string; status: string; tier: string | null; guild_status: string }>(
+  const [member] = await statementInCommunity<{ id: string; status: string; tier: string | null; guild_status: string }>(
     communityId,
     Prisma.sql`SELECT id, subscription_status AS status, subscription_tier AS tier, guild_status FROM community_members WHERE user_id = ${userId}::uuid`,
   );

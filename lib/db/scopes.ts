@@ -32,13 +32,15 @@ export function scopesFor(database: Database) {
   }
   return {
     /**
-     * One SQL statement in a community's scope, for hot reads: the same scoped
-     * BEGIN as withCommunity, the statement, COMMIT, on one pooled connection of
-     * the application role, sent together (the connection is pipelined: one
-     * round trip). RLS holds exactly as in withCommunity (the isolation suite
-     * runs it); should the scope's settings fail, the read fails with them.
+     * One SQL statement in a community's scope, for hot reads and single writes
+     * (a webhook's event stored with its job): the same scoped BEGIN as
+     * withCommunity, the statement, COMMIT, on one pooled connection of the
+     * application role, sent together (the connection is pipelined: one round
+     * trip). RLS holds exactly as in withCommunity (the isolation suite runs
+     * it); should the scope's settings fail, the statement fails with them, and
+     * a failed statement commits nothing.
      */
-    async readInCommunity<T>(communityId: string, query: Prisma.Sql): Promise<T[]> {
+    async statementInCommunity<T>(communityId: string, query: Prisma.Sql): Promise<T[]> {
       const begin = scopedBegin({ communityId: parseId(communityId, "communityId") });
       const client = await poolOf(database).pool.connect();
       try {
@@ -132,7 +134,7 @@ export function scopesFor(database: Database) {
   };
 }
 
-export const { withCommunity, withUser, readInCommunity, sqlInCommunity } = scopesFor(db);
+export const { withCommunity, withUser, statementInCommunity, sqlInCommunity } = scopesFor(db);
 
 const BATCHES = Symbol("batches");
 /** sqlInCommunity's transaction: it sends several statements in one message. */

@@ -7,6 +7,8 @@ import type { TenantTx } from "../db/scopes";
  * job, a rolled-back one never does.
  */
 export const JOB_KINDS = {
+  /** Apply a Stripe event the webhook endpoint stored and answered (its ledger row is 'queued'). */
+  applyStripeEvent: "stripe:apply",
   /** Make one member's Discord roles match what they pay for. */
   roleSync: "discord:role_sync",
   /** Compare every member's roles with what they pay for, and fix drift. */
@@ -61,10 +63,10 @@ export const SCHEDULED_JOBS = {
 /**
  * graphile-worker takes the lowest priority first (0 unless set here). A role
  * is what a member paid for: in a burst of checkouts (a launch, a worker
- * started at a deploy) its sync runs ahead of the notices, mail and owner
- * webhooks the same payments queued.
+ * started at a deploy) the payments themselves and the role syncs they ask for
+ * run ahead of the notices, mail and owner webhooks the same payments queued.
  */
-const JOB_PRIORITY: Partial<Record<JobKind, number>> = { [JOB_KINDS.roleSync]: -10 };
+const JOB_PRIORITY: Partial<Record<JobKind, number>> = { [JOB_KINDS.applyStripeEvent]: -10, [JOB_KINDS.roleSync]: -10 };
 
 export type JobPayload = Record<string, string | number | boolean | null>;
 

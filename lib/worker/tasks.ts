@@ -25,6 +25,7 @@ import { mainCurrency } from "../billing/money";
 import { sendClaimMail } from "../imports/claim-mail";
 import { failStripeImport, importStripePage } from "../imports/stripe-import";
 import { stripe } from "../billing/stripe";
+import { applyQueuedStripeEvent } from "../billing/webhooks/receive";
 import { Routes } from "discord-api-types/v10";
 
 const uuid = z.uuid();
@@ -63,6 +64,9 @@ async function bestEffort(helpers: JobHelpers, send: () => Promise<unknown>) {
 }
 
 export const taskList: TaskList = {
+  [JOB_KINDS.applyStripeEvent]: async (payload) => {
+    await applyQueuedStripeEvent(payload, { stripe });
+  },
   [JOB_KINDS.roleSync]: async (payload) => {
     const job = memberJob.parse(payload);
     await syncMemberRoles(job.communityId, job.memberId, { reason: job.reason ?? "requested" });

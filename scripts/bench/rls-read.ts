@@ -60,7 +60,7 @@ export async function benchRlsRead(ownerUrl: string, appUrl: string): Promise<bo
   await rawApp.connect();
   const ownerPrisma = createDatabase(ownerUrl, 1);
   const appPrisma = createDatabase(appUrl, 1);
-  const { withCommunity, readInCommunity } = scopesFor(appPrisma);
+  const { withCommunity, statementInCommunity } = scopesFor(appPrisma);
   const select = { id: true, discordUserId: true, nickname: true, subscriptionStatus: true, subscriptionTier: true, joinedAt: true, totalSpent: true } as const;
   const orderBy = [{ joinedAt: "desc" as const }, { id: "desc" as const }];
 
@@ -78,26 +78,26 @@ export async function benchRlsRead(ownerUrl: string, appUrl: string): Promise<bo
     // The same read awaited inside an async callback: the COMMIT waits for its answer (one round trip more).
     "withCommunity, an async callback awaiting the read": () =>
       withCommunity(communityId, async (tx) => await tx.communityMember.findMany({ orderBy, take: 50, select })),
-    "readInCommunity (app role, RLS, one statement)": () => readInCommunity(communityId, Prisma.sql([SCOPED_PAGE_SQL])),
+    "statementInCommunity (app role, RLS, one statement)": () => statementInCommunity(communityId, Prisma.sql([SCOPED_PAGE_SQL])),
   });
 
   const check = await withCommunity(communityId, (tx) => tx.communityMember.findMany({ orderBy, take: 50, select }));
   if (check.length !== 50) throw new Error(`withCommunity returned ${check.length} rows, expected 50`);
-  const fastRows = await readInCommunity<{ id: string }>(communityId, Prisma.sql([SCOPED_PAGE_SQL]));
+  const fastRows = await statementInCommunity<{ id: string }>(communityId, Prisma.sql([SCOPED_PAGE_SQL]));
   if (fastRows.map((r) => r.id).join() !== check.map((r) => r.id).join())
-    throw new Error(`readInCommunity returned ${fastRows.length} rows, not withCommunity's 50`);
+    throw new Error(`statementInCommunity returned ${fastRows.length} rows, not withCommunity's 50`);
 
   console.log("| variant | median | p95 |\n|---|---|---|");
   for (const [name, s] of Object.entries(results)) console.log(`| ${name} | ${ms(s.median)} | ${ms(s.p95)} |`);
   const scoped = results["withCommunity (app role, RLS, a transaction around the callback)"]!;
   const rawScoped = results["raw pg, scoped (BEGIN; set_config; SELECT; COMMIT)"]!;
   const prismaPlain = results["Prisma, unscoped (owner)"]!;
-  const single = results["readInCommunity (app role, RLS, one statement)"]!;
+  const single = results["statementInCommunity (app role, RLS, one statement)"]!;
   const awaited = results["withCommunity, an async callback awaiting the read"]!;
   const vsRaw = scoped.median / rawScoped.median;
   const vsPrisma = scoped.median / prismaPlain.median;
   const singleVsRaw = single.median / rawScoped.median;
-  console.log(`\nreadInCommunity / raw pg scoped: ${singleVsRaw.toFixed(2)}x (target <= 1.50x) ${singleVsRaw <= 1.5 ? "MET" : "MISSED"}`);
+  console.log(`\nstatementInCommunity / raw pg scoped: ${singleVsRaw.toFixed(2)}x (target <= 1.50x) ${singleVsRaw <= 1.5 ? "MET" : "MISSED"}`);
   console.log(
     `withCommunity / raw pg scoped:   ${vsRaw.toFixed(2)}x (its scoped transaction, Prisma's query; target <= 1.50x) ${vsRaw <= 1.5 ? "MET" : "MISSED"}`,
   );

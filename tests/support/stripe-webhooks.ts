@@ -9,8 +9,9 @@ import type { Actor, CommunityRef } from "../../lib/actions/action-chain";
 import { startCheckout } from "../../lib/billing/checkout";
 import { refreshConnectState, startOnboarding } from "../../lib/billing/connect";
 import { createStripe } from "../../lib/billing/stripe";
-import { receiveStripeWebhook, type WebhookDeps } from "../../lib/billing/webhooks/receive";
-import { db } from "../../lib/db/client";
+import { applyQueuedStripeEvent, receiveStripeWebhook, type ApplyDeps, type WebhookAnswer, type WebhookDeps } from "../../lib/billing/webhooks/receive";
+import { db, type Database } from "../../lib/db/client";
+import { JOB_KINDS } from "../../lib/jobs/enqueue";
 import { withCommunity } from "../../lib/db/scopes";
 import { createTier } from "../../lib/tiers/service";
 import { tierInputSchema } from "../../lib/tiers/validation";
@@ -45,15 +46,47 @@ export function signedEvent(type: string, object: object, account: string, id = 
   return { raw, signature: sign(raw), type, id };
 }
 
+/** The endpoint's answer and, when it queued the event, what applying it came to. */
+export type Delivered = WebhookAnswer & { applied?: string };
+
 export type StripeHarness = {
   fake: FakeStripe;
   client: Stripe;
   /** Deliveries caught since the last take(). */
   take: () => Promise<Delivery[]>;
   deps: WebhookDeps;
-  deliver: (d: Delivery, deps?: Partial<WebhookDeps>) => ReturnType<typeof receiveStripeWebhook>;
+  /** The endpoint alone: the event stored and its job queued, nothing applied. */
+  receive: (d: Delivery, deps?: Partial<WebhookDeps>) => Promise<WebhookAnswer>;
+  /**
+   * The endpoint, then the event's job at once, as an idle worker would take it.
+   * A failed job stays queued (graphile-worker retries it): the error is thrown.
+   */
+  deliver: (d: Delivery, deps?: Partial<WebhookDeps>) => Promise<Delivered>;
+  /** The worker's retries: every job this harness queued and did not finish, in order; what each came to. */
+  retryQueued: (deps?: Partial<ApplyDeps>) => Promise<{ eventId: string; applied?: string; error?: unknown }[]>;
   close: () => Promise<void>;
 };
+
+/** The database the deps' event went to (a test may give another, whole). */
+const databaseOf = (deps: Partial<ApplyDeps>) => (deps.db as Database | undefined) ?? db;
+
+/** A stored event's job stripe:apply, still in graphile-worker's queue (none once it is done). */
+async function queuedJobOf(eventId: string, database: Database = db): Promise<{ id: bigint; payload: unknown } | undefined> {
+  const [job] = await database.$queryRaw<{ id: bigint; payload: unknown }[]>`
+    SELECT j.id, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+     WHERE t.identifier = ${JOB_KINDS.applyStripeEvent} AND j.payload->>'eventId' = ${eventId}`;
+  return job;
+}
+
+/** Runs a stored event's job as the worker does: done and removed when it succeeds, left queued when it throws. */
+async function runQueuedJob(eventId: string, deps: ApplyDeps): Promise<string | undefined> {
+  const database = databaseOf(deps);
+  const job = await queuedJobOf(eventId, database);
+  if (!job) return undefined;
+  const applied = await applyQueuedStripeEvent(job.payload, deps);
+  await database.$queryRaw`SELECT FROM graphile_worker.complete_jobs(ARRAY[${job.id}]::bigint[])`;
+  return applied;
+}
 
 /** The fake Stripe's charge of a payment intent, to refund or dispute. */
 export function chargeOfIntent(h: StripeHarness, paymentIntentId: string) {
@@ -95,6 +128,13 @@ export async function startStripeHarness(): Promise<StripeHarness> {
   const fake = await startFakeStripe({ webhook: { url: `http://127.0.0.1:${port}/`, secret: WEBHOOK_SECRET } });
   const client = createStripe({ mode: "demo", url: fake.url });
   const deps: WebhookDeps = { secret: WEBHOOK_SECRET, stripe: () => client };
+  // The events this harness stored: retryQueued runs whichever of their jobs are still queued.
+  const queued = new Set<string>();
+  const receive = async (d: Delivery, extra: Partial<WebhookDeps> = {}) => {
+    const answer = await receiveStripeWebhook(d.raw, d.signature, { ...deps, ...extra });
+    if (answer.body.outcome === "queued") queued.add(d.id);
+    return answer;
+  };
   return {
     fake,
     client,
@@ -105,7 +145,26 @@ export async function startStripeHarness(): Promise<StripeHarness> {
       caught = [];
       return out;
     },
-    deliver: (d, extra = {}) => receiveStripeWebhook(d.raw, d.signature, { ...deps, ...extra }),
+    receive,
+    deliver: async (d, extra = {}) => {
+      const answer = await receive(d, extra);
+      return answer.body.outcome === "queued" ? { ...answer, applied: await runQueuedJob(d.id, { ...deps, ...extra }) } : answer;
+    },
+    retryQueued: async (extra = {}) => {
+      const results = [];
+      for (const eventId of queued) {
+        if (!(await queuedJobOf(eventId, databaseOf(extra)))) {
+          queued.delete(eventId);
+          continue;
+        }
+        try {
+          results.push({ eventId, applied: await runQueuedJob(eventId, { ...deps, ...extra }) });
+        } catch (error) {
+          results.push({ eventId, error });
+        }
+      }
+      return results;
+    },
     close: async () => {
       await fake.close();
       await new Promise((resolve) => receiver.close(resolve));

@@ -1,12 +1,25 @@
-// POST /api/webhooks/stripe, minus HTTP: verify, route to the community, dedupe,
-// dispatch. Each event's effects and its ledger row commit together or not at all.
+// POST /api/webhooks/stripe, minus HTTP: verify, route to the community, store,
+// answer; the worker then applies the event (job stripe:apply), as Stripe asks of
+// an endpoint: answer 2xx quickly, before any complex logic. A stored event is
+// applied once: its effects and its ledger claim commit together or not at all,
+// and a failed attempt leaves it queued for the job's retry.
 import Stripe from "stripe";
+import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client";
 import { db as appDb, type Database } from "../../db/client";
-import { inTurn, sqlInCommunity as appSqlInCommunity, withCommunity as appWithCommunity, type SqlTx, type TenantTx, rowKey } from "../../db/scopes";
+import {
+  inTurn,
+  sqlInCommunity as appSqlInCommunity,
+  statementInCommunity as appStatementInCommunity,
+  withCommunity as appWithCommunity,
+  type SqlTx,
+  type TenantTx,
+  rowKey,
+} from "../../db/scopes";
 import { readSettings } from "../../communities/validation";
+import { addJobSql, JOB_KINDS } from "../../jobs/enqueue";
 import { log } from "../../observability/log";
-import { RetryLater, WebhookRejection } from "../errors";
+import { WebhookRejection } from "../errors";
 import { ledgerRow } from "../stripe-ledger";
 import { HANDLERS } from "./handlers";
 import { eventSchema, type StripeEventEnvelope } from "../stripe-objects";
@@ -20,8 +33,13 @@ export type WebhookDeps = {
   withCommunity?: <T>(communityId: string, fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
   /** The fast path's plain-SQL transaction (defaults to sqlInCommunity; give it with withCommunity, from the same database). */
   sqlInCommunity?: <T>(communityId: string, fn: (tx: SqlTx, opened: Record<string, unknown>[][]) => Promise<T>, opening?: Prisma.Sql[]) => Promise<T>;
+  /** The one-statement transaction that stores an event (defaults to statementInCommunity, with the others). */
+  statementInCommunity?: (communityId: string, statement: Prisma.Sql) => Promise<unknown[]>;
   now?: () => Date;
 };
+
+/** What the worker needs to apply events: the endpoint's dependencies but its secret. */
+export type ApplyDeps = Omit<WebhookDeps, "secret">;
 
 export const answer = (status: number, body: WebhookAnswer["body"]): WebhookAnswer => ({ status, body });
 
@@ -57,6 +75,26 @@ export function readSignedEvent(rawBody: string, signature: string | null, secre
   return { event: parsed.data };
 }
 
+/** The ledger row's insert, or its claim when the row is still queued; no row back means another copy was applied. */
+function ledgerClaimSql(event: StripeEventEnvelope, communityId: string, receivedAt: Date, outcome: string, error?: string): Prisma.Sql {
+  const row = ledgerRow(event, communityId, receivedAt, outcome, error);
+  return Prisma.sql`INSERT INTO stripe_events (id, community_id, type, stripe_account_id, object_id, livemode, stripe_created_at, received_at, outcome, error)
+      VALUES (${row.id}, ${row.communityId}::uuid, ${row.type}, ${row.stripeAccountId}, ${row.objectId}, ${row.livemode}, ${row.stripeCreatedAt}::timestamptz, ${row.receivedAt}::timestamptz, ${row.outcome}, ${row.error})
+      ON CONFLICT (community_id, id) DO UPDATE SET outcome = EXCLUDED.outcome, error = EXCLUDED.error, processed_at = clock_timestamp()
+        WHERE stripe_events.outcome = 'queued'
+      RETURNING 1 AS claimed`;
+}
+
+/** The event stored as queued with the job that applies it, in one statement; a row back means it was new. */
+function queueSql(event: StripeEventEnvelope, rawBody: string, communityId: string, receivedAt: Date): Prisma.Sql {
+  const row = ledgerRow(event, communityId, receivedAt, "queued");
+  return Prisma.sql`WITH stored AS (
+      INSERT INTO stripe_events (id, community_id, type, stripe_account_id, object_id, livemode, stripe_created_at, received_at, processed_at, outcome)
+      VALUES (${row.id}, ${row.communityId}::uuid, ${row.type}, ${row.stripeAccountId}, ${row.objectId}, ${row.livemode}, ${row.stripeCreatedAt}::timestamptz, ${row.receivedAt}::timestamptz, NULL, 'queued')
+      ON CONFLICT (community_id, id) DO NOTHING RETURNING 1)
+    ${addJobSql(JOB_KINDS.applyStripeEvent, { communityId, eventId: event.id, event: rawBody })} WHERE EXISTS (SELECT 1 FROM stored)`;
+}
+
 export async function receiveStripeWebhook(rawBody: string, signature: string | null, deps: WebhookDeps): Promise<WebhookAnswer> {
   const receivedAt = (deps.now ?? (() => new Date()))();
 
@@ -65,38 +103,54 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
   const { event } = signed;
 
   try {
-    return await dispatch(event, receivedAt, deps);
+    // Only Connect events (for a community's account) change anything here.
+    const community = event.account ? await communityForAccount(deps.db ?? appDb, event.account) : null;
+    if (!community) return answer(200, { received: true, outcome: "ignored", error: "No community uses this Stripe account." });
+    const inOneStatement = deps.statementInCommunity ?? appStatementInCommunity;
+    if (!HANDLERS[event.type]) {
+      await inOneStatement(community.id, ledgerClaimSql(event, community.id, receivedAt, "ignored"));
+      return answer(200, { received: true, outcome: "ignored" });
+    }
+    const queued = await inOneStatement(community.id, queueSql(event, rawBody, community.id, receivedAt));
+    return answer(200, { received: true, outcome: queued.length === 1 ? "queued" : "duplicate" });
   } catch (error) {
-    if (error instanceof RetryLater) return answer(409, { received: false, error: `${error.message}; Stripe will send it again.` });
-    log.error({ err: error, eventId: event.id, eventType: event.type }, "stripe webhook failed; Stripe will retry");
-    return answer(500, { received: false, error: "The event could not be processed now; Stripe will retry." });
+    log.error({ err: error, eventId: event.id, eventType: event.type }, "stripe webhook not stored; Stripe will retry");
+    return answer(500, { received: false, error: "The event could not be stored now; Stripe will retry." });
   }
 }
 
-async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: WebhookDeps): Promise<WebhookAnswer> {
-  const database = deps.db ?? appDb;
-  const withCommunity = deps.withCommunity ?? appWithCommunity;
-  // Only Connect events (for a community's account) change anything here.
-  const community = event.account ? await communityForAccount(database, event.account) : null;
-  if (!community) return answer(200, { received: true, outcome: "ignored", error: "No community uses this Stripe account." });
+/** The job stripe:apply's payload: the community the event was stored for, and the event as Stripe signed it. */
+export const queuedEventSchema = z.object({ communityId: z.uuid(), eventId: z.string().min(1).max(255), event: z.string().max(1_000_000) });
 
+/**
+ * The worker's half (job stripe:apply): applies a stored event, once. A throw
+ * (the database, Stripe, or RetryLater: an event that needs another's effects
+ * first) leaves the event queued, and graphile-worker retries the job.
+ */
+export async function applyQueuedStripeEvent(payload: unknown, deps: ApplyDeps): Promise<string> {
+  const job = queuedEventSchema.parse(payload);
+  const event = eventSchema.parse(JSON.parse(job.event));
+  const community = await (deps.db ?? appDb).community.findUnique({ where: { id: job.communityId }, select: { id: true, settings: true } });
+  // Deleted since, with its ledger: nothing left to apply the event to.
+  if (!community) return "ignored";
+  return applyEvent(event, community, (deps.now ?? (() => new Date()))(), deps);
+}
+
+async function applyEvent(event: StripeEventEnvelope, community: AccountCommunity, receivedAt: Date, deps: ApplyDeps): Promise<string> {
+  const withCommunity = deps.withCommunity ?? appWithCommunity;
   const inScope = <T>(fn: (tx: TenantTx) => Promise<T>) => withCommunity(community.id, fn);
   const handler = HANDLERS[event.type];
   const { gracePeriodDays, restrictedDays, receipts } = readSettings(community.settings);
   const ctx = { communityId: community.id, now: receivedAt, gracePeriodDays, restrictedDays, sendsReceipts: receipts === "communityos" };
   /** The ledger claim: concurrent copies of this event wait on it until the first commits, then find it taken. */
-  const row = ledgerRow(event, community.id, receivedAt, "processed");
-  const claimSql = Prisma.sql`INSERT INTO stripe_events (id, community_id, type, stripe_account_id, object_id, livemode, stripe_created_at, received_at, outcome)
-      VALUES (${row.id}, ${row.communityId}::uuid, ${row.type}, ${row.stripeAccountId}, ${row.objectId}, ${row.livemode}, ${row.stripeCreatedAt}::timestamptz, ${row.receivedAt}::timestamptz, ${row.outcome})
-      ON CONFLICT (community_id, id) DO NOTHING RETURNING 1 AS claimed`;
+  const claimSql = ledgerClaimSql(event, community.id, receivedAt, "processed");
   const claim = async (tx: SqlTx) => (await tx.$queryRaw<unknown[]>(claimSql)).length === 1;
   const settle = async (tx: SqlTx, result: string) => {
     if (result !== "processed") await tx.$executeRaw`UPDATE stripe_events SET outcome = ${result} WHERE id = ${event.id}`;
     return result;
   };
 
-  const record = (outcome: string, error?: string) =>
-    inScope((tx) => tx.stripeEvent.createMany({ data: [ledgerRow(event, community.id, receivedAt, outcome, error)], skipDuplicates: true }));
+  const record = (outcome: string, error?: string) => inScope((tx) => tx.$queryRaw(ledgerClaimSql(event, community.id, receivedAt, outcome, error)));
   try {
     // The common case first: one transaction from our own rows (claim, effects, ledger).
     if (handler?.fast) {
@@ -112,7 +166,7 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
         },
         [claimSql, ...(handler.fastOpening?.(event.data.object) ?? [])],
       ).catch((error: unknown) => (error instanceof NeedsFullPath ? null : Promise.reject(error)));
-      if (fast) return answer(200, { received: true, outcome: fast });
+      if (fast) return fast;
     }
 
     // A cheap look before any Stripe call (the claim in the transaction is what
@@ -123,23 +177,22 @@ async function dispatch(event: StripeEventEnvelope, receivedAt: Date, deps: Webh
         async () => handler?.peek?.(tx, event.data.object),
       ),
     );
-    if (seen) return answer(200, { received: true, outcome: "duplicate" });
+    if (seen && seen.outcome !== "queued") return "duplicate";
     if (!handler) {
       await record("ignored");
-      return answer(200, { received: true, outcome: "ignored" });
+      return "ignored";
     }
     // Outside any transaction: may call Stripe (docs/architecture.md, "Pitfalls").
     const prepared = await handler.prepare(event.data.object, { stripe: deps.stripe(), stripeAccount: event.account! }, peeked);
-    const outcome = await inScope(async (tx) => {
+    return await inScope(async (tx) => {
       if (!(await claim(tx))) return "duplicate";
       return settle(tx, prepared === null ? "ignored" : await handler.apply(tx, prepared, ctx));
     });
-    return answer(200, { received: true, outcome });
   } catch (error) {
     if (!(error instanceof WebhookRejection)) throw error;
     await record("rejected", error.message);
     log.warn({ eventId: event.id, eventType: event.type, reason: error.message }, "stripe webhook rejected");
-    return answer(200, { received: true, outcome: "rejected", error: error.message });
+    return "rejected";
   }
 }
 
