@@ -8,7 +8,8 @@ import { BILLING_EVENTS } from "../lib/analytics/record";
 import { createDatabase } from "../lib/db/client";
 import { scopesFor } from "../lib/db/scopes";
 import { RetryLater } from "../lib/billing/errors";
-import { asOwner, asOwnerInScope, ownerIsSuperuser } from "./support/fixtures";
+import { applyQueuedStripeEvent } from "../lib/billing/webhooks/receive";
+import { asOwner, asOwnerInScope, ownerIsSuperuser, queuedJobs as queuedJobPayloads } from "./support/fixtures";
 import { behindMemberLock } from "./support/locks";
 import {
   chargeOfIntent,
@@ -188,6 +189,53 @@ describe("lock order", () => {
     );
     expect(answer.status).toBe(200);
     expect((await snapshot(paid)).payments).toEqual([expect.objectContaining({ status: "disputed" })]);
+  });
+});
+
+describe("answered once stored, applied by the worker", () => {
+  it("the endpoint stores each event with its job and applies nothing; the jobs apply them as in-order delivery does", async () => {
+    const paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    const events = await h.take();
+    for (const e of events) expect(await h.receive(e)).toEqual({ status: 200, body: { received: true, outcome: "queued" } });
+    // A copy that arrives before the job ran is stored already: no second job.
+    expect(await h.receive(events[0]!)).toEqual({ status: 200, body: { received: true, outcome: "duplicate" } });
+    const stored = await snapshot(paid);
+    expect(stored).toMatchObject({ ledger: 0, queued: events.length, subscriptions: [], payments: [], analytics: [] });
+    expect(stored.jobs).toEqual(events.map(() => "stripe:apply"));
+
+    expect((await h.retryQueued()).map((r) => r.applied)).toEqual(events.map(() => "processed"));
+    const state = await snapshot(paid);
+    expect(state).toMatchObject({ ledger: events.length, queued: 0, payments: [expect.objectContaining({ status: "succeeded" })] });
+    expect(state.jobs).not.toContain("stripe:apply");
+    expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
+  });
+
+  it("a job run twice at once (a worker presumed dead, and another that took its job) applies its event once", async () => {
+    const paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    const events = await h.take();
+    for (const e of events) await h.receive(e);
+    const jobs = (await queuedJobPayloads(paid.community.id)).filter((j) => j.kind === "stripe:apply");
+    expect(jobs).toHaveLength(events.length);
+    for (const { payload } of jobs) {
+      const twice = await Promise.all([applyQueuedStripeEvent(payload, h.deps), applyQueuedStripeEvent(payload, h.deps)]);
+      expect(twice.sort()).toEqual(["duplicate", "processed"]);
+    }
+    // The jobs themselves, when the worker gets to them, find their events applied.
+    expect((await h.retryQueued()).map((r) => r.applied)).toEqual(events.map(() => "duplicate"));
+    const state = await snapshot(paid);
+    expect(state).toMatchObject({ ledger: events.length, queued: 0, payments: [expect.objectContaining({ status: "succeeded" })] });
+    expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
+    expect(state.members[0]!.totalSpent.toFixed(2)).toBe("10.00");
+  });
+
+  it("a job whose payload is not an event we stored is refused, and writes nothing", async () => {
+    const paid = await paidCommunity(h);
+    const before = await snapshot(paid);
+    await expect(applyQueuedStripeEvent({ communityId: paid.community.id, eventId: "evt_x" }, h.deps)).rejects.toThrow();
+    await expect(applyQueuedStripeEvent({ communityId: paid.community.id, eventId: "evt_x", event: "{}" }, h.deps)).rejects.toThrow();
+    expect(await snapshot(paid)).toEqual(before);
   });
 });
 

@@ -71,8 +71,9 @@ function deleteBatch(tx: TenantTx, table: Exclude<RetentionTable, "sessions" | "
     }
     case "stripe_events": {
       const outcomes = criteria?.outcomes;
+      // A queued event is not applied yet: its row is what keeps a re-delivery from being applied twice.
       return tx.$executeRaw`DELETE FROM stripe_events WHERE id IN (
-        SELECT id FROM stripe_events WHERE received_at < ${cutoff} ${outcomes ? Prisma.sql`AND outcome = ANY(${outcomes})` : Prisma.empty} LIMIT ${BATCH})`;
+        SELECT id FROM stripe_events WHERE received_at < ${cutoff} AND outcome <> 'queued' ${outcomes ? Prisma.sql`AND outcome = ANY(${outcomes})` : Prisma.empty} LIMIT ${BATCH})`;
     }
     case "discord_role_syncs":
       return tx.$executeRaw`DELETE FROM discord_role_syncs WHERE id IN (SELECT id FROM discord_role_syncs WHERE created_at < ${cutoff} LIMIT ${BATCH})`;

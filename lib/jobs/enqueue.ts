@@ -68,6 +68,14 @@ export const SCHEDULED_JOBS = {
  */
 const JOB_PRIORITY: Partial<Record<JobKind, number>> = { [JOB_KINDS.applyStripeEvent]: -10, [JOB_KINDS.roleSync]: -10 };
 
+/**
+ * Attempts before graphile-worker gives a job up (12 unless set here; its
+ * backoff is exp(attempt) seconds, capped at exp(10): 12 attempts span about 16
+ * hours). A Stripe event we answered at once is retried at least as long as
+ * Stripe itself would have (3 days): 25 attempts span about 4 days.
+ */
+const MAX_ATTEMPTS: Partial<Record<JobKind, number>> = { [JOB_KINDS.applyStripeEvent]: 25 };
+
 export type JobPayload = Record<string, string | number | boolean | null>;
 
 export type JobOptions = { key?: string; runAt?: Date };
@@ -76,7 +84,7 @@ export type JobOptions = { key?: string; runAt?: Date };
 export function addJobSql(kind: JobKind, payload: JobPayload, options: JobOptions = {}): Prisma.Sql {
   // A job key coalesces requests: ten changes to one member in a burst are one sync.
   return Prisma.sql`SELECT graphile_worker.add_job(${kind}, ${JSON.stringify(payload)}::json,
-    max_attempts => 12, job_key => ${options.key ?? null}::text, run_at => ${options.runAt ?? null}::timestamptz,
+    max_attempts => ${MAX_ATTEMPTS[kind] ?? 12}::int, job_key => ${options.key ?? null}::text, run_at => ${options.runAt ?? null}::timestamptz,
     priority => ${JOB_PRIORITY[kind] ?? 0}::int)`;
 }
 

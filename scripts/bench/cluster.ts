@@ -162,7 +162,7 @@ export async function benchCluster(ownerUrl: string, appUrl: string): Promise<bo
       const read = async () =>
         (
           await owner.query(
-            `SELECT (SELECT count(*)::int FROM stripe_events WHERE community_id = $1 AND id = ANY($2)) AS ledger,
+            `SELECT (SELECT count(*)::int FROM stripe_events WHERE community_id = $1 AND id = ANY($2) AND outcome = 'processed') AS ledger,
                     (SELECT count(*)::int FROM payments WHERE community_id = $1) AS payments,
                     (SELECT count(*)::int FROM subscriptions WHERE community_id = $1) AS subscriptions,
                     (SELECT count(*)::int FROM graphile_worker._private_jobs WHERE payload->>'communityId' = $1::text AND run_at < now()) AS "jobsLeft",

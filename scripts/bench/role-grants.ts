@@ -20,13 +20,16 @@ export async function startRoleBench(appUrl: string) {
   const control = async <T>(path: string, body?: object): Promise<T> =>
     (await fetch(`${discord.url}/_control/${path}`, { method: body ? "POST" : "GET", body: body ? JSON.stringify(body) : undefined })).json() as Promise<T>;
 
-  const { startStripeHarness, paidCommunity } = await import("../../tests/support/stripe-webhooks");
+  const { startStripeHarness, paidCommunity, WEBHOOK_SECRET } = await import("../../tests/support/stripe-webhooks");
   const { createUser } = await import("../../tests/support/fixtures");
   const { startCheckout } = await import("../../lib/billing/checkout");
   const { db } = await import("../../lib/db/client");
   const { DEMO_BOT } = await import("../../lib/discord/demo");
 
   const h = await startStripeHarness();
+  // The worker applies the checkouts' events, and may ask the fake Stripe for their objects.
+  process.env.STRIPE_FAKE_URL = h.fake.url;
+  process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET;
   const roleId = "900000000000000001";
   const paid = await paidCommunity(h, { discordRoleId: roleId, name: "Gold" });
   const { discordGuildId: guildId } = await db.community.findUniqueOrThrow({ where: { id: paid.community.id }, select: { discordGuildId: true } });

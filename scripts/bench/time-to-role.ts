@@ -2,8 +2,8 @@
 // the moment Discord (the fake) answers the bot's PUT of the tier's role.
 // Members pay through the fake's hosted Checkout with a guilds.join grant and
 // are not in the server yet, so each run is the whole path: the signed
-// webhooks, the subscription sync, the job, the join with the member's grant,
-// and the role grant. Measured twice: with graphile-worker running in this
+// webhooks stored, their jobs applying them (the subscription sync), the role
+// job, the join with the member's grant, and the role grant. Measured twice: with graphile-worker running in this
 // process (as `next dev` runs it) and as its own process (`npm run worker`,
 // as production runs it). Checkouts arrive at a steady rate, overlapping.
 import { startRoleBench, workerProcess } from "./role-grants";
@@ -32,7 +32,8 @@ export async function benchTimeToRole(appUrl: string): Promise<boolean> {
         await new Promise((resolve) => setTimeout(resolve, (i * 1000) / ARRIVALS_PER_S));
         received.set(buyer.discordId, Date.now());
         for (const delivery of buyer.deliveries) {
-          const answer = await h.deliver(delivery);
+          // The endpoint stores and answers; the worker applies the event, then grants the role.
+          const answer = await h.receive(delivery);
           if (answer.status !== 200) throw new Error(`webhook ${delivery.type} answered ${answer.status}`);
         }
       });

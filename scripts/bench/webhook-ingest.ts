@@ -1,14 +1,19 @@
 // Sustained Stripe webhook ingestion over HTTP against `next start`: signed
 // invoice.paid renewals for many subscriptions, 20% of them re-deliveries of
-// events already sent. Reports events/s and latency, then proves by counting
-// rows that no duplicate had an effect; last, what receiving alone costs
-// (re-deliveries only, which must change nothing).
+// events already sent. The endpoint stores each event and answers; the worker
+// applies it. Reports events/s and latency; then `npm run worker` applies what
+// was stored (events/s, CPU per event), and counting rows proves that every
+// event was applied once and no duplicate had an effect; last, what receiving
+// alone costs (re-deliveries only, which must change nothing).
+// BENCH_WORKER_DURING_LOAD=1: the worker runs during the load too, sharing the
+// machine's cores with the server, as on a single machine in production.
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
 import { buildNext, startNext } from "./next-server";
 import { summarize, ms } from "./stats";
-import { cpuPerRequest, processTree, rssMb } from "./processes";
+import { cpuPerRequest, cpuSeconds, postgresProcesses, processTree, rssMb } from "./processes";
+import { workerProcess, type WorkerProcess } from "./role-grants";
 import { inCommunityScope, withClient } from "../../tests/support/test-database";
 
 const SUBSCRIPTIONS = 40;
@@ -19,6 +24,7 @@ const REDELIVERY_S = 8;
 const TARGET_EVENTS_PER_S = 300;
 const TARGET_HEALTH_RATIO = 1.0;
 const TARGET_RSS_MB = 400;
+const APPLY_TIMEOUT_MS = 300_000;
 
 /** PostgreSQL's time per statement over the renewals (pg_stat_statements), to print the top ten. */
 async function startStatementStats(ownerUrl: string) {
@@ -79,31 +85,48 @@ function signedLoad(url: string, signature: (body: string) => string, nextBody: 
   });
 }
 
-/** The counts once the events still in flight when the load stopped have been applied: two equal reads in a row (within 30 s). */
-async function settledCounts(ownerUrl: string, communityId: string): Promise<EffectCounts> {
+/** The counts once they stop changing (the events still in flight when the load stopped): two equal reads of `watched` in a row (within 30 s). */
+async function settledCounts(ownerUrl: string, communityId: string, watched: (counts: EffectCounts) => unknown = (counts) => counts): Promise<EffectCounts> {
   let before = await effectCounts(ownerUrl, communityId);
   for (const end = Date.now() + 30_000; Date.now() < end;) {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const now = await effectCounts(ownerUrl, communityId);
-    if (JSON.stringify(now) === JSON.stringify(before)) return now;
+    if (JSON.stringify(watched(now)) === JSON.stringify(watched(before))) return now;
     before = now;
   }
   throw new Error("the bench's rows still change 30 s after the load stopped");
 }
 
-type EffectCounts = { ledger: number; payments: number; analytics: number };
+type EffectCounts = { ledger: number; applied: number; payments: number; analytics: number };
 
-/** The bench's rows in the ledger, payments and renewal events, read as the owner inside the community's scope. */
+/** The bench's rows in the ledger (stored, and applied), payments and renewal events, read as the owner inside the community's scope. */
 async function effectCounts(ownerUrl: string, communityId: string): Promise<EffectCounts> {
   return withClient(ownerUrl, (owner) =>
     inCommunityScope(owner, communityId, async () => {
       const { rows } = await owner.query<EffectCounts>(`
         SELECT (SELECT count(*)::int FROM stripe_events WHERE id LIKE 'evt_bench_%') AS ledger,
+               (SELECT count(*)::int FROM stripe_events WHERE id LIKE 'evt_bench_%' AND outcome = 'processed') AS applied,
                (SELECT count(*)::int FROM payments WHERE stripe_invoice_id LIKE 'in_bench_%') AS payments,
                (SELECT count(*)::int FROM analytics_events WHERE event_name = 'subscription_renewed') AS analytics`);
       return rows[0]!;
     }),
   );
+}
+
+/** Waits until the worker has applied every stored event: the seconds it took, and the worker's and PostgreSQL's CPU per event. */
+async function applied(ownerUrl: string, communityId: string, worker: WorkerProcess, startedAt: number, events: number) {
+  const cpu = () => ({ worker: cpuSeconds(processTree(worker.pid)), postgres: cpuSeconds(postgresProcesses()) });
+  const before = cpu();
+  for (const end = Date.now() + APPLY_TIMEOUT_MS; ;) {
+    const counts = await effectCounts(ownerUrl, communityId);
+    if (counts.applied === counts.ledger) break;
+    if (Date.now() > end) throw new Error(`the worker applied ${counts.applied} of ${counts.ledger} stored events in ${APPLY_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const seconds = (Date.now() - startedAt) / 1000;
+  const after = cpu();
+  const perEvent = (s: number) => (s * 1000) / Math.max(events, 1);
+  return { seconds, workerMs: perEvent(after.worker - before.worker), postgresMs: perEvent(after.postgres - before.postgres) };
 }
 
 export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Promise<boolean> {
@@ -122,6 +145,9 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
   // BENCH_CPU_PROF=<dir> writes a CPU profile of the server (node --cpu-prof) for the README's findings.
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const server = await startNext({ APP_DATABASE_URL: appUrl, STRIPE_FAKE_URL: h.fake.url, STRIPE_WEBHOOK_SECRET: secret }, profile);
+  const startWorker = () => workerProcess({ STRIPE_FAKE_URL: h.fake.url, STRIPE_WEBHOOK_SECRET: secret, COMMUNITYOS_GATEWAY: "off", LOG_LEVEL: "warn" });
+  const workerDuringLoad = process.env.BENCH_WORKER_DURING_LOAD === "1";
+  let worker: WorkerProcess | null = null;
   try {
     const serverRssMb = () => rssMb(processTree(server.pid));
     const idleRssMb = serverRssMb();
@@ -173,12 +199,24 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
     const webhookUrl = `${server.url}/api/webhooks/stripe`;
     const signature = (body: string) => sign(body, { secret });
     const statementStats = process.env.BENCH_PG_STATS ? await startStatementStats(ownerUrl) : null;
+    if (workerDuringLoad) worker = await startWorker();
     const renewals = await cpuPerRequest(server.pid, () => signedLoad(webhookUrl, signature, nextBody, DURATION_S));
     const { latencies, statuses, result } = renewals.result;
     clearInterval(sampler);
 
+    // Stored, then applied by `npm run worker` (its own process, as in production).
+    const stored = await settledCounts(ownerUrl, paid.community.id, (counts) => counts.ledger);
+    const applyStartedAt = Date.now();
+    const appliedBefore = workerDuringLoad ? (await effectCounts(ownerUrl, paid.community.id)).applied : 0;
+    worker ??= await startWorker();
+    const apply = await applied(ownerUrl, paid.community.id, worker, applyStartedAt, stored.ledger - appliedBefore);
     const counts = await settledCounts(ownerUrl, paid.community.id);
     if (statementStats) await statementStats.print();
+    // Receiving alone, below, is measured without the worker's receipts competing for the cores.
+    await worker.stop();
+    worker = null;
+    // Its connections' server processes exit after it: gone mid-phase, their CPU time would be subtracted.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
 
     // What receiving costs without applying: only re-deliveries of events answered
     // long before the run ended, so the ledger says "seen" and nothing is written.
@@ -207,7 +245,13 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
     const cpu = (label: string, { ms: c }: { ms: { server: number; postgres: number; loadGenerator: number } }) =>
       `| CPU per request, ${label}: server / PostgreSQL / load generator | ${c.server.toFixed(2)} / ${c.postgres.toFixed(2)} / ${c.loadGenerator.toFixed(2)} ms | |`;
     console.log(cpu("GET /api/health", health));
-    console.log(cpu("renewal", renewals));
+    console.log(cpu("renewal received (stored and queued)", renewals));
+    const appliedAfter = stored.ledger - appliedBefore;
+    if (workerDuringLoad) console.log(`| applied by npm run worker while the load ran (on the same cores) | ${appliedBefore} of ${stored.ledger} stored | |`);
+    console.log(
+      `| applied by one npm run worker after the load: events, seconds, events/s | ${appliedAfter}, ${apply.seconds.toFixed(1)} s, ${(appliedAfter / apply.seconds).toFixed(0)}/s | |`,
+    );
+    if (appliedAfter >= 100) console.log(`| CPU per event applied: worker / PostgreSQL | ${apply.workerMs.toFixed(2)} / ${apply.postgresMs.toFixed(2)} ms | |`);
     const redeliveriesPerSecond = redeliveries.result.latencies.length / REDELIVERY_S;
     console.log(
       `| re-deliveries only (signature, ledger says seen, no effects) requests/s, ÷ health | ${redeliveriesPerSecond.toFixed(0)}, ${(redeliveriesPerSecond / healthPerSecond).toFixed(2)}x | |`,
@@ -215,8 +259,10 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
     console.log(cpu("re-delivery only", redeliveries));
     console.log(`| next start RSS, idle after start | ${idleRssMb.toFixed(0)} MB | |`);
     console.log(`| next start RSS, peak during the run | ${peakRssMb.toFixed(0)} MB | < ${TARGET_RSS_MB} MB: ${verdict(peakRssMb < TARGET_RSS_MB)} |`);
-    // Every unique event that was answered is applied once; duplicates add nothing.
+    // Every unique event that was answered is stored, then applied once; duplicates add nothing.
     const exactlyOnce =
+      counts.ledger === stored.ledger &&
+      counts.applied === counts.ledger &&
       counts.ledger === counts.payments &&
       counts.payments === counts.analytics &&
       counts.ledger <= unique &&
@@ -224,13 +270,14 @@ export async function benchWebhookIngest(ownerUrl: string, appUrl: string): Prom
       JSON.stringify(countsAfterRedeliveries) === JSON.stringify(counts) &&
       redeliveriesOk === redeliveries.result.latencies.length;
     console.log(
-      `rows after the run: ${counts.ledger} ledger, ${counts.payments} payments, ${counts.analytics} renewals for ${unique} unique events; ` +
+      `rows after the run: ${counts.ledger} ledger (${counts.applied} applied), ${counts.payments} payments, ${counts.analytics} renewals for ${unique} unique events; ` +
         `after ${redeliveries.result.latencies.length} more re-deliveries (${redeliveriesOk} answered 200): ${countsAfterRedeliveries.ledger} / ${countsAfterRedeliveries.payments} / ${countsAfterRedeliveries.analytics} -> ${exactlyOnce ? "no duplicate effects" : "MISMATCH"}`,
     );
     const met = perSecond >= TARGET_EVENTS_PER_S && ratio >= TARGET_HEALTH_RATIO && peakRssMb < TARGET_RSS_MB && exactlyOnce && ok === total;
     console.log(`zero duplicate effects: ${verdict(exactlyOnce && ok === total)}`);
     return met;
   } finally {
+    await worker?.stop();
     await server.stop();
     await h.close();
     if (process.env.BENCH_VERBOSE) console.log(server.log());
