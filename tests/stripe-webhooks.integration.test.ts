@@ -8,7 +8,7 @@ import { BILLING_EVENTS } from "../lib/analytics/record";
 import { createDatabase } from "../lib/db/client";
 import { scopesFor } from "../lib/db/scopes";
 import { RetryLater } from "../lib/billing/errors";
-import { applyQueuedStripeEvent } from "../lib/billing/webhooks/receive";
+import { applyQueuedStripeEvent } from "../lib/billing/webhooks/apply";
 import { asOwner, asOwnerInScope, ownerIsSuperuser, queuedJobs as queuedJobPayloads } from "./support/fixtures";
 import { behindMemberLock } from "./support/locks";
 import {

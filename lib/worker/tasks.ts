@@ -25,7 +25,7 @@ import { mainCurrency } from "../billing/money";
 import { sendClaimMail } from "../imports/claim-mail";
 import { failStripeImport, importStripePage } from "../imports/stripe-import";
 import { stripe } from "../billing/stripe";
-import { applyQueuedStripeEvent } from "../billing/webhooks/receive";
+import { applyQueuedStripeEvent } from "../billing/webhooks/apply";
 import { Routes } from "discord-api-types/v10";
 
 const uuid = z.uuid();

@@ -1,0 +1,96 @@
+// The worker's half of a Stripe event (job stripe:apply): the event the endpoint
+// stored (./receive.ts) is applied once: its effects and its ledger claim commit
+// together or not at all, and a failed attempt leaves it queued for the job's retry.
+import { z } from "zod";
+import { db as appDb } from "../../db/client";
+import { inTurn, sqlInCommunity as appSqlInCommunity, withCommunity as appWithCommunity, type SqlTx, type TenantTx, rowKey } from "../../db/scopes";
+import { readSettings } from "../../communities/validation";
+import { log } from "../../observability/log";
+import { WebhookRejection } from "../errors";
+import { ledgerClaimSql } from "../stripe-ledger";
+import { HANDLERS } from "./handlers";
+import { eventSchema, type StripeEventEnvelope } from "../stripe-objects";
+import type { WebhookDeps } from "./receive";
+
+/** What the worker needs to apply events: the endpoint's dependencies but its secret. */
+export type ApplyDeps = Omit<WebhookDeps, "secret">;
+
+/** The job stripe:apply's payload: the community the event was stored for, and the event as Stripe signed it. */
+export const queuedEventSchema = z.object({ communityId: z.uuid(), eventId: z.string().min(1).max(255), event: z.string().max(1_000_000) });
+
+/**
+ * The worker's half (job stripe:apply): applies a stored event, once. A throw
+ * (the database, Stripe, or RetryLater: an event that needs another's effects
+ * first) leaves the event queued, and graphile-worker retries the job.
+ */
+export async function applyQueuedStripeEvent(payload: unknown, deps: ApplyDeps): Promise<string> {
+  const job = queuedEventSchema.parse(payload);
+  const event = eventSchema.parse(JSON.parse(job.event));
+  const community = await (deps.db ?? appDb).community.findUnique({ where: { id: job.communityId }, select: { id: true, settings: true } });
+  // Deleted since, with its ledger: nothing left to apply the event to.
+  if (!community) return "ignored";
+  return applyEvent(event, community, (deps.now ?? (() => new Date()))(), deps);
+}
+
+async function applyEvent(event: StripeEventEnvelope, community: { id: string; settings: unknown }, now: Date, deps: ApplyDeps): Promise<string> {
+  const withCommunity = deps.withCommunity ?? appWithCommunity;
+  const inScope = <T>(fn: (tx: TenantTx) => Promise<T>) => withCommunity(community.id, fn);
+  const handler = HANDLERS[event.type];
+  const { gracePeriodDays, restrictedDays, receipts } = readSettings(community.settings);
+  const ctx = { communityId: community.id, now, gracePeriodDays, restrictedDays, sendsReceipts: receipts === "communityos" };
+  /** The ledger claim: concurrent copies of this event wait on it until the first commits, then find it taken. */
+  const claimSql = ledgerClaimSql(event, community.id, now, "processed");
+  const claim = async (tx: SqlTx) => (await tx.$queryRaw<unknown[]>(claimSql)).length === 1;
+  const settle = async (tx: SqlTx, result: string) => {
+    if (result !== "processed") await tx.$executeRaw`UPDATE stripe_events SET outcome = ${result} WHERE id = ${event.id}`;
+    return result;
+  };
+
+  const record = (outcome: string, error?: string) => inScope((tx) => tx.$queryRaw(ledgerClaimSql(event, community.id, now, outcome, error)));
+  try {
+    // The common case first: one transaction from our own rows (claim, effects, ledger).
+    if (handler?.fast) {
+      // The claim rides in the BEGIN's message.
+      const fast = await (deps.sqlInCommunity ?? appSqlInCommunity)(
+        community.id,
+        async (tx, [claimed, ...opened]) => {
+          if (claimed?.length !== 1) return "duplicate";
+          const result = await handler.fast!(tx, event.data.object, ctx, opened);
+          // Our rows do not suffice: undo the claim, and take the full path below.
+          if (result === null) throw new NeedsFullPath();
+          return settle(tx, result);
+        },
+        [claimSql, ...(handler.fastOpening?.(event.data.object) ?? [])],
+      ).catch((error: unknown) => (error instanceof NeedsFullPath ? null : Promise.reject(error)));
+      if (fast) return fast;
+    }
+
+    // A cheap look before any Stripe call (the claim in the transaction is what
+    // guarantees once), with what the handler wants to know of our rows.
+    const [seen, peeked] = await inScope((tx) =>
+      inTurn(
+        () => tx.stripeEvent.findUnique({ where: rowKey(event.id), select: { outcome: true } }),
+        async () => handler?.peek?.(tx, event.data.object),
+      ),
+    );
+    if (seen && seen.outcome !== "queued") return "duplicate";
+    if (!handler) {
+      await record("ignored");
+      return "ignored";
+    }
+    // Outside any transaction: may call Stripe (docs/architecture.md, "Pitfalls").
+    const prepared = await handler.prepare(event.data.object, { stripe: deps.stripe(), stripeAccount: event.account! }, peeked);
+    return await inScope(async (tx) => {
+      if (!(await claim(tx))) return "duplicate";
+      return settle(tx, prepared === null ? "ignored" : await handler.apply(tx, prepared, ctx));
+    });
+  } catch (error) {
+    if (!(error instanceof WebhookRejection)) throw error;
+    await record("rejected", error.message);
+    log.warn({ eventId: event.id, eventType: event.type, reason: error.message }, "stripe webhook rejected");
+    return "rejected";
+  }
+}
+
+/** Thrown inside the fast path's transaction to roll its claim back. */
+class NeedsFullPath extends Error {}
