@@ -204,3 +204,42 @@ test("the owner lets members pause; a member about to cancel pauses instead, los
   await expect(focus.getByTestId("subscription-state")).toHaveText("active");
   await expect(focus.getByRole("button", { name: "Resume now" })).toHaveCount(0);
 });
+
+test("the owner pauses a member's billing from her drawer and resumes it: Stripe's pause, her role, the activity log", async ({ page }) => {
+  await signInAs(page, "Alice Owner", "/dashboard/study-hall/members");
+  const openCarol = async () => {
+    await page.getByRole("table", { name: "Members" }).getByRole("button", { name: "Carol Owner" }).click();
+    return page.getByRole("dialog", { name: "Carol Owner" });
+  };
+  let drawer = await openCarol();
+  await drawer.getByRole("button", { name: "Pause billing…" }).click();
+  await expect(drawer.getByText(/^Pause Carol Owner's Focus billing\?/)).toBeVisible();
+  await drawer.getByLabel("Pause for").selectOption("3");
+  await drawer.getByRole("button", { name: "Pause billing", exact: true }).click();
+  await expect(drawer.getByText(/^Billing for Focus is paused until /)).toBeVisible();
+
+  const sub = await carolsSubscription();
+  const atStripe = await stripeGet(`subscriptions/${sub.stripe_subscription_id}`, sub.account);
+  expect(atStripe).toMatchObject({ status: "active", pause_collection: { behavior: "void" } });
+  const resumesAt = new Date(atStripe.pause_collection.resumes_at * 1000);
+  const inThreeMonths = new Date();
+  inThreeMonths.setUTCMonth(inThreeMonths.getUTCMonth() + 3);
+  expect(Math.abs(resumesAt.getTime() - inThreeMonths.getTime())).toBeLessThan(60_000);
+  await expect.poll(carolsRoles, { timeout: 20_000 }).toEqual([]);
+
+  // Opened again once Stripe's webhook is applied: paused, with the way back.
+  await drawer.getByRole("button", { name: "Close" }).click();
+  drawer = await openCarol();
+  const label = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(resumesAt);
+  await expect(drawer).toContainText(`Focus · paused · resumes ${label}`);
+  await expect(drawer.getByRole("button", { name: "Pause billing…" })).toHaveCount(0);
+  await drawer.getByRole("button", { name: "Resume billing now" }).click();
+  await expect(drawer.getByText(/^Billing for Focus resumes/)).toBeVisible();
+  await expect.poll(carolsRoles, { timeout: 20_000 }).toEqual([FOCUS_ROLE]);
+  expect((await stripeGet(`subscriptions/${sub.stripe_subscription_id}`, sub.account)).pause_collection).toBeNull();
+
+  await page.goto("/dashboard/study-hall/activity");
+  const entries = page.getByTestId("audit-entry");
+  await expect(entries.filter({ hasText: "Alice Owner resumed a membership's billing" }).first()).toContainText("tier: Focus");
+  await expect(entries.filter({ hasText: "Alice Owner paused a membership's billing" }).first()).toContainText("months: 3");
+});

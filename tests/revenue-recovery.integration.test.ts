@@ -21,7 +21,9 @@ import { unsubscribeMember } from "../lib/members/unsubscribe";
 import { portalUrl, unsubscribeUrl } from "../lib/mail/links";
 import { setCancelAtPeriodEnd } from "../lib/billing/portal";
 import { acceptSaveOffer, SAVE_OFFER_ERRORS } from "../lib/billing/save-offer";
-import { PAUSE_ERRORS, pausable, pauseMembership, resumeMembership } from "../lib/billing/pause";
+import { pauseForOwner, pauseMembership, resumeForOwner, resumeMembership } from "../lib/billing/pause";
+import { OWNER_PAUSE_ERRORS, PAUSE_ERRORS, pausable } from "../lib/billing/pause-rules";
+import { memberDetail } from "../lib/members/query";
 import { seatsTaken } from "../lib/billing/seats";
 import type { CaughtMail } from "../e2e/fakes/mail/server";
 import { asOwner, queuedJobs, snowflake } from "./support/fixtures";
@@ -479,6 +481,51 @@ describe("pausing instead of cancelling", () => {
       tx.auditLog.findMany({ where: { actorUserId: userId, action: { startsWith: "membership." } }, select: { action: true } }),
     );
     expect(actions.map((a) => a.action).sort()).toEqual(["membership.paused", "membership.resumed"]);
+  });
+
+  it("an owner pauses a member's billing from the drawer (offered to members or not), and resumes it; not another community's, not a yearly or ending one", async () => {
+    const s = await payingMember();
+    const { paid } = s;
+    const canPause = async () => (await paid.inScope((tx) => memberDetail(tx, s.memberId)))!.subscriptions.map((x) => x.pausable);
+    expect(await canPause()).toEqual([true]);
+
+    // Another community's owner cannot reach it: not found in their scope, nothing asked of Stripe.
+    const other = await payingMember();
+    await expect(pauseForOwner(other.paid.community, s.localSubscriptionId, 1, other.paid.inScope, h.client)).rejects.toThrow(OWNER_PAUSE_ERRORS.notFound);
+    expect(h.fake.objects.get(s.subscriptionId)!.pause_collection).toBeNull();
+
+    const now = new Date();
+    const paused = await pauseForOwner(paid.community, s.localSubscriptionId, 3, paid.inScope, h.client, now);
+    expect(paused).toMatchObject({ tierName: "Gold", months: 3 });
+    expect(new Date(paused.resumesAt).getUTCMonth()).toBe((now.getUTCMonth() + 3) % 12);
+    expect(h.fake.objects.get(s.subscriptionId)).toMatchObject({
+      status: "active",
+      pause_collection: { behavior: "void", resumes_at: Math.floor(new Date(paused.resumesAt).getTime() / 1000) },
+    });
+    await deliverPending();
+    expect((await status(s)).subscriptionStatus).toBe("paused");
+    await syncMemberRoles(paid.community.id, s.memberId, { reason: "test" });
+    expect(await rolesOf(s)).toEqual([]);
+    expect(await canPause()).toEqual([false]);
+    await expect(pauseForOwner(paid.community, s.localSubscriptionId, 1, paid.inScope, h.client)).rejects.toThrow(OWNER_PAUSE_ERRORS.notActive);
+    await expect(resumeForOwner(other.paid.community, s.localSubscriptionId, other.paid.inScope, h.client)).rejects.toThrow(OWNER_PAUSE_ERRORS.notFound);
+
+    expect(await resumeForOwner(paid.community, s.localSubscriptionId, paid.inScope, h.client)).toEqual({ tierName: "Gold" });
+    expect(h.fake.objects.get(s.subscriptionId)!.pause_collection).toBeNull();
+    await deliverPending();
+    expect((await status(s)).subscriptionStatus).toBe("active");
+    await syncMemberRoles(paid.community.id, s.memberId, { reason: "test" });
+    expect(await rolesOf(s)).toEqual([TIER_ROLE]);
+    await expect(resumeForOwner(paid.community, s.localSubscriptionId, paid.inScope, h.client)).rejects.toThrow(OWNER_PAUSE_ERRORS.notPaused);
+
+    // Set to end: the owner is told, and the drawer offers nothing.
+    await setCancelAtPeriodEnd(await userOf(s), s.localSubscriptionId, true, h.client);
+    await deliverPending();
+    expect(await canPause()).toEqual([false]);
+    await expect(pauseForOwner(paid.community, s.localSubscriptionId, 1, paid.inScope, h.client)).rejects.toThrow(OWNER_PAUSE_ERRORS.ending);
+    // A yearly membership would lose paid months.
+    await paid.inScope((tx) => tx.subscriptionTier.update({ where: rowKey(paid.tierId), data: { interval: "yearly" }, select: { id: true } }));
+    await expect(pauseForOwner(paid.community, s.localSubscriptionId, 1, paid.inScope, h.client)).rejects.toThrow(OWNER_PAUSE_ERRORS.monthlyOnly);
   });
 
   it("Stripe's refusals: a resume date in the past, an unknown behavior", async () => {

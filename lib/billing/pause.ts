@@ -1,42 +1,18 @@
 // Pausing instead of cancelling: where the community offers it, a member about to
-// cancel may stop paying for a few months. Stripe pauses the subscription's
-// collection (its invoices are voided) and resumes it by itself; our rows follow
-// the webhooks, which make the member paused (no paid roles) and then active again.
+// cancel may stop paying for a few months; an owner may pause a member's billing
+// from the member drawer. Stripe pauses the subscription's collection (its
+// invoices are voided) and resumes it by itself; our rows follow the webhooks,
+// which make the member paused (no paid roles) and then active again.
 import type Stripe from "stripe";
 import { addMonths } from "date-fns";
+import type { CommunityRef } from "../core/actors";
 import { refusal } from "../core/errors";
 import { recordAudit } from "../audit/record";
-import { readSettings } from "../communities/validation";
 import { db } from "../db/client";
-import { rowKey, withCommunity } from "../db/scopes";
+import { rowKey, withCommunity, type TenantTx } from "../db/scopes";
 import { onStripe, ownSubscription } from "./portal";
 import { stripe } from "./stripe";
-
-export const PAUSE_ERRORS = {
-  notOffered: "This community doesn't offer pausing.",
-  tooLong: "That's longer than this community lets members pause.",
-  monthlyOnly: "Only a monthly membership can be paused.",
-  notActive: "Only a membership that is paid up can be paused.",
-  ending: "Your membership is set to end. Resume it first if you'd rather pause.",
-  notPaused: "This membership isn't paused.",
-} as const;
-
-export type PauseOffer = { maxMonths: number };
-
-/** How long the community lets a member pause, if it does. */
-export function pauseOfferOf(settings: unknown): PauseOffer | null {
-  const { pauseMonths } = readSettings(settings);
-  return pauseMonths > 0 ? { maxMonths: pauseMonths } : null;
-}
-
-/** Whether a subscription may be paused now: monthly, paid up, not ending, not paused already. */
-export function pausable(sub: { status: string; cancelAtPeriodEnd: boolean; interval: string | null | undefined }): keyof typeof PAUSE_ERRORS | null {
-  // A yearly member would lose paid months: no invoice falls inside a short pause to void.
-  if (sub.interval !== "monthly") return "monthlyOnly";
-  if (sub.status !== "active") return "notActive";
-  if (sub.cancelAtPeriodEnd) return "ending";
-  return null;
-}
+import { OWNER_PAUSE_ERRORS, PAUSE_ERRORS, pausable, pauseOfferOf } from "./pause-rules";
 
 /**
  * Pauses collection for `months` from now. The member's paid roles go now and
@@ -55,14 +31,7 @@ export async function pauseMembership(userId: string, subscriptionId: string, mo
   );
   const refused = pausable({ ...sub, interval: tier?.tier?.interval });
   if (refused) throw refusal(PAUSE_ERRORS, refused);
-  const resumesAt = addMonths(now, months);
-  await onStripe(() =>
-    client.subscriptions.update(
-      sub.stripeSubscriptionId,
-      { pause_collection: { behavior: "void", resumes_at: Math.floor(resumesAt.getTime() / 1000) } },
-      { stripeAccount: sub.stripeAccount },
-    ),
-  );
+  const resumesAt = await pauseAtStripe(sub, months, client, now);
   await audit(sub, userId, "membership.paused", { months, resumesAt: resumesAt.toISOString() });
   return { resumesAt: resumesAt.toISOString() };
 }
@@ -71,10 +40,79 @@ export async function pauseMembership(userId: string, subscriptionId: string, mo
 export async function resumeMembership(userId: string, subscriptionId: string, client: Stripe = stripe()) {
   const sub = await ownSubscription(userId, subscriptionId);
   if (!sub.collectionPaused) throw refusal(PAUSE_ERRORS, "notPaused");
-  // Stripe unsets a field sent empty.
-  await onStripe(() => client.subscriptions.update(sub.stripeSubscriptionId, { pause_collection: "" }, { stripeAccount: sub.stripeAccount }));
+  await resumeAtStripe(sub, client);
   await audit(sub, userId, "membership.resumed", {});
   return { resumed: true };
+}
+
+type InScope = <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
+
+/** A member's subscription as the owner's side sees it: read in the community's scope, so another community's is not found. */
+async function communitySubscription(community: CommunityRef, subscriptionId: string, inScope: InScope) {
+  const sub = await inScope((tx) =>
+    tx.subscription.findUnique({
+      where: rowKey(subscriptionId),
+      select: {
+        id: true,
+        tierName: true,
+        stripeSubscriptionId: true,
+        status: true,
+        cancelAtPeriodEnd: true,
+        collectionPaused: true,
+        tier: { select: { interval: true } },
+      },
+    }),
+  );
+  if (!sub?.stripeSubscriptionId || !community.stripeAccountId) throw refusal(OWNER_PAUSE_ERRORS, "notFound");
+  return { ...sub, stripeSubscriptionId: sub.stripeSubscriptionId, stripeAccount: community.stripeAccountId, interval: sub.tier?.interval };
+}
+
+/**
+ * The owner pauses a member's billing from the member drawer (a member asked
+ * by message, a holiday, a problem on the owner's side), whether or not the
+ * community offers members a pause: the same rules of what can be paused, up
+ * to the longest pause members may be offered.
+ */
+export async function pauseForOwner(
+  community: CommunityRef,
+  subscriptionId: string,
+  months: number,
+  inScope: InScope,
+  client: Stripe = stripe(),
+  now = new Date(),
+) {
+  const sub = await communitySubscription(community, subscriptionId, inScope);
+  const refused = pausable(sub);
+  if (refused) throw refusal(OWNER_PAUSE_ERRORS, refused);
+  const resumesAt = await pauseAtStripe(sub, months, client, now);
+  return { tierName: sub.tierName, months, resumesAt: resumesAt.toISOString() };
+}
+
+export async function resumeForOwner(community: CommunityRef, subscriptionId: string, inScope: InScope, client: Stripe = stripe()) {
+  const sub = await communitySubscription(community, subscriptionId, inScope);
+  if (!sub.collectionPaused) throw refusal(OWNER_PAUSE_ERRORS, "notPaused");
+  await resumeAtStripe(sub, client);
+  return { tierName: sub.tierName };
+}
+
+type AtStripe = { stripeSubscriptionId: string; stripeAccount: string };
+
+/** Stripe voids the invoices of the pause and resumes collection by itself at resumes_at; our rows follow its webhook. */
+async function pauseAtStripe(sub: AtStripe, months: number, client: Stripe, now: Date): Promise<Date> {
+  const resumesAt = addMonths(now, months);
+  await onStripe(() =>
+    client.subscriptions.update(
+      sub.stripeSubscriptionId,
+      { pause_collection: { behavior: "void", resumes_at: Math.floor(resumesAt.getTime() / 1000) } },
+      { stripeAccount: sub.stripeAccount },
+    ),
+  );
+  return resumesAt;
+}
+
+function resumeAtStripe(sub: AtStripe, client: Stripe) {
+  // Stripe unsets a field sent empty.
+  return onStripe(() => client.subscriptions.update(sub.stripeSubscriptionId, { pause_collection: "" }, { stripeAccount: sub.stripeAccount }));
 }
 
 function audit(sub: { id: string; communityId: string }, userId: string, action: string, details: Record<string, string | number>) {

@@ -8,7 +8,7 @@ import { withCommunity, withUser } from "../db/scopes";
 import { LIVE_SUBSCRIPTION } from "./member-standing";
 import { hasFreeSeat } from "./seats";
 import { saveOfferOf, type SaveOffer } from "./save-offer";
-import { pausable, pauseOfferOf, type PauseOffer } from "./pause";
+import { pausable, pauseOfferOf, type PauseOffer } from "./pause-rules";
 import { linkedServers } from "../discord/linked-servers";
 import { tierServerRoles } from "../tiers/server-roles";
 import { tierPriceIn } from "../tiers/prices";

@@ -9,6 +9,7 @@ import { GUILD_STATUSES } from "../discord/guild-join";
 import { CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS } from "../utils/text";
 import { readCheckoutAnswers } from "../communities/checkout-questions";
 import { paidTotals, type PaidTotal } from "../billing/paid-totals";
+import { pausable } from "../billing/pause-rules";
 
 export { MEMBER_STATUSES } from "../billing/status-display";
 import { MEMBER_STATUSES } from "../billing/status-display";
@@ -206,6 +207,7 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
           cancellationComment: true,
           collectionPaused: true,
           resumesAt: true,
+          tier: { select: { interval: true } },
         },
       }),
     () =>
@@ -263,7 +265,8 @@ export async function memberDetail(tx: TenantTx, memberId: string, now = new Dat
     member: visible,
     answers: readCheckoutAnswers(checkoutAnswers),
     referrals: { referredBy, brought: referral.brought },
-    subscriptions,
+    // Whether the owner may pause its billing (the drawer offers it), by the members' own rule.
+    subscriptions: subscriptions.map(({ tier, ...sub }) => ({ ...sub, pausable: pausable({ ...sub, interval: tier?.interval }) === null })),
     payments,
     roleSyncs,
     events,

@@ -11,7 +11,7 @@ export const staffRoleSchema = z.enum(STAFF_ROLES, { error: "Pick admin, moderat
 /**
  * - view: read every dashboard page (viewer and up)
  * - moderate: members, comp access, role fixes (moderator and up)
- * - manage: tiers, settings, bot, promotions, refunds, imports, API keys, webhooks (admin and up)
+ * - manage: tiers, settings, bot, promotions, refunds, a member's billing paused, imports, API keys, webhooks (admin and up)
  * - own: payouts, staff, deletion (the owner alone)
  */
 export type Permission = "view" | "moderate" | "manage" | "own";

@@ -33,6 +33,8 @@ const LABELS: Record<string, string> = {
   "roles.scan_started": "started a role drift scan",
   "payment.refund_requested": "refunded a payment",
   "member.removed": "removed a member",
+  "membership.paused": "paused a membership's billing",
+  "membership.resumed": "resumed a membership's billing",
   "member.erased": "erased their account (GDPR)",
   "plan.upgraded": "moved the community to its paid plan (Stripe confirmed the payment)",
   "plan.lapsed": "moved the community back to Free (its paid plan ended)",

@@ -6,6 +6,8 @@ import { communityAction, communityWorkflow } from "@/lib/actions";
 import { grantComp, grantCompSchema, revokeComp, revokeCompSchema } from "@/lib/members/comp-access";
 import { stripe } from "@/lib/billing/stripe";
 import { removeMember } from "@/lib/members/remove";
+import { pauseForOwner, resumeForOwner } from "@/lib/billing/pause";
+import { wholeNumber } from "@/lib/communities/validation";
 
 /** The owner removes a member: subscriptions cancelled at Stripe now, roles taken away by the bot. */
 export const removeMemberAction = communityWorkflow(
@@ -32,4 +34,38 @@ export const revokeCompAction = communityAction(
   "moderate",
   (input, { actor, community, tx }) => revokeComp(tx, community.id, actor, input),
   (input) => ({ action: "comp.revoked", objectType: "member", objectId: input.memberId, details: { grantId: input.grantId } }),
+);
+
+const memberSubscription = z.object({ subscriptionId: z.uuid("That is not a subscription id.") });
+
+/**
+ * "Pause billing" in the member drawer: Stripe voids the invoices of the pause and
+ * resumes by itself; the member's paid roles go until then. Money forgone, so it
+ * takes the permission refunds take.
+ */
+export const pauseSubscriptionAction = communityWorkflow(
+  memberSubscription.extend({ months: wholeNumber(1, 3) }),
+  "manage",
+  async ({ subscriptionId, months }, { community, inScope }) => {
+    const result = await pauseForOwner(community, subscriptionId.toLowerCase(), months, inScope, stripe());
+    revalidatePath(`/dashboard/${community.slug}/members`);
+    return result;
+  },
+  ({ subscriptionId }, r) => ({
+    action: "membership.paused",
+    objectType: "subscription",
+    objectId: subscriptionId,
+    details: { tier: r.tierName, months: r.months, resumesAt: r.resumesAt },
+  }),
+);
+
+export const resumeSubscriptionAction = communityWorkflow(
+  memberSubscription,
+  "manage",
+  async ({ subscriptionId }, { community, inScope }) => {
+    const result = await resumeForOwner(community, subscriptionId.toLowerCase(), inScope, stripe());
+    revalidatePath(`/dashboard/${community.slug}/members`);
+    return result;
+  },
+  ({ subscriptionId }, r) => ({ action: "membership.resumed", objectType: "subscription", objectId: subscriptionId, details: { tier: r.tierName } }),
 );

@@ -19,6 +19,7 @@ import { MEMBER_STATUSES, memberStatus, paymentStatus } from "@/lib/billing/stat
 import { formatMoney, formatTotals } from "@/lib/billing/money";
 import type { MemberRowJson } from "@/lib/members/query";
 import { removeMemberAction } from "./actions";
+import { PauseBilling } from "./pause-billing";
 
 type Member = MemberRowJson;
 type Page = { rows: Member[]; nextCursor: string | null; total: number | null };
@@ -266,6 +267,8 @@ type Detail = {
     cancellationComment: string | null;
     collectionPaused: boolean;
     resumesAt: string | null;
+    /** Whether its billing may be paused (monthly, paid up, not ending). */
+    pausable: boolean;
   }[];
   payments: { id: string; amount: string; amountRefunded: string; currency: string; status: string; processedAt: string | null; description: string | null }[];
   roleSyncs: { id: string; outcome: string; added: string[]; removed: string[]; createdAt: string }[];
@@ -420,6 +423,7 @@ function MemberDrawer({ slug, memberId, tiers, onClose }: { slug: string; member
                   {d.subscriptions.map((s) => (
                     <li key={s.id}>
                       {s.tierName} · {memberStatus(s.status).label} · {subscriptionEnd(s)}
+                      <PauseBilling slug={slug} memberId={memberId} subscription={s} name={d.member.user.globalName ?? d.member.user.username} />
                       {(s.cancellationFeedback || s.cancellationComment) && (
                         <p className="mt-1 rounded bg-slate-50 px-2 py-1 text-slate-600" data-testid="cancellation-reason">
                           Reason: {CANCELLATION_REASON_LABELS[s.cancellationFeedback as CancellationReason] ?? "not given"}
