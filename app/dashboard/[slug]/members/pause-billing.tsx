@@ -21,12 +21,25 @@ export function PauseBilling({ slug, memberId, subscription, name }: { slug: str
   const [resumed, resumeAction] = useActionState(resumeSubscriptionAction, null);
   const [confirming, setConfirming] = useState(false);
   const queryClient = useQueryClient();
-  // The drawer and the list re-read the member once Stripe's webhook is applied; a moment later, often.
+  // Stripe confirms at once; our rows follow its webhook a moment later. The drawer
+  // re-reads the member until they show the change (10 s at most), then the list.
   useEffect(() => {
-    if (!paused?.ok && !resumed?.ok) return;
-    void queryClient.invalidateQueries({ queryKey: ["members", slug] });
-    void queryClient.invalidateQueries({ queryKey: ["member", slug, memberId] });
-  }, [paused, resumed, queryClient, slug, memberId]);
+    const collectionPaused = paused?.ok ? true : resumed?.ok ? false : null;
+    if (collectionPaused === null) return;
+    let stopped = false;
+    void (async () => {
+      for (let attempt = 0; attempt < 20 && !stopped; attempt++) {
+        await queryClient.invalidateQueries({ queryKey: ["member", slug, memberId] });
+        const detail = queryClient.getQueryData<{ subscriptions: Subscription[] }>(["member", slug, memberId]);
+        if (detail?.subscriptions.find((s) => s.id === subscription.id)?.collectionPaused === collectionPaused) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      if (!stopped) void queryClient.invalidateQueries({ queryKey: ["members", slug] });
+    })();
+    return () => {
+      stopped = true;
+    };
+  }, [paused, resumed, queryClient, slug, memberId, subscription.id]);
 
   if (paused?.ok)
     return (
