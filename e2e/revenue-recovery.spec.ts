@@ -31,6 +31,18 @@ async function carolsSubscription() {
   return sub!;
 }
 
+/** Carol's subscription at Stripe: collection paused (invoices voided) for about `months` from now; the resume date and its label. */
+async function carolPausedAtStripeFor(months: number) {
+  const sub = await carolsSubscription();
+  const atStripe = await stripeGet(`subscriptions/${sub.stripe_subscription_id}`, sub.account);
+  expect(atStripe).toMatchObject({ status: "active", pause_collection: { behavior: "void" } });
+  const resumesAt = new Date(atStripe.pause_collection.resumes_at * 1000);
+  const expected = new Date();
+  expected.setUTCMonth(expected.getUTCMonth() + months);
+  expect(Math.abs(resumesAt.getTime() - expected.getTime())).toBeLessThan(60_000);
+  return { sub, label: new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(resumesAt) };
+}
+
 /** The Focus card in Carol's portal. */
 const focusCard = (page: Page) =>
   page.getByRole("list", { name: "Your memberships" }).getByRole("listitem").filter({ hasText: "Study Hall" }).first().getByTestId("subscription-Focus");
@@ -169,15 +181,8 @@ test("the owner lets members pause; a member about to cancel pauses instead, los
   await expect(dialog).toBeHidden();
 
   // At Stripe: collection paused for two months, invoices voided; here: paused, no paid role.
-  const sub = await carolsSubscription();
-  const atStripe = await stripeGet(`subscriptions/${sub.stripe_subscription_id}`, sub.account);
-  expect(atStripe).toMatchObject({ status: "active", pause_collection: { behavior: "void" } });
-  const resumesAt = new Date(atStripe.pause_collection.resumes_at * 1000);
-  const inTwoMonths = new Date();
-  inTwoMonths.setUTCMonth(inTwoMonths.getUTCMonth() + 2);
-  expect(Math.abs(resumesAt.getTime() - inTwoMonths.getTime())).toBeLessThan(60_000);
+  const { sub, label } = await carolPausedAtStripeFor(2);
   await expect.poll(carolsRoles, { timeout: 20_000 }).toEqual([]);
-  const label = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(resumesAt);
   await page.reload();
   await expect(focus.getByTestId("subscription-state")).toHaveText(`Paused until ${label}`);
   await expect(focus.getByText(`Paused · billing resumes ${label}`)).toBeVisible();
@@ -218,19 +223,12 @@ test("the owner pauses a member's billing from her drawer and resumes it: Stripe
   await drawer.getByRole("button", { name: "Pause billing", exact: true }).click();
   await expect(drawer.getByText(/^Billing for Focus is paused until /)).toBeVisible();
 
-  const sub = await carolsSubscription();
-  const atStripe = await stripeGet(`subscriptions/${sub.stripe_subscription_id}`, sub.account);
-  expect(atStripe).toMatchObject({ status: "active", pause_collection: { behavior: "void" } });
-  const resumesAt = new Date(atStripe.pause_collection.resumes_at * 1000);
-  const inThreeMonths = new Date();
-  inThreeMonths.setUTCMonth(inThreeMonths.getUTCMonth() + 3);
-  expect(Math.abs(resumesAt.getTime() - inThreeMonths.getTime())).toBeLessThan(60_000);
+  const { sub, label } = await carolPausedAtStripeFor(3);
   await expect.poll(carolsRoles, { timeout: 20_000 }).toEqual([]);
 
   // Opened again once Stripe's webhook is applied: paused, with the way back.
   await drawer.getByRole("button", { name: "Close" }).click();
   drawer = await openCarol();
-  const label = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(resumesAt);
   await expect(drawer).toContainText(`Focus · paused · resumes ${label}`);
   await expect(drawer.getByRole("button", { name: "Pause billing…" })).toHaveCount(0);
   await drawer.getByRole("button", { name: "Resume billing now" }).click();
