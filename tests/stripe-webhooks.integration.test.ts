@@ -8,7 +8,7 @@ import { BILLING_EVENTS } from "../lib/analytics/record";
 import { createDatabase } from "../lib/db/client";
 import { scopesFor } from "../lib/db/scopes";
 import { RetryLater } from "../lib/billing/errors";
-import { applyQueuedStripeEvent } from "../lib/billing/webhooks/apply";
+import { ALERT_AFTER_ATTEMPTS, applyQueuedStripeEvent, runStripeEventJob } from "../lib/billing/webhooks/apply";
 import { asOwner, asOwnerInScope, ownerIsSuperuser, queuedJobs as queuedJobPayloads } from "./support/fixtures";
 import { behindMemberLock } from "./support/locks";
 import {
@@ -228,6 +228,42 @@ describe("answered once stored, applied by the worker", () => {
     expect(state).toMatchObject({ ledger: events.length, queued: 0, payments: [expect.objectContaining({ status: "succeeded" })] });
     expect(state.analytics).toEqual(["payment_succeeded", "subscription_started"]);
     expect(state.members[0]!.totalSpent.toFixed(2)).toBe("10.00");
+  });
+
+  it("an event whose job keeps failing is shown to the owner from its 5th attempt, once, and the alert resolves when it applies", async () => {
+    const paid = await paidCommunity(h);
+    await payCheckout(h, paid);
+    const purchase = await h.take();
+    const invoice = purchase.find((e) => e.type === "invoice.paid")!;
+    h.fake.simulate.refund(JSON.parse(invoice.raw).data.object.payments.data[0].payment.charge as string);
+    const [refund] = await h.take();
+    // The refund first: its job is refused until the payment is applied.
+    expect((await h.receive(refund!)).body.outcome).toBe("queued");
+    const [job] = (await queuedJobPayloads(paid.community.id)).filter((j) => j.kind === "stripe:apply");
+    const alerts = () =>
+      paid.inScope((tx) => tx.communityAlert.findMany({ select: { kind: true, severity: true, title: true, detail: true, resolvedAt: true } }));
+    await expect(runStripeEventJob(job!.payload, ALERT_AFTER_ATTEMPTS - 1, h.deps)).rejects.toThrow(RetryLater);
+    expect(await alerts()).toEqual([]);
+    await expect(runStripeEventJob(job!.payload, ALERT_AFTER_ATTEMPTS, h.deps)).rejects.toThrow(RetryLater);
+    await expect(runStripeEventJob(job!.payload, ALERT_AFTER_ATTEMPTS + 1, h.deps)).rejects.toThrow(RetryLater);
+    expect(await alerts()).toEqual([
+      {
+        kind: "stripe_event_stuck",
+        severity: "critical",
+        title: "A Stripe event could not be applied yet",
+        detail: expect.stringMatching(
+          new RegExp(`^Stripe's charge.refunded \\(${refund!.id}\\) failed ${ALERT_AFTER_ATTEMPTS} times: no payment recorded yet`),
+        ),
+        resolvedAt: null,
+      },
+    ]);
+
+    await deliverAll(purchase);
+    expect(await runStripeEventJob(job!.payload, ALERT_AFTER_ATTEMPTS + 2, h.deps)).toBe("processed");
+    expect((await alerts())[0]!.resolvedAt).not.toBeNull();
+    expect((await snapshot(paid)).payments[0]).toMatchObject({ status: "refunded" });
+    // The job itself, when the worker gets to it, finds its event applied.
+    expect(await h.retryQueued()).toEqual([{ eventId: refund!.id, applied: "duplicate" }]);
   });
 
   it("a job whose payload is not an event we stored is refused, and writes nothing", async () => {

@@ -1,7 +1,7 @@
 import type { TenantTx } from "../db/scopes";
 
 export type AlertInput = {
-  kind: "dispute_opened" | "tier_over_capacity" | "payment_failed" | "duplicate_subscription";
+  kind: "dispute_opened" | "tier_over_capacity" | "payment_failed" | "duplicate_subscription" | "stripe_event_stuck";
   severity: "info" | "warning" | "critical";
   title: string;
   detail?: string;

@@ -25,7 +25,7 @@ import { mainCurrency } from "../billing/money";
 import { sendClaimMail } from "../imports/claim-mail";
 import { failStripeImport, importStripePage } from "../imports/stripe-import";
 import { stripe } from "../billing/stripe";
-import { applyQueuedStripeEvent } from "../billing/webhooks/apply";
+import { runStripeEventJob } from "../billing/webhooks/apply";
 import { Routes } from "discord-api-types/v10";
 
 const uuid = z.uuid();
@@ -64,8 +64,8 @@ async function bestEffort(helpers: JobHelpers, send: () => Promise<unknown>) {
 }
 
 export const taskList: TaskList = {
-  [JOB_KINDS.applyStripeEvent]: async (payload) => {
-    await applyQueuedStripeEvent(payload, { stripe });
+  [JOB_KINDS.applyStripeEvent]: async (payload, helpers) => {
+    await runStripeEventJob(payload, helpers.job.attempts, { stripe });
   },
   [JOB_KINDS.roleSync]: async (payload) => {
     const job = memberJob.parse(payload);

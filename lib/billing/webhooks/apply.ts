@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db as appDb } from "../../db/client";
 import { inTurn, sqlInCommunity as appSqlInCommunity, withCommunity as appWithCommunity, type SqlTx, type TenantTx, rowKey } from "../../db/scopes";
 import { readSettings } from "../../communities/validation";
+import { raiseAlert, resolveAlert } from "../../alerts/raise";
 import { log } from "../../observability/log";
 import { WebhookRejection } from "../errors";
 import { ledgerClaimSql } from "../stripe-ledger";
@@ -30,6 +31,42 @@ export async function applyQueuedStripeEvent(payload: unknown, deps: ApplyDeps):
   // Deleted since, with its ledger: nothing left to apply the event to.
   if (!community) return "ignored";
   return applyEvent(event, community, (deps.now ?? (() => new Date()))(), deps);
+}
+
+/**
+ * Failed attempts before the owner is told (the 5th comes about 1.5 minutes
+ * after the first): Stripe answered 200 long ago, so its dashboard shows no
+ * failed delivery, and a payment not applied is access not granted.
+ */
+export const ALERT_AFTER_ATTEMPTS = 5;
+
+/**
+ * The job stripe:apply itself: applies the event; from the ALERT_AFTER_ATTEMPTS-th
+ * failed attempt the community's owner sees an alert, resolved once it is applied.
+ */
+export async function runStripeEventJob(payload: unknown, attempt: number, deps: ApplyDeps): Promise<string> {
+  const job = queuedEventSchema.parse(payload);
+  const dedupeKey = `stripe_event_stuck:${job.eventId}`;
+  const inScope = <T>(fn: (tx: TenantTx) => Promise<T>) => (deps.withCommunity ?? appWithCommunity)(job.communityId, fn);
+  try {
+    const outcome = await applyQueuedStripeEvent(job, deps);
+    if (attempt >= ALERT_AFTER_ATTEMPTS) await inScope((tx) => resolveAlert(tx, job.communityId, dedupeKey, new Date()));
+    return outcome;
+  } catch (error) {
+    if (attempt >= ALERT_AFTER_ATTEMPTS) {
+      const { type } = JSON.parse(job.event) as { type: string };
+      await inScope((tx) =>
+        raiseAlert(tx, job.communityId, {
+          kind: "stripe_event_stuck",
+          severity: "critical",
+          title: "A Stripe event could not be applied yet",
+          detail: `Stripe's ${type} (${job.eventId}) failed ${attempt} times: ${(error as Error).message.slice(0, 300)}. CommunityOS keeps retrying it for about 4 days; until then, what it changes (a payment, a member's access) is not shown here.`,
+          dedupeKey,
+        }),
+      ).catch((alertError: unknown) => log.error({ err: alertError, eventId: job.eventId }, "could not raise the stuck Stripe event alert"));
+    }
+    throw error;
+  }
 }
 
 async function applyEvent(event: StripeEventEnvelope, community: { id: string; settings: unknown }, now: Date, deps: ApplyDeps): Promise<string> {
