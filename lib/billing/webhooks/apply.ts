@@ -19,15 +19,23 @@ export type ApplyDeps = Omit<WebhookDeps, "secret">;
 /** The job stripe:apply's payload: the community the event was stored for, and the event as Stripe signed it. */
 export const queuedEventSchema = z.object({ communityId: z.uuid(), eventId: z.string().min(1).max(255), event: z.string().max(1_000_000) });
 
+/** A job's payload, read once: the community and the event as Stripe signed it. */
+function readJob(payload: unknown) {
+  const job = queuedEventSchema.parse(payload);
+  return { communityId: job.communityId, eventId: job.eventId, event: eventSchema.parse(JSON.parse(job.event)) };
+}
+
 /**
  * The worker's half (job stripe:apply): applies a stored event, once. A throw
  * (the database, Stripe, or RetryLater: an event that needs another's effects
  * first) leaves the event queued, and graphile-worker retries the job.
  */
 export async function applyQueuedStripeEvent(payload: unknown, deps: ApplyDeps): Promise<string> {
-  const job = queuedEventSchema.parse(payload);
-  const event = eventSchema.parse(JSON.parse(job.event));
-  const community = await (deps.db ?? appDb).community.findUnique({ where: { id: job.communityId }, select: { id: true, settings: true } });
+  return applyJob(readJob(payload), deps);
+}
+
+async function applyJob({ communityId, event }: ReturnType<typeof readJob>, deps: ApplyDeps): Promise<string> {
+  const community = await (deps.db ?? appDb).community.findUnique({ where: { id: communityId }, select: { id: true, settings: true } });
   // Deleted since, with its ledger: nothing left to apply the event to.
   if (!community) return "ignored";
   return applyEvent(event, community, (deps.now ?? (() => new Date()))(), deps);
@@ -45,22 +53,21 @@ export const ALERT_AFTER_ATTEMPTS = 5;
  * failed attempt the community's owner sees an alert, resolved once it is applied.
  */
 export async function runStripeEventJob(payload: unknown, attempt: number, deps: ApplyDeps): Promise<string> {
-  const job = queuedEventSchema.parse(payload);
+  const job = readJob(payload);
   const dedupeKey = `stripe_event_stuck:${job.eventId}`;
   const inScope = <T>(fn: (tx: TenantTx) => Promise<T>) => (deps.withCommunity ?? appWithCommunity)(job.communityId, fn);
   try {
-    const outcome = await applyQueuedStripeEvent(job, deps);
+    const outcome = await applyJob(job, deps);
     if (attempt >= ALERT_AFTER_ATTEMPTS) await inScope((tx) => resolveAlert(tx, job.communityId, dedupeKey, new Date()));
     return outcome;
   } catch (error) {
     if (attempt >= ALERT_AFTER_ATTEMPTS) {
-      const { type } = JSON.parse(job.event) as { type: string };
       await inScope((tx) =>
         raiseAlert(tx, job.communityId, {
           kind: "stripe_event_stuck",
           severity: "critical",
           title: "A Stripe event could not be applied yet",
-          detail: `Stripe's ${type} (${job.eventId}) failed ${attempt} times: ${(error as Error).message.slice(0, 300)}. CommunityOS keeps retrying it for about 4 days; until then, what it changes (a payment, a member's access) is not shown here.`,
+          detail: `Stripe's ${job.event.type} (${job.eventId}) failed ${attempt} times: ${(error as Error).message.slice(0, 300)}. CommunityOS keeps retrying it for about 4 days; until then, what it changes (a payment, a member's access) is not shown here.`,
           dedupeKey,
         }),
       ).catch((alertError: unknown) => log.error({ err: alertError, eventId: job.eventId }, "could not raise the stuck Stripe event alert"));
